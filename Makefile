@@ -1,0 +1,127 @@
+# planpack — a plain Makefile. `make` builds $(B)/planpack; see README.md for the rest.
+
+CC       ?= cc
+CLANG    ?= clang
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+PKGS     := libmicrohttpd libcmark yaml-0.1 zlib
+VERSION  := $(shell cat VERSION)
+# The build folder; a second checkout or a parallel job can use its own (make B=build-x).
+B        ?= build
+
+WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
+            -Wwrite-strings -Wformat=2 -Wimplicit-fallthrough
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Isrc -I$(B)/gen \
+             -DPLANPACK_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS))
+LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+
+SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+LIB_SRC  := $(sort $(filter-out src/main.c,$(wildcard src/*/*.c)))
+PKG_FILES   := $(sort $(shell find packages/default -type f ! -name '.*'))
+ASSET_FILES := $(sort $(shell find assets -type f ! -name '.*'))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+
+.PHONY: all run test unit http browser fuzz fuzz-build asan lint format bench install clean deps
+
+all: $(B)/planpack
+
+$(B)/embed: scripts/embed.c
+	@mkdir -p $(@D)
+	$(CC) -O1 -o $@ $<
+
+$(B)/gen/embedded.c: $(B)/embed $(PKG_FILES) $(ASSET_FILES) Makefile
+	@mkdir -p $(@D)
+	{ $(B)/embed embedded_package packages/default $(PKG_FILES); \
+	  $(B)/embed embedded_assets assets $(ASSET_FILES) | sed 1,2d; } > $@.tmp && mv $@.tmp $@
+
+# Objects for the release build and for the sanitizer build live apart.
+OBJ      := $(patsubst src/%.c,$(B)/obj/%.o,$(LIB_SRC)) $(B)/obj/gen/embedded.o
+ASAN_OBJ := $(patsubst src/%.c,$(B)/asan/%.o,$(LIB_SRC)) $(B)/asan/gen/embedded.o
+
+$(B)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+$(B)/obj/gen/embedded.o: $(B)/gen/embedded.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -O0 -c -o $@ $<
+$(B)/asan/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Werror $(SAN) -MMD -MP -c -o $@ $<
+$(B)/asan/gen/embedded.o: $(B)/gen/embedded.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -O0 -c -o $@ $<
+
+$(B)/planpack: $(OBJ) $(B)/obj/main.o
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/asan/planpack: $(ASAN_OBJ) $(B)/asan/main.o
+	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LIBS)
+
+$(B)/asan/unit/%: tests/unit/%.c $(ASAN_OBJ) tests/unit/testutil.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Werror $(SAN) -Itests/unit -o $@ $< $(ASAN_OBJ) $(LIBS) -lcmocka
+
+-include $(shell find build -name '*.d' 2>/dev/null)
+
+deps:
+	@scripts/deps
+
+run:
+	@scripts/deps
+	@$(MAKE) --no-print-directory $(B)/planpack
+	$(B)/planpack serve
+
+asan: $(B)/asan/planpack
+
+UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/asan/unit/%,$(UNIT_SRC))
+
+# The whole suite: unit tests, HTTP tests against the real binary, the fuzzer for a bounded
+# time, and the browser tests, all under AddressSanitizer and UBSan where they run C.
+test:
+	@scripts/deps --test
+	@$(MAKE) --no-print-directory $(B)/planpack $(B)/asan/planpack $(UNIT_BIN)
+	@B=$(B) scripts/run-tests
+
+unit: $(B)/asan/planpack $(UNIT_BIN)
+	@for t in $(UNIT_BIN); do $$t || exit 1; done
+
+FUZZ_TARGETS := $(patsubst fuzz/%.c,$(B)/fuzz/%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_FLAGS = -std=c17 -D_GNU_SOURCE -g -O1 -Isrc -I$(B)/gen -DPLANPACK_VERSION='"$(VERSION)"' \
+             $(shell pkg-config --cflags $(PKGS)) -fsanitize=fuzzer,address,undefined
+
+$(B)/fuzz/%: fuzz/%.c $(LIB_SRC) $(B)/gen/embedded.c
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(B)/gen/embedded.c $(LIBS)
+
+fuzz-build: $(FUZZ_TARGETS)
+
+# Runs each fuzzer for FUZZ_SECONDS (default 30) on its seed corpus.
+FUZZ_SECONDS ?= 30
+fuzz:
+	@scripts/deps --test
+	@$(MAKE) --no-print-directory fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	  n=$$(basename $$t); mkdir -p $(B)/corpus/$$n; \
+	  $$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 $(B)/corpus/$$n fuzz/corpus/$$n \
+	    2>$(B)/fuzz/$$n.log || { tail -40 $(B)/fuzz/$$n.log; exit 1; }; \
+	  echo "fuzz $$n: $$(grep -c . $(B)/fuzz/$$n.log) lines of log, no crash"; \
+	done
+
+lint: $(B)/gen/embedded.c
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
+	  --inline-suppr --suppress=missingIncludeSystem -Isrc -I$(B)/gen --std=c11 src
+	clang-tidy --quiet --warnings-as-errors='*' $(LIB_SRC) src/main.c -- $(ALL_CFLAGS)
+
+format:
+	clang-format -i $$(find src tests fuzz scripts bench -name '*.[ch]')
+
+bench: $(B)/planpack
+	@bench/run
+
+install: $(B)/planpack
+	install -D -m 755 $(B)/planpack $(DESTDIR)$(PREFIX)/bin/planpack
+
+clean:
+	rm -rf build

@@ -1,0 +1,51 @@
+/*
+ * A growable byte buffer with a hard maximum and a sticky overflow flag.
+ *
+ * Appends never fail loudly: once an append would pass the maximum, the buffer stops
+ * growing and remembers it, so a renderer may append freely and check buf_ok() once at
+ * the end. The contents are always NUL-terminated (the NUL is not counted in len).
+ */
+#ifndef PLANPACK_BUF_H
+#define PLANPACK_BUF_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct buf {
+    char *ptr;
+    size_t len;
+    size_t cap;
+    size_t max;
+    bool overflow;
+};
+
+/* Default maximum for buffers that hold a whole rendered page or file. */
+#define BUF_MAX_DEFAULT ((size_t)64 << 20)
+
+void buf_init(struct buf *b, size_t max);
+/* Frees the contents; the buffer may be initialised again. Accepts a zeroed buffer. */
+void buf_release(struct buf *b);
+/* Empties the buffer and clears the overflow flag, keeping its memory. */
+void buf_reset(struct buf *b);
+/* Hands the contents (NUL-terminated, caller frees) over and leaves the buffer empty. */
+char *buf_detach(struct buf *b, size_t *len);
+
+static inline bool buf_ok(const struct buf *b)
+{
+    return !b->overflow;
+}
+
+void buf_add(struct buf *b, const void *data, size_t len);
+void buf_adds(struct buf *b, const char *s);
+void buf_addc(struct buf *b, char c);
+void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vaddf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
+/* Appends text escaped for HTML element content and double-quoted attribute values. */
+void buf_add_html(struct buf *b, const char *s, size_t len);
+void buf_adds_html(struct buf *b, const char *s);
+/* Appends text percent-encoded for a URL query component (RFC 3986 unreserved kept). */
+void buf_add_urlenc(struct buf *b, const char *s, size_t len);
+
+#endif

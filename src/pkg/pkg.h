@@ -1,0 +1,257 @@
+/*
+ * The package model: what a package says, validated, with no notion of HTML.
+ *
+ * A package is a folder (or the embedded default) holding package.yaml and one Markdown
+ * file per page under pages/, each with YAML front matter for its structured parts.
+ * docs/authoring.md documents the format for authors; this header is the model it loads
+ * into. Every string is NUL-terminated UTF-8 owned by the package's arena; every item
+ * that an author wrote carries the file and line it came from, for diagnostics.
+ *
+ * Ids are stable: a later version, a translation or a stored survey answer refers to a
+ * page, step, question, strategy, reply, plan section or support entry by its id, so ids
+ * are checked for form ([a-z0-9-], starting with a letter, at most 40 bytes) and uniqueness.
+ */
+#ifndef PLANPACK_PKG_H
+#define PLANPACK_PKG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/arena.h"
+#include "base/diag.h"
+#include "base/fileset.h"
+
+/* Where an item was written: file relative to the package root, 1-based line. */
+struct pkg_loc {
+    const char *file;
+    int line;
+};
+
+/* A support service in package.yaml `support:`. */
+struct pkg_support {
+    struct pkg_loc loc;
+    const char *id;
+    const char *name;    /* required */
+    const char *about;   /* `for:` who and what it is for; required */
+    const char *phone;   /* optional; UK number as written, e.g. "0800 1111" */
+    const char *tel;     /* phone normalised for a tel: link ("08001111"); NULL if no phone */
+    const char *sms;     /* optional text number, e.g. "85258" */
+    const char *url;     /* optional https:// address */
+    const char *chat;    /* optional https:// address of an online chat */
+    const char *hours;   /* optional, e.g. "24 hours, every day" */
+    const char *source;  /* required: where these details were taken from (https URL) */
+    const char *checked; /* required: date last checked, YYYY-MM-DD */
+    bool emergency;      /* `emergency: true` puts it first with emphasis (999) */
+};
+
+/* One entry of the package's change log (`changes:` in package.yaml). */
+struct pkg_change {
+    struct pkg_loc loc;
+    const char *version;
+    const char *date;
+    const char **items; /* what changed, and which feedback prompted it */
+    size_t item_count;
+};
+
+enum pkg_page_kind {
+    PAGE_TEXT,       /* Markdown only */
+    PAGE_STORY,      /* a branching phone-chat story */
+    PAGE_QUESTIONS,  /* reflection questions in groups */
+    PAGE_STRATEGIES, /* ways to handle a request, with humour replies */
+    PAGE_PLAN,       /* the plan builder */
+    PAGE_SUPPORT,    /* the support directory from package.yaml */
+    PAGE_SURVEY,     /* the feedback survey */
+};
+
+enum pkg_audience { AUDIENCE_PUPIL, AUDIENCE_PARENT, AUDIENCE_TEACHER };
+
+/* A character in the story's chat; `me: true` marks the reader's point of view. */
+struct pkg_character {
+    struct pkg_loc loc;
+    const char *id;
+    const char *name;
+    bool me;
+};
+
+/* One line of a chat. from == NULL is narration (what happens, or what someone thinks). */
+struct pkg_message {
+    struct pkg_loc loc;
+    const struct pkg_character *from;
+    const char *text;
+};
+
+struct pkg_choice {
+    struct pkg_loc loc;
+    const char *text;
+    const char *next_id;           /* as written */
+    const struct pkg_step *next;   /* resolved; NULL only in a package that failed checking */
+};
+
+struct pkg_step {
+    struct pkg_loc loc;
+    const char *id;
+    const char *title;        /* optional short heading */
+    struct pkg_message *messages;
+    size_t message_count;
+    const char *text;         /* optional Markdown after the chat (source text) */
+    struct pkg_choice *choices;
+    size_t choice_count;
+    bool ending;              /* an ending has no choices */
+    const char *ending_title; /* optional, e.g. "Shared and bullied" */
+};
+
+struct pkg_story {
+    struct pkg_character *characters;
+    size_t character_count;
+    struct pkg_step *steps; /* steps[0] is the first step */
+    size_t step_count;
+};
+
+struct pkg_question {
+    struct pkg_loc loc;
+    const char *id;
+    const char *text;
+    const char *hint; /* optional */
+};
+
+struct pkg_question_group {
+    struct pkg_loc loc;
+    const char *id;
+    const char *title;
+    struct pkg_question *questions;
+    size_t question_count;
+};
+
+struct pkg_reply {
+    struct pkg_loc loc;
+    const char *id;
+    const char *text;  /* the funny reply itself (text or emoji) */
+    const char *image; /* optional package-relative SVG path */
+    const char *alt;   /* required when image is set */
+};
+
+struct pkg_strategy {
+    struct pkg_loc loc;
+    const char *id;
+    const char *title;
+    const char *summary; /* one line */
+    const char *when;    /* when it helps */
+    const char *how;     /* Markdown: what to say or do */
+    struct pkg_reply *replies; /* the humour gallery, usually on one strategy */
+    size_t reply_count;
+};
+
+enum pkg_plan_kind {
+    PLAN_STRATEGIES, /* tick the ways I feel confident with */
+    PLAN_REPLIES,    /* pick funny replies from the gallery */
+    PLAN_WORDS,      /* my own words for saying no */
+    PLAN_ADULTS,     /* trusted adults I could tell */
+    PLAN_CONTACTS,   /* support contacts from the directory */
+    PLAN_TEXT,       /* any other free text */
+};
+
+struct pkg_plan_section {
+    struct pkg_loc loc;
+    const char *id;
+    const char *title;
+    enum pkg_plan_kind kind;
+    const char *prompt; /* optional help under the title */
+};
+
+enum pkg_survey_type {
+    SURVEY_SCALE,  /* 5-point labelled scale: exactly 5 options */
+    SURVEY_SINGLE, /* one of the options */
+    SURVEY_MULTI,  /* any of the options */
+    SURVEY_YESNO,  /* yes / no / not sure (options implied) */
+    SURVEY_TEXT,   /* short free text up to max_length bytes */
+};
+
+enum pkg_survey_when { SURVEY_START, SURVEY_END, SURVEY_RETRO };
+
+struct pkg_option {
+    struct pkg_loc loc;
+    const char *id;
+    const char *label;
+};
+
+struct pkg_survey_question {
+    struct pkg_loc loc;
+    const char *id;
+    enum pkg_survey_type type;
+    enum pkg_survey_when when;
+    const char *text;
+    struct pkg_option *options;
+    size_t option_count;
+    size_t max_length; /* text questions; default 500 */
+};
+
+struct pkg_page {
+    struct pkg_loc loc; /* the page's file, line 1 */
+    const char *id;     /* the file name without .md; "start" is the home page */
+    const char *title;
+    const char *nav_title; /* optional shorter title for navigation */
+    const char *summary;   /* optional one-line description */
+    enum pkg_page_kind kind;
+    enum pkg_audience audience;
+    const char *body;   /* Markdown after the front matter (source text) */
+    int body_line;      /* line of the body's first line in the file */
+
+    struct pkg_story story;
+    struct pkg_question_group *groups;
+    size_t group_count;
+    struct pkg_strategy *strategies;
+    size_t strategy_count;
+    struct pkg_plan_section *plan_sections;
+    size_t plan_section_count;
+    struct pkg_survey_question *survey;
+    size_t survey_count;
+};
+
+/* An image or other file shipped with the package (under images/), served as an asset. */
+struct pkg_file {
+    const char *path; /* package-relative, e.g. "images/phone.svg" */
+    const unsigned char *data;
+    size_t len;
+};
+
+struct pkg {
+    struct arena arena; /* owns everything below */
+    const char *id;
+    const char *title;
+    const char *version;   /* semantic version, e.g. "1.0.0" */
+    const char *language;  /* BCP 47, e.g. "en-GB" */
+    const char *audience;  /* who it is for, one line */
+    const char *publisher; /* who made it */
+    double reading_age;    /* target reading age in years for pupil pages */
+    const char *exit_url;  /* quick exit destination; default https://www.bbc.co.uk/weather */
+    struct pkg_page *pages; /* in the order package.yaml gives */
+    size_t page_count;
+    struct pkg_support *support;
+    size_t support_count;
+    struct pkg_change *changes;
+    size_t change_count;
+    struct pkg_file *files;
+    size_t file_count;
+};
+
+/*
+ * Loads and checks a package from fs. Every problem found goes to diags (sorted by file
+ * and line); the package is usable only when diags holds no error. Returns a package the
+ * caller frees with pkg_free(), or NULL when package.yaml is missing or unreadable.
+ * fs must outlive the package (file data is borrowed).
+ */
+struct pkg *pkg_load(const struct fileset *fs, struct diag_list *diags);
+void pkg_free(struct pkg *p);
+
+/* Lookups by id; NULL when absent. Results are borrowed from the package. */
+const struct pkg_page *pkg_page(const struct pkg *p, const char *id);
+const struct pkg_page *pkg_page_of_kind(const struct pkg *p, enum pkg_page_kind kind);
+const struct pkg_support *pkg_support_entry(const struct pkg *p, const char *id);
+const struct pkg_step *pkg_step(const struct pkg_story *s, const char *id);
+const struct pkg_file *pkg_file(const struct pkg *p, const char *path);
+
+/* Names used in the format and in messages ("story", "scale", …). */
+const char *pkg_page_kind_name(enum pkg_page_kind k);
+const char *pkg_survey_type_name(enum pkg_survey_type t);
+
+#endif

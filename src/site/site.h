@@ -1,0 +1,80 @@
+/*
+ * The rendered site: every page and asset of a package as bytes in memory, each text file
+ * also gzip-compressed once, ready to be written out (export) or served (serve).
+ *
+ * The renderer knows nothing of sockets or files: it turns a checked struct pkg into a
+ * struct site. All markup goes through the escaping writer in base/buf.h.
+ */
+#ifndef PLANPACK_SITE_H
+#define PLANPACK_SITE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/buf.h"
+#include "base/form.h"
+#include "pkg/pkg.h"
+
+/*
+ * How links are written. SITE_SERVE: pages link to "plan", "./" (served routes, the DESIGN
+ * contract). SITE_EXPORT: pages link to "plan.html", "index.html" so that the folder works
+ * from file:// and on any static host, and forms that need a server are replaced by their
+ * offline equivalents (for example the printable blank plan worksheet).
+ */
+enum site_mode { SITE_SERVE, SITE_EXPORT };
+
+struct site_file {
+    const char *path;          /* "index.html", "plan.html", "assets/style.1a2b3c4d.css" */
+    const char *type;          /* full Content-Type, e.g. "text/html; charset=utf-8" */
+    const unsigned char *data; /* the file's bytes */
+    size_t len;
+    const unsigned char *gz;   /* gzip of data, or NULL when not worth compressing */
+    size_t gz_len;
+    char etag[24];             /* strong ETag, quoted: "\"0123456789abcdef\"" */
+    bool page;                 /* an HTML page (short caching) */
+    bool immutable;            /* its name carries a content hash (long caching) */
+};
+
+struct site;
+
+/*
+ * Renders the whole package. Returns a site the caller frees with site_free(); NULL only
+ * when a page would pass the size limit (reported to stderr). p must be a package that
+ * loaded without errors and must outlive the site.
+ */
+struct site *site_render(const struct pkg *p, enum site_mode mode);
+void site_free(struct site *s);
+
+/* The files, in a stable order. Borrowed from the site. */
+size_t site_file_count(const struct site *s);
+const struct site_file *site_file_at(const struct site *s, size_t i);
+const struct site_file *site_get(const struct site *s, const char *path);
+
+/*
+ * Maps a request path to a file: "/" → index.html, "/plan" → plan.html, "/assets/x" → the
+ * asset. Returns NULL for anything else, including paths with "..", "//" or a ".html"
+ * suffix (served pages have one address only). Borrowed from the site.
+ */
+const struct site_file *site_route(const struct site *s, const char *url_path);
+
+/* The package's 404 page ("404.html"); never NULL for a rendered site. */
+const struct site_file *site_not_found(const struct site *s);
+
+/*
+ * Renders the young person's plan from the fields of a POST to /plan, for the server to
+ * send with Cache-Control: no-store and then forget. Nothing is stored or logged. Returns
+ * 0, or -1 if out holds no complete page (out overflowed).
+ */
+__attribute__((warn_unused_result)) int site_render_plan(const struct site *s,
+                                                         const struct form *fields,
+                                                         struct buf *out);
+
+/*
+ * Writes the site into outdir as a static site, with a .gz beside each compressible file.
+ * The folder is built beside outdir and swapped into place, so exporting again replaces
+ * the old export cleanly and a failure leaves the old one untouched. Returns 0, or -1 with
+ * a message on stderr.
+ */
+__attribute__((warn_unused_result)) int site_export(const struct site *s, const char *outdir);
+
+#endif
