@@ -3,6 +3,7 @@
  * the pipeline and maps the outcome to the exit codes in DESIGN.md: 0 ok, 1 a problem in
  * the input or the usage (with a message), 2 an internal or I/O error.
  */
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,10 +28,14 @@ struct command {
 
 static const struct command *find_command(const char *name);
 
-static int usage_error(const char *cmd, const char *fmt, const char *arg)
+__attribute__((format(printf, 2, 3))) static int usage_error(const char *cmd, const char *fmt,
+                                                            ...)
 {
     fprintf(stderr, "planpack %s: ", cmd);
-    fprintf(stderr, fmt, arg);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
     fprintf(stderr, "\nTry 'planpack help %s'.\n", cmd);
     return EXIT_INPUT;
 }

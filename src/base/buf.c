@@ -2,6 +2,7 @@
 #include "base/xalloc.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void buf_init(struct buf *b, size_t max)

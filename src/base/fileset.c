@@ -36,11 +36,21 @@ static int read_file(const char *full, size_t *len_out, unsigned char **data_out
     return 0;
 }
 
+/* Joins a, "/" and b into out; false when the result would not fit. */
+static bool join_path(char *out, size_t size, const char *a, const char *b)
+{
+    int n = snprintf(out, size, "%s%s%s", a, *a && *b ? "/" : "", b);
+    return n >= 0 && (size_t)n < size;
+}
+
 static void walk(struct fileset *fs, const char *root, const char *rel, int depth,
                  struct diag_list *diags)
 {
     char full[4096];
-    snprintf(full, sizeof(full), "%s%s%s", root, *rel ? "/" : "", rel);
+    if (!join_path(full, sizeof(full), root, rel)) {
+        diag_error(diags, rel, 0, "path is too long");
+        return;
+    }
     DIR *d = opendir(full);
     if (!d) {
         diag_error(diags, *rel ? rel : ".", 0, "cannot read folder: %s", strerror(errno));
@@ -50,11 +60,12 @@ static void walk(struct fileset *fs, const char *root, const char *rel, int dept
     while ((e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.')
             continue;
-        char relpath[4096];
-        int n = snprintf(relpath, sizeof(relpath), "%s%s%s", rel, *rel ? "/" : "", e->d_name);
-        if (n < 0 || (size_t)n >= sizeof(relpath) - 1)
+        char relpath[2048];
+        if (!join_path(relpath, sizeof(relpath), rel, e->d_name) ||
+            !join_path(full, sizeof(full), root, relpath)) {
+            diag_error(diags, rel, 0, "path is too long: %s", e->d_name);
             continue;
-        snprintf(full, sizeof(full), "%s/%s", root, relpath);
+        }
         struct stat st;
         if (stat(full, &st) != 0)
             continue;
