@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "base/diag.h"
 #include "base/fileset.h"
@@ -172,6 +173,11 @@ static int cmd_serve(int argc, char **argv)
             dir = argv[i];
         }
     }
+    /* A mistyped address is a usage error, found before the package is loaded. */
+    struct sockaddr_storage where;
+    char err[160];
+    if (web_parse_listen(opt.listen, &where, err, sizeof(err)) != 0)
+        return usage_error("serve", "--listen: %s", err);
     struct loaded l;
     int rc = load_package(dir, &l, false);
     if (rc != EXIT_OK) {

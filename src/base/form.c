@@ -88,6 +88,9 @@ int form_decode(const char *data, size_t len, size_t max_len, struct arena *a, s
     out->count = 0;
     if (len > max_len)
         return FORM_TOO_LARGE;
+    /* An empty body is an empty form; data may then be NULL, which memchr() must not see. */
+    if (len == 0)
+        return FORM_OK;
     size_t count = 0;
     for (size_t i = 0; i < len; i++)
         count += data[i] == '&';

@@ -83,17 +83,18 @@ struct pkg_message {
 struct pkg_choice {
     struct pkg_loc loc;
     const char *text;
-    const char *next_id;           /* as written */
-    const struct pkg_step *next;   /* resolved; NULL only in a package that failed checking */
+    const char *next_id;         /* as written */
+    const struct pkg_step *next; /* resolved; NULL only in a package that failed checking */
 };
 
 struct pkg_step {
     struct pkg_loc loc;
     const char *id;
-    const char *title;        /* optional short heading */
+    const char *title; /* optional short heading */
     struct pkg_message *messages;
     size_t message_count;
-    const char *text;         /* optional Markdown after the chat (source text) */
+    const char *text; /* optional Markdown after the chat (source text) */
+    int text_line;    /* line where text starts, for messages about it */
     struct pkg_choice *choices;
     size_t choice_count;
     bool ending;              /* an ending has no choices */
@@ -134,9 +135,10 @@ struct pkg_strategy {
     struct pkg_loc loc;
     const char *id;
     const char *title;
-    const char *summary; /* one line */
-    const char *when;    /* when it helps */
-    const char *how;     /* Markdown: what to say or do */
+    const char *summary;       /* one line */
+    const char *when;          /* when it helps */
+    const char *how;           /* Markdown: what to say or do */
+    int how_line;              /* line where how starts, for messages about it */
     struct pkg_reply *replies; /* the humour gallery, usually on one strategy */
     size_t reply_count;
 };
@@ -193,8 +195,8 @@ struct pkg_page {
     const char *summary;   /* optional one-line description */
     enum pkg_page_kind kind;
     enum pkg_audience audience;
-    const char *body;   /* Markdown after the front matter (source text) */
-    int body_line;      /* line of the body's first line in the file */
+    const char *body; /* Markdown after the front matter (source text) */
+    int body_line;    /* line of the body's first line in the file */
 
     struct pkg_story story;
     struct pkg_question_group *groups;
@@ -218,12 +220,12 @@ struct pkg {
     struct arena arena; /* owns everything below */
     const char *id;
     const char *title;
-    const char *version;   /* semantic version, e.g. "1.0.0" */
-    const char *language;  /* BCP 47, e.g. "en-GB" */
-    const char *audience;  /* who it is for, one line */
-    const char *publisher; /* who made it */
-    double reading_age;    /* target reading age in years for pupil pages */
-    const char *exit_url;  /* quick exit destination; default https://www.bbc.co.uk/weather */
+    const char *version;    /* semantic version, e.g. "1.0.0" */
+    const char *language;   /* BCP 47, e.g. "en-GB" */
+    const char *audience;   /* who it is for, one line */
+    const char *publisher;  /* who made it */
+    double reading_age;     /* target reading age in years for pupil pages */
+    const char *exit_url;   /* quick exit destination; default https://www.bbc.co.uk/weather */
     struct pkg_page *pages; /* in the order package.yaml gives */
     size_t page_count;
     struct pkg_support *support;

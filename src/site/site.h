@@ -39,8 +39,9 @@ struct site;
 
 /*
  * Renders the whole package. Returns a site the caller frees with site_free(); NULL only
- * when a page would pass the size limit (reported to stderr). p must be a package that
- * loaded without errors and must outlive the site.
+ * when a page would pass the size limit or two pages would share a file name, such as a
+ * page "story-end" beside the step "end" of the story "story" (reported to stderr). p must
+ * be a package that loaded without errors and must outlive the site.
  */
 struct site *site_render(const struct pkg *p, enum site_mode mode);
 void site_free(struct site *s);
@@ -59,6 +60,22 @@ const struct site_file *site_route(const struct site *s, const char *url_path);
 
 /* The package's 404 page ("404.html"); never NULL for a rendered site. */
 const struct site_file *site_not_found(const struct site *s);
+
+/*
+ * The served path of a built-in asset named as it is under assets/ ("style.css" gives
+ * "assets/style.1a2b3c4d.css"), for pages rendered outside the site; NULL if there is none.
+ * Borrowed from the site.
+ */
+const char *site_asset_path(const struct site *s, const char *name);
+
+/*
+ * The survey form (a POST to /feedback) names each field by its question id. A choice
+ * question sends the chosen option ids (several for "multi"), a text question its text,
+ * and every question may instead send this value, which is never an option id. The class
+ * code that a teacher hands out comes in the field SITE_FEEDBACK_CODE.
+ */
+#define SITE_PREFER_NOT "prefer_not"
+#define SITE_FEEDBACK_CODE "code"
 
 /*
  * Renders the young person's plan from the fields of a POST to /plan, for the server to

@@ -1,0 +1,313 @@
+/* planpack: comfort only. Every page works without this script; it adds a faster quick
+ * exit with the Shift shortcut, a text size switch, and for the plan a live preview, an
+ * opt-in copy kept on this device, delete, print and download. Nothing is ever sent. */
+(function () {
+  'use strict';
+  var d = document;
+  var root = d.documentElement;
+  var KEY = 'planpack';
+  root.classList.add('js');
+
+  function storage(name) {
+    try {
+      var s = window[name];
+      s.getItem(KEY);
+      return s;
+    } catch (e) {
+      return null;
+    }
+  }
+  var local = storage('localStorage');
+  var session = storage('sessionStorage');
+
+  function each(list, fn) {
+    for (var i = 0; i < list.length; i++) fn(list[i]);
+  }
+
+  /* Removes everything this site kept in the browser: a saved plan, the text size. */
+  function wipe() {
+    try {
+      for (var i = local ? local.length - 1 : -1; i >= 0; i--) {
+        var k = local.key(i);
+        if (k && k.indexOf(KEY) === 0) local.removeItem(k);
+      }
+      if (session) session.removeItem(KEY + '-text');
+    } catch (e) { /* storage may be switched off; there is then nothing to remove */ }
+  }
+
+  /* --- quick exit -------------------------------------------------------------- */
+  var exit = d.getElementById('exit');
+  var exitStatus = d.getElementById('exit-status');
+  var leaving = false;
+
+  function leave() {
+    if (leaving) return;
+    leaving = true;
+    var url = exit ? exit.href : 'https://www.bbc.co.uk/weather';
+    wipe();
+    /* Blank the page at once, then replace it so that Back does not return here. */
+    root.classList.add('leaving');
+    d.title = '';
+    if (d.body) d.body.textContent = '';
+    window.location.replace(url);
+  }
+  if (exit) {
+    exit.addEventListener('click', function (e) {
+      e.preventDefault();
+      leave();
+    });
+  }
+
+  var presses = 0;
+  var timer = 0;
+  function say(text) {
+    if (exitStatus) exitStatus.textContent = text;
+  }
+  function reset() {
+    presses = 0;
+    clearTimeout(timer);
+    timer = 0;
+  }
+  d.addEventListener('keydown', function (e) {
+    if (e.key === 'Shift' && !e.repeat && !e.ctrlKey && !e.altKey && !e.metaKey) {
+      presses++;
+      if (presses === 1) {
+        timer = setTimeout(function () {
+          reset();
+          say('');
+        }, 5000);
+      }
+      if (presses >= 3) {
+        reset();
+        say('Leaving this page.');
+        leave();
+        return;
+      }
+      var left = 3 - presses;
+      say('Shift pressed. Press it ' + left + ' more ' + (left === 1 ? 'time' : 'times') +
+          ' to leave this page.');
+    } else if (presses) {
+      /* Any other key, including Shift used with a letter, starts the count again. */
+      reset();
+      say('');
+    }
+  }, true);
+
+  /* --- text size --------------------------------------------------------------- */
+  var sizeButton = d.getElementById('text-size');
+  function setLarge(on) {
+    root.classList.toggle('large', on);
+    if (sizeButton) sizeButton.setAttribute('aria-pressed', on ? 'true' : 'false');
+    try {
+      if (session && on) session.setItem(KEY + '-text', 'large');
+      else if (session) session.removeItem(KEY + '-text');
+    } catch (e) { /* the setting then lasts for this page only */ }
+  }
+  if (sizeButton) {
+    setLarge(!!session && session.getItem(KEY + '-text') === 'large');
+    sizeButton.hidden = false;
+    sizeButton.addEventListener('click', function () {
+      setLarge(!root.classList.contains('large'));
+    });
+  }
+
+  /* --- the plan ---------------------------------------------------------------- */
+  var plan = d.getElementById('my-plan');
+  var form = d.querySelector('form[data-plan]');
+  var planStatus = d.getElementById('plan-status');
+  var keep = d.getElementById('keep');
+  var saveKey = form ? KEY + '-plan-' + form.getAttribute('data-plan') : '';
+
+  function el(tag, cls, text) {
+    var e = d.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+  function tell(text) {
+    if (planStatus) planStatus.textContent = text;
+  }
+
+  /* Builds the same markup as the server's plan (src/site/plan.c) from the form. */
+  function render() {
+    var body = plan.querySelector('.plan-body');
+    body.textContent = '';
+    var parts = 0;
+    each(form.querySelectorAll('.plan-sec'), function (sec) {
+      var part = el('section', 'plan-part');
+      part.appendChild(el('h3', '', sec.querySelector('.sec-title').textContent));
+      var list = el('ul');
+      var n = 0;
+      each(sec.querySelectorAll('input, textarea'), function (input) {
+        if (input.type === 'checkbox') {
+          if (!input.checked || !input.labels || !input.labels[0]) return;
+          var li = el('li');
+          each(input.labels[0].childNodes, function (c) {
+            li.appendChild(c.cloneNode(true));
+          });
+          list.appendChild(li);
+        } else {
+          var v = input.value.trim();
+          if (!v) return;
+          if (input.tagName === 'TEXTAREA') part.appendChild(el('p', 'free', v));
+          else list.appendChild(el('li', '', v));
+        }
+        n++;
+      });
+      if (list.firstChild) part.insertBefore(list, part.children[1] || null);
+      if (n) {
+        body.appendChild(part);
+        parts++;
+      }
+    });
+    if (!parts) {
+      body.appendChild(el('p', '', 'Your plan is empty so far. What you choose or write ' +
+                                   'above shows here.'));
+    }
+  }
+
+  function state() {
+    var s = {};
+    each(form.elements, function (input) {
+      if (!input.name || input.type === 'submit') return;
+      var list = s[input.name] || (s[input.name] = []);
+      if (input.type === 'checkbox') {
+        if (input.checked) list.push(input.value);
+      } else {
+        list.push(input.value);
+      }
+    });
+    return s;
+  }
+  function restore(s) {
+    var seen = {};
+    each(form.elements, function (input) {
+      var list = s[input.name];
+      if (!input.name || !list || input.type === 'submit') return;
+      if (input.type === 'checkbox') {
+        input.checked = list.indexOf(input.value) >= 0;
+      } else {
+        var k = seen[input.name] || 0;
+        input.value = typeof list[k] === 'string' ? list[k] : '';
+        seen[input.name] = k + 1;
+      }
+    });
+  }
+  function save() {
+    if (!local || !keep || !keep.checked) return;
+    try {
+      local.setItem(saveKey, JSON.stringify(state()));
+    } catch (e) {
+      tell('Your plan could not be kept on this device.');
+    }
+  }
+  function forget() {
+    try {
+      if (local) local.removeItem(saveKey);
+    } catch (e) { /* nothing was kept */ }
+  }
+
+  function download() {
+    var copy = plan.cloneNode(true);
+    copy.removeAttribute('hidden');
+    copy.removeAttribute('id');
+    copy.removeAttribute('tabindex');
+    var lang = (root.getAttribute('lang') || 'en').replace(/[^A-Za-z0-9-]/g, '');
+    var css = 'body{font:18px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;' +
+      'padding:0 1rem;color:#1a1a1a;background:#fff}.plan-out{border:2px solid #1a1a1a;' +
+      'border-radius:.75rem;padding:1rem 1.25rem}h2{margin-top:0}h3{font-size:1rem;' +
+      'margin:1em 0 .25em}ul{margin:0;padding-left:1.25rem}.free{white-space:pre-line;' +
+      'margin:0}.detail{color:#4d4d4d}';
+    var html = '<!doctype html>\n<html lang="' + lang + '">\n<head>\n<meta charset="utf-8">\n' +
+      '<meta name="viewport" content="width=device-width, initial-scale=1">\n' +
+      '<title>My plan</title>\n<style>' + css + '</style>\n</head>\n<body>\n' +
+      copy.outerHTML + '\n</body>\n</html>\n';
+    var a = el('a');
+    a.href = URL.createObjectURL(new Blob([html], { type: 'text/html' }));
+    a.download = 'my-plan.html';
+    a.hidden = true;
+    d.body.appendChild(a);
+    a.click();
+    setTimeout(function () {
+      URL.revokeObjectURL(a.href);
+      a.parentNode.removeChild(a);
+    }, 1000);
+    tell('Your plan was saved as my-plan.html in your downloads.');
+  }
+
+  function printCard() {
+    var wasCard = plan.classList.contains('card');
+    plan.classList.add('card');
+    root.classList.add('print-card');
+    window.addEventListener('afterprint', function done() {
+      window.removeEventListener('afterprint', done);
+      root.classList.remove('print-card');
+      if (!wasCard) plan.classList.remove('card');
+    });
+    window.print();
+  }
+
+  function remove() {
+    form.reset();
+    forget();
+    render();
+    tell('Your plan has been deleted from this page and from this device.');
+  }
+
+  each(d.querySelectorAll('[data-plan-action]'), function (button) {
+    var action = button.getAttribute('data-plan-action');
+    if (action === 'print-page') button.hidden = false;
+    button.addEventListener('click', function () {
+      if (action === 'print' || action === 'print-page') window.print();
+      else if (action === 'card' && plan) printCard();
+      else if (action === 'download' && plan) download();
+      else if (action === 'delete' && form) remove();
+    });
+  });
+  if (plan) each(d.querySelectorAll('.plan-tools'), function (t) { t.hidden = false; });
+
+  if (form && plan) {
+    var offline = form.hasAttribute('hidden');
+    form.hidden = false;
+    plan.hidden = false;
+    if (keep && local) {
+      keep.parentNode.hidden = false;
+      try {
+        var saved = local.getItem(saveKey);
+        if (saved) {
+          restore(JSON.parse(saved));
+          keep.checked = true;
+        }
+      } catch (e) {
+        forget();
+      }
+    }
+    render();
+    form.addEventListener('input', function () {
+      render();
+      save();
+    });
+    form.addEventListener('change', function (e) {
+      if (e.target === keep) {
+        if (keep.checked) {
+          save();
+          tell('Your plan is now kept in this browser on this device.');
+        } else {
+          forget();
+          tell('Your plan is no longer kept on this device.');
+        }
+        return;
+      }
+      render();
+      save();
+    });
+    form.addEventListener('submit', function (e) {
+      /* A saved copy of the site has no server: the plan is already shown below. */
+      if (!offline) return;
+      e.preventDefault();
+      render();
+      plan.focus();
+    });
+    if (offline) plan.setAttribute('tabindex', '-1');
+  }
+})();

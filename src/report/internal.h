@@ -1,0 +1,112 @@
+/* The built report, shared by report.c (aggregation) and render.c (output). Internal. */
+#ifndef PLANPACK_REPORT_INTERNAL_H
+#define PLANPACK_REPORT_INTERNAL_H
+
+#include "report/report.h"
+
+/* A question as reported: the union of its options over every stored version. */
+struct rq {
+    const char *id;
+    const char *text;
+    enum pkg_survey_type type;
+    enum pkg_survey_when when;
+    size_t nopt; /* option columns (text questions: one, "answered") */
+    const char **opt_ids;
+    const char **opt_labels;
+    size_t ncols; /* nopt + 2: then "prefer not to say", then "no answer" */
+};
+
+/* One stored package version and how its questions map onto the report's. */
+struct rver {
+    const struct survey *sv;
+    size_t *qmap;  /* sv question i -> report question */
+    size_t **omap; /* sv question i, option j -> column */
+    size_t group;  /* its group */
+};
+
+enum group_kind { GROUP_COHORT, GROUP_SCHOOL, GROUP_VERSION, GROUP_ALL };
+
+struct group {
+    enum group_kind kind;
+    const char *name;                  /* code, school, "package version", "All answers" */
+    const struct store_cohort *cohort; /* GROUP_COHORT */
+    size_t ver;                        /* GROUP_COHORT, GROUP_VERSION: index in vers, or SIZE_MAX */
+    size_t school;                     /* GROUP_COHORT: its school's group */
+    size_t *members;                   /* aggregate groups: cohort groups */
+    size_t nmembers;
+    int64_t n;    /* answers */
+    bool hidden;  /* its size (and so everything in it) is hidden */
+};
+
+/* A group's answers to one question. */
+struct gq {
+    bool asked;
+    int64_t n;       /* answers from classes that were asked it */
+    int64_t *count;  /* per column */
+    bool *hide;      /* per column */
+    bool n_hidden;
+    int64_t any;     /* multi: answers with at least one option */
+    struct stats_acc score; /* scale: 1..5 by option position */
+    const char **comments;  /* text, cohort groups only */
+    size_t ncomments;
+    size_t comments_cap;
+    int64_t comments_dropped;
+};
+
+/* A before/after pair of scale questions sharing an id stem ("q-x-start", "q-x-end"). */
+struct rpair {
+    size_t before;
+    size_t after;
+    bool paired; /* retrospective: both in one answer */
+};
+
+struct report {
+    struct arena arena;
+    int k;
+    const char *source;
+    int today;
+    struct survey *surveys;
+    size_t nsurveys;
+    struct rver *vers;
+    size_t nvers;
+    struct store_cohort *cohorts;
+    size_t ncohorts;
+    struct rq *q;
+    size_t nq;
+    struct group *g;
+    size_t ng;
+    size_t first_school;
+    size_t nschools;
+    size_t first_version;
+    size_t nversions;
+    size_t all;
+    struct gq *gq; /* ng x nq */
+    struct rpair *pairs;
+    size_t npairs;
+    struct stats_acc *pair_acc; /* npairs x ng: paired differences */
+    struct store_focus_group *fgs;
+    size_t nfgs;
+    size_t filter; /* the one cohort group shown, or SIZE_MAX */
+    size_t cmp_a;  /* version groups compared, or SIZE_MAX */
+    size_t cmp_b;
+    int64_t unreadable; /* answers that could not be decoded or placed */
+    bool exact;
+    bool html_fragment;
+};
+
+static inline struct gq *report_gq(const struct report *r, size_t g, size_t q)
+{
+    return &r->gq[g * r->nq + q];
+}
+
+/* Whether a group's distribution for a question is shown in full (so its mean may be). */
+bool report_row_complete(const struct report *r, size_t g, size_t q);
+/* Before/after for pair p in group g; false when hidden or too few answers. */
+bool report_pair_diff(const struct report *r, size_t p, size_t g, struct stats_diff *out);
+/* Welch difference between two groups' means on one question (version comparison). */
+bool report_group_diff(const struct report *r, size_t ga, size_t gb, size_t q,
+                       struct stats_diff *out);
+/* Orders versions "1.2.10" after "1.2.9". */
+int report_version_cmp(const char *a, const char *b);
+
+#endif

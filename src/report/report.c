@@ -1,0 +1,699 @@
+/*
+ * Building a report: read every answer once, count per class, add classes up into
+ * schools, versions and the whole, then decide what may be shown.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/xalloc.h"
+#include "report/internal.h"
+
+enum { COMMENTS_PER_COHORT = 200 };
+
+int report_version_cmp(const char *a, const char *b)
+{
+    while (*a && *b) {
+        if (*a >= '0' && *a <= '9' && *b >= '0' && *b <= '9') {
+            char *ea, *eb;
+            unsigned long x = strtoul(a, &ea, 10), y = strtoul(b, &eb, 10);
+            if (x != y)
+                return x < y ? -1 : 1;
+            a = ea;
+            b = eb;
+        } else {
+            if (*a != *b)
+                return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+            a++;
+            b++;
+        }
+    }
+    return *a ? 1 : *b ? -1 : 0;
+}
+
+static int survey_order(const void *x, const void *y)
+{
+    const struct survey *a = x, *b = y;
+    int c = strcmp(a->package_id, b->package_id);
+    return c ? c : report_version_cmp(a->package_version, b->package_version);
+}
+
+/* ---- questions ---- */
+
+static size_t find_q(const struct report *r, const char *id)
+{
+    for (size_t i = 0; i < r->nq; i++)
+        if (strcmp(r->q[i].id, id) == 0)
+            return i;
+    return SIZE_MAX;
+}
+
+/* Adds an option column to q unless it has it; returns its index. */
+static size_t q_option(struct report *r, struct rq *q, size_t *cap, const char *id,
+                       const char *label)
+{
+    for (size_t i = 0; i < q->nopt; i++)
+        if (strcmp(q->opt_ids[i], id) == 0)
+            return i;
+    if (q->nopt == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 8;
+        const char **ids = arena_alloc(&r->arena, ncap * sizeof(*ids));
+        const char **labels = arena_alloc(&r->arena, ncap * sizeof(*labels));
+        if (q->nopt) {
+            memcpy(ids, q->opt_ids, q->nopt * sizeof(*ids));
+            memcpy(labels, q->opt_labels, q->nopt * sizeof(*labels));
+        }
+        q->opt_ids = ids;
+        q->opt_labels = labels;
+        *cap = ncap;
+    }
+    q->opt_ids[q->nopt] = id;
+    q->opt_labels[q->nopt] = label;
+    return q->nopt++;
+}
+
+/* Builds the report's questions from every version, newest first, and each version's map. */
+static void build_questions(struct report *r)
+{
+    size_t total = 0;
+    for (size_t v = 0; v < r->nvers; v++)
+        total += r->vers[v].sv->count;
+    r->q = arena_alloc(&r->arena, (total ? total : 1) * sizeof(*r->q));
+    size_t *caps = xcalloc(total ? total : 1, sizeof(*caps));
+    for (size_t v = r->nvers; v-- > 0;) {
+        struct rver *ver = &r->vers[v];
+        const struct survey *sv = ver->sv;
+        ver->qmap = arena_alloc(&r->arena, (sv->count ? sv->count : 1) * sizeof(size_t));
+        ver->omap = arena_alloc(&r->arena, (sv->count ? sv->count : 1) * sizeof(size_t *));
+        for (size_t i = 0; i < sv->count; i++) {
+            const struct pkg_survey_question *sq = &sv->questions[i];
+            size_t qi = find_q(r, sq->id);
+            if (qi == SIZE_MAX) {
+                qi = r->nq++;
+                struct rq *q = &r->q[qi];
+                memset(q, 0, sizeof(*q));
+                q->id = sq->id;
+                q->text = sq->text;
+                q->type = sq->type;
+                q->when = sq->when;
+            }
+            struct rq *q = &r->q[qi];
+            ver->qmap[i] = qi;
+            size_t no = survey_option_count(sq);
+            ver->omap[i] = arena_alloc(&r->arena, (no ? no : 1) * sizeof(size_t));
+            if (q->type != sq->type) {
+                /* The same id with another type in another version: not comparable. */
+                for (size_t j = 0; j < no; j++)
+                    ver->omap[i][j] = SIZE_MAX;
+                continue;
+            }
+            if (sq->type == SURVEY_TEXT)
+                ver->omap[i][0] = q_option(r, q, &caps[qi], "answered", "Answered");
+            for (size_t j = 0; j < no; j++)
+                ver->omap[i][j] = q_option(r, q, &caps[qi], survey_option_id(sq, j),
+                                           survey_option_label(sq, j));
+        }
+    }
+    for (size_t i = 0; i < r->nq; i++)
+        r->q[i].ncols = r->q[i].nopt + 2;
+    free(caps);
+}
+
+/* Removes a when-suffix from an id, giving the stem that pairs questions. */
+static size_t stem_len(const char *id)
+{
+    static const char *const suffixes[] = {"-start", "-end",  "-before", "-after",
+                                           "-retro", "-now", "-then"};
+    size_t n = strlen(id);
+    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+        size_t s = strlen(suffixes[i]);
+        if (n > s && strcmp(id + n - s, suffixes[i]) == 0)
+            return n - s;
+    }
+    return n;
+}
+
+static void build_pairs(struct report *r)
+{
+    r->pairs = arena_alloc(&r->arena, (r->nq ? r->nq : 1) * 2 * sizeof(*r->pairs));
+    for (size_t a = 0; a < r->nq; a++) {
+        const struct rq *after = &r->q[a];
+        if (after->type != SURVEY_SCALE || after->when != SURVEY_END)
+            continue;
+        size_t sa = stem_len(after->id);
+        for (size_t b = 0; b < r->nq; b++) {
+            const struct rq *before = &r->q[b];
+            if (b == a || before->type != SURVEY_SCALE || before->when == SURVEY_END)
+                continue;
+            size_t sb = stem_len(before->id);
+            if (sa != sb || strncmp(after->id, before->id, sa) != 0)
+                continue;
+            r->pairs[r->npairs++] = (struct rpair){b, a, before->when == SURVEY_RETRO};
+        }
+    }
+    r->pair_acc = arena_alloc(&r->arena, (r->npairs ? r->npairs : 1) * (r->ng ? r->ng : 1) *
+                                             sizeof(*r->pair_acc));
+}
+
+/* ---- groups ---- */
+
+static int str_order(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+static size_t find_ver(const struct report *r, const char *package_id, const char *version)
+{
+    for (size_t v = 0; v < r->nvers; v++)
+        if (strcmp(r->vers[v].sv->package_id, package_id) == 0 &&
+            strcmp(r->vers[v].sv->package_version, version) == 0)
+            return v;
+    return SIZE_MAX;
+}
+
+#define NO_SCHOOL "(no school given)"
+
+static void add_member(struct report *r, struct group *g, size_t cohort_group)
+{
+    if (!g->members)
+        g->members = arena_alloc(&r->arena, r->ncohorts * sizeof(size_t));
+    g->members[g->nmembers++] = cohort_group;
+}
+
+static void build_groups(struct report *r)
+{
+    /* Schools, sorted, with classes that gave none last. */
+    const char **schools = xcalloc(r->ncohorts + 1, sizeof(*schools));
+    size_t ns = 0;
+    bool unnamed = false;
+    for (size_t c = 0; c < r->ncohorts; c++) {
+        const char *s = r->cohorts[c].school;
+        if (!s) {
+            unnamed = true;
+            continue;
+        }
+        bool seen = false;
+        for (size_t i = 0; i < ns && !seen; i++)
+            seen = strcmp(schools[i], s) == 0;
+        if (!seen)
+            schools[ns++] = s;
+    }
+    qsort(schools, ns, sizeof(*schools), str_order);
+    if (unnamed)
+        schools[ns++] = NO_SCHOOL;
+
+    r->ng = r->ncohorts + ns + r->nvers + 1;
+    r->g = arena_alloc(&r->arena, r->ng * sizeof(*r->g));
+    r->first_school = r->ncohorts;
+    r->nschools = ns;
+    r->first_version = r->ncohorts + ns;
+    r->nversions = r->nvers;
+    r->all = r->ng - 1;
+    for (size_t i = 0; i < ns; i++) {
+        struct group *g = &r->g[r->first_school + i];
+        g->kind = GROUP_SCHOOL;
+        g->name = schools[i];
+        g->ver = SIZE_MAX;
+    }
+    for (size_t v = 0; v < r->nvers; v++) {
+        struct group *g = &r->g[r->first_version + v];
+        g->kind = GROUP_VERSION;
+        g->name = r->vers[v].sv->package_version;
+        g->ver = v;
+        r->vers[v].group = r->first_version + v;
+    }
+    struct group *all = &r->g[r->all];
+    all->kind = GROUP_ALL;
+    all->name = "All answers";
+    all->ver = SIZE_MAX;
+    for (size_t c = 0; c < r->ncohorts; c++) {
+        struct group *g = &r->g[c];
+        const struct store_cohort *co = &r->cohorts[c];
+        g->kind = GROUP_COHORT;
+        g->name = co->code;
+        g->cohort = co;
+        g->ver = find_ver(r, co->package_id, co->package_version);
+        const char *school = co->school ? co->school : NO_SCHOOL;
+        for (size_t i = 0; i < ns; i++)
+            if (strcmp(schools[i], school) == 0)
+                g->school = r->first_school + i;
+        add_member(r, &r->g[g->school], c);
+        if (g->ver != SIZE_MAX)
+            add_member(r, &r->g[r->first_version + g->ver], c);
+        add_member(r, all, c);
+    }
+    free(schools);
+}
+
+/* ---- counting answers ---- */
+
+struct scan {
+    struct report *r;
+    size_t *by_id; /* cohort id -> cohort group */
+    int64_t max_id;
+    struct survey_decoder dec;
+    double *score; /* per question, this answer's scale score or NAN */
+};
+
+static void add_comment(struct report *r, struct gq *gq, const char *text)
+{
+    if (gq->ncomments == COMMENTS_PER_COHORT) {
+        gq->comments_dropped++;
+        return;
+    }
+    if (gq->ncomments == gq->comments_cap) {
+        size_t cap = gq->comments_cap ? gq->comments_cap * 2 : 8;
+        const char **v = arena_alloc(&r->arena, cap * sizeof(*v));
+        if (gq->ncomments)
+            memcpy(v, gq->comments, gq->ncomments * sizeof(*v));
+        gq->comments = v;
+        gq->comments_cap = cap;
+    }
+    gq->comments[gq->ncomments++] = arena_strdup(&r->arena, text);
+}
+
+static void count_item(struct report *r, size_t g, const struct rver *ver, size_t qi_sv,
+                       const struct survey_item *it, double *score)
+{
+    size_t qi = ver->qmap[qi_sv];
+    const struct rq *q = &r->q[qi];
+    const struct pkg_survey_question *sq = &ver->sv->questions[qi_sv];
+    struct gq *gq = report_gq(r, g, qi);
+    if (q->type != sq->type)
+        return;
+    if (it->prefer_not) {
+        gq->count[q->nopt]++;
+        return;
+    }
+    if (q->type == SURVEY_TEXT) {
+        if (it->value_count == 1) {
+            gq->count[0]++;
+            add_comment(r, gq, it->values[0]);
+        }
+        return;
+    }
+    size_t counted = 0;
+    for (size_t v = 0; v < it->value_count; v++) {
+        int o = survey_option_index(sq, it->values[v]);
+        if (o < 0 || ver->omap[qi_sv][o] == SIZE_MAX)
+            continue;
+        if (q->type != SURVEY_MULTI && counted > 0)
+            break;
+        gq->count[ver->omap[qi_sv][o]]++;
+        counted++;
+        if (q->type == SURVEY_SCALE) {
+            stats_add(&gq->score, (double)(o + 1));
+            score[qi] = (double)(o + 1);
+        }
+    }
+    if (counted)
+        gq->any++;
+}
+
+static int scan_row(const struct store_answer_row *row, void *ctx)
+{
+    struct scan *sc = ctx;
+    struct report *r = sc->r;
+    if (row->cohort_id <= 0 || row->cohort_id > sc->max_id || sc->by_id[row->cohort_id] == SIZE_MAX) {
+        r->unreadable++;
+        return 0;
+    }
+    size_t g = sc->by_id[row->cohort_id];
+    struct group *grp = &r->g[g];
+    size_t v = grp->ver;
+    if (v == SIZE_MAX || strcmp(r->vers[v].sv->package_version, row->package_version) != 0)
+        v = find_ver(r, grp->cohort->package_id, row->package_version);
+    const struct survey_item *items;
+    size_t n;
+    if (v == SIZE_MAX || survey_answer_decode(&sc->dec, row->body, row->body_len, &items, &n) != 0) {
+        r->unreadable++;
+        return 0;
+    }
+    const struct rver *ver = &r->vers[v];
+    grp->n++;
+    for (size_t i = 0; i < r->nq; i++)
+        sc->score[i] = NAN;
+    for (size_t i = 0; i < n; i++) {
+        const struct survey *sv = ver->sv;
+        for (size_t j = 0; j < sv->count; j++) {
+            if (strcmp(sv->questions[j].id, items[i].question_id) == 0) {
+                count_item(r, g, ver, j, &items[i], sc->score);
+                break;
+            }
+        }
+    }
+    for (size_t p = 0; p < r->npairs; p++) {
+        const struct rpair *pr = &r->pairs[p];
+        if (pr->paired && !isnan(sc->score[pr->before]) && !isnan(sc->score[pr->after]))
+            stats_add(&r->pair_acc[p * r->ng + g], sc->score[pr->after] - sc->score[pr->before]);
+    }
+    return 0;
+}
+
+static void alloc_gq(struct report *r)
+{
+    r->gq = arena_alloc(&r->arena, (r->ng * r->nq ? r->ng * r->nq : 1) * sizeof(*r->gq));
+    for (size_t g = 0; g < r->ng; g++) {
+        for (size_t q = 0; q < r->nq; q++) {
+            struct gq *gq = report_gq(r, g, q);
+            gq->count = arena_alloc(&r->arena, r->q[q].ncols * sizeof(int64_t));
+            gq->hide = arena_alloc(&r->arena, r->q[q].ncols * sizeof(bool));
+        }
+    }
+    /* A class is asked what its version's survey holds. */
+    for (size_t c = 0; c < r->ncohorts; c++) {
+        size_t v = r->g[c].ver;
+        if (v == SIZE_MAX)
+            continue;
+        const struct survey *sv = r->vers[v].sv;
+        for (size_t i = 0; i < sv->count; i++)
+            report_gq(r, c, r->vers[v].qmap[i])->asked = true;
+    }
+}
+
+/* Completes class rows ("no answer", n) and adds classes up into the other groups. */
+static void aggregate(struct report *r)
+{
+    for (size_t c = 0; c < r->ncohorts; c++) {
+        for (size_t q = 0; q < r->nq; q++) {
+            struct gq *gq = report_gq(r, c, q);
+            if (!gq->asked)
+                continue;
+            const struct rq *rq = &r->q[q];
+            gq->n = r->g[c].n;
+            int64_t answered = gq->count[rq->nopt];
+            if (rq->type == SURVEY_MULTI) {
+                answered += gq->any;
+            } else {
+                for (size_t j = 0; j < rq->nopt; j++)
+                    answered += gq->count[j];
+            }
+            gq->count[rq->nopt + 1] = gq->n - answered;
+        }
+    }
+    for (size_t g = r->ncohorts; g < r->ng; g++) {
+        struct group *grp = &r->g[g];
+        for (size_t m = 0; m < grp->nmembers; m++) {
+            size_t c = grp->members[m];
+            grp->n += r->g[c].n;
+            for (size_t q = 0; q < r->nq; q++) {
+                const struct gq *from = report_gq(r, c, q);
+                struct gq *to = report_gq(r, g, q);
+                if (!from->asked)
+                    continue;
+                to->asked = true;
+                to->n += from->n;
+                to->any += from->any;
+                for (size_t j = 0; j < r->q[q].ncols; j++)
+                    to->count[j] += from->count[j];
+                stats_merge(&to->score, &from->score);
+            }
+            for (size_t p = 0; p < r->npairs; p++)
+                stats_merge(&r->pair_acc[p * r->ng + g], &r->pair_acc[p * r->ng + c]);
+        }
+    }
+}
+
+/* ---- suppression ---- */
+
+/* Relations of one column across groups: each aggregate equals the sum of its classes. */
+static void add_group_sums(struct report *r, struct supp *s, const size_t *cell,
+                           const bool *present)
+{
+    size_t *parts = xmalloc((r->ncohorts ? r->ncohorts : 1) * sizeof(*parts));
+    for (size_t g = r->ncohorts; g < r->ng; g++) {
+        if (!present[g])
+            continue;
+        const struct group *grp = &r->g[g];
+        size_t n = 0;
+        for (size_t m = 0; m < grp->nmembers; m++)
+            if (present[grp->members[m]])
+                parts[n++] = cell[grp->members[m]];
+        supp_sum(s, cell[g], parts, n);
+    }
+    free(parts);
+}
+
+static void suppress_sizes(struct report *r)
+{
+    struct supp *s = supp_new();
+    size_t *cell = xmalloc(r->ng * sizeof(*cell));
+    bool *present = xmalloc(r->ng * sizeof(*present));
+    for (size_t g = 0; g < r->ng; g++) {
+        cell[g] = supp_cell(s, r->g[g].n, g < r->ncohorts ? 0 : SUPP_TOTAL);
+        present[g] = true;
+    }
+    add_group_sums(r, s, cell, present);
+    supp_run(s, r->k);
+    for (size_t g = 0; g < r->ng; g++)
+        r->g[g].hidden = supp_hidden(s, cell[g]);
+    r->exact &= supp_exact(s);
+    free(present);
+    free(cell);
+    supp_free(s);
+}
+
+/*
+ * One table: per group, the columns given by value(), their total (the group's answers to
+ * the question) and the relations between groups. Hidden cells are written to hide_out.
+ */
+static void suppress_table(struct report *r, size_t q, size_t ncols,
+                           int64_t (*value)(const struct report *, size_t g, size_t q, size_t j,
+                                            size_t col),
+                           size_t col, void (*store_hidden)(struct report *, size_t g, size_t q,
+                                                            size_t j, size_t col, bool hidden))
+{
+    struct supp *s = supp_new();
+    size_t *ncell = xmalloc(r->ng * sizeof(*ncell));
+    size_t *cells = xmalloc(r->ng * ncols * sizeof(*cells));
+    bool *present = xmalloc(r->ng * sizeof(*present));
+    size_t *parts = xmalloc(ncols * sizeof(*parts));
+    for (size_t g = 0; g < r->ng; g++) {
+        const struct gq *gq = report_gq(r, g, q);
+        present[g] = gq->asked;
+        if (!gq->asked)
+            continue;
+        const struct group *grp = &r->g[g];
+        unsigned agg = g < r->ncohorts ? 0 : SUPP_TOTAL;
+        unsigned whole = grp->hidden ? SUPP_HIDDEN : 0;
+        /* The group's size is decided by the size table: fixed here when this is it. */
+        unsigned nflags = SUPP_TOTAL | (gq->n == grp->n ? (grp->hidden ? SUPP_HIDDEN
+                                                                        : SUPP_SHOWN_ONLY)
+                                                         : whole);
+        ncell[g] = supp_cell(s, gq->n, nflags);
+        for (size_t j = 0; j < ncols; j++) {
+            cells[g * ncols + j] = supp_cell(s, value(r, g, q, j, col), agg | whole);
+            parts[j] = cells[g * ncols + j];
+        }
+        supp_sum(s, ncell[g], parts, ncols);
+    }
+    add_group_sums(r, s, ncell, present);
+    size_t *colcell = xmalloc(r->ng * sizeof(*colcell));
+    for (size_t j = 0; j < ncols; j++) {
+        for (size_t g = 0; g < r->ng; g++)
+            colcell[g] = present[g] ? cells[g * ncols + j] : 0;
+        add_group_sums(r, s, colcell, present);
+    }
+    supp_run(s, r->k);
+    for (size_t g = 0; g < r->ng; g++) {
+        if (!present[g])
+            continue;
+        struct gq *gq = report_gq(r, g, q);
+        gq->n_hidden = supp_hidden(s, ncell[g]);
+        for (size_t j = 0; j < ncols; j++)
+            store_hidden(r, g, q, j, col, supp_hidden(s, cells[g * ncols + j]));
+    }
+    r->exact &= supp_exact(s);
+    free(colcell);
+    free(parts);
+    free(present);
+    free(cells);
+    free(ncell);
+    supp_free(s);
+}
+
+static int64_t value_plain(const struct report *r, size_t g, size_t q, size_t j, size_t col)
+{
+    (void)col;
+    return report_gq(r, g, q)->count[j];
+}
+
+static void hide_plain(struct report *r, size_t g, size_t q, size_t j, size_t col, bool hidden)
+{
+    (void)col;
+    report_gq(r, g, q)->hide[j] = hidden;
+}
+
+/* A multi-choice column is its own table: chosen, and not chosen (which is as telling). */
+static int64_t value_binary(const struct report *r, size_t g, size_t q, size_t j, size_t col)
+{
+    const struct gq *gq = report_gq(r, g, q);
+    return j == 0 ? gq->count[col] : gq->n - gq->count[col];
+}
+
+static void hide_binary(struct report *r, size_t g, size_t q, size_t j, size_t col, bool hidden)
+{
+    struct gq *gq = report_gq(r, g, q);
+    if (j == 0)
+        gq->hide[col] = hidden;
+    else if (hidden)
+        gq->hide[col] = true; /* shown, it would give the hidden complement away */
+}
+
+static void suppress_all(struct report *r)
+{
+    r->exact = true;
+    suppress_sizes(r);
+    for (size_t q = 0; q < r->nq; q++) {
+        const struct rq *rq = &r->q[q];
+        if (rq->type == SURVEY_MULTI) {
+            for (size_t col = 0; col < rq->ncols; col++)
+                suppress_table(r, q, 2, value_binary, col, hide_binary);
+        } else {
+            suppress_table(r, q, rq->ncols, value_plain, 0, hide_plain);
+        }
+    }
+}
+
+/* ---- statistics shown ---- */
+
+bool report_row_complete(const struct report *r, size_t g, size_t q)
+{
+    const struct gq *gq = report_gq(r, g, q);
+    if (!gq->asked || gq->n_hidden || r->g[g].hidden)
+        return false;
+    for (size_t j = 0; j < r->q[q].ncols; j++)
+        if (gq->hide[j])
+            return false;
+    return true;
+}
+
+bool report_pair_diff(const struct report *r, size_t p, size_t g, struct stats_diff *out)
+{
+    const struct rpair *pr = &r->pairs[p];
+    if (!report_row_complete(r, g, pr->before) || !report_row_complete(r, g, pr->after))
+        return false;
+    if (pr->paired) {
+        const struct stats_acc *d = &r->pair_acc[p * r->ng + g];
+        return d->n >= r->k && stats_paired(d, out) == 0;
+    }
+    const struct stats_acc *b = &report_gq(r, g, pr->before)->score;
+    const struct stats_acc *a = &report_gq(r, g, pr->after)->score;
+    return b->n >= r->k && a->n >= r->k && stats_welch(b, a, out) == 0;
+}
+
+bool report_group_diff(const struct report *r, size_t ga, size_t gb, size_t q,
+                       struct stats_diff *out)
+{
+    if (!report_row_complete(r, ga, q) || !report_row_complete(r, gb, q))
+        return false;
+    const struct stats_acc *a = &report_gq(r, ga, q)->score;
+    const struct stats_acc *b = &report_gq(r, gb, q)->score;
+    return a->n >= r->k && b->n >= r->k && stats_welch(a, b, out) == 0;
+}
+
+/* ---- building ---- */
+
+int report_k(const struct report *r)
+{
+    return r->k;
+}
+
+void report_free(struct report *r)
+{
+    if (!r)
+        return;
+    arena_release(&r->arena);
+    free(r);
+}
+
+int report_build(struct store *s, const struct report_options *opt, struct report **out,
+                 char *err, size_t err_len)
+{
+    *out = NULL;
+    struct report *r = xcalloc(1, sizeof(*r));
+    struct scan sc = {.r = r};
+    int rc;
+    r->k = opt->k > 0 ? opt->k : REPORT_K_DEFAULT;
+    if (r->k < REPORT_K_MIN)
+        r->k = REPORT_K_MIN;
+    r->source = opt->source ? arena_strdup(&r->arena, opt->source) : NULL;
+    r->today = store_today(s);
+    r->html_fragment = opt->html_fragment;
+    r->filter = r->cmp_a = r->cmp_b = SIZE_MAX;
+
+    if ((rc = store_surveys(s, &r->arena, &r->surveys, &r->nsurveys)) != STORE_OK ||
+        (rc = store_cohorts(s, &r->arena, &r->cohorts, &r->ncohorts)) != STORE_OK ||
+        (rc = store_focus_groups(s, &r->arena, &r->fgs, &r->nfgs)) != STORE_OK) {
+        snprintf(err, err_len, "reading the database failed");
+        goto fail;
+    }
+    qsort(r->surveys, r->nsurveys, sizeof(*r->surveys), survey_order);
+    r->nvers = r->nsurveys;
+    r->vers = arena_alloc(&r->arena, (r->nvers ? r->nvers : 1) * sizeof(*r->vers));
+    for (size_t v = 0; v < r->nvers; v++)
+        r->vers[v].sv = &r->surveys[v];
+    build_questions(r);
+    build_groups(r);
+    build_pairs(r);
+    alloc_gq(r);
+
+    if (opt->cohort) {
+        char code[SURVEY_CODE_LEN + 1];
+        if (survey_code_normalise(opt->cohort, code) == 0)
+            for (size_t c = 0; c < r->ncohorts; c++)
+                if (strcmp(r->cohorts[c].code, code) == 0)
+                    r->filter = c;
+        if (r->filter == SIZE_MAX) {
+            snprintf(err, err_len, "no class has the code '%s'", opt->cohort);
+            rc = STORE_ERR_NOT_FOUND;
+            goto fail;
+        }
+    }
+    for (size_t v = 0; v < r->nvers; v++) {
+        const char *name = r->vers[v].sv->package_version;
+        if (opt->compare_a && strcmp(name, opt->compare_a) == 0)
+            r->cmp_a = r->first_version + v;
+        if (opt->compare_b && strcmp(name, opt->compare_b) == 0)
+            r->cmp_b = r->first_version + v;
+    }
+    if ((opt->compare_a && r->cmp_a == SIZE_MAX) || (opt->compare_b && r->cmp_b == SIZE_MAX)) {
+        snprintf(err, err_len, "no stored package version '%s'",
+                 opt->compare_a && r->cmp_a == SIZE_MAX ? opt->compare_a : opt->compare_b);
+        rc = STORE_ERR_NOT_FOUND;
+        goto fail;
+    }
+    if (!opt->compare_a && !opt->compare_b && r->nvers >= 2) {
+        r->cmp_a = r->first_version + r->nvers - 2;
+        r->cmp_b = r->first_version + r->nvers - 1;
+    }
+
+    int64_t max_id = 0;
+    for (size_t c = 0; c < r->ncohorts; c++)
+        if (r->cohorts[c].id > max_id)
+            max_id = r->cohorts[c].id;
+    sc.max_id = max_id;
+    sc.by_id = xmalloc(((size_t)max_id + 1) * sizeof(*sc.by_id));
+    for (int64_t i = 0; i <= max_id; i++)
+        sc.by_id[i] = SIZE_MAX;
+    for (size_t c = 0; c < r->ncohorts; c++)
+        sc.by_id[r->cohorts[c].id] = c;
+    sc.score = xmalloc((r->nq ? r->nq : 1) * sizeof(*sc.score));
+    survey_decoder_init(&sc.dec);
+    rc = store_answers_each(s, 0, scan_row, &sc);
+    survey_decoder_release(&sc.dec);
+    free(sc.score);
+    free(sc.by_id);
+    if (rc != STORE_OK) {
+        snprintf(err, err_len, "reading the answers failed");
+        goto fail;
+    }
+    aggregate(r);
+    suppress_all(r);
+    *out = r;
+    return STORE_OK;
+fail:
+    report_free(r);
+    return rc;
+}

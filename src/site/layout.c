@@ -1,0 +1,267 @@
+/*
+ * The layout every page shares: head, quick exit, skip link, footer navigation, and the
+ * addresses of pages in either mode. Pupils may be on a shared or watched device, so the
+ * quick exit link comes first in the document and works as a plain link; the script only
+ * makes it faster and adds the Shift shortcut.
+ */
+#include "site/render.h"
+#include "base/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_EXIT_URL "https://www.bbc.co.uk/weather"
+
+void render_init(struct render *r, const struct site *s, struct buf *out,
+                 const struct pkg_page *page)
+{
+    memset(r, 0, sizeof(*r));
+    r->site = s;
+    r->pkg = s->pkg;
+    r->mode = s->mode;
+    r->prefix = "";
+    r->out = out;
+    r->page = page;
+}
+
+void render_release(struct render *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->id_count; i++)
+        free(r->ids[i]);
+    free(r->ids);
+    r->ids = NULL;
+    r->id_count = r->id_cap = 0;
+}
+
+static bool id_taken(const struct render *r, const char *id)
+{
+    for (size_t i = 0; i < r->id_count; i++)
+        if (strcmp(r->ids[i], id) == 0)
+            return true;
+    return false;
+}
+
+const char *render_id(struct render *r, const char *want)
+{
+    struct buf b;
+    buf_init(&b, 256);
+    buf_adds(&b, want && *want ? want : "section");
+    size_t base = b.len;
+    for (int n = 2; id_taken(r, b.ptr); n++) {
+        b.len = base;
+        buf_addf(&b, "-%d", n);
+    }
+    XGROW(r->ids, r->id_cap, r->id_count + 1);
+    r->ids[r->id_count] = buf_detach(&b, NULL);
+    return r->ids[r->id_count++];
+}
+
+void render_text(struct render *r, const char *text)
+{
+    buf_adds_html(r->out, text);
+}
+
+static bool is_home(const struct pkg *p, const struct pkg_page *page)
+{
+    return p->page_count > 0 && page == &p->pages[0];
+}
+
+void render_file_name(const struct pkg *p, struct buf *b, const struct pkg_page *page,
+                      const char *step)
+{
+    if (is_home(p, page) && !step) {
+        buf_adds(b, "index.html");
+        return;
+    }
+    buf_adds(b, page->id);
+    if (step) {
+        buf_addc(b, '-');
+        buf_adds(b, step);
+    }
+    buf_adds(b, ".html");
+}
+
+void render_url(const struct render *r, struct buf *b, const struct pkg_page *page,
+                const char *step)
+{
+    if (r->mode == SITE_EXPORT) {
+        buf_adds(b, r->prefix);
+        render_file_name(r->pkg, b, page, step);
+        return;
+    }
+    if (is_home(r->pkg, page) && !step) {
+        /* "./" names the folder the pages are in; the 404 page answers anywhere. */
+        buf_adds(b, *r->prefix ? r->prefix : "./");
+        return;
+    }
+    buf_adds(b, r->prefix);
+    buf_adds(b, page->id);
+    if (step) {
+        buf_addc(b, '-');
+        buf_adds(b, step);
+    }
+}
+
+void render_href(struct render *r, const struct pkg_page *page, const char *step)
+{
+    struct buf b;
+    buf_init(&b, 4096);
+    render_url(r, &b, page, step);
+    buf_add_html(r->out, b.ptr ? b.ptr : "", b.len);
+    buf_release(&b);
+}
+
+void render_asset(struct render *r, const char *name)
+{
+    const char *path = site_asset_path(r->site, name);
+    buf_adds_html(r->out, r->prefix);
+    buf_adds_html(r->out, path ? path : name);
+}
+
+const struct pkg_page *render_page_before(const struct pkg *p, const struct pkg_page *page)
+{
+    if (!page || page == p->pages)
+        return NULL;
+    return page - 1;
+}
+
+const struct pkg_page *render_page_after(const struct pkg *p, const struct pkg_page *page)
+{
+    if (!page || page + 1 >= p->pages + p->page_count)
+        return NULL;
+    return page + 1;
+}
+
+const struct pkg_page *render_find_kind(const struct pkg *p, enum pkg_page_kind kind)
+{
+    for (size_t i = 0; i < p->page_count; i++)
+        if (p->pages[i].kind == kind)
+            return &p->pages[i];
+    return NULL;
+}
+
+static const char *nav_title(const struct pkg_page *page)
+{
+    return page->nav_title && *page->nav_title ? page->nav_title : page->title;
+}
+
+static const char *audience_name(enum pkg_audience a)
+{
+    switch (a) {
+    case AUDIENCE_PARENT:
+        return "parent";
+    case AUDIENCE_TEACHER:
+        return "teacher";
+    case AUDIENCE_PUPIL:
+        break;
+    }
+    return "pupil";
+}
+
+void render_open(struct render *r, const char *title, const char *description,
+                 const char *body_class)
+{
+    const struct pkg *p = r->pkg;
+    struct buf *o = r->out;
+    buf_adds(o, "<!doctype html>\n<html lang=\"");
+    render_text(r, p->language && *p->language ? p->language : "en");
+    buf_adds(o, "\">\n<head>\n<meta charset=\"utf-8\">\n"
+                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                "<meta name=\"referrer\" content=\"no-referrer\">\n"
+                "<meta name=\"color-scheme\" content=\"light dark\">\n<title>");
+    if (title && p->title && strcmp(title, p->title) != 0) {
+        render_text(r, title);
+        buf_adds(o, " – ");
+    }
+    render_text(r, p->title);
+    buf_adds(o, "</title>\n");
+    if (description && *description) {
+        buf_adds(o, "<meta name=\"description\" content=\"");
+        render_text(r, description);
+        buf_adds(o, "\">\n");
+    }
+    buf_adds(o, "<link rel=\"stylesheet\" href=\"");
+    render_asset(r, "style.css");
+    buf_adds(o, "\">\n<link rel=\"icon\" href=\"");
+    render_asset(r, "icon.svg");
+    buf_adds(o, "\" type=\"image/svg+xml\">\n<script src=\"");
+    render_asset(r, "app.js");
+    buf_adds(o, "\" defer></script>\n</head>\n<body class=\"");
+    render_text(r, body_class);
+    if (r->page) {
+        buf_adds(o, " for-");
+        buf_adds(o, audience_name(r->page->audience));
+    }
+    buf_adds(o, "\">\n<header class=\"top\">\n<a id=\"exit\" class=\"exit\" href=\"");
+    render_text(r, p->exit_url && *p->exit_url ? p->exit_url : DEFAULT_EXIT_URL);
+    buf_adds(o, "\" rel=\"noreferrer\">Quick exit</a>\n"
+                "<a class=\"skip\" href=\"#main\">Skip to main content</a>\n"
+                "<a class=\"brand\" href=\"");
+    if (p->page_count)
+        render_href(r, &p->pages[0], NULL);
+    buf_adds(o, "\">");
+    render_text(r, p->title);
+    buf_adds(o, "</a>\n<button id=\"text-size\" class=\"text-size\" type=\"button\" "
+                "aria-pressed=\"false\" hidden>Larger text</button>\n"
+                "<p id=\"exit-status\" class=\"vh\" role=\"status\"></p>\n"
+                "</header>\n<main id=\"main\" tabindex=\"-1\">\n");
+}
+
+static void pager(struct render *r)
+{
+    const struct pkg_page *prev = render_page_before(r->pkg, r->page);
+    const struct pkg_page *next = render_page_after(r->pkg, r->page);
+    if (!prev && !next)
+        return;
+    struct buf *o = r->out;
+    buf_adds(o, "<nav class=\"pager\" aria-label=\"Page order\">\n");
+    if (prev) {
+        buf_adds(o, "<a class=\"prev\" rel=\"prev\" href=\"");
+        render_href(r, prev, NULL);
+        buf_adds(o, "\"><span class=\"dir\">Previous</span> ");
+        render_text(r, nav_title(prev));
+        buf_adds(o, "</a>\n");
+    }
+    if (next) {
+        buf_adds(o, "<a class=\"next\" rel=\"next\" href=\"");
+        render_href(r, next, NULL);
+        buf_adds(o, "\"><span class=\"dir\">Next</span> ");
+        render_text(r, nav_title(next));
+        buf_adds(o, "</a>\n");
+    }
+    buf_adds(o, "</nav>\n");
+}
+
+void render_close(struct render *r)
+{
+    const struct pkg *p = r->pkg;
+    struct buf *o = r->out;
+    buf_adds(o, "</main>\n");
+    pager(r);
+    buf_adds(o, "<footer class=\"foot\">\n<nav aria-label=\"All pages\">\n<ul>\n");
+    for (size_t i = 0; p->pages && i < p->page_count; i++) {
+        const struct pkg_page *pg = &p->pages[i];
+        buf_adds(o, "<li><a href=\"");
+        render_href(r, pg, NULL);
+        buf_addc(o, '"');
+        if (pg == r->page)
+            buf_adds(o, " aria-current=\"page\"");
+        buf_addc(o, '>');
+        render_text(r, nav_title(pg));
+        buf_adds(o, "</a></li>\n");
+    }
+    buf_adds(o, "</ul>\n</nav>\n<p>");
+    render_text(r, p->title);
+    if (p->version) {
+        buf_adds(o, ", version ");
+        render_text(r, p->version);
+    }
+    if (p->publisher && *p->publisher) {
+        buf_adds(o, ", by ");
+        render_text(r, p->publisher);
+    }
+    buf_adds(o, ". This site sets no cookies and does not track you.</p>\n</footer>\n"
+                "</body>\n</html>\n");
+}

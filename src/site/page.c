@@ -1,0 +1,548 @@
+/*
+ * The page kinds. Each writes one whole page through the escaping writer: package text is
+ * never pasted into markup, Markdown goes through render_markdown(), and every control a
+ * young person needs is a plain link or form that works without JavaScript.
+ */
+#include "site/render.h"
+
+#include <string.h>
+
+static const char *kind_class(enum pkg_page_kind k)
+{
+    switch (k) {
+    case PAGE_STORY:
+        return "page-story";
+    case PAGE_QUESTIONS:
+        return "page-questions";
+    case PAGE_STRATEGIES:
+        return "page-strategies";
+    case PAGE_PLAN:
+        return "page-plan";
+    case PAGE_SUPPORT:
+        return "page-support";
+    case PAGE_SURVEY:
+        return "page-survey";
+    case PAGE_TEXT:
+        break;
+    }
+    return "page-text";
+}
+
+static void open_page(struct render *r)
+{
+    render_open(r, r->page->title, r->page->summary, kind_class(r->page->kind));
+    buf_adds(r->out, "<h1>");
+    render_text(r, r->page->title);
+    buf_adds(r->out, "</h1>\n");
+}
+
+void render_page_text(struct render *r)
+{
+    open_page(r);
+    render_markdown(r, r->page->body, 2);
+    render_close(r);
+}
+
+/* --- story ------------------------------------------------------------------------- */
+
+static const struct pkg_character *story_me(const struct pkg_story *st)
+{
+    for (size_t i = 0; i < st->character_count; i++)
+        if (st->characters[i].me)
+            return &st->characters[i];
+    return NULL;
+}
+
+static void step_href(struct render *r, const struct pkg_step *step)
+{
+    const struct pkg_story *st = &r->page->story;
+    render_href(r, r->page, step == &st->steps[0] ? NULL : step->id);
+}
+
+static void chat(struct render *r, const struct pkg_step *step)
+{
+    struct buf *o = r->out;
+    if (!step->message_count)
+        return;
+    buf_adds(o, "<ol class=\"chat\" aria-label=\"Messages\">\n");
+    for (size_t i = 0; i < step->message_count; i++) {
+        const struct pkg_message *m = &step->messages[i];
+        if (!m->from) {
+            buf_adds(o, "<li class=\"msg narration\">");
+        } else {
+            /* The reader's own messages sit on the right like on a phone; a screen
+             * reader hears every speaker's name, so position carries no meaning alone. */
+            buf_adds(o, m->from->me ? "<li class=\"msg me\"><span class=\"who vh\">"
+                                    : "<li class=\"msg them\"><span class=\"who\">");
+            render_text(r, m->from->name);
+            buf_adds(o, "<span class=\"vh\">:</span></span> ");
+        }
+        buf_adds(o, "<span class=\"text\">");
+        render_text(r, m->text);
+        buf_adds(o, "</span></li>\n");
+    }
+    buf_adds(o, "</ol>\n");
+}
+
+void render_page_story_step(struct render *r)
+{
+    const struct pkg_page *page = r->page;
+    const struct pkg_story *st = &page->story;
+    struct buf *o = r->out;
+    if (!st->step_count) {
+        render_page_text(r);
+        return;
+    }
+    const struct pkg_step *step = r->step ? r->step : &st->steps[0];
+    bool first = step == &st->steps[0];
+    const char *step_name = step->title && *step->title ? step->title : step->ending_title;
+
+    struct buf title;
+    buf_init(&title, 4096);
+    if (!first && step_name && *step_name) {
+        buf_adds(&title, step_name);
+        buf_adds(&title, " – ");
+    }
+    buf_adds(&title, page->title);
+    render_open(r, title.ptr, page->summary, "page-story");
+    buf_release(&title);
+
+    buf_adds(o, "<h1>");
+    render_text(r, page->title);
+    buf_adds(o, "</h1>\n");
+    if (first)
+        render_markdown(r, page->body, 2);
+    buf_adds(o, "<section class=\"step\" aria-label=\"");
+    render_text(r, step_name && *step_name ? step_name : "The story");
+    buf_adds(o, "\">\n");
+    if (step->title && *step->title) {
+        buf_adds(o, "<h2>");
+        render_text(r, step->title);
+        buf_adds(o, "</h2>\n");
+    }
+    chat(r, step);
+    render_markdown(r, step->text, 3);
+    if (step->ending || !step->choice_count) {
+        buf_adds(o, "<p class=\"ending\"><strong>The end</strong>");
+        if (step->ending_title && *step->ending_title) {
+            buf_adds(o, ": ");
+            render_text(r, step->ending_title);
+        }
+        buf_adds(o, "</p>\n<p class=\"again\"><a class=\"button\" href=\"");
+        render_href(r, page, NULL);
+        buf_adds(o, "\">Read the story again and choose differently</a></p>\n");
+    } else {
+        const struct pkg_character *me = story_me(st);
+        buf_adds(o, "<h2 class=\"ask\">");
+        if (me) {
+            buf_adds(o, "What should ");
+            render_text(r, me->name);
+            buf_adds(o, " do?");
+        } else {
+            buf_adds(o, "What happens next?");
+        }
+        buf_adds(o, "</h2>\n<ul class=\"choices\">\n");
+        for (size_t i = 0; i < step->choice_count; i++) {
+            const struct pkg_choice *c = &step->choices[i];
+            buf_adds(o, "<li><a class=\"choice\" href=\"");
+            if (c->next)
+                step_href(r, c->next);
+            else
+                render_href(r, page, c->next_id);
+            buf_adds(o, "\">");
+            render_text(r, c->text);
+            buf_adds(o, "</a></li>\n");
+        }
+        buf_adds(o, "</ul>\n");
+    }
+    buf_adds(o, "</section>\n");
+    render_close(r);
+}
+
+/* --- questions --------------------------------------------------------------------- */
+
+void render_page_questions(struct render *r)
+{
+    const struct pkg_page *page = r->page;
+    struct buf *o = r->out;
+    open_page(r);
+    for (size_t g = 0; g < page->group_count; g++)
+        render_id(r, page->groups[g].id);
+    render_markdown(r, page->body, 2);
+    for (size_t g = 0; g < page->group_count; g++) {
+        const struct pkg_question_group *grp = &page->groups[g];
+        buf_adds(o, "<section class=\"questions\" id=\"");
+        render_text(r, grp->id);
+        buf_adds(o, "\">\n<h2>");
+        render_text(r, grp->title);
+        buf_adds(o, "</h2>\n<ol>\n");
+        for (size_t q = 0; q < grp->question_count; q++) {
+            const struct pkg_question *qu = &grp->questions[q];
+            buf_adds(o, "<li id=\"");
+            render_text(r, render_id(r, qu->id));
+            buf_adds(o, "\"><p class=\"question\">");
+            render_text(r, qu->text);
+            buf_adds(o, "</p>");
+            if (qu->hint && *qu->hint) {
+                buf_adds(o, "<p class=\"hint\">");
+                render_text(r, qu->hint);
+                buf_adds(o, "</p>");
+            }
+            buf_adds(o, "</li>\n");
+        }
+        buf_adds(o, "</ol>\n</section>\n");
+    }
+    /* The notes box belongs to no form, so the browser has nothing to send. */
+    buf_adds(o, "<section class=\"notes\" aria-labelledby=\"notes-title\">\n"
+                "<h2 id=\"notes-title\">My private notes</h2>\n"
+                "<p id=\"notes-help\">You can write your thoughts here. They stay on this "
+                "page: they are not sent or saved, and they are gone when you leave.</p>\n"
+                "<label for=\"notes\">My notes</label>\n"
+                "<textarea id=\"notes\" rows=\"6\" aria-describedby=\"notes-help\" "
+                "autocomplete=\"off\"></textarea>\n</section>\n");
+    render_close(r);
+}
+
+/* --- strategies -------------------------------------------------------------------- */
+
+static const struct pkg_plan_section *plan_section_of(const struct pkg_page *plan,
+                                                      enum pkg_plan_kind kind)
+{
+    if (!plan)
+        return NULL;
+    for (size_t i = 0; i < plan->plan_section_count; i++)
+        if (plan->plan_sections[i].kind == kind)
+            return &plan->plan_sections[i];
+    return NULL;
+}
+
+static void plan_link(struct render *r, const struct pkg_page *plan,
+                      const struct pkg_plan_section *sec, const char *text)
+{
+    buf_adds(r->out, "<p class=\"to-plan\"><a href=\"");
+    render_href(r, plan, NULL);
+    buf_adds(r->out, "#sec-");
+    render_text(r, sec->id);
+    buf_adds(r->out, "\">");
+    render_text(r, text);
+    buf_adds(r->out, "</a></p>\n");
+}
+
+static void gallery(struct render *r, const struct pkg_strategy *s)
+{
+    struct buf *o = r->out;
+    buf_adds(o, "<ul class=\"gallery\">\n");
+    for (size_t i = 0; i < s->reply_count; i++) {
+        const struct pkg_reply *rep = &s->replies[i];
+        buf_adds(o, "<li id=\"");
+        render_text(r, render_id(r, rep->id));
+        buf_adds(o, "\">");
+        if (rep->image && *rep->image) {
+            buf_adds(o, "<img src=\"");
+            render_text(r, r->prefix);
+            render_text(r, rep->image);
+            buf_adds(o, "\" alt=\"");
+            render_text(r, rep->alt ? rep->alt : "");
+            buf_adds(o, "\" width=\"96\" height=\"96\">");
+        }
+        if (rep->text && *rep->text) {
+            buf_adds(o, "<span class=\"reply\">");
+            render_text(r, rep->text);
+            buf_adds(o, "</span>");
+        }
+        buf_adds(o, "</li>\n");
+    }
+    buf_adds(o, "</ul>\n");
+}
+
+void render_page_strategies(struct render *r)
+{
+    const struct pkg_page *page = r->page;
+    struct buf *o = r->out;
+    const struct pkg_page *plan = render_find_kind(r->pkg, PAGE_PLAN);
+    open_page(r);
+    for (size_t i = 0; i < page->strategy_count; i++)
+        render_id(r, page->strategies[i].id);
+    render_markdown(r, page->body, 2);
+    if (page->strategy_count > 1) {
+        buf_adds(o, "<nav class=\"toc\" aria-label=\"Ways on this page\">\n<ul>\n");
+        for (size_t i = 0; i < page->strategy_count; i++) {
+            buf_adds(o, "<li><a href=\"#");
+            render_text(r, page->strategies[i].id);
+            buf_adds(o, "\">");
+            render_text(r, page->strategies[i].title);
+            buf_adds(o, "</a></li>\n");
+        }
+        buf_adds(o, "</ul>\n</nav>\n");
+    }
+    for (size_t i = 0; i < page->strategy_count; i++) {
+        const struct pkg_strategy *s = &page->strategies[i];
+        buf_adds(o, "<section class=\"strategy\" id=\"");
+        render_text(r, s->id);
+        buf_adds(o, "\">\n<h2>");
+        render_text(r, s->title);
+        buf_adds(o, "</h2>\n");
+        if (s->summary && *s->summary) {
+            buf_adds(o, "<p class=\"summary\">");
+            render_text(r, s->summary);
+            buf_adds(o, "</p>\n");
+        }
+        if (s->when && *s->when) {
+            buf_adds(o, "<h3>When it helps</h3>\n<p>");
+            render_text(r, s->when);
+            buf_adds(o, "</p>\n");
+        }
+        if (s->how && *s->how) {
+            buf_adds(o, "<h3>How to do it</h3>\n");
+            render_markdown(r, s->how, 4);
+        }
+        if (s->reply_count) {
+            buf_adds(o, "<h3>Replies you could send</h3>\n");
+            gallery(r, s);
+            const struct pkg_plan_section *sec = plan_section_of(plan, PLAN_REPLIES);
+            if (sec)
+                plan_link(r, plan, sec, "Pick your favourite replies for your plan");
+        }
+        buf_adds(o, "</section>\n");
+    }
+    const struct pkg_plan_section *sec = plan_section_of(plan, PLAN_STRATEGIES);
+    if (sec && page->strategy_count)
+        plan_link(r, plan, sec, "Choose the ways that feel right for you in your plan");
+    render_close(r);
+}
+
+/* --- support ----------------------------------------------------------------------- */
+
+/* "https://www.ceop.police.uk/Safety-Centre/" is shown as "ceop.police.uk": the address
+ * a person would type, short enough for a phone screen. */
+static void short_url(struct render *r, const char *url)
+{
+    const char *s = url;
+    if (strncmp(s, "https://", 8) == 0)
+        s += 8;
+    else if (strncmp(s, "http://", 7) == 0)
+        s += 7;
+    if (strncmp(s, "www.", 4) == 0)
+        s += 4;
+    buf_add_html(r->out, s, strcspn(s, "/?#"));
+}
+
+/* Digits and a leading + only, for tel: and sms: links. */
+static void dial(struct render *r, const char *number)
+{
+    for (const char *s = number; *s; s++)
+        if ((*s >= '0' && *s <= '9') || (*s == '+' && s == number))
+            buf_addc(r->out, *s);
+}
+
+static void service(struct render *r, const struct pkg_support *sup)
+{
+    struct buf *o = r->out;
+    buf_adds(o, sup->emergency ? "<li class=\"service emergency\" id=\""
+                               : "<li class=\"service\" id=\"");
+    render_text(r, sup->id);
+    buf_adds(o, "\">\n<h2>");
+    render_text(r, sup->name);
+    buf_adds(o, "</h2>\n<p>");
+    render_text(r, sup->about);
+    buf_adds(o, "</p>\n<ul class=\"contact\">\n");
+    if (sup->phone && *sup->phone) {
+        buf_adds(o, "<li><a class=\"button\" href=\"tel:");
+        if (sup->tel && *sup->tel)
+            render_text(r, sup->tel);
+        else
+            dial(r, sup->phone);
+        buf_adds(o, "\">Call ");
+        render_text(r, sup->phone);
+        buf_adds(o, "</a></li>\n");
+    }
+    if (sup->sms && *sup->sms) {
+        buf_adds(o, "<li><a class=\"button\" href=\"sms:");
+        dial(r, sup->sms);
+        buf_adds(o, "\">Text ");
+        render_text(r, sup->sms);
+        buf_adds(o, "</a></li>\n");
+    }
+    if (sup->chat && *sup->chat) {
+        buf_adds(o, "<li><a href=\"");
+        render_text(r, sup->chat);
+        buf_adds(o, "\" rel=\"noreferrer\">Chat online<span class=\"vh\"> with ");
+        render_text(r, sup->name);
+        buf_adds(o, "</span></a></li>\n");
+    }
+    if (sup->url && *sup->url) {
+        buf_adds(o, "<li><a href=\"");
+        render_text(r, sup->url);
+        buf_adds(o, "\" rel=\"noreferrer\">");
+        short_url(r, sup->url);
+        buf_adds(o, "</a></li>\n");
+    }
+    buf_adds(o, "</ul>\n");
+    if (sup->hours && *sup->hours) {
+        buf_adds(o, "<p class=\"hours\"><strong>When:</strong> ");
+        render_text(r, sup->hours);
+        buf_adds(o, "</p>\n");
+    }
+    if (sup->checked && *sup->checked) {
+        buf_adds(o, "<p class=\"checked\">Details checked on ");
+        render_text(r, sup->checked);
+        if (sup->source && *sup->source) {
+            buf_adds(o, " from <a href=\"");
+            render_text(r, sup->source);
+            buf_adds(o, "\" rel=\"noreferrer\">");
+            short_url(r, sup->source);
+            buf_adds(o, "</a>");
+        }
+        buf_adds(o, ".</p>\n");
+    }
+    buf_adds(o, "</li>\n");
+}
+
+void render_page_support(struct render *r)
+{
+    const struct pkg *p = r->pkg;
+    open_page(r);
+    for (size_t i = 0; i < p->support_count; i++)
+        render_id(r, p->support[i].id);
+    render_markdown(r, r->page->body, 2);
+    if (p->support_count) {
+        buf_adds(r->out, "<ul class=\"services\">\n");
+        /* Emergency numbers come first, whatever order the package lists them in. */
+        for (int pass = 0; pass < 2; pass++)
+            for (size_t i = 0; i < p->support_count; i++)
+                if (p->support[i].emergency == (pass == 0))
+                    service(r, &p->support[i]);
+        buf_adds(r->out, "</ul>\n");
+    }
+    render_close(r);
+}
+
+/* --- survey ------------------------------------------------------------------------ */
+
+static void option(struct render *r, const char *type, const char *qid, const char *value,
+                   const char *label)
+{
+    struct buf *o = r->out;
+    struct buf id;
+    buf_init(&id, 256);
+    buf_adds(&id, "f-");
+    buf_adds(&id, qid);
+    buf_addc(&id, '-');
+    buf_adds(&id, value);
+    const char *fid = render_id(r, id.ptr);
+    buf_release(&id);
+    buf_adds(o, "<li><input type=\"");
+    buf_adds(o, type);
+    buf_adds(o, "\" id=\"");
+    render_text(r, fid);
+    buf_adds(o, "\" name=\"");
+    render_text(r, qid);
+    buf_adds(o, "\" value=\"");
+    render_text(r, value);
+    buf_adds(o, "\"> <label for=\"");
+    render_text(r, fid);
+    buf_adds(o, "\">");
+    render_text(r, label);
+    buf_adds(o, "</label></li>\n");
+}
+
+static const char *survey_type_class(enum pkg_survey_type t)
+{
+    switch (t) {
+    case SURVEY_SCALE:
+        return "scale";
+    case SURVEY_SINGLE:
+        return "single";
+    case SURVEY_MULTI:
+        return "multi";
+    case SURVEY_YESNO:
+        return "yesno";
+    case SURVEY_TEXT:
+        break;
+    }
+    return "text";
+}
+
+static void survey_question(struct render *r, const struct pkg_survey_question *q)
+{
+    struct buf *o = r->out;
+    const char *type = q->type == SURVEY_MULTI || q->type == SURVEY_TEXT ? "checkbox" : "radio";
+    buf_adds(o, "<fieldset class=\"q q-");
+    buf_adds(o, survey_type_class(q->type));
+    buf_adds(o, "\">\n<legend>");
+    render_text(r, q->text);
+    buf_adds(o, "</legend>\n");
+    if (q->type == SURVEY_MULTI)
+        buf_adds(o, "<p class=\"hint\">Choose as many as you like.</p>\n");
+    if (q->type == SURVEY_TEXT) {
+        struct buf id;
+        buf_init(&id, 256);
+        buf_adds(&id, "f-");
+        buf_adds(&id, q->id);
+        const char *fid = render_id(r, id.ptr);
+        buf_release(&id);
+        buf_adds(o, "<label class=\"vh\" for=\"");
+        render_text(r, fid);
+        buf_adds(o, "\">Your answer</label>\n<textarea id=\"");
+        render_text(r, fid);
+        buf_adds(o, "\" name=\"");
+        render_text(r, q->id);
+        buf_addf(o, "\" rows=\"4\" maxlength=\"%zu\" autocomplete=\"off\"></textarea>\n",
+                 q->max_length ? q->max_length : 500);
+    }
+    buf_adds(o, "<ul class=\"options\">\n");
+    if (q->type == SURVEY_YESNO) {
+        option(r, type, q->id, "yes", "Yes");
+        option(r, type, q->id, "no", "No");
+        option(r, type, q->id, "not-sure", "Not sure");
+    } else {
+        for (size_t i = 0; i < q->option_count; i++)
+            option(r, type, q->id, q->options[i].id, q->options[i].label);
+    }
+    option(r, type, q->id, SITE_PREFER_NOT, "Prefer not to say");
+    buf_adds(o, "</ul>\n</fieldset>\n");
+}
+
+void render_page_survey(struct render *r)
+{
+    const struct pkg_page *page = r->page;
+    struct buf *o = r->out;
+    open_page(r);
+    render_markdown(r, page->body, 2);
+    if (r->mode == SITE_EXPORT) {
+        buf_adds(o, "<p class=\"note\">Sending feedback needs the online version of this "
+                    "site: a saved copy like this one cannot send anything. Ask the person "
+                    "who gave you this site for the online address.</p>\n");
+        render_close(r);
+        return;
+    }
+    buf_adds(o, "<form class=\"survey\" method=\"post\" action=\"");
+    render_href(r, page, NULL);
+    buf_adds(o, "\">\n<p>Every question is optional. Your answers are anonymous: please do "
+                "not write anyone's name.</p>\n<div class=\"field\">\n<label for=\"f-code\">"
+                "Class code <span class=\"hint\">(if your teacher gave you one)</span></label>\n"
+                "<input id=\"f-code\" name=\"" SITE_FEEDBACK_CODE "\" maxlength=\"32\" "
+                "autocomplete=\"off\" autocapitalize=\"characters\" spellcheck=\"false\">\n"
+                "</div>\n");
+    render_id(r, "f-code");
+    for (size_t i = 0; i < page->survey_count; i++)
+        survey_question(r, &page->survey[i]);
+    buf_adds(o, "<p><button type=\"submit\">Send my answers</button></p>\n</form>\n");
+    render_close(r);
+}
+
+/* --- 404 --------------------------------------------------------------------------- */
+
+void render_page_not_found(struct render *r)
+{
+    struct buf *o = r->out;
+    render_open(r, "Page not found", NULL, "page-not-found");
+    buf_adds(o, "<h1>Page not found</h1>\n<p>There is no page at this address. It may have "
+                "moved, or the address may have a typing mistake.</p>\n");
+    if (r->pkg->page_count) {
+        buf_adds(o, "<p><a class=\"button\" href=\"");
+        render_href(r, &r->pkg->pages[0], NULL);
+        buf_adds(o, "\">Go to the start</a></p>\n");
+    }
+    render_close(r);
+}

@@ -1,0 +1,124 @@
+/*
+ * Inside the renderer: the site's own layout, shared by site.c (files and routes),
+ * page.c (the page kinds), plan.c (the plan builder and its result) and markdown.c.
+ * Nothing outside src/site/ includes this header.
+ */
+#ifndef PLANPACK_SITE_RENDER_H
+#define PLANPACK_SITE_RENDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/arena.h"
+#include "base/buf.h"
+#include "site/site.h"
+
+/* The largest page the renderer will produce, before compression. */
+#define SITE_PAGE_MAX ((size_t)1 << 20)
+/* Every page's HTML should fit one round trip of a new connection (about 14 KB gzipped). */
+#define SITE_PAGE_GZ_BUDGET ((size_t)14 * 1024)
+/* Longest free text taken into a plan from one field; longer text is cut at a character. */
+#define PLAN_TEXT_MAX 2000
+#define PLAN_LINE_MAX 200
+/* How many trusted adults the plan form asks for. */
+#define PLAN_ADULTS 3
+
+/* A lookup table row: a route ("/", "/plan") or a file path, and the file's index. */
+struct site_route_entry {
+    const char *route;
+    size_t file;
+};
+
+struct site_asset {
+    const char *name; /* "style.css", as under assets/ */
+    const char *path; /* "assets/style.1a2b3c4d.css" */
+};
+
+struct site {
+    const struct pkg *pkg;
+    enum site_mode mode;
+    struct arena arena; /* paths, rendered bytes, compressed bytes */
+    struct site_file *files;
+    size_t count;
+    size_t cap;
+    struct site_route_entry *by_path; /* every file, sorted by path */
+    struct site_route_entry *routes;
+    size_t route_count;
+    struct site_asset *assets;
+    size_t asset_count;
+    size_t not_found;
+};
+
+/* One page being written: where links point and which element ids are already taken. */
+struct render {
+    const struct site *site;
+    const struct pkg *pkg;
+    enum site_mode mode;
+    /* Put before every local link: "" for pages at the top of the site, "/" for the
+     * served 404 page, which answers at any depth. */
+    const char *prefix;
+    struct buf *out;
+    const struct pkg_page *page; /* the page being written, or NULL (404) */
+    const struct pkg_step *step; /* the story step being written, on a story page */
+    char **ids;
+    size_t id_count;
+    size_t id_cap;
+};
+
+void render_init(struct render *r, const struct site *s, struct buf *out,
+                 const struct pkg_page *page);
+void render_release(struct render *r);
+
+/* Returns want, or want with "-2", "-3"… if a previous element on the page took it. The
+ * string is owned by r and lives until render_release(). */
+const char *render_id(struct render *r, const char *want);
+
+/* The address of a page (or of one of its story steps when step is not NULL), unescaped,
+ * appended to b: "./" or "plan" when served, "index.html" or "plan.html" when exported. */
+void render_url(const struct render *r, struct buf *b, const struct pkg_page *page,
+                const char *step);
+/* The same, escaped for an attribute value, appended to the page. */
+void render_href(struct render *r, const struct pkg_page *page, const char *step);
+/* The path of a built-in asset, escaped, appended to the page. */
+void render_asset(struct render *r, const char *name);
+
+/* The document head, the quick exit bar and the opening of <main>. */
+void render_open(struct render *r, const char *title, const char *description,
+                 const char *body_class);
+/* The previous/next links, the closing of <main>, the footer and the document end. */
+void render_close(struct render *r);
+
+/* CommonMark in safe mode with links between pages rewritten for the mode and images
+ * limited to the package's own files. Headings below min_level are raised to it. */
+void render_markdown(struct render *r, const char *markdown, int min_level);
+
+/* Writes text escaped, or nothing for NULL. */
+void render_text(struct render *r, const char *text);
+
+/* The page kinds (page.c). */
+void render_page_text(struct render *r);
+/* A story page shows one step: r->step, or the first step when that is NULL. */
+void render_page_story_step(struct render *r);
+void render_page_questions(struct render *r);
+void render_page_strategies(struct render *r);
+void render_page_support(struct render *r);
+void render_page_survey(struct render *r);
+void render_page_not_found(struct render *r);
+
+/* The plan builder, the blank worksheet (plan.c). */
+void render_page_plan(struct render *r);
+void render_page_worksheet(struct render *r);
+
+/* The file name of a page or a story step ("index.html", "story-sent.html"). */
+void render_file_name(const struct pkg *p, struct buf *b, const struct pkg_page *page,
+                      const char *step);
+/* The plan page's blank worksheet is named like a story step: "plan-worksheet.html". */
+#define PLAN_WORKSHEET_STEP "worksheet"
+
+/* Finds a page's neighbour in package order, or NULL. */
+const struct pkg_page *render_page_before(const struct pkg *p, const struct pkg_page *page);
+const struct pkg_page *render_page_after(const struct pkg *p, const struct pkg_page *page);
+/* The first page of a kind, or NULL (the renderer does not depend on the loader's code). */
+const struct pkg_page *render_find_kind(const struct pkg *p, enum pkg_page_kind kind);
+
+#endif

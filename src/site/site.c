@@ -1,0 +1,383 @@
+/*
+ * The site as files in memory: every page rendered once, every text file gzip-compressed
+ * once, each with a strong ETag, so that serving is a lookup and exporting is a copy.
+ */
+#include "site/render.h"
+#include "base/xalloc.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+/* --- bytes ------------------------------------------------------------------------- */
+
+static uint64_t fnv1a64(const unsigned char *p, size_t len)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < len; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+/* gzip at level 9 with a zero timestamp, so the same input always gives the same bytes. */
+static unsigned char *gzip(struct arena *a, const unsigned char *data, size_t len, size_t *out_len)
+{
+    z_stream zs;
+    memset(&zs, 0, sizeof(zs));
+    if (len > UINT32_MAX / 2 ||
+        deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+        return NULL;
+    size_t bound = deflateBound(&zs, (uLong)len);
+    unsigned char *out = arena_alloc(a, bound);
+    zs.next_in = (Bytef *)(uintptr_t)data;
+    zs.avail_in = (uInt)len;
+    zs.next_out = out;
+    zs.avail_out = (uInt)bound;
+    int rc = deflate(&zs, Z_FINISH);
+    *out_len = zs.total_out;
+    deflateEnd(&zs);
+    return rc == Z_STREAM_END ? out : NULL;
+}
+
+static const char *ext_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *dot = strrchr(path, '.');
+    return dot && (!slash || dot > slash) ? dot + 1 : "";
+}
+
+static const struct {
+    const char *ext;
+    const char *type;
+    bool text;
+} types[] = {
+    {"html", "text/html; charset=utf-8", true},
+    {"css", "text/css; charset=utf-8", true},
+    {"js", "text/javascript; charset=utf-8", true},
+    {"svg", "image/svg+xml", true},
+    {"txt", "text/plain; charset=utf-8", true},
+    {"json", "application/json", true},
+    {"png", "image/png", false},
+    {"jpg", "image/jpeg", false},
+    {"jpeg", "image/jpeg", false},
+    {"gif", "image/gif", false},
+    {"webp", "image/webp", false},
+};
+
+static int type_index(const char *path)
+{
+    const char *ext = ext_of(path);
+    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+        if (strcmp(types[i].ext, ext) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* Only pictures are published from a package: never a page or a script of its own. */
+static bool is_image(const char *path)
+{
+    int t = type_index(path);
+    return t >= 0 && strncmp(types[t].type, "image/", 6) == 0;
+}
+
+/* --- files ------------------------------------------------------------------------- */
+
+static struct site_file *add_file(struct site *s, const char *path, const unsigned char *data,
+                                  size_t len)
+{
+    XGROW(s->files, s->cap, s->count + 1);
+    struct site_file *f = &s->files[s->count++];
+    memset(f, 0, sizeof(*f));
+    f->path = arena_strdup(&s->arena, path);
+    int t = type_index(path);
+    f->type = t >= 0 ? types[t].type : "application/octet-stream";
+    f->data = data;
+    f->len = len;
+    return f;
+}
+
+/* Takes a rendered page into the site; false when it passed the size limit. */
+static bool add_page(struct site *s, const char *path, struct buf *b)
+{
+    if (!buf_ok(b)) {
+        fprintf(stderr, "planpack: %s: the page is larger than the limit of %zu bytes\n", path,
+                SITE_PAGE_MAX);
+        return false;
+    }
+    unsigned char *copy = arena_alloc(&s->arena, b->len + 1);
+    memcpy(copy, b->ptr, b->len);
+    struct site_file *f = add_file(s, path, copy, b->len);
+    f->page = true;
+    return true;
+}
+
+typedef void page_fn(struct render *r);
+
+/* Renders one page (or one story step, or the worksheet) into the site. */
+static bool render_one(struct site *s, const struct pkg_page *page, const struct pkg_step *step,
+                       const char *name_suffix, page_fn *fn, struct buf *out)
+{
+    struct buf name;
+    buf_init(&name, 4096);
+    buf_reset(out);
+    struct render r;
+    render_init(&r, s, out, page);
+    r.step = step;
+    fn(&r);
+    render_release(&r);
+    render_file_name(s->pkg, &name, page, name_suffix);
+    bool ok = add_page(s, name.ptr, out);
+    buf_release(&name);
+    return ok;
+}
+
+static page_fn *page_renderer(enum pkg_page_kind kind)
+{
+    switch (kind) {
+    case PAGE_QUESTIONS:
+        return render_page_questions;
+    case PAGE_STRATEGIES:
+        return render_page_strategies;
+    case PAGE_PLAN:
+        return render_page_plan;
+    case PAGE_SUPPORT:
+        return render_page_support;
+    case PAGE_SURVEY:
+        return render_page_survey;
+    case PAGE_STORY:
+        return render_page_story_step;
+    case PAGE_TEXT:
+        break;
+    }
+    return render_page_text;
+}
+
+static bool render_pages(struct site *s)
+{
+    const struct pkg *p = s->pkg;
+    struct buf out;
+    buf_init(&out, SITE_PAGE_MAX);
+    bool ok = true;
+    for (size_t i = 0; ok && i < p->page_count; i++) {
+        const struct pkg_page *page = &p->pages[i];
+        if (page->kind == PAGE_STORY && page->story.step_count) {
+            /* The first step is the story's own page; every other step has its own page,
+             * so that each one works without a script and has an address. */
+            const struct pkg_story *st = &page->story;
+            for (size_t k = 0; ok && k < st->step_count; k++)
+                ok = render_one(s, page, &st->steps[k], k ? st->steps[k].id : NULL,
+                                render_page_story_step, &out);
+            continue;
+        }
+        ok = render_one(s, page, NULL, NULL, page_renderer(page->kind), &out);
+        if (ok && page->kind == PAGE_PLAN)
+            ok = render_one(s, page, NULL, PLAN_WORKSHEET_STEP, render_page_worksheet, &out);
+    }
+    if (ok) {
+        buf_reset(&out);
+        struct render r;
+        render_init(&r, s, &out, NULL);
+        /* The served 404 page answers at any depth ("/a/b/c"), so its links start at "/". */
+        if (s->mode == SITE_SERVE)
+            r.prefix = "/";
+        render_page_not_found(&r);
+        render_release(&r);
+        ok = add_page(s, "404.html", &out);
+        s->not_found = s->count - 1;
+    }
+    buf_release(&out);
+    return ok;
+}
+
+/* --- assets ------------------------------------------------------------------------ */
+
+/* "icons/exit.svg" with hash h becomes "assets/icons/exit.1a2b3c4d.svg". */
+static const char *hashed_name(struct arena *a, const char *name, uint64_t h)
+{
+    const char *ext = ext_of(name);
+    size_t stem = *ext ? (size_t)(ext - 1 - name) : strlen(name);
+    return arena_printf(a, "assets/%.*s.%08x%s%s", (int)stem, name,
+                        (unsigned)((h >> 32) ^ (h & 0xffffffffu)), *ext ? "." : "", ext);
+}
+
+static void plan_assets(struct site *s)
+{
+    s->assets = xcalloc(embedded_assets_count ? embedded_assets_count : 1, sizeof(*s->assets));
+    for (size_t i = 0; i < embedded_assets_count; i++) {
+        const struct file_entry *e = &embedded_assets[i];
+        if (!*e->path)
+            continue;
+        struct site_asset *a = &s->assets[s->asset_count++];
+        a->name = e->path;
+        a->path = hashed_name(&s->arena, e->path, fnv1a64(e->data, e->len));
+    }
+}
+
+static void add_assets(struct site *s)
+{
+    for (size_t i = 0, k = 0; i < embedded_assets_count; i++) {
+        const struct file_entry *e = &embedded_assets[i];
+        if (!*e->path)
+            continue;
+        struct site_file *f = add_file(s, s->assets[k++].path, e->data, e->len);
+        f->immutable = true;
+    }
+    /* Package pictures keep their names, so authors' Markdown can point at them. */
+    const struct pkg *p = s->pkg;
+    for (size_t i = 0; i < p->file_count; i++) {
+        const struct pkg_file *pf = &p->files[i];
+        if (strncmp(pf->path, "images/", 7) == 0 && is_image(pf->path))
+            add_file(s, pf->path, pf->data, pf->len);
+    }
+}
+
+const char *site_asset_path(const struct site *s, const char *name)
+{
+    for (size_t i = 0; i < s->asset_count; i++)
+        if (strcmp(s->assets[i].name, name) == 0)
+            return s->assets[i].path;
+    return NULL;
+}
+
+/* --- compression, tags, lookup tables ---------------------------------------------- */
+
+static int cmp_entry(const void *a, const void *b)
+{
+    return strcmp(((const struct site_route_entry *)a)->route,
+                  ((const struct site_route_entry *)b)->route);
+}
+
+/* Binary search in a table sorted by cmp_entry(); the file's index, or -1. */
+static long lookup(const struct site_route_entry *t, size_t n, const char *key)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(key, t[mid].route);
+        if (c == 0)
+            return (long)t[mid].file;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return -1;
+}
+
+static bool finish(struct site *s)
+{
+    for (size_t i = 0; i < s->count; i++) {
+        struct site_file *f = &s->files[i];
+        int t = type_index(f->path);
+        if (t >= 0 && types[t].text)
+            f->gz = gzip(&s->arena, f->data, f->len, &f->gz_len);
+        snprintf(f->etag, sizeof(f->etag), "\"%016llx\"",
+                 (unsigned long long)fnv1a64(f->data, f->len));
+        if (f->page && f->gz && f->gz_len > SITE_PAGE_GZ_BUDGET)
+            fprintf(stderr,
+                    "planpack: warning: %s is %zu bytes compressed, above the "
+                    "%zu-byte budget for one round trip\n",
+                    f->path, f->gz_len, SITE_PAGE_GZ_BUDGET);
+    }
+
+    s->by_path = xmalloc((s->count ? s->count : 1) * sizeof(*s->by_path));
+    for (size_t i = 0; i < s->count; i++)
+        s->by_path[i] = (struct site_route_entry){s->files[i].path, i};
+    qsort(s->by_path, s->count, sizeof(*s->by_path), cmp_entry);
+    for (size_t i = 1; i < s->count; i++) {
+        const char *a = s->by_path[i - 1].route;
+        if (strcmp(a, s->by_path[i].route) == 0) {
+            fprintf(stderr,
+                    "planpack: two pages would both be %s; rename a page or a "
+                    "story step\n",
+                    a);
+            return false;
+        }
+    }
+
+    s->routes = xmalloc((s->count ? s->count : 1) * sizeof(*s->routes));
+    for (size_t i = 0; i < s->count; i++) {
+        const struct site_file *f = &s->files[i];
+        const char *route;
+        if (i == s->not_found)
+            continue;
+        if (strcmp(f->path, "index.html") == 0)
+            route = "/";
+        else if (f->page)
+            route = arena_printf(&s->arena, "/%.*s", (int)(strlen(f->path) - 5), f->path);
+        else
+            route = arena_printf(&s->arena, "/%s", f->path);
+        s->routes[s->route_count++] = (struct site_route_entry){route, i};
+    }
+    qsort(s->routes, s->route_count, sizeof(*s->routes), cmp_entry);
+    return true;
+}
+
+struct site *site_render(const struct pkg *p, enum site_mode mode)
+{
+    struct site *s = xcalloc(1, sizeof(*s));
+    s->pkg = p;
+    s->mode = mode;
+    plan_assets(s);
+    bool ok = render_pages(s);
+    if (ok) {
+        add_assets(s);
+        ok = finish(s);
+    }
+    if (!ok) {
+        site_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void site_free(struct site *s)
+{
+    if (!s)
+        return;
+    arena_release(&s->arena);
+    free(s->files);
+    free(s->by_path);
+    free(s->routes);
+    free(s->assets);
+    free(s);
+}
+
+size_t site_file_count(const struct site *s)
+{
+    return s->count;
+}
+
+const struct site_file *site_file_at(const struct site *s, size_t i)
+{
+    return i < s->count ? &s->files[i] : NULL;
+}
+
+const struct site_file *site_get(const struct site *s, const char *path)
+{
+    long i = path ? lookup(s->by_path, s->count, path) : -1;
+    return i < 0 ? NULL : &s->files[i];
+}
+
+const struct site_file *site_route(const struct site *s, const char *url_path)
+{
+    if (!url_path || url_path[0] != '/')
+        return NULL;
+    size_t n = strlen(url_path);
+    if (strstr(url_path, "//") || strstr(url_path, "/./") || strstr(url_path, "/../") ||
+        (n >= 2 && strcmp(url_path + n - 2, "/.") == 0) ||
+        (n >= 3 && strcmp(url_path + n - 3, "/..") == 0) ||
+        (n >= 5 && strcmp(url_path + n - 5, ".html") == 0))
+        return NULL;
+    long i = lookup(s->routes, s->route_count, url_path);
+    return i < 0 ? NULL : &s->files[i];
+}
+
+const struct site_file *site_not_found(const struct site *s)
+{
+    return &s->files[s->not_found];
+}

@@ -1,0 +1,70 @@
+/*
+ * What a storage backend implements behind store.h. store.c checks arguments, encodes
+ * answers and masks text once for every backend, then calls through this table; a backend
+ * (sqlite.c now, postgres.c later) only moves rows. Not for use outside src/store.
+ */
+#ifndef PLANPACK_STORE_BACKEND_H
+#define PLANPACK_STORE_BACKEND_H
+
+#include "store/store.h"
+
+/* An answer ready to be written: its class code, package version and encoded body. */
+struct store_pending {
+    const char *code;
+    const char *package_version;
+    const char *body;
+    size_t body_len;
+    int day;
+};
+
+struct store_backend {
+    const char *name;
+    void (*close)(struct store *s);
+    int (*survey_put)(struct store *s, const char *package_id, const char *version,
+                      const char *body, bool *changed);
+    int (*surveys)(struct store *s, struct arena *a, struct survey **out, size_t *count);
+    int (*cohort_create)(struct store *s, const char *label, const char *school,
+                         const char *package_id, const char *version,
+                         char code[SURVEY_CODE_LEN + 1]);
+    int (*cohort_get)(struct store *s, const char *code, struct arena *a,
+                      struct store_cohort *out);
+    int (*cohort_set_open)(struct store *s, const char *code, bool open);
+    int (*cohorts)(struct store *s, struct arena *a, struct store_cohort **out, size_t *count);
+    /* Writes all n in one transaction when all_or_none, else each stands alone; rcs[i]
+     * receives each answer's status. Returns only once every answer is durable or failed. */
+    int (*submit)(struct store *s, const struct store_pending *p, size_t n, bool all_or_none,
+                  int *rcs);
+    int (*answers_each)(struct store *s, int64_t cohort_id,
+                        int (*fn)(const struct store_answer_row *row, void *ctx), void *ctx);
+    int (*answer_count)(struct store *s, int64_t *count);
+    int (*purge)(struct store *s, int before_day, time_t before_time, int64_t *deleted);
+    int (*staff_add)(struct store *s, const char *name, const char *hash, int day);
+    int (*staff_get)(struct store *s, const char *name, struct arena *a,
+                     struct store_staff *out);
+    int (*staff_set_hash)(struct store *s, int64_t id, const char *hash);
+    int (*staff_set_throttle)(struct store *s, int64_t id, int failed, time_t until);
+    int (*session_create)(struct store *s, const unsigned char *hash, int64_t staff_id,
+                          const char *csrf, time_t now);
+    int (*session_get)(struct store *s, const unsigned char *hash, struct arena *a,
+                       struct store_session *out);
+    int (*session_touch)(struct store *s, const unsigned char *hash, time_t now);
+    int (*session_end)(struct store *s, const unsigned char *hash);
+    int (*focus_group_add)(struct store *s, const struct store_focus_group *fg, int64_t *id);
+    int (*focus_groups)(struct store *s, struct arena *a, struct store_focus_group **out,
+                        size_t *count);
+};
+
+/* The part of every backend's handle that store.c reads; backends embed it first. */
+struct store {
+    const struct store_backend *be;
+    enum store_mode mode;
+    struct store_options opt;
+};
+
+/* Sessions older than this (absolute limit) are deleted by purge whatever their use. */
+#define STORE_SESSION_MAX_AGE (12 * 60 * 60)
+
+int sqlite_store_open(const char *path, enum store_mode mode, const struct store_options *opt,
+                      struct store **out, char *err, size_t err_len);
+
+#endif

@@ -1,0 +1,1274 @@
+/*
+ * The SQLite backend.
+ *
+ * One writer thread owns the only read-write connection. Every write is a job on its
+ * queue; the thread takes every job waiting (up to max_batch), runs them all in one
+ * transaction and commits once, then wakes their submitters. While it waits for the disk,
+ * new jobs queue up and go into the next transaction: group commit, which is what makes
+ * synchronous=FULL affordable (one fsync per batch instead of one per answer).
+ *
+ * Readers use read-only connections from a small pool, so that reports never block
+ * pupils and no second connection can ever write or checkpoint (Debian's SQLite 3.40
+ * predates the fix for the WAL-reset bug, which needs two connections doing so at once).
+ * Across processes a lock file next to the database keeps a second planpack from writing.
+ *
+ * Answers are one row each, with the whole answer as a JSON object: one INSERT per answer
+ * keeps transactions small, an answer is stored or not as a whole, and a report reads one
+ * row per answer instead of one per question (a million answers in well under a second).
+ * SQLite's json functions and PostgreSQL's jsonb can still query it directly.
+ */
+#include "store/backend.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "base/xalloc.h"
+
+/* PRAGMA application_id marks the file as planpack's ("plpk"). */
+#define APPLICATION_ID 0x706c706b
+#define READER_POOL_MAX 16
+
+/* Schema migrations: migrations[i] takes the schema from version i to i + 1. */
+static const char *const migrations[] = {
+    /* 1: the first schema. */
+    "CREATE TABLE schools ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE);"
+    "CREATE TABLE surveys ("
+    "  package_id TEXT NOT NULL,"
+    "  package_version TEXT NOT NULL,"
+    "  body TEXT NOT NULL,"
+    "  PRIMARY KEY (package_id, package_version));"
+    "CREATE TABLE cohorts ("
+    "  id INTEGER PRIMARY KEY,"
+    "  code TEXT NOT NULL UNIQUE,"
+    "  label TEXT NOT NULL,"
+    "  school_id INTEGER REFERENCES schools(id),"
+    "  package_id TEXT NOT NULL,"
+    "  package_version TEXT NOT NULL,"
+    "  created_day INTEGER NOT NULL,"
+    "  open INTEGER NOT NULL DEFAULT 1);"
+    /* id is random (see insert_answer); day is the only time kept. */
+    "CREATE TABLE answers ("
+    "  id INTEGER PRIMARY KEY,"
+    "  cohort_id INTEGER NOT NULL REFERENCES cohorts(id),"
+    "  package_version TEXT NOT NULL,"
+    "  day INTEGER NOT NULL,"
+    "  body TEXT NOT NULL);"
+    "CREATE INDEX answers_by_cohort ON answers(cohort_id);"
+    "CREATE TABLE staff ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  password_hash TEXT NOT NULL,"
+    "  created_day INTEGER NOT NULL,"
+    "  failed_logins INTEGER NOT NULL DEFAULT 0,"
+    "  throttled_until INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE sessions ("
+    "  token_hash BLOB PRIMARY KEY,"
+    "  staff_id INTEGER NOT NULL REFERENCES staff(id) ON DELETE CASCADE,"
+    "  csrf TEXT NOT NULL,"
+    "  created INTEGER NOT NULL,"
+    "  last_seen INTEGER NOT NULL);"
+    "CREATE TABLE focus_groups ("
+    "  id INTEGER PRIMARY KEY,"
+    "  day INTEGER NOT NULL,"
+    "  cohort_id INTEGER REFERENCES cohorts(id),"
+    "  themes TEXT NOT NULL,"
+    "  notes TEXT NOT NULL,"
+    "  quotes TEXT NOT NULL);",
+};
+
+_Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
+               "one migration per schema version");
+
+struct sq;
+
+/* A unit of work for the writer thread. */
+struct job {
+    int (*run)(struct sq *q, struct job *j);
+    void *arg;
+    bool atomic; /* several statements: undone together if the job fails */
+    bool alone;  /* runs by itself, outside the batch transaction (purge, checkpoint) */
+    int rc;
+    bool done;
+    struct job *next;
+};
+
+struct sq {
+    struct store base;
+    char *path;
+    sqlite3 *w; /* the writer connection; NULL when read-only */
+    int lock_fd;
+    sqlite3_stmt *st_cohort; /* writer: cohort id and state by code */
+    sqlite3_stmt *st_answer; /* writer: insert one answer */
+
+    pthread_t thread;
+    bool thread_started;
+    pthread_mutex_t mu;
+    pthread_cond_t work;
+    pthread_cond_t done;
+    struct job *head;
+    struct job *tail;
+    bool stop;
+
+    pthread_mutex_t rmu;
+    sqlite3 *readers[READER_POOL_MAX];
+    size_t nreaders;
+};
+
+static void log_db(sqlite3 *db, const char *what)
+{
+    fprintf(stderr, "planpack: database: %s: %s\n", what, db ? sqlite3_errmsg(db) : "no connection");
+}
+
+static int exec(sqlite3 *db, const char *sql)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        fprintf(stderr, "planpack: database: %s\n", msg ? msg : sqlite3_errstr(rc));
+        sqlite3_free(msg);
+        return STORE_ERR_IO;
+    }
+    return STORE_OK;
+}
+
+static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st)
+{
+    if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK) {
+        log_db(db, "prepare");
+        *st = NULL;
+        return STORE_ERR_IO;
+    }
+    return STORE_OK;
+}
+
+/* Maps a failed step to a status: a uniqueness violation is the caller's, the rest I/O. */
+static int step_error(sqlite3 *db, int rc, const char *what)
+{
+    if ((rc & 0xff) == SQLITE_CONSTRAINT)
+        return STORE_ERR_EXISTS;
+    log_db(db, what);
+    return STORE_ERR_IO;
+}
+
+static char *col_dup(struct arena *a, sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    if (!t)
+        return NULL;
+    return arena_strndup(a, (const char *)t, (size_t)sqlite3_column_bytes(st, i));
+}
+
+/* ---- the writer thread and its queue ---- */
+
+static int run_batch_job(struct sq *q, struct job *j)
+{
+    if (!j->atomic)
+        return j->run(q, j);
+    if (exec(q->w, "SAVEPOINT job") != STORE_OK)
+        return STORE_ERR_IO;
+    int rc = j->run(q, j);
+    if (rc != STORE_OK && exec(q->w, "ROLLBACK TO job") != STORE_OK)
+        return STORE_ERR_IO;
+    if (exec(q->w, "RELEASE job") != STORE_OK)
+        return STORE_ERR_IO;
+    return rc;
+}
+
+/* Runs jobs [first, end) in one transaction; an I/O failure anywhere fails them all. */
+static void run_batch(struct sq *q, struct job *first, struct job *end)
+{
+    int rc = exec(q->w, "BEGIN IMMEDIATE");
+    for (struct job *j = first; rc == STORE_OK && j != end; j = j->next) {
+        j->rc = run_batch_job(q, j);
+        if (j->rc == STORE_ERR_IO)
+            rc = STORE_ERR_IO;
+    }
+    if (rc == STORE_OK)
+        rc = exec(q->w, "COMMIT");
+    if (rc != STORE_OK) {
+        if (!sqlite3_get_autocommit(q->w))
+            (void)exec(q->w, "ROLLBACK");
+        for (struct job *j = first; j != end; j = j->next)
+            j->rc = STORE_ERR_IO;
+    }
+}
+
+static void *writer_main(void *arg)
+{
+    struct sq *q = arg;
+    pthread_mutex_lock(&q->mu);
+    for (;;) {
+        while (!q->head && !q->stop)
+            pthread_cond_wait(&q->work, &q->mu);
+        if (!q->head)
+            break;
+        /* Take everything waiting, up to max_batch, stopping before a job that must be alone. */
+        struct job *first = q->head, *end = first;
+        size_t n = 0;
+        if (first->alone) {
+            end = first->next;
+        } else {
+            while (end && !end->alone && n < q->base.opt.max_batch) {
+                end = end->next;
+                n++;
+            }
+        }
+        q->head = end;
+        if (!end)
+            q->tail = NULL;
+        pthread_mutex_unlock(&q->mu);
+
+        if (first->alone)
+            first->rc = first->run(q, first);
+        else
+            run_batch(q, first, end);
+
+        pthread_mutex_lock(&q->mu);
+        for (struct job *j = first; j != end; j = j->next)
+            j->done = true;
+        pthread_cond_broadcast(&q->done);
+    }
+    pthread_mutex_unlock(&q->mu);
+    return NULL;
+}
+
+/* Queues a job and waits until the transaction that ran it has committed or failed. */
+static int submit_job(struct sq *q, struct job *j)
+{
+    if (!q->w)
+        return STORE_ERR_READ_ONLY;
+    j->done = false;
+    j->next = NULL;
+    j->rc = STORE_ERR_IO;
+    pthread_mutex_lock(&q->mu);
+    if (q->stop) {
+        pthread_mutex_unlock(&q->mu);
+        return STORE_ERR_IO;
+    }
+    if (q->tail)
+        q->tail->next = j;
+    else
+        q->head = j;
+    q->tail = j;
+    pthread_cond_signal(&q->work);
+    while (!j->done)
+        pthread_cond_wait(&q->done, &q->mu);
+    pthread_mutex_unlock(&q->mu);
+    return j->rc;
+}
+
+/* ---- readers ---- */
+
+static int open_conn(const char *path, bool write, int timeout_ms, sqlite3 **out)
+{
+    int flags = write ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
+    sqlite3 *db = NULL;
+    int rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        sqlite3_close(db);
+        *out = NULL;
+        return rc;
+    }
+    sqlite3_busy_timeout(db, timeout_ms);
+    sqlite3_extended_result_codes(db, 1);
+    *out = db;
+    return SQLITE_OK;
+}
+
+static sqlite3 *reader_get(struct sq *q)
+{
+    sqlite3 *db = NULL;
+    pthread_mutex_lock(&q->rmu);
+    if (q->nreaders)
+        db = q->readers[--q->nreaders];
+    pthread_mutex_unlock(&q->rmu);
+    if (!db && open_conn(q->path, false, q->base.opt.busy_timeout_ms, &db) != SQLITE_OK) {
+        fprintf(stderr, "planpack: database: cannot open %s for reading\n", q->path);
+        return NULL;
+    }
+    return db;
+}
+
+static void reader_put(struct sq *q, sqlite3 *db)
+{
+    if (!db)
+        return;
+    pthread_mutex_lock(&q->rmu);
+    if (q->nreaders < READER_POOL_MAX) {
+        q->readers[q->nreaders++] = db;
+        db = NULL;
+    }
+    pthread_mutex_unlock(&q->rmu);
+    sqlite3_close(db);
+}
+
+/* ---- binding helpers for short statements ---- */
+
+enum { B_END, B_INT, B_TEXT, B_BLOB, B_NULL };
+
+struct bindv {
+    int type;
+    int64_t i;
+    const void *p;
+    size_t n;
+};
+
+#define BI(v) ((struct bindv){B_INT, (v), NULL, 0})
+#define BT(s) ((struct bindv){(s) ? B_TEXT : B_NULL, 0, (s), 0})
+#define BB(b, len) ((struct bindv){B_BLOB, 0, (b), (len)})
+
+static int bind_all(sqlite3_stmt *st, const struct bindv *b)
+{
+    int rc = SQLITE_OK;
+    for (int i = 0; rc == SQLITE_OK && b[i].type != B_END; i++) {
+        switch (b[i].type) {
+        case B_INT:
+            rc = sqlite3_bind_int64(st, i + 1, b[i].i);
+            break;
+        case B_TEXT:
+            rc = sqlite3_bind_text(st, i + 1, b[i].p, -1, SQLITE_TRANSIENT);
+            break;
+        case B_BLOB:
+            rc = sqlite3_bind_blob(st, i + 1, b[i].p, (int)b[i].n, SQLITE_TRANSIENT);
+            break;
+        default:
+            rc = sqlite3_bind_null(st, i + 1);
+        }
+    }
+    return rc;
+}
+
+/* Runs one statement that returns no rows on the writer; *changes gets the rows changed. */
+static int wexec(struct sq *q, const char *sql, const struct bindv *b, int64_t *changes)
+{
+    sqlite3_stmt *st;
+    if (prepare(q->w, sql, &st) != STORE_OK)
+        return STORE_ERR_IO;
+    int rc = bind_all(st, b);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    int out = rc == SQLITE_DONE || rc == SQLITE_ROW ? STORE_OK : step_error(q->w, rc, sql);
+    if (changes)
+        *changes = sqlite3_changes64(q->w);
+    sqlite3_finalize(st);
+    return out;
+}
+
+/* A write of one statement, as a job: the common case for staff and session updates. */
+struct sql_job {
+    const char *sql;
+    struct bindv b[8];
+    int64_t changes;
+    bool need_change; /* no row changed is STORE_ERR_NOT_FOUND */
+};
+
+static int run_sql_job(struct sq *q, struct job *j)
+{
+    struct sql_job *s = j->arg;
+    int rc = wexec(q, s->sql, s->b, &s->changes);
+    if (rc == STORE_OK && s->need_change && s->changes == 0)
+        return STORE_ERR_NOT_FOUND;
+    return rc;
+}
+
+static int sql_write(struct sq *q, struct sql_job *s)
+{
+    struct job j = {.run = run_sql_job, .arg = s};
+    return submit_job(q, &j);
+}
+
+/* ---- schema ---- */
+
+static int query_int(sqlite3 *db, const char *sql, int64_t *out)
+{
+    sqlite3_stmt *st;
+    if (prepare(db, sql, &st) != STORE_OK)
+        return STORE_ERR_IO;
+    int rc = sqlite3_step(st);
+    *out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : STORE_ERR_IO;
+}
+
+/* Reads the schema version; -1 when the file holds tables that are not planpack's. */
+static int schema_version(sqlite3 *db, int64_t *version, char *err, size_t err_len)
+{
+    int64_t app = 0, tables = 0, has_version = 0;
+    if (query_int(db, "PRAGMA application_id", &app) != STORE_OK ||
+        query_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table'", &tables) !=
+            STORE_OK ||
+        query_int(db,
+                  "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = "
+                  "'schema_version'",
+                  &has_version) != STORE_OK) {
+        snprintf(err, err_len, "%s", sqlite3_errmsg(db));
+        return STORE_ERR_IO;
+    }
+    if ((app != 0 && app != APPLICATION_ID) || (tables > 0 && !has_version)) {
+        snprintf(err, err_len, "the file is not a planpack database");
+        return STORE_ERR_SCHEMA;
+    }
+    *version = 0;
+    if (has_version && query_int(db, "SELECT max(version) FROM schema_version", version) != STORE_OK) {
+        snprintf(err, err_len, "%s", sqlite3_errmsg(db));
+        return STORE_ERR_IO;
+    }
+    if (*version > STORE_SCHEMA_VERSION) {
+        snprintf(err, err_len,
+                 "the database has schema version %lld, newer than this planpack's %d; use a "
+                 "newer planpack",
+                 (long long)*version, STORE_SCHEMA_VERSION);
+        return STORE_ERR_SCHEMA;
+    }
+    return STORE_OK;
+}
+
+static int migrate(sqlite3 *db, char *err, size_t err_len)
+{
+    if (exec(db, "BEGIN IMMEDIATE") != STORE_OK) {
+        snprintf(err, err_len, "cannot start a transaction: %s", sqlite3_errmsg(db));
+        return STORE_ERR_IO;
+    }
+    int64_t version;
+    int rc = schema_version(db, &version, err, err_len);
+    if (rc == STORE_OK && version == 0)
+        rc = exec(db, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);"
+                      "PRAGMA application_id = 1886154859;");
+    for (int64_t v = version; rc == STORE_OK && v < STORE_SCHEMA_VERSION; v++) {
+        rc = exec(db, migrations[v]);
+        if (rc == STORE_OK) {
+            char sql[128];
+            snprintf(sql, sizeof(sql),
+                     "DELETE FROM schema_version; INSERT INTO schema_version VALUES (%lld);",
+                     (long long)v + 1);
+            rc = exec(db, sql);
+        }
+        if (rc != STORE_OK)
+            snprintf(err, err_len, "migrating to schema version %lld failed: %s",
+                     (long long)v + 1, sqlite3_errmsg(db));
+    }
+    if (rc == STORE_OK && exec(db, "COMMIT") != STORE_OK) {
+        snprintf(err, err_len, "committing the schema failed: %s", sqlite3_errmsg(db));
+        rc = STORE_ERR_IO;
+    }
+    if (rc != STORE_OK && !sqlite3_get_autocommit(db))
+        (void)exec(db, "ROLLBACK");
+    return rc;
+}
+
+_Static_assert(APPLICATION_ID == 1886154859, "the literal in migrate() matches");
+
+/* ---- open and close ---- */
+
+static const struct store_backend sqlite_backend;
+
+static void sq_close(struct store *s)
+{
+    struct sq *q = (struct sq *)s;
+    if (q->thread_started) {
+        pthread_mutex_lock(&q->mu);
+        q->stop = true;
+        pthread_cond_signal(&q->work);
+        pthread_mutex_unlock(&q->mu);
+        pthread_join(q->thread, NULL);
+    }
+    for (size_t i = 0; i < q->nreaders; i++)
+        sqlite3_close(q->readers[i]);
+    sqlite3_finalize(q->st_cohort);
+    sqlite3_finalize(q->st_answer);
+    /* The writer closes last: as the last connection it checkpoints and removes the WAL. */
+    if (q->w && sqlite3_close(q->w) != SQLITE_OK)
+        log_db(q->w, "close");
+    if (q->lock_fd >= 0)
+        close(q->lock_fd);
+    pthread_mutex_destroy(&q->mu);
+    pthread_mutex_destroy(&q->rmu);
+    pthread_cond_destroy(&q->work);
+    pthread_cond_destroy(&q->done);
+    free(q->path);
+    free(q);
+}
+
+static int take_lock(struct sq *q, char *err, size_t err_len)
+{
+    size_t n = strlen(q->path) + 6;
+    char *lock = xmalloc(n);
+    snprintf(lock, n, "%s-lock", q->path);
+    q->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    int rc = STORE_OK;
+    if (q->lock_fd < 0) {
+        snprintf(err, err_len, "%s: %s", lock, strerror(errno));
+        rc = STORE_ERR_IO;
+    } else if (flock(q->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        snprintf(err, err_len,
+                 "%s is open for writing by another planpack process (planpack serve?); stop "
+                 "it first, or use the staff pages",
+                 q->path);
+        rc = errno == EWOULDBLOCK ? STORE_ERR_LOCKED : STORE_ERR_IO;
+    }
+    free(lock);
+    return rc;
+}
+
+static int open_writer(struct sq *q, char *err, size_t err_len)
+{
+    int rc = take_lock(q, err, err_len);
+    if (rc != STORE_OK)
+        return rc;
+    if (open_conn(q->path, true, q->base.opt.busy_timeout_ms, &q->w) != SQLITE_OK) {
+        snprintf(err, err_len, "cannot open %s: %s", q->path, strerror(errno));
+        return STORE_ERR_IO;
+    }
+    /* WAL lets reports read while pupils' answers are written; FULL makes every commit
+     * durable before it is acknowledged; secure_delete makes purge overwrite what it removes. */
+    sqlite3_stmt *st;
+    if (prepare(q->w, "PRAGMA journal_mode = WAL", &st) != STORE_OK) {
+        snprintf(err, err_len, "%s: %s", q->path, sqlite3_errmsg(q->w));
+        return sqlite3_errcode(q->w) == SQLITE_NOTADB ? STORE_ERR_SCHEMA : STORE_ERR_IO;
+    }
+    int step = sqlite3_step(st);
+    bool wal = step == SQLITE_ROW &&
+               strcmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
+    sqlite3_finalize(st);
+    if (!wal) {
+        snprintf(err, err_len, "%s: cannot use write-ahead logging: %s", q->path,
+                 sqlite3_errmsg(q->w));
+        return (sqlite3_extended_errcode(q->w) & 0xff) == SQLITE_NOTADB ? STORE_ERR_SCHEMA
+                                                                        : STORE_ERR_IO;
+    }
+    if (exec(q->w, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
+                   "PRAGMA secure_delete = ON;") != STORE_OK) {
+        snprintf(err, err_len, "%s: %s", q->path, sqlite3_errmsg(q->w));
+        return STORE_ERR_IO;
+    }
+    rc = migrate(q->w, err, err_len);
+    if (rc != STORE_OK)
+        return rc;
+    if (prepare(q->w, "SELECT id, open FROM cohorts WHERE code = ?", &q->st_cohort) != STORE_OK ||
+        prepare(q->w,
+                "INSERT INTO answers (id, cohort_id, package_version, day, body) "
+                "VALUES (?, ?, ?, ?, ?)",
+                &q->st_answer) != STORE_OK) {
+        snprintf(err, err_len, "%s: %s", q->path, sqlite3_errmsg(q->w));
+        return STORE_ERR_IO;
+    }
+    if (pthread_create(&q->thread, NULL, writer_main, q) != 0) {
+        snprintf(err, err_len, "cannot start the writer thread");
+        return STORE_ERR_IO;
+    }
+    q->thread_started = true;
+    return STORE_OK;
+}
+
+static int check_reader(struct sq *q, char *err, size_t err_len)
+{
+    if (access(q->path, F_OK) != 0) {
+        snprintf(err, err_len,
+                 "%s: no such database (planpack cohort new, staff add and serve create it)",
+                 q->path);
+        return STORE_ERR_NOT_FOUND;
+    }
+    sqlite3 *db = reader_get(q);
+    if (!db) {
+        snprintf(err, err_len, "cannot open %s for reading", q->path);
+        return STORE_ERR_IO;
+    }
+    int64_t version = 0;
+    int rc = schema_version(db, &version, err, err_len);
+    if (rc == STORE_OK && version != STORE_SCHEMA_VERSION) {
+        snprintf(err, err_len,
+                 "%s has schema version %lld; open it once for writing (planpack serve or "
+                 "purge) to bring it to version %d",
+                 q->path, (long long)version, STORE_SCHEMA_VERSION);
+        rc = STORE_ERR_SCHEMA;
+    }
+    reader_put(q, db);
+    return rc;
+}
+
+int sqlite_store_open(const char *path, enum store_mode mode, const struct store_options *opt,
+                      struct store **out, char *err, size_t err_len)
+{
+    if (sodium_init() < 0) {
+        snprintf(err, err_len, "libsodium could not start");
+        return STORE_ERR_IO;
+    }
+    struct sq *q = xcalloc(1, sizeof(*q));
+    q->base.be = &sqlite_backend;
+    q->base.mode = mode;
+    q->base.opt = *opt;
+    q->path = xstrdup(path);
+    q->lock_fd = -1;
+    pthread_mutex_init(&q->mu, NULL);
+    pthread_mutex_init(&q->rmu, NULL);
+    pthread_cond_init(&q->work, NULL);
+    pthread_cond_init(&q->done, NULL);
+    int rc = mode == STORE_READ_WRITE ? open_writer(q, err, err_len) : STORE_OK;
+    if (rc == STORE_OK)
+        rc = check_reader(q, err, err_len);
+    if (rc != STORE_OK) {
+        sq_close(&q->base);
+        return rc;
+    }
+    *out = &q->base;
+    return STORE_OK;
+}
+
+/* ---- surveys ---- */
+
+struct survey_put_job {
+    const char *package_id;
+    const char *version;
+    const char *body;
+    bool changed;
+};
+
+static int run_survey_put(struct sq *q, struct job *j)
+{
+    struct survey_put_job *a = j->arg;
+    sqlite3_stmt *st;
+    if (prepare(q->w, "SELECT body FROM surveys WHERE package_id = ? AND package_version = ?",
+                &st) != STORE_OK)
+        return STORE_ERR_IO;
+    int rc = bind_all(st, (struct bindv[]){BT(a->package_id), BT(a->version), {B_END, 0, 0, 0}});
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        a->changed = strcmp((const char *)sqlite3_column_text(st, 0), a->body) != 0;
+        sqlite3_finalize(st);
+        return STORE_OK;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return step_error(q->w, rc, "reading a survey");
+    return wexec(q, "INSERT INTO surveys (package_id, package_version, body) VALUES (?, ?, ?)",
+                 (struct bindv[]){BT(a->package_id), BT(a->version), BT(a->body),
+                                  {B_END, 0, 0, 0}},
+                 NULL);
+}
+
+static int sq_survey_put(struct store *s, const char *package_id, const char *version,
+                         const char *body, bool *changed)
+{
+    struct survey_put_job a = {package_id, version, body, false};
+    struct job j = {.run = run_survey_put, .arg = &a};
+    int rc = submit_job((struct sq *)s, &j);
+    *changed = a.changed;
+    return rc;
+}
+
+static int sq_surveys(struct store *s, struct arena *a, struct survey **out, size_t *count)
+{
+    struct sq *q = (struct sq *)s;
+    *out = NULL;
+    *count = 0;
+    sqlite3 *db = reader_get(q);
+    sqlite3_stmt *st = NULL;
+    int rc = STORE_ERR_IO;
+    if (!db || prepare(db, "SELECT body FROM surveys ORDER BY package_id, package_version",
+                       &st) != STORE_OK)
+        goto out;
+    size_t n = 0, cap = 0;
+    struct survey *v = NULL;
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        XGROW(v, cap, n + 1);
+        if (survey_decode((const char *)sqlite3_column_text(st, 0),
+                          (size_t)sqlite3_column_bytes(st, 0), a, &v[n]) == 0)
+            n++;
+        else
+            fprintf(stderr, "planpack: database: a stored survey could not be read; skipped\n");
+    }
+    if (step != SQLITE_DONE) {
+        log_db(db, "reading surveys");
+        free(v);
+        goto out;
+    }
+    *out = arena_alloc(a, n * sizeof(**out));
+    if (n)
+        memcpy(*out, v, n * sizeof(*v));
+    *count = n;
+    free(v);
+    rc = STORE_OK;
+out:
+    sqlite3_finalize(st);
+    reader_put(q, db);
+    return rc;
+}
+
+/* ---- cohorts ---- */
+
+struct cohort_job {
+    const char *label;
+    const char *school;
+    const char *package_id;
+    const char *version;
+    int day;
+    char code[SURVEY_CODE_LEN + 1];
+};
+
+static int run_cohort_create(struct sq *q, struct job *j)
+{
+    struct cohort_job *c = j->arg;
+    int rc;
+    int64_t school_id = 0;
+    if (c->school) {
+        rc = wexec(q, "INSERT OR IGNORE INTO schools (name) VALUES (?)",
+                   (struct bindv[]){BT(c->school), {B_END, 0, 0, 0}}, NULL);
+        if (rc != STORE_OK)
+            return rc;
+        sqlite3_stmt *st;
+        if (prepare(q->w, "SELECT id FROM schools WHERE name = ?", &st) != STORE_OK)
+            return STORE_ERR_IO;
+        rc = bind_all(st, (struct bindv[]){BT(c->school), {B_END, 0, 0, 0}});
+        if (rc == SQLITE_OK)
+            rc = sqlite3_step(st);
+        school_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+        sqlite3_finalize(st);
+        if (rc != SQLITE_ROW)
+            return step_error(q->w, rc, "finding a school");
+    }
+    /* A fresh code can collide with an old one; try again with another. */
+    for (int attempt = 0; attempt < 20; attempt++) {
+        survey_code_generate(c->code);
+        rc = wexec(q,
+                   "INSERT INTO cohorts (code, label, school_id, package_id, package_version, "
+                   "created_day) VALUES (?, ?, ?, ?, ?, ?)",
+                   (struct bindv[]){BT(c->code), BT(c->label),
+                                    school_id ? BI(school_id) : BT(NULL), BT(c->package_id),
+                                    BT(c->version), BI(c->day), {B_END, 0, 0, 0}},
+                   NULL);
+        if (rc != STORE_ERR_EXISTS)
+            return rc;
+    }
+    return STORE_ERR_IO;
+}
+
+static int sq_cohort_create(struct store *s, const char *label, const char *school,
+                            const char *package_id, const char *version,
+                            char code[SURVEY_CODE_LEN + 1])
+{
+    struct cohort_job c = {label, school, package_id, version, store_today(s), {0}};
+    struct job j = {.run = run_cohort_create, .arg = &c, .atomic = true};
+    int rc = submit_job((struct sq *)s, &j);
+    memcpy(code, rc == STORE_OK ? c.code : "", rc == STORE_OK ? sizeof(c.code) : 1);
+    return rc;
+}
+
+#define COHORT_COLUMNS                                                                         \
+    "SELECT c.id, c.code, c.label, s.name, c.package_id, c.package_version, c.created_day, "   \
+    "c.open FROM cohorts c LEFT JOIN schools s ON s.id = c.school_id "
+
+static void read_cohort(sqlite3_stmt *st, struct arena *a, struct store_cohort *c)
+{
+    c->id = sqlite3_column_int64(st, 0);
+    const char *code = (const char *)sqlite3_column_text(st, 1);
+    snprintf(c->code, sizeof(c->code), "%s", code ? code : "");
+    c->label = col_dup(a, st, 2);
+    c->school = col_dup(a, st, 3);
+    c->package_id = col_dup(a, st, 4);
+    c->package_version = col_dup(a, st, 5);
+    c->created_day = sqlite3_column_int(st, 6);
+    c->open = sqlite3_column_int(st, 7) != 0;
+}
+
+static int sq_cohort_get(struct store *s, const char *code, struct arena *a,
+                         struct store_cohort *out)
+{
+    struct sq *q = (struct sq *)s;
+    sqlite3 *db = reader_get(q);
+    sqlite3_stmt *st = NULL;
+    int rc = STORE_ERR_IO;
+    if (!db || prepare(db, COHORT_COLUMNS "WHERE c.code = ?", &st) != STORE_OK)
+        goto out;
+    int step = bind_all(st, (struct bindv[]){BT(code), {B_END, 0, 0, 0}});
+    if (step == SQLITE_OK)
+        step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        read_cohort(st, a, out);
+        rc = STORE_OK;
+    } else if (step == SQLITE_DONE) {
+        rc = STORE_ERR_NOT_FOUND;
+    } else {
+        log_db(db, "finding a class code");
+    }
+out:
+    sqlite3_finalize(st);
+    reader_put(q, db);
+    return rc;
+}
+
+static int sq_cohort_set_open(struct store *s, const char *code, bool open)
+{
+    struct sql_job j = {.sql = "UPDATE cohorts SET open = ? WHERE code = ?",
+                        .b = {BI(open), BT(code)},
+                        .need_change = true};
+    return sql_write((struct sq *)s, &j);
+}
+
+static int sq_cohorts(struct store *s, struct arena *a, struct store_cohort **out, size_t *count)
+{
+    struct sq *q = (struct sq *)s;
+    *out = NULL;
+    *count = 0;
+    sqlite3 *db = reader_get(q);
+    sqlite3_stmt *st = NULL;
+    int rc = STORE_ERR_IO;
+    if (!db || prepare(db, COHORT_COLUMNS "ORDER BY c.id", &st) != STORE_OK)
+        goto out;
+    struct store_cohort *v = NULL;
+    size_t n = 0, cap = 0;
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        XGROW(v, cap, n + 1);
+        memset(&v[n], 0, sizeof(v[n]));
+        read_cohort(st, a, &v[n++]);
+    }
+    if (step == SQLITE_DONE) {
+        *out = arena_alloc(a, n * sizeof(*v));
+        if (n)
+            memcpy(*out, v, n * sizeof(*v));
+        *count = n;
+        rc = STORE_OK;
+    } else {
+        log_db(db, "listing class codes");
+    }
+    free(v);
+out:
+    sqlite3_finalize(st);
+    reader_put(q, db);
+    return rc;
+}
+
+/* ---- answers ---- */
+
+struct submit_job {
+    const struct store_pending *p;
+    size_t n;
+    int *rcs;
+};
+
+static int insert_answer(struct sq *q, const struct store_pending *p)
+{
+    sqlite3_stmt *st = q->st_cohort;
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 1, p->code, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return rc == SQLITE_DONE ? STORE_ERR_NOT_FOUND : step_error(q->w, rc, "finding a code");
+    }
+    int64_t cohort = sqlite3_column_int64(st, 0);
+    bool open = sqlite3_column_int(st, 1) != 0;
+    sqlite3_reset(st);
+    if (!open)
+        return STORE_ERR_CLOSED;
+    /* The row id is random, so that rows carry no trace of the order of answers. */
+    st = q->st_answer;
+    for (int attempt = 0; attempt < 8; attempt++) {
+        int64_t id;
+        randombytes_buf(&id, sizeof(id));
+        id &= INT64_MAX;
+        if (id == 0)
+            id = 1;
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_int64(st, 2, cohort);
+        sqlite3_bind_text(st, 3, p->package_version, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 4, p->day);
+        sqlite3_bind_text(st, 5, p->body, (int)p->body_len, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        if (rc == SQLITE_DONE)
+            return STORE_OK;
+        if ((rc & 0xff) != SQLITE_CONSTRAINT)
+            return step_error(q->w, rc, "storing an answer");
+    }
+    return STORE_ERR_IO;
+}
+
+static int run_submit(struct sq *q, struct job *j)
+{
+    struct submit_job *a = j->arg;
+    for (size_t i = 0; i < a->n; i++) {
+        int rc = insert_answer(q, &a->p[i]);
+        a->rcs[i] = rc;
+        if (rc != STORE_OK)
+            return rc;
+    }
+    return STORE_OK;
+}
+
+static int sq_submit(struct store *s, const struct store_pending *p, size_t n, bool all_or_none,
+                     int *rcs)
+{
+    struct sq *q = (struct sq *)s;
+    if (!all_or_none) {
+        /* Each answer its own job; they still share transactions with everything queued. */
+        int worst = STORE_OK;
+        for (size_t i = 0; i < n; i++) {
+            struct submit_job a = {&p[i], 1, &rcs[i]};
+            struct job j = {.run = run_submit, .arg = &a};
+            rcs[i] = submit_job(q, &j);
+            if (rcs[i] != STORE_OK)
+                worst = rcs[i];
+        }
+        return worst;
+    }
+    struct submit_job a = {p, n, rcs};
+    struct job j = {.run = run_submit, .arg = &a, .atomic = n > 1};
+    return submit_job(q, &j);
+}
+
+static int sq_answers_each(struct store *s, int64_t cohort_id,
+                           int (*fn)(const struct store_answer_row *row, void *ctx), void *ctx)
+{
+    struct sq *q = (struct sq *)s;
+    sqlite3 *db = reader_get(q);
+    sqlite3_stmt *st = NULL;
+    int rc = STORE_ERR_IO;
+    /* Row ids are random, so row order (table order, or index order within a cohort) says
+     * nothing about when answers came. */
+    const char *sql = cohort_id ? "SELECT cohort_id, package_version, day, body FROM answers "
+                                  "WHERE cohort_id = ?"
+                                : "SELECT cohort_id, package_version, day, body FROM answers";
+    if (!db || prepare(db, sql, &st) != STORE_OK)
+        goto out;
+    if (cohort_id)
+        sqlite3_bind_int64(st, 1, cohort_id);
+    int step;
+    rc = STORE_OK;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_answer_row row = {
+            .cohort_id = sqlite3_column_int64(st, 0),
+            .package_version = (const char *)sqlite3_column_text(st, 1),
+            .day = sqlite3_column_int(st, 2),
+            .body = (const char *)sqlite3_column_text(st, 3),
+            .body_len = (size_t)sqlite3_column_bytes(st, 3),
+        };
+        if (!row.package_version || !row.body)
+            continue;
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            goto out;
+    }
+    if (step != SQLITE_DONE) {
+        log_db(db, "reading answers");
+        rc = STORE_ERR_IO;
+    }
+out:
+    sqlite3_finalize(st);
+    reader_put(q, db);
+    return rc;
+}
+
+static int sq_answer_count(struct store *s, int64_t *count)
+{
+    struct sq *q = (struct sq *)s;
+    sqlite3 *db = reader_get(q);
+    int rc = db ? query_int(db, "SELECT count(*) FROM answers", count) : STORE_ERR_IO;
+    reader_put(q, db);
+    return rc;
+}
+
+struct purge_job {
+    int before_day;
+    int64_t before_time;
+    int64_t deleted;
+};
+
+static int checkpoint_truncate(struct sq *q)
+{
+    /* A reader still on an old snapshot makes the checkpoint give up; wait and retry. */
+    for (int attempt = 0; attempt < 50; attempt++) {
+        int log_frames = -1, done_frames = -1;
+        int rc = sqlite3_wal_checkpoint_v2(q->w, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log_frames,
+                                           &done_frames);
+        if (rc == SQLITE_OK)
+            return STORE_OK;
+        if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) {
+            log_db(q->w, "checkpoint");
+            return STORE_ERR_IO;
+        }
+        usleep(100 * 1000);
+    }
+    fprintf(stderr, "planpack: database: readers kept the checkpoint from finishing; the "
+                    "deleted rows are overwritten at the next checkpoint\n");
+    return STORE_OK;
+}
+
+static int run_purge(struct sq *q, struct job *j)
+{
+    struct purge_job *p = j->arg;
+    int64_t n = 0;
+    int rc = exec(q->w, "BEGIN IMMEDIATE");
+    if (rc == STORE_OK)
+        rc = wexec(q, "DELETE FROM answers WHERE day < ?",
+                   (struct bindv[]){BI(p->before_day), {B_END, 0, 0, 0}}, &n);
+    if (rc == STORE_OK)
+        rc = wexec(q, "DELETE FROM focus_groups WHERE day < ?",
+                   (struct bindv[]){BI(p->before_day), {B_END, 0, 0, 0}}, NULL);
+    if (rc == STORE_OK)
+        rc = wexec(q, "DELETE FROM sessions WHERE created < ?",
+                   (struct bindv[]){BI(p->before_time), {B_END, 0, 0, 0}}, NULL);
+    if (rc == STORE_OK)
+        rc = exec(q->w, "COMMIT");
+    if (rc != STORE_OK) {
+        if (!sqlite3_get_autocommit(q->w))
+            (void)exec(q->w, "ROLLBACK");
+        return rc;
+    }
+    p->deleted = n;
+    /* secure_delete zeroed the rows in the new page images; the checkpoint writes them over
+     * the old ones in the database file and empties the log that still held the old rows. */
+    return checkpoint_truncate(q);
+}
+
+static int sq_purge(struct store *s, int before_day, time_t before_time, int64_t *deleted)
+{
+    struct purge_job p = {before_day, (int64_t)before_time, 0};
+    struct job j = {.run = run_purge, .arg = &p, .alone = true};
+    int rc = submit_job((struct sq *)s, &j);
+    *deleted = p.deleted;
+    return rc;
+}
+
+/* ---- staff and sessions ---- */
+
+static int sq_staff_add(struct store *s, const char *name, const char *hash, int day)
+{
+    struct sql_job j = {
+        .sql = "INSERT INTO staff (name, password_hash, created_day) VALUES (?, ?, ?)",
+        .b = {BT(name), BT(hash), BI(day)}};
+    return sql_write((struct sq *)s, &j);
+}
+
+static int sq_staff_get(struct store *s, const char *name, struct arena *a,
+                        struct store_staff *out)
+{
+    struct sq *q = (struct sq *)s;
+    sqlite3 *db = reader_get(q);
+    sqlite3_stmt *st = NULL;
+    int rc = STORE_ERR_IO;
+    if (!db || prepare(db,
+                       "SELECT id, name, password_hash, failed_logins, throttled_until FROM "
+                       "staff WHERE name = ?",
+                       &st) != STORE_OK)
+        goto out;
+    int step = bind_all(st, (struct bindv[]){BT(name), {B_END, 0, 0, 0}});
+    if (step == SQLITE_OK)
+        step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        out->id = sqlite3_column_int64(st, 0);
+        out->name = col_dup(a, st, 1);
+        out->password_hash = col_dup(a, st, 2);
+        out->failed_logins = sqlite3_column_int(st, 3);
+        out->throttled_until = (time_t)sqlite3_column_int64(st, 4);
+        rc = STORE_OK;
+    } else if (step == SQLITE_DONE) {
+        rc = STORE_ERR_NOT_FOUND;
+    } else {
+        log_db(db, "finding a staff account");
+    }
+out:
+    sqlite3_finalize(st);
+    reader_put(q, db);
+    return rc;
+}
+
+static int sq_staff_set_hash(struct store *s, int64_t id, const char *hash)
+{
+    struct sql_job j = {.sql = "UPDATE staff SET password_hash = ? WHERE id = ?",
+                        .b = {BT(hash), BI(id)},
+                        .need_change = true};
+    return sql_write((struct sq *)s, &j);
+}
+
+static int sq_staff_set_throttle(struct store *s, int64_t id, int failed, time_t until)
+{
+    struct sql_job j = {
+        .sql = "UPDATE staff SET failed_logins = ?, throttled_until = ? WHERE id = ?",
+        .b = {BI(failed), BI((int64_t)until), BI(id)},
+        .need_change = true};
+    return sql_write((struct sq *)s, &j);
+}
+
+static int sq_session_create(struct store *s, const unsigned char *hash, int64_t staff_id,
+                             const char *csrf, time_t now)
+{
+    struct sql_job j = {.sql = "INSERT INTO sessions (token_hash, staff_id, csrf, created, "
+                               "last_seen) VALUES (?, ?, ?, ?, ?)",
+                        .b = {BB(hash, STORE_TOKEN_HASH_LEN), BI(staff_id), BT(csrf),
+                              BI((int64_t)now), BI((int64_t)now)}};
+    int rc = sql_write((struct sq *)s, &j);
+    return rc == STORE_ERR_EXISTS ? STORE_ERR_NOT_FOUND : rc; /* no such staff id */
+}
+
+static int sq_session_get(struct store *s, const unsigned char *hash, struct arena *a,
+                          struct store_session *out)
+{
+    struct sq *q = (struct sq *)s;
+    sqlite3 *db = reader_get(q);
+    sqlite3_stmt *st = NULL;
+    int rc = STORE_ERR_IO;
+    if (!db || prepare(db,
+                       "SELECT s.staff_id, f.name, s.csrf, s.created, s.last_seen FROM "
+                       "sessions s JOIN staff f ON f.id = s.staff_id WHERE s.token_hash = ?",
+                       &st) != STORE_OK)
+        goto out;
+    int step = bind_all(st, (struct bindv[]){BB(hash, STORE_TOKEN_HASH_LEN), {B_END, 0, 0, 0}});
+    if (step == SQLITE_OK)
+        step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        out->staff_id = sqlite3_column_int64(st, 0);
+        out->staff_name = col_dup(a, st, 1);
+        out->csrf = col_dup(a, st, 2);
+        out->created = (time_t)sqlite3_column_int64(st, 3);
+        out->last_seen = (time_t)sqlite3_column_int64(st, 4);
+        rc = STORE_OK;
+    } else if (step == SQLITE_DONE) {
+        rc = STORE_ERR_NOT_FOUND;
+    } else {
+        log_db(db, "finding a session");
+    }
+out:
+    sqlite3_finalize(st);
+    reader_put(q, db);
+    return rc;
+}
+
+static int sq_session_touch(struct store *s, const unsigned char *hash, time_t now)
+{
+    struct sql_job j = {.sql = "UPDATE sessions SET last_seen = ? WHERE token_hash = ?",
+                        .b = {BI((int64_t)now), BB(hash, STORE_TOKEN_HASH_LEN)},
+                        .need_change = true};
+    return sql_write((struct sq *)s, &j);
+}
+
+static int sq_session_end(struct store *s, const unsigned char *hash)
+{
+    struct sql_job j = {.sql = "DELETE FROM sessions WHERE token_hash = ?",
+                        .b = {BB(hash, STORE_TOKEN_HASH_LEN)}};
+    return sql_write((struct sq *)s, &j);
+}
+
+/* ---- focus groups ---- */
+
+struct fg_job {
+    const struct store_focus_group *fg;
+    int64_t id;
+};
+
+static int run_fg_add(struct sq *q, struct job *j)
+{
+    struct fg_job *f = j->arg;
+    int64_t cohort = 0;
+    if (f->fg->cohort_code) {
+        sqlite3_stmt *st = q->st_cohort;
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, f->fg->cohort_code, -1, SQLITE_STATIC);
+        int rc = sqlite3_step(st);
+        cohort = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+        sqlite3_reset(st);
+        if (rc != SQLITE_ROW)
+            return rc == SQLITE_DONE ? STORE_ERR_NOT_FOUND : step_error(q->w, rc, "finding a code");
+    }
+    int rc = wexec(q,
+                   "INSERT INTO focus_groups (day, cohort_id, themes, notes, quotes) VALUES "
+                   "(?, ?, ?, ?, ?)",
+                   (struct bindv[]){BI(f->fg->day), cohort ? BI(cohort) : BT(NULL),
+                                    BT(f->fg->themes), BT(f->fg->notes), BT(f->fg->quotes),
+                                    {B_END, 0, 0, 0}},
+                   NULL);
+    f->id = rc == STORE_OK ? sqlite3_last_insert_rowid(q->w) : 0;
+    return rc;
+}
+
+static int sq_focus_group_add(struct store *s, const struct store_focus_group *fg, int64_t *id)
+{
+    struct fg_job f = {fg, 0};
+    struct job j = {.run = run_fg_add, .arg = &f};
+    int rc = submit_job((struct sq *)s, &j);
+    *id = f.id;
+    return rc;
+}
+
+static int sq_focus_groups(struct store *s, struct arena *a, struct store_focus_group **out,
+                           size_t *count)
+{
+    struct sq *q = (struct sq *)s;
+    *out = NULL;
+    *count = 0;
+    sqlite3 *db = reader_get(q);
+    sqlite3_stmt *st = NULL;
+    int rc = STORE_ERR_IO;
+    if (!db || prepare(db,
+                       "SELECT f.id, f.day, c.code, f.themes, f.notes, f.quotes FROM "
+                       "focus_groups f LEFT JOIN cohorts c ON c.id = f.cohort_id "
+                       "ORDER BY f.day, f.id",
+                       &st) != STORE_OK)
+        goto out;
+    struct store_focus_group *v = NULL;
+    size_t n = 0, cap = 0;
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        XGROW(v, cap, n + 1);
+        v[n].id = sqlite3_column_int64(st, 0);
+        v[n].day = sqlite3_column_int(st, 1);
+        v[n].cohort_code = col_dup(a, st, 2);
+        v[n].themes = col_dup(a, st, 3);
+        v[n].notes = col_dup(a, st, 4);
+        v[n].quotes = col_dup(a, st, 5);
+        n++;
+    }
+    if (step == SQLITE_DONE) {
+        *out = arena_alloc(a, n * sizeof(*v));
+        if (n)
+            memcpy(*out, v, n * sizeof(*v));
+        *count = n;
+        rc = STORE_OK;
+    } else {
+        log_db(db, "listing focus groups");
+    }
+    free(v);
+out:
+    sqlite3_finalize(st);
+    reader_put(q, db);
+    return rc;
+}
+
+static const struct store_backend sqlite_backend = {
+    .name = "sqlite",
+    .close = sq_close,
+    .survey_put = sq_survey_put,
+    .surveys = sq_surveys,
+    .cohort_create = sq_cohort_create,
+    .cohort_get = sq_cohort_get,
+    .cohort_set_open = sq_cohort_set_open,
+    .cohorts = sq_cohorts,
+    .submit = sq_submit,
+    .answers_each = sq_answers_each,
+    .answer_count = sq_answer_count,
+    .purge = sq_purge,
+    .staff_add = sq_staff_add,
+    .staff_get = sq_staff_get,
+    .staff_set_hash = sq_staff_set_hash,
+    .staff_set_throttle = sq_staff_set_throttle,
+    .session_create = sq_session_create,
+    .session_get = sq_session_get,
+    .session_touch = sq_session_touch,
+    .session_end = sq_session_end,
+    .focus_group_add = sq_focus_group_add,
+    .focus_groups = sq_focus_groups,
+};

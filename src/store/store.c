@@ -1,0 +1,410 @@
+/*
+ * The backend-independent half of the store: argument checks, day arithmetic, answer
+ * encoding and masking, then a call through the backend's table.
+ */
+#include "store/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/xalloc.h"
+#include "store/backend.h"
+
+const char *store_strerror(int status)
+{
+    switch (status) {
+    case STORE_OK:
+        return "ok";
+    case STORE_ERR_IO:
+        return "the database failed (see the messages above)";
+    case STORE_ERR_NOT_FOUND:
+        return "not found";
+    case STORE_ERR_CLOSED:
+        return "that class code is closed";
+    case STORE_ERR_EXISTS:
+        return "that name is already taken";
+    case STORE_ERR_LOCKED:
+        return "another planpack process has the database open for writing";
+    case STORE_ERR_SCHEMA:
+        return "the database was made by a newer planpack, or is not a planpack database";
+    case STORE_ERR_READ_ONLY:
+        return "the database was opened read-only";
+    case STORE_ERR_EXPIRED:
+        return "the session has expired";
+    case STORE_ERR_INVALID:
+        return "invalid value";
+    default:
+        return "unknown error";
+    }
+}
+
+int store_open(const char *where, enum store_mode mode, const struct store_options *opt,
+               struct store **out, char *err, size_t err_len)
+{
+    *out = NULL;
+    if (!where || !*where) {
+        snprintf(err, err_len, "no database given");
+        return STORE_ERR_INVALID;
+    }
+    if (strncmp(where, "postgres://", 11) == 0 || strncmp(where, "postgresql://", 13) == 0) {
+        snprintf(err, err_len, "PostgreSQL databases are not supported by this planpack yet");
+        return STORE_ERR_INVALID;
+    }
+    if (strcmp(where, ":memory:") == 0 || strncmp(where, "file:", 5) == 0) {
+        snprintf(err, err_len, "%s: give the path of a database file", where);
+        return STORE_ERR_INVALID;
+    }
+    struct store_options o = {0};
+    if (opt)
+        o = *opt;
+    if (o.busy_timeout_ms <= 0)
+        o.busy_timeout_ms = 5000;
+    if (o.max_batch == 0)
+        o.max_batch = 1024;
+    return sqlite_store_open(where, mode, &o, out, err, err_len);
+}
+
+void store_close(struct store *s)
+{
+    if (s)
+        s->be->close(s);
+}
+
+time_t store_now(const struct store *s)
+{
+    return s->opt.now ? s->opt.now() : time(NULL);
+}
+
+/* Days between 1970-01-01 and a proleptic Gregorian date (the civil-days formula). */
+static int days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    int era = (y >= 0 ? y : y - 399) / 400;
+    int yoe = y - era * 400;
+    int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(int z, int *y, int *m, int *d)
+{
+    z += 719468;
+    int era = (z >= 0 ? z : z - 146096) / 146097;
+    int doe = z - era * 146097;
+    int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+int store_day_from_time(time_t t)
+{
+    struct tm tm;
+    localtime_r(&t, &tm);
+    return days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+int store_today(const struct store *s)
+{
+    return store_day_from_time(store_now(s));
+}
+
+void store_day_format(int day, char out[11])
+{
+    int y, m, d;
+    civil_from_days(day, &y, &m, &d);
+    if (y < 0 || y > 9999) {
+        memcpy(out, "0000-00-00", 11);
+        return;
+    }
+    char tmp[40];
+    snprintf(tmp, sizeof(tmp), "%04d-%02d-%02d", y, m, d);
+    memcpy(out, tmp, 11);
+}
+
+int store_day_parse(const char *s, int *day)
+{
+    int y, m, d, n = 0;
+    if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10)
+        return -1;
+    if (y < 1970 || m < 1 || m > 12 || d < 1 || d > 31)
+        return -1;
+    int v = days_from_civil(y, m, d);
+    char back[11];
+    store_day_format(v, back);
+    if (strcmp(back, s) != 0)
+        return -1; /* 2024-02-30 and the like */
+    *day = v;
+    return 0;
+}
+
+static int writable(const struct store *s)
+{
+    return s->mode == STORE_READ_WRITE ? STORE_OK : STORE_ERR_READ_ONLY;
+}
+
+int store_survey_put(struct store *s, const struct survey *sv, bool *changed)
+{
+    if (changed)
+        *changed = false;
+    if (writable(s) != STORE_OK)
+        return STORE_ERR_READ_ONLY;
+    if (!sv->package_id || !*sv->package_id || !sv->package_version || !*sv->package_version)
+        return STORE_ERR_INVALID;
+    struct buf b;
+    buf_init(&b, 0);
+    survey_encode(sv, &b);
+    bool dummy;
+    int rc = buf_ok(&b) ? s->be->survey_put(s, sv->package_id, sv->package_version, b.ptr,
+                                            changed ? changed : &dummy)
+                        : STORE_ERR_INVALID;
+    buf_release(&b);
+    return rc;
+}
+
+int store_surveys(struct store *s, struct arena *a, struct survey **out, size_t *count)
+{
+    return s->be->surveys(s, a, out, count);
+}
+
+int store_cohort_create(struct store *s, const struct store_cohort_spec *spec,
+                        char code[SURVEY_CODE_LEN + 1])
+{
+    code[0] = '\0';
+    if (writable(s) != STORE_OK)
+        return STORE_ERR_READ_ONLY;
+    if (!spec->label || !*spec->label || strlen(spec->label) > 200 || !spec->survey ||
+        (spec->school && (!*spec->school || strlen(spec->school) > 200)))
+        return STORE_ERR_INVALID;
+    if (!utf8_valid(spec->label, strlen(spec->label)) ||
+        (spec->school && !utf8_valid(spec->school, strlen(spec->school))))
+        return STORE_ERR_INVALID;
+    int rc = store_survey_put(s, spec->survey, NULL);
+    if (rc != STORE_OK)
+        return rc;
+    return s->be->cohort_create(s, spec->label, spec->school, spec->survey->package_id,
+                                spec->survey->package_version, code);
+}
+
+int store_cohort_get(struct store *s, const char *code, struct arena *a, struct store_cohort *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (!code || strlen(code) != SURVEY_CODE_LEN)
+        return STORE_ERR_NOT_FOUND;
+    return s->be->cohort_get(s, code, a, out);
+}
+
+int store_cohort_set_open(struct store *s, const char *code, bool open)
+{
+    if (writable(s) != STORE_OK)
+        return STORE_ERR_READ_ONLY;
+    if (!code || strlen(code) != SURVEY_CODE_LEN)
+        return STORE_ERR_NOT_FOUND;
+    return s->be->cohort_set_open(s, code, open);
+}
+
+int store_cohorts(struct store *s, struct arena *a, struct store_cohort **out, size_t *count)
+{
+    return s->be->cohorts(s, a, out, count);
+}
+
+void store_cohort_for_survey(const struct store_cohort *c, struct survey_cohort *out)
+{
+    out->code = c->code;
+    out->package_id = c->package_id;
+    out->package_version = c->package_version;
+    out->open = c->open;
+}
+
+/* Encodes answers for the backend; bodies live in bufs the caller releases. */
+static int prepare(struct store *s, const struct survey_answer *a, size_t n,
+                   struct store_pending *p, struct buf *bodies)
+{
+    for (size_t i = 0; i < n; i++) {
+        buf_init(&bodies[i], 1 << 20);
+        if (strlen(a[i].code) != SURVEY_CODE_LEN || !a[i].package_version ||
+            !*a[i].package_version || a[i].item_count == 0)
+            return STORE_ERR_INVALID;
+        survey_answer_encode(&a[i], &bodies[i]);
+        if (!buf_ok(&bodies[i]))
+            return STORE_ERR_INVALID;
+        p[i].code = a[i].code;
+        p[i].package_version = a[i].package_version;
+        p[i].body = bodies[i].ptr;
+        p[i].body_len = bodies[i].len;
+        p[i].day = store_today(s);
+    }
+    return STORE_OK;
+}
+
+static int submit(struct store *s, const struct survey_answer *a, size_t n)
+{
+    if (writable(s) != STORE_OK)
+        return STORE_ERR_READ_ONLY;
+    if (n == 0)
+        return STORE_OK;
+    struct store_pending *p = xcalloc(n, sizeof(*p));
+    struct buf *bodies = xcalloc(n, sizeof(*bodies));
+    int *rcs = xcalloc(n, sizeof(*rcs));
+    int rc = prepare(s, a, n, p, bodies);
+    if (rc == STORE_OK)
+        rc = s->be->submit(s, p, n, true, rcs);
+    for (size_t i = 0; i < n; i++)
+        buf_release(&bodies[i]);
+    free(bodies);
+    free(p);
+    free(rcs);
+    return rc;
+}
+
+int store_submit(struct store *s, const struct survey_answer *a)
+{
+    return submit(s, a, 1);
+}
+
+int store_submit_many(struct store *s, const struct survey_answer *a, size_t n)
+{
+    return submit(s, a, n);
+}
+
+int store_answers_each(struct store *s, int64_t cohort_id,
+                       int (*fn)(const struct store_answer_row *row, void *ctx), void *ctx)
+{
+    return s->be->answers_each(s, cohort_id, fn, ctx);
+}
+
+int store_answer_count(struct store *s, int64_t *count)
+{
+    return s->be->answer_count(s, count);
+}
+
+int store_purge(struct store *s, int days, int64_t *deleted)
+{
+    if (deleted)
+        *deleted = 0;
+    if (writable(s) != STORE_OK)
+        return STORE_ERR_READ_ONLY;
+    if (days < 0 || days > 100000)
+        return STORE_ERR_INVALID;
+    int64_t dummy;
+    return s->be->purge(s, store_today(s) - days, store_now(s) - STORE_SESSION_MAX_AGE,
+                        deleted ? deleted : &dummy);
+}
+
+static int valid_name(const char *name)
+{
+    size_t n = name ? strlen(name) : 0;
+    if (n == 0 || n > 100 || !utf8_valid(name, n))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)name[i] < 0x20 || name[i] == 0x7F)
+            return 0;
+    return 1;
+}
+
+int store_staff_add(struct store *s, const char *name, const char *password_hash)
+{
+    if (writable(s) != STORE_OK)
+        return STORE_ERR_READ_ONLY;
+    if (!valid_name(name) || !password_hash || !*password_hash)
+        return STORE_ERR_INVALID;
+    return s->be->staff_add(s, name, password_hash, store_today(s));
+}
+
+int store_staff_get(struct store *s, const char *name, struct arena *a, struct store_staff *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (!valid_name(name))
+        return STORE_ERR_NOT_FOUND;
+    return s->be->staff_get(s, name, a, out);
+}
+
+int store_staff_set_hash(struct store *s, int64_t staff_id, const char *password_hash)
+{
+    if (writable(s) != STORE_OK)
+        return STORE_ERR_READ_ONLY;
+    if (!password_hash || !*password_hash)
+        return STORE_ERR_INVALID;
+    return s->be->staff_set_hash(s, staff_id, password_hash);
+}
+
+int store_staff_set_throttle(struct store *s, int64_t staff_id, int failed_logins,
+                             time_t throttled_until)
+{
+    if (writable(s) != STORE_OK)
+        return STORE_ERR_READ_ONLY;
+    return s->be->staff_set_throttle(s, staff_id, failed_logins, throttled_until);
+}
+
+int store_session_create(struct store *s, const unsigned char hash[STORE_TOKEN_HASH_LEN],
+                         int64_t staff_id, const char *csrf, time_t now)
+{
+    if (writable(s) != STORE_OK)
+        return STORE_ERR_READ_ONLY;
+    if (!csrf || !*csrf)
+        return STORE_ERR_INVALID;
+    return s->be->session_create(s, hash, staff_id, csrf, now);
+}
+
+int store_session_get(struct store *s, const unsigned char hash[STORE_TOKEN_HASH_LEN],
+                      struct arena *a, struct store_session *out)
+{
+    memset(out, 0, sizeof(*out));
+    return s->be->session_get(s, hash, a, out);
+}
+
+int store_session_touch(struct store *s, const unsigned char hash[STORE_TOKEN_HASH_LEN],
+                        time_t now)
+{
+    if (writable(s) != STORE_OK)
+        return STORE_ERR_READ_ONLY;
+    return s->be->session_touch(s, hash, now);
+}
+
+int store_session_end(struct store *s, const unsigned char hash[STORE_TOKEN_HASH_LEN])
+{
+    if (writable(s) != STORE_OK)
+        return STORE_ERR_READ_ONLY;
+    return s->be->session_end(s, hash);
+}
+
+/* Notes and quotes are masked like pupils' text; themes are tags and only cleaned. */
+static const char *masked(struct arena *a, const char *s)
+{
+    if (!s)
+        return "";
+    struct buf b;
+    buf_init(&b, 8 * strlen(s) + 64);
+    survey_clean_text(s, strlen(s), &b);
+    const char *r = arena_strndup(a, b.ptr ? b.ptr : "", b.len);
+    buf_release(&b);
+    return r;
+}
+
+int store_focus_group_add(struct store *s, const struct store_focus_group *fg, int64_t *id)
+{
+    if (writable(s) != STORE_OK)
+        return STORE_ERR_READ_ONLY;
+    const char *texts[] = {fg->themes, fg->notes, fg->quotes, fg->cohort_code};
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+        if (texts[i] && (strlen(texts[i]) > 20000 || !utf8_valid(texts[i], strlen(texts[i]))))
+            return STORE_ERR_INVALID;
+    struct arena a = ARENA_INIT;
+    struct store_focus_group clean = *fg;
+    clean.themes = masked(&a, fg->themes);
+    clean.notes = masked(&a, fg->notes);
+    clean.quotes = masked(&a, fg->quotes);
+    int64_t dummy;
+    int rc = s->be->focus_group_add(s, &clean, id ? id : &dummy);
+    arena_release(&a);
+    return rc;
+}
+
+int store_focus_groups(struct store *s, struct arena *a, struct store_focus_group **out,
+                       size_t *count)
+{
+    return s->be->focus_groups(s, a, out, count);
+}

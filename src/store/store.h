@@ -1,0 +1,249 @@
+/*
+ * The feedback store: schools, class codes (cohorts), anonymous answers, staff accounts and
+ * sessions, focus-group notes. One interface; the backend is chosen by store_open() from
+ * the location (a file path for SQLite; a postgres:// URL is reserved for PostgreSQL), so
+ * callers never see SQL or know which database holds the data.
+ *
+ * Durability: store_submit() returns STORE_OK only after the transaction holding the answer
+ * has committed with synchronous=FULL, so an acknowledged answer survives a crash or power
+ * cut. Answers are written by one writer thread that gathers every answer waiting into one
+ * transaction (group commit): throughput grows with concurrency instead of collapsing.
+ *
+ * Every write (answers, cohorts, staff, sessions, purge, checkpoints) goes through that one
+ * writer connection; reads use separate read-only connections. Every function is safe to
+ * call from many threads at once on one struct store.
+ *
+ * Anonymity: an answer row holds its class, the package version and the day (no time of
+ * day, no address, no user agent, no device id), and its row id is random so that the order
+ * of rows does not reveal the order in which pupils answered.
+ */
+#ifndef PLANPACK_STORE_H
+#define PLANPACK_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "base/arena.h"
+#include "survey/survey.h"
+
+enum store_status {
+    STORE_OK = 0,
+    STORE_ERR_IO = -1,        /* the database failed; details went to stderr */
+    STORE_ERR_NOT_FOUND = -2, /* no such class code, staff name or session */
+    STORE_ERR_CLOSED = -3,    /* the class code is closed to new answers */
+    STORE_ERR_EXISTS = -4,    /* the name is taken */
+    STORE_ERR_LOCKED = -5,    /* another process has the database open for writing */
+    STORE_ERR_SCHEMA = -6,    /* the file's schema is newer than this planpack, or not ours */
+    STORE_ERR_READ_ONLY = -7, /* a write on a store opened read-only */
+    STORE_ERR_EXPIRED = -8,   /* the session timed out (and has been ended) */
+    STORE_ERR_INVALID = -9,   /* an argument out of range (empty name, bad day) */
+};
+
+/* A short plain-English description of a status, for messages. */
+const char *store_strerror(int status);
+
+enum store_mode { STORE_READ_ONLY, STORE_READ_WRITE };
+
+struct store_options {
+    int busy_timeout_ms; /* 0: 5000 */
+    size_t max_batch;    /* most answers in one transaction; 0: 1024; 1: no group commit */
+    /* The clock, for tests and benchmarks; NULL: time(). Days follow the local calendar. */
+    time_t (*now)(void);
+};
+
+/* The current schema version, and the default database when no --db is given. */
+#define STORE_SCHEMA_VERSION 1
+#define STORE_DEFAULT_PATH "./planpack.db"
+
+struct store;
+
+/*
+ * Opens the store at where (a file path; ":memory:" is refused since readers need the
+ * file). STORE_READ_WRITE creates the file if needed, migrates its schema to the current
+ * version and starts the writer thread; only one process may hold a database for writing
+ * (STORE_ERR_LOCKED otherwise). STORE_READ_ONLY never writes; the file must exist and be
+ * at the current schema version. opt may be NULL. On failure returns a status with a
+ * message in err (err_len bytes) and *out is NULL. The caller frees with store_close().
+ */
+__attribute__((warn_unused_result)) int store_open(const char *where, enum store_mode mode,
+                                                   const struct store_options *opt,
+                                                   struct store **out, char *err,
+                                                   size_t err_len);
+
+/* Finishes every queued write, stops the writer and closes. Accepts NULL. */
+void store_close(struct store *s);
+
+/* The store's clock (opt->now or time()) and today's day number in the local calendar. */
+time_t store_now(const struct store *s);
+int store_today(const struct store *s);
+
+/* Days are counted from 1970-01-01 (day 0). Formats as YYYY-MM-DD into out (11 bytes). */
+void store_day_format(int day, char out[11]);
+/* Parses YYYY-MM-DD. Returns 0, or -1 when it is not a valid date. */
+__attribute__((warn_unused_result)) int store_day_parse(const char *s, int *day);
+int store_day_from_time(time_t t);
+
+/* ---- survey snapshots: each package version's survey, kept to label old answers ---- */
+
+/*
+ * Stores sv (its package id and version name it) unless that version is already stored.
+ * *changed (may be NULL) tells whether an already stored snapshot differs, which means the
+ * package changed without a new version number.
+ */
+__attribute__((warn_unused_result)) int store_survey_put(struct store *s, const struct survey *sv,
+                                                         bool *changed);
+
+/* Every stored snapshot, decoded into a (which owns the array and its strings). */
+__attribute__((warn_unused_result)) int store_surveys(struct store *s, struct arena *a,
+                                                      struct survey **out, size_t *count);
+
+/* ---- schools and cohorts (one class session each, with its own code) ---- */
+
+struct store_cohort {
+    int64_t id;
+    char code[SURVEY_CODE_LEN + 1];
+    const char *label;
+    const char *school; /* NULL when no school was given */
+    const char *package_id;
+    const char *package_version;
+    int created_day;
+    bool open;
+};
+
+/* The fields store_cohort_create() needs; the code is made by the store. */
+struct store_cohort_spec {
+    const char *label;  /* required, at most 200 bytes */
+    const char *school; /* optional; created when new */
+    const struct survey *survey; /* the package version pupils will answer; stored too */
+};
+
+/* Creates a cohort with a fresh random code, written into code. */
+__attribute__((warn_unused_result)) int store_cohort_create(struct store *s,
+                                                            const struct store_cohort_spec *spec,
+                                                            char code[SURVEY_CODE_LEN + 1]);
+/* Looks a normalised code up; strings go into a. STORE_ERR_NOT_FOUND when there is none. */
+__attribute__((warn_unused_result)) int store_cohort_get(struct store *s, const char *code,
+                                                         struct arena *a,
+                                                         struct store_cohort *out);
+/* Opens or closes a code to new answers. */
+__attribute__((warn_unused_result)) int store_cohort_set_open(struct store *s, const char *code,
+                                                              bool open);
+/* Every cohort, oldest first; the array and strings live in a. */
+__attribute__((warn_unused_result)) int store_cohorts(struct store *s, struct arena *a,
+                                                      struct store_cohort **out, size_t *count);
+/* Fills what survey_validate() needs to know about a cohort; strings borrowed from c. */
+void store_cohort_for_survey(const struct store_cohort *c, struct survey_cohort *out);
+
+/* ---- answers ---- */
+
+/*
+ * Stores a validated answer and returns only when it is durable (STORE_OK) or has failed:
+ * STORE_ERR_NOT_FOUND / STORE_ERR_CLOSED when the code has gone or closed meanwhile,
+ * STORE_ERR_IO when the transaction did not commit (nothing of it is stored). The day is
+ * today's; the answer is copied, so it may be freed on return.
+ */
+__attribute__((warn_unused_result)) int store_submit(struct store *s,
+                                                     const struct survey_answer *a);
+/* Stores n answers in one transaction, all or none (imports and benchmarks). */
+__attribute__((warn_unused_result)) int store_submit_many(struct store *s,
+                                                          const struct survey_answer *a, size_t n);
+
+/* One stored answer as a report reads it; borrowed for the length of the callback. */
+struct store_answer_row {
+    int64_t cohort_id;
+    const char *package_version;
+    int day;
+    const char *body; /* survey_answer_encode() form; decode with survey_answer_decode() */
+    size_t body_len;
+};
+
+/*
+ * Calls fn for every answer (only those of cohort_id unless it is 0), grouped by cohort, in
+ * an order that says nothing about when each was given. Stops early when fn returns
+ * non-zero and returns that value; otherwise STORE_OK or an error.
+ */
+__attribute__((warn_unused_result)) int store_answers_each(
+    struct store *s, int64_t cohort_id, int (*fn)(const struct store_answer_row *row, void *ctx),
+    void *ctx);
+/* How many answers are stored (all cohorts). */
+__attribute__((warn_unused_result)) int store_answer_count(struct store *s, int64_t *count);
+
+/*
+ * Deletes answers and focus-group notes from before (today - days), and expired sessions,
+ * overwriting the deleted content (secure_delete) and checkpointing so that it is gone from
+ * the database file and its write-ahead log. *deleted (may be NULL) gets the answer count.
+ */
+__attribute__((warn_unused_result)) int store_purge(struct store *s, int days, int64_t *deleted);
+
+/* ---- staff accounts and sessions (used by src/staff; hashes are made there) ---- */
+
+struct store_staff {
+    int64_t id;
+    const char *name;
+    const char *password_hash; /* libsodium crypto_pwhash_str() string */
+    int failed_logins;         /* consecutive failures since the last success */
+    time_t throttled_until;    /* no login attempt is judged before this time */
+};
+
+/* Adds an account. STORE_ERR_EXISTS when the name is taken. */
+__attribute__((warn_unused_result)) int store_staff_add(struct store *s, const char *name,
+                                                        const char *password_hash);
+/* Looks an account up by name; strings go into a. STORE_ERR_NOT_FOUND when there is none. */
+__attribute__((warn_unused_result)) int store_staff_get(struct store *s, const char *name,
+                                                        struct arena *a, struct store_staff *out);
+/* Replaces an account's password hash (a rehash with stronger settings, or a new password). */
+__attribute__((warn_unused_result)) int store_staff_set_hash(struct store *s, int64_t staff_id,
+                                                             const char *password_hash);
+/* Records a login attempt's throttling state for the account. */
+__attribute__((warn_unused_result)) int store_staff_set_throttle(struct store *s,
+                                                                 int64_t staff_id,
+                                                                 int failed_logins,
+                                                                 time_t throttled_until);
+
+/* Sessions are found by a hash of their token; the token itself is never stored. */
+#define STORE_TOKEN_HASH_LEN 32
+
+struct store_session {
+    int64_t staff_id;
+    const char *staff_name;
+    const char *csrf; /* the session's CSRF token, for every staff form */
+    time_t created;
+    time_t last_seen;
+};
+
+__attribute__((warn_unused_result)) int store_session_create(
+    struct store *s, const unsigned char hash[STORE_TOKEN_HASH_LEN], int64_t staff_id,
+    const char *csrf, time_t now);
+/* Looks a session up; strings go into a. STORE_ERR_NOT_FOUND when there is none. */
+__attribute__((warn_unused_result)) int store_session_get(
+    struct store *s, const unsigned char hash[STORE_TOKEN_HASH_LEN], struct arena *a,
+    struct store_session *out);
+__attribute__((warn_unused_result)) int store_session_touch(
+    struct store *s, const unsigned char hash[STORE_TOKEN_HASH_LEN], time_t now);
+/* Ends a session (logout or expiry); ending one that does not exist is not an error. */
+__attribute__((warn_unused_result)) int store_session_end(
+    struct store *s, const unsigned char hash[STORE_TOKEN_HASH_LEN]);
+
+/* ---- focus groups ---- */
+
+struct store_focus_group {
+    int64_t id;
+    int day;
+    const char *cohort_code; /* NULL when not tied to one class */
+    const char *themes;      /* comma-separated tags */
+    const char *notes;       /* anonymised notes */
+    const char *quotes;      /* anonymised quotes, one per line */
+};
+
+/* Records a focus group (id ignored; *id set when not NULL). Texts are masked like answers. */
+__attribute__((warn_unused_result)) int store_focus_group_add(struct store *s,
+                                                              const struct store_focus_group *fg,
+                                                              int64_t *id);
+/* Every focus group, by day; the array and strings live in a. */
+__attribute__((warn_unused_result)) int store_focus_groups(struct store *s, struct arena *a,
+                                                           struct store_focus_group **out,
+                                                           size_t *count);
+
+#endif

@@ -1,0 +1,398 @@
+#include "survey/survey.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/xalloc.h"
+#include "survey/json.h"
+
+static const char *const yesno_ids[] = {"yes", "no", "not-sure"};
+static const char *const yesno_labels[] = {"Yes", "No", "Not sure"};
+
+void survey_from_pkg(const struct pkg *p, struct arena *a, struct survey *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->package_id = p->id;
+    out->package_version = p->version;
+    size_t n = 0;
+    for (size_t i = 0; i < p->page_count; i++)
+        if (p->pages[i].kind == PAGE_SURVEY)
+            n += p->pages[i].survey_count;
+    struct pkg_survey_question *qs = arena_alloc(a, n * sizeof(*qs));
+    size_t k = 0;
+    for (size_t i = 0; i < p->page_count; i++) {
+        const struct pkg_page *pg = &p->pages[i];
+        if (pg->kind != PAGE_SURVEY)
+            continue;
+        for (size_t j = 0; j < pg->survey_count; j++)
+            qs[k++] = pg->survey[j];
+    }
+    out->questions = qs;
+    out->count = n;
+    for (size_t i = 0; i < p->change_count; i++) {
+        const struct pkg_change *c = &p->changes[i];
+        if (c->version && p->version && strcmp(c->version, p->version) == 0) {
+            out->change_date = c->date;
+            out->changes = c->items;
+            out->change_count = c->item_count;
+            break;
+        }
+    }
+}
+
+const struct pkg_survey_question *survey_question(const struct survey *sv, const char *id)
+{
+    for (size_t i = 0; i < sv->count; i++)
+        if (strcmp(sv->questions[i].id, id) == 0)
+            return &sv->questions[i];
+    return NULL;
+}
+
+size_t survey_option_count(const struct pkg_survey_question *q)
+{
+    if (q->type == SURVEY_YESNO)
+        return 3;
+    if (q->type == SURVEY_TEXT)
+        return 0;
+    return q->option_count;
+}
+
+const char *survey_option_id(const struct pkg_survey_question *q, size_t i)
+{
+    return q->type == SURVEY_YESNO ? yesno_ids[i] : q->options[i].id;
+}
+
+const char *survey_option_label(const struct pkg_survey_question *q, size_t i)
+{
+    return q->type == SURVEY_YESNO ? yesno_labels[i] : q->options[i].label;
+}
+
+int survey_option_index(const struct pkg_survey_question *q, const char *id)
+{
+    size_t n = survey_option_count(q);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(survey_option_id(q, i), id) == 0)
+            return (int)i;
+    return -1;
+}
+
+const char *survey_when_name(enum pkg_survey_when w)
+{
+    switch (w) {
+    case SURVEY_START:
+        return "start";
+    case SURVEY_RETRO:
+        return "retro";
+    case SURVEY_END:
+        break;
+    }
+    return "end";
+}
+
+static const char *const type_names[] = {"scale", "single", "multi", "yesno", "text"};
+
+void survey_encode(const struct survey *sv, struct buf *out)
+{
+    buf_adds(out, "{\"package\":");
+    json_adds_string(out, sv->package_id ? sv->package_id : "");
+    buf_adds(out, ",\"version\":");
+    json_adds_string(out, sv->package_version ? sv->package_version : "");
+    buf_adds(out, ",\"questions\":[");
+    for (size_t i = 0; i < sv->count; i++) {
+        const struct pkg_survey_question *q = &sv->questions[i];
+        buf_adds(out, i ? ",{\"id\":" : "{\"id\":");
+        json_adds_string(out, q->id);
+        buf_addf(out, ",\"type\":\"%s\",\"when\":\"%s\",\"text\":", type_names[q->type],
+                 survey_when_name(q->when));
+        json_adds_string(out, q->text ? q->text : "");
+        if (q->type == SURVEY_TEXT)
+            buf_addf(out, ",\"max_length\":%zu", q->max_length);
+        if (q->option_count) {
+            buf_adds(out, ",\"options\":[");
+            for (size_t j = 0; j < q->option_count; j++) {
+                buf_adds(out, j ? ",{\"id\":" : "{\"id\":");
+                json_adds_string(out, q->options[j].id);
+                buf_adds(out, ",\"label\":");
+                json_adds_string(out, q->options[j].label ? q->options[j].label : "");
+                buf_addc(out, '}');
+            }
+            buf_addc(out, ']');
+        }
+        buf_addc(out, '}');
+    }
+    buf_addc(out, ']');
+    if (sv->change_count) {
+        buf_adds(out, ",\"change_date\":");
+        json_adds_string(out, sv->change_date ? sv->change_date : "");
+        buf_adds(out, ",\"changes\":[");
+        for (size_t i = 0; i < sv->change_count; i++) {
+            if (i)
+                buf_addc(out, ',');
+            json_adds_string(out, sv->changes[i]);
+        }
+        buf_addc(out, ']');
+    }
+    buf_addc(out, '}');
+}
+
+static int type_from_name(const char *s, enum pkg_survey_type *out)
+{
+    for (size_t i = 0; i < sizeof(type_names) / sizeof(type_names[0]); i++) {
+        if (strcmp(type_names[i], s) == 0) {
+            *out = (enum pkg_survey_type)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+int survey_decode(const char *json, size_t len, struct arena *a, struct survey *out)
+{
+    memset(out, 0, sizeof(*out));
+    struct json_value root;
+    if (json_parse(json, len, a, &root) != 0 || root.type != JSON_OBJECT)
+        return -1;
+    const struct json_value *qs = json_get(&root, "questions");
+    out->package_id = json_get_str(&root, "package");
+    out->package_version = json_get_str(&root, "version");
+    if (!out->package_id || !out->package_version || !qs || qs->type != JSON_ARRAY)
+        return -1;
+    struct pkg_survey_question *q = arena_alloc(a, qs->count * sizeof(*q));
+    for (size_t i = 0; i < qs->count; i++) {
+        const struct json_value *jq = &qs->items[i];
+        const char *type = json_get_str(jq, "type");
+        const char *when = json_get_str(jq, "when");
+        q[i].id = json_get_str(jq, "id");
+        q[i].text = json_get_str(jq, "text");
+        if (!q[i].id || !q[i].text || !type || type_from_name(type, &q[i].type) != 0)
+            return -1;
+        q[i].when = !when                        ? SURVEY_END
+                    : strcmp(when, "start") == 0 ? SURVEY_START
+                    : strcmp(when, "retro") == 0 ? SURVEY_RETRO
+                                                 : SURVEY_END;
+        const struct json_value *ml = json_get(jq, "max_length");
+        q[i].max_length = ml && ml->type == JSON_NUMBER && ml->number > 0 ? (size_t)ml->number
+                                                                          : SURVEY_TEXT_DEFAULT;
+        const struct json_value *opts = json_get(jq, "options");
+        if (opts && opts->type == JSON_ARRAY) {
+            q[i].options = arena_alloc(a, opts->count * sizeof(*q[i].options));
+            q[i].option_count = opts->count;
+            for (size_t j = 0; j < opts->count; j++) {
+                q[i].options[j].id = json_get_str(&opts->items[j], "id");
+                q[i].options[j].label = json_get_str(&opts->items[j], "label");
+                if (!q[i].options[j].id || !q[i].options[j].label)
+                    return -1;
+            }
+        }
+        if ((q[i].type == SURVEY_SCALE || q[i].type == SURVEY_SINGLE ||
+             q[i].type == SURVEY_MULTI) &&
+            q[i].option_count == 0)
+            return -1;
+    }
+    out->questions = q;
+    out->count = qs->count;
+    const struct json_value *ch = json_get(&root, "changes");
+    if (ch && ch->type == JSON_ARRAY) {
+        const char **items = arena_alloc(a, ch->count * sizeof(*items));
+        for (size_t i = 0; i < ch->count; i++) {
+            if (ch->items[i].type != JSON_STRING)
+                return -1;
+            items[i] = ch->items[i].str;
+        }
+        out->changes = items;
+        out->change_count = ch->count;
+        out->change_date = json_get_str(&root, "change_date");
+    }
+    return 0;
+}
+
+int survey_code_normalise(const char *in, char code[SURVEY_CODE_LEN + 1])
+{
+    size_t n = 0;
+    code[0] = '\0';
+    for (const char *p = in; *p; p++) {
+        char c = *p;
+        if (c == ' ' || c == '-')
+            continue;
+        if (c >= 'a' && c <= 'z')
+            c = (char)(c - 'a' + 'A');
+        if (c == '\0' || !strchr(SURVEY_CODE_ALPHABET, c) || n == SURVEY_CODE_LEN) {
+            code[0] = '\0';
+            return -1;
+        }
+        code[n++] = c;
+    }
+    code[n] = '\0';
+    if (n != SURVEY_CODE_LEN) {
+        code[0] = '\0';
+        return -1;
+    }
+    return 0;
+}
+
+int survey_form_code(const struct form *f, char code[SURVEY_CODE_LEN + 1])
+{
+    const char *v = form_get(f, SURVEY_FIELD_CODE);
+    code[0] = '\0';
+    if (!v || strlen(v) > 64)
+        return -1;
+    return survey_code_normalise(v, code);
+}
+
+void survey_code_generate(char code[SURVEY_CODE_LEN + 1])
+{
+    const size_t n = sizeof(SURVEY_CODE_ALPHABET) - 1;
+    for (size_t i = 0; i < SURVEY_CODE_LEN; i++)
+        code[i] = SURVEY_CODE_ALPHABET[randombytes_uniform((uint32_t)n)];
+    code[SURVEY_CODE_LEN] = '\0';
+}
+
+void survey_answer_encode(const struct survey_answer *a, struct buf *out)
+{
+    buf_addc(out, '{');
+    for (size_t i = 0; i < a->item_count; i++) {
+        const struct survey_item *it = &a->items[i];
+        if (i)
+            buf_addc(out, ',');
+        json_adds_string(out, it->question_id);
+        buf_addc(out, ':');
+        if (it->prefer_not) {
+            buf_adds(out, "null");
+        } else if (it->value_count == 1) {
+            json_adds_string(out, it->values[0]);
+        } else {
+            buf_addc(out, '[');
+            for (size_t j = 0; j < it->value_count; j++) {
+                if (j)
+                    buf_addc(out, ',');
+                json_adds_string(out, it->values[j]);
+            }
+            buf_addc(out, ']');
+        }
+    }
+    buf_addc(out, '}');
+}
+
+void survey_decoder_init(struct survey_decoder *d)
+{
+    memset(d, 0, sizeof(*d));
+    buf_init(&d->text, 1 << 20);
+}
+
+void survey_decoder_release(struct survey_decoder *d)
+{
+    if (!d)
+        return;
+    buf_release(&d->text);
+    free(d->offsets);
+    free(d->items);
+    free(d->values);
+    memset(d, 0, sizeof(*d));
+}
+
+static const char *skip_ws(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r'))
+        p++;
+    return p;
+}
+
+/* Strings are unescaped into d->text, which may move; their offsets are kept until the end. */
+static int read_str(struct survey_decoder *d, const char **p, const char *end, size_t *nstr)
+{
+    XGROW(d->offsets, d->offsets_cap, *nstr + 1);
+    d->offsets[(*nstr)++] = d->text.len;
+    if (json_read_string(p, end, &d->text) != 0)
+        return -1;
+    buf_addc(&d->text, '\0');
+    return 0;
+}
+
+int survey_answer_decode(struct survey_decoder *d, const char *body, size_t len,
+                         const struct survey_item **items, size_t *count)
+{
+    const char *p = body, *end = body + len;
+    size_t nitems = 0, nstr = 0;
+    buf_reset(&d->text);
+    *items = NULL;
+    *count = 0;
+    p = skip_ws(p, end);
+    if (p >= end || *p++ != '{')
+        return -1;
+    p = skip_ws(p, end);
+    if (p < end && *p == '}') {
+        p++;
+    } else {
+        for (;;) {
+            XGROW(d->items, d->items_cap, nitems + 1);
+            struct survey_item *it = &d->items[nitems++];
+            memset(it, 0, sizeof(*it));
+            /* Until the end, question_id and values hold indexes into d->offsets. */
+            it->question_id = (const char *)(uintptr_t)nstr;
+            p = skip_ws(p, end);
+            if (read_str(d, &p, end, &nstr) != 0)
+                return -1;
+            p = skip_ws(p, end);
+            if (p >= end || *p++ != ':')
+                return -1;
+            p = skip_ws(p, end);
+            if (p < end && *p == 'n') {
+                if (end - p < 4 || memcmp(p, "null", 4) != 0)
+                    return -1;
+                p += 4;
+                it->prefer_not = true;
+            } else if (p < end && *p == '[') {
+                p = skip_ws(p + 1, end);
+                it->values = (const char *const *)(uintptr_t)nstr;
+                if (p < end && *p == ']') {
+                    p++;
+                } else {
+                    for (;;) {
+                        if (read_str(d, &p, end, &nstr) != 0)
+                            return -1;
+                        it->value_count++;
+                        p = skip_ws(p, end);
+                        if (p < end && *p == ',') {
+                            p = skip_ws(p + 1, end);
+                            continue;
+                        }
+                        if (p < end && *p == ']') {
+                            p++;
+                            break;
+                        }
+                        return -1;
+                    }
+                }
+            } else {
+                it->values = (const char *const *)(uintptr_t)nstr;
+                if (read_str(d, &p, end, &nstr) != 0)
+                    return -1;
+                it->value_count = 1;
+            }
+            p = skip_ws(p, end);
+            if (p < end && *p == ',') {
+                p++;
+                continue;
+            }
+            if (p < end && *p == '}') {
+                p++;
+                break;
+            }
+            return -1;
+        }
+    }
+    if (skip_ws(p, end) != end || !buf_ok(&d->text))
+        return -1;
+    XGROW(d->values, d->values_cap, nstr + 1);
+    for (size_t i = 0; i < nstr; i++)
+        d->values[i] = d->text.ptr + d->offsets[i];
+    for (size_t i = 0; i < nitems; i++) {
+        struct survey_item *it = &d->items[i];
+        it->question_id = d->values[(uintptr_t)it->question_id];
+        it->values = it->prefer_not ? NULL : &d->values[(uintptr_t)it->values];
+    }
+    *items = d->items;
+    *count = nitems;
+    return 0;
+}

@@ -1,0 +1,183 @@
+/*
+ * The feedback survey: what a pupil may answer, checked against the survey of the package
+ * version their class code belongs to, before anything reaches the store.
+ *
+ * The form contract (for the page that renders the survey and the handler of POST /feedback):
+ *   c=CODE                 the class code (SURVEY_FIELD_CODE); letters may be lower case and
+ *                          spaces or hyphens are ignored ("abcd-efgh")
+ *   QUESTION-ID=OPTION-ID  scale and single questions: one option id
+ *   QUESTION-ID=yes|no|not-sure   yes/no questions
+ *   QUESTION-ID=OPTION-ID  multi questions: the field repeated once per ticked option
+ *   QUESTION-ID=TEXT       text questions
+ *   QUESTION-ID=prefer-not-to-say (SURVEY_PREFER_NOT) for "prefer not to say" on any question
+ * An empty value, or no field at all, means the question was left unanswered. Any other
+ * field name is refused as an unknown question, so the form must not name its buttons.
+ *
+ * Nothing here identifies a pupil: an answer holds the class code, the package version and
+ * the answers themselves. Free text has e-mail addresses and phone numbers masked.
+ */
+#ifndef PLANPACK_SURVEY_H
+#define PLANPACK_SURVEY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/form.h"
+#include "pkg/pkg.h"
+
+/* Class codes: 8 characters from an alphabet without look-alikes (no 0 O 1 I L U). */
+#define SURVEY_CODE_LEN 8
+#define SURVEY_CODE_ALPHABET "ABCDEFGHJKMNPQRSTVWXYZ23456789"
+#define SURVEY_FIELD_CODE "c"
+#define SURVEY_PREFER_NOT "prefer-not-to-say"
+/* Text answers: max_length counts characters (code points); authors may not go past this. */
+#define SURVEY_TEXT_DEFAULT 500
+#define SURVEY_TEXT_MAX 2000
+#define SURVEY_MASK_EMAIL "[email removed]"
+#define SURVEY_MASK_PHONE "[phone number removed]"
+
+/*
+ * One package version's survey. Strings and questions are borrowed: from the package
+ * (survey_from_pkg) or from the arena a snapshot was decoded into (survey_decode).
+ */
+struct survey {
+    const char *package_id;
+    const char *package_version;
+    const struct pkg_survey_question *questions; /* in the order the survey asks them */
+    size_t count;
+    const char *change_date; /* this version's change-log entry, or NULL */
+    const char *const *changes;
+    size_t change_count;
+};
+
+/* Gathers the questions of every survey page of p (usually one) into out; a keeps the list. */
+void survey_from_pkg(const struct pkg *p, struct arena *a, struct survey *out);
+/* The question with this id, or NULL. Borrowed from the survey. */
+const struct pkg_survey_question *survey_question(const struct survey *sv, const char *id);
+/* The position (0-based) of option id in q's options, or -1. yes/no use yes, no, not-sure. */
+int survey_option_index(const struct pkg_survey_question *q, const char *id);
+/* The option ids and labels of a question, with the built-in yes / no / not sure. */
+size_t survey_option_count(const struct pkg_survey_question *q);
+const char *survey_option_id(const struct pkg_survey_question *q, size_t i);
+const char *survey_option_label(const struct pkg_survey_question *q, size_t i);
+const char *survey_when_name(enum pkg_survey_when w);
+
+/*
+ * A survey as JSON, so that stored answers of any version can be labelled and scored
+ * after the package has moved on. survey_decode() allocates everything in a; it returns 0,
+ * or -1 when the text is not a snapshot written by survey_encode().
+ */
+void survey_encode(const struct survey *sv, struct buf *out);
+__attribute__((warn_unused_result)) int survey_decode(const char *json, size_t len,
+                                                      struct arena *a, struct survey *out);
+
+/* One answered question. prefer_not: the pupil chose "prefer not to say" (values empty). */
+struct survey_item {
+    const char *question_id;
+    bool prefer_not;
+    const char *const *values; /* option ids, or the masked text of a text question */
+    size_t value_count;
+};
+
+/* A validated answer, ready for store_submit(). Borrowed from the survey and the arena. */
+struct survey_answer {
+    char code[SURVEY_CODE_LEN + 1];
+    const char *package_id;
+    const char *package_version;
+    const struct survey_item *items; /* answered questions only, in survey order */
+    size_t item_count;
+};
+
+/* What the store knows about the class code the form names (NULL when it has no such code). */
+struct survey_cohort {
+    const char *code;
+    const char *package_id;
+    const char *package_version;
+    bool open;
+};
+
+enum survey_error_kind {
+    SURVEY_E_NONE = 0,
+    SURVEY_E_CODE_MISSING,    /* no class code in the form */
+    SURVEY_E_CODE_UNKNOWN,    /* not a code the store knows */
+    SURVEY_E_CODE_CLOSED,     /* the class's feedback has been closed */
+    SURVEY_E_CODE_VERSION,    /* the code belongs to another package or version */
+    SURVEY_E_UNKNOWN_QUESTION,
+    SURVEY_E_BAD_OPTION,      /* not one of the question's options */
+    SURVEY_E_TOO_MANY,        /* more than one answer to a one-answer question */
+    SURVEY_E_TOO_LONG,        /* text over max_length */
+    SURVEY_E_BAD_TEXT,        /* invalid UTF-8 or a NUL */
+    SURVEY_E_PREFER_AND_OPTION, /* "prefer not to say" ticked with options */
+    SURVEY_E_EMPTY,           /* nothing answered */
+};
+
+/* A problem with a submitted form, in plain English for the pupil, naming the question. */
+struct survey_error {
+    enum survey_error_kind kind;
+    const char *question_id; /* the question concerned, or NULL; borrowed from the survey */
+    char message[320];
+};
+
+/* Reads and normalises the form's class code. Returns 0, or -1 when absent or malformed. */
+__attribute__((warn_unused_result)) int survey_form_code(const struct form *f,
+                                                         char code[SURVEY_CODE_LEN + 1]);
+/* Normalises a typed code (case, spaces, hyphens). Returns 0, or -1 when it cannot be one. */
+__attribute__((warn_unused_result)) int survey_code_normalise(const char *in,
+                                                              char code[SURVEY_CODE_LEN + 1]);
+/* A new random code from libsodium (which must be initialised). */
+void survey_code_generate(char code[SURVEY_CODE_LEN + 1]);
+
+/*
+ * Checks every field of f against sv and the cohort its code names (NULL: unknown code).
+ * On success fills out (strings in a, texts cleaned and masked) and returns 0. Otherwise
+ * returns -1 with err filled and out empty: the caller stores nothing and shows the message.
+ */
+__attribute__((warn_unused_result)) int survey_validate(const struct survey *sv,
+                                                        const struct form *f,
+                                                        const struct survey_cohort *cohort,
+                                                        struct arena *a,
+                                                        struct survey_answer *out,
+                                                        struct survey_error *err);
+
+/*
+ * Free text as stored: leading and trailing white space trimmed, CR LF as LF, other control
+ * characters dropped, then e-mail addresses and phone numbers (UK and international forms)
+ * replaced by SURVEY_MASK_EMAIL and SURVEY_MASK_PHONE. Appends to out; returns how many
+ * addresses and numbers were masked.
+ */
+size_t survey_clean_text(const char *in, size_t len, struct buf *out);
+/* Only the masking step of survey_clean_text(). */
+size_t survey_mask(const char *in, size_t len, struct buf *out);
+
+/*
+ * Stored form of an answer: a JSON object from question id to an option id or text (one
+ * answer), an array of option ids (multi) or null (prefer not to say). Code and version
+ * are stored beside it, not in it.
+ */
+void survey_answer_encode(const struct survey_answer *a, struct buf *out);
+
+/* Decodes stored answers one after another, reusing its memory (for reports over many rows). */
+struct survey_decoder {
+    struct buf text;
+    size_t *offsets;
+    size_t offsets_cap;
+    struct survey_item *items;
+    size_t items_cap;
+    const char **values;
+    size_t values_cap;
+};
+
+void survey_decoder_init(struct survey_decoder *d);
+void survey_decoder_release(struct survey_decoder *d);
+/*
+ * Decodes one stored answer. The items (and their strings) stay valid until the next call
+ * or the release. Returns 0, or -1 when body is not an encoded answer.
+ */
+__attribute__((warn_unused_result)) int survey_answer_decode(struct survey_decoder *d,
+                                                             const char *body, size_t len,
+                                                             const struct survey_item **items,
+                                                             size_t *count);
+
+#endif

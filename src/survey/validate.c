@@ -1,0 +1,244 @@
+/*
+ * Checking a submitted feedback form against the survey. Every check names the question
+ * in the words the pupil saw, so that the form can show the message beside it.
+ */
+#include "survey/survey.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/xalloc.h"
+
+__attribute__((format(printf, 4, 5))) static int fail(struct survey_error *err,
+                                                      enum survey_error_kind kind,
+                                                      const char *question_id, const char *fmt,
+                                                      ...)
+{
+    err->kind = kind;
+    err->question_id = question_id;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof(err->message), fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* Copies at most max bytes of s without cutting a UTF-8 sequence, for quoting input back. */
+static const char *quote(char *dst, size_t size, const char *s)
+{
+    size_t n = strlen(s);
+    if (n >= size) {
+        n = size - 4;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
+        memcpy(dst, s, n);
+        memcpy(dst + n, "...", 4);
+    } else {
+        memcpy(dst, s, n + 1);
+    }
+    return dst;
+}
+
+static size_t utf8_chars(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return n;
+}
+
+/* Per question: the form's values for it, gathered before any is judged. */
+struct slot {
+    const char **values;
+    size_t count;
+    size_t cap;
+};
+
+static int check_code(const struct survey *sv, const struct form *f,
+                      const struct survey_cohort *cohort, struct survey_answer *out,
+                      struct survey_error *err)
+{
+    size_t seen = 0;
+    for (size_t i = 0; i < f->count; i++)
+        seen += strcmp(f->fields[i].name, SURVEY_FIELD_CODE) == 0;
+    const char *given = form_get(f, SURVEY_FIELD_CODE);
+    if (!given || given[strspn(given, " ")] == '\0')
+        return fail(err, SURVEY_E_CODE_MISSING, NULL,
+                    "Please type the class code your teacher gave you.");
+    if (seen > 1 || survey_form_code(f, out->code) != 0 || !cohort ||
+        strcmp(cohort->code, out->code) != 0)
+        return fail(err, SURVEY_E_CODE_UNKNOWN, NULL,
+                    "That class code was not found. Check the code your teacher gave you: "
+                    "it has %d letters and numbers.",
+                    SURVEY_CODE_LEN);
+    if (!cohort->open)
+        return fail(err, SURVEY_E_CODE_CLOSED, NULL,
+                    "Feedback for the class code %s has closed. Thank you for wanting to "
+                    "help; ask your teacher if there is a new code.",
+                    out->code);
+    if (!sv->package_id || !cohort->package_id || strcmp(sv->package_id, cohort->package_id) != 0 ||
+        !sv->package_version || !cohort->package_version ||
+        strcmp(sv->package_version, cohort->package_version) != 0)
+        return fail(err, SURVEY_E_CODE_VERSION, NULL,
+                    "The class code %s belongs to a different version of this package, so "
+                    "its questions do not match. Ask your teacher for a new code.",
+                    out->code);
+    return 0;
+}
+
+static int check_choice(const struct pkg_survey_question *q, struct slot *sl, struct arena *a,
+                        struct survey_item *it, struct survey_error *err)
+{
+    char shown[48];
+    size_t n = 0;
+    const char **vals = arena_alloc(a, (sl->count ? sl->count : 1) * sizeof(*vals));
+    for (size_t i = 0; i < sl->count; i++) {
+        const char *v = sl->values[i];
+        if (v[0] == '\0')
+            continue;
+        if (strcmp(v, SURVEY_PREFER_NOT) == 0) {
+            it->prefer_not = true;
+            continue;
+        }
+        int idx = survey_option_index(q, v);
+        if (idx < 0)
+            return fail(err, SURVEY_E_BAD_OPTION, q->id,
+                        "\"%s\" is not one of the answers to the question \"%s\".",
+                        quote(shown, sizeof(shown), v), q->text);
+        const char *id = survey_option_id(q, (size_t)idx);
+        bool dup = false;
+        for (size_t k = 0; k < n; k++)
+            dup |= vals[k] == id;
+        if (!dup)
+            vals[n++] = id;
+    }
+    if (it->prefer_not && n > 0)
+        return fail(err, SURVEY_E_PREFER_AND_OPTION, q->id,
+                    "For the question \"%s\" you chose \"prefer not to say\" and an answer as "
+                    "well. Please choose one or the other.",
+                    q->text);
+    if (q->type != SURVEY_MULTI && n + it->prefer_not > 1)
+        return fail(err, SURVEY_E_TOO_MANY, q->id,
+                    "The question \"%s\" takes one answer, but the form gave %zu.", q->text,
+                    n + it->prefer_not);
+    it->values = vals;
+    it->value_count = n;
+    return 0;
+}
+
+static int check_text(const struct pkg_survey_question *q, struct slot *sl, struct arena *a,
+                      struct survey_item *it, struct survey_error *err)
+{
+    size_t max = q->max_length ? q->max_length : SURVEY_TEXT_DEFAULT;
+    if (max > SURVEY_TEXT_MAX)
+        max = SURVEY_TEXT_MAX;
+    size_t nonempty = 0;
+    const char *text = NULL;
+    for (size_t i = 0; i < sl->count; i++) {
+        if (sl->values[i][0] != '\0') {
+            nonempty++;
+            text = sl->values[i];
+        }
+    }
+    if (nonempty > 1)
+        return fail(err, SURVEY_E_TOO_MANY, q->id,
+                    "The question \"%s\" takes one answer, but the form gave %zu.", q->text,
+                    nonempty);
+    if (!text)
+        return 0;
+    if (strcmp(text, SURVEY_PREFER_NOT) == 0) {
+        it->prefer_not = true;
+        return 0;
+    }
+    size_t len = strlen(text);
+    size_t chars = utf8_chars(text, len);
+    if (chars > max)
+        return fail(err, SURVEY_E_TOO_LONG, q->id,
+                    "Your answer to \"%s\" is %zu characters long; please keep it to %zu or "
+                    "fewer.",
+                    q->text, chars, max);
+    struct buf b;
+    buf_init(&b, 4 * len + 64);
+    survey_clean_text(text, len, &b);
+    if (b.len > 0) {
+        const char **vals = arena_alloc(a, sizeof(*vals));
+        vals[0] = arena_strndup(a, b.ptr, b.len);
+        it->values = vals;
+        it->value_count = 1;
+    }
+    buf_release(&b);
+    return 0;
+}
+
+int survey_validate(const struct survey *sv, const struct form *f,
+                    const struct survey_cohort *cohort, struct arena *a, struct survey_answer *out,
+                    struct survey_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    memset(err, 0, sizeof(*err));
+    struct slot *slots = xcalloc(sv->count ? sv->count : 1, sizeof(*slots));
+    struct survey_item *items = arena_alloc(a, (sv->count ? sv->count : 1) * sizeof(*items));
+    size_t n = 0;
+    int rc = -1;
+
+    for (size_t i = 0; i < f->count; i++) {
+        const struct form_field *fl = &f->fields[i];
+        if (!utf8_valid(fl->name, strlen(fl->name)) || !utf8_valid(fl->value, strlen(fl->value))) {
+            fail(err, SURVEY_E_BAD_TEXT, NULL,
+                 "The form held text that is not valid UTF-8, so nothing was saved. Please "
+                 "type your answers again.");
+            goto out;
+        }
+    }
+    if (check_code(sv, f, cohort, out, err) != 0)
+        goto out;
+    for (size_t i = 0; i < f->count; i++) {
+        const struct form_field *fl = &f->fields[i];
+        if (strcmp(fl->name, SURVEY_FIELD_CODE) == 0)
+            continue;
+        const struct pkg_survey_question *q = survey_question(sv, fl->name);
+        if (!q) {
+            char shown[48];
+            fail(err, SURVEY_E_UNKNOWN_QUESTION, NULL,
+                 "The form answered a question this survey does not have (\"%s\"). Please "
+                 "reload the feedback page and try again.",
+                 quote(shown, sizeof(shown), fl->name));
+            goto out;
+        }
+        struct slot *sl = &slots[q - sv->questions];
+        XGROW(sl->values, sl->cap, sl->count + 1);
+        sl->values[sl->count++] = fl->value;
+    }
+    for (size_t i = 0; i < sv->count; i++) {
+        const struct pkg_survey_question *q = &sv->questions[i];
+        struct survey_item *it = &items[n];
+        memset(it, 0, sizeof(*it));
+        it->question_id = q->id;
+        int r = q->type == SURVEY_TEXT ? check_text(q, &slots[i], a, it, err)
+                                       : check_choice(q, &slots[i], a, it, err);
+        if (r != 0)
+            goto out;
+        if (it->prefer_not || it->value_count > 0)
+            n++;
+    }
+    if (n == 0) {
+        fail(err, SURVEY_E_EMPTY, NULL,
+             "No question was answered. Answer at least one, or choose \"prefer not to "
+             "say\".");
+        goto out;
+    }
+    out->package_id = sv->package_id;
+    out->package_version = sv->package_version;
+    out->items = items;
+    out->item_count = n;
+    rc = 0;
+out:
+    for (size_t i = 0; i < sv->count; i++)
+        free(slots[i].values);
+    free(slots);
+    if (rc != 0)
+        memset(out, 0, sizeof(*out));
+    return rc;
+}

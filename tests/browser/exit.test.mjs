@@ -1,0 +1,199 @@
+// Quick exit, on the served site and the static export: the control is the first thing Tab
+// reaches on every pupil page; clicking it blanks the page and leaves with
+// location.replace, so Back does not return; Shift pressed three times within five seconds
+// leaves the same way; Shift with another key, any other key, or a pause of more than five
+// seconds starts the count again; and the count is announced to screen readers. The exit
+// destination is answered by a local stub so that nothing leaves the machine.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import {
+    BIN, audienceOf, binaryExists, crawl, firstTabStop, launchBrowser, newGuardedContext,
+    openSites, pageKey, rel, visit,
+} from './lib.mjs';
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/* Opens url in a fresh tab, finds the exit link by Tab, and stubs its destination. */
+async function openWithExit(guard, url, base, { delayMs = 0 } = {}) {
+    const page = await guard.context.newPage();
+    await visit(page, url);
+    const first = await firstTabStop(page);
+    const name = rel(url, base) || '(start)';
+    assert.ok(first && /^https?:/.test(first.href) && !first.href.startsWith(base) &&
+        /exit|leave/i.test(first.text),
+    `${name}: the first thing Tab reaches is not the quick exit link: ${JSON.stringify(first)}`);
+    guard.allow(new URL(first.href).origin, { delayMs });
+    return { page, exitUrl: first.href, name };
+}
+
+/* Asserts that the page has left for exitUrl and that Back does not come back to from. */
+async function assertLeftFor(page, exitUrl, from, name) {
+    await page.waitForURL((u) => u.href.startsWith(exitUrl), { timeout: 5_000 });
+    await page.goBack({ timeout: 5_000 }).catch(() => null);
+    const now = page.url();
+    assert.notEqual(pageKey(now), pageKey(from),
+        `${name}: Back returned to the page that was left (${now}); quick exit must use ` +
+        'location.replace');
+}
+
+async function pressShift(page, times) {
+    for (let i = 0; i < times; i++) {
+        await page.keyboard.press('Shift');
+        await sleep(120);
+    }
+}
+
+/* True when the page is still the one that was opened after waiting ms. */
+async function stays(page, url, ms) {
+    await sleep(ms);
+    return pageKey(page.url()) === pageKey(url);
+}
+
+describe('quick exit', { timeout: 600_000 }, () => {
+    let env;
+    let browser;
+
+    before(async () => {
+        assert.ok(binaryExists(), `${BIN} does not exist: build it first (make asan)`);
+        env = await openSites();
+        browser = await launchBrowser();
+    }, { timeout: 60_000 });
+
+    after(async () => {
+        await browser?.close();
+        await env?.close();
+    }, { timeout: 30_000 });
+
+    for (const which of [0, 1]) {
+        const label = which === 0 ? 'served' : 'export (file://)';
+
+        test(`${label}: the button blanks the page and leaves without a Back entry, on every ` +
+            'pupil page', { timeout: 180_000 }, async () => {
+            const site = env.sites[which];
+            const guard = await newGuardedContext(browser);
+            try {
+                const pages = await crawl(guard, site.start, site.base);
+                const probe = await guard.context.newPage();
+                const pupil = [];
+                for (const p of pages) {
+                    await visit(probe, p.url);
+                    if (await audienceOf(probe, site.base) === 'pupil')
+                        pupil.push(p.url);
+                }
+                await probe.close();
+                assert.ok(pupil.length >= 5, `only ${pupil.length} pupil pages found`);
+                for (const url of pupil) {
+                    // The stub answers late, so the page can be seen blanked before it goes.
+                    const { page, exitUrl, name } =
+                        await openWithExit(guard, url, site.base, { delayMs: 800 });
+                    await page.locator(':focus').click();
+                    await sleep(250);
+                    const blank = await page.evaluate(() => {
+                        const main = document.querySelector('main');
+                        const shown = (el) => el && el.getClientRects().length > 0 &&
+                            getComputedStyle(el).visibility !== 'hidden' &&
+                            parseFloat(getComputedStyle(el).opacity) > 0;
+                        return !shown(main) || !shown(document.body) ||
+                            !(main.innerText || '').trim();
+                    }).catch(() => true /* already gone */);
+                    assert.ok(blank, `${name}: the page was still showing while quick exit left`);
+                    await assertLeftFor(page, exitUrl, url, name);
+                    await page.close();
+                }
+                guard.check(`quick exit on the ${site.name} site`);
+            } finally {
+                await guard.context.close();
+            }
+        });
+
+        test(`${label}: Enter on the exit link (keyboard only) leaves too`, { timeout: 60_000 },
+            async () => {
+                const site = env.sites[which];
+                const guard = await newGuardedContext(browser);
+                try {
+                    const { page, exitUrl, name } = await openWithExit(guard, site.start, site.base);
+                    await page.keyboard.press('Enter');
+                    await assertLeftFor(page, exitUrl, site.start, name);
+                    guard.check('quick exit by keyboard');
+                } finally {
+                    await guard.context.close();
+                }
+            });
+
+        test(`${label}: Shift pressed three times leaves, and the count is announced`,
+            { timeout: 60_000 }, async () => {
+                const site = env.sites[which];
+                const guard = await newGuardedContext(browser);
+                try {
+                    const { page, exitUrl, name } = await openWithExit(guard, site.start, site.base);
+                    await page.evaluate(() => document.activeElement?.blur());
+                    const live = () => page.evaluate(() =>
+                        [...document.querySelectorAll('[role=status], [aria-live]')]
+                            .map((e) => e.textContent.trim()).join(' | '));
+                    const before = await live();
+                    await pressShift(page, 1);
+                    const afterOne = await live();
+                    assert.notEqual(afterOne, before,
+                        `${name}: one Shift press changed no live region (screen readers hear ` +
+                        `nothing): before "${before}", after "${afterOne}"`);
+                    await pressShift(page, 2);
+                    await assertLeftFor(page, exitUrl, site.start, name);
+                    guard.check('quick exit by Shift');
+                } finally {
+                    await guard.context.close();
+                }
+            });
+
+        test(`${label}: Shift with another key, or another key, starts the count again`,
+            { timeout: 60_000 }, async () => {
+                const site = env.sites[which];
+                const guard = await newGuardedContext(browser);
+                try {
+                    const { page, exitUrl, name } = await openWithExit(guard, site.start, site.base);
+                    await page.evaluate(() => document.activeElement?.blur());
+                    // Shift, Shift, then another key: the third Shift is the first of a new count.
+                    await pressShift(page, 2);
+                    await page.keyboard.press('KeyA');
+                    await pressShift(page, 1);
+                    assert.ok(await stays(page, site.start, 1500),
+                        `${name}: Shift, Shift, A, Shift left the page; another key must reset`);
+                    // Shift held while typing a capital letter is not a press of Shift alone.
+                    await pressShift(page, 1);
+                    await page.keyboard.down('Shift');
+                    await page.keyboard.press('KeyB');
+                    await page.keyboard.up('Shift');
+                    await pressShift(page, 1);
+                    assert.ok(await stays(page, site.start, 1500),
+                        `${name}: Shift, Shift, Shift+B, Shift left the page; Shift with another ` +
+                        'key must reset the count');
+                    await pressShift(page, 3);
+                    await assertLeftFor(page, exitUrl, site.start, name);
+                    guard.check('the Shift count');
+                } finally {
+                    await guard.context.close();
+                }
+            });
+
+        test(`${label}: three Shift presses spread over more than five seconds do not leave`,
+            { timeout: 60_000 }, async () => {
+                const site = env.sites[which];
+                const guard = await newGuardedContext(browser);
+                try {
+                    const { page, exitUrl, name } = await openWithExit(guard, site.start, site.base);
+                    await page.evaluate(() => document.activeElement?.blur());
+                    await pressShift(page, 2);
+                    await sleep(5_300);
+                    await pressShift(page, 1);
+                    assert.ok(await stays(page, site.start, 1200),
+                        `${name}: a third Shift 5.5 s after the first left the page`);
+                    await pressShift(page, 2);
+                    await assertLeftFor(page, exitUrl, site.start, name);
+                    guard.check('the five-second window');
+                } finally {
+                    await guard.context.close();
+                }
+            });
+    }
+});

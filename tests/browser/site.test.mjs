@@ -1,0 +1,294 @@
+// Every page of the served site and of the static export (opened from file://), found by
+// following links from the start page: loads with no failed request, no request to another
+// host, no console error and no cookie; passes axe-core (WCAG 2.2 AA tags) at phone and
+// desktop sizes and in dark mode; fits a phone screen; keeps focus visible; and a few pages
+// are photographed for a person to look at.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import {
+    BIN, DESKTOP, MOBILE, audienceOf, axeCheck, binaryExists, crawl, firstTabStop,
+    launchBrowser, newGuardedContext, openSites, rel, screenshot, visit,
+} from './lib.mjs';
+
+describe('every page', { timeout: 600_000 }, () => {
+    let env;
+    let browser;
+    const found = {};
+
+    before(async () => {
+        assert.ok(binaryExists(), `${BIN} does not exist: build it first (make asan)`);
+        env = await openSites();
+        browser = await launchBrowser();
+    }, { timeout: 60_000 });
+
+    after(async () => {
+        await browser?.close();
+        await env?.close();
+    }, { timeout: 30_000 });
+
+    for (const which of [0, 1]) {
+        const label = which === 0 ? 'served' : 'export (file://)';
+
+        test(`${label}: every page loads with nothing from elsewhere, no error, no cookie`,
+            { timeout: 120_000 }, async () => {
+                const site = env.sites[which];
+                const guard = await newGuardedContext(browser);
+                try {
+                    const pages = await crawl(guard, site.start, site.base);
+                    found[which] = pages;
+                    guard.check(`the ${site.name} site`);
+                    const names = pages.map((p) => rel(p.url, site.base) || '(start)');
+                    console.log(`${site.name}: ${pages.length} pages: ${names.join(', ')}`);
+                    assert.ok(pages.length >= 8,
+                        `only ${pages.length} pages reachable from the start page: ${names}`);
+                    if (!site.served) {
+                        // From file:// a link to a folder shows a file listing, not a page.
+                        const bad = [];
+                        for (const p of pages)
+                            for (const l of p.links)
+                                if (l.href.startsWith(site.base) &&
+                                    !/\.html(#.*)?$/.test(l.href) && !/^#/.test(l.raw) &&
+                                    !/\.(svg|png|css|txt)$/.test(l.href))
+                                    bad.push(`${rel(p.url, site.base)}: ${l.raw}`);
+                        assert.deepEqual(bad, [], 'links that do not work from file://');
+                    }
+                    const requested = guard.requests.filter((r) => !r.url.startsWith('file:') &&
+                        !r.url.startsWith(site.base));
+                    assert.deepEqual(requested, [], 'requests outside the site');
+                } finally {
+                    await guard.context.close();
+                }
+            });
+
+        for (const [size, viewport, scheme] of [
+            ['desktop', DESKTOP, 'light'],
+            ['phone', MOBILE, 'light'],
+            ['desktop dark', DESKTOP, 'dark'],
+        ]) {
+            test(`${label}: axe finds no WCAG 2.2 AA violation on any page (${size})`,
+                { timeout: 180_000 }, async (t) => {
+                    const pages = found[which];
+                    if (!pages) {
+                        t.skip('no pages: the load test failed');
+                        return;
+                    }
+                    // The pages' CSP refuses inline script, so axe needs the CSP bypassed.
+                    const guard = await newGuardedContext(browser, {
+                        viewport, bypassCSP: true, colorScheme: scheme,
+                        isMobile: viewport === MOBILE, hasTouch: viewport === MOBILE,
+                    });
+                    const page = await guard.context.newPage();
+                    const violations = [];
+                    try {
+                        for (const p of pages) {
+                            await visit(page, p.url);
+                            violations.push(...await axeCheck(page,
+                                `${rel(p.url, env.sites[which].base) || '(start)'} (${size})`));
+                        }
+                        assert.equal(violations.length, 0,
+                            `axe violations:\n${violations.join('\n')}`);
+                        guard.check(`the axe pass (${size})`);
+                    } finally {
+                        await guard.context.close();
+                    }
+                });
+        }
+
+        test(`${label}: every page fits a phone screen and has readable text`,
+            { timeout: 120_000 }, async (t) => {
+                const pages = found[which];
+                if (!pages) {
+                    t.skip('no pages: the load test failed');
+                    return;
+                }
+                const guard = await newGuardedContext(browser, {
+                    viewport: MOBILE, isMobile: true, hasTouch: true,
+                });
+                const page = await guard.context.newPage();
+                const problems = [];
+                try {
+                    for (const p of pages) {
+                        await visit(page, p.url);
+                        const name = rel(p.url, env.sites[which].base) || '(start)';
+                        const m = await page.evaluate(() => {
+                            const small = [];
+                            for (const el of document.querySelectorAll('main p, main li')) {
+                                const px = parseFloat(getComputedStyle(el).fontSize);
+                                if (px < 16 && el.offsetParent)
+                                    small.push(`${px}px: ${el.textContent.trim().slice(0, 40)}`);
+                            }
+                            return {
+                                scroll: document.documentElement.scrollWidth,
+                                width: window.innerWidth,
+                                small: small.slice(0, 3),
+                                hasMain: !!document.querySelector('main'),
+                                h1: document.querySelectorAll('h1').length,
+                                lang: document.documentElement.lang,
+                            };
+                        });
+                        if (m.scroll > m.width)
+                            problems.push(`${name}: scrolls sideways on a phone (${m.scroll}px wide` +
+                                ` in a ${m.width}px screen)`);
+                        for (const s of m.small)
+                            problems.push(`${name}: body text below 16px: ${s}`);
+                        if (!m.hasMain)
+                            problems.push(`${name}: no <main>`);
+                        if (m.h1 !== 1)
+                            problems.push(`${name}: ${m.h1} <h1> elements (want exactly one)`);
+                        if (!m.lang)
+                            problems.push(`${name}: <html> has no lang`);
+                    }
+                    assert.deepEqual(problems, []);
+                    guard.check('the phone-size pass');
+                } finally {
+                    await guard.context.close();
+                }
+            });
+
+        test(`${label}: quick exit comes first on every pupil page and focus is never hidden`,
+            { timeout: 240_000 }, async (t) => {
+                const pages = found[which];
+                if (!pages) {
+                    t.skip('no pages: the load test failed');
+                    return;
+                }
+                const problems = [];
+                for (const [viewport, size] of [[MOBILE, 'phone'], [DESKTOP, 'desktop']]) {
+                    const guard = await newGuardedContext(browser, { viewport });
+                    const page = await guard.context.newPage();
+                    try {
+                        for (const p of pages) {
+                            await visit(page, p.url);
+                            const name = `${rel(p.url, env.sites[which].base) || '(start)'} (${size})`;
+                            if (await audienceOf(page, env.sites[which].base) === 'pupil') {
+                                const first = await firstTabStop(page);
+                                if (!first || !/^https?:/.test(first.href) ||
+                                    first.href.startsWith(env.sites[which].base) ||
+                                    !/exit|leave/i.test(first.text))
+                                    problems.push(`${name}: the first thing Tab reaches is not ` +
+                                        `the quick exit link: ${JSON.stringify(first)}`);
+                            }
+                            problems.push(...(await hiddenFocus(page)).map((h) => `${name}: ${h}`));
+                        }
+                        guard.check(`the focus pass (${size})`);
+                    } finally {
+                        await guard.context.close();
+                    }
+                }
+                assert.deepEqual(problems, []);
+            });
+    }
+
+    for (const which of [0, 1]) {
+        test(`${which === 0 ? 'served' : 'export (file://)'}: the text size control makes ` +
+            'the text larger and fits the phone screen', { timeout: 60_000 }, async () => {
+            const site = env.sites[which];
+            const guard = await newGuardedContext(browser, { viewport: MOBILE, isMobile: true });
+            try {
+                const page = await guard.context.newPage();
+                await visit(page, site.start);
+                const control = page.getByRole('button', { name: /text/i });
+                assert.equal(await control.count(), 1, 'no text size control (one button)');
+                const size = () => page.locator('main p').first()
+                    .evaluate((p) => parseFloat(getComputedStyle(p).fontSize));
+                const before = await size();
+                await control.click();
+                const after = await size();
+                assert.ok(after >= before * 1.15,
+                    `text grew from ${before}px to ${after}px only`);
+                assert.equal(await control.getAttribute('aria-pressed'), 'true');
+                const wide = await page.evaluate(() =>
+                    document.documentElement.scrollWidth > window.innerWidth);
+                assert.equal(wide, false, 'with larger text the page scrolls sideways on a phone');
+                guard.check('the text size control');
+            } finally {
+                await guard.context.close();
+            }
+        });
+    }
+
+    test('served: screenshots at phone and desktop size', { timeout: 120_000 }, async (t) => {
+        const pages = found[0];
+        if (!pages) {
+            t.skip('no pages: the load test failed');
+            return;
+        }
+        // The top-level pages, and the first and last story pages.
+        const top = pages.filter((p) => !/-/.test(rel(p.url, env.sites[0].base)) ||
+            p.links.some((l) => l.inMain && /-/.test(rel(l.href, env.sites[0].base))));
+        const pick = [...new Set([...top.slice(0, 12), pages[pages.length - 1]])];
+        for (const [viewport, size] of [[MOBILE, 'phone'], [DESKTOP, 'desktop']]) {
+            const guard = await newGuardedContext(browser, {
+                viewport, isMobile: viewport === MOBILE, hasTouch: viewport === MOBILE,
+            });
+            const page = await guard.context.newPage();
+            try {
+                for (const p of pick) {
+                    await visit(page, p.url);
+                    const file = await screenshot(page,
+                        `${size}-${rel(p.url, env.sites[0].base) || 'start'}`);
+                    console.log(`screenshot: ${file}`);
+                }
+                guard.check('the screenshots');
+            } finally {
+                await guard.context.close();
+            }
+        }
+    });
+});
+
+/*
+ * Tabs through the page (at most 80 stops) and returns a line for every focused element
+ * that something else covers entirely, such as a sticky quick-exit bar (WCAG 2.4.11).
+ */
+async function hiddenFocus(page) {
+    const out = [];
+    await page.evaluate(() => {
+        document.activeElement?.blur?.();
+        window.scrollTo(0, 0);
+    });
+    const seen = new Set();
+    for (let i = 0; i < 80; i++) {
+        await page.keyboard.press('Tab');
+        const r = await page.evaluate(() => {
+            const el = document.activeElement;
+            if (!el || el === document.body)
+                return null;
+            const key = el.outerHTML.slice(0, 120) + (el.href || '') + (el.name || '') + (el.value || '');
+            const b = el.getBoundingClientRect();
+            const vw = window.innerWidth;
+            const vh = window.innerHeight;
+            const x0 = Math.max(b.left, 0);
+            const x1 = Math.min(b.right, vw);
+            const y0 = Math.max(b.top, 0);
+            const y1 = Math.min(b.bottom, vh);
+            if (x1 <= x0 || y1 <= y0)
+                return { key, offscreen: true, what: el.outerHTML.slice(0, 100) };
+            const pts = [[(x0 + x1) / 2, (y0 + y1) / 2], [x0 + 1, y0 + 1], [x1 - 1, y0 + 1],
+                [x0 + 1, y1 - 1], [x1 - 1, y1 - 1]];
+            const visible = pts.some(([x, y]) => {
+                const hit = document.elementFromPoint(x, y);
+                return hit && (hit === el || el.contains(hit) || hit.contains(el) ||
+                    (el.labels && [...el.labels].some((l) => l.contains(hit))));
+            });
+            let cover = '';
+            if (!visible) {
+                const hit = document.elementFromPoint((x0 + x1) / 2, (y0 + y1) / 2);
+                cover = hit ? hit.outerHTML.slice(0, 80) : '';
+            }
+            return { key, visible, cover, what: el.outerHTML.slice(0, 100) };
+        });
+        if (!r)
+            continue;
+        if (seen.has(r.key))
+            break; /* wrapped round */
+        seen.add(r.key);
+        if (r.offscreen)
+            out.push(`focused element is off screen: ${r.what}`);
+        else if (!r.visible)
+            out.push(`focused element is hidden under ${r.cover}: ${r.what}`);
+    }
+    return out;
+}

@@ -1,0 +1,860 @@
+/*
+ * The renderer, checked on a package built by hand so that each test can put exactly the
+ * awkward content it needs into the model: what a young person or a browser would notice
+ * in the pages (quick exit first, nothing loaded from elsewhere, package text escaped,
+ * links that work in each mode, the plan and the survey) and what an export leaves on disk.
+ */
+#include "testutil.h"
+
+#include <dirent.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "base/form.h"
+#include "site/site.h"
+
+/* --- a package with one page of every kind ---------------------------------------- */
+
+static struct pkg_character characters[] = {
+    {{"pages/story.md", 3}, "sam", "Sam", true},
+    {{"pages/story.md", 6}, "alex", "Alex <script>alert(3)</script>", false},
+};
+
+static struct pkg_step steps[3];
+
+static struct pkg_message start_messages[] = {
+    {{"pages/story.md", 10}, &characters[1], "hey, send me a pic <script>alert(2)</script>"},
+    {{"pages/story.md", 11}, NULL, "Sam's stomach flips."},
+    {{"pages/story.md", 12}, &characters[0], "why?"},
+};
+
+static struct pkg_choice start_choices[] = {
+    {{"pages/story.md", 14}, "Send the photo", "sent", &steps[1]},
+    {{"pages/story.md", 16}, "Send a funny reply", "joke", &steps[2]},
+};
+
+static struct pkg_message sent_messages[] = {
+    {{"pages/story.md", 20}, NULL, "The photo is everywhere by Monday."},
+};
+
+static struct pkg_message joke_messages[] = {
+    {{"pages/story.md", 25}, &characters[0], "here's my pizza 🍕"},
+};
+
+static struct pkg_step steps[3] = {
+    {.loc = {"pages/story.md", 8},
+     .id = "start",
+     .title = "A message",
+     .messages = start_messages,
+     .message_count = 3,
+     .choices = start_choices,
+     .choice_count = 2},
+    {.loc = {"pages/story.md", 18},
+     .id = "sent",
+     .messages = sent_messages,
+     .message_count = 1,
+     .text = "It was *not* Sam's fault.",
+     .ending = true,
+     .ending_title = "Shared and laughed at"},
+    {.loc = {"pages/story.md", 23},
+     .id = "joke",
+     .messages = joke_messages,
+     .message_count = 1,
+     .ending = true,
+     .ending_title = "Laughed it off"},
+};
+
+static struct pkg_question why_questions[] = {
+    {{"pages/questions.md", 5}, "q-why", "Why might someone ask?", "Think about pressure."},
+    {{"pages/questions.md", 7}, "q-feel", "How would you feel?", NULL},
+};
+
+static struct pkg_question_group groups[] = {
+    {{"pages/questions.md", 3}, "why", "Why do people ask?", why_questions, 2},
+};
+
+static struct pkg_reply replies[] = {
+    {{"pages/ways.md", 12}, "r-pizza", "Here's my pizza instead 🍕", NULL, NULL},
+    {{"pages/ways.md", 13}, "r-duck", "Quack.", "images/duck.svg", "A rubber duck"},
+    {{"pages/ways.md", 15}, "r-evil", "<b>bold</b> & <script>alert(1)</script>", NULL, NULL},
+};
+
+static struct pkg_strategy strategies[] = {
+    {.loc = {"pages/ways.md", 3},
+     .id = "humour",
+     .title = "Use humour",
+     .summary = "Send something funny.",
+     .when = "When you want to keep it light.",
+     .how = "Pick a reply.\n\n## Tips\n\nKeep it kind.",
+     .replies = replies,
+     .reply_count = 3},
+    {.loc = {"pages/ways.md", 20},
+     .id = "say-no",
+     .title = "Say no <script>",
+     .summary = "Just say no."},
+};
+
+static struct pkg_plan_section plan_sections[] = {
+    {{"pages/plan.md", 3},
+     "my-ways",
+     "Ways I feel confident with",
+     PLAN_STRATEGIES,
+     "Tick the ones that feel right."},
+    {{"pages/plan.md", 6}, "my-replies", "Replies I like", PLAN_REPLIES, NULL},
+    {{"pages/plan.md", 8}, "my-words", "What I will say", PLAN_WORDS, NULL},
+    {{"pages/plan.md", 10}, "my-adults", "Adults I trust", PLAN_ADULTS, NULL},
+    {{"pages/plan.md", 12}, "my-contacts", "Who I can contact", PLAN_CONTACTS, NULL},
+    {{"pages/plan.md", 14}, "my-notes", "Anything else", PLAN_TEXT, NULL},
+};
+
+static struct pkg_option scale_options[] = {
+    {{"pages/feedback.md", 6}, "c1", "Not at all"}, {{"pages/feedback.md", 7}, "c2", "A little"},
+    {{"pages/feedback.md", 8}, "c3", "Somewhat"},   {{"pages/feedback.md", 9}, "c4", "Quite"},
+    {{"pages/feedback.md", 10}, "c5", "Very"},
+};
+
+static struct pkg_option multi_options[] = {
+    {{"pages/feedback.md", 14}, "story", "The story"},
+    {{"pages/feedback.md", 15}, "plan", "Making a plan"},
+};
+
+static struct pkg_survey_question survey[] = {
+    {{"pages/feedback.md", 3},
+     "q-confident",
+     SURVEY_SCALE,
+     SURVEY_END,
+     "How confident do you feel?",
+     scale_options,
+     5,
+     0},
+    {{"pages/feedback.md", 12},
+     "q-liked",
+     SURVEY_MULTI,
+     SURVEY_END,
+     "What helped?",
+     multi_options,
+     2,
+     0},
+    {{"pages/feedback.md", 17},
+     "q-single",
+     SURVEY_SINGLE,
+     SURVEY_START,
+     "Pick one",
+     multi_options,
+     2,
+     0},
+    {{"pages/feedback.md", 19},
+     "q-told",
+     SURVEY_YESNO,
+     SURVEY_RETRO,
+     "Before today, did you know who to tell?",
+     NULL,
+     0,
+     0},
+    {{"pages/feedback.md", 21},
+     "q-comment",
+     SURVEY_TEXT,
+     SURVEY_END,
+     "Anything else?",
+     NULL,
+     0,
+     300},
+};
+
+static struct pkg_support support[] = {
+    {.loc = {"package.yaml", 20},
+     .id = "childline",
+     .name = "Childline",
+     .about = "For anyone under 19.",
+     .phone = "0800 1111",
+     .tel = "08001111",
+     .url = "https://www.childline.org.uk/",
+     .chat = "https://www.childline.org.uk/chat/",
+     .hours = "24 hours",
+     .source = "https://www.childline.org.uk/get-support/",
+     .checked = "2026-01-01"},
+    {.loc = {"package.yaml", 30},
+     .id = "police-emergency",
+     .name = "Police in an emergency",
+     .about = "If you are in danger now.",
+     .phone = "999",
+     .tel = "999",
+     .source = "https://www.police.uk/",
+     .checked = "2026-01-01",
+     .emergency = true},
+    {.loc = {"package.yaml", 40},
+     .id = "shout",
+     .name = "Shout",
+     .about = "Text support.",
+     .sms = "85258",
+     .source = "https://giveusashout.org/",
+     .checked = "2026-01-01"},
+};
+
+static const unsigned char duck_svg[] = "<svg xmlns=\"http://www.w3.org/2000/svg\"/>";
+
+static struct pkg_file files[] = {
+    {"images/duck.svg", duck_svg, sizeof(duck_svg) - 1},
+    {"images/notes.js", (const unsigned char *)"alert(1)", 8},
+};
+
+/* The pages of the test package; extra is a page a later version drops (for re-export). */
+static struct pkg_page pages[10];
+
+static void build_pages(void)
+{
+    memset(pages, 0, sizeof(pages));
+    pages[0] = (struct pkg_page){
+        .id = "start",
+        .title = "Start here",
+        .summary = "What this is <for>",
+        .kind = PAGE_TEXT,
+        .body = "Welcome. Read [the story](story.md), then [make a plan](plan.md) or "
+                "[see the endings](story.md#two).\n\n<script>alert('raw')</script>\n\n"
+                "![a tracking pixel](https://evil.example/pixel.png) "
+                "![a duck](images/duck.svg) [home](start.md) "
+                "[the web](https://example.org/page)\n\n# Two words\n\n## Two words\n",
+    };
+    pages[1] = (struct pkg_page){
+        .id = "story",
+        .title = "Sam's story",
+        .kind = PAGE_STORY,
+        .body = "A story told as a chat.",
+        .story = {characters, 2, steps, 3},
+    };
+    pages[2] = (struct pkg_page){.id = "questions",
+                                 .title = "Questions",
+                                 .kind = PAGE_QUESTIONS,
+                                 .groups = groups,
+                                 .group_count = 1};
+    pages[3] = (struct pkg_page){.id = "ways",
+                                 .title = "Ways to handle a request",
+                                 .nav_title = "Ways",
+                                 .kind = PAGE_STRATEGIES,
+                                 .strategies = strategies,
+                                 .strategy_count = 2};
+    pages[4] = (struct pkg_page){.id = "plan",
+                                 .title = "My plan",
+                                 .kind = PAGE_PLAN,
+                                 .body = "Make your own plan.",
+                                 .plan_sections = plan_sections,
+                                 .plan_section_count = 6};
+    pages[5] = (struct pkg_page){
+        .id = "support", .title = "Support", .kind = PAGE_SUPPORT, .body = "Help is here."};
+    pages[6] = (struct pkg_page){.id = "parents",
+                                 .title = "For parents and carers",
+                                 .kind = PAGE_TEXT,
+                                 .audience = AUDIENCE_PARENT,
+                                 .body = "Talk without blame."};
+    pages[7] = (struct pkg_page){.id = "feedback",
+                                 .title = "Tell us what you think",
+                                 .kind = PAGE_SURVEY,
+                                 .survey = survey,
+                                 .survey_count = 5};
+    pages[8] = (struct pkg_page){
+        .id = "extra", .title = "Extra", .kind = PAGE_TEXT, .body = "Only in version 1."};
+}
+
+static struct pkg test_pkg;
+
+static const struct pkg *make_pkg(size_t page_count)
+{
+    build_pages();
+    memset(&test_pkg, 0, sizeof(test_pkg));
+    test_pkg.id = "test";
+    test_pkg.title = "Think ahead <test>";
+    test_pkg.version = "1.2.3";
+    test_pkg.language = "en-GB";
+    test_pkg.publisher = "The \"Test\" Team";
+    test_pkg.reading_age = 11;
+    test_pkg.exit_url = "https://www.bbc.co.uk/weather";
+    test_pkg.pages = pages;
+    test_pkg.page_count = page_count;
+    test_pkg.support = support;
+    test_pkg.support_count = 3;
+    test_pkg.files = files;
+    test_pkg.file_count = 2;
+    return &test_pkg;
+}
+
+/* --- helpers ----------------------------------------------------------------------- */
+
+static const char *text_of(const struct site *s, const char *path)
+{
+    const struct site_file *f = site_get(s, path);
+    if (!f)
+        fail_msg("the site has no file %s", path);
+    return (const char *)f->data;
+}
+
+static void assert_contains(const char *hay, const char *needle)
+{
+    if (!strstr(hay, needle))
+        fail_msg("expected to find\n  %s\nin a page that does not contain it", needle);
+}
+
+static void assert_lacks(const char *hay, const char *needle)
+{
+    const char *at = strstr(hay, needle);
+    if (at)
+        fail_msg("found what must not be there: %.80s", at);
+}
+
+static size_t count_of(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+static bool is_html(const struct site_file *f)
+{
+    size_t n = strlen(f->path);
+    return n > 5 && strcmp(f->path + n - 5, ".html") == 0;
+}
+
+/* --- tests ------------------------------------------------------------------------- */
+
+static void test_quick_exit_first_on_every_page(void **state)
+{
+    (void)state;
+    for (int mode = SITE_SERVE; mode <= SITE_EXPORT; mode++) {
+        struct site *s = site_render(make_pkg(8), (enum site_mode)mode);
+        assert_non_null(s);
+        size_t pages_seen = 0;
+        for (size_t i = 0; i < site_file_count(s); i++) {
+            const struct site_file *f = site_file_at(s, i);
+            if (!is_html(f))
+                continue;
+            pages_seen++;
+            const char *body = strstr((const char *)f->data, "<body");
+            assert_non_null(body);
+            /* The first thing in the body that can take focus is the exit link. */
+            const char *first = NULL;
+            static const char *const focusable[] = {"<a ",       "<button", "<input",
+                                                    "<textarea", "<select", "tabindex=\"0\""};
+            for (size_t k = 0; k < sizeof(focusable) / sizeof(focusable[0]); k++) {
+                const char *at = strstr(body, focusable[k]);
+                if (at && (!first || at < first))
+                    first = at;
+            }
+            assert_non_null(first);
+            if (strncmp(first,
+                        "<a id=\"exit\" class=\"exit\" href=\"https://www.bbc.co.uk/weather\"",
+                        61) != 0)
+                fail_msg("%s: the first focusable element is not the exit link: %.80s", f->path,
+                         first);
+            assert_contains(first, ">Quick exit</a>");
+            assert_contains(body, "<a class=\"skip\" href=\"#main\">");
+            assert_contains(body, "<main id=\"main\"");
+            assert_contains(body, "role=\"status\"");
+        }
+        /* 8 pages, 2 more story steps, the worksheet and the 404 page. */
+        assert_int_equal(pages_seen, 12);
+        site_free(s);
+    }
+}
+
+/* Finds attribute values of src/href/srcset/data/poster in tags that load something. */
+static void check_loading_tags(const char *path, const char *html)
+{
+    static const char *const tags[] = {"<img",    "<script", "<link",   "<iframe",
+                                       "<source", "<video",  "<audio",  "<embed",
+                                       "<object", "<track",  "<input ", "<frame"};
+    for (size_t t = 0; t < sizeof(tags) / sizeof(tags[0]); t++) {
+        size_t tl = strlen(tags[t]);
+        for (const char *p = strstr(html, tags[t]); p; p = strstr(p + 1, tags[t])) {
+            if (tags[t][tl - 1] != ' ' && p[tl] != ' ' && p[tl] != '>')
+                continue;
+            const char *end = strchr(p, '>');
+            assert_non_null(end);
+            char tag[2048];
+            size_t n = (size_t)(end - p) < sizeof(tag) - 1 ? (size_t)(end - p) : sizeof(tag) - 1;
+            memcpy(tag, p, n);
+            tag[n] = '\0';
+            if (strstr(tag, "http://") || strstr(tag, "https://") || strstr(tag, "=\"//"))
+                fail_msg("%s: a tag that loads from another host: %s", path, tag);
+        }
+    }
+}
+
+static void test_nothing_loads_from_elsewhere(void **state)
+{
+    (void)state;
+    for (int mode = SITE_SERVE; mode <= SITE_EXPORT; mode++) {
+        struct site *s = site_render(make_pkg(8), (enum site_mode)mode);
+        assert_non_null(s);
+        for (size_t i = 0; i < site_file_count(s); i++) {
+            const struct site_file *f = site_file_at(s, i);
+            const char *text = (const char *)f->data;
+            if (is_html(f)) {
+                check_loading_tags(f->path, text);
+                /* The Content-Security-Policy refuses inline script and style. */
+                assert_int_equal(count_of(text, "<script"), 1);
+                assert_int_equal(count_of(text, "<script src=\""), 1);
+                assert_lacks(text, "<style");
+                assert_lacks(text, " style=");
+                assert_lacks(text, " onclick=");
+                assert_lacks(text, " onload=");
+                assert_lacks(text, "javascript:");
+            } else if (strstr(f->type, "text/css")) {
+                assert_lacks(text, "@import");
+                assert_lacks(text, "url(");
+            }
+        }
+        /* The picture from another host became its alt text; the package's own stayed. */
+        const char *start = text_of(s, "index.html");
+        assert_contains(start, "<img src=\"images/duck.svg\" alt=\"a duck\"");
+        assert_contains(start, "a tracking pixel");
+        assert_lacks(start, "evil.example");
+        site_free(s);
+    }
+}
+
+static void test_package_text_is_escaped(void **state)
+{
+    (void)state;
+    struct site *s = site_render(make_pkg(8), SITE_SERVE);
+    assert_non_null(s);
+    const char *story = text_of(s, "story.html");
+    assert_contains(story, "hey, send me a pic &lt;script&gt;alert(2)&lt;/script&gt;");
+    assert_contains(story, "Alex &lt;script&gt;alert(3)&lt;/script&gt;");
+    assert_lacks(story, "alert(2)</script>");
+    const char *ways = text_of(s, "ways.html");
+    assert_contains(ways, "&lt;b&gt;bold&lt;/b&gt; &amp; &lt;script&gt;alert(1)&lt;/script&gt;");
+    assert_contains(ways, "<h2>Say no &lt;script&gt;</h2>");
+    assert_lacks(ways, "<b>bold");
+    /* Package-wide strings: title, description, publisher. */
+    const char *start = text_of(s, "index.html");
+    assert_contains(start, "<title>Start here – Think ahead &lt;test&gt;</title>");
+    assert_contains(start, "content=\"What this is &lt;for&gt;\"");
+    assert_contains(start, "The &quot;Test&quot; Team");
+    /* Raw HTML in Markdown is dropped by cmark's safe mode. */
+    assert_lacks(start, "alert('raw')");
+    assert_lacks(start, "alert(&#39;raw&#39;)");
+    assert_int_equal(count_of(start, "<script"), 1);
+    /* Only pictures are published from a package's files, never a script. */
+    assert_non_null(site_get(s, "images/duck.svg"));
+    assert_null(site_get(s, "images/notes.js"));
+    site_free(s);
+}
+
+static void test_links_are_rewritten_per_mode(void **state)
+{
+    (void)state;
+    struct site *serve = site_render(make_pkg(8), SITE_SERVE);
+    struct site *exp = site_render(make_pkg(8), SITE_EXPORT);
+    assert_non_null(serve);
+    assert_non_null(exp);
+
+    const char *a = text_of(serve, "index.html");
+    assert_contains(a, "<a href=\"story\">the story</a>");
+    assert_contains(a, "<a href=\"plan\">make a plan</a>");
+    assert_contains(a, "<a href=\"story#two\">see the endings</a>");
+    assert_contains(a, "<a href=\"./\">home</a>");
+    assert_contains(a, "<a href=\"https://example.org/page\">the web</a>");
+    assert_contains(a, "<a class=\"next\" rel=\"next\" href=\"story\">");
+    assert_lacks(a, ".md\"");
+
+    const char *b = text_of(exp, "index.html");
+    assert_contains(b, "<a href=\"story.html\">the story</a>");
+    assert_contains(b, "<a href=\"plan.html\">make a plan</a>");
+    assert_contains(b, "<a href=\"story.html#two\">see the endings</a>");
+    assert_contains(b, "<a href=\"index.html\">home</a>");
+    assert_contains(b, "<a class=\"next\" rel=\"next\" href=\"story.html\">");
+    assert_lacks(b, ".md\"");
+    assert_lacks(b, "href=\"./\"");
+
+    /* Headings get ids for "page.md#heading"; a level-1 heading sits under the page's h1. */
+    assert_contains(a, "<h2 id=\"two-words\">Two words</h2>");
+    assert_contains(a, "<h2 id=\"two-words-2\">Two words</h2>");
+    assert_int_equal(count_of(a, "<h1"), 1);
+
+    /* Story choices are links to a page per step. */
+    const char *story = text_of(serve, "story.html");
+    assert_contains(story, "<a class=\"choice\" href=\"story-sent\">Send the photo</a>");
+    assert_contains(story, "<a class=\"choice\" href=\"story-joke\">Send a funny reply</a>");
+    const char *ending = text_of(exp, "story-sent.html");
+    assert_contains(ending, "<p class=\"ending\"><strong>The end</strong>: Shared and laughed at");
+    assert_contains(ending, "href=\"story.html\">Read the story again");
+    assert_contains(ending, "<em>not</em>");
+    assert_lacks(ending, "class=\"choice\"");
+    site_free(serve);
+    site_free(exp);
+}
+
+static void test_story_reads_like_a_chat(void **state)
+{
+    (void)state;
+    struct site *s = site_render(make_pkg(8), SITE_SERVE);
+    assert_non_null(s);
+    const char *story = text_of(s, "story.html");
+    assert_contains(story, "<body class=\"page-story for-pupil\">");
+    /* The reader's own messages are marked "me" (shown on the right); every speaker is
+     * named for a screen reader; narration has no speaker. */
+    assert_contains(story, "<li class=\"msg me\"><span class=\"who vh\">Sam<span class=\"vh\">:"
+                           "</span></span> <span class=\"text\">why?</span></li>");
+    assert_contains(story, "<li class=\"msg them\"><span class=\"who\">Alex");
+    assert_contains(story, "<li class=\"msg narration\"><span class=\"text\">Sam&#39;s stomach");
+    assert_contains(story, "What should Sam do?");
+    assert_contains(story, "A story told as a chat.");
+    /* The story's introduction is on its first page only. */
+    assert_lacks(text_of(s, "story-joke.html"), "A story told as a chat.");
+    assert_contains(text_of(s, "story-joke.html"), "<title>Laughed it off – Sam&#39;s story");
+    const char *parents = text_of(s, "parents.html");
+    assert_contains(parents, "for-parent");
+    assert_contains(parents, "id=\"exit\"");
+    site_free(s);
+}
+
+static void test_routes(void **state)
+{
+    (void)state;
+    struct site *s = site_render(make_pkg(8), SITE_SERVE);
+    assert_non_null(s);
+    assert_string_equal(site_route(s, "/")->path, "index.html");
+    assert_string_equal(site_route(s, "/plan")->path, "plan.html");
+    assert_string_equal(site_route(s, "/story-sent")->path, "story-sent.html");
+    assert_string_equal(site_route(s, "/plan-worksheet")->path, "plan-worksheet.html");
+    assert_string_equal(site_route(s, "/images/duck.svg")->path, "images/duck.svg");
+    assert_true(site_route(s, "/plan")->page);
+    assert_false(site_route(s, "/plan")->immutable);
+    assert_string_equal(site_route(s, "/plan")->type, "text/html; charset=utf-8");
+    assert_null(site_route(s, "/plan.html"));
+    assert_null(site_route(s, "/index.html"));
+    assert_null(site_route(s, "/index"));
+    assert_null(site_route(s, "/start"));
+    assert_null(site_route(s, "/404"));
+    assert_null(site_route(s, "//plan"));
+    assert_null(site_route(s, "/assets/../plan"));
+    assert_null(site_route(s, "/images/../../etc/passwd"));
+    assert_null(site_route(s, "plan"));
+    assert_null(site_route(s, ""));
+    assert_string_equal(site_not_found(s)->path, "404.html");
+
+    const char *css = site_asset_path(s, "style.css");
+    const char *js = site_asset_path(s, "app.js");
+    assert_non_null(css);
+    assert_non_null(js);
+    assert_int_equal(strlen(css), strlen("assets/style.12345678.css"));
+    assert_int_equal(strncmp(css, "assets/style.", 13), 0);
+    char route[256];
+    snprintf(route, sizeof(route), "/%s", css);
+    const struct site_file *f = site_route(s, route);
+    assert_non_null(f);
+    assert_true(f->immutable);
+    assert_false(f->page);
+    assert_string_equal(f->type, "text/css; charset=utf-8");
+    assert_null(site_route(s, "/assets/style.css"));
+    snprintf(route, sizeof(route), "/%s", js);
+    assert_string_equal(site_route(s, route)->type, "text/javascript; charset=utf-8");
+
+    /* Pages link to the hashed names; the 404 page from the root, since it answers at any
+     * depth. */
+    char link[300];
+    snprintf(link, sizeof(link), "<link rel=\"stylesheet\" href=\"%s\">", css);
+    assert_contains(text_of(s, "plan.html"), link);
+    snprintf(link, sizeof(link), "<script src=\"/%s\" defer></script>", js);
+    assert_contains(text_of(s, "404.html"), link);
+    assert_contains(text_of(s, "404.html"), "<a class=\"button\" href=\"/\">Go to the start</a>");
+    site_free(s);
+}
+
+static void test_files_compressed_tagged_and_small(void **state)
+{
+    (void)state;
+    struct site *s = site_render(make_pkg(8), SITE_EXPORT);
+    assert_non_null(s);
+    for (size_t i = 0; i < site_file_count(s); i++) {
+        const struct site_file *f = site_file_at(s, i);
+        bool text = strncmp(f->type, "text/", 5) == 0 || strcmp(f->type, "image/svg+xml") == 0;
+        assert_true(text);
+        assert_non_null(f->gz);
+        /* gzip at level 9: it inflates back to exactly the file. */
+        unsigned char *back = malloc(f->len + 1);
+        z_stream zs;
+        memset(&zs, 0, sizeof(zs));
+        assert_int_equal(inflateInit2(&zs, 15 + 16), Z_OK);
+        zs.next_in = (unsigned char *)f->gz;
+        zs.avail_in = (uInt)f->gz_len;
+        zs.next_out = back;
+        zs.avail_out = (uInt)f->len + 1;
+        assert_int_equal(inflate(&zs, Z_FINISH), Z_STREAM_END);
+        assert_int_equal(zs.total_out, f->len);
+        assert_memory_equal(back, f->data, f->len);
+        inflateEnd(&zs);
+        free(back);
+        /* A strong ETag: quoted, 16 hex digits. */
+        assert_int_equal(strlen(f->etag), 18);
+        assert_int_equal(f->etag[0], '"');
+        assert_int_equal(f->etag[17], '"');
+        assert_int_equal(strspn(f->etag + 1, "0123456789abcdef"), 16);
+        if (f->page)
+            assert_true(f->gz_len <= 14 * 1024);
+    }
+    assert_string_not_equal(site_get(s, "index.html")->etag, site_get(s, "plan.html")->etag);
+    site_free(s);
+}
+
+static void test_plan_page_per_mode(void **state)
+{
+    (void)state;
+    struct site *serve = site_render(make_pkg(8), SITE_SERVE);
+    struct site *exp = site_render(make_pkg(8), SITE_EXPORT);
+    const char *a = text_of(serve, "plan.html");
+    assert_contains(a, "<form id=\"plan-form\" class=\"plan-form\" method=\"post\" "
+                       "action=\"plan\" data-plan=\"test\">");
+    assert_contains(a, "<button type=\"submit\">Show my plan</button>");
+    assert_contains(a, "name=\"my-ways\" value=\"humour\"");
+    assert_contains(a, "name=\"my-replies\" value=\"r-duck\"");
+    assert_contains(a, "name=\"my-contacts\" value=\"childline\"");
+    assert_contains(a, "<textarea id=\"f-my-words\" name=\"my-words\"");
+    assert_int_equal(count_of(a, "name=\"my-adults\""), 3);
+    /* Keeping the plan on the device is offered only with the script, and is off. */
+    assert_contains(a, "<div class=\"keep\" hidden>\n<input type=\"checkbox\" id=\"keep\"> ");
+    assert_lacks(a, "checked");
+
+    const char *b = text_of(exp, "plan.html");
+    /* No server: the form is for the script only and cannot be sent anywhere. */
+    assert_contains(b, "data-plan=\"test\" hidden>");
+    assert_lacks(b, "type=\"submit\"");
+    assert_contains(b, "<a href=\"plan-worksheet.html\">print a blank plan");
+    const char *sheet = text_of(exp, "plan-worksheet.html");
+    assert_contains(sheet, "<h2>Ways I feel confident with</h2>");
+    assert_contains(sheet, "<span class=\"box\" aria-hidden=\"true\"></span> Use humour");
+    assert_contains(sheet, "Childline <span class=\"detail\">0800 1111</span>");
+    assert_lacks(sheet, "<form");
+    site_free(serve);
+    site_free(exp);
+}
+
+static void test_posted_plan_is_escaped(void **state)
+{
+    (void)state;
+    struct site *s = site_render(make_pkg(8), SITE_SERVE);
+    assert_non_null(s);
+    static const char body[] =
+        "my-ways=say-no&my-ways=nonsense&my-replies=r-evil&my-words=%3Cb%3ENo+thanks%3C%2Fb%3E"
+        "&my-adults=Mum+%26+Dad&my-adults=&my-adults=+Ms+Patel+&my-contacts=shout"
+        "&my-notes=%0D%0A&layout=card";
+    struct arena a = ARENA_INIT;
+    struct form f;
+    assert_int_equal(form_decode(body, sizeof(body) - 1, 16384, &a, &f), FORM_OK);
+    struct buf out;
+    buf_init(&out, 1 << 20);
+    assert_int_equal(site_render_plan(s, &f, &out), 0);
+    const char *html = out.ptr;
+    assert_contains(html, "<p class=\"free\">&lt;b&gt;No thanks&lt;/b&gt;</p>");
+    assert_lacks(html, "<b>No");
+    assert_contains(html, "<li>Say no &lt;script&gt;</li>");
+    assert_lacks(html, "nonsense");
+    assert_contains(html, "<li>&lt;b&gt;bold&lt;/b&gt; &amp; &lt;script&gt;alert(1)");
+    assert_contains(html, "<ul>\n<li>Mum &amp; Dad</li>\n<li>Ms Patel</li>\n</ul>");
+    assert_contains(html, "<li>Shout <span class=\"detail\">85258</span></li>");
+    assert_contains(html, "<section id=\"my-plan\" class=\"plan-out card\"");
+    /* A section left empty leaves no heading behind. */
+    assert_lacks(html, "Anything else");
+    assert_contains(html, "<a id=\"exit\" class=\"exit\"");
+    assert_int_equal(count_of(html, "<script"), 1);
+
+    /* A form with nothing chosen gives an empty plan, not an error. */
+    struct form none = {NULL, 0};
+    buf_reset(&out);
+    assert_int_equal(site_render_plan(s, &none, &out), 0);
+    assert_contains(out.ptr, "Your plan is empty");
+
+    /* An output buffer too small for the page reports it. */
+    struct buf tiny;
+    buf_init(&tiny, 100);
+    assert_int_equal(site_render_plan(s, &f, &tiny), -1);
+    buf_release(&tiny);
+    buf_release(&out);
+    arena_release(&a);
+    site_free(s);
+}
+
+static void test_survey_per_mode(void **state)
+{
+    (void)state;
+    struct site *serve = site_render(make_pkg(8), SITE_SERVE);
+    struct site *exp = site_render(make_pkg(8), SITE_EXPORT);
+    const char *a = text_of(serve, "feedback.html");
+    assert_contains(a, "<form class=\"survey\" method=\"post\" action=\"feedback\">");
+    assert_contains(a, "name=\"" SITE_FEEDBACK_CODE "\"");
+    /* Every question offers "prefer not to say", with the value no option id can have. */
+    assert_int_equal(count_of(a, "value=\"" SITE_PREFER_NOT "\"> <label"), 5);
+    assert_int_equal(count_of(a, ">Prefer not to say</label>"), 5);
+    assert_contains(a, "<input type=\"radio\" id=\"f-q-confident-c3\" name=\"q-confident\" "
+                       "value=\"c3\"> <label for=\"f-q-confident-c3\">Somewhat</label>");
+    assert_contains(a, "<input type=\"checkbox\" id=\"f-q-liked-plan\" name=\"q-liked\"");
+    assert_contains(a, "<input type=\"radio\" id=\"f-q-told-not-sure\" name=\"q-told\" "
+                       "value=\"not-sure\">");
+    assert_contains(a, "name=\"q-comment\" rows=\"4\" maxlength=\"300\"");
+    assert_lacks(a, "required");
+    /* Ids stay unique though two questions share option ids. */
+    assert_int_equal(count_of(a, "id=\"f-q-liked-story\""), 1);
+    assert_int_equal(count_of(a, "id=\"f-q-single-story\""), 1);
+
+    const char *b = text_of(exp, "feedback.html");
+    assert_lacks(b, "<form");
+    assert_contains(b, "needs the online version");
+    site_free(serve);
+    site_free(exp);
+}
+
+static void test_support_directory(void **state)
+{
+    (void)state;
+    struct site *s = site_render(make_pkg(8), SITE_SERVE);
+    const char *a = text_of(s, "support.html");
+    assert_contains(a, "<a class=\"button\" href=\"tel:08001111\">Call 0800 1111</a>");
+    assert_contains(a, "<a class=\"button\" href=\"sms:85258\">Text 85258</a>");
+    assert_contains(a, "Details checked on 2026-01-01 from <a href=\"https://www.childline.org.uk/"
+                       "get-support/\" rel=\"noreferrer\">childline.org.uk</a>.");
+    /* Emergency numbers come first whatever the package's order. */
+    const char *emergency = strstr(a, "Police in an emergency");
+    const char *childline = strstr(a, "<h2>Childline</h2>");
+    assert_non_null(emergency);
+    assert_non_null(childline);
+    assert_true(emergency < childline);
+    site_free(s);
+}
+
+/* --- export ------------------------------------------------------------------------ */
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+static char *read_all(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return NULL;
+    struct buf b;
+    buf_init(&b, 64 << 20);
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+        buf_add(&b, chunk, n);
+    fclose(fp);
+    return buf_detach(&b, len);
+}
+
+static mode_t mode_of(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        fail_msg("%s does not exist", path);
+    return st.st_mode & 07777;
+}
+
+static void test_export_writes_gz_and_replaces_cleanly(void **state)
+{
+    (void)state;
+    char parent[] = "/tmp/planpack-test-export-XXXXXX";
+    assert_non_null(mkdtemp(parent));
+    char out[512], path[1024];
+    snprintf(out, sizeof(out), "%s/site/", parent);
+
+    /* Version 1 has a page that version 2 drops. */
+    struct site *v1 = site_render(make_pkg(9), SITE_EXPORT);
+    assert_non_null(v1);
+    assert_int_equal(site_export(v1, out), 0);
+    snprintf(path, sizeof(path), "%s/site/extra.html", parent);
+    assert_int_equal(access(path, F_OK), 0);
+    snprintf(path, sizeof(path), "%s/site/extra.html.gz", parent);
+    assert_int_equal(access(path, F_OK), 0);
+    site_free(v1);
+
+    struct site *v2 = site_render(make_pkg(8), SITE_EXPORT);
+    assert_non_null(v2);
+    mode_t old_umask = umask(077);
+    assert_int_equal(site_export(v2, out), 0);
+    umask(old_umask);
+    snprintf(path, sizeof(path), "%s/site/extra.html", parent);
+    assert_int_equal(access(path, F_OK), -1);
+    snprintf(path, sizeof(path), "%s/site/extra.html.gz", parent);
+    assert_int_equal(access(path, F_OK), -1);
+
+    snprintf(path, sizeof(path), "%s/site", parent);
+    assert_int_equal(mode_of(path), 0755);
+    for (size_t i = 0; i < site_file_count(v2); i++) {
+        const struct site_file *f = site_file_at(v2, i);
+        size_t len;
+        snprintf(path, sizeof(path), "%s/site/%s", parent, f->path);
+        assert_int_equal(mode_of(path), 0644);
+        char *data = read_all(path, &len);
+        assert_non_null(data);
+        assert_int_equal(len, f->len);
+        assert_memory_equal(data, f->data, len);
+        free(data);
+        /* X.gz beside each text file gunzips back to X. */
+        snprintf(path, sizeof(path), "%s/site/%s.gz", parent, f->path);
+        assert_int_equal(mode_of(path), 0644);
+        gzFile gz = gzopen(path, "rb");
+        assert_non_null(gz);
+        char *back = malloc(f->len + 16);
+        int n = gzread(gz, back, (unsigned)f->len + 16);
+        gzclose(gz);
+        assert_int_equal(n, (int)f->len);
+        assert_memory_equal(back, f->data, f->len);
+        free(back);
+    }
+    snprintf(path, sizeof(path), "%s/site/assets", parent);
+    assert_int_equal(mode_of(path), 0755);
+
+    /* Nothing is left beside the export. */
+    DIR *d = opendir(parent);
+    struct dirent *e;
+    size_t entries = 0;
+    while ((e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            entries++;
+    closedir(d);
+    assert_int_equal(entries, 1);
+
+    /* A folder that an export did not make is never replaced. */
+    snprintf(path, sizeof(path), "%s/mine", parent);
+    assert_int_equal(mkdir(path, 0755), 0);
+    snprintf(path, sizeof(path), "%s/mine/homework.txt", parent);
+    FILE *fp = fopen(path, "w");
+    fputs("important\n", fp);
+    fclose(fp);
+    snprintf(out, sizeof(out), "%s/mine", parent);
+    assert_int_equal(site_export(v2, out), -1);
+    assert_int_equal(access(path, F_OK), 0);
+    snprintf(path, sizeof(path), "%s/mine/index.html", parent);
+    assert_int_equal(access(path, F_OK), -1);
+
+    site_free(v2);
+    assert_int_equal(nftw(parent, remove_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_quick_exit_first_on_every_page),
+        cmocka_unit_test(test_nothing_loads_from_elsewhere),
+        cmocka_unit_test(test_package_text_is_escaped),
+        cmocka_unit_test(test_links_are_rewritten_per_mode),
+        cmocka_unit_test(test_story_reads_like_a_chat),
+        cmocka_unit_test(test_routes),
+        cmocka_unit_test(test_files_compressed_tagged_and_small),
+        cmocka_unit_test(test_plan_page_per_mode),
+        cmocka_unit_test(test_posted_plan_is_escaped),
+        cmocka_unit_test(test_survey_per_mode),
+        cmocka_unit_test(test_support_directory),
+        cmocka_unit_test(test_export_writes_gz_and_replaces_cleanly),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,560 @@
+/* The SQLite store: schema, cohorts, durable answers with group commit, purge, read-only. */
+#include "testutil.h"
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include "store/store.h"
+#include "test_fixture_survey.h"
+
+static time_t fake_now = 1717236000; /* 2024-06-01, around midday */
+
+static time_t fake_clock(void)
+{
+    return fake_now;
+}
+
+static struct store *open_rw(const char *path)
+{
+    struct store_options opt = {.now = fake_clock};
+    struct store *s = NULL;
+    char err[256] = "";
+    int rc = store_open(path, STORE_READ_WRITE, &opt, &s, err, sizeof(err));
+    if (rc != STORE_OK)
+        fail_msg("store_open(%s): %d %s", path, rc, err);
+    return s;
+}
+
+static void new_cohort(struct store *s, const char *version, const char *school, char *code)
+{
+    struct survey sv = fx_survey(version);
+    struct store_cohort_spec spec = {.label = "Year 9 PSHE", .school = school, .survey = &sv};
+    assert_int_equal(store_cohort_create(s, &spec, code), STORE_OK);
+}
+
+static int64_t count_answers(struct store *s)
+{
+    int64_t n = -1;
+    assert_int_equal(store_answer_count(s, &n), STORE_OK);
+    return n;
+}
+
+static void pragma_text(const char *path, const char *sql, char *out, size_t size)
+{
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    snprintf(out, size, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+static void test_new_file_has_schema_and_wal(void **state)
+{
+    (void)state;
+    char *path = fx_tmp_db();
+    struct store *s = open_rw(path);
+    char v[64];
+    pragma_text(path, "PRAGMA journal_mode", v, sizeof(v));
+    assert_string_equal(v, "wal");
+    pragma_text(path, "SELECT version FROM schema_version", v, sizeof(v));
+    assert_string_equal(v, "1");
+    pragma_text(path, "PRAGMA application_id", v, sizeof(v));
+    assert_string_equal(v, "1886154859");
+    /* The answers table keeps the day and nothing that could identify a pupil. */
+    pragma_text(path,
+                "SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_info("
+                "'answers') ORDER BY cid)",
+                v, sizeof(v));
+    assert_string_equal(v, "id,cohort_id,package_version,day,body");
+    store_close(s);
+    /* Opening again does not migrate twice. */
+    s = open_rw(path);
+    store_close(s);
+    pragma_text(path, "SELECT count(*) FROM schema_version", v, sizeof(v));
+    assert_string_equal(v, "1");
+    fx_tmp_free(path);
+}
+
+static void test_migrates_empty_file(void **state)
+{
+    (void)state;
+    char *path = fx_tmp_db();
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fclose(f);
+    struct store *s = open_rw(path);
+    char code[SURVEY_CODE_LEN + 1];
+    new_cohort(s, "1.0.0", NULL, code);
+    store_close(s);
+    fx_tmp_free(path);
+}
+
+static void test_refuses_foreign_and_newer_files(void **state)
+{
+    (void)state;
+    char err[256];
+    struct store *s = NULL;
+    /* Not SQLite at all. */
+    char *path = fx_tmp_db();
+    FILE *f = fopen(path, "w");
+    fputs("this is a text file, not a database, and it is long enough to look like one......"
+          "................................................................................",
+          f);
+    fclose(f);
+    assert_int_equal(store_open(path, STORE_READ_WRITE, NULL, &s, err, sizeof(err)),
+                     STORE_ERR_SCHEMA);
+    assert_null(s);
+    fx_tmp_free(path);
+
+    /* Another program's SQLite database. */
+    path = fx_tmp_db();
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "CREATE TABLE photos (x)", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(store_open(path, STORE_READ_WRITE, NULL, &s, err, sizeof(err)),
+                     STORE_ERR_SCHEMA);
+    assert_non_null(strstr(err, "not a planpack database"));
+    fx_tmp_free(path);
+
+    /* A newer planpack's database. */
+    path = fx_tmp_db();
+    s = open_rw(path);
+    store_close(s);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "UPDATE schema_version SET version = 99", NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    s = NULL;
+    assert_int_equal(store_open(path, STORE_READ_WRITE, NULL, &s, err, sizeof(err)),
+                     STORE_ERR_SCHEMA);
+    assert_non_null(strstr(err, "newer"));
+    assert_int_equal(store_open(path, STORE_READ_ONLY, NULL, &s, err, sizeof(err)),
+                     STORE_ERR_SCHEMA);
+    fx_tmp_free(path);
+
+    assert_int_equal(store_open(":memory:", STORE_READ_WRITE, NULL, &s, err, sizeof(err)),
+                     STORE_ERR_INVALID);
+    assert_int_equal(store_open("postgres://x/y", STORE_READ_WRITE, NULL, &s, err, sizeof(err)),
+                     STORE_ERR_INVALID);
+}
+
+static void test_cohorts(void **state)
+{
+    (void)state;
+    char *path = fx_tmp_db();
+    struct store *s = open_rw(path);
+    char a[SURVEY_CODE_LEN + 1], b[SURVEY_CODE_LEN + 1];
+    new_cohort(s, "1.0.0", "Hillside School", a);
+    new_cohort(s, "1.1.0", "Hillside School", b);
+    assert_int_equal(strlen(a), SURVEY_CODE_LEN);
+    assert_int_equal(strspn(a, SURVEY_CODE_ALPHABET), SURVEY_CODE_LEN);
+    assert_string_not_equal(a, b);
+
+    struct arena ar = ARENA_INIT;
+    struct store_cohort c;
+    assert_int_equal(store_cohort_get(s, b, &ar, &c), STORE_OK);
+    assert_string_equal(c.code, b);
+    assert_string_equal(c.label, "Year 9 PSHE");
+    assert_string_equal(c.school, "Hillside School");
+    assert_string_equal(c.package_id, "sharing-images");
+    assert_string_equal(c.package_version, "1.1.0");
+    assert_int_equal(c.created_day, store_today(s));
+    assert_true(c.open);
+    assert_int_equal(store_cohort_get(s, "AAAAAAAA", &ar, &c), STORE_ERR_NOT_FOUND);
+
+    assert_int_equal(store_cohort_set_open(s, b, false), STORE_OK);
+    assert_int_equal(store_cohort_get(s, b, &ar, &c), STORE_OK);
+    assert_false(c.open);
+    assert_int_equal(store_cohort_set_open(s, "AAAAAAAA", false), STORE_ERR_NOT_FOUND);
+
+    struct store_cohort *all;
+    size_t n;
+    assert_int_equal(store_cohorts(s, &ar, &all, &n), STORE_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(all[0].code, a);
+    assert_string_equal(all[1].code, b);
+
+    /* Both versions' surveys were kept, with the change log of 1.1.0. */
+    struct survey *sv;
+    assert_int_equal(store_surveys(s, &ar, &sv, &n), STORE_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(sv[1].package_version, "1.1.0");
+    assert_int_equal(sv[1].count, 7);
+    assert_int_equal(sv[1].change_count, 1);
+    assert_string_equal(sv[1].questions[6].id, "q-comment");
+    assert_int_equal(sv[1].questions[6].max_length, 100);
+    assert_string_equal(sv[1].questions[0].options[4].label, "Very");
+
+    struct store_cohort_spec bad = {.label = "", .survey = &sv[0]};
+    assert_int_equal(store_cohort_create(s, &bad, a), STORE_ERR_INVALID);
+    arena_release(&ar);
+    store_close(s);
+    fx_tmp_free(path);
+}
+
+struct collect {
+    int rows;
+    char last_body[512];
+    int day;
+    const char *version_seen;
+    char version[16];
+};
+
+static int collect_row(const struct store_answer_row *row, void *ctx)
+{
+    struct collect *c = ctx;
+    c->rows++;
+    snprintf(c->last_body, sizeof(c->last_body), "%.*s", (int)row->body_len, row->body);
+    snprintf(c->version, sizeof(c->version), "%s", row->package_version);
+    c->day = row->day;
+    return 0;
+}
+
+static void test_submit_round_trip_and_refusals(void **state)
+{
+    (void)state;
+    char *path = fx_tmp_db();
+    struct store *s = open_rw(path);
+    char code[SURVEY_CODE_LEN + 1];
+    new_cohort(s, "1.0.0", NULL, code);
+
+    struct fx_answer f;
+    fx_answer_make(&f, code, "1.0.0", "c4", "It was \"good\"");
+    assert_int_equal(store_submit(s, &f.a), STORE_OK);
+    struct collect c = {0};
+    assert_int_equal(store_answers_each(s, 0, collect_row, &c), STORE_OK);
+    assert_int_equal(c.rows, 1);
+    assert_string_equal(c.last_body, "{\"q-confident-end\":\"c4\",\"q-comment\":\"It was "
+                                     "\\\"good\\\"\"}");
+    assert_string_equal(c.version, "1.0.0");
+    assert_int_equal(c.day, store_today(s));
+
+    /* An unknown code and a closed one store nothing. */
+    fx_answer_make(&f, "ZZZZZZZZ", "1.0.0", "c4", NULL);
+    assert_int_equal(store_submit(s, &f.a), STORE_ERR_NOT_FOUND);
+    assert_int_equal(store_cohort_set_open(s, code, false), STORE_OK);
+    fx_answer_make(&f, code, "1.0.0", "c4", NULL);
+    assert_int_equal(store_submit(s, &f.a), STORE_ERR_CLOSED);
+    assert_int_equal(count_answers(s), 1);
+
+    /* store_submit_many is all or none: one closed code fails the lot. */
+    char open_code[SURVEY_CODE_LEN + 1];
+    new_cohort(s, "1.0.0", NULL, open_code);
+    struct fx_answer g[3];
+    fx_answer_make(&g[0], open_code, "1.0.0", "c1", NULL);
+    fx_answer_make(&g[1], open_code, "1.0.0", "c2", NULL);
+    fx_answer_make(&g[2], code, "1.0.0", "c3", NULL);
+    struct survey_answer many[3] = {g[0].a, g[1].a, g[2].a};
+    assert_int_equal(store_submit_many(s, many, 3), STORE_ERR_CLOSED);
+    assert_int_equal(count_answers(s), 1);
+    assert_int_equal(store_submit_many(s, many, 2), STORE_OK);
+    assert_int_equal(count_answers(s), 3);
+
+    /* An answer with nothing in it is refused before the database. */
+    fx_answer_make(&f, open_code, "1.0.0", NULL, NULL);
+    assert_int_equal(store_submit(s, &f.a), STORE_ERR_INVALID);
+    assert_int_equal(count_answers(s), 3);
+    store_close(s);
+    fx_tmp_free(path);
+}
+
+struct submitter {
+    struct store *s;
+    const char *code;
+    int index;
+    int count;
+    int ok;
+};
+
+static void *submit_many_threads(void *arg)
+{
+    struct submitter *t = arg;
+    for (int i = 0; i < t->count; i++) {
+        char text[64];
+        snprintf(text, sizeof(text), "answer-%03d-%03d", t->index, i);
+        struct fx_answer f;
+        fx_answer_make(&f, t->code, "1.0.0", "c3", text);
+        if (store_submit(t->s, &f.a) == STORE_OK)
+            t->ok++;
+    }
+    return NULL;
+}
+
+struct seen {
+    unsigned char *counts;
+    int threads;
+    int per;
+    int bad;
+};
+
+static int count_seen(const struct store_answer_row *row, void *ctx)
+{
+    struct seen *s = ctx;
+    const char *p = strstr(row->body, "answer-");
+    int t, i;
+    if (!p || sscanf(p, "answer-%d-%d", &t, &i) != 2 || t >= s->threads || i >= s->per) {
+        s->bad++;
+        return 0;
+    }
+    s->counts[t * s->per + i]++;
+    return 0;
+}
+
+static void test_group_commit_many_threads(void **state)
+{
+    (void)state;
+    char *path = fx_tmp_db();
+    struct store *s = open_rw(path);
+    char code[SURVEY_CODE_LEN + 1];
+    new_cohort(s, "1.0.0", NULL, code);
+    enum { THREADS = 32, PER = 40 };
+    pthread_t th[THREADS];
+    struct submitter sub[THREADS];
+    for (int i = 0; i < THREADS; i++) {
+        sub[i] = (struct submitter){s, code, i, PER, 0};
+        assert_int_equal(pthread_create(&th[i], NULL, submit_many_threads, &sub[i]), 0);
+    }
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(th[i], NULL);
+        assert_int_equal(sub[i].ok, PER);
+    }
+    /* Read back from a separate read-only store: every acknowledged answer, exactly once. */
+    struct store *r = NULL;
+    char err[256];
+    assert_int_equal(store_open(path, STORE_READ_ONLY, NULL, &r, err, sizeof(err)), STORE_OK);
+    struct seen seen = {calloc(THREADS * PER, 1), THREADS, PER, 0};
+    assert_int_equal(store_answers_each(r, 0, count_seen, &seen), STORE_OK);
+    assert_int_equal(seen.bad, 0);
+    for (int i = 0; i < THREADS * PER; i++)
+        assert_int_equal(seen.counts[i], 1);
+    free(seen.counts);
+    store_close(r);
+    store_close(s);
+    fx_tmp_free(path);
+}
+
+static void test_read_only_and_writer_lock(void **state)
+{
+    (void)state;
+    char *path = fx_tmp_db();
+    struct store *r = NULL;
+    char err[256];
+    /* Reading never creates a database. */
+    assert_int_equal(store_open(path, STORE_READ_ONLY, NULL, &r, err, sizeof(err)),
+                     STORE_ERR_NOT_FOUND);
+    struct stat st;
+    assert_int_not_equal(stat(path, &st), 0);
+
+    struct store *s = open_rw(path);
+    char code[SURVEY_CODE_LEN + 1];
+    new_cohort(s, "1.0.0", NULL, code);
+    /* A second writer is refused while the first is open. */
+    struct store *s2 = NULL;
+    assert_int_equal(store_open(path, STORE_READ_WRITE, NULL, &s2, err, sizeof(err)),
+                     STORE_ERR_LOCKED);
+    assert_non_null(strstr(err, "another planpack"));
+    assert_int_equal(store_open(path, STORE_READ_ONLY, NULL, &r, err, sizeof(err)), STORE_OK);
+    struct fx_answer f;
+    fx_answer_make(&f, code, "1.0.0", "c2", NULL);
+    assert_int_equal(store_submit(r, &f.a), STORE_ERR_READ_ONLY);
+    assert_int_equal(store_cohort_set_open(r, code, false), STORE_ERR_READ_ONLY);
+    assert_int_equal(store_submit(s, &f.a), STORE_OK);
+    /* The reader sees the writer's committed answer. */
+    assert_int_equal(count_answers(r), 1);
+    store_close(r);
+    store_close(s);
+    /* Once the first has closed, a writer may open again; and a reader on a closed file. */
+    s = open_rw(path);
+    store_close(s);
+    assert_int_equal(store_open(path, STORE_READ_ONLY, NULL, &r, err, sizeof(err)), STORE_OK);
+    assert_int_equal(count_answers(r), 1);
+    store_close(r);
+    fx_tmp_free(path);
+}
+
+/* Whether needle occurs anywhere in the file's bytes. */
+static int file_contains(const char *path, const char *needle)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    size_t cap = 1 << 20, n = 0;
+    char *buf = malloc(cap);
+    size_t r;
+    while ((r = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += r;
+        if (n == cap)
+            buf = realloc(buf, cap *= 2);
+    }
+    fclose(f);
+    int found = memmem(buf, n, needle, strlen(needle)) != NULL;
+    free(buf);
+    return found;
+}
+
+static void test_purge_really_deletes(void **state)
+{
+    (void)state;
+    char *path = fx_tmp_db();
+    char wal[600];
+    snprintf(wal, sizeof(wal), "%s-wal", path);
+    struct store *s = open_rw(path);
+    char code[SURVEY_CODE_LEN + 1];
+    new_cohort(s, "1.0.0", NULL, code);
+    time_t start = fake_now;
+
+    /* Forty days ago: answers that must go. */
+    fake_now = start - 40 * 86400;
+    for (int i = 0; i < 50; i++) {
+        char text[64];
+        snprintf(text, sizeof(text), "OLDSECRET-%02d-marker", i);
+        struct fx_answer f;
+        fx_answer_make(&f, code, "1.0.0", "c1", text);
+        assert_int_equal(store_submit(s, &f.a), STORE_OK);
+    }
+    struct store_focus_group fg = {.day = store_today(s), .cohort_code = code,
+                                   .themes = "length", .notes = "OLDNOTES said it was long",
+                                   .quotes = "too long"};
+    assert_int_equal(store_focus_group_add(s, &fg, NULL), STORE_OK);
+    /* Ten days ago: answers that stay. */
+    fake_now = start - 10 * 86400;
+    for (int i = 0; i < 5; i++) {
+        struct fx_answer f;
+        fx_answer_make(&f, code, "1.0.0", "c5", "NEWKEEP-marker");
+        assert_int_equal(store_submit(s, &f.a), STORE_OK);
+    }
+    fake_now = start;
+    assert_int_equal(count_answers(s), 55);
+
+    int64_t deleted = -1;
+    assert_int_equal(store_purge(s, 30, &deleted), STORE_OK);
+    assert_int_equal(deleted, 50);
+    assert_int_equal(count_answers(s), 5);
+    struct arena a = ARENA_INIT;
+    struct store_focus_group *fgs;
+    size_t n;
+    assert_int_equal(store_focus_groups(s, &a, &fgs, &n), STORE_OK);
+    assert_int_equal(n, 0);
+    arena_release(&a);
+
+    /* Gone from the bytes of the database and its log, even before closing. */
+    assert_false(file_contains(path, "OLDSECRET"));
+    assert_false(file_contains(wal, "OLDSECRET"));
+    assert_false(file_contains(path, "OLDNOTES"));
+    store_close(s);
+    assert_false(file_contains(path, "OLDSECRET"));
+    assert_true(file_contains(path, "NEWKEEP"));
+    assert_int_equal(store_purge(s = open_rw(path), -1, NULL), STORE_ERR_INVALID);
+    store_close(s);
+    fx_tmp_free(path);
+}
+
+static void test_staff_and_sessions_rows(void **state)
+{
+    (void)state;
+    char *path = fx_tmp_db();
+    struct store *s = open_rw(path);
+    assert_int_equal(store_staff_add(s, "sam", "$argon2id$fake"), STORE_OK);
+    assert_int_equal(store_staff_add(s, "sam", "$argon2id$other"), STORE_ERR_EXISTS);
+    assert_int_equal(store_staff_add(s, "", "$argon2id$other"), STORE_ERR_INVALID);
+    assert_int_equal(store_staff_add(s, "bad\nname", "$argon2id$other"), STORE_ERR_INVALID);
+    struct arena a = ARENA_INIT;
+    struct store_staff st;
+    assert_int_equal(store_staff_get(s, "sam", &a, &st), STORE_OK);
+    assert_string_equal(st.password_hash, "$argon2id$fake");
+    assert_int_equal(store_staff_set_throttle(s, st.id, 3, 1000), STORE_OK);
+    assert_int_equal(store_staff_get(s, "sam", &a, &st), STORE_OK);
+    assert_int_equal(st.failed_logins, 3);
+    assert_int_equal(st.throttled_until, 1000);
+    struct store_staff none;
+    assert_int_equal(store_staff_get(s, "nobody", &a, &none), STORE_ERR_NOT_FOUND);
+
+    unsigned char h[STORE_TOKEN_HASH_LEN] = {1, 2, 3};
+    assert_int_equal(store_session_create(s, h, st.id, "csrf-token", 5000), STORE_OK);
+    struct store_session ses;
+    assert_int_equal(store_session_get(s, h, &a, &ses), STORE_OK);
+    assert_string_equal(ses.staff_name, "sam");
+    assert_string_equal(ses.csrf, "csrf-token");
+    assert_int_equal(ses.created, 5000);
+    assert_int_equal(store_session_touch(s, h, 6000), STORE_OK);
+    assert_int_equal(store_session_get(s, h, &a, &ses), STORE_OK);
+    assert_int_equal(ses.last_seen, 6000);
+    assert_int_equal(store_session_end(s, h), STORE_OK);
+    assert_int_equal(store_session_get(s, h, &a, &ses), STORE_ERR_NOT_FOUND);
+    assert_int_equal(store_session_touch(s, h, 7000), STORE_ERR_NOT_FOUND);
+    /* A session for an account that does not exist is refused. */
+    assert_int_equal(store_session_create(s, h, 999, "x", 1), STORE_ERR_NOT_FOUND);
+    arena_release(&a);
+    store_close(s);
+    fx_tmp_free(path);
+}
+
+static void test_focus_groups_are_masked(void **state)
+{
+    (void)state;
+    char *path = fx_tmp_db();
+    struct store *s = open_rw(path);
+    char code[SURVEY_CODE_LEN + 1];
+    new_cohort(s, "1.0.0", NULL, code);
+    struct store_focus_group fg = {.day = store_today(s), .cohort_code = code,
+                                   .themes = "humour, length",
+                                   .notes = "One pupil gave their email jo@example.com",
+                                   .quotes = "\"call me on 07700 900123\"\n\"the jokes helped\""};
+    int64_t id = 0;
+    assert_int_equal(store_focus_group_add(s, &fg, &id), STORE_OK);
+    assert_true(id > 0);
+    fg.cohort_code = "ZZZZZZZZ";
+    assert_int_equal(store_focus_group_add(s, &fg, &id), STORE_ERR_NOT_FOUND);
+    struct arena a = ARENA_INIT;
+    struct store_focus_group *v;
+    size_t n;
+    assert_int_equal(store_focus_groups(s, &a, &v, &n), STORE_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0].cohort_code, code);
+    assert_string_equal(v[0].themes, "humour, length");
+    assert_string_equal(v[0].notes, "One pupil gave their email [email removed]");
+    assert_string_equal(v[0].quotes,
+                        "\"call me on [phone number removed]\"\n\"the jokes helped\"");
+    arena_release(&a);
+    store_close(s);
+    fx_tmp_free(path);
+}
+
+static void test_days(void **state)
+{
+    (void)state;
+    char d[11];
+    store_day_format(0, d);
+    assert_string_equal(d, "1970-01-01");
+    store_day_format(19875, d);
+    assert_string_equal(d, "2024-06-01");
+    int day;
+    assert_int_equal(store_day_parse("2024-02-29", &day), 0);
+    assert_int_equal(day, 19782);
+    assert_int_equal(store_day_parse("2023-02-29", &day), -1);
+    assert_int_equal(store_day_parse("2024-6-1", &day), -1);
+    assert_int_equal(store_day_parse("2024-06-01x", &day), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_new_file_has_schema_and_wal),
+        cmocka_unit_test(test_migrates_empty_file),
+        cmocka_unit_test(test_refuses_foreign_and_newer_files),
+        cmocka_unit_test(test_cohorts),
+        cmocka_unit_test(test_submit_round_trip_and_refusals),
+        cmocka_unit_test(test_group_commit_many_threads),
+        cmocka_unit_test(test_read_only_and_writer_lock),
+        cmocka_unit_test(test_purge_really_deletes),
+        cmocka_unit_test(test_staff_and_sessions_rows),
+        cmocka_unit_test(test_focus_groups_are_masked),
+        cmocka_unit_test(test_days),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
