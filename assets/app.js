@@ -58,8 +58,11 @@
     });
   }
 
+  /* A press of Shift counts when Shift is let go without another key pressed while it
+   * was down, so Shift used for a capital letter never counts. */
   var presses = 0;
   var timer = 0;
+  var shiftAlone = false;
   function say(text) {
     if (exitStatus) exitStatus.textContent = text;
   }
@@ -69,28 +72,36 @@
     timer = 0;
   }
   d.addEventListener('keydown', function (e) {
-    if (e.key === 'Shift' && !e.repeat && !e.ctrlKey && !e.altKey && !e.metaKey) {
-      presses++;
-      if (presses === 1) {
-        timer = setTimeout(function () {
-          reset();
-          say('');
-        }, 5000);
-      }
-      if (presses >= 3) {
-        reset();
-        say('Leaving this page.');
-        leave();
-        return;
-      }
-      var left = 3 - presses;
-      say('Shift pressed. Press it ' + left + ' more ' + (left === 1 ? 'time' : 'times') +
-          ' to leave this page.');
-    } else if (presses) {
-      /* Any other key, including Shift used with a letter, starts the count again. */
+    if (e.key === 'Shift') {
+      if (!e.repeat) shiftAlone = !e.ctrlKey && !e.altKey && !e.metaKey;
+      return;
+    }
+    /* Any other key, alone or with Shift, starts the count again. */
+    shiftAlone = false;
+    if (presses) {
       reset();
       say('');
     }
+  }, true);
+  d.addEventListener('keyup', function (e) {
+    if (e.key !== 'Shift' || !shiftAlone) return;
+    shiftAlone = false;
+    presses++;
+    if (presses === 1) {
+      timer = setTimeout(function () {
+        reset();
+        say('');
+      }, 5000);
+    }
+    if (presses >= 3) {
+      reset();
+      say('Leaving this page.');
+      leave();
+      return;
+    }
+    var left = 3 - presses;
+    say('Shift pressed. Press it ' + left + ' more ' + (left === 1 ? 'time' : 'times') +
+        ' to leave this page.');
   }, true);
 
   /* --- text size --------------------------------------------------------------- */

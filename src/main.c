@@ -10,11 +10,16 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "base/buf.h"
 #include "base/diag.h"
 #include "base/fileset.h"
+#include "base/xalloc.h"
 #include "pkg/pkg.h"
 #include "pkg/check.h"
+#include "report/report.h"
 #include "site/site.h"
+#include "staff/staff.h"
+#include "store/store.h"
 #include "web/server.h"
 
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_INTERNAL = 2 };
@@ -152,9 +157,86 @@ static int cmd_export(int argc, char **argv)
     return rc;
 }
 
+/* Reads the whole number after option argv[*i] (1 to max) into out; 0, or a usage error. */
+static int option_count(const char *cmd, int argc, char **argv, int *i, unsigned long max,
+                        unsigned *out)
+{
+    const char *name = argv[*i];
+    if (*i + 1 >= argc)
+        return usage_error(cmd, "%s needs a number", name);
+    const char *v = argv[++*i];
+    char *end;
+    unsigned long n = strtoul(v, &end, 10);
+    if (*v < '0' || *v > '9' || *end || n < 1 || n > max)
+        return usage_error(cmd, "%s takes a whole number from 1 to %lu, not '%s'", name, max, v);
+    *out = (unsigned)n;
+    return EXIT_OK;
+}
+
+/* A package and the site rendered from it, for --watch: every reload makes a new one. */
+struct served {
+    struct loaded l;
+    struct site *site;
+};
+
+static void served_free(struct served *s)
+{
+    if (!s)
+        return;
+    site_free(s->site);
+    loaded_release(&s->l);
+    free(s);
+}
+
+static void serve_release(void *ctx, void *owner)
+{
+    (void)ctx;
+    served_free(owner);
+}
+
+/*
+ * Loads and checks the package again, printing its problems in the terminal, and gives the
+ * server either the new site or the errors to show authors in place of the pages.
+ */
+static void serve_reload(void *ctx, struct web_reload *out)
+{
+    const char *dir = ctx;
+    struct served *s = xcalloc(1, sizeof(*s));
+    int rc = load_package(dir, &s->l, true);
+    if (rc == EXIT_OK)
+        s->site = site_render(s->l.pkg, SITE_SERVE);
+    if (s->site) {
+        fprintf(stderr, "planpack: %s: serving %zu pages\n", dir, s->l.pkg->page_count);
+        out->site = s->site;
+        out->owner = s;
+        return;
+    }
+    struct buf text;
+    buf_init(&text, (size_t)1 << 20);
+    size_t errors = 0;
+    for (size_t i = 0; i < s->l.diags.count; i++) {
+        const struct diag *d = &s->l.diags.items[i];
+        if (d->severity != DIAG_ERROR)
+            continue;
+        errors++;
+        buf_addf(&text, "%s%s%s:%d: error: %s\n", dir, s->l.label ? s->l.label : "/", d->file,
+                 d->line, d->message);
+    }
+    if (errors == 0)
+        buf_addf(&text, "%s: %s\n", dir,
+                 rc == EXIT_OK ? "the site could not be rendered (the terminal says why)"
+                               : "the package could not be read (the terminal says why)");
+    fprintf(stderr, "planpack: %s has %zu error%s; the pages show %s until %s fixed\n", dir,
+            errors ? errors : 1, errors == 1 ? "" : "s", errors == 1 ? "it" : "them",
+            errors == 1 ? "it is" : "they are");
+    out->problems = buf_detach(&text, NULL);
+    served_free(s);
+}
+
 static int cmd_serve(int argc, char **argv)
 {
     const char *dir = NULL;
+    bool watch = false;
     struct web_options opt = {.listen = "127.0.0.1:8080"};
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--listen") == 0 || strcmp(argv[i], "--db") == 0) {
@@ -163,6 +245,19 @@ static int cmd_serve(int argc, char **argv)
             if (strcmp(argv[i], "--listen") == 0)
                 opt.listen = argv[i + 1];
             i++;
+        } else if (strcmp(argv[i], "--max-connections") == 0) {
+            if (option_count("serve", argc, argv, &i, 100000, &opt.max_connections) != EXIT_OK)
+                return EXIT_INPUT;
+        } else if (strcmp(argv[i], "--max-per-client") == 0) {
+            if (option_count("serve", argc, argv, &i, 100000, &opt.max_per_client) != EXIT_OK)
+                return EXIT_INPUT;
+        } else if (strcmp(argv[i], "--timeout") == 0) {
+            if (option_count("serve", argc, argv, &i, 3600, &opt.timeout_seconds) != EXIT_OK)
+                return EXIT_INPUT;
+        } else if (strcmp(argv[i], "--behind-tls") == 0) {
+            opt.behind_tls = true;
+        } else if (strcmp(argv[i], "--watch") == 0) {
+            watch = true;
         } else if (strcmp(argv[i], "--quiet") == 0) {
             opt.quiet = true;
         } else if (argv[i][0] == '-') {
@@ -178,6 +273,18 @@ static int cmd_serve(int argc, char **argv)
     char err[160];
     if (web_parse_listen(opt.listen, &where, err, sizeof(err)) != 0)
         return usage_error("serve", "--listen: %s", err);
+    if (watch) {
+        if (!dir)
+            return usage_error("serve", "%s",
+                               "--watch needs a package folder (the built-in package never "
+                               "changes)");
+        /* The server loads the package itself, and again after every change. */
+        opt.watch_dir = dir;
+        opt.reload = serve_reload;
+        opt.release = serve_release;
+        opt.ctx = (void *)dir;
+        return web_serve(NULL, &opt) == 0 ? EXIT_OK : EXIT_INTERNAL;
+    }
     struct loaded l;
     int rc = load_package(dir, &l, false);
     if (rc != EXIT_OK) {
@@ -193,6 +300,270 @@ static int cmd_serve(int argc, char **argv)
     site_free(site);
     loaded_release(&l);
     return rc;
+}
+
+/* Store statuses as exit codes: what the user can fix is 1, the rest 2. */
+static int store_exit(int status)
+{
+    switch (status) {
+    case STORE_OK:
+        return EXIT_OK;
+    case STORE_ERR_IO:
+        return EXIT_INTERNAL;
+    default:
+        return EXIT_INPUT;
+    }
+}
+
+static int open_store(const char *cmd, const char *db, enum store_mode mode, struct store **s)
+{
+    char err[512];
+    int rc = store_open(db, mode, NULL, s, err, sizeof(err));
+    if (rc != STORE_OK)
+        fprintf(stderr, "planpack %s: %s\n", cmd, err);
+    return rc;
+}
+
+static int cmd_staff(int argc, char **argv)
+{
+    const char *db = STORE_DEFAULT_PATH, *name = NULL;
+    if (argc < 2 || strcmp(argv[1], "add") != 0)
+        return usage_error("staff", "%s", "the only subcommand is 'add NAME'");
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--db") == 0) {
+            if (++i >= argc)
+                return usage_error("staff", "%s", "--db needs a path");
+            db = argv[i];
+        } else if (argv[i][0] == '-') {
+            return usage_error("staff", "unknown option '%s'", argv[i]);
+        } else if (name) {
+            return usage_error("staff", "more than one name given ('%s')", argv[i]);
+        } else {
+            name = argv[i];
+        }
+    }
+    if (!name)
+        return usage_error("staff", "%s", "no name: give 'staff add NAME'");
+    char password[STAFF_PASSWORD_MAX + 2], err[256];
+    char prompt[160];
+    snprintf(prompt, sizeof(prompt), "Password for %s: ", name);
+    if (staff_read_password(stdin, prompt, true, password, sizeof(password), err,
+                            sizeof(err)) != 0) {
+        fprintf(stderr, "planpack staff: %s\n", err);
+        return EXIT_INPUT;
+    }
+    struct store *s;
+    int rc = open_store("staff", db, STORE_READ_WRITE, &s);
+    if (rc == STORE_OK) {
+        rc = staff_add(s, name, password, strlen(password), err, sizeof(err));
+        if (rc != STORE_OK)
+            fprintf(stderr, "planpack staff: %s\n", err);
+        else
+            printf("added staff account '%s' to %s\n", name, db);
+        store_close(s);
+    }
+    memset(password, 0, sizeof(password));
+    return store_exit(rc);
+}
+
+static int cohort_new(int argc, char **argv)
+{
+    const char *db = STORE_DEFAULT_PATH, *label = NULL, *school = NULL, *dir = NULL;
+    for (int i = 2; i < argc; i++) {
+        const char **opt = strcmp(argv[i], "--db") == 0       ? &db
+                           : strcmp(argv[i], "--label") == 0  ? &label
+                           : strcmp(argv[i], "--school") == 0 ? &school
+                                                              : NULL;
+        if (opt) {
+            if (++i >= argc)
+                return usage_error("cohort", "%s needs a value", argv[i - 1]);
+            *opt = argv[i];
+        } else if (argv[i][0] == '-') {
+            return usage_error("cohort", "unknown option '%s'", argv[i]);
+        } else if (dir) {
+            return usage_error("cohort", "more than one package folder given ('%s')", argv[i]);
+        } else {
+            dir = argv[i];
+        }
+    }
+    if (!label || !*label)
+        return usage_error("cohort", "%s", "no label: give --label TEXT (e.g. \"Year 9 PSHE\")");
+    struct loaded l;
+    int rc = load_package(dir, &l, false);
+    if (rc != EXIT_OK) {
+        loaded_release(&l);
+        return rc;
+    }
+    struct arena a = ARENA_INIT;
+    struct survey sv;
+    survey_from_pkg(l.pkg, &a, &sv);
+    struct store *s = NULL;
+    if (sv.count == 0) {
+        fprintf(stderr, "planpack cohort: the package has no survey questions (a page with "
+                        "kind: survey)\n");
+        rc = STORE_ERR_INVALID;
+        goto out;
+    }
+    rc = open_store("cohort", db, STORE_READ_WRITE, &s);
+    if (rc != STORE_OK)
+        goto out;
+    bool changed = false;
+    rc = store_survey_put(s, &sv, &changed);
+    if (rc == STORE_OK && changed)
+        fprintf(stderr,
+                "planpack cohort: warning: the survey of %s %s differs from the one stored "
+                "for that version; raise the package's version number when the survey "
+                "changes\n",
+                sv.package_id, sv.package_version);
+    char code[SURVEY_CODE_LEN + 1];
+    struct store_cohort_spec spec = {.label = label, .school = school, .survey = &sv};
+    if (rc == STORE_OK)
+        rc = store_cohort_create(s, &spec, code);
+    if (rc == STORE_OK) {
+        printf("%s\n", code);
+        fprintf(stderr, "class code for '%s' (%s %s): pupils open /feedback?c=%s\n", label,
+                sv.package_id, sv.package_version, code);
+    } else {
+        fprintf(stderr, "planpack cohort: %s\n",
+                rc == STORE_ERR_INVALID ? "the label and school must be 1 to 200 characters"
+                                        : store_strerror(rc));
+    }
+out:
+    store_close(s);
+    arena_release(&a);
+    loaded_release(&l);
+    return store_exit(rc);
+}
+
+static int cmd_cohort(int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "new") == 0)
+        return cohort_new(argc, argv);
+    if (argc < 2 || (strcmp(argv[1], "close") != 0 && strcmp(argv[1], "open") != 0))
+        return usage_error("cohort", "%s", "give 'new --label TEXT', 'close CODE' or 'open CODE'");
+    const char *db = STORE_DEFAULT_PATH, *given = NULL;
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--db") == 0) {
+            if (++i >= argc)
+                return usage_error("cohort", "%s", "--db needs a path");
+            db = argv[i];
+        } else if (argv[i][0] == '-' || given) {
+            return usage_error("cohort", "unexpected '%s'", argv[i]);
+        } else {
+            given = argv[i];
+        }
+    }
+    char code[SURVEY_CODE_LEN + 1];
+    if (!given || survey_code_normalise(given, code) != 0)
+        return usage_error("cohort", "%s", "give the class code to close or open");
+    struct store *s;
+    int rc = open_store("cohort", db, STORE_READ_WRITE, &s);
+    if (rc != STORE_OK)
+        return store_exit(rc);
+    bool open = strcmp(argv[1], "open") == 0;
+    rc = store_cohort_set_open(s, code, open);
+    if (rc == STORE_OK)
+        printf("class code %s is %s\n", code, open ? "open" : "closed");
+    else
+        fprintf(stderr, "planpack cohort: %s: %s\n", code,
+                rc == STORE_ERR_NOT_FOUND ? "no such class code" : store_strerror(rc));
+    store_close(s);
+    return store_exit(rc);
+}
+
+static int cmd_report(int argc, char **argv)
+{
+    const char *db = STORE_DEFAULT_PATH, *format = "text", *k = NULL, *compare = NULL;
+    struct report_options opt = {0};
+    for (int i = 1; i < argc; i++) {
+        const char **val = strcmp(argv[i], "--db") == 0        ? &db
+                           : strcmp(argv[i], "--cohort") == 0  ? &opt.cohort
+                           : strcmp(argv[i], "--format") == 0  ? &format
+                           : strcmp(argv[i], "--k") == 0       ? &k
+                           : strcmp(argv[i], "--compare") == 0 ? &compare
+                                                               : NULL;
+        if (!val)
+            return usage_error("report", "unexpected '%s'", argv[i]);
+        if (++i >= argc)
+            return usage_error("report", "%s needs a value", argv[i - 1]);
+        *val = argv[i];
+    }
+    enum report_format f = strcmp(format, "text") == 0   ? REPORT_TEXT
+                           : strcmp(format, "csv") == 0  ? REPORT_CSV
+                           : strcmp(format, "html") == 0 ? REPORT_HTML
+                                                         : (enum report_format)-1;
+    if ((int)f < 0)
+        return usage_error("report", "--format must be text, csv or html, not '%s'", format);
+    if (k) {
+        char *end;
+        long v = strtol(k, &end, 10);
+        if (*end || end == k || v < REPORT_K_MIN || v > 1000)
+            return usage_error("report", "--k must be a whole number from %d to 1000",
+                               REPORT_K_MIN);
+        opt.k = (int)v;
+    }
+    char a[64] = "", *b = NULL;
+    if (compare) {
+        snprintf(a, sizeof(a), "%s", compare);
+        b = strchr(a, ',');
+        if (!b || !b[1] || b == a)
+            return usage_error("report", "%s", "--compare takes two versions: OLD,NEW");
+        *b++ = '\0';
+        opt.compare_a = a;
+        opt.compare_b = b;
+    }
+    opt.source = db;
+    struct store *s;
+    int rc = open_store("report", db, STORE_READ_ONLY, &s);
+    if (rc != STORE_OK)
+        return store_exit(rc);
+    struct report *r = NULL;
+    char err[256];
+    rc = report_build(s, &opt, &r, err, sizeof(err));
+    if (rc != STORE_OK) {
+        fprintf(stderr, "planpack report: %s\n", err);
+    } else {
+        struct report_sink sink = {report_sink_file, stdout};
+        int w = f == REPORT_CSV ? report_write_csv(s, r, &sink) : report_write(r, f, &sink);
+        if (w != 0 || fflush(stdout) != 0) {
+            fprintf(stderr, "planpack report: writing the report failed\n");
+            rc = STORE_ERR_IO;
+        }
+    }
+    report_free(r);
+    store_close(s);
+    return store_exit(rc);
+}
+
+static int cmd_purge(int argc, char **argv)
+{
+    const char *db = STORE_DEFAULT_PATH, *days = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char **val = strcmp(argv[i], "--db") == 0           ? &db
+                           : strcmp(argv[i], "--older-than") == 0 ? &days
+                                                                  : NULL;
+        if (!val)
+            return usage_error("purge", "unexpected '%s'", argv[i]);
+        if (++i >= argc)
+            return usage_error("purge", "%s needs a value", argv[i - 1]);
+        *val = argv[i];
+    }
+    char *end = NULL;
+    long d = days ? strtol(days, &end, 10) : -1;
+    if (!days || *end || end == days || d < 0 || d > 100000)
+        return usage_error("purge", "%s", "give --older-than DAYS (a whole number of days)");
+    struct store *s;
+    int rc = open_store("purge", db, STORE_READ_WRITE, &s);
+    if (rc != STORE_OK)
+        return store_exit(rc);
+    int64_t deleted = 0;
+    rc = store_purge(s, (int)d, &deleted);
+    if (rc == STORE_OK)
+        printf("deleted %lld answers from before %ld days ago\n", (long long)deleted, d);
+    else
+        fprintf(stderr, "planpack purge: %s\n", store_strerror(rc));
+    store_close(s);
+    return store_exit(rc);
 }
 
 static void print_command_help(const struct command *c)
@@ -229,10 +600,42 @@ static const struct command commands[] = {
      "earlier export there. Nothing in the site loads from another host.\n",
      cmd_export},
     {"serve", "Serve a package over HTTP from memory.",
-     "serve [PKGDIR] [--listen ADDR:PORT] [--db PATH] [--quiet]",
-     "Default address 127.0.0.1:8080 (IPv6 as [::1]:8080). Stops cleanly on Ctrl-C or\n"
-     "SIGTERM. --quiet turns off the access log.\n",
+     "serve [PKGDIR] [--listen ADDR:PORT] [--db PATH] [--watch] [--behind-tls]\n"
+     "                      [--max-connections N] [--max-per-client N] [--timeout SECONDS] [--quiet]",
+     "  --listen ADDR:PORT     where to listen; default 127.0.0.1:8080, IPv6 as [::1]:8080\n"
+     "  --db PATH              the feedback database; default ./planpack.db\n"
+     "  --watch                reload PKGDIR when its files change; while it has errors,\n"
+     "                         every page lists them (for authors, not for pupils)\n"
+     "  --behind-tls           a TLS proxy is in front: send Strict-Transport-Security and\n"
+     "                         mark cookies Secure\n"
+     "  --max-connections N    open connections in all (default 1024)\n"
+     "  --max-per-client N     open connections from one address (default 256); behind a\n"
+     "                         proxy every client has the proxy's address\n"
+     "  --timeout SECONDS      a request must arrive in this time, and a connection silent\n"
+     "                         this long is closed (default 15)\n"
+     "  --quiet                no access log (by default one line a request on stdout)\n"
+     "Stops cleanly on Ctrl-C or SIGTERM, letting requests in flight finish.\n",
      cmd_serve},
+    {"staff", "Add a staff account for the feedback reports.", "staff add NAME [--db PATH]",
+     "Reads the password from stdin (twice, without echo, at a terminal; one line from a\n"
+     "pipe), never from the command line. There is no default account. --db defaults to\n"
+     "./planpack.db.\n",
+     cmd_staff},
+    {"cohort", "Make a feedback code for one class session, or close or reopen one.",
+     "cohort new --label TEXT [--school NAME] [--db PATH] [PKGDIR] | cohort close|open CODE",
+     "Prints the new code. Pupils give feedback at /feedback?c=CODE. The code belongs to\n"
+     "the package's current version (the built-in package unless PKGDIR is given).\n",
+     cmd_cohort},
+    {"report", "Report on pupils' feedback as text, CSV or HTML.",
+     "report [--db PATH] [--cohort CODE] [--format text|csv|html] [--k N] [--compare OLD,NEW]",
+     "Groups and figures from fewer than k answers (default 5, at least 3) are hidden, and\n"
+     "so are figures that would let them be worked out. CSV has one row per answer.\n",
+     cmd_report},
+    {"purge", "Delete stored answers older than a number of days.",
+     "purge [--db PATH] --older-than DAYS",
+     "Answers and focus-group notes from before that many days ago are deleted and\n"
+     "overwritten in the database file.\n",
+     cmd_purge},
     {"help", "Show help for a command.", "help [COMMAND]", NULL, cmd_help},
 };
 

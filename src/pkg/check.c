@@ -19,8 +19,13 @@ struct checker {
     const struct pkg *p;
     const struct pkg_impl *impl;
     struct diag_list *diags;
-    bool any_broken; /* some file could not be read, so "missing" may just mean unread */
+    bool any_broken;      /* some file could not be read, so "missing" may just mean unread */
+    size_t page_problems; /* link and image problems found on the current page */
 };
+
+/* Past this many link and image problems on one page, the rest are not looked for: each
+ * costs a "did you mean" search, and a hundred is plenty to be getting on with. */
+enum { MAX_PAGE_PROBLEMS = 100 };
 
 static bool has_suffix(const char *s, const char *suffix)
 {
@@ -174,6 +179,9 @@ static void check_markdown(struct checker *C, const char *file, int first_line, 
     cmark_iter *it = cmark_iter_new(doc);
     cmark_event_type ev;
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        if (C->page_problems >= MAX_PAGE_PROBLEMS)
+            break;
+        size_t before = C->diags->count;
         cmark_node *n = cmark_iter_get_node(it);
         cmark_node_type t = cmark_node_get_type(n);
         int node_line = cmark_node_get_start_line(n);
@@ -200,6 +208,12 @@ static void check_markdown(struct checker *C, const char *file, int first_line, 
                          "raw HTML is not shown on the page: write it in Markdown instead");
             html_warned = true;
         }
+        C->page_problems += C->diags->count - before;
+        if (C->page_problems >= MAX_PAGE_PROBLEMS)
+            diag_error(C->diags, file, line,
+                       "there are %d or more problems with links and pictures on this page; "
+                       "fix these, then check again for the rest",
+                       MAX_PAGE_PROBLEMS);
     }
     cmark_iter_free(it);
     cmark_node_free(doc);
@@ -384,6 +398,7 @@ static void check_page(struct checker *C, size_t index, const struct pkg_page **
     const struct pkg_page_note *note = &C->impl->notes[index];
     const char *file = page->loc.file;
 
+    C->page_problems = 0;
     check_markdown(C, file, page->body_line, page->body);
     for (size_t i = 0; i < page->story.step_count; i++) {
         const struct pkg_step *s = &page->story.steps[i];
@@ -505,7 +520,10 @@ static void check_svg(struct checker *C, const struct pkg_file *f)
 void pkg_check(const struct pkg *p, const struct fileset *fs, struct diag_list *diags)
 {
     (void)fs; /* every file the checks need is in the model */
-    struct checker C = {p, pkg_impl_of(p), diags, pkg_impl_of(p)->manifest_broken};
+    struct checker C = {.p = p,
+                        .impl = pkg_impl_of(p),
+                        .diags = diags,
+                        .any_broken = pkg_impl_of(p)->manifest_broken};
     for (size_t i = 0; i < p->page_count; i++)
         C.any_broken |= C.impl->notes[i].broken;
     const struct pkg_page *first_of_kind[PAGE_SURVEY + 1] = {NULL};

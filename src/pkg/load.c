@@ -21,8 +21,8 @@
 #include "base/form.h"
 #include "base/xalloc.h"
 
+/* Page ids are checked where package.yaml lists them; these are the others. */
 enum id_kind {
-    ID_PAGE,
     ID_STEP,
     ID_CHARACTER,
     ID_GROUP,
@@ -37,8 +37,8 @@ enum id_kind {
 };
 
 static const char *const id_kind_names[] = {
-    "page",  "step",         "character",       "question group", "question",      "strategy",
-    "reply", "plan section", "survey question", "option",         "support entry", "address",
+    "step",         "character",       "question group", "question",      "strategy", "reply",
+    "plan section", "survey question", "option",         "support entry", "address",
 };
 
 /* One id as written, kept until the end of loading to find duplicates in one sort. */
@@ -626,7 +626,8 @@ static void load_messages(struct loader *L, struct pkg_step *step, const struct 
         }
         struct suggest sg;
         suggest_init(&sg, from);
-        for (size_t i = 0; i < story->character_count; i++)
+        /* Suggestions cost a comparison per character; a huge cast gets none. */
+        for (size_t i = 0; i < story->character_count && story->character_count <= 500; i++)
             suggest_try(&sg, story->characters[i].id);
         if (sg.best)
             ERR(L, line_of(item, "from"),

@@ -73,6 +73,40 @@ static bool is_vowel(char c)
     return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
 }
 
+/* Whether the last vowel group of w[0..n) (n >= 4) is not spoken: a silent final e. */
+static bool silent_ending(const char *w, size_t n)
+{
+    char last = w[n - 1];
+    char before = w[n - 2];
+    bool vowel_before = strchr("aeiou", w[n - 3]) != NULL;
+    if (last == 'e')
+        /* "make", but not "table" (consonant + le) or "agree". */
+        return !is_vowel(before) && !(before == 'l' && !is_vowel(w[n - 3]));
+    if (before == 'e' && last == 'd')
+        /* "liked", "played", but not "wanted", "needed" or "bullied". */
+        return !vowel_before && w[n - 3] != 't' && w[n - 3] != 'd';
+    if (before == 'e' && last == 's')
+        /* "makes", "times", but not "places", "boxes", "watches" or "tables". */
+        return !vowel_before && !strchr("sxzcg", w[n - 3]) &&
+               !(w[n - 3] == 'h' && strchr("cs", w[n - 4])) &&
+               !(w[n - 3] == 'l' && !is_vowel(w[n - 4]));
+    return false;
+}
+
+/*
+ * Whether w[i] starts a new syllable although it follows a vowel: "ia" and "io" are two
+ * sounds ("me-di-a", "ra-di-o") except after c, g, s, t or x ("so-cial", "na-tion"), and
+ * "io" before n is one ("mil-lion").
+ */
+static bool split_pair(const char *w, size_t n, size_t i)
+{
+    if (i < 2 || w[i - 1] != 'i' || (w[i] != 'a' && w[i] != 'o'))
+        return false;
+    if (strchr("cgstx", w[i - 2]))
+        return false;
+    return !(w[i] == 'o' && i + 1 < n && w[i + 1] == 'n');
+}
+
 /* Syllables in one run of lower-case ASCII letters. */
 static size_t syllables_in(const char *w, size_t n)
 {
@@ -85,24 +119,12 @@ static size_t syllables_in(const char *w, size_t n)
     for (size_t i = 0; i < n; i++) {
         /* A leading y is a consonant ("yes"); elsewhere it sounds as a vowel ("my"). */
         bool v = is_vowel(w[i]) && !(w[i] == 'y' && i == 0);
-        if (v && !prev)
+        if (v && (!prev || split_pair(w, n, i)))
             count++;
         prev = v;
     }
-    bool strict_vowel_before_last2 = n >= 3 && strchr("aeiou", w[n - 3]) != NULL;
-    if (count > 1 && w[n - 1] == 'e' && !is_vowel(w[n - 2])) {
-        /* A final e is silent ("make"), except in a consonant + le ending ("table"). */
-        bool consonant_le = w[n - 2] == 'l' && !is_vowel(w[n - 3]);
-        if (!consonant_le)
-            count--;
-    } else if (count > 1 && w[n - 2] == 'e' && w[n - 1] == 'd' && !strict_vowel_before_last2 &&
-               w[n - 3] != 't' && w[n - 3] != 'd') {
-        count--; /* "liked", "played", but not "wanted" or "needed" */
-    } else if (count > 1 && w[n - 2] == 'e' && w[n - 1] == 's' && !strict_vowel_before_last2 &&
-               !strchr("sxzcg", w[n - 3]) && !(w[n - 3] == 'h' && strchr("cs", w[n - 4])) &&
-               !(w[n - 3] == 'l' && !is_vowel(w[n - 4]))) {
-        count--; /* "makes", "times", but not "places", "boxes", "watches" or "tables" */
-    }
+    if (count > 1 && silent_ending(w, n))
+        count--;
     return count ? count : 1;
 }
 

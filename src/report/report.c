@@ -120,18 +120,31 @@ static void build_questions(struct report *r)
     free(caps);
 }
 
-/* Removes a when-suffix from an id, giving the stem that pairs questions. */
-static size_t stem_len(const char *id)
+/*
+ * The stem that pairs questions: the id without the words that say when it is asked, as
+ * whole hyphen-separated parts ("q-sure-start", "q-sure-end" and "q-retro-sure" all give
+ * "q-sure").
+ */
+static void stem(const char *id, char *out, size_t size)
 {
-    static const char *const suffixes[] = {"-start", "-end",  "-before", "-after",
-                                           "-retro", "-now", "-then"};
-    size_t n = strlen(id);
-    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-        size_t s = strlen(suffixes[i]);
-        if (n > s && strcmp(id + n - s, suffixes[i]) == 0)
-            return n - s;
+    static const char *const words[] = {"start", "end", "before", "after", "retro", "now", "then"};
+    size_t n = 0;
+    out[0] = '\0';
+    for (const char *p = id; *p;) {
+        const char *dash = strchr(p, '-');
+        size_t len = dash ? (size_t)(dash - p) : strlen(p);
+        bool skip = false;
+        for (size_t i = 0; i < sizeof(words) / sizeof(words[0]) && !skip; i++)
+            skip = strlen(words[i]) == len && strncmp(p, words[i], len) == 0;
+        if (!skip && n + len + 2 < size) {
+            if (n)
+                out[n++] = '-';
+            memcpy(out + n, p, len);
+            n += len;
+            out[n] = '\0';
+        }
+        p += len + (dash != NULL);
     }
-    return n;
 }
 
 static void build_pairs(struct report *r)
@@ -141,13 +154,14 @@ static void build_pairs(struct report *r)
         const struct rq *after = &r->q[a];
         if (after->type != SURVEY_SCALE || after->when != SURVEY_END)
             continue;
-        size_t sa = stem_len(after->id);
+        char sa[64], sb[64];
+        stem(after->id, sa, sizeof(sa));
         for (size_t b = 0; b < r->nq; b++) {
             const struct rq *before = &r->q[b];
             if (b == a || before->type != SURVEY_SCALE || before->when == SURVEY_END)
                 continue;
-            size_t sb = stem_len(before->id);
-            if (sa != sb || strncmp(after->id, before->id, sa) != 0)
+            stem(before->id, sb, sizeof(sb));
+            if (strcmp(sa, sb) != 0)
                 continue;
             r->pairs[r->npairs++] = (struct rpair){b, a, before->when == SURVEY_RETRO};
         }
@@ -334,11 +348,16 @@ static int scan_row(const struct store_answer_row *row, void *ctx)
     grp->n++;
     for (size_t i = 0; i < r->nq; i++)
         sc->score[i] = NAN;
-    for (size_t i = 0; i < n; i++) {
-        const struct survey *sv = ver->sv;
-        for (size_t j = 0; j < sv->count; j++) {
+    /* Items are stored in survey order, so the next question is almost always the one
+     * after the last: look there first. */
+    const struct survey *sv = ver->sv;
+    size_t next = 0;
+    for (size_t i = 0; i < n && sv->count; i++) {
+        for (size_t t = 0; t < sv->count; t++) {
+            size_t j = (next + t) % sv->count;
             if (strcmp(sv->questions[j].id, items[i].question_id) == 0) {
                 count_item(r, g, ver, j, &items[i], sc->score);
+                next = j + 1;
                 break;
             }
         }
@@ -353,7 +372,8 @@ static int scan_row(const struct store_answer_row *row, void *ctx)
 
 static void alloc_gq(struct report *r)
 {
-    r->gq = arena_alloc(&r->arena, (r->ng * r->nq ? r->ng * r->nq : 1) * sizeof(*r->gq));
+    size_t cells = r->ng * r->nq;
+    r->gq = arena_alloc(&r->arena, (cells ? cells : 1) * sizeof(*r->gq));
     for (size_t g = 0; g < r->ng; g++) {
         for (size_t q = 0; q < r->nq; q++) {
             struct gq *gq = report_gq(r, g, q);

@@ -12,6 +12,13 @@
  * shown figures (checked exactly by linear algebra on the published table). A mean is shown
  * only where the whole distribution behind it is shown, since a mean beside a hidden count
  * would give it away.
+ *
+ * Before and after: a scale question asked at the end is paired with a scale question asked
+ * at the start, or looking back, whose id is the same once the words start, end, before,
+ * after, retro, now and then are taken out ("q-sure-start", "q-sure-end", "q-retro-sure").
+ * Start and end answers cannot be matched to one pupil, so their change is Welch's interval
+ * for two independent samples; a looking-back answer and an end answer in one submission
+ * are the same pupil's, so their change is the paired interval.
  */
 #ifndef PLANPACK_REPORT_H
 #define PLANPACK_REPORT_H

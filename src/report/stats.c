@@ -88,23 +88,38 @@ double stats_t_cdf(double t, double df)
     return t > 0 ? 1.0 - tail : tail;
 }
 
+static double t_pdf(double t, double df)
+{
+    return exp(lgamma((df + 1.0) / 2.0) - lgamma(df / 2.0) - 0.5 * log(df * M_PI) -
+               (df + 1.0) / 2.0 * log1p(t * t / df));
+}
+
 double stats_t_quantile(double p, double df)
 {
     if (p == 0.5)
         return 0.0;
     if (p < 0.5)
         return -stats_t_quantile(1.0 - p, df);
+    /* Newton's method inside a bracket that bisection keeps honest. For t > 0 the CDF is
+     * concave, so from the left Newton's steps rise steadily to the root. */
     double lo = 0.0, hi = 1.0;
     while (stats_t_cdf(hi, df) < p && hi < 1e12)
         hi *= 2.0;
-    for (int i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
-        double mid = 0.5 * (lo + hi);
-        if (stats_t_cdf(mid, df) < p)
-            lo = mid;
+    double t = lo;
+    for (int i = 0; i < 200; i++) {
+        double f = stats_t_cdf(t, df) - p;
+        if (f < 0)
+            lo = t;
         else
-            hi = mid;
+            hi = t;
+        double next = t - f / t_pdf(t, df);
+        if (!(next > lo && next < hi))
+            next = 0.5 * (lo + hi);
+        if (fabs(next - t) <= 1e-13 * (1.0 + fabs(t)))
+            return next;
+        t = next;
     }
-    return 0.5 * (lo + hi);
+    return t;
 }
 
 int stats_welch(const struct stats_acc *before, const struct stats_acc *after,

@@ -187,12 +187,12 @@ static uint64_t mod_inverse(uint64_t a)
  * Marks in derivable[] each hidden cell that the shown cells determine. Returns false when
  * the system is too large to check.
  */
-static bool find_derivable(const struct supp *s, bool *derivable)
+static bool find_derivable(const struct supp *s, const bool *hidden, bool *derivable)
 {
     size_t *col = xmalloc(s->n * sizeof(*col));
     size_t nu = 0;
     for (size_t c = 0; c < s->n; c++)
-        col[c] = s->hidden[c] ? nu++ : SIZE_MAX;
+        col[c] = hidden[c] ? nu++ : SIZE_MAX;
     memset(derivable, 0, s->n * sizeof(*derivable));
     if (nu == 0 || nu > EXACT_MAX_UNKNOWNS) {
         free(col);
@@ -202,7 +202,7 @@ static bool find_derivable(const struct supp *s, bool *derivable)
     size_t m = 0;
     for (size_t e = 0; e < s->neq; e++)
         for (size_t t = s->eq_start[e]; t < s->eq_start[e + 1]; t++)
-            if (s->hidden[s->terms[t].cell]) {
+            if (hidden[s->terms[t].cell]) {
                 m++;
                 break;
             }
@@ -212,7 +212,7 @@ static bool find_derivable(const struct supp *s, bool *derivable)
         bool any = false;
         for (size_t t = s->eq_start[e]; t < s->eq_start[e + 1]; t++) {
             size_t c = s->terms[t].cell;
-            if (!s->hidden[c])
+            if (!hidden[c])
                 continue;
             uint64_t *x = &a[r * nu + col[c]];
             *x = (*x + (s->terms[t].coef > 0 ? 1 : PRIME - 1)) % PRIME;
@@ -271,7 +271,7 @@ static bool find_derivable(const struct supp *s, bool *derivable)
 static bool exact_rule(struct supp *s)
 {
     bool *der = xmalloc((s->n ? s->n : 1) * sizeof(*der));
-    if (!find_derivable(s, der)) {
+    if (!find_derivable(s, s->hidden, der)) {
         s->exact = false;
         free(der);
         return false;
@@ -330,9 +330,14 @@ void supp_run(struct supp *s, int64_t k)
 
 bool supp_derivable(struct supp *s, size_t cell)
 {
+    /* Before supp_run(), the cells marked SUPP_HIDDEN are the ones asked about. */
+    bool *hidden = xmalloc((s->n ? s->n : 1) * sizeof(*hidden));
+    for (size_t c = 0; c < s->n; c++)
+        hidden[c] = s->hidden[c] || (s->flags[c] & SUPP_HIDDEN);
     bool *der = xmalloc((s->n ? s->n : 1) * sizeof(*der));
-    bool ok = find_derivable(s, der);
-    bool r = ok && s->hidden[cell] && der[cell];
+    bool ok = find_derivable(s, hidden, der);
+    bool r = ok && hidden[cell] && der[cell];
     free(der);
+    free(hidden);
     return r;
 }

@@ -54,8 +54,12 @@ static int make_parents(const char *root, const char *path)
         int n = snprintf(dir, sizeof(dir), "%s/%.*s", root, (int)(slash - path), path);
         if (n < 0 || (size_t)n >= sizeof(dir))
             return -1;
-        if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+        if (mkdir(dir, 0755) != 0) {
+            if (errno == EEXIST)
+                continue;
             return -1;
+        }
+        /* Only a folder made here gets its mode set, whatever the umask. */
         if (chmod(dir, 0755) != 0)
             return -1;
     }
@@ -203,6 +207,10 @@ int site_export(const struct site *s, const char *outdir)
     const char *base = strrchr(out, '/');
     snprintf(tmp, tlen, "%.*s.%s.tmp-XXXXXX", base ? (int)(base - out + 1) : 0, out,
              base ? base + 1 : out);
+    /* "-o site/v2" works when site/ does not exist yet. */
+    if (base && base != out &&
+        make_parents(out[0] == '/' ? "" : ".", out[0] == '/' ? out + 1 : out))
+        fprintf(stderr, "planpack: cannot create the folders above %s: %s\n", out, strerror(errno));
     if (!mkdtemp(tmp)) {
         fprintf(stderr, "planpack: cannot create a folder beside %s: %s\n", out, strerror(errno));
         goto out;

@@ -22,6 +22,10 @@ void render_init(struct render *r, const struct site *s, struct buf *out,
     r->prefix = "";
     r->out = out;
     r->page = page;
+    /* The layout's own ids, so that no heading in the page's Markdown can take them. */
+    static const char *const layout_ids[] = {"exit", "main", "text-size", "exit-status"};
+    for (size_t i = 0; i < sizeof(layout_ids) / sizeof(layout_ids[0]); i++)
+        render_id(r, layout_ids[i]);
 }
 
 void render_release(struct render *r)

@@ -12,6 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* An image to replace by its alt text once the walk over the document is done. */
+struct dropped {
+    cmark_node *image;
+};
+
 struct heading {
     int level;
     const char *id; /* owned by the render */
@@ -120,7 +125,7 @@ void render_markdown(struct render *r, const char *markdown, int min_level)
         return;
     cmark_node *doc =
         cmark_parse_document(markdown, strlen(markdown), CMARK_OPT_SMART | CMARK_OPT_VALIDATE_UTF8);
-    cmark_node **drop = NULL;
+    struct dropped *drop = NULL;
     size_t drop_count = 0, drop_cap = 0;
     struct heading *heads = NULL;
     size_t head_count = 0, head_cap = 0;
@@ -151,7 +156,7 @@ void render_markdown(struct render *r, const char *markdown, int min_level)
                 }
             } else {
                 XGROW(drop, drop_cap, drop_count + 1);
-                drop[drop_count++] = node;
+                drop[drop_count++].image = node;
             }
             break;
         case CMARK_NODE_HEADING: {
@@ -179,7 +184,7 @@ void render_markdown(struct render *r, const char *markdown, int min_level)
 
     /* An image from elsewhere would be a request to another host: keep only its alt text. */
     for (size_t i = 0; i < drop_count; i++) {
-        cmark_node *img = drop[i];
+        cmark_node *img = drop[i].image;
         cmark_node *c;
         while ((c = cmark_node_first_child(img)) != NULL) {
             cmark_node_unlink(c);
@@ -189,7 +194,8 @@ void render_markdown(struct render *r, const char *markdown, int min_level)
     }
 
     html = cmark_render_html(doc, CMARK_OPT_DEFAULT);
-    add_heading_ids(r->out, html, heads, head_count);
+    if (html)
+        add_heading_ids(r->out, html, heads, head_count);
     free(html);
     free(heads);
     free(drop);

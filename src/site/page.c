@@ -168,6 +168,9 @@ void render_page_questions(struct render *r)
     open_page(r);
     for (size_t g = 0; g < page->group_count; g++)
         render_id(r, page->groups[g].id);
+    render_id(r, "notes");
+    render_id(r, "notes-title");
+    render_id(r, "notes-help");
     render_markdown(r, page->body, 2);
     for (size_t g = 0; g < page->group_count; g++) {
         const struct pkg_question_group *grp = &page->groups[g];
@@ -508,6 +511,7 @@ void render_page_survey(struct render *r)
     const struct pkg_page *page = r->page;
     struct buf *o = r->out;
     open_page(r);
+    render_id(r, "f-code");
     render_markdown(r, page->body, 2);
     if (r->mode == SITE_EXPORT) {
         buf_adds(o, "<p class=\"note\">Sending feedback needs the online version of this "
@@ -524,7 +528,6 @@ void render_page_survey(struct render *r)
                 "<input id=\"f-code\" name=\"" SITE_FEEDBACK_CODE "\" maxlength=\"32\" "
                 "autocomplete=\"off\" autocapitalize=\"characters\" spellcheck=\"false\">\n"
                 "</div>\n");
-    render_id(r, "f-code");
     for (size_t i = 0; i < page->survey_count; i++)
         survey_question(r, &page->survey[i]);
     buf_adds(o, "<p><button type=\"submit\">Send my answers</button></p>\n</form>\n");

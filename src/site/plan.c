@@ -204,6 +204,10 @@ void render_page_plan(struct render *r)
         render_id(r, b.ptr);
         buf_release(&b);
     }
+    static const char *const fixed_ids[] = {"plan-form", "keep", "my-plan", "my-plan-title",
+                                            "plan-status"};
+    for (size_t i = 0; i < sizeof(fixed_ids) / sizeof(fixed_ids[0]); i++)
+        render_id(r, fixed_ids[i]);
     render_markdown(r, page->body, 2);
     if (offline) {
         buf_adds(o, "<p class=\"js-off\">This copy of the site makes your plan with "

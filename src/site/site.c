@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Lets deflate read from const data without a cast. */
+#define ZLIB_CONST
 #include <zlib.h>
 
 /* --- bytes ------------------------------------------------------------------------- */
@@ -33,7 +36,7 @@ static unsigned char *gzip(struct arena *a, const unsigned char *data, size_t le
         return NULL;
     size_t bound = deflateBound(&zs, (uLong)len);
     unsigned char *out = arena_alloc(a, bound);
-    zs.next_in = (Bytef *)(uintptr_t)data;
+    zs.next_in = data;
     zs.avail_in = (uInt)len;
     zs.next_out = out;
     zs.avail_out = (uInt)bound;

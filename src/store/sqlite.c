@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -56,7 +57,7 @@ static const char *const migrations[] = {
     "  package_version TEXT NOT NULL,"
     "  created_day INTEGER NOT NULL,"
     "  open INTEGER NOT NULL DEFAULT 1);"
-    /* id is random (see insert_answer); day is the only time kept. */
+    /* day is the only time kept; see run_batch() on the order of rows. */
     "CREATE TABLE answers ("
     "  id INTEGER PRIMARY KEY,"
     "  cohort_id INTEGER NOT NULL REFERENCES cohorts(id),"
@@ -98,7 +99,7 @@ struct job {
     bool atomic; /* several statements: undone together if the job fails */
     bool alone;  /* runs by itself, outside the batch transaction (purge, checkpoint) */
     int rc;
-    bool done;
+    sem_t done; /* posted by the writer once the job's transaction has ended */
     struct job *next;
 };
 
@@ -114,7 +115,6 @@ struct sq {
     bool thread_started;
     pthread_mutex_t mu;
     pthread_cond_t work;
-    pthread_cond_t done;
     struct job *head;
     struct job *tail;
     bool stop;
@@ -184,15 +184,33 @@ static int run_batch_job(struct sq *q, struct job *j)
     return rc;
 }
 
-/* Runs jobs [first, end) in one transaction; an I/O failure anywhere fails them all. */
-static void run_batch(struct sq *q, struct job *first, struct job *end)
+/*
+ * Runs jobs [first, end) in one transaction; an I/O failure anywhere fails them all.
+ *
+ * Answers get increasing row ids, which keeps each commit to a few pages (random ids would
+ * touch a page per answer and multiply what every fsync must write). So that row order says
+ * as little as possible about who answered when, the jobs of a batch run in random order,
+ * and no read exposes row order: reports aggregate, the CSV export shuffles each class.
+ */
+static void run_batch(struct sq *q, struct job *first, struct job *end, size_t n)
 {
+    struct job **order = xmalloc((n ? n : 1) * sizeof(*order));
+    size_t k = 0;
+    for (struct job *j = first; j != end && k < n; j = j->next)
+        order[k++] = j;
+    for (size_t i = k; i > 1; i--) {
+        size_t r = randombytes_uniform((uint32_t)i);
+        struct job *t = order[i - 1];
+        order[i - 1] = order[r];
+        order[r] = t;
+    }
     int rc = exec(q->w, "BEGIN IMMEDIATE");
-    for (struct job *j = first; rc == STORE_OK && j != end; j = j->next) {
-        j->rc = run_batch_job(q, j);
-        if (j->rc == STORE_ERR_IO)
+    for (size_t i = 0; rc == STORE_OK && i < k; i++) {
+        order[i]->rc = run_batch_job(q, order[i]);
+        if (order[i]->rc == STORE_ERR_IO)
             rc = STORE_ERR_IO;
     }
+    free(order);
     if (rc == STORE_OK)
         rc = exec(q->w, "COMMIT");
     if (rc != STORE_OK) {
@@ -231,12 +249,15 @@ static void *writer_main(void *arg)
         if (first->alone)
             first->rc = first->run(q, first);
         else
-            run_batch(q, first, end);
+            run_batch(q, first, end, n);
 
+        /* Each submitter waits on its own semaphore, so a commit wakes exactly the threads
+         * whose answers it held, not every waiting thread. A job may vanish once posted. */
+        for (struct job *j = first, *next; j != end; j = next) {
+            next = j->next;
+            sem_post(&j->done);
+        }
         pthread_mutex_lock(&q->mu);
-        for (struct job *j = first; j != end; j = j->next)
-            j->done = true;
-        pthread_cond_broadcast(&q->done);
     }
     pthread_mutex_unlock(&q->mu);
     return NULL;
@@ -247,12 +268,14 @@ static int submit_job(struct sq *q, struct job *j)
 {
     if (!q->w)
         return STORE_ERR_READ_ONLY;
-    j->done = false;
     j->next = NULL;
     j->rc = STORE_ERR_IO;
+    if (sem_init(&j->done, 0, 0) != 0)
+        return STORE_ERR_IO;
     pthread_mutex_lock(&q->mu);
     if (q->stop) {
         pthread_mutex_unlock(&q->mu);
+        sem_destroy(&j->done);
         return STORE_ERR_IO;
     }
     if (q->tail)
@@ -261,9 +284,10 @@ static int submit_job(struct sq *q, struct job *j)
         q->head = j;
     q->tail = j;
     pthread_cond_signal(&q->work);
-    while (!j->done)
-        pthread_cond_wait(&q->done, &q->mu);
     pthread_mutex_unlock(&q->mu);
+    while (sem_wait(&j->done) != 0)
+        ; /* EINTR: a signal arrived; keep waiting for the commit */
+    sem_destroy(&j->done);
     return j->rc;
 }
 
@@ -494,7 +518,6 @@ static void sq_close(struct store *s)
     pthread_mutex_destroy(&q->mu);
     pthread_mutex_destroy(&q->rmu);
     pthread_cond_destroy(&q->work);
-    pthread_cond_destroy(&q->done);
     free(q->path);
     free(q);
 }
@@ -556,8 +579,8 @@ static int open_writer(struct sq *q, char *err, size_t err_len)
         return rc;
     if (prepare(q->w, "SELECT id, open FROM cohorts WHERE code = ?", &q->st_cohort) != STORE_OK ||
         prepare(q->w,
-                "INSERT INTO answers (id, cohort_id, package_version, day, body) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO answers (cohort_id, package_version, day, body) "
+                "VALUES (?, ?, ?, ?)",
                 &q->st_answer) != STORE_OK) {
         snprintf(err, err_len, "%s: %s", q->path, sqlite3_errmsg(q->w));
         return STORE_ERR_IO;
@@ -612,7 +635,6 @@ int sqlite_store_open(const char *path, enum store_mode mode, const struct store
     pthread_mutex_init(&q->mu, NULL);
     pthread_mutex_init(&q->rmu, NULL);
     pthread_cond_init(&q->work, NULL);
-    pthread_cond_init(&q->done, NULL);
     int rc = mode == STORE_READ_WRITE ? open_writer(q, err, err_len) : STORE_OK;
     if (rc == STORE_OK)
         rc = check_reader(q, err, err_len);
@@ -873,29 +895,16 @@ static int insert_answer(struct sq *q, const struct store_pending *p)
     sqlite3_reset(st);
     if (!open)
         return STORE_ERR_CLOSED;
-    /* The row id is random, so that rows carry no trace of the order of answers. */
     st = q->st_answer;
-    for (int attempt = 0; attempt < 8; attempt++) {
-        int64_t id;
-        randombytes_buf(&id, sizeof(id));
-        id &= INT64_MAX;
-        if (id == 0)
-            id = 1;
-        sqlite3_reset(st);
-        sqlite3_bind_int64(st, 1, id);
-        sqlite3_bind_int64(st, 2, cohort);
-        sqlite3_bind_text(st, 3, p->package_version, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 4, p->day);
-        sqlite3_bind_text(st, 5, p->body, (int)p->body_len, SQLITE_STATIC);
-        rc = sqlite3_step(st);
-        sqlite3_reset(st);
-        sqlite3_clear_bindings(st);
-        if (rc == SQLITE_DONE)
-            return STORE_OK;
-        if ((rc & 0xff) != SQLITE_CONSTRAINT)
-            return step_error(q->w, rc, "storing an answer");
-    }
-    return STORE_ERR_IO;
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, cohort);
+    sqlite3_bind_text(st, 2, p->package_version, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, p->day);
+    sqlite3_bind_text(st, 4, p->body, (int)p->body_len, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_DONE ? STORE_OK : step_error(q->w, rc, "storing an answer");
 }
 
 static int run_submit(struct sq *q, struct job *j)
@@ -938,8 +947,8 @@ static int sq_answers_each(struct store *s, int64_t cohort_id,
     sqlite3 *db = reader_get(q);
     sqlite3_stmt *st = NULL;
     int rc = STORE_ERR_IO;
-    /* Row ids are random, so row order (table order, or index order within a cohort) says
-     * nothing about when answers came. */
+    /* Callers get rows in table order: aggregate them, or shuffle them (report_write_csv)
+     * before showing them one by one. */
     const char *sql = cohort_id ? "SELECT cohort_id, package_version, day, body FROM answers "
                                   "WHERE cohort_id = ?"
                                 : "SELECT cohort_id, package_version, day, body FROM answers";

@@ -14,8 +14,8 @@
  * call from many threads at once on one struct store.
  *
  * Anonymity: an answer row holds its class, the package version and the day (no time of
- * day, no address, no user agent, no device id), and its row id is random so that the order
- * of rows does not reveal the order in which pupils answered.
+ * day, no address, no user agent, no device id). Answers committed together are written in
+ * random order, and no read shows row order (see store_answers_each()).
  */
 #ifndef PLANPACK_STORE_H
 #define PLANPACK_STORE_H
@@ -160,9 +160,10 @@ struct store_answer_row {
 };
 
 /*
- * Calls fn for every answer (only those of cohort_id unless it is 0), grouped by cohort, in
- * an order that says nothing about when each was given. Stops early when fn returns
- * non-zero and returns that value; otherwise STORE_OK or an error.
+ * Calls fn for every answer (only those of cohort_id unless it is 0). Rows come in storage
+ * order, which roughly follows arrival: aggregate them, or shuffle them before showing them
+ * one by one. Stops early when fn returns non-zero and returns that value; otherwise
+ * STORE_OK or an error.
  */
 __attribute__((warn_unused_result)) int store_answers_each(
     struct store *s, int64_t cohort_id, int (*fn)(const struct store_answer_row *row, void *ctx),

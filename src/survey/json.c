@@ -100,10 +100,13 @@ int json_read_string(const char **pp, const char *end, struct buf *out)
         return -1;
     p++;
     size_t start_len = out->len;
+    bool high = false; /* bytes past ASCII seen: only then is UTF-8 checked */
     for (;;) {
         const char *run = p;
+        unsigned char or_bits = 0;
         while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
-            p++;
+            or_bits |= (unsigned char)*p++;
+        high |= (or_bits & 0x80) != 0;
         buf_add(out, run, (size_t)(p - run));
         if (p >= end || (unsigned char)*p < 0x20)
             return -1;
@@ -157,7 +160,7 @@ int json_read_string(const char **pp, const char *end, struct buf *out)
         }
     }
     *pp = p + 1;
-    if (!buf_ok(out) || !utf8_valid(out->ptr + start_len, out->len - start_len))
+    if (!buf_ok(out) || (high && !utf8_valid(out->ptr + start_len, out->len - start_len)))
         return -1;
     return 0;
 }

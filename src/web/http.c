@@ -47,11 +47,13 @@ static bool qvalue_zero(const char *p, const char *end)
     return !nonzero;
 }
 
-bool http_accepts_gzip(const char *accept_encoding)
+unsigned http_accepted_codings(const char *accept_encoding)
 {
     if (!accept_encoding)
-        return false;
-    bool gzip_named = false, gzip_ok = false, star_ok = false;
+        return 0;
+    /* For each coding: whether it was named, and whether a naming gave it a weight. */
+    unsigned named = 0, accepted = 0;
+    bool star_ok = false;
     const char *p = accept_encoding;
     while (*p) {
         const char *end = strchr(p, ',');
@@ -69,15 +71,26 @@ bool http_accepts_gzip(const char *accept_encoding)
                 zero = qvalue_zero(ps + 2, pe);
             param = next;
         }
-        if (span_is(coding, coding_end, "gzip") || span_is(coding, coding_end, "x-gzip")) {
-            gzip_named = true;
-            gzip_ok |= !zero;
-        } else if (span_is(coding, coding_end, "*")) {
+        unsigned bit = 0;
+        if (span_is(coding, coding_end, "gzip") || span_is(coding, coding_end, "x-gzip"))
+            bit = HTTP_GZIP;
+        else if (span_is(coding, coding_end, "br"))
+            bit = HTTP_BR;
+        else if (span_is(coding, coding_end, "*"))
             star_ok = !zero;
-        }
+        named |= bit;
+        if (!zero)
+            accepted |= bit;
         p = *end ? end + 1 : end;
     }
-    return gzip_named ? gzip_ok : star_ok;
+    if (star_ok)
+        accepted |= (HTTP_GZIP | HTTP_BR) & ~named;
+    return accepted;
+}
+
+bool http_accepts_gzip(const char *accept_encoding)
+{
+    return (http_accepted_codings(accept_encoding) & HTTP_GZIP) != 0;
 }
 
 bool http_none_match(const char *if_none_match, const char *etag)

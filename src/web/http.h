@@ -9,11 +9,18 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* Content codings that the server can send, as bits of a set. */
+enum http_coding { HTTP_GZIP = 1u << 0, HTTP_BR = 1u << 1 };
+
 /*
- * Whether an Accept-Encoding value (NULL when the header is absent) accepts gzip: "gzip" or
- * "x-gzip" with a non-zero weight, or "*" with a non-zero weight when gzip is not named.
+ * The codings that an Accept-Encoding value (NULL when the header is absent) accepts, as a
+ * set of enum http_coding bits. A coding is accepted when it is named with a non-zero
+ * weight ("x-gzip" counts as "gzip"), or when it is not named and "*" has a non-zero weight.
  * A weight that cannot be read counts as zero, so doubt falls back to identity.
  */
+unsigned http_accepted_codings(const char *accept_encoding);
+
+/* Whether an Accept-Encoding value accepts gzip, by the rules of http_accepted_codings(). */
 bool http_accepts_gzip(const char *accept_encoding);
 
 /*

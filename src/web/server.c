@@ -1,11 +1,18 @@
 /*
  * The HTTP server on libmicrohttpd.
  *
- * Speed comes from doing the work once: every site file gets its responses (identity and
- * gzip, 200 and 304) created at start-up with all their headers, and a request for a file
- * only looks up a table and queues a shared response. Requests without a body allocate
- * nothing. Each fixed response exists twice, once as is and once with "Connection: close",
- * so that during a graceful shutdown clients are told to stop reusing their connections.
+ * Speed comes from doing the work once: every site file is compressed (gzip by the
+ * renderer, brotli here) and gets its responses (each encoding, 200 and 304) created at
+ * start-up with all their headers, so a request for a file only looks up a table and
+ * queues a shared response. Requests without a body allocate nothing, and the access log
+ * is gathered per thread and written a few times a second. Each fixed response exists
+ * twice, once as is and once with "Connection: close", so that during a graceful shutdown
+ * clients are told to stop reusing their connections.
+ *
+ * A site and every response made from it form a generation. With --watch a new generation
+ * replaces the current one; each response holds a reference on its generation, and
+ * libmicrohttpd holds each queued response until it has been sent, so the old site is
+ * freed when the last request that uses it ends.
  *
  * The plan that a young person POSTs to /plan is decoded, rendered, sent and forgotten:
  * the body and the page are wiped before their memory is freed, and the access log holds
@@ -17,6 +24,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -25,10 +33,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <brotli/encode.h>
 #include <microhttpd.h>
 
 #include "base/arena.h"
@@ -36,6 +46,7 @@
 #include "base/form.h"
 #include "base/xalloc.h"
 #include "web/http.h"
+#include "web/watch.h"
 
 /* Pupil forms are small; anything larger is refused with 413 before it is read. */
 #define WEB_BODY_MAX ((size_t)16 * 1024)
@@ -54,6 +65,18 @@
 #define WEB_TIMEOUT 15u
 /* How long a graceful shutdown waits for requests in flight before it stops anyway. */
 #define WEB_DRAIN_SECONDS 10
+/* The main thread's tick: the longest an access log line waits in its thread's buffer. */
+#define WEB_TICK_MS 250
+/* How often connections are checked against their deadline. */
+#define WEB_REAP_MS 500
+/* --watch reloads once files have been quiet this long, or this long after the first change. */
+#define WEB_SETTLE_MS 150
+#define WEB_SETTLE_MAX_MS 2000
+/* The author's error page lists at most this many problems. */
+#define WEB_PROBLEMS_MAX 200
+/* One thread's access log buffer; a line is at most WEB_LOG_LINE_MAX bytes. */
+#define WEB_LOG_BUFFER ((size_t)32 * 1024)
+#define WEB_LOG_LINE_MAX 800
 
 static const char *const security_headers[][2] = {
     {"Content-Security-Policy", "default-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -64,6 +87,12 @@ static const char *const security_headers[][2] = {
     {"Cross-Origin-Opener-Policy", "same-origin"},
 };
 
+/*
+ * Sent only when a TLS proxy is in front (--behind-tls). No includeSubDomains: other hosts
+ * of a school's domain may not have TLS, and that is not this server's decision.
+ */
+#define HSTS_VALUE "max-age=31536000"
+
 #define CACHE_IMMUTABLE "public, max-age=31536000, immutable"
 #define CACHE_REVALIDATE "no-cache"
 #define CACHE_NEVER "no-store"
@@ -72,9 +101,14 @@ static const char *const security_headers[][2] = {
 #define ALLOW_GET "GET, HEAD"
 #define ALLOW_POST "GET, HEAD, POST"
 
+/* The encodings of a file, in the order of preference when the client accepts several. */
+enum enc { ENC_IDENTITY, ENC_GZIP, ENC_BR, ENC_COUNT };
+static const char *const enc_name[ENC_COUNT] = {NULL, "gzip", "br"};
+static const char *const enc_tag[ENC_COUNT] = {"", "-gz", "-br"};
+
 /*
  * One response as it is sent normally and as it is sent while the server shuts down. Both
- * share the body, which outlives them (the site's bytes or the server's own pages).
+ * share the body, which belongs to the generation.
  */
 struct reply {
     struct MHD_Response *keep;
@@ -84,45 +118,83 @@ struct reply {
 
 /* One encoding of one file: its full response, its 304, and the ETag both carry. */
 struct variant {
-    struct reply full;
+    struct reply full; /* full.keep is NULL when the file is not offered in this encoding */
     struct reply not_modified;
-    const char *etag;
+    char etag[40];
 };
 
 struct entry {
     const struct site_file *file;
-    struct variant plain;
-    struct variant gz; /* gz.full.keep is NULL when the file has no gzip form */
-    char etag_gz[40];
+    struct variant v[ENC_COUNT];
+    unsigned char *br; /* the brotli form, owned; NULL when not worth it */
+    size_t br_len;
 };
 
-/* Header name and value pairs for reply_init(); a NULL name ends the list. */
-struct header {
-    const char *name;
-    const char *value;
+/* The server's own pages, and the 404 page in each encoding. */
+enum fixed {
+    R_HEALTHZ,
+    R_METHOD_GET,  /* 405 for resources that only allow GET and HEAD */
+    R_METHOD_POST, /* 405 for resources that also take POST */
+    R_TOO_LARGE,
+    R_BAD_TYPE,
+    R_BAD_REQUEST,
+    R_BAD_FORM, /* five of them: one for each form_decode() error */
+    R_FEEDBACK_OFF = R_BAD_FORM + 5,
+    R_INTERNAL,
+    R_PROBLEMS, /* the author's error page while the package has problems */
+    R_NOT_FOUND, /* one for each encoding */
+    R_FIXED_COUNT = R_NOT_FOUND + ENC_COUNT,
 };
 
-struct server {
-    const struct site *site;
-    bool quiet;
+struct server;
+
+/* A site and every response made from it. */
+struct gen {
+    struct server *srv;
+    const struct site *site; /* NULL while the package has problems */
+    void *owner;             /* given back to the release callback; NULL when borrowed */
+    atomic_long refs;        /* one for each live response, one while the generation is current */
     struct entry *entries;
     size_t entry_count;
     const struct entry **by_file; /* entries sorted by site_file address, for lookup */
-    struct reply not_found;       /* the site's 404 page, without an ETag */
-    struct reply not_found_gz;    /* its gzip form; keep is NULL when there is none */
-    struct reply healthz;
-    struct reply method_get;  /* 405 for resources that only allow GET and HEAD */
-    struct reply method_post; /* 405 for resources that also take POST */
-    struct reply too_large;
-    struct reply bad_type;
-    struct reply bad_request;
-    struct reply bad_form[5]; /* 400 for each form_decode() error */
-    struct reply feedback_off;
-    struct reply internal;
+    struct reply fixed[R_FIXED_COUNT];
     char *pages; /* the bodies of the server's own pages, one allocation */
-    size_t pages_len;
+};
+
+/*
+ * A connection, tracked from its start to its end so that one whose request does not
+ * arrive in time can be ended: libmicrohttpd's own timeout is reset by every byte, so a
+ * client that dribbles a header would otherwise hold its connection for ever.
+ */
+struct conn {
+    struct conn *prev, *next;
+    int fd;
+    atomic_llong deadline; /* monotonic ms by which the request must be in; 0 when none */
+};
+
+/* One thread's access log lines, written out when full and on every tick. */
+struct logbuf {
+    struct logbuf *next;
+    const struct server *srv;
+    pthread_mutex_t lock;
+    size_t len;
+    char data[WEB_LOG_BUFFER];
+};
+
+struct server {
+    struct gen *gen;       /* the current generation */
+    bool watching;         /* the generation can change: take lock to read gen */
+    pthread_rwlock_t lock; /* readers: requests; writer: a reload swapping gen */
+    bool quiet;
+    bool hsts;
+    const struct web_options *opt;
+    long long timeout_ms;
     atomic_long in_flight;
     atomic_bool closing;
+    pthread_mutex_t conns_lock;
+    struct conn *conns;
+    pthread_mutex_t logs_lock;
+    struct logbuf *logs;
 };
 
 /*
@@ -151,41 +223,37 @@ static void upload_free(struct upload *u)
     free(u);
 }
 
-/* ---- creating responses once ---- */
-
-/* Adds the security headers, then headers (NULL values skipped). Returns false on failure. */
-static bool add_headers(struct MHD_Response *r, const struct header *headers, bool close)
+static long long now_ms(void)
 {
-    bool ok = true;
-    for (size_t i = 0; i < sizeof(security_headers) / sizeof(security_headers[0]); i++)
-        ok &= MHD_add_response_header(r, security_headers[i][0], security_headers[i][1]) == MHD_YES;
-    for (const struct header *h = headers; h && h->name; h++)
-        if (h->value)
-            ok &= MHD_add_response_header(r, h->name, h->value) == MHD_YES;
-    if (close)
-        ok &= MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close") == MHD_YES;
-    return ok;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static struct MHD_Response *response_new(const void *data, size_t len, const struct header *headers,
-                                         bool close)
+/* ---- generations ---- */
+
+static void gen_free(struct gen *g)
 {
-    struct MHD_Response *r =
-        MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_PERSISTENT);
-    if (r && !add_headers(r, headers, close)) {
-        MHD_destroy_response(r);
-        return NULL;
-    }
-    return r;
+    for (size_t i = 0; i < g->entry_count; i++)
+        free(g->entries[i].br);
+    free(g->entries);
+    free(g->by_file);
+    free(g->pages);
+    if (g->owner && g->srv->opt->release)
+        g->srv->opt->release(g->srv->opt->ctx, g->owner);
+    free(g);
 }
 
-__attribute__((warn_unused_result)) static int reply_init(struct reply *r, const void *data,
-                                                          size_t len, const struct header *headers)
+static void gen_unref(struct gen *g)
 {
-    r->keep = response_new(data, len, headers, false);
-    r->close = response_new(data, len, headers, true);
-    r->len = len;
-    return r->keep && r->close ? 0 : -1;
+    if (atomic_fetch_sub_explicit(&g->refs, 1, memory_order_acq_rel) == 1)
+        gen_free(g);
+}
+
+/* Called by libmicrohttpd when a response is destroyed, possibly in a worker thread. */
+static void response_freed(void *cls)
+{
+    gen_unref(cls);
 }
 
 static void reply_release(struct reply *r)
@@ -197,48 +265,183 @@ static void reply_release(struct reply *r)
     r->keep = r->close = NULL;
 }
 
-static void variant_release(struct variant *v)
+/*
+ * Ends a generation's time as the current one: its responses are let go, and it is freed
+ * at once or when libmicrohttpd lets go of the last response still being sent.
+ */
+static void gen_retire(struct gen *g)
 {
-    reply_release(&v->full);
-    reply_release(&v->not_modified);
+    if (!g)
+        return;
+    for (size_t i = 0; i < g->entry_count; i++) {
+        for (size_t e = 0; e < ENC_COUNT; e++) {
+            reply_release(&g->entries[i].v[e].full);
+            reply_release(&g->entries[i].v[e].not_modified);
+        }
+    }
+    for (size_t i = 0; i < R_FIXED_COUNT; i++)
+        reply_release(&g->fixed[i]);
+    gen_unref(g);
+}
+
+/* ---- creating responses once ---- */
+
+/* Header name and value pairs for reply_init(); a NULL name ends the list. */
+struct header {
+    const char *name;
+    const char *value;
+};
+
+/* Adds the security headers, then headers (NULL values skipped). Returns false on failure. */
+static bool add_headers(const struct server *srv, struct MHD_Response *r,
+                        const struct header *headers, bool close)
+{
+    bool ok = true;
+    for (size_t i = 0; i < sizeof(security_headers) / sizeof(security_headers[0]); i++)
+        ok &= MHD_add_response_header(r, security_headers[i][0], security_headers[i][1]) == MHD_YES;
+    if (srv->hsts)
+        ok &= MHD_add_response_header(r, "Strict-Transport-Security", HSTS_VALUE) == MHD_YES;
+    for (const struct header *h = headers; h && h->name; h++)
+        if (h->value)
+            ok &= MHD_add_response_header(r, h->name, h->value) == MHD_YES;
+    if (close)
+        ok &= MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close") == MHD_YES;
+    return ok;
+}
+
+/* A response whose body belongs to generation g, which it keeps alive. */
+static struct MHD_Response *response_new(struct gen *g, const void *data, size_t len,
+                                         const struct header *headers, bool close)
+{
+    atomic_fetch_add_explicit(&g->refs, 1, memory_order_relaxed);
+    struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback_cls(
+        len, (void *)data, response_freed, g);
+    if (!r) {
+        atomic_fetch_sub_explicit(&g->refs, 1, memory_order_relaxed);
+        return NULL;
+    }
+    if (!add_headers(g->srv, r, headers, close)) {
+        MHD_destroy_response(r);
+        return NULL;
+    }
+    return r;
+}
+
+__attribute__((warn_unused_result)) static int reply_init(struct gen *g, struct reply *r,
+                                                          const void *data, size_t len,
+                                                          const struct header *headers)
+{
+    r->keep = response_new(g, data, len, headers, false);
+    r->close = response_new(g, data, len, headers, true);
+    r->len = len;
+    return r->keep && r->close ? 0 : -1;
+}
+
+/* The compressed forms of a file are different representations, each with its own ETag. */
+static void make_etag(const char *etag, const char *suffix, char *out, size_t out_len)
+{
+    size_t n = strlen(etag);
+    if (n >= 2 && etag[n - 1] == '"')
+        snprintf(out, out_len, "%.*s%s\"", (int)(n - 1), etag, suffix);
+    else
+        snprintf(out, out_len, "\"%s%s\"", etag, suffix);
 }
 
 /* Creates the 200 and 304 responses of one encoding of a file. */
-__attribute__((warn_unused_result)) static int
-variant_init(struct variant *v, const struct site_file *f, const unsigned char *data, size_t len,
-             const char *etag, bool gzip, bool negotiated)
+__attribute__((warn_unused_result)) static int variant_init(struct gen *g, struct variant *v,
+                                                            const struct site_file *f,
+                                                            const unsigned char *data, size_t len,
+                                                            enum enc enc, bool negotiated)
 {
     const char *cache = f->immutable ? CACHE_IMMUTABLE : CACHE_REVALIDATE;
     const char *vary = negotiated ? MHD_HTTP_HEADER_ACCEPT_ENCODING : NULL;
+    make_etag(f->etag, enc_tag[enc], v->etag, sizeof(v->etag));
     const struct header full[] = {
         {MHD_HTTP_HEADER_CONTENT_TYPE, f->type},
         {MHD_HTTP_HEADER_CACHE_CONTROL, cache},
-        {MHD_HTTP_HEADER_ETAG, etag},
-        {MHD_HTTP_HEADER_CONTENT_ENCODING, gzip ? "gzip" : NULL},
+        {MHD_HTTP_HEADER_ETAG, v->etag},
+        {MHD_HTTP_HEADER_CONTENT_ENCODING, enc_name[enc]},
         {MHD_HTTP_HEADER_VARY, vary},
         {NULL, NULL},
     };
     const struct header not_modified[] = {
         {MHD_HTTP_HEADER_CACHE_CONTROL, cache},
-        {MHD_HTTP_HEADER_ETAG, etag},
+        {MHD_HTTP_HEADER_ETAG, v->etag},
         {MHD_HTTP_HEADER_VARY, vary},
         {NULL, NULL},
     };
-    v->etag = etag;
-    if (reply_init(&v->full, data, len, full) != 0 ||
-        reply_init(&v->not_modified, "", 0, not_modified) != 0)
+    if (reply_init(g, &v->full, data, len, full) != 0 ||
+        reply_init(g, &v->not_modified, "", 0, not_modified) != 0)
         return -1;
     return 0;
 }
 
-/* The gzip form of a file is a different representation, so it gets its own strong ETag. */
-static void make_gzip_etag(const char *etag, char *out, size_t out_len)
+/*
+ * Compresses data with brotli at its highest quality, once, with a window no larger than
+ * the data needs (which spares the client's memory). Returns the compressed bytes (caller
+ * frees), or NULL when they would not be smaller than limit.
+ */
+static unsigned char *brotli_compress(const unsigned char *data, size_t len, size_t limit,
+                                      size_t *out_len)
 {
-    size_t n = strlen(etag);
-    if (n >= 2 && etag[n - 1] == '"')
-        snprintf(out, out_len, "%.*s-gz\"", (int)(n - 1), etag);
-    else
-        snprintf(out, out_len, "\"%s-gz\"", etag);
+    int lgwin = BROTLI_MIN_WINDOW_BITS;
+    while (lgwin < BROTLI_MAX_WINDOW_BITS && ((size_t)1 << lgwin) - 16 < len)
+        lgwin++;
+    size_t cap = BrotliEncoderMaxCompressedSize(len);
+    if (cap == 0)
+        return NULL;
+    unsigned char *out = xmalloc(cap);
+    size_t n = cap;
+    if (!BrotliEncoderCompress(BROTLI_MAX_QUALITY, lgwin, BROTLI_MODE_TEXT, len, data, &n, out) ||
+        n >= limit) {
+        free(out);
+        return NULL;
+    }
+    *out_len = n;
+    return out;
+}
+
+/* Brotli at its highest quality is slow, so the files of a site are shared among threads. */
+struct compress_job {
+    struct entry *entries;
+    const struct site *site;
+    size_t count;
+    atomic_size_t next;
+};
+
+static void *compress_worker(void *arg)
+{
+    struct compress_job *job = arg;
+    for (;;) {
+        size_t i = atomic_fetch_add(&job->next, 1);
+        if (i >= job->count)
+            return NULL;
+        const struct site_file *f = site_file_at(job->site, i);
+        /* Only the files that the renderer found worth compressing (text). */
+        if (f->gz)
+            job->entries[i].br = brotli_compress(f->data, f->len, f->len, &job->entries[i].br_len);
+    }
+}
+
+static unsigned thread_count(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+}
+
+/* Fills in the brotli form of every text file of site, entries[i] for file i. */
+static void compress_all(struct entry *entries, const struct site *site, size_t count)
+{
+    struct compress_job job = {.entries = entries, .site = site, .count = count};
+    atomic_init(&job.next, 0);
+    pthread_t helpers[8];
+    size_t started = 0, want = thread_count() - 1;
+    while (started < want && started < sizeof(helpers) / sizeof(helpers[0]) &&
+           pthread_create(&helpers[started], NULL, compress_worker, &job) == 0)
+        started++;
+    compress_worker(&job);
+    for (size_t i = 0; i < started; i++)
+        pthread_join(helpers[i], NULL);
 }
 
 static int compare_by_file(const void *a, const void *b)
@@ -248,14 +451,14 @@ static int compare_by_file(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static const struct entry *entry_for(const struct server *srv, const struct site_file *f)
+static const struct entry *entry_for(const struct gen *g, const struct site_file *f)
 {
-    size_t lo = 0, hi = srv->entry_count;
+    size_t lo = 0, hi = g->entry_count;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        uintptr_t m = (uintptr_t)srv->by_file[mid]->file;
+        uintptr_t m = (uintptr_t)g->by_file[mid]->file;
         if (m == (uintptr_t)f)
-            return srv->by_file[mid];
+            return g->by_file[mid];
         if (m < (uintptr_t)f)
             lo = mid + 1;
         else
@@ -264,21 +467,40 @@ static const struct entry *entry_for(const struct server *srv, const struct site
     return NULL;
 }
 
-/* The server's own small pages (errors), built once and kept for the server's lifetime. */
+/* Creates the responses for one file, in every encoding worth offering. */
+__attribute__((warn_unused_result)) static int entry_init(struct gen *g, struct entry *e,
+                                                          const struct site_file *f)
+{
+    e->file = f;
+    /* A compressed form that saves nothing is not worth a decompression on the client. */
+    bool gz = f->gz != NULL && f->gz_len < f->len;
+    bool negotiated = gz || e->br;
+    if (variant_init(g, &e->v[ENC_IDENTITY], f, f->data, f->len, ENC_IDENTITY, negotiated) != 0)
+        return -1;
+    if (gz && variant_init(g, &e->v[ENC_GZIP], f, f->gz, f->gz_len, ENC_GZIP, true) != 0)
+        return -1;
+    if (e->br && variant_init(g, &e->v[ENC_BR], f, e->br, e->br_len, ENC_BR, true) != 0)
+        return -1;
+    return 0;
+}
+
+/* The server's own small pages (errors), built once for each generation. */
 struct page_spec {
-    struct reply *reply;
+    enum fixed which;
     const char *title;
     const char *message;
     const char *allow; /* Allow header for 405, or NULL */
     const char *cache;
 };
 
-static void page_render(struct buf *b, const struct page_spec *p, const char *css)
+static void page_start(struct buf *b, const char *title, const char *css, bool refresh)
 {
     buf_adds(b, "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                "<title>");
-    buf_adds_html(b, p->title);
+                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    if (refresh)
+        buf_adds(b, "<meta http-equiv=\"refresh\" content=\"2\">\n");
+    buf_adds(b, "<title>");
+    buf_adds_html(b, title);
     buf_adds(b, "</title>\n");
     if (css) {
         buf_adds(b, "<link rel=\"stylesheet\" href=\"/");
@@ -286,14 +508,51 @@ static void page_render(struct buf *b, const struct page_spec *p, const char *cs
         buf_adds(b, "\">\n");
     }
     buf_adds(b, "</head>\n<body>\n<main>\n<h1>");
-    buf_adds_html(b, p->title);
-    buf_adds(b, "</h1>\n<p>");
+    buf_adds_html(b, title);
+    buf_adds(b, "</h1>\n");
+}
+
+static void page_render(struct buf *b, const struct page_spec *p, const char *css)
+{
+    page_start(b, p->title, css, false);
+    buf_adds(b, "<p>");
     buf_adds_html(b, p->message);
     buf_adds(b, "</p>\n<p><a href=\"/\">Go to the start page</a></p>\n</main>\n</body>\n"
                 "</html>\n");
 }
 
-__attribute__((warn_unused_result)) static int pages_init(struct server *srv)
+/*
+ * The page that authors see in place of every page while the package has problems. It
+ * reloads itself, so that the site appears as soon as the last error is fixed.
+ */
+static void problems_render(struct buf *b, const char *problems)
+{
+    page_start(b, "The package has problems", NULL, true);
+    buf_adds(b, "<p>planpack found these problems in the package. Fix them and save: this "
+                "page reloads itself and shows the site again once no error is left. The "
+                "terminal shows them too.</p>\n<ul>\n");
+    size_t shown = 0, total = 0;
+    for (const char *p = problems; *p;) {
+        const char *end = strchr(p, '\n');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        if (n > 0) {
+            total++;
+            if (shown < WEB_PROBLEMS_MAX) {
+                shown++;
+                buf_adds(b, "<li><code>");
+                buf_add_html(b, p, n);
+                buf_adds(b, "</code></li>\n");
+            }
+        }
+        p += n + (end != NULL);
+    }
+    buf_adds(b, "</ul>\n");
+    if (total > shown)
+        buf_addf(b, "<p>And %zu more: see the terminal.</p>\n", total - shown);
+    buf_adds(b, "</main>\n</body>\n</html>\n");
+}
+
+__attribute__((warn_unused_result)) static int pages_init(struct gen *g, const char *problems)
 {
     /*
      * The Back button is the way back: it returns to the form with what was typed still in
@@ -317,31 +576,31 @@ __attribute__((warn_unused_result)) static int pages_init(struct server *srv)
              back);
     static const char title[] = "The form could not be read";
     const struct page_spec specs[] = {
-        {&srv->method_get, "Method not allowed", "This address can only be read, not sent to.",
+        {R_METHOD_GET, "Method not allowed", "This address can only be read, not sent to.",
          ALLOW_GET, CACHE_REVALIDATE},
-        {&srv->method_post, "Method not allowed",
+        {R_METHOD_POST, "Method not allowed",
          "This address takes a form sent with POST, or can be read with GET.", ALLOW_POST,
          CACHE_REVALIDATE},
-        {&srv->too_large, "Too much to send", too_long, NULL, CACHE_NEVER},
-        {&srv->bad_type, title, bad_type, NULL, CACHE_NEVER},
-        {&srv->bad_form[0], title, msg[0], NULL, CACHE_NEVER},
-        {&srv->bad_form[1], title, msg[1], NULL, CACHE_NEVER},
-        {&srv->bad_form[2], title, msg[2], NULL, CACHE_NEVER},
-        {&srv->bad_form[3], title, msg[3], NULL, CACHE_NEVER},
-        {&srv->bad_form[4], title, msg[4], NULL, CACHE_NEVER},
-        {&srv->bad_request, "Bad request",
+        {R_TOO_LARGE, "Too much to send", too_long, NULL, CACHE_NEVER},
+        {R_BAD_TYPE, title, bad_type, NULL, CACHE_NEVER},
+        {R_BAD_FORM + 0, title, msg[0], NULL, CACHE_NEVER},
+        {R_BAD_FORM + 1, title, msg[1], NULL, CACHE_NEVER},
+        {R_BAD_FORM + 2, title, msg[2], NULL, CACHE_NEVER},
+        {R_BAD_FORM + 3, title, msg[3], NULL, CACHE_NEVER},
+        {R_BAD_FORM + 4, title, msg[4], NULL, CACHE_NEVER},
+        {R_BAD_REQUEST, "Bad request",
          "This server could not read the request. Nothing has been kept.", NULL, CACHE_NEVER},
-        {&srv->feedback_off, "Feedback is not set up on this server",
+        {R_FEEDBACK_OFF, "Feedback is not set up on this server",
          "Feedback is not set up on this server, so your answers were not saved. Thank you "
          "for wanting to help: you could tell your teacher what you thought instead.",
          NULL, CACHE_NEVER},
-        {&srv->internal, "Something went wrong",
+        {R_INTERNAL, "Something went wrong",
          "Something went wrong on this server. Nothing you wrote has been kept.", NULL,
          CACHE_NEVER},
     };
     size_t n = sizeof(specs) / sizeof(specs[0]);
-    const char *css = site_asset_path(srv->site, "style.css");
-    size_t offsets[sizeof(specs) / sizeof(specs[0]) + 1];
+    const char *css = g->site ? site_asset_path(g->site, "style.css") : NULL;
+    size_t offsets[sizeof(specs) / sizeof(specs[0]) + 2];
     struct buf all;
     buf_init(&all, (size_t)1 << 20);
     for (size_t i = 0; i < n; i++) {
@@ -349,11 +608,15 @@ __attribute__((warn_unused_result)) static int pages_init(struct server *srv)
         page_render(&all, &specs[i], css);
     }
     offsets[n] = all.len;
+    if (problems)
+        problems_render(&all, problems);
+    offsets[n + 1] = all.len;
     if (!buf_ok(&all)) {
         buf_release(&all);
         return -1;
     }
-    srv->pages = buf_detach(&all, &srv->pages_len);
+    size_t total;
+    g->pages = buf_detach(&all, &total);
     for (size_t i = 0; i < n; i++) {
         const struct header headers[] = {
             {MHD_HTTP_HEADER_CONTENT_TYPE, TYPE_HTML},
@@ -361,140 +624,306 @@ __attribute__((warn_unused_result)) static int pages_init(struct server *srv)
             {MHD_HTTP_HEADER_ALLOW, specs[i].allow},
             {NULL, NULL},
         };
-        if (reply_init(specs[i].reply, srv->pages + offsets[i], offsets[i + 1] - offsets[i],
-                       headers) != 0)
+        if (reply_init(g, &g->fixed[specs[i].which], g->pages + offsets[i],
+                       offsets[i + 1] - offsets[i], headers) != 0)
             return -1;
     }
+    const struct header html_never[] = {
+        {MHD_HTTP_HEADER_CONTENT_TYPE, TYPE_HTML},
+        {MHD_HTTP_HEADER_CACHE_CONTROL, CACHE_NEVER},
+        {NULL, NULL},
+    };
+    if (problems && reply_init(g, &g->fixed[R_PROBLEMS], g->pages + offsets[n],
+                               offsets[n + 1] - offsets[n], html_never) != 0)
+        return -1;
     const struct header plain[] = {
         {MHD_HTTP_HEADER_CONTENT_TYPE, TYPE_TEXT},
         {MHD_HTTP_HEADER_CACHE_CONTROL, CACHE_NEVER},
         {NULL, NULL},
     };
-    return reply_init(&srv->healthz, "ok\n", 3, plain);
+    return reply_init(g, &g->fixed[R_HEALTHZ], "ok\n", 3, plain);
 }
 
 /*
  * The 404 page is served for any unknown address, so it carries no ETag (a client must not
  * revalidate a missing page into a 304) and is never cached for long.
  */
-__attribute__((warn_unused_result)) static int not_found_init(struct server *srv)
+__attribute__((warn_unused_result)) static int not_found_init(struct gen *g)
 {
-    const struct site_file *f = site_not_found(srv->site);
-    bool gzip = f->gz != NULL && f->gz_len < f->len;
-    const char *vary = gzip ? MHD_HTTP_HEADER_ACCEPT_ENCODING : NULL;
-    const struct header plain[] = {
-        {MHD_HTTP_HEADER_CONTENT_TYPE, f->type},
-        {MHD_HTTP_HEADER_CACHE_CONTROL, CACHE_REVALIDATE},
-        {MHD_HTTP_HEADER_VARY, vary},
-        {NULL, NULL},
-    };
-    if (reply_init(&srv->not_found, f->data, f->len, plain) != 0)
-        return -1;
-    if (!gzip)
-        return 0;
-    const struct header gz[] = {
-        {MHD_HTTP_HEADER_CONTENT_TYPE, f->type},
-        {MHD_HTTP_HEADER_CACHE_CONTROL, CACHE_REVALIDATE},
-        {MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip"},
-        {MHD_HTTP_HEADER_VARY, vary},
-        {NULL, NULL},
-    };
-    return reply_init(&srv->not_found_gz, f->gz, f->gz_len, gz);
-}
-
-static void server_release(struct server *srv)
-{
-    for (size_t i = 0; i < srv->entry_count; i++) {
-        variant_release(&srv->entries[i].plain);
-        variant_release(&srv->entries[i].gz);
+    const struct site_file *f = site_not_found(g->site);
+    const struct entry *e = entry_for(g, f);
+    const unsigned char *data[ENC_COUNT] = {f->data, NULL, NULL};
+    size_t len[ENC_COUNT] = {f->len, 0, 0};
+    if (f->gz && f->gz_len < f->len) {
+        data[ENC_GZIP] = f->gz;
+        len[ENC_GZIP] = f->gz_len;
     }
-    free(srv->entries);
-    free(srv->by_file);
-    struct reply *fixed[] = {&srv->not_found,  &srv->not_found_gz, &srv->healthz,
-                             &srv->method_get, &srv->method_post,  &srv->too_large,
-                             &srv->bad_type,   &srv->bad_request,  &srv->feedback_off,
-                             &srv->internal};
-    for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
-        reply_release(fixed[i]);
-    for (size_t i = 0; i < 5; i++)
-        reply_release(&srv->bad_form[i]);
-    free(srv->pages);
-}
-
-__attribute__((warn_unused_result)) static int server_init(struct server *srv,
-                                                           const struct site *site, bool quiet)
-{
-    memset(srv, 0, sizeof(*srv));
-    srv->site = site;
-    srv->quiet = quiet;
-    atomic_init(&srv->in_flight, 0);
-    atomic_init(&srv->closing, false);
-    size_t n = site_file_count(site);
-    srv->entries = xcalloc(n ? n : 1, sizeof(*srv->entries));
-    srv->by_file = xcalloc(n ? n : 1, sizeof(*srv->by_file));
-    srv->entry_count = n;
-    for (size_t i = 0; i < n; i++) {
-        struct entry *e = &srv->entries[i];
-        const struct site_file *f = site_file_at(site, i);
-        e->file = f;
-        srv->by_file[i] = e;
-        /* A gzip form that saves nothing is not worth a decompression on the client. */
-        bool gz = f->gz != NULL && f->gz_len < f->len;
-        if (variant_init(&e->plain, f, f->data, f->len, f->etag, false, gz) != 0)
+    if (e && e->br) {
+        data[ENC_BR] = e->br;
+        len[ENC_BR] = e->br_len;
+    }
+    const char *vary = data[ENC_GZIP] || data[ENC_BR] ? MHD_HTTP_HEADER_ACCEPT_ENCODING : NULL;
+    for (size_t i = 0; i < ENC_COUNT; i++) {
+        if (!data[i])
+            continue;
+        const struct header headers[] = {
+            {MHD_HTTP_HEADER_CONTENT_TYPE, f->type},
+            {MHD_HTTP_HEADER_CACHE_CONTROL, CACHE_REVALIDATE},
+            {MHD_HTTP_HEADER_CONTENT_ENCODING, enc_name[i]},
+            {MHD_HTTP_HEADER_VARY, vary},
+            {NULL, NULL},
+        };
+        if (reply_init(g, &g->fixed[R_NOT_FOUND + i], data[i], len[i], headers) != 0)
             return -1;
-        if (gz) {
-            make_gzip_etag(f->etag, e->etag_gz, sizeof(e->etag_gz));
-            if (variant_init(&e->gz, f, f->gz, f->gz_len, e->etag_gz, true, true) != 0)
-                return -1;
-        }
     }
-    qsort(srv->by_file, n, sizeof(*srv->by_file), compare_by_file);
-    if (not_found_init(srv) != 0)
-        return -1;
-    return pages_init(srv);
+    return 0;
+}
+
+/*
+ * Makes a generation from a site (owner is released with it; NULL when the site is
+ * borrowed) or, when site is NULL, from the problems that kept a site from being made.
+ * Returns NULL when the responses cannot be created; owner is released then too.
+ */
+static struct gen *gen_new(struct server *srv, const struct site *site, void *owner,
+                           const char *problems)
+{
+    struct gen *g = xcalloc(1, sizeof(*g));
+    g->srv = srv;
+    g->site = site;
+    g->owner = owner;
+    atomic_init(&g->refs, 1);
+    size_t n = site ? site_file_count(site) : 0;
+    g->entries = xcalloc(n ? n : 1, sizeof(*g->entries));
+    g->by_file = xcalloc(n ? n : 1, sizeof(*g->by_file));
+    g->entry_count = n;
+    compress_all(g->entries, site, n);
+    for (size_t i = 0; i < n; i++) {
+        g->by_file[i] = &g->entries[i];
+        if (entry_init(g, &g->entries[i], site_file_at(site, i)) != 0)
+            goto fail;
+    }
+    qsort(g->by_file, n, sizeof(*g->by_file), compare_by_file);
+    if (site && not_found_init(g) != 0)
+        goto fail;
+    if (pages_init(g, site ? NULL : problems ? problems : "") != 0)
+        goto fail;
+    return g;
+fail:
+    gen_retire(g);
+    return NULL;
 }
 
 /* ---- the access log ---- */
 
 /* Formats the current UTC time, reformatting at most once a second per thread. */
-static const char *log_time(void)
+static const char *log_time(size_t *len)
 {
     static _Thread_local time_t last = -1;
     static _Thread_local char text[32];
+    static _Thread_local size_t text_len;
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME_COARSE, &ts);
     if (ts.tv_sec != last) {
         struct tm tm;
         gmtime_r(&ts.tv_sec, &tm);
-        strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm);
+        text_len = strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm);
         last = ts.tv_sec;
     }
+    *len = text_len;
     return text;
+}
+
+/* Writes a buffer out whole; a log that cannot be written (a closed pipe) is dropped. */
+static void log_write(struct logbuf *lb)
+{
+    size_t off = 0;
+    while (off < lb->len) {
+        ssize_t w = write(STDOUT_FILENO, lb->data + off, lb->len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            break;
+        off += (size_t)w;
+    }
+    lb->len = 0;
+}
+
+static void log_flush_all(struct server *srv)
+{
+    pthread_mutex_lock(&srv->logs_lock);
+    for (struct logbuf *lb = srv->logs; lb; lb = lb->next) {
+        pthread_mutex_lock(&lb->lock);
+        if (lb->len)
+            log_write(lb);
+        pthread_mutex_unlock(&lb->lock);
+    }
+    pthread_mutex_unlock(&srv->logs_lock);
+}
+
+/* This thread's log buffer, made on its first request. */
+static struct logbuf *log_buffer(struct server *srv)
+{
+    static _Thread_local struct logbuf *mine;
+    if (mine && mine->srv == srv)
+        return mine;
+    struct logbuf *lb = xcalloc(1, sizeof(*lb));
+    lb->srv = srv;
+    pthread_mutex_init(&lb->lock, NULL);
+    pthread_mutex_lock(&srv->logs_lock);
+    lb->next = srv->logs;
+    srv->logs = lb;
+    pthread_mutex_unlock(&srv->logs_lock);
+    mine = lb;
+    return lb;
+}
+
+static size_t put_uint(char *out, unsigned long long v)
+{
+    char digits[24];
+    size_t n = 0;
+    do {
+        digits[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (size_t i = 0; i < n; i++)
+        out[i] = digits[n - 1 - i];
+    return n;
 }
 
 /*
  * One line per request: time, method, path (never the query string), status and body
- * bytes. Never the client's address, user agent, headers or body. One write() per line so
- * that lines from different threads do not interleave.
+ * bytes. Never the client's address, user agent, headers or body. Lines are whole in the
+ * buffer, and the buffer is written whole, so lines from different threads do not mix.
  */
-static void log_request(const struct server *srv, const char *method, const char *url,
+static void log_request(struct server *srv, const char *method, const char *url,
                         unsigned status, size_t bytes)
 {
     if (srv->quiet)
         return;
-    char m[40], path[600], line[768];
-    http_log_text(method, 16, m, sizeof(m));
-    http_log_text(url, 128, path, sizeof(path));
-    int n = snprintf(line, sizeof(line), "%s %s %s %u %zu\n", log_time(), m, path, status, bytes);
-    if (n <= 0)
+    struct logbuf *lb = log_buffer(srv);
+    pthread_mutex_lock(&lb->lock);
+    if (WEB_LOG_BUFFER - lb->len < WEB_LOG_LINE_MAX)
+        log_write(lb);
+    char *p = lb->data + lb->len;
+    size_t tlen;
+    const char *t = log_time(&tlen);
+    memcpy(p, t, tlen);
+    p += tlen;
+    *p++ = ' ';
+    p += http_log_text(method, 16, p, 80);
+    *p++ = ' ';
+    p += http_log_text(url, 128, p, 600);
+    *p++ = ' ';
+    p += put_uint(p, status);
+    *p++ = ' ';
+    p += put_uint(p, bytes);
+    *p++ = '\n';
+    lb->len = (size_t)(p - lb->data);
+    pthread_mutex_unlock(&lb->lock);
+}
+
+static void log_release(struct server *srv)
+{
+    log_flush_all(srv);
+    while (srv->logs) {
+        struct logbuf *lb = srv->logs;
+        srv->logs = lb->next;
+        pthread_mutex_destroy(&lb->lock);
+        free(lb);
+    }
+}
+
+/* ---- connection deadlines ---- */
+
+static struct conn *conn_of(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info ? info->socket_context : NULL;
+}
+
+static void conn_set_deadline(struct conn *k, long long when)
+{
+    if (k)
+        atomic_store_explicit(&k->deadline, when, memory_order_relaxed);
+}
+
+/*
+ * Ends every connection whose request has not arrived by its deadline. Shutting the socket
+ * down (not closing it) makes libmicrohttpd close the connection in its own thread; the
+ * lock keeps the socket from being closed and reused while it is shut down here.
+ */
+static void conns_reap(struct server *srv)
+{
+    long long now = now_ms();
+    pthread_mutex_lock(&srv->conns_lock);
+    for (struct conn *k = srv->conns; k; k = k->next) {
+        long long d = atomic_load_explicit(&k->deadline, memory_order_relaxed);
+        if (d && now >= d) {
+            (void)shutdown(k->fd, SHUT_RDWR);
+            atomic_store_explicit(&k->deadline, 0, memory_order_relaxed);
+        }
+    }
+    pthread_mutex_unlock(&srv->conns_lock);
+}
+
+/* Tracks each connection from start to end; small responses go out at once (no Nagle). */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    struct server *srv = cls;
+    if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+        struct conn *k = *socket_context;
+        if (!k)
+            return;
+        pthread_mutex_lock(&srv->conns_lock);
+        if (k->prev)
+            k->prev->next = k->next;
+        else
+            srv->conns = k->next;
+        if (k->next)
+            k->next->prev = k->prev;
+        pthread_mutex_unlock(&srv->conns_lock);
+        free(k);
+        *socket_context = NULL;
         return;
-    size_t len = (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1;
-    /* A log that cannot be written (a closed pipe) must not stop the server. */
-    ssize_t w = write(STDOUT_FILENO, line, len);
-    (void)w;
+    }
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (!info)
+        return;
+    int one = 1;
+    (void)setsockopt(info->connect_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    struct conn *k = xcalloc(1, sizeof(*k));
+    k->fd = info->connect_fd;
+    atomic_init(&k->deadline, now_ms() + srv->timeout_ms);
+    pthread_mutex_lock(&srv->conns_lock);
+    k->next = srv->conns;
+    if (k->next)
+        k->next->prev = k;
+    srv->conns = k;
+    pthread_mutex_unlock(&srv->conns_lock);
+    *socket_context = k;
 }
 
 /* ---- answering requests ---- */
+
+/*
+ * The current generation, for one step of a request; gen_leave() must follow once the
+ * response is queued. While the site cannot change, this is a plain read.
+ */
+static struct gen *gen_enter(struct server *srv)
+{
+    if (srv->watching)
+        pthread_rwlock_rdlock(&srv->lock);
+    return srv->gen;
+}
+
+static void gen_leave(struct server *srv)
+{
+    if (srv->watching)
+        pthread_rwlock_unlock(&srv->lock);
+}
 
 static enum MHD_Result send_reply(struct server *srv, struct MHD_Connection *c, const char *method,
                                   const char *url, unsigned status, const struct reply *r)
@@ -505,13 +934,25 @@ static enum MHD_Result send_reply(struct server *srv, struct MHD_Connection *c, 
     return MHD_queue_response(c, status, closing ? r->close : r->keep);
 }
 
+/* The encoding to send: brotli, then gzip, then identity, of those offered and accepted. */
+static enum enc pick_encoding(struct MHD_Connection *c, bool gzip, bool br)
+{
+    if (!gzip && !br)
+        return ENC_IDENTITY;
+    unsigned ok = http_accepted_codings(
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING));
+    if (br && (ok & HTTP_BR))
+        return ENC_BR;
+    if (gzip && (ok & HTTP_GZIP))
+        return ENC_GZIP;
+    return ENC_IDENTITY;
+}
+
 static enum MHD_Result send_file(struct server *srv, struct MHD_Connection *c, const char *method,
                                  const char *url, const struct entry *e)
 {
-    const struct variant *v = &e->plain;
-    if (e->gz.full.keep && http_accepts_gzip(MHD_lookup_connection_value(
-                               c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING)))
-        v = &e->gz;
+    const struct variant *v = &e->v[pick_encoding(c, e->v[ENC_GZIP].full.keep != NULL,
+                                                  e->v[ENC_BR].full.keep != NULL)];
     const char *inm =
         MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
     if (inm && http_none_match(inm, v->etag))
@@ -519,14 +960,13 @@ static enum MHD_Result send_file(struct server *srv, struct MHD_Connection *c, c
     return send_reply(srv, c, method, url, MHD_HTTP_OK, &v->full);
 }
 
-static enum MHD_Result send_not_found(struct server *srv, struct MHD_Connection *c,
-                                      const char *method, const char *url)
+static enum MHD_Result send_not_found(struct server *srv, const struct gen *g,
+                                      struct MHD_Connection *c, const char *method,
+                                      const char *url)
 {
-    const struct reply *r = &srv->not_found;
-    if (srv->not_found_gz.keep && http_accepts_gzip(MHD_lookup_connection_value(
-                                      c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING)))
-        r = &srv->not_found_gz;
-    return send_reply(srv, c, method, url, MHD_HTTP_NOT_FOUND, r);
+    enum enc e = pick_encoding(c, g->fixed[R_NOT_FOUND + ENC_GZIP].keep != NULL,
+                               g->fixed[R_NOT_FOUND + ENC_BR].keep != NULL);
+    return send_reply(srv, c, method, url, MHD_HTTP_NOT_FOUND, &g->fixed[R_NOT_FOUND + e]);
 }
 
 /* Frees a rendered plan page once it has been sent, wiping it first. */
@@ -543,15 +983,16 @@ static void plan_page_free(void *cls)
  * POST /plan: decodes the form and renders the young person's plan for this response only.
  * The page is sent with Cache-Control: no-store and freed (wiped) after sending.
  */
-static enum MHD_Result send_plan(struct server *srv, struct MHD_Connection *c, const char *method,
-                                 const char *url, struct upload *u)
+static enum MHD_Result send_plan(struct server *srv, const struct gen *g, struct MHD_Connection *c,
+                                 const char *method, const char *url, struct upload *u)
 {
     if (u && u->too_large)
-        return send_reply(srv, c, method, url, MHD_HTTP_CONTENT_TOO_LARGE, &srv->too_large);
+        return send_reply(srv, c, method, url, MHD_HTTP_CONTENT_TOO_LARGE, &g->fixed[R_TOO_LARGE]);
     const char *type =
         MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
     if (u && !http_media_type_is(type, "application/x-www-form-urlencoded"))
-        return send_reply(srv, c, method, url, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, &srv->bad_type);
+        return send_reply(srv, c, method, url, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
+                          &g->fixed[R_BAD_TYPE]);
 
     enum MHD_Result ret = MHD_NO;
     struct arena arena = ARENA_INIT;
@@ -565,13 +1006,14 @@ static enum MHD_Result send_plan(struct server *srv, struct MHD_Connection *c, c
                    : rc == FORM_TOO_MANY  ? 2
                    : rc == FORM_TOO_LARGE ? 3
                                           : 4;
-        ret = send_reply(srv, c, method, url, MHD_HTTP_BAD_REQUEST, &srv->bad_form[i]);
+        ret = send_reply(srv, c, method, url, MHD_HTTP_BAD_REQUEST, &g->fixed[R_BAD_FORM + i]);
         goto out;
     }
     page = xmalloc(sizeof(*page));
     buf_init(page, WEB_PLAN_PAGE_MAX);
-    if (site_render_plan(srv->site, &form, page) != 0 || !buf_ok(page)) {
-        ret = send_reply(srv, c, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR, &srv->internal);
+    if (site_render_plan(g->site, &form, page) != 0 || !buf_ok(page)) {
+        ret = send_reply(srv, c, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                         &g->fixed[R_INTERNAL]);
         goto out;
     }
     struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback_cls(
@@ -585,7 +1027,8 @@ static enum MHD_Result send_plan(struct server *srv, struct MHD_Connection *c, c
         {MHD_HTTP_HEADER_CACHE_CONTROL, CACHE_NEVER},
         {NULL, NULL},
     };
-    bool ok = add_headers(r, headers, atomic_load_explicit(&srv->closing, memory_order_relaxed));
+    bool ok =
+        add_headers(srv, r, headers, atomic_load_explicit(&srv->closing, memory_order_relaxed));
     if (ok) {
         log_request(srv, method, url, MHD_HTTP_OK, len);
         ret = MHD_queue_response(c, MHD_HTTP_OK, r);
@@ -604,35 +1047,43 @@ static bool is_get(const char *method)
 }
 
 /* Routes a request whose headers and body have all arrived. */
-static enum MHD_Result dispatch(struct server *srv, struct MHD_Connection *c, const char *url,
-                                const char *method, struct upload *u)
+static enum MHD_Result dispatch(struct server *srv, const struct gen *g, struct MHD_Connection *c,
+                                const char *url, const char *method, struct upload *u)
 {
     bool post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
     bool form_route = strcmp(url, "/plan") == 0 || strcmp(url, "/feedback") == 0;
     if (strcmp(url, "/healthz") == 0)
-        return is_get(method)
-                   ? send_reply(srv, c, method, url, MHD_HTTP_OK, &srv->healthz)
-                   : send_reply(srv, c, method, url, MHD_HTTP_METHOD_NOT_ALLOWED, &srv->method_get);
+        return is_get(method) ? send_reply(srv, c, method, url, MHD_HTTP_OK, &g->fixed[R_HEALTHZ])
+                              : send_reply(srv, c, method, url, MHD_HTTP_METHOD_NOT_ALLOWED,
+                                           &g->fixed[R_METHOD_GET]);
+    /* While the package has problems, authors see them in place of every page. */
+    if (!g->site)
+        return send_reply(srv, c, method, url, MHD_HTTP_SERVICE_UNAVAILABLE,
+                          &g->fixed[R_PROBLEMS]);
     if (post && strcmp(url, "/plan") == 0)
-        return send_plan(srv, c, method, url, u);
+        return send_plan(srv, g, c, method, url, u);
     if (post && strcmp(url, "/feedback") == 0) {
         /* Until the survey store exists, say plainly that nothing was saved. */
         if (u && u->too_large)
-            return send_reply(srv, c, method, url, MHD_HTTP_CONTENT_TOO_LARGE, &srv->too_large);
-        return send_reply(srv, c, method, url, MHD_HTTP_SERVICE_UNAVAILABLE, &srv->feedback_off);
+            return send_reply(srv, c, method, url, MHD_HTTP_CONTENT_TOO_LARGE,
+                              &g->fixed[R_TOO_LARGE]);
+        return send_reply(srv, c, method, url, MHD_HTTP_SERVICE_UNAVAILABLE,
+                          &g->fixed[R_FEEDBACK_OFF]);
     }
-    const struct site_file *f = site_route(srv->site, url);
-    const struct entry *e = f ? entry_for(srv, f) : NULL;
+    const struct site_file *f = site_route(g->site, url);
+    const struct entry *e = f ? entry_for(g, f) : NULL;
     if (is_get(method)) {
         if (e)
             return send_file(srv, c, method, url, e);
-        return send_not_found(srv, c, method, url);
+        return send_not_found(srv, g, c, method, url);
     }
     if (form_route)
-        return send_reply(srv, c, method, url, MHD_HTTP_METHOD_NOT_ALLOWED, &srv->method_post);
+        return send_reply(srv, c, method, url, MHD_HTTP_METHOD_NOT_ALLOWED,
+                          &g->fixed[R_METHOD_POST]);
     if (e)
-        return send_reply(srv, c, method, url, MHD_HTTP_METHOD_NOT_ALLOWED, &srv->method_get);
-    return send_not_found(srv, c, method, url);
+        return send_reply(srv, c, method, url, MHD_HTTP_METHOD_NOT_ALLOWED,
+                          &g->fixed[R_METHOD_GET]);
+    return send_not_found(srv, g, c, method, url);
 }
 
 /*
@@ -654,6 +1105,18 @@ static size_t content_length(struct MHD_Connection *c, bool *present)
     return v;
 }
 
+/* Answers at once a request that will not be read to its end. */
+static enum MHD_Result answer_early(struct server *srv, struct MHD_Connection *c,
+                                    const char *method, const char *url, unsigned status,
+                                    enum fixed which, void **req_cls)
+{
+    *req_cls = &mark_answered;
+    const struct gen *g = gen_enter(srv);
+    enum MHD_Result r = send_reply(srv, c, method, url, status, &g->fixed[which]);
+    gen_leave(srv);
+    return r;
+}
+
 /*
  * The first call for a request carries only its headers. Nothing is queued here except a
  * 413 for a declared body over the limit: libmicrohttpd 0.9.75 closes a connection whose
@@ -671,14 +1134,11 @@ static enum MHD_Result begin_request(struct server *srv, struct MHD_Connection *
      * A body framed by any coding but chunked alone cannot be delimited (RFC 9112 section
      * 6.3); libmicrohttpd 0.9.75 would wait for it until the connection times out.
      */
-    if (coding && !http_value_is(coding, "chunked")) {
-        *req_cls = &mark_answered;
-        return send_reply(srv, c, method, url, MHD_HTTP_BAD_REQUEST, &srv->bad_request);
-    }
-    if (has_length && length > WEB_BODY_MAX) {
-        *req_cls = &mark_answered;
-        return send_reply(srv, c, method, url, MHD_HTTP_CONTENT_TOO_LARGE, &srv->too_large);
-    }
+    if (coding && !http_value_is(coding, "chunked"))
+        return answer_early(srv, c, method, url, MHD_HTTP_BAD_REQUEST, R_BAD_REQUEST, req_cls);
+    if (has_length && length > WEB_BODY_MAX)
+        return answer_early(srv, c, method, url, MHD_HTTP_CONTENT_TOO_LARGE, R_TOO_LARGE,
+                            req_cls);
     if (!chunked && length == 0) {
         *req_cls = &mark_no_body;
         return MHD_YES;
@@ -722,37 +1182,27 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         *upload_data_size = 0;
         return MHD_YES;
     }
-    return dispatch(srv, c, url, method, u);
+    /* The whole request is in: from here on, only the client's reading pace matters. */
+    conn_set_deadline(conn_of(c), 0);
+    const struct gen *g = gen_enter(srv);
+    enum MHD_Result r = dispatch(srv, g, c, url, method, u);
+    gen_leave(srv);
+    return r;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)c;
     (void)toe;
     struct server *srv = cls;
+    /* The next request on this connection must arrive within the timeout too. */
+    conn_set_deadline(conn_of(c), now_ms() + srv->timeout_ms);
     if (!*req_cls)
         return;
     if (*req_cls != &mark_no_body && *req_cls != &mark_answered)
         upload_free(*req_cls);
     *req_cls = NULL;
     atomic_fetch_sub_explicit(&srv->in_flight, 1, memory_order_relaxed);
-}
-
-/* Small responses go out at once instead of waiting for Nagle's algorithm. */
-static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
-                          enum MHD_ConnectionNotificationCode toe)
-{
-    (void)cls;
-    (void)socket_context;
-    if (toe != MHD_CONNECTION_NOTIFY_STARTED)
-        return;
-    const union MHD_ConnectionInfo *info =
-        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
-    if (info) {
-        int one = 1;
-        (void)setsockopt(info->connect_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    }
 }
 
 /*
@@ -787,11 +1237,33 @@ static size_t unescape_path(void *cls, struct MHD_Connection *c, char *s)
     return j;
 }
 
+/*
+ * libmicrohttpd reports every refused or broken connection. Under attack that would be a
+ * line for each, so a burst of messages is printed and the rest of each 10 s are counted.
+ */
 static void on_mhd_error(void *cls, const char *fmt, va_list ap)
 {
     (void)cls;
-    fputs("planpack: libmicrohttpd: ", stderr);
-    vfprintf(stderr, fmt, ap);
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    static long long window_start;
+    static unsigned printed, left_out;
+    long long now = now_ms();
+    pthread_mutex_lock(&lock);
+    if (now - window_start >= 10000) {
+        if (left_out)
+            fprintf(stderr, "planpack: libmicrohttpd: %u more messages like these were left out\n",
+                    left_out);
+        window_start = now;
+        printed = left_out = 0;
+    }
+    if (printed < 5) {
+        printed++;
+        fputs("planpack: libmicrohttpd: ", stderr);
+        vfprintf(stderr, fmt, ap);
+    } else {
+        left_out++;
+    }
+    pthread_mutex_unlock(&lock);
 }
 
 /* ---- listening ---- */
@@ -932,10 +1404,68 @@ static unsigned connection_limit(unsigned wanted)
     return wanted;
 }
 
-static unsigned thread_count(void)
+/* ---- running ---- */
+
+/* Asks for a new site and makes it current; the old one ends when its last request does. */
+static void reload(struct server *srv)
 {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+    struct web_reload r = {0};
+    srv->opt->reload(srv->opt->ctx, &r);
+    struct gen *g = r.site ? gen_new(srv, r.site, r.owner, NULL)
+                           : gen_new(srv, NULL, NULL, r.problems ? r.problems : "");
+    free(r.problems);
+    if (!g) {
+        fprintf(stderr, "planpack: out of memory while preparing the responses; the site "
+                        "served is unchanged\n");
+        return;
+    }
+    if (srv->watching)
+        pthread_rwlock_wrlock(&srv->lock);
+    struct gen *old = srv->gen;
+    srv->gen = g;
+    if (srv->watching)
+        pthread_rwlock_unlock(&srv->lock);
+    gen_retire(old);
+}
+
+/*
+ * Waits for SIGINT or SIGTERM (read from sigfd). Meanwhile it writes out the access log,
+ * ends connections past their deadline and, with a watch, reloads once changes settle.
+ */
+static void run(struct server *srv, int sigfd, struct watch *w)
+{
+    long long first_change = 0, last_change = 0, last_reap = now_ms();
+    for (;;) {
+        struct pollfd fds[2] = {{.fd = sigfd, .events = POLLIN},
+                                {.fd = w ? watch_fd(w) : -1, .events = POLLIN}};
+        int wait = WEB_TICK_MS;
+        if (first_change)
+            wait = WEB_SETTLE_MS / 3;
+        int n = poll(fds, 2, wait);
+        if (n < 0 && errno != EINTR)
+            return;
+        if (n > 0 && (fds[0].revents & POLLIN)) {
+            struct signalfd_siginfo si;
+            if (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+                return;
+        }
+        long long now = now_ms();
+        if (n > 0 && w && (fds[1].revents & POLLIN) && watch_read(w)) {
+            last_change = now;
+            if (!first_change)
+                first_change = now;
+        }
+        if (first_change &&
+            (now - last_change >= WEB_SETTLE_MS || now - first_change >= WEB_SETTLE_MAX_MS)) {
+            first_change = 0;
+            reload(srv);
+        }
+        log_flush_all(srv);
+        if (now - last_reap >= WEB_REAP_MS) {
+            conns_reap(srv);
+            last_reap = now;
+        }
+    }
 }
 
 /*
@@ -971,26 +1501,68 @@ static void drain(struct server *srv, struct MHD_Daemon *d, const sigset_t *sign
     }
 }
 
+static void server_release(struct server *srv)
+{
+    gen_retire(srv->gen);
+    srv->gen = NULL;
+    log_release(srv);
+    pthread_rwlock_destroy(&srv->lock);
+    pthread_mutex_destroy(&srv->conns_lock);
+    pthread_mutex_destroy(&srv->logs_lock);
+}
+
+static void server_init(struct server *srv, const struct web_options *opt)
+{
+    memset(srv, 0, sizeof(*srv));
+    srv->opt = opt;
+    srv->quiet = opt->quiet;
+    srv->hsts = opt->behind_tls;
+    srv->watching = opt->reload != NULL;
+    srv->timeout_ms = 1000LL * (opt->timeout_seconds ? opt->timeout_seconds : WEB_TIMEOUT);
+    atomic_init(&srv->in_flight, 0);
+    atomic_init(&srv->closing, false);
+    /* A reload must not wait behind a steady stream of requests. */
+    pthread_rwlockattr_t attr;
+    pthread_rwlockattr_init(&attr);
+    pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    pthread_rwlock_init(&srv->lock, &attr);
+    pthread_rwlockattr_destroy(&attr);
+    pthread_mutex_init(&srv->conns_lock, NULL);
+    pthread_mutex_init(&srv->logs_lock, NULL);
+}
+
 int web_serve(const struct site *site, const struct web_options *opt)
 {
     int rc = -1;
-    int fd = -1;
+    int fd = -1, sigfd = -1;
     bool own_fd = true; /* false while the daemon owns the listening socket */
     bool mask_set = false;
     struct MHD_Daemon *d = NULL;
+    struct watch *w = NULL;
     struct server srv;
-    sigset_t signals, old_mask;
+    sigset_t signals;
     struct sigaction ignore = {.sa_handler = SIG_IGN}, old_pipe;
     char err[256], where[INET6_ADDRSTRLEN + 16];
     struct sockaddr_storage ss;
     const char *listen_text = opt->listen ? opt->listen : "127.0.0.1:8080";
 
-    if (server_init(&srv, site, opt->quiet) != 0) {
-        fprintf(stderr, "planpack: out of memory while preparing the responses\n");
-        goto out;
-    }
+    server_init(&srv, opt);
     if (web_parse_listen(listen_text, &ss, err, sizeof(err)) != 0) {
         fprintf(stderr, "planpack serve: --listen: %s\n", err);
+        goto out;
+    }
+    /* Watching starts before the first load, so that no change between the two is missed. */
+    if (opt->reload && opt->watch_dir) {
+        w = watch_new(opt->watch_dir);
+        if (!w)
+            goto out;
+    }
+    if (opt->reload)
+        reload(&srv);
+    else
+        srv.gen = gen_new(&srv, site, NULL, NULL);
+    if (!srv.gen) {
+        fprintf(stderr, "planpack: out of memory while preparing the responses\n");
         goto out;
     }
     fd = open_listener(&ss, listen_text);
@@ -1005,14 +1577,19 @@ int web_serve(const struct site *site, const struct web_options *opt)
 
     /*
      * The signals are blocked before the daemon starts so that its threads inherit the mask
-     * and only this thread receives them, in sigwait().
+     * and only this thread receives them, through sigfd.
      */
     sigemptyset(&signals);
     sigaddset(&signals, SIGINT);
     sigaddset(&signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &signals, &old_mask);
+    pthread_sigmask(SIG_BLOCK, &signals, NULL);
     sigaction(SIGPIPE, &ignore, &old_pipe);
     mask_set = true;
+    sigfd = signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (sigfd < 0) {
+        fprintf(stderr, "planpack: cannot wait for signals: %s\n", strerror(errno));
+        goto out;
+    }
 
     unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
     flags |= MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ? MHD_USE_EPOLL : MHD_USE_POLL;
@@ -1022,14 +1599,14 @@ int web_serve(const struct site *site, const struct web_options *opt)
     unsigned max_conn =
         connection_limit(opt->max_connections ? opt->max_connections : WEB_MAX_CONNECTIONS);
     unsigned per_client = opt->max_per_client ? opt->max_per_client : WEB_MAX_PER_CLIENT;
-    unsigned timeout = opt->timeout_seconds ? opt->timeout_seconds : WEB_TIMEOUT;
+    unsigned timeout = (unsigned)(srv.timeout_ms / 1000);
     d = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, &srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, NULL,
         MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE, threads > 1 ? threads : 0u,
         MHD_OPTION_CONNECTION_LIMIT, max_conn, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_client,
         MHD_OPTION_CONNECTION_TIMEOUT, timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         WEB_CONNECTION_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, on_completed, &srv,
-        MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_UNESCAPE_CALLBACK,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, &srv, MHD_OPTION_UNESCAPE_CALLBACK,
         unescape_path, NULL, MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "planpack: cannot start the HTTP server on %s\n", where);
@@ -1039,9 +1616,7 @@ int web_serve(const struct site *site, const struct web_options *opt)
     printf("planpack: serving on http://%s/\n", where);
     fflush(stdout);
 
-    int sig = 0;
-    while (sigwait(&signals, &sig) != 0)
-        ;
+    run(&srv, sigfd, w);
     atomic_store(&srv.closing, true);
     /* After quiescing, the listening socket is ours again, to close after the daemon stops. */
     if (MHD_quiesce_daemon(d) != MHD_INVALID_SOCKET) {
@@ -1060,10 +1635,16 @@ out:
         MHD_stop_daemon(d);
     if (fd >= 0 && own_fd)
         close(fd);
-    if (mask_set) {
-        sigaction(SIGPIPE, &old_pipe, NULL);
-        pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
-    }
+    if (sigfd >= 0)
+        close(sigfd);
+    watch_free(w);
+    /* The last access log lines are written while SIGPIPE is still ignored. */
     server_release(&srv);
+    if (mask_set)
+        sigaction(SIGPIPE, &old_pipe, NULL);
+    /*
+     * SIGINT and SIGTERM stay blocked: unblocking them would let a second signal that came
+     * during the shutdown end the process now, with a signal's exit status instead of 0.
+     */
     return rc;
 }

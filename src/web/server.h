@@ -9,13 +9,39 @@
 
 #include "site/site.h"
 
+/*
+ * What a reload produced (see web_options.reload): a new site, or the problems that kept one
+ * from being made. The server shows the problems to authors in place of every page.
+ */
+struct web_reload {
+    const struct site *site; /* the new site, or NULL when the package has problems */
+    void *owner;             /* holds the site; given back to release() once no request uses it */
+    char *problems;          /* when site is NULL: one problem a line (malloc'd; the server frees) */
+};
+
 struct web_options {
     const char *listen; /* "ADDR:PORT" or "[v6]:PORT"; default 127.0.0.1:8080 */
     bool quiet;         /* no access log */
+    /*
+     * A TLS proxy is in front: every response carries Strict-Transport-Security, and
+     * cookies are marked Secure. Only the proxy can know, so it is the operator's word.
+     */
+    bool behind_tls;
     /* Limits; 0 means the default (1024 connections, 256 per client address, 15 s). */
     unsigned max_connections;
     unsigned max_per_client;  /* behind a proxy every client has the proxy's address */
-    unsigned timeout_seconds; /* silence after which a connection is closed */
+    unsigned timeout_seconds; /* silence after which a connection is closed, and the time in
+                                 which a request's headers and body must all arrive */
+    /*
+     * Reloading, for --watch. When reload is set, web_serve() is given no site: it calls
+     * reload() once at start and again each time files under watch_dir (if set) change and
+     * then settle. Requests that began on the old site finish on it; the server calls
+     * release(ctx, owner) for each site when its last request has ended, from any thread.
+     */
+    const char *watch_dir;
+    void (*reload)(void *ctx, struct web_reload *out);
+    void (*release)(void *ctx, void *owner);
+    void *ctx;
 };
 
 /*
@@ -30,7 +56,10 @@ __attribute__((warn_unused_result)) int web_parse_listen(const char *s, struct s
 
 /*
  * Serves site until SIGINT or SIGTERM, then lets requests in flight finish and returns 0.
- * Returns -1 (message on stderr) when the address cannot be bound. The site is borrowed.
+ * Both signals stay blocked in the calling thread afterwards, so that one more during the
+ * shutdown does not cut the process short.
+ * Returns -1 (message on stderr) when the address cannot be bound. The site is borrowed;
+ * it is NULL when opt->reload provides the sites instead.
  */
 __attribute__((warn_unused_result)) int web_serve(const struct site *site,
                                                   const struct web_options *opt);

@@ -156,6 +156,16 @@ export async function startServer(opts = {}) {
     throw new Error(lastError);
 }
 
+/*
+ * Fails when the server's sanitizers reported anything (the browser's requests, such as a
+ * real form POST, reached code the HTTP tests did not), quoting the report.
+ */
+export function assertNoSanitizerReport(server) {
+    const m = /(ERROR: (Address|Leak)Sanitizer|runtime error:)/.exec(server.stderr);
+    assert.ok(!m, `planpack serve reported a sanitizer error:\n${
+        server.stderr.slice(Math.max(0, m ? m.index - 200 : 0), (m ? m.index : 0) + 3000)}`);
+}
+
 /* Runs `planpack export -o DIR` into a fresh folder; returns the folder and its index URL. */
 export function exportSite() {
     const parent = tmpdir('export');
@@ -220,6 +230,7 @@ export async function newGuardedContext(browser, options = {}) {
         problems: [],
         stubs: [],
         expectedFailures: [],
+        aborted: [],
         allow(prefix, { body = STUB_PAGE, delayMs = 0 } = {}) {
             this.stubs.push({ prefix, body, delayMs });
         },
@@ -262,6 +273,13 @@ export async function newGuardedContext(browser, options = {}) {
         const why = req.failure()?.errorText || 'failed';
         if (guard.expectedFailures.some((re) => re.test(url)))
             return;
+        // Leaving a page cancels what it was still loading (the favicon comes after the
+        // load event): that is the test moving on, not a request that failed. A missing
+        // file is a 404 (served) or net::ERR_FILE_NOT_FOUND (file://).
+        if (why === 'net::ERR_ABORTED') {
+            guard.aborted.push(url);
+            return;
+        }
         guard.problems.push({ text: `failed request: ${req.method()} ${url} (${why})` });
     });
     context.on('response', async (res) => {
@@ -296,8 +314,8 @@ function watchPage(page, guard) {
 }
 
 /* Loads url and asserts it answered (200 for http, any for file) and settled. */
-export async function visit(page, url) {
-    const res = await page.goto(url, { waitUntil: 'load' });
+export async function visit(page, url, { idle = false } = {}) {
+    const res = await page.goto(url, { waitUntil: idle ? 'networkidle' : 'load' });
     if (url.startsWith('http')) {
         assert.ok(res, `no response for ${url}`);
         assert.equal(res.status(), 200, `${url} answered ${res.status()}`);
@@ -350,7 +368,8 @@ export async function crawl(guard, start, base, { limit = 200 } = {}) {
         while (queue.length) {
             const url = queue.shift();
             assert.ok(seen.size < limit, `more than ${limit} pages: is the crawl looping?`);
-            await visit(page, url);
+            // On the first page, wait until everything it asks for (the icon too) arrived.
+            await visit(page, url, { idle: seen.size === 0 });
             const found = await links(page);
             const title = await page.title();
             seen.set(url, { url, title, links: found });
@@ -387,9 +406,12 @@ export async function axeCheck(page, what) {
         await page.addScriptTag({ content: AXE_SOURCE });
     const result = await page.evaluate(async (tags) => {
         // eslint-disable-next-line no-undef
+        // From file:// axe cannot fetch the stylesheets for its CSS rules (the browser
+        // refuses file:// XHR); the served pages, with the same CSS, have those checked.
         const r = await axe.run(document, {
             runOnly: { type: 'tag', values: tags },
             resultTypes: ['violations'],
+            preload: location.protocol !== 'file:',
         });
         return r.violations.map((v) => ({
             id: v.id,
@@ -407,11 +429,15 @@ export async function axeCheck(page, what) {
             .join('\n'));
 }
 
-/* Saves a full-page screenshot as SCREENS/name.png. */
+/*
+ * Saves what the first screen shows as SCREENS/name.png and the whole page as
+ * SCREENS/name-full.png, for a person to look at.
+ */
 export async function screenshot(page, name) {
     fs.mkdirSync(SCREENS, { recursive: true });
     const file = path.join(SCREENS, `${name.replace(/[^a-z0-9.-]+/gi, '_')}.png`);
-    await page.screenshot({ path: file, fullPage: true });
+    await page.screenshot({ path: file });
+    await page.screenshot({ path: file.replace(/\.png$/, '-full.png'), fullPage: true });
     return file;
 }
 
@@ -438,6 +464,7 @@ export async function openSites() {
         async close() {
             await server.stop();
             exp.remove();
+            assertNoSanitizerReport(server);
         },
     };
 }

@@ -11,8 +11,9 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-    BIN, DESKTOP, MOBILE, assertPlanShows, binaryExists, fillPlan, findPageOfKind,
-    launchBrowser, newGuardedContext, openSites, shownBySelector, startServer, tmpdir, visit,
+    BIN, DESKTOP, MOBILE, assertNoSanitizerReport, assertPlanShows, binaryExists, fillPlan,
+    findPageOfKind, launchBrowser, newGuardedContext, openSites, shownBySelector, startServer,
+    tmpdir, visit,
 } from './lib.mjs';
 
 /* Everything this site keeps in the browser's storage, as [key, value] pairs. */
@@ -173,6 +174,35 @@ describe('the plan with JavaScript', { timeout: 900_000 }, () => {
                 }
             });
 
+        test(`${label}: private notes on the questions page are never sent or kept`,
+            { timeout: 60_000 }, async () => {
+                const site = env.sites[which];
+                const guard = await newGuardedContext(browser);
+                try {
+                    const page = await guard.context.newPage();
+                    const url = await findPageOfKind(page, site, 'page-questions');
+                    await visit(page, url, { idle: true });
+                    const boxes = page.locator('main textarea');
+                    assert.ok(await boxes.count() >= 1, 'the questions page has no notes box');
+                    const before = guard.requests.length;
+                    const marker = `Notes${which}${Date.now().toString(36)}`;
+                    for (let i = 0; i < await boxes.count(); i++) {
+                        await boxes.nth(i).click();
+                        await page.keyboard.type(`${marker} ${i}`);
+                        await page.keyboard.press('Enter');
+                    }
+                    await page.keyboard.press('Tab');
+                    await page.waitForTimeout(500);
+                    assert.deepEqual(guard.requests.slice(before), [],
+                        'typing private notes made the page send requests');
+                    const kept = JSON.stringify(await stored(page));
+                    assert.ok(!kept.includes(marker), 'the notes were kept on the device');
+                    guard.check('private notes');
+                } finally {
+                    await guard.context.close();
+                }
+            });
+
         test(`${label}: the plan downloads as one small self-contained file`,
             { timeout: 60_000 }, async () => {
                 const site = env.sites[which];
@@ -255,6 +285,7 @@ describe('the plan with JavaScript', { timeout: 900_000 }, () => {
             fs.rmSync(cwd, { recursive: true, force: true });
             assert.deepEqual(leaks.map((f) => path.relative(cwd, f)), [],
                 'files the server wrote that hold plan text');
+            assertNoSanitizerReport(server);
             assert.ok(!out.includes(marker) && !out.includes(encodeURIComponent(marker)),
                 `plan text appears in the server's output:\n${out}`);
             console.log(`server output while plans were POSTed (${out.length} bytes):\n${

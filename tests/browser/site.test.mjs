@@ -5,11 +5,13 @@
 // are photographed for a person to look at.
 
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-    BIN, DESKTOP, MOBILE, audienceOf, axeCheck, binaryExists, crawl, firstTabStop,
-    launchBrowser, newGuardedContext, openSites, rel, screenshot, visit,
+    BIN, DESKTOP, MOBILE, SCREENS, audienceOf, axeCheck, binaryExists, crawl, fillPlan,
+    firstTabStop, launchBrowser, newGuardedContext, openSites, pageKey, rel, screenshot, visit,
 } from './lib.mjs';
 
 describe('every page', { timeout: 600_000 }, () => {
@@ -209,54 +211,72 @@ describe('every page', { timeout: 600_000 }, () => {
         });
     }
 
-    test('served: screenshots at phone and desktop size', { timeout: 120_000 }, async (t) => {
+    test('served: screenshots at phone and desktop size', { timeout: 180_000 }, async (t) => {
         const pages = found[0];
         if (!pages) {
             t.skip('no pages: the load test failed');
             return;
         }
-        // The top-level pages, and the first and last story pages.
-        const top = pages.filter((p) => !/-/.test(rel(p.url, env.sites[0].base)) ||
-            p.links.some((l) => l.inMain && /-/.test(rel(l.href, env.sites[0].base))));
-        const pick = [...new Set([...top.slice(0, 12), pages[pages.length - 1]])];
-        for (const [viewport, size] of [[MOBILE, 'phone'], [DESKTOP, 'desktop']]) {
+        const base = env.sites[0].base;
+        fs.mkdirSync(SCREENS, { recursive: true });
+        for (const f of fs.readdirSync(SCREENS))
+            if (f.endsWith('.png'))
+                fs.rmSync(path.join(SCREENS, f));
+        // Every page in the navigation, and a story step and an ending.
+        const nav = new Set(pages[0].links.filter((l) => l.inNav).map((l) => pageKey(l.href)));
+        const pick = pages.filter((p) => nav.has(p.url) || p.url === pages[0].url);
+        const steps = pages.filter((p) => !nav.has(p.url) &&
+            p.links.some((l) => l.inMain && rel(l.href, base) && nav.has(pageKey(l.href))));
+        pick.push(...steps.slice(0, 2));
+        const shots = [];
+        for (const [viewport, size, scheme] of [[MOBILE, 'phone', 'light'],
+            [DESKTOP, 'desktop', 'light'], [MOBILE, 'phone-dark', 'dark']]) {
             const guard = await newGuardedContext(browser, {
                 viewport, isMobile: viewport === MOBILE, hasTouch: viewport === MOBILE,
+                colorScheme: scheme,
             });
             const page = await guard.context.newPage();
             try {
-                for (const p of pick) {
+                for (const p of scheme === 'dark' ? pick.slice(0, 3) : pick) {
                     await visit(page, p.url);
-                    const file = await screenshot(page,
-                        `${size}-${rel(p.url, env.sites[0].base) || 'start'}`);
-                    console.log(`screenshot: ${file}`);
+                    shots.push(await screenshot(page, `${size}-${rel(p.url, base) || 'start'}`));
+                }
+                // The plan page filled in, on screen and as it prints.
+                const plan = pick.find((p) => /plan$/.test(rel(p.url, base)));
+                if (plan && scheme === 'light') {
+                    await visit(page, plan.url);
+                    await fillPlan(page, 'Sample');
+                    await page.locator('#my-plan').scrollIntoViewIfNeeded();
+                    shots.push(await screenshot(page, `${size}-plan-filled`));
+                    await page.emulateMedia({ media: 'print' });
+                    shots.push(await screenshot(page, `${size}-plan-print`));
+                    await page.emulateMedia({ media: 'screen' });
                 }
                 guard.check('the screenshots');
             } finally {
                 await guard.context.close();
             }
         }
+        console.log(`screenshots in ${SCREENS}: ${shots.map((f) => path.basename(f)).join(', ')}`);
     });
 });
 
 /*
- * Tabs through the page (at most 80 stops) and returns a line for every focused element
- * that something else covers entirely, such as a sticky quick-exit bar (WCAG 2.4.11).
+ * Focuses every element that Tab reaches, in document order, as Tab would (scrolling it
+ * into view), and returns a line for each one that something else covers entirely, such
+ * as a fixed quick-exit button (WCAG 2.4.11, focus not obscured). One round trip a page.
  */
 async function hiddenFocus(page) {
-    const out = [];
-    await page.evaluate(() => {
-        document.activeElement?.blur?.();
-        window.scrollTo(0, 0);
-    });
-    const seen = new Set();
-    for (let i = 0; i < 80; i++) {
-        await page.keyboard.press('Tab');
-        const r = await page.evaluate(() => {
-            const el = document.activeElement;
-            if (!el || el === document.body)
-                return null;
-            const key = el.outerHTML.slice(0, 120) + (el.href || '') + (el.name || '') + (el.value || '');
+    return page.evaluate(() => {
+        const out = [];
+        const sel = 'a[href], button, input, select, textarea, summary, [tabindex]';
+        const tabbable = [...document.querySelectorAll(sel)].filter((el) =>
+            el.tabIndex >= 0 && !el.disabled && el.getClientRects().length > 0 &&
+            getComputedStyle(el).visibility !== 'hidden');
+        for (const el of tabbable) {
+            el.focus();
+            if (document.activeElement !== el)
+                continue;
             const b = el.getBoundingClientRect();
             const vw = window.innerWidth;
             const vh = window.innerHeight;
@@ -264,31 +284,22 @@ async function hiddenFocus(page) {
             const x1 = Math.min(b.right, vw);
             const y0 = Math.max(b.top, 0);
             const y1 = Math.min(b.bottom, vh);
-            if (x1 <= x0 || y1 <= y0)
-                return { key, offscreen: true, what: el.outerHTML.slice(0, 100) };
+            const what = el.outerHTML.slice(0, 100);
+            if (x1 <= x0 || y1 <= y0) {
+                out.push(`focused element is off screen: ${what}`);
+                continue;
+            }
             const pts = [[(x0 + x1) / 2, (y0 + y1) / 2], [x0 + 1, y0 + 1], [x1 - 1, y0 + 1],
                 [x0 + 1, y1 - 1], [x1 - 1, y1 - 1]];
-            const visible = pts.some(([x, y]) => {
-                const hit = document.elementFromPoint(x, y);
-                return hit && (hit === el || el.contains(hit) || hit.contains(el) ||
-                    (el.labels && [...el.labels].some((l) => l.contains(hit))));
-            });
-            let cover = '';
-            if (!visible) {
+            const mine = (hit) => hit && (hit === el || el.contains(hit) || hit.contains(el) ||
+                (el.labels && [...el.labels].some((l) => l.contains(hit))));
+            if (!pts.some(([x, y]) => mine(document.elementFromPoint(x, y)))) {
                 const hit = document.elementFromPoint((x0 + x1) / 2, (y0 + y1) / 2);
-                cover = hit ? hit.outerHTML.slice(0, 80) : '';
+                out.push(`focused element is hidden under ${hit ? hit.outerHTML.slice(0, 80) : '?'}: ${what}`);
             }
-            return { key, visible, cover, what: el.outerHTML.slice(0, 100) };
-        });
-        if (!r)
-            continue;
-        if (seen.has(r.key))
-            break; /* wrapped round */
-        seen.add(r.key);
-        if (r.offscreen)
-            out.push(`focused element is off screen: ${r.what}`);
-        else if (!r.visible)
-            out.push(`focused element is hidden under ${r.cover}: ${r.what}`);
-    }
-    return out;
+        }
+        document.activeElement?.blur?.();
+        window.scrollTo(0, 0);
+        return out;
+    });
 }

@@ -239,3 +239,24 @@ export function linksIn(text) {
         out.push(m[1] ?? m[2] ?? m[3]);
     return out.map((s) => s.replace(/&amp;/g, '&'));
 }
+
+/*
+ * Polls check() every 50 ms until it returns a truthy value, and resolves with that value;
+ * rejects with what (and the last error) after ms milliseconds.
+ */
+export async function waitFor(check, { ms = 5000, what = 'a condition' } = {}) {
+    const end = Date.now() + ms;
+    let last;
+    for (;;) {
+        try {
+            const v = await check();
+            if (v)
+                return v;
+        } catch (e) {
+            last = e;
+        }
+        if (Date.now() > end)
+            throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? `: ${last.message}` : ''}`);
+        await new Promise((r) => setTimeout(r, 50));
+    }
+}

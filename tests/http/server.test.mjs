@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 
-import { BIN, freePort, hasIPv6Loopback, raw, rawStatus, request, startServer } from './lib.mjs';
+import { BIN, freePort, hasIPv6Loopback, raw, rawStatus, request, startServer, waitFor } from './lib.mjs';
 
 const LOG_LINE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ (\S+) (\S+) (\d{3}) (\d+)$/;
 
@@ -125,7 +125,9 @@ describe('access log', () => {
         await request(server, { path: '/plan?name=QueryMarker42', headers: { 'user-agent': 'AgentMarker42', cookie: 'CookieMarker42=1' } });
         await request(server, { path: '/nope', method: 'HEAD' });
         const res = await request(server, { path: '/healthz' });
-        await new Promise((r) => setTimeout(r, 100));
+        // Lines are gathered per thread and written out within a fraction of a second.
+        await waitFor(() => logLines(server).length >= 3, { what: 'three log lines' });
+        await new Promise((r) => setTimeout(r, 300));
         const lines = logLines(server);
         assert.equal(lines.length, 3, server.stdout);
         for (const line of lines)
@@ -141,7 +143,8 @@ describe('access log', () => {
         const before_ = logLines(server).length;
         await raw(server, 'GET /a%0a2024-01-01T00:00:00Z%20GET%20/forged%20200%200 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
         await raw(server, 'GET /b%1b[31m%22 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
-        await new Promise((r) => setTimeout(r, 100));
+        await waitFor(() => logLines(server).length >= before_ + 2, { what: 'two more log lines' });
+        await new Promise((r) => setTimeout(r, 300));
         const lines = logLines(server).slice(before_);
         assert.equal(lines.length, 2, lines.join('\n'));
         for (const line of lines)

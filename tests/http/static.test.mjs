@@ -193,11 +193,17 @@ describe('404', () => {
         });
     }
 
-    it('serves the 404 page gzip-compressed when asked', async () => {
-        const res = await get('/no-such-page', { 'accept-encoding': 'gzip' });
-        assert.equal(res.status, 404);
-        if (res.headers['content-encoding'] === 'gzip')
-            assert.deepEqual(zlib.gunzipSync(res.body), notFound.body);
+    it('serves the 404 page compressed when asked, br first', async () => {
+        const gz = await get('/no-such-page', { 'accept-encoding': 'gzip' });
+        assert.equal(gz.status, 404);
+        assert.equal(gz.headers['content-encoding'], 'gzip');
+        assert.deepEqual(zlib.gunzipSync(gz.body), notFound.body);
+        const br = await get('/no-such-page', { 'accept-encoding': 'gzip, br' });
+        assert.equal(br.status, 404);
+        assert.equal(br.headers['content-encoding'], 'br');
+        assert.deepEqual(zlib.brotliDecompressSync(br.body), notFound.body);
+        assert.equal(br.headers.etag, undefined);
+        assert.match(br.headers.vary || '', /accept-encoding/i);
     });
 
     it('answers a request line with no leading slash with 404 or 400, never a file', async () => {
@@ -231,10 +237,10 @@ describe('HEAD', () => {
 });
 
 describe('compression', () => {
-    it('sends gzip to clients that accept it, and the body gunzips to the plain body', async () => {
+    it('sends gzip to clients that accept gzip but not br, and the body gunzips to the plain body', async () => {
         let compressed = 0;
         for (const [p, plain] of site) {
-            const res = await get(p, { 'accept-encoding': 'gzip, deflate, br' });
+            const res = await get(p, { 'accept-encoding': 'gzip, deflate' });
             assert.equal(res.status, 200, p);
             assert.equal(res.headers['content-type'], plain.headers['content-type'], p);
             if (res.headers['content-encoding'] === undefined) {
@@ -254,8 +260,36 @@ describe('compression', () => {
         assert.equal((await get('/', { 'accept-encoding': 'gzip' })).headers['content-encoding'], 'gzip');
     });
 
-    it('sends identity when gzip is not accepted', async () => {
-        for (const ae of [undefined, '', 'identity', 'br', 'deflate', 'gzip;q=0', 'gzip; q=0.000', '*;q=0', 'x-gzip;q=0, *', 'gzipx', 'gzip;q=abc']) {
+    it('prefers br when the client accepts it, and the body decompresses to the plain body', async () => {
+        let compressed = 0;
+        for (const [p, plain] of site) {
+            const res = await get(p, { 'accept-encoding': 'gzip, deflate, br' });
+            assert.equal(res.status, 200, p);
+            assert.equal(res.headers['content-type'], plain.headers['content-type'], p);
+            if (res.headers['content-encoding'] === undefined) {
+                assert.deepEqual(res.body, plain.body, p);
+                continue;
+            }
+            compressed++;
+            assert.equal(res.headers['content-encoding'], 'br', p);
+            assert.match(res.headers.vary || '', /accept-encoding/i, p);
+            assert.deepEqual(zlib.brotliDecompressSync(res.body), plain.body, p);
+            assert.ok(res.body.length < plain.body.length, `${p}: br is not smaller`);
+            const gz = await get(p, { 'accept-encoding': 'gzip' });
+            if (gz.headers['content-encoding'] === 'gzip') {
+                assert.notEqual(res.headers.etag, gz.headers.etag, `${p}: br and gzip share one strong ETag`);
+                // Brotli at its highest quality beats gzip on every text file of the site.
+                assert.ok(res.body.length <= gz.body.length, `${p}: br ${res.body.length} > gzip ${gz.body.length}`);
+            }
+            assert.match(res.headers.etag, /^"[^"]+"$/, p);
+            assert.notEqual(res.headers.etag, plain.headers.etag, `${p}: br and identity share one strong ETag`);
+            assert.equal(res.headers['cache-control'], plain.headers['cache-control'], p);
+        }
+        assert.ok(compressed >= 2, 'fewer than two files are served with br');
+    });
+
+    it('sends identity when no coding it offers is accepted', async () => {
+        for (const ae of [undefined, '', 'identity', 'deflate', 'gzip;q=0', 'gzip; q=0.000', '*;q=0', 'x-gzip;q=0, br;q=0, *', 'gzipx', 'gzip;q=abc', 'br;q=0', 'brotli, gzip;q=0', 'br;q=0, gzip;q=0', 'br;q=0.0000']) {
             const headers = ae === undefined ? {} : { 'accept-encoding': ae };
             const res = await get('/', headers);
             assert.equal(res.headers['content-encoding'], undefined, `Accept-Encoding: ${ae}`);
@@ -263,10 +297,16 @@ describe('compression', () => {
         }
     });
 
-    it('reads Accept-Encoding as RFC 9110 says', async () => {
-        for (const ae of ['gzip', 'GZIP', 'x-gzip', '*', 'br;q=1.0, gzip;q=0.5', 'identity;q=1, gzip;q=0.001', ' , gzip ;q=1', 'br, *;q=0.1']) {
-            const res = await get('/', { 'accept-encoding': ae });
-            assert.equal(res.headers['content-encoding'], 'gzip', `Accept-Encoding: ${ae}`);
+    it('reads Accept-Encoding as RFC 9110 says, preferring br to gzip', async () => {
+        const want = {
+            gzip: ['gzip', 'GZIP', 'x-gzip', 'identity;q=1, gzip;q=0.001', ' , gzip ;q=1', 'br;q=0, *;q=0.1', 'br;q=0, gzip', 'deflate, gzip, brotli'],
+            br: ['br', 'BR', ' br ', '*', 'br;q=1.0, gzip;q=0.5', 'gzip;q=1, br;q=0.001', 'gzip, br', 'gzip;q=0, *', 'x-gzip;q=0, *'],
+        };
+        for (const [coding, values] of Object.entries(want)) {
+            for (const ae of values) {
+                const res = await get('/', { 'accept-encoding': ae });
+                assert.equal(res.headers['content-encoding'], coding, `Accept-Encoding: ${ae}`);
+            }
         }
     });
 });
@@ -304,6 +344,23 @@ describe('conditional requests', () => {
         const other = await get('/', { 'accept-encoding': 'gzip', 'if-none-match': plainTag });
         assert.equal(other.status, 200);
         assert.equal(other.headers['content-encoding'], 'gzip');
+    });
+
+    it('gives br its own tag for conditional requests', async () => {
+        const br = await get('/', { 'accept-encoding': 'br' });
+        assert.equal(br.headers['content-encoding'], 'br');
+        const again = await get('/', { 'accept-encoding': 'br', 'if-none-match': br.headers.etag });
+        assert.equal(again.status, 304);
+        assert.equal(again.headers.etag, br.headers.etag);
+        assert.equal(again.body.length, 0);
+        // A tag cached for gzip does not validate the br form, nor the other way round.
+        const gz = await get('/', { 'accept-encoding': 'gzip' });
+        const mixed = await get('/', { 'accept-encoding': 'br', 'if-none-match': gz.headers.etag });
+        assert.equal(mixed.status, 200);
+        assert.equal(mixed.headers['content-encoding'], 'br');
+        const back = await get('/', { 'accept-encoding': 'gzip', 'if-none-match': br.headers.etag });
+        assert.equal(back.status, 200);
+        assert.equal(back.headers['content-encoding'], 'gzip');
     });
 
     it('answers HEAD with If-None-Match with 304 too', async () => {

@@ -395,6 +395,34 @@ static void test_limit_page_size(void **state)
     free(page);
 }
 
+static void test_limit_link_problems(void **state)
+{
+    (void)state;
+    struct buf page;
+    buf_init(&page, (size_t)1 << 20);
+    buf_adds(&page, "---\ntitle: Links\n---\n");
+    for (int i = 0; i < 150; i++)
+        buf_addf(&page, "[a](nowhere-%d.md)\n\n", i);
+    const struct file_entry entries[] = {
+        ENTRY("package.yaml", one_page_manifest),
+        {"pages/start.md", (const unsigned char *)page.ptr, page.len},
+    };
+    struct fileset fs;
+    struct diag_list diags;
+    struct pkg *p = load(entries, 2, &fs, &diags);
+    /* The first hundred are reported, then one line says that there are more. */
+    assert_int_equal(diags.count, 101);
+    assert_true(has_diag(&diags, "pages/start.md:4: error: link to 'nowhere-0.md', but there "
+                                 "is no page 'nowhere-0'"));
+    assert_true(has_diag(&diags, "pages/start.md:202: error: there are 100 or more problems "
+                                 "with links and pictures on this page; fix these, then check "
+                                 "again for the rest"));
+    pkg_free(p);
+    fileset_release(&fs);
+    diag_list_release(&diags);
+    buf_release(&page);
+}
+
 static void test_yaml_document_not_a_map(void **state)
 {
     (void)state;
@@ -582,6 +610,7 @@ int main(void)
         cmocka_unit_test(test_limit_text),
         cmocka_unit_test(test_limit_values),
         cmocka_unit_test(test_limit_page_size),
+        cmocka_unit_test(test_limit_link_problems),
         cmocka_unit_test(test_yaml_document_not_a_map),
         cmocka_unit_test(test_ids),
         cmocka_unit_test(test_versions_and_dates),

@@ -218,7 +218,7 @@ static void build_pages(void)
                 "[see the endings](story.md#two).\n\n<script>alert('raw')</script>\n\n"
                 "![a tracking pixel](https://evil.example/pixel.png) "
                 "![a duck](images/duck.svg) [home](start.md) "
-                "[the web](https://example.org/page)\n\n# Two words\n\n## Two words\n",
+                "[the web](https://example.org/page)\n\n# Two words\n\n## Two words\n\n## Main\n",
     };
     pages[1] = (struct pkg_page){
         .id = "story",
@@ -474,6 +474,8 @@ static void test_links_are_rewritten_per_mode(void **state)
     /* Headings get ids for "page.md#heading"; a level-1 heading sits under the page's h1. */
     assert_contains(a, "<h2 id=\"two-words\">Two words</h2>");
     assert_contains(a, "<h2 id=\"two-words-2\">Two words</h2>");
+    assert_contains(a, "<h2 id=\"main-2\">Main</h2>");
+    assert_int_equal(count_of(a, "id=\"main\""), 1);
     assert_int_equal(count_of(a, "<h1"), 1);
 
     /* Story choices are links to a page per step. */
@@ -726,6 +728,47 @@ static void test_support_directory(void **state)
     site_free(s);
 }
 
+static void test_element_ids_are_unique_on_every_page(void **state)
+{
+    (void)state;
+    for (int mode = SITE_SERVE; mode <= SITE_EXPORT; mode++) {
+        struct site *s = site_render(make_pkg(8), (enum site_mode)mode);
+        assert_non_null(s);
+        for (size_t i = 0; i < site_file_count(s); i++) {
+            const struct site_file *f = site_file_at(s, i);
+            if (!is_html(f))
+                continue;
+            const char *html = (const char *)f->data;
+            size_t ids = 0;
+            for (const char *p = strstr(html, " id=\""); p; p = strstr(p + 1, " id=\"")) {
+                char needle[256];
+                size_t n = strcspn(p + 5, "\"");
+                assert_true(n > 0 && n < sizeof(needle) - 8);
+                snprintf(needle, sizeof(needle), " id=\"%.*s\"", (int)n, p + 5);
+                if (count_of(html, needle) != 1)
+                    fail_msg("%s: the id in %s is used more than once", f->path, needle);
+                ids++;
+            }
+            assert_true(ids >= 4);
+        }
+        site_free(s);
+    }
+}
+
+static void test_pages_that_would_share_a_file_are_refused(void **state)
+{
+    (void)state;
+    /* A page "story-sent" and the step "sent" of the story "story" both want
+     * story-sent.html; rendering one over the other would lose a page. */
+    const struct pkg *p = make_pkg(9);
+    pages[8].id = "story-sent";
+    assert_null(site_render(p, SITE_EXPORT));
+    pages[8].id = "extra";
+    struct site *s = site_render(p, SITE_EXPORT);
+    assert_non_null(s);
+    site_free(s);
+}
+
 /* --- export ------------------------------------------------------------------------ */
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -854,6 +897,8 @@ int main(void)
         cmocka_unit_test(test_posted_plan_is_escaped),
         cmocka_unit_test(test_survey_per_mode),
         cmocka_unit_test(test_support_directory),
+        cmocka_unit_test(test_element_ids_are_unique_on_every_page),
+        cmocka_unit_test(test_pages_that_would_share_a_file_are_refused),
         cmocka_unit_test(test_export_writes_gz_and_replaces_cleanly),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

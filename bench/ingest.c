@@ -1,0 +1,351 @@
+/*
+ * Benchmarks of the feedback store, built and run by bench/ingest and bench/report.
+ *
+ *   ingest DIR   durable, acknowledged answers per second from THREADS submitting threads,
+ *                with group commit and, in the same run, with one transaction per answer
+ *                (the baseline), interleaved over ROUNDS rounds of DURATION seconds each.
+ *   fill DIR N   stores N answers (1,000 classes in 50 schools, two package versions) for
+ *                the report benchmark, and prints the database path.
+ *   report DB    builds and writes the text report of DB, printing the time taken.
+ *
+ * Answers are real ones: forms validated against the default package's survey.
+ */
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/fileset.h"
+#include "pkg/pkg.h"
+#include "report/report.h"
+#include "store/store.h"
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static long env_long(const char *name, long def)
+{
+    const char *v = getenv(name);
+    return v && *v ? strtol(v, NULL, 10) : def;
+}
+
+/* The default package's survey, loaded from the copy built into the binary. */
+struct pkgsurvey {
+    struct fileset fs;
+    struct pkg *pkg;
+    struct arena a;
+    struct survey sv;
+};
+
+static void load_survey(struct pkgsurvey *p)
+{
+    memset(p, 0, sizeof(*p));
+    struct diag_list d;
+    diag_list_init(&d);
+    fileset_borrow(&p->fs, embedded_package, embedded_package_count);
+    p->pkg = pkg_load(&p->fs, &d);
+    if (!p->pkg || diag_count(&d, DIAG_ERROR)) {
+        fprintf(stderr, "bench: the default package does not load\n");
+        exit(2);
+    }
+    diag_list_release(&d);
+    survey_from_pkg(p->pkg, &p->a, &p->sv);
+    if (p->sv.count == 0) {
+        fprintf(stderr, "bench: the default package has no survey\n");
+        exit(2);
+    }
+}
+
+static void free_survey(struct pkgsurvey *p)
+{
+    arena_release(&p->a);
+    pkg_free(p->pkg);
+    fileset_release(&p->fs);
+}
+
+/* A random valid form for the survey: about four in five questions answered. */
+static void random_form(const struct survey *sv, const char *code, unsigned *seed, struct buf *b)
+{
+    buf_reset(b);
+    buf_addf(b, "c=%s", code);
+    for (size_t i = 0; i < sv->count; i++) {
+        const struct pkg_survey_question *q = &sv->questions[i];
+        int r = rand_r(seed) % 100;
+        if (r < 18)
+            continue;
+        if (r < 20) {
+            buf_addf(b, "&%s=%s", q->id, SURVEY_PREFER_NOT);
+            continue;
+        }
+        size_t n = survey_option_count(q);
+        if (q->type == SURVEY_TEXT) {
+            if (r < 60)
+                buf_addf(b, "&%s=The+story+felt+real+and+the+replies+were+funny+%d", q->id,
+                         rand_r(seed) % 1000);
+        } else if (q->type == SURVEY_MULTI) {
+            for (size_t j = 0; j < n; j++)
+                if (rand_r(seed) % 3 == 0)
+                    buf_addf(b, "&%s=%s", q->id, survey_option_id(q, j));
+        } else {
+            /* Skewed towards the later options, as real answers are. */
+            size_t j = (size_t)(rand_r(seed) % (int)(n + 2));
+            buf_addf(b, "&%s=%s", q->id, survey_option_id(q, j >= n ? n - 1 : j));
+        }
+    }
+}
+
+/* Validates a form into an answer kept in arena a. */
+static void make_answer(const struct survey *sv, const char *code, unsigned *seed,
+                        struct arena *a, struct survey_answer *out)
+{
+    struct buf b;
+    buf_init(&b, 0);
+    for (;;) {
+        random_form(sv, code, seed, &b);
+        struct form f;
+        if (form_decode(b.ptr, b.len, 1 << 20, a, &f) != FORM_OK)
+            abort();
+        struct survey_cohort c = {code, sv->package_id, sv->package_version, true};
+        struct survey_error err;
+        if (survey_validate(sv, &f, &c, a, out, &err) == 0)
+            break;
+        if (err.kind != SURVEY_E_EMPTY) {
+            fprintf(stderr, "bench: made an invalid form: %s\n", err.message);
+            exit(2);
+        }
+    }
+    buf_release(&b);
+}
+
+/* ---- ingest ---- */
+
+enum { POOL = 256 };
+
+struct run {
+    struct store *s;
+    const struct survey_answer *pool;
+    double until;
+    long acked;
+    long failed;
+    pthread_mutex_t mu;
+};
+
+static void *submitter(void *arg)
+{
+    struct run *r = arg;
+    long ok = 0, bad = 0;
+    unsigned i = (unsigned)(uintptr_t)&ok;
+    while (now_s() < r->until) {
+        if (store_submit(r->s, &r->pool[i++ % POOL]) == STORE_OK)
+            ok++;
+        else
+            bad++;
+    }
+    pthread_mutex_lock(&r->mu);
+    r->acked += ok;
+    r->failed += bad;
+    pthread_mutex_unlock(&r->mu);
+    return NULL;
+}
+
+static double measure(const char *path, size_t max_batch, const struct survey_answer *pool,
+                      int threads, double seconds)
+{
+    struct store_options opt = {.max_batch = max_batch};
+    struct store *s;
+    char err[256];
+    if (store_open(path, STORE_READ_WRITE, &opt, &s, err, sizeof(err)) != STORE_OK) {
+        fprintf(stderr, "bench: %s\n", err);
+        exit(2);
+    }
+    struct run r = {.s = s, .pool = pool};
+    pthread_mutex_init(&r.mu, NULL);
+    pthread_t *th = calloc((size_t)threads, sizeof(*th));
+    double start = now_s();
+    r.until = start + seconds;
+    for (int i = 0; i < threads; i++)
+        pthread_create(&th[i], NULL, submitter, &r);
+    for (int i = 0; i < threads; i++)
+        pthread_join(th[i], NULL);
+    double took = now_s() - start;
+    store_close(s);
+    free(th);
+    pthread_mutex_destroy(&r.mu);
+    if (r.failed) {
+        fprintf(stderr, "bench: %ld submissions failed\n", r.failed);
+        exit(2);
+    }
+    return (double)r.acked / took;
+}
+
+static int do_ingest(const char *dir)
+{
+    int threads = (int)env_long("THREADS", 64);
+    double seconds = (double)env_long("DURATION", 5);
+    int rounds = (int)env_long("ROUNDS", 2);
+    struct pkgsurvey ps;
+    load_survey(&ps);
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/ingest.db", dir);
+    struct store *s;
+    char err[256];
+    if (store_open(path, STORE_READ_WRITE, NULL, &s, err, sizeof(err)) != STORE_OK) {
+        fprintf(stderr, "bench: %s\n", err);
+        return 2;
+    }
+    char code[SURVEY_CODE_LEN + 1];
+    struct store_cohort_spec spec = {.label = "bench", .survey = &ps.sv};
+    if (store_cohort_create(s, &spec, code) != STORE_OK)
+        return 2;
+    store_close(s);
+
+    struct arena a = ARENA_INIT;
+    struct survey_answer pool[POOL];
+    unsigned seed = 1;
+    size_t bytes = 0;
+    for (int i = 0; i < POOL; i++) {
+        make_answer(&ps.sv, code, &seed, &a, &pool[i]);
+        struct buf b;
+        buf_init(&b, 0);
+        survey_answer_encode(&pool[i], &b);
+        bytes += b.len;
+        buf_release(&b);
+    }
+    printf("ingest: %d threads, %d rounds of %.0f s each way, answers of %zu bytes on average\n",
+           threads, rounds, seconds, bytes / POOL);
+    double group = 0, single = 0;
+    for (int round = 0; round < rounds; round++) {
+        double one = measure(path, 1, pool, threads, seconds);
+        double many = measure(path, 0, pool, threads, seconds);
+        printf("  round %d: one transaction per answer %8.0f answers/s; group commit %8.0f "
+               "answers/s\n",
+               round + 1, one, many);
+        single += one;
+        group += many;
+    }
+    single /= rounds;
+    group /= rounds;
+    double ratio = single > 0 ? group / single : 0;
+    printf("ingest: group commit %.0f answers/s, one transaction per answer %.0f answers/s: "
+           "%.1fx (targets: at least 20x and 5000/s: %s)\n",
+           group, single, ratio, ratio >= 20 && group >= 5000 ? "met" : "NOT MET");
+    arena_release(&a);
+    free_survey(&ps);
+    return 0;
+}
+
+/* ---- fill and report ---- */
+
+static int do_fill(const char *dir, long n)
+{
+    struct pkgsurvey ps;
+    load_survey(&ps);
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/report.db", dir);
+    struct store *s;
+    char err[256];
+    if (store_open(path, STORE_READ_WRITE, NULL, &s, err, sizeof(err)) != STORE_OK) {
+        fprintf(stderr, "bench: %s\n", err);
+        return 2;
+    }
+    /* A pilot and a revised version with the same survey. */
+    struct survey revised = ps.sv;
+    revised.package_version = "9.9.9";
+    enum { CLASSES = 1000, SCHOOLS = 50, BATCH = 5000 };
+    char codes[CLASSES][SURVEY_CODE_LEN + 1];
+    for (int c = 0; c < CLASSES; c++) {
+        char school[32], label[32];
+        snprintf(school, sizeof(school), "School %02d", c % SCHOOLS);
+        snprintf(label, sizeof(label), "Class %d", c);
+        struct store_cohort_spec spec = {.label = label,
+                                         .school = school,
+                                         .survey = c % 2 ? &revised : &ps.sv};
+        if (store_cohort_create(s, &spec, codes[c]) != STORE_OK)
+            return 2;
+    }
+    double start = now_s();
+    unsigned seed = 7;
+    struct survey_answer *batch = calloc(BATCH, sizeof(*batch));
+    for (long done = 0; done < n;) {
+        struct arena a = ARENA_INIT;
+        long k = n - done < BATCH ? n - done : BATCH;
+        for (long i = 0; i < k; i++) {
+            int c = (int)((done + i) % CLASSES);
+            make_answer(c % 2 ? &revised : &ps.sv, codes[c], &seed, &a, &batch[i]);
+        }
+        if (store_submit_many(s, batch, (size_t)k) != STORE_OK) {
+            fprintf(stderr, "bench: storing answers failed\n");
+            return 2;
+        }
+        arena_release(&a);
+        done += k;
+    }
+    free(batch);
+    store_close(s);
+    fprintf(stderr, "report: stored %ld answers in %d classes in %.1f s\n", n, CLASSES,
+            now_s() - start);
+    printf("%s\n", path);
+    free_survey(&ps);
+    return 0;
+}
+
+static int count_bytes(void *ctx, const void *data, size_t len)
+{
+    (void)data;
+    *(size_t *)ctx += len;
+    return 0;
+}
+
+static int do_report(const char *path)
+{
+    struct store *s;
+    char err[256];
+    double start = now_s();
+    if (store_open(path, STORE_READ_ONLY, NULL, &s, err, sizeof(err)) != STORE_OK) {
+        fprintf(stderr, "bench: %s\n", err);
+        return 2;
+    }
+    int64_t n = 0;
+    if (store_answer_count(s, &n) != STORE_OK)
+        return 2;
+    start = now_s();
+    struct report_options opt = {0};
+    struct report *r;
+    if (report_build(s, &opt, &r, err, sizeof(err)) != STORE_OK) {
+        fprintf(stderr, "bench: %s\n", err);
+        return 2;
+    }
+    double built = now_s();
+    size_t bytes = 0;
+    struct report_sink sink = {count_bytes, &bytes};
+    if (report_write(r, REPORT_TEXT, &sink) != 0)
+        return 2;
+    double done = now_s();
+    printf("report: %lld answers: built in %.3f s, written (%zu bytes) in %.3f s; total %.3f s "
+           "(target under 1 s: %s)\n",
+           (long long)n, built - start, bytes, done - built, done - start,
+           done - start < 1.0 ? "met" : "NOT MET");
+    report_free(r);
+    store_close(s);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (sodium_init() < 0)
+        return 2;
+    if (argc == 3 && strcmp(argv[1], "ingest") == 0)
+        return do_ingest(argv[2]);
+    if (argc == 4 && strcmp(argv[1], "fill") == 0)
+        return do_fill(argv[2], strtol(argv[3], NULL, 10));
+    if (argc == 3 && strcmp(argv[1], "report") == 0)
+        return do_report(argv[2]);
+    fprintf(stderr, "usage: ingest ingest DIR | fill DIR N | report DB\n");
+    return 1;
+}

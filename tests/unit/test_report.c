@@ -1,0 +1,299 @@
+/*
+ * Reports built from a real store: what is hidden, the figures shown (worked out by hand),
+ * the version comparison with its change log, escaping in HTML and the CSV export.
+ *
+ * The data: Hillside School has class A (version 1.0.0, 8 answers, "Year Eight PSHE") and class B (1.0.0,
+ * 3 answers); Riverside School has class C (1.1.0, 12 answers). With k = 5, B is hidden for
+ * being small and A with it (the school's 11 minus A would give B); C is shown.
+ */
+#include "testutil.h"
+
+#include "report/report.h"
+#include "test_fixture_survey.h"
+
+struct world {
+    char *path;
+    struct store *s;
+    char a[SURVEY_CODE_LEN + 1];
+    char b[SURVEY_CODE_LEN + 1];
+    char c[SURVEY_CODE_LEN + 1];
+};
+
+static void cohort(struct store *s, const char *version, const char *school, const char *label,
+                   char *code)
+{
+    struct survey sv = fx_survey(version);
+    struct store_cohort_spec spec = {.label = label, .school = school, .survey = &sv};
+    assert_int_equal(store_cohort_create(s, &spec, code), STORE_OK);
+}
+
+/* An answer to the end and "looking back" scale questions, with an optional comment. */
+static void answer(struct store *s, const char *code, const char *version, const char *before,
+                   const char *end, const char *comment)
+{
+    struct survey_item items[3];
+    const char *vals[3][1];
+    size_t n = 0;
+    if (before) {
+        vals[n][0] = before;
+        items[n] = (struct survey_item){"q-confident-before", false, vals[n], 1};
+        n++;
+    }
+    if (end) {
+        vals[n][0] = end;
+        items[n] = (struct survey_item){"q-confident-end", false, vals[n], 1};
+        n++;
+    }
+    if (comment) {
+        vals[n][0] = comment;
+        items[n] = (struct survey_item){"q-comment", false, vals[n], 1};
+        n++;
+    }
+    struct survey_answer a = {.package_id = "sharing-images",
+                              .package_version = version,
+                              .items = items,
+                              .item_count = n};
+    snprintf(a.code, sizeof(a.code), "%s", code);
+    assert_int_equal(store_submit(s, &a), STORE_OK);
+}
+
+static int setup(void **state)
+{
+    struct world *w = calloc(1, sizeof(*w));
+    w->path = fx_tmp_db();
+    char err[256];
+    assert_int_equal(store_open(w->path, STORE_READ_WRITE, NULL, &w->s, err, sizeof(err)),
+                     STORE_OK);
+    cohort(w->s, "1.0.0", "Hillside School", "Year Eight PSHE", w->a);
+    cohort(w->s, "1.0.0", "Hillside School", "Year Eight small group", w->b);
+    cohort(w->s, "1.1.0", "Riverside School", "Year 9 <b>PSHE</b>", w->c);
+    for (int i = 0; i < 8; i++)
+        answer(w->s, w->a, "1.0.0", NULL, "c3", "CLASS-A-COMMENT");
+    for (int i = 0; i < 3; i++)
+        answer(w->s, w->b, "1.0.0", NULL, "c3", NULL);
+    /* Class C: looking back c2 x6 and c3 x6; now c4 x6 and c5 x6, paired as
+     * c2->c4 x3 (+2), c2->c5 x3 (+3), c3->c4 x3 (+1), c3->c5 x3 (+2). */
+    const char *pairs[4][2] = {{"c2", "c4"}, {"c2", "c5"}, {"c3", "c4"}, {"c3", "c5"}};
+    for (int p = 0; p < 4; p++)
+        for (int i = 0; i < 3; i++)
+            answer(w->s, w->c, "1.1.0", pairs[p][0], pairs[p][1],
+                   p == 0 && i == 0   ? "<script>alert('x')</script>"
+                   : p == 1 && i == 0 ? "=HYPERLINK(\"http://x.example\")"
+                                      : NULL);
+    *state = w;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct world *w = *state;
+    store_close(w->s);
+    fx_tmp_free(w->path);
+    free(w);
+    return 0;
+}
+
+static char *render(struct world *w, const struct report_options *opt, enum report_format f)
+{
+    struct report *r = NULL;
+    char err[256] = "";
+    int rc = report_build(w->s, opt, &r, err, sizeof(err));
+    if (rc != STORE_OK)
+        fail_msg("report_build: %s", err);
+    struct buf b;
+    buf_init(&b, 0);
+    struct report_sink sink = {report_sink_buf, &b};
+    if (f == REPORT_CSV)
+        assert_int_equal(report_write_csv(w->s, r, &sink), 0);
+    else
+        assert_int_equal(report_write(r, f, &sink), 0);
+    report_free(r);
+    return buf_detach(&b, NULL);
+}
+
+/* The text between the heading that starts with `from` and the next heading. */
+static char *section(const char *doc, const char *from)
+{
+    const char *p = strstr(doc, from);
+    if (!p)
+        fail_msg("no section '%s' in:\n%s", from, doc);
+    const char *end = strstr(p + 1, "\n--- ");
+    const char *end2 = strstr(p + 1, "\n=== ");
+    if (!end || (end2 && end2 < end))
+        end = end2;
+    size_t n = end ? (size_t)(end - p) : strlen(p);
+    char *s = malloc(n + 1);
+    memcpy(s, p, n);
+    s[n] = '\0';
+    return s;
+}
+
+static void test_small_class_and_its_complement_hidden(void **state)
+{
+    struct world *w = *state;
+    struct report_options opt = {0};
+    char *t = render(w, &opt, REPORT_TEXT);
+    char head[64];
+    snprintf(head, sizeof(head), "Class %s", w->b);
+    char *sb = section(t, head);
+    assert_non_null(strstr(sb, "Answers: hidden."));
+    assert_non_null(strstr(sb, "Hidden: fewer than k answers"));
+    snprintf(head, sizeof(head), "Class %s", w->a);
+    char *sa = section(t, head);
+    /* Class A has 8 answers, but shown beside the school's 11 it would give B's 3 away. */
+    assert_non_null(strstr(sa, "Answers: hidden."));
+    snprintf(head, sizeof(head), "Class %s", w->c);
+    char *sc = section(t, head);
+    assert_non_null(strstr(sc, "Answers: 12."));
+    char *school = section(t, "School: Hillside School");
+    assert_non_null(strstr(school, "Answers: 11."));
+    assert_non_null(strstr(t, "23 answers from 3 classes in 2 schools; 2 package versions."));
+    /* Nothing of B's or A's size appears in the text of their sections. */
+    assert_null(strstr(sb, " 3 "));
+    assert_null(strstr(sa, " 8 "));
+    free(sa);
+    free(sb);
+    free(sc);
+    free(school);
+    free(t);
+}
+
+static void test_distribution_and_paired_change(void **state)
+{
+    struct world *w = *state;
+    struct report_options opt = {0};
+    char *t = render(w, &opt, REPORT_TEXT);
+    char head[64];
+    snprintf(head, sizeof(head), "Class %s", w->c);
+    char *sc = section(t, head);
+    /* Now: c4 x6 and c5 x6 of 12; mean 4.5. */
+    assert_non_null(strstr(sc, "  Quite                                           6   50%\n"));
+    assert_non_null(strstr(sc, "  Very                                            6   50%\n"));
+    assert_non_null(strstr(sc, "4.50  (1 = Not at all, 5 = Very; n = 12)"));
+    /* Paired differences 2,2,2,3,3,3,1,1,1,2,2,2: mean 2, variance 6/11, se 0.213201,
+     * t(0.975, 11) = 2.200985, half width 0.469254. */
+    assert_non_null(strstr(sc, "looking back 2.50, now 4.50, the same 12 pupils: "
+                               "+2.00 (95% CI +1.53 to +2.47)"));
+    free(sc);
+    free(t);
+}
+
+static void test_version_comparison_with_change_log(void **state)
+{
+    struct world *w = *state;
+    struct report_options opt = {0};
+    char *t = render(w, &opt, REPORT_TEXT);
+    char *cmp = section(t, "=== Version 1.0.0 and version 1.1.0 side by side");
+    assert_non_null(strstr(cmp, "What changed in 1.1.0 (2024-05-01):\n"
+                                "  - Shorter story, after pupils said it was too long."));
+    /* 1.0.0: c3 x11, mean 3, no spread; 1.1.0: mean 4.5, variance 3/11.
+     * Welch: se = sqrt(0.272727 / 12) = 0.150756, df = 11, half width 0.331815. */
+    assert_non_null(strstr(cmp, "Change in the mean: +1.50 (95% CI +1.17 to +1.83)"));
+    /* "Somewhat": all 11 in 1.0.0, none in 1.1.0; the comment counts (8 of 11, 2 of 12)
+     * leave a small "no answer" beside them, so both are hidden. */
+    assert_non_null(strstr(cmp, "  Somewhat                                        11 100%           0 0%\n"));
+    assert_non_null(strstr(cmp, "  Answered                                             *              * \n"));
+    free(cmp);
+    free(t);
+}
+
+static void test_html_escapes_and_charts(void **state)
+{
+    struct world *w = *state;
+    struct report_options opt = {0};
+    char *h = render(w, &opt, REPORT_HTML);
+    assert_null(strstr(h, "<script>"));
+    assert_non_null(strstr(h, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
+    assert_null(strstr(h, "<b>PSHE</b>"));
+    assert_non_null(strstr(h, "Year 9 &lt;b&gt;PSHE&lt;/b&gt;"));
+    /* Every chart is an image with a title and has a table of the same figures beside it. */
+    size_t charts = 0, tables = 0;
+    for (const char *p = h; (p = strstr(p, "<svg class=\"chart\" role=\"img\"")); p++)
+        charts++;
+    for (const char *p = h; (p = strstr(p, "<div class=\"chart-and-table\">\n<svg")); p++)
+        tables++;
+    assert_true(charts > 0);
+    assert_int_equal(charts, tables);
+    assert_non_null(strstr(h, "<title id=\"chart-1\">Bar chart of the answers to: "));
+    assert_non_null(strstr(h, "<th scope=\"col\">Count</th>"));
+    assert_non_null(strstr(h, "<!doctype html>"));
+    free(h);
+
+    opt.html_fragment = true;
+    h = render(w, &opt, REPORT_HTML);
+    assert_null(strstr(h, "<!doctype html>"));
+    assert_null(strstr(h, "<style>"));
+    free(h);
+}
+
+static void test_csv_export(void **state)
+{
+    struct world *w = *state;
+    struct report_options opt = {0};
+    char *csv = render(w, &opt, REPORT_CSV);
+    /* A header and 12 rows: classes A and B are hidden, so left out whole. */
+    size_t lines = 0;
+    for (const char *p = csv; (p = strstr(p, "\r\n")); p += 2)
+        lines++;
+    assert_int_equal(lines, 13);
+    assert_true(strncmp(csv, "class_code,school,package_version,q-confident-start,", 52) == 0);
+    assert_null(strstr(csv, w->a));
+    assert_null(strstr(csv, w->b));
+    assert_non_null(strstr(csv, "Riverside School,1.1.0,,Very,A little,"));
+    /* The formula a pupil typed is text to a spreadsheet. */
+    assert_non_null(strstr(csv, ",\"'=HYPERLINK(\"\"http://x.example\"\")\""));
+    assert_null(strstr(csv, ",=HYPERLINK"));
+    free(csv);
+}
+
+static void test_one_class_and_k(void **state)
+{
+    struct world *w = *state;
+    struct report_options opt = {.cohort = w->c};
+    char *t = render(w, &opt, REPORT_TEXT);
+    assert_non_null(strstr(t, w->c));
+    assert_null(strstr(t, w->a));
+    assert_null(strstr(t, "=== By school"));
+    /* Comments of the one class are listed, sorted, escaped only in HTML. */
+    assert_non_null(strstr(t, "  - <script>alert('x')</script>\n"));
+    free(t);
+
+    struct report *r = NULL;
+    char err[256];
+    opt.cohort = "ZZZZZZZZ";
+    assert_int_equal(report_build(w->s, &opt, &r, err, sizeof(err)), STORE_ERR_NOT_FOUND);
+    assert_null(r);
+    assert_non_null(strstr(err, "ZZZZZZZZ"));
+
+    /* k is never below 3: with k = 3, class B (3 answers) may be shown. */
+    struct report_options k2 = {.k = 2};
+    assert_int_equal(report_build(w->s, &k2, &r, err, sizeof(err)), STORE_OK);
+    assert_int_equal(report_k(r), 3);
+    report_free(r);
+
+    /* With k = 20 even class C (12) and the versions are hidden. */
+    struct report_options k20 = {.k = 20};
+    t = render(w, &k20, REPORT_TEXT);
+    char head[64];
+    snprintf(head, sizeof(head), "Class %s", w->c);
+    char *sc = section(t, head);
+    assert_non_null(strstr(sc, "Answers: hidden."));
+    assert_null(strstr(t, "looking back"));
+    free(sc);
+    free(t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_small_class_and_its_complement_hidden, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_distribution_and_paired_change, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_version_comparison_with_change_log, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_html_escapes_and_charts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_csv_export, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_one_class_and_k, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

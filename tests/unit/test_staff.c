@@ -1,0 +1,245 @@
+/*
+ * Staff accounts: argon2id hashing, sign-in and its throttling, sessions with idle and
+ * absolute timeouts, logout, CSRF tokens, and reading a password from stdin.
+ */
+#include "testutil.h"
+
+#include "staff/staff.h"
+#include "test_fixture_survey.h"
+
+#define PASSWORD "correct horse battery staple"
+
+struct ctx {
+    char *path;
+    struct store *s;
+};
+
+static int setup(void **state)
+{
+    struct ctx *c = calloc(1, sizeof(*c));
+    c->path = fx_tmp_db();
+    char err[256];
+    assert_int_equal(store_open(c->path, STORE_READ_WRITE, NULL, &c->s, err, sizeof(err)),
+                     STORE_OK);
+    assert_int_equal(staff_add(c->s, "sam", PASSWORD, strlen(PASSWORD), err, sizeof(err)),
+                     STORE_OK);
+    *state = c;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct ctx *c = *state;
+    store_close(c->s);
+    fx_tmp_free(c->path);
+    free(c);
+    return 0;
+}
+
+static void test_hash_round_trip(void **state)
+{
+    (void)state;
+    char hash[128];
+    assert_int_equal(staff_hash_password("s3cret words here", 17, hash), 0);
+    /* argon2id, 64 MiB, 2 passes: what libsodium writes into the string. */
+    assert_true(strncmp(hash, "$argon2id$v=19$m=65536,t=2,p=1$", 31) == 0);
+    assert_true(staff_verify_password(hash, "s3cret words here", 17));
+    assert_false(staff_verify_password(hash, "s3cret words herE", 17));
+    assert_false(staff_verify_password(hash, "s3cret words her", 16));
+    /* The same password hashes differently each time (random salt). */
+    char again[128];
+    assert_int_equal(staff_hash_password("s3cret words here", 17, again), 0);
+    assert_string_not_equal(hash, again);
+    assert_non_null(staff_password_problem("short", 5));
+    assert_null(staff_password_problem(PASSWORD, strlen(PASSWORD)));
+}
+
+static void test_add_stores_only_a_hash(void **state)
+{
+    struct ctx *c = *state;
+    struct arena a = ARENA_INIT;
+    struct store_staff st;
+    assert_int_equal(store_staff_get(c->s, "sam", &a, &st), STORE_OK);
+    assert_null(strstr(st.password_hash, PASSWORD));
+    assert_true(strncmp(st.password_hash, "$argon2id$", 10) == 0);
+    char err[256];
+    assert_int_equal(staff_add(c->s, "sam", PASSWORD, strlen(PASSWORD), err, sizeof(err)),
+                     STORE_ERR_EXISTS);
+    assert_non_null(strstr(err, "already an account named 'sam'"));
+    assert_int_equal(staff_add(c->s, "kim", "too short", 9, err, sizeof(err)), STORE_ERR_INVALID);
+    assert_non_null(strstr(err, "too short"));
+    assert_int_equal(store_staff_get(c->s, "kim", &a, &st), STORE_ERR_NOT_FOUND);
+    arena_release(&a);
+}
+
+static void test_login_session_logout(void **state)
+{
+    struct ctx *c = *state;
+    struct staff_login l;
+    time_t t = 1000000;
+    assert_int_equal(staff_login(c->s, "sam", "wrong password!", 15, t, &l), STAFF_LOGIN_BAD);
+    assert_string_equal(l.token, "");
+    assert_int_equal(staff_login(c->s, "nobody", PASSWORD, strlen(PASSWORD), t, &l),
+                     STAFF_LOGIN_BAD);
+    assert_int_equal(staff_login(c->s, "sam", PASSWORD, strlen(PASSWORD), t, &l),
+                     STAFF_LOGIN_OK);
+    /* 128 random bits as 22 base64url characters. */
+    assert_int_equal(strlen(l.token), 22);
+    assert_int_equal(strspn(l.token, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+                     22);
+    assert_int_equal(strlen(l.csrf), 22);
+    assert_string_not_equal(l.token, l.csrf);
+
+    struct arena a = ARENA_INIT;
+    struct store_session ses;
+    assert_int_equal(staff_session_check(c->s, l.token, t + 60, &a, &ses), STORE_OK);
+    assert_string_equal(ses.staff_name, "sam");
+    assert_true(staff_csrf_ok(&ses, l.csrf));
+    char wrong[STAFF_TOKEN_SIZE];
+    memcpy(wrong, l.csrf, sizeof(wrong));
+    wrong[0] = wrong[0] == 'A' ? 'B' : 'A';
+    assert_false(staff_csrf_ok(&ses, wrong));
+    assert_false(staff_csrf_ok(&ses, ""));
+    assert_false(staff_csrf_ok(&ses, NULL));
+    /* The store knows the session only by a hash of its token. */
+    struct store_session by_raw;
+    unsigned char raw[STORE_TOKEN_HASH_LEN] = {0};
+    memcpy(raw, l.token, 22);
+    assert_int_equal(store_session_get(c->s, raw, &a, &by_raw), STORE_ERR_NOT_FOUND);
+
+    assert_int_equal(staff_session_check(c->s, "not-a-token", t, &a, &ses), STORE_ERR_NOT_FOUND);
+    assert_int_equal(staff_logout(c->s, l.token), STORE_OK);
+    assert_int_equal(staff_session_check(c->s, l.token, t + 120, &a, &ses), STORE_ERR_NOT_FOUND);
+    arena_release(&a);
+}
+
+static void test_idle_and_absolute_timeouts(void **state)
+{
+    struct ctx *c = *state;
+    struct staff_login l;
+    struct arena a = ARENA_INIT;
+    struct store_session ses;
+    time_t t = 2000000;
+    assert_int_equal(staff_login(c->s, "sam", PASSWORD, strlen(PASSWORD), t, &l),
+                     STAFF_LOGIN_OK);
+    /* Used after 29 minutes: still alive, and the idle clock restarts. */
+    assert_int_equal(staff_session_check(c->s, l.token, t + 29 * 60, &a, &ses), STORE_OK);
+    assert_int_equal(staff_session_check(c->s, l.token, t + 58 * 60, &a, &ses), STORE_OK);
+    /* Then 30 minutes without use: ended on the server. */
+    assert_int_equal(staff_session_check(c->s, l.token, t + 88 * 60, &a, &ses),
+                     STORE_ERR_EXPIRED);
+    assert_int_equal(staff_session_check(c->s, l.token, t + 88 * 60, &a, &ses),
+                     STORE_ERR_NOT_FOUND);
+
+    /* In steady use, the session still ends 12 hours after sign-in. */
+    t = 3000000;
+    assert_int_equal(staff_login(c->s, "sam", PASSWORD, strlen(PASSWORD), t, &l),
+                     STAFF_LOGIN_OK);
+    time_t u = t;
+    for (; u < t + STAFF_ABSOLUTE_TIMEOUT - 29 * 60; u += 29 * 60)
+        assert_int_equal(staff_session_check(c->s, l.token, u, &a, &ses), STORE_OK);
+    assert_int_equal(staff_session_check(c->s, l.token, t + STAFF_ABSOLUTE_TIMEOUT, &a, &ses),
+                     STORE_ERR_EXPIRED);
+    arena_release(&a);
+}
+
+static void test_account_throttling(void **state)
+{
+    struct ctx *c = *state;
+    struct staff_login l;
+    time_t t = 4000000;
+    for (int i = 0; i < STAFF_FREE_FAILURES; i++)
+        assert_int_equal(staff_login(c->s, "sam", "not the password", 16, t, &l),
+                         STAFF_LOGIN_BAD);
+    /* Now even the right password waits, and is not judged. */
+    assert_int_equal(staff_login(c->s, "sam", PASSWORD, strlen(PASSWORD), t + 1, &l),
+                     STAFF_LOGIN_THROTTLED);
+    assert_int_equal(l.retry_after, 29);
+    assert_string_equal(l.token, "");
+    /* After the wait, one more failure doubles it. */
+    assert_int_equal(staff_login(c->s, "sam", "not the password", 16, t + 30, &l),
+                     STAFF_LOGIN_BAD);
+    assert_int_equal(staff_login(c->s, "sam", PASSWORD, strlen(PASSWORD), t + 31, &l),
+                     STAFF_LOGIN_THROTTLED);
+    assert_int_equal(l.retry_after, 59);
+    /* The right password after the wait signs in and clears the count. */
+    assert_int_equal(staff_login(c->s, "sam", PASSWORD, strlen(PASSWORD), t + 90, &l),
+                     STAFF_LOGIN_OK);
+    struct arena a = ARENA_INIT;
+    struct store_staff st;
+    assert_int_equal(store_staff_get(c->s, "sam", &a, &st), STORE_OK);
+    assert_int_equal(st.failed_logins, 0);
+    assert_int_equal(st.throttled_until, 0);
+    arena_release(&a);
+
+    /* Unknown names are throttled the same way, so a 429 does not reveal an account. */
+    for (int i = 0; i < STAFF_FREE_FAILURES; i++)
+        assert_int_equal(staff_login(c->s, "ghost", "whatever it is", 14, t, &l),
+                         STAFF_LOGIN_BAD);
+    assert_int_equal(staff_login(c->s, "ghost", "whatever it is", 14, t + 1, &l),
+                     STAFF_LOGIN_THROTTLED);
+}
+
+static void test_client_throttling(void **state)
+{
+    (void)state;
+    struct staff_clients *cl = malloc(sizeof(*cl));
+    staff_clients_init(cl);
+    int retry;
+    time_t t = 5000000;
+    for (int i = 0; i < STAFF_CLIENT_FREE_FAILURES; i++) {
+        assert_true(staff_client_allowed(cl, "192.0.2.7", t, &retry));
+        staff_client_result(cl, "192.0.2.7", false, t);
+    }
+    assert_false(staff_client_allowed(cl, "192.0.2.7", t + 1, &retry));
+    assert_int_equal(retry, 29);
+    /* Other clients are not affected. */
+    assert_true(staff_client_allowed(cl, "192.0.2.8", t + 1, &retry));
+    assert_true(staff_client_allowed(cl, "192.0.2.7", t + 30, &retry));
+    staff_client_result(cl, "192.0.2.7", true, t + 30);
+    staff_client_result(cl, "192.0.2.7", false, t + 31);
+    assert_true(staff_client_allowed(cl, "192.0.2.7", t + 31, &retry));
+    /* A flood of other clients cannot grow the table. */
+    for (int i = 0; i < 5 * STAFF_CLIENT_SLOTS; i++) {
+        char ip[32];
+        snprintf(ip, sizeof(ip), "10.0.%d.%d", i / 256, i % 256);
+        staff_client_result(cl, ip, false, t + 40);
+    }
+    staff_clients_release(cl);
+    free(cl);
+}
+
+static void test_read_password_from_stdin(void **state)
+{
+    (void)state;
+    char buf[STAFF_PASSWORD_MAX + 2], err[128];
+    char text[] = "pass phrase from a pipe\r\nsecond line\n";
+    FILE *in = fmemopen(text, strlen(text), "r");
+    assert_int_equal(staff_read_password(in, "Password: ", true, buf, sizeof(buf), err,
+                                         sizeof(err)),
+                     0);
+    assert_string_equal(buf, "pass phrase from a pipe");
+    fclose(in);
+    char empty[] = "";
+    in = fmemopen(empty, 1, "r");
+    fgetc(in);
+    assert_int_equal(staff_read_password(in, "Password: ", true, buf, sizeof(buf), err,
+                                         sizeof(err)),
+                     -1);
+    assert_non_null(strstr(err, "no password"));
+    fclose(in);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_hash_round_trip),
+        cmocka_unit_test_setup_teardown(test_add_stores_only_a_hash, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_login_session_logout, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_idle_and_absolute_timeouts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_account_throttling, setup, teardown),
+        cmocka_unit_test(test_client_throttling),
+        cmocka_unit_test(test_read_password_from_stdin),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,334 @@
+/*
+ * Validating feedback forms: every kind of bad answer is refused with a message naming the
+ * question, and nothing reaches the store; good answers are stored as validated.
+ */
+#include "testutil.h"
+
+#include "store/store.h"
+#include "test_fixture_survey.h"
+
+struct ctx {
+    char *path;
+    struct store *s;
+    char code[SURVEY_CODE_LEN + 1];
+    struct survey sv;
+};
+
+static int setup(void **state)
+{
+    struct ctx *c = calloc(1, sizeof(*c));
+    c->path = fx_tmp_db();
+    char err[256];
+    assert_int_equal(store_open(c->path, STORE_READ_WRITE, NULL, &c->s, err, sizeof(err)),
+                     STORE_OK);
+    c->sv = fx_survey("1.0.0");
+    struct store_cohort_spec spec = {.label = "Year 9", .survey = &c->sv};
+    assert_int_equal(store_cohort_create(c->s, &spec, c->code), STORE_OK);
+    *state = c;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct ctx *c = *state;
+    store_close(c->s);
+    fx_tmp_free(c->path);
+    free(c);
+    return 0;
+}
+
+static int64_t stored(struct ctx *c)
+{
+    int64_t n = -1;
+    assert_int_equal(store_answer_count(c->s, &n), STORE_OK);
+    return n;
+}
+
+/*
+ * What POST /feedback does: decode, look the code up, validate, store only when valid.
+ * Returns the error kind (SURVEY_E_NONE when stored); the message goes to msg.
+ */
+static int submit_form(struct ctx *c, const char *body, char *msg, size_t msg_size,
+                       const char **question)
+{
+    struct arena a = ARENA_INIT;
+    struct form f;
+    int kind = SURVEY_E_NONE;
+    msg[0] = '\0';
+    int frc = form_decode(body, strlen(body), 100000, &a, &f);
+    if (frc != FORM_OK) {
+        snprintf(msg, msg_size, "%s", form_error_message(frc));
+        kind = SURVEY_E_BAD_TEXT;
+        goto out;
+    }
+    char code[SURVEY_CODE_LEN + 1];
+    struct store_cohort co;
+    struct survey_cohort sc;
+    const struct survey_cohort *found = NULL;
+    if (survey_form_code(&f, code) == 0 && store_cohort_get(c->s, code, &a, &co) == STORE_OK) {
+        store_cohort_for_survey(&co, &sc);
+        found = &sc;
+    }
+    struct survey_answer ans;
+    struct survey_error err;
+    if (survey_validate(&c->sv, &f, found, &a, &ans, &err) != 0) {
+        snprintf(msg, msg_size, "%s", err.message);
+        if (question)
+            *question = err.question_id;
+        kind = err.kind;
+        goto out;
+    }
+    assert_int_equal(store_submit(c->s, &ans), STORE_OK);
+out:
+    arena_release(&a);
+    return kind;
+}
+
+static void expect_refused(struct ctx *c, const char *body, int kind, const char *question_id,
+                           const char *words)
+{
+    int64_t before = stored(c);
+    char msg[400];
+    const char *q = NULL;
+    int got = submit_form(c, body, msg, sizeof(msg), &q);
+    if (got != kind)
+        fail_msg("%s: kind %d, wanted %d (%s)", body, got, kind, msg);
+    if (question_id)
+        assert_string_equal(q, question_id);
+    if (words && !strstr(msg, words))
+        fail_msg("%s: message '%s' lacks '%s'", body, msg, words);
+    assert_int_equal(stored(c), before);
+}
+
+static int copy_body(const struct store_answer_row *row, void *ctx)
+{
+    snprintf(ctx, 600, "%.*s", (int)row->body_len, row->body);
+    return 0;
+}
+
+static void test_good_answer_stored(void **state)
+{
+    struct ctx *c = *state;
+    char body[600], msg[400];
+    /* The code typed in lower case with a hyphen; multi-choice repeated; text encoded. */
+    snprintf(body, sizeof(body),
+             "c=%.4s-%.4s&q-confident-end=c4&q-topics=story&q-topics=support&q-topics=story"
+             "&q-useful=not-sure&q-best=prefer-not-to-say&q-confident-start="
+             "&q-comment=Good.+Mail+me%%3A+jo%%40example.com+or+07700+900123",
+             c->code, c->code + 4);
+    for (char *p = body + 2; *p != '&'; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
+    assert_int_equal(submit_form(c, body, msg, sizeof(msg), NULL), SURVEY_E_NONE);
+    assert_int_equal(stored(c), 1);
+    /* What reached the database: masked text, options in form order without repeats. */
+    char got[600] = "";
+    assert_int_equal(store_answers_each(c->s, 0, copy_body, got), STORE_OK);
+    assert_string_equal(got, "{\"q-confident-end\":\"c4\",\"q-topics\":[\"story\",\"support\"],"
+                             "\"q-useful\":\"not-sure\",\"q-best\":null,\"q-comment\":\"Good. "
+                             "Mail me: [email removed] or [phone number removed]\"}");
+}
+
+static void test_validated_answer_contents(void **state)
+{
+    struct ctx *c = *state;
+    struct arena a = ARENA_INIT;
+    struct form f;
+    char body[400];
+    snprintf(body, sizeof(body),
+             "q-comment=++hi%%0D%%0Athere++&q-topics=support&q-topics=story&c=%s"
+             "&q-useful=prefer-not-to-say&q-confident-end=c5",
+             c->code);
+    assert_int_equal(form_decode(body, strlen(body), 10000, &a, &f), FORM_OK);
+    struct survey_cohort sc = {c->code, "sharing-images", "1.0.0", true};
+    struct survey_answer ans;
+    struct survey_error err;
+    assert_int_equal(survey_validate(&c->sv, &f, &sc, &a, &ans, &err), 0);
+    assert_string_equal(ans.code, c->code);
+    assert_string_equal(ans.package_version, "1.0.0");
+    /* Survey order, only answered questions. */
+    assert_int_equal(ans.item_count, 4);
+    assert_string_equal(ans.items[0].question_id, "q-confident-end");
+    assert_string_equal(ans.items[0].values[0], "c5");
+    assert_string_equal(ans.items[1].question_id, "q-topics");
+    assert_int_equal(ans.items[1].value_count, 2);
+    assert_string_equal(ans.items[1].values[0], "support");
+    assert_string_equal(ans.items[1].values[1], "story");
+    assert_string_equal(ans.items[2].question_id, "q-useful");
+    assert_true(ans.items[2].prefer_not);
+    assert_string_equal(ans.items[3].question_id, "q-comment");
+    assert_string_equal(ans.items[3].values[0], "hi\nthere");
+
+    /* The stored form, and back. */
+    struct buf b;
+    buf_init(&b, 0);
+    survey_answer_encode(&ans, &b);
+    assert_string_equal(b.ptr, "{\"q-confident-end\":\"c5\",\"q-topics\":[\"support\",\"story\"],"
+                               "\"q-useful\":null,\"q-comment\":\"hi\\nthere\"}");
+    struct survey_decoder d;
+    survey_decoder_init(&d);
+    const struct survey_item *items;
+    size_t n;
+    assert_int_equal(survey_answer_decode(&d, b.ptr, b.len, &items, &n), 0);
+    assert_int_equal(n, 4);
+    assert_string_equal(items[1].values[1], "story");
+    assert_true(items[2].prefer_not);
+    assert_string_equal(items[3].values[0], "hi\nthere");
+    assert_int_equal(survey_answer_decode(&d, "{\"a\":", 5, &items, &n), -1);
+    assert_int_equal(survey_answer_decode(&d, "{\"a\":\"\\u0000\"}", 14, &items, &n), -1);
+    assert_int_equal(survey_answer_decode(&d, "{} x", 4, &items, &n), -1);
+    survey_decoder_release(&d);
+    buf_release(&b);
+    arena_release(&a);
+}
+
+static void test_every_bad_answer_refused(void **state)
+{
+    struct ctx *c = *state;
+    char b[700];
+    expect_refused(c, "q-confident-end=c4", SURVEY_E_CODE_MISSING, NULL, "class code");
+    expect_refused(c, "c=&q-confident-end=c4", SURVEY_E_CODE_MISSING, NULL, "class code");
+    expect_refused(c, "c=ABCDEFGH&q-confident-end=c4", SURVEY_E_CODE_UNKNOWN, NULL, "not found");
+    expect_refused(c, "c=ABC&q-confident-end=c4", SURVEY_E_CODE_UNKNOWN, NULL, "not found");
+    snprintf(b, sizeof(b), "c=%s&c=%s&q-confident-end=c4", c->code, c->code);
+    expect_refused(c, b, SURVEY_E_CODE_UNKNOWN, NULL, NULL);
+
+    snprintf(b, sizeof(b), "c=%s&q-favourite-colour=blue", c->code);
+    expect_refused(c, b, SURVEY_E_UNKNOWN_QUESTION, NULL, "q-favourite-colour");
+    snprintf(b, sizeof(b), "c=%s&q-confident-end=c6", c->code);
+    expect_refused(c, b, SURVEY_E_BAD_OPTION, "q-confident-end",
+                   "\"c6\" is not one of the answers to the question \"Now, how confident");
+    snprintf(b, sizeof(b), "c=%s&q-useful=maybe", c->code);
+    expect_refused(c, b, SURVEY_E_BAD_OPTION, "q-useful", "Was the lesson useful?");
+    snprintf(b, sizeof(b), "c=%s&q-topics=story&q-topics=dancing", c->code);
+    expect_refused(c, b, SURVEY_E_BAD_OPTION, "q-topics", "dancing");
+    snprintf(b, sizeof(b), "c=%s&q-best=story&q-best=plan", c->code);
+    expect_refused(c, b, SURVEY_E_TOO_MANY, "q-best", "takes one answer");
+    snprintf(b, sizeof(b), "c=%s&q-comment=one&q-comment=two", c->code);
+    expect_refused(c, b, SURVEY_E_TOO_MANY, "q-comment", NULL);
+    snprintf(b, sizeof(b), "c=%s&q-topics=story&q-topics=prefer-not-to-say", c->code);
+    expect_refused(c, b, SURVEY_E_PREFER_AND_OPTION, "q-topics", "prefer not to say");
+    /* 101 characters where 100 are allowed. */
+    snprintf(b, sizeof(b), "c=%s&q-comment=%0101d", c->code, 0);
+    expect_refused(c, b, SURVEY_E_TOO_LONG, "q-comment", "101 characters long; please keep it to 100");
+    snprintf(b, sizeof(b), "c=%s", c->code);
+    expect_refused(c, b, SURVEY_E_EMPTY, NULL, "No question was answered");
+    snprintf(b, sizeof(b), "c=%s&q-confident-end=&q-comment=", c->code);
+    expect_refused(c, b, SURVEY_E_EMPTY, NULL, NULL);
+    /* Invalid UTF-8 stops at the decoder, before validation. */
+    snprintf(b, sizeof(b), "c=%s&q-comment=%%C3%%28", c->code);
+    expect_refused(c, b, SURVEY_E_BAD_TEXT, NULL, "UTF-8");
+    assert_int_equal(stored(c), 0);
+}
+
+static void test_length_counts_characters(void **state)
+{
+    struct ctx *c = *state;
+    /* 100 two-byte characters fit a 100-character limit. */
+    char b[1000];
+    int n = snprintf(b, sizeof(b), "c=%s&q-comment=", c->code);
+    for (int i = 0; i < 100; i++)
+        n += snprintf(b + n, sizeof(b) - (size_t)n, "%%C3%%A9");
+    char msg[400];
+    assert_int_equal(submit_form(c, b, msg, sizeof(msg), NULL), SURVEY_E_NONE);
+    assert_int_equal(stored(c), 1);
+}
+
+static void test_bad_bytes_reaching_validation(void **state)
+{
+    struct ctx *c = *state;
+    /* A form built by other means than form_decode is still checked. */
+    struct form_field fields[] = {{"c", c->code}, {"q-comment", "bad \xC3\x28 bytes"}};
+    struct form f = {fields, 2};
+    struct survey_cohort sc = {c->code, "sharing-images", "1.0.0", true};
+    struct arena a = ARENA_INIT;
+    struct survey_answer ans;
+    struct survey_error err;
+    assert_int_equal(survey_validate(&c->sv, &f, &sc, &a, &ans, &err), -1);
+    assert_int_equal(err.kind, SURVEY_E_BAD_TEXT);
+    assert_int_equal(ans.item_count, 0);
+    arena_release(&a);
+}
+
+static void test_closed_and_other_version(void **state)
+{
+    struct ctx *c = *state;
+    char b[200];
+    snprintf(b, sizeof(b), "c=%s&q-confident-end=c4", c->code);
+    assert_int_equal(store_cohort_set_open(c->s, c->code, false), STORE_OK);
+    expect_refused(c, b, SURVEY_E_CODE_CLOSED, NULL, "has closed");
+    assert_int_equal(store_cohort_set_open(c->s, c->code, true), STORE_OK);
+
+    /* A code made for version 1.1.0 does not take answers to 1.0.0's survey. */
+    struct survey v11 = fx_survey("1.1.0");
+    struct store_cohort_spec spec = {.label = "Year 10", .survey = &v11};
+    char other[SURVEY_CODE_LEN + 1];
+    assert_int_equal(store_cohort_create(c->s, &spec, other), STORE_OK);
+    snprintf(b, sizeof(b), "c=%s&q-confident-end=c4", other);
+    expect_refused(c, b, SURVEY_E_CODE_VERSION, NULL, "different version");
+    assert_int_equal(stored(c), 0);
+}
+
+static void test_codes(void **state)
+{
+    (void)state;
+    char code[SURVEY_CODE_LEN + 1];
+    assert_int_equal(survey_code_normalise("abcd-efgh", code), 0);
+    assert_string_equal(code, "ABCDEFGH");
+    assert_int_equal(survey_code_normalise(" ab cd ef gh ", code), 0);
+    assert_string_equal(code, "ABCDEFGH");
+    assert_int_equal(survey_code_normalise("ABCDEFG", code), -1);
+    assert_int_equal(survey_code_normalise("ABCDEFGHJ", code), -1);
+    assert_int_equal(survey_code_normalise("ABCDEFG0", code), -1); /* no zero */
+    assert_int_equal(survey_code_normalise("ABCDEFGO", code), -1); /* no O */
+    assert_int_equal(survey_code_normalise("ABCDEFG1", code), -1);
+    assert_string_equal(code, "");
+    for (int i = 0; i < 200; i++) {
+        survey_code_generate(code);
+        assert_int_equal(strlen(code), SURVEY_CODE_LEN);
+        assert_int_equal(strspn(code, SURVEY_CODE_ALPHABET), SURVEY_CODE_LEN);
+    }
+}
+
+static void test_snapshot_round_trip(void **state)
+{
+    (void)state;
+    struct survey sv = fx_survey("1.1.0");
+    struct buf b;
+    buf_init(&b, 0);
+    survey_encode(&sv, &b);
+    struct arena a = ARENA_INIT;
+    struct survey back;
+    assert_int_equal(survey_decode(b.ptr, b.len, &a, &back), 0);
+    assert_string_equal(back.package_id, "sharing-images");
+    assert_string_equal(back.package_version, "1.1.0");
+    assert_int_equal(back.count, sv.count);
+    for (size_t i = 0; i < sv.count; i++) {
+        assert_string_equal(back.questions[i].id, sv.questions[i].id);
+        assert_int_equal(back.questions[i].type, sv.questions[i].type);
+        assert_int_equal(back.questions[i].when, sv.questions[i].when);
+        assert_string_equal(back.questions[i].text, sv.questions[i].text);
+        assert_int_equal(back.questions[i].option_count, sv.questions[i].option_count);
+    }
+    assert_int_equal(back.questions[6].max_length, 100);
+    assert_string_equal(back.changes[0], fx_changes[0]);
+    assert_int_equal(survey_decode("{\"package\":1}", 13, &a, &back), -1);
+    assert_int_equal(survey_decode("[]", 2, &a, &back), -1);
+    buf_release(&b);
+    arena_release(&a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_good_answer_stored, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_validated_answer_contents, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_every_bad_answer_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_length_counts_characters, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_bytes_reaching_validation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_closed_and_other_version, setup, teardown),
+        cmocka_unit_test(test_codes),
+        cmocka_unit_test(test_snapshot_round_trip),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
