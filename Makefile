@@ -4,7 +4,7 @@ CC       ?= cc
 CLANG    ?= clang
 PREFIX   ?= /usr/local
 DESTDIR  ?=
-PKGS     := libmicrohttpd libcmark yaml-0.1 zlib libbrotlienc sqlite3 libsodium
+PKGS     := libmicrohttpd libcmark yaml-0.1 zlib libbrotlienc sqlite3 libsodium libqrencode
 VERSION  := $(shell cat VERSION)
 # The build folder; a second checkout or a parallel job can use its own (make B=build-x).
 B        ?= build
@@ -23,7 +23,7 @@ PKG_FILES   := $(sort $(shell find packages/default -type f ! -name '.*'))
 ASSET_FILES := $(sort $(shell find assets -type f ! -name '.*'))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 
-.PHONY: all run test unit http browser fuzz fuzz-build asan lint format bench install clean deps
+.PHONY: all run test unit http browser fuzz fuzz-build asan lint format bench install uninstall clean deps
 
 all: $(B)/planpack
 
@@ -120,8 +120,21 @@ format:
 bench: $(B)/planpack
 	@bench/run
 
+# The binary, the manual page and the systemd unit under PREFIX, staged inside DESTDIR
+# when packaging; the unit is given the installed binary's path.
+MANDIR  ?= $(PREFIX)/share/man
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 install: $(B)/planpack
 	install -D -m 755 $(B)/planpack $(DESTDIR)$(PREFIX)/bin/planpack
+	install -D -m 644 docs/planpack.1 $(DESTDIR)$(MANDIR)/man1/planpack.1
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|/usr/local/bin/planpack|$(PREFIX)/bin/planpack|g' scripts/planpack.service \
+	  > $(DESTDIR)$(UNITDIR)/planpack.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/planpack.service
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/planpack $(DESTDIR)$(MANDIR)/man1/planpack.1 \
+	  $(DESTDIR)$(UNITDIR)/planpack.service
 
 clean:
 	rm -rf build

@@ -372,6 +372,150 @@ static bool blank(const char *s)
     return true;
 }
 
+/* ---- lesson slides ---- */
+
+/* Whether id names an item of the kind a slide lists; offers each candidate to sg. */
+static bool ref_found(const struct pkg *p, enum pkg_slide_kind show, const char *id,
+                      struct suggest *sg)
+{
+    bool found = false;
+    if (show == SLIDE_SUPPORT) {
+        for (size_t i = 0; i < p->support_count; i++) {
+            if (!p->support[i].id)
+                continue;
+            found |= strcmp(p->support[i].id, id) == 0;
+            suggest_try(sg, p->support[i].id);
+        }
+        return found;
+    }
+    for (size_t i = 0; i < p->page_count; i++) {
+        const struct pkg_page *pg = &p->pages[i];
+        for (size_t g = 0; show == SLIDE_QUESTIONS && g < pg->group_count; g++)
+            for (size_t q = 0; q < pg->groups[g].question_count; q++) {
+                const char *qid = pg->groups[g].questions[q].id;
+                if (!qid)
+                    continue;
+                found |= strcmp(qid, id) == 0;
+                suggest_try(sg, qid);
+            }
+        for (size_t k = 0; show == SLIDE_WAYS && k < pg->strategy_count; k++) {
+            const char *sid = pg->strategies[k].id;
+            if (!sid)
+                continue;
+            found |= strcmp(sid, id) == 0;
+            suggest_try(sg, sid);
+        }
+    }
+    return found;
+}
+
+/* The page a kind of slide draws on, as a kind of page; -1 when it needs none. */
+static int slide_source(enum pkg_slide_kind show)
+{
+    switch (show) {
+    case SLIDE_STORY:
+        return PAGE_STORY;
+    case SLIDE_QUESTIONS:
+        return PAGE_QUESTIONS;
+    case SLIDE_WAYS:
+        return PAGE_STRATEGIES;
+    case SLIDE_PLAN:
+        return PAGE_PLAN;
+    case SLIDE_FEEDBACK:
+        return PAGE_SURVEY;
+    case SLIDE_TITLE:
+    case SLIDE_TEXT:
+    case SLIDE_SUPPORT:
+        break;
+    }
+    return -1;
+}
+
+static void check_notes(struct checker *C, const char *file, const struct pkg_notes *n)
+{
+    check_markdown(C, file, n->say_line, n->say);
+    check_markdown(C, file, n->safeguarding_line, n->safeguarding);
+}
+
+static void check_story_notes(struct checker *C, const char *file, const struct pkg_slide *sl)
+{
+    const struct pkg_page *story = pkg_page_of_kind(C->p, PAGE_STORY);
+    for (size_t i = 0; i < sl->step_note_count; i++) {
+        const struct pkg_step_notes *n = &sl->step_notes[i];
+        check_notes(C, file, &n->notes);
+        if (!story || !n->step || pkg_step(&story->story, n->step))
+            continue;
+        struct suggest sg;
+        suggest_init(&sg, n->step);
+        for (size_t k = 0; k < story->story.step_count && k < 500; k++)
+            if (story->story.steps[k].id)
+                suggest_try(&sg, story->story.steps[k].id);
+        if (sg.best)
+            diag_error(C->diags, file, n->loc.line,
+                       "notes for step '%s', which is not a step of the story '%s'; did you "
+                       "mean '%s'?",
+                       n->step, story->id, sg.best);
+        else
+            diag_error(C->diags, file, n->loc.line,
+                       "notes for step '%s', which is not a step of the story '%s'", n->step,
+                       story->id);
+    }
+}
+
+static void check_lesson(struct checker *C, const struct pkg_page *page)
+{
+    const char *file = page->loc.file;
+    bool any_safeguarding = false;
+    for (size_t i = 0; i < page->slide_count; i++) {
+        const struct pkg_slide *sl = &page->slides[i];
+        check_markdown(C, file, sl->text_line, sl->text);
+        check_notes(C, file, &sl->notes);
+        any_safeguarding |= !blank(sl->notes.safeguarding);
+        for (size_t k = 0; k < sl->step_note_count; k++)
+            any_safeguarding |= !blank(sl->step_notes[k].notes.safeguarding);
+        if (sl->show == SLIDE_STORY)
+            check_story_notes(C, file, sl);
+        if (C->any_broken)
+            continue; /* what the slide draws on may be in a page that could not be read */
+        int source = slide_source(sl->show);
+        if (source >= 0 && !pkg_page_of_kind(C->p, (enum pkg_page_kind)source)) {
+            diag_error(C->diags, file, sl->loc.line,
+                       "a slide that shows '%s' needs a page of kind '%s', and the package has "
+                       "none",
+                       pkg_slide_kind_name(sl->show), pkg_page_kind_name(source));
+            continue;
+        }
+        if (sl->show == SLIDE_SUPPORT && C->p->support_count == 0) {
+            diag_error(C->diags, file, sl->loc.line,
+                       "a slide that shows 'support' needs 'support' entries in package.yaml");
+            continue;
+        }
+        for (size_t k = 0; k < sl->ref_count; k++) {
+            const struct pkg_ref *ref = &sl->refs[k];
+            struct suggest sg;
+            suggest_init(&sg, ref->id);
+            if (ref_found(C->p, sl->show, ref->id, &sg))
+                continue;
+            const char *what = sl->show == SLIDE_QUESTIONS ? "question"
+                               : sl->show == SLIDE_WAYS    ? "strategy"
+                                                           : "support entry";
+            if (sg.best)
+                diag_error(C->diags, file, ref->loc.line,
+                           "there is no %s '%s' in the package; did you mean '%s'?", what,
+                           ref->id, sg.best);
+            else
+                diag_error(C->diags, file, ref->loc.line, "there is no %s '%s' in the package",
+                           what, ref->id);
+        }
+    }
+    if (page->slide_count && !any_safeguarding)
+        diag_warning(C->diags, file, 1,
+                     "no slide has 'safeguarding' notes: remind teachers that pupils should "
+                     "not share personal stories in class, that a disclosure goes to the "
+                     "designated safeguarding lead, and never to view, copy, print or share "
+                     "an image");
+}
+
 /* The ids planpack's own routes expect, by page kind (DESIGN.md's /plan, /feedback, …). */
 static const char *expected_id(enum pkg_page_kind kind)
 {
@@ -386,6 +530,8 @@ static const char *expected_id(enum pkg_page_kind kind)
     case PAGE_STORY:
     case PAGE_QUESTIONS:
     case PAGE_STRATEGIES:
+    case PAGE_LESSON:
+    case PAGE_LETTER:
         break;
     }
     return NULL;
@@ -421,6 +567,7 @@ static void check_page(struct checker *C, size_t index, const struct pkg_page **
 
     switch (page->kind) {
     case PAGE_TEXT:
+    case PAGE_LETTER:
         if (blank(page->body))
             diag_error(C->diags, file, 1,
                        "the page is empty: write some Markdown after the front matter");
@@ -437,6 +584,9 @@ static void check_page(struct checker *C, size_t index, const struct pkg_page **
     case PAGE_PLAN:
         check_plan(C, page);
         break;
+    case PAGE_LESSON:
+        check_lesson(C, page);
+        break;
     case PAGE_QUESTIONS:
     case PAGE_STRATEGIES:
     case PAGE_SURVEY:
@@ -444,7 +594,7 @@ static void check_page(struct checker *C, size_t index, const struct pkg_page **
     }
 
     const char *want = expected_id(page->kind);
-    if (page->kind == PAGE_PLAN || page->kind == PAGE_SURVEY) {
+    if (page->kind == PAGE_PLAN || page->kind == PAGE_SURVEY || page->kind == PAGE_LESSON) {
         const struct pkg_page *first = first_of_kind[page->kind];
         if (first)
             diag_error(C->diags, file, 1,
@@ -526,7 +676,7 @@ void pkg_check(const struct pkg *p, const struct fileset *fs, struct diag_list *
                         .any_broken = pkg_impl_of(p)->manifest_broken};
     for (size_t i = 0; i < p->page_count; i++)
         C.any_broken |= C.impl->notes[i].broken;
-    const struct pkg_page *first_of_kind[PAGE_SURVEY + 1] = {NULL};
+    const struct pkg_page *first_of_kind[PAGE_LETTER + 1] = {NULL};
     for (size_t i = 0; i < p->page_count; i++)
         check_page(&C, i, first_of_kind);
     for (size_t i = 0; i < p->file_count; i++)

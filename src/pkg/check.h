@@ -32,7 +32,8 @@ double readability_age(const struct readability *r);
 /* Measures one page: its Markdown body and all structured text a pupil reads. */
 void page_readability(const struct pkg_page *page, struct readability *out);
 
-/* Prints "READING AGE  page-id  words" lines for every pupil page against the target. */
+/* Prints a table with one line per pupil page: reading age, grade, words, page id, and
+ * whether it is OK, ABOVE the target, or too short to judge. */
 void check_print_readability(const struct pkg *p, FILE *out);
 
 #endif

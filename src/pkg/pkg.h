@@ -61,6 +61,8 @@ enum pkg_page_kind {
     PAGE_PLAN,       /* the plan builder */
     PAGE_SUPPORT,    /* the support directory from package.yaml */
     PAGE_SURVEY,     /* the feedback survey */
+    PAGE_LESSON,     /* the teachers' guide, whose slides make the presentation at /teach */
+    PAGE_LETTER,     /* a one-page letter to print and send home */
 };
 
 enum pkg_audience { AUDIENCE_PUPIL, AUDIENCE_PARENT, AUDIENCE_TEACHER };
@@ -187,6 +189,53 @@ struct pkg_survey_question {
     size_t max_length; /* text questions; default 500 */
 };
 
+/* What a slide of the lesson presentation shows (`show:` in a lesson page's `slides:`). */
+enum pkg_slide_kind {
+    SLIDE_TITLE,     /* the lesson's title, with a QR code to the pupils' start page */
+    SLIDE_TEXT,      /* a title and Markdown */
+    SLIDE_STORY,     /* a slide per story step; decision points become discussion slides */
+    SLIDE_QUESTIONS, /* chosen reflection questions */
+    SLIDE_WAYS,      /* the ways to handle a request */
+    SLIDE_PLAN,      /* the plan activity, with a QR code to the plan builder */
+    SLIDE_SUPPORT,   /* chosen services from the support directory */
+    SLIDE_FEEDBACK,  /* the class feedback code, with a QR code to the survey */
+};
+
+/* An item a slide shows, named by its id: a question, a strategy or a support entry. */
+struct pkg_ref {
+    struct pkg_loc loc;
+    const char *id;
+};
+
+/* Presenter notes: what to say and do, and what to watch for. Both Markdown, optional. */
+struct pkg_notes {
+    const char *say;
+    int say_line;
+    const char *safeguarding;
+    int safeguarding_line;
+};
+
+/* Notes for one step of the story, on a story slide. */
+struct pkg_step_notes {
+    struct pkg_loc loc;
+    const char *step; /* a step id of the package's story */
+    struct pkg_notes notes;
+};
+
+struct pkg_slide {
+    struct pkg_loc loc;
+    enum pkg_slide_kind show;
+    const char *title; /* optional, except on text slides */
+    const char *text;  /* optional Markdown shown on the slide */
+    int text_line;
+    int minutes; /* suggested minutes (for the whole story on a story slide); 0 if not given */
+    struct pkg_notes notes;
+    struct pkg_ref *refs; /* questions, ways or support: the items to show (all when none) */
+    size_t ref_count;
+    struct pkg_step_notes *step_notes; /* story slides only */
+    size_t step_note_count;
+};
+
 struct pkg_page {
     struct pkg_loc loc; /* the page's file, line 1 */
     const char *id;     /* the file name without .md; "start" is the home page */
@@ -207,6 +256,8 @@ struct pkg_page {
     size_t plan_section_count;
     struct pkg_survey_question *survey;
     size_t survey_count;
+    struct pkg_slide *slides; /* lesson pages */
+    size_t slide_count;
 };
 
 /* An image or other file shipped with the package (under images/), served as an asset. */
@@ -254,6 +305,7 @@ const struct pkg_file *pkg_file(const struct pkg *p, const char *path);
 
 /* Names used in the format and in messages ("story", "scale", …). */
 const char *pkg_page_kind_name(enum pkg_page_kind k);
+const char *pkg_slide_kind_name(enum pkg_slide_kind k);
 const char *pkg_survey_type_name(enum pkg_survey_type t);
 
 #endif

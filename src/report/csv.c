@@ -9,7 +9,7 @@
 
 void csv_add_cell(struct buf *b, const char *s, size_t len)
 {
-    bool formula = len > 0 && strchr("=+-@\t\r", s[0]) != NULL;
+    bool formula = len > 0 && s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
     bool quote = formula;
     for (size_t i = 0; i < len && !quote; i++)
         quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';

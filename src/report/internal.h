@@ -21,6 +21,9 @@ struct rver {
     const struct survey *sv;
     size_t *qmap;  /* sv question i -> report question */
     size_t **omap; /* sv question i, option j -> column */
+    size_t *qlen;  /* length of each question's id */
+    size_t *nopt;  /* each question's option count */
+    size_t **olen; /* each option id's length */
     size_t group;  /* its group */
 };
 

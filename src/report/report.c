@@ -3,14 +3,18 @@
  * schools, versions and the whole, then decide what may be shown.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "base/xalloc.h"
 #include "report/internal.h"
+#include "survey/json.h"
 
-enum { COMMENTS_PER_COHORT = 200 };
+enum { COMMENTS_PER_COHORT = 200, SCAN_THREADS_MAX = 4 };
 
 int report_version_cmp(const char *a, const char *b)
 {
@@ -86,6 +90,17 @@ static void build_questions(struct report *r)
         const struct survey *sv = ver->sv;
         ver->qmap = arena_alloc(&r->arena, (sv->count ? sv->count : 1) * sizeof(size_t));
         ver->omap = arena_alloc(&r->arena, (sv->count ? sv->count : 1) * sizeof(size_t *));
+        ver->qlen = arena_alloc(&r->arena, (sv->count ? sv->count : 1) * sizeof(size_t));
+        ver->olen = arena_alloc(&r->arena, (sv->count ? sv->count : 1) * sizeof(size_t *));
+        ver->nopt = arena_alloc(&r->arena, (sv->count ? sv->count : 1) * sizeof(size_t));
+        for (size_t i = 0; i < sv->count; i++) {
+            const struct pkg_survey_question *sq = &sv->questions[i];
+            ver->qlen[i] = strlen(sq->id);
+            ver->nopt[i] = survey_option_count(sq);
+            ver->olen[i] = arena_alloc(&r->arena, (ver->nopt[i] + 1) * sizeof(size_t));
+            for (size_t o = 0; o < ver->nopt[i]; o++)
+                ver->olen[i][o] = strlen(survey_option_id(sq, o));
+        }
         for (size_t i = 0; i < sv->count; i++) {
             const struct pkg_survey_question *sq = &sv->questions[i];
             size_t qi = find_q(r, sq->id);
@@ -262,112 +277,409 @@ static void build_groups(struct report *r)
 
 /* ---- counting answers ---- */
 
-struct scan {
-    struct report *r;
-    size_t *by_id; /* cohort id -> cohort group */
-    int64_t max_id;
-    struct survey_decoder dec;
-    double *score; /* per question, this answer's scale score or NAN */
+/*
+ * Each scanning thread counts into its own tally, per class; the tallies are added into the
+ * report afterwards. A table of answers is read in parts, one part per thread.
+ */
+struct clist {
+    const char **v;
+    size_t n;
+    size_t cap;
+    int64_t dropped;
 };
 
-static void add_comment(struct report *r, struct gq *gq, const char *text)
+struct tally {
+    struct report *r;
+    struct store *s;
+    unsigned part;
+    unsigned parts;
+    int rc;
+    const size_t *by_id; /* cohort id -> class index */
+    int64_t max_id;
+    size_t stride;       /* columns per class: every question's columns */
+    const size_t *qoff;  /* first column of each question */
+    int64_t *n;          /* per class: answers */
+    int64_t *count;      /* per class, per column */
+    int64_t *any;        /* per class, per question: multi answers with an option */
+    struct stats_acc *score; /* per class, per question */
+    struct stats_acc *pair;  /* per pair, per class */
+    struct clist *comments;  /* per class, per question */
+    int64_t unreadable;
+    struct arena arena;  /* comment texts */
+    struct buf text;     /* unescaping scratch */
+    double *row_score;   /* per question, this answer's scale score or NAN */
+};
+
+/* What one answer says, gathered before any of it is counted (a bad row counts nothing). */
+enum ev_kind { EV_PREFER, EV_OPTION, EV_TEXT };
+
+struct ev {
+    size_t q; /* question index in the version's survey */
+    enum ev_kind kind;
+    size_t option;
+    const char *quote; /* EV_TEXT: the opening quote of the JSON string */
+};
+
+enum { MAX_EVENTS = 256 };
+
+static const char *ws(const char *p, const char *end)
 {
-    if (gq->ncomments == COMMENTS_PER_COHORT) {
-        gq->comments_dropped++;
-        return;
-    }
-    if (gq->ncomments == gq->comments_cap) {
-        size_t cap = gq->comments_cap ? gq->comments_cap * 2 : 8;
-        const char **v = arena_alloc(&r->arena, cap * sizeof(*v));
-        if (gq->ncomments)
-            memcpy(v, gq->comments, gq->ncomments * sizeof(*v));
-        gq->comments = v;
-        gq->comments_cap = cap;
-    }
-    gq->comments[gq->ncomments++] = arena_strdup(&r->arena, text);
+    while (p < end && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r'))
+        p++;
+    return p;
 }
 
-static void count_item(struct report *r, size_t g, const struct rver *ver, size_t qi_sv,
-                       const struct survey_item *it, double *score)
+/* Finds the end of the JSON string whose opening quote is at p; returns the closing quote. */
+static const char *string_end(const char *p, const char *end)
 {
-    size_t qi = ver->qmap[qi_sv];
-    const struct rq *q = &r->q[qi];
-    const struct pkg_survey_question *sq = &ver->sv->questions[qi_sv];
-    struct gq *gq = report_gq(r, g, qi);
-    if (q->type != sq->type)
-        return;
-    if (it->prefer_not) {
-        gq->count[q->nopt]++;
-        return;
+    const char *start = p + 1;
+    for (const char *from = start;;) {
+        const char *q = memchr(from, '"', (size_t)(end - from));
+        if (!q)
+            return NULL;
+        /* Escaped when an odd number of backslashes stand before it. */
+        const char *b = q;
+        while (b > start && b[-1] == '\\')
+            b--;
+        if (((q - b) & 1) == 0)
+            return q;
+        from = q + 1;
     }
-    if (q->type == SURVEY_TEXT) {
-        if (it->value_count == 1) {
-            gq->count[0]++;
-            add_comment(r, gq, it->values[0]);
+}
+
+static size_t match_question(const struct rver *ver, const char *k, size_t len, size_t *next)
+{
+    const struct survey *sv = ver->sv;
+    size_t j = *next < sv->count ? *next : 0;
+    for (size_t t = 0; t < sv->count; t++, j = j + 1 < sv->count ? j + 1 : 0) {
+        if (ver->qlen[j] == len && sv->questions[j].id[0] == k[0] &&
+            memcmp(sv->questions[j].id, k, len) == 0) {
+            *next = j + 1;
+            return j;
         }
-        return;
     }
-    size_t counted = 0;
-    for (size_t v = 0; v < it->value_count; v++) {
-        int o = survey_option_index(sq, it->values[v]);
-        if (o < 0 || ver->omap[qi_sv][o] == SIZE_MAX)
+    return SIZE_MAX;
+}
+
+static size_t match_option(const struct rver *ver, size_t j, const char *v, size_t len)
+{
+    const struct pkg_survey_question *sq = &ver->sv->questions[j];
+    const size_t *olen = ver->olen[j];
+    for (size_t o = 0; o < ver->nopt[j]; o++)
+        if (olen[o] == len && memcmp(survey_option_id(sq, o), v, len) == 0)
+            return o;
+    return SIZE_MAX;
+}
+
+/*
+ * Reads one stored answer (survey_answer_encode()'s JSON) straight from the row, matching
+ * ids where they lie instead of copying them out: this loop runs once per stored answer.
+ */
+static int parse_answer(const struct rver *ver, const char *p, const char *end, struct ev *ev,
+                        size_t *nev)
+{
+    size_t n = 0, next = 0;
+    p = ws(p, end);
+    if (p >= end || *p++ != '{')
+        return -1;
+    p = ws(p, end);
+    if (p < end && *p == '}')
+        return ws(p + 1, end) == end ? (*nev = 0, 0) : -1;
+    for (;;) {
+        p = ws(p, end);
+        if (p >= end || *p != '"')
+            return -1;
+        const char *kq = string_end(p, end);
+        if (!kq)
+            return -1;
+        size_t j = match_question(ver, p + 1, (size_t)(kq - p - 1), &next);
+        const struct pkg_survey_question *sq = j == SIZE_MAX ? NULL : &ver->sv->questions[j];
+        p = ws(kq + 1, end);
+        if (p >= end || *p++ != ':')
+            return -1;
+        p = ws(p, end);
+        if (p < end && *p == 'n') {
+            if (end - p < 4 || memcmp(p, "null", 4) != 0)
+                return -1;
+            p += 4;
+            if (sq && n < MAX_EVENTS)
+                ev[n++] = (struct ev){j, EV_PREFER, 0, NULL};
+        } else {
+            bool array = p < end && *p == '[';
+            if (array)
+                p = ws(p + 1, end);
+            if (array && p < end && *p == ']') {
+                p++;
+            } else {
+                for (;;) {
+                    if (p >= end || *p != '"')
+                        return -1;
+                    const char *vq = string_end(p, end);
+                    if (!vq)
+                        return -1;
+                    if (sq && n < MAX_EVENTS) {
+                        if (sq->type == SURVEY_TEXT) {
+                            ev[n++] = (struct ev){j, EV_TEXT, 0, p};
+                        } else {
+                            size_t o = match_option(ver, j, p + 1, (size_t)(vq - p - 1));
+                            if (o != SIZE_MAX)
+                                ev[n++] = (struct ev){j, EV_OPTION, o, NULL};
+                        }
+                    }
+                    p = ws(vq + 1, end);
+                    if (!array)
+                        break;
+                    if (p < end && *p == ',') {
+                        p = ws(p + 1, end);
+                        continue;
+                    }
+                    if (p < end && *p == ']') {
+                        p++;
+                        break;
+                    }
+                    return -1;
+                }
+            }
+        }
+        p = ws(p, end);
+        if (p < end && *p == ',') {
+            p++;
             continue;
-        if (q->type != SURVEY_MULTI && counted > 0)
-            break;
-        gq->count[ver->omap[qi_sv][o]]++;
-        counted++;
-        if (q->type == SURVEY_SCALE) {
-            stats_add(&gq->score, (double)(o + 1));
-            score[qi] = (double)(o + 1);
         }
+        if (p < end && *p == '}') {
+            p++;
+            break;
+        }
+        return -1;
     }
-    if (counted)
-        gq->any++;
+    if (ws(p, end) != end)
+        return -1;
+    *nev = n;
+    return 0;
+}
+
+static void add_comment(struct tally *t, struct clist *cl, const char *text, size_t len)
+{
+    if (cl->n == COMMENTS_PER_COHORT) {
+        cl->dropped++;
+        return;
+    }
+    XGROW(cl->v, cl->cap, cl->n + 1);
+    cl->v[cl->n++] = arena_strndup(&t->arena, text, len);
 }
 
 static int scan_row(const struct store_answer_row *row, void *ctx)
 {
-    struct scan *sc = ctx;
-    struct report *r = sc->r;
-    if (row->cohort_id <= 0 || row->cohort_id > sc->max_id || sc->by_id[row->cohort_id] == SIZE_MAX) {
-        r->unreadable++;
+    struct tally *t = ctx;
+    struct report *r = t->r;
+    if (row->cohort_id <= 0 || row->cohort_id > t->max_id || t->by_id[row->cohort_id] == SIZE_MAX) {
+        t->unreadable++;
         return 0;
     }
-    size_t g = sc->by_id[row->cohort_id];
-    struct group *grp = &r->g[g];
+    size_t c = t->by_id[row->cohort_id];
+    const struct group *grp = &r->g[c];
     size_t v = grp->ver;
     if (v == SIZE_MAX || strcmp(r->vers[v].sv->package_version, row->package_version) != 0)
         v = find_ver(r, grp->cohort->package_id, row->package_version);
-    const struct survey_item *items;
-    size_t n;
-    if (v == SIZE_MAX || survey_answer_decode(&sc->dec, row->body, row->body_len, &items, &n) != 0) {
-        r->unreadable++;
+    struct ev ev[MAX_EVENTS];
+    size_t nev;
+    if (v == SIZE_MAX || parse_answer(&r->vers[v], row->body, row->body + row->body_len, ev,
+                                      &nev) != 0) {
+        t->unreadable++;
         return 0;
     }
     const struct rver *ver = &r->vers[v];
-    grp->n++;
-    for (size_t i = 0; i < r->nq; i++)
-        sc->score[i] = NAN;
-    /* Items are stored in survey order, so the next question is almost always the one
-     * after the last: look there first. */
-    const struct survey *sv = ver->sv;
-    size_t next = 0;
-    for (size_t i = 0; i < n && sv->count; i++) {
-        for (size_t t = 0; t < sv->count; t++) {
-            size_t j = (next + t) % sv->count;
-            if (strcmp(sv->questions[j].id, items[i].question_id) == 0) {
-                count_item(r, g, ver, j, &items[i], sc->score);
-                next = j + 1;
+    t->n[c]++;
+    for (size_t i = 0; i < r->npairs; i++) {
+        t->row_score[r->pairs[i].before] = NAN;
+        t->row_score[r->pairs[i].after] = NAN;
+    }
+    int64_t *count = &t->count[c * t->stride];
+    size_t last_q = SIZE_MAX;
+    bool counted = false;
+    for (size_t i = 0; i <= nev; i++) {
+        /* A question's events are consecutive: close the previous one first. */
+        if (i == nev || ev[i].q != last_q) {
+            if (last_q != SIZE_MAX && counted)
+                t->any[c * r->nq + ver->qmap[last_q]]++;
+            if (i == nev)
                 break;
+            last_q = ev[i].q;
+            counted = false;
+        }
+        size_t j = ev[i].q, qi = ver->qmap[j];
+        const struct rq *q = &r->q[qi];
+        if (q->type != ver->sv->questions[j].type)
+            continue;
+        int64_t *qc = count + t->qoff[qi];
+        switch (ev[i].kind) {
+        case EV_PREFER:
+            qc[q->nopt]++;
+            break;
+        case EV_TEXT: {
+            const char *p = ev[i].quote;
+            buf_reset(&t->text);
+            if (json_read_string(&p, row->body + row->body_len, &t->text) != 0)
+                break;
+            qc[0]++;
+            counted = true;
+            add_comment(t, &t->comments[c * r->nq + qi], t->text.ptr ? t->text.ptr : "",
+                        t->text.len);
+            break;
+        }
+        case EV_OPTION:
+            if (q->type != SURVEY_MULTI && counted)
+                break; /* one answer only: the first */
+            if (ver->omap[j][ev[i].option] == SIZE_MAX)
+                break;
+            qc[ver->omap[j][ev[i].option]]++;
+            counted = true;
+            if (q->type == SURVEY_SCALE) {
+                stats_add(&t->score[c * r->nq + qi], (double)(ev[i].option + 1));
+                t->row_score[qi] = (double)(ev[i].option + 1);
             }
+            break;
         }
     }
     for (size_t p = 0; p < r->npairs; p++) {
         const struct rpair *pr = &r->pairs[p];
-        if (pr->paired && !isnan(sc->score[pr->before]) && !isnan(sc->score[pr->after]))
-            stats_add(&r->pair_acc[p * r->ng + g], sc->score[pr->after] - sc->score[pr->before]);
+        if (pr->paired && !isnan(t->row_score[pr->before]) && !isnan(t->row_score[pr->after]))
+            stats_add(&t->pair[p * r->ncohorts + c],
+                      t->row_score[pr->after] - t->row_score[pr->before]);
     }
     return 0;
+}
+
+static void tally_init(struct tally *t, struct report *r, const size_t *qoff, size_t stride)
+{
+    memset(t, 0, sizeof(*t));
+    t->r = r;
+    t->qoff = qoff;
+    t->stride = stride;
+    size_t nc = r->ncohorts ? r->ncohorts : 1, nq = r->nq ? r->nq : 1;
+    t->n = xcalloc(nc, sizeof(*t->n));
+    t->count = xcalloc(nc * (stride ? stride : 1), sizeof(*t->count));
+    t->any = xcalloc(nc * nq, sizeof(*t->any));
+    t->score = xcalloc(nc * nq, sizeof(*t->score));
+    t->pair = xcalloc(nc * (r->npairs ? r->npairs : 1), sizeof(*t->pair));
+    t->comments = xcalloc(nc * nq, sizeof(*t->comments));
+    t->row_score = xcalloc(nq, sizeof(*t->row_score));
+    buf_init(&t->text, 1 << 20);
+}
+
+static void tally_release(struct tally *t)
+{
+    size_t cells = (t->r->ncohorts ? t->r->ncohorts : 1) * (t->r->nq ? t->r->nq : 1);
+    for (size_t i = 0; i < cells; i++)
+        free(t->comments[i].v);
+    free(t->n);
+    free(t->count);
+    free(t->any);
+    free(t->score);
+    free(t->pair);
+    free(t->comments);
+    free(t->row_score);
+    buf_release(&t->text);
+    arena_release(&t->arena);
+}
+
+/* Adds a tally into the report's class rows (comment texts are copied into its arena). */
+static void tally_merge(struct report *r, const struct tally *t)
+{
+    r->unreadable += t->unreadable;
+    for (size_t c = 0; c < r->ncohorts; c++) {
+        r->g[c].n += t->n[c];
+        for (size_t q = 0; q < r->nq; q++) {
+            struct gq *gq = report_gq(r, c, q);
+            const int64_t *from = &t->count[c * t->stride + t->qoff[q]];
+            for (size_t j = 0; j < r->q[q].ncols; j++)
+                gq->count[j] += from[j];
+            gq->any += t->any[c * r->nq + q];
+            stats_merge(&gq->score, &t->score[c * r->nq + q]);
+            const struct clist *cl = &t->comments[c * r->nq + q];
+            gq->comments_dropped += cl->dropped;
+            for (size_t i = 0; i < cl->n; i++) {
+                if (gq->ncomments == COMMENTS_PER_COHORT) {
+                    gq->comments_dropped++;
+                    continue;
+                }
+                if (gq->ncomments == gq->comments_cap) {
+                    size_t cap = gq->comments_cap ? gq->comments_cap * 2 : 8;
+                    const char **v = arena_alloc(&r->arena, cap * sizeof(*v));
+                    if (gq->ncomments)
+                        memcpy(v, gq->comments, gq->ncomments * sizeof(*v));
+                    gq->comments = v;
+                    gq->comments_cap = cap;
+                }
+                gq->comments[gq->ncomments++] = arena_strdup(&r->arena, cl->v[i]);
+            }
+        }
+        for (size_t p = 0; p < r->npairs; p++)
+            stats_merge(&r->pair_acc[p * r->ng + c], &t->pair[p * r->ncohorts + c]);
+    }
+}
+
+static void *scan_thread(void *arg)
+{
+    struct tally *t = arg;
+    t->rc = store_answers_each_part(t->s, t->part, t->parts, scan_row, t);
+    return NULL;
+}
+
+/* Reads every answer, in parallel parts, into the class rows. */
+static int scan(struct report *r, struct store *s)
+{
+    int64_t max_id = 0;
+    for (size_t c = 0; c < r->ncohorts; c++)
+        if (r->cohorts[c].id > max_id)
+            max_id = r->cohorts[c].id;
+    size_t *by_id = xmalloc(((size_t)max_id + 1) * sizeof(*by_id));
+    for (int64_t i = 0; i <= max_id; i++)
+        by_id[i] = SIZE_MAX;
+    for (size_t c = 0; c < r->ncohorts; c++)
+        by_id[r->cohorts[c].id] = c;
+    size_t *qoff = xmalloc((r->nq ? r->nq : 1) * sizeof(*qoff));
+    size_t stride = 0;
+    for (size_t q = 0; q < r->nq; q++) {
+        qoff[q] = stride;
+        stride += r->q[q].ncols;
+    }
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned parts = cpus < 1 ? 1 : cpus > SCAN_THREADS_MAX ? SCAN_THREADS_MAX : (unsigned)cpus;
+    struct tally *t = xcalloc(parts, sizeof(*t));
+    pthread_t *th = xcalloc(parts, sizeof(*th));
+    bool *started = xcalloc(parts, sizeof(*started));
+    for (unsigned i = 0; i < parts; i++) {
+        tally_init(&t[i], r, qoff, stride);
+        t[i].s = s;
+        t[i].part = i;
+        t[i].parts = parts;
+        t[i].by_id = by_id;
+        t[i].max_id = max_id;
+    }
+    for (unsigned i = 1; i < parts; i++)
+        started[i] = pthread_create(&th[i], NULL, scan_thread, &t[i]) == 0;
+    scan_thread(&t[0]);
+    int rc = t[0].rc;
+    for (unsigned i = 1; i < parts; i++) {
+        if (started[i])
+            pthread_join(th[i], NULL);
+        else
+            scan_thread(&t[i]); /* no thread to be had: read that part here */
+        if (rc == STORE_OK)
+            rc = t[i].rc;
+    }
+    for (unsigned i = 0; i < parts; i++) {
+        if (rc == STORE_OK)
+            tally_merge(r, &t[i]);
+        tally_release(&t[i]);
+    }
+    free(started);
+    free(th);
+    free(t);
+    free(qoff);
+    free(by_id);
+    return rc;
 }
 
 static void alloc_gq(struct report *r)
@@ -633,7 +945,6 @@ int report_build(struct store *s, const struct report_options *opt, struct repor
 {
     *out = NULL;
     struct report *r = xcalloc(1, sizeof(*r));
-    struct scan sc = {.r = r};
     int rc;
     r->k = opt->k > 0 ? opt->k : REPORT_K_DEFAULT;
     if (r->k < REPORT_K_MIN)
@@ -689,22 +1000,7 @@ int report_build(struct store *s, const struct report_options *opt, struct repor
         r->cmp_b = r->first_version + r->nvers - 1;
     }
 
-    int64_t max_id = 0;
-    for (size_t c = 0; c < r->ncohorts; c++)
-        if (r->cohorts[c].id > max_id)
-            max_id = r->cohorts[c].id;
-    sc.max_id = max_id;
-    sc.by_id = xmalloc(((size_t)max_id + 1) * sizeof(*sc.by_id));
-    for (int64_t i = 0; i <= max_id; i++)
-        sc.by_id[i] = SIZE_MAX;
-    for (size_t c = 0; c < r->ncohorts; c++)
-        sc.by_id[r->cohorts[c].id] = c;
-    sc.score = xmalloc((r->nq ? r->nq : 1) * sizeof(*sc.score));
-    survey_decoder_init(&sc.dec);
-    rc = store_answers_each(s, 0, scan_row, &sc);
-    survey_decoder_release(&sc.dec);
-    free(sc.score);
-    free(sc.by_id);
+    rc = scan(r, s);
     if (rc != STORE_OK) {
         snprintf(err, err_len, "reading the answers failed");
         goto fail;

@@ -108,6 +108,29 @@ void render_url(const struct render *r, struct buf *b, const struct pkg_page *pa
     }
 }
 
+bool render_public_url(const struct render *r, struct buf *b, const struct pkg_page *page)
+{
+    const char *base = r->site->public_url;
+    if (!base)
+        return false;
+    buf_adds(b, base);
+    /* The start page is the folder itself, on a server and on any static host. */
+    if (!page || is_home(r->pkg, page))
+        return true;
+    buf_adds(b, page->id);
+    if (r->mode == SITE_EXPORT)
+        buf_adds(b, ".html");
+    return true;
+}
+
+void render_teach_href(struct render *r, size_t slide)
+{
+    buf_adds_html(r->out, r->prefix);
+    buf_adds(r->out, r->mode == SITE_EXPORT ? TEACH_FILE : "teach");
+    if (slide)
+        buf_addf(r->out, "#%zu", slide);
+}
+
 void render_href(struct render *r, const struct pkg_page *page, const char *step)
 {
     struct buf b;
@@ -164,8 +187,8 @@ static const char *audience_name(enum pkg_audience a)
     return "pupil";
 }
 
-void render_open(struct render *r, const char *title, const char *description,
-                 const char *body_class)
+void render_doc_open(struct render *r, const char *title, const char *description,
+                     const char *body_class, const char *extra_css, const char *script)
 {
     const struct pkg *p = r->pkg;
     struct buf *o = r->out;
@@ -188,17 +211,30 @@ void render_open(struct render *r, const char *title, const char *description,
     }
     buf_adds(o, "<link rel=\"stylesheet\" href=\"");
     render_asset(r, "style.css");
+    if (extra_css) {
+        buf_adds(o, "\">\n<link rel=\"stylesheet\" href=\"");
+        render_asset(r, extra_css);
+    }
     buf_adds(o, "\">\n<link rel=\"icon\" href=\"");
     render_asset(r, "icon.svg");
     buf_adds(o, "\" type=\"image/svg+xml\">\n<script src=\"");
-    render_asset(r, "app.js");
+    render_asset(r, script);
     buf_adds(o, "\" defer></script>\n</head>\n<body class=\"");
     render_text(r, body_class);
     if (r->page) {
         buf_adds(o, " for-");
         buf_adds(o, audience_name(r->page->audience));
     }
-    buf_adds(o, "\">\n<header class=\"top\">\n<a id=\"exit\" class=\"exit\" href=\"");
+    buf_adds(o, "\">\n");
+}
+
+void render_open(struct render *r, const char *title, const char *description,
+                 const char *body_class)
+{
+    const struct pkg *p = r->pkg;
+    struct buf *o = r->out;
+    render_doc_open(r, title, description, body_class, NULL, "app.js");
+    buf_adds(o, "<header class=\"top\">\n<a id=\"exit\" class=\"exit\" href=\"");
     render_text(r, p->exit_url && *p->exit_url ? p->exit_url : DEFAULT_EXIT_URL);
     buf_adds(o, "\" rel=\"noreferrer\">Quick exit</a>\n"
                 "<a class=\"skip\" href=\"#main\">Skip to main content</a>\n"

@@ -22,6 +22,10 @@ static const char *kind_class(enum pkg_page_kind k)
         return "page-support";
     case PAGE_SURVEY:
         return "page-survey";
+    case PAGE_LESSON:
+        return "page-lesson";
+    case PAGE_LETTER:
+        return "page-letter";
     case PAGE_TEXT:
         break;
     }
@@ -59,7 +63,7 @@ static void step_href(struct render *r, const struct pkg_step *step)
     render_href(r, r->page, step == &st->steps[0] ? NULL : step->id);
 }
 
-static void chat(struct render *r, const struct pkg_step *step)
+void render_chat(struct render *r, const struct pkg_step *step)
 {
     struct buf *o = r->out;
     if (!step->message_count)
@@ -120,7 +124,7 @@ void render_page_story_step(struct render *r)
         render_text(r, step->title);
         buf_adds(o, "</h2>\n");
     }
-    chat(r, step);
+    render_chat(r, step);
     render_markdown(r, step->text, 3);
     if (step->ending || !step->choice_count) {
         buf_adds(o, "<p class=\"ending\"><strong>The end</strong>");
@@ -531,6 +535,63 @@ void render_page_survey(struct render *r)
     for (size_t i = 0; i < page->survey_count; i++)
         survey_question(r, &page->survey[i]);
     buf_adds(o, "<p><button type=\"submit\">Send my answers</button></p>\n</form>\n");
+    render_close(r);
+}
+
+/* --- the letter home ---------------------------------------------------------------- */
+
+/* The page the letter sends parents to: the one with the id "parents", else the first
+ * other page written for parents. */
+static const struct pkg_page *parents_page(const struct pkg *p, const struct pkg_page *letter)
+{
+    for (size_t i = 0; i < p->page_count; i++)
+        if (p->pages[i].id && strcmp(p->pages[i].id, "parents") == 0)
+            return &p->pages[i];
+    for (size_t i = 0; i < p->page_count; i++)
+        if (&p->pages[i] != letter && p->pages[i].audience == AUDIENCE_PARENT &&
+            p->pages[i].kind != PAGE_LETTER)
+            return &p->pages[i];
+    return NULL;
+}
+
+void render_page_letter(struct render *r)
+{
+    const struct pkg_page *page = r->page;
+    const struct pkg_page *to = parents_page(r->pkg, page);
+    struct buf *o = r->out;
+    open_page(r);
+    buf_adds(o, "<div class=\"no-print note\">\n<p>For schools: print this letter on one "
+                "sheet of A4 and send it home before the lesson. Write in your school's name, "
+                "the date and who it is from.</p>\n<p><button type=\"button\" "
+                "data-plan-action=\"print-page\" hidden>Print this letter</button></p>\n"
+                "</div>\n");
+    buf_adds(o, "<p class=\"letter-head\"><span class=\"fill\">School:</span> "
+                "<span class=\"fill\">Date:</span></p>\n");
+    render_markdown(r, page->body, 2);
+    buf_adds(o, "<p class=\"letter-sign\"><span class=\"fill\">From:</span></p>\n");
+    struct buf url;
+    buf_init(&url, 4096);
+    if (to && render_public_url(r, &url, to)) {
+        buf_adds(o, "<div class=\"letter-qr\">\n");
+        render_qr(r, url.ptr, "A QR code that opens the page for parents and carers");
+        buf_adds(o, "<p>To read more, scan the code with your phone's camera or go to<br><a "
+                    "href=\"");
+        render_text(r, url.ptr);
+        buf_adds(o, "\">");
+        render_text(r, url.ptr);
+        buf_adds(o, "</a></p>\n</div>\n");
+    } else if (to) {
+        buf_adds(o, "<p class=\"no-print note\">The printed letter has no QR code or web address "
+                    "for the page <a href=\"");
+        render_href(r, to, NULL);
+        buf_adds(o, "\">");
+        render_text(r, to->title);
+        buf_adds(o, "</a>, because this site was made without its public address. Start "
+                    "planpack with <code>--public-url</code> and the address parents use (for "
+                    "example <code>--public-url https://www.school.example/think/</code>) to "
+                    "add them.</p>\n");
+    }
+    buf_release(&url);
     render_close(r);
 }
 

@@ -37,6 +37,7 @@ struct site_asset {
 struct site {
     const struct pkg *pkg;
     enum site_mode mode;
+    const char *public_url; /* ends in '/'; NULL when not known */
     struct arena arena; /* paths, rendered bytes, compressed bytes */
     struct site_file *files;
     size_t count;
@@ -63,6 +64,10 @@ struct render {
     char **ids;
     size_t id_count;
     size_t id_cap;
+    /* The lesson presentation for one class: its code (valid, in capitals) or NULL, and
+     * whether the address held a code that is not one. */
+    const char *class_code;
+    bool bad_class_code;
 };
 
 void render_init(struct render *r, const struct site *s, struct buf *out,
@@ -85,6 +90,20 @@ void render_asset(struct render *r, const char *name);
 /* The document head, the quick exit bar and the opening of <main>. */
 void render_open(struct render *r, const char *title, const char *description,
                  const char *body_class);
+/* Only the document head and <body>: with another stylesheet (or NULL) and script. */
+void render_doc_open(struct render *r, const char *title, const char *description,
+                     const char *body_class, const char *extra_css, const char *script);
+
+/*
+ * The absolute address of a page (or the start page when page is NULL) under the site's
+ * public address, unescaped, appended to b. Returns false, appending nothing, when the
+ * site has no public address.
+ */
+bool render_public_url(const struct render *r, struct buf *b, const struct pkg_page *page);
+/* A QR code for url as inline SVG, labelled for screen readers with label. */
+void render_qr(struct render *r, const char *url, const char *label);
+/* A story step's chat as a list of messages (page.c). */
+void render_chat(struct render *r, const struct pkg_step *step);
 /* The previous/next links, the closing of <main>, the footer and the document end. */
 void render_close(struct render *r);
 
@@ -104,6 +123,15 @@ void render_page_strategies(struct render *r);
 void render_page_support(struct render *r);
 void render_page_survey(struct render *r);
 void render_page_not_found(struct render *r);
+
+/* The teachers' guide of a lesson page, the slides at /teach (teach.c), and the letter to
+ * send home (page.c). */
+void render_page_lesson(struct render *r);
+void render_page_teach(struct render *r);
+void render_page_letter(struct render *r);
+/* The presentation's file name, "teach.html", and its address ("teach" when served). */
+#define TEACH_FILE "teach.html"
+void render_teach_href(struct render *r, size_t slide);
 
 /* The plan builder, the blank worksheet (plan.c). */
 void render_page_plan(struct render *r);

@@ -153,6 +153,10 @@ static page_fn *page_renderer(enum pkg_page_kind kind)
         return render_page_survey;
     case PAGE_STORY:
         return render_page_story_step;
+    case PAGE_LESSON:
+        return render_page_lesson;
+    case PAGE_LETTER:
+        return render_page_letter;
     case PAGE_TEXT:
         break;
     }
@@ -179,6 +183,15 @@ static bool render_pages(struct site *s)
         ok = render_one(s, page, NULL, NULL, page_renderer(page->kind), &out);
         if (ok && page->kind == PAGE_PLAN)
             ok = render_one(s, page, NULL, PLAN_WORKSHEET_STEP, render_page_worksheet, &out);
+    }
+    if (ok) {
+        /* The lesson presentation, for every package: it belongs to no page. */
+        buf_reset(&out);
+        struct render r;
+        render_init(&r, s, &out, NULL);
+        render_page_teach(&r);
+        render_release(&r);
+        ok = add_page(s, TEACH_FILE, &out);
     }
     if (ok) {
         buf_reset(&out);
@@ -320,11 +333,81 @@ static bool finish(struct site *s)
     return true;
 }
 
+bool site_public_url_valid(const char *url)
+{
+    if (!url)
+        return false;
+    size_t n = strlen(url);
+    const char *host;
+    if (strncmp(url, "https://", 8) == 0)
+        host = url + 8;
+    else if (strncmp(url, "http://", 7) == 0)
+        host = url + 7;
+    else
+        return false;
+    if (n > SITE_PUBLIC_URL_MAX)
+        return false;
+    /* The host: a name or an IPv4 address, or an IPv6 address in brackets. */
+    const char *p = host;
+    if (*p == '[') {
+        p++;
+        while ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') || (*p >= 'A' && *p <= 'F') ||
+               *p == ':' || *p == '.')
+            p++;
+        if (*p != ']' || p == host + 1)
+            return false;
+        p++;
+    } else {
+        while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+               *p == '-' || *p == '.')
+            p++;
+        if (p == host || host[0] == '.' || host[0] == '-' || p[-1] == '-')
+            return false;
+    }
+    if (*p == ':') {
+        const char *port = ++p;
+        while (*p >= '0' && *p <= '9')
+            p++;
+        if (p == port || p - port > 5 || strtol(port, NULL, 10) > 65535)
+            return false;
+    }
+    if (*p && *p != '/')
+        return false;
+    /* The path: characters that need no escaping in a URL or in HTML. */
+    for (; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c <= ' ' || c >= 0x7f || strchr("\"'<>\\^`{|}?#", c))
+            return false;
+    }
+    return true;
+}
+
+const char *site_public_url(const struct site *s)
+{
+    return s->public_url;
+}
+
 struct site *site_render(const struct pkg *p, enum site_mode mode)
 {
+    struct site_options opt = {.mode = mode};
+    return site_render_with(p, &opt);
+}
+
+struct site *site_render_with(const struct pkg *p, const struct site_options *opt)
+{
+    if (opt->public_url && !site_public_url_valid(opt->public_url)) {
+        fprintf(stderr, "planpack: '%s' is not a public address planpack can use\n",
+                opt->public_url);
+        return NULL;
+    }
     struct site *s = xcalloc(1, sizeof(*s));
     s->pkg = p;
-    s->mode = mode;
+    s->mode = opt->mode;
+    if (opt->public_url) {
+        size_t n = strlen(opt->public_url);
+        bool slash = n && opt->public_url[n - 1] == '/';
+        s->public_url = arena_printf(&s->arena, "%s%s", opt->public_url, slash ? "" : "/");
+    }
     plan_assets(s);
     bool ok = render_pages(s);
     if (ok) {

@@ -46,6 +46,32 @@ struct site;
 struct site *site_render(const struct pkg *p, enum site_mode mode);
 void site_free(struct site *s);
 
+/*
+ * How to render beyond the mode. public_url is the address at which pupils reach the site
+ * ("https://school.example/think/"), used in the QR codes of the lesson slides and the
+ * parents' letter; NULL when it is not known, and then no QR code is drawn (the pages say
+ * how to get one). It must pass site_public_url_valid(); the site keeps a copy.
+ */
+struct site_options {
+    enum site_mode mode;
+    const char *public_url;
+};
+
+/* As site_render(), with options. Returns NULL also when opt->public_url is not valid. */
+struct site *site_render_with(const struct pkg *p, const struct site_options *opt);
+
+/*
+ * Whether url can be the site's public address: http:// or https://, a host name or IP
+ * address (IPv6 in brackets), an optional port and path, and nothing that would need
+ * escaping in a URL (no spaces, quotes, '<', '>', '?', '#'); at most SITE_PUBLIC_URL_MAX
+ * bytes. A missing final '/' is added when the site takes it.
+ */
+#define SITE_PUBLIC_URL_MAX 200
+bool site_public_url_valid(const char *url);
+
+/* The public address the site was rendered with, ending in '/', or NULL. Borrowed. */
+const char *site_public_url(const struct site *s);
+
 /* The files, in a stable order. Borrowed from the site. */
 size_t site_file_count(const struct site *s);
 const struct site_file *site_file_at(const struct site *s, size_t i);
@@ -85,6 +111,19 @@ const char *site_asset_path(const struct site *s, const char *name);
 __attribute__((warn_unused_result)) int site_render_plan(const struct site *s,
                                                          const struct form *fields,
                                                          struct buf *out);
+
+/*
+ * The lesson presentation (/teach) for one class: the feedback slide shows code and a QR
+ * code to /feedback?c=CODE. code is what the teacher put in the address (?c=CODE); it is
+ * used only when it is a plain class code (SITE_CLASS_CODE_MIN to SITE_CLASS_CODE_MAX
+ * letters, digits and hyphens; letters are shown in capitals), and otherwise the slide says
+ * that the code in the address is not one. For the server, which sends the page with
+ * Cache-Control: no-cache. Returns 0, or -1 if out holds no complete page (out overflowed).
+ */
+#define SITE_CLASS_CODE_MIN 4
+#define SITE_CLASS_CODE_MAX 16
+__attribute__((warn_unused_result)) int site_render_teach(const struct site *s, const char *code,
+                                                          struct buf *out);
 
 /*
  * Writes the site into outdir as a static site, with a .gz beside each compressible file.

@@ -34,7 +34,8 @@ struct store_backend {
      * receives each answer's status. Returns only once every answer is durable or failed. */
     int (*submit)(struct store *s, const struct store_pending *p, size_t n, bool all_or_none,
                   int *rcs);
-    int (*answers_each)(struct store *s, int64_t cohort_id,
+    /* cohort_id 0: all; then only part `part` of `parts`. */
+    int (*answers_each)(struct store *s, int64_t cohort_id, unsigned part, unsigned parts,
                         int (*fn)(const struct store_answer_row *row, void *ctx), void *ctx);
     int (*answer_count)(struct store *s, int64_t *count);
     int (*purge)(struct store *s, int before_day, time_t before_time, int64_t *deleted);

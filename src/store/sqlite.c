@@ -30,6 +30,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <unistd.h>
+#include <time.h>
 
 #include "base/xalloc.h"
 
@@ -117,6 +118,8 @@ struct sq {
     pthread_cond_t work;
     struct job *head;
     struct job *tail;
+    size_t queued;     /* jobs on the queue */
+    size_t last_batch; /* jobs the previous transaction acknowledged */
     bool stop;
 
     pthread_mutex_t rmu;
@@ -221,6 +224,32 @@ static void run_batch(struct sq *q, struct job *first, struct job *end, size_t n
     }
 }
 
+/* How long the writer waits for the senders of the last batch to come back. */
+#define COMMIT_DELAY_NS 250000L
+
+/*
+ * Under load, submitters whose answers were just acknowledged send the next ones within a
+ * fraction of a millisecond. Starting a transaction with only the few already queued would
+ * split them into two half-full commits, each paying a full fsync; waiting briefly for as
+ * many as the last commit acknowledged fills one. With one pupil at a time nothing waits.
+ */
+static void wait_for_stragglers(struct sq *q)
+{
+    if (q->base.opt.max_batch <= 1 || q->queued >= q->last_batch || q->head->alone)
+        return;
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_nsec += COMMIT_DELAY_NS;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    size_t want = q->last_batch < q->base.opt.max_batch ? q->last_batch : q->base.opt.max_batch;
+    while (q->queued < want && !q->stop)
+        if (pthread_cond_timedwait(&q->work, &q->mu, &until) != 0)
+            break;
+}
+
 static void *writer_main(void *arg)
 {
     struct sq *q = arg;
@@ -230,11 +259,13 @@ static void *writer_main(void *arg)
             pthread_cond_wait(&q->work, &q->mu);
         if (!q->head)
             break;
+        wait_for_stragglers(q);
         /* Take everything waiting, up to max_batch, stopping before a job that must be alone. */
         struct job *first = q->head, *end = first;
         size_t n = 0;
         if (first->alone) {
             end = first->next;
+            n = 1;
         } else {
             while (end && !end->alone && n < q->base.opt.max_batch) {
                 end = end->next;
@@ -242,6 +273,7 @@ static void *writer_main(void *arg)
             }
         }
         q->head = end;
+        q->queued -= n;
         if (!end)
             q->tail = NULL;
         pthread_mutex_unlock(&q->mu);
@@ -258,6 +290,7 @@ static void *writer_main(void *arg)
             sem_post(&j->done);
         }
         pthread_mutex_lock(&q->mu);
+        q->last_batch = n;
     }
     pthread_mutex_unlock(&q->mu);
     return NULL;
@@ -283,6 +316,7 @@ static int submit_job(struct sq *q, struct job *j)
     else
         q->head = j;
     q->tail = j;
+    q->queued++;
     pthread_cond_signal(&q->work);
     pthread_mutex_unlock(&q->mu);
     while (sem_wait(&j->done) != 0)
@@ -316,9 +350,14 @@ static sqlite3 *reader_get(struct sq *q)
     if (q->nreaders)
         db = q->readers[--q->nreaders];
     pthread_mutex_unlock(&q->rmu);
-    if (!db && open_conn(q->path, false, q->base.opt.busy_timeout_ms, &db) != SQLITE_OK) {
-        fprintf(stderr, "planpack: database: cannot open %s for reading\n", q->path);
-        return NULL;
+    if (!db) {
+        if (open_conn(q->path, false, q->base.opt.busy_timeout_ms, &db) != SQLITE_OK) {
+            fprintf(stderr, "planpack: database: cannot open %s for reading\n", q->path);
+            return NULL;
+        }
+        /* Reports read the whole table: mapping it saves a copy of every page. Only
+         * readers map; the writer writes through the usual calls. */
+        (void)exec(db, "PRAGMA mmap_size = 1073741824");
     }
     return db;
 }
@@ -634,7 +673,12 @@ int sqlite_store_open(const char *path, enum store_mode mode, const struct store
     q->lock_fd = -1;
     pthread_mutex_init(&q->mu, NULL);
     pthread_mutex_init(&q->rmu, NULL);
-    pthread_cond_init(&q->work, NULL);
+    /* The writer's short waits for stragglers are timed on the monotonic clock. */
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&q->work, &ca);
+    pthread_condattr_destroy(&ca);
     int rc = mode == STORE_READ_WRITE ? open_writer(q, err, err_len) : STORE_OK;
     if (rc == STORE_OK)
         rc = check_reader(q, err, err_len);
@@ -940,22 +984,39 @@ static int sq_submit(struct store *s, const struct store_pending *p, size_t n, b
     return submit_job(q, &j);
 }
 
-static int sq_answers_each(struct store *s, int64_t cohort_id,
+static int sq_answers_each(struct store *s, int64_t cohort_id, unsigned part, unsigned parts,
                            int (*fn)(const struct store_answer_row *row, void *ctx), void *ctx)
 {
     struct sq *q = (struct sq *)s;
     sqlite3 *db = reader_get(q);
     sqlite3_stmt *st = NULL;
     int rc = STORE_ERR_IO;
+    if (!db)
+        goto out;
     /* Callers get rows in table order: aggregate them, or shuffle them (report_write_csv)
-     * before showing them one by one. */
+     * before showing them one by one. Parts are ranges of row ids of about equal size. */
+    int64_t lo = INT64_MIN, hi = INT64_MAX;
+    if (parts > 1) {
+        int64_t min = 0, max = 0;
+        if (query_int(db, "SELECT min(id) FROM answers", &min) != STORE_OK ||
+            query_int(db, "SELECT max(id) FROM answers", &max) != STORE_OK)
+            goto out;
+        int64_t span = max - min + 1, step = span / parts + 1;
+        lo = part == 0 ? INT64_MIN : min + step * part;
+        hi = part + 1 == parts ? INT64_MAX : min + step * (part + 1) - 1;
+    }
     const char *sql = cohort_id ? "SELECT cohort_id, package_version, day, body FROM answers "
                                   "WHERE cohort_id = ?"
-                                : "SELECT cohort_id, package_version, day, body FROM answers";
-    if (!db || prepare(db, sql, &st) != STORE_OK)
+                                : "SELECT cohort_id, package_version, day, body FROM answers "
+                                  "WHERE id BETWEEN ? AND ?";
+    if (prepare(db, sql, &st) != STORE_OK)
         goto out;
-    if (cohort_id)
+    if (cohort_id) {
         sqlite3_bind_int64(st, 1, cohort_id);
+    } else {
+        sqlite3_bind_int64(st, 1, lo);
+        sqlite3_bind_int64(st, 2, hi);
+    }
     int step;
     rc = STORE_OK;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -963,7 +1024,8 @@ static int sq_answers_each(struct store *s, int64_t cohort_id,
             .cohort_id = sqlite3_column_int64(st, 0),
             .package_version = (const char *)sqlite3_column_text(st, 1),
             .day = sqlite3_column_int(st, 2),
-            .body = (const char *)sqlite3_column_text(st, 3),
+            /* As a blob: SQLite then hands over the bytes in place, with no NUL to add. */
+            .body = (const char *)sqlite3_column_blob(st, 3),
             .body_len = (size_t)sqlite3_column_bytes(st, 3),
         };
         if (!row.package_version || !row.body)

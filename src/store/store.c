@@ -273,7 +273,15 @@ int store_submit_many(struct store *s, const struct survey_answer *a, size_t n)
 int store_answers_each(struct store *s, int64_t cohort_id,
                        int (*fn)(const struct store_answer_row *row, void *ctx), void *ctx)
 {
-    return s->be->answers_each(s, cohort_id, fn, ctx);
+    return s->be->answers_each(s, cohort_id, 0, 1, fn, ctx);
+}
+
+int store_answers_each_part(struct store *s, unsigned part, unsigned parts,
+                            int (*fn)(const struct store_answer_row *row, void *ctx), void *ctx)
+{
+    if (parts == 0 || part >= parts)
+        return STORE_ERR_INVALID;
+    return s->be->answers_each(s, 0, part, parts, fn, ctx);
 }
 
 int store_answer_count(struct store *s, int64_t *count)

@@ -155,7 +155,7 @@ struct store_answer_row {
     int64_t cohort_id;
     const char *package_version;
     int day;
-    const char *body; /* survey_answer_encode() form; decode with survey_answer_decode() */
+    const char *body; /* survey_answer_encode() form, NOT NUL-terminated: use body_len */
     size_t body_len;
 };
 
@@ -168,6 +168,13 @@ struct store_answer_row {
 __attribute__((warn_unused_result)) int store_answers_each(
     struct store *s, int64_t cohort_id, int (*fn)(const struct store_answer_row *row, void *ctx),
     void *ctx);
+/*
+ * Like store_answers_each() over all cohorts, but only part `part` of `parts` (0-based) of
+ * the table, so that several threads, each with its own call, can read it in parallel.
+ */
+__attribute__((warn_unused_result)) int store_answers_each_part(
+    struct store *s, unsigned part, unsigned parts,
+    int (*fn)(const struct store_answer_row *row, void *ctx), void *ctx);
 /* How many answers are stored (all cohorts). */
 __attribute__((warn_unused_result)) int store_answer_count(struct store *s, int64_t *count);
 

@@ -279,7 +279,8 @@ static void test_crlf_and_bom(void **state)
     static const char page[] = "\xEF\xBB\xBF---\r\ntitle: A\r\nkind: txet\r\n---\r\nBody.\r\n";
     expect_single(page, sizeof(page) - 1,
                   "pages/start.md:3: error: unknown page kind 'txet'; did you mean 'text'? (one "
-                  "of: text, story, questions, strategies, plan, support, survey)");
+                  "of: text, story, questions, strategies, plan, support, survey, lesson, "
+                  "letter)");
 }
 
 static void test_every_problem_in_a_file(void **state)

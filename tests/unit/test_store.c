@@ -295,7 +295,9 @@ struct seen {
 static int count_seen(const struct store_answer_row *row, void *ctx)
 {
     struct seen *s = ctx;
-    const char *p = strstr(row->body, "answer-");
+    char body[512];
+    snprintf(body, sizeof(body), "%.*s", (int)row->body_len, row->body);
+    const char *p = strstr(body, "answer-");
     int t, i;
     if (!p || sscanf(p, "answer-%d-%d", &t, &i) != 2 || t >= s->threads || i >= s->per) {
         s->bad++;

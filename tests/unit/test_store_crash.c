@@ -87,7 +87,9 @@ static size_t slot(int round, int thread, int index, int per)
 static int tally_row(const struct store_answer_row *row, void *ctx)
 {
     struct tally *t = ctx;
-    const char *p = strstr(row->body, "crash-");
+    char body[512];
+    snprintf(body, sizeof(body), "%.*s", (int)row->body_len, row->body);
+    const char *p = strstr(body, "crash-");
     int r, th, i;
     if (!p || sscanf(p, "crash-%d-%d-%d", &r, &th, &i) != 3 || r < 0 || r >= ROUNDS || th < 0 ||
         th >= THREADS || i < 0 || i >= t->per) {

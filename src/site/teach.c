@@ -1,0 +1,808 @@
+/*
+ * The lesson, from the same package as the pupils' pages: the teachers' guide (a page of
+ * kind lesson) and the presentation at /teach, made from that page's slides, or from a
+ * running order of the package's own parts when it has no lesson page.
+ *
+ * The presentation is one page. Each slide is a <section> whose id is its number, so that
+ * "#7" opens slide 7 with or without a script, and each carries its teacher's notes. Without
+ * JavaScript it reads as one long page with the notes under each slide; assets/teach.js turns
+ * it into slides with keyboard control, a notes view and a presenter window, and the print
+ * stylesheet turns it into the lesson plan. Story choices link to the slide they lead to, so
+ * the class can follow its vote.
+ */
+#include "site/render.h"
+#include "base/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* One slide as shown: an authored slide, or one step of the story on a story slide. */
+struct shown {
+    const struct pkg_slide *def;
+    const struct pkg_step *step;         /* story slides */
+    const struct pkg_notes *step_notes;  /* the notes the lesson gives that step, or NULL */
+    bool first;                          /* the first slide its authored slide makes */
+    size_t group_first;                  /* index of that first slide */
+    size_t group_end;                    /* one past the last slide of the same authored slide */
+    int from;                            /* minutes into the lesson when the authored slide starts */
+};
+
+struct deck {
+    const struct pkg_page *lesson; /* NULL: the built-in running order */
+    const struct pkg_page *story;
+    const struct pkg_page *questions;
+    const struct pkg_page *ways;
+    const struct pkg_page *plan;
+    const struct pkg_page *survey;
+    const struct pkg_page *support;
+    struct shown *slides;
+    size_t count;
+    size_t cap;
+    int total; /* minutes */
+};
+
+/* Without a lesson page, the presentation follows the package's own order of parts. */
+static const struct pkg_slide builtin[] = {
+    {.show = SLIDE_TITLE},     {.show = SLIDE_STORY}, {.show = SLIDE_QUESTIONS},
+    {.show = SLIDE_WAYS},      {.show = SLIDE_PLAN},  {.show = SLIDE_SUPPORT},
+    {.show = SLIDE_FEEDBACK},
+};
+
+static bool available(const struct render *r, const struct deck *d, const struct pkg_slide *s)
+{
+    switch (s->show) {
+    case SLIDE_STORY:
+        return d->story && d->story->story.step_count;
+    case SLIDE_QUESTIONS:
+        return d->questions && d->questions->group_count;
+    case SLIDE_WAYS:
+        return d->ways && d->ways->strategy_count;
+    case SLIDE_PLAN:
+        return d->plan != NULL;
+    case SLIDE_SUPPORT:
+        return r->pkg->support_count > 0;
+    case SLIDE_FEEDBACK:
+        return d->survey != NULL;
+    case SLIDE_TITLE:
+    case SLIDE_TEXT:
+        break;
+    }
+    return true;
+}
+
+static struct shown *add(struct deck *d, const struct pkg_slide *def, int from)
+{
+    XGROW(d->slides, d->cap, d->count + 1);
+    struct shown *s = &d->slides[d->count++];
+    memset(s, 0, sizeof(*s));
+    s->def = def;
+    s->from = from;
+    return s;
+}
+
+static const struct pkg_notes *notes_for_step(const struct pkg_slide *def,
+                                              const struct pkg_step *step)
+{
+    for (size_t i = 0; i < def->step_note_count; i++)
+        if (def->step_notes[i].step && step->id && strcmp(def->step_notes[i].step, step->id) == 0)
+            return &def->step_notes[i].notes;
+    return NULL;
+}
+
+static void deck_build(const struct render *r, struct deck *d)
+{
+    const struct pkg *p = r->pkg;
+    memset(d, 0, sizeof(*d));
+    d->lesson = render_find_kind(p, PAGE_LESSON);
+    d->story = render_find_kind(p, PAGE_STORY);
+    d->questions = render_find_kind(p, PAGE_QUESTIONS);
+    d->ways = render_find_kind(p, PAGE_STRATEGIES);
+    d->plan = render_find_kind(p, PAGE_PLAN);
+    d->survey = render_find_kind(p, PAGE_SURVEY);
+    d->support = render_find_kind(p, PAGE_SUPPORT);
+    const struct pkg_slide *defs = builtin;
+    size_t n = sizeof(builtin) / sizeof(builtin[0]);
+    if (d->lesson && d->lesson->slide_count) {
+        defs = d->lesson->slides;
+        n = d->lesson->slide_count;
+    }
+    int at = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct pkg_slide *def = &defs[i];
+        if (!available(r, d, def))
+            continue;
+        size_t first = d->count;
+        if (def->show == SLIDE_STORY) {
+            const struct pkg_story *st = &d->story->story;
+            for (size_t k = 0; k < st->step_count; k++) {
+                struct shown *s = add(d, def, at);
+                s->step = &st->steps[k];
+                s->step_notes = notes_for_step(def, s->step);
+            }
+        } else {
+            add(d, def, at);
+        }
+        for (size_t k = first; k < d->count; k++) {
+            d->slides[k].first = k == first;
+            d->slides[k].group_first = first;
+            d->slides[k].group_end = d->count;
+        }
+        at += def->minutes;
+    }
+    d->total = at;
+}
+
+static void deck_release(struct deck *d)
+{
+    free(d->slides);
+    d->slides = NULL;
+}
+
+/* The number of the slide that shows step, looked for first among its own story slides. */
+static size_t slide_of_step(const struct deck *d, const struct shown *from,
+                            const struct pkg_step *step)
+{
+    for (size_t i = from->group_first; i < from->group_end; i++)
+        if (d->slides[i].step == step)
+            return i + 1;
+    for (size_t i = 0; i < d->count; i++)
+        if (d->slides[i].step == step)
+            return i + 1;
+    return 0;
+}
+
+static const char *or_else(const char *a, const char *b)
+{
+    return a && *a ? a : b;
+}
+
+static const char *page_title(const struct pkg_page *page, const char *fallback)
+{
+    return page ? or_else(page->title, fallback) : fallback;
+}
+
+/* The slide's heading, also used in the list of slides and the lesson outline. */
+static const char *shown_title(const struct render *r, const struct deck *d, const struct shown *s)
+{
+    const struct pkg_slide *def = s->def;
+    switch (def->show) {
+    case SLIDE_TITLE:
+        return or_else(def->title, r->pkg->title);
+    case SLIDE_STORY:
+        return or_else(s->step->title, or_else(s->step->ending_title, "The story"));
+    case SLIDE_QUESTIONS:
+        return or_else(def->title, page_title(d->questions, "Questions to think about"));
+    case SLIDE_WAYS:
+        return or_else(def->title, page_title(d->ways, "Ways to handle a request"));
+    case SLIDE_PLAN:
+        return or_else(def->title, page_title(d->plan, "Make your plan"));
+    case SLIDE_SUPPORT:
+        return or_else(def->title, page_title(d->support, "Where to get help"));
+    case SLIDE_FEEDBACK:
+        return or_else(def->title, page_title(d->survey, "Tell us what you think"));
+    case SLIDE_TEXT:
+        break;
+    }
+    return or_else(def->title, "Slide");
+}
+
+/* --- pieces of a slide ------------------------------------------------------------- */
+
+/* A QR code with the address written under it, for those who would rather type it. */
+static void qr_figure(struct render *r, const char *url, const char *label, const char *caption)
+{
+    struct buf *o = r->out;
+    buf_adds(o, "<figure class=\"qr\">\n");
+    render_qr(r, url, label);
+    buf_adds(o, "<figcaption>");
+    render_text(r, caption);
+    buf_adds(o, " <a class=\"url\" href=\"");
+    render_text(r, url);
+    buf_adds(o, "\">");
+    render_text(r, url);
+    buf_adds(o, "</a></figcaption>\n</figure>\n");
+}
+
+/* Said when a QR code cannot be drawn because the site does not know its own address. */
+static void no_public_url(struct render *r)
+{
+    buf_adds(r->out, "<p class=\"setup\">No QR code: planpack does not know the address pupils "
+                     "use for this site. ");
+    if (r->mode == SITE_EXPORT)
+        buf_adds(r->out, "Export it again with <code>--public-url</code> and the address where "
+                         "it will be published, for example <code>planpack export -o site "
+                         "--public-url https://www.school.example/think/</code>.</p>\n");
+    else
+        buf_adds(r->out, "Start it with <code>--public-url</code> and the address pupils' "
+                         "phones can open, for example <code>planpack serve --listen "
+                         "0.0.0.0:8080 --public-url http://192.168.1.20:8080/</code>.</p>\n");
+}
+
+/* A QR code to a page of the package for pupils' phones, or a note saying why there is none. */
+static void page_qr(struct render *r, const struct pkg_page *page, const char *label)
+{
+    struct buf url;
+    buf_init(&url, 4096);
+    if (render_public_url(r, &url, page))
+        qr_figure(r, url.ptr, label, "Scan with your phone's camera, or go to");
+    else
+        no_public_url(r);
+    buf_release(&url);
+}
+
+static void title_slide(struct render *r, const struct deck *d, const struct shown *s, size_t n)
+{
+    (void)d;
+    struct buf *o = r->out;
+    buf_addf(o, "<h1 id=\"h-%zu\">", n);
+    render_text(r, shown_title(r, d, s));
+    buf_adds(o, "</h1>\n");
+    if (s->def->text)
+        render_markdown(r, s->def->text, 3);
+    else if (r->pkg->publisher && *r->pkg->publisher) {
+        buf_adds(o, "<p class=\"lead\">");
+        render_text(r, r->pkg->publisher);
+        buf_adds(o, "</p>\n");
+    }
+    page_qr(r, NULL, "A QR code that opens this site's start page");
+}
+
+static void heading(struct render *r, const struct deck *d, const struct shown *s, size_t n)
+{
+    buf_addf(r->out, "<h2 id=\"h-%zu\">", n);
+    render_text(r, shown_title(r, d, s));
+    buf_adds(r->out, "</h2>\n");
+    if (s->def->text && s->def->show != SLIDE_STORY)
+        render_markdown(r, s->def->text, 3);
+}
+
+static const struct pkg_character *story_me(const struct pkg_story *st)
+{
+    for (size_t i = 0; i < st->character_count; i++)
+        if (st->characters[i].me)
+            return &st->characters[i];
+    return NULL;
+}
+
+static void story_slide(struct render *r, const struct deck *d, const struct shown *s, size_t n)
+{
+    struct buf *o = r->out;
+    const struct pkg_step *step = s->step;
+    buf_adds(o, "<p class=\"kicker\">");
+    render_text(r, or_else(d->story->nav_title, d->story->title));
+    buf_adds(o, "</p>\n");
+    buf_addf(o, "<h2 id=\"h-%zu\">", n);
+    render_text(r, shown_title(r, d, s));
+    buf_adds(o, "</h2>\n<div class=\"story-cols\">\n");
+    if (step->message_count) {
+        buf_adds(o, "<div class=\"story-chat\">\n");
+        render_chat(r, step);
+        buf_adds(o, "</div>\n");
+    }
+    buf_adds(o, "<div class=\"story-ask\">\n");
+    if (s->first && s->def->text)
+        render_markdown(r, s->def->text, 3);
+    if (step->ending || !step->choice_count) {
+        buf_adds(o, "<p class=\"ending\"><strong>The end</strong>");
+        if (step->ending_title && *step->ending_title) {
+            buf_adds(o, ": ");
+            render_text(r, step->ending_title);
+        }
+        buf_adds(o, "</p>\n");
+        render_markdown(r, step->text, 3);
+    } else if (step->choice_count == 1) {
+        render_markdown(r, step->text, 3);
+        size_t to = step->choices[0].next ? slide_of_step(d, s, step->choices[0].next) : 0;
+        buf_adds(o, "<p class=\"next-step\">");
+        if (to)
+            buf_addf(o, "<a href=\"#%zu\">", to);
+        buf_adds(o, "Next: ");
+        render_text(r, step->choices[0].text);
+        buf_adds(o, to ? "</a></p>\n" : "</p>\n");
+    } else {
+        render_markdown(r, step->text, 3);
+        /* A question about the character, not about the pupils: the story keeps the
+         * distance that makes it safe to talk about. */
+        const struct pkg_character *me = story_me(&d->story->story);
+        buf_adds(o, "<p class=\"ask\">");
+        if (me) {
+            buf_adds(o, "What could ");
+            render_text(r, me->name);
+            buf_adds(o, " do?");
+        } else {
+            buf_adds(o, "What could happen next?");
+        }
+        buf_adds(o, "</p>\n<ol class=\"choices\">\n");
+        for (size_t i = 0; i < step->choice_count; i++) {
+            const struct pkg_choice *c = &step->choices[i];
+            size_t to = c->next ? slide_of_step(d, s, c->next) : 0;
+            buf_adds(o, "<li>");
+            if (to)
+                buf_addf(o, "<a class=\"choice\" href=\"#%zu\">", to);
+            render_text(r, c->text);
+            buf_adds(o, to ? "</a></li>\n" : "</li>\n");
+        }
+        buf_adds(o, "</ol>\n");
+    }
+    buf_adds(o, "</div>\n</div>\n");
+}
+
+static const struct pkg_question *find_question(const struct pkg_page *page, const char *id)
+{
+    for (size_t g = 0; g < page->group_count; g++)
+        for (size_t q = 0; q < page->groups[g].question_count; q++)
+            if (page->groups[g].questions[q].id &&
+                strcmp(page->groups[g].questions[q].id, id) == 0)
+                return &page->groups[g].questions[q];
+    return NULL;
+}
+
+static void question_item(struct render *r, const struct pkg_question *q)
+{
+    buf_adds(r->out, "<li>");
+    render_text(r, q->text);
+    buf_adds(r->out, "</li>\n");
+}
+
+static void questions_slide(struct render *r, const struct deck *d, const struct shown *s, size_t n)
+{
+    const struct pkg_slide *def = s->def;
+    heading(r, d, s, n);
+    buf_adds(r->out, "<ul class=\"big-list\">\n");
+    if (def->ref_count) {
+        for (size_t i = 0; i < def->ref_count; i++) {
+            const struct pkg_question *q = NULL;
+            for (size_t k = 0; k < r->pkg->page_count && !q; k++)
+                q = find_question(&r->pkg->pages[k], def->refs[i].id);
+            if (q)
+                question_item(r, q);
+        }
+    } else {
+        /* Without a choice, the first question of each group. */
+        for (size_t g = 0; g < d->questions->group_count; g++)
+            if (d->questions->groups[g].question_count)
+                question_item(r, &d->questions->groups[g].questions[0]);
+    }
+    buf_adds(r->out, "</ul>\n");
+}
+
+static void strategy_item(struct render *r, const struct pkg_strategy *st)
+{
+    buf_adds(r->out, "<li><strong>");
+    render_text(r, st->title);
+    buf_adds(r->out, "</strong>");
+    if (st->summary && *st->summary) {
+        buf_adds(r->out, " <span>");
+        render_text(r, st->summary);
+        buf_adds(r->out, "</span>");
+    }
+    buf_adds(r->out, "</li>\n");
+}
+
+static void ways_slide(struct render *r, const struct deck *d, const struct shown *s, size_t n)
+{
+    const struct pkg_slide *def = s->def;
+    const struct pkg *p = r->pkg;
+    heading(r, d, s, n);
+    buf_adds(r->out, "<ul class=\"ways\">\n");
+    for (size_t k = 0; k < p->page_count; k++) {
+        const struct pkg_page *pg = &p->pages[k];
+        for (size_t i = 0; i < pg->strategy_count; i++) {
+            const struct pkg_strategy *st = &pg->strategies[i];
+            bool chosen = def->ref_count == 0;
+            for (size_t j = 0; j < def->ref_count && !chosen; j++)
+                chosen = st->id && strcmp(st->id, def->refs[j].id) == 0;
+            if (chosen)
+                strategy_item(r, st);
+        }
+    }
+    buf_adds(r->out, "</ul>\n");
+}
+
+static void plan_slide(struct render *r, const struct deck *d, const struct shown *s, size_t n)
+{
+    struct buf *o = r->out;
+    heading(r, d, s, n);
+    buf_adds(o, "<div class=\"plan-cols\">\n<ol class=\"big-list\">\n");
+    for (size_t i = 0; i < d->plan->plan_section_count; i++) {
+        buf_adds(o, "<li>");
+        render_text(r, d->plan->plan_sections[i].title);
+        buf_adds(o, "</li>\n");
+    }
+    buf_adds(o, "</ol>\n<div>\n");
+    page_qr(r, d->plan, "A QR code that opens the plan builder");
+    buf_adds(o, "<p class=\"aside\">No phone? Use a <a href=\"");
+    render_href(r, d->plan, PLAN_WORKSHEET_STEP);
+    buf_adds(o, "\">printed blank plan</a>. Your plan is yours: nobody else needs to see it.</p>\n"
+                "</div>\n</div>\n");
+}
+
+/* The way to reach a service, shortest first: the number to call or text, or the site. */
+static void service_contact(struct render *r, const struct pkg_support *sup)
+{
+    struct buf *o = r->out;
+    if (sup->phone && *sup->phone) {
+        buf_adds(o, "<span class=\"contact\">Call ");
+        render_text(r, sup->phone);
+        buf_adds(o, "</span>");
+    } else if (sup->sms && *sup->sms) {
+        buf_adds(o, "<span class=\"contact\">Text ");
+        render_text(r, sup->sms);
+        buf_adds(o, "</span>");
+    } else if (sup->url && *sup->url) {
+        const char *u = sup->url;
+        if (strncmp(u, "https://", 8) == 0)
+            u += 8;
+        if (strncmp(u, "www.", 4) == 0)
+            u += 4;
+        buf_adds(o, "<span class=\"contact\">");
+        buf_add_html(o, u, strcspn(u, "/?#"));
+        buf_adds(o, "</span>");
+    }
+}
+
+static void support_slide(struct render *r, const struct deck *d, const struct shown *s, size_t n)
+{
+    const struct pkg *p = r->pkg;
+    const struct pkg_slide *def = s->def;
+    heading(r, d, s, n);
+    buf_adds(r->out, "<ul class=\"services-big\">\n");
+    /* In the order chosen; without a choice, emergency numbers first, as on the page. */
+    size_t count = def->ref_count ? def->ref_count : p->support_count * 2;
+    for (size_t i = 0; i < count; i++) {
+        const struct pkg_support *sup = NULL;
+        if (def->ref_count) {
+            for (size_t k = 0; k < p->support_count && !sup; k++)
+                if (p->support[k].id && strcmp(p->support[k].id, def->refs[i].id) == 0)
+                    sup = &p->support[k];
+        } else {
+            size_t k = i % p->support_count;
+            bool pass_emergency = i < p->support_count;
+            if (p->support[k].emergency == pass_emergency)
+                sup = &p->support[k];
+        }
+        if (!sup)
+            continue;
+        buf_adds(r->out, sup->emergency ? "<li class=\"emergency\"><strong>" : "<li><strong>");
+        render_text(r, sup->name);
+        buf_adds(r->out, "</strong> ");
+        service_contact(r, sup);
+        buf_adds(r->out, "</li>\n");
+    }
+    buf_adds(r->out, "</ul>\n");
+    if (d->support) {
+        buf_adds(r->out, "<p class=\"aside\">All of them, with what each is for: ");
+        struct buf url;
+        buf_init(&url, 4096);
+        if (render_public_url(r, &url, d->support)) {
+            buf_adds(r->out, "<a href=\"");
+            render_text(r, url.ptr);
+            buf_adds(r->out, "\">");
+            render_text(r, url.ptr);
+        } else {
+            buf_adds(r->out, "<a href=\"");
+            render_href(r, d->support, NULL);
+            buf_adds(r->out, "\">");
+            render_text(r, d->support->title);
+        }
+        buf_adds(r->out, "</a></p>\n");
+        buf_release(&url);
+    }
+}
+
+static void cohort_help(struct render *r)
+{
+    buf_adds(r->out, "To show a QR code for your class here, make a class code on the computer "
+                     "that runs planpack with <code>planpack cohort new --label \"Year 9 "
+                     "PSHE\"</code>, then open these slides with the code at the end of the "
+                     "address: <code>");
+    render_teach_href(r, 0);
+    buf_adds(r->out, "?c=CODE</code>.");
+}
+
+static void feedback_slide(struct render *r, const struct deck *d, const struct shown *s, size_t n)
+{
+    struct buf *o = r->out;
+    heading(r, d, s, n);
+    if (r->mode == SITE_EXPORT) {
+        buf_adds(o, "<p class=\"setup\">Feedback needs the planpack server: this saved copy of "
+                    "the site cannot collect answers. Show these slides from the server to "
+                    "give pupils a QR code for their class.</p>\n");
+        return;
+    }
+    if (!r->class_code) {
+        buf_adds(o, "<p class=\"setup\">");
+        if (r->bad_class_code)
+            buf_adds(o, "The class code in this page's address is not a class code: check "
+                        "it against the one that <code>planpack cohort new</code> printed. ");
+        cohort_help(r);
+        buf_adds(o, "</p>\n");
+        return;
+    }
+    buf_adds(o, "<p class=\"code-line\">Class code: <strong class=\"code\">");
+    render_text(r, r->class_code);
+    buf_adds(o, "</strong></p>\n");
+    struct buf url;
+    buf_init(&url, 4096);
+    if (render_public_url(r, &url, d->survey)) {
+        buf_adds(&url, "?c=");
+        buf_adds(&url, r->class_code);
+        qr_figure(r, url.ptr, "A QR code that opens the feedback questions for this class",
+                  "Scan with your phone's camera, or go to");
+    } else {
+        no_public_url(r);
+    }
+    buf_release(&url);
+}
+
+static void text_slide(struct render *r, const struct deck *d, const struct shown *s, size_t n)
+{
+    heading(r, d, s, n);
+}
+
+/* --- the notes --------------------------------------------------------------------- */
+
+static void notes_part(struct render *r, const char *title, const char *cls, const char *md)
+{
+    if (!md || !*md)
+        return;
+    buf_adds(r->out, "<div class=\"");
+    buf_adds(r->out, cls);
+    buf_adds(r->out, "\">\n<h4>");
+    render_text(r, title);
+    buf_adds(r->out, "</h4>\n");
+    render_markdown(r, md, 5);
+    buf_adds(r->out, "</div>\n");
+}
+
+static void timing(struct render *r, const struct deck *d, const struct shown *s, size_t n)
+{
+    struct buf *o = r->out;
+    const struct pkg_slide *def = s->def;
+    if (def->minutes) {
+        int to = s->from + def->minutes;
+        size_t count = s->group_end - s->group_first;
+        buf_adds(o, "<p class=\"timing\">");
+        if (s->first)
+            buf_addf(o, "About %d minute%s", def->minutes, def->minutes == 1 ? "" : "s");
+        else
+            buf_adds(o, "Part of the same activity");
+        if (count > 1)
+            buf_addf(o, " for slides %zu to %zu", s->group_first + 1, s->group_end);
+        buf_addf(o, ": %d to %d minutes into the lesson.", s->from, to);
+        if (n == 1 && d->total)
+            buf_addf(o, " The whole lesson takes about %d minutes.", d->total);
+        buf_adds(o, "</p>\n");
+    } else if (n == 1 && d->total) {
+        buf_addf(o, "<p class=\"timing\">The whole lesson takes about %d minutes.</p>\n", d->total);
+    }
+}
+
+static void notes(struct render *r, const struct deck *d, const struct shown *s, size_t n)
+{
+    struct buf *o = r->out;
+    const struct pkg_notes *own = s->first ? &s->def->notes : NULL;
+    const struct pkg_notes *step = s->step_notes;
+    buf_addf(o, "<aside class=\"notes\" aria-labelledby=\"nt-%zu\">\n<h3 id=\"nt-%zu\">Notes for "
+                "slide %zu of %zu</h3>\n",
+             n, n, n, d->count);
+    size_t mark = o->len;
+    timing(r, d, s, n);
+    if (s->step && s->step->choice_count > 1 && !s->step->ending)
+        buf_adds(o, "<p>Discuss, then vote. Each choice opens the slide it leads to; after "
+                    "following the vote, come back and try the others.</p>\n");
+    notes_part(r, "Say and do", "say", own ? own->say : NULL);
+    notes_part(r, "Say and do", "say", step ? step->say : NULL);
+    notes_part(r, "Safeguarding", "safeguarding", own ? own->safeguarding : NULL);
+    notes_part(r, "Safeguarding", "safeguarding", step ? step->safeguarding : NULL);
+    if (o->len == mark)
+        buf_adds(o, "<p>No notes for this slide.</p>\n");
+    buf_adds(o, "</aside>\n");
+}
+
+/* --- the presentation -------------------------------------------------------------- */
+
+static const char *slide_class(enum pkg_slide_kind k)
+{
+    static const char *const names[] = {"s-title",   "s-text",    "s-story",
+                                        "s-questions", "s-ways", "s-plan",
+                                        "s-support", "s-feedback"};
+    return (size_t)k < sizeof(names) / sizeof(names[0]) ? names[k] : "s-text";
+}
+
+static void slide(struct render *r, const struct deck *d, size_t i)
+{
+    struct buf *o = r->out;
+    const struct shown *s = &d->slides[i];
+    size_t n = i + 1;
+    buf_addf(o, "<section class=\"slide %s\" id=\"%zu\" aria-labelledby=\"h-%zu\">\n",
+             slide_class(s->def->show), n, n);
+    buf_addf(o, "<div class=\"slide-body\">\n<p class=\"slide-no\">Slide %zu of %zu</p>\n", n,
+             d->count);
+    switch (s->def->show) {
+    case SLIDE_TITLE:
+        title_slide(r, d, s, n);
+        break;
+    case SLIDE_STORY:
+        story_slide(r, d, s, n);
+        break;
+    case SLIDE_QUESTIONS:
+        questions_slide(r, d, s, n);
+        break;
+    case SLIDE_WAYS:
+        ways_slide(r, d, s, n);
+        break;
+    case SLIDE_PLAN:
+        plan_slide(r, d, s, n);
+        break;
+    case SLIDE_SUPPORT:
+        support_slide(r, d, s, n);
+        break;
+    case SLIDE_FEEDBACK:
+        feedback_slide(r, d, s, n);
+        break;
+    case SLIDE_TEXT:
+        text_slide(r, d, s, n);
+        break;
+    }
+    buf_adds(o, "</div>\n");
+    notes(r, d, s, n);
+    buf_adds(o, "</section>\n");
+}
+
+void render_page_teach(struct render *r)
+{
+    const struct pkg *p = r->pkg;
+    struct buf *o = r->out;
+    struct deck d;
+    deck_build(r, &d);
+    /* The slides' own ids first, so that no heading in the Markdown can take one. */
+    static const char *const fixed[] = {"deck-bar", "deck-count", "deck-status", "deck-help"};
+    for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+        render_id(r, fixed[i]);
+    for (size_t i = 1; i <= d.count; i++) {
+        char id[32];
+        snprintf(id, sizeof(id), "%zu", i);
+        render_id(r, id);
+        snprintf(id, sizeof(id), "h-%zu", i);
+        render_id(r, id);
+        snprintf(id, sizeof(id), "nt-%zu", i);
+        render_id(r, id);
+    }
+    const char *title = d.lesson ? d.lesson->title : "Lesson";
+    struct buf head;
+    buf_init(&head, 4096);
+    buf_adds(&head, "Slides: ");
+    buf_adds(&head, title);
+    render_doc_open(r, head.ptr, d.lesson ? d.lesson->summary : NULL, "page-teach", "teach.css",
+                    "teach.js");
+    buf_release(&head);
+
+    /* Without a script this is a long page: a way back, and a list of the slides. */
+    buf_adds(o, "<header class=\"deck-head\">\n<a class=\"skip\" href=\"#main\">Skip to the "
+                "slides</a>\n<p class=\"brand\">");
+    if (d.lesson) {
+        buf_adds(o, "<a href=\"");
+        render_href(r, d.lesson, NULL);
+        buf_adds(o, "\">");
+        render_text(r, d.lesson->title);
+        buf_adds(o, "</a>");
+    } else if (p->page_count) {
+        buf_adds(o, "<a href=\"");
+        render_href(r, &p->pages[0], NULL);
+        buf_adds(o, "\">");
+        render_text(r, p->title);
+        buf_adds(o, "</a>");
+    }
+    buf_adds(o, "</p>\n<nav class=\"deck-toc\" aria-label=\"All slides\">\n<ol>\n");
+    for (size_t i = 0; i < d.count; i++) {
+        buf_addf(o, "<li><a href=\"#%zu\">", i + 1);
+        render_text(r, shown_title(r, &d, &d.slides[i]));
+        buf_adds(o, "</a></li>\n");
+    }
+    buf_adds(o, "</ol>\n</nav>\n</header>\n<main id=\"main\" class=\"deck\" tabindex=\"-1\">\n");
+    for (size_t i = 0; i < d.count; i++)
+        slide(r, &d, i);
+    buf_adds(o, "</main>\n");
+    /* The controls work only with the script, which shows them. */
+    buf_addf(o,
+             "<nav id=\"deck-bar\" class=\"deck-bar\" aria-label=\"Slide controls\" hidden>\n"
+             "<button type=\"button\" data-deck=\"prev\">Back</button>\n"
+             "<p id=\"deck-count\" class=\"deck-count\">1 / %zu</p>\n"
+             "<button type=\"button\" data-deck=\"next\">Next</button>\n"
+             "<button type=\"button\" data-deck=\"notes\" aria-pressed=\"false\">Notes</button>\n"
+             "<button type=\"button\" data-deck=\"presenter\">Presenter window</button>\n"
+             "<button type=\"button\" data-deck=\"full\">Full screen</button>\n"
+             "<p id=\"deck-help\" class=\"deck-help\">Keys: arrows or space to move, Home and "
+             "End, F full screen, N notes, P presenter window.</p>\n"
+             "<p id=\"deck-status\" class=\"vh\" role=\"status\"></p>\n"
+             "</nav>\n</body>\n</html>\n",
+             d.count);
+    deck_release(&d);
+}
+
+/* --- the teachers' guide ----------------------------------------------------------- */
+
+void render_page_lesson(struct render *r)
+{
+    const struct pkg_page *page = r->page;
+    struct buf *o = r->out;
+    struct deck d;
+    render_id(r, "outline");
+    render_open(r, page->title, page->summary, "page-lesson");
+    buf_adds(o, "<h1>");
+    render_text(r, page->title);
+    buf_adds(o, "</h1>\n<div class=\"teach-start\">\n<p><a class=\"button\" href=\"");
+    render_teach_href(r, 0);
+    buf_adds(o, "\">Show the lesson slides</a></p>\n<p>On the classroom board, press F for full "
+                "screen and use the arrow keys or space to move between slides. N shows your "
+                "notes under the slide; P opens them in a second window that follows the "
+                "slides. Printing the slides page gives the lesson plan with every note.</p>\n"
+                "</div>\n");
+    deck_build(r, &d);
+    if (d.count) {
+        buf_adds(o, "<section class=\"outline\" aria-labelledby=\"outline\">\n"
+                    "<h2 id=\"outline\">The lesson at a glance</h2>\n<ol>\n");
+        for (size_t i = 0; i < d.count; i++) {
+            const struct shown *s = &d.slides[i];
+            if (!s->first)
+                continue;
+            buf_adds(o, "<li>");
+            if (s->def->minutes)
+                buf_addf(o, "<span class=\"when\">%d–%d min</span> ", s->from,
+                         s->from + s->def->minutes);
+            buf_adds(o, "<a href=\"");
+            render_teach_href(r, i + 1);
+            buf_adds(o, "\">");
+            render_text(r, s->def->show == SLIDE_STORY ? or_else(d.story->nav_title, "The story")
+                                                       : shown_title(r, &d, s));
+            buf_adds(o, "</a>");
+            if (s->group_end - s->group_first > 1)
+                buf_addf(o, " (slides %zu to %zu)", s->group_first + 1, s->group_end);
+            buf_adds(o, "</li>\n");
+        }
+        buf_adds(o, "</ol>\n");
+        if (d.total)
+            buf_addf(o, "<p>About %d minutes in all.</p>\n", d.total);
+        buf_adds(o, "</section>\n");
+    }
+    deck_release(&d);
+    render_markdown(r, page->body, 2);
+    render_close(r);
+}
+
+/* --- one class's presentation ------------------------------------------------------ */
+
+/* A plain class code: letters, digits and hyphens, in capitals; false for anything else. */
+static bool class_code(const char *in, char out[SITE_CLASS_CODE_MAX + 1])
+{
+    size_t n = in ? strlen(in) : 0;
+    if (n < SITE_CLASS_CODE_MIN || n > SITE_CLASS_CODE_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = in[i];
+        if (c >= 'a' && c <= 'z')
+            c = (char)(c - 'a' + 'A');
+        if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'))
+            return false;
+        out[i] = c;
+    }
+    out[n] = '\0';
+    return true;
+}
+
+int site_render_teach(const struct site *s, const char *code, struct buf *out)
+{
+    char clean[SITE_CLASS_CODE_MAX + 1];
+    struct render r;
+    render_init(&r, s, out, NULL);
+    if (code && *code) {
+        if (class_code(code, clean))
+            r.class_code = clean;
+        else
+            r.bad_class_code = true;
+    }
+    render_page_teach(&r);
+    render_release(&r);
+    return buf_ok(out) ? 0 : -1;
+}
