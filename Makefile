@@ -118,7 +118,7 @@ format:
 	clang-format -i $$(find src tests fuzz scripts bench -name '*.[ch]')
 
 bench: $(B)/planpack
-	@bench/run
+	@PLANPACK=$(B)/planpack bench/run
 
 # The binary, the manual page and the systemd unit under PREFIX, staged inside DESTDIR
 # when packaging; the unit is given the installed binary's path.

@@ -102,8 +102,8 @@ static void random_form(const struct survey *sv, const char *code, unsigned *see
 }
 
 /* Validates a form into an answer kept in arena a. */
-static void make_answer(const struct survey *sv, const char *code, unsigned *seed,
-                        struct arena *a, struct survey_answer *out)
+static void make_answer(const struct survey *sv, const char *code, unsigned *seed, struct arena *a,
+                        struct survey_answer *out)
 {
     struct buf b;
     buf_init(&b, 0);
@@ -224,8 +224,8 @@ static int do_ingest(const char *dir)
     for (int round = 0; round < rounds; round++) {
         /* ONLY=group skips the baseline (for profiling the group-commit path alone). */
         const char *only = getenv("ONLY");
-        double one = only && strcmp(only, "group") == 0 ? 1
-                                                        : measure(path, 1, pool, threads, seconds);
+        double one =
+            only && strcmp(only, "group") == 0 ? 1 : measure(path, 1, pool, threads, seconds);
         double many = measure(path, 0, pool, threads, seconds);
         printf("  round %d: one transaction per answer %8.0f answers/s; group commit %8.0f "
                "answers/s\n",
@@ -261,15 +261,15 @@ static int do_fill(const char *dir, long n)
     /* A pilot and a revised version with the same survey. */
     struct survey revised = ps.sv;
     revised.package_version = "9.9.9";
-    enum { CLASSES = 1000, SCHOOLS = 50, BATCH = 5000 };
-    char codes[CLASSES][SURVEY_CODE_LEN + 1];
+    enum { BATCH = 5000 };
+    const int CLASSES = (int)env_long("CLASSES", 1000), SCHOOLS = (int)env_long("SCHOOLS", 50);
+    char(*codes)[SURVEY_CODE_LEN + 1] = calloc((size_t)CLASSES, sizeof(*codes));
     for (int c = 0; c < CLASSES; c++) {
         char school[32], label[32];
         snprintf(school, sizeof(school), "School %02d", c % SCHOOLS);
         snprintf(label, sizeof(label), "Class %d", c);
-        struct store_cohort_spec spec = {.label = label,
-                                         .school = school,
-                                         .survey = c % 2 ? &revised : &ps.sv};
+        struct store_cohort_spec spec = {
+            .label = label, .school = school, .survey = c % 2 ? &revised : &ps.sv};
         if (store_cohort_create(s, &spec, codes[c]) != STORE_OK)
             return 2;
     }
@@ -292,6 +292,7 @@ static int do_fill(const char *dir, long n)
         done += k;
     }
     free(batch);
+    free(codes);
     store_close(s);
     fprintf(stderr, "report: stored %ld answers in %d classes in %.1f s\n", n, CLASSES,
             now_s() - start);

@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct survey sv = {"pkg", "1.0.0", questions, sizeof(questions) / sizeof(questions[0]),
-                        NULL, NULL, 0};
+                        NULL,  NULL,    0};
     struct survey_cohort cohort = {"ABCDEFGH", "pkg", "1.0.0", size % 7 != 0};
     struct arena a = ARENA_INIT;
     struct form f;

@@ -8,6 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "base/buf.h"
@@ -119,15 +123,35 @@ static int cmd_check(int argc, char **argv)
     return rc;
 }
 
+/* Reads --public-url's value after argv[*i] into *url; 0, or a usage error. */
+static int option_public_url(const char *cmd, int argc, char **argv, int *i, const char **url)
+{
+    if (++*i >= argc)
+        return usage_error(cmd, "%s", "--public-url needs the address pupils use, e.g. "
+                                      "https://www.school.example/think/");
+    if (!site_public_url_valid(argv[*i]))
+        return usage_error(cmd,
+                           "--public-url: '%s' is not an address planpack can put in a QR "
+                           "code: use http:// or https://, a host and an optional path, "
+                           "e.g. https://www.school.example/think/",
+                           argv[*i]);
+    *url = argv[*i];
+    return EXIT_OK;
+}
+
 static int cmd_export(int argc, char **argv)
 {
     const char *dir = NULL;
     const char *out = NULL;
+    struct site_options so = {.mode = SITE_EXPORT};
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) {
             if (++i >= argc)
                 return usage_error("export", "%s needs a folder", argv[i - 1]);
             out = argv[i];
+        } else if (strcmp(argv[i], "--public-url") == 0) {
+            if (option_public_url("export", argc, argv, &i, &so.public_url) != EXIT_OK)
+                return EXIT_INPUT;
         } else if (argv[i][0] == '-') {
             return usage_error("export", "unknown option '%s'", argv[i]);
         } else if (dir) {
@@ -144,7 +168,7 @@ static int cmd_export(int argc, char **argv)
         loaded_release(&l);
         return rc;
     }
-    struct site *site = site_render(l.pkg, SITE_EXPORT);
+    struct site *site = site_render_with(l.pkg, &so);
     if (!site) {
         loaded_release(&l);
         return EXIT_INTERNAL;
@@ -152,6 +176,9 @@ static int cmd_export(int argc, char **argv)
     rc = site_export(site, out) == 0 ? EXIT_OK : EXIT_INTERNAL;
     if (rc == EXIT_OK)
         printf("exported %zu files to %s\n", site_file_count(site), out);
+    if (rc == EXIT_OK && !so.public_url)
+        printf("note: no QR codes on the lesson slides or the parents' letter; give "
+               "--public-url with the address where the site will be published to add them\n");
     site_free(site);
     loaded_release(&l);
     return rc;
@@ -172,6 +199,12 @@ static int option_count(const char *cmd, int argc, char **argv, int *i, unsigned
     *out = (unsigned)n;
     return EXIT_OK;
 }
+
+/* What --watch reloads: the package folder, and how to render it. */
+struct serve_ctx {
+    const char *dir;
+    const char *public_url;
+};
 
 /* A package and the site rendered from it, for --watch: every reload makes a new one. */
 struct served {
@@ -200,11 +233,13 @@ static void serve_release(void *ctx, void *owner)
  */
 static void serve_reload(void *ctx, struct web_reload *out)
 {
-    const char *dir = ctx;
+    const struct serve_ctx *sc = ctx;
+    const char *dir = sc->dir;
     struct served *s = xcalloc(1, sizeof(*s));
     int rc = load_package(dir, &s->l, true);
+    struct site_options so = {.mode = SITE_SERVE, .public_url = sc->public_url};
     if (rc == EXIT_OK)
-        s->site = site_render(s->l.pkg, SITE_SERVE);
+        s->site = site_render_with(s->l.pkg, &so);
     if (s->site) {
         fprintf(stderr, "planpack: %s: serving %zu pages\n", dir, s->l.pkg->page_count);
         out->site = s->site;
@@ -233,11 +268,55 @@ static void serve_reload(void *ctx, struct web_reload *out)
     served_free(s);
 }
 
+/*
+ * The address pupils' phones use when --public-url is not given: the listen address, or for
+ * a wildcard address this machine's first network address. False with port 0, whose port
+ * is chosen only when the server starts.
+ */
+static bool default_public_url(const struct sockaddr_storage *ss, char *out, size_t n)
+{
+    char host[INET6_ADDRSTRLEN] = "127.0.0.1";
+    unsigned port;
+    bool wildcard, six = false;
+    if (ss->ss_family == AF_INET6) {
+        const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)ss;
+        port = ntohs(a->sin6_port);
+        wildcard = IN6_IS_ADDR_UNSPECIFIED(&a->sin6_addr);
+        if (!wildcard) {
+            inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof(host));
+            six = true;
+        }
+    } else {
+        const struct sockaddr_in *a = (const struct sockaddr_in *)ss;
+        port = ntohs(a->sin_port);
+        wildcard = a->sin_addr.s_addr == htonl(INADDR_ANY);
+        if (!wildcard)
+            inet_ntop(AF_INET, &a->sin_addr, host, sizeof(host));
+    }
+    if (port == 0)
+        return false;
+    struct ifaddrs *list = NULL;
+    if (wildcard && getifaddrs(&list) == 0) {
+        for (struct ifaddrs *i = list; i; i = i->ifa_next) {
+            if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET || !(i->ifa_flags & IFF_UP) ||
+                (i->ifa_flags & IFF_LOOPBACK))
+                continue;
+            inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)i->ifa_addr)->sin_addr, host,
+                      sizeof(host));
+            break;
+        }
+        freeifaddrs(list);
+    }
+    snprintf(out, n, six ? "http://[%s]:%u/" : "http://%s:%u/", host, port);
+    return true;
+}
+
 static int cmd_serve(int argc, char **argv)
 {
     const char *dir = NULL;
     bool watch = false;
     struct web_options opt = {.listen = "127.0.0.1:8080"};
+    struct site_options so = {.mode = SITE_SERVE};
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--listen") == 0 || strcmp(argv[i], "--db") == 0) {
             if (i + 1 >= argc)
@@ -260,6 +339,9 @@ static int cmd_serve(int argc, char **argv)
             watch = true;
         } else if (strcmp(argv[i], "--quiet") == 0) {
             opt.quiet = true;
+        } else if (strcmp(argv[i], "--public-url") == 0) {
+            if (option_public_url("serve", argc, argv, &i, &so.public_url) != EXIT_OK)
+                return EXIT_INPUT;
         } else if (argv[i][0] == '-') {
             return usage_error("serve", "unknown option '%s'", argv[i]);
         } else if (dir) {
@@ -273,6 +355,13 @@ static int cmd_serve(int argc, char **argv)
     char err[160];
     if (web_parse_listen(opt.listen, &where, err, sizeof(err)) != 0)
         return usage_error("serve", "--listen: %s", err);
+    char public_url[SITE_PUBLIC_URL_MAX + 1];
+    if (!so.public_url && default_public_url(&where, public_url, sizeof(public_url)))
+        so.public_url = public_url;
+    if (!so.public_url)
+        fprintf(stderr, "planpack: no QR codes on the lesson slides: with port 0 the address is "
+                        "not known in advance; give --public-url\n");
+    struct serve_ctx sc = {dir, so.public_url};
     if (watch) {
         if (!dir)
             return usage_error("serve", "%s",
@@ -282,7 +371,7 @@ static int cmd_serve(int argc, char **argv)
         opt.watch_dir = dir;
         opt.reload = serve_reload;
         opt.release = serve_release;
-        opt.ctx = (void *)dir;
+        opt.ctx = &sc;
         return web_serve(NULL, &opt) == 0 ? EXIT_OK : EXIT_INTERNAL;
     }
     struct loaded l;
@@ -291,7 +380,7 @@ static int cmd_serve(int argc, char **argv)
         loaded_release(&l);
         return rc;
     }
-    struct site *site = site_render(l.pkg, SITE_SERVE);
+    struct site *site = site_render_with(l.pkg, &so);
     if (!site) {
         loaded_release(&l);
         return EXIT_INTERNAL;
@@ -595,14 +684,20 @@ static const struct command commands[] = {
      "reading age (Flesch-Kincaid) against the package's target. Exits 1 on any error.\n",
      cmd_check},
     {"export", "Render a package as a static site that works from file:// and any web host.",
-     "export [PKGDIR] -o OUTDIR",
+     "export [PKGDIR] -o OUTDIR [--public-url URL]",
      "Writes every page, asset and a .gz beside each text file into OUTDIR, replacing an\n"
-     "earlier export there. Nothing in the site loads from another host.\n",
+     "earlier export there. Nothing in the site loads from another host.\n"
+     "  --public-url URL       the address where the site will be published; the lesson\n"
+     "                         slides and the parents' letter show it as a QR code\n",
      cmd_export},
     {"serve", "Serve a package over HTTP from memory.",
      "serve [PKGDIR] [--listen ADDR:PORT] [--db PATH] [--watch] [--behind-tls]\n"
-     "                      [--max-connections N] [--max-per-client N] [--timeout SECONDS] [--quiet]",
+     "                      [--max-connections N] [--max-per-client N] [--timeout SECONDS] [--quiet]\n"
+     "                      [--public-url URL]",
      "  --listen ADDR:PORT     where to listen; default 127.0.0.1:8080, IPv6 as [::1]:8080\n"
+     "  --public-url URL       the address pupils' phones open, for the QR codes on /teach\n"
+     "                         and the parents' letter; default http://ADDR:PORT/ (for\n"
+     "                         :PORT, this computer's network address)\n"
      "  --db PATH              the feedback database; default ./planpack.db\n"
      "  --watch                reload PKGDIR when its files change; while it has errors,\n"
      "                         every page lists them (for authors, not for pupils)\n"

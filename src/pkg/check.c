@@ -501,8 +501,8 @@ static void check_lesson(struct checker *C, const struct pkg_page *page)
                                                            : "support entry";
             if (sg.best)
                 diag_error(C->diags, file, ref->loc.line,
-                           "there is no %s '%s' in the package; did you mean '%s'?", what,
-                           ref->id, sg.best);
+                           "there is no %s '%s' in the package; did you mean '%s'?", what, ref->id,
+                           sg.best);
             else
                 diag_error(C->diags, file, ref->loc.line, "there is no %s '%s' in the package",
                            what, ref->id);

@@ -37,18 +37,18 @@ struct group {
     size_t school;                     /* GROUP_COHORT: its school's group */
     size_t *members;                   /* aggregate groups: cohort groups */
     size_t nmembers;
-    int64_t n;    /* answers */
-    bool hidden;  /* its size (and so everything in it) is hidden */
+    int64_t n;   /* answers */
+    bool hidden; /* its size (and so everything in it) is hidden */
 };
 
 /* A group's answers to one question. */
 struct gq {
     bool asked;
-    int64_t n;       /* answers from classes that were asked it */
-    int64_t *count;  /* per column */
-    bool *hide;      /* per column */
+    int64_t n;      /* answers from classes that were asked it */
+    int64_t *count; /* per column */
+    bool *hide;     /* per column */
     bool n_hidden;
-    int64_t any;     /* multi: answers with at least one option */
+    int64_t any;            /* multi: answers with at least one option */
     struct stats_acc score; /* scale: 1..5 by option position */
     const char **comments;  /* text, cohort groups only */
     size_t ncomments;

@@ -80,8 +80,8 @@ static const char *when_words(enum pkg_survey_when w)
 
 static const char *type_name(enum pkg_survey_type t)
 {
-    static const char *const names[] = {"scale", "single choice", "multiple choice",
-                                        "yes / no", "text"};
+    static const char *const names[] = {"scale", "single choice", "multiple choice", "yes / no",
+                                        "text"};
     return (size_t)t < sizeof(names) / sizeof(names[0]) ? names[t] : "question";
 }
 
@@ -120,8 +120,7 @@ static void text_question(struct out *o, size_t g, size_t q)
     const struct report *r = o->r;
     const struct rq *rq = &r->q[q];
     const struct gq *gq = report_gq(r, g, q);
-    outf(o, "\n%s\n  [%s, %s, %s]\n", rq->text, rq->id, type_name(rq->type),
-         when_words(rq->when));
+    outf(o, "\n%s\n  [%s, %s, %s]\n", rq->text, rq->id, type_name(rq->type), when_words(rq->when));
     for (size_t j = 0; j < rq->ncols; j++) {
         char c[32], p[16];
         count_str(gq, j, c, sizeof(c));
@@ -244,8 +243,9 @@ static void render_comments(struct out *o, size_t g)
         }
         int64_t more = (int64_t)(n > COMMENTS_SHOWN ? n - COMMENTS_SHOWN : 0) + dropped;
         if (more > 0)
-            outf(o, o->html ? "<li class=\"more\">and %lld more (see the CSV export)</li>\n"
-                            : "  ... and %lld more (see the CSV export)\n",
+            outf(o,
+                 o->html ? "<li class=\"more\">and %lld more (see the CSV export)</li>\n"
+                         : "  ... and %lld more (see the CSV export)\n",
                  (long long)more);
         if (o->html)
             outs(o, "</ul>\n");
@@ -381,8 +381,9 @@ static void group_heading(struct out *o, size_t g)
              n);
         break;
     case GROUP_ALL:
-        outf(o, o->html ? "All answers</h3>\n<p class=\"meta\">Answers: %s.</p>\n"
-                        : "All answers\n    Answers: %s.\n",
+        outf(o,
+             o->html ? "All answers</h3>\n<p class=\"meta\">Answers: %s.</p>\n"
+                     : "All answers\n    Answers: %s.\n",
              n);
         break;
     }
@@ -580,8 +581,7 @@ static const char *const html_style =
     ".group{border-top:2px solid #ddd;margin-top:2rem}\n"
     "</style>\n";
 
-int report_write(const struct report *r, enum report_format format,
-                 const struct report_sink *sink)
+int report_write(const struct report *r, enum report_format format, const struct report_sink *sink)
 {
     struct out o = {.r = r, .sink = sink, .html = format == REPORT_HTML};
     buf_init(&o.b, 0);
@@ -600,14 +600,16 @@ int report_write(const struct report *r, enum report_format format,
             outs(&o, " from ");
             text(&o, r->source);
         }
-        outf(&o, ". Groups and figures from fewer than %d answers are hidden, and so are "
-                 "figures that would let a hidden one be worked out from the totals.</p>\n",
+        outf(&o,
+             ". Groups and figures from fewer than %d answers are hidden, and so are "
+             "figures that would let a hidden one be worked out from the totals.</p>\n",
              r->k);
     } else {
         outf(&o, "Feedback report, made on %s%s%s.\n", today, r->source ? " from " : "",
              r->source ? r->source : "");
-        outf(&o, "Groups and figures from fewer than %d answers are hidden (%s), and so are\n"
-                 "figures that would let a hidden one be worked out from the totals.\n",
+        outf(&o,
+             "Groups and figures from fewer than %d answers are hidden (%s), and so are\n"
+             "figures that would let a hidden one be worked out from the totals.\n",
              r->k, HIDDEN_MARK);
     }
     if (!r->exact)
@@ -616,8 +618,9 @@ int report_write(const struct report *r, enum report_format format,
                         : "Note: too large for the full check of hidden figures; the simpler "
                           "checks were applied.\n");
     if (r->unreadable)
-        outf(&o, o.html ? "<p>%lld answers could not be read and are left out.</p>\n"
-                        : "%lld answers could not be read and are left out.\n",
+        outf(&o,
+             o.html ? "<p>%lld answers could not be read and are left out.</p>\n"
+                    : "%lld answers could not be read and are left out.\n",
              (long long)r->unreadable);
 
     if (r->filter != SIZE_MAX) {
@@ -661,7 +664,7 @@ struct csv_ctx {
     const char **cells; /* per question, this row's answer */
     struct buf joined;  /* multi answers joined with "; " */
     size_t *joined_at;
-    struct buf rows;    /* this class's rows, shuffled before they are written */
+    struct buf rows; /* this class's rows, shuffled before they are written */
     size_t *starts;
     size_t nrows;
     size_t starts_cap;

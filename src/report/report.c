@@ -126,8 +126,8 @@ static void build_questions(struct report *r)
             if (sq->type == SURVEY_TEXT)
                 ver->omap[i][0] = q_option(r, q, &caps[qi], "answered", "Answered");
             for (size_t j = 0; j < no; j++)
-                ver->omap[i][j] = q_option(r, q, &caps[qi], survey_option_id(sq, j),
-                                           survey_option_label(sq, j));
+                ver->omap[i][j] =
+                    q_option(r, q, &caps[qi], survey_option_id(sq, j), survey_option_label(sq, j));
         }
     }
     for (size_t i = 0; i < r->nq; i++)
@@ -296,18 +296,18 @@ struct tally {
     int rc;
     const size_t *by_id; /* cohort id -> class index */
     int64_t max_id;
-    size_t stride;       /* columns per class: every question's columns */
-    const size_t *qoff;  /* first column of each question */
-    int64_t *n;          /* per class: answers */
-    int64_t *count;      /* per class, per column */
-    int64_t *any;        /* per class, per question: multi answers with an option */
+    size_t stride;           /* columns per class: every question's columns */
+    const size_t *qoff;      /* first column of each question */
+    int64_t *n;              /* per class: answers */
+    int64_t *count;          /* per class, per column */
+    int64_t *any;            /* per class, per question: multi answers with an option */
     struct stats_acc *score; /* per class, per question */
     struct stats_acc *pair;  /* per pair, per class */
     struct clist *comments;  /* per class, per question */
     int64_t unreadable;
-    struct arena arena;  /* comment texts */
-    struct buf text;     /* unescaping scratch */
-    double *row_score;   /* per question, this answer's scale score or NAN */
+    struct arena arena; /* comment texts */
+    struct buf text;    /* unescaping scratch */
+    double *row_score;  /* per question, this answer's scale score or NAN */
 };
 
 /* What one answer says, gathered before any of it is counted (a bad row counts nothing). */
@@ -483,8 +483,8 @@ static int scan_row(const struct store_answer_row *row, void *ctx)
         v = find_ver(r, grp->cohort->package_id, row->package_version);
     struct ev ev[MAX_EVENTS];
     size_t nev;
-    if (v == SIZE_MAX || parse_answer(&r->vers[v], row->body, row->body + row->body_len, ev,
-                                      &nev) != 0) {
+    if (v == SIZE_MAX ||
+        parse_answer(&r->vers[v], row->body, row->body + row->body_len, ev, &nev) != 0) {
         t->unreadable++;
         return 0;
     }
@@ -790,11 +790,10 @@ static void suppress_sizes(struct report *r)
  * One table: per group, the columns given by value(), their total (the group's answers to
  * the question) and the relations between groups. Hidden cells are written to hide_out.
  */
-static void suppress_table(struct report *r, size_t q, size_t ncols,
-                           int64_t (*value)(const struct report *, size_t g, size_t q, size_t j,
-                                            size_t col),
-                           size_t col, void (*store_hidden)(struct report *, size_t g, size_t q,
-                                                            size_t j, size_t col, bool hidden))
+static void suppress_table(
+    struct report *r, size_t q, size_t ncols,
+    int64_t (*value)(const struct report *, size_t g, size_t q, size_t j, size_t col), size_t col,
+    void (*store_hidden)(struct report *, size_t g, size_t q, size_t j, size_t col, bool hidden))
 {
     struct supp *s = supp_new();
     size_t *ncell = xmalloc(r->ng * sizeof(*ncell));
@@ -810,9 +809,8 @@ static void suppress_table(struct report *r, size_t q, size_t ncols,
         unsigned agg = g < r->ncohorts ? 0 : SUPP_TOTAL;
         unsigned whole = grp->hidden ? SUPP_HIDDEN : 0;
         /* The group's size is decided by the size table: fixed here when this is it. */
-        unsigned nflags = SUPP_TOTAL | (gq->n == grp->n ? (grp->hidden ? SUPP_HIDDEN
-                                                                        : SUPP_SHOWN_ONLY)
-                                                         : whole);
+        unsigned nflags =
+            SUPP_TOTAL | (gq->n == grp->n ? (grp->hidden ? SUPP_HIDDEN : SUPP_SHOWN_ONLY) : whole);
         ncell[g] = supp_cell(s, gq->n, nflags);
         for (size_t j = 0; j < ncols; j++) {
             cells[g * ncols + j] = supp_cell(s, value(r, g, q, j, col), agg | whole);
@@ -940,8 +938,8 @@ void report_free(struct report *r)
     free(r);
 }
 
-int report_build(struct store *s, const struct report_options *opt, struct report **out,
-                 char *err, size_t err_len)
+int report_build(struct store *s, const struct report_options *opt, struct report **out, char *err,
+                 size_t err_len)
 {
     *out = NULL;
     struct report *r = xcalloc(1, sizeof(*r));

@@ -69,9 +69,8 @@ struct stats_diff {
  * be matched, being anonymous): Welch's t interval. Returns 0, or -1 when either side has
  * fewer than 2 values.
  */
-__attribute__((warn_unused_result)) int stats_welch(const struct stats_acc *before,
-                                                    const struct stats_acc *after,
-                                                    struct stats_diff *out);
+__attribute__((warn_unused_result)) int
+stats_welch(const struct stats_acc *before, const struct stats_acc *after, struct stats_diff *out);
 /*
  * Paired differences (after - before within one answer, as with "looking back, before
  * today" items): the t interval of their mean. Returns 0, or -1 with fewer than 2 pairs.
@@ -88,10 +87,10 @@ __attribute__((warn_unused_result)) int stats_paired(const struct stats_acc *dif
 struct supp;
 
 enum {
-    SUPP_SHOWN_ONLY = 1,   /* never hidden (a figure fixed by another table) */
-    SUPP_HIDDEN = 2,       /* hidden from the start (a group hidden elsewhere) */
-    SUPP_TOTAL = 4,        /* a total: hidden to protect others only when no part will do */
-    SUPP_NOT_PRIMARY = 8,  /* a small value here is not itself sensitive */
+    SUPP_SHOWN_ONLY = 1,  /* never hidden (a figure fixed by another table) */
+    SUPP_HIDDEN = 2,      /* hidden from the start (a group hidden elsewhere) */
+    SUPP_TOTAL = 4,       /* a total: hidden to protect others only when no part will do */
+    SUPP_NOT_PRIMARY = 8, /* a small value here is not itself sensitive */
 };
 
 struct supp *supp_new(void);
@@ -127,8 +126,8 @@ struct report_options {
     const char *cohort;    /* only this class (a code); NULL: everything */
     const char *compare_a; /* versions to compare; NULL: the two latest */
     const char *compare_b;
-    bool html_fragment;    /* HTML without <html>, <head> and styles, for the staff pages */
-    const char *source;    /* where the data came from, for the heading; may be NULL */
+    bool html_fragment; /* HTML without <html>, <head> and styles, for the staff pages */
+    const char *source; /* where the data came from, for the heading; may be NULL */
 };
 
 /* Where output goes: write returns 0, or -1 to stop (the error is the sink's to report). */
@@ -158,9 +157,8 @@ void report_free(struct report *r);
 int report_k(const struct report *r);
 
 /* Writes the report as text or HTML. Returns 0, or -1 when the sink failed. */
-__attribute__((warn_unused_result)) int report_write(const struct report *r,
-                                                     enum report_format format,
-                                                     const struct report_sink *sink);
+__attribute__((warn_unused_result)) int
+report_write(const struct report *r, enum report_format format, const struct report_sink *sink);
 
 /*
  * Writes the CSV export: one row per answer (class code, school, package version, then one

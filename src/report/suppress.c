@@ -11,23 +11,26 @@
  *      so no single hidden figure, and no small group of them, follows by subtraction.
  *   2. No hidden cell may be derivable from the shown ones by any combination of the
  *      relations. The relations restricted to the hidden cells form a linear system; a
- *      hidden cell is derivable exactly when its unit vector lies in the row space, which
- *      the reduced row echelon form shows (a row with a single non-zero). The arithmetic is
- *      done modulo a large prime, which is exact for these small integer systems.
+ *      hidden cell is derivable exactly when every solution of its homogeneous form is zero
+ *      there (see find_derivable()). The arithmetic is done modulo a large prime, which is
+ *      exact for these small integer systems.
  *
  * Each rule hides the smallest useful shown figure (parts before totals, non-zero before
  * zero), so as little as possible is lost.
  */
 #include "report/report.h"
 
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/xalloc.h"
 
 #define PRIME 2147483647ULL
-/* The exact check's dense matrix is hidden cells x relations; past this it is skipped. */
-#define EXACT_MAX_UNKNOWNS 1200
+/* Past this much elimination work the exact check gives up (the line rules still hold). */
+#define EXACT_MAX_WORK ((size_t)50 * 1000 * 1000)
+/* Rounds of the exact check that add one partner at a time before it turns firmer. */
+#define GENTLE_ROUNDS 12
 
 struct term {
     size_t cell;
@@ -51,6 +54,9 @@ struct supp {
 
 struct supp *supp_new(void)
 {
+    /* The exact check draws random numbers. */
+    if (sodium_init() < 0)
+        abort();
     struct supp *s = xcalloc(1, sizeof(*s));
     XGROW(s->eq_start, s->eqcap, 1);
     s->eq_start[0] = 0;
@@ -183,92 +189,191 @@ static uint64_t mod_inverse(uint64_t a)
     return r;
 }
 
+/* A sparse row over GF(p): entries sorted by column. */
+struct entry {
+    size_t col;
+    uint64_t val;
+};
+
+struct srow {
+    struct entry *e;
+    size_t n;
+    size_t cap;
+};
+
+static void srow_push(struct srow *r, size_t col, uint64_t val)
+{
+    XGROW(r->e, r->cap, r->n + 1);
+    r->e[r->n++] = (struct entry){col, val};
+}
+
+static int entry_order(const void *a, const void *b)
+{
+    const struct entry *x = a, *y = b;
+    return x->col < y->col ? -1 : x->col > y->col;
+}
+
+/* out = a - f * b, dropping zeros; both sorted. Returns the work done. */
+static size_t srow_sub(const struct srow *a, uint64_t f, const struct srow *b, struct srow *out)
+{
+    out->n = 0;
+    size_t i = 0, j = 0;
+    while (i < a->n || j < b->n) {
+        if (j == b->n || (i < a->n && a->e[i].col < b->e[j].col)) {
+            srow_push(out, a->e[i].col, a->e[i].val);
+            i++;
+        } else {
+            uint64_t v = (PRIME - f * b->e[j].val % PRIME) % PRIME;
+            size_t col = b->e[j].col;
+            if (i < a->n && a->e[i].col == col)
+                v = (v + a->e[i++].val) % PRIME;
+            j++;
+            if (v)
+                srow_push(out, col, v);
+        }
+    }
+    return a->n + b->n;
+}
+
 /*
- * Marks in derivable[] each hidden cell that the shown cells determine. Returns false when
- * the system is too large to check.
+ * Marks in derivable[] each hidden cell that the shown cells determine. A hidden cell is
+ * determined exactly when every solution of the homogeneous system (the relations over the
+ * hidden cells) is zero there. The system is brought to echelon form by sparse elimination,
+ * then one solution is drawn with random values for the free unknowns: a cell that is not
+ * determined is non-zero in it except with probability 1/p, and a determined cell is always
+ * zero, so a mistake can only ever hide one figure too many. Returns false when the work
+ * would pass the budget (the caller then relies on the line rules).
  */
 static bool find_derivable(const struct supp *s, const bool *hidden, bool *derivable)
 {
-    size_t *col = xmalloc(s->n * sizeof(*col));
+    size_t *col = xmalloc((s->n ? s->n : 1) * sizeof(*col));
     size_t nu = 0;
     for (size_t c = 0; c < s->n; c++)
         col[c] = hidden[c] ? nu++ : SIZE_MAX;
     memset(derivable, 0, s->n * sizeof(*derivable));
-    if (nu == 0 || nu > EXACT_MAX_UNKNOWNS) {
+    if (nu == 0) {
         free(col);
-        return nu == 0;
+        return true;
     }
-    /* One matrix row per relation that touches a hidden cell. */
-    size_t m = 0;
-    for (size_t e = 0; e < s->neq; e++)
-        for (size_t t = s->eq_start[e]; t < s->eq_start[e + 1]; t++)
-            if (hidden[s->terms[t].cell]) {
-                m++;
-                break;
-            }
-    uint64_t *a = xcalloc(m * nu, sizeof(*a));
-    size_t r = 0;
+    struct srow *pivot = xcalloc(nu, sizeof(*pivot)); /* pivot[c]: the row leading at c */
+    bool *has_pivot = xcalloc(nu, sizeof(*has_pivot));
+    struct srow cur = {0}, tmp = {0};
+    size_t work = 0;
+    bool ok = true;
+    /* Short relations first: they become pivots that keep the long ones from filling in. */
+    struct entry *order = xmalloc((s->neq ? s->neq : 1) * sizeof(*order));
     for (size_t e = 0; e < s->neq; e++) {
-        bool any = false;
+        size_t h = 0;
+        for (size_t t = s->eq_start[e]; t < s->eq_start[e + 1]; t++)
+            h += hidden[s->terms[t].cell];
+        order[e] = (struct entry){h, e};
+    }
+    qsort(order, s->neq, sizeof(*order), entry_order);
+    for (size_t oi = 0; oi < s->neq && ok; oi++) {
+        size_t e = (size_t)order[oi].val;
+        cur.n = 0;
         for (size_t t = s->eq_start[e]; t < s->eq_start[e + 1]; t++) {
             size_t c = s->terms[t].cell;
-            if (!hidden[c])
-                continue;
-            uint64_t *x = &a[r * nu + col[c]];
-            *x = (*x + (s->terms[t].coef > 0 ? 1 : PRIME - 1)) % PRIME;
-            any = true;
+            if (hidden[c])
+                srow_push(&cur, col[c], s->terms[t].coef > 0 ? 1 : PRIME - 1);
         }
-        r += any;
-    }
-    /* Reduced row echelon form; pivot_row[j] is the row whose leading entry is column j. */
-    size_t *pivot_row = xmalloc(nu * sizeof(*pivot_row));
-    size_t rank = 0;
-    for (size_t j = 0; j < nu; j++) {
-        pivot_row[j] = SIZE_MAX;
-        if (rank == m)
+        if (cur.n == 0)
             continue;
-        size_t p = rank;
-        while (p < m && a[p * nu + j] == 0)
-            p++;
-        if (p == m)
-            continue;
-        if (p != rank)
-            for (size_t x = 0; x < nu; x++) {
-                uint64_t tmp = a[p * nu + x];
-                a[p * nu + x] = a[rank * nu + x];
-                a[rank * nu + x] = tmp;
+        qsort(cur.e, cur.n, sizeof(*cur.e), entry_order);
+        /* Merge repeated columns (a cell named twice in one relation). */
+        size_t k = 0;
+        for (size_t i = 0; i < cur.n; i++) {
+            if (k && cur.e[k - 1].col == cur.e[i].col)
+                cur.e[k - 1].val = (cur.e[k - 1].val + cur.e[i].val) % PRIME;
+            else
+                cur.e[k++] = cur.e[i];
+        }
+        cur.n = k;
+        for (;;) {
+            size_t z = 0;
+            for (size_t i = 0; i < cur.n; i++)
+                if (cur.e[i].val)
+                    cur.e[z++] = cur.e[i];
+            cur.n = z;
+            if (cur.n == 0)
+                break;
+            size_t lead = cur.e[0].col;
+            if (!has_pivot[lead]) {
+                uint64_t inv = mod_inverse(cur.e[0].val);
+                for (size_t i = 0; i < cur.n; i++)
+                    cur.e[i].val = cur.e[i].val * inv % PRIME;
+                pivot[lead] = cur;
+                has_pivot[lead] = true;
+                cur = (struct srow){0};
+                break;
             }
-        uint64_t inv = mod_inverse(a[rank * nu + j]);
-        for (size_t x = j; x < nu; x++)
-            a[rank * nu + x] = a[rank * nu + x] * inv % PRIME;
-        for (size_t i = 0; i < m; i++) {
-            uint64_t f = a[i * nu + j];
-            if (i == rank || f == 0)
-                continue;
-            for (size_t x = j; x < nu; x++)
-                if (a[rank * nu + x])
-                    a[i * nu + x] = (a[i * nu + x] + (PRIME - f) * a[rank * nu + x]) % PRIME;
+            work += srow_sub(&cur, cur.e[0].val, &pivot[lead], &tmp);
+            struct srow swap = cur;
+            cur = tmp;
+            tmp = swap;
+            if (work > EXACT_MAX_WORK) {
+                ok = false;
+                break;
+            }
         }
-        pivot_row[j] = rank++;
     }
-    /* A hidden cell is derivable when its pivot row has no other non-zero entry. */
-    for (size_t c = 0; c < s->n; c++) {
-        if (col[c] == SIZE_MAX || pivot_row[col[c]] == SIZE_MAX)
-            continue;
-        const uint64_t *row = &a[pivot_row[col[c]] * nu];
-        size_t nonzero = 0;
-        for (size_t x = 0; x < nu && nonzero < 2; x++)
-            nonzero += row[x] != 0;
-        derivable[c] = nonzero == 1;
+    if (ok) {
+        /* One random solution: free unknowns random, the others from their pivot rows. The
+         * generator is seeded from the system; only its values' spread matters here. */
+        uint64_t *x = xcalloc(nu, sizeof(*x));
+        uint64_t seed;
+        randombytes_buf(&seed, sizeof(seed));
+        seed |= 1;
+        for (size_t c = nu; c-- > 0;) {
+            if (!has_pivot[c]) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                x[c] = 1 + seed % (PRIME - 1);
+                continue;
+            }
+            uint64_t sum = 0;
+            const struct srow *r = &pivot[c];
+            for (size_t i = 1; i < r->n; i++)
+                sum = (sum + r->e[i].val * x[r->e[i].col]) % PRIME;
+            x[c] = (PRIME - sum) % PRIME;
+        }
+        for (size_t c = 0; c < s->n; c++)
+            if (col[c] != SIZE_MAX)
+                derivable[c] = x[col[c]] == 0;
+        free(x);
     }
-    free(pivot_row);
-    free(a);
+    for (size_t c = 0; c < nu; c++)
+        free(pivot[c].e);
+    free(order);
+    free(cur.e);
+    free(tmp.e);
+    free(pivot);
+    free(has_pivot);
     free(col);
-    return true;
+    return ok;
 }
 
-/* Rule 2. Returns whether anything was hidden. */
-static bool exact_rule(struct supp *s)
+/* Hides every shown, hideable cell of relation e. Returns whether any was. */
+static bool hide_relation(struct supp *s, size_t e)
+{
+    bool any = false;
+    for (size_t t = s->eq_start[e]; t < s->eq_start[e + 1]; t++) {
+        size_t c = s->terms[t].cell;
+        if (candidate(s, c)) {
+            s->hidden[c] = true;
+            any = true;
+        }
+    }
+    return any;
+}
+
+/*
+ * Rule 2. Returns whether anything was hidden. Gently (one well-chosen partner per derivable
+ * cell) for the first rounds; after that, when protecting one figure keeps exposing another,
+ * by hiding the rest of every relation that holds a derivable cell, which settles it quickly.
+ */
+static bool exact_rule(struct supp *s, bool gentle)
 {
     bool *der = xmalloc((s->n ? s->n : 1) * sizeof(*der));
     if (!find_derivable(s, s->hidden, der)) {
@@ -280,6 +385,15 @@ static bool exact_rule(struct supp *s)
     for (size_t c = 0; c < s->n; c++) {
         if (!der[c])
             continue;
+        if (!gentle) {
+            for (size_t e = 0; e < s->neq; e++)
+                for (size_t t = s->eq_start[e]; t < s->eq_start[e + 1]; t++)
+                    if (s->terms[t].cell == c) {
+                        changed |= hide_relation(s, e);
+                        break;
+                    }
+            continue;
+        }
         size_t best = SIZE_MAX;
         for (size_t e = 0; e < s->neq; e++)
             for (size_t t = s->eq_start[e]; t < s->eq_start[e + 1]; t++)
@@ -306,6 +420,13 @@ static bool exact_rule(struct supp *s)
                 break;
         }
     }
+    if (!changed) {
+        /* Derivable cells with no shown partner anywhere: hide every hideable cell. */
+        for (size_t c = 0; c < s->n && !changed; c++)
+            if (der[c])
+                for (size_t e = 0; e < s->neq; e++)
+                    changed |= hide_relation(s, e);
+    }
     free(der);
     return changed;
 }
@@ -320,10 +441,11 @@ void supp_run(struct supp *s, int64_t k)
             s->hidden[c] = true;
     }
     s->exact = true;
+    int rounds = 0;
     for (;;) {
         if (line_rule(s, k))
             continue;
-        if (!exact_rule(s))
+        if (!exact_rule(s, rounds++ < GENTLE_ROUNDS))
             break;
     }
 }

@@ -13,6 +13,7 @@
 #include "site/render.h"
 #include "base/xalloc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -542,16 +543,22 @@ static void text_slide(struct render *r, const struct deck *d, const struct show
 
 /* --- the notes --------------------------------------------------------------------- */
 
-static void notes_part(struct render *r, const char *title, const char *cls, const char *md)
+/* One part of the notes: the whole slide's text, then the story step's own. */
+static void notes_part(struct render *r, const char *title, const char *cls, const char *md,
+                       const char *step_md)
 {
-    if (!md || !*md)
+    bool a = md && *md, b = step_md && *step_md;
+    if (!a && !b)
         return;
     buf_adds(r->out, "<div class=\"");
     buf_adds(r->out, cls);
     buf_adds(r->out, "\">\n<h4>");
     render_text(r, title);
     buf_adds(r->out, "</h4>\n");
-    render_markdown(r, md, 5);
+    if (a)
+        render_markdown(r, md, 5);
+    if (b)
+        render_markdown(r, step_md, 5);
     buf_adds(r->out, "</div>\n");
 }
 
@@ -562,13 +569,10 @@ static void timing(struct render *r, const struct deck *d, const struct shown *s
     if (def->minutes) {
         int to = s->from + def->minutes;
         size_t count = s->group_end - s->group_first;
-        buf_adds(o, "<p class=\"timing\">");
-        if (s->first)
-            buf_addf(o, "About %d minute%s", def->minutes, def->minutes == 1 ? "" : "s");
-        else
-            buf_adds(o, "Part of the same activity");
+        buf_addf(o, "<p class=\"timing\">About %d minute%s", def->minutes,
+                 def->minutes == 1 ? "" : "s");
         if (count > 1)
-            buf_addf(o, " for slides %zu to %zu", s->group_first + 1, s->group_end);
+            buf_addf(o, " for slides %zu to %zu together", s->group_first + 1, s->group_end);
         buf_addf(o, ": %d to %d minutes into the lesson.", s->from, to);
         if (n == 1 && d->total)
             buf_addf(o, " The whole lesson takes about %d minutes.", d->total);
@@ -591,10 +595,9 @@ static void notes(struct render *r, const struct deck *d, const struct shown *s,
     if (s->step && s->step->choice_count > 1 && !s->step->ending)
         buf_adds(o, "<p>Discuss, then vote. Each choice opens the slide it leads to; after "
                     "following the vote, come back and try the others.</p>\n");
-    notes_part(r, "Say and do", "say", own ? own->say : NULL);
-    notes_part(r, "Say and do", "say", step ? step->say : NULL);
-    notes_part(r, "Safeguarding", "safeguarding", own ? own->safeguarding : NULL);
-    notes_part(r, "Safeguarding", "safeguarding", step ? step->safeguarding : NULL);
+    notes_part(r, "Say and do", "say", own ? own->say : NULL, step ? step->say : NULL);
+    notes_part(r, "Safeguarding", "safeguarding", own ? own->safeguarding : NULL,
+               step ? step->safeguarding : NULL);
     if (o->len == mark)
         buf_adds(o, "<p>No notes for this slide.</p>\n");
     buf_adds(o, "</aside>\n");
@@ -674,8 +677,8 @@ void render_page_teach(struct render *r)
     buf_init(&head, 4096);
     buf_adds(&head, "Slides: ");
     buf_adds(&head, title);
-    render_doc_open(r, head.ptr, d.lesson ? d.lesson->summary : NULL, "page-teach", "teach.css",
-                    "teach.js");
+    render_doc_open(r, head.ptr, d.lesson ? d.lesson->summary : NULL, "page-teach for-teacher",
+                    "teach.css", "teach.js");
     buf_release(&head);
 
     /* Without a script this is a long page: a way back, and a list of the slides. */
@@ -711,10 +714,10 @@ void render_page_teach(struct render *r)
              "<p id=\"deck-count\" class=\"deck-count\">1 / %zu</p>\n"
              "<button type=\"button\" data-deck=\"next\">Next</button>\n"
              "<button type=\"button\" data-deck=\"notes\" aria-pressed=\"false\">Notes</button>\n"
-             "<button type=\"button\" data-deck=\"presenter\">Presenter window</button>\n"
+             "<button type=\"button\" data-deck=\"presenter\">Presenter</button>\n"
              "<button type=\"button\" data-deck=\"full\">Full screen</button>\n"
-             "<p id=\"deck-help\" class=\"deck-help\">Keys: arrows or space to move, Home and "
-             "End, F full screen, N notes, P presenter window.</p>\n"
+             "<p id=\"deck-help\" class=\"deck-help\">Keys: arrows, space, Home, End; "
+             "F full screen, N notes, P presenter window</p>\n"
              "<p id=\"deck-status\" class=\"vh\" role=\"status\"></p>\n"
              "</nav>\n</body>\n</html>\n",
              d.count);
@@ -754,7 +757,7 @@ void render_page_lesson(struct render *r)
             buf_adds(o, "<a href=\"");
             render_teach_href(r, i + 1);
             buf_adds(o, "\">");
-            render_text(r, s->def->show == SLIDE_STORY ? or_else(d.story->nav_title, "The story")
+            render_text(r, s->def->show == SLIDE_STORY ? or_else(d.story->nav_title, d.story->title)
                                                        : shown_title(r, &d, s));
             buf_adds(o, "</a>");
             if (s->group_end - s->group_first > 1)

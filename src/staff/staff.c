@@ -116,7 +116,8 @@ int staff_read_password(FILE *in, const char *prompt, bool confirm, char *buf, s
     bool tty = isatty(fileno(in));
     bool too_long;
     if (!prompt_line(in, tty, prompt, buf, size, &too_long)) {
-        snprintf(err, err_len, too_long ? "the password is too long" : "no password given on stdin");
+        snprintf(err, err_len,
+                 too_long ? "the password is too long" : "no password given on stdin");
         sodium_memzero(buf, size);
         return -1;
     }
@@ -164,8 +165,8 @@ static void token_make(char out[STAFF_TOKEN_SIZE])
 
 static void token_hash(const char *token, unsigned char out[STORE_TOKEN_HASH_LEN])
 {
-    crypto_generichash(out, STORE_TOKEN_HASH_LEN, (const unsigned char *)token, strlen(token),
-                       NULL, 0);
+    crypto_generichash(out, STORE_TOKEN_HASH_LEN, (const unsigned char *)token, strlen(token), NULL,
+                       0);
 }
 
 static int delay_after(int failures)
@@ -258,8 +259,8 @@ int staff_session_check(struct store *s, const char *token, time_t now, struct a
     int rc = store_session_get(s, h, a, out);
     if (rc != STORE_OK)
         return rc;
-    if (now - out->created >= STAFF_ABSOLUTE_TIMEOUT || now - out->last_seen >= STAFF_IDLE_TIMEOUT ||
-        now < out->created) {
+    if (now - out->created >= STAFF_ABSOLUTE_TIMEOUT ||
+        now - out->last_seen >= STAFF_IDLE_TIMEOUT || now < out->created) {
         memset(out, 0, sizeof(*out));
         rc = store_session_end(s, h);
         return rc == STORE_OK ? STORE_ERR_EXPIRED : rc;
@@ -342,8 +343,7 @@ static struct staff_client_slot *client_slot(struct staff_clients *c, uint64_t k
     return victim;
 }
 
-bool staff_client_allowed(struct staff_clients *c, const char *client, time_t now,
-                          int *retry_after)
+bool staff_client_allowed(struct staff_clients *c, const char *client, time_t now, int *retry_after)
 {
     *retry_after = 0;
     uint64_t key = client_key(c, client ? client : "");

@@ -26,8 +26,7 @@ struct store_backend {
     int (*cohort_create)(struct store *s, const char *label, const char *school,
                          const char *package_id, const char *version,
                          char code[SURVEY_CODE_LEN + 1]);
-    int (*cohort_get)(struct store *s, const char *code, struct arena *a,
-                      struct store_cohort *out);
+    int (*cohort_get)(struct store *s, const char *code, struct arena *a, struct store_cohort *out);
     int (*cohort_set_open)(struct store *s, const char *code, bool open);
     int (*cohorts)(struct store *s, struct arena *a, struct store_cohort **out, size_t *count);
     /* Writes all n in one transaction when all_or_none, else each stands alone; rcs[i]
@@ -40,8 +39,7 @@ struct store_backend {
     int (*answer_count)(struct store *s, int64_t *count);
     int (*purge)(struct store *s, int before_day, time_t before_time, int64_t *deleted);
     int (*staff_add)(struct store *s, const char *name, const char *hash, int day);
-    int (*staff_get)(struct store *s, const char *name, struct arena *a,
-                     struct store_staff *out);
+    int (*staff_get)(struct store *s, const char *name, struct arena *a, struct store_staff *out);
     int (*staff_set_hash)(struct store *s, int64_t id, const char *hash);
     int (*staff_set_throttle)(struct store *s, int64_t id, int failed, time_t until);
     int (*session_create)(struct store *s, const unsigned char *hash, int64_t staff_id,

@@ -129,7 +129,8 @@ struct sq {
 
 static void log_db(sqlite3 *db, const char *what)
 {
-    fprintf(stderr, "planpack: database: %s: %s\n", what, db ? sqlite3_errmsg(db) : "no connection");
+    fprintf(stderr, "planpack: database: %s: %s\n", what,
+            db ? sqlite3_errmsg(db) : "no connection");
 }
 
 static int exec(sqlite3 *db, const char *sql)
@@ -482,7 +483,8 @@ static int schema_version(sqlite3 *db, int64_t *version, char *err, size_t err_l
         return STORE_ERR_SCHEMA;
     }
     *version = 0;
-    if (has_version && query_int(db, "SELECT max(version) FROM schema_version", version) != STORE_OK) {
+    if (has_version &&
+        query_int(db, "SELECT max(version) FROM schema_version", version) != STORE_OK) {
         snprintf(err, err_len, "%s", sqlite3_errmsg(db));
         return STORE_ERR_IO;
     }
@@ -517,8 +519,8 @@ static int migrate(sqlite3 *db, char *err, size_t err_len)
             rc = exec(db, sql);
         }
         if (rc != STORE_OK)
-            snprintf(err, err_len, "migrating to schema version %lld failed: %s",
-                     (long long)v + 1, sqlite3_errmsg(db));
+            snprintf(err, err_len, "migrating to schema version %lld failed: %s", (long long)v + 1,
+                     sqlite3_errmsg(db));
     }
     if (rc == STORE_OK && exec(db, "COMMIT") != STORE_OK) {
         snprintf(err, err_len, "committing the schema failed: %s", sqlite3_errmsg(db));
@@ -599,8 +601,7 @@ static int open_writer(struct sq *q, char *err, size_t err_len)
         return sqlite3_errcode(q->w) == SQLITE_NOTADB ? STORE_ERR_SCHEMA : STORE_ERR_IO;
     }
     int step = sqlite3_step(st);
-    bool wal = step == SQLITE_ROW &&
-               strcmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
+    bool wal = step == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
     sqlite3_finalize(st);
     if (!wal) {
         snprintf(err, err_len, "%s: cannot use write-ahead logging: %s", q->path,
@@ -718,8 +719,7 @@ static int run_survey_put(struct sq *q, struct job *j)
     if (rc != SQLITE_DONE)
         return step_error(q->w, rc, "reading a survey");
     return wexec(q, "INSERT INTO surveys (package_id, package_version, body) VALUES (?, ?, ?)",
-                 (struct bindv[]){BT(a->package_id), BT(a->version), BT(a->body),
-                                  {B_END, 0, 0, 0}},
+                 (struct bindv[]){BT(a->package_id), BT(a->version), BT(a->body), {B_END, 0, 0, 0}},
                  NULL);
 }
 
@@ -741,8 +741,8 @@ static int sq_surveys(struct store *s, struct arena *a, struct survey **out, siz
     sqlite3 *db = reader_get(q);
     sqlite3_stmt *st = NULL;
     int rc = STORE_ERR_IO;
-    if (!db || prepare(db, "SELECT body FROM surveys ORDER BY package_id, package_version",
-                       &st) != STORE_OK)
+    if (!db || prepare(db, "SELECT body FROM surveys ORDER BY package_id, package_version", &st) !=
+                   STORE_OK)
         goto out;
     size_t n = 0, cap = 0;
     struct survey *v = NULL;
@@ -810,9 +810,13 @@ static int run_cohort_create(struct sq *q, struct job *j)
         rc = wexec(q,
                    "INSERT INTO cohorts (code, label, school_id, package_id, package_version, "
                    "created_day) VALUES (?, ?, ?, ?, ?, ?)",
-                   (struct bindv[]){BT(c->code), BT(c->label),
-                                    school_id ? BI(school_id) : BT(NULL), BT(c->package_id),
-                                    BT(c->version), BI(c->day), {B_END, 0, 0, 0}},
+                   (struct bindv[]){BT(c->code),
+                                    BT(c->label),
+                                    school_id ? BI(school_id) : BT(NULL),
+                                    BT(c->package_id),
+                                    BT(c->version),
+                                    BI(c->day),
+                                    {B_END, 0, 0, 0}},
                    NULL);
         if (rc != STORE_ERR_EXISTS)
             return rc;
@@ -831,8 +835,8 @@ static int sq_cohort_create(struct store *s, const char *label, const char *scho
     return rc;
 }
 
-#define COHORT_COLUMNS                                                                         \
-    "SELECT c.id, c.code, c.label, s.name, c.package_id, c.package_version, c.created_day, "   \
+#define COHORT_COLUMNS                                                                             \
+    "SELECT c.id, c.code, c.label, s.name, c.package_id, c.package_version, c.created_day, "       \
     "c.open FROM cohorts c LEFT JOIN schools s ON s.id = c.school_id "
 
 static void read_cohort(sqlite3_stmt *st, struct arena *a, struct store_cohort *c)
@@ -1119,14 +1123,13 @@ static int sq_purge(struct store *s, int before_day, time_t before_time, int64_t
 
 static int sq_staff_add(struct store *s, const char *name, const char *hash, int day)
 {
-    struct sql_job j = {
-        .sql = "INSERT INTO staff (name, password_hash, created_day) VALUES (?, ?, ?)",
-        .b = {BT(name), BT(hash), BI(day)}};
+    struct sql_job j = {.sql =
+                            "INSERT INTO staff (name, password_hash, created_day) VALUES (?, ?, ?)",
+                        .b = {BT(name), BT(hash), BI(day)}};
     return sql_write((struct sq *)s, &j);
 }
 
-static int sq_staff_get(struct store *s, const char *name, struct arena *a,
-                        struct store_staff *out)
+static int sq_staff_get(struct store *s, const char *name, struct arena *a, struct store_staff *out)
 {
     struct sq *q = (struct sq *)s;
     sqlite3 *db = reader_get(q);
@@ -1168,10 +1171,10 @@ static int sq_staff_set_hash(struct store *s, int64_t id, const char *hash)
 
 static int sq_staff_set_throttle(struct store *s, int64_t id, int failed, time_t until)
 {
-    struct sql_job j = {
-        .sql = "UPDATE staff SET failed_logins = ?, throttled_until = ? WHERE id = ?",
-        .b = {BI(failed), BI((int64_t)until), BI(id)},
-        .need_change = true};
+    struct sql_job j = {.sql =
+                            "UPDATE staff SET failed_logins = ?, throttled_until = ? WHERE id = ?",
+                        .b = {BI(failed), BI((int64_t)until), BI(id)},
+                        .need_change = true};
     return sql_write((struct sq *)s, &j);
 }
 
@@ -1258,8 +1261,11 @@ static int run_fg_add(struct sq *q, struct job *j)
     int rc = wexec(q,
                    "INSERT INTO focus_groups (day, cohort_id, themes, notes, quotes) VALUES "
                    "(?, ?, ?, ?, ?)",
-                   (struct bindv[]){BI(f->fg->day), cohort ? BI(cohort) : BT(NULL),
-                                    BT(f->fg->themes), BT(f->fg->notes), BT(f->fg->quotes),
+                   (struct bindv[]){BI(f->fg->day),
+                                    cohort ? BI(cohort) : BT(NULL),
+                                    BT(f->fg->themes),
+                                    BT(f->fg->notes),
+                                    BT(f->fg->quotes),
                                     {B_END, 0, 0, 0}},
                    NULL);
     f->id = rc == STORE_OK ? sqlite3_last_insert_rowid(q->w) : 0;

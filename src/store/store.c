@@ -364,8 +364,7 @@ int store_session_get(struct store *s, const unsigned char hash[STORE_TOKEN_HASH
     return s->be->session_get(s, hash, a, out);
 }
 
-int store_session_touch(struct store *s, const unsigned char hash[STORE_TOKEN_HASH_LEN],
-                        time_t now)
+int store_session_touch(struct store *s, const unsigned char hash[STORE_TOKEN_HASH_LEN], time_t now)
 {
     if (writable(s) != STORE_OK)
         return STORE_ERR_READ_ONLY;

@@ -69,8 +69,7 @@ struct store;
  */
 __attribute__((warn_unused_result)) int store_open(const char *where, enum store_mode mode,
                                                    const struct store_options *opt,
-                                                   struct store **out, char *err,
-                                                   size_t err_len);
+                                                   struct store **out, char *err, size_t err_len);
 
 /* Finishes every queued write, stops the writer and closes. Accepts NULL. */
 void store_close(struct store *s);
@@ -114,8 +113,8 @@ struct store_cohort {
 
 /* The fields store_cohort_create() needs; the code is made by the store. */
 struct store_cohort_spec {
-    const char *label;  /* required, at most 200 bytes */
-    const char *school; /* optional; created when new */
+    const char *label;           /* required, at most 200 bytes */
+    const char *school;          /* optional; created when new */
     const struct survey *survey; /* the package version pupils will answer; stored too */
 };
 
@@ -125,8 +124,7 @@ __attribute__((warn_unused_result)) int store_cohort_create(struct store *s,
                                                             char code[SURVEY_CODE_LEN + 1]);
 /* Looks a normalised code up; strings go into a. STORE_ERR_NOT_FOUND when there is none. */
 __attribute__((warn_unused_result)) int store_cohort_get(struct store *s, const char *code,
-                                                         struct arena *a,
-                                                         struct store_cohort *out);
+                                                         struct arena *a, struct store_cohort *out);
 /* Opens or closes a code to new answers. */
 __attribute__((warn_unused_result)) int store_cohort_set_open(struct store *s, const char *code,
                                                               bool open);
@@ -165,16 +163,16 @@ struct store_answer_row {
  * one by one. Stops early when fn returns non-zero and returns that value; otherwise
  * STORE_OK or an error.
  */
-__attribute__((warn_unused_result)) int store_answers_each(
-    struct store *s, int64_t cohort_id, int (*fn)(const struct store_answer_row *row, void *ctx),
-    void *ctx);
+__attribute__((warn_unused_result)) int
+store_answers_each(struct store *s, int64_t cohort_id,
+                   int (*fn)(const struct store_answer_row *row, void *ctx), void *ctx);
 /*
  * Like store_answers_each() over all cohorts, but only part `part` of `parts` (0-based) of
  * the table, so that several threads, each with its own call, can read it in parallel.
  */
-__attribute__((warn_unused_result)) int store_answers_each_part(
-    struct store *s, unsigned part, unsigned parts,
-    int (*fn)(const struct store_answer_row *row, void *ctx), void *ctx);
+__attribute__((warn_unused_result)) int
+store_answers_each_part(struct store *s, unsigned part, unsigned parts,
+                        int (*fn)(const struct store_answer_row *row, void *ctx), void *ctx);
 /* How many answers are stored (all cohorts). */
 __attribute__((warn_unused_result)) int store_answer_count(struct store *s, int64_t *count);
 
@@ -205,8 +203,7 @@ __attribute__((warn_unused_result)) int store_staff_get(struct store *s, const c
 __attribute__((warn_unused_result)) int store_staff_set_hash(struct store *s, int64_t staff_id,
                                                              const char *password_hash);
 /* Records a login attempt's throttling state for the account. */
-__attribute__((warn_unused_result)) int store_staff_set_throttle(struct store *s,
-                                                                 int64_t staff_id,
+__attribute__((warn_unused_result)) int store_staff_set_throttle(struct store *s, int64_t staff_id,
                                                                  int failed_logins,
                                                                  time_t throttled_until);
 
@@ -221,18 +218,18 @@ struct store_session {
     time_t last_seen;
 };
 
-__attribute__((warn_unused_result)) int store_session_create(
-    struct store *s, const unsigned char hash[STORE_TOKEN_HASH_LEN], int64_t staff_id,
-    const char *csrf, time_t now);
+__attribute__((warn_unused_result)) int
+store_session_create(struct store *s, const unsigned char hash[STORE_TOKEN_HASH_LEN],
+                     int64_t staff_id, const char *csrf, time_t now);
 /* Looks a session up; strings go into a. STORE_ERR_NOT_FOUND when there is none. */
-__attribute__((warn_unused_result)) int store_session_get(
-    struct store *s, const unsigned char hash[STORE_TOKEN_HASH_LEN], struct arena *a,
-    struct store_session *out);
-__attribute__((warn_unused_result)) int store_session_touch(
-    struct store *s, const unsigned char hash[STORE_TOKEN_HASH_LEN], time_t now);
+__attribute__((warn_unused_result)) int
+store_session_get(struct store *s, const unsigned char hash[STORE_TOKEN_HASH_LEN], struct arena *a,
+                  struct store_session *out);
+__attribute__((warn_unused_result)) int
+store_session_touch(struct store *s, const unsigned char hash[STORE_TOKEN_HASH_LEN], time_t now);
 /* Ends a session (logout or expiry); ending one that does not exist is not an error. */
-__attribute__((warn_unused_result)) int store_session_end(
-    struct store *s, const unsigned char hash[STORE_TOKEN_HASH_LEN]);
+__attribute__((warn_unused_result)) int
+store_session_end(struct store *s, const unsigned char hash[STORE_TOKEN_HASH_LEN]);
 
 /* ---- focus groups ---- */
 
@@ -246,12 +243,10 @@ struct store_focus_group {
 };
 
 /* Records a focus group (id ignored; *id set when not NULL). Texts are masked like answers. */
-__attribute__((warn_unused_result)) int store_focus_group_add(struct store *s,
-                                                              const struct store_focus_group *fg,
-                                                              int64_t *id);
+__attribute__((warn_unused_result)) int
+store_focus_group_add(struct store *s, const struct store_focus_group *fg, int64_t *id);
 /* Every focus group, by day; the array and strings live in a. */
-__attribute__((warn_unused_result)) int store_focus_groups(struct store *s, struct arena *a,
-                                                           struct store_focus_group **out,
-                                                           size_t *count);
+__attribute__((warn_unused_result)) int
+store_focus_groups(struct store *s, struct arena *a, struct store_focus_group **out, size_t *count);
 
 #endif

@@ -20,8 +20,8 @@ struct json_value {
     double number;
     const char *str; /* JSON_STRING: NUL-terminated, valid UTF-8 without NUL */
     size_t len;
-    struct json_value *items;  /* JSON_ARRAY and JSON_OBJECT values, in order */
-    const char **keys;         /* JSON_OBJECT: keys[i] names items[i] */
+    struct json_value *items; /* JSON_ARRAY and JSON_OBJECT values, in order */
+    const char **keys;        /* JSON_OBJECT: keys[i] names items[i] */
     size_t count;
 };
 

@@ -114,9 +114,9 @@ static void find_phones(const char *s, size_t len, struct spans *out)
     size_t i = 0;
     while (i < len) {
         unsigned char c = (unsigned char)s[i];
-        int starts = is_digit(c) || (c == '+' && i + 1 < len && is_digit((unsigned char)s[i + 1])) ||
-                     (c == '(' && i + 1 < len &&
-                      (is_digit((unsigned char)s[i + 1]) || s[i + 1] == '+'));
+        int starts =
+            is_digit(c) || (c == '+' && i + 1 < len && is_digit((unsigned char)s[i + 1])) ||
+            (c == '(' && i + 1 < len && (is_digit((unsigned char)s[i + 1]) || s[i + 1] == '+'));
         if (!starts || (i > 0 && is_alnum((unsigned char)s[i - 1])) || inside(out, i)) {
             i++;
             continue;
@@ -196,7 +196,8 @@ size_t survey_clean_text(const char *in, size_t len, struct buf *out)
     size_t a = 0, b = clean.len;
     while (a < b && (clean.ptr[a] == ' ' || clean.ptr[a] == '\n' || clean.ptr[a] == '\t'))
         a++;
-    while (b > a && (clean.ptr[b - 1] == ' ' || clean.ptr[b - 1] == '\n' || clean.ptr[b - 1] == '\t'))
+    while (b > a &&
+           (clean.ptr[b - 1] == ' ' || clean.ptr[b - 1] == '\n' || clean.ptr[b - 1] == '\t'))
         b--;
     size_t n = b > a ? survey_mask(clean.ptr + a, b - a, out) : 0;
     buf_release(&clean);

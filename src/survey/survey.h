@@ -70,8 +70,8 @@ const char *survey_when_name(enum pkg_survey_when w);
  * or -1 when the text is not a snapshot written by survey_encode().
  */
 void survey_encode(const struct survey *sv, struct buf *out);
-__attribute__((warn_unused_result)) int survey_decode(const char *json, size_t len,
-                                                      struct arena *a, struct survey *out);
+__attribute__((warn_unused_result)) int survey_decode(const char *json, size_t len, struct arena *a,
+                                                      struct survey *out);
 
 /* One answered question. prefer_not: the pupil chose "prefer not to say" (values empty). */
 struct survey_item {
@@ -100,17 +100,17 @@ struct survey_cohort {
 
 enum survey_error_kind {
     SURVEY_E_NONE = 0,
-    SURVEY_E_CODE_MISSING,    /* no class code in the form */
-    SURVEY_E_CODE_UNKNOWN,    /* not a code the store knows */
-    SURVEY_E_CODE_CLOSED,     /* the class's feedback has been closed */
-    SURVEY_E_CODE_VERSION,    /* the code belongs to another package or version */
+    SURVEY_E_CODE_MISSING, /* no class code in the form */
+    SURVEY_E_CODE_UNKNOWN, /* not a code the store knows */
+    SURVEY_E_CODE_CLOSED,  /* the class's feedback has been closed */
+    SURVEY_E_CODE_VERSION, /* the code belongs to another package or version */
     SURVEY_E_UNKNOWN_QUESTION,
-    SURVEY_E_BAD_OPTION,      /* not one of the question's options */
-    SURVEY_E_TOO_MANY,        /* more than one answer to a one-answer question */
-    SURVEY_E_TOO_LONG,        /* text over max_length */
-    SURVEY_E_BAD_TEXT,        /* invalid UTF-8 or a NUL */
+    SURVEY_E_BAD_OPTION,        /* not one of the question's options */
+    SURVEY_E_TOO_MANY,          /* more than one answer to a one-answer question */
+    SURVEY_E_TOO_LONG,          /* text over max_length */
+    SURVEY_E_BAD_TEXT,          /* invalid UTF-8 or a NUL */
     SURVEY_E_PREFER_AND_OPTION, /* "prefer not to say" ticked with options */
-    SURVEY_E_EMPTY,           /* nothing answered */
+    SURVEY_E_EMPTY,             /* nothing answered */
 };
 
 /* A problem with a submitted form, in plain English for the pupil, naming the question. */
@@ -134,12 +134,9 @@ void survey_code_generate(char code[SURVEY_CODE_LEN + 1]);
  * On success fills out (strings in a, texts cleaned and masked) and returns 0. Otherwise
  * returns -1 with err filled and out empty: the caller stores nothing and shows the message.
  */
-__attribute__((warn_unused_result)) int survey_validate(const struct survey *sv,
-                                                        const struct form *f,
-                                                        const struct survey_cohort *cohort,
-                                                        struct arena *a,
-                                                        struct survey_answer *out,
-                                                        struct survey_error *err);
+__attribute__((warn_unused_result)) int
+survey_validate(const struct survey *sv, const struct form *f, const struct survey_cohort *cohort,
+                struct arena *a, struct survey_answer *out, struct survey_error *err);
 
 /*
  * Free text as stored: leading and trailing white space trimmed, CR LF as LF, other control

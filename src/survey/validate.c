@@ -13,8 +13,7 @@
 
 __attribute__((format(printf, 4, 5))) static int fail(struct survey_error *err,
                                                       enum survey_error_kind kind,
-                                                      const char *question_id, const char *fmt,
-                                                      ...)
+                                                      const char *question_id, const char *fmt, ...)
 {
     err->kind = kind;
     err->question_id = question_id;

@@ -22,6 +22,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -55,10 +56,14 @@
 /* A rendered plan page is a few tens of KiB; this only bounds a renderer gone wrong. */
 #define WEB_PLAN_PAGE_MAX ((size_t)4 << 20)
 /*
- * Per-connection memory in libmicrohttpd holds the request line, the headers and the read
- * buffer, so it is also the cap on header size (larger headers get 431).
+ * Per-connection memory in libmicrohttpd holds the request line, the headers, the read
+ * buffer and the response's headers, so it is also the cap on header size: with 6 KiB a
+ * request's headers may take about 5 KiB (larger get 431), plenty for pages that set no
+ * cookies. libmicrohttpd zeroes all of it after every request, which makes all of it
+ * resident and costs time, so it is kept small: 1,000 idle keep-alive connections hold
+ * 6 MiB this way, where 16 KiB would hold 16 MiB.
  */
-#define WEB_CONNECTION_MEMORY ((size_t)16 * 1024)
+#define WEB_CONNECTION_MEMORY ((size_t)6 * 1024)
 #define WEB_MAX_CONNECTIONS 1024u
 #define WEB_MAX_PER_CLIENT 256u
 /* Seconds of silence after which a connection is closed; it ends idle and slow clients. */
@@ -1046,6 +1051,42 @@ static bool is_get(const char *method)
     return strcmp(method, MHD_HTTP_METHOD_GET) == 0 || strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
 }
 
+/*
+ * GET /teach?c=CODE: the lesson slides for one class, with its feedback code and QR code,
+ * rendered for this response (the site validates and escapes the code).
+ */
+static enum MHD_Result send_teach(struct server *srv, const struct gen *g,
+                                  struct MHD_Connection *c, const char *method, const char *url,
+                                  const char *code)
+{
+    struct buf *page = xmalloc(sizeof(*page));
+    buf_init(page, WEB_PLAN_PAGE_MAX);
+    if (site_render_teach(g->site, code, page) != 0) {
+        plan_page_free(page);
+        return send_reply(srv, c, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                          &g->fixed[R_INTERNAL]);
+    }
+    size_t len = page->len;
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer_with_free_callback_cls(len, page->ptr, plan_page_free, page);
+    if (!r) {
+        plan_page_free(page);
+        return MHD_NO;
+    }
+    const struct header headers[] = {
+        {MHD_HTTP_HEADER_CONTENT_TYPE, TYPE_HTML},
+        {MHD_HTTP_HEADER_CACHE_CONTROL, CACHE_REVALIDATE},
+        {NULL, NULL},
+    };
+    enum MHD_Result ret = MHD_NO;
+    if (add_headers(srv, r, headers, atomic_load_explicit(&srv->closing, memory_order_relaxed))) {
+        log_request(srv, method, url, MHD_HTTP_OK, strcmp(method, MHD_HTTP_METHOD_HEAD) ? len : 0);
+        ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+    }
+    MHD_destroy_response(r);
+    return ret;
+}
+
 /* Routes a request whose headers and body have all arrived. */
 static enum MHD_Result dispatch(struct server *srv, const struct gen *g, struct MHD_Connection *c,
                                 const char *url, const char *method, struct upload *u)
@@ -1069,6 +1110,11 @@ static enum MHD_Result dispatch(struct server *srv, const struct gen *g, struct 
                               &g->fixed[R_TOO_LARGE]);
         return send_reply(srv, c, method, url, MHD_HTTP_SERVICE_UNAVAILABLE,
                           &g->fixed[R_FEEDBACK_OFF]);
+    }
+    if (is_get(method) && strcmp(url, "/teach") == 0) {
+        const char *code = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "c");
+        if (code && *code)
+            return send_teach(srv, g, c, method, url, code);
     }
     const struct site_file *f = site_route(g->site, url);
     const struct entry *e = f ? entry_for(g, f) : NULL;
@@ -1426,6 +1472,7 @@ static void reload(struct server *srv)
     if (srv->watching)
         pthread_rwlock_unlock(&srv->lock);
     gen_retire(old);
+    malloc_trim(0);
 }
 
 /*
@@ -1565,6 +1612,8 @@ int web_serve(const struct site *site, const struct web_options *opt)
         fprintf(stderr, "planpack: out of memory while preparing the responses\n");
         goto out;
     }
+    /* Rendering and compressing leave freed memory behind that a server never needs again. */
+    malloc_trim(0);
     fd = open_listener(&ss, listen_text);
     if (fd < 0)
         goto out;

@@ -102,7 +102,7 @@ describe('quick exit', { timeout: 600_000 }, () => {
                     await assertLeftFor(page, exitUrl, url, name);
                     await page.close();
                 }
-                guard.check(`quick exit on the ${site.name} site`);
+                await guard.check(`quick exit on the ${site.name} site`);
             } finally {
                 await guard.context.close();
             }
@@ -116,7 +116,7 @@ describe('quick exit', { timeout: 600_000 }, () => {
                     const { page, exitUrl, name } = await openWithExit(guard, site.start, site.base);
                     await page.keyboard.press('Enter');
                     await assertLeftFor(page, exitUrl, site.start, name);
-                    guard.check('quick exit by keyboard');
+                    await guard.check('quick exit by keyboard');
                 } finally {
                     await guard.context.close();
                 }
@@ -140,7 +140,7 @@ describe('quick exit', { timeout: 600_000 }, () => {
                         `nothing): before "${before}", after "${afterOne}"`);
                     await pressShift(page, 2);
                     await assertLeftFor(page, exitUrl, site.start, name);
-                    guard.check('quick exit by Shift');
+                    await guard.check('quick exit by Shift');
                 } finally {
                     await guard.context.close();
                 }
@@ -171,7 +171,7 @@ describe('quick exit', { timeout: 600_000 }, () => {
                         'Shift when it is released with no other key pressed in between');
                     await pressShift(page, 3);
                     await assertLeftFor(page, exitUrl, site.start, name);
-                    guard.check('the Shift count');
+                    await guard.check('the Shift count');
                 } finally {
                     await guard.context.close();
                 }
@@ -191,7 +191,7 @@ describe('quick exit', { timeout: 600_000 }, () => {
                         `${name}: a third Shift 5.5 s after the first left the page`);
                     await pressShift(page, 2);
                     await assertLeftFor(page, exitUrl, site.start, name);
-                    guard.check('the five-second window');
+                    await guard.check('the five-second window');
                 } finally {
                     await guard.context.close();
                 }

@@ -229,22 +229,16 @@ export async function newGuardedContext(browser, options = {}) {
         requests: [],
         problems: [],
         stubs: [],
-        expectedFailures: [],
         aborted: [],
+        pending: new Set(),
         allow(prefix, { body = STUB_PAGE, delayMs = 0 } = {}) {
             this.stubs.push({ prefix, body, delayMs });
         },
-        /* A request that a test causes on purpose to fail, e.g. a page closing mid-load. */
-        expectFailure(re) {
-            this.expectedFailures.push(re);
-        },
-        check(what = 'the page') {
-            const list = this.problems.filter((p) => !p.ignored);
-            assert.deepEqual(list.map((p) => p.text), [],
-                `problems while testing ${what}:\n  ${list.map((p) => p.text).join('\n  ')}`);
-        },
-        reset() {
-            this.problems.length = 0;
+        /* Waits for the headers still being read, then fails on any problem seen so far. */
+        async check(what = 'the page') {
+            await Promise.all([...this.pending]);
+            assert.deepEqual(this.problems.map((p) => p.text), [],
+                `problems while testing ${what}:\n  ${this.problems.map((p) => p.text).join('\n  ')}`);
         },
     };
     await context.route('**/*', async (route) => {
@@ -271,8 +265,6 @@ export async function newGuardedContext(browser, options = {}) {
         if (!isLocal(url))
             return; /* already recorded as a request to another host */
         const why = req.failure()?.errorText || 'failed';
-        if (guard.expectedFailures.some((re) => re.test(url)))
-            return;
         // Leaving a page cancels what it was still loading (the favicon comes after the
         // load event): that is the test moving on, not a request that failed. A missing
         // file is a 404 (served) or net::ERR_FILE_NOT_FOUND (file://).
@@ -282,22 +274,21 @@ export async function newGuardedContext(browser, options = {}) {
         }
         guard.problems.push({ text: `failed request: ${req.method()} ${url} (${why})` });
     });
-    context.on('response', async (res) => {
+    context.on('response', (res) => {
         const url = res.url();
         if (guard.stubs.some((s) => url.startsWith(s.prefix)))
             return;
         if (res.status() >= 400)
             guard.problems.push({ text: `HTTP ${res.status()} for ${res.request().method()} ${url}` });
-        let headers;
-        try {
-            headers = await res.headersArray();
-        } catch {
-            return;
-        }
-        for (const h of headers) {
-            if (h.name.toLowerCase() === 'set-cookie')
-                guard.problems.push({ text: `Set-Cookie from ${url}: ${h.value}` });
-        }
+        // headers() leaves out cookies; headersArray() has every header as sent.
+        const reading = res.headersArray().then((headers) => {
+            for (const h of headers) {
+                if (h.name.toLowerCase() === 'set-cookie')
+                    guard.problems.push({ text: `Set-Cookie from ${url}: ${h.value}` });
+            }
+        }, () => { /* the page went away first; its headers were checked on other loads */ })
+            .finally(() => guard.pending.delete(reading));
+        guard.pending.add(reading);
     });
     context.on('page', (page) => watchPage(page, guard));
     return guard;

@@ -46,7 +46,7 @@ describe('without JavaScript', { timeout: 600_000 }, () => {
                     guard.allow(new URL(first.href).origin);
                     await page.locator(':focus').click();
                     await page.waitForURL((u) => u.href.startsWith(first.href));
-                    guard.check(`the ${site.name} site without JavaScript`);
+                    await guard.check(`the ${site.name} site without JavaScript`);
                 } finally {
                     await guard.context.close();
                 }
@@ -88,7 +88,7 @@ describe('without JavaScript', { timeout: 600_000 }, () => {
                     assert.deepEqual(shown, [], 'printed although it should not be');
                     await assertPlanShows(page.locator('#my-plan'), want, 'the printed plan');
                     await page.emulateMedia({ media: 'screen' });
-                    guard.check(`the POSTed plan (${size})`);
+                    await guard.check(`the POSTed plan (${size})`);
                 } finally {
                     await guard.context.close();
                 }
@@ -115,7 +115,7 @@ describe('without JavaScript', { timeout: 600_000 }, () => {
                 // A wallet card is about 85 × 55 mm; allow a folded card up to A6 width.
                 assert.ok(box && box.width <= 420,
                     `the printed card is ${box && Math.round(box.width)}px wide: not card-sized`);
-                guard.check('the card');
+                await guard.check('the card');
             } finally {
                 await guard.context.close();
             }
@@ -161,7 +161,7 @@ describe('without JavaScript', { timeout: 600_000 }, () => {
                     ...await shownBySelector(page, 'nav'),
                 ].filter((s) => s.shown);
                 assert.deepEqual(shown, [], 'printed although it should not be');
-                guard.check('the worksheet');
+                await guard.check('the worksheet');
             } finally {
                 await guard.context.close();
             }

@@ -80,7 +80,7 @@ describe('the plan with JavaScript', { timeout: 900_000 }, () => {
                             assert.equal(await submit.count(), 0,
                                 'the export offers a submit button, but has no server to send to');
                         }
-                        guard.check(`building a plan (${label})`);
+                        await guard.check(`building a plan (${label})`);
                     } finally {
                         await guard.context.close();
                     }
@@ -107,7 +107,7 @@ describe('the plan with JavaScript', { timeout: 900_000 }, () => {
                     assert.deepEqual(shown, [], 'printed although it should not be');
                     await assertPlanShows(page.locator('#my-plan'), want, 'the printed plan');
                     await page.emulateMedia({ media: 'screen' });
-                    guard.check('printing');
+                    await guard.check('printing');
                 } finally {
                     await guard.context.close();
                 }
@@ -142,7 +142,7 @@ describe('the plan with JavaScript', { timeout: 900_000 }, () => {
                     await page.reload();
                     assert.deepEqual(await formValues(page), [], 'the plan came back after delete');
                     assert.equal(await page.locator('#keep').isChecked(), false);
-                    guard.check('keep and delete');
+                    await guard.check('keep and delete');
                 } finally {
                     await guard.context.close();
                 }
@@ -168,7 +168,7 @@ describe('the plan with JavaScript', { timeout: 900_000 }, () => {
                     assert.deepEqual(await formValues(again), [],
                         'the kept plan was still there after quick exit');
                     assert.deepEqual(await stored(again), [], 'quick exit left data on the device');
-                    guard.check('quick exit with a kept plan');
+                    await guard.check('quick exit with a kept plan');
                 } finally {
                     await guard.context.close();
                 }
@@ -197,7 +197,7 @@ describe('the plan with JavaScript', { timeout: 900_000 }, () => {
                         'typing private notes made the page send requests');
                     const kept = JSON.stringify(await stored(page));
                     assert.ok(!kept.includes(marker), 'the notes were kept on the device');
-                    guard.check('private notes');
+                    await guard.check('private notes');
                 } finally {
                     await guard.context.close();
                 }
@@ -231,7 +231,7 @@ describe('the plan with JavaScript', { timeout: 900_000 }, () => {
                     const shown = await view.locator('body').innerText();
                     for (const t of want.texts)
                         assert.ok(shown.includes(t), `the downloaded plan does not show "${t}"`);
-                    guard.check('download');
+                    await guard.check('download');
                 } finally {
                     await guard.context.close();
                 }
@@ -239,9 +239,10 @@ describe('the plan with JavaScript', { timeout: 900_000 }, () => {
     }
 
     test('served: plan text POSTed to /plan appears in no output and no file of the server',
-        { timeout: 120_000 }, async () => {
+        { timeout: 120_000 }, async (t) => {
             // A server of its own, with its access log on, in a folder of its own.
             const cwd = tmpdir('privacy');
+            t.after(() => fs.rmSync(cwd, { recursive: true, force: true }));
             const server = await startServer({ quiet: false, cwd });
             const marker = `Zq${Date.now().toString(36)}Secret`;
             let out = '';
@@ -260,7 +261,7 @@ describe('the plan with JavaScript', { timeout: 900_000 }, () => {
                         ]);
                         await page.waitForLoadState('load');
                         await assertPlanShows(page.locator('#my-plan'), want, 'the POSTed plan');
-                        guard.check('the POST');
+                        await guard.check('the POST');
                     } finally {
                         await guard.context.close();
                     }
@@ -282,7 +283,6 @@ describe('the plan with JavaScript', { timeout: 900_000 }, () => {
             };
             walk(cwd);
             const leaks = files.filter((f) => fs.readFileSync(f).includes(marker));
-            fs.rmSync(cwd, { recursive: true, force: true });
             assert.deepEqual(leaks.map((f) => path.relative(cwd, f)), [],
                 'files the server wrote that hold plan text');
             assertNoSanitizerReport(server);

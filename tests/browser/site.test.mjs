@@ -40,7 +40,7 @@ describe('every page', { timeout: 600_000 }, () => {
                 try {
                     const pages = await crawl(guard, site.start, site.base);
                     found[which] = pages;
-                    guard.check(`the ${site.name} site`);
+                    await guard.check(`the ${site.name} site`);
                     const names = pages.map((p) => rel(p.url, site.base) || '(start)');
                     console.log(`${site.name}: ${pages.length} pages: ${names.join(', ')}`);
                     assert.ok(pages.length >= 8,
@@ -91,7 +91,7 @@ describe('every page', { timeout: 600_000 }, () => {
                         }
                         assert.equal(violations.length, 0,
                             `axe violations:\n${violations.join('\n')}`);
-                        guard.check(`the axe pass (${size})`);
+                        await guard.check(`the axe pass (${size})`);
                     } finally {
                         await guard.context.close();
                     }
@@ -143,7 +143,7 @@ describe('every page', { timeout: 600_000 }, () => {
                             problems.push(`${name}: <html> has no lang`);
                     }
                     assert.deepEqual(problems, []);
-                    guard.check('the phone-size pass');
+                    await guard.check('the phone-size pass');
                 } finally {
                     await guard.context.close();
                 }
@@ -174,7 +174,7 @@ describe('every page', { timeout: 600_000 }, () => {
                             }
                             problems.push(...(await hiddenFocus(page)).map((h) => `${name}: ${h}`));
                         }
-                        guard.check(`the focus pass (${size})`);
+                        await guard.check(`the focus pass (${size})`);
                     } finally {
                         await guard.context.close();
                     }
@@ -204,7 +204,7 @@ describe('every page', { timeout: 600_000 }, () => {
                 const wide = await page.evaluate(() =>
                     document.documentElement.scrollWidth > window.innerWidth);
                 assert.equal(wide, false, 'with larger text the page scrolls sideways on a phone');
-                guard.check('the text size control');
+                await guard.check('the text size control');
             } finally {
                 await guard.context.close();
             }
@@ -252,7 +252,7 @@ describe('every page', { timeout: 600_000 }, () => {
                     shots.push(await screenshot(page, `${size}-plan-print`));
                     await page.emulateMedia({ media: 'screen' });
                 }
-                guard.check('the screenshots');
+                await guard.check('the screenshots');
             } finally {
                 await guard.context.close();
             }

@@ -150,7 +150,7 @@ describe('the story', { timeout: 600_000 }, () => {
                                 assert.ok(await ending.isVisible(), `${trail}: the ending is not shown`);
                             }
                         }
-                        guard.check(`the story (${label})`);
+                        await guard.check(`the story (${label})`);
                     } finally {
                         await guard.context.close();
                     }
@@ -196,7 +196,7 @@ describe('the story', { timeout: 600_000 }, () => {
                     await page.waitForURL((u) => pageKey(u.href) === path[i]);
                 }
                 assert.ok((await readStep(page)).ending, 'the keyboard path did not end at an ending');
-                guard.check('the keyboard walk');
+                await guard.check('the keyboard walk');
             } finally {
                 await guard.context.close();
             }

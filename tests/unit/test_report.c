@@ -2,8 +2,8 @@
  * Reports built from a real store: what is hidden, the figures shown (worked out by hand),
  * the version comparison with its change log, escaping in HTML and the CSV export.
  *
- * The data: Hillside School has class A (version 1.0.0, 8 answers, "Year Eight PSHE") and class B (1.0.0,
- * 3 answers); Riverside School has class C (1.1.0, 12 answers). With k = 5, B is hidden for
+ * The data: Hillside School has class A (version 1.0.0, 8 answers, "Year Eight PSHE") and class B
+ * (1.0.0, 3 answers); Riverside School has class C (1.1.0, 12 answers). With k = 5, B is hidden for
  * being small and A with it (the school's 11 minus A would give B); C is shown.
  */
 #include "testutil.h"
@@ -191,8 +191,10 @@ static void test_version_comparison_with_change_log(void **state)
     assert_non_null(strstr(cmp, "Change in the mean: +1.50 (95% CI +1.17 to +1.83)"));
     /* "Somewhat": all 11 in 1.0.0, none in 1.1.0; the comment counts (8 of 11, 2 of 12)
      * leave a small "no answer" beside them, so both are hidden. */
-    assert_non_null(strstr(cmp, "  Somewhat                                        11 100%           0 0%\n"));
-    assert_non_null(strstr(cmp, "  Answered                                             *              * \n"));
+    assert_non_null(
+        strstr(cmp, "  Somewhat                                        11 100%           0 0%\n"));
+    assert_non_null(
+        strstr(cmp, "  Answered                                             *              * \n"));
     free(cmp);
     free(t);
 }
@@ -289,8 +291,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_small_class_and_its_complement_hidden, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_distribution_and_paired_change, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_version_comparison_with_change_log, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_version_comparison_with_change_log, setup, teardown),
         cmocka_unit_test_setup_teardown(test_html_escapes_and_charts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_csv_export, setup, teardown),
         cmocka_unit_test_setup_teardown(test_one_class_and_k, setup, teardown),

@@ -5,6 +5,9 @@
  */
 #include "testutil.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "report/report.h"
 
 /* A row of cells and its total; returns the total's index, cells in out[]. */
@@ -198,6 +201,156 @@ static void test_fixed_cells(void **state)
     supp_free(s);
 }
 
+/*
+ * An independent check, written separately from the suppressor: is hidden cell `target`
+ * determined by the relations, given every shown cell? Dense elimination modulo a prime,
+ * with the system's rank compared with and without the target's column.
+ */
+enum { MAXC = 64, MAXE = 64 };
+static const uint64_t P = 2147483647ULL;
+
+static uint64_t inv_mod(uint64_t a)
+{
+    uint64_t r = 1, e = P - 2;
+    while (e) {
+        if (e & 1)
+            r = r * a % P;
+        a = a * a % P;
+        e >>= 1;
+    }
+    return r;
+}
+
+static size_t rank_of(uint64_t m[MAXE][MAXC], size_t rows, size_t cols)
+{
+    size_t rank = 0;
+    for (size_t c = 0; c < cols && rank < rows; c++) {
+        size_t p = rank;
+        while (p < rows && m[p][c] == 0)
+            p++;
+        if (p == rows)
+            continue;
+        for (size_t x = 0; x < cols; x++) {
+            uint64_t t = m[p][x];
+            m[p][x] = m[rank][x];
+            m[rank][x] = t;
+        }
+        uint64_t inv = inv_mod(m[rank][c]);
+        for (size_t x = 0; x < cols; x++)
+            m[rank][x] = m[rank][x] * inv % P;
+        for (size_t i = 0; i < rows; i++) {
+            if (i == rank || m[i][c] == 0)
+                continue;
+            uint64_t f = m[i][c];
+            for (size_t x = 0; x < cols; x++)
+                m[i][x] = (m[i][x] + (P - f) * m[rank][x]) % P;
+        }
+        rank++;
+    }
+    return rank;
+}
+
+struct rel {
+    size_t total;
+    size_t parts[8];
+    size_t n;
+};
+
+static bool determined(const bool *hidden, size_t ncells, const struct rel *rels, size_t nrel,
+                       size_t target)
+{
+    static uint64_t a[MAXE][MAXC], b[MAXE][MAXC];
+    size_t col[MAXC], nu = 0;
+    for (size_t c = 0; c < ncells; c++)
+        col[c] = hidden[c] ? nu++ : SIZE_MAX;
+    memset(a, 0, sizeof(a));
+    for (size_t e = 0; e < nrel; e++) {
+        if (hidden[rels[e].total])
+            a[e][col[rels[e].total]] = (a[e][col[rels[e].total]] + P - 1) % P;
+        for (size_t i = 0; i < rels[e].n; i++)
+            if (hidden[rels[e].parts[i]])
+                a[e][col[rels[e].parts[i]]] = (a[e][col[rels[e].parts[i]]] + 1) % P;
+    }
+    /* Determined exactly when dropping its column lowers the rank. */
+    memcpy(b, a, sizeof(a));
+    size_t full = rank_of(a, nrel, nu);
+    for (size_t e = 0; e < nrel; e++) {
+        b[e][col[target]] = b[e][nu - 1];
+        b[e][nu - 1] = 0;
+    }
+    return rank_of(b, nrel, nu - 1) < full;
+}
+
+static void test_random_tables_checked_independently(void **state)
+{
+    (void)state;
+    /* Classes in two schools and two versions (crossed), three answers and a total each,
+     * with school, version and overall rows: the shape of a real report's table. */
+    srand(12345);
+    for (int round = 0; round < 300; round++) {
+        enum { CLASSES = 5, COLS = 3 };
+        size_t school[CLASSES], version[CLASSES];
+        int64_t v[CLASSES][COLS];
+        struct supp *s = supp_new();
+        struct rel rels[MAXE];
+        size_t nrel = 0;
+        size_t cell[CLASSES + 5][COLS + 1];
+        for (int c = 0; c < CLASSES; c++) {
+            /* No empty school or version: the report has none (groups come from classes). */
+            school[c] = c < 2 ? (size_t)c : (size_t)(rand() % 2);
+            version[c] = c < 2 ? (size_t)(1 - c) : (size_t)(rand() % 2);
+            for (int j = 0; j < COLS; j++)
+                v[c][j] = rand() % 4 == 0 ? 0 : rand() % 14;
+        }
+        /* Rows 0..4 classes, 5..6 schools, 7..8 versions, 9 all. */
+        for (int g = 0; g < CLASSES + 5; g++) {
+            int64_t row[COLS] = {0};
+            for (int c = 0; c < CLASSES; c++) {
+                bool in = g == c || (g >= 5 && g <= 6 && school[c] == (size_t)(g - 5)) ||
+                          (g >= 7 && g <= 8 && version[c] == (size_t)(g - 7)) || g == 9;
+                for (int j = 0; j < COLS && in; j++)
+                    row[j] += v[c][j];
+            }
+            int64_t total = 0;
+            for (int j = 0; j < COLS; j++) {
+                cell[g][j] = supp_cell(s, row[j], g < CLASSES ? 0 : SUPP_TOTAL);
+                total += row[j];
+            }
+            cell[g][COLS] = supp_cell(s, total, SUPP_TOTAL);
+            struct rel r = {cell[g][COLS], {cell[g][0], cell[g][1], cell[g][2]}, COLS};
+            rels[nrel++] = r;
+            supp_sum(s, r.total, r.parts, r.n);
+        }
+        for (int j = 0; j <= COLS; j++) {
+            for (int g = CLASSES; g < CLASSES + 5; g++) {
+                struct rel r = {cell[g][j], {0}, 0};
+                for (int c = 0; c < CLASSES; c++)
+                    if ((g <= 6 && g >= 5 && school[c] == (size_t)(g - 5)) ||
+                        (g >= 7 && g <= 8 && version[c] == (size_t)(g - 7)) || g == 9)
+                        r.parts[r.n++] = cell[c][j];
+                rels[nrel++] = r;
+                supp_sum(s, r.total, r.parts, r.n);
+            }
+        }
+        supp_run(s, 5);
+        size_t ncells = (CLASSES + 5) * (COLS + 1);
+        bool hidden[MAXC];
+        for (size_t c = 0; c < ncells; c++)
+            hidden[c] = supp_hidden(s, c);
+        for (size_t c = 0; c < ncells; c++) {
+            if (hidden[c] && determined(hidden, ncells, rels, nrel, c))
+                fail_msg("round %d: hidden cell %zu can be worked out", round, c);
+        }
+        /* Every figure from 1 to 4 is hidden. */
+        for (int c = 0; c < CLASSES; c++)
+            for (int j = 0; j < COLS; j++)
+                if (v[c][j] >= 1 && v[c][j] < 5)
+                    assert_true(hidden[cell[c][j]]);
+        assert_true(supp_exact(s));
+        supp_free(s);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -208,6 +361,7 @@ int main(void)
         cmocka_unit_test(test_school_and_its_classes),
         cmocka_unit_test(test_exact_check_finds_what_line_rules_miss),
         cmocka_unit_test(test_fixed_cells),
+        cmocka_unit_test(test_random_tables_checked_independently),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

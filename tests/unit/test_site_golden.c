@@ -1,6 +1,7 @@
 /*
- * Golden tests: the fixture package tests/fixtures/valid/ rendered in both modes, every
- * page compared byte for byte with tests/golden/<mode>/<path>. A change to the markup
+ * Golden tests: the fixture package tests/fixtures/valid/ rendered in both modes (with a
+ * public address, for the QR codes), every page compared byte for byte with
+ * tests/golden/<mode>/<path>. A change to the markup
  * shows up here as a diff to review. After an intended change, rewrite the golden files
  * with
  *
@@ -175,7 +176,9 @@ static void golden(void **state, enum site_mode mode, const char *dir)
 {
     struct fixture *fx = *state;
     site_free(fx->site);
-    fx->site = site_render(fx->pkg, mode);
+    /* With a public address, so that the QR codes of the slides and the letter are drawn. */
+    struct site_options opt = {.mode = mode, .public_url = "https://www.school.example/think"};
+    fx->site = site_render_with(fx->pkg, &opt);
     assert_non_null(fx->site);
     const char *update_env = getenv("UPDATE_GOLDEN");
     if (update_env && strcmp(update_env, "1") == 0)

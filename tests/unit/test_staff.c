@@ -81,12 +81,11 @@ static void test_login_session_logout(void **state)
     assert_string_equal(l.token, "");
     assert_int_equal(staff_login(c->s, "nobody", PASSWORD, strlen(PASSWORD), t, &l),
                      STAFF_LOGIN_BAD);
-    assert_int_equal(staff_login(c->s, "sam", PASSWORD, strlen(PASSWORD), t, &l),
-                     STAFF_LOGIN_OK);
+    assert_int_equal(staff_login(c->s, "sam", PASSWORD, strlen(PASSWORD), t, &l), STAFF_LOGIN_OK);
     /* 128 random bits as 22 base64url characters. */
     assert_int_equal(strlen(l.token), 22);
-    assert_int_equal(strspn(l.token, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-                     22);
+    assert_int_equal(
+        strspn(l.token, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), 22);
     assert_int_equal(strlen(l.csrf), 22);
     assert_string_not_equal(l.token, l.csrf);
 
@@ -120,21 +119,18 @@ static void test_idle_and_absolute_timeouts(void **state)
     struct arena a = ARENA_INIT;
     struct store_session ses;
     time_t t = 2000000;
-    assert_int_equal(staff_login(c->s, "sam", PASSWORD, strlen(PASSWORD), t, &l),
-                     STAFF_LOGIN_OK);
+    assert_int_equal(staff_login(c->s, "sam", PASSWORD, strlen(PASSWORD), t, &l), STAFF_LOGIN_OK);
     /* Used after 29 minutes: still alive, and the idle clock restarts. */
     assert_int_equal(staff_session_check(c->s, l.token, t + 29 * 60, &a, &ses), STORE_OK);
     assert_int_equal(staff_session_check(c->s, l.token, t + 58 * 60, &a, &ses), STORE_OK);
     /* Then 30 minutes without use: ended on the server. */
-    assert_int_equal(staff_session_check(c->s, l.token, t + 88 * 60, &a, &ses),
-                     STORE_ERR_EXPIRED);
+    assert_int_equal(staff_session_check(c->s, l.token, t + 88 * 60, &a, &ses), STORE_ERR_EXPIRED);
     assert_int_equal(staff_session_check(c->s, l.token, t + 88 * 60, &a, &ses),
                      STORE_ERR_NOT_FOUND);
 
     /* In steady use, the session still ends 12 hours after sign-in. */
     t = 3000000;
-    assert_int_equal(staff_login(c->s, "sam", PASSWORD, strlen(PASSWORD), t, &l),
-                     STAFF_LOGIN_OK);
+    assert_int_equal(staff_login(c->s, "sam", PASSWORD, strlen(PASSWORD), t, &l), STAFF_LOGIN_OK);
     time_t u = t;
     for (; u < t + STAFF_ABSOLUTE_TIMEOUT - 29 * 60; u += 29 * 60)
         assert_int_equal(staff_session_check(c->s, l.token, u, &a, &ses), STORE_OK);
@@ -149,16 +145,14 @@ static void test_account_throttling(void **state)
     struct staff_login l;
     time_t t = 4000000;
     for (int i = 0; i < STAFF_FREE_FAILURES; i++)
-        assert_int_equal(staff_login(c->s, "sam", "not the password", 16, t, &l),
-                         STAFF_LOGIN_BAD);
+        assert_int_equal(staff_login(c->s, "sam", "not the password", 16, t, &l), STAFF_LOGIN_BAD);
     /* Now even the right password waits, and is not judged. */
     assert_int_equal(staff_login(c->s, "sam", PASSWORD, strlen(PASSWORD), t + 1, &l),
                      STAFF_LOGIN_THROTTLED);
     assert_int_equal(l.retry_after, 29);
     assert_string_equal(l.token, "");
     /* After the wait, one more failure doubles it. */
-    assert_int_equal(staff_login(c->s, "sam", "not the password", 16, t + 30, &l),
-                     STAFF_LOGIN_BAD);
+    assert_int_equal(staff_login(c->s, "sam", "not the password", 16, t + 30, &l), STAFF_LOGIN_BAD);
     assert_int_equal(staff_login(c->s, "sam", PASSWORD, strlen(PASSWORD), t + 31, &l),
                      STAFF_LOGIN_THROTTLED);
     assert_int_equal(l.retry_after, 59);
@@ -174,8 +168,7 @@ static void test_account_throttling(void **state)
 
     /* Unknown names are throttled the same way, so a 429 does not reveal an account. */
     for (int i = 0; i < STAFF_FREE_FAILURES; i++)
-        assert_int_equal(staff_login(c->s, "ghost", "whatever it is", 14, t, &l),
-                         STAFF_LOGIN_BAD);
+        assert_int_equal(staff_login(c->s, "ghost", "whatever it is", 14, t, &l), STAFF_LOGIN_BAD);
     assert_int_equal(staff_login(c->s, "ghost", "whatever it is", 14, t + 1, &l),
                      STAFF_LOGIN_THROTTLED);
 }
@@ -215,17 +208,15 @@ static void test_read_password_from_stdin(void **state)
     char buf[STAFF_PASSWORD_MAX + 2], err[128];
     char text[] = "pass phrase from a pipe\r\nsecond line\n";
     FILE *in = fmemopen(text, strlen(text), "r");
-    assert_int_equal(staff_read_password(in, "Password: ", true, buf, sizeof(buf), err,
-                                         sizeof(err)),
-                     0);
+    assert_int_equal(
+        staff_read_password(in, "Password: ", true, buf, sizeof(buf), err, sizeof(err)), 0);
     assert_string_equal(buf, "pass phrase from a pipe");
     fclose(in);
     char empty[] = "";
     in = fmemopen(empty, 1, "r");
     fgetc(in);
-    assert_int_equal(staff_read_password(in, "Password: ", true, buf, sizeof(buf), err,
-                                         sizeof(err)),
-                     -1);
+    assert_int_equal(
+        staff_read_password(in, "Password: ", true, buf, sizeof(buf), err, sizeof(err)), -1);
     assert_non_null(strstr(err, "no password"));
     fclose(in);
 }

@@ -419,8 +419,10 @@ static void test_purge_really_deletes(void **state)
         fx_answer_make(&f, code, "1.0.0", "c1", text);
         assert_int_equal(store_submit(s, &f.a), STORE_OK);
     }
-    struct store_focus_group fg = {.day = store_today(s), .cohort_code = code,
-                                   .themes = "length", .notes = "OLDNOTES said it was long",
+    struct store_focus_group fg = {.day = store_today(s),
+                                   .cohort_code = code,
+                                   .themes = "length",
+                                   .notes = "OLDNOTES said it was long",
                                    .quotes = "too long"};
     assert_int_equal(store_focus_group_add(s, &fg, NULL), STORE_OK);
     /* Ten days ago: answers that stay. */
@@ -503,7 +505,8 @@ static void test_focus_groups_are_masked(void **state)
     struct store *s = open_rw(path);
     char code[SURVEY_CODE_LEN + 1];
     new_cohort(s, "1.0.0", NULL, code);
-    struct store_focus_group fg = {.day = store_today(s), .cohort_code = code,
+    struct store_focus_group fg = {.day = store_today(s),
+                                   .cohort_code = code,
                                    .themes = "humour, length",
                                    .notes = "One pupil gave their email jo@example.com",
                                    .quotes = "\"call me on 07700 900123\"\n\"the jokes helped\""};
@@ -520,8 +523,7 @@ static void test_focus_groups_are_masked(void **state)
     assert_string_equal(v[0].cohort_code, code);
     assert_string_equal(v[0].themes, "humour, length");
     assert_string_equal(v[0].notes, "One pupil gave their email [email removed]");
-    assert_string_equal(v[0].quotes,
-                        "\"call me on [phone number removed]\"\n\"the jokes helped\"");
+    assert_string_equal(v[0].quotes, "\"call me on [phone number removed]\"\n\"the jokes helped\"");
     arena_release(&a);
     store_close(s);
     fx_tmp_free(path);

@@ -210,7 +210,8 @@ static void test_every_bad_answer_refused(void **state)
     expect_refused(c, b, SURVEY_E_PREFER_AND_OPTION, "q-topics", "prefer not to say");
     /* 101 characters where 100 are allowed. */
     snprintf(b, sizeof(b), "c=%s&q-comment=%0101d", c->code, 0);
-    expect_refused(c, b, SURVEY_E_TOO_LONG, "q-comment", "101 characters long; please keep it to 100");
+    expect_refused(c, b, SURVEY_E_TOO_LONG, "q-comment",
+                   "101 characters long; please keep it to 100");
     snprintf(b, sizeof(b), "c=%s", c->code);
     expect_refused(c, b, SURVEY_E_EMPTY, NULL, "No question was answered");
     snprintf(b, sizeof(b), "c=%s&q-confident-end=&q-comment=", c->code);
