@@ -16,6 +16,9 @@ ALL_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Isrc -I$(B)/gen \
              -DPLANPACK_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS))
 LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 
+# `make V=1` shows full compiler command lines.
+V        ?= 0
+Q        := $(if $(filter 1,$(V)),,@)
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 LIB_SRC  := $(sort $(filter-out src/main.c,$(wildcard src/*/*.c)))
@@ -42,26 +45,33 @@ ASAN_OBJ := $(patsubst src/%.c,$(B)/asan/%.o,$(LIB_SRC)) $(B)/asan/gen/embedded.
 
 $(B)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	@echo '  CC      $@'
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 $(B)/obj/gen/embedded.o: $(B)/gen/embedded.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -O0 -c -o $@ $<
+	@echo '  CC      $@'
+	$(Q)$(CC) $(ALL_CFLAGS) -O0 -c -o $@ $<
 $(B)/asan/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Werror $(SAN) -MMD -MP -c -o $@ $<
+	@echo '  CC      $@'
+	$(Q)$(CC) $(ALL_CFLAGS) -Werror $(SAN) -MMD -MP -c -o $@ $<
 $(B)/asan/gen/embedded.o: $(B)/gen/embedded.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -O0 -c -o $@ $<
+	@echo '  CC      $@'
+	$(Q)$(CC) $(ALL_CFLAGS) -O0 -c -o $@ $<
 
 $(B)/planpack: $(OBJ) $(B)/obj/main.o
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+	@echo '  LD      $@'
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
 $(B)/asan/planpack: $(ASAN_OBJ) $(B)/asan/main.o
-	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LIBS)
+	@echo '  LD      $@'
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LIBS)
 
 $(B)/asan/unit/%: tests/unit/%.c $(ASAN_OBJ) tests/unit/testutil.h
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Werror $(SAN) -Itests/unit -o $@ $< $(ASAN_OBJ) $(LIBS) -lcmocka
+	@echo '  LD      $@'
+	$(Q)$(CC) $(ALL_CFLAGS) -Werror $(SAN) -Itests/unit -o $@ $< $(ASAN_OBJ) $(LIBS) -lcmocka
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
@@ -81,32 +91,45 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/asan/unit/%,$(UNIT_SRC))
 # time, and the browser tests, all under AddressSanitizer and UBSan where they run C.
 test:
 	@scripts/deps --test
-	@$(MAKE) --no-print-directory $(B)/planpack $(B)/asan/planpack $(UNIT_BIN)
+	@$(MAKE) --no-print-directory -j$$(nproc) $(B)/planpack $(B)/asan/planpack $(UNIT_BIN)
 	@B=$(B) scripts/run-tests
 
 unit: $(B)/asan/planpack $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do $$t || exit 1; done
 
 FUZZ_TARGETS := $(patsubst fuzz/%.c,$(B)/fuzz/%,$(wildcard fuzz/fuzz_*.c))
-FUZZ_FLAGS = -std=c17 -D_GNU_SOURCE -g -O1 -Isrc -I$(B)/gen -DPLANPACK_VERSION='"$(VERSION)"' \
-             $(shell pkg-config --cflags $(PKGS)) -fsanitize=fuzzer,address,undefined
+FUZZ_CFLAGS = -std=c17 -D_GNU_SOURCE -g -O1 -Isrc -I$(B)/gen -DPLANPACK_VERSION='"$(VERSION)"' \
+              $(shell pkg-config --cflags $(PKGS)) -fsanitize=address,undefined
+# The library is compiled once with coverage instrumentation and shared by every target.
+FUZZ_OBJ := $(patsubst src/%.c,$(B)/fuzzobj/%.o,$(LIB_SRC)) $(B)/fuzzobj/gen/embedded.o
 
-$(B)/fuzz/%: fuzz/%.c $(LIB_SRC) $(B)/gen/embedded.c
+$(B)/fuzzobj/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(CLANG) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(B)/gen/embedded.c $(LIBS)
+	@echo '  CC      $@'
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+$(B)/fuzzobj/gen/embedded.o: $(B)/gen/embedded.c
+	@mkdir -p $(@D)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -O0 -c -o $@ $<
+
+$(B)/fuzz/%: fuzz/%.c $(FUZZ_OBJ)
+	@mkdir -p $(@D)
+	@echo '  FUZZ    $@'
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(LIBS)
 
 fuzz-build: $(FUZZ_TARGETS)
 
-# Runs each fuzzer for FUZZ_SECONDS (default 30) on its seed corpus.
+# Runs each fuzzer for FUZZ_SECONDS (default 30) on its seed corpus; fails on any crash,
+# leak, sanitizer report or timeout, printing the end of that fuzzer's log.
 FUZZ_SECONDS ?= 30
 fuzz:
 	@scripts/deps --test
-	@$(MAKE) --no-print-directory fuzz-build
+	@$(MAKE) --no-print-directory -j$$(nproc) fuzz-build
 	@for t in $(FUZZ_TARGETS); do \
 	  n=$$(basename $$t); mkdir -p $(B)/corpus/$$n; \
-	  $$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 $(B)/corpus/$$n fuzz/corpus/$$n \
-	    2>$(B)/fuzz/$$n.log || { tail -40 $(B)/fuzz/$$n.log; exit 1; }; \
-	  echo "fuzz $$n: $$(grep -c . $(B)/fuzz/$$n.log) lines of log, no crash"; \
+	  seeds=fuzz/corpus/$$n; [ -d $$seeds ] || seeds=; \
+	  $$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	    $(B)/corpus/$$n $$seeds 2>$(B)/fuzz/$$n.log || { tail -40 $(B)/fuzz/$$n.log; exit 1; }; \
+	  echo "fuzz $$n: $$(grep -o 'Done [0-9]* runs in [0-9]* second' $(B)/fuzz/$$n.log), no crash"; \
 	done
 
 lint: $(B)/gen/embedded.c
