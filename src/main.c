@@ -13,6 +13,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "base/buf.h"
 #include "base/diag.h"
@@ -367,6 +368,11 @@ static int cmd_serve(int argc, char **argv)
             return usage_error("serve", "%s",
                                "--watch needs a package folder (the built-in package never "
                                "changes)");
+        struct stat st;
+        if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            fprintf(stderr, "planpack: %s: not a readable folder\n", dir);
+            return EXIT_INPUT;
+        }
         /* The server loads the package itself, and again after every change. */
         opt.watch_dir = dir;
         opt.reload = serve_reload;
@@ -692,8 +698,8 @@ static const struct command commands[] = {
      cmd_export},
     {"serve", "Serve a package over HTTP from memory.",
      "serve [PKGDIR] [--listen ADDR:PORT] [--db PATH] [--watch] [--behind-tls]\n"
-     "                      [--max-connections N] [--max-per-client N] [--timeout SECONDS] [--quiet]\n"
-     "                      [--public-url URL]",
+     "                      [--max-connections N] [--max-per-client N] [--timeout SECONDS]\n"
+     "                      [--quiet] [--public-url URL]",
      "  --listen ADDR:PORT     where to listen; default 127.0.0.1:8080, IPv6 as [::1]:8080\n"
      "  --public-url URL       the address pupils' phones open, for the QR codes on /teach\n"
      "                         and the parents' letter; default http://ADDR:PORT/ (for\n"

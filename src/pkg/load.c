@@ -74,15 +74,15 @@ struct loader {
     struct suggested *suggested;
 };
 
-static const char *const page_kind_names[] = {"text",    "story",  "questions", "strategies", "plan",
-                                              "support", "survey", "lesson",    "letter"};
+static const char *const page_kind_names[] = {
+    "text", "story", "questions", "strategies", "plan", "support", "survey", "lesson", "letter"};
 static const char *const audience_names[] = {"pupil", "parent", "teacher"};
 static const char *const plan_kind_names[] = {"strategies", "replies",  "words",
                                               "adults",     "contacts", "text"};
 static const char *const survey_type_names[] = {"scale", "single", "multi", "yesno", "text"};
 static const char *const survey_when_names[] = {"start", "end", "retro"};
-static const char *const slide_kind_names[] = {"title", "text",    "story",   "questions",
-                                               "ways",  "plan",    "support", "feedback"};
+static const char *const slide_kind_names[] = {"title", "text", "story",   "questions",
+                                               "ways",  "plan", "support", "feedback"};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -554,9 +554,9 @@ static const char *const section_keys[] = {"id", "title", "kind", "prompt", NULL
 static const char *const survey_keys[] = {"id",      "type",       "when", "text",
                                           "options", "max_length", NULL};
 static const char *const option_keys[] = {"id", "label", NULL};
-static const char *const slide_keys[] = {"show",         "title",     "text", "minutes", "say",
-                                         "safeguarding", "questions", "ways", "services", "steps",
-                                         NULL};
+static const char *const slide_keys[] = {"show",     "title",        "text",      "minutes",
+                                         "say",      "safeguarding", "questions", "ways",
+                                         "services", "steps",        NULL};
 static const char *const step_note_keys[] = {"step", "say", "safeguarding", NULL};
 
 static void check_page_keys(struct loader *L, const struct ynode *fm, enum pkg_page_kind kind,
@@ -1024,8 +1024,7 @@ static void load_refs(struct loader *L, struct pkg_slide *s, const struct ynode 
     s->refs = alloc_items(L, list, sizeof(*s->refs));
     for (const struct ynode *v = list->first; v; v = v->next) {
         if (v->kind != YNODE_SCALAR || !pkg_id_valid(v->str)) {
-            ERR(L, v->line, "each item of '%s' should be the id of one of the package's %s",
-                key,
+            ERR(L, v->line, "each item of '%s' should be the id of one of the package's %s", key,
                 strcmp(key, "questions") == 0 ? "questions (e.g. '- q-why-ask')"
                 : strcmp(key, "ways") == 0    ? "strategies (e.g. '- say-no')"
                                               : "support entries (e.g. '- childline')");

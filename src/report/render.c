@@ -28,7 +28,7 @@ struct out {
 
 static void flush(struct out *o, bool force)
 {
-    if (o->failed || (!force && o->b.len < 64 * 1024))
+    if (o->failed || (!force && o->b.len < (size_t)64 * 1024))
         return;
     if (o->b.len && o->sink->write(o->sink->ctx, o->b.ptr, o->b.len) != 0)
         o->failed = true;

@@ -434,10 +434,9 @@ static bool exact_rule(struct supp *s, bool gentle)
 void supp_run(struct supp *s, int64_t k)
 {
     for (size_t c = 0; c < s->n; c++) {
-        if (s->flags[c] & SUPP_HIDDEN)
-            s->hidden[c] = true;
-        else if (!(s->flags[c] & (SUPP_NOT_PRIMARY | SUPP_SHOWN_ONLY)) && s->value[c] >= 1 &&
-                 s->value[c] < k)
+        bool small = !(s->flags[c] & (SUPP_NOT_PRIMARY | SUPP_SHOWN_ONLY)) && s->value[c] >= 1 &&
+                     s->value[c] < k;
+        if ((s->flags[c] & SUPP_HIDDEN) || small)
             s->hidden[c] = true;
     }
     s->exact = true;

@@ -1,8 +1,8 @@
 /*
- * The layout every page shares: head, quick exit, skip link, footer navigation, and the
- * addresses of pages in either mode. Pupils may be on a shared or watched device, so the
- * quick exit link comes first in the document and works as a plain link; the script only
- * makes it faster and adds the Shift shortcut.
+ * The layout every page shares: head, the top bar with quick exit, skip link, the pages
+ * in order, footer navigation, and the addresses of pages in either mode. Pupils may be on
+ * a shared or watched device, so the quick exit link comes first in the document and works
+ * as a plain link; the script only makes it faster and adds the Shift shortcut.
  */
 #include "site/render.h"
 #include "base/xalloc.h"
@@ -228,6 +228,62 @@ void render_doc_open(struct render *r, const char *title, const char *descriptio
     buf_adds(o, "\">\n");
 }
 
+/*
+ * The site's name in the top bar. On a phone the bar holds the name, the text size switch
+ * and quick exit in one row, so a long name ("Think ahead – make your own plan") shows only
+ * the part before its first dash or colon there; the rest stays for screen readers.
+ */
+static void brand_name(struct render *r, const char *title)
+{
+    static const char *const breaks[] = {" – ", " — ", " - ", ": "};
+    const char *cut = NULL;
+    for (size_t i = 0; title && i < sizeof(breaks) / sizeof(breaks[0]); i++) {
+        const char *at = strstr(title, breaks[i]);
+        if (at && at > title && (!cut || at < cut))
+            cut = at;
+    }
+    if (!cut) {
+        render_text(r, title);
+        return;
+    }
+    buf_add_html(r->out, title, (size_t)(cut - title));
+    buf_adds(r->out, "<span class=\"brand-more\">");
+    render_text(r, cut);
+    buf_adds(r->out, "</span>");
+}
+
+/*
+ * The young person's pages in order, shown under the top bar on wider screens (a phone
+ * has the same links in the footer). The site's name in the bar leads to the start page,
+ * and parents' and teachers' pages are left to the footer, so that the journey fits one
+ * line beside the page's column.
+ */
+static void page_nav(struct render *r)
+{
+    const struct pkg *p = r->pkg;
+    struct buf *o = r->out;
+    size_t n = 0;
+    for (size_t i = 1; p->pages && i < p->page_count; i++)
+        n += p->pages[i].audience == AUDIENCE_PUPIL;
+    if (n < 2)
+        return;
+    buf_adds(o, "<nav class=\"pages\" aria-label=\"Pages\">\n<ul>\n");
+    for (size_t i = 1; i < p->page_count; i++) {
+        const struct pkg_page *pg = &p->pages[i];
+        if (pg->audience != AUDIENCE_PUPIL)
+            continue;
+        buf_adds(o, "<li><a href=\"");
+        render_href(r, pg, NULL);
+        buf_addc(o, '"');
+        if (pg == r->page)
+            buf_adds(o, " aria-current=\"page\"");
+        buf_addc(o, '>');
+        render_text(r, nav_title(pg));
+        buf_adds(o, "</a></li>\n");
+    }
+    buf_adds(o, "</ul>\n</nav>\n");
+}
+
 void render_open(struct render *r, const char *title, const char *description,
                  const char *body_class)
 {
@@ -241,12 +297,14 @@ void render_open(struct render *r, const char *title, const char *description,
                 "<a class=\"brand\" href=\"");
     if (p->page_count)
         render_href(r, &p->pages[0], NULL);
-    buf_adds(o, "\">");
-    render_text(r, p->title);
+    buf_adds(o, r->page && is_home(p, r->page) ? "\" aria-current=\"page\">" : "\">");
+    brand_name(r, p->title);
     buf_adds(o, "</a>\n<button id=\"text-size\" class=\"text-size\" type=\"button\" "
                 "aria-pressed=\"false\" hidden>Larger text</button>\n"
                 "<p id=\"exit-status\" class=\"vh\" role=\"status\"></p>\n"
-                "</header>\n<main id=\"main\" tabindex=\"-1\">\n");
+                "</header>\n");
+    page_nav(r);
+    buf_adds(o, "<main id=\"main\" tabindex=\"-1\">\n");
 }
 
 static void pager(struct render *r)

@@ -215,7 +215,11 @@ void render_page_plan(struct render *r)
         worksheet_link(r, "print a blank plan and fill it in by hand");
         buf_adds(o, ".</p>\n");
     }
-    buf_adds(o, "<form id=\"plan-form\" class=\"plan-form\" method=\"post\" action=\"");
+    /* On a phone the preview is below the whole form, so a link leads to it; from about
+     * 1024 px it stands beside the form (assets/style.css) and the link is not shown. */
+    buf_adds(o, "<p class=\"jump\"><a href=\"#my-plan\">See my plan so far</a></p>\n"
+                "<div class=\"plan-cols\">\n<form id=\"plan-form\" class=\"plan-form\" "
+                "method=\"post\" action=\"");
     render_href(r, page, NULL);
     buf_adds(o, "\" data-plan=\"");
     render_text(r, r->pkg->id);
@@ -233,12 +237,12 @@ void render_page_plan(struct render *r)
         buf_adds(o, "<p class=\"submit\"><button type=\"submit\">Show my plan</button> "
                     "<button type=\"submit\" name=\"layout\" value=\"card\" class=\"secondary\">"
                     "Show it as a wallet card</button></p>\n");
-    buf_adds(o, "</form>\n<section id=\"my-plan\" class=\"plan-out\" "
+    buf_adds(o, "</form>\n<div class=\"plan-side\">\n<section id=\"my-plan\" class=\"plan-out\" "
                 "aria-labelledby=\"my-plan-title\" hidden>\n"
                 "<h2 id=\"my-plan-title\">My plan</h2>\n<div class=\"plan-body\"></div>\n"
                 "</section>\n");
     plan_tools(r, true);
-    buf_adds(o, "<p class=\"worksheet\">");
+    buf_adds(o, "</div>\n</div>\n<p class=\"worksheet\">");
     worksheet_link(r, "A blank plan to print and fill in by hand");
     buf_adds(o, "</p>\n");
     render_close(r);

@@ -38,7 +38,7 @@ struct site {
     const struct pkg *pkg;
     enum site_mode mode;
     const char *public_url; /* ends in '/'; NULL when not known */
-    struct arena arena; /* paths, rendered bytes, compressed bytes */
+    struct arena arena;     /* paths, rendered bytes, compressed bytes */
     struct site_file *files;
     size_t count;
     size_t cap;

@@ -28,11 +28,11 @@ struct site_file {
     const char *type;          /* full Content-Type, e.g. "text/html; charset=utf-8" */
     const unsigned char *data; /* the file's bytes */
     size_t len;
-    const unsigned char *gz;   /* gzip of data, or NULL when not worth compressing */
+    const unsigned char *gz; /* gzip of data, or NULL when not worth compressing */
     size_t gz_len;
-    char etag[24];             /* strong ETag, quoted: "\"0123456789abcdef\"" */
-    bool page;                 /* an HTML page (short caching) */
-    bool immutable;            /* its name carries a content hash (long caching) */
+    char etag[24];  /* strong ETag, quoted: "\"0123456789abcdef\"" */
+    bool page;      /* an HTML page (short caching) */
+    bool immutable; /* its name carries a content hash (long caching) */
 };
 
 struct site;
@@ -108,9 +108,8 @@ const char *site_asset_path(const struct site *s, const char *name);
  * send with Cache-Control: no-store and then forget. Nothing is stored or logged. Returns
  * 0, or -1 if out holds no complete page (out overflowed).
  */
-__attribute__((warn_unused_result)) int site_render_plan(const struct site *s,
-                                                         const struct form *fields,
-                                                         struct buf *out);
+__attribute__((warn_unused_result)) int
+site_render_plan(const struct site *s, const struct form *fields, struct buf *out);
 
 /*
  * The lesson presentation (/teach) for one class: the feedback slide shows code and a QR

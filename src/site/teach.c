@@ -20,12 +20,12 @@
 /* One slide as shown: an authored slide, or one step of the story on a story slide. */
 struct shown {
     const struct pkg_slide *def;
-    const struct pkg_step *step;         /* story slides */
-    const struct pkg_notes *step_notes;  /* the notes the lesson gives that step, or NULL */
-    bool first;                          /* the first slide its authored slide makes */
-    size_t group_first;                  /* index of that first slide */
-    size_t group_end;                    /* one past the last slide of the same authored slide */
-    int from;                            /* minutes into the lesson when the authored slide starts */
+    const struct pkg_step *step;        /* story slides */
+    const struct pkg_notes *step_notes; /* the notes the lesson gives that step, or NULL */
+    bool first;                         /* the first slide its authored slide makes */
+    size_t group_first;                 /* index of that first slide */
+    size_t group_end;                   /* one past the last slide of the same authored slide */
+    int from;                           /* minutes into the lesson when the authored slide starts */
 };
 
 struct deck {
@@ -44,9 +44,8 @@ struct deck {
 
 /* Without a lesson page, the presentation follows the package's own order of parts. */
 static const struct pkg_slide builtin[] = {
-    {.show = SLIDE_TITLE},     {.show = SLIDE_STORY}, {.show = SLIDE_QUESTIONS},
-    {.show = SLIDE_WAYS},      {.show = SLIDE_PLAN},  {.show = SLIDE_SUPPORT},
-    {.show = SLIDE_FEEDBACK},
+    {.show = SLIDE_TITLE}, {.show = SLIDE_STORY},   {.show = SLIDE_QUESTIONS}, {.show = SLIDE_WAYS},
+    {.show = SLIDE_PLAN},  {.show = SLIDE_SUPPORT}, {.show = SLIDE_FEEDBACK},
 };
 
 static bool available(const struct render *r, const struct deck *d, const struct pkg_slide *s)
@@ -332,8 +331,7 @@ static const struct pkg_question *find_question(const struct pkg_page *page, con
 {
     for (size_t g = 0; g < page->group_count; g++)
         for (size_t q = 0; q < page->groups[g].question_count; q++)
-            if (page->groups[g].questions[q].id &&
-                strcmp(page->groups[g].questions[q].id, id) == 0)
+            if (page->groups[g].questions[q].id && strcmp(page->groups[g].questions[q].id, id) == 0)
                 return &page->groups[g].questions[q];
     return NULL;
 }
@@ -587,8 +585,9 @@ static void notes(struct render *r, const struct deck *d, const struct shown *s,
     struct buf *o = r->out;
     const struct pkg_notes *own = s->first ? &s->def->notes : NULL;
     const struct pkg_notes *step = s->step_notes;
-    buf_addf(o, "<aside class=\"notes\" aria-labelledby=\"nt-%zu\">\n<h3 id=\"nt-%zu\">Notes for "
-                "slide %zu of %zu</h3>\n",
+    buf_addf(o,
+             "<aside class=\"notes\" aria-labelledby=\"nt-%zu\" tabindex=\"0\">\n<h3 "
+             "id=\"nt-%zu\">Notes for slide %zu of %zu</h3>\n",
              n, n, n, d->count);
     size_t mark = o->len;
     timing(r, d, s, n);
@@ -607,9 +606,8 @@ static void notes(struct render *r, const struct deck *d, const struct shown *s,
 
 static const char *slide_class(enum pkg_slide_kind k)
 {
-    static const char *const names[] = {"s-title",   "s-text",    "s-story",
-                                        "s-questions", "s-ways", "s-plan",
-                                        "s-support", "s-feedback"};
+    static const char *const names[] = {"s-title", "s-text", "s-story",   "s-questions",
+                                        "s-ways",  "s-plan", "s-support", "s-feedback"};
     return (size_t)k < sizeof(names) / sizeof(names[0]) ? names[k] : "s-text";
 }
 
@@ -620,8 +618,12 @@ static void slide(struct render *r, const struct deck *d, size_t i)
     size_t n = i + 1;
     buf_addf(o, "<section class=\"slide %s\" id=\"%zu\" aria-labelledby=\"h-%zu\">\n",
              slide_class(s->def->show), n, n);
-    buf_addf(o, "<div class=\"slide-body\">\n<p class=\"slide-no\">Slide %zu of %zu</p>\n", n,
-             d->count);
+    /* The slide and its notes scroll when they do not fit (on a phone), so the keyboard
+     * must be able to reach them. */
+    buf_addf(o,
+             "<div class=\"slide-body\" tabindex=\"0\">\n<p class=\"slide-no\">Slide %zu of "
+             "%zu</p>\n",
+             n, d->count);
     switch (s->def->show) {
     case SLIDE_TITLE:
         title_slide(r, d, s, n);

@@ -331,12 +331,12 @@ static struct staff_client_slot *client_slot(struct staff_clients *c, uint64_t k
         if (sl->key == key)
             return sl;
         /* Entries idle for a day are forgotten. */
-        if (sl->key && now - sl->last > 24 * 60 * 60)
+        if (sl->key && now - sl->last > (time_t)24 * 60 * 60)
             memset(sl, 0, sizeof(*sl));
         if (!victim || sl->key == 0 || (victim->key && sl->last < victim->last))
             victim = sl;
     }
-    if (!create)
+    if (!create || !victim)
         return NULL;
     memset(victim, 0, sizeof(*victim));
     victim->key = key;

@@ -36,8 +36,8 @@
 #define STAFF_HASH_OPSLIMIT 2
 /* 128 random bits, base64url without padding: 22 characters (+ NUL). */
 #define STAFF_TOKEN_SIZE 23
-#define STAFF_IDLE_TIMEOUT (30 * 60)
-#define STAFF_ABSOLUTE_TIMEOUT (12 * 60 * 60)
+#define STAFF_IDLE_TIMEOUT ((time_t)30 * 60)
+#define STAFF_ABSOLUTE_TIMEOUT ((time_t)12 * 60 * 60)
 #define STAFF_COOKIE_NAME "__Host-planpack_session"
 /* Per account: this many failures in a row are free; after that each waits longer. */
 #define STAFF_FREE_FAILURES 5

@@ -61,7 +61,7 @@ struct store {
 };
 
 /* Sessions older than this (absolute limit) are deleted by purge whatever their use. */
-#define STORE_SESSION_MAX_AGE (12 * 60 * 60)
+#define STORE_SESSION_MAX_AGE ((time_t)12 * 60 * 60)
 
 int sqlite_store_open(const char *path, enum store_mode mode, const struct store_options *opt,
                       struct store **out, char *err, size_t err_len);

@@ -198,6 +198,8 @@ static int run_batch_job(struct sq *q, struct job *j)
  */
 static void run_batch(struct sq *q, struct job *first, struct job *end, size_t n)
 {
+    /* An array of pointers to jobs, which the sizeof check takes for a mistake. */
+    // NOLINTNEXTLINE(bugprone-sizeof-expression)
     struct job **order = xmalloc((n ? n : 1) * sizeof(*order));
     size_t k = 0;
     for (struct job *j = first; j != end && k < n; j = j->next)
@@ -504,7 +506,7 @@ static int migrate(sqlite3 *db, char *err, size_t err_len)
         snprintf(err, err_len, "cannot start a transaction: %s", sqlite3_errmsg(db));
         return STORE_ERR_IO;
     }
-    int64_t version;
+    int64_t version = 0;
     int rc = schema_version(db, &version, err, err_len);
     if (rc == STORE_OK && version == 0)
         rc = exec(db, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);"

@@ -125,11 +125,23 @@ void store_day_format(int day, char out[11])
     memcpy(out, tmp, 11);
 }
 
+/* The number in s[0..len) when it is all digits, else -1. */
+static int digits(const char *s, size_t len)
+{
+    int v = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
 int store_day_parse(const char *s, int *day)
 {
-    int y, m, d, n = 0;
-    if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10)
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
         return -1;
+    int y = digits(s, 4), m = digits(s + 5, 2), d = digits(s + 8, 2);
     if (y < 1970 || m < 1 || m > 12 || d < 1 || d > 31)
         return -1;
     int v = days_from_civil(y, m, d);

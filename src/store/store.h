@@ -13,6 +13,11 @@
  * writer connection; reads use separate read-only connections. Every function is safe to
  * call from many threads at once on one struct store.
  *
+ * For POST /feedback: survey_form_code(), store_cohort_get(), store_cohort_for_survey(),
+ * survey_validate(), then store_submit(); show the thank-you page only on STORE_OK. Each
+ * call blocks its thread for one commit (a few milliseconds), so call it from a thread
+ * that may block. Staff sign-in and sessions are in staff/staff.h.
+ *
  * Anonymity: an answer row holds its class, the package version and the day (no time of
  * day, no address, no user agent, no device id). Answers committed together are written in
  * random order, and no read shows row order (see store_answers_each()).
@@ -71,7 +76,10 @@ __attribute__((warn_unused_result)) int store_open(const char *where, enum store
                                                    const struct store_options *opt,
                                                    struct store **out, char *err, size_t err_len);
 
-/* Finishes every queued write, stops the writer and closes. Accepts NULL. */
+/*
+ * Finishes every queued write, stops the writer and closes. No other thread may still be
+ * using the store. Accepts NULL. Leaves PATH-lock (the writer lock) beside the database.
+ */
 void store_close(struct store *s);
 
 /* The store's clock (opt->now or time()) and today's day number in the local calendar. */

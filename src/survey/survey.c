@@ -287,6 +287,7 @@ void survey_decoder_release(struct survey_decoder *d)
     buf_release(&d->text);
     free(d->offsets);
     free(d->items);
+    free(d->first);
     free(d->values);
     memset(d, 0, sizeof(*d));
 }
@@ -326,10 +327,11 @@ int survey_answer_decode(struct survey_decoder *d, const char *body, size_t len,
     } else {
         for (;;) {
             XGROW(d->items, d->items_cap, nitems + 1);
-            struct survey_item *it = &d->items[nitems++];
+            XGROW(d->first, d->first_cap, nitems + 1);
+            struct survey_item *it = &d->items[nitems];
             memset(it, 0, sizeof(*it));
-            /* Until the end, question_id and values hold indexes into d->offsets. */
-            it->question_id = (const char *)(uintptr_t)nstr;
+            /* Strings are placed once all are read (d->text may move): note where. */
+            d->first[nitems++] = nstr;
             p = skip_ws(p, end);
             if (read_str(d, &p, end, &nstr) != 0)
                 return -1;
@@ -344,7 +346,6 @@ int survey_answer_decode(struct survey_decoder *d, const char *body, size_t len,
                 it->prefer_not = true;
             } else if (p < end && *p == '[') {
                 p = skip_ws(p + 1, end);
-                it->values = (const char *const *)(uintptr_t)nstr;
                 if (p < end && *p == ']') {
                     p++;
                 } else {
@@ -365,7 +366,6 @@ int survey_answer_decode(struct survey_decoder *d, const char *body, size_t len,
                     }
                 }
             } else {
-                it->values = (const char *const *)(uintptr_t)nstr;
                 if (read_str(d, &p, end, &nstr) != 0)
                     return -1;
                 it->value_count = 1;
@@ -389,8 +389,8 @@ int survey_answer_decode(struct survey_decoder *d, const char *body, size_t len,
         d->values[i] = d->text.ptr + d->offsets[i];
     for (size_t i = 0; i < nitems; i++) {
         struct survey_item *it = &d->items[i];
-        it->question_id = d->values[(uintptr_t)it->question_id];
-        it->values = it->prefer_not ? NULL : &d->values[(uintptr_t)it->values];
+        it->question_id = d->values[d->first[i]];
+        it->values = it->prefer_not ? NULL : &d->values[d->first[i] + 1];
     }
     *items = d->items;
     *count = nitems;

@@ -162,6 +162,8 @@ struct survey_decoder {
     size_t offsets_cap;
     struct survey_item *items;
     size_t items_cap;
+    size_t *first; /* per item: the index of its key string; its values follow it */
+    size_t first_cap;
     const char **values;
     size_t values_cap;
 };

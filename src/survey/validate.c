@@ -19,6 +19,8 @@ __attribute__((format(printf, 4, 5))) static int fail(struct survey_error *err,
     err->question_id = question_id;
     va_list ap;
     va_start(ap, fmt);
+    /* The analyser misses the va_start above. */
+    // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized)
     vsnprintf(err->message, sizeof(err->message), fmt, ap);
     va_end(ap);
     return -1;
@@ -32,10 +34,9 @@ static const char *quote(char *dst, size_t size, const char *s)
         n = size - 4;
         while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
             n--;
-        memcpy(dst, s, n);
-        memcpy(dst + n, "...", 4);
+        snprintf(dst, size, "%.*s...", (int)n, s);
     } else {
-        memcpy(dst, s, n + 1);
+        snprintf(dst, size, "%s", s);
     }
     return dst;
 }

@@ -146,7 +146,7 @@ enum fixed {
     R_BAD_FORM, /* five of them: one for each form_decode() error */
     R_FEEDBACK_OFF = R_BAD_FORM + 5,
     R_INTERNAL,
-    R_PROBLEMS, /* the author's error page while the package has problems */
+    R_PROBLEMS,  /* the author's error page while the package has problems */
     R_NOT_FOUND, /* one for each encoding */
     R_FIXED_COUNT = R_NOT_FOUND + ENC_COUNT,
 };
@@ -699,7 +699,7 @@ static struct gen *gen_new(struct server *srv, const struct site *site, void *ow
     atomic_init(&g->refs, 1);
     size_t n = site ? site_file_count(site) : 0;
     g->entries = xcalloc(n ? n : 1, sizeof(*g->entries));
-    g->by_file = xcalloc(n ? n : 1, sizeof(*g->by_file));
+    g->by_file = xcalloc(n ? n : 1, sizeof(const struct entry *));
     g->entry_count = n;
     compress_all(g->entries, site, n);
     for (size_t i = 0; i < n; i++) {
@@ -707,7 +707,7 @@ static struct gen *gen_new(struct server *srv, const struct site *site, void *ow
         if (entry_init(g, &g->entries[i], site_file_at(site, i)) != 0)
             goto fail;
     }
-    qsort(g->by_file, n, sizeof(*g->by_file), compare_by_file);
+    qsort(g->by_file, n, sizeof(const struct entry *), compare_by_file);
     if (site && not_found_init(g) != 0)
         goto fail;
     if (pages_init(g, site ? NULL : problems ? problems : "") != 0)
@@ -800,8 +800,8 @@ static size_t put_uint(char *out, unsigned long long v)
  * bytes. Never the client's address, user agent, headers or body. Lines are whole in the
  * buffer, and the buffer is written whole, so lines from different threads do not mix.
  */
-static void log_request(struct server *srv, const char *method, const char *url,
-                        unsigned status, size_t bytes)
+static void log_request(struct server *srv, const char *method, const char *url, unsigned status,
+                        size_t bytes)
 {
     if (srv->quiet)
         return;
@@ -956,8 +956,8 @@ static enum enc pick_encoding(struct MHD_Connection *c, bool gzip, bool br)
 static enum MHD_Result send_file(struct server *srv, struct MHD_Connection *c, const char *method,
                                  const char *url, const struct entry *e)
 {
-    const struct variant *v = &e->v[pick_encoding(c, e->v[ENC_GZIP].full.keep != NULL,
-                                                  e->v[ENC_BR].full.keep != NULL)];
+    const struct variant *v =
+        &e->v[pick_encoding(c, e->v[ENC_GZIP].full.keep != NULL, e->v[ENC_BR].full.keep != NULL)];
     const char *inm =
         MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
     if (inm && http_none_match(inm, v->etag))
@@ -966,8 +966,7 @@ static enum MHD_Result send_file(struct server *srv, struct MHD_Connection *c, c
 }
 
 static enum MHD_Result send_not_found(struct server *srv, const struct gen *g,
-                                      struct MHD_Connection *c, const char *method,
-                                      const char *url)
+                                      struct MHD_Connection *c, const char *method, const char *url)
 {
     enum enc e = pick_encoding(c, g->fixed[R_NOT_FOUND + ENC_GZIP].keep != NULL,
                                g->fixed[R_NOT_FOUND + ENC_BR].keep != NULL);
@@ -1017,8 +1016,8 @@ static enum MHD_Result send_plan(struct server *srv, const struct gen *g, struct
     page = xmalloc(sizeof(*page));
     buf_init(page, WEB_PLAN_PAGE_MAX);
     if (site_render_plan(g->site, &form, page) != 0 || !buf_ok(page)) {
-        ret = send_reply(srv, c, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR,
-                         &g->fixed[R_INTERNAL]);
+        ret =
+            send_reply(srv, c, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR, &g->fixed[R_INTERNAL]);
         goto out;
     }
     struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback_cls(
@@ -1055,9 +1054,8 @@ static bool is_get(const char *method)
  * GET /teach?c=CODE: the lesson slides for one class, with its feedback code and QR code,
  * rendered for this response (the site validates and escapes the code).
  */
-static enum MHD_Result send_teach(struct server *srv, const struct gen *g,
-                                  struct MHD_Connection *c, const char *method, const char *url,
-                                  const char *code)
+static enum MHD_Result send_teach(struct server *srv, const struct gen *g, struct MHD_Connection *c,
+                                  const char *method, const char *url, const char *code)
 {
     struct buf *page = xmalloc(sizeof(*page));
     buf_init(page, WEB_PLAN_PAGE_MAX);
@@ -1067,8 +1065,8 @@ static enum MHD_Result send_teach(struct server *srv, const struct gen *g,
                           &g->fixed[R_INTERNAL]);
     }
     size_t len = page->len;
-    struct MHD_Response *r =
-        MHD_create_response_from_buffer_with_free_callback_cls(len, page->ptr, plan_page_free, page);
+    struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback_cls(
+        len, page->ptr, plan_page_free, page);
     if (!r) {
         plan_page_free(page);
         return MHD_NO;
@@ -1099,8 +1097,7 @@ static enum MHD_Result dispatch(struct server *srv, const struct gen *g, struct 
                                            &g->fixed[R_METHOD_GET]);
     /* While the package has problems, authors see them in place of every page. */
     if (!g->site)
-        return send_reply(srv, c, method, url, MHD_HTTP_SERVICE_UNAVAILABLE,
-                          &g->fixed[R_PROBLEMS]);
+        return send_reply(srv, c, method, url, MHD_HTTP_SERVICE_UNAVAILABLE, &g->fixed[R_PROBLEMS]);
     if (post && strcmp(url, "/plan") == 0)
         return send_plan(srv, g, c, method, url, u);
     if (post && strcmp(url, "/feedback") == 0) {
@@ -1183,8 +1180,7 @@ static enum MHD_Result begin_request(struct server *srv, struct MHD_Connection *
     if (coding && !http_value_is(coding, "chunked"))
         return answer_early(srv, c, method, url, MHD_HTTP_BAD_REQUEST, R_BAD_REQUEST, req_cls);
     if (has_length && length > WEB_BODY_MAX)
-        return answer_early(srv, c, method, url, MHD_HTTP_CONTENT_TOO_LARGE, R_TOO_LARGE,
-                            req_cls);
+        return answer_early(srv, c, method, url, MHD_HTTP_CONTENT_TOO_LARGE, R_TOO_LARGE, req_cls);
     if (!chunked && length == 0) {
         *req_cls = &mark_no_body;
         return MHD_YES;
@@ -1542,7 +1538,7 @@ static void drain(struct server *srv, struct MHD_Daemon *d, const sigset_t *sign
         clock_gettime(CLOCK_MONOTONIC, &now);
         if (now.tv_sec - start.tv_sec >= WEB_DRAIN_SECONDS)
             return;
-        struct timespec tick = {0, 10 * 1000 * 1000};
+        struct timespec tick = {0, 10L * 1000 * 1000};
         if (sigtimedwait(signals, NULL, &tick) > 0)
             return;
     }

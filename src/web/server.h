@@ -16,7 +16,7 @@
 struct web_reload {
     const struct site *site; /* the new site, or NULL when the package has problems */
     void *owner;             /* holds the site; given back to release() once no request uses it */
-    char *problems;          /* when site is NULL: one problem a line (malloc'd; the server frees) */
+    char *problems; /* when site is NULL: one problem a line (malloc'd; the server frees) */
 };
 
 struct web_options {
@@ -51,8 +51,8 @@ struct web_options {
  * looked up. Port 0 asks for a free port, which the ready line then names.
  */
 struct sockaddr_storage;
-__attribute__((warn_unused_result)) int web_parse_listen(const char *s, struct sockaddr_storage *out,
-                                                         char *err, size_t err_len);
+__attribute__((warn_unused_result)) int
+web_parse_listen(const char *s, struct sockaddr_storage *out, char *err, size_t err_len);
 
 /*
  * Serves site until SIGINT or SIGTERM, then lets requests in flight finish and returns 0.

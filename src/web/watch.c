@@ -20,8 +20,8 @@
 #define WATCH_MAX_FOLDERS 4096
 #define WATCH_MAX_DEPTH 16
 
-#define WATCH_EVENTS                                                                          \
-    (IN_CLOSE_WRITE | IN_MODIFY | IN_ATTRIB | IN_CREATE | IN_DELETE | IN_MOVED_FROM |         \
+#define WATCH_EVENTS                                                                               \
+    (IN_CLOSE_WRITE | IN_MODIFY | IN_ATTRIB | IN_CREATE | IN_DELETE | IN_MOVED_FROM |              \
      IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF)
 
 struct watched {

@@ -178,11 +178,13 @@ static void test_slides_are_numbered_and_routed(void **state)
         assert_contains(t, "<body class=\"page-teach for-teacher\">");
         /* The script and the slides' stylesheet, as files: the CSP forbids inline ones. */
         assert_int_equal(count_of(t, "<script"), 1);
-        assert_contains(t, mode == SITE_EXPORT ? "<script src=\"assets/teach." : "<script src=\"assets/teach.");
+        assert_contains(t, mode == SITE_EXPORT ? "<script src=\"assets/teach."
+                                               : "<script src=\"assets/teach.");
         assert_lacks(t, "<style");
         assert_lacks(t, " style=");
         /* The controls need the script, which shows them. */
-        assert_contains(t, "<nav id=\"deck-bar\" class=\"deck-bar\" aria-label=\"Slide controls\" hidden>");
+        assert_contains(
+            t, "<nav id=\"deck-bar\" class=\"deck-bar\" aria-label=\"Slide controls\" hidden>");
         assert_contains(t, "<p id=\"deck-count\" class=\"deck-count\">1 / 12</p>");
         if (mode == SITE_SERVE)
             assert_ptr_equal(site_route(s, "/teach"), site_get(s, "teach.html"));
@@ -207,7 +209,8 @@ static void test_story_choices_link_to_the_slides_they_lead_to(void **state)
     assert_contains(think, "href=\"#6\">Send a funny picture instead</a>");
     assert_contains(think, "href=\"#7\">Tell someone you trust</a>");
     const char *sent = slide(t, 4);
-    assert_contains(sent, "<p class=\"ending\"><strong>The end</strong>: Shared and laughed at</p>");
+    assert_contains(sent,
+                    "<p class=\"ending\"><strong>The end</strong>: Shared and laughed at</p>");
     assert_lacks(sent, "class=\"choice\"");
     assert_contains(sent, "This was not Sam’s fault.");
 }
@@ -217,7 +220,7 @@ static void test_notes_give_timing_what_to_say_and_safeguarding(void **state)
     struct fixture *fx = *state;
     const char *t = page_of(render(fx, SITE_SERVE, NULL), "teach.html");
     const char *title = slide(t, 1);
-    assert_contains(title, "<aside class=\"notes\" aria-labelledby=\"nt-1\">");
+    assert_contains(title, "<aside class=\"notes\" aria-labelledby=\"nt-1\" tabindex=\"0\">");
     assert_contains(title, "About 2 minutes: 0 to 2 minutes into the lesson. The whole lesson "
                            "takes about 55 minutes.");
     assert_contains(title, "<h4>Say and do</h4>\n<p>Say what the lesson is about");
@@ -279,16 +282,17 @@ static void test_qr_codes_point_at_the_public_address(void **state)
     struct fixture *fx = *state;
     for (int mode = SITE_SERVE; mode <= SITE_EXPORT; mode++) {
         /* Without the final slash: the site adds it. */
-        const char *t = page_of(render(fx, (enum site_mode)mode, "https://www.school.example/think"),
-                                "teach.html");
+        const char *t = page_of(
+            render(fx, (enum site_mode)mode, "https://www.school.example/think"), "teach.html");
         assert_string_equal(site_public_url(fx->site), PUBLIC);
         const char *title = slide(t, 1);
         assert_qr(title, "A QR code that opens this site&#39;s start page", PUBLIC);
         const char *plan = slide(t, 10);
         assert_qr(plan, "A QR code that opens the plan builder",
                   mode == SITE_EXPORT ? PUBLIC "plan.html" : PUBLIC "plan");
-        assert_contains(plan, mode == SITE_EXPORT ? "href=\"plan-worksheet.html\">printed blank plan"
-                                                  : "href=\"plan-worksheet\">printed blank plan");
+        assert_contains(plan, mode == SITE_EXPORT
+                                  ? "href=\"plan-worksheet.html\">printed blank plan"
+                                  : "href=\"plan-worksheet\">printed blank plan");
         /* No class code in the plain page: the feedback slide says how to get one. */
         assert_int_equal(count_of(t, "<svg"), 2);
     }
@@ -331,8 +335,13 @@ static void test_class_code_in_the_address(void **state)
 
     /* Anything else is refused, shown nowhere, and the slide says so. */
     static const char *const bad[] = {
-        "\"><script>alert(1)</script>", "abc", "ABCDEFGHJKMNPQRST", "ab cd", "ab%20cd",
-        "ABCD2345&x=1", "ÄBCD2345",
+        "\"><script>alert(1)</script>",
+        "abc",
+        "ABCDEFGHJKMNPQRST",
+        "ab cd",
+        "ab%20cd",
+        "ABCD2345&x=1",
+        "ÄBCD2345",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         buf_reset(&fx->out);
@@ -421,14 +430,26 @@ static void test_public_addresses(void **state)
 {
     (void)state;
     static const char *const good[] = {
-        "https://www.school.example/think/", "http://192.168.1.20:8080/", "http://[::1]:8080",
-        "https://planpack.example", "https://a.example/x-y_z/~v/%20/", "http://host:1/",
+        "https://www.school.example/think/", "http://192.168.1.20:8080/",       "http://[::1]:8080",
+        "https://planpack.example",          "https://a.example/x-y_z/~v/%20/", "http://host:1/",
     };
     static const char *const bad[] = {
-        NULL, "", "www.school.example", "ftp://school.example/", "https://", "https:///x",
-        "https://school example/", "https://school.example/a b", "https://x.example/\"><script>",
-        "https://x.example/?a=1", "https://x.example/#top", "https://x.example:99999/",
-        "https://x.example:/", "https://-x.example/", "javascript:alert(1)", "http://[::1/",
+        NULL,
+        "",
+        "www.school.example",
+        "ftp://school.example/",
+        "https://",
+        "https:///x",
+        "https://school example/",
+        "https://school.example/a b",
+        "https://x.example/\"><script>",
+        "https://x.example/?a=1",
+        "https://x.example/#top",
+        "https://x.example:99999/",
+        "https://x.example:/",
+        "https://-x.example/",
+        "javascript:alert(1)",
+        "http://[::1/",
         "https://x.example/é",
     };
     for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
