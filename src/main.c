@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <signal.h>
 #include <arpa/inet.h>
 #include <ifaddrs.h>
 #include <net/if.h>
@@ -128,8 +130,9 @@ static int cmd_check(int argc, char **argv)
 static int option_public_url(const char *cmd, int argc, char **argv, int *i, const char **url)
 {
     if (++*i >= argc)
-        return usage_error(cmd, "%s", "--public-url needs the address pupils use, e.g. "
-                                      "https://www.school.example/think/");
+        return usage_error(cmd, "%s",
+                           "--public-url needs the address pupils use, e.g. "
+                           "https://www.school.example/think/");
     if (!site_public_url_valid(argv[*i]))
         return usage_error(cmd,
                            "--public-url: '%s' is not an address planpack can put in a QR "
@@ -314,7 +317,7 @@ static bool default_public_url(const struct sockaddr_storage *ss, char *out, siz
 
 static int cmd_serve(int argc, char **argv)
 {
-    const char *dir = NULL;
+    const char *dir = NULL, *db = NULL;
     bool watch = false;
     struct web_options opt = {.listen = "127.0.0.1:8080"};
     struct site_options so = {.mode = SITE_SERVE};
@@ -324,6 +327,8 @@ static int cmd_serve(int argc, char **argv)
                 return usage_error("serve", "%s needs a value", argv[i]);
             if (strcmp(argv[i], "--listen") == 0)
                 opt.listen = argv[i + 1];
+            else
+                db = argv[i + 1];
             i++;
         } else if (strcmp(argv[i], "--max-connections") == 0) {
             if (option_count("serve", argc, argv, &i, 100000, &opt.max_connections) != EXIT_OK)
@@ -357,20 +362,53 @@ static int cmd_serve(int argc, char **argv)
     if (web_parse_listen(opt.listen, &where, err, sizeof(err)) != 0)
         return usage_error("serve", "--listen: %s", err);
     char public_url[SITE_PUBLIC_URL_MAX + 1];
-    if (!so.public_url && default_public_url(&where, public_url, sizeof(public_url)))
+    if (!so.public_url && default_public_url(&where, public_url, sizeof(public_url))) {
         so.public_url = public_url;
+        if (opt.behind_tls)
+            fprintf(stderr,
+                    "planpack: the QR codes on /teach point to %s; behind a proxy, give "
+                    "--public-url with the address people use\n",
+                    public_url);
+    }
     if (!so.public_url)
         fprintf(stderr, "planpack: no QR codes on the lesson slides: with port 0 the address is "
                         "not known in advance; give --public-url\n");
     struct serve_ctx sc = {dir, so.public_url};
+    /*
+     * The feedback store. A --db that cannot be opened is an error; the default one only
+     * turns feedback off (the pages still work), for example when another server has it.
+     */
+    struct store *st = NULL;
+    char serr[512];
+    /*
+     * The store's writer thread must not take SIGINT or SIGTERM (their default action would
+     * end the process at once): block them first, as web_serve() does, so that threads made
+     * from here on inherit the mask and the server alone receives them.
+     */
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, NULL);
+    int opened =
+        store_open(db ? db : STORE_DEFAULT_PATH, STORE_READ_WRITE, NULL, &st, serr, sizeof(serr));
+    if (opened != STORE_OK) {
+        fprintf(stderr, "planpack serve: %s%s\n", db ? "" : "feedback is off: ", serr);
+        if (db)
+            return EXIT_INPUT;
+    }
+    opt.store = st;
     if (watch) {
-        if (!dir)
+        if (!dir) {
+            store_close(st);
             return usage_error("serve", "%s",
                                "--watch needs a package folder (the built-in package never "
                                "changes)");
-        struct stat st;
-        if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        }
+        struct stat sb;
+        if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
             fprintf(stderr, "planpack: %s: not a readable folder\n", dir);
+            store_close(st);
             return EXIT_INPUT;
         }
         /* The server loads the package itself, and again after every change. */
@@ -378,22 +416,27 @@ static int cmd_serve(int argc, char **argv)
         opt.reload = serve_reload;
         opt.release = serve_release;
         opt.ctx = &sc;
-        return web_serve(NULL, &opt) == 0 ? EXIT_OK : EXIT_INTERNAL;
+        int wrc = web_serve(NULL, &opt) == 0 ? EXIT_OK : EXIT_INTERNAL;
+        store_close(st);
+        return wrc;
     }
     struct loaded l;
     int rc = load_package(dir, &l, false);
     if (rc != EXIT_OK) {
         loaded_release(&l);
+        store_close(st);
         return rc;
     }
     struct site *site = site_render_with(l.pkg, &so);
     if (!site) {
         loaded_release(&l);
+        store_close(st);
         return EXIT_INTERNAL;
     }
     rc = web_serve(site, &opt) == 0 ? EXIT_OK : EXIT_INTERNAL;
     site_free(site);
     loaded_release(&l);
+    store_close(st);
     return rc;
 }
 

@@ -100,8 +100,8 @@ const char *site_asset_path(const struct site *s, const char *name);
  * and every question may instead send this value, which is never an option id. The class
  * code that a teacher hands out comes in the field SITE_FEEDBACK_CODE.
  */
-#define SITE_PREFER_NOT "prefer_not"
-#define SITE_FEEDBACK_CODE "code"
+#define SITE_PREFER_NOT "prefer-not-to-say" /* SURVEY_PREFER_NOT */
+#define SITE_FEEDBACK_CODE "c"                /* SURVEY_FIELD_CODE */
 
 /*
  * Renders the young person's plan from the fields of a POST to /plan, for the server to

@@ -440,6 +440,15 @@ static void service_contact(struct render *r, const struct pkg_support *sup)
     }
 }
 
+static void service_item(struct render *r, const struct pkg_support *sup)
+{
+    buf_adds(r->out, sup->emergency ? "<li class=\"emergency\"><strong>" : "<li><strong>");
+    render_text(r, sup->name);
+    buf_adds(r->out, "</strong> ");
+    service_contact(r, sup);
+    buf_adds(r->out, "</li>\n");
+}
+
 static void support_slide(struct render *r, const struct deck *d, const struct shown *s, size_t n)
 {
     const struct pkg *p = r->pkg;
@@ -447,27 +456,16 @@ static void support_slide(struct render *r, const struct deck *d, const struct s
     heading(r, d, s, n);
     buf_adds(r->out, "<ul class=\"services-big\">\n");
     /* In the order chosen; without a choice, emergency numbers first, as on the page. */
-    size_t count = def->ref_count ? def->ref_count : p->support_count * 2;
-    for (size_t i = 0; i < count; i++) {
-        const struct pkg_support *sup = NULL;
-        if (def->ref_count) {
-            for (size_t k = 0; k < p->support_count && !sup; k++)
-                if (p->support[k].id && strcmp(p->support[k].id, def->refs[i].id) == 0)
-                    sup = &p->support[k];
-        } else {
-            size_t k = i % p->support_count;
-            bool pass_emergency = i < p->support_count;
-            if (p->support[k].emergency == pass_emergency)
-                sup = &p->support[k];
-        }
-        if (!sup)
-            continue;
-        buf_adds(r->out, sup->emergency ? "<li class=\"emergency\"><strong>" : "<li><strong>");
-        render_text(r, sup->name);
-        buf_adds(r->out, "</strong> ");
-        service_contact(r, sup);
-        buf_adds(r->out, "</li>\n");
-    }
+    for (size_t i = 0; i < def->ref_count; i++)
+        for (size_t k = 0; k < p->support_count; k++)
+            if (p->support[k].id && strcmp(p->support[k].id, def->refs[i].id) == 0) {
+                service_item(r, &p->support[k]);
+                break;
+            }
+    for (int pass = 0; !def->ref_count && pass < 2; pass++)
+        for (size_t k = 0; k < p->support_count; k++)
+            if (p->support[k].emergency == (pass == 0))
+                service_item(r, &p->support[k]);
     buf_adds(r->out, "</ul>\n");
     if (d->support) {
         buf_adds(r->out, "<p class=\"aside\">All of them, with what each is for: ");

@@ -46,7 +46,9 @@
 #include "base/buf.h"
 #include "base/form.h"
 #include "base/xalloc.h"
+#include "web/feedback.h"
 #include "web/http.h"
+#include "web/staff_web.h"
 #include "web/watch.h"
 
 /* Pupil forms are small; anything larger is refused with 413 before it is read. */
@@ -175,6 +177,7 @@ struct conn {
     struct conn *prev, *next;
     int fd;
     atomic_llong deadline; /* monotonic ms by which the request must be in; 0 when none */
+    atomic_bool busy;      /* a request has begun and not yet ended, for a graceful stop */
 };
 
 /* One thread's access log lines, written out when full and on every tick. */
@@ -194,7 +197,6 @@ struct server {
     bool hsts;
     const struct web_options *opt;
     long long timeout_ms;
-    atomic_long in_flight;
     atomic_bool closing;
     pthread_mutex_t conns_lock;
     struct conn *conns;
@@ -872,6 +874,20 @@ static void conns_reap(struct server *srv)
     pthread_mutex_unlock(&srv->conns_lock);
 }
 
+/*
+ * Whether any connection has a request in progress. Each connection keeps its own flag, so
+ * that requests do not all write to one counter shared between threads.
+ */
+static bool conns_busy(struct server *srv)
+{
+    bool busy = false;
+    pthread_mutex_lock(&srv->conns_lock);
+    for (struct conn *k = srv->conns; k && !busy; k = k->next)
+        busy = atomic_load_explicit(&k->busy, memory_order_relaxed);
+    pthread_mutex_unlock(&srv->conns_lock);
+    return busy;
+}
+
 /* Tracks each connection from start to end; small responses go out at once (no Nagle). */
 static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
                           enum MHD_ConnectionNotificationCode toe)
@@ -902,6 +918,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
     struct conn *k = xcalloc(1, sizeof(*k));
     k->fd = info->connect_fd;
     atomic_init(&k->deadline, now_ms() + srv->timeout_ms);
+    atomic_init(&k->busy, false);
     pthread_mutex_lock(&srv->conns_lock);
     k->next = srv->conns;
     if (k->next)
@@ -1085,6 +1102,109 @@ static enum MHD_Result send_teach(struct server *srv, const struct gen *g, struc
     return ret;
 }
 
+/*
+ * /feedback (web/feedback.c): POST stores an answer (u is its body), GET with ?c=CODE
+ * shows the form with the code. Either page is made for this response and never cached.
+ */
+static enum MHD_Result send_feedback(struct server *srv, const struct gen *g,
+                                     struct MHD_Connection *c, const char *method, const char *url,
+                                     struct upload *u, const char *code)
+{
+    struct buf *page = xmalloc(sizeof(*page));
+    buf_init(page, FEEDBACK_PAGE_MAX);
+    unsigned status = code ? feedback_get(g->site, code, page)
+                           : feedback_post(srv->opt->store, g->site, u ? u->body.ptr : NULL,
+                                           u ? u->body.len : 0, page);
+    if (!buf_ok(page)) {
+        plan_page_free(page);
+        return send_reply(srv, c, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                          &g->fixed[R_INTERNAL]);
+    }
+    size_t len = page->len;
+    struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback_cls(
+        len, page->ptr, plan_page_free, page);
+    if (!r) {
+        plan_page_free(page);
+        return MHD_NO;
+    }
+    const struct header headers[] = {
+        {MHD_HTTP_HEADER_CONTENT_TYPE, TYPE_HTML},
+        {MHD_HTTP_HEADER_CACHE_CONTROL, CACHE_NEVER},
+        {NULL, NULL},
+    };
+    enum MHD_Result ret = MHD_NO;
+    if (add_headers(srv, r, headers, atomic_load_explicit(&srv->closing, memory_order_relaxed))) {
+        log_request(srv, method, url, status, strcmp(method, MHD_HTTP_METHOD_HEAD) ? len : 0);
+        ret = MHD_queue_response(c, status, r);
+    }
+    MHD_destroy_response(r);
+    return ret;
+}
+
+/*
+ * /staff and everything under it (web/staff.c): the only pages that may set a cookie. The
+ * client's address goes to the in-memory sign-in throttle only, never to a log.
+ */
+static enum MHD_Result send_staff(struct server *srv, const struct gen *g, struct MHD_Connection *c,
+                                  const char *method, const char *url, struct upload *u)
+{
+    if (u && u->too_large)
+        return send_reply(srv, c, method, url, MHD_HTTP_CONTENT_TOO_LARGE, &g->fixed[R_TOO_LARGE]);
+    char client[INET6_ADDRSTRLEN] = "";
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET6)
+        inet_ntop(AF_INET6,
+                  &((const struct sockaddr_in6 *)(const void *)ci->client_addr)->sin6_addr, client,
+                  sizeof(client));
+    else if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr,
+                  client, sizeof(client));
+    const struct staff_request rq = {
+        .method = method,
+        .path = url,
+        .cookie = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE),
+        .origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin"),
+        .host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST),
+        .body = u ? u->body.ptr : NULL,
+        .body_len = u ? u->body.len : 0,
+        .client = client,
+        .behind_tls = srv->opt->behind_tls,
+        .site = g->site,
+    };
+    struct staff_response rs;
+    struct buf *page = xmalloc(sizeof(*page));
+    buf_init(page, STAFF_WEB_PAGE_MAX);
+    unsigned status = staff_web_handle(srv->opt->store, &rq, &rs, page);
+    if (!buf_ok(page)) {
+        plan_page_free(page);
+        return send_reply(srv, c, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                          &g->fixed[R_INTERNAL]);
+    }
+    size_t len = page->len;
+    struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback_cls(
+        len, page->ptr, plan_page_free, page);
+    if (!r) {
+        plan_page_free(page);
+        return MHD_NO;
+    }
+    const struct header headers[] = {
+        {MHD_HTTP_HEADER_CONTENT_TYPE, TYPE_HTML},
+        {MHD_HTTP_HEADER_CACHE_CONTROL, CACHE_NEVER},
+        {MHD_HTTP_HEADER_SET_COOKIE, rs.set_cookie[0] ? rs.set_cookie : NULL},
+        {MHD_HTTP_HEADER_LOCATION, rs.location},
+        {MHD_HTTP_HEADER_RETRY_AFTER, rs.retry_after[0] ? rs.retry_after : NULL},
+        {NULL, NULL},
+    };
+    enum MHD_Result ret = MHD_NO;
+    if (add_headers(srv, r, headers, atomic_load_explicit(&srv->closing, memory_order_relaxed))) {
+        log_request(srv, method, url, status, strcmp(method, MHD_HTTP_METHOD_HEAD) ? len : 0);
+        ret = MHD_queue_response(c, status, r);
+    }
+    MHD_destroy_response(r);
+    return ret;
+}
+
 /* Routes a request whose headers and body have all arrived. */
 static enum MHD_Result dispatch(struct server *srv, const struct gen *g, struct MHD_Connection *c,
                                 const char *url, const char *method, struct upload *u)
@@ -1100,13 +1220,27 @@ static enum MHD_Result dispatch(struct server *srv, const struct gen *g, struct 
         return send_reply(srv, c, method, url, MHD_HTTP_SERVICE_UNAVAILABLE, &g->fixed[R_PROBLEMS]);
     if (post && strcmp(url, "/plan") == 0)
         return send_plan(srv, g, c, method, url, u);
+    if (strcmp(url, "/staff") == 0 || strncmp(url, "/staff/", 7) == 0)
+        return send_staff(srv, g, c, method, url, u);
     if (post && strcmp(url, "/feedback") == 0) {
-        /* Until the survey store exists, say plainly that nothing was saved. */
         if (u && u->too_large)
             return send_reply(srv, c, method, url, MHD_HTTP_CONTENT_TOO_LARGE,
                               &g->fixed[R_TOO_LARGE]);
-        return send_reply(srv, c, method, url, MHD_HTTP_SERVICE_UNAVAILABLE,
-                          &g->fixed[R_FEEDBACK_OFF]);
+        /* Without a store, say plainly that nothing was saved. */
+        if (!srv->opt->store)
+            return send_reply(srv, c, method, url, MHD_HTTP_SERVICE_UNAVAILABLE,
+                              &g->fixed[R_FEEDBACK_OFF]);
+        const char *type =
+            MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+        if (!http_media_type_is(type, "application/x-www-form-urlencoded"))
+            return send_reply(srv, c, method, url, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
+                              &g->fixed[R_BAD_TYPE]);
+        return send_feedback(srv, g, c, method, url, u, NULL);
+    }
+    if (is_get(method) && strcmp(url, "/feedback") == 0) {
+        const char *code = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "c");
+        if (code && *code)
+            return send_feedback(srv, g, c, method, url, NULL, code);
     }
     if (is_get(method) && strcmp(url, "/teach") == 0) {
         const char *code = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "c");
@@ -1186,7 +1320,9 @@ static enum MHD_Result begin_request(struct server *srv, struct MHD_Connection *
         return MHD_YES;
     }
     struct upload *u = xcalloc(1, sizeof(*u));
-    u->keep = strcmp(method, MHD_HTTP_METHOD_POST) == 0 && strcmp(url, "/plan") == 0;
+    u->keep = strcmp(method, MHD_HTTP_METHOD_POST) == 0 &&
+              (strcmp(url, "/plan") == 0 || strcmp(url, "/feedback") == 0 ||
+               strncmp(url, "/staff/", 7) == 0);
     buf_init(&u->body, WEB_BODY_MAX);
     *req_cls = u;
     return MHD_YES;
@@ -1199,7 +1335,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     (void)version;
     struct server *srv = cls;
     if (!*req_cls) {
-        atomic_fetch_add_explicit(&srv->in_flight, 1, memory_order_relaxed);
+        struct conn *k = conn_of(c);
+        if (k)
+            atomic_store_explicit(&k->busy, true, memory_order_relaxed);
         return begin_request(srv, c, url, method, req_cls);
     }
     if (*req_cls == &mark_answered) {
@@ -1237,14 +1375,17 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 {
     (void)toe;
     struct server *srv = cls;
-    /* The next request on this connection must arrive within the timeout too. */
-    conn_set_deadline(conn_of(c), now_ms() + srv->timeout_ms);
+    struct conn *k = conn_of(c);
+    if (k) {
+        /* The next request on this connection must arrive within the timeout too. */
+        atomic_store_explicit(&k->deadline, now_ms() + srv->timeout_ms, memory_order_relaxed);
+        atomic_store_explicit(&k->busy, false, memory_order_relaxed);
+    }
     if (!*req_cls)
         return;
     if (*req_cls != &mark_no_body && *req_cls != &mark_answered)
         upload_free(*req_cls);
     *req_cls = NULL;
-    atomic_fetch_sub_explicit(&srv->in_flight, 1, memory_order_relaxed);
 }
 
 /*
@@ -1529,7 +1670,7 @@ static void drain(struct server *srv, struct MHD_Daemon *d, const sigset_t *sign
          * A keep-alive client may send its next request just as the last one finishes;
          * wait for a short quiet spell before treating the remaining connections as idle.
          */
-        if (atomic_load(&srv->in_flight) == 0) {
+        if (!conns_busy(srv)) {
             if (++quiet_ticks >= 20)
                 return;
         } else {
@@ -1562,7 +1703,6 @@ static void server_init(struct server *srv, const struct web_options *opt)
     srv->hsts = opt->behind_tls;
     srv->watching = opt->reload != NULL;
     srv->timeout_ms = 1000LL * (opt->timeout_seconds ? opt->timeout_seconds : WEB_TIMEOUT);
-    atomic_init(&srv->in_flight, 0);
     atomic_init(&srv->closing, false);
     /* A reload must not wait behind a steady stream of requests. */
     pthread_rwlockattr_t attr;

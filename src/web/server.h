@@ -9,6 +9,8 @@
 
 #include "site/site.h"
 
+struct store;
+
 /*
  * What a reload produced (see web_options.reload): a new site, or the problems that kept one
  * from being made. The server shows the problems to authors in place of every page.
@@ -42,6 +44,11 @@ struct web_options {
     void (*reload)(void *ctx, struct web_reload *out);
     void (*release)(void *ctx, void *owner);
     void *ctx;
+    /*
+     * The feedback store (store/store.h) for POST /feedback, or NULL: then feedback is
+     * answered with a page saying it is not set up. Borrowed; the server never sees SQL.
+     */
+    struct store *store;
 };
 
 /*

@@ -1,6 +1,6 @@
 // Form posts: POST /plan renders the young person's plan without keeping or logging it;
 // bodies are capped, decoded carefully and refused with clear messages; wrong methods get
-// 405 with Allow; /feedback says honestly that it is not set up.
+// 405 with Allow; /feedback refuses an answer without a class code.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -217,12 +217,12 @@ describe('methods', () => {
 });
 
 describe('POST /feedback', () => {
-    it('says plainly that feedback is not set up and that nothing was saved', async () => {
+    // The rest of /feedback is in feedback.test.mjs.
+    it('says plainly in the form that an answer without a class code was not saved', async () => {
         const res = await post('/feedback', 'q1=yes');
-        assert.equal(res.status, 503);
+        assert.equal(res.status, 400);
         assert.equal(res.headers['cache-control'], 'no-store');
         const html = res.body.toString('utf8');
-        assert.match(html, /Feedback is not set up on this server/);
-        assert.match(html, /not saved/);
+        assert.match(html, /<p class="error"[^>]*>.*type the class code.*Nothing has been saved/s);
     });
 });
