@@ -95,7 +95,7 @@ int form_decode(const char *data, size_t len, size_t max_len, struct arena *a, s
     for (size_t i = 0; i < len; i++)
         count += data[i] == '&';
     count++;
-    if (count > FORM_MAX_FIELDS * 2)
+    if (count > (size_t)FORM_MAX_FIELDS * 2)
         return FORM_TOO_MANY;
     struct form_field *fields = arena_alloc(a, count * sizeof(*fields));
     size_t n = 0;
