@@ -70,7 +70,10 @@ static void child_main(const char *path, const char *code, int round, int fd)
     }
     for (int i = 0; i < THREADS; i++)
         pthread_join(th[i], NULL);
-    _exit(0);
+    /* On a fast machine every answer may be in before the kill: wait for it all the same,
+     * so that the parent always sees death by SIGKILL. */
+    for (;;)
+        pause();
 }
 
 struct tally {
@@ -132,17 +135,26 @@ static void test_sigkill_during_submissions(void **state)
             child_main(path, code, round, fds[1]);
         }
         close(fds[1]);
-        /* Let it run for 150 to 650 ms, reading acknowledgements, then kill it mid-flight. */
+        /* Let it run for 150 to 650 ms after its first acknowledgement (however long a loaded
+         * machine takes to get there), reading acknowledgements, then kill it mid-flight. */
         int run_ms = 150 + (int)randombytes_uniform(500);
         struct timespec t0;
         clock_gettime(CLOCK_MONOTONIC, &t0);
+        const time_t started = t0.tv_sec;
         size_t round_acked = 0;
         bool killed = false;
         for (;;) {
             struct timespec now;
             clock_gettime(CLOCK_MONOTONIC, &now);
             long elapsed = (now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000;
-            if (!killed && elapsed >= run_ms) {
+            if (round_acked == 0) {
+                t0 = now;
+                if (now.tv_sec - started > 60) {
+                    kill(pid, SIGKILL);
+                    fail_msg("round %d: no answer acknowledged within 60 s", round);
+                }
+            }
+            if (!killed && round_acked > 0 && elapsed >= run_ms) {
                 kill(pid, SIGKILL);
                 killed = true;
             }
