@@ -51,9 +51,14 @@
 #include "web/staff_web.h"
 #include "web/watch.h"
 
-/* Pupil forms are small; anything larger is refused with 413 before it is read. */
+/* Pupil forms are small; anything larger is refused with 413 and not kept. */
 #define WEB_BODY_MAX ((size_t)16 * 1024)
-/* A chunked body past this is not read to its end: the connection is closed without reply. */
+/*
+ * A larger body up to this size is read and dropped before the 413 goes out, so that the
+ * client sees the page that explains it (a response sent while the client is still sending
+ * ends in a reset, which browsers show as a failed connection). A body declared larger is
+ * answered at once and the connection closed; one that turns out larger is cut off.
+ */
 #define WEB_DISCARD_MAX (64 * WEB_BODY_MAX)
 /* A rendered plan page is a few tens of KiB; this only bounds a renderer gone wrong. */
 #define WEB_PLAN_PAGE_MAX ((size_t)4 << 20)
@@ -1296,8 +1301,8 @@ static enum MHD_Result answer_early(struct server *srv, struct MHD_Connection *c
 
 /*
  * The first call for a request carries only its headers. Nothing is queued here except a
- * 413 for a declared body over the limit: libmicrohttpd 0.9.75 closes a connection whose
- * response was queued before the body was read, and that is what an oversized body deserves.
+ * 413 for a declared body past WEB_DISCARD_MAX: libmicrohttpd 0.9.75 closes a connection
+ * whose response was queued before the body was read, and that is what such a body deserves.
  */
 static enum MHD_Result begin_request(struct server *srv, struct MHD_Connection *c, const char *url,
                                      const char *method, void **req_cls)
@@ -1313,7 +1318,7 @@ static enum MHD_Result begin_request(struct server *srv, struct MHD_Connection *
      */
     if (coding && !http_value_is(coding, "chunked"))
         return answer_early(srv, c, method, url, MHD_HTTP_BAD_REQUEST, R_BAD_REQUEST, req_cls);
-    if (has_length && length > WEB_BODY_MAX)
+    if (has_length && length > WEB_DISCARD_MAX)
         return answer_early(srv, c, method, url, MHD_HTTP_CONTENT_TOO_LARGE, R_TOO_LARGE, req_cls);
     if (!chunked && length == 0) {
         *req_cls = &mark_no_body;
