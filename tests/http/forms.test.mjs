@@ -113,9 +113,9 @@ describe('POST /plan', () => {
 });
 
 describe('bodies that are refused', () => {
-    it('answers 413 to a declared Content-Length over 16 KiB without reading the body', async () => {
+    it('answers 413 to a declared Content-Length over 1 MiB without reading the body', async () => {
         const text = await raw(server,
-            `POST /plan HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${LIMIT + 1}\r\n\r\n`);
+            `POST /plan HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${1024 * 1024 + 1}\r\n\r\n`);
         assert.equal(rawStatus(text), 413);
         assert.match(text, /too long|too much|longer/i);
         assert.ok(rawHeaders(text).some(([n, v]) => n === 'content-security-policy' && v.startsWith("default-src 'self'")));
@@ -139,6 +139,19 @@ describe('bodies that are refused', () => {
         parts.push('0\r\n\r\n');
         const text = await raw(server, parts, { pauseMs: 20 });
         assert.equal(rawStatus(text), 413);
+    });
+
+    // Browsers send the whole body at once; a 413 sent while they are still sending would
+    // end in a reset, and the pupil would see a failed connection instead of the page.
+    it('answers 413 with its page to a body of almost 1 MiB sent at once, as browsers send it', async () => {
+        const name = encodeURIComponent(fields[0]);
+        const body = `${name}=${'c'.repeat(1024 * 1024 - name.length - 1)}`;
+        for (let i = 0; i < 5; i++) {
+            const head = `POST /plan HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n`;
+            const text = await raw(server, [head, body]);
+            assert.equal(rawStatus(text), 413, `try ${i}: ${text.slice(0, 60) || 'no answer'}`);
+            assert.match(text, /longer than this form takes/);
+        }
     });
 
     it('answers 413 to a body over 16 KiB sent all at once', async () => {
