@@ -41,8 +41,7 @@ struct command {
 
 static const struct command *find_command(const char *name);
 
-__attribute__((format(printf, 2, 3))) static int usage_error(const char *cmd, const char *fmt,
-                                                            ...)
+__attribute__((format(printf, 2, 3))) static int usage_error(const char *cmd, const char *fmt, ...)
 {
     fprintf(stderr, "planpack %s: ", cmd);
     va_list ap;
@@ -91,7 +90,8 @@ static int load_package(const char *dir, struct loaded *l, bool print_warnings)
         pkg_check(l->pkg, &l->files, &l->diags);
     diag_sort(&l->diags);
     char prefix[4096];
-    snprintf(prefix, sizeof(prefix), "%s%s", dir ? dir : "(built-in package) ", dir ? l->label : "");
+    snprintf(prefix, sizeof(prefix), "%s%s", dir ? dir : "(built-in package) ",
+             dir ? l->label : "");
     for (size_t i = 0; i < l->diags.count; i++) {
         const struct diag *d = &l->diags.items[i];
         if (d->severity == DIAG_WARNING && !print_warnings)
@@ -485,8 +485,8 @@ static int cmd_staff(int argc, char **argv)
     char password[STAFF_PASSWORD_MAX + 2], err[256];
     char prompt[160];
     snprintf(prompt, sizeof(prompt), "Password for %s: ", name);
-    if (staff_read_password(stdin, prompt, true, password, sizeof(password), err,
-                            sizeof(err)) != 0) {
+    if (staff_read_password(stdin, prompt, true, password, sizeof(password), err, sizeof(err)) !=
+        0) {
         fprintf(stderr, "planpack staff: %s\n", err);
         return EXIT_INPUT;
     }
@@ -629,7 +629,7 @@ static int cmd_report(int argc, char **argv)
     enum report_format f = strcmp(format, "text") == 0   ? REPORT_TEXT
                            : strcmp(format, "csv") == 0  ? REPORT_CSV
                            : strcmp(format, "html") == 0 ? REPORT_HTML
-                                                         : (enum report_format)-1;
+                                                         : (enum report_format) - 1;
     if ((int)f < 0)
         return usage_error("report", "--format must be text, csv or html, not '%s'", format);
     if (k) {

@@ -13,7 +13,10 @@ struct arena {
     struct arena_block *head;
 };
 
-#define ARENA_INIT {NULL}
+#define ARENA_INIT                                                                                 \
+    {                                                                                              \
+        NULL                                                                                       \
+    }
 
 /* Frees every block; the arena is empty and usable again. Accepts an empty arena. */
 void arena_release(struct arena *a);

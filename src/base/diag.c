@@ -72,7 +72,6 @@ void diag_print(const struct diag_list *l, const char *prefix, FILE *out)
     for (size_t i = 0; i < l->count; i++) {
         const struct diag *d = &l->items[i];
         const char *sev = d->severity == DIAG_ERROR ? "error" : "warning";
-        fprintf(out, "%s%s:%d: %s: %s\n", prefix ? prefix : "", d->file, d->line, sev,
-                d->message);
+        fprintf(out, "%s%s:%d: %s: %s\n", prefix ? prefix : "", d->file, d->line, sev, d->message);
     }
 }

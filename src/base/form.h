@@ -23,10 +23,10 @@ struct form {
 
 enum form_error {
     FORM_OK = 0,
-    FORM_BAD_ESCAPE = -1,  /* '%' not followed by two hex digits */
-    FORM_BAD_UTF8 = -2,    /* a name or value is not valid UTF-8, or holds a NUL */
-    FORM_TOO_MANY = -3,    /* more than FORM_MAX_FIELDS fields */
-    FORM_TOO_LARGE = -4,   /* input longer than the caller's limit */
+    FORM_BAD_ESCAPE = -1, /* '%' not followed by two hex digits */
+    FORM_BAD_UTF8 = -2,   /* a name or value is not valid UTF-8, or holds a NUL */
+    FORM_TOO_MANY = -3,   /* more than FORM_MAX_FIELDS fields */
+    FORM_TOO_LARGE = -4,  /* input longer than the caller's limit */
 };
 
 /*

@@ -101,7 +101,7 @@ const char *site_asset_path(const struct site *s, const char *name);
  * code that a teacher hands out comes in the field SITE_FEEDBACK_CODE.
  */
 #define SITE_PREFER_NOT "prefer-not-to-say" /* SURVEY_PREFER_NOT */
-#define SITE_FEEDBACK_CODE "c"                /* SURVEY_FIELD_CODE */
+#define SITE_FEEDBACK_CODE "c"              /* SURVEY_FIELD_CODE */
 
 /*
  * Renders the young person's plan from the fields of a POST to /plan, for the server to
