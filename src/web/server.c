@@ -64,13 +64,14 @@
 #define WEB_PLAN_PAGE_MAX ((size_t)4 << 20)
 /*
  * Per-connection memory in libmicrohttpd holds the request line, the headers, the read
- * buffer and the response's headers, so it is also the cap on header size: with 6 KiB a
- * request's headers may take about 5 KiB (larger get 431), plenty for pages that set no
- * cookies. libmicrohttpd zeroes all of it after every request, which makes all of it
- * resident and costs time, so it is kept small: 1,000 idle keep-alive connections hold
- * 6 MiB this way, where 16 KiB would hold 16 MiB.
+ * buffer and the response's headers, so it is also the cap on header size: with 5 KiB a
+ * request's headers may take about 4 KiB (larger get 431, or a closed connection when the
+ * answer's own headers no longer fit), plenty for pages that set no cookies.
+ * libmicrohttpd zeroes all of it after every request, which makes all of it resident and
+ * costs time, so it is kept small: 1,000 idle keep-alive connections hold 5 MiB this way,
+ * where 16 KiB would hold 16 MiB and break the memory budget of the whole server.
  */
-#define WEB_CONNECTION_MEMORY ((size_t)6 * 1024)
+#define WEB_CONNECTION_MEMORY ((size_t)5 * 1024)
 #define WEB_MAX_CONNECTIONS 1024u
 #define WEB_MAX_PER_CLIENT 256u
 /* Seconds of silence after which a connection is closed; it ends idle and slow clients. */
@@ -390,27 +391,19 @@ __attribute__((warn_unused_result)) static int variant_init(struct gen *g, struc
 
 /*
  * Compresses data with brotli at its highest quality, once, with a window no larger than
- * the data needs (which spares the client's memory). Returns the compressed bytes (caller
- * frees), or NULL when they would not be smaller than limit.
+ * the data needs (which spares the client's memory), into out (cap bytes). Returns the
+ * compressed length, or 0 when it would not be smaller than the data.
  */
-static unsigned char *brotli_compress(const unsigned char *data, size_t len, size_t limit,
-                                      size_t *out_len)
+static size_t brotli_compress(const unsigned char *data, size_t len, unsigned char *out, size_t cap)
 {
     int lgwin = BROTLI_MIN_WINDOW_BITS;
     while (lgwin < BROTLI_MAX_WINDOW_BITS && ((size_t)1 << lgwin) - 16 < len)
         lgwin++;
-    size_t cap = BrotliEncoderMaxCompressedSize(len);
-    if (cap == 0)
-        return NULL;
-    unsigned char *out = xmalloc(cap);
     size_t n = cap;
     if (!BrotliEncoderCompress(BROTLI_MAX_QUALITY, lgwin, BROTLI_MODE_TEXT, len, data, &n, out) ||
-        n >= limit) {
-        free(out);
-        return NULL;
-    }
-    *out_len = n;
-    return out;
+        n >= len)
+        return 0;
+    return n;
 }
 
 /* Brotli at its highest quality is slow, so the files of a site are shared among threads. */
@@ -429,9 +422,9 @@ static void *compress_worker(void *arg)
         if (i >= job->count)
             return NULL;
         const struct site_file *f = site_file_at(job->site, i);
-        /* Only the files that the renderer found worth compressing (text). */
-        if (f->gz)
-            job->entries[i].br = brotli_compress(f->data, f->len, f->len, &job->entries[i].br_len);
+        struct entry *e = &job->entries[i];
+        if (e->br)
+            e->br_len = brotli_compress(f->data, f->len, e->br, e->br_len);
     }
 }
 
@@ -441,9 +434,22 @@ static unsigned thread_count(void)
     return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
 }
 
-/* Fills in the brotli form of every text file of site, entries[i] for file i. */
+/*
+ * Fills in the brotli form of every text file of site, entries[i] for file i. The output
+ * buffers are allocated here, in the calling thread, so that the helpers' own memory is
+ * all freed when they end and can go back to the system.
+ */
 static void compress_all(struct entry *entries, const struct site *site, size_t count)
 {
+    for (size_t i = 0; i < count; i++) {
+        const struct site_file *f = site_file_at(site, i);
+        /* Only the files that the renderer found worth compressing (text). */
+        size_t cap = f->gz ? BrotliEncoderMaxCompressedSize(f->len) : 0;
+        if (cap) {
+            entries[i].br = xmalloc(cap);
+            entries[i].br_len = cap;
+        }
+    }
     struct compress_job job = {.entries = entries, .site = site, .count = count};
     atomic_init(&job.next, 0);
     pthread_t helpers[8];
@@ -454,6 +460,15 @@ static void compress_all(struct entry *entries, const struct site *site, size_t 
     compress_worker(&job);
     for (size_t i = 0; i < started; i++)
         pthread_join(helpers[i], NULL);
+    for (size_t i = 0; i < count; i++) {
+        struct entry *e = &entries[i];
+        if (e->br && e->br_len == 0) {
+            free(e->br);
+            e->br = NULL;
+        } else if (e->br) {
+            e->br = xrealloc(e->br, e->br_len);
+        }
+    }
 }
 
 static int compare_by_file(const void *a, const void *b)
@@ -1786,15 +1801,15 @@ int web_serve(const struct site *site, const struct web_options *opt)
     }
 
     /*
-     * Turbo reads a keep-alive connection's next request as soon as a response is sent,
-     * without a round through epoll (measured: 0.03 epoll_wait calls a request instead of
-     * 0.19, so the workers sleep and lose their core less), and closes sockets without a
-     * shutdown() first. Nothing here needs that shutdown: every answer is sent after its
-     * request has been read whole, except for bodies too large to read at all.
+     * poll(), not epoll: libmicrohttpd 0.9.75's epoll loop, when one call returns its full
+     * batch of 128 events, waits again with the whole connection timeout before handling
+     * them, so a worker whose 128 clients all wait for an answer stalls for up to 15 s
+     * (wrk -c128 against one worker shows it every time). poll() over a worker's share of
+     * the connections costs about the same here and cannot stall that way. Turbo would
+     * only drop the shutdown() before close, which graceful closing wants.
      */
-    unsigned int flags =
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_USE_TURBO;
-    flags |= MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ? MHD_USE_EPOLL : MHD_USE_POLL;
+    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    flags |= MHD_is_feature_supported(MHD_FEATURE_POLL) == MHD_YES ? MHD_USE_POLL : 0;
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     unsigned threads = thread_count();
