@@ -464,7 +464,7 @@ static int open_store(const char *cmd, const char *db, enum store_mode mode, str
 
 static int cmd_staff(int argc, char **argv)
 {
-    const char *db = STORE_DEFAULT_PATH, *name = NULL;
+    const char *db = STORE_DEFAULT_PATH, *name = NULL, *school = NULL;
     if (argc < 2 || strcmp(argv[1], "add") != 0)
         return usage_error("staff", "%s", "the only subcommand is 'add NAME'");
     for (int i = 2; i < argc; i++) {
@@ -472,6 +472,10 @@ static int cmd_staff(int argc, char **argv)
             if (++i >= argc)
                 return usage_error("staff", "%s", "--db needs a path");
             db = argv[i];
+        } else if (strcmp(argv[i], "--school") == 0) {
+            if (++i >= argc)
+                return usage_error("staff", "%s", "--school needs a school's name");
+            school = argv[i];
         } else if (argv[i][0] == '-') {
             return usage_error("staff", "unknown option '%s'", argv[i]);
         } else if (name) {
@@ -493,11 +497,13 @@ static int cmd_staff(int argc, char **argv)
     struct store *s;
     int rc = open_store("staff", db, STORE_READ_WRITE, &s);
     if (rc == STORE_OK) {
-        rc = staff_add(s, name, password, strlen(password), err, sizeof(err));
+        rc = staff_add(s, name, school, password, strlen(password), err, sizeof(err));
         if (rc != STORE_OK)
             fprintf(stderr, "planpack staff: %s\n", err);
+        else if (school)
+            printf("added staff account '%s' of %s to %s\n", name, school, db);
         else
-            printf("added staff account '%s' to %s\n", name, db);
+            printf("added evaluator account '%s' (every school) to %s\n", name, db);
         store_close(s);
     }
     memset(password, 0, sizeof(password));
@@ -760,7 +766,10 @@ static const struct command commands[] = {
      "  --quiet                no access log (by default one line a request on stdout)\n"
      "Stops cleanly on Ctrl-C or SIGTERM, letting requests in flight finish.\n",
      cmd_serve},
-    {"staff", "Add a staff account for the feedback reports.", "staff add NAME [--db PATH]",
+    {"staff", "Add a staff account for the feedback reports.",
+     "staff add NAME [--school NAME] [--db PATH]",
+     "With --school, the account is that school's and sees only its classes; without it,\n"
+     "the account is an evaluator who sees every school (k-anonymous in every view).\n"
      "Reads the password from stdin (twice, without echo, at a terminal; one line from a\n"
      "pipe), never from the command line. There is no default account. --db defaults to\n"
      "./planpack.db.\n",

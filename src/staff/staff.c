@@ -42,8 +42,8 @@ const char *staff_password_problem(const char *password, size_t len)
     return NULL;
 }
 
-int staff_add(struct store *s, const char *name, const char *password, size_t len, char *err,
-              size_t err_len)
+int staff_add(struct store *s, const char *name, const char *school, const char *password,
+              size_t len, char *err, size_t err_len)
 {
     const char *problem = staff_password_problem(password, len);
     if (problem) {
@@ -55,13 +55,14 @@ int staff_add(struct store *s, const char *name, const char *password, size_t le
         snprintf(err, err_len, "hashing the password failed (not enough memory?)");
         return STORE_ERR_IO;
     }
-    int rc = store_staff_add(s, name, hash);
+    int rc = store_staff_add(s, name, hash, school);
     sodium_memzero(hash, sizeof(hash));
     if (rc == STORE_ERR_EXISTS)
         snprintf(err, err_len, "there is already an account named '%s'", name);
     else if (rc == STORE_ERR_INVALID)
         snprintf(err, err_len,
-                 "the name must be 1 to 100 characters of text without control characters");
+                 "the name must be 1 to 100 characters of text without control characters, and "
+                 "a school 1 to 200 characters");
     else if (rc != STORE_OK)
         snprintf(err, err_len, "%s", store_strerror(rc));
     return rc;

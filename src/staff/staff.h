@@ -55,12 +55,13 @@ bool staff_verify_password(const char *hash, const char *password, size_t len);
 const char *staff_password_problem(const char *password, size_t len);
 
 /*
- * Creates an account. Returns a store status (STORE_ERR_EXISTS for a taken name,
- * STORE_ERR_INVALID for a bad name or password, with the reason in err).
+ * Creates an account: staff of school, or an evaluator of every school when school is NULL.
+ * Returns a store status (STORE_ERR_EXISTS for a taken name, STORE_ERR_INVALID for a bad
+ * name or password, with the reason in err).
  */
 __attribute__((warn_unused_result)) int staff_add(struct store *s, const char *name,
-                                                  const char *password, size_t len, char *err,
-                                                  size_t err_len);
+                                                  const char *school, const char *password,
+                                                  size_t len, char *err, size_t err_len);
 
 /*
  * Reads a password from in: one line without its line ending. When in is a terminal, echo

@@ -38,7 +38,8 @@ struct store_backend {
                         int (*fn)(const struct store_answer_row *row, void *ctx), void *ctx);
     int (*answer_count)(struct store *s, int64_t *count);
     int (*purge)(struct store *s, int before_day, time_t before_time, int64_t *deleted);
-    int (*staff_add)(struct store *s, const char *name, const char *hash, int day);
+    int (*staff_add)(struct store *s, const char *name, const char *hash, const char *school,
+                     int day);
     int (*staff_get)(struct store *s, const char *name, struct arena *a, struct store_staff *out);
     int (*staff_set_hash)(struct store *s, int64_t id, const char *hash);
     int (*staff_set_throttle)(struct store *s, int64_t id, int failed, time_t until);

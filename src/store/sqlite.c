@@ -86,6 +86,8 @@ static const char *const migrations[] = {
     "  themes TEXT NOT NULL,"
     "  notes TEXT NOT NULL,"
     "  quotes TEXT NOT NULL);",
+    /* 2: staff belong to a school, or (NULL) evaluate across schools. */
+    "ALTER TABLE staff ADD COLUMN school_id INTEGER REFERENCES schools(id);",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
@@ -1123,12 +1125,34 @@ static int sq_purge(struct store *s, int before_day, time_t before_time, int64_t
 
 /* ---- staff and sessions ---- */
 
-static int sq_staff_add(struct store *s, const char *name, const char *hash, int day)
+struct staff_job {
+    const char *name, *hash, *school;
+    int day;
+};
+
+static int run_staff_add(struct sq *q, struct job *j)
 {
-    struct sql_job j = {.sql =
-                            "INSERT INTO staff (name, password_hash, created_day) VALUES (?, ?, ?)",
-                        .b = {BT(name), BT(hash), BI(day)}};
-    return sql_write((struct sq *)s, &j);
+    struct staff_job *f = j->arg;
+    if (f->school) {
+        int rc = wexec(q, "INSERT OR IGNORE INTO schools (name) VALUES (?)",
+                       (struct bindv[]){BT(f->school), {B_END, 0, 0, 0}}, NULL);
+        if (rc != STORE_OK)
+            return rc;
+    }
+    return wexec(
+        q,
+        "INSERT INTO staff (name, password_hash, created_day, school_id) "
+        "VALUES (?, ?, ?, (SELECT id FROM schools WHERE name = ?))",
+        (struct bindv[]){BT(f->name), BT(f->hash), BI(f->day), BT(f->school), {B_END, 0, 0, 0}},
+        NULL);
+}
+
+static int sq_staff_add(struct store *s, const char *name, const char *hash, const char *school,
+                        int day)
+{
+    struct staff_job f = {name, hash, school, day};
+    struct job j = {.run = run_staff_add, .arg = &f, .atomic = true};
+    return submit_job((struct sq *)s, &j);
 }
 
 static int sq_staff_get(struct store *s, const char *name, struct arena *a, struct store_staff *out)
@@ -1138,8 +1162,9 @@ static int sq_staff_get(struct store *s, const char *name, struct arena *a, stru
     sqlite3_stmt *st = NULL;
     int rc = STORE_ERR_IO;
     if (!db || prepare(db,
-                       "SELECT id, name, password_hash, failed_logins, throttled_until FROM "
-                       "staff WHERE name = ?",
+                       "SELECT f.id, f.name, f.password_hash, f.failed_logins, f.throttled_until, "
+                       "s.name FROM staff f LEFT JOIN schools s ON s.id = f.school_id "
+                       "WHERE f.name = ?",
                        &st) != STORE_OK)
         goto out;
     int step = bind_all(st, (struct bindv[]){BT(name), {B_END, 0, 0, 0}});
@@ -1151,6 +1176,7 @@ static int sq_staff_get(struct store *s, const char *name, struct arena *a, stru
         out->password_hash = col_dup(a, st, 2);
         out->failed_logins = sqlite3_column_int(st, 3);
         out->throttled_until = (time_t)sqlite3_column_int64(st, 4);
+        out->school = col_dup(a, st, 5);
         rc = STORE_OK;
     } else if (step == SQLITE_DONE) {
         rc = STORE_ERR_NOT_FOUND;
@@ -1199,8 +1225,9 @@ static int sq_session_get(struct store *s, const unsigned char *hash, struct are
     sqlite3_stmt *st = NULL;
     int rc = STORE_ERR_IO;
     if (!db || prepare(db,
-                       "SELECT s.staff_id, f.name, s.csrf, s.created, s.last_seen FROM "
-                       "sessions s JOIN staff f ON f.id = s.staff_id WHERE s.token_hash = ?",
+                       "SELECT s.staff_id, f.name, s.csrf, s.created, s.last_seen, c.name FROM "
+                       "sessions s JOIN staff f ON f.id = s.staff_id "
+                       "LEFT JOIN schools c ON c.id = f.school_id WHERE s.token_hash = ?",
                        &st) != STORE_OK)
         goto out;
     int step = bind_all(st, (struct bindv[]){BB(hash, STORE_TOKEN_HASH_LEN), {B_END, 0, 0, 0}});
@@ -1212,6 +1239,7 @@ static int sq_session_get(struct store *s, const unsigned char *hash, struct are
         out->csrf = col_dup(a, st, 2);
         out->created = (time_t)sqlite3_column_int64(st, 3);
         out->last_seen = (time_t)sqlite3_column_int64(st, 4);
+        out->school = col_dup(a, st, 5);
         rc = STORE_OK;
     } else if (step == SQLITE_DONE) {
         rc = STORE_ERR_NOT_FOUND;

@@ -182,17 +182,19 @@ int store_surveys(struct store *s, struct arena *a, struct survey **out, size_t 
     return s->be->surveys(s, a, out, count);
 }
 
+/* A label or school name: 1 to 200 bytes of UTF-8. */
+static bool valid_text(const char *t)
+{
+    return t && *t && strlen(t) <= 200 && utf8_valid(t, strlen(t));
+}
+
 int store_cohort_create(struct store *s, const struct store_cohort_spec *spec,
                         char code[SURVEY_CODE_LEN + 1])
 {
     code[0] = '\0';
     if (writable(s) != STORE_OK)
         return STORE_ERR_READ_ONLY;
-    if (!spec->label || !*spec->label || strlen(spec->label) > 200 || !spec->survey ||
-        (spec->school && (!*spec->school || strlen(spec->school) > 200)))
-        return STORE_ERR_INVALID;
-    if (!utf8_valid(spec->label, strlen(spec->label)) ||
-        (spec->school && !utf8_valid(spec->school, strlen(spec->school))))
+    if (!valid_text(spec->label) || !spec->survey || (spec->school && !valid_text(spec->school)))
         return STORE_ERR_INVALID;
     int rc = store_survey_put(s, spec->survey, NULL);
     if (rc != STORE_OK)
@@ -325,13 +327,14 @@ static int valid_name(const char *name)
     return 1;
 }
 
-int store_staff_add(struct store *s, const char *name, const char *password_hash)
+int store_staff_add(struct store *s, const char *name, const char *password_hash,
+                    const char *school)
 {
     if (writable(s) != STORE_OK)
         return STORE_ERR_READ_ONLY;
-    if (!valid_name(name) || !password_hash || !*password_hash)
+    if (!valid_name(name) || !password_hash || !*password_hash || (school && !valid_text(school)))
         return STORE_ERR_INVALID;
-    return s->be->staff_add(s, name, password_hash, store_today(s));
+    return s->be->staff_add(s, name, password_hash, school, store_today(s));
 }
 
 int store_staff_get(struct store *s, const char *name, struct arena *a, struct store_staff *out)

@@ -59,7 +59,7 @@ struct store_options {
 };
 
 /* The current schema version, and the default database when no --db is given. */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 #define STORE_DEFAULT_PATH "./planpack.db"
 
 struct store;
@@ -197,13 +197,18 @@ struct store_staff {
     int64_t id;
     const char *name;
     const char *password_hash; /* libsodium crypto_pwhash_str() string */
+    const char *school;        /* the school whose classes this account sees; NULL: an
+                                  evaluator, who sees every school */
     int failed_logins;         /* consecutive failures since the last success */
     time_t throttled_until;    /* no login attempt is judged before this time */
 };
 
-/* Adds an account. STORE_ERR_EXISTS when the name is taken. */
-__attribute__((warn_unused_result)) int store_staff_add(struct store *s, const char *name,
-                                                        const char *password_hash);
+/*
+ * Adds an account: school staff when school is given (the school is created when new), an
+ * evaluator across schools when it is NULL. STORE_ERR_EXISTS when the name is taken.
+ */
+__attribute__((warn_unused_result)) int
+store_staff_add(struct store *s, const char *name, const char *password_hash, const char *school);
 /* Looks an account up by name; strings go into a. STORE_ERR_NOT_FOUND when there is none. */
 __attribute__((warn_unused_result)) int store_staff_get(struct store *s, const char *name,
                                                         struct arena *a, struct store_staff *out);
@@ -221,7 +226,8 @@ __attribute__((warn_unused_result)) int store_staff_set_throttle(struct store *s
 struct store_session {
     int64_t staff_id;
     const char *staff_name;
-    const char *csrf; /* the session's CSRF token, for every staff form */
+    const char *school; /* the account's school; NULL for an evaluator (see store_staff) */
+    const char *csrf;   /* the session's CSRF token, for every staff form */
     time_t created;
     time_t last_seen;
 };

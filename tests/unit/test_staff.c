@@ -21,7 +21,7 @@ static int setup(void **state)
     char err[256];
     assert_int_equal(store_open(c->path, STORE_READ_WRITE, NULL, &c->s, err, sizeof(err)),
                      STORE_OK);
-    assert_int_equal(staff_add(c->s, "sam", PASSWORD, strlen(PASSWORD), err, sizeof(err)),
+    assert_int_equal(staff_add(c->s, "sam", NULL, PASSWORD, strlen(PASSWORD), err, sizeof(err)),
                      STORE_OK);
     *state = c;
     return 0;
@@ -63,10 +63,11 @@ static void test_add_stores_only_a_hash(void **state)
     assert_null(strstr(st.password_hash, PASSWORD));
     assert_true(strncmp(st.password_hash, "$argon2id$", 10) == 0);
     char err[256];
-    assert_int_equal(staff_add(c->s, "sam", PASSWORD, strlen(PASSWORD), err, sizeof(err)),
+    assert_int_equal(staff_add(c->s, "sam", NULL, PASSWORD, strlen(PASSWORD), err, sizeof(err)),
                      STORE_ERR_EXISTS);
     assert_non_null(strstr(err, "already an account named 'sam'"));
-    assert_int_equal(staff_add(c->s, "kim", "too short", 9, err, sizeof(err)), STORE_ERR_INVALID);
+    assert_int_equal(staff_add(c->s, "kim", NULL, "too short", 9, err, sizeof(err)),
+                     STORE_ERR_INVALID);
     assert_non_null(strstr(err, "too short"));
     assert_int_equal(store_staff_get(c->s, "kim", &a, &st), STORE_ERR_NOT_FOUND);
     arena_release(&a);

@@ -61,7 +61,7 @@ static void test_new_file_has_schema_and_wal(void **state)
     pragma_text(path, "PRAGMA journal_mode", v, sizeof(v));
     assert_string_equal(v, "wal");
     pragma_text(path, "SELECT version FROM schema_version", v, sizeof(v));
-    assert_string_equal(v, "1");
+    assert_string_equal(v, "2");
     pragma_text(path, "PRAGMA application_id", v, sizeof(v));
     assert_string_equal(v, "1886154859");
     /* The answers table keeps the day and nothing that could identify a pupil. */
@@ -90,6 +90,36 @@ static void test_migrates_empty_file(void **state)
     char code[SURVEY_CODE_LEN + 1];
     new_cohort(s, "1.0.0", NULL, code);
     store_close(s);
+    fx_tmp_free(path);
+}
+
+/* A database of schema version 1 (before schools had staff) keeps its accounts as evaluators. */
+static void test_migrates_version_1(void **state)
+{
+    (void)state;
+    char *path = fx_tmp_db();
+    store_close(open_rw(path));
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  "ALTER TABLE staff DROP COLUMN school_id;"
+                                  "INSERT INTO staff (name, password_hash, created_day) "
+                                  "VALUES ('sam', '$argon2id$fake', 1);"
+                                  "UPDATE schema_version SET version = 1;",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    struct store *s = open_rw(path);
+    struct arena a = ARENA_INIT;
+    struct store_staff st;
+    assert_int_equal(store_staff_get(s, "sam", &a, &st), STORE_OK);
+    assert_null(st.school);
+    assert_int_equal(store_staff_add(s, "kim", "$argon2id$k", "Hill School"), STORE_OK);
+    store_close(s);
+    char v[64];
+    pragma_text(path, "SELECT version FROM schema_version", v, sizeof(v));
+    assert_string_equal(v, "2");
+    arena_release(&a);
     fx_tmp_free(path);
 }
 
@@ -463,13 +493,22 @@ static void test_staff_and_sessions_rows(void **state)
     (void)state;
     char *path = fx_tmp_db();
     struct store *s = open_rw(path);
-    assert_int_equal(store_staff_add(s, "sam", "$argon2id$fake"), STORE_OK);
-    assert_int_equal(store_staff_add(s, "sam", "$argon2id$other"), STORE_ERR_EXISTS);
-    assert_int_equal(store_staff_add(s, "", "$argon2id$other"), STORE_ERR_INVALID);
-    assert_int_equal(store_staff_add(s, "bad\nname", "$argon2id$other"), STORE_ERR_INVALID);
+    assert_int_equal(store_staff_add(s, "sam", "$argon2id$fake", NULL), STORE_OK);
+    assert_int_equal(store_staff_add(s, "sam", "$argon2id$other", NULL), STORE_ERR_EXISTS);
+    assert_int_equal(store_staff_add(s, "", "$argon2id$other", NULL), STORE_ERR_INVALID);
+    assert_int_equal(store_staff_add(s, "bad\nname", "$argon2id$other", NULL), STORE_ERR_INVALID);
+    assert_int_equal(store_staff_add(s, "kim", "$argon2id$other", ""), STORE_ERR_INVALID);
+    /* Two accounts of one school share it; the school is made by the first. */
+    assert_int_equal(store_staff_add(s, "kim", "$argon2id$k", "Hill School"), STORE_OK);
+    assert_int_equal(store_staff_add(s, "lee", "$argon2id$l", "Hill School"), STORE_OK);
     struct arena a = ARENA_INIT;
     struct store_staff st;
+    assert_int_equal(store_staff_get(s, "kim", &a, &st), STORE_OK);
+    assert_string_equal(st.school, "Hill School");
+    assert_int_equal(store_staff_get(s, "lee", &a, &st), STORE_OK);
+    assert_string_equal(st.school, "Hill School");
     assert_int_equal(store_staff_get(s, "sam", &a, &st), STORE_OK);
+    assert_null(st.school);
     assert_string_equal(st.password_hash, "$argon2id$fake");
     assert_int_equal(store_staff_set_throttle(s, st.id, 3, 1000), STORE_OK);
     assert_int_equal(store_staff_get(s, "sam", &a, &st), STORE_OK);
@@ -483,6 +522,7 @@ static void test_staff_and_sessions_rows(void **state)
     struct store_session ses;
     assert_int_equal(store_session_get(s, h, &a, &ses), STORE_OK);
     assert_string_equal(ses.staff_name, "sam");
+    assert_null(ses.school);
     assert_string_equal(ses.csrf, "csrf-token");
     assert_int_equal(ses.created, 5000);
     assert_int_equal(store_session_touch(s, h, 6000), STORE_OK);
@@ -550,6 +590,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_new_file_has_schema_and_wal),
         cmocka_unit_test(test_migrates_empty_file),
+        cmocka_unit_test(test_migrates_version_1),
         cmocka_unit_test(test_refuses_foreign_and_newer_files),
         cmocka_unit_test(test_cohorts),
         cmocka_unit_test(test_submit_round_trip_and_refusals),
