@@ -124,6 +124,7 @@ enum report_format { REPORT_TEXT, REPORT_CSV, REPORT_HTML };
 struct report_options {
     int k;                 /* 0: REPORT_K_DEFAULT; values below REPORT_K_MIN are raised */
     const char *cohort;    /* only this class (a code); NULL: everything */
+    const char *school;    /* only this school's classes (and their focus groups); NULL: all */
     const char *compare_a; /* versions to compare; NULL: the two latest */
     const char *compare_b;
     bool html_fragment; /* HTML without <html>, <head> and styles, for the staff pages */
