@@ -1021,6 +1021,36 @@ static void plan_page_free(void *cls)
 }
 
 /*
+ * Sends a page made for this one request (plan, lesson, feedback, staff) with status and
+ * headers (which name its type and caching). Takes page: it is wiped and freed once sent,
+ * or here on failure; a page that overflowed or failed (!buf_ok) gets the 500 page instead.
+ */
+static enum MHD_Result send_made(struct server *srv, const struct gen *g, struct MHD_Connection *c,
+                                 const char *method, const char *url, unsigned status,
+                                 struct buf *page, const struct header *headers)
+{
+    if (!buf_ok(page)) {
+        plan_page_free(page);
+        return send_reply(srv, c, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                          &g->fixed[R_INTERNAL]);
+    }
+    size_t len = page->len;
+    struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback_cls(
+        len, page->ptr, plan_page_free, page);
+    if (!r) {
+        plan_page_free(page);
+        return MHD_NO;
+    }
+    enum MHD_Result ret = MHD_NO;
+    if (add_headers(srv, r, headers, atomic_load_explicit(&srv->closing, memory_order_relaxed))) {
+        log_request(srv, method, url, status, strcmp(method, MHD_HTTP_METHOD_HEAD) ? len : 0);
+        ret = MHD_queue_response(c, status, r);
+    }
+    MHD_destroy_response(r);
+    return ret;
+}
+
+/*
  * POST /plan: decodes the form and renders the young person's plan for this response only.
  * The page is sent with Cache-Control: no-store and freed (wiped) after sending.
  */
@@ -1038,7 +1068,7 @@ static enum MHD_Result send_plan(struct server *srv, const struct gen *g, struct
     enum MHD_Result ret = MHD_NO;
     struct arena arena = ARENA_INIT;
     struct form form;
-    struct buf *page = NULL;
+    struct buf *page;
     const char *body = u && u->body.ptr ? u->body.ptr : "";
     int rc = form_decode(body, u ? u->body.len : 0, WEB_BODY_MAX, &arena, &form);
     if (rc != FORM_OK) {
@@ -1052,32 +1082,19 @@ static enum MHD_Result send_plan(struct server *srv, const struct gen *g, struct
     }
     page = xmalloc(sizeof(*page));
     buf_init(page, WEB_PLAN_PAGE_MAX);
-    if (site_render_plan(g->site, &form, page) != 0 || !buf_ok(page)) {
+    if (site_render_plan(g->site, &form, page) != 0) {
+        plan_page_free(page);
         ret =
             send_reply(srv, c, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR, &g->fixed[R_INTERNAL]);
         goto out;
     }
-    struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback_cls(
-        page->len, page->ptr, plan_page_free, page);
-    if (!r)
-        goto out;
-    size_t len = page->len;
-    page = NULL; /* the response owns it now */
     const struct header headers[] = {
         {MHD_HTTP_HEADER_CONTENT_TYPE, TYPE_HTML},
         {MHD_HTTP_HEADER_CACHE_CONTROL, CACHE_NEVER},
         {NULL, NULL},
     };
-    bool ok =
-        add_headers(srv, r, headers, atomic_load_explicit(&srv->closing, memory_order_relaxed));
-    if (ok) {
-        log_request(srv, method, url, MHD_HTTP_OK, len);
-        ret = MHD_queue_response(c, MHD_HTTP_OK, r);
-    }
-    MHD_destroy_response(r);
+    ret = send_made(srv, g, c, method, url, MHD_HTTP_OK, page, headers);
 out:
-    if (page)
-        plan_page_free(page);
     arena_release(&arena);
     return ret;
 }
@@ -1101,25 +1118,12 @@ static enum MHD_Result send_teach(struct server *srv, const struct gen *g, struc
         return send_reply(srv, c, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR,
                           &g->fixed[R_INTERNAL]);
     }
-    size_t len = page->len;
-    struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback_cls(
-        len, page->ptr, plan_page_free, page);
-    if (!r) {
-        plan_page_free(page);
-        return MHD_NO;
-    }
     const struct header headers[] = {
         {MHD_HTTP_HEADER_CONTENT_TYPE, TYPE_HTML},
         {MHD_HTTP_HEADER_CACHE_CONTROL, CACHE_REVALIDATE},
         {NULL, NULL},
     };
-    enum MHD_Result ret = MHD_NO;
-    if (add_headers(srv, r, headers, atomic_load_explicit(&srv->closing, memory_order_relaxed))) {
-        log_request(srv, method, url, MHD_HTTP_OK, strcmp(method, MHD_HTTP_METHOD_HEAD) ? len : 0);
-        ret = MHD_queue_response(c, MHD_HTTP_OK, r);
-    }
-    MHD_destroy_response(r);
-    return ret;
+    return send_made(srv, g, c, method, url, MHD_HTTP_OK, page, headers);
 }
 
 /*
@@ -1135,30 +1139,12 @@ static enum MHD_Result send_feedback(struct server *srv, const struct gen *g,
     unsigned status = code ? feedback_get(g->site, code, page)
                            : feedback_post(srv->opt->store, g->site, u ? u->body.ptr : NULL,
                                            u ? u->body.len : 0, page);
-    if (!buf_ok(page)) {
-        plan_page_free(page);
-        return send_reply(srv, c, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR,
-                          &g->fixed[R_INTERNAL]);
-    }
-    size_t len = page->len;
-    struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback_cls(
-        len, page->ptr, plan_page_free, page);
-    if (!r) {
-        plan_page_free(page);
-        return MHD_NO;
-    }
     const struct header headers[] = {
         {MHD_HTTP_HEADER_CONTENT_TYPE, TYPE_HTML},
         {MHD_HTTP_HEADER_CACHE_CONTROL, CACHE_NEVER},
         {NULL, NULL},
     };
-    enum MHD_Result ret = MHD_NO;
-    if (add_headers(srv, r, headers, atomic_load_explicit(&srv->closing, memory_order_relaxed))) {
-        log_request(srv, method, url, status, strcmp(method, MHD_HTTP_METHOD_HEAD) ? len : 0);
-        ret = MHD_queue_response(c, status, r);
-    }
-    MHD_destroy_response(r);
-    return ret;
+    return send_made(srv, g, c, method, url, status, page, headers);
 }
 
 /*
