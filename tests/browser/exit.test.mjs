@@ -6,11 +6,10 @@
 // destination is answered by a local stub so that nothing leaves the machine.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import {
-    BIN, audienceOf, binaryExists, crawl, firstTabStop, launchBrowser, newGuardedContext,
-    openSites, pageKey, rel, visit,
+    audienceOf, crawl, firstTabStop, newGuardedContext, pageKey, rel, useSitesAndBrowser, visit,
 } from './lib.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -52,27 +51,15 @@ async function stays(page, url, ms) {
 }
 
 describe('quick exit', { timeout: 600_000 }, () => {
-    let env;
-    let browser;
-
-    before(async () => {
-        assert.ok(binaryExists(), `${BIN} does not exist: build it first (make asan)`);
-        env = await openSites();
-        browser = await launchBrowser();
-    }, { timeout: 60_000 });
-
-    after(async () => {
-        await browser?.close();
-        await env?.close();
-    }, { timeout: 30_000 });
+    const fx = useSitesAndBrowser();
 
     for (const which of [0, 1]) {
         const label = which === 0 ? 'served' : 'export (file://)';
 
         test(`${label}: the button blanks the page and leaves without a Back entry, on every ` +
             'pupil page', { timeout: 180_000 }, async () => {
-            const site = env.sites[which];
-            const guard = await newGuardedContext(browser);
+            const site = fx.sites[which];
+            const guard = await newGuardedContext(fx.browser);
             try {
                 const pages = await crawl(guard, site.start, site.base);
                 const probe = await guard.context.newPage();
@@ -110,8 +97,8 @@ describe('quick exit', { timeout: 600_000 }, () => {
 
         test(`${label}: Enter on the exit link (keyboard only) leaves too`, { timeout: 60_000 },
             async () => {
-                const site = env.sites[which];
-                const guard = await newGuardedContext(browser);
+                const site = fx.sites[which];
+                const guard = await newGuardedContext(fx.browser);
                 try {
                     const { page, exitUrl, name } = await openWithExit(guard, site.start, site.base);
                     await page.keyboard.press('Enter');
@@ -124,8 +111,8 @@ describe('quick exit', { timeout: 600_000 }, () => {
 
         test(`${label}: Shift pressed three times leaves, and the count is announced`,
             { timeout: 60_000 }, async () => {
-                const site = env.sites[which];
-                const guard = await newGuardedContext(browser);
+                const site = fx.sites[which];
+                const guard = await newGuardedContext(fx.browser);
                 try {
                     const { page, exitUrl, name } = await openWithExit(guard, site.start, site.base);
                     await page.evaluate(() => document.activeElement?.blur());
@@ -148,8 +135,8 @@ describe('quick exit', { timeout: 600_000 }, () => {
 
         test(`${label}: Shift with another key, or another key, starts the count again`,
             { timeout: 60_000 }, async () => {
-                const site = env.sites[which];
-                const guard = await newGuardedContext(browser);
+                const site = fx.sites[which];
+                const guard = await newGuardedContext(fx.browser);
                 try {
                     const { page, exitUrl, name } = await openWithExit(guard, site.start, site.base);
                     await page.evaluate(() => document.activeElement?.blur());
@@ -179,8 +166,8 @@ describe('quick exit', { timeout: 600_000 }, () => {
 
         test(`${label}: three Shift presses spread over more than five seconds do not leave`,
             { timeout: 60_000 }, async () => {
-                const site = env.sites[which];
-                const guard = await newGuardedContext(browser);
+                const site = fx.sites[which];
+                const guard = await newGuardedContext(fx.browser);
                 try {
                     const { page, exitUrl, name } = await openWithExit(guard, site.start, site.base);
                     await page.evaluate(() => document.activeElement?.blur());

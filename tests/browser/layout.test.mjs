@@ -6,11 +6,11 @@
 // and the printed plan names itself once.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import {
-    BIN, DESKTOP, MOBILE, binaryExists, fillPlan, findPageOfKind, launchBrowser,
-    newGuardedContext, openSites, rel, visit,
+    DESKTOP, MOBILE, fillPlan, findPageOfKind, newGuardedContext, rel, useSitesAndBrowser,
+    visit,
 } from './lib.mjs';
 
 /* Where the parts of the page chrome are, in CSS pixels of the viewport. */
@@ -45,27 +45,15 @@ const inside = (a, b) => a && b && a.top >= b.top - 0.5 && a.bottom <= b.bottom 
     a.left >= b.left - 0.5 && a.right <= b.right + 0.5;
 
 describe('page layout', { timeout: 600_000 }, () => {
-    let env;
-    let browser;
-
-    before(async () => {
-        assert.ok(binaryExists(), `${BIN} does not exist: build it first (make asan)`);
-        env = await openSites();
-        browser = await launchBrowser();
-    }, { timeout: 60_000 });
-
-    after(async () => {
-        await browser?.close();
-        await env?.close();
-    }, { timeout: 30_000 });
+    const fx = useSitesAndBrowser();
 
     for (const which of [0, 1]) {
         const label = which === 0 ? 'served' : 'export (file://)';
 
         test(`${label}, phone: the top bar is one short row, stays in view and covers nothing ` +
             'that the browser scrolls to', { timeout: 120_000 }, async () => {
-            const site = env.sites[which];
-            const guard = await newGuardedContext(browser, {
+            const site = fx.sites[which];
+            const guard = await newGuardedContext(fx.browser, {
                 viewport: MOBILE, isMobile: true, hasTouch: true,
             });
             try {
@@ -121,8 +109,8 @@ describe('page layout', { timeout: 600_000 }, () => {
 
         test(`${label}, desktop: the top bar lines up with the page and the pages are listed ` +
             'in order', { timeout: 120_000 }, async () => {
-            const site = env.sites[which];
-            const guard = await newGuardedContext(browser, { viewport: DESKTOP });
+            const site = fx.sites[which];
+            const guard = await newGuardedContext(fx.browser, { viewport: DESKTOP });
             try {
                 const page = await guard.context.newPage();
                 const urls = [site.start,
@@ -179,9 +167,9 @@ describe('page layout', { timeout: 600_000 }, () => {
 
         test(`${label}: the plan preview is beside the form on a desktop and one link away ` +
             'on a phone', { timeout: 120_000 }, async () => {
-            const site = env.sites[which];
+            const site = fx.sites[which];
             for (const [viewport, size] of [[DESKTOP, 'desktop'], [MOBILE, 'phone']]) {
-                const guard = await newGuardedContext(browser, {
+                const guard = await newGuardedContext(fx.browser, {
                     viewport, isMobile: viewport === MOBILE, hasTouch: viewport === MOBILE,
                 });
                 try {
@@ -225,8 +213,8 @@ describe('page layout', { timeout: 600_000 }, () => {
 
         test(`${label}: each plan section's heading sits below its line, close to its hint`,
             { timeout: 60_000 }, async () => {
-                const site = env.sites[which];
-                const guard = await newGuardedContext(browser, { viewport: MOBILE, isMobile: true });
+                const site = fx.sites[which];
+                const guard = await newGuardedContext(fx.browser, { viewport: MOBILE, isMobile: true });
                 try {
                     const page = await guard.context.newPage();
                     await visit(page, await findPageOfKind(page, site, 'page-plan',
@@ -256,8 +244,8 @@ describe('page layout', { timeout: 600_000 }, () => {
             });
 
         test(`${label}: the printed plan says "My plan" once`, { timeout: 60_000 }, async () => {
-            const site = env.sites[which];
-            const guard = await newGuardedContext(browser);
+            const site = fx.sites[which];
+            const guard = await newGuardedContext(fx.browser);
             try {
                 const page = await guard.context.newPage();
                 await visit(page, await findPageOfKind(page, site, 'page-plan', { not: 'page-worksheet' }));

@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { chromium } from 'playwright-core';
@@ -458,6 +459,26 @@ export async function openSites() {
             assertNoSanitizerReport(server);
         },
     };
+}
+
+/*
+ * For a describe block: starts both sites (openSites) and one browser before its tests and
+ * closes them after. The returned object's `sites` and `browser` are set once they run.
+ */
+export function useSitesAndBrowser() {
+    const fx = { sites: null, browser: null };
+    let env;
+    before(async () => {
+        assert.ok(binaryExists(), `${BIN} does not exist: build it first (make asan)`);
+        env = await openSites();
+        fx.sites = env.sites;
+        fx.browser = await launchBrowser();
+    }, { timeout: 60_000 });
+    after(async () => {
+        await fx.browser?.close();
+        await env?.close();
+    }, { timeout: 30_000 });
+    return fx;
 }
 
 /*

@@ -4,36 +4,23 @@
 // export, which has no server, the plan page offers a blank worksheet that prints.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import {
-    BIN, DESKTOP, MOBILE, assertPlanShows, binaryExists, crawl, fillPlan, findPageOfKind,
-    firstTabStop, launchBrowser, newGuardedContext, openSites, pageKey, rel, shownBySelector,
-    visit,
+    DESKTOP, MOBILE, assertPlanShows, crawl, fillPlan, findPageOfKind, firstTabStop,
+    newGuardedContext, pageKey, rel, shownBySelector, useSitesAndBrowser, visit,
 } from './lib.mjs';
 
 describe('without JavaScript', { timeout: 600_000 }, () => {
-    let env;
-    let browser;
-
-    before(async () => {
-        assert.ok(binaryExists(), `${BIN} does not exist: build it first (make asan)`);
-        env = await openSites();
-        browser = await launchBrowser();
-    }, { timeout: 60_000 });
-
-    after(async () => {
-        await browser?.close();
-        await env?.close();
-    }, { timeout: 30_000 });
+    const fx = useSitesAndBrowser();
 
     for (const which of [0, 1]) {
         const label = which === 0 ? 'served' : 'export (file://)';
 
         test(`${label}: every page loads cleanly and quick exit is a working link`,
             { timeout: 120_000 }, async () => {
-                const site = env.sites[which];
-                const guard = await newGuardedContext(browser, { javaScriptEnabled: false });
+                const site = fx.sites[which];
+                const guard = await newGuardedContext(fx.browser, { javaScriptEnabled: false });
                 try {
                     const pages = await crawl(guard, site.start, site.base);
                     assert.ok(pages.length >= 8, `only ${pages.length} pages without JavaScript`);
@@ -56,8 +43,8 @@ describe('without JavaScript', { timeout: 600_000 }, () => {
     for (const [viewport, size] of [[MOBILE, 'phone'], [DESKTOP, 'desktop']]) {
         test(`served, ${size}: the plan form POSTs to /plan and the plan comes back`,
             { timeout: 120_000 }, async () => {
-                const site = env.sites[0];
-                const guard = await newGuardedContext(browser, {
+                const site = fx.sites[0];
+                const guard = await newGuardedContext(fx.browser, {
                     javaScriptEnabled: false, viewport,
                     isMobile: viewport === MOBILE, hasTouch: viewport === MOBILE,
                 });
@@ -97,8 +84,8 @@ describe('without JavaScript', { timeout: 600_000 }, () => {
 
     test('served: "Show it as a wallet card" gives the card layout', { timeout: 60_000 },
         async () => {
-            const site = env.sites[0];
-            const guard = await newGuardedContext(browser, { javaScriptEnabled: false });
+            const site = fx.sites[0];
+            const guard = await newGuardedContext(fx.browser, { javaScriptEnabled: false });
             try {
                 const page = await guard.context.newPage();
                 const url = await findPageOfKind(page, site, 'page-plan');
@@ -123,13 +110,13 @@ describe('without JavaScript', { timeout: 600_000 }, () => {
 
     test('export (file://): the plan page offers a blank worksheet that prints',
         { timeout: 120_000 }, async () => {
-            const site = env.sites[1];
+            const site = fx.sites[1];
             // The sections a plan has, as the served form shows them.
             const titles = await (async () => {
-                const g = await newGuardedContext(browser, { javaScriptEnabled: false });
+                const g = await newGuardedContext(fx.browser, { javaScriptEnabled: false });
                 try {
                     const p = await g.context.newPage();
-                    await visit(p, await findPageOfKind(p, env.sites[0], 'page-plan'));
+                    await visit(p, await findPageOfKind(p, fx.sites[0], 'page-plan'));
                     return (await p.locator('form[data-plan] .sec-title').allInnerTexts())
                         .map((t) => t.trim());
                 } finally {
@@ -138,7 +125,7 @@ describe('without JavaScript', { timeout: 600_000 }, () => {
             })();
             assert.ok(titles.length >= 3, `the plan form has only ${titles.length} sections`);
 
-            const guard = await newGuardedContext(browser, { javaScriptEnabled: false });
+            const guard = await newGuardedContext(fx.browser, { javaScriptEnabled: false });
             try {
                 const page = await guard.context.newPage();
                 const url = await findPageOfKind(page, site, 'page-plan');

@@ -8,12 +8,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 
 import {
-    BIN, DESKTOP, MOBILE, assertNoSanitizerReport, assertPlanShows, binaryExists, fillPlan,
-    findPageOfKind, launchBrowser, newGuardedContext, openSites, shownBySelector, startServer,
-    tmpdir, visit,
+    DESKTOP, MOBILE, assertNoSanitizerReport, assertPlanShows, fillPlan, findPageOfKind,
+    newGuardedContext, shownBySelector, startServer, tmpdir, useSitesAndBrowser, visit,
 } from './lib.mjs';
 
 /* Everything this site keeps in the browser's storage, as [key, value] pairs. */
@@ -31,19 +30,7 @@ async function formValues(page) {
 }
 
 describe('the plan with JavaScript', { timeout: 900_000 }, () => {
-    let env;
-    let browser;
-
-    before(async () => {
-        assert.ok(binaryExists(), `${BIN} does not exist: build it first (make asan)`);
-        env = await openSites();
-        browser = await launchBrowser();
-    }, { timeout: 60_000 });
-
-    after(async () => {
-        await browser?.close();
-        await env?.close();
-    }, { timeout: 30_000 });
+    const fx = useSitesAndBrowser();
 
     for (const which of [0, 1]) {
         for (const [viewport, size] of [[MOBILE, 'phone'], [DESKTOP, 'desktop']]) {
@@ -51,8 +38,8 @@ describe('the plan with JavaScript', { timeout: 900_000 }, () => {
 
             test(`${label}: building a plan shows it live, and "Show my plan" shows it`,
                 { timeout: 120_000 }, async () => {
-                    const site = env.sites[which];
-                    const guard = await newGuardedContext(browser, {
+                    const site = fx.sites[which];
+                    const guard = await newGuardedContext(fx.browser, {
                         viewport, isMobile: viewport === MOBILE, hasTouch: viewport === MOBILE,
                     });
                     try {
@@ -91,8 +78,8 @@ describe('the plan with JavaScript', { timeout: 900_000 }, () => {
 
         test(`${label}: printing shows the plan without the exit bar or navigation`,
             { timeout: 120_000 }, async () => {
-                const site = env.sites[which];
-                const guard = await newGuardedContext(browser);
+                const site = fx.sites[which];
+                const guard = await newGuardedContext(fx.browser);
                 try {
                     const page = await guard.context.newPage();
                     const url = await findPageOfKind(page, site, 'page-plan');
@@ -115,8 +102,8 @@ describe('the plan with JavaScript', { timeout: 900_000 }, () => {
 
         test(`${label}: keep on this device (opt-in), reload, then delete`,
             { timeout: 120_000 }, async () => {
-                const site = env.sites[which];
-                const guard = await newGuardedContext(browser);
+                const site = fx.sites[which];
+                const guard = await newGuardedContext(fx.browser);
                 try {
                     const page = await guard.context.newPage();
                     const url = await findPageOfKind(page, site, 'page-plan');
@@ -150,8 +137,8 @@ describe('the plan with JavaScript', { timeout: 900_000 }, () => {
 
         test(`${label}: quick exit removes a plan kept on this device`, { timeout: 60_000 },
             async () => {
-                const site = env.sites[which];
-                const guard = await newGuardedContext(browser);
+                const site = fx.sites[which];
+                const guard = await newGuardedContext(fx.browser);
                 try {
                     const page = await guard.context.newPage();
                     const url = await findPageOfKind(page, site, 'page-plan');
@@ -176,8 +163,8 @@ describe('the plan with JavaScript', { timeout: 900_000 }, () => {
 
         test(`${label}: private notes on the questions page are never sent or kept`,
             { timeout: 60_000 }, async () => {
-                const site = env.sites[which];
-                const guard = await newGuardedContext(browser);
+                const site = fx.sites[which];
+                const guard = await newGuardedContext(fx.browser);
                 try {
                     const page = await guard.context.newPage();
                     const url = await findPageOfKind(page, site, 'page-questions');
@@ -205,8 +192,8 @@ describe('the plan with JavaScript', { timeout: 900_000 }, () => {
 
         test(`${label}: the plan downloads as one small self-contained file`,
             { timeout: 60_000 }, async () => {
-                const site = env.sites[which];
-                const guard = await newGuardedContext(browser, { acceptDownloads: true });
+                const site = fx.sites[which];
+                const guard = await newGuardedContext(fx.browser, { acceptDownloads: true });
                 try {
                     const page = await guard.context.newPage();
                     const url = await findPageOfKind(page, site, 'page-plan');
@@ -248,7 +235,7 @@ describe('the plan with JavaScript', { timeout: 900_000 }, () => {
             let out = '';
             try {
                 for (const js of [false, true]) {
-                    const guard = await newGuardedContext(browser, { javaScriptEnabled: js });
+                    const guard = await newGuardedContext(fx.browser, { javaScriptEnabled: js });
                     try {
                         const page = await guard.context.newPage();
                         const url = await findPageOfKind(page,

@@ -7,36 +7,24 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import {
-    BIN, DESKTOP, MOBILE, SCREENS, audienceOf, axeCheck, binaryExists, crawl, fillPlan,
-    firstTabStop, launchBrowser, newGuardedContext, openSites, pageKey, rel, screenshot, visit,
+    DESKTOP, MOBILE, SCREENS, audienceOf, axeCheck, crawl, fillPlan, firstTabStop,
+    newGuardedContext, pageKey, rel, screenshot, useSitesAndBrowser, visit,
 } from './lib.mjs';
 
 describe('every page', { timeout: 600_000 }, () => {
-    let env;
-    let browser;
+    const fx = useSitesAndBrowser();
     const found = {};
-
-    before(async () => {
-        assert.ok(binaryExists(), `${BIN} does not exist: build it first (make asan)`);
-        env = await openSites();
-        browser = await launchBrowser();
-    }, { timeout: 60_000 });
-
-    after(async () => {
-        await browser?.close();
-        await env?.close();
-    }, { timeout: 30_000 });
 
     for (const which of [0, 1]) {
         const label = which === 0 ? 'served' : 'export (file://)';
 
         test(`${label}: every page loads with nothing from elsewhere, no error, no cookie`,
             { timeout: 120_000 }, async () => {
-                const site = env.sites[which];
-                const guard = await newGuardedContext(browser);
+                const site = fx.sites[which];
+                const guard = await newGuardedContext(fx.browser);
                 try {
                     const pages = await crawl(guard, site.start, site.base);
                     found[which] = pages;
@@ -77,7 +65,7 @@ describe('every page', { timeout: 600_000 }, () => {
                         return;
                     }
                     // The pages' CSP refuses inline script, so axe needs the CSP bypassed.
-                    const guard = await newGuardedContext(browser, {
+                    const guard = await newGuardedContext(fx.browser, {
                         viewport, bypassCSP: true, colorScheme: scheme,
                         isMobile: viewport === MOBILE, hasTouch: viewport === MOBILE,
                     });
@@ -87,7 +75,7 @@ describe('every page', { timeout: 600_000 }, () => {
                         for (const p of pages) {
                             await visit(page, p.url);
                             violations.push(...await axeCheck(page,
-                                `${rel(p.url, env.sites[which].base) || '(start)'} (${size})`));
+                                `${rel(p.url, fx.sites[which].base) || '(start)'} (${size})`));
                         }
                         assert.equal(violations.length, 0,
                             `axe violations:\n${violations.join('\n')}`);
@@ -105,7 +93,7 @@ describe('every page', { timeout: 600_000 }, () => {
                     t.skip('no pages: the load test failed');
                     return;
                 }
-                const guard = await newGuardedContext(browser, {
+                const guard = await newGuardedContext(fx.browser, {
                     viewport: MOBILE, isMobile: true, hasTouch: true,
                 });
                 const page = await guard.context.newPage();
@@ -113,7 +101,7 @@ describe('every page', { timeout: 600_000 }, () => {
                 try {
                     for (const p of pages) {
                         await visit(page, p.url);
-                        const name = rel(p.url, env.sites[which].base) || '(start)';
+                        const name = rel(p.url, fx.sites[which].base) || '(start)';
                         const m = await page.evaluate(() => {
                             const small = [];
                             for (const el of document.querySelectorAll('main p, main li')) {
@@ -158,16 +146,16 @@ describe('every page', { timeout: 600_000 }, () => {
                 }
                 const problems = [];
                 for (const [viewport, size] of [[MOBILE, 'phone'], [DESKTOP, 'desktop']]) {
-                    const guard = await newGuardedContext(browser, { viewport });
+                    const guard = await newGuardedContext(fx.browser, { viewport });
                     const page = await guard.context.newPage();
                     try {
                         for (const p of pages) {
                             await visit(page, p.url);
-                            const name = `${rel(p.url, env.sites[which].base) || '(start)'} (${size})`;
-                            if (await audienceOf(page, env.sites[which].base) === 'pupil') {
+                            const name = `${rel(p.url, fx.sites[which].base) || '(start)'} (${size})`;
+                            if (await audienceOf(page, fx.sites[which].base) === 'pupil') {
                                 const first = await firstTabStop(page);
                                 if (!first || !/^https?:/.test(first.href) ||
-                                    first.href.startsWith(env.sites[which].base) ||
+                                    first.href.startsWith(fx.sites[which].base) ||
                                     !/exit|leave/i.test(first.text))
                                     problems.push(`${name}: the first thing Tab reaches is not ` +
                                         `the quick exit link: ${JSON.stringify(first)}`);
@@ -186,8 +174,8 @@ describe('every page', { timeout: 600_000 }, () => {
     for (const which of [0, 1]) {
         test(`${which === 0 ? 'served' : 'export (file://)'}: the text size control makes ` +
             'the text larger and fits the phone screen', { timeout: 60_000 }, async () => {
-            const site = env.sites[which];
-            const guard = await newGuardedContext(browser, { viewport: MOBILE, isMobile: true });
+            const site = fx.sites[which];
+            const guard = await newGuardedContext(fx.browser, { viewport: MOBILE, isMobile: true });
             try {
                 const page = await guard.context.newPage();
                 await visit(page, site.start);
@@ -217,7 +205,7 @@ describe('every page', { timeout: 600_000 }, () => {
             t.skip('no pages: the load test failed');
             return;
         }
-        const base = env.sites[0].base;
+        const base = fx.sites[0].base;
         fs.mkdirSync(SCREENS, { recursive: true });
         for (const f of fs.readdirSync(SCREENS))
             if (f.endsWith('.png'))
@@ -231,7 +219,7 @@ describe('every page', { timeout: 600_000 }, () => {
         const shots = [];
         for (const [viewport, size, scheme] of [[MOBILE, 'phone', 'light'],
             [DESKTOP, 'desktop', 'light'], [MOBILE, 'phone-dark', 'dark']]) {
-            const guard = await newGuardedContext(browser, {
+            const guard = await newGuardedContext(fx.browser, {
                 viewport, isMobile: viewport === MOBILE, hasTouch: viewport === MOBILE,
                 colorScheme: scheme,
             });

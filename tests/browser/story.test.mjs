@@ -4,10 +4,10 @@
 // is walked by clicking the choices, and one path is walked with the keyboard alone.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import {
-    BIN, binaryExists, launchBrowser, links, newGuardedContext, openSites, pageKey, rel, visit,
+    links, newGuardedContext, pageKey, rel, useSitesAndBrowser, visit,
 } from './lib.mjs';
 
 const MAX_PATHS = 500;
@@ -82,19 +82,7 @@ function allPaths(steps, start) {
 }
 
 describe('the story', { timeout: 600_000 }, () => {
-    let env;
-    let browser;
-
-    before(async () => {
-        assert.ok(binaryExists(), `${BIN} does not exist: build it first (make asan)`);
-        env = await openSites();
-        browser = await launchBrowser();
-    }, { timeout: 60_000 });
-
-    after(async () => {
-        await browser?.close();
-        await env?.close();
-    }, { timeout: 30_000 });
+    const fx = useSitesAndBrowser();
 
     for (const which of [0, 1]) {
         for (const js of [true, false]) {
@@ -103,8 +91,8 @@ describe('the story', { timeout: 600_000 }, () => {
 
             test(`${label}: every path from the first step to each ending, by clicking`,
                 { timeout: 240_000 }, async () => {
-                    const site = env.sites[which];
-                    const guard = await newGuardedContext(browser, { javaScriptEnabled: js });
+                    const site = fx.sites[which];
+                    const guard = await newGuardedContext(fx.browser, { javaScriptEnabled: js });
                     try {
                         const page = await guard.context.newPage();
                         const stories = await findStories(page, site);
@@ -159,8 +147,8 @@ describe('the story', { timeout: 600_000 }, () => {
 
         test(`${which === 0 ? 'served' : 'export (file://)'}: the longest path with the keyboard ` +
             'alone (Tab and Enter), focus always visible', { timeout: 120_000 }, async () => {
-            const site = env.sites[which];
-            const guard = await newGuardedContext(browser);
+            const site = fx.sites[which];
+            const guard = await newGuardedContext(fx.browser);
             try {
                 const page = await guard.context.newPage();
                 const [start] = await findStories(page, site);
