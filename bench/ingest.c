@@ -1,9 +1,11 @@
 /*
  * Benchmarks of the feedback store, built and run by bench/ingest and bench/report.
  *
- *   ingest DIR   durable, acknowledged answers per second from THREADS submitting threads,
- *                with group commit and, in the same run, with one transaction per answer
- *                (the baseline), interleaved over ROUNDS rounds of DURATION seconds each.
+ *   ingest WHERE...  durable, acknowledged answers per second from THREADS submitting
+ *                threads, with group commit and, in the same run, with one transaction per
+ *                answer (the baseline), interleaved over ROUNDS rounds of DURATION seconds
+ *                each; for each WHERE (a folder, where a SQLite file is made, or the
+ *                postgres:// URL of an empty database), then all side by side.
  *   fill DIR N   stores N answers (1,000 classes in 50 schools, two package versions) for
  *                the report benchmark, and prints the database path.
  *   report DB    builds and writes the text report of DB, printing the time taken.
@@ -185,23 +187,37 @@ static double measure(const char *path, size_t max_batch, const struct survey_an
     return (double)r.acked / took;
 }
 
-static int do_ingest(const char *dir)
+struct ingest_result {
+    const char *backend;
+    double group;  /* answers/s with group commit */
+    double single; /* answers/s with one transaction per answer */
+};
+
+static bool is_url(const char *where)
+{
+    return strncmp(where, "postgres://", 11) == 0 || strncmp(where, "postgresql://", 13) == 0;
+}
+
+/* Measures one database: where is a folder (a SQLite file is made in it) or a URL. */
+static int ingest_one(const char *where, const struct survey *sv, struct ingest_result *res)
 {
     int threads = (int)env_long("THREADS", 64);
     double seconds = (double)env_long("DURATION", 5);
     int rounds = (int)env_long("ROUNDS", 2);
-    struct pkgsurvey ps;
-    load_survey(&ps);
     char path[4096];
-    snprintf(path, sizeof(path), "%s/ingest.db", dir);
+    if (is_url(where))
+        snprintf(path, sizeof(path), "%s", where);
+    else
+        snprintf(path, sizeof(path), "%s/ingest.db", where);
+    res->backend = is_url(where) ? "PostgreSQL" : "SQLite";
     struct store *s;
-    char err[256];
+    char err[512];
     if (store_open(path, STORE_READ_WRITE, NULL, &s, err, sizeof(err)) != STORE_OK) {
         fprintf(stderr, "bench: %s\n", err);
         return 2;
     }
     char code[SURVEY_CODE_LEN + 1];
-    struct store_cohort_spec spec = {.label = "bench", .survey = &ps.sv};
+    struct store_cohort_spec spec = {.label = "bench", .survey = sv};
     if (store_cohort_create(s, &spec, code) != STORE_OK)
         return 2;
     store_close(s);
@@ -211,15 +227,16 @@ static int do_ingest(const char *dir)
     unsigned seed = 1;
     size_t bytes = 0;
     for (int i = 0; i < POOL; i++) {
-        make_answer(&ps.sv, code, &seed, &a, &pool[i]);
+        make_answer(sv, code, &seed, &a, &pool[i]);
         struct buf b;
         buf_init(&b, 0);
         survey_answer_encode(&pool[i], &b);
         bytes += b.len;
         buf_release(&b);
     }
-    printf("ingest: %d threads, %d rounds of %.0f s each way, answers of %zu bytes on average\n",
-           threads, rounds, seconds, bytes / POOL);
+    printf("ingest (%s): %d threads, %d rounds of %.0f s each way, answers of %zu bytes on "
+           "average\n",
+           res->backend, threads, rounds, seconds, bytes / POOL);
     double group = 0, single = 0;
     for (int round = 0; round < rounds; round++) {
         /* ONLY=group skips the baseline (for profiling the group-commit path alone). */
@@ -233,15 +250,36 @@ static int do_ingest(const char *dir)
         single += one;
         group += many;
     }
-    single /= rounds;
-    group /= rounds;
-    double ratio = single > 0 ? group / single : 0;
-    printf("ingest: group commit %.0f answers/s, one transaction per answer %.0f answers/s: "
-           "%.1fx (targets: at least 20x and 5000/s: %s)\n",
-           group, single, ratio, ratio >= 20 && group >= 5000 ? "met" : "NOT MET");
+    res->single = single / rounds;
+    res->group = group / rounds;
+    double ratio = res->single > 0 ? res->group / res->single : 0;
+    printf("ingest (%s): group commit %.0f answers/s, one transaction per answer %.0f "
+           "answers/s: %.1fx (targets: at least 20x and 5000/s: %s)\n",
+           res->backend, res->group, res->single, ratio,
+           ratio >= 20 && res->group >= 5000 ? "met" : "NOT MET");
     arena_release(&a);
-    free_survey(&ps);
     return 0;
+}
+
+static int do_ingest(int count, char **where)
+{
+    struct pkgsurvey ps;
+    load_survey(&ps);
+    struct ingest_result *res = calloc((size_t)count, sizeof(*res));
+    int rc = 0;
+    for (int i = 0; i < count && rc == 0; i++)
+        rc = ingest_one(where[i], &ps.sv, &res[i]);
+    if (rc == 0 && count > 1) {
+        printf("\ningest, side by side (durable, acknowledged answers per second):\n");
+        printf("  %-12s %14s %24s %8s\n", "backend", "group commit", "one transaction/answer",
+               "ratio");
+        for (int i = 0; i < count; i++)
+            printf("  %-12s %14.0f %24.0f %7.1fx\n", res[i].backend, res[i].group, res[i].single,
+                   res[i].single > 0 ? res[i].group / res[i].single : 0);
+    }
+    free(res);
+    free_survey(&ps);
+    return rc;
 }
 
 /* ---- fill and report ---- */
@@ -353,12 +391,12 @@ int main(int argc, char **argv)
 {
     if (sodium_init() < 0)
         return 2;
-    if (argc == 3 && strcmp(argv[1], "ingest") == 0)
-        return do_ingest(argv[2]);
+    if (argc >= 3 && strcmp(argv[1], "ingest") == 0)
+        return do_ingest(argc - 2, argv + 2);
     if (argc == 4 && strcmp(argv[1], "fill") == 0)
         return do_fill(argv[2], strtol(argv[3], NULL, 10));
     if (argc == 3 && strcmp(argv[1], "report") == 0)
         return do_report(argv[2]);
-    fprintf(stderr, "usage: ingest ingest DIR | fill DIR N | report DB\n");
+    fprintf(stderr, "usage: ingest ingest DIR|URL... | fill DIR N | report DB\n");
     return 1;
 }

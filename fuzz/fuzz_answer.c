@@ -31,6 +31,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct survey sv = {"pkg", "1.0.0", questions, sizeof(questions) / sizeof(questions[0]),
                         NULL,  NULL,    0};
     struct survey_cohort cohort = {"ABCDEFGH", "pkg", "1.0.0", size % 7 != 0};
+    /* The same bytes as a stored body, as a damaged database could hold: the reader must
+     * refuse or read them, within SURVEY_PIECES_MAX, never past their end. */
+    {
+        struct survey_decoder raw;
+        survey_decoder_init(&raw);
+        const struct survey_item *items;
+        size_t n;
+        if (survey_answer_decode(&raw, (const char *)data, size, &items, &n) == 0 &&
+            n > SURVEY_PIECES_MAX(size))
+            abort();
+        survey_decoder_release(&raw);
+    }
     struct arena a = ARENA_INIT;
     struct form f;
     if (form_decode((const char *)data, size, 1 << 16, &a, &f) != FORM_OK)

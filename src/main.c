@@ -496,14 +496,16 @@ static int cmd_staff(int argc, char **argv)
     }
     struct store *s;
     int rc = open_store("staff", db, STORE_READ_WRITE, &s);
+    char shown[512];
+    store_location_shown(db, shown, sizeof(shown));
     if (rc == STORE_OK) {
         rc = staff_add(s, name, school, password, strlen(password), err, sizeof(err));
         if (rc != STORE_OK)
             fprintf(stderr, "planpack staff: %s\n", err);
         else if (school)
-            printf("added staff account '%s' of %s to %s\n", name, school, db);
+            printf("added staff account '%s' of %s to %s\n", name, school, shown);
         else
-            printf("added evaluator account '%s' (every school) to %s\n", name, db);
+            printf("added evaluator account '%s' (every school) to %s\n", name, shown);
         store_close(s);
     }
     memset(password, 0, sizeof(password));
@@ -622,6 +624,7 @@ static int cmd_report(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char **val = strcmp(argv[i], "--db") == 0        ? &db
                            : strcmp(argv[i], "--cohort") == 0  ? &opt.cohort
+                           : strcmp(argv[i], "--school") == 0  ? &opt.school
                            : strcmp(argv[i], "--format") == 0  ? &format
                            : strcmp(argv[i], "--k") == 0       ? &k
                            : strcmp(argv[i], "--compare") == 0 ? &compare
@@ -656,7 +659,10 @@ static int cmd_report(int argc, char **argv)
         opt.compare_a = a;
         opt.compare_b = b;
     }
-    opt.source = db;
+    /* The report names its source: never with a URL's password. */
+    char shown[512];
+    store_location_shown(db, shown, sizeof(shown));
+    opt.source = shown;
     struct store *s;
     int rc = open_store("report", db, STORE_READ_ONLY, &s);
     if (rc != STORE_OK)
@@ -753,7 +759,8 @@ static const struct command commands[] = {
      "  --public-url URL       the address pupils' phones open, for the QR codes on /teach\n"
      "                         and the parents' letter; default http://ADDR:PORT/ (for\n"
      "                         :PORT, this computer's network address)\n"
-     "  --db PATH              the feedback database; default ./planpack.db\n"
+     "  --db PATH              the feedback database (a file, or a postgres:// URL);\n"
+     "                         default ./planpack.db\n"
      "  --watch                reload PKGDIR when its files change; while it has errors,\n"
      "                         every page lists them (for authors, not for pupils)\n"
      "  --behind-tls           a TLS proxy is in front: send Strict-Transport-Security and\n"
@@ -780,9 +787,11 @@ static const struct command commands[] = {
      "the package's current version (the built-in package unless PKGDIR is given).\n",
      cmd_cohort},
     {"report", "Report on pupils' feedback as text, CSV or HTML.",
-     "report [--db PATH] [--cohort CODE] [--format text|csv|html] [--k N] [--compare OLD,NEW]",
+     "report [--db PATH] [--school NAME] [--cohort CODE] [--format text|csv|html] [--k N]\n"
+     "                      [--compare OLD,NEW]",
      "Groups and figures from fewer than k answers (default 5, at least 3) are hidden, and\n"
-     "so are figures that would let them be worked out. CSV has one row per answer.\n",
+     "so are figures that would let them be worked out. CSV has one row per answer.\n"
+     "--school NAME reports on that school's classes only, as its staff see them.\n",
      cmd_report},
     {"purge", "Delete stored answers older than a number of days.",
      "purge [--db PATH] --older-than DAYS",

@@ -16,15 +16,25 @@ struct rq {
     size_t ncols; /* nopt + 2: then "prefer not to say", then "no answer" */
 };
 
+/* A question or option id of one version, in that version's hash table (see report.c). */
+struct rid {
+    const char *id; /* NULL: an empty slot */
+    uint32_t len;
+    uint32_t owner; /* RID_QUESTION, or the question whose option this is */
+    uint32_t index; /* the question's or the option's position in the version's survey */
+};
+
+#define RID_QUESTION UINT32_MAX
+
 /* One stored package version and how its questions map onto the report's. */
 struct rver {
     const struct survey *sv;
-    size_t *qmap;  /* sv question i -> report question */
-    size_t **omap; /* sv question i, option j -> column */
-    size_t *qlen;  /* length of each question's id */
-    size_t *nopt;  /* each question's option count */
-    size_t **olen; /* each option id's length */
-    size_t group;  /* its group */
+    size_t *qmap;    /* sv question i -> report question */
+    size_t **omap;   /* sv question i, option j -> column */
+    size_t *qlen;    /* length of each question's id */
+    struct rid *ids; /* every question and option id, so an answer's ids are found at once */
+    size_t ids_mask; /* slots - 1 (a power of two, at least twice the ids) */
+    size_t group;    /* its group */
 };
 
 enum group_kind { GROUP_COHORT, GROUP_SCHOOL, GROUP_VERSION, GROUP_ALL };
@@ -89,8 +99,9 @@ struct report {
     struct stats_acc *pair_acc; /* npairs x ng: paired differences */
     struct store_focus_group *fgs;
     size_t nfgs;
-    size_t filter; /* the one cohort group shown, or SIZE_MAX */
-    size_t cmp_a;  /* version groups compared, or SIZE_MAX */
+    size_t filter;      /* the one cohort group shown, or SIZE_MAX */
+    const char *school; /* the one school whose classes are all that was read, or NULL */
+    size_t cmp_a;       /* version groups compared, or SIZE_MAX */
     size_t cmp_b;
     int64_t unreadable; /* answers that could not be decoded or placed */
     bool exact;

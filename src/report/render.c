@@ -92,20 +92,66 @@ static const char *col_label(const struct rq *q, size_t j)
     return j == q->nopt ? "Prefer not to say" : "No answer";
 }
 
+/*
+ * A report has a row for every option of every question of every group: some hundred
+ * thousand over a thousand classes. Rows are put together here without printf, which
+ * would be most of the time spent writing a report.
+ */
+
+/* Writes v in decimal into buf (at least 21 bytes); returns its length. */
+static size_t int_str(long long v, char *buf)
+{
+    char tmp[24];
+    size_t n = 0;
+    unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    size_t len = 0;
+    if (v < 0)
+        buf[len++] = '-';
+    while (n)
+        buf[len++] = tmp[--n];
+    buf[len] = '\0';
+    return len;
+}
+
 static void count_str(const struct gq *gq, size_t j, char *buf, size_t size)
 {
     if (gq->hide[j])
         snprintf(buf, size, HIDDEN_MARK);
     else
-        snprintf(buf, size, "%lld", (long long)gq->count[j]);
+        int_str((long long)gq->count[j], buf);
 }
 
+/* The share as a whole percentage, rounded as printf's %.0f rounds (to nearest, ties to
+ * even: rint in the default rounding mode). */
 static void share_str(const struct gq *gq, size_t j, char *buf, size_t size)
 {
+    buf[0] = '\0';
     if (gq->hide[j] || gq->n_hidden || gq->n == 0)
-        snprintf(buf, size, "%s", "");
-    else
-        snprintf(buf, size, "%.0f%%", 100.0 * (double)gq->count[j] / (double)gq->n);
+        return;
+    char tmp[32];
+    size_t len = int_str((long long)rint(100.0 * (double)gq->count[j] / (double)gq->n), tmp);
+    tmp[len++] = '%';
+    if (len > size - 1)
+        len = size - 1;
+    memcpy(buf, tmp, len);
+    buf[len] = '\0';
+}
+
+/* Appends s in a field of width bytes, as printf's %-W.Ws (left, cut to width) or %Ws. */
+static void field(struct buf *b, const char *s, size_t width, bool left)
+{
+    static const char spaces[] = "                                        ";
+    size_t len = left ? strnlen(s, width) : strlen(s);
+    size_t pad = len < width ? width - len : 0;
+    if (!left)
+        buf_add(b, spaces, pad);
+    buf_add(b, s, len);
+    if (left)
+        buf_add(b, spaces, pad);
 }
 
 static void diff_str(const struct stats_diff *d, char *buf, size_t size)
@@ -122,15 +168,28 @@ static void text_question(struct out *o, size_t g, size_t q)
     const struct gq *gq = report_gq(r, g, q);
     outf(o, "\n%s\n  [%s, %s, %s]\n", rq->text, rq->id, type_name(rq->type), when_words(rq->when));
     for (size_t j = 0; j < rq->ncols; j++) {
-        char c[32], p[16];
+        char c[32], p[32];
         count_str(gq, j, c, sizeof(c));
         share_str(gq, j, p, sizeof(p));
-        outf(o, "  %-40.40s %8s %5s\n", col_label(rq, j), c, p);
+        buf_add(&o->b, "  ", 2);
+        field(&o->b, col_label(rq, j), 40, true);
+        buf_addc(&o->b, ' ');
+        field(&o->b, c, 8, false);
+        buf_addc(&o->b, ' ');
+        field(&o->b, p, 5, false);
+        buf_addc(&o->b, '\n');
     }
+    char n[32];
     if (gq->n_hidden)
-        outf(o, "  %-40s %8s\n", "Answers", HIDDEN_MARK);
+        snprintf(n, sizeof(n), HIDDEN_MARK);
     else
-        outf(o, "  %-40s %8lld\n", "Answers", (long long)gq->n);
+        int_str((long long)gq->n, n);
+    buf_add(&o->b, "  Answers", 9);
+    field(&o->b, "", 33, true);
+    buf_addc(&o->b, ' ');
+    field(&o->b, n, 8, false);
+    buf_addc(&o->b, '\n');
+    flush(o, false);
     if (rq->type == SURVEY_SCALE && report_row_complete(r, g, q) && gq->score.n >= r->k)
         outf(o, "  %-40s %8.2f  (1 = %s, 5 = %s; n = %lld)\n", "Mean", stats_mean(&gq->score),
              rq->opt_labels[0], rq->nopt >= 5 ? rq->opt_labels[4] : "", (long long)gq->score.n);
@@ -141,9 +200,52 @@ static int str_cmp(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Comments of a group's classes, sorted so that their order says nothing. */
-static const char **gather_comments(const struct report *r, size_t g, size_t q, size_t *count,
-                                    int64_t *dropped)
+/* Moves v[i] down a heap of strings with the greatest (by strcmp) on top. */
+static void sift_down(const char **v, size_t n, size_t i)
+{
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n)
+            return;
+        if (c + 1 < n && strcmp(v[c + 1], v[c]) > 0)
+            c++;
+        if (strcmp(v[c], v[i]) <= 0)
+            return;
+        const char *t = v[i];
+        v[i] = v[c];
+        v[c] = t;
+        i = c;
+    }
+}
+
+/*
+ * Sorts the first `keep` strings of v[0..n) into v[0..keep), leaving the rest in any order.
+ * A report shows the first COMMENTS_SHOWN comments of a version's hundred thousand: a heap
+ * of that many finds them with about one comparison each, where sorting all would take
+ * seventeen.
+ */
+static void sort_first(const char **v, size_t n, size_t keep)
+{
+    if (n <= keep) {
+        qsort(v, n, sizeof(*v), str_cmp);
+        return;
+    }
+    for (size_t i = keep / 2; i-- > 0;)
+        sift_down(v, keep, i);
+    for (size_t i = keep; i < n; i++) {
+        if (strcmp(v[i], v[0]) >= 0)
+            continue;
+        const char *t = v[0];
+        v[0] = v[i];
+        v[i] = t;
+        sift_down(v, keep, 0);
+    }
+    qsort(v, keep, sizeof(*v), str_cmp);
+}
+
+/* Comments of a group's classes, the first `keep` sorted so that their order says nothing. */
+static const char **gather_comments(const struct report *r, size_t g, size_t q, size_t keep,
+                                    size_t *count, int64_t *dropped)
 {
     const struct group *grp = &r->g[g];
     size_t n = 0;
@@ -161,7 +263,7 @@ static const char **gather_comments(const struct report *r, size_t g, size_t q, 
         n += gq->ncomments;
         *dropped += gq->comments_dropped;
     }
-    qsort(v, n, sizeof(*v), str_cmp);
+    sort_first(v, n, keep);
     *count = n;
     return v;
 }
@@ -215,7 +317,7 @@ static void render_comments(struct out *o, size_t g)
             continue;
         size_t n;
         int64_t dropped;
-        const char **v = gather_comments(r, g, q, &n, &dropped);
+        const char **v = gather_comments(r, g, q, COMMENTS_SHOWN, &n, &dropped);
         if (n == 0) {
             free(v);
             continue;
@@ -611,6 +713,11 @@ int report_write(const struct report *r, enum report_format format, const struct
              "Groups and figures from fewer than %d answers are hidden (%s), and so are\n"
              "figures that would let a hidden one be worked out from the totals.\n",
              r->k, HIDDEN_MARK);
+    }
+    if (r->school) {
+        outs(&o, o.html ? "<p>Only the classes of " : "Only the classes of ");
+        text(&o, r->school);
+        outs(&o, o.html ? ".</p>\n" : ".\n");
     }
     if (!r->exact)
         outs(&o, o.html ? "<p>This database is too large for the full check of hidden "

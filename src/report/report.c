@@ -12,7 +12,6 @@
 
 #include "base/xalloc.h"
 #include "report/internal.h"
-#include "survey/json.h"
 
 enum { COMMENTS_PER_COHORT = 200, SCAN_THREADS_MAX = 4 };
 
@@ -77,6 +76,109 @@ static size_t q_option(struct report *r, struct rq *q, size_t *cap, const char *
     return q->nopt++;
 }
 
+/*
+ * Every id of a version in one open-addressing table, so that reading an answer finds each
+ * id with one hash and, nearly always, one comparison: the scan does this some ten million
+ * times over a million answers. An option is keyed by its question too, since two
+ * questions may share option ids ("not-sure").
+ */
+static inline __attribute__((always_inline)) uint32_t id_hash(const char *s, size_t len,
+                                                              uint32_t owner)
+{
+    /* Ids of one question differ in length or at the start, middle or end ("start-1" ..
+     * "start-5", "yes" / "no" / "not-sure"): those four say enough, at no cost per byte. */
+    uint32_t h = (uint32_t)len;
+    if (len)
+        h ^= (uint32_t)(unsigned char)s[0] << 8 ^ (uint32_t)(unsigned char)s[len / 2] << 16 ^
+             (uint32_t)(unsigned char)s[len - 1] << 24;
+    h ^= owner * 0x9E3779B9u;
+    /* MurmurHash3's finaliser, so that every one of those bytes reaches the low bits. */
+    h ^= h >> 16;
+    h *= 0x85EBCA6Bu;
+    h ^= h >> 13;
+    h *= 0xC2B2AE35u;
+    return h ^ h >> 16;
+}
+
+static void id_put(struct rver *ver, const char *id, uint32_t owner, uint32_t index)
+{
+    size_t len = strlen(id);
+    size_t i = id_hash(id, len, owner) & ver->ids_mask;
+    while (ver->ids[i].id) {
+        if (ver->ids[i].owner == owner && ver->ids[i].len == len &&
+            memcmp(ver->ids[i].id, id, len) == 0)
+            return; /* a repeated id: the first keeps it, as a search in order would */
+        i = (i + 1) & ver->ids_mask;
+    }
+    ver->ids[i] = (struct rid){id, (uint32_t)len, owner, index};
+}
+
+static uint64_t load64(const char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, sizeof(v));
+    return v;
+}
+
+static uint32_t load32(const char *p)
+{
+    uint32_t v;
+    memcpy(&v, p, sizeof(v));
+    return v;
+}
+
+/*
+ * Whether a[0..len) equals b[0..len): ids of up to 16 bytes are compared with two loads each
+ * that overlap in the middle and stay inside both, saving a call to memcmp per id.
+ */
+static inline __attribute__((always_inline)) bool same_bytes(const char *a, const char *b,
+                                                             size_t len)
+{
+    if (len >= 8 && len <= 16)
+        return load64(a) == load64(b) && load64(a + len - 8) == load64(b + len - 8);
+    if (len >= 4 && len < 8)
+        return load32(a) == load32(b) && load32(a + len - 4) == load32(b + len - 4);
+    if (len < 4) {
+        for (size_t i = 0; i < len; i++)
+            if (a[i] != b[i])
+                return false;
+        return true;
+    }
+    return memcmp(a, b, len) == 0;
+}
+
+static inline __attribute__((always_inline)) size_t id_find(const struct rver *ver, const char *s,
+                                                            size_t len, uint32_t owner)
+{
+    for (size_t i = id_hash(s, len, owner) & ver->ids_mask;; i = (i + 1) & ver->ids_mask) {
+        const struct rid *e = &ver->ids[i];
+        if (!e->id)
+            return SIZE_MAX;
+        if (e->owner == owner && e->len == len && same_bytes(e->id, s, len))
+            return e->index;
+    }
+}
+
+static void build_ids(struct report *r, struct rver *ver)
+{
+    const struct survey *sv = ver->sv;
+    size_t n = sv->count;
+    for (size_t i = 0; i < sv->count; i++)
+        n += survey_option_count(&sv->questions[i]);
+    size_t slots = 16;
+    while (slots < 2 * n)
+        slots *= 2;
+    ver->ids = arena_alloc(&r->arena, slots * sizeof(*ver->ids));
+    memset(ver->ids, 0, slots * sizeof(*ver->ids));
+    ver->ids_mask = slots - 1;
+    for (size_t i = 0; i < sv->count; i++) {
+        const struct pkg_survey_question *sq = &sv->questions[i];
+        id_put(ver, sq->id, RID_QUESTION, (uint32_t)i);
+        for (size_t o = 0; o < survey_option_count(sq); o++)
+            id_put(ver, survey_option_id(sq, o), (uint32_t)i, (uint32_t)o);
+    }
+}
+
 /* Builds the report's questions from every version, newest first, and each version's map. */
 static void build_questions(struct report *r)
 {
@@ -91,16 +193,9 @@ static void build_questions(struct report *r)
         ver->qmap = arena_alloc(&r->arena, (sv->count ? sv->count : 1) * sizeof(size_t));
         ver->omap = arena_alloc(&r->arena, (sv->count ? sv->count : 1) * sizeof(size_t *));
         ver->qlen = arena_alloc(&r->arena, (sv->count ? sv->count : 1) * sizeof(size_t));
-        ver->olen = arena_alloc(&r->arena, (sv->count ? sv->count : 1) * sizeof(size_t *));
-        ver->nopt = arena_alloc(&r->arena, (sv->count ? sv->count : 1) * sizeof(size_t));
-        for (size_t i = 0; i < sv->count; i++) {
-            const struct pkg_survey_question *sq = &sv->questions[i];
-            ver->qlen[i] = strlen(sq->id);
-            ver->nopt[i] = survey_option_count(sq);
-            ver->olen[i] = arena_alloc(&r->arena, (ver->nopt[i] + 1) * sizeof(size_t));
-            for (size_t o = 0; o < ver->nopt[i]; o++)
-                ver->olen[i][o] = strlen(survey_option_id(sq, o));
-        }
+        for (size_t i = 0; i < sv->count; i++)
+            ver->qlen[i] = strlen(sv->questions[i].id);
+        build_ids(r, ver);
         for (size_t i = 0; i < sv->count; i++) {
             const struct pkg_survey_question *sq = &sv->questions[i];
             size_t qi = find_q(r, sq->id);
@@ -305,157 +400,38 @@ struct tally {
     struct stats_acc *pair;  /* per pair, per class */
     struct clist *comments;  /* per class, per question */
     int64_t unreadable;
-    struct arena arena; /* comment texts */
-    struct buf text;    /* unescaping scratch */
-    double *row_score;  /* per question, this answer's scale score or NAN */
+    struct arena arena;          /* comment texts */
+    struct buf text;             /* unescaping scratch */
+    struct survey_piece *pieces; /* the answer being read */
+    size_t pieces_cap;
+    double *row_score; /* per question, this answer's scale score or NAN */
 };
 
-/* What one answer says, gathered before any of it is counted (a bad row counts nothing). */
-enum ev_kind { EV_PREFER, EV_OPTION, EV_TEXT };
-
-struct ev {
-    size_t q; /* question index in the version's survey */
-    enum ev_kind kind;
-    size_t option;
-    const char *quote; /* EV_TEXT: the opening quote of the JSON string */
-};
-
+/* Answers beyond this many in one row are left out (no survey asks that many questions). */
 enum { MAX_EVENTS = 256 };
 
-static const char *ws(const char *p, const char *end)
+/* Finds a piece's id; an id written with escapes is looked up unescaped. */
+static size_t match_id(struct tally *t, const struct rver *ver, const struct survey_piece *pc,
+                       uint32_t owner)
 {
-    while (p < end && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r'))
-        p++;
-    return p;
+    size_t i = id_find(ver, pc->str, pc->len, owner);
+    if (i != SIZE_MAX || !survey_piece_escaped(pc))
+        return i;
+    buf_reset(&t->text);
+    if (survey_piece_text(pc, &t->text) != 0)
+        return SIZE_MAX;
+    return id_find(ver, t->text.ptr ? t->text.ptr : "", t->text.len, owner);
 }
 
-/* Finds the end of the JSON string whose opening quote is at p; returns the closing quote. */
-static const char *string_end(const char *p, const char *end)
+/* Answers list their questions in survey order, so the one after the last found is tried
+ * first. */
+static size_t match_question(struct tally *t, const struct rver *ver, const struct survey_piece *pc,
+                             size_t next)
 {
-    const char *start = p + 1;
-    for (const char *from = start;;) {
-        const char *q = memchr(from, '"', (size_t)(end - from));
-        if (!q)
-            return NULL;
-        /* Escaped when an odd number of backslashes stand before it. */
-        const char *b = q;
-        while (b > start && b[-1] == '\\')
-            b--;
-        if (((q - b) & 1) == 0)
-            return q;
-        from = q + 1;
-    }
-}
-
-static size_t match_question(const struct rver *ver, const char *k, size_t len, size_t *next)
-{
-    const struct survey *sv = ver->sv;
-    size_t j = *next < sv->count ? *next : 0;
-    for (size_t t = 0; t < sv->count; t++, j = j + 1 < sv->count ? j + 1 : 0) {
-        if (ver->qlen[j] == len && sv->questions[j].id[0] == k[0] &&
-            memcmp(sv->questions[j].id, k, len) == 0) {
-            *next = j + 1;
-            return j;
-        }
-    }
-    return SIZE_MAX;
-}
-
-static size_t match_option(const struct rver *ver, size_t j, const char *v, size_t len)
-{
-    const struct pkg_survey_question *sq = &ver->sv->questions[j];
-    const size_t *olen = ver->olen[j];
-    for (size_t o = 0; o < ver->nopt[j]; o++)
-        if (olen[o] == len && memcmp(survey_option_id(sq, o), v, len) == 0)
-            return o;
-    return SIZE_MAX;
-}
-
-/*
- * Reads one stored answer (survey_answer_encode()'s JSON) straight from the row, matching
- * ids where they lie instead of copying them out: this loop runs once per stored answer.
- */
-static int parse_answer(const struct rver *ver, const char *p, const char *end, struct ev *ev,
-                        size_t *nev)
-{
-    size_t n = 0, next = 0;
-    p = ws(p, end);
-    if (p >= end || *p++ != '{')
-        return -1;
-    p = ws(p, end);
-    if (p < end && *p == '}')
-        return ws(p + 1, end) == end ? (*nev = 0, 0) : -1;
-    for (;;) {
-        p = ws(p, end);
-        if (p >= end || *p != '"')
-            return -1;
-        const char *kq = string_end(p, end);
-        if (!kq)
-            return -1;
-        size_t j = match_question(ver, p + 1, (size_t)(kq - p - 1), &next);
-        const struct pkg_survey_question *sq = j == SIZE_MAX ? NULL : &ver->sv->questions[j];
-        p = ws(kq + 1, end);
-        if (p >= end || *p++ != ':')
-            return -1;
-        p = ws(p, end);
-        if (p < end && *p == 'n') {
-            if (end - p < 4 || memcmp(p, "null", 4) != 0)
-                return -1;
-            p += 4;
-            if (sq && n < MAX_EVENTS)
-                ev[n++] = (struct ev){j, EV_PREFER, 0, NULL};
-        } else {
-            bool array = p < end && *p == '[';
-            if (array)
-                p = ws(p + 1, end);
-            if (array && p < end && *p == ']') {
-                p++;
-            } else {
-                for (;;) {
-                    if (p >= end || *p != '"')
-                        return -1;
-                    const char *vq = string_end(p, end);
-                    if (!vq)
-                        return -1;
-                    if (sq && n < MAX_EVENTS) {
-                        if (sq->type == SURVEY_TEXT) {
-                            ev[n++] = (struct ev){j, EV_TEXT, 0, p};
-                        } else {
-                            size_t o = match_option(ver, j, p + 1, (size_t)(vq - p - 1));
-                            if (o != SIZE_MAX)
-                                ev[n++] = (struct ev){j, EV_OPTION, o, NULL};
-                        }
-                    }
-                    p = ws(vq + 1, end);
-                    if (!array)
-                        break;
-                    if (p < end && *p == ',') {
-                        p = ws(p + 1, end);
-                        continue;
-                    }
-                    if (p < end && *p == ']') {
-                        p++;
-                        break;
-                    }
-                    return -1;
-                }
-            }
-        }
-        p = ws(p, end);
-        if (p < end && *p == ',') {
-            p++;
-            continue;
-        }
-        if (p < end && *p == '}') {
-            p++;
-            break;
-        }
-        return -1;
-    }
-    if (ws(p, end) != end)
-        return -1;
-    *nev = n;
-    return 0;
+    if (next < ver->sv->count && ver->qlen[next] == pc->len &&
+        same_bytes(ver->sv->questions[next].id, pc->str, pc->len))
+        return next;
+    return match_id(t, ver, pc, RID_QUESTION);
 }
 
 static void add_comment(struct tally *t, struct clist *cl, const char *text, size_t len)
@@ -468,12 +444,90 @@ static void add_comment(struct tally *t, struct clist *cl, const char *text, siz
     cl->v[cl->n++] = arena_strndup(&t->arena, text, len);
 }
 
+/*
+ * Counts one answer of class c, already split into np pieces (and so known to be well
+ * formed: a bad row counts nothing). Ids are matched where they lie in the row instead of
+ * being copied out: this runs once per stored answer.
+ */
+static void count_answer(struct tally *t, size_t c, const struct rver *ver, size_t np)
+{
+    struct report *r = t->r;
+    t->n[c]++;
+    for (size_t i = 0; i < r->npairs; i++) {
+        t->row_score[r->pairs[i].before] = NAN;
+        t->row_score[r->pairs[i].after] = NAN;
+    }
+    int64_t *count = &t->count[c * t->stride];
+    size_t last_q = SIZE_MAX, j = SIZE_MAX, nev = 0;
+    bool counted = false;
+    for (size_t i = 0; i < np; i++) {
+        const struct survey_piece *pc = &t->pieces[i];
+        if (pc->kind == SURVEY_PIECE_QUESTION) {
+            j = match_question(t, ver, pc, j == SIZE_MAX ? 0 : j + 1);
+            continue;
+        }
+        if (j == SIZE_MAX || nev == MAX_EVENTS)
+            continue; /* a question this version does not have */
+        size_t option = SIZE_MAX;
+        if (pc->kind == SURVEY_PIECE_VALUE && ver->sv->questions[j].type != SURVEY_TEXT) {
+            option = match_id(t, ver, pc, (uint32_t)j);
+            if (option == SIZE_MAX)
+                continue; /* not one of its options */
+        }
+        nev++;
+        /* A question's answers are consecutive: close the previous question first. */
+        if (j != last_q) {
+            if (last_q != SIZE_MAX && counted)
+                t->any[c * r->nq + ver->qmap[last_q]]++;
+            last_q = j;
+            counted = false;
+        }
+        size_t qi = ver->qmap[j];
+        const struct rq *q = &r->q[qi];
+        if (q->type != ver->sv->questions[j].type)
+            continue;
+        int64_t *qc = count + t->qoff[qi];
+        if (pc->kind == SURVEY_PIECE_PREFER_NOT) {
+            qc[q->nopt]++;
+        } else if (option == SIZE_MAX) {
+            buf_reset(&t->text);
+            if (survey_piece_text(pc, &t->text) != 0)
+                continue;
+            qc[0]++;
+            counted = true;
+            add_comment(t, &t->comments[c * r->nq + qi], t->text.ptr ? t->text.ptr : "",
+                        t->text.len);
+        } else {
+            if (q->type != SURVEY_MULTI && counted)
+                continue; /* one answer only: the first */
+            if (ver->omap[j][option] == SIZE_MAX)
+                continue;
+            qc[ver->omap[j][option]]++;
+            counted = true;
+            if (q->type == SURVEY_SCALE) {
+                stats_add(&t->score[c * r->nq + qi], (double)(option + 1));
+                t->row_score[qi] = (double)(option + 1);
+            }
+        }
+    }
+    if (last_q != SIZE_MAX && counted)
+        t->any[c * r->nq + ver->qmap[last_q]]++;
+    for (size_t p = 0; p < r->npairs; p++) {
+        const struct rpair *pr = &r->pairs[p];
+        if (pr->paired && !isnan(t->row_score[pr->before]) && !isnan(t->row_score[pr->after]))
+            stats_add(&t->pair[p * r->ncohorts + c],
+                      t->row_score[pr->after] - t->row_score[pr->before]);
+    }
+}
+
 static int scan_row(const struct store_answer_row *row, void *ctx)
 {
     struct tally *t = ctx;
     struct report *r = t->r;
     if (row->cohort_id <= 0 || row->cohort_id > t->max_id || t->by_id[row->cohort_id] == SIZE_MAX) {
-        t->unreadable++;
+        /* In one school's view, a class not listed is another school's, not a bad row. */
+        if (!r->school)
+            t->unreadable++;
         return 0;
     }
     size_t c = t->by_id[row->cohort_id];
@@ -481,72 +535,14 @@ static int scan_row(const struct store_answer_row *row, void *ctx)
     size_t v = grp->ver;
     if (v == SIZE_MAX || strcmp(r->vers[v].sv->package_version, row->package_version) != 0)
         v = find_ver(r, grp->cohort->package_id, row->package_version);
-    struct ev ev[MAX_EVENTS];
-    size_t nev;
-    if (v == SIZE_MAX ||
-        parse_answer(&r->vers[v], row->body, row->body + row->body_len, ev, &nev) != 0) {
+    if (t->pieces_cap < SURVEY_PIECES_MAX(row->body_len))
+        XGROW(t->pieces, t->pieces_cap, SURVEY_PIECES_MAX(row->body_len));
+    size_t np;
+    if (v == SIZE_MAX || survey_answer_pieces(row->body, row->body_len, t->pieces, &np) != 0) {
         t->unreadable++;
         return 0;
     }
-    const struct rver *ver = &r->vers[v];
-    t->n[c]++;
-    for (size_t i = 0; i < r->npairs; i++) {
-        t->row_score[r->pairs[i].before] = NAN;
-        t->row_score[r->pairs[i].after] = NAN;
-    }
-    int64_t *count = &t->count[c * t->stride];
-    size_t last_q = SIZE_MAX;
-    bool counted = false;
-    for (size_t i = 0; i <= nev; i++) {
-        /* A question's events are consecutive: close the previous one first. */
-        if (i == nev || ev[i].q != last_q) {
-            if (last_q != SIZE_MAX && counted)
-                t->any[c * r->nq + ver->qmap[last_q]]++;
-            if (i == nev)
-                break;
-            last_q = ev[i].q;
-            counted = false;
-        }
-        size_t j = ev[i].q, qi = ver->qmap[j];
-        const struct rq *q = &r->q[qi];
-        if (q->type != ver->sv->questions[j].type)
-            continue;
-        int64_t *qc = count + t->qoff[qi];
-        switch (ev[i].kind) {
-        case EV_PREFER:
-            qc[q->nopt]++;
-            break;
-        case EV_TEXT: {
-            const char *p = ev[i].quote;
-            buf_reset(&t->text);
-            if (json_read_string(&p, row->body + row->body_len, &t->text) != 0)
-                break;
-            qc[0]++;
-            counted = true;
-            add_comment(t, &t->comments[c * r->nq + qi], t->text.ptr ? t->text.ptr : "",
-                        t->text.len);
-            break;
-        }
-        case EV_OPTION:
-            if (q->type != SURVEY_MULTI && counted)
-                break; /* one answer only: the first */
-            if (ver->omap[j][ev[i].option] == SIZE_MAX)
-                break;
-            qc[ver->omap[j][ev[i].option]]++;
-            counted = true;
-            if (q->type == SURVEY_SCALE) {
-                stats_add(&t->score[c * r->nq + qi], (double)(ev[i].option + 1));
-                t->row_score[qi] = (double)(ev[i].option + 1);
-            }
-            break;
-        }
-    }
-    for (size_t p = 0; p < r->npairs; p++) {
-        const struct rpair *pr = &r->pairs[p];
-        if (pr->paired && !isnan(t->row_score[pr->before]) && !isnan(t->row_score[pr->after]))
-            stats_add(&t->pair[p * r->ncohorts + c],
-                      t->row_score[pr->after] - t->row_score[pr->before]);
-    }
+    count_answer(t, c, &r->vers[v], np);
     return 0;
 }
 
@@ -579,6 +575,7 @@ static void tally_release(struct tally *t)
     free(t->pair);
     free(t->comments);
     free(t->row_score);
+    free(t->pieces);
     buf_release(&t->text);
     arena_release(&t->arena);
 }
@@ -923,6 +920,51 @@ bool report_group_diff(const struct report *r, size_t ga, size_t gb, size_t q,
     return a->n >= r->k && b->n >= r->k && stats_welch(a, b, out) == 0;
 }
 
+/* ---- one school's view ---- */
+
+/*
+ * Narrows the report to one school's classes before anything is built from them, so that
+ * every group, total, comparison and comment is that school's alone: school staff see what
+ * an evaluator would see for their classes, and nothing of any other school, not even as
+ * the difference between a total and its parts. Focus groups stay only when their class is
+ * the school's. r->filter (the one class asked for, if any) is moved to its new index.
+ */
+static int keep_school(struct report *r, const char *school, const char *cohort, char *err,
+                       size_t err_len)
+{
+    size_t kept = 0, filter = SIZE_MAX;
+    for (size_t c = 0; c < r->ncohorts; c++) {
+        const struct store_cohort *co = &r->cohorts[c];
+        if (!co->school || strcmp(co->school, school) != 0)
+            continue;
+        if (c == r->filter)
+            filter = kept;
+        r->cohorts[kept++] = *co;
+    }
+    if (!kept) {
+        snprintf(err, err_len, "no class belongs to a school named '%s'", school);
+        return STORE_ERR_NOT_FOUND;
+    }
+    if (r->filter != SIZE_MAX && filter == SIZE_MAX) {
+        snprintf(err, err_len, "the class '%s' is not one of %s's classes", cohort, school);
+        return STORE_ERR_NOT_FOUND;
+    }
+    r->ncohorts = kept;
+    r->filter = filter;
+    r->school = arena_strdup(&r->arena, school);
+    size_t nfgs = 0;
+    for (size_t i = 0; i < r->nfgs; i++) {
+        const struct store_focus_group *f = &r->fgs[i];
+        bool ours = false;
+        for (size_t c = 0; c < r->ncohorts && f->cohort_code && !ours; c++)
+            ours = strcmp(f->cohort_code, r->cohorts[c].code) == 0;
+        if (ours)
+            r->fgs[nfgs++] = *f;
+    }
+    r->nfgs = nfgs;
+    return STORE_OK;
+}
+
 /* ---- building ---- */
 
 int report_k(const struct report *r)
@@ -963,11 +1005,6 @@ int report_build(struct store *s, const struct report_options *opt, struct repor
     r->vers = arena_alloc(&r->arena, (r->nvers ? r->nvers : 1) * sizeof(*r->vers));
     for (size_t v = 0; v < r->nvers; v++)
         r->vers[v].sv = &r->surveys[v];
-    build_questions(r);
-    build_groups(r);
-    build_pairs(r);
-    alloc_gq(r);
-
     if (opt->cohort) {
         char code[SURVEY_CODE_LEN + 1];
         if (survey_code_normalise(opt->cohort, code) == 0)
@@ -980,6 +1017,12 @@ int report_build(struct store *s, const struct report_options *opt, struct repor
             goto fail;
         }
     }
+    if (opt->school && (rc = keep_school(r, opt->school, opt->cohort, err, err_len)) != STORE_OK)
+        goto fail;
+    build_questions(r);
+    build_groups(r);
+    build_pairs(r);
+    alloc_gq(r);
     for (size_t v = 0; v < r->nvers; v++) {
         const char *name = r->vers[v].sv->package_version;
         if (opt->compare_a && strcmp(name, opt->compare_a) == 0)

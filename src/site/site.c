@@ -387,6 +387,11 @@ const char *site_public_url(const struct site *s)
     return s->public_url;
 }
 
+const struct pkg *site_pkg(const struct site *s)
+{
+    return s->pkg;
+}
+
 struct site *site_render(const struct pkg *p, enum site_mode mode)
 {
     struct site_options opt = {.mode = mode};

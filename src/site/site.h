@@ -72,6 +72,9 @@ bool site_public_url_valid(const char *url);
 /* The public address the site was rendered with, ending in '/', or NULL. Borrowed. */
 const char *site_public_url(const struct site *s);
 
+/* The package the site was rendered from (it outlives the site). Borrowed. */
+const struct pkg *site_pkg(const struct site *s);
+
 /* The files, in a stable order. Borrowed from the site. */
 size_t site_file_count(const struct site *s);
 const struct site_file *site_file_at(const struct site *s, size_t i);

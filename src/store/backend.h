@@ -1,7 +1,7 @@
 /*
  * What a storage backend implements behind store.h. store.c checks arguments, encodes
  * answers and masks text once for every backend, then calls through this table; a backend
- * (sqlite.c now, postgres.c later) only moves rows. Not for use outside src/store.
+ * (sqlite.c, postgres.c) only moves rows. Not for use outside src/store.
  */
 #ifndef PLANPACK_STORE_BACKEND_H
 #define PLANPACK_STORE_BACKEND_H
@@ -66,5 +66,8 @@ struct store {
 
 int sqlite_store_open(const char *path, enum store_mode mode, const struct store_options *opt,
                       struct store **out, char *err, size_t err_len);
+/* url is a postgres:// or postgresql:// URL, as libpq reads it. */
+int pg_store_open(const char *url, enum store_mode mode, const struct store_options *opt,
+                  struct store **out, char *err, size_t err_len);
 
 #endif

@@ -39,16 +39,17 @@ const char *store_strerror(int status)
     }
 }
 
+static bool is_postgres_url(const char *where)
+{
+    return strncmp(where, "postgres://", 11) == 0 || strncmp(where, "postgresql://", 13) == 0;
+}
+
 int store_open(const char *where, enum store_mode mode, const struct store_options *opt,
                struct store **out, char *err, size_t err_len)
 {
     *out = NULL;
     if (!where || !*where) {
         snprintf(err, err_len, "no database given");
-        return STORE_ERR_INVALID;
-    }
-    if (strncmp(where, "postgres://", 11) == 0 || strncmp(where, "postgresql://", 13) == 0) {
-        snprintf(err, err_len, "PostgreSQL databases are not supported by this planpack yet");
         return STORE_ERR_INVALID;
     }
     if (strcmp(where, ":memory:") == 0 || strncmp(where, "file:", 5) == 0) {
@@ -62,7 +63,54 @@ int store_open(const char *where, enum store_mode mode, const struct store_optio
         o.busy_timeout_ms = 5000;
     if (o.max_batch == 0)
         o.max_batch = 1024;
+    if (is_postgres_url(where))
+        return pg_store_open(where, mode, &o, out, err, err_len);
     return sqlite_store_open(where, mode, &o, out, err, err_len);
+}
+
+/* Copies s[0..n) into the buffer, or "***" in its place when hide is set. */
+static void add_part(struct buf *b, const char *s, size_t n, bool hide)
+{
+    if (hide)
+        buf_adds(b, "***");
+    else
+        buf_add(b, s, n);
+}
+
+void store_location_shown(const char *where, char *out, size_t out_len)
+{
+    if (!is_postgres_url(where)) {
+        snprintf(out, out_len, "%s", where);
+        return;
+    }
+    struct buf b;
+    buf_init(&b, 0);
+    /* postgres://user:PASSWORD@host/db?...&password=PASSWORD&... */
+    const char *auth = strstr(where, "://") + 3;
+    const char *auth_end = auth + strcspn(auth, "/?#");
+    const char *at = NULL;
+    for (const char *p = auth; p < auth_end; p++)
+        if (*p == '@')
+            at = p;
+    const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+    if (colon) {
+        add_part(&b, where, (size_t)(colon + 1 - where), false);
+        add_part(&b, colon + 1, (size_t)(at - colon - 1), true);
+        add_part(&b, at, (size_t)(auth_end - at), false);
+    } else {
+        add_part(&b, where, (size_t)(auth_end - where), false);
+    }
+    /* Query parameters: each "password=..." value hidden. */
+    for (const char *p = auth_end; *p;) {
+        size_t n = strcspn(p + 1, "?&#") + 1;
+        bool secret = (*p == '?' || *p == '&') && strncmp(p + 1, "password=", 9) == 0;
+        add_part(&b, p, secret ? 10 : n, false);
+        if (secret)
+            add_part(&b, p + 10, n - 10, n > 10);
+        p += n;
+    }
+    snprintf(out, out_len, "%s", b.ptr ? b.ptr : "");
+    buf_release(&b);
 }
 
 void store_close(struct store *s)

@@ -1,8 +1,8 @@
 /*
  * The feedback store: schools, class codes (cohorts), anonymous answers, staff accounts and
  * sessions, focus-group notes. One interface; the backend is chosen by store_open() from
- * the location (a file path for SQLite; a postgres:// URL is reserved for PostgreSQL), so
- * callers never see SQL or know which database holds the data.
+ * the location (a file path for SQLite; a postgres:// or postgresql:// URL for PostgreSQL),
+ * so callers never see SQL or know which database holds the data.
  *
  * Durability: store_submit() returns STORE_OK only after the transaction holding the answer
  * has committed with synchronous=FULL, so an acknowledged answer survives a crash or power
@@ -66,15 +66,24 @@ struct store;
 
 /*
  * Opens the store at where (a file path; ":memory:" is refused since readers need the
- * file). STORE_READ_WRITE creates the file if needed, migrates its schema to the current
- * version and starts the writer thread; only one process may hold a database for writing
- * (STORE_ERR_LOCKED otherwise). STORE_READ_ONLY never writes; the file must exist and be
- * at the current schema version. opt may be NULL. On failure returns a status with a
+ * file; or a postgres:// URL of an existing database). STORE_READ_WRITE creates the file
+ * if needed, migrates its schema to the current version and starts the writer thread; only
+ * one process may hold a SQLite file for writing (STORE_ERR_LOCKED otherwise), while any
+ * number may share a PostgreSQL database. STORE_READ_ONLY never writes; the database must
+ * exist and be at the current schema version. A server that cannot be reached is
+ * STORE_ERR_IO. opt may be NULL. On failure returns a status with a
  * message in err (err_len bytes) and *out is NULL. The caller frees with store_close().
  */
 __attribute__((warn_unused_result)) int store_open(const char *where, enum store_mode mode,
                                                    const struct store_options *opt,
                                                    struct store **out, char *err, size_t err_len);
+
+/*
+ * Writes where into out (out_len bytes) as messages and reports may show it: a file path as
+ * it is, a postgres:// URL with its password (in the user part or a password= parameter)
+ * replaced by "***".
+ */
+void store_location_shown(const char *where, char *out, size_t out_len);
 
 /*
  * Finishes every queued write, stops the writer and closes. No other thread may still be

@@ -289,6 +289,7 @@ void survey_decoder_release(struct survey_decoder *d)
     free(d->items);
     free(d->first);
     free(d->values);
+    free(d->pieces);
     memset(d, 0, sizeof(*d));
 }
 
@@ -299,24 +300,44 @@ static const char *skip_ws(const char *p, const char *end)
     return p;
 }
 
-/* Strings are unescaped into d->text, which may move; their offsets are kept until the end. */
-static int read_str(struct survey_decoder *d, const char **p, const char *end, size_t *nstr)
+/* ---- the reader of stored answers ---- */
+
+/*
+ * Finds the string whose opening quote is at *pp and advances past its closing quote: the
+ * first quote not escaped, that is, not after an odd run of backslashes.
+ */
+static inline __attribute__((always_inline)) int piece_string(const char **pp, const char *end,
+                                                              struct survey_piece *out)
 {
-    XGROW(d->offsets, d->offsets_cap, *nstr + 1);
-    d->offsets[(*nstr)++] = d->text.len;
-    if (json_read_string(p, end, &d->text) != 0)
+    const char *p = *pp;
+    if (p >= end || *p != '"')
         return -1;
-    buf_addc(&d->text, '\0');
-    return 0;
+    const char *start = p + 1;
+    for (const char *from = start;;) {
+        const char *q = memchr(from, '"', (size_t)(end - from));
+        if (!q)
+            return -1;
+        const char *b = q;
+        while (b > start && b[-1] == '\\')
+            b--;
+        if (((q - b) & 1) == 0) {
+            out->str = start;
+            out->len = (size_t)(q - start);
+            *pp = q + 1;
+            return 0;
+        }
+        from = q + 1;
+    }
 }
 
-int survey_answer_decode(struct survey_decoder *d, const char *body, size_t len,
-                         const struct survey_item **items, size_t *count)
+/*
+ * One pass over the object, a member at a time: "id" : (null | "value" | [ "value", ... ]).
+ * Each piece takes at least three bytes of the body ("",), hence SURVEY_PIECES_MAX.
+ */
+int survey_answer_pieces(const char *body, size_t len, struct survey_piece *out, size_t *count)
 {
     const char *p = body, *end = body + len;
-    size_t nitems = 0, nstr = 0;
-    buf_reset(&d->text);
-    *items = NULL;
+    size_t n = 0;
     *count = 0;
     p = skip_ws(p, end);
     if (p >= end || *p++ != '{')
@@ -326,15 +347,10 @@ int survey_answer_decode(struct survey_decoder *d, const char *body, size_t len,
         p++;
     } else {
         for (;;) {
-            XGROW(d->items, d->items_cap, nitems + 1);
-            XGROW(d->first, d->first_cap, nitems + 1);
-            struct survey_item *it = &d->items[nitems];
-            memset(it, 0, sizeof(*it));
-            /* Strings are placed once all are read (d->text may move): note where. */
-            d->first[nitems++] = nstr;
-            p = skip_ws(p, end);
-            if (read_str(d, &p, end, &nstr) != 0)
+            struct survey_piece *key = &out[n++];
+            if (piece_string(&p, end, key) != 0)
                 return -1;
+            key->kind = SURVEY_PIECE_QUESTION;
             p = skip_ws(p, end);
             if (p >= end || *p++ != ':')
                 return -1;
@@ -343,16 +359,16 @@ int survey_answer_decode(struct survey_decoder *d, const char *body, size_t len,
                 if (end - p < 4 || memcmp(p, "null", 4) != 0)
                     return -1;
                 p += 4;
-                it->prefer_not = true;
+                out[n++] = (struct survey_piece){NULL, 0, SURVEY_PIECE_PREFER_NOT};
             } else if (p < end && *p == '[') {
                 p = skip_ws(p + 1, end);
                 if (p < end && *p == ']') {
                     p++;
                 } else {
                     for (;;) {
-                        if (read_str(d, &p, end, &nstr) != 0)
+                        if (piece_string(&p, end, &out[n]) != 0)
                             return -1;
-                        it->value_count++;
+                        out[n++].kind = SURVEY_PIECE_VALUE;
                         p = skip_ws(p, end);
                         if (p < end && *p == ',') {
                             p = skip_ws(p + 1, end);
@@ -366,13 +382,13 @@ int survey_answer_decode(struct survey_decoder *d, const char *body, size_t len,
                     }
                 }
             } else {
-                if (read_str(d, &p, end, &nstr) != 0)
+                if (piece_string(&p, end, &out[n]) != 0)
                     return -1;
-                it->value_count = 1;
+                out[n++].kind = SURVEY_PIECE_VALUE;
             }
             p = skip_ws(p, end);
             if (p < end && *p == ',') {
-                p++;
+                p = skip_ws(p + 1, end);
                 continue;
             }
             if (p < end && *p == '}') {
@@ -382,7 +398,68 @@ int survey_answer_decode(struct survey_decoder *d, const char *body, size_t len,
             return -1;
         }
     }
-    if (skip_ws(p, end) != end || !buf_ok(&d->text))
+    if (skip_ws(p, end) != end)
+        return -1;
+    *count = n;
+    return 0;
+}
+
+int survey_piece_text(const struct survey_piece *pc, struct buf *out)
+{
+    if (!pc->str)
+        return -1;
+    /* The piece lies between its quotes in the body, so they may be read back. */
+    const char *p = pc->str - 1;
+    return json_read_string(&p, pc->str + pc->len + 1, out);
+}
+
+bool survey_piece_escaped(const struct survey_piece *pc)
+{
+    return pc->str && memchr(pc->str, '\\', pc->len) != NULL;
+}
+
+/* ---- decoding whole answers ---- */
+
+/* Strings are unescaped into d->text, which may move; their offsets are kept until the end. */
+static int read_str(struct survey_decoder *d, const struct survey_piece *pc, size_t *nstr)
+{
+    XGROW(d->offsets, d->offsets_cap, *nstr + 1);
+    d->offsets[(*nstr)++] = d->text.len;
+    if (survey_piece_text(pc, &d->text) != 0)
+        return -1;
+    buf_addc(&d->text, '\0');
+    return 0;
+}
+
+int survey_answer_decode(struct survey_decoder *d, const char *body, size_t len,
+                         const struct survey_item **items, size_t *count)
+{
+    size_t nitems = 0, nstr = 0, npieces;
+    buf_reset(&d->text);
+    *items = NULL;
+    *count = 0;
+    XGROW(d->pieces, d->pieces_cap, SURVEY_PIECES_MAX(len));
+    if (survey_answer_pieces(body, len, d->pieces, &npieces) != 0)
+        return -1;
+    for (size_t i = 0; i < npieces; i++) {
+        const struct survey_piece *pc = &d->pieces[i];
+        if (pc->kind == SURVEY_PIECE_QUESTION) {
+            XGROW(d->items, d->items_cap, nitems + 1);
+            XGROW(d->first, d->first_cap, nitems + 1);
+            memset(&d->items[nitems], 0, sizeof(d->items[nitems]));
+            /* Strings are placed once all are read (d->text may move): note where. */
+            d->first[nitems++] = nstr;
+            if (read_str(d, pc, &nstr) != 0)
+                return -1;
+        } else if (pc->kind == SURVEY_PIECE_PREFER_NOT) {
+            d->items[nitems - 1].prefer_not = true;
+        } else {
+            if (read_str(d, pc, &nstr) != 0)
+                return -1;
+            d->items[nitems - 1].value_count++;
+        }
+    }
+    if (!buf_ok(&d->text))
         return -1;
     XGROW(d->values, d->values_cap, nstr + 1);
     for (size_t i = 0; i < nstr; i++)

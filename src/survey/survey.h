@@ -155,6 +155,45 @@ size_t survey_mask(const char *in, size_t len, struct buf *out);
  */
 void survey_answer_encode(const struct survey_answer *a, struct buf *out);
 
+/*
+ * Reads a stored answer in place, allocating nothing: the one reader of answer bodies, under
+ * survey_answer_decode() and the report's single pass over every row. The pieces of
+ * {"q-a":"x","q-b":["y","z"],"q-c":null} are QUESTION q-a, VALUE x, QUESTION q-b, VALUE y,
+ * VALUE z, QUESTION q-c, PREFER_NOT. Only the structure is checked here; a string's content
+ * (escapes, UTF-8, no NUL) is checked when survey_piece_text() unescapes it, so a caller
+ * that only compares ids with known ones need not pay for it.
+ */
+enum survey_piece_kind {
+    SURVEY_PIECE_QUESTION,   /* a question id; its answer follows */
+    SURVEY_PIECE_VALUE,      /* an option id, or the text of a text question */
+    SURVEY_PIECE_PREFER_NOT, /* "prefer not to say" */
+};
+
+struct survey_piece {
+    const char *str; /* QUESTION, VALUE: the bytes between the quotes, as stored (escapes
+                        included); borrowed from the body */
+    size_t len;
+    enum survey_piece_kind kind;
+};
+
+/* The most pieces a body of len bytes can hold: room enough for survey_answer_pieces(). */
+#define SURVEY_PIECES_MAX(len) ((len) / 3 + 1)
+
+/*
+ * Splits body into pieces, in order, into out (room for SURVEY_PIECES_MAX(len)). Returns 0
+ * with their number in *count, or -1 when body is not an encoded answer.
+ */
+__attribute__((warn_unused_result)) int
+survey_answer_pieces(const char *body, size_t len, struct survey_piece *out, size_t *count);
+/*
+ * Appends a piece's string, unescaped, to out. Returns 0, or -1 when it holds a bad escape,
+ * a NUL, a control character or invalid UTF-8 (out may then hold part of it).
+ */
+__attribute__((warn_unused_result)) int survey_piece_text(const struct survey_piece *pc,
+                                                          struct buf *out);
+/* Whether a piece's string holds escapes, so that its bytes are not its text. */
+bool survey_piece_escaped(const struct survey_piece *pc);
+
 /* Decodes stored answers one after another, reusing its memory (for reports over many rows). */
 struct survey_decoder {
     struct buf text;
@@ -166,6 +205,8 @@ struct survey_decoder {
     size_t first_cap;
     const char **values;
     size_t values_cap;
+    struct survey_piece *pieces;
+    size_t pieces_cap;
 };
 
 void survey_decoder_init(struct survey_decoder *d);

@@ -1148,6 +1148,24 @@ static enum MHD_Result send_feedback(struct server *srv, const struct gen *g,
 }
 
 /*
+ * Appends one query argument to the buf in cls, percent-encoded again: libmicrohttpd hands
+ * the arguments over decoded, and the staff pages read them with the one form decoder.
+ */
+static enum MHD_Result add_query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+    (void)kind;
+    struct buf *q = cls;
+    if (q->len)
+        buf_addc(q, '&');
+    buf_add_urlenc(q, key, strlen(key));
+    buf_addc(q, '=');
+    if (value)
+        buf_add_urlenc(q, value, strlen(value));
+    return MHD_YES;
+}
+
+/*
  * /staff and everything under it (web/staff.c): the only pages that may set a cookie. The
  * client's address goes to the in-memory sign-in throttle only, never to a log.
  */
@@ -1166,12 +1184,21 @@ static enum MHD_Result send_staff(struct server *srv, const struct gen *g, struc
     else if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
         inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr,
                   client, sizeof(client));
+    struct buf query;
+    buf_init(&query, STAFF_WEB_QUERY_MAX);
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_query_arg, &query);
+    if (!buf_ok(&query)) {
+        buf_release(&query);
+        return send_reply(srv, c, method, url, MHD_HTTP_BAD_REQUEST, &g->fixed[R_BAD_REQUEST]);
+    }
     const struct staff_request rq = {
         .method = method,
         .path = url,
         .cookie = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE),
         .origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin"),
         .host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST),
+        .query = query.ptr ? query.ptr : "",
+        .query_len = query.len,
         .body = u ? u->body.ptr : NULL,
         .body_len = u ? u->body.len : 0,
         .client = client,
@@ -1182,6 +1209,7 @@ static enum MHD_Result send_staff(struct server *srv, const struct gen *g, struc
     struct buf *page = xmalloc(sizeof(*page));
     buf_init(page, STAFF_WEB_PAGE_MAX);
     unsigned status = staff_web_handle(srv->opt->store, &rq, &rs, page);
+    buf_release(&query);
     if (!buf_ok(page)) {
         plan_page_free(page);
         return send_reply(srv, c, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR,
@@ -1195,10 +1223,11 @@ static enum MHD_Result send_staff(struct server *srv, const struct gen *g, struc
         return MHD_NO;
     }
     const struct header headers[] = {
-        {MHD_HTTP_HEADER_CONTENT_TYPE, TYPE_HTML},
+        {MHD_HTTP_HEADER_CONTENT_TYPE, rs.content_type ? rs.content_type : TYPE_HTML},
+        {MHD_HTTP_HEADER_CONTENT_DISPOSITION, rs.disposition[0] ? rs.disposition : NULL},
         {MHD_HTTP_HEADER_CACHE_CONTROL, CACHE_NEVER},
         {MHD_HTTP_HEADER_SET_COOKIE, rs.set_cookie[0] ? rs.set_cookie : NULL},
-        {MHD_HTTP_HEADER_LOCATION, rs.location},
+        {MHD_HTTP_HEADER_LOCATION, rs.location[0] ? rs.location : NULL},
         {MHD_HTTP_HEADER_RETRY_AFTER, rs.retry_after[0] ? rs.retry_after : NULL},
         {NULL, NULL},
     };

@@ -1,32 +1,38 @@
 /*
- * The staff pages. Every page but the sign-in form needs a session; without one the answer
- * is a redirect to the sign-in form. Every POST must come from a page of this server (its
- * Origin header names this host) and every form but sign-in carries the session's CSRF
- * token. The session cookie is HttpOnly, SameSite=Strict and Path=/ under the __Host-
- * prefix, and Secure behind TLS. The report is the k-anonymous one of src/report.
+ * The staff pages: sign-in, sign-out, the home page and the routing of every other page
+ * (web/staff_classes.c, staff_report.c, staff_focus.c). Every page but the sign-in form
+ * needs a session; without one the answer is a redirect to the sign-in form. Every POST
+ * must come from a page of this server (its Origin header names this host) and every form
+ * but sign-in carries the session's CSRF token; a refused POST changes nothing. The session
+ * cookie is HttpOnly, SameSite=Strict and Path=/ under the __Host- prefix, and Secure
+ * behind TLS.
  */
 #include "web/staff_web.h"
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "base/arena.h"
 #include "base/form.h"
-#include "report/report.h"
 #include "staff/staff.h"
+#include "web/staff_pages.h"
 
-#define S_OK 200u
-#define S_SEE_OTHER 303u
-#define S_BAD_REQUEST 400u
+#define S_OK STAFF_OK
+#define S_SEE_OTHER STAFF_SEE_OTHER
+#define S_BAD_REQUEST STAFF_BAD_REQUEST
 #define S_UNAUTHORIZED 401u
 #define S_FORBIDDEN 403u
-#define S_NOT_FOUND 404u
+#define S_NOT_FOUND STAFF_NOT_FOUND
 #define S_METHOD 405u
 #define S_TOO_MANY 429u
-#define S_INTERNAL 500u
+#define S_INTERNAL STAFF_INTERNAL
+#define S_UNAVAILABLE 503u
 
+/* The largest staff form body: focus-group notes are the longest. */
+#define STAFF_FORM_MAX ((size_t)128 << 10)
 #define LOGIN_PATH "/staff/login"
 #define HOME_PATH "/staff/"
 
@@ -39,20 +45,27 @@ static void clients_init(void)
     staff_clients_init(&clients);
 }
 
-static void page_open(const struct site *site, const char *title, struct buf *page)
+/* The document head and the opening of <body>, shared by the sign-in form and every page. */
+static void page_head(const struct site *site, const char *title, struct buf *page)
 {
     const char *css = site ? site_asset_path(site, "style.css") : NULL;
     buf_adds(page, "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                    "<meta name=\"robots\" content=\"noindex\">\n<title>");
     buf_adds_html(page, title);
-    buf_adds(page, "</title>\n");
+    buf_adds(page, " – planpack staff</title>\n");
     if (css) {
         buf_adds(page, "<link rel=\"stylesheet\" href=\"/");
         buf_adds_html(page, css);
         buf_adds(page, "\">\n");
     }
-    buf_adds(page, "</head>\n<body>\n<main id=\"main\">\n<h1>");
+    buf_adds(page, "</head>\n<body class=\"staff\">\n");
+}
+
+static void page_open(const struct site *site, const char *title, struct buf *page)
+{
+    page_head(site, title, page);
+    buf_adds(page, "<main id=\"main\">\n<h1>");
     buf_adds_html(page, title);
     buf_adds(page, "</h1>\n");
 }
@@ -96,9 +109,9 @@ static unsigned message_page(const struct site *site, unsigned status, const cha
 
 static unsigned redirect(struct staff_response *rs, const char *to, struct buf *page)
 {
-    rs->location = to;
+    snprintf(rs->location, sizeof(rs->location), "%s", to);
     buf_adds(page, "<!doctype html>\n<title>See other</title>\n<a href=\"");
-    buf_adds(page, to);
+    buf_adds_html(page, rs->location);
     buf_adds(page, "\">Continue</a>\n");
     return S_SEE_OTHER;
 }
@@ -184,30 +197,189 @@ static unsigned do_login(struct store *st, const struct staff_request *rq,
     return status;
 }
 
-static unsigned home_page(struct store *st, const struct staff_request *rq,
-                          const struct store_session *sess, struct buf *page)
+/* ---- the frame and rules every signed-in page shares (staff_pages.h) ---- */
+
+void staff_page_open(struct staff_page *p, const char *title)
 {
-    struct report_options opt = {.html_fragment = true, .source = "this server's store"};
-    struct report *r = NULL;
-    char err[256];
-    if (report_build(st, &opt, &r, err, sizeof(err)) != 0)
-        return message_page(rq->site, S_INTERNAL, "Something went wrong", err, page);
-    page_open(rq->site, "Feedback report", page);
-    buf_adds(page, "<form method=\"post\" action=\"/staff/logout\"><p>Signed in as ");
-    buf_adds_html(page, sess->staff_name);
-    buf_adds(page, ". <input type=\"hidden\" name=\"csrf\" value=\"");
-    buf_adds_html(page, sess->csrf);
-    buf_adds(page, "\"><button type=\"submit\">Sign out</button></p></form>\n");
-    struct report_sink sink = {report_sink_buf, page};
-    int rc = report_write(r, REPORT_HTML, &sink);
-    report_free(r);
-    if (rc != 0) {
-        buf_reset(page);
-        return message_page(rq->site, S_INTERNAL, "Something went wrong",
-                            "The report could not be written.", page);
+    struct buf *b = p->out;
+    page_head(p->rq->site, title, b);
+    buf_adds(b, "<header class=\"staff-bar\">\n<nav aria-label=\"Staff pages\">\n<ul>\n"
+                "<li><a href=\"" HOME_PATH "\">Home</a></li>\n"
+                "<li><a href=\"/staff/classes\">Classes</a></li>\n"
+                "<li><a href=\"/staff/report\">Reports</a></li>\n"
+                "<li><a href=\"/staff/compare\">Compare versions</a></li>\n"
+                "<li><a href=\"/staff/focus-groups\">Focus groups</a></li>\n</ul>\n</nav>\n"
+                "<form method=\"post\" action=\"/staff/logout\"><p>Signed in as ");
+    buf_adds_html(b, p->sess->staff_name);
+    buf_adds(b, ". ");
+    staff_page_csrf(p);
+    buf_adds(b, "<button type=\"submit\">Sign out</button></p></form>\n</header>\n");
+    buf_adds(b, "<main id=\"main\">\n<h1>");
+    buf_adds_html(b, title);
+    buf_adds(b, "</h1>\n");
+}
+
+void staff_page_close(struct staff_page *p)
+{
+    page_close(p->out);
+}
+
+unsigned staff_page_message(struct staff_page *p, unsigned status, const char *title,
+                            const char *message)
+{
+    buf_reset(p->out);
+    p->rs->content_type = NULL;
+    p->rs->disposition[0] = '\0';
+    staff_page_open(p, title);
+    buf_adds(p->out, "<p>");
+    buf_adds_html(p->out, message);
+    buf_adds(p->out, "</p>\n");
+    staff_page_close(p);
+    return status;
+}
+
+unsigned staff_page_not_found(struct staff_page *p)
+{
+    return staff_page_message(p, S_NOT_FOUND, "Not found",
+                              "There is no such page, class, school or focus group here.");
+}
+
+unsigned staff_page_redirect(struct staff_page *p, const char *fmt, ...)
+{
+    char to[sizeof(p->rs->location)];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(to, sizeof(to), fmt, ap);
+    va_end(ap);
+    /* A cut-off address would lead somewhere else: go to the home page instead. */
+    if (n < 0 || (size_t)n >= sizeof(to))
+        snprintf(to, sizeof(to), "%s", HOME_PATH);
+    buf_reset(p->out);
+    return redirect(p->rs, to, p->out);
+}
+
+void staff_page_csrf(struct staff_page *p)
+{
+    buf_adds(p->out, "<input type=\"hidden\" name=\"csrf\" value=\"");
+    buf_adds_html(p->out, p->sess->csrf);
+    buf_adds(p->out, "\">");
+}
+
+void staff_page_error(struct staff_page *p, const char *message)
+{
+    buf_adds(p->out, "<p class=\"error\" role=\"alert\">");
+    buf_adds_html(p->out, message);
+    buf_adds(p->out, "</p>\n");
+}
+
+bool staff_sees_school(const struct staff_page *p, const char *school)
+{
+    if (!p->sess->school)
+        return true;
+    return school && strcmp(school, p->sess->school) == 0;
+}
+
+int staff_visible_cohorts(struct staff_page *p, struct store_cohort **out, size_t *count)
+{
+    *out = NULL;
+    *count = 0;
+    struct store_cohort *all;
+    size_t n;
+    int rc = store_cohorts(p->st, p->a, &all, &n);
+    if (rc != STORE_OK)
+        return rc;
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++)
+        if (staff_sees_school(p, all[i].school))
+            all[kept++] = all[i];
+    *out = all;
+    *count = kept;
+    return STORE_OK;
+}
+
+int staff_visible_cohort(struct staff_page *p, const char *code, struct store_cohort *out)
+{
+    char norm[SURVEY_CODE_LEN + 1];
+    memset(out, 0, sizeof(*out));
+    if (!code || survey_code_normalise(code, norm) != 0)
+        return STORE_ERR_NOT_FOUND;
+    int rc = store_cohort_get(p->st, norm, p->a, out);
+    if (rc == STORE_OK && !staff_sees_school(p, out->school)) {
+        memset(out, 0, sizeof(*out));
+        return STORE_ERR_NOT_FOUND;
     }
-    page_close(page);
+    return rc;
+}
+
+/* ---- the home page ---- */
+
+static unsigned home_page(struct staff_page *p)
+{
+    struct buf *b = p->out;
+    staff_page_open(p, "Staff pages");
+    buf_adds(b, "<p>You are signed in as ");
+    buf_adds_html(b, p->sess->staff_name);
+    if (p->sess->school) {
+        buf_adds(b, ", staff of ");
+        buf_adds_html(b, p->sess->school);
+        buf_adds(b, ". You see that school's classes only.</p>\n");
+    } else {
+        buf_adds(b, ", an evaluator: you see all schools.</p>\n");
+    }
+    buf_adds(b, "<ul class=\"staff-links\">\n"
+                "<li><a href=\"/staff/classes\">Classes</a>: make a feedback code for a class, "
+                "close or reopen one.</li>\n"
+                "<li><a href=\"/staff/report\">Reports</a>: pupils' anonymous feedback by "
+                "class, school and package version, and the CSV export.</li>\n"
+                "<li><a href=\"/staff/compare\">Compare versions</a>: two package versions side "
+                "by side, with what changed between them.</li>\n"
+                "<li><a href=\"/staff/focus-groups\">Focus groups</a>: record one, and read the "
+                "notes by theme.</li>\n</ul>\n");
+    staff_page_close(p);
     return S_OK;
+}
+
+/* ---- routing ---- */
+
+/* The signed-in routes: method, path, handler. */
+static const struct route {
+    bool post;
+    const char *path;
+    unsigned (*fn)(struct staff_page *p);
+} routes[] = {
+    {false, "/staff", home_page},
+    {false, HOME_PATH, home_page},
+    {false, "/staff/classes", staff_classes_get},
+    {true, "/staff/classes", staff_classes_create},
+    {true, "/staff/classes/open", staff_classes_set_open},
+    {false, "/staff/report", staff_report_get},
+    {false, "/staff/report.csv", staff_report_csv},
+    {false, "/staff/compare", staff_compare_get},
+    {false, "/staff/focus-groups", staff_focus_get},
+    {true, "/staff/focus-groups", staff_focus_post},
+};
+
+static unsigned signed_in(struct staff_page *p, bool post, const char *token)
+{
+    if (post && strcmp(p->rq->path, "/staff/logout") == 0) {
+        if (staff_logout(p->st, token) != STORE_OK)
+            return staff_page_message(p, S_INTERNAL, "Something went wrong",
+                                      "Signing out failed. Please try again.");
+        set_cookie(p->rs, p->rq, "", true);
+        return redirect(p->rs, LOGIN_PATH, p->out);
+    }
+    bool known = false;
+    for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+        if (strcmp(routes[i].path, p->rq->path) != 0)
+            continue;
+        known = true;
+        if (routes[i].post == post)
+            return routes[i].fn(p);
+    }
+    if (known)
+        return staff_page_message(p, S_METHOD, "Not allowed",
+                                  post ? "This page takes no form." : "Use the page's form.");
+    return staff_page_not_found(p);
 }
 
 unsigned staff_web_handle(struct store *st, const struct staff_request *rq,
@@ -218,9 +390,10 @@ unsigned staff_web_handle(struct store *st, const struct staff_request *rq,
     struct arena a = ARENA_INIT;
     bool post = strcmp(rq->method, "POST") == 0;
     bool get = strcmp(rq->method, "GET") == 0 || strcmp(rq->method, "HEAD") == 0;
-    struct form f = {NULL, 0};
+    struct form body = {NULL, 0}, query = {NULL, 0};
+    char token[STAFF_TOKEN_SIZE] = "";
     if (!st) {
-        status = message_page(rq->site, 503u, "Staff pages are off",
+        status = message_page(rq->site, S_UNAVAILABLE, "Staff pages are off",
                               "This server has no feedback store.", page);
         goto out;
     }
@@ -234,44 +407,48 @@ unsigned staff_web_handle(struct store *st, const struct staff_request *rq,
                                   "This form was not sent from this site's own pages.", page);
             goto out;
         }
-        if (form_decode(rq->body ? rq->body : "", rq->body_len, 16 * 1024, &a, &f) != FORM_OK) {
+        if (form_decode(rq->body ? rq->body : "", rq->body_len, STAFF_FORM_MAX, &a, &body) !=
+            FORM_OK) {
             status = message_page(rq->site, S_BAD_REQUEST, "Bad form",
                                   "The form could not be read.", page);
             goto out;
         }
     }
     if (strcmp(rq->path, LOGIN_PATH) == 0) {
-        status = post ? do_login(st, rq, rs, &f, page) : login_page(rq->site, S_OK, NULL, page);
+        status = post ? do_login(st, rq, rs, &body, page) : login_page(rq->site, S_OK, NULL, page);
         goto out;
     }
-    char token[STAFF_TOKEN_SIZE];
     struct store_session sess;
     if (!cookie_token(rq->cookie, token) ||
         staff_session_check(st, token, store_now(st), &a, &sess) != STORE_OK) {
         status = redirect(rs, LOGIN_PATH, page);
         goto out;
     }
-    if (post && !staff_csrf_ok(&sess, form_get(&f, "csrf"))) {
+    if (post && !staff_csrf_ok(&sess, form_get(&body, "csrf"))) {
         status =
             message_page(rq->site, S_FORBIDDEN, "Refused",
                          "This form has expired. Go back, reload the page and try again.", page);
         goto out;
     }
-    if (post && strcmp(rq->path, "/staff/logout") == 0) {
-        if (staff_logout(st, token) != STORE_OK) {
-            status = message_page(rq->site, S_INTERNAL, "Something went wrong",
-                                  "Signing out failed. Please try again.", page);
-            goto out;
-        }
-        set_cookie(rs, rq, "", true);
-        status = redirect(rs, LOGIN_PATH, page);
-    } else if (get && (strcmp(rq->path, HOME_PATH) == 0 || strcmp(rq->path, "/staff") == 0)) {
-        status = home_page(st, rq, &sess, page);
-    } else {
-        status = message_page(rq->site, S_NOT_FOUND, "Not found", "There is no such page.", page);
+    if (form_decode(rq->query ? rq->query : "", rq->query_len, STAFF_WEB_QUERY_MAX, &a, &query) !=
+        FORM_OK) {
+        status = message_page(rq->site, S_BAD_REQUEST, "Bad address",
+                              "The address of this page could not be read.", page);
+        goto out;
     }
-    explicit_bzero(token, sizeof(token));
+    struct staff_page p = {
+        .st = st,
+        .rq = rq,
+        .rs = rs,
+        .sess = &sess,
+        .query = &query,
+        .body = &body,
+        .a = &a,
+        .out = page,
+    };
+    status = signed_in(&p, post, token);
 out:
+    explicit_bzero(token, sizeof(token));
     arena_release(&a);
     return status;
 }

@@ -1,7 +1,12 @@
 /*
- * The staff pages under /staff/: sign-in, sign-out and the feedback report. Only these
- * pages set a cookie. The server passes in what it read from the request and sends back
- * what this fills in; the store does the rest (web/staff.c, staff/staff.h).
+ * The staff pages under /staff/: sign-in and sign-out, class codes, reports and their CSV
+ * export, the comparison of two package versions, and focus-group notes. Only these pages
+ * set a cookie. The server passes in what it read from the request and sends back what
+ * this fills in; the store does the rest (web/staff*.c, staff/staff.h).
+ *
+ * School staff see and change only their own school's classes, reports and focus groups;
+ * anything of another school answers 404, as if it did not exist. Evaluators (accounts
+ * without a school) see every school.
  */
 #ifndef PLANPACK_WEB_STAFF_H
 #define PLANPACK_WEB_STAFF_H
@@ -13,11 +18,15 @@
 #include "site/site.h"
 #include "store/store.h"
 
-#define STAFF_WEB_PAGE_MAX ((size_t)16 << 20)
+/* The largest staff page or CSV export, and the largest query string read. */
+#define STAFF_WEB_PAGE_MAX ((size_t)64 << 20)
+#define STAFF_WEB_QUERY_MAX ((size_t)8 << 10)
 
 struct staff_request {
     const char *method;
-    const char *path;   /* "/staff/", "/staff/login", ... */
+    const char *path;   /* "/staff/", "/staff/login", ... without the query string */
+    const char *query;  /* the query string, form-encoded ("class=ABC&x=1"); "" when none */
+    size_t query_len;   /* at most STAFF_WEB_QUERY_MAX */
     const char *cookie; /* the Cookie header, or NULL */
     const char *origin; /* the Origin header, or NULL */
     const char *host;   /* the Host header, or NULL */
@@ -25,16 +34,18 @@ struct staff_request {
     size_t body_len;
     const char *client; /* the client's address, only for in-memory throttling */
     bool behind_tls;
-    const struct site *site;
+    const struct site *site; /* the site being served; its package is the one codes get */
 };
 
 struct staff_response {
-    char set_cookie[160]; /* a Set-Cookie value, or "" */
-    const char *location; /* a redirect's target, or NULL */
-    char retry_after[16]; /* seconds, with 429; or "" */
+    char set_cookie[160];     /* a Set-Cookie value, or "" */
+    char location[256];       /* a redirect's target, or "" */
+    char retry_after[16];     /* seconds, with 429; or "" */
+    const char *content_type; /* a static string; NULL for an HTML page */
+    char disposition[128];    /* a Content-Disposition value (downloads), or "" */
 };
 
-/* Handles one /staff request; returns the HTTP status and the page in page. */
+/* Handles one /staff request; returns the HTTP status and the page (or file) in page. */
 unsigned staff_web_handle(struct store *st, const struct staff_request *rq,
                           struct staff_response *rs, struct buf *page);
 

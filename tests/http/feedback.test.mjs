@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { BIN, assertSecurityHeaders, request, startServer } from './lib.mjs';
+import { BIN, assertSecurityHeaders, newDb, request, startServer } from './lib.mjs';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
@@ -59,7 +59,7 @@ function errorText(html) {
 
 before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'planpack-feedback-'));
-    db = path.join(dir, 'feedback.db');
+    db = newDb(dir);
     code = newCohort('Pilot 9X');
     crowd = newCohort('Pilot 9Y');
     closed = newCohort('Pilot 9Z');

@@ -3,9 +3,13 @@
 //
 // Run from the repository root: `node --test tests/http/`. PLANPACK_BIN names the binary
 // (default build/asan/planpack). Works on Node 18 and 20 with no npm packages.
+//
+// PLANPACK_TEST_PG (a postgres:// URL of a server where tests may create databases, as
+// `scripts/pg start` prints) runs everything against PostgreSQL: newDb() then makes a fresh
+// database on that server, and every server started without --db gets one of its own.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -33,6 +37,32 @@ export const SECURITY_HEADERS = {
 
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
 
+// The PostgreSQL server under test, or '' when the tests use SQLite files.
+export const PG = process.env.PLANPACK_TEST_PG || '';
+const PG_SCRIPT = path.join(ROOT, 'scripts', 'pg');
+const madeDbs = [];
+
+/*
+ * A fresh, empty feedback database for the backend under test, as --db takes it: the path
+ * dir/name (the file is made by the first planpack that writes it), or the URL of a new
+ * PostgreSQL database, dropped when the test process exits.
+ */
+export function newDb(dir, name = 'feedback.db') {
+    if (!PG)
+        return path.join(dir, name);
+    const r = spawnSync('sh', [PG_SCRIPT, 'newdb', PG], { encoding: 'utf8', timeout: 60_000 });
+    if (r.status !== 0)
+        throw new Error(`scripts/pg newdb failed: ${r.stderr}`);
+    const url = r.stdout.trim();
+    madeDbs.push(url);
+    return url;
+}
+
+process.on('exit', () => {
+    if (madeDbs.length)
+        spawnSync('sh', [PG_SCRIPT, 'dropdb', ...madeDbs], { stdio: 'ignore', timeout: 60_000 });
+});
+
 // A port that was free a moment ago: bind a throwaway socket to port 0 and close it.
 export function freePort(host = '127.0.0.1') {
     return new Promise((resolve, reject) => {
@@ -57,6 +87,8 @@ export async function startServer(opts = {}) {
     const host = opts.host || '127.0.0.1';
     const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'planpack-http-'));
     const args = ['serve', '--listen', `${host}:0`, ...(opts.args || [])];
+    if (PG && !args.includes('--db'))
+        args.push('--db', newDb(cwd));
     const proc = spawn(BIN, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     const server = {
         host,

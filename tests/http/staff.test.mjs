@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { BIN, SECURITY_HEADERS, request, startServer } from './lib.mjs';
+import { BIN, SECURITY_HEADERS, newDb, request, startServer } from './lib.mjs';
 
 const PASSWORD = 'correct horse battery staple';
 const COOKIE = '__Host-planpack_session';
@@ -59,7 +59,7 @@ function assertSecurity(res, what) {
 
 before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'planpack-staff-'));
-    db = path.join(dir, 'feedback.db');
+    db = newDb(dir);
     planpack(['staff', 'add', 'alice'], `${PASSWORD}\n`);
     planpack(['staff', 'add', 'bob'], `${PASSWORD}\n`);
     const out = planpack(['cohort', 'new', '--label', 'Pilot']).trim().split('\n');
@@ -143,14 +143,18 @@ describe('signing in', () => {
         assert.deepEqual(attrs.sort(), ['HttpOnly', 'Path=/', 'SameSite=Strict']);
     });
 
-    it('shows the report, with stored text escaped and a CSRF token in the sign-out form', async () => {
+    it('shows the home page with a CSRF token in the sign-out form, and the report with stored text escaped', async () => {
         const cookie = await signIn();
-        const res = await request(server, { path: '/staff/', headers: { cookie } });
+        const home = await request(server, { path: '/staff/', headers: { cookie } });
+        assert.equal(home.status, 200);
+        assertSecurity(home, 'GET /staff/');
+        assert.equal(home.headers['set-cookie'], undefined);
+        assert.match(home.body.toString(), /Signed in as alice/);
+        assert.match(home.body.toString(), /an evaluator: you see all schools/);
+        const res = await request(server, { path: '/staff/report', headers: { cookie } });
         assert.equal(res.status, 200);
-        assertSecurity(res, 'GET /staff/');
-        assert.equal(res.headers['set-cookie'], undefined);
+        assertSecurity(res, 'GET /staff/report');
         const html = res.body.toString();
-        assert.match(html, /Signed in as alice/);
         assert.ok(html.includes('&lt;script&gt;alert(1)&lt;/script&gt;'), 'the comment is shown escaped');
         assert.ok(!html.includes('<script>alert(1)'), 'the comment is not markup');
         assert.match(html, /<form method="post" action="\/staff\/logout">.*name="csrf" value="[A-Za-z0-9_-]{22}"/s);
@@ -196,7 +200,7 @@ describe('signing in', () => {
 
 describe('behind TLS', () => {
     it('marks the cookie Secure and wants an https Origin', async () => {
-        const tlsDb = `${db}-tls`;
+        const tlsDb = newDb(dir, 'tls.db');
         const add = spawnSync(BIN, ['staff', 'add', 'carol', '--db', tlsDb], { input: `${PASSWORD}\n`, encoding: 'utf8' });
         assert.equal(add.status, 0, add.stderr);
         const tls = await startServer({ args: ['--db', tlsDb, '--behind-tls'] });

@@ -4,7 +4,8 @@
  *
  * The data: Hillside School has class A (version 1.0.0, 8 answers, "Year Eight PSHE") and class B
  * (1.0.0, 3 answers); Riverside School has class C (1.1.0, 12 answers). With k = 5, B is hidden for
- * being small and A with it (the school's 11 minus A would give B); C is shown.
+ * being small and A with it (the school's 11 minus A would give B); C is shown. A view of one
+ * school holds only its classes, and its figures are those of the report on every school.
  */
 #include "testutil.h"
 
@@ -285,6 +286,159 @@ static void test_one_class_and_k(void **state)
     free(t);
 }
 
+/* The CSV's lines, sorted (rows are shuffled within each class). */
+static int line_order(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+static char *sorted_lines(char *csv)
+{
+    char *lines[64];
+    size_t n = 0;
+    for (char *save = NULL, *l = strtok_r(csv, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        assert_true(n < 64);
+        lines[n++] = l;
+    }
+    qsort(lines, n, sizeof(*lines), line_order);
+    struct buf b;
+    buf_init(&b, 0);
+    for (size_t i = 0; i < n; i++) {
+        buf_adds(&b, lines[i]);
+        buf_addc(&b, '\n');
+    }
+    return buf_detach(&b, NULL);
+}
+
+static void focus_group(struct world *w, const char *code, const char *notes)
+{
+    struct store_focus_group fg = {.day = store_today(w->s),
+                                   .cohort_code = code,
+                                   .themes = "length",
+                                   .notes = notes,
+                                   .quotes = "it was fine"};
+    assert_int_equal(store_focus_group_add(w->s, &fg, NULL), STORE_OK);
+}
+
+static void test_school_view_shows_only_its_classes(void **state)
+{
+    struct world *w = *state;
+    focus_group(w, w->a, "NOTES-OF-CLASS-A");
+    focus_group(w, w->c, "NOTES-OF-CLASS-C");
+    focus_group(w, NULL, "NOTES-OF-NO-CLASS");
+    struct report_options all = {0}, river = {.school = "Riverside School"};
+    char *t = render(w, &all, REPORT_TEXT);
+    char *ts = render(w, &river, REPORT_TEXT);
+    assert_non_null(strstr(ts, "Only the classes of Riverside School.\n"));
+    assert_non_null(strstr(ts, "12 answers from 1 classes in 1 schools; 2 package versions."));
+    assert_null(strstr(ts, w->a));
+    assert_null(strstr(ts, w->b));
+    assert_null(strstr(ts, "Hillside"));
+    assert_null(strstr(ts, "CLASS-A-COMMENT"));
+    assert_null(strstr(ts, "NOTES-OF-CLASS-A"));
+    assert_null(strstr(ts, "NOTES-OF-NO-CLASS"));
+    assert_non_null(strstr(ts, "NOTES-OF-CLASS-C"));
+    /* Its class and school read exactly as in the report on every school. */
+    char head[64];
+    snprintf(head, sizeof(head), "Class %s", w->c);
+    char *c_all = section(t, head), *c_one = section(ts, head);
+    assert_string_equal(c_one, c_all);
+    assert_non_null(strstr(c_one, "Answers: 12."));
+    char *s_all = section(t, "School: Riverside School");
+    char *s_one = section(ts, "School: Riverside School");
+    assert_string_equal(s_one, s_all);
+    /* Version 1.0.0 was not used there: none of the other school's answers count in it. */
+    char *v_one = section(ts, "--- Package version 1.0.0");
+    assert_non_null(strstr(v_one, "Answers: 0."));
+    char *v2_all = section(t, "--- Package version 1.1.0");
+    char *v2_one = section(ts, "--- Package version 1.1.0");
+    assert_string_equal(v2_one, v2_all);
+    free(v2_all);
+    free(v2_one);
+    free(v_one);
+    free(s_all);
+    free(s_one);
+    free(c_all);
+    free(c_one);
+    free(ts);
+    free(t);
+
+    /* The CSV export holds the same rows as the whole export's for that school. */
+    char *csv_all = render(w, &all, REPORT_CSV), *csv_one = render(w, &river, REPORT_CSV);
+    char *sa = sorted_lines(csv_all), *so = sorted_lines(csv_one);
+    assert_string_equal(so, sa);
+    free(sa);
+    free(so);
+    free(csv_all);
+    free(csv_one);
+}
+
+static void test_school_view_keeps_k_anonymity(void **state)
+{
+    struct world *w = *state;
+    focus_group(w, w->a, "NOTES-OF-CLASS-A");
+    struct report_options hill = {.school = "Hillside School"};
+    char *t = render(w, &hill, REPORT_TEXT);
+    assert_null(strstr(t, w->c));
+    assert_null(strstr(t, "Riverside"));
+    assert_null(strstr(t, "<script>"));
+    assert_non_null(strstr(t, "NOTES-OF-CLASS-A"));
+    /* The school's 11 is shown, so class A's 8 would give class B's 3 away: both hidden. */
+    assert_non_null(strstr(t, "11 answers from 2 classes in 1 schools; 2 package versions."));
+    char head[64];
+    snprintf(head, sizeof(head), "Class %s", w->b);
+    char *sb = section(t, head);
+    assert_non_null(strstr(sb, "Answers: hidden."));
+    assert_null(strstr(sb, " 3 "));
+    snprintf(head, sizeof(head), "Class %s", w->a);
+    char *sa = section(t, head);
+    assert_non_null(strstr(sa, "Answers: hidden."));
+    assert_null(strstr(sa, " 8 "));
+    assert_null(strstr(sa, "CLASS-A-COMMENT"));
+    free(sa);
+    free(sb);
+    free(t);
+    /* Both classes hidden: the CSV has its header and no row. */
+    char *csv = render(w, &hill, REPORT_CSV);
+    assert_non_null(strstr(csv, "\r\n"));
+    assert_string_equal(strstr(csv, "\r\n"), "\r\n");
+    free(csv);
+}
+
+static void test_school_view_refuses_unknown_school_and_other_class(void **state)
+{
+    struct world *w = *state;
+    struct report *r = NULL;
+    char err[256] = "";
+    struct report_options opt = {.school = "Nowhere Academy"};
+    assert_int_equal(report_build(w->s, &opt, &r, err, sizeof(err)), STORE_ERR_NOT_FOUND);
+    assert_null(r);
+    assert_non_null(strstr(err, "Nowhere Academy"));
+    /* Schools are matched exactly: a near name is not the school. */
+    opt.school = "riverside school";
+    assert_int_equal(report_build(w->s, &opt, &r, err, sizeof(err)), STORE_ERR_NOT_FOUND);
+    opt.school = "Riverside School";
+    opt.cohort = w->a;
+    err[0] = '\0';
+    assert_int_equal(report_build(w->s, &opt, &r, err, sizeof(err)), STORE_ERR_NOT_FOUND);
+    assert_null(r);
+    assert_non_null(strstr(err, w->a));
+    assert_non_null(strstr(err, "Riverside School"));
+    /* Its own class is found, and reads as without the school. */
+    opt.cohort = w->c;
+    char *one = render(w, &opt, REPORT_TEXT);
+    struct report_options plain = {.cohort = w->c};
+    char *t = render(w, &plain, REPORT_TEXT);
+    char head[64];
+    snprintf(head, sizeof(head), "Class %s", w->c);
+    char *c1 = section(one, head), *c2 = section(t, head);
+    assert_string_equal(c1, c2);
+    free(c1);
+    free(c2);
+    free(one);
+    free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -295,6 +449,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_html_escapes_and_charts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_csv_export, setup, teardown),
         cmocka_unit_test_setup_teardown(test_one_class_and_k, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_school_view_shows_only_its_classes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_school_view_keeps_k_anonymity, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_school_view_refuses_unknown_school_and_other_class,
+                                        setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

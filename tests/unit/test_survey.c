@@ -182,6 +182,77 @@ static void test_validated_answer_contents(void **state)
     arena_release(&a);
 }
 
+/* The pieces of body, one line each as KIND:TEXT (Q question, V value, P prefer not). */
+static char *pieces_of(const char *body, size_t len)
+{
+    struct survey_piece pcs[64];
+    size_t n;
+    assert_true(SURVEY_PIECES_MAX(len) <= 64);
+    if (survey_answer_pieces(body, len, pcs, &n) != 0)
+        return NULL;
+    struct buf b;
+    buf_init(&b, 0);
+    for (size_t i = 0; i < n; i++) {
+        buf_addc(&b, pcs[i].kind == SURVEY_PIECE_QUESTION ? 'Q'
+                     : pcs[i].kind == SURVEY_PIECE_VALUE  ? 'V'
+                                                          : 'P');
+        buf_addc(&b, ':');
+        if (pcs[i].kind != SURVEY_PIECE_PREFER_NOT)
+            assert_int_equal(survey_piece_text(&pcs[i], &b), 0);
+        buf_addc(&b, '\n');
+    }
+    return buf_detach(&b, NULL);
+}
+
+static void test_answer_reader(void **state)
+{
+    (void)state;
+    const char *body = " { \"q-a\" : \"x\" , \"q-b\":[ \"y\",\"z\" ],\"q-c\":null,"
+                       "\"q-d\":[],\"q-\\\"e\":\"a\\\\\\\"b\\u00e9\"} ";
+    char *p = pieces_of(body, strlen(body));
+    assert_non_null(p);
+    assert_string_equal(p, "Q:q-a\nV:x\nQ:q-b\nV:y\nV:z\nQ:q-c\nP:\nQ:q-d\nQ:q-\"e\n"
+                           "V:a\\\"b\xc3\xa9\n");
+    free(p);
+    p = pieces_of("{}", 2);
+    assert_string_equal(p, "");
+    free(p);
+    /* The smallest pieces: three bytes each, as SURVEY_PIECES_MAX allows for. */
+    const char *tight = "{\"\":[\"\",\"\",\"\"]}";
+    p = pieces_of(tight, strlen(tight));
+    assert_string_equal(p, "Q:\nV:\nV:\nV:\n");
+    free(p);
+    static const char *const bad[] = {
+        "",
+        "{",
+        "{\"a\"}",
+        "{\"a\":}",
+        "{\"a\":1}",
+        "{\"a\":nul}",
+        "{\"a\":\"b\",}",
+        "{\"a\":[\"b\",]}",
+        "{\"a\":\"b\"} x",
+        "{\"a\":\"b\\\"}",
+        "[]",
+        "{\"a\":[\"b\"}",
+        "{\"a\" \"b\"}",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        if (pieces_of(bad[i], strlen(bad[i])) != NULL)
+            fail_msg("accepted: %s", bad[i]);
+    /* Structure is the reader's; content is checked when a string is unescaped. */
+    struct survey_piece pcs[8];
+    size_t n;
+    assert_int_equal(survey_answer_pieces("{\"a\":\"\\u0000\"}", 14, pcs, &n), 0);
+    assert_int_equal(n, 2);
+    struct buf b;
+    buf_init(&b, 0);
+    assert_int_equal(survey_piece_text(&pcs[1], &b), -1);
+    assert_true(survey_piece_escaped(&pcs[1]));
+    assert_false(survey_piece_escaped(&pcs[0]));
+    buf_release(&b);
+}
+
 static void test_every_bad_answer_refused(void **state)
 {
     struct ctx *c = *state;
@@ -330,6 +401,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_closed_and_other_version, setup, teardown),
         cmocka_unit_test(test_codes),
         cmocka_unit_test(test_snapshot_round_trip),
+        cmocka_unit_test(test_answer_reader),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,1491 @@
+/*
+ * The PostgreSQL backend, through libpq: the same tables, migrations and behaviour as the
+ * SQLite backend, for a service that hosts many schools and runs several planpack processes
+ * against one database.
+ *
+ * Answers: one writer thread per process owns a connection and gathers every answer waiting
+ * into one transaction (group commit), as sqlite.c does; answers within a batch are written
+ * in random order, sent in a pipeline (one round trip for many answers). Other processes
+ * have writers of their own: PostgreSQL serialises their
+ * commits, so no lock between processes is needed. store_submit() returns STORE_OK only
+ * once COMMIT has returned with synchronous_commit on, that is after the server flushed the
+ * commit to its write-ahead log.
+ *
+ * Everything else (reads, and the small writes of staff, sessions, classes and purge) runs
+ * on a small pool of connections, each used by one thread at a time, each statement in a
+ * transaction of its own or with the few statements that belong together.
+ *
+ * Values only ever travel as parameters (PQexecParams, PQexecPrepared); the SQL text is
+ * always a constant. Messages never show a URL's password.
+ */
+#include "store/backend.h"
+
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/xalloc.h"
+
+/*
+ * Idle connections kept per process besides the writer's. More are opened while more threads
+ * read at once (the server's threads, a report's parallel readers), and closed after: a
+ * caller never waits for another's connection, so a thread that already holds one may ask
+ * for a second without any risk of deadlock.
+ */
+#define POOL_MAX 8
+/* The key of the advisory lock that keeps two processes from migrating at once ("plpk"). */
+#define MIGRATION_LOCK "1886154859"
+/* Rows fetched at a time when reading answers: bounded memory whatever the table's size. */
+#define FETCH_SQL "FETCH 2000 FROM answers_cursor"
+
+/* Schema migrations: migrations[i] takes the schema from version i to i + 1, like sqlite.c. */
+static const char *const migrations[] = {
+    /* 1: the first schema. */
+    "CREATE TABLE schools ("
+    "  id BIGSERIAL PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE);"
+    "CREATE TABLE surveys ("
+    "  package_id TEXT NOT NULL,"
+    "  package_version TEXT NOT NULL,"
+    "  body TEXT NOT NULL,"
+    "  PRIMARY KEY (package_id, package_version));"
+    "CREATE TABLE cohorts ("
+    "  id BIGSERIAL PRIMARY KEY,"
+    "  code TEXT NOT NULL UNIQUE,"
+    "  label TEXT NOT NULL,"
+    "  school_id BIGINT REFERENCES schools(id),"
+    "  package_id TEXT NOT NULL,"
+    "  package_version TEXT NOT NULL,"
+    "  created_day INTEGER NOT NULL,"
+    "  open INTEGER NOT NULL DEFAULT 1);"
+    "CREATE TABLE answers ("
+    "  id BIGSERIAL PRIMARY KEY,"
+    "  cohort_id BIGINT NOT NULL REFERENCES cohorts(id),"
+    "  package_version TEXT NOT NULL,"
+    "  day INTEGER NOT NULL,"
+    "  body TEXT NOT NULL);"
+    "CREATE INDEX answers_by_cohort ON answers(cohort_id);"
+    "CREATE TABLE staff ("
+    "  id BIGSERIAL PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  password_hash TEXT NOT NULL,"
+    "  created_day INTEGER NOT NULL,"
+    "  failed_logins INTEGER NOT NULL DEFAULT 0,"
+    "  throttled_until BIGINT NOT NULL DEFAULT 0);"
+    "CREATE TABLE sessions ("
+    "  token_hash BYTEA PRIMARY KEY,"
+    "  staff_id BIGINT NOT NULL REFERENCES staff(id) ON DELETE CASCADE,"
+    "  csrf TEXT NOT NULL,"
+    "  created BIGINT NOT NULL,"
+    "  last_seen BIGINT NOT NULL);"
+    "CREATE TABLE focus_groups ("
+    "  id BIGSERIAL PRIMARY KEY,"
+    "  day INTEGER NOT NULL,"
+    "  cohort_id BIGINT REFERENCES cohorts(id),"
+    "  themes TEXT NOT NULL,"
+    "  notes TEXT NOT NULL,"
+    "  quotes TEXT NOT NULL);",
+    /* 2: staff belong to a school, or (NULL) evaluate across schools. */
+    "ALTER TABLE staff ADD COLUMN school_id BIGINT REFERENCES schools(id);",
+};
+
+_Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
+               "one migration per schema version");
+
+/*
+ * Stores one answer unless its class is unknown or closed, in one round trip. The result
+ * has no row for an unknown code, and the class's open flag otherwise (the insert happened
+ * when it is not 0).
+ */
+#define INSERT_ANSWER_SQL                                                                          \
+    "WITH c AS (SELECT id, open FROM cohorts WHERE code = $1), "                                   \
+    "i AS (INSERT INTO answers (cohort_id, package_version, day, body) "                           \
+    "SELECT id, $2::text, $3::integer, $4::text FROM c WHERE open <> 0 RETURNING id) "             \
+    "SELECT open FROM c"
+
+/* Answers waiting for the writer: one answer, or several stored all or none. */
+struct job {
+    const struct store_pending *p;
+    size_t n;
+    int *rcs;
+    int rc;
+    sem_t done; /* posted by the writer once the job's transaction has ended */
+    struct job *next;
+};
+
+struct pg {
+    struct store base;
+    char *url;    /* as given, password and all: only ever handed to libpq */
+    char *shown;  /* the URL for messages, password hidden */
+    char *secret; /* the password, removed from any message libpq makes; NULL when none */
+
+    PGconn *w; /* the writer's connection; NULL when read-only */
+    pthread_t thread;
+    bool thread_started;
+    pthread_mutex_t mu;
+    pthread_cond_t work;
+    struct job *head;
+    struct job *tail;
+    size_t queued;     /* jobs on the queue */
+    size_t last_batch; /* jobs the previous transaction acknowledged */
+    bool stop;
+
+    pthread_mutex_t pmu;
+    PGconn *idle[POOL_MAX];
+    size_t nidle;
+};
+
+/* ---- messages ---- */
+
+/* Copies msg into out without its trailing newline and with the URL's password masked. */
+static void clean_message(const struct pg *q, const char *msg, char *out, size_t out_len)
+{
+    snprintf(out, out_len, "%s", msg && *msg ? msg : "no message");
+    size_t n = strlen(out);
+    while (n && (out[n - 1] == '\n' || out[n - 1] == ' '))
+        out[--n] = '\0';
+    if (!q->secret || !*q->secret)
+        return;
+    size_t sl = strlen(q->secret);
+    for (char *p = strstr(out, q->secret); p; p = strstr(p, q->secret)) {
+        memset(p, '*', sl);
+        p += sl;
+    }
+}
+
+static void log_pg(const struct pg *q, const char *what, const char *msg)
+{
+    char clean[1024];
+    clean_message(q, msg, clean, sizeof(clean));
+    fprintf(stderr, "planpack: database %s: %s: %s\n", q->shown, what, clean);
+}
+
+/* ---- statements ---- */
+
+/* Parameters of one statement: text (or NULL) unless given as bytes. */
+struct params {
+    int n;
+    const char *v[8];
+    int len[8];
+    int fmt[8];
+    char num[8][24];
+};
+
+static void p_text(struct params *p, const char *s)
+{
+    p->v[p->n] = s;
+    p->len[p->n] = 0;
+    p->fmt[p->n++] = 0;
+}
+
+static void p_int(struct params *p, int64_t i)
+{
+    snprintf(p->num[p->n], sizeof(p->num[0]), "%lld", (long long)i);
+    p_text(p, p->num[p->n]);
+}
+
+/* Bytes sent as they are (binary format): a token hash, or text with its length. */
+static void p_bytes(struct params *p, const void *b, size_t n)
+{
+    p->v[p->n] = b;
+    p->len[p->n] = (int)n;
+    p->fmt[p->n++] = 1;
+}
+
+/* The status a failed statement means for the caller; anything unexpected is logged. */
+static int result_error(const struct pg *q, const PGresult *r, const char *what)
+{
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    if (state && strcmp(state, "23505") == 0)
+        return STORE_ERR_EXISTS; /* unique_violation */
+    if (state && strcmp(state, "23503") == 0)
+        return STORE_ERR_NOT_FOUND; /* foreign_key_violation: what it refers to is gone */
+    if (state && strcmp(state, "25006") == 0)
+        return STORE_ERR_READ_ONLY; /* read_only_sql_transaction */
+    log_pg(q, what, r ? PQresultErrorMessage(r) : "out of memory");
+    return STORE_ERR_IO;
+}
+
+/*
+ * Runs sql with parameters p (may be NULL) on c. On STORE_OK, *res (when not NULL) gets the
+ * result, which the caller clears; every result is cleared otherwise.
+ */
+static int run(const struct pg *q, PGconn *c, const char *sql, const struct params *p,
+               PGresult **res)
+{
+    if (res)
+        *res = NULL;
+    PGresult *r = PQexecParams(c, sql, p ? p->n : 0, NULL, p ? p->v : NULL, p ? p->len : NULL,
+                               p ? p->fmt : NULL, 0);
+    ExecStatusType st = PQresultStatus(r);
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+        if (res)
+            *res = r;
+        else
+            PQclear(r);
+        return STORE_OK;
+    }
+    int rc = result_error(q, r, sql);
+    PQclear(r);
+    return rc;
+}
+
+/* Rows a statement changed, from its command tag. */
+static int64_t changed_rows(PGresult *r)
+{
+    return strtoll(PQcmdTuples(r), NULL, 10);
+}
+
+static int64_t get_int(const PGresult *r, int row, int col)
+{
+    return strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+/* A column as a string in a, or NULL for SQL NULL. */
+static char *get_dup(struct arena *a, const PGresult *r, int row, int col)
+{
+    if (PQgetisnull(r, row, col))
+        return NULL;
+    return arena_strndup(a, PQgetvalue(r, row, col), (size_t)PQgetlength(r, row, col));
+}
+
+/* ---- connections ---- */
+
+/*
+ * Opens a connection to the store's database. Every connection commits synchronously, and
+ * a read-only store's connections cannot write at all, whatever the server's defaults.
+ */
+static PGconn *connect_db(const struct pg *q, char *err, size_t err_len)
+{
+    /* Keywords before dbname may be overridden by the URL; those after it may not. */
+    const char *const keys[] = {"connect_timeout", "dbname", "fallback_application_name",
+                                "client_encoding", NULL};
+    const char *const vals[] = {"10", q->url, "planpack", "UTF8", NULL};
+    PGconn *c = PQconnectdbParams(keys, vals, 1);
+    char clean[768];
+    if (!c || PQstatus(c) != CONNECTION_OK) {
+        clean_message(q, c ? PQerrorMessage(c) : "out of memory", clean, sizeof(clean));
+        snprintf(err, err_len, "cannot connect to %s: %s", q->shown, clean);
+        PQfinish(c);
+        return NULL;
+    }
+    const char *setup = q->base.mode == STORE_READ_ONLY
+                            ? "SET synchronous_commit = on; SET default_transaction_read_only = on"
+                            : "SET synchronous_commit = on";
+    PGresult *r = PQexec(c, setup);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        clean_message(q, PQresultErrorMessage(r), clean, sizeof(clean));
+        snprintf(err, err_len, "%s: %s", q->shown, clean);
+        PQclear(r);
+        PQfinish(c);
+        return NULL;
+    }
+    PQclear(r);
+    return c;
+}
+
+/* A pool connection for this thread alone, or NULL (logged) when none can be opened. */
+static PGconn *pool_get(struct pg *q)
+{
+    PGconn *c = NULL;
+    pthread_mutex_lock(&q->pmu);
+    if (q->nidle)
+        c = q->idle[--q->nidle];
+    pthread_mutex_unlock(&q->pmu);
+    if (c)
+        return c;
+    char err[1024];
+    c = connect_db(q, err, sizeof(err));
+    if (!c)
+        fprintf(stderr, "planpack: database: %s\n", err);
+    return c;
+}
+
+/* Gives a connection back; a broken one, one left inside a transaction, or one more than the
+ * pool keeps is closed. */
+static void pool_put(struct pg *q, PGconn *c)
+{
+    if (!c)
+        return;
+    bool keep = PQstatus(c) == CONNECTION_OK && PQtransactionStatus(c) == PQTRANS_IDLE;
+    pthread_mutex_lock(&q->pmu);
+    if (keep && q->nidle < POOL_MAX) {
+        q->idle[q->nidle++] = c;
+        c = NULL;
+    }
+    pthread_mutex_unlock(&q->pmu);
+    PQfinish(c);
+}
+
+/* Ends a transaction that failed part-way; a broken connection needs nothing. */
+static void rollback(PGconn *c)
+{
+    PGTransactionStatusType t = PQtransactionStatus(c);
+    if (t == PQTRANS_INTRANS || t == PQTRANS_INERROR)
+        PQclear(PQexec(c, "ROLLBACK"));
+}
+
+/* Runs fn inside one transaction on a pool connection: committed when it returns STORE_OK. */
+static int in_transaction(struct pg *q, int (*fn)(struct pg *q, PGconn *c, void *arg), void *arg)
+{
+    if (q->base.mode != STORE_READ_WRITE)
+        return STORE_ERR_READ_ONLY;
+    PGconn *c = pool_get(q);
+    if (!c)
+        return STORE_ERR_IO;
+    int rc = run(q, c, "BEGIN", NULL, NULL);
+    if (rc == STORE_OK)
+        rc = fn(q, c, arg);
+    if (rc == STORE_OK)
+        rc = run(q, c, "COMMIT", NULL, NULL);
+    if (rc != STORE_OK)
+        rollback(c);
+    pool_put(q, c);
+    return rc;
+}
+
+/* One statement that changes rows, as a transaction of its own. */
+struct one {
+    const char *sql;
+    struct params p;
+    bool need_change; /* no row changed is STORE_ERR_NOT_FOUND */
+};
+
+static int run_one(struct pg *q, PGconn *c, void *arg)
+{
+    struct one *o = arg;
+    PGresult *r;
+    int rc = run(q, c, o->sql, &o->p, &r);
+    if (rc == STORE_OK && o->need_change && changed_rows(r) == 0)
+        rc = STORE_ERR_NOT_FOUND;
+    PQclear(r);
+    return rc;
+}
+
+static int write_one(struct pg *q, struct one *o)
+{
+    return in_transaction(q, run_one, o);
+}
+
+/*
+ * A query on a pool connection; on STORE_OK *res holds its rows (the caller clears it). The
+ * caller's own statements each see what was committed when they started.
+ */
+static int read_rows(struct pg *q, const char *sql, const struct params *p, PGresult **res)
+{
+    PGconn *c = pool_get(q);
+    if (!c) {
+        *res = NULL;
+        return STORE_ERR_IO;
+    }
+    int rc = run(q, c, sql, p, res);
+    pool_put(q, c);
+    return rc;
+}
+
+/* ---- the writer thread and its queue ---- */
+
+/* Prepares the writer's connection after it was opened or reopened. */
+static int writer_setup(struct pg *q)
+{
+    PGresult *r = PQprepare(q->w, "insert_answer", INSERT_ANSWER_SQL, 0, NULL);
+    int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? STORE_OK : result_error(q, r, "prepare");
+    PQclear(r);
+    return rc;
+}
+
+/* A writer connection that works: the server may have restarted since the last batch. */
+static int writer_ready(struct pg *q)
+{
+    if (q->w && PQstatus(q->w) == CONNECTION_OK)
+        return STORE_OK;
+    PQfinish(q->w);
+    char err[1024];
+    q->w = connect_db(q, err, sizeof(err));
+    if (!q->w) {
+        fprintf(stderr, "planpack: database: %s\n", err);
+        return STORE_ERR_IO;
+    }
+    return writer_setup(q);
+}
+
+/* Closes a writer connection left in a state it cannot be trusted in; the next batch
+ * opens a new one. */
+static void writer_drop(struct pg *q)
+{
+    PQfinish(q->w);
+    q->w = NULL;
+}
+
+/* What the result of INSERT_ANSWER_SQL means for its answer. */
+static int answer_status(const struct pg *q, const PGresult *r)
+{
+    if (PQresultStatus(r) != PGRES_TUPLES_OK)
+        return result_error(q, r, "storing an answer");
+    if (PQntuples(r) == 0)
+        return STORE_ERR_NOT_FOUND;
+    return get_int(r, 0, 0) != 0 ? STORE_OK : STORE_ERR_CLOSED;
+}
+
+static int insert_answer(struct pg *q, const struct store_pending *a)
+{
+    struct params p = {0};
+    p_text(&p, a->code);
+    p_text(&p, a->package_version);
+    p_int(&p, a->day);
+    p_bytes(&p, a->body, a->body_len);
+    PGresult *r = PQexecPrepared(q->w, "insert_answer", p.n, p.v, p.len, p.fmt, 0);
+    int rc = answer_status(q, r);
+    PQclear(r);
+    return rc;
+}
+
+/* Answers sent at a time in one pipeline: few enough that their results always fit the
+ * sockets' buffers, so neither side can block the other. */
+#define PIPELINE_MAX 256
+
+/* Sends answers [0, n) of jobs of one answer each in a pipeline, then reads every result. */
+static int pipeline_chunk(struct pg *q, struct job **jobs, size_t n)
+{
+    if (!PQenterPipelineMode(q->w))
+        return STORE_ERR_IO;
+    size_t sent = 0;
+    for (; sent < n; sent++) {
+        const struct store_pending *a = jobs[sent]->p;
+        struct params p = {0};
+        p_text(&p, a->code);
+        p_text(&p, a->package_version);
+        p_int(&p, a->day);
+        p_bytes(&p, a->body, a->body_len);
+        if (!PQsendQueryPrepared(q->w, "insert_answer", p.n, p.v, p.len, p.fmt, 0))
+            break;
+    }
+    int rc = sent == n && PQpipelineSync(q->w) ? STORE_OK : STORE_ERR_IO;
+    for (size_t i = 0; i < sent; i++) {
+        PGresult *r = PQgetResult(q->w);
+        if (!r) {
+            rc = STORE_ERR_IO;
+            break;
+        }
+        /* After an error the rest of the pipeline is skipped: they come back aborted. */
+        int st = PQresultStatus(r) == PGRES_PIPELINE_ABORTED ? STORE_ERR_IO : answer_status(q, r);
+        PQclear(r);
+        PQclear(PQgetResult(q->w)); /* the NULL that ends each statement's results */
+        jobs[i]->rcs[0] = st;
+        if (st == STORE_ERR_IO)
+            rc = STORE_ERR_IO;
+    }
+    if (sent == n) {
+        PGresult *r = PQgetResult(q->w);
+        if (PQresultStatus(r) != PGRES_PIPELINE_SYNC)
+            rc = STORE_ERR_IO;
+        PQclear(r);
+    }
+    if (!PQexitPipelineMode(q->w)) {
+        log_pg(q, "storing answers", PQerrorMessage(q->w));
+        writer_drop(q);
+        return STORE_ERR_IO;
+    }
+    if (rc != STORE_OK && PQstatus(q->w) != CONNECTION_OK)
+        log_pg(q, "storing answers", PQerrorMessage(q->w));
+    return rc;
+}
+
+/*
+ * Stores jobs of one answer each, inside the batch's transaction. They are sent in a
+ * pipeline: one round trip to the server for many answers, not one each, which is what
+ * keeps the writer from waiting on the network between answers.
+ */
+static int pipeline_answers(struct pg *q, struct job **jobs, size_t n)
+{
+    for (size_t start = 0; start < n; start += PIPELINE_MAX) {
+        size_t k = n - start < PIPELINE_MAX ? n - start : PIPELINE_MAX;
+        int rc = pipeline_chunk(q, jobs + start, k);
+        if (rc != STORE_OK)
+            return rc;
+    }
+    for (size_t i = 0; i < n; i++)
+        jobs[i]->rc = jobs[i]->rcs[0];
+    return STORE_OK;
+}
+
+/* Stores a job of several answers, all or none, inside the batch's transaction. */
+static int run_job(struct pg *q, struct job *j)
+{
+    if (run(q, q->w, "SAVEPOINT job", NULL, NULL) != STORE_OK)
+        return STORE_ERR_IO;
+    int rc = STORE_OK;
+    for (size_t i = 0; rc == STORE_OK && i < j->n; i++)
+        rc = j->rcs[i] = insert_answer(q, &j->p[i]);
+    if (rc == STORE_ERR_IO)
+        return rc;
+    if (rc != STORE_OK && run(q, q->w, "ROLLBACK TO SAVEPOINT job", NULL, NULL) != STORE_OK)
+        return STORE_ERR_IO;
+    if (run(q, q->w, "RELEASE SAVEPOINT job", NULL, NULL) != STORE_OK)
+        return STORE_ERR_IO;
+    return rc;
+}
+
+/*
+ * Runs jobs order[0..n) in one transaction; any database error fails them all. Jobs of one
+ * answer go first, pipelined, in the (random) order given; jobs of several answers follow.
+ */
+static int run_batch(struct pg *q, struct job **order, size_t n)
+{
+    int rc = writer_ready(q);
+    if (rc == STORE_OK)
+        rc = run(q, q->w, "BEGIN", NULL, NULL);
+    // NOLINTNEXTLINE(bugprone-sizeof-expression)
+    struct job **singles = xmalloc((n ? n : 1) * sizeof(*singles));
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (order[i]->n == 1)
+            singles[k++] = order[i];
+    if (rc == STORE_OK)
+        rc = pipeline_answers(q, singles, k);
+    free(singles);
+    for (size_t i = 0; rc == STORE_OK && i < n; i++) {
+        if (order[i]->n == 1)
+            continue;
+        order[i]->rc = run_job(q, order[i]);
+        if (order[i]->rc == STORE_ERR_IO)
+            rc = STORE_ERR_IO;
+    }
+    /* COMMIT returns once the commit record is flushed (synchronous_commit = on). */
+    if (rc == STORE_OK)
+        rc = run(q, q->w, "COMMIT", NULL, NULL);
+    if (rc != STORE_OK) {
+        if (q->w)
+            rollback(q->w);
+        for (size_t i = 0; i < n; i++)
+            order[i]->rc = STORE_ERR_IO;
+    }
+    return rc;
+}
+
+/*
+ * Writes a batch in random order, so that row ids say as little as possible about who
+ * answered when (see sqlite.c). When the batch fails while the server is still there, one
+ * bad answer must not cost the others theirs: each job is tried again on its own.
+ */
+static void write_batch(struct pg *q, struct job *first, struct job *end, size_t n)
+{
+    // NOLINTNEXTLINE(bugprone-sizeof-expression)
+    struct job **order = xmalloc((n ? n : 1) * sizeof(*order));
+    size_t k = 0;
+    for (struct job *j = first; j != end && k < n; j = j->next)
+        order[k++] = j;
+    for (size_t i = k; i > 1; i--) {
+        size_t r = randombytes_uniform((uint32_t)i);
+        struct job *t = order[i - 1];
+        order[i - 1] = order[r];
+        order[r] = t;
+    }
+    if (run_batch(q, order, k) != STORE_OK && k > 1 && q->w && PQstatus(q->w) == CONNECTION_OK)
+        for (size_t i = 0; i < k; i++)
+            (void)run_batch(q, &order[i], 1);
+    free(order);
+}
+
+/* How long the writer waits for the senders of the last batch to come back. */
+#define COMMIT_DELAY_NS 250000L
+
+/* As in sqlite.c: wait briefly for as many answers as the last commit acknowledged. */
+static void wait_for_stragglers(struct pg *q)
+{
+    if (q->base.opt.max_batch <= 1 || q->queued >= q->last_batch)
+        return;
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_nsec += COMMIT_DELAY_NS;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    size_t want = q->last_batch < q->base.opt.max_batch ? q->last_batch : q->base.opt.max_batch;
+    while (q->queued < want && !q->stop)
+        if (pthread_cond_timedwait(&q->work, &q->mu, &until) != 0)
+            break;
+}
+
+static void *writer_main(void *arg)
+{
+    struct pg *q = arg;
+    pthread_mutex_lock(&q->mu);
+    for (;;) {
+        while (!q->head && !q->stop)
+            pthread_cond_wait(&q->work, &q->mu);
+        if (!q->head)
+            break;
+        wait_for_stragglers(q);
+        struct job *first = q->head, *end = first;
+        size_t n = 0;
+        while (end && n < q->base.opt.max_batch) {
+            end = end->next;
+            n++;
+        }
+        q->head = end;
+        q->queued -= n;
+        if (!end)
+            q->tail = NULL;
+        pthread_mutex_unlock(&q->mu);
+
+        write_batch(q, first, end, n);
+        /* A job may vanish once posted: read next first. */
+        for (struct job *j = first, *next; j != end; j = next) {
+            next = j->next;
+            sem_post(&j->done);
+        }
+        pthread_mutex_lock(&q->mu);
+        q->last_batch = n;
+    }
+    pthread_mutex_unlock(&q->mu);
+    return NULL;
+}
+
+/* Queues a job and waits until the transaction that ran it has committed or failed. */
+static int submit_job(struct pg *q, struct job *j)
+{
+    if (!q->thread_started)
+        return STORE_ERR_READ_ONLY;
+    j->next = NULL;
+    j->rc = STORE_ERR_IO;
+    if (sem_init(&j->done, 0, 0) != 0)
+        return STORE_ERR_IO;
+    pthread_mutex_lock(&q->mu);
+    if (q->stop) {
+        pthread_mutex_unlock(&q->mu);
+        sem_destroy(&j->done);
+        return STORE_ERR_IO;
+    }
+    if (q->tail)
+        q->tail->next = j;
+    else
+        q->head = j;
+    q->tail = j;
+    q->queued++;
+    pthread_cond_signal(&q->work);
+    pthread_mutex_unlock(&q->mu);
+    while (sem_wait(&j->done) != 0)
+        ; /* EINTR: a signal arrived; keep waiting for the commit */
+    sem_destroy(&j->done);
+    return j->rc;
+}
+
+/* ---- schema ---- */
+
+/* Reads the schema version; STORE_ERR_SCHEMA when the database is not planpack's or newer. */
+static int schema_version(struct pg *q, PGconn *c, int64_t *version, int64_t *tables, char *err,
+                          size_t err_len)
+{
+    PGresult *r;
+    int rc = run(q, c,
+                 "SELECT count(*), count(*) FILTER (WHERE tablename = 'schema_version') "
+                 "FROM pg_catalog.pg_tables WHERE schemaname = current_schema()",
+                 NULL, &r);
+    if (rc != STORE_OK) {
+        snprintf(err, err_len, "%s: cannot read the list of tables", q->shown);
+        return rc;
+    }
+    *tables = get_int(r, 0, 0);
+    bool has_version = get_int(r, 0, 1) > 0;
+    PQclear(r);
+    *version = 0;
+    if (*tables > 0 && !has_version) {
+        snprintf(err, err_len, "%s is not a planpack database (it holds other tables)", q->shown);
+        return STORE_ERR_SCHEMA;
+    }
+    if (has_version) {
+        if (run(q, c, "SELECT coalesce(max(version), 0) FROM schema_version", NULL, &r) !=
+            STORE_OK) {
+            snprintf(err, err_len, "%s: cannot read the schema version", q->shown);
+            return STORE_ERR_IO;
+        }
+        *version = get_int(r, 0, 0);
+        PQclear(r);
+    }
+    if (*version > STORE_SCHEMA_VERSION) {
+        snprintf(err, err_len,
+                 "the database has schema version %lld, newer than this planpack's %d; use a "
+                 "newer planpack",
+                 (long long)*version, STORE_SCHEMA_VERSION);
+        return STORE_ERR_SCHEMA;
+    }
+    return STORE_OK;
+}
+
+/*
+ * Brings the schema to the current version in one transaction. Several planpack processes
+ * may start at once: the advisory lock makes the others wait, and then find the work done.
+ * PostgreSQL's DDL is transactional, so a failed migration leaves the old schema intact.
+ */
+static int migrate(struct pg *q, PGconn *c, char *err, size_t err_len)
+{
+    int rc = run(q, c, "BEGIN", NULL, NULL);
+    if (rc == STORE_OK)
+        rc = run(q, c, "SELECT pg_advisory_xact_lock(" MIGRATION_LOCK ")", NULL, NULL);
+    if (rc != STORE_OK) {
+        snprintf(err, err_len, "%s: cannot start the schema check", q->shown);
+        rollback(c);
+        return STORE_ERR_IO;
+    }
+    int64_t version = 0, tables = 0;
+    rc = schema_version(q, c, &version, &tables, err, err_len);
+    if (rc == STORE_OK && version == 0)
+        rc = run(q, c, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", NULL,
+                 NULL);
+    for (int64_t v = version; rc == STORE_OK && v < STORE_SCHEMA_VERSION; v++) {
+        /* Several statements and no values: the simple protocol runs them all. */
+        PGresult *r = PQexec(c, migrations[v]);
+        rc = PQresultStatus(r) == PGRES_COMMAND_OK ? STORE_OK
+                                                   : result_error(q, r, "migrating the schema");
+        PQclear(r);
+        struct params p = {0};
+        p_int(&p, v + 1);
+        if (rc == STORE_OK)
+            rc = run(q, c, "DELETE FROM schema_version", NULL, NULL);
+        if (rc == STORE_OK)
+            rc = run(q, c, "INSERT INTO schema_version VALUES ($1)", &p, NULL);
+        if (rc != STORE_OK)
+            snprintf(err, err_len, "migrating to schema version %lld failed (see above)",
+                     (long long)v + 1);
+    }
+    if (rc == STORE_OK && run(q, c, "COMMIT", NULL, NULL) != STORE_OK) {
+        snprintf(err, err_len, "committing the schema failed (see above)");
+        rc = STORE_ERR_IO;
+    }
+    if (rc != STORE_OK)
+        rollback(c);
+    return rc;
+}
+
+/* A read-only store needs a database at the current version, made by a writer. */
+static int check_reader(struct pg *q, char *err, size_t err_len)
+{
+    PGconn *c = connect_db(q, err, err_len);
+    if (!c)
+        return STORE_ERR_IO;
+    int64_t version = 0, tables = 0;
+    int rc = schema_version(q, c, &version, &tables, err, err_len);
+    if (rc == STORE_OK && tables == 0) {
+        snprintf(err, err_len,
+                 "%s holds no planpack data yet (planpack cohort new, staff add and serve "
+                 "create it)",
+                 q->shown);
+        rc = STORE_ERR_NOT_FOUND;
+    } else if (rc == STORE_OK && version != STORE_SCHEMA_VERSION) {
+        snprintf(err, err_len,
+                 "%s has schema version %lld; open it once for writing (planpack serve or "
+                 "purge) to bring it to version %d",
+                 q->shown, (long long)version, STORE_SCHEMA_VERSION);
+        rc = STORE_ERR_SCHEMA;
+    }
+    pool_put(q, c); /* the pool's first connection */
+    return rc;
+}
+
+/* ---- open and close ---- */
+
+static const struct store_backend postgres_backend;
+
+static void pg_close(struct store *s)
+{
+    struct pg *q = (struct pg *)s;
+    if (q->thread_started) {
+        pthread_mutex_lock(&q->mu);
+        q->stop = true;
+        pthread_cond_signal(&q->work);
+        pthread_mutex_unlock(&q->mu);
+        pthread_join(q->thread, NULL);
+    }
+    PQfinish(q->w);
+    for (size_t i = 0; i < q->nidle; i++)
+        PQfinish(q->idle[i]);
+    pthread_mutex_destroy(&q->mu);
+    pthread_mutex_destroy(&q->pmu);
+    pthread_cond_destroy(&q->work);
+    free(q->url);
+    free(q->shown);
+    free(q->secret);
+    free(q);
+}
+
+/* Notes the URL's password so that no message can show it, even one libpq wrote. */
+static void find_secret(struct pg *q)
+{
+    PQconninfoOption *opts = PQconninfoParse(q->url, NULL);
+    for (PQconninfoOption *o = opts; o && o->keyword; o++)
+        if (strcmp(o->keyword, "password") == 0 && o->val && *o->val)
+            q->secret = xstrdup(o->val);
+    PQconninfoFree(opts);
+}
+
+static int open_writer(struct pg *q, char *err, size_t err_len)
+{
+    q->w = connect_db(q, err, err_len);
+    if (!q->w)
+        return STORE_ERR_IO;
+    int rc = migrate(q, q->w, err, err_len);
+    if (rc != STORE_OK)
+        return rc;
+    if (writer_setup(q) != STORE_OK) {
+        snprintf(err, err_len, "%s: cannot prepare the answer statement", q->shown);
+        return STORE_ERR_IO;
+    }
+    /* With fsync off, a commit is not durable, whatever planpack does: say so. */
+    PGresult *r;
+    if (run(q, q->w, "SHOW fsync", NULL, &r) == STORE_OK) {
+        if (strcmp(PQgetvalue(r, 0, 0), "on") != 0)
+            fprintf(stderr,
+                    "planpack: database %s: the server runs with fsync off; answers "
+                    "may be lost in a crash\n",
+                    q->shown);
+        PQclear(r);
+    }
+    if (pthread_create(&q->thread, NULL, writer_main, q) != 0) {
+        snprintf(err, err_len, "cannot start the writer thread");
+        return STORE_ERR_IO;
+    }
+    q->thread_started = true;
+    return STORE_OK;
+}
+
+int pg_store_open(const char *url, enum store_mode mode, const struct store_options *opt,
+                  struct store **out, char *err, size_t err_len)
+{
+    if (sodium_init() < 0) {
+        snprintf(err, err_len, "libsodium could not start");
+        return STORE_ERR_IO;
+    }
+    struct pg *q = xcalloc(1, sizeof(*q));
+    q->base.be = &postgres_backend;
+    q->base.mode = mode;
+    q->base.opt = *opt;
+    q->url = xstrdup(url);
+    char shown[512];
+    store_location_shown(url, shown, sizeof(shown));
+    q->shown = xstrdup(shown);
+    find_secret(q);
+    pthread_mutex_init(&q->mu, NULL);
+    pthread_mutex_init(&q->pmu, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&q->work, &ca);
+    pthread_condattr_destroy(&ca);
+    int rc = mode == STORE_READ_WRITE ? open_writer(q, err, err_len) : STORE_OK;
+    if (rc == STORE_OK)
+        rc = check_reader(q, err, err_len);
+    if (rc != STORE_OK) {
+        pg_close(&q->base);
+        return rc;
+    }
+    *out = &q->base;
+    return STORE_OK;
+}
+
+/* ---- surveys ---- */
+
+struct survey_put {
+    const char *package_id, *version, *body;
+    bool changed;
+};
+
+static int run_survey_put(struct pg *q, PGconn *c, void *arg)
+{
+    struct survey_put *s = arg;
+    struct params p = {0};
+    p_text(&p, s->package_id);
+    p_text(&p, s->version);
+    p_text(&p, s->body);
+    int rc = run(q, c,
+                 "INSERT INTO surveys (package_id, package_version, body) VALUES ($1, $2, $3) "
+                 "ON CONFLICT DO NOTHING",
+                 &p, NULL);
+    PGresult *r;
+    p.n = 2;
+    if (rc == STORE_OK)
+        rc = run(q, c, "SELECT body FROM surveys WHERE package_id = $1 AND package_version = $2",
+                 &p, &r);
+    if (rc != STORE_OK)
+        return rc;
+    /* Just inserted, or stored before: it differs only if the package changed meanwhile. */
+    s->changed = PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), s->body) != 0;
+    PQclear(r);
+    return STORE_OK;
+}
+
+static int pg_survey_put(struct store *s, const char *package_id, const char *version,
+                         const char *body, bool *changed)
+{
+    struct survey_put a = {package_id, version, body, false};
+    int rc = in_transaction((struct pg *)s, run_survey_put, &a);
+    *changed = a.changed;
+    return rc;
+}
+
+static int pg_surveys(struct store *s, struct arena *a, struct survey **out, size_t *count)
+{
+    *out = NULL;
+    *count = 0;
+    PGresult *r;
+    int rc = read_rows((struct pg *)s,
+                       "SELECT body FROM surveys ORDER BY package_id, "
+                       "package_version",
+                       NULL, &r);
+    if (rc != STORE_OK)
+        return rc;
+    int rows = PQntuples(r);
+    struct survey *v = arena_alloc(a, (size_t)(rows ? rows : 1) * sizeof(*v));
+    size_t n = 0;
+    for (int i = 0; i < rows; i++) {
+        if (survey_decode(PQgetvalue(r, i, 0), (size_t)PQgetlength(r, i, 0), a, &v[n]) == 0)
+            n++;
+        else
+            fprintf(stderr, "planpack: database: a stored survey could not be read; skipped\n");
+    }
+    PQclear(r);
+    *out = v;
+    *count = n;
+    return STORE_OK;
+}
+
+/* ---- schools and cohorts ---- */
+
+/* The id of the school of that name, made when new (two processes may make it at once). */
+static int school_id(struct pg *q, PGconn *c, const char *school, int64_t *id)
+{
+    struct params p = {0};
+    p_text(&p, school);
+    int rc = run(q, c, "INSERT INTO schools (name) VALUES ($1) ON CONFLICT DO NOTHING", &p, NULL);
+    PGresult *r;
+    if (rc == STORE_OK)
+        rc = run(q, c, "SELECT id FROM schools WHERE name = $1", &p, &r);
+    if (rc != STORE_OK)
+        return rc;
+    rc = PQntuples(r) == 1 ? STORE_OK : STORE_ERR_IO;
+    *id = rc == STORE_OK ? get_int(r, 0, 0) : 0;
+    PQclear(r);
+    return rc;
+}
+
+struct cohort_new {
+    const char *label, *school, *package_id, *version;
+    int day;
+    char code[SURVEY_CODE_LEN + 1];
+};
+
+static int run_cohort_create(struct pg *q, PGconn *c, void *arg)
+{
+    struct cohort_new *n = arg;
+    int64_t school = 0;
+    if (n->school) {
+        int rc = school_id(q, c, n->school, &school);
+        if (rc != STORE_OK)
+            return rc;
+    }
+    /* A fresh code can collide with an old one; try again with another. */
+    for (int attempt = 0; attempt < 20; attempt++) {
+        survey_code_generate(n->code);
+        struct params p = {0};
+        p_text(&p, n->code);
+        p_text(&p, n->label);
+        if (school)
+            p_int(&p, school);
+        else
+            p_text(&p, NULL);
+        p_text(&p, n->package_id);
+        p_text(&p, n->version);
+        p_int(&p, n->day);
+        PGresult *r;
+        int rc = run(q, c,
+                     "INSERT INTO cohorts (code, label, school_id, package_id, package_version, "
+                     "created_day) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (code) DO NOTHING",
+                     &p, &r);
+        if (rc != STORE_OK)
+            return rc;
+        int64_t added = changed_rows(r);
+        PQclear(r);
+        if (added == 1)
+            return STORE_OK;
+    }
+    return STORE_ERR_IO;
+}
+
+static int pg_cohort_create(struct store *s, const char *label, const char *school,
+                            const char *package_id, const char *version,
+                            char code[SURVEY_CODE_LEN + 1])
+{
+    struct cohort_new n = {label, school, package_id, version, store_today(s), {0}};
+    int rc = in_transaction((struct pg *)s, run_cohort_create, &n);
+    memcpy(code, rc == STORE_OK ? n.code : "", rc == STORE_OK ? sizeof(n.code) : 1);
+    return rc;
+}
+
+#define COHORT_COLUMNS                                                                             \
+    "SELECT c.id, c.code, c.label, s.name, c.package_id, c.package_version, c.created_day, "       \
+    "c.open FROM cohorts c LEFT JOIN schools s ON s.id = c.school_id "
+
+static void read_cohort(const PGresult *r, int row, struct arena *a, struct store_cohort *c)
+{
+    c->id = get_int(r, row, 0);
+    snprintf(c->code, sizeof(c->code), "%s", PQgetvalue(r, row, 1));
+    c->label = get_dup(a, r, row, 2);
+    c->school = get_dup(a, r, row, 3);
+    c->package_id = get_dup(a, r, row, 4);
+    c->package_version = get_dup(a, r, row, 5);
+    c->created_day = (int)get_int(r, row, 6);
+    c->open = get_int(r, row, 7) != 0;
+}
+
+static int pg_cohort_get(struct store *s, const char *code, struct arena *a,
+                         struct store_cohort *out)
+{
+    struct params p = {0};
+    p_text(&p, code);
+    PGresult *r;
+    int rc = read_rows((struct pg *)s, COHORT_COLUMNS "WHERE c.code = $1", &p, &r);
+    if (rc != STORE_OK)
+        return rc;
+    if (PQntuples(r) == 1)
+        read_cohort(r, 0, a, out);
+    else
+        rc = STORE_ERR_NOT_FOUND;
+    PQclear(r);
+    return rc;
+}
+
+static int pg_cohort_set_open(struct store *s, const char *code, bool open)
+{
+    struct one o = {.sql = "UPDATE cohorts SET open = $1 WHERE code = $2", .need_change = true};
+    p_int(&o.p, open);
+    p_text(&o.p, code);
+    return write_one((struct pg *)s, &o);
+}
+
+static int pg_cohorts(struct store *s, struct arena *a, struct store_cohort **out, size_t *count)
+{
+    *out = NULL;
+    *count = 0;
+    PGresult *r;
+    int rc = read_rows((struct pg *)s, COHORT_COLUMNS "ORDER BY c.id", NULL, &r);
+    if (rc != STORE_OK)
+        return rc;
+    int rows = PQntuples(r);
+    struct store_cohort *v = arena_alloc(a, (size_t)(rows ? rows : 1) * sizeof(*v));
+    for (int i = 0; i < rows; i++)
+        read_cohort(r, i, a, &v[i]);
+    PQclear(r);
+    *out = v;
+    *count = (size_t)rows;
+    return STORE_OK;
+}
+
+/* ---- answers ---- */
+
+static int pg_submit(struct store *s, const struct store_pending *p, size_t n, bool all_or_none,
+                     int *rcs)
+{
+    struct pg *q = (struct pg *)s;
+    if (!all_or_none) {
+        /* Each answer its own job; they still share transactions with everything queued. */
+        int worst = STORE_OK;
+        for (size_t i = 0; i < n; i++) {
+            struct job j = {.p = &p[i], .n = 1, .rcs = &rcs[i]};
+            rcs[i] = submit_job(q, &j);
+            if (rcs[i] != STORE_OK)
+                worst = rcs[i];
+        }
+        return worst;
+    }
+    struct job j = {.p = p, .n = n, .rcs = rcs};
+    return submit_job(q, &j);
+}
+
+/* Calls fn for each row of a fetched block; non-zero from fn stops. */
+static int each_row(PGresult *r, int (*fn)(const struct store_answer_row *row, void *ctx),
+                    void *ctx)
+{
+    for (int i = 0; i < PQntuples(r); i++) {
+        struct store_answer_row row = {
+            .cohort_id = get_int(r, i, 0),
+            .package_version = PQgetvalue(r, i, 1),
+            .day = (int)get_int(r, i, 2),
+            .body = PQgetvalue(r, i, 3),
+            .body_len = (size_t)PQgetlength(r, i, 3),
+        };
+        int rc = fn(&row, ctx);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* The id range [lo, hi] of part `part` of `parts`, ranges of about equal size (as sqlite.c). */
+static int part_range(struct pg *q, PGconn *c, unsigned part, unsigned parts, int64_t *lo,
+                      int64_t *hi)
+{
+    *lo = INT64_MIN;
+    *hi = INT64_MAX;
+    if (parts <= 1)
+        return STORE_OK;
+    PGresult *r;
+    int rc = run(q, c, "SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM answers", NULL, &r);
+    if (rc != STORE_OK)
+        return rc;
+    int64_t min = get_int(r, 0, 0), max = get_int(r, 0, 1);
+    PQclear(r);
+    int64_t span = max - min + 1, step = span / parts + 1;
+    *lo = part == 0 ? INT64_MIN : min + step * part;
+    *hi = part + 1 == parts ? INT64_MAX : min + step * (part + 1) - 1;
+    return STORE_OK;
+}
+
+/*
+ * Reads through a cursor, a block of rows at a time, so that a million answers never sit in
+ * memory at once; all inside one read-only transaction, which sees one snapshot throughout.
+ */
+static int pg_answers_each(struct store *s, int64_t cohort_id, unsigned part, unsigned parts,
+                           int (*fn)(const struct store_answer_row *row, void *ctx), void *ctx)
+{
+    struct pg *q = (struct pg *)s;
+    PGconn *c = pool_get(q);
+    if (!c)
+        return STORE_ERR_IO;
+    int rc = run(q, c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", NULL, NULL);
+    int64_t lo = 0, hi = 0;
+    if (rc == STORE_OK && !cohort_id)
+        rc = part_range(q, c, part, parts, &lo, &hi);
+    struct params p = {0};
+    if (cohort_id) {
+        p_int(&p, cohort_id);
+    } else {
+        p_int(&p, lo);
+        p_int(&p, hi);
+    }
+    if (rc == STORE_OK)
+        rc = run(q, c,
+                 cohort_id ? "DECLARE answers_cursor NO SCROLL CURSOR FOR SELECT cohort_id, "
+                             "package_version, day, body FROM answers WHERE cohort_id = $1"
+                           : "DECLARE answers_cursor NO SCROLL CURSOR FOR SELECT cohort_id, "
+                             "package_version, day, body FROM answers WHERE id BETWEEN $1 AND $2",
+                 &p, NULL);
+    while (rc == STORE_OK) {
+        PGresult *r;
+        rc = run(q, c, FETCH_SQL, NULL, &r);
+        if (rc != STORE_OK)
+            break;
+        int rows = PQntuples(r);
+        rc = each_row(r, fn, ctx);
+        PQclear(r);
+        if (rows == 0)
+            break;
+    }
+    /* Reading only: ending the transaction either way releases the cursor. */
+    rollback(c);
+    pool_put(q, c);
+    return rc;
+}
+
+static int pg_answer_count(struct store *s, int64_t *count)
+{
+    PGresult *r;
+    int rc = read_rows((struct pg *)s, "SELECT count(*) FROM answers", NULL, &r);
+    *count = rc == STORE_OK ? get_int(r, 0, 0) : 0;
+    PQclear(r);
+    return rc;
+}
+
+struct purge {
+    int before_day;
+    int64_t before_time;
+    int64_t deleted;
+};
+
+static int run_purge(struct pg *q, PGconn *c, void *arg)
+{
+    struct purge *u = arg;
+    struct params day = {0}, time = {0};
+    p_int(&day, u->before_day);
+    p_int(&time, u->before_time);
+    PGresult *r;
+    int rc = run(q, c, "DELETE FROM answers WHERE day < $1", &day, &r);
+    if (rc != STORE_OK)
+        return rc;
+    u->deleted = changed_rows(r);
+    PQclear(r);
+    rc = run(q, c, "DELETE FROM focus_groups WHERE day < $1", &day, NULL);
+    if (rc == STORE_OK)
+        rc = run(q, c, "DELETE FROM sessions WHERE created < $1", &time, NULL);
+    return rc;
+}
+
+/*
+ * Deletes, then vacuums the tables it deleted from. What PostgreSQL can promise here is less
+ * than SQLite's secure_delete: VACUUM marks the deleted rows' space free for new rows, but
+ * leaves their bytes on the page until new rows overwrite them, and the write-ahead log,
+ * its archive, replicas and backups keep older copies until they are recycled. The rows are
+ * gone from every query at once; to have their bytes gone from the disk, run the server on
+ * an encrypted volume and keep the WAL archive and backups no longer than answers are kept
+ * (docs/deploy.md).
+ */
+static int pg_purge(struct store *s, int before_day, time_t before_time, int64_t *deleted)
+{
+    struct pg *q = (struct pg *)s;
+    struct purge u = {before_day, (int64_t)before_time, 0};
+    int rc = in_transaction(q, run_purge, &u);
+    *deleted = rc == STORE_OK ? u.deleted : 0;
+    if (rc != STORE_OK)
+        return rc;
+    /* VACUUM cannot run inside a transaction block; on its own it takes no values. */
+    PGconn *c = pool_get(q);
+    if (!c)
+        return STORE_ERR_IO;
+    PGresult *r = PQexec(c, "VACUUM answers, focus_groups, sessions");
+    rc = PQresultStatus(r) == PGRES_COMMAND_OK ? STORE_OK : result_error(q, r, "vacuum");
+    PQclear(r);
+    pool_put(q, c);
+    return rc;
+}
+
+/* ---- staff and sessions ---- */
+
+struct staff_new {
+    const char *name, *hash, *school;
+    int day;
+};
+
+static int run_staff_add(struct pg *q, PGconn *c, void *arg)
+{
+    struct staff_new *f = arg;
+    int64_t school = 0;
+    if (f->school) {
+        int rc = school_id(q, c, f->school, &school);
+        if (rc != STORE_OK)
+            return rc;
+    }
+    struct params p = {0};
+    p_text(&p, f->name);
+    p_text(&p, f->hash);
+    p_int(&p, f->day);
+    if (school)
+        p_int(&p, school);
+    else
+        p_text(&p, NULL);
+    return run(q, c,
+               "INSERT INTO staff (name, password_hash, created_day, school_id) "
+               "VALUES ($1, $2, $3, $4)",
+               &p, NULL);
+}
+
+static int pg_staff_add(struct store *s, const char *name, const char *hash, const char *school,
+                        int day)
+{
+    struct staff_new f = {name, hash, school, day};
+    return in_transaction((struct pg *)s, run_staff_add, &f);
+}
+
+static int pg_staff_get(struct store *s, const char *name, struct arena *a, struct store_staff *out)
+{
+    struct params p = {0};
+    p_text(&p, name);
+    PGresult *r;
+    int rc = read_rows((struct pg *)s,
+                       "SELECT f.id, f.name, f.password_hash, f.failed_logins, f.throttled_until, "
+                       "s.name FROM staff f LEFT JOIN schools s ON s.id = f.school_id "
+                       "WHERE f.name = $1",
+                       &p, &r);
+    if (rc != STORE_OK)
+        return rc;
+    if (PQntuples(r) == 1) {
+        out->id = get_int(r, 0, 0);
+        out->name = get_dup(a, r, 0, 1);
+        out->password_hash = get_dup(a, r, 0, 2);
+        out->failed_logins = (int)get_int(r, 0, 3);
+        out->throttled_until = (time_t)get_int(r, 0, 4);
+        out->school = get_dup(a, r, 0, 5);
+    } else {
+        rc = STORE_ERR_NOT_FOUND;
+    }
+    PQclear(r);
+    return rc;
+}
+
+static int pg_staff_set_hash(struct store *s, int64_t id, const char *hash)
+{
+    struct one o = {.sql = "UPDATE staff SET password_hash = $1 WHERE id = $2",
+                    .need_change = true};
+    p_text(&o.p, hash);
+    p_int(&o.p, id);
+    return write_one((struct pg *)s, &o);
+}
+
+static int pg_staff_set_throttle(struct store *s, int64_t id, int failed, time_t until)
+{
+    struct one o = {.sql = "UPDATE staff SET failed_logins = $1, throttled_until = $2 "
+                           "WHERE id = $3",
+                    .need_change = true};
+    p_int(&o.p, failed);
+    p_int(&o.p, (int64_t)until);
+    p_int(&o.p, id);
+    return write_one((struct pg *)s, &o);
+}
+
+static int pg_session_create(struct store *s, const unsigned char *hash, int64_t staff_id,
+                             const char *csrf, time_t now)
+{
+    struct one o = {.sql = "INSERT INTO sessions (token_hash, staff_id, csrf, created, "
+                           "last_seen) VALUES ($1, $2, $3, $4, $4)"};
+    p_bytes(&o.p, hash, STORE_TOKEN_HASH_LEN);
+    p_int(&o.p, staff_id);
+    p_text(&o.p, csrf);
+    p_int(&o.p, (int64_t)now);
+    int rc = write_one((struct pg *)s, &o);
+    /* As in sqlite.c: a refused row means there is no such account. */
+    return rc == STORE_ERR_EXISTS ? STORE_ERR_NOT_FOUND : rc;
+}
+
+static int pg_session_get(struct store *s, const unsigned char *hash, struct arena *a,
+                          struct store_session *out)
+{
+    struct params p = {0};
+    p_bytes(&p, hash, STORE_TOKEN_HASH_LEN);
+    PGresult *r;
+    int rc = read_rows((struct pg *)s,
+                       "SELECT s.staff_id, f.name, s.csrf, s.created, s.last_seen, c.name FROM "
+                       "sessions s JOIN staff f ON f.id = s.staff_id "
+                       "LEFT JOIN schools c ON c.id = f.school_id WHERE s.token_hash = $1",
+                       &p, &r);
+    if (rc != STORE_OK)
+        return rc;
+    if (PQntuples(r) == 1) {
+        out->staff_id = get_int(r, 0, 0);
+        out->staff_name = get_dup(a, r, 0, 1);
+        out->csrf = get_dup(a, r, 0, 2);
+        out->created = (time_t)get_int(r, 0, 3);
+        out->last_seen = (time_t)get_int(r, 0, 4);
+        out->school = get_dup(a, r, 0, 5);
+    } else {
+        rc = STORE_ERR_NOT_FOUND;
+    }
+    PQclear(r);
+    return rc;
+}
+
+static int pg_session_touch(struct store *s, const unsigned char *hash, time_t now)
+{
+    struct one o = {.sql = "UPDATE sessions SET last_seen = $1 WHERE token_hash = $2",
+                    .need_change = true};
+    p_int(&o.p, (int64_t)now);
+    p_bytes(&o.p, hash, STORE_TOKEN_HASH_LEN);
+    return write_one((struct pg *)s, &o);
+}
+
+static int pg_session_end(struct store *s, const unsigned char *hash)
+{
+    struct one o = {.sql = "DELETE FROM sessions WHERE token_hash = $1"};
+    p_bytes(&o.p, hash, STORE_TOKEN_HASH_LEN);
+    return write_one((struct pg *)s, &o);
+}
+
+/* ---- focus groups ---- */
+
+struct fg_new {
+    const struct store_focus_group *fg;
+    int64_t id;
+};
+
+static int run_fg_add(struct pg *q, PGconn *c, void *arg)
+{
+    struct fg_new *f = arg;
+    struct params p = {0};
+    p_int(&p, f->fg->day);
+    p_text(&p, f->fg->cohort_code);
+    p_text(&p, f->fg->themes);
+    p_text(&p, f->fg->notes);
+    p_text(&p, f->fg->quotes);
+    PGresult *r;
+    /* The class is found by its code; a code that names none stores nothing. */
+    int rc = run(q, c,
+                 "INSERT INTO focus_groups (day, cohort_id, themes, notes, quotes) "
+                 "SELECT $1::integer, c.id, $3::text, $4::text, $5::text "
+                 "FROM (SELECT $2::text AS code) k "
+                 "LEFT JOIN cohorts c ON c.code = k.code "
+                 "WHERE k.code IS NULL OR c.id IS NOT NULL RETURNING id",
+                 &p, &r);
+    if (rc != STORE_OK)
+        return rc;
+    if (PQntuples(r) == 1)
+        f->id = get_int(r, 0, 0);
+    else
+        rc = STORE_ERR_NOT_FOUND;
+    PQclear(r);
+    return rc;
+}
+
+static int pg_focus_group_add(struct store *s, const struct store_focus_group *fg, int64_t *id)
+{
+    struct fg_new f = {fg, 0};
+    int rc = in_transaction((struct pg *)s, run_fg_add, &f);
+    *id = rc == STORE_OK ? f.id : 0;
+    return rc;
+}
+
+static int pg_focus_groups(struct store *s, struct arena *a, struct store_focus_group **out,
+                           size_t *count)
+{
+    *out = NULL;
+    *count = 0;
+    PGresult *r;
+    int rc = read_rows((struct pg *)s,
+                       "SELECT f.id, f.day, c.code, f.themes, f.notes, f.quotes FROM "
+                       "focus_groups f LEFT JOIN cohorts c ON c.id = f.cohort_id "
+                       "ORDER BY f.day, f.id",
+                       NULL, &r);
+    if (rc != STORE_OK)
+        return rc;
+    int rows = PQntuples(r);
+    struct store_focus_group *v = arena_alloc(a, (size_t)(rows ? rows : 1) * sizeof(*v));
+    for (int i = 0; i < rows; i++) {
+        v[i].id = get_int(r, i, 0);
+        v[i].day = (int)get_int(r, i, 1);
+        v[i].cohort_code = get_dup(a, r, i, 2);
+        v[i].themes = get_dup(a, r, i, 3);
+        v[i].notes = get_dup(a, r, i, 4);
+        v[i].quotes = get_dup(a, r, i, 5);
+    }
+    PQclear(r);
+    *out = v;
+    *count = (size_t)rows;
+    return STORE_OK;
+}
+
+static const struct store_backend postgres_backend = {
+    .name = "postgres",
+    .close = pg_close,
+    .survey_put = pg_survey_put,
+    .surveys = pg_surveys,
+    .cohort_create = pg_cohort_create,
+    .cohort_get = pg_cohort_get,
+    .cohort_set_open = pg_cohort_set_open,
+    .cohorts = pg_cohorts,
+    .submit = pg_submit,
+    .answers_each = pg_answers_each,
+    .answer_count = pg_answer_count,
+    .purge = pg_purge,
+    .staff_add = pg_staff_add,
+    .staff_get = pg_staff_get,
+    .staff_set_hash = pg_staff_set_hash,
+    .staff_set_throttle = pg_staff_set_throttle,
+    .session_create = pg_session_create,
+    .session_get = pg_session_get,
+    .session_touch = pg_session_touch,
+    .session_end = pg_session_end,
+    .focus_group_add = pg_focus_group_add,
+    .focus_groups = pg_focus_groups,
+};

@@ -1,0 +1,184 @@
+/*
+ * /staff/classes: the class codes an account may see, a form to make a new one for the
+ * package this server serves, and buttons to close or reopen one. The server holds the
+ * database for writing while it runs, so this page, not the command line, is where codes
+ * are made during a pilot.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "pkg/pkg.h"
+#include "survey/survey.h"
+#include "web/staff_pages.h"
+
+#define LABEL_MAX 200
+
+/* The row of one class: its facts, links to its pages, and its close or reopen button. */
+static void class_row(struct staff_page *p, const struct store_cohort *c)
+{
+    struct buf *b = p->out;
+    char day[11];
+    store_day_format(c->created_day, day);
+    buf_adds(b, "<tr><th scope=\"row\"><code>");
+    buf_adds_html(b, c->code);
+    buf_adds(b, "</code></th><td>");
+    buf_adds_html(b, c->label);
+    buf_adds(b, "</td><td>");
+    buf_adds_html(b, c->school ? c->school : "none given");
+    buf_adds(b, "</td><td>");
+    buf_adds_html(b, c->package_version);
+    buf_addf(b, "</td><td>%s</td><td>%s</td><td>", day, c->open ? "open" : "closed");
+    buf_addf(b,
+             "<a href=\"/staff/report?class=%s\">Report</a> \xc2\xb7 "
+             "<a href=\"/feedback?c=%s\">Feedback form</a> \xc2\xb7 "
+             "<a href=\"/teach?c=%s\">Lesson</a></td><td>",
+             c->code, c->code, c->code);
+    buf_adds(b, "<form method=\"post\" action=\"/staff/classes/open\">");
+    staff_page_csrf(p);
+    buf_addf(b,
+             "<input type=\"hidden\" name=\"code\" value=\"%s\">"
+             "<input type=\"hidden\" name=\"open\" value=\"%s\">"
+             "<button type=\"submit\" aria-label=\"%s %s\">%s</button></form></td></tr>\n",
+             c->code, c->open ? "0" : "1", c->open ? "Close" : "Reopen", c->code,
+             c->open ? "Close" : "Reopen");
+}
+
+/* The page, with an error above the form (and the typed values kept) when error is set. */
+static unsigned classes_page(struct staff_page *p, unsigned status, const char *error,
+                             const char *label, const char *school)
+{
+    struct store_cohort *cs;
+    size_t n;
+    if (staff_visible_cohorts(p, &cs, &n) != STORE_OK)
+        return staff_page_message(p, STAFF_INTERNAL, "Something went wrong",
+                                  "The classes could not be read. Please try again.");
+    struct buf *b = p->out;
+    staff_page_open(p, "Classes");
+    const char *made = form_get(p->query, "made");
+    struct store_cohort mc;
+    if (!error && made && staff_visible_cohort(p, made, &mc) == STORE_OK) {
+        buf_adds(b, "<p class=\"notice\" role=\"status\">New class code <code>");
+        buf_adds_html(b, mc.code);
+        buf_adds(b, "</code> for ");
+        buf_adds_html(b, mc.label);
+        buf_adds(b, ". Pupils open <code>/feedback?c=");
+        buf_adds_html(b, mc.code);
+        buf_adds(b, "</code> or type the code.</p>\n");
+    }
+
+    if (n == 0) {
+        buf_adds(b, "<p>No class codes yet.</p>\n");
+    } else {
+        buf_adds(b, "<table class=\"classes\">\n<caption>Class codes");
+        if (p->sess->school) {
+            buf_adds(b, " of ");
+            buf_adds_html(b, p->sess->school);
+        }
+        buf_adds(b, ", oldest first</caption>\n<thead><tr><th scope=\"col\">Code</th>"
+                    "<th scope=\"col\">Label</th><th scope=\"col\">School</th>"
+                    "<th scope=\"col\">Package version</th><th scope=\"col\">Created</th>"
+                    "<th scope=\"col\">Feedback</th><th scope=\"col\">Pages</th>"
+                    "<th scope=\"col\">Change</th></tr></thead>\n<tbody>\n");
+        for (size_t i = 0; i < n; i++)
+            class_row(p, &cs[i]);
+        buf_adds(b, "</tbody>\n</table>\n");
+    }
+
+    const struct pkg *pkg = p->rq->site ? site_pkg(p->rq->site) : NULL;
+    buf_adds(b, "<h2>Make a class code</h2>\n");
+    if (error)
+        staff_page_error(p, error);
+    buf_adds(b, "<form method=\"post\" action=\"/staff/classes\">\n");
+    staff_page_csrf(p);
+    buf_adds(b, "\n<div class=\"field\"><label for=\"c-label\">Label (the class and lesson, "
+                "for example \xe2\x80\x9cYear 9 PSHE, 3 March\xe2\x80\x9d)</label>\n"
+                "<input id=\"c-label\" name=\"label\" required maxlength=\"200\" value=\"");
+    buf_adds_html(b, label ? label : "");
+    buf_adds(b, "\"></div>\n");
+    if (p->sess->school) {
+        buf_adds(b, "<p>School: ");
+        buf_adds_html(b, p->sess->school);
+        buf_adds(b, "</p>\n");
+    } else {
+        buf_adds(b, "<div class=\"field\"><label for=\"c-school\">School (leave empty for "
+                    "none)</label>\n<input id=\"c-school\" name=\"school\" maxlength=\"200\" "
+                    "value=\"");
+        buf_adds_html(b, school ? school : "");
+        buf_adds(b, "\"></div>\n");
+    }
+    if (pkg) {
+        buf_adds(b, "<p>Package: ");
+        buf_adds_html(b, pkg->title ? pkg->title : pkg->id);
+        buf_adds(b, ", version ");
+        buf_adds_html(b, pkg->version);
+        buf_adds(b, " (the one this server serves).</p>\n");
+    }
+    buf_adds(b, "<p><button type=\"submit\">Make a class code</button></p>\n</form>\n");
+    staff_page_close(p);
+    return status;
+}
+
+unsigned staff_classes_get(struct staff_page *p)
+{
+    return classes_page(p, STAFF_OK, NULL, NULL, NULL);
+}
+
+/* Whether s has something besides spaces. */
+static bool blank(const char *s)
+{
+    return !s || s[strspn(s, " \t\r\n")] == '\0';
+}
+
+unsigned staff_classes_create(struct staff_page *p)
+{
+    const char *label = form_get(p->body, "label");
+    const char *school = p->sess->school ? p->sess->school : form_get(p->body, "school");
+    if (blank(school))
+        school = NULL;
+    if (blank(label))
+        return classes_page(p, STAFF_BAD_REQUEST, "Please give the class a label.", label, school);
+    if (strlen(label) > LABEL_MAX || (school && strlen(school) > LABEL_MAX))
+        return classes_page(p, STAFF_BAD_REQUEST,
+                            "The label and the school name may be at most 200 characters.", label,
+                            school);
+    const struct pkg *pkg = p->rq->site ? site_pkg(p->rq->site) : NULL;
+    struct survey sv;
+    if (pkg)
+        survey_from_pkg(pkg, p->a, &sv);
+    if (!pkg || sv.count == 0)
+        return classes_page(p, STAFF_BAD_REQUEST,
+                            "This package has no survey questions, so a class code would "
+                            "collect nothing.",
+                            label, school);
+    struct store_cohort_spec spec = {.label = label, .school = school, .survey = &sv};
+    char code[SURVEY_CODE_LEN + 1];
+    int rc = store_cohort_create(p->st, &spec, code);
+    if (rc == STORE_ERR_INVALID)
+        return classes_page(p, STAFF_BAD_REQUEST,
+                            "The label or school name is not valid text. Please check them.", label,
+                            school);
+    if (rc != STORE_OK)
+        return classes_page(p, STAFF_INTERNAL,
+                            "The class code could not be made. Please try again.", label, school);
+    return staff_page_redirect(p, "/staff/classes?made=%s", code);
+}
+
+unsigned staff_classes_set_open(struct staff_page *p)
+{
+    const char *open = form_get(p->body, "open");
+    if (!open || (strcmp(open, "0") != 0 && strcmp(open, "1") != 0))
+        return staff_page_message(p, STAFF_BAD_REQUEST, "Bad form",
+                                  "The form did not say whether to close or reopen.");
+    struct store_cohort c;
+    int rc = staff_visible_cohort(p, form_get(p->body, "code"), &c);
+    if (rc == STORE_ERR_NOT_FOUND)
+        return staff_page_not_found(p);
+    if (rc == STORE_OK)
+        rc = store_cohort_set_open(p->st, c.code, open[0] == '1');
+    if (rc == STORE_ERR_NOT_FOUND)
+        return staff_page_not_found(p);
+    if (rc != STORE_OK)
+        return staff_page_message(p, STAFF_INTERNAL, "Something went wrong",
+                                  "The class could not be changed. Please try again.");
+    return staff_page_redirect(p, "/staff/classes");
+}

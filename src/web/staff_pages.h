@@ -1,0 +1,74 @@
+/*
+ * What the staff pages share (web/staff*.c): one signed-in request, the page frame every
+ * staff page uses, and the rules of what an account may see. Internal to src/web.
+ */
+#ifndef PLANPACK_WEB_STAFF_PAGES_H
+#define PLANPACK_WEB_STAFF_PAGES_H
+
+#include <stdbool.h>
+
+#include "base/arena.h"
+#include "base/form.h"
+#include "web/staff_web.h"
+
+#define STAFF_OK 200u
+#define STAFF_SEE_OTHER 303u
+#define STAFF_BAD_REQUEST 400u
+#define STAFF_NOT_FOUND 404u
+#define STAFF_INTERNAL 500u
+
+/* One request of a signed-in account; everything borrowed for the length of the request. */
+struct staff_page {
+    struct store *st;
+    const struct staff_request *rq;
+    struct staff_response *rs;
+    const struct store_session *sess; /* sess->school NULL: an evaluator */
+    const struct form *query;         /* the decoded query string */
+    const struct form *body;          /* the decoded POST body; empty for GET */
+    struct arena *a;                  /* request-scoped memory */
+    struct buf *out;                  /* the page (or file) being written */
+};
+
+/* Opens a staff page: head, site navigation with the sign-out form, and the h1. */
+void staff_page_open(struct staff_page *p, const char *title);
+void staff_page_close(struct staff_page *p);
+/* A whole page holding one message; returns status. */
+unsigned staff_page_message(struct staff_page *p, unsigned status, const char *title,
+                            const char *message);
+/* The 404 page, the same whether a thing does not exist or belongs to another school. */
+unsigned staff_page_not_found(struct staff_page *p);
+/* A 303 to location (a path under /staff/, at most 255 bytes once formatted). */
+unsigned staff_page_redirect(struct staff_page *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* The hidden CSRF field that every staff form carries. */
+void staff_page_csrf(struct staff_page *p);
+/* A paragraph with an error message, for a form shown again. */
+void staff_page_error(struct staff_page *p, const char *message);
+
+/* Whether the account may see a class or a school (an evaluator sees every one). */
+bool staff_sees_school(const struct staff_page *p, const char *school);
+
+/*
+ * The classes this account may see, oldest first, in p->a. Returns a store status.
+ */
+__attribute__((warn_unused_result)) int
+staff_visible_cohorts(struct staff_page *p, struct store_cohort **out, size_t *count);
+/*
+ * Looks up a class code (as typed: normalised here) that this account may see. STORE_OK;
+ * STORE_ERR_NOT_FOUND when there is no such code, it is malformed, or it belongs to
+ * another school; or another store status.
+ */
+__attribute__((warn_unused_result)) int staff_visible_cohort(struct staff_page *p, const char *code,
+                                                             struct store_cohort *out);
+
+/* The pages, each answering one route (web/staff_classes.c, staff_report.c, staff_focus.c). */
+unsigned staff_classes_get(struct staff_page *p);
+unsigned staff_classes_create(struct staff_page *p);
+unsigned staff_classes_set_open(struct staff_page *p);
+unsigned staff_report_get(struct staff_page *p);
+unsigned staff_report_csv(struct staff_page *p);
+unsigned staff_compare_get(struct staff_page *p);
+unsigned staff_focus_get(struct staff_page *p);
+unsigned staff_focus_post(struct staff_page *p);
+
+#endif

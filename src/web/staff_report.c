@@ -1,0 +1,336 @@
+/*
+ * /staff/report, /staff/report.csv and /staff/compare: the k-anonymous report of
+ * src/report, narrowed to what the account may see. School staff always get their own
+ * school's report (report_options.school), so no figure of another school reaches them,
+ * not even inside a total; a class or school of another school in the address answers 404.
+ * Every figure shown comes from the report, which hides small groups; these pages print
+ * no count of their own.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "report/report.h"
+#include "web/staff_pages.h"
+
+#define SOURCE "this server's store"
+
+/* What the address asks to see, once checked against the account. */
+struct scope {
+    struct report_options opt;
+    struct store_cohort *cohorts; /* the classes the account may see */
+    size_t ncohorts;
+};
+
+/* Whether a school has a class among the account's visible ones. */
+static bool school_known(const struct scope *sc, const char *school)
+{
+    for (size_t i = 0; i < sc->ncohorts; i++)
+        if (sc->cohorts[i].school && strcmp(sc->cohorts[i].school, school) == 0)
+            return true;
+    return false;
+}
+
+/*
+ * Reads ?class= and ?school= into sc. Returns 0, or the status of a page it wrote instead
+ * (404 for a class or school the account may not see, as for one that does not exist).
+ */
+static unsigned scope_read(struct staff_page *p, struct scope *sc)
+{
+    memset(sc, 0, sizeof(*sc));
+    sc->opt.html_fragment = true;
+    sc->opt.source = SOURCE;
+    if (staff_visible_cohorts(p, &sc->cohorts, &sc->ncohorts) != STORE_OK)
+        return staff_page_message(p, STAFF_INTERNAL, "Something went wrong",
+                                  "The classes could not be read. Please try again.");
+    const char *code = form_get(p->query, "class");
+    const char *school = form_get(p->query, "school");
+    if (code && *code) {
+        struct store_cohort c;
+        int rc = staff_visible_cohort(p, code, &c);
+        if (rc == STORE_ERR_NOT_FOUND)
+            return staff_page_not_found(p);
+        if (rc != STORE_OK)
+            return staff_page_message(p, STAFF_INTERNAL, "Something went wrong",
+                                      "The class could not be read. Please try again.");
+        sc->opt.cohort = arena_strdup(p->a, c.code);
+        if (school && *school && (!c.school || strcmp(c.school, school) != 0))
+            return staff_page_not_found(p);
+    }
+    if (school && *school) {
+        if (!staff_sees_school(p, school) || !school_known(sc, school))
+            return staff_page_not_found(p);
+        sc->opt.school = school;
+    }
+    /* School staff get their school's report whatever the address says. */
+    if (p->sess->school)
+        sc->opt.school = p->sess->school;
+    return 0;
+}
+
+/* Builds the report of a scope; 0, or the status of the page written instead. */
+static unsigned scope_build(struct staff_page *p, const struct scope *sc, struct report **out)
+{
+    char err[256];
+    *out = NULL;
+    int rc = report_build(p->st, &sc->opt, out, err, sizeof(err));
+    if (rc == STORE_ERR_NOT_FOUND)
+        return staff_page_not_found(p);
+    if (rc != STORE_OK)
+        return staff_page_message(p, STAFF_INTERNAL, "Something went wrong", err);
+    return 0;
+}
+
+/* A school's staff before their first class: nothing to report, said plainly. */
+static unsigned no_classes(struct staff_page *p, const char *title)
+{
+    staff_page_open(p, title);
+    buf_adds(p->out, "<p>Your school has no classes yet. <a href=\"/staff/classes\">Make a "
+                     "class code</a>; its pupils' feedback will show here.</p>\n");
+    staff_page_close(p);
+    return STAFF_OK;
+}
+
+/* An option of a select, selected when its value is chosen. */
+static void option(struct buf *b, const char *value, const char *label, const char *chosen)
+{
+    buf_adds(b, "<option value=\"");
+    buf_adds_html(b, value);
+    buf_adds(b, chosen && strcmp(chosen, value) == 0 ? "\" selected>" : "\">");
+    buf_adds_html(b, label);
+    buf_adds(b, "</option>\n");
+}
+
+/* The form that narrows the report to a class or (for evaluators) a school. */
+static void scope_form(struct staff_page *p, const struct scope *sc)
+{
+    struct buf *b = p->out;
+    buf_adds(b, "<form method=\"get\" action=\"/staff/report\" class=\"scope\">\n"
+                "<div class=\"field\"><label for=\"r-class\">Class</label>\n"
+                "<select id=\"r-class\" name=\"class\">\n");
+    option(b, "", "All classes", sc->opt.cohort ? NULL : "");
+    for (size_t i = 0; i < sc->ncohorts; i++) {
+        const struct store_cohort *c = &sc->cohorts[i];
+        char label[300];
+        snprintf(label, sizeof(label), "%s \xe2\x80\x93 %s", c->code, c->label);
+        option(b, c->code, label, sc->opt.cohort);
+    }
+    buf_adds(b, "</select></div>\n");
+    if (!p->sess->school) {
+        buf_adds(b, "<div class=\"field\"><label for=\"r-school\">School</label>\n"
+                    "<select id=\"r-school\" name=\"school\">\n");
+        option(b, "", "All schools", sc->opt.school ? NULL : "");
+        for (size_t i = 0; i < sc->ncohorts; i++) {
+            const char *s = sc->cohorts[i].school;
+            bool first = s != NULL;
+            for (size_t j = 0; j < i && first; j++)
+                first = !sc->cohorts[j].school || strcmp(sc->cohorts[j].school, s) != 0;
+            if (first)
+                option(b, s, s, sc->opt.school);
+        }
+        buf_adds(b, "</select></div>\n");
+    }
+    buf_adds(b, "<p><button type=\"submit\">Show</button></p>\n</form>\n");
+}
+
+/* The scope as a query string ("?class=..."), for the CSV link; "" for everything. */
+static void scope_query(struct buf *b, const struct scope *sc, bool school_too)
+{
+    char sep = '?';
+    if (sc->opt.cohort) {
+        buf_addf(b, "%cclass=", sep);
+        buf_add_urlenc(b, sc->opt.cohort, strlen(sc->opt.cohort));
+        sep = '&';
+    }
+    if (school_too && sc->opt.school) {
+        buf_addf(b, "%cschool=", sep);
+        buf_add_urlenc(b, sc->opt.school, strlen(sc->opt.school));
+    }
+}
+
+/* Writes a report into the page; false (page untouched beyond it) when writing failed. */
+static bool write_report(struct staff_page *p, const struct report *r)
+{
+    struct report_sink sink = {report_sink_buf, p->out};
+    return report_write(r, REPORT_HTML, &sink) == 0;
+}
+
+unsigned staff_report_get(struct staff_page *p)
+{
+    struct scope sc;
+    unsigned status = scope_read(p, &sc);
+    if (status)
+        return status;
+    if (sc.ncohorts == 0 && p->sess->school)
+        return no_classes(p, "Reports");
+    struct report *r;
+    if ((status = scope_build(p, &sc, &r)))
+        return status;
+    struct buf *b = p->out;
+    staff_page_open(p, "Reports");
+    scope_form(p, &sc);
+    buf_adds(b, "<p><a href=\"/staff/report.csv");
+    struct buf q;
+    buf_init(&q, STAFF_WEB_QUERY_MAX);
+    scope_query(&q, &sc, !p->sess->school);
+    buf_adds_html(b, q.ptr ? q.ptr : "");
+    buf_release(&q);
+    buf_adds(b, "\" download>Download these answers as CSV</a> (one row per answer; classes "
+                "with too few answers are left out).</p>\n<div class=\"report\">\n");
+    bool ok = write_report(p, r);
+    report_free(r);
+    if (!ok)
+        return staff_page_message(p, STAFF_INTERNAL, "Something went wrong",
+                                  "The report could not be written.");
+    buf_adds(b, "</div>\n");
+    staff_page_close(p);
+    return STAFF_OK;
+}
+
+unsigned staff_report_csv(struct staff_page *p)
+{
+    struct scope sc;
+    unsigned status = scope_read(p, &sc);
+    if (status)
+        return status;
+    if (sc.ncohorts == 0 && p->sess->school)
+        return staff_page_not_found(p);
+    struct report *r;
+    if ((status = scope_build(p, &sc, &r)))
+        return status;
+    struct report_sink sink = {report_sink_buf, p->out};
+    int rc = report_write_csv(p->st, r, &sink);
+    report_free(r);
+    if (rc != 0 || !buf_ok(p->out))
+        return staff_page_message(p, STAFF_INTERNAL, "Something went wrong",
+                                  "The CSV export could not be written.");
+    char day[11];
+    store_day_format(store_today(p->st), day);
+    p->rs->content_type = "text/csv; charset=utf-8";
+    snprintf(p->rs->disposition, sizeof(p->rs->disposition),
+             "attachment; filename=\"planpack-feedback%s%s-%s.csv\"", sc.opt.cohort ? "-" : "",
+             sc.opt.cohort ? sc.opt.cohort : "", day);
+    return STAFF_OK;
+}
+
+/* ---- comparing two package versions ---- */
+
+/* Whether version is one of the stored ones. */
+static bool version_known(const struct survey *vs, size_t n, const char *version)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(vs[i].package_version, version) == 0)
+            return true;
+    return false;
+}
+
+static void version_select(struct buf *b, const char *name, const char *label,
+                           const struct survey *vs, size_t n, const char *chosen)
+{
+    buf_addf(b,
+             "<div class=\"field\"><label for=\"v-%s\">%s</label>\n<select id=\"v-%s\" "
+             "name=\"%s\">\n",
+             name, label, name, name);
+    for (size_t i = 0; i < n; i++)
+        option(b, vs[i].package_version, vs[i].package_version, chosen);
+    buf_adds(b, "</select></div>\n");
+}
+
+/*
+ * The change log of every stored version, beside the figures: what changed in each version
+ * and which feedback prompted it, with the two versions being compared marked.
+ */
+static void change_log(struct buf *b, const struct survey *vs, size_t n, const char *va,
+                       const char *vb)
+{
+    buf_adds(b, "<aside class=\"change-log\" aria-labelledby=\"change-log\">\n"
+                "<h2 id=\"change-log\">Change log</h2>\n");
+    bool any = false;
+    for (size_t i = n; i-- > 0;) {
+        const struct survey *sv = &vs[i];
+        bool chosen = (va && strcmp(sv->package_version, va) == 0) ||
+                      (vb && strcmp(sv->package_version, vb) == 0);
+        buf_adds(b, "<h3>Version ");
+        buf_adds_html(b, sv->package_version);
+        if (sv->change_date) {
+            buf_adds(b, " (");
+            buf_adds_html(b, sv->change_date);
+            buf_adds(b, ")");
+        }
+        if (chosen)
+            buf_adds(b, " <span class=\"compared\">compared here</span>");
+        buf_adds(b, "</h3>\n");
+        if (!sv->change_count) {
+            buf_adds(b, "<p>No change log for this version.</p>\n");
+            continue;
+        }
+        any = true;
+        buf_adds(b, "<ul class=\"changes\">\n");
+        for (size_t j = 0; j < sv->change_count; j++) {
+            buf_adds(b, "<li>");
+            buf_adds_html(b, sv->changes[j]);
+            buf_adds(b, "</li>\n");
+        }
+        buf_adds(b, "</ul>\n");
+    }
+    if (!any && n == 0)
+        buf_adds(b, "<p>No package version is stored yet.</p>\n");
+    buf_adds(b, "</aside>\n");
+}
+
+unsigned staff_compare_get(struct staff_page *p)
+{
+    struct survey *vs;
+    size_t n;
+    if (store_surveys(p->st, p->a, &vs, &n) != STORE_OK)
+        return staff_page_message(p, STAFF_INTERNAL, "Something went wrong",
+                                  "The package versions could not be read. Please try again.");
+    struct scope sc;
+    unsigned status = scope_read(p, &sc);
+    if (status)
+        return status;
+    /* The whole report compares; one class alone has one version. */
+    sc.opt.cohort = NULL;
+    if (sc.ncohorts == 0 && p->sess->school)
+        return no_classes(p, "Compare package versions");
+    const char *va = form_get(p->query, "a"), *vb = form_get(p->query, "b");
+    bool asked = va && vb && *va && *vb;
+    if (asked && (!version_known(vs, n, va) || !version_known(vs, n, vb)))
+        return staff_page_not_found(p);
+    struct buf *b = p->out;
+    struct report *r = NULL;
+    if (asked && strcmp(va, vb) != 0) {
+        sc.opt.compare_a = va;
+        sc.opt.compare_b = vb;
+        if ((status = scope_build(p, &sc, &r)))
+            return status;
+    }
+    staff_page_open(p, "Compare package versions");
+    if (n < 2) {
+        buf_adds(b, "<p>Only one package version has feedback codes so far. A comparison needs "
+                    "two: serve the revised package (with a new version number and its change "
+                    "log) and make class codes for it.</p>\n");
+    } else {
+        buf_adds(b, "<form method=\"get\" action=\"/staff/compare\" class=\"scope\">\n");
+        version_select(b, "a", "Earlier version (for example the pilot)", vs, n,
+                       asked ? va : vs[n - 2].package_version);
+        version_select(b, "b", "Later version (for example the revised one)", vs, n,
+                       asked ? vb : vs[n - 1].package_version);
+        buf_adds(b, "<p><button type=\"submit\">Compare</button></p>\n</form>\n");
+        if (asked && strcmp(va, vb) == 0)
+            staff_page_error(p, "Choose two different versions.");
+    }
+    buf_adds(b, "<div class=\"compare-layout\">\n");
+    change_log(b, vs, n, asked ? va : NULL, asked ? vb : NULL);
+    if (r) {
+        buf_adds(b, "<div class=\"report\">\n");
+        bool ok = write_report(p, r);
+        report_free(r);
+        if (!ok)
+            return staff_page_message(p, STAFF_INTERNAL, "Something went wrong",
+                                      "The report could not be written.");
+        buf_adds(b, "</div>\n");
+    }
+    buf_adds(b, "</div>\n");
+    staff_page_close(p);
+    return asked && strcmp(va, vb) == 0 ? STAFF_BAD_REQUEST : STAFF_OK;
+}

@@ -1,0 +1,105 @@
+// Comparing two package versions on the staff pages: a pilot (the default package, 1.0.0)
+// and a revised copy (1.1.0 with its change log) served in turn against one database, each
+// with a class of five answers; the comparison shows both versions side by side with the
+// change log beside the figures, for the evaluator and for a school's staff.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import { newDb, ROOT, startServer } from './lib.mjs';
+import { addStaff, answer, makeClass, signIn } from './staff-lib.mjs';
+
+const CHANGE = 'Shorter story steps, because pupils said the story was too long';
+
+let dir;
+let db;
+let server;
+
+// A copy of the default package as version 1.1.0, with a change-log entry for it.
+function revisedPackage() {
+    const pkg = path.join(dir, 'revised');
+    fs.cpSync(path.join(ROOT, 'packages', 'default'), pkg, { recursive: true });
+    const yaml = path.join(pkg, 'package.yaml');
+    const text = fs.readFileSync(yaml, 'utf8');
+    assert.match(text, /^version: 1\.0\.0$/m);
+    assert.match(text, /^changes:\n/m);
+    fs.writeFileSync(
+        yaml,
+        text
+            .replace(/^version: 1\.0\.0$/m, 'version: 1.1.0')
+            .replace(/^changes:\n/m, `changes:\n  - version: 1.1.0\n    date: 2026-12-01\n    items:\n      - "${CHANGE}"\n`),
+    );
+    return pkg;
+}
+
+// Serves a package, makes a class of School A on the page and sends it five answers.
+async function pilot(args, label) {
+    const s = await startServer({ args: ['--db', db, ...args] });
+    const anna = await signIn(s, 'anna');
+    const code = await makeClass(anna, label);
+    for (let i = 0; i < 5; i++)
+        assert.equal((await answer(s, code, { 'q-comment': `${label} ${i}` })).status, 200);
+    return s;
+}
+
+before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'planpack-staff-compare-'));
+    db = newDb(dir);
+    addStaff(db, 'anna', 'School A');
+    addStaff(db, 'eva');
+    const first = await pilot([], 'Pilot class');
+    await first.stopClean();
+    server = await pilot([revisedPackage()], 'Revised class');
+});
+
+after(async () => {
+    if (server)
+        await server.stopClean();
+    fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the comparison page', () => {
+    it('offers the stored versions to choose from', async () => {
+        const eva = await signIn(server, 'eva');
+        const res = await eva.get('/staff/compare');
+        assert.equal(res.status, 200);
+        assert.match(res.text, /<label for="v-a">Earlier version[^<]*<\/label>\n<select id="v-a" name="a">\n<option value="1\.0\.0" selected>1\.0\.0<\/option>\n<option value="1\.1\.0">/);
+        assert.match(res.text, /<select id="v-b" name="b">\n<option value="1\.0\.0">1\.0\.0<\/option>\n<option value="1\.1\.0" selected>/);
+        assert.ok(res.text.includes(CHANGE), 'the change log is shown before a choice is made');
+    });
+
+    for (const name of ['eva', 'anna']) {
+        it(`shows both versions side by side with the change log, for ${name}`, async () => {
+            const who = await signIn(server, name);
+            const res = await who.get('/staff/compare?a=1.0.0&b=1.1.0');
+            assert.equal(res.status, 200, res.text);
+            assert.match(res.text, /<h2>Version 1\.0\.0 and version 1\.1\.0 side by side<\/h2>/);
+            assert.match(res.text, /<th scope="col">Answer<\/th><th scope="col">1\.0\.0<\/th><th scope="col">1\.1\.0<\/th>/);
+            // The change log: in the aside and in the comparison, each with what changed in 1.1.0.
+            const aside = /<aside class="change-log"[\s\S]*?<\/aside>/.exec(res.text)[0];
+            assert.match(aside, /<h3>Version 1\.1\.0 \(2026-12-01\) <span class="compared">compared here<\/span><\/h3>\n<ul class="changes">\n<li>Shorter story steps/);
+            assert.match(aside, /<h3>Version 1\.0\.0 \(2026-11-28\) <span class="compared">/);
+            assert.match(aside, /First edition/);
+            assert.match(res.text, /<h3>What changed in 1\.1\.0 \(2026-12-01\)<\/h3>\n<ul class="changes">\n<li>Shorter story steps/);
+        });
+    }
+
+    it('keeps the change log in view when the versions are given the other way round', async () => {
+        const eva = await signIn(server, 'eva');
+        const res = await eva.get('/staff/compare?a=1.1.0&b=1.0.0');
+        assert.equal(res.status, 200);
+        assert.match(res.text, /<h2>Version 1\.1\.0 and version 1\.0\.0 side by side<\/h2>/);
+        assert.ok(/<aside class="change-log"[\s\S]*?<\/aside>/.exec(res.text)[0].includes(CHANGE));
+    });
+
+    it('answers 404 for a version that is not stored and 400 for the same version twice', async () => {
+        const eva = await signIn(server, 'eva');
+        assert.equal((await eva.get('/staff/compare?a=1.0.0&b=9.9.9')).status, 404);
+        const same = await eva.get('/staff/compare?a=1.0.0&b=1.0.0');
+        assert.equal(same.status, 400);
+        assert.match(same.text, /role="alert">Choose two different versions/);
+    });
+});

@@ -1,0 +1,351 @@
+// The staff pages of a safeguarding lead and an evaluator: class codes made and closed
+// while the server runs, reports and the CSV export narrowed to what an account may see,
+// focus groups with theme tags, and the rules every page keeps: no page without a session,
+// no change without the CSRF token and this server's Origin, and another school's classes,
+// reports and notes answering 404, as if they did not exist.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import { newDb, request, SECURITY_HEADERS, startServer } from './lib.mjs';
+import { addStaff, answer, makeClass, signIn, sql } from './staff-lib.mjs';
+
+let dir;
+let db;
+let server;
+let anna; // staff of School A
+let ben; // staff of School B
+let eva; // an evaluator of every school
+let classA; // School A's class, with five answers
+let classB; // School B's class, with five answers
+
+const PAGES = ['/staff/', '/staff/classes', '/staff/report', '/staff/report.csv', '/staff/compare', '/staff/focus-groups'];
+
+// The class codes listed in the classes table of a page.
+function listedCodes(html) {
+    return [...html.matchAll(/<th scope="row"><code>([A-Z2-9]{8})<\/code><\/th>/g)].map((m) => m[1]);
+}
+
+before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'planpack-staff-pages-'));
+    db = newDb(dir);
+    addStaff(db, 'anna', 'School A');
+    addStaff(db, 'ben', 'School B');
+    addStaff(db, 'eva');
+    // Accounts for the session tests, each signed in once by its own test.
+    addStaff(db, 'idle', 'School A');
+    addStaff(db, 'longday');
+    addStaff(db, 'leaver', 'School B');
+    server = await startServer({ args: ['--db', db] });
+    anna = await signIn(server, 'anna');
+    ben = await signIn(server, 'ben');
+    eva = await signIn(server, 'eva');
+    classA = await makeClass(anna, 'Year 9 PSHE, A');
+    classB = await makeClass(ben, 'Year 8 tutor group, B');
+    for (let i = 0; i < 5; i++) {
+        assert.equal((await answer(server, classA, { 'q-comment': `A comment ${i}` })).status, 200);
+        assert.equal((await answer(server, classB, { 'q-comment': `B comment ${i}` })).status, 200);
+    }
+});
+
+after(async () => {
+    if (server)
+        await server.stopClean();
+    fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('every staff page', () => {
+    it('redirects to the sign-in form without a session, showing nothing', async () => {
+        for (const p of [...PAGES, `/staff/report?class=${classA}`, '/staff/focus-groups?theme=x']) {
+            const res = await request(server, { path: p });
+            assert.equal(res.status, 303, p);
+            assert.equal(res.headers.location, '/staff/login', p);
+            assert.doesNotMatch(res.body.toString(), /comment|School|PSHE/, p);
+        }
+    });
+
+    it('carries the security headers, no-store, the stylesheet, labels and the CSRF token', async () => {
+        for (const p of PAGES.filter((x) => !x.endsWith('.csv'))) {
+            const res = await eva.get(p);
+            assert.equal(res.status, 200, p);
+            for (const [name, value] of Object.entries(SECURITY_HEADERS))
+                assert.equal(res.headers[name], value, `${p} ${name}`);
+            assert.equal(res.headers['cache-control'], 'no-store', p);
+            assert.equal(res.headers['content-type'], 'text/html; charset=utf-8', p);
+            assert.match(res.text, /<link rel="stylesheet" href="\/assets\/style\.[0-9a-f]+\.css">/, p);
+            assert.match(res.text, /<main id="main">\n<h1>/, p);
+            // Every field has a label, and every POST form the session's token.
+            for (const m of res.text.matchAll(/<(?:input|select|textarea) id="([^"]+)"/g))
+                assert.match(res.text, new RegExp(`<label for="${m[1]}">`), `${p}: label for ${m[1]}`);
+            for (const f of res.text.matchAll(/<form method="post"[\s\S]*?<\/form>/g))
+                assert.ok(f[0].includes(`name="csrf" value="${eva.csrf}"`), `${p}: ${f[0].slice(0, 80)}`);
+        }
+    });
+
+    it('refuses every POST without the token or from another Origin, changing nothing', async () => {
+        const posts = [
+            ['/staff/classes', { label: 'Sneaky class' }],
+            ['/staff/classes/open', { code: classA, open: '0' }],
+            ['/staff/focus-groups', { day: '2026-01-05', class: classA, notes: 'Sneaky note' }],
+        ];
+        for (const [p, fields] of posts) {
+            for (const [what, opts] of [
+                ['no token', { token: false }],
+                ['a foreign Origin', { origin: 'http://evil.example' }],
+                ['no Origin', { origin: null }],
+            ]) {
+                const res = await anna.post(p, fields, opts);
+                assert.equal(res.status, 403, `${p} with ${what}`);
+            }
+            const wrong = await anna.post(p, [...Object.entries(fields), ['csrf', 'A'.repeat(22)]], { token: false });
+            assert.equal(wrong.status, 403, `${p} with a wrong token`);
+        }
+        const classes = await anna.get('/staff/classes');
+        assert.doesNotMatch(classes.text, /Sneaky class/);
+        assert.match(classes.text, new RegExp(`${classA}[\\s\\S]*?<td>open</td>`));
+        assert.doesNotMatch((await anna.get('/staff/focus-groups')).text, /Sneaky note/);
+        assert.equal((await answer(server, classA, { 'q-comment': 'still open' })).status, 200);
+    });
+});
+
+// Reports come before the tests that add small classes, which the report must then hide.
+describe('reports', () => {
+    it('show school staff their school only', async () => {
+        const res = await anna.get('/staff/report');
+        assert.equal(res.status, 200);
+        assert.match(res.text, /A comment/);
+        assert.doesNotMatch(res.text, /B comment|School B|Year 8 tutor group/);
+        assert.ok(!res.text.includes(classB));
+        assert.doesNotMatch(res.text, /id="r-school"/, 'no school choice for school staff');
+    });
+
+    it('answer 404 for another school\'s class or school', async () => {
+        for (const p of [`/staff/report?class=${classB}`, '/staff/report?school=School%20B',
+            `/staff/report.csv?class=${classB}`, '/staff/report.csv?school=School%20B', '/staff/report?class=ZZZZZZZZ',
+            `/staff/report?class=${classA}&school=School%20B`]) {
+            const res = await anna.get(p);
+            assert.equal(res.status, 404, p);
+            assert.doesNotMatch(res.text, /B comment|Year 8 tutor group/, p);
+        }
+        assert.equal((await anna.get(`/staff/report?class=${classA}`)).status, 200);
+        assert.equal((await anna.get('/staff/report?school=School%20A')).status, 200);
+    });
+
+    it('show the evaluator every school, or one school or class', async () => {
+        const all = await eva.get('/staff/report');
+        assert.match(all.text, /A comment/);
+        assert.match(all.text, /B comment/);
+        assert.match(all.text, /<select id="r-school" name="school">/);
+        const b = await eva.get('/staff/report?school=School+B');
+        assert.equal(b.status, 200);
+        assert.match(b.text, /B comment/);
+        assert.doesNotMatch(b.text, /A comment/);
+        assert.match(b.text, /<option value="School B" selected>/);
+        assert.equal((await eva.get('/staff/report?school=Nowhere')).status, 404);
+    });
+
+    it('download as CSV with the same scope, as an attachment', async () => {
+        const res = await anna.get('/staff/report.csv');
+        assert.equal(res.status, 200);
+        assert.equal(res.headers['content-type'], 'text/csv; charset=utf-8');
+        assert.match(res.headers['content-disposition'], /^attachment; filename="planpack-feedback-\d{4}-\d\d-\d\d\.csv"$/);
+        assert.equal(res.headers['cache-control'], 'no-store');
+        const lines = res.text.split(/\r?\n/).filter((l) => l);
+        assert.match(lines[0], /^class_code,school,package_version/);
+        const rows = lines.slice(1);
+        assert.ok(rows.filter((l) => l.startsWith(`${classA},`)).length >= 5);
+        assert.ok(rows.every((l) => !l.startsWith(`${classB},`) && !l.includes('School B')), 'no row of School B');
+        const one = await eva.get(`/staff/report.csv?class=${classB}`);
+        assert.equal(one.status, 200);
+        assert.match(one.headers['content-disposition'], new RegExp(`filename="planpack-feedback-${classB}-`));
+        const oneRows = one.text.split(/\r?\n/).filter((l) => l).slice(1);
+        assert.ok(oneRows.length >= 5 && oneRows.every((l) => l.startsWith(`${classB},`)));
+        const both = (await eva.get('/staff/report.csv')).text;
+        assert.ok(both.includes(`${classA},`) && both.includes(`${classB},`));
+    });
+});
+
+describe('classes', () => {
+    it('are listed only for their own school; the evaluator sees both', async () => {
+        const a = await anna.get('/staff/classes');
+        assert.deepEqual(listedCodes(a.text), [classA]);
+        assert.match(a.text, /<caption>Class codes of School A/);
+        assert.match(a.text, /<p>School: School A<\/p>/, 'school staff cannot pick another school');
+        assert.doesNotMatch(a.text, /name="school"/);
+        assert.ok(a.text.includes(`href="/feedback?c=${classA}"`));
+        assert.ok(a.text.includes(`href="/teach?c=${classA}"`));
+        assert.ok(a.text.includes(`href="/staff/report?class=${classA}"`));
+        assert.match(a.text, /version 1\.0\.0 \(the one this server serves\)/);
+        const b = await ben.get('/staff/classes');
+        assert.deepEqual(listedCodes(b.text), [classB]);
+        const e = await eva.get('/staff/classes');
+        assert.deepEqual(listedCodes(e.text).sort(), [classA, classB].sort());
+        assert.match(e.text, /<input id="c-school" name="school"/);
+    });
+
+    it('are made on the page while the server runs, take feedback and reach the report', async () => {
+        const code = await makeClass(eva, 'Year 10 <b>PSHE</b>', 'School C');
+        const page = await eva.get(`/staff/classes?made=${code}`);
+        assert.ok(page.text.includes(`New class code <code>${code}</code> for Year 10 &lt;b&gt;PSHE&lt;/b&gt;`));
+        assert.match(page.text, new RegExp(`<code>${code}</code></th><td>Year 10 &lt;b&gt;PSHE&lt;/b&gt;</td><td>School C</td><td>1\\.0\\.0</td><td>\\d{4}-\\d\\d-\\d\\d</td><td>open</td>`));
+        // Four answers: the class is hidden in the report.
+        for (let i = 0; i < 4; i++)
+            assert.equal((await answer(server, code, { 'q-comment': `C note ${i}` })).status, 200);
+        let report = await eva.get(`/staff/report?class=${code}`);
+        assert.equal(report.status, 200);
+        assert.match(report.text, /Hidden: fewer than k answers/);
+        assert.doesNotMatch(report.text, /C note/);
+        // The fifth shows it.
+        assert.equal((await answer(server, code, { 'q-comment': 'C note 4' })).status, 200);
+        report = await eva.get(`/staff/report?class=${code}`);
+        assert.match(report.text, /Answers: 5\./);
+        assert.match(report.text, /C note 4/);
+        assert.doesNotMatch(report.text, /A comment|B comment/);
+    });
+
+    it('refuse an empty label and keep what was typed', async () => {
+        const res = await eva.post('/staff/classes', { label: '  ', school: 'School Z' });
+        assert.equal(res.status, 400);
+        assert.match(res.text, /<p class="error" role="alert">Please give the class a label\.<\/p>/);
+        assert.match(res.text, /name="school" maxlength="200" value="School Z"/);
+        assert.doesNotMatch((await eva.get('/staff/classes')).text, /School Z/);
+    });
+
+    it('give school staff their own school, whatever the form says', async () => {
+        const code = await makeClass(anna, 'Year 7 A', 'School B');
+        const a = await anna.get('/staff/classes');
+        assert.ok(listedCodes(a.text).includes(code));
+        assert.ok(!listedCodes((await ben.get('/staff/classes')).text).includes(code));
+    });
+
+    it('close and reopen: a closed code refuses feedback with a 400', async () => {
+        const code = await makeClass(anna, 'Year 9 closing');
+        const closed = await anna.post('/staff/classes/open', { code, open: '0' });
+        assert.equal(closed.status, 303);
+        assert.equal(closed.headers.location, '/staff/classes');
+        assert.match((await anna.get('/staff/classes')).text, new RegExp(`${code}[\\s\\S]*?<td>closed</td>[\\s\\S]*?aria-label="Reopen ${code}"`));
+        const refused = await answer(server, code);
+        assert.equal(refused.status, 400);
+        assert.match(refused.body.toString(), /closed/);
+        const reopened = await anna.post('/staff/classes/open', { code, open: '1' });
+        assert.equal(reopened.status, 303);
+        assert.equal((await answer(server, code)).status, 200);
+    });
+
+    it('of another school cannot be closed: 404, and the class stays open', async () => {
+        const res = await ben.post('/staff/classes/open', { code: classA, open: '0' });
+        assert.equal(res.status, 404);
+        const unknown = await ben.post('/staff/classes/open', { code: 'ABCDEFGH', open: '0' });
+        assert.equal(unknown.status, 404);
+        assert.equal(res.text.replace(/csrf" value="[^"]+"/, '').replace(/as ben/, ''),
+            unknown.text.replace(/csrf" value="[^"]+"/, '').replace(/as ben/, ''), 'the same answer as for no such class');
+        assert.equal((await answer(server, classA)).status, 200);
+    });
+});
+
+describe('focus groups', () => {
+    it('are recorded, listed with their tags, filtered by a tag, masked and escaped', async () => {
+        const res = await anna.post('/staff/focus-groups', {
+            day: '2026-01-05',
+            class: classA,
+            themes: 'Trust, online safety, trust',
+            notes: 'Pupils wanted more on reporting. Follow up with head@school.example.',
+            quotes: 'I did not know I could tell someone\n<script>alert(1)</script>',
+        });
+        assert.equal(res.status, 303, res.text);
+        assert.equal(res.headers.location, '/staff/focus-groups');
+        const second = await anna.post('/staff/focus-groups', { day: '2026-01-06', class: classA, themes: 'parents', notes: 'About home.' });
+        assert.equal(second.status, 303, second.text);
+        const list = await anna.get('/staff/focus-groups');
+        assert.match(list.text, /<h3>2026-01-05, class [A-Z2-9]{8}<\/h3>/);
+        assert.match(list.text, /<a href="\/staff\/focus-groups\?theme=trust">trust<\/a>/);
+        assert.match(list.text, /<a href="\/staff\/focus-groups\?theme=online%20safety">online safety<\/a>/);
+        assert.equal((list.text.match(/theme=trust"/g) || []).length, 1, 'a repeated tag is kept once');
+        assert.ok(list.text.includes('[email removed]'));
+        assert.ok(!list.text.includes('head@school.example'));
+        assert.ok(list.text.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
+        assert.ok(!list.text.includes('<script>alert(1)'));
+        assert.match(list.text, /Write no names/);
+        const trust = await anna.get('/staff/focus-groups?theme=Trust');
+        assert.match(trust.text, /Pupils wanted more on reporting/);
+        assert.doesNotMatch(trust.text, /About home/);
+        const parents = await anna.get('/staff/focus-groups?theme=parents');
+        assert.match(parents.text, /About home/);
+        assert.doesNotMatch(parents.text, /Pupils wanted more/);
+        assert.match((await anna.get('/staff/focus-groups?theme=nothing')).text, /None recorded yet/);
+    });
+
+    it('of another school are neither listed nor recordable; the evaluator sees them', async () => {
+        const b = await ben.get('/staff/focus-groups');
+        assert.doesNotMatch(b.text, /Pupils wanted more|About home/);
+        assert.ok(!b.text.includes(classA));
+        assert.equal((await ben.get(`/staff/focus-groups?class=${classA}`)).status, 404);
+        const sneaky = await ben.post('/staff/focus-groups', { day: '2026-01-05', class: classA, notes: 'B writes on A' });
+        assert.equal(sneaky.status, 404);
+        assert.doesNotMatch((await eva.get('/staff/focus-groups')).text, /B writes on A/);
+        const e = await eva.get('/staff/focus-groups?theme=trust');
+        assert.match(e.text, /Pupils wanted more on reporting/);
+        // The report of School B holds no School A notes either.
+        assert.doesNotMatch((await ben.get('/staff/report')).text, /Pupils wanted more/);
+        assert.match((await anna.get('/staff/report')).text, /Pupils wanted more/);
+    });
+
+    it('refuse a bad date or no class for school staff, saving nothing', async () => {
+        const bad = await anna.post('/staff/focus-groups', { day: '2026-02-30', class: classA, notes: 'Bad day note' });
+        assert.equal(bad.status, 400);
+        assert.match(bad.text, /role="alert">Please give the date/);
+        assert.match(bad.text, /Bad day note<\/textarea>/, 'what was typed is kept');
+        const future = await anna.post('/staff/focus-groups', { day: '2999-01-01', class: classA, notes: 'Future note' });
+        assert.equal(future.status, 400);
+        const noClass = await anna.post('/staff/focus-groups', { day: '2026-01-05', notes: 'Classless note' });
+        assert.equal(noClass.status, 400);
+        const list = (await eva.get('/staff/focus-groups')).text;
+        assert.doesNotMatch(list, /Bad day note|Future note|Classless note/);
+    });
+});
+
+describe('sessions over HTTP', () => {
+    // The session row of a cookie is found by its staff account: each test signs in afresh.
+    const rows = (name) => Number(sql(db, `SELECT count(*) FROM sessions WHERE staff_id = (SELECT id FROM staff WHERE name = '${name}')`));
+
+    it('end after 30 minutes without use, and the row is gone', async () => {
+        const who = await signIn(server, 'idle');
+        assert.equal(rows('idle'), 1);
+        const idShift = `UPDATE sessions SET last_seen = last_seen - %d WHERE staff_id = (SELECT id FROM staff WHERE name = 'idle')`;
+        sql(db, idShift.replace('%d', '1700'));
+        assert.equal((await who.get('/staff/classes')).status, 200, '28 minutes idle is still signed in');
+        sql(db, idShift.replace('%d', '1900'));
+        const res = await who.get('/staff/classes');
+        assert.equal(res.status, 303);
+        assert.equal(res.headers.location, '/staff/login');
+        assert.equal(rows('idle'), 0);
+    });
+
+    it('end 12 hours after sign-in even when in use, and the row is gone', async () => {
+        const who = await signIn(server, 'longday');
+        const shift = (s) => sql(db, `UPDATE sessions SET created = created - ${s} WHERE staff_id = (SELECT id FROM staff WHERE name = 'longday')`);
+        shift(11 * 3600);
+        assert.equal((await who.get('/staff/report')).status, 200, '11 hours in is still signed in');
+        shift(3600 + 60);
+        const res = await who.get('/staff/report');
+        assert.equal(res.status, 303);
+        assert.equal(res.headers.location, '/staff/login');
+        assert.equal(rows('longday'), 0);
+    });
+
+    it('end on sign-out: the old cookie no longer works and the row is gone', async () => {
+        const who = await signIn(server, 'leaver');
+        assert.equal(rows('leaver'), 1);
+        const out = await who.post('/staff/logout', {});
+        assert.equal(out.status, 303);
+        assert.equal(rows('leaver'), 0);
+        for (const p of PAGES) {
+            const res = await who.get(p);
+            assert.equal(res.status, 303, p);
+            assert.equal(res.headers.location, '/staff/login', p);
+        }
+    });
+});
