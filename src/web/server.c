@@ -1010,8 +1010,8 @@ static enum MHD_Result send_not_found(struct server *srv, const struct gen *g,
     return send_reply(srv, c, method, url, MHD_HTTP_NOT_FOUND, &g->fixed[R_NOT_FOUND + e]);
 }
 
-/* Frees a rendered plan page once it has been sent, wiping it first. */
-static void plan_page_free(void *cls)
+/* Frees a page made for one request once it has been sent, wiping it first (plans, answers). */
+static void made_page_free(void *cls)
 {
     struct buf *page = cls;
     if (page->ptr)
@@ -1030,15 +1030,15 @@ static enum MHD_Result send_made(struct server *srv, const struct gen *g, struct
                                  struct buf *page, const struct header *headers)
 {
     if (!buf_ok(page)) {
-        plan_page_free(page);
+        made_page_free(page);
         return send_reply(srv, c, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR,
                           &g->fixed[R_INTERNAL]);
     }
     size_t len = page->len;
     struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback_cls(
-        len, page->ptr, plan_page_free, page);
+        len, page->ptr, made_page_free, page);
     if (!r) {
-        plan_page_free(page);
+        made_page_free(page);
         return MHD_NO;
     }
     enum MHD_Result ret = MHD_NO;
@@ -1083,7 +1083,7 @@ static enum MHD_Result send_plan(struct server *srv, const struct gen *g, struct
     page = xmalloc(sizeof(*page));
     buf_init(page, WEB_PLAN_PAGE_MAX);
     if (site_render_plan(g->site, &form, page) != 0) {
-        plan_page_free(page);
+        made_page_free(page);
         ret =
             send_reply(srv, c, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR, &g->fixed[R_INTERNAL]);
         goto out;
@@ -1114,7 +1114,7 @@ static enum MHD_Result send_teach(struct server *srv, const struct gen *g, struc
     struct buf *page = xmalloc(sizeof(*page));
     buf_init(page, WEB_PLAN_PAGE_MAX);
     if (site_render_teach(g->site, code, page) != 0) {
-        plan_page_free(page);
+        made_page_free(page);
         return send_reply(srv, c, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR,
                           &g->fixed[R_INTERNAL]);
     }
@@ -1210,18 +1210,6 @@ static enum MHD_Result send_staff(struct server *srv, const struct gen *g, struc
     buf_init(page, STAFF_WEB_PAGE_MAX);
     unsigned status = staff_web_handle(srv->opt->store, &rq, &rs, page);
     buf_release(&query);
-    if (!buf_ok(page)) {
-        plan_page_free(page);
-        return send_reply(srv, c, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR,
-                          &g->fixed[R_INTERNAL]);
-    }
-    size_t len = page->len;
-    struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback_cls(
-        len, page->ptr, plan_page_free, page);
-    if (!r) {
-        plan_page_free(page);
-        return MHD_NO;
-    }
     const struct header headers[] = {
         {MHD_HTTP_HEADER_CONTENT_TYPE, rs.content_type ? rs.content_type : TYPE_HTML},
         {MHD_HTTP_HEADER_CONTENT_DISPOSITION, rs.disposition[0] ? rs.disposition : NULL},
@@ -1231,13 +1219,7 @@ static enum MHD_Result send_staff(struct server *srv, const struct gen *g, struc
         {MHD_HTTP_HEADER_RETRY_AFTER, rs.retry_after[0] ? rs.retry_after : NULL},
         {NULL, NULL},
     };
-    enum MHD_Result ret = MHD_NO;
-    if (add_headers(srv, r, headers, atomic_load_explicit(&srv->closing, memory_order_relaxed))) {
-        log_request(srv, method, url, status, strcmp(method, MHD_HTTP_METHOD_HEAD) ? len : 0);
-        ret = MHD_queue_response(c, status, r);
-    }
-    MHD_destroy_response(r);
-    return ret;
+    return send_made(srv, g, c, method, url, status, page, headers);
 }
 
 /* Routes a request whose headers and body have all arrived. */
