@@ -14,8 +14,8 @@
  *   staff_session_check()   on every staff request; refuse unless STORE_OK;
  *   staff_csrf_ok()         on every staff form POST (with an Origin check by the server);
  *   staff_logout()          ends the session in the store.
- * Cookie: "__Host-planpack_session=TOKEN; Path=/; HttpOnly; SameSite=Strict" (+ Secure
- * behind TLS).
+ * Cookie: "__Host-planpack_session=TOKEN; Path=/; HttpOnly; SameSite=Strict; Secure" (Secure
+ * always: browsers refuse a __Host- cookie without it).
  */
 #ifndef PLANPACK_STAFF_H
 #define PLANPACK_STAFF_H

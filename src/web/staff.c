@@ -4,8 +4,7 @@
  * needs a session; without one the answer is a redirect to the sign-in form. Every POST
  * must come from a page of this server (its Origin header names this host) and every form
  * but sign-in carries the session's CSRF token; a refused POST changes nothing. The session
- * cookie is HttpOnly, SameSite=Strict and Path=/ under the __Host- prefix, and Secure
- * behind TLS.
+ * cookie is HttpOnly, SameSite=Strict, Path=/ and Secure under the __Host- prefix.
  */
 #include "web/staff_web.h"
 
@@ -45,12 +44,18 @@ static void clients_init(void)
     staff_clients_init(&clients);
 }
 
-/* The document head and the opening of <body>, shared by the sign-in form and every page. */
+/*
+ * The document head and the opening of <body>, shared by the sign-in form and every page.
+ * Under the server's Referrer-Policy "no-referrer" a browser sends "Origin: null" with a
+ * form POST, which origin_ok() rightly refuses; "same-origin" for these pages lets their
+ * forms name this site while still sending nothing to any other.
+ */
 static void page_head(const struct site *site, const char *title, struct buf *page)
 {
     const char *css = site ? site_asset_path(site, "style.css") : NULL;
     buf_adds(page, "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                   "<meta name=\"referrer\" content=\"same-origin\">\n"
                    "<meta name=\"robots\" content=\"noindex\">\n<title>");
     buf_adds_html(page, title);
     buf_adds(page, " – planpack staff</title>\n");
@@ -147,12 +152,17 @@ static bool origin_ok(const struct staff_request *rq)
     return strncmp(rq->origin, scheme, sl) == 0 && strcmp(rq->origin + sl, rq->host) == 0;
 }
 
-static void set_cookie(struct staff_response *rs, const struct staff_request *rq, const char *token,
-                       bool end)
+/*
+ * The cookie is Secure even without TLS: browsers refuse a __Host- cookie that is not, and
+ * they accept a Secure one from http://localhost and http://127.0.0.1. So the staff pages
+ * work on this machine and over HTTPS; over plain HTTP to any other address a browser keeps
+ * no session, and sign-in there fails rather than working without transport security.
+ */
+static void set_cookie(struct staff_response *rs, const char *token, bool end)
 {
     snprintf(rs->set_cookie, sizeof(rs->set_cookie),
-             STAFF_COOKIE_NAME "=%s; Path=/; HttpOnly; SameSite=Strict%s%s", token,
-             end ? "; Max-Age=0" : "", rq->behind_tls ? "; Secure" : "");
+             STAFF_COOKIE_NAME "=%s; Path=/; HttpOnly; SameSite=Strict; Secure%s", token,
+             end ? "; Max-Age=0" : "");
 }
 
 static unsigned do_login(struct store *st, const struct staff_request *rq,
@@ -176,7 +186,7 @@ static unsigned do_login(struct store *st, const struct staff_request *rq,
     unsigned status;
     switch (r) {
     case STAFF_LOGIN_OK:
-        set_cookie(rs, rq, login.token, false);
+        set_cookie(rs, login.token, false);
         status = redirect(rs, HOME_PATH, page);
         break;
     case STAFF_LOGIN_THROTTLED:
@@ -365,7 +375,7 @@ static unsigned signed_in(struct staff_page *p, bool post, const char *token)
         if (staff_logout(p->st, token) != STORE_OK)
             return staff_page_message(p, S_INTERNAL, "Something went wrong",
                                       "Signing out failed. Please try again.");
-        set_cookie(p->rs, p->rq, "", true);
+        set_cookie(p->rs, "", true);
         return redirect(p->rs, LOGIN_PATH, p->out);
     }
     bool known = false;

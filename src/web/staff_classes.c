@@ -69,7 +69,9 @@ static unsigned classes_page(struct staff_page *p, unsigned status, const char *
     if (n == 0) {
         buf_adds(b, "<p>No class codes yet.</p>\n");
     } else {
-        buf_adds(b, "<table class=\"classes\">\n<caption>Class codes");
+        /* The table is wider than a phone: it scrolls in a region that Tab can reach. */
+        buf_adds(b, "<div class=\"scroll\" role=\"region\" aria-label=\"Class codes\" "
+                    "tabindex=\"0\">\n<table class=\"classes\">\n<caption>Class codes");
         if (p->sess->school) {
             buf_adds(b, " of ");
             buf_adds_html(b, p->sess->school);
@@ -81,7 +83,7 @@ static unsigned classes_page(struct staff_page *p, unsigned status, const char *
                     "<th scope=\"col\">Change</th></tr></thead>\n<tbody>\n");
         for (size_t i = 0; i < n; i++)
             class_row(p, &cs[i]);
-        buf_adds(b, "</tbody>\n</table>\n");
+        buf_adds(b, "</tbody>\n</table>\n</div>\n");
     }
 
     const struct pkg *pkg = p->rq->site ? site_pkg(p->rq->site) : NULL;

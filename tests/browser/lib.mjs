@@ -216,9 +216,11 @@ const STUB_PAGE = '<!doctype html><html lang="en"><title>Outside</title><h1>Outs
  * an HTTP error status or a Set-Cookie header, any console error and any uncaught page
  * error. guard.allow(urlPrefix, {body, delayMs}) serves a local stub for a known outside
  * address (the quick exit's destination), so that following it is observable but nothing
- * leaves the machine.
+ * leaves the machine. options.allowCookie(url, value), when given, accepts a Set-Cookie
+ * header it returns true for (the staff pages' session); accepted ones are listed in
+ * guard.cookies as {url, value}.
  */
-export async function newGuardedContext(browser, options = {}) {
+export async function newGuardedContext(browser, { allowCookie, ...options } = {}) {
     const context = await browser.newContext({
         viewport: DESKTOP,
         ...options,
@@ -231,6 +233,7 @@ export async function newGuardedContext(browser, options = {}) {
         problems: [],
         stubs: [],
         aborted: [],
+        cookies: [],
         pending: new Set(),
         allow(prefix, { body = STUB_PAGE, delayMs = 0 } = {}) {
             this.stubs.push({ prefix, body, delayMs });
@@ -284,7 +287,11 @@ export async function newGuardedContext(browser, options = {}) {
         // headers() leaves out cookies; headersArray() has every header as sent.
         const reading = res.headersArray().then((headers) => {
             for (const h of headers) {
-                if (h.name.toLowerCase() === 'set-cookie')
+                if (h.name.toLowerCase() !== 'set-cookie')
+                    continue;
+                if (allowCookie?.(url, h.value))
+                    guard.cookies.push({ url, value: h.value });
+                else
                     guard.problems.push({ text: `Set-Cookie from ${url}: ${h.value}` });
             }
         }, () => { /* the page went away first; its headers were checked on other loads */ })

@@ -1,6 +1,6 @@
 // The staff pages: nothing under /staff/ without signing in; a sign-in form that password
 // managers understand; a __Host- session cookie (HttpOnly, SameSite=Strict, Path=/, Secure
-// only behind TLS) set by /staff/ alone; Origin checked on every POST and a CSRF token on
+// always, as browsers refuse a __Host- cookie without it) set by /staff/ alone; Origin checked on every POST and a CSRF token on
 // every staff form; sign-out ends the session on the server; repeated failures get 429.
 
 import assert from 'node:assert/strict';
@@ -134,13 +134,13 @@ describe('signing in', () => {
         assert.match(res.body.toString(), /do not match/);
     });
 
-    it('sets a __Host- session cookie, HttpOnly, SameSite=Strict, Path=/, not Secure without TLS', async () => {
+    it('sets a __Host- session cookie, HttpOnly, SameSite=Strict, Path=/, Secure even without TLS', async () => {
         const res = await postForm('/staff/login', { name: 'alice', password: PASSWORD });
         assert.equal(res.status, 303);
         const [set] = res.headers['set-cookie'];
         assert.match(set, new RegExp(`^${COOKIE}=[A-Za-z0-9_-]{22}; `));
         const attrs = set.split('; ').slice(1);
-        assert.deepEqual(attrs.sort(), ['HttpOnly', 'Path=/', 'SameSite=Strict']);
+        assert.deepEqual(attrs.sort(), ['HttpOnly', 'Path=/', 'SameSite=Strict', 'Secure']);
     });
 
     it('shows the home page with a CSRF token in the sign-out form, and the report with stored text escaped', async () => {
