@@ -3,9 +3,9 @@
  * SQLite backend, for a service that hosts many schools and runs several planpack processes
  * against one database.
  *
- * Answers: one writer thread per process owns a connection and gathers every answer waiting
- * into one transaction (group commit), as sqlite.c does; answers within a batch are written
- * in random order, sent in a pipeline (one round trip for many answers). Other processes
+ * Answers: one writer thread per process (writer.c) owns a connection and gathers every
+ * answer waiting into one transaction (group commit), as sqlite.c does; answers within a batch are
+ * written in random order, sent in a pipeline (one round trip for many answers). Other processes
  * have writers of their own: PostgreSQL serialises their
  * commits, so no lock between processes is needed. store_submit() returns STORE_OK only
  * once COMMIT has returned with synchronous_commit on, that is after the server flushed the
@@ -22,7 +22,6 @@
 
 #include <libpq-fe.h>
 #include <pthread.h>
-#include <semaphore.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +29,7 @@
 #include <time.h>
 
 #include "base/xalloc.h"
+#include "store/writer.h"
 
 /*
  * Idle connections kept per process besides the writer's. More are opened while more threads
@@ -110,12 +110,10 @@ _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSIO
 
 /* Answers waiting for the writer: one answer, or several stored all or none. */
 struct job {
+    struct writer_job base; /* first: the writer hands jobs back as writer_job pointers */
     const struct store_pending *p;
     size_t n;
     int *rcs;
-    int rc;
-    sem_t done; /* posted by the writer once the job's transaction has ended */
-    struct job *next;
 };
 
 struct pg {
@@ -125,15 +123,7 @@ struct pg {
     char *secret; /* the password, removed from any message libpq makes; NULL when none */
 
     PGconn *w; /* the writer's connection; NULL when read-only */
-    pthread_t thread;
-    bool thread_started;
-    pthread_mutex_t mu;
-    pthread_cond_t work;
-    struct job *head;
-    struct job *tail;
-    size_t queued;     /* jobs on the queue */
-    size_t last_batch; /* jobs the previous transaction acknowledged */
-    bool stop;
+    struct writer writer;
 
     pthread_mutex_t pmu;
     PGconn *idle[POOL_MAX];
@@ -388,6 +378,45 @@ static int read_rows(struct pg *q, const char *sql, const struct params *p, PGre
     return rc;
 }
 
+/* Reads row `row` of r into elem, strings into a. */
+typedef void read_row_fn(const PGresult *r, int row, struct arena *a, void *elem);
+
+/* Looks one row up into out: STORE_ERR_NOT_FOUND when there is none. */
+static int read_one(struct pg *q, const char *sql, const struct params *p, read_row_fn *fn,
+                    struct arena *a, void *out)
+{
+    PGresult *r;
+    int rc = read_rows(q, sql, p, &r);
+    if (rc != STORE_OK)
+        return rc;
+    if (PQntuples(r) == 1)
+        fn(r, 0, a, out);
+    else
+        rc = STORE_ERR_NOT_FOUND;
+    PQclear(r);
+    return rc;
+}
+
+/* Reads every row into an array of elements of size bytes, which goes into a. */
+static int read_list(struct pg *q, const char *sql, read_row_fn *fn, size_t size, struct arena *a,
+                     void **out, size_t *count)
+{
+    *out = NULL;
+    *count = 0;
+    PGresult *r;
+    int rc = read_rows(q, sql, NULL, &r);
+    if (rc != STORE_OK)
+        return rc;
+    int rows = PQntuples(r);
+    char *v = arena_alloc(a, (size_t)(rows ? rows : 1) * size);
+    for (int i = 0; i < rows; i++)
+        fn(r, i, a, v + (size_t)i * size);
+    PQclear(r);
+    *out = v;
+    *count = (size_t)rows;
+    return STORE_OK;
+}
+
 /* ---- the writer thread and its queue ---- */
 
 /* Prepares the writer's connection after it was opened or reopened. */
@@ -510,7 +539,7 @@ static int pipeline_answers(struct pg *q, struct job **jobs, size_t n)
             return rc;
     }
     for (size_t i = 0; i < n; i++)
-        jobs[i]->rc = jobs[i]->rcs[0];
+        jobs[i]->base.rc = jobs[i]->rcs[0];
     return STORE_OK;
 }
 
@@ -531,11 +560,17 @@ static int run_job(struct pg *q, struct job *j)
     return rc;
 }
 
+/* A backend job from the writer's view of it, which is its first member. */
+static struct job *job_of(struct writer_job *w)
+{
+    return (struct job *)w;
+}
+
 /*
  * Runs jobs order[0..n) in one transaction; any database error fails them all. Jobs of one
  * answer go first, pipelined, in the (random) order given; jobs of several answers follow.
  */
-static int run_batch(struct pg *q, struct job **order, size_t n)
+static int run_batch(struct pg *q, struct writer_job **order, size_t n)
 {
     int rc = writer_ready(q);
     if (rc == STORE_OK)
@@ -544,15 +579,15 @@ static int run_batch(struct pg *q, struct job **order, size_t n)
     struct job **singles = xmalloc((n ? n : 1) * sizeof(*singles));
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
-        if (order[i]->n == 1)
-            singles[k++] = order[i];
+        if (job_of(order[i])->n == 1)
+            singles[k++] = job_of(order[i]);
     if (rc == STORE_OK)
         rc = pipeline_answers(q, singles, k);
     free(singles);
     for (size_t i = 0; rc == STORE_OK && i < n; i++) {
-        if (order[i]->n == 1)
+        if (job_of(order[i])->n == 1)
             continue;
-        order[i]->rc = run_job(q, order[i]);
+        order[i]->rc = run_job(q, job_of(order[i]));
         if (order[i]->rc == STORE_ERR_IO)
             rc = STORE_ERR_IO;
     }
@@ -569,112 +604,23 @@ static int run_batch(struct pg *q, struct job **order, size_t n)
 }
 
 /*
- * Writes a batch in random order, so that row ids say as little as possible about who
- * answered when (see sqlite.c). When the batch fails while the server is still there, one
- * bad answer must not cost the others theirs: each job is tried again on its own.
+ * Writes a batch (the writer's callback; its jobs come in random order, so that row ids say
+ * as little as possible about who answered when, see sqlite.c). When the batch fails while
+ * the server is still there, one bad answer must not cost the others theirs: each job is
+ * tried again on its own.
  */
-static void write_batch(struct pg *q, struct job *first, struct job *end, size_t n)
+static void write_batch(void *ctx, struct writer_job **order, size_t n)
 {
-    // NOLINTNEXTLINE(bugprone-sizeof-expression)
-    struct job **order = xmalloc((n ? n : 1) * sizeof(*order));
-    size_t k = 0;
-    for (struct job *j = first; j != end && k < n; j = j->next)
-        order[k++] = j;
-    for (size_t i = k; i > 1; i--) {
-        size_t r = randombytes_uniform((uint32_t)i);
-        struct job *t = order[i - 1];
-        order[i - 1] = order[r];
-        order[r] = t;
-    }
-    if (run_batch(q, order, k) != STORE_OK && k > 1 && q->w && PQstatus(q->w) == CONNECTION_OK)
-        for (size_t i = 0; i < k; i++)
+    struct pg *q = ctx;
+    if (run_batch(q, order, n) != STORE_OK && n > 1 && q->w && PQstatus(q->w) == CONNECTION_OK)
+        for (size_t i = 0; i < n; i++)
             (void)run_batch(q, &order[i], 1);
-    free(order);
-}
-
-/* How long the writer waits for the senders of the last batch to come back. */
-#define COMMIT_DELAY_NS 250000L
-
-/* As in sqlite.c: wait briefly for as many answers as the last commit acknowledged. */
-static void wait_for_stragglers(struct pg *q)
-{
-    if (q->base.opt.max_batch <= 1 || q->queued >= q->last_batch)
-        return;
-    struct timespec until;
-    clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_nsec += COMMIT_DELAY_NS;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
-    size_t want = q->last_batch < q->base.opt.max_batch ? q->last_batch : q->base.opt.max_batch;
-    while (q->queued < want && !q->stop)
-        if (pthread_cond_timedwait(&q->work, &q->mu, &until) != 0)
-            break;
-}
-
-static void *writer_main(void *arg)
-{
-    struct pg *q = arg;
-    pthread_mutex_lock(&q->mu);
-    for (;;) {
-        while (!q->head && !q->stop)
-            pthread_cond_wait(&q->work, &q->mu);
-        if (!q->head)
-            break;
-        wait_for_stragglers(q);
-        struct job *first = q->head, *end = first;
-        size_t n = 0;
-        while (end && n < q->base.opt.max_batch) {
-            end = end->next;
-            n++;
-        }
-        q->head = end;
-        q->queued -= n;
-        if (!end)
-            q->tail = NULL;
-        pthread_mutex_unlock(&q->mu);
-
-        write_batch(q, first, end, n);
-        /* A job may vanish once posted: read next first. */
-        for (struct job *j = first, *next; j != end; j = next) {
-            next = j->next;
-            sem_post(&j->done);
-        }
-        pthread_mutex_lock(&q->mu);
-        q->last_batch = n;
-    }
-    pthread_mutex_unlock(&q->mu);
-    return NULL;
 }
 
 /* Queues a job and waits until the transaction that ran it has committed or failed. */
 static int submit_job(struct pg *q, struct job *j)
 {
-    if (!q->thread_started)
-        return STORE_ERR_READ_ONLY;
-    j->next = NULL;
-    j->rc = STORE_ERR_IO;
-    if (sem_init(&j->done, 0, 0) != 0)
-        return STORE_ERR_IO;
-    pthread_mutex_lock(&q->mu);
-    if (q->stop) {
-        pthread_mutex_unlock(&q->mu);
-        sem_destroy(&j->done);
-        return STORE_ERR_IO;
-    }
-    if (q->tail)
-        q->tail->next = j;
-    else
-        q->head = j;
-    q->tail = j;
-    q->queued++;
-    pthread_cond_signal(&q->work);
-    pthread_mutex_unlock(&q->mu);
-    while (sem_wait(&j->done) != 0)
-        ; /* EINTR: a signal arrived; keep waiting for the commit */
-    sem_destroy(&j->done);
-    return j->rc;
+    return writer_submit(&q->writer, &j->base);
 }
 
 /* ---- schema ---- */
@@ -796,19 +742,11 @@ static const struct store_backend postgres_backend;
 static void pg_close(struct store *s)
 {
     struct pg *q = (struct pg *)s;
-    if (q->thread_started) {
-        pthread_mutex_lock(&q->mu);
-        q->stop = true;
-        pthread_cond_signal(&q->work);
-        pthread_mutex_unlock(&q->mu);
-        pthread_join(q->thread, NULL);
-    }
+    writer_release(&q->writer);
     PQfinish(q->w);
     for (size_t i = 0; i < q->nidle; i++)
         PQfinish(q->idle[i]);
-    pthread_mutex_destroy(&q->mu);
     pthread_mutex_destroy(&q->pmu);
-    pthread_cond_destroy(&q->work);
     free(q->url);
     free(q->shown);
     free(q->secret);
@@ -847,11 +785,10 @@ static int open_writer(struct pg *q, char *err, size_t err_len)
                     q->shown);
         PQclear(r);
     }
-    if (pthread_create(&q->thread, NULL, writer_main, q) != 0) {
+    if (writer_start(&q->writer) != 0) {
         snprintf(err, err_len, "cannot start the writer thread");
         return STORE_ERR_IO;
     }
-    q->thread_started = true;
     return STORE_OK;
 }
 
@@ -871,13 +808,8 @@ int pg_store_open(const char *url, enum store_mode mode, const struct store_opti
     store_location_shown(url, shown, sizeof(shown));
     q->shown = xstrdup(shown);
     find_secret(q);
-    pthread_mutex_init(&q->mu, NULL);
     pthread_mutex_init(&q->pmu, NULL);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&q->work, &ca);
-    pthread_condattr_destroy(&ca);
+    writer_init(&q->writer, write_batch, q, q->base.opt.max_batch);
     int rc = mode == STORE_READ_WRITE ? open_writer(q, err, err_len) : STORE_OK;
     if (rc == STORE_OK)
         rc = check_reader(q, err, err_len);
@@ -1031,8 +963,9 @@ static int pg_cohort_create(struct store *s, const char *label, const char *scho
     "SELECT c.id, c.code, c.label, s.name, c.package_id, c.package_version, c.created_day, "       \
     "c.open FROM cohorts c LEFT JOIN schools s ON s.id = c.school_id "
 
-static void read_cohort(const PGresult *r, int row, struct arena *a, struct store_cohort *c)
+static void read_cohort(const PGresult *r, int row, struct arena *a, void *elem)
 {
+    struct store_cohort *c = elem;
     c->id = get_int(r, row, 0);
     snprintf(c->code, sizeof(c->code), "%s", PQgetvalue(r, row, 1));
     c->label = get_dup(a, r, row, 2);
@@ -1048,16 +981,7 @@ static int pg_cohort_get(struct store *s, const char *code, struct arena *a,
 {
     struct params p = {0};
     p_text(&p, code);
-    PGresult *r;
-    int rc = read_rows((struct pg *)s, COHORT_COLUMNS "WHERE c.code = $1", &p, &r);
-    if (rc != STORE_OK)
-        return rc;
-    if (PQntuples(r) == 1)
-        read_cohort(r, 0, a, out);
-    else
-        rc = STORE_ERR_NOT_FOUND;
-    PQclear(r);
-    return rc;
+    return read_one((struct pg *)s, COHORT_COLUMNS "WHERE c.code = $1", &p, read_cohort, a, out);
 }
 
 static int pg_cohort_set_open(struct store *s, const char *code, bool open)
@@ -1070,20 +994,11 @@ static int pg_cohort_set_open(struct store *s, const char *code, bool open)
 
 static int pg_cohorts(struct store *s, struct arena *a, struct store_cohort **out, size_t *count)
 {
-    *out = NULL;
-    *count = 0;
-    PGresult *r;
-    int rc = read_rows((struct pg *)s, COHORT_COLUMNS "ORDER BY c.id", NULL, &r);
-    if (rc != STORE_OK)
-        return rc;
-    int rows = PQntuples(r);
-    struct store_cohort *v = arena_alloc(a, (size_t)(rows ? rows : 1) * sizeof(*v));
-    for (int i = 0; i < rows; i++)
-        read_cohort(r, i, a, &v[i]);
-    PQclear(r);
+    void *v;
+    int rc = read_list((struct pg *)s, COHORT_COLUMNS "ORDER BY c.id", read_cohort, sizeof(**out),
+                       a, &v, count);
     *out = v;
-    *count = (size_t)rows;
-    return STORE_OK;
+    return rc;
 }
 
 /* ---- answers ---- */
@@ -1290,30 +1205,26 @@ static int pg_staff_add(struct store *s, const char *name, const char *hash, con
     return in_transaction((struct pg *)s, run_staff_add, &f);
 }
 
+static void read_staff(const PGresult *r, int row, struct arena *a, void *elem)
+{
+    struct store_staff *f = elem;
+    f->id = get_int(r, row, 0);
+    f->name = get_dup(a, r, row, 1);
+    f->password_hash = get_dup(a, r, row, 2);
+    f->failed_logins = (int)get_int(r, row, 3);
+    f->throttled_until = (time_t)get_int(r, row, 4);
+    f->school = get_dup(a, r, row, 5);
+}
+
 static int pg_staff_get(struct store *s, const char *name, struct arena *a, struct store_staff *out)
 {
     struct params p = {0};
     p_text(&p, name);
-    PGresult *r;
-    int rc = read_rows((struct pg *)s,
-                       "SELECT f.id, f.name, f.password_hash, f.failed_logins, f.throttled_until, "
-                       "s.name FROM staff f LEFT JOIN schools s ON s.id = f.school_id "
-                       "WHERE f.name = $1",
-                       &p, &r);
-    if (rc != STORE_OK)
-        return rc;
-    if (PQntuples(r) == 1) {
-        out->id = get_int(r, 0, 0);
-        out->name = get_dup(a, r, 0, 1);
-        out->password_hash = get_dup(a, r, 0, 2);
-        out->failed_logins = (int)get_int(r, 0, 3);
-        out->throttled_until = (time_t)get_int(r, 0, 4);
-        out->school = get_dup(a, r, 0, 5);
-    } else {
-        rc = STORE_ERR_NOT_FOUND;
-    }
-    PQclear(r);
-    return rc;
+    return read_one((struct pg *)s,
+                    "SELECT f.id, f.name, f.password_hash, f.failed_logins, f.throttled_until, "
+                    "s.name FROM staff f LEFT JOIN schools s ON s.id = f.school_id "
+                    "WHERE f.name = $1",
+                    &p, read_staff, a, out);
 }
 
 static int pg_staff_set_hash(struct store *s, int64_t id, const char *hash)
@@ -1350,31 +1261,27 @@ static int pg_session_create(struct store *s, const unsigned char *hash, int64_t
     return rc == STORE_ERR_EXISTS ? STORE_ERR_NOT_FOUND : rc;
 }
 
+static void read_session(const PGresult *r, int row, struct arena *a, void *elem)
+{
+    struct store_session *e = elem;
+    e->staff_id = get_int(r, row, 0);
+    e->staff_name = get_dup(a, r, row, 1);
+    e->csrf = get_dup(a, r, row, 2);
+    e->created = (time_t)get_int(r, row, 3);
+    e->last_seen = (time_t)get_int(r, row, 4);
+    e->school = get_dup(a, r, row, 5);
+}
+
 static int pg_session_get(struct store *s, const unsigned char *hash, struct arena *a,
                           struct store_session *out)
 {
     struct params p = {0};
     p_bytes(&p, hash, STORE_TOKEN_HASH_LEN);
-    PGresult *r;
-    int rc = read_rows((struct pg *)s,
-                       "SELECT s.staff_id, f.name, s.csrf, s.created, s.last_seen, c.name FROM "
-                       "sessions s JOIN staff f ON f.id = s.staff_id "
-                       "LEFT JOIN schools c ON c.id = f.school_id WHERE s.token_hash = $1",
-                       &p, &r);
-    if (rc != STORE_OK)
-        return rc;
-    if (PQntuples(r) == 1) {
-        out->staff_id = get_int(r, 0, 0);
-        out->staff_name = get_dup(a, r, 0, 1);
-        out->csrf = get_dup(a, r, 0, 2);
-        out->created = (time_t)get_int(r, 0, 3);
-        out->last_seen = (time_t)get_int(r, 0, 4);
-        out->school = get_dup(a, r, 0, 5);
-    } else {
-        rc = STORE_ERR_NOT_FOUND;
-    }
-    PQclear(r);
-    return rc;
+    return read_one((struct pg *)s,
+                    "SELECT s.staff_id, f.name, s.csrf, s.created, s.last_seen, c.name FROM "
+                    "sessions s JOIN staff f ON f.id = s.staff_id "
+                    "LEFT JOIN schools c ON c.id = f.school_id WHERE s.token_hash = $1",
+                    &p, read_session, a, out);
 }
 
 static int pg_session_touch(struct store *s, const unsigned char *hash, time_t now)
@@ -1436,33 +1343,28 @@ static int pg_focus_group_add(struct store *s, const struct store_focus_group *f
     return rc;
 }
 
+static void read_focus_group(const PGresult *r, int row, struct arena *a, void *elem)
+{
+    struct store_focus_group *g = elem;
+    g->id = get_int(r, row, 0);
+    g->day = (int)get_int(r, row, 1);
+    g->cohort_code = get_dup(a, r, row, 2);
+    g->themes = get_dup(a, r, row, 3);
+    g->notes = get_dup(a, r, row, 4);
+    g->quotes = get_dup(a, r, row, 5);
+}
+
 static int pg_focus_groups(struct store *s, struct arena *a, struct store_focus_group **out,
                            size_t *count)
 {
-    *out = NULL;
-    *count = 0;
-    PGresult *r;
-    int rc = read_rows((struct pg *)s,
+    void *v;
+    int rc = read_list((struct pg *)s,
                        "SELECT f.id, f.day, c.code, f.themes, f.notes, f.quotes FROM "
                        "focus_groups f LEFT JOIN cohorts c ON c.id = f.cohort_id "
                        "ORDER BY f.day, f.id",
-                       NULL, &r);
-    if (rc != STORE_OK)
-        return rc;
-    int rows = PQntuples(r);
-    struct store_focus_group *v = arena_alloc(a, (size_t)(rows ? rows : 1) * sizeof(*v));
-    for (int i = 0; i < rows; i++) {
-        v[i].id = get_int(r, i, 0);
-        v[i].day = (int)get_int(r, i, 1);
-        v[i].cohort_code = get_dup(a, r, i, 2);
-        v[i].themes = get_dup(a, r, i, 3);
-        v[i].notes = get_dup(a, r, i, 4);
-        v[i].quotes = get_dup(a, r, i, 5);
-    }
-    PQclear(r);
+                       read_focus_group, sizeof(**out), a, &v, count);
     *out = v;
-    *count = (size_t)rows;
-    return STORE_OK;
+    return rc;
 }
 
 static const struct store_backend postgres_backend = {

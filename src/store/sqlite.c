@@ -1,8 +1,8 @@
 /*
  * The SQLite backend.
  *
- * One writer thread owns the only read-write connection. Every write is a job on its
- * queue; the thread takes every job waiting (up to max_batch), runs them all in one
+ * One writer thread (writer.c) owns the only read-write connection. Every write is a job on
+ * its queue; the thread takes every job waiting (up to max_batch), runs them all in one
  * transaction and commits once, then wakes their submitters. While it waits for the disk,
  * new jobs queue up and go into the next transaction: group commit, which is what makes
  * synchronous=FULL affordable (one fsync per batch instead of one per answer).
@@ -22,7 +22,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <semaphore.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -33,6 +32,7 @@
 #include <time.h>
 
 #include "base/xalloc.h"
+#include "store/writer.h"
 
 /* PRAGMA application_id marks the file as planpack's ("plpk"). */
 #define APPLICATION_ID 0x706c706b
@@ -97,13 +97,10 @@ struct sq;
 
 /* A unit of work for the writer thread. */
 struct job {
+    struct writer_job base; /* first: the writer hands jobs back as writer_job pointers */
     int (*run)(struct sq *q, struct job *j);
     void *arg;
     bool atomic; /* several statements: undone together if the job fails */
-    bool alone;  /* runs by itself, outside the batch transaction (purge, checkpoint) */
-    int rc;
-    sem_t done; /* posted by the writer once the job's transaction has ended */
-    struct job *next;
 };
 
 struct sq {
@@ -113,16 +110,7 @@ struct sq {
     int lock_fd;
     sqlite3_stmt *st_cohort; /* writer: cohort id and state by code */
     sqlite3_stmt *st_answer; /* writer: insert one answer */
-
-    pthread_t thread;
-    bool thread_started;
-    pthread_mutex_t mu;
-    pthread_cond_t work;
-    struct job *head;
-    struct job *tail;
-    size_t queued;     /* jobs on the queue */
-    size_t last_batch; /* jobs the previous transaction acknowledged */
-    bool stop;
+    struct writer writer;
 
     pthread_mutex_t rmu;
     sqlite3 *readers[READER_POOL_MAX];
@@ -191,143 +179,44 @@ static int run_batch_job(struct sq *q, struct job *j)
 }
 
 /*
- * Runs jobs [first, end) in one transaction; an I/O failure anywhere fails them all.
+ * Runs a batch of jobs in one transaction (the writer's callback); an I/O failure anywhere
+ * fails them all. A job that must be alone (purge, checkpoint) runs by itself, outside any
+ * batch transaction, since it commits and checkpoints on its own.
  *
  * Answers get increasing row ids, which keeps each commit to a few pages (random ids would
  * touch a page per answer and multiply what every fsync must write). So that row order says
- * as little as possible about who answered when, the jobs of a batch run in random order,
- * and no read exposes row order: reports aggregate, the CSV export shuffles each class.
+ * as little as possible about who answered when, the writer hands the jobs of a batch over
+ * in random order, and no read exposes row order: reports aggregate, the CSV export
+ * shuffles each class.
  */
-static void run_batch(struct sq *q, struct job *first, struct job *end, size_t n)
+static void run_batch(void *ctx, struct writer_job **jobs, size_t n)
 {
-    /* An array of pointers to jobs, which the sizeof check takes for a mistake. */
-    // NOLINTNEXTLINE(bugprone-sizeof-expression)
-    struct job **order = xmalloc((n ? n : 1) * sizeof(*order));
-    size_t k = 0;
-    for (struct job *j = first; j != end && k < n; j = j->next)
-        order[k++] = j;
-    for (size_t i = k; i > 1; i--) {
-        size_t r = randombytes_uniform((uint32_t)i);
-        struct job *t = order[i - 1];
-        order[i - 1] = order[r];
-        order[r] = t;
+    struct sq *q = ctx;
+    if (n == 1 && jobs[0]->alone) {
+        struct job *j = (struct job *)jobs[0];
+        j->base.rc = j->run(q, j);
+        return;
     }
     int rc = exec(q->w, "BEGIN IMMEDIATE");
-    for (size_t i = 0; rc == STORE_OK && i < k; i++) {
-        order[i]->rc = run_batch_job(q, order[i]);
-        if (order[i]->rc == STORE_ERR_IO)
+    for (size_t i = 0; rc == STORE_OK && i < n; i++) {
+        jobs[i]->rc = run_batch_job(q, (struct job *)jobs[i]);
+        if (jobs[i]->rc == STORE_ERR_IO)
             rc = STORE_ERR_IO;
     }
-    free(order);
     if (rc == STORE_OK)
         rc = exec(q->w, "COMMIT");
     if (rc != STORE_OK) {
         if (!sqlite3_get_autocommit(q->w))
             (void)exec(q->w, "ROLLBACK");
-        for (struct job *j = first; j != end; j = j->next)
-            j->rc = STORE_ERR_IO;
+        for (size_t i = 0; i < n; i++)
+            jobs[i]->rc = STORE_ERR_IO;
     }
-}
-
-/* How long the writer waits for the senders of the last batch to come back. */
-#define COMMIT_DELAY_NS 250000L
-
-/*
- * Under load, submitters whose answers were just acknowledged send the next ones within a
- * fraction of a millisecond. Starting a transaction with only the few already queued would
- * split them into two half-full commits, each paying a full fsync; waiting briefly for as
- * many as the last commit acknowledged fills one. With one pupil at a time nothing waits.
- */
-static void wait_for_stragglers(struct sq *q)
-{
-    if (q->base.opt.max_batch <= 1 || q->queued >= q->last_batch || q->head->alone)
-        return;
-    struct timespec until;
-    clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_nsec += COMMIT_DELAY_NS;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
-    size_t want = q->last_batch < q->base.opt.max_batch ? q->last_batch : q->base.opt.max_batch;
-    while (q->queued < want && !q->stop)
-        if (pthread_cond_timedwait(&q->work, &q->mu, &until) != 0)
-            break;
-}
-
-static void *writer_main(void *arg)
-{
-    struct sq *q = arg;
-    pthread_mutex_lock(&q->mu);
-    for (;;) {
-        while (!q->head && !q->stop)
-            pthread_cond_wait(&q->work, &q->mu);
-        if (!q->head)
-            break;
-        wait_for_stragglers(q);
-        /* Take everything waiting, up to max_batch, stopping before a job that must be alone. */
-        struct job *first = q->head, *end = first;
-        size_t n = 0;
-        if (first->alone) {
-            end = first->next;
-            n = 1;
-        } else {
-            while (end && !end->alone && n < q->base.opt.max_batch) {
-                end = end->next;
-                n++;
-            }
-        }
-        q->head = end;
-        q->queued -= n;
-        if (!end)
-            q->tail = NULL;
-        pthread_mutex_unlock(&q->mu);
-
-        if (first->alone)
-            first->rc = first->run(q, first);
-        else
-            run_batch(q, first, end, n);
-
-        /* Each submitter waits on its own semaphore, so a commit wakes exactly the threads
-         * whose answers it held, not every waiting thread. A job may vanish once posted. */
-        for (struct job *j = first, *next; j != end; j = next) {
-            next = j->next;
-            sem_post(&j->done);
-        }
-        pthread_mutex_lock(&q->mu);
-        q->last_batch = n;
-    }
-    pthread_mutex_unlock(&q->mu);
-    return NULL;
 }
 
 /* Queues a job and waits until the transaction that ran it has committed or failed. */
 static int submit_job(struct sq *q, struct job *j)
 {
-    if (!q->w)
-        return STORE_ERR_READ_ONLY;
-    j->next = NULL;
-    j->rc = STORE_ERR_IO;
-    if (sem_init(&j->done, 0, 0) != 0)
-        return STORE_ERR_IO;
-    pthread_mutex_lock(&q->mu);
-    if (q->stop) {
-        pthread_mutex_unlock(&q->mu);
-        sem_destroy(&j->done);
-        return STORE_ERR_IO;
-    }
-    if (q->tail)
-        q->tail->next = j;
-    else
-        q->head = j;
-    q->tail = j;
-    q->queued++;
-    pthread_cond_signal(&q->work);
-    pthread_mutex_unlock(&q->mu);
-    while (sem_wait(&j->done) != 0)
-        ; /* EINTR: a signal arrived; keep waiting for the commit */
-    sem_destroy(&j->done);
-    return j->rc;
+    return writer_submit(&q->writer, &j->base);
 }
 
 /* ---- readers ---- */
@@ -455,6 +344,68 @@ static int sql_write(struct sq *q, struct sql_job *s)
     return submit_job(q, &j);
 }
 
+/* ---- reading ---- */
+
+/* Reads the current row of st into elem, strings into a; false skips the row. */
+typedef bool read_row_fn(sqlite3_stmt *st, struct arena *a, void *elem);
+
+/*
+ * Runs a query on a reader connection and reads each row with fn into an array of elements
+ * of size bytes, which goes into a (*out, *count). Returns STORE_OK, or STORE_ERR_IO (logged
+ * as what) with *out NULL and *count 0.
+ */
+static int read_rows(struct sq *q, const char *sql, const struct bindv *b, read_row_fn *fn,
+                     size_t size, struct arena *a, void **out, size_t *count, const char *what)
+{
+    *out = NULL;
+    *count = 0;
+    sqlite3 *db = reader_get(q);
+    sqlite3_stmt *st = NULL;
+    void *v = NULL;
+    size_t n = 0, cap = 0;
+    int rc = STORE_ERR_IO;
+    if (!db || prepare(db, sql, &st) != STORE_OK)
+        goto out;
+    int step = b ? bind_all(st, b) : SQLITE_OK;
+    if (step == SQLITE_OK) {
+        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+            xgrow(&v, &cap, n + 1, size);
+            char *elem = (char *)v + n * size;
+            memset(elem, 0, size);
+            if (fn(st, a, elem))
+                n++;
+        }
+    }
+    if (step != SQLITE_DONE) {
+        log_db(db, what);
+        goto out;
+    }
+    *out = arena_alloc(a, n ? n * size : 1);
+    if (n)
+        memcpy(*out, v, n * size);
+    *count = n;
+    rc = STORE_OK;
+out:
+    free(v);
+    sqlite3_finalize(st);
+    reader_put(q, db);
+    return rc;
+}
+
+/* Looks one row up into out (size bytes): STORE_ERR_NOT_FOUND when there is none. */
+static int read_one(struct sq *q, const char *sql, const struct bindv *b, read_row_fn *fn,
+                    size_t size, struct arena *a, void *out, const char *what)
+{
+    void *v;
+    size_t n;
+    int rc = read_rows(q, sql, b, fn, size, a, &v, &n, what);
+    if (rc == STORE_OK && n == 0)
+        return STORE_ERR_NOT_FOUND;
+    if (rc == STORE_OK)
+        memcpy(out, v, size);
+    return rc;
+}
+
 /* ---- schema ---- */
 
 static int query_int(sqlite3 *db, const char *sql, int64_t *out)
@@ -544,13 +495,7 @@ static const struct store_backend sqlite_backend;
 static void sq_close(struct store *s)
 {
     struct sq *q = (struct sq *)s;
-    if (q->thread_started) {
-        pthread_mutex_lock(&q->mu);
-        q->stop = true;
-        pthread_cond_signal(&q->work);
-        pthread_mutex_unlock(&q->mu);
-        pthread_join(q->thread, NULL);
-    }
+    writer_release(&q->writer);
     for (size_t i = 0; i < q->nreaders; i++)
         sqlite3_close(q->readers[i]);
     sqlite3_finalize(q->st_cohort);
@@ -560,9 +505,7 @@ static void sq_close(struct store *s)
         log_db(q->w, "close");
     if (q->lock_fd >= 0)
         close(q->lock_fd);
-    pthread_mutex_destroy(&q->mu);
     pthread_mutex_destroy(&q->rmu);
-    pthread_cond_destroy(&q->work);
     free(q->path);
     free(q);
 }
@@ -629,11 +572,10 @@ static int open_writer(struct sq *q, char *err, size_t err_len)
         snprintf(err, err_len, "%s: %s", q->path, sqlite3_errmsg(q->w));
         return STORE_ERR_IO;
     }
-    if (pthread_create(&q->thread, NULL, writer_main, q) != 0) {
+    if (writer_start(&q->writer) != 0) {
         snprintf(err, err_len, "cannot start the writer thread");
         return STORE_ERR_IO;
     }
-    q->thread_started = true;
     return STORE_OK;
 }
 
@@ -676,14 +618,8 @@ int sqlite_store_open(const char *path, enum store_mode mode, const struct store
     q->base.opt = *opt;
     q->path = xstrdup(path);
     q->lock_fd = -1;
-    pthread_mutex_init(&q->mu, NULL);
     pthread_mutex_init(&q->rmu, NULL);
-    /* The writer's short waits for stragglers are timed on the monotonic clock. */
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&q->work, &ca);
-    pthread_condattr_destroy(&ca);
+    writer_init(&q->writer, run_batch, q, q->base.opt.max_batch);
     int rc = mode == STORE_READ_WRITE ? open_writer(q, err, err_len) : STORE_OK;
     if (rc == STORE_OK)
         rc = check_reader(q, err, err_len);
@@ -737,42 +673,22 @@ static int sq_survey_put(struct store *s, const char *package_id, const char *ve
     return rc;
 }
 
+static bool read_survey(sqlite3_stmt *st, struct arena *a, void *elem)
+{
+    if (survey_decode((const char *)sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0),
+                      a, elem) == 0)
+        return true;
+    fprintf(stderr, "planpack: database: a stored survey could not be read; skipped\n");
+    return false;
+}
+
 static int sq_surveys(struct store *s, struct arena *a, struct survey **out, size_t *count)
 {
-    struct sq *q = (struct sq *)s;
-    *out = NULL;
-    *count = 0;
-    sqlite3 *db = reader_get(q);
-    sqlite3_stmt *st = NULL;
-    int rc = STORE_ERR_IO;
-    if (!db || prepare(db, "SELECT body FROM surveys ORDER BY package_id, package_version", &st) !=
-                   STORE_OK)
-        goto out;
-    size_t n = 0, cap = 0;
-    struct survey *v = NULL;
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        XGROW(v, cap, n + 1);
-        if (survey_decode((const char *)sqlite3_column_text(st, 0),
-                          (size_t)sqlite3_column_bytes(st, 0), a, &v[n]) == 0)
-            n++;
-        else
-            fprintf(stderr, "planpack: database: a stored survey could not be read; skipped\n");
-    }
-    if (step != SQLITE_DONE) {
-        log_db(db, "reading surveys");
-        free(v);
-        goto out;
-    }
-    *out = arena_alloc(a, n * sizeof(**out));
-    if (n)
-        memcpy(*out, v, n * sizeof(*v));
-    *count = n;
-    free(v);
-    rc = STORE_OK;
-out:
-    sqlite3_finalize(st);
-    reader_put(q, db);
+    void *v;
+    int rc =
+        read_rows((struct sq *)s, "SELECT body FROM surveys ORDER BY package_id, package_version",
+                  NULL, read_survey, sizeof(**out), a, &v, count, "reading surveys");
+    *out = v;
     return rc;
 }
 
@@ -843,8 +759,9 @@ static int sq_cohort_create(struct store *s, const char *label, const char *scho
     "SELECT c.id, c.code, c.label, s.name, c.package_id, c.package_version, c.created_day, "       \
     "c.open FROM cohorts c LEFT JOIN schools s ON s.id = c.school_id "
 
-static void read_cohort(sqlite3_stmt *st, struct arena *a, struct store_cohort *c)
+static bool read_cohort(sqlite3_stmt *st, struct arena *a, void *elem)
 {
+    struct store_cohort *c = elem;
     c->id = sqlite3_column_int64(st, 0);
     const char *code = (const char *)sqlite3_column_text(st, 1);
     snprintf(c->code, sizeof(c->code), "%s", code ? code : "");
@@ -854,32 +771,15 @@ static void read_cohort(sqlite3_stmt *st, struct arena *a, struct store_cohort *
     c->package_version = col_dup(a, st, 5);
     c->created_day = sqlite3_column_int(st, 6);
     c->open = sqlite3_column_int(st, 7) != 0;
+    return true;
 }
 
 static int sq_cohort_get(struct store *s, const char *code, struct arena *a,
                          struct store_cohort *out)
 {
-    struct sq *q = (struct sq *)s;
-    sqlite3 *db = reader_get(q);
-    sqlite3_stmt *st = NULL;
-    int rc = STORE_ERR_IO;
-    if (!db || prepare(db, COHORT_COLUMNS "WHERE c.code = ?", &st) != STORE_OK)
-        goto out;
-    int step = bind_all(st, (struct bindv[]){BT(code), {B_END, 0, 0, 0}});
-    if (step == SQLITE_OK)
-        step = sqlite3_step(st);
-    if (step == SQLITE_ROW) {
-        read_cohort(st, a, out);
-        rc = STORE_OK;
-    } else if (step == SQLITE_DONE) {
-        rc = STORE_ERR_NOT_FOUND;
-    } else {
-        log_db(db, "finding a class code");
-    }
-out:
-    sqlite3_finalize(st);
-    reader_put(q, db);
-    return rc;
+    return read_one((struct sq *)s, COHORT_COLUMNS "WHERE c.code = ?",
+                    (struct bindv[]){BT(code), {B_END, 0, 0, 0}}, read_cohort, sizeof(*out), a, out,
+                    "finding a class code");
 }
 
 static int sq_cohort_set_open(struct store *s, const char *code, bool open)
@@ -892,35 +792,10 @@ static int sq_cohort_set_open(struct store *s, const char *code, bool open)
 
 static int sq_cohorts(struct store *s, struct arena *a, struct store_cohort **out, size_t *count)
 {
-    struct sq *q = (struct sq *)s;
-    *out = NULL;
-    *count = 0;
-    sqlite3 *db = reader_get(q);
-    sqlite3_stmt *st = NULL;
-    int rc = STORE_ERR_IO;
-    if (!db || prepare(db, COHORT_COLUMNS "ORDER BY c.id", &st) != STORE_OK)
-        goto out;
-    struct store_cohort *v = NULL;
-    size_t n = 0, cap = 0;
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        XGROW(v, cap, n + 1);
-        memset(&v[n], 0, sizeof(v[n]));
-        read_cohort(st, a, &v[n++]);
-    }
-    if (step == SQLITE_DONE) {
-        *out = arena_alloc(a, n * sizeof(*v));
-        if (n)
-            memcpy(*out, v, n * sizeof(*v));
-        *count = n;
-        rc = STORE_OK;
-    } else {
-        log_db(db, "listing class codes");
-    }
-    free(v);
-out:
-    sqlite3_finalize(st);
-    reader_put(q, db);
+    void *v;
+    int rc = read_rows((struct sq *)s, COHORT_COLUMNS "ORDER BY c.id", NULL, read_cohort,
+                       sizeof(**out), a, &v, count, "listing class codes");
+    *out = v;
     return rc;
 }
 
@@ -1117,7 +992,7 @@ static int run_purge(struct sq *q, struct job *j)
 static int sq_purge(struct store *s, int before_day, time_t before_time, int64_t *deleted)
 {
     struct purge_job p = {before_day, (int64_t)before_time, 0};
-    struct job j = {.run = run_purge, .arg = &p, .alone = true};
+    struct job j = {.run = run_purge, .arg = &p, .base.alone = true};
     int rc = submit_job((struct sq *)s, &j);
     *deleted = p.deleted;
     return rc;
@@ -1155,38 +1030,26 @@ static int sq_staff_add(struct store *s, const char *name, const char *hash, con
     return submit_job((struct sq *)s, &j);
 }
 
+static bool read_staff(sqlite3_stmt *st, struct arena *a, void *elem)
+{
+    struct store_staff *f = elem;
+    f->id = sqlite3_column_int64(st, 0);
+    f->name = col_dup(a, st, 1);
+    f->password_hash = col_dup(a, st, 2);
+    f->failed_logins = sqlite3_column_int(st, 3);
+    f->throttled_until = (time_t)sqlite3_column_int64(st, 4);
+    f->school = col_dup(a, st, 5);
+    return true;
+}
+
 static int sq_staff_get(struct store *s, const char *name, struct arena *a, struct store_staff *out)
 {
-    struct sq *q = (struct sq *)s;
-    sqlite3 *db = reader_get(q);
-    sqlite3_stmt *st = NULL;
-    int rc = STORE_ERR_IO;
-    if (!db || prepare(db,
-                       "SELECT f.id, f.name, f.password_hash, f.failed_logins, f.throttled_until, "
-                       "s.name FROM staff f LEFT JOIN schools s ON s.id = f.school_id "
-                       "WHERE f.name = ?",
-                       &st) != STORE_OK)
-        goto out;
-    int step = bind_all(st, (struct bindv[]){BT(name), {B_END, 0, 0, 0}});
-    if (step == SQLITE_OK)
-        step = sqlite3_step(st);
-    if (step == SQLITE_ROW) {
-        out->id = sqlite3_column_int64(st, 0);
-        out->name = col_dup(a, st, 1);
-        out->password_hash = col_dup(a, st, 2);
-        out->failed_logins = sqlite3_column_int(st, 3);
-        out->throttled_until = (time_t)sqlite3_column_int64(st, 4);
-        out->school = col_dup(a, st, 5);
-        rc = STORE_OK;
-    } else if (step == SQLITE_DONE) {
-        rc = STORE_ERR_NOT_FOUND;
-    } else {
-        log_db(db, "finding a staff account");
-    }
-out:
-    sqlite3_finalize(st);
-    reader_put(q, db);
-    return rc;
+    return read_one((struct sq *)s,
+                    "SELECT f.id, f.name, f.password_hash, f.failed_logins, f.throttled_until, "
+                    "s.name FROM staff f LEFT JOIN schools s ON s.id = f.school_id "
+                    "WHERE f.name = ?",
+                    (struct bindv[]){BT(name), {B_END, 0, 0, 0}}, read_staff, sizeof(*out), a, out,
+                    "finding a staff account");
 }
 
 static int sq_staff_set_hash(struct store *s, int64_t id, const char *hash)
@@ -1217,39 +1080,27 @@ static int sq_session_create(struct store *s, const unsigned char *hash, int64_t
     return rc == STORE_ERR_EXISTS ? STORE_ERR_NOT_FOUND : rc; /* no such staff id */
 }
 
+static bool read_session(sqlite3_stmt *st, struct arena *a, void *elem)
+{
+    struct store_session *e = elem;
+    e->staff_id = sqlite3_column_int64(st, 0);
+    e->staff_name = col_dup(a, st, 1);
+    e->csrf = col_dup(a, st, 2);
+    e->created = (time_t)sqlite3_column_int64(st, 3);
+    e->last_seen = (time_t)sqlite3_column_int64(st, 4);
+    e->school = col_dup(a, st, 5);
+    return true;
+}
+
 static int sq_session_get(struct store *s, const unsigned char *hash, struct arena *a,
                           struct store_session *out)
 {
-    struct sq *q = (struct sq *)s;
-    sqlite3 *db = reader_get(q);
-    sqlite3_stmt *st = NULL;
-    int rc = STORE_ERR_IO;
-    if (!db || prepare(db,
-                       "SELECT s.staff_id, f.name, s.csrf, s.created, s.last_seen, c.name FROM "
-                       "sessions s JOIN staff f ON f.id = s.staff_id "
-                       "LEFT JOIN schools c ON c.id = f.school_id WHERE s.token_hash = ?",
-                       &st) != STORE_OK)
-        goto out;
-    int step = bind_all(st, (struct bindv[]){BB(hash, STORE_TOKEN_HASH_LEN), {B_END, 0, 0, 0}});
-    if (step == SQLITE_OK)
-        step = sqlite3_step(st);
-    if (step == SQLITE_ROW) {
-        out->staff_id = sqlite3_column_int64(st, 0);
-        out->staff_name = col_dup(a, st, 1);
-        out->csrf = col_dup(a, st, 2);
-        out->created = (time_t)sqlite3_column_int64(st, 3);
-        out->last_seen = (time_t)sqlite3_column_int64(st, 4);
-        out->school = col_dup(a, st, 5);
-        rc = STORE_OK;
-    } else if (step == SQLITE_DONE) {
-        rc = STORE_ERR_NOT_FOUND;
-    } else {
-        log_db(db, "finding a session");
-    }
-out:
-    sqlite3_finalize(st);
-    reader_put(q, db);
-    return rc;
+    return read_one((struct sq *)s,
+                    "SELECT s.staff_id, f.name, s.csrf, s.created, s.last_seen, c.name FROM "
+                    "sessions s JOIN staff f ON f.id = s.staff_id "
+                    "LEFT JOIN schools c ON c.id = f.school_id WHERE s.token_hash = ?",
+                    (struct bindv[]){BB(hash, STORE_TOKEN_HASH_LEN), {B_END, 0, 0, 0}},
+                    read_session, sizeof(*out), a, out, "finding a session");
 }
 
 static int sq_session_touch(struct store *s, const unsigned char *hash, time_t now)
@@ -1311,47 +1162,28 @@ static int sq_focus_group_add(struct store *s, const struct store_focus_group *f
     return rc;
 }
 
+static bool read_focus_group(sqlite3_stmt *st, struct arena *a, void *elem)
+{
+    struct store_focus_group *g = elem;
+    g->id = sqlite3_column_int64(st, 0);
+    g->day = sqlite3_column_int(st, 1);
+    g->cohort_code = col_dup(a, st, 2);
+    g->themes = col_dup(a, st, 3);
+    g->notes = col_dup(a, st, 4);
+    g->quotes = col_dup(a, st, 5);
+    return true;
+}
+
 static int sq_focus_groups(struct store *s, struct arena *a, struct store_focus_group **out,
                            size_t *count)
 {
-    struct sq *q = (struct sq *)s;
-    *out = NULL;
-    *count = 0;
-    sqlite3 *db = reader_get(q);
-    sqlite3_stmt *st = NULL;
-    int rc = STORE_ERR_IO;
-    if (!db || prepare(db,
+    void *v;
+    int rc = read_rows((struct sq *)s,
                        "SELECT f.id, f.day, c.code, f.themes, f.notes, f.quotes FROM "
                        "focus_groups f LEFT JOIN cohorts c ON c.id = f.cohort_id "
                        "ORDER BY f.day, f.id",
-                       &st) != STORE_OK)
-        goto out;
-    struct store_focus_group *v = NULL;
-    size_t n = 0, cap = 0;
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        XGROW(v, cap, n + 1);
-        v[n].id = sqlite3_column_int64(st, 0);
-        v[n].day = sqlite3_column_int(st, 1);
-        v[n].cohort_code = col_dup(a, st, 2);
-        v[n].themes = col_dup(a, st, 3);
-        v[n].notes = col_dup(a, st, 4);
-        v[n].quotes = col_dup(a, st, 5);
-        n++;
-    }
-    if (step == SQLITE_DONE) {
-        *out = arena_alloc(a, n * sizeof(*v));
-        if (n)
-            memcpy(*out, v, n * sizeof(*v));
-        *count = n;
-        rc = STORE_OK;
-    } else {
-        log_db(db, "listing focus groups");
-    }
-    free(v);
-out:
-    sqlite3_finalize(st);
-    reader_put(q, db);
+                       NULL, read_focus_group, sizeof(**out), a, &v, count, "listing focus groups");
+    *out = v;
     return rc;
 }
 
