@@ -17,6 +17,7 @@
 #include "base/arena.h"
 #include "base/form.h"
 #include "survey/survey.h"
+#include "web/page.h"
 
 #define STATUS_OK 200u
 #define STATUS_BAD_REQUEST 400u
@@ -27,22 +28,9 @@
 static void plain_page(const struct site *site, const char *title, const char *body_html,
                        struct buf *page)
 {
-    const char *css = site ? site_asset_path(site, "style.css") : NULL;
-    buf_adds(page, "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                   "<title>");
-    buf_adds_html(page, title);
-    buf_adds(page, "</title>\n");
-    if (css) {
-        buf_adds(page, "<link rel=\"stylesheet\" href=\"");
-        buf_adds_html(page, css);
-        buf_adds(page, "\">\n");
-    }
-    buf_adds(page, "</head>\n<body>\n<main id=\"main\">\n<h1>");
-    buf_adds_html(page, title);
-    buf_adds(page, "</h1>\n");
+    web_page_open(page, &(struct web_page){.site = site, .title = title});
     buf_adds(page, body_html);
-    buf_adds(page, "</main>\n</body>\n</html>\n");
+    web_page_close(page, true);
 }
 
 /*

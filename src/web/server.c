@@ -48,6 +48,7 @@
 #include "base/xalloc.h"
 #include "web/feedback.h"
 #include "web/http.h"
+#include "web/page.h"
 #include "web/staff_web.h"
 #include "web/watch.h"
 
@@ -520,32 +521,13 @@ struct page_spec {
     const char *cache;
 };
 
-static void page_start(struct buf *b, const char *title, const char *css, bool refresh)
+static void page_render(struct buf *b, const struct page_spec *p, const struct site *site)
 {
-    buf_adds(b, "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    if (refresh)
-        buf_adds(b, "<meta http-equiv=\"refresh\" content=\"2\">\n");
-    buf_adds(b, "<title>");
-    buf_adds_html(b, title);
-    buf_adds(b, "</title>\n");
-    if (css) {
-        buf_adds(b, "<link rel=\"stylesheet\" href=\"/");
-        buf_adds_html(b, css);
-        buf_adds(b, "\">\n");
-    }
-    buf_adds(b, "</head>\n<body>\n<main>\n<h1>");
-    buf_adds_html(b, title);
-    buf_adds(b, "</h1>\n");
-}
-
-static void page_render(struct buf *b, const struct page_spec *p, const char *css)
-{
-    page_start(b, p->title, css, false);
+    web_page_open(b, &(struct web_page){.site = site, .title = p->title});
     buf_adds(b, "<p>");
     buf_adds_html(b, p->message);
-    buf_adds(b, "</p>\n<p><a href=\"/\">Go to the start page</a></p>\n</main>\n</body>\n"
-                "</html>\n");
+    buf_adds(b, "</p>\n<p><a href=\"/\">Go to the start page</a></p>\n");
+    web_page_close(b, true);
 }
 
 /*
@@ -554,7 +536,7 @@ static void page_render(struct buf *b, const struct page_spec *p, const char *cs
  */
 static void problems_render(struct buf *b, const char *problems)
 {
-    page_start(b, "The package has problems", NULL, true);
+    web_page_open(b, &(struct web_page){.title = "The package has problems", .refresh = true});
     buf_adds(b, "<p>planpack found these problems in the package. Fix them and save: this "
                 "page reloads itself and shows the site again once no error is left. The "
                 "terminal shows them too.</p>\n<ul>\n");
@@ -576,7 +558,7 @@ static void problems_render(struct buf *b, const char *problems)
     buf_adds(b, "</ul>\n");
     if (total > shown)
         buf_addf(b, "<p>And %zu more: see the terminal.</p>\n", total - shown);
-    buf_adds(b, "</main>\n</body>\n</html>\n");
+    web_page_close(b, true);
 }
 
 __attribute__((warn_unused_result)) static int pages_init(struct gen *g, const char *problems)
@@ -626,13 +608,12 @@ __attribute__((warn_unused_result)) static int pages_init(struct gen *g, const c
          CACHE_NEVER},
     };
     size_t n = sizeof(specs) / sizeof(specs[0]);
-    const char *css = g->site ? site_asset_path(g->site, "style.css") : NULL;
     size_t offsets[sizeof(specs) / sizeof(specs[0]) + 2];
     struct buf all;
     buf_init(&all, (size_t)1 << 20);
     for (size_t i = 0; i < n; i++) {
         offsets[i] = all.len;
-        page_render(&all, &specs[i], css);
+        page_render(&all, &specs[i], g->site);
     }
     offsets[n] = all.len;
     if (problems)

@@ -17,6 +17,7 @@
 #include "base/arena.h"
 #include "base/form.h"
 #include "staff/staff.h"
+#include "web/page.h"
 #include "web/staff_pages.h"
 
 #define S_OK STAFF_OK
@@ -44,46 +45,27 @@ static void clients_init(void)
     staff_clients_init(&clients);
 }
 
-/*
- * The document head and the opening of <body>, shared by the sign-in form and every page.
- * Under the server's Referrer-Policy "no-referrer" a browser sends "Origin: null" with a
- * form POST, which origin_ok() rightly refuses; "same-origin" for these pages lets their
- * forms name this site while still sending nothing to any other.
- */
-static void page_head(const struct site *site, const char *title, struct buf *page)
+/* Opens a staff page's document: the body and, unless no_h1, its <main> and <h1>. */
+static void page_open(const struct site *site, const char *title, bool no_h1, struct buf *page)
 {
-    const char *css = site ? site_asset_path(site, "style.css") : NULL;
-    buf_adds(page, "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                   "<meta name=\"referrer\" content=\"same-origin\">\n"
-                   "<meta name=\"robots\" content=\"noindex\">\n<title>");
-    buf_adds_html(page, title);
-    buf_adds(page, " – planpack staff</title>\n");
-    if (css) {
-        buf_adds(page, "<link rel=\"stylesheet\" href=\"/");
-        buf_adds_html(page, css);
-        buf_adds(page, "\">\n");
-    }
-    buf_adds(page, "</head>\n<body class=\"staff\">\n");
-}
-
-static void page_open(const struct site *site, const char *title, struct buf *page)
-{
-    page_head(site, title, page);
-    buf_adds(page, "<main id=\"main\">\n<h1>");
-    buf_adds_html(page, title);
-    buf_adds(page, "</h1>\n");
+    const struct web_page wp = {.site = site,
+                                .title = title,
+                                .title_tail = " – planpack staff",
+                                .body_class = "staff",
+                                .staff = true,
+                                .no_h1 = no_h1};
+    web_page_open(page, &wp);
 }
 
 static void page_close(struct buf *page)
 {
-    buf_adds(page, "</main>\n</body>\n</html>\n");
+    web_page_close(page, true);
 }
 
 static unsigned login_page(const struct site *site, unsigned status, const char *message,
                            struct buf *page)
 {
-    page_open(site, "Staff sign-in", page);
+    page_open(site, "Staff sign-in", false, page);
     if (message) {
         buf_adds(page, "<p class=\"error\" role=\"alert\">");
         buf_adds_html(page, message);
@@ -104,7 +86,7 @@ static unsigned login_page(const struct site *site, unsigned status, const char 
 static unsigned message_page(const struct site *site, unsigned status, const char *title,
                              const char *message, struct buf *page)
 {
-    page_open(site, title, page);
+    page_open(site, title, false, page);
     buf_adds(page, "<p>");
     buf_adds_html(page, message);
     buf_adds(page, "</p>\n");
@@ -212,7 +194,7 @@ static unsigned do_login(struct store *st, const struct staff_request *rq,
 void staff_page_open(struct staff_page *p, const char *title)
 {
     struct buf *b = p->out;
-    page_head(p->rq->site, title, b);
+    page_open(p->rq->site, title, true, b);
     buf_adds(b, "<header class=\"staff-bar\">\n<nav aria-label=\"Staff pages\">\n<ul>\n"
                 "<li><a href=\"" HOME_PATH "\">Home</a></li>\n"
                 "<li><a href=\"/staff/classes\">Classes</a></li>\n"

@@ -1,0 +1,34 @@
+/*
+ * The frame of the pages the server writes itself rather than taking from the rendered site:
+ * error pages, the feedback form's messages and the staff pages. They share the site's
+ * style sheet, so they look like the rest of the site. Internal to src/web.
+ */
+#ifndef PLANPACK_WEB_PAGE_H
+#define PLANPACK_WEB_PAGE_H
+
+#include <stdbool.h>
+
+#include "base/buf.h"
+#include "site/site.h"
+
+struct web_page {
+    const struct site *site; /* for its style sheet; may be NULL (a page without styles) */
+    const char *title;       /* the <title> and, unless no_h1, the page's <h1> */
+    const char *title_tail;  /* added to <title> only, e.g. " – planpack staff"; may be NULL */
+    const char *body_class;  /* may be NULL */
+    /*
+     * Staff pages: not indexed, and Referrer-Policy same-origin, because under the
+     * server's "no-referrer" a browser sends "Origin: null" with a form POST, which the
+     * staff pages' Origin check rightly refuses.
+     */
+    bool staff;
+    bool refresh; /* reload every 2 seconds (the --watch problems page) */
+    bool no_h1;   /* open <body> only; the caller writes what comes before its <h1> */
+};
+
+/* Writes the document head and opens <body> and, unless no_h1, <main> with the <h1>. */
+void web_page_open(struct buf *b, const struct web_page *p);
+/* Closes <main> (when open_main), <body> and <html>. */
+void web_page_close(struct buf *b, bool close_main);
+
+#endif
