@@ -1200,7 +1200,24 @@ static enum MHD_Result send_staff(struct server *srv, const struct gen *g, struc
         {MHD_HTTP_HEADER_RETRY_AFTER, rs.retry_after[0] ? rs.retry_after : NULL},
         {NULL, NULL},
     };
-    return send_made(srv, g, c, method, url, status, page, headers);
+    if (rs.file_fd < 0)
+        return send_made(srv, g, c, method, url, status, page, headers);
+    made_page_free(page);
+    /* A download in a temporary file: libmicrohttpd sends it and closes the descriptor. */
+    struct MHD_Response *r = MHD_create_response_from_fd64(rs.file_size, rs.file_fd);
+    if (!r) {
+        close(rs.file_fd);
+        return send_reply(srv, c, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                          &g->fixed[R_INTERNAL]);
+    }
+    enum MHD_Result ret = MHD_NO;
+    if (add_headers(srv, r, headers, atomic_load_explicit(&srv->closing, memory_order_relaxed))) {
+        log_request(srv, method, url, status,
+                    strcmp(method, MHD_HTTP_METHOD_HEAD) ? (size_t)rs.file_size : 0);
+        ret = MHD_queue_response(c, status, r);
+    }
+    MHD_destroy_response(r);
+    return ret;
 }
 
 /* Routes a request whose headers and body have all arrived. */

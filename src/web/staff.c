@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/arena.h"
 #include "base/form.h"
@@ -222,6 +223,9 @@ unsigned staff_page_message(struct staff_page *p, unsigned status, const char *t
     buf_reset(p->out);
     p->rs->content_type = NULL;
     p->rs->disposition[0] = '\0';
+    if (p->rs->file_fd >= 0)
+        close(p->rs->file_fd);
+    p->rs->file_fd = -1;
     staff_page_open(p, title);
     buf_adds(p->out, "<p>");
     buf_adds_html(p->out, message);
@@ -378,6 +382,7 @@ unsigned staff_web_handle(struct store *st, const struct staff_request *rq,
                           struct staff_response *rs, struct buf *page)
 {
     memset(rs, 0, sizeof(*rs));
+    rs->file_fd = -1;
     unsigned status;
     struct arena a = ARENA_INIT;
     bool post = strcmp(rq->method, "POST") == 0;

@@ -6,8 +6,12 @@
  * Every figure shown comes from the report, which hides small groups; these pages print
  * no count of their own.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "report/report.h"
 #include "web/staff_pages.h"
@@ -186,6 +190,42 @@ unsigned staff_report_get(struct staff_page *p)
     return STAFF_OK;
 }
 
+/* A report sink that writes to a file descriptor (ctx points to it). */
+static int sink_fd(void *ctx, const void *data, size_t len)
+{
+    int fd = *(int *)ctx;
+    for (const char *d = data; len > 0;) {
+        ssize_t n = write(fd, d, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        d += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/*
+ * An unlinked temporary file for a download: a million answers make a CSV of over 100 MB,
+ * which has no business in memory. It disappears when closed, whatever happens.
+ */
+static int temp_file(void)
+{
+    const char *dir = getenv("TMPDIR");
+    if (!dir || !*dir)
+        dir = "/tmp";
+    int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0) { /* a file system without O_TMPFILE */
+        char path[4096];
+        snprintf(path, sizeof(path), "%s/planpack-csv-XXXXXX", dir);
+        fd = mkostemp(path, O_CLOEXEC);
+        if (fd >= 0)
+            unlink(path);
+    }
+    return fd;
+}
+
 unsigned staff_report_csv(struct staff_page *p)
 {
     struct scope sc;
@@ -197,12 +237,19 @@ unsigned staff_report_csv(struct staff_page *p)
     struct report *r;
     if ((status = scope_build(p, &sc, &r)))
         return status;
-    struct report_sink sink = {report_sink_buf, p->out};
-    int rc = report_write_csv(p->st, r, &sink);
+    int fd = temp_file();
+    struct report_sink sink = {sink_fd, &fd};
+    int rc = fd < 0 ? -1 : report_write_csv(p->st, r, &sink);
     report_free(r);
-    if (rc != 0 || !buf_ok(p->out))
+    off_t size = rc == 0 ? lseek(fd, 0, SEEK_END) : -1;
+    if (size < 0) {
+        if (fd >= 0)
+            close(fd);
         return staff_page_message(p, STAFF_INTERNAL, "Something went wrong",
                                   "The CSV export could not be written.");
+    }
+    p->rs->file_fd = fd;
+    p->rs->file_size = (unsigned long long)size;
     char day[11];
     store_day_format(store_today(p->st), day);
     p->rs->content_type = "text/csv; charset=utf-8";

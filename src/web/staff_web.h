@@ -18,7 +18,7 @@
 #include "site/site.h"
 #include "store/store.h"
 
-/* The largest staff page or CSV export, and the largest query string read. */
+/* The largest staff page (a report of many classes), and the largest query string read. */
 #define STAFF_WEB_PAGE_MAX ((size_t)64 << 20)
 #define STAFF_WEB_QUERY_MAX ((size_t)8 << 10)
 
@@ -43,6 +43,12 @@ struct staff_response {
     char retry_after[16];     /* seconds, with 429; or "" */
     const char *content_type; /* a static string; NULL for an HTML page */
     char disposition[128];    /* a Content-Disposition value (downloads), or "" */
+    /*
+     * A download too large to hold in memory (the CSV export), in an unlinked temporary
+     * file of file_size bytes: sent in place of the page, and closed by the server. -1: none.
+     */
+    int file_fd;
+    unsigned long long file_size;
 };
 
 /* Handles one /staff request; returns the HTTP status and the page (or file) in page. */
