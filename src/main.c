@@ -339,6 +339,9 @@ static int cmd_serve(int argc, char **argv)
         } else if (strcmp(argv[i], "--timeout") == 0) {
             if (option_count("serve", argc, argv, &i, 3600, &opt.timeout_seconds) != EXIT_OK)
                 return EXIT_INPUT;
+        } else if (strcmp(argv[i], "--threads") == 0) {
+            if (option_count("serve", argc, argv, &i, 64, &opt.threads) != EXIT_OK)
+                return EXIT_INPUT;
         } else if (strcmp(argv[i], "--behind-tls") == 0) {
             opt.behind_tls = true;
         } else if (strcmp(argv[i], "--watch") == 0) {
@@ -754,7 +757,7 @@ static const struct command commands[] = {
     {"serve", "Serve a package over HTTP from memory.",
      "serve [PKGDIR] [--listen ADDR:PORT] [--db PATH] [--watch] [--behind-tls]\n"
      "                      [--max-connections N] [--max-per-client N] [--timeout SECONDS]\n"
-     "                      [--quiet] [--public-url URL]",
+     "                      [--threads N] [--quiet] [--public-url URL]",
      "  --listen ADDR:PORT     where to listen; default 127.0.0.1:8080, IPv6 as [::1]:8080\n"
      "  --public-url URL       the address pupils' phones open, for the QR codes on /teach\n"
      "                         and the parents' letter; default http://ADDR:PORT/ (for\n"
@@ -763,13 +766,14 @@ static const struct command commands[] = {
      "                         default ./planpack.db\n"
      "  --watch                reload PKGDIR when its files change; while it has errors,\n"
      "                         every page lists them (for authors, not for pupils)\n"
-     "  --behind-tls           a TLS proxy is in front: send Strict-Transport-Security and\n"
-     "                         mark cookies Secure\n"
+     "  --behind-tls           a TLS proxy is in front: send Strict-Transport-Security\n"
      "  --max-connections N    open connections in all (default 1024)\n"
      "  --max-per-client N     open connections from one address (default 256); behind a\n"
      "                         proxy every client has the proxy's address\n"
      "  --timeout SECONDS      a request must arrive in this time, and a connection silent\n"
      "                         this long is closed (default 15)\n"
+     "  --threads N            threads answering requests (default: one per CPU core);\n"
+     "                         fewer leave more of a shared machine to other work\n"
      "  --quiet                no access log (by default one line a request on stdout)\n"
      "Stops cleanly on Ctrl-C or SIGTERM, letting requests in flight finish.\n",
      cmd_serve},

@@ -1807,7 +1807,7 @@ int web_serve(const struct site *site, const struct web_options *opt)
     flags |= MHD_is_feature_supported(MHD_FEATURE_POLL) == MHD_YES ? MHD_USE_POLL : 0;
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
-    unsigned threads = thread_count();
+    unsigned threads = opt->threads ? opt->threads : thread_count();
     unsigned max_conn =
         connection_limit(opt->max_connections ? opt->max_connections : WEB_MAX_CONNECTIONS);
     unsigned per_client = opt->max_per_client ? opt->max_per_client : WEB_MAX_PER_CLIENT;

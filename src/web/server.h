@@ -34,6 +34,7 @@ struct web_options {
     unsigned max_per_client;  /* behind a proxy every client has the proxy's address */
     unsigned timeout_seconds; /* silence after which a connection is closed, and the time in
                                  which a request's headers and body must all arrive */
+    unsigned threads;         /* threads answering requests; 0: one for each CPU core */
     /*
      * Reloading, for --watch. When reload is set, web_serve() is given no site: it calls
      * reload() once at start and again each time files under watch_dir (if set) change and

@@ -74,6 +74,8 @@ describe('limit options', () => {
             ['--timeout', '3601'],
             ['--timeout', '1.5'],
             ['--timeout'],
+            ['--threads', '0'],
+            ['--threads', '65'],
         ];
         for (const args of cases) {
             const r = spawnSync(BIN, ['serve', '--listen', '127.0.0.1:0', ...args], { encoding: 'utf8', timeout: 30_000 });
@@ -85,7 +87,7 @@ describe('limit options', () => {
 
     it('accepts every option together', async () => {
         const server = await startServer({
-            args: ['--max-connections', '50', '--max-per-client', '10', '--timeout', '30', '--behind-tls', '--quiet', '--db', 'x.db'],
+            args: ['--max-connections', '50', '--max-per-client', '10', '--timeout', '30', '--threads', '1', '--behind-tls', '--quiet', '--db', 'x.db'],
         });
         try {
             const res = await request(server, { path: '/' });
@@ -93,6 +95,26 @@ describe('limit options', () => {
         } finally {
             await server.stopClean();
         }
+    });
+});
+
+describe('--threads', () => {
+    // The answering threads are the only ones whose number follows the option.
+    const tasks = (server) => fs.readdirSync(`/proc/${server.proc.pid}/task`).length;
+
+    it('starts as many threads as asked to answer requests', async () => {
+        const counts = [];
+        for (const n of [1, 4]) {
+            const server = await startServer({ args: ['--threads', String(n), '--quiet'] });
+            try {
+                assert.equal((await request(server, { path: '/' })).status, 200);
+                counts.push(tasks(server));
+            } finally {
+                await server.stopClean();
+            }
+        }
+        // With one, a single thread polls and answers; a pool of 4 takes its place.
+        assert.equal(counts[1] - counts[0], 3, `threads with --threads 1 and 4: ${counts}`);
     });
 });
 
