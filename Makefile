@@ -4,7 +4,10 @@ CC       ?= cc
 CLANG    ?= clang
 PREFIX   ?= /usr/local
 DESTDIR  ?=
-PKGS     := libmicrohttpd libcmark yaml-0.1 zlib libbrotlienc sqlite3 libpq libsodium libqrencode
+PKGS     := libmicrohttpd libcmark yaml-0.1 zlib libbrotlienc sqlite3 libsodium libqrencode
+# libpq's header only: the library is loaded at run time when a postgres:// store is opened.
+PQ_CFLAGS := $(shell pkg-config --cflags libpq)
+PQ_LIBS   := $(shell pkg-config --libs libpq 2>/dev/null)
 VERSION  := $(shell cat VERSION)
 # The build folder; a second checkout or a parallel job can use its own (make B=build-x).
 B        ?= build
@@ -13,7 +16,7 @@ WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvl
             -Wwrite-strings -Wformat=2 -Wimplicit-fallthrough
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Isrc -I$(B)/gen \
-             -DPLANPACK_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS))
+             -DPLANPACK_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS)) $(PQ_CFLAGS)
 LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 
 # `make V=1` shows full compiler command lines.
@@ -71,7 +74,7 @@ $(B)/asan/planpack: $(ASAN_OBJ) $(B)/asan/main.o
 $(B)/asan/unit/%: tests/unit/%.c $(ASAN_OBJ) tests/unit/testutil.h
 	@mkdir -p $(@D)
 	@echo '  LD      $@'
-	$(Q)$(CC) $(ALL_CFLAGS) -Werror $(SAN) -Itests/unit -o $@ $< $(ASAN_OBJ) $(LIBS) -lcmocka
+	$(Q)$(CC) $(ALL_CFLAGS) -Werror $(SAN) -Itests/unit -o $@ $< $(ASAN_OBJ) $(LIBS) $(PQ_LIBS) -lcmocka
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
@@ -99,7 +102,7 @@ unit: $(B)/asan/planpack $(UNIT_BIN)
 
 FUZZ_TARGETS := $(patsubst fuzz/%.c,$(B)/fuzz/%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_CFLAGS = -std=c17 -D_GNU_SOURCE -g -O1 -Isrc -I$(B)/gen -DPLANPACK_VERSION='"$(VERSION)"' \
-              $(shell pkg-config --cflags $(PKGS)) -fsanitize=address,undefined
+              $(shell pkg-config --cflags $(PKGS)) $(PQ_CFLAGS) -fsanitize=address,undefined
 # The library is compiled once with coverage instrumentation and shared by every target.
 FUZZ_OBJ := $(patsubst src/%.c,$(B)/fuzzobj/%.o,$(LIB_SRC)) $(B)/fuzzobj/gen/embedded.o
 

@@ -20,6 +20,7 @@
  */
 #include "store/backend.h"
 
+#include <dlfcn.h>
 #include <libpq-fe.h>
 #include <pthread.h>
 #include <sodium.h>
@@ -30,6 +31,76 @@
 
 #include "base/xalloc.h"
 #include "store/writer.h"
+
+/*
+ * libpq is loaded when a postgres:// store is first opened, not linked: a server that keeps
+ * its feedback in SQLite (most schools) then never maps libpq and the TLS, Kerberos and
+ * LDAP libraries it brings, which would add megabytes to every process's memory. The
+ * pointers have the types of libpq-fe.h, so every call is checked as if it were direct.
+ */
+#define PQ_FUNCTIONS(X)                                                                            \
+    X(PQclear)                                                                                     \
+    X(PQcmdTuples)                                                                                 \
+    X(PQconnectdbParams)                                                                           \
+    X(PQconninfoFree)                                                                              \
+    X(PQconninfoParse)                                                                             \
+    X(PQenterPipelineMode)                                                                         \
+    X(PQerrorMessage)                                                                              \
+    X(PQexec)                                                                                      \
+    X(PQexecParams)                                                                                \
+    X(PQexecPrepared)                                                                              \
+    X(PQexitPipelineMode)                                                                          \
+    X(PQfinish)                                                                                    \
+    X(PQgetResult)                                                                                 \
+    X(PQgetisnull)                                                                                 \
+    X(PQgetlength)                                                                                 \
+    X(PQgetvalue)                                                                                  \
+    X(PQntuples)                                                                                   \
+    X(PQpipelineSync)                                                                              \
+    X(PQprepare)                                                                                   \
+    X(PQresultErrorField)                                                                          \
+    X(PQresultErrorMessage)                                                                        \
+    X(PQresultStatus)                                                                              \
+    X(PQsendQueryPrepared)                                                                         \
+    X(PQstatus)                                                                                    \
+    X(PQtransactionStatus)
+
+static struct {
+#define PQ_POINTER(f) __typeof__(f) *f;
+    PQ_FUNCTIONS(PQ_POINTER)
+#undef PQ_POINTER
+} pq;
+
+static pthread_once_t pq_once = PTHREAD_ONCE_INIT;
+static char pq_error[256]; /* why libpq could not be loaded; "" once it is */
+
+static void pq_load_once(void)
+{
+    void *lib = dlopen("libpq.so.5", RTLD_NOW | RTLD_LOCAL);
+    if (!lib) {
+        snprintf(pq_error, sizeof(pq_error),
+                 "PostgreSQL's client library could not be loaded (%s); install the Debian "
+                 "package libpq5",
+                 dlerror());
+        return;
+    }
+#define PQ_LOOKUP(f)                                                                               \
+    if (!(*(void **)&pq.f = dlsym(lib, #f)) && !pq_error[0])                                       \
+        snprintf(pq_error, sizeof(pq_error), "libpq.so.5 has no %s: it is older than 14", #f);
+    PQ_FUNCTIONS(PQ_LOOKUP)
+#undef PQ_LOOKUP
+}
+
+/* Loads libpq once per process. Returns 0, or -1 with the reason in err. */
+static int pq_load(char *err, size_t err_len)
+{
+    pthread_once(&pq_once, pq_load_once);
+    if (pq_error[0]) {
+        snprintf(err, err_len, "%s", pq_error);
+        return -1;
+    }
+    return 0;
+}
 
 /*
  * Idle connections kept per process besides the writer's. More are opened while more threads
@@ -190,14 +261,14 @@ static void p_bytes(struct params *p, const void *b, size_t n)
 /* The status a failed statement means for the caller; anything unexpected is logged. */
 static int result_error(const struct pg *q, const PGresult *r, const char *what)
 {
-    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    const char *state = r ? pq.PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
     if (state && strcmp(state, "23505") == 0)
         return STORE_ERR_EXISTS; /* unique_violation */
     if (state && strcmp(state, "23503") == 0)
         return STORE_ERR_NOT_FOUND; /* foreign_key_violation: what it refers to is gone */
     if (state && strcmp(state, "25006") == 0)
         return STORE_ERR_READ_ONLY; /* read_only_sql_transaction */
-    log_pg(q, what, r ? PQresultErrorMessage(r) : "out of memory");
+    log_pg(q, what, r ? pq.PQresultErrorMessage(r) : "out of memory");
     return STORE_ERR_IO;
 }
 
@@ -210,38 +281,38 @@ static int run(const struct pg *q, PGconn *c, const char *sql, const struct para
 {
     if (res)
         *res = NULL;
-    PGresult *r = PQexecParams(c, sql, p ? p->n : 0, NULL, p ? p->v : NULL, p ? p->len : NULL,
-                               p ? p->fmt : NULL, 0);
-    ExecStatusType st = PQresultStatus(r);
+    PGresult *r = pq.PQexecParams(c, sql, p ? p->n : 0, NULL, p ? p->v : NULL, p ? p->len : NULL,
+                                  p ? p->fmt : NULL, 0);
+    ExecStatusType st = pq.PQresultStatus(r);
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
         if (res)
             *res = r;
         else
-            PQclear(r);
+            pq.PQclear(r);
         return STORE_OK;
     }
     int rc = result_error(q, r, sql);
-    PQclear(r);
+    pq.PQclear(r);
     return rc;
 }
 
 /* Rows a statement changed, from its command tag. */
 static int64_t changed_rows(PGresult *r)
 {
-    return strtoll(PQcmdTuples(r), NULL, 10);
+    return strtoll(pq.PQcmdTuples(r), NULL, 10);
 }
 
 static int64_t get_int(const PGresult *r, int row, int col)
 {
-    return strtoll(PQgetvalue(r, row, col), NULL, 10);
+    return strtoll(pq.PQgetvalue(r, row, col), NULL, 10);
 }
 
 /* A column as a string in a, or NULL for SQL NULL. */
 static char *get_dup(struct arena *a, const PGresult *r, int row, int col)
 {
-    if (PQgetisnull(r, row, col))
+    if (pq.PQgetisnull(r, row, col))
         return NULL;
-    return arena_strndup(a, PQgetvalue(r, row, col), (size_t)PQgetlength(r, row, col));
+    return arena_strndup(a, pq.PQgetvalue(r, row, col), (size_t)pq.PQgetlength(r, row, col));
 }
 
 /* ---- connections ---- */
@@ -256,26 +327,26 @@ static PGconn *connect_db(const struct pg *q, char *err, size_t err_len)
     const char *const keys[] = {"connect_timeout", "dbname", "fallback_application_name",
                                 "client_encoding", NULL};
     const char *const vals[] = {"10", q->url, "planpack", "UTF8", NULL};
-    PGconn *c = PQconnectdbParams(keys, vals, 1);
+    PGconn *c = pq.PQconnectdbParams(keys, vals, 1);
     char clean[768];
-    if (!c || PQstatus(c) != CONNECTION_OK) {
-        clean_message(q, c ? PQerrorMessage(c) : "out of memory", clean, sizeof(clean));
+    if (!c || pq.PQstatus(c) != CONNECTION_OK) {
+        clean_message(q, c ? pq.PQerrorMessage(c) : "out of memory", clean, sizeof(clean));
         snprintf(err, err_len, "cannot connect to %s: %s", q->shown, clean);
-        PQfinish(c);
+        pq.PQfinish(c);
         return NULL;
     }
     const char *setup = q->base.mode == STORE_READ_ONLY
                             ? "SET synchronous_commit = on; SET default_transaction_read_only = on"
                             : "SET synchronous_commit = on";
-    PGresult *r = PQexec(c, setup);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-        clean_message(q, PQresultErrorMessage(r), clean, sizeof(clean));
+    PGresult *r = pq.PQexec(c, setup);
+    if (pq.PQresultStatus(r) != PGRES_COMMAND_OK) {
+        clean_message(q, pq.PQresultErrorMessage(r), clean, sizeof(clean));
         snprintf(err, err_len, "%s: %s", q->shown, clean);
-        PQclear(r);
-        PQfinish(c);
+        pq.PQclear(r);
+        pq.PQfinish(c);
         return NULL;
     }
-    PQclear(r);
+    pq.PQclear(r);
     return c;
 }
 
@@ -302,22 +373,22 @@ static void pool_put(struct pg *q, PGconn *c)
 {
     if (!c)
         return;
-    bool keep = PQstatus(c) == CONNECTION_OK && PQtransactionStatus(c) == PQTRANS_IDLE;
+    bool keep = pq.PQstatus(c) == CONNECTION_OK && pq.PQtransactionStatus(c) == PQTRANS_IDLE;
     pthread_mutex_lock(&q->pmu);
     if (keep && q->nidle < POOL_MAX) {
         q->idle[q->nidle++] = c;
         c = NULL;
     }
     pthread_mutex_unlock(&q->pmu);
-    PQfinish(c);
+    pq.PQfinish(c);
 }
 
 /* Ends a transaction that failed part-way; a broken connection needs nothing. */
 static void rollback(PGconn *c)
 {
-    PGTransactionStatusType t = PQtransactionStatus(c);
+    PGTransactionStatusType t = pq.PQtransactionStatus(c);
     if (t == PQTRANS_INTRANS || t == PQTRANS_INERROR)
-        PQclear(PQexec(c, "ROLLBACK"));
+        pq.PQclear(pq.PQexec(c, "ROLLBACK"));
 }
 
 /* Runs fn inside one transaction on a pool connection: committed when it returns STORE_OK. */
@@ -353,7 +424,7 @@ static int run_one(struct pg *q, PGconn *c, void *arg)
     int rc = run(q, c, o->sql, &o->p, &r);
     if (rc == STORE_OK && o->need_change && changed_rows(r) == 0)
         rc = STORE_ERR_NOT_FOUND;
-    PQclear(r);
+    pq.PQclear(r);
     return rc;
 }
 
@@ -389,11 +460,11 @@ static int read_one(struct pg *q, const char *sql, const struct params *p, read_
     int rc = read_rows(q, sql, p, &r);
     if (rc != STORE_OK)
         return rc;
-    if (PQntuples(r) == 1)
+    if (pq.PQntuples(r) == 1)
         fn(r, 0, a, out);
     else
         rc = STORE_ERR_NOT_FOUND;
-    PQclear(r);
+    pq.PQclear(r);
     return rc;
 }
 
@@ -407,11 +478,11 @@ static int read_list(struct pg *q, const char *sql, read_row_fn *fn, size_t size
     int rc = read_rows(q, sql, NULL, &r);
     if (rc != STORE_OK)
         return rc;
-    int rows = PQntuples(r);
+    int rows = pq.PQntuples(r);
     char *v = arena_alloc(a, (size_t)(rows ? rows : 1) * size);
     for (int i = 0; i < rows; i++)
         fn(r, i, a, v + (size_t)i * size);
-    PQclear(r);
+    pq.PQclear(r);
     *out = v;
     *count = (size_t)rows;
     return STORE_OK;
@@ -422,18 +493,18 @@ static int read_list(struct pg *q, const char *sql, read_row_fn *fn, size_t size
 /* Prepares the writer's connection after it was opened or reopened. */
 static int writer_setup(struct pg *q)
 {
-    PGresult *r = PQprepare(q->w, "insert_answer", INSERT_ANSWER_SQL, 0, NULL);
-    int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? STORE_OK : result_error(q, r, "prepare");
-    PQclear(r);
+    PGresult *r = pq.PQprepare(q->w, "insert_answer", INSERT_ANSWER_SQL, 0, NULL);
+    int rc = pq.PQresultStatus(r) == PGRES_COMMAND_OK ? STORE_OK : result_error(q, r, "prepare");
+    pq.PQclear(r);
     return rc;
 }
 
 /* A writer connection that works: the server may have restarted since the last batch. */
 static int writer_ready(struct pg *q)
 {
-    if (q->w && PQstatus(q->w) == CONNECTION_OK)
+    if (q->w && pq.PQstatus(q->w) == CONNECTION_OK)
         return STORE_OK;
-    PQfinish(q->w);
+    pq.PQfinish(q->w);
     char err[1024];
     q->w = connect_db(q, err, sizeof(err));
     if (!q->w) {
@@ -447,16 +518,16 @@ static int writer_ready(struct pg *q)
  * opens a new one. */
 static void writer_drop(struct pg *q)
 {
-    PQfinish(q->w);
+    pq.PQfinish(q->w);
     q->w = NULL;
 }
 
 /* What the result of INSERT_ANSWER_SQL means for its answer. */
 static int answer_status(const struct pg *q, const PGresult *r)
 {
-    if (PQresultStatus(r) != PGRES_TUPLES_OK)
+    if (pq.PQresultStatus(r) != PGRES_TUPLES_OK)
         return result_error(q, r, "storing an answer");
-    if (PQntuples(r) == 0)
+    if (pq.PQntuples(r) == 0)
         return STORE_ERR_NOT_FOUND;
     return get_int(r, 0, 0) != 0 ? STORE_OK : STORE_ERR_CLOSED;
 }
@@ -468,9 +539,9 @@ static int insert_answer(struct pg *q, const struct store_pending *a)
     p_text(&p, a->package_version);
     p_int(&p, a->day);
     p_bytes(&p, a->body, a->body_len);
-    PGresult *r = PQexecPrepared(q->w, "insert_answer", p.n, p.v, p.len, p.fmt, 0);
+    PGresult *r = pq.PQexecPrepared(q->w, "insert_answer", p.n, p.v, p.len, p.fmt, 0);
     int rc = answer_status(q, r);
-    PQclear(r);
+    pq.PQclear(r);
     return rc;
 }
 
@@ -481,7 +552,7 @@ static int insert_answer(struct pg *q, const struct store_pending *a)
 /* Sends answers [0, n) of jobs of one answer each in a pipeline, then reads every result. */
 static int pipeline_chunk(struct pg *q, struct job **jobs, size_t n)
 {
-    if (!PQenterPipelineMode(q->w))
+    if (!pq.PQenterPipelineMode(q->w))
         return STORE_ERR_IO;
     size_t sent = 0;
     for (; sent < n; sent++) {
@@ -491,37 +562,38 @@ static int pipeline_chunk(struct pg *q, struct job **jobs, size_t n)
         p_text(&p, a->package_version);
         p_int(&p, a->day);
         p_bytes(&p, a->body, a->body_len);
-        if (!PQsendQueryPrepared(q->w, "insert_answer", p.n, p.v, p.len, p.fmt, 0))
+        if (!pq.PQsendQueryPrepared(q->w, "insert_answer", p.n, p.v, p.len, p.fmt, 0))
             break;
     }
-    int rc = sent == n && PQpipelineSync(q->w) ? STORE_OK : STORE_ERR_IO;
+    int rc = sent == n && pq.PQpipelineSync(q->w) ? STORE_OK : STORE_ERR_IO;
     for (size_t i = 0; i < sent; i++) {
-        PGresult *r = PQgetResult(q->w);
+        PGresult *r = pq.PQgetResult(q->w);
         if (!r) {
             rc = STORE_ERR_IO;
             break;
         }
         /* After an error the rest of the pipeline is skipped: they come back aborted. */
-        int st = PQresultStatus(r) == PGRES_PIPELINE_ABORTED ? STORE_ERR_IO : answer_status(q, r);
-        PQclear(r);
-        PQclear(PQgetResult(q->w)); /* the NULL that ends each statement's results */
+        int st =
+            pq.PQresultStatus(r) == PGRES_PIPELINE_ABORTED ? STORE_ERR_IO : answer_status(q, r);
+        pq.PQclear(r);
+        pq.PQclear(pq.PQgetResult(q->w)); /* the NULL that ends each statement's results */
         jobs[i]->rcs[0] = st;
         if (st == STORE_ERR_IO)
             rc = STORE_ERR_IO;
     }
     if (sent == n) {
-        PGresult *r = PQgetResult(q->w);
-        if (PQresultStatus(r) != PGRES_PIPELINE_SYNC)
+        PGresult *r = pq.PQgetResult(q->w);
+        if (pq.PQresultStatus(r) != PGRES_PIPELINE_SYNC)
             rc = STORE_ERR_IO;
-        PQclear(r);
+        pq.PQclear(r);
     }
-    if (!PQexitPipelineMode(q->w)) {
-        log_pg(q, "storing answers", PQerrorMessage(q->w));
+    if (!pq.PQexitPipelineMode(q->w)) {
+        log_pg(q, "storing answers", pq.PQerrorMessage(q->w));
         writer_drop(q);
         return STORE_ERR_IO;
     }
-    if (rc != STORE_OK && PQstatus(q->w) != CONNECTION_OK)
-        log_pg(q, "storing answers", PQerrorMessage(q->w));
+    if (rc != STORE_OK && pq.PQstatus(q->w) != CONNECTION_OK)
+        log_pg(q, "storing answers", pq.PQerrorMessage(q->w));
     return rc;
 }
 
@@ -612,7 +684,7 @@ static int run_batch(struct pg *q, struct writer_job **order, size_t n)
 static void write_batch(void *ctx, struct writer_job **order, size_t n)
 {
     struct pg *q = ctx;
-    if (run_batch(q, order, n) != STORE_OK && n > 1 && q->w && PQstatus(q->w) == CONNECTION_OK)
+    if (run_batch(q, order, n) != STORE_OK && n > 1 && q->w && pq.PQstatus(q->w) == CONNECTION_OK)
         for (size_t i = 0; i < n; i++)
             (void)run_batch(q, &order[i], 1);
 }
@@ -640,7 +712,7 @@ static int schema_version(struct pg *q, PGconn *c, int64_t *version, int64_t *ta
     }
     *tables = get_int(r, 0, 0);
     bool has_version = get_int(r, 0, 1) > 0;
-    PQclear(r);
+    pq.PQclear(r);
     *version = 0;
     if (*tables > 0 && !has_version) {
         snprintf(err, err_len, "%s is not a planpack database (it holds other tables)", q->shown);
@@ -653,7 +725,7 @@ static int schema_version(struct pg *q, PGconn *c, int64_t *version, int64_t *ta
             return STORE_ERR_IO;
         }
         *version = get_int(r, 0, 0);
-        PQclear(r);
+        pq.PQclear(r);
     }
     if (*version > STORE_SCHEMA_VERSION) {
         snprintf(err, err_len,
@@ -687,10 +759,10 @@ static int migrate(struct pg *q, PGconn *c, char *err, size_t err_len)
                  NULL);
     for (int64_t v = version; rc == STORE_OK && v < STORE_SCHEMA_VERSION; v++) {
         /* Several statements and no values: the simple protocol runs them all. */
-        PGresult *r = PQexec(c, migrations[v]);
-        rc = PQresultStatus(r) == PGRES_COMMAND_OK ? STORE_OK
-                                                   : result_error(q, r, "migrating the schema");
-        PQclear(r);
+        PGresult *r = pq.PQexec(c, migrations[v]);
+        rc = pq.PQresultStatus(r) == PGRES_COMMAND_OK ? STORE_OK
+                                                      : result_error(q, r, "migrating the schema");
+        pq.PQclear(r);
         struct params p = {0};
         p_int(&p, v + 1);
         if (rc == STORE_OK)
@@ -743,9 +815,9 @@ static void pg_close(struct store *s)
 {
     struct pg *q = (struct pg *)s;
     writer_release(&q->writer);
-    PQfinish(q->w);
+    pq.PQfinish(q->w);
     for (size_t i = 0; i < q->nidle; i++)
-        PQfinish(q->idle[i]);
+        pq.PQfinish(q->idle[i]);
     pthread_mutex_destroy(&q->pmu);
     free(q->url);
     free(q->shown);
@@ -756,11 +828,11 @@ static void pg_close(struct store *s)
 /* Notes the URL's password so that no message can show it, even one libpq wrote. */
 static void find_secret(struct pg *q)
 {
-    PQconninfoOption *opts = PQconninfoParse(q->url, NULL);
+    PQconninfoOption *opts = pq.PQconninfoParse(q->url, NULL);
     for (PQconninfoOption *o = opts; o && o->keyword; o++)
         if (strcmp(o->keyword, "password") == 0 && o->val && *o->val)
             q->secret = xstrdup(o->val);
-    PQconninfoFree(opts);
+    pq.PQconninfoFree(opts);
 }
 
 static int open_writer(struct pg *q, char *err, size_t err_len)
@@ -778,12 +850,12 @@ static int open_writer(struct pg *q, char *err, size_t err_len)
     /* With fsync off, a commit is not durable, whatever planpack does: say so. */
     PGresult *r;
     if (run(q, q->w, "SHOW fsync", NULL, &r) == STORE_OK) {
-        if (strcmp(PQgetvalue(r, 0, 0), "on") != 0)
+        if (strcmp(pq.PQgetvalue(r, 0, 0), "on") != 0)
             fprintf(stderr,
                     "planpack: database %s: the server runs with fsync off; answers "
                     "may be lost in a crash\n",
                     q->shown);
-        PQclear(r);
+        pq.PQclear(r);
     }
     if (writer_start(&q->writer) != 0) {
         snprintf(err, err_len, "cannot start the writer thread");
@@ -799,6 +871,8 @@ int pg_store_open(const char *url, enum store_mode mode, const struct store_opti
         snprintf(err, err_len, "libsodium could not start");
         return STORE_ERR_IO;
     }
+    if (pq_load(err, err_len) != 0)
+        return STORE_ERR_IO;
     struct pg *q = xcalloc(1, sizeof(*q));
     q->base.be = &postgres_backend;
     q->base.mode = mode;
@@ -847,8 +921,8 @@ static int run_survey_put(struct pg *q, PGconn *c, void *arg)
     if (rc != STORE_OK)
         return rc;
     /* Just inserted, or stored before: it differs only if the package changed meanwhile. */
-    s->changed = PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), s->body) != 0;
-    PQclear(r);
+    s->changed = pq.PQntuples(r) == 1 && strcmp(pq.PQgetvalue(r, 0, 0), s->body) != 0;
+    pq.PQclear(r);
     return STORE_OK;
 }
 
@@ -872,16 +946,16 @@ static int pg_surveys(struct store *s, struct arena *a, struct survey **out, siz
                        NULL, &r);
     if (rc != STORE_OK)
         return rc;
-    int rows = PQntuples(r);
+    int rows = pq.PQntuples(r);
     struct survey *v = arena_alloc(a, (size_t)(rows ? rows : 1) * sizeof(*v));
     size_t n = 0;
     for (int i = 0; i < rows; i++) {
-        if (survey_decode(PQgetvalue(r, i, 0), (size_t)PQgetlength(r, i, 0), a, &v[n]) == 0)
+        if (survey_decode(pq.PQgetvalue(r, i, 0), (size_t)pq.PQgetlength(r, i, 0), a, &v[n]) == 0)
             n++;
         else
             fprintf(stderr, "planpack: database: a stored survey could not be read; skipped\n");
     }
-    PQclear(r);
+    pq.PQclear(r);
     *out = v;
     *count = n;
     return STORE_OK;
@@ -900,9 +974,9 @@ static int school_id(struct pg *q, PGconn *c, const char *school, int64_t *id)
         rc = run(q, c, "SELECT id FROM schools WHERE name = $1", &p, &r);
     if (rc != STORE_OK)
         return rc;
-    rc = PQntuples(r) == 1 ? STORE_OK : STORE_ERR_IO;
+    rc = pq.PQntuples(r) == 1 ? STORE_OK : STORE_ERR_IO;
     *id = rc == STORE_OK ? get_int(r, 0, 0) : 0;
-    PQclear(r);
+    pq.PQclear(r);
     return rc;
 }
 
@@ -942,7 +1016,7 @@ static int run_cohort_create(struct pg *q, PGconn *c, void *arg)
         if (rc != STORE_OK)
             return rc;
         int64_t added = changed_rows(r);
-        PQclear(r);
+        pq.PQclear(r);
         if (added == 1)
             return STORE_OK;
     }
@@ -967,7 +1041,7 @@ static void read_cohort(const PGresult *r, int row, struct arena *a, void *elem)
 {
     struct store_cohort *c = elem;
     c->id = get_int(r, row, 0);
-    snprintf(c->code, sizeof(c->code), "%s", PQgetvalue(r, row, 1));
+    snprintf(c->code, sizeof(c->code), "%s", pq.PQgetvalue(r, row, 1));
     c->label = get_dup(a, r, row, 2);
     c->school = get_dup(a, r, row, 3);
     c->package_id = get_dup(a, r, row, 4);
@@ -1026,13 +1100,13 @@ static int pg_submit(struct store *s, const struct store_pending *p, size_t n, b
 static int each_row(PGresult *r, int (*fn)(const struct store_answer_row *row, void *ctx),
                     void *ctx)
 {
-    for (int i = 0; i < PQntuples(r); i++) {
+    for (int i = 0; i < pq.PQntuples(r); i++) {
         struct store_answer_row row = {
             .cohort_id = get_int(r, i, 0),
-            .package_version = PQgetvalue(r, i, 1),
+            .package_version = pq.PQgetvalue(r, i, 1),
             .day = (int)get_int(r, i, 2),
-            .body = PQgetvalue(r, i, 3),
-            .body_len = (size_t)PQgetlength(r, i, 3),
+            .body = pq.PQgetvalue(r, i, 3),
+            .body_len = (size_t)pq.PQgetlength(r, i, 3),
         };
         int rc = fn(&row, ctx);
         if (rc != 0)
@@ -1054,7 +1128,7 @@ static int part_range(struct pg *q, PGconn *c, unsigned part, unsigned parts, in
     if (rc != STORE_OK)
         return rc;
     int64_t min = get_int(r, 0, 0), max = get_int(r, 0, 1);
-    PQclear(r);
+    pq.PQclear(r);
     int64_t span = max - min + 1, step = span / parts + 1;
     *lo = part == 0 ? INT64_MIN : min + step * part;
     *hi = part + 1 == parts ? INT64_MAX : min + step * (part + 1) - 1;
@@ -1095,9 +1169,9 @@ static int pg_answers_each(struct store *s, int64_t cohort_id, unsigned part, un
         rc = run(q, c, FETCH_SQL, NULL, &r);
         if (rc != STORE_OK)
             break;
-        int rows = PQntuples(r);
+        int rows = pq.PQntuples(r);
         rc = each_row(r, fn, ctx);
-        PQclear(r);
+        pq.PQclear(r);
         if (rows == 0)
             break;
     }
@@ -1112,7 +1186,7 @@ static int pg_answer_count(struct store *s, int64_t *count)
     PGresult *r;
     int rc = read_rows((struct pg *)s, "SELECT count(*) FROM answers", NULL, &r);
     *count = rc == STORE_OK ? get_int(r, 0, 0) : 0;
-    PQclear(r);
+    pq.PQclear(r);
     return rc;
 }
 
@@ -1133,7 +1207,7 @@ static int run_purge(struct pg *q, PGconn *c, void *arg)
     if (rc != STORE_OK)
         return rc;
     u->deleted = changed_rows(r);
-    PQclear(r);
+    pq.PQclear(r);
     rc = run(q, c, "DELETE FROM focus_groups WHERE day < $1", &day, NULL);
     if (rc == STORE_OK)
         rc = run(q, c, "DELETE FROM sessions WHERE created < $1", &time, NULL);
@@ -1161,9 +1235,9 @@ static int pg_purge(struct store *s, int before_day, time_t before_time, int64_t
     PGconn *c = pool_get(q);
     if (!c)
         return STORE_ERR_IO;
-    PGresult *r = PQexec(c, "VACUUM answers, focus_groups, sessions");
-    rc = PQresultStatus(r) == PGRES_COMMAND_OK ? STORE_OK : result_error(q, r, "vacuum");
-    PQclear(r);
+    PGresult *r = pq.PQexec(c, "VACUUM answers, focus_groups, sessions");
+    rc = pq.PQresultStatus(r) == PGRES_COMMAND_OK ? STORE_OK : result_error(q, r, "vacuum");
+    pq.PQclear(r);
     pool_put(q, c);
     return rc;
 }
@@ -1327,11 +1401,11 @@ static int run_fg_add(struct pg *q, PGconn *c, void *arg)
                  &p, &r);
     if (rc != STORE_OK)
         return rc;
-    if (PQntuples(r) == 1)
+    if (pq.PQntuples(r) == 1)
         f->id = get_int(r, 0, 0);
     else
         rc = STORE_ERR_NOT_FOUND;
-    PQclear(r);
+    pq.PQclear(r);
     return rc;
 }
 
