@@ -66,7 +66,8 @@
     X(PQtransactionStatus)
 
 static struct {
-#define PQ_POINTER(f) __typeof__(f) *f;
+/* f names a declaration here, which parentheses would break. */
+#define PQ_POINTER(f) __typeof__(f) *f; // NOLINT(bugprone-macro-parentheses)
     PQ_FUNCTIONS(PQ_POINTER)
 #undef PQ_POINTER
 } pq;

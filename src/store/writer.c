@@ -71,7 +71,7 @@ static size_t take_batch(struct writer *w)
     w->queued -= n;
     if (!end)
         w->tail = NULL;
-    XGROW(w->order, w->order_cap, n);
+    XGROW(w->order, w->order_cap, n); // NOLINT(bugprone-sizeof-expression): an array of pointers
     size_t k = 0;
     for (struct writer_job *j = first; j != end; j = j->next)
         w->order[k++] = j;
