@@ -73,6 +73,12 @@
  * where 16 KiB would hold 16 MiB and break the memory budget of the whole server.
  */
 #define WEB_CONNECTION_MEMORY ((size_t)5 * 1024)
+/*
+ * Threads that store pupils' answers. Each waits for one commit; the store's group commit
+ * puts every answer waiting from all of them into one transaction.
+ */
+#define WEB_FEEDBACK_THREADS 16
+#define WEB_FEEDBACK_STACK ((size_t)256 * 1024)
 #define WEB_MAX_CONNECTIONS 1024u
 #define WEB_MAX_PER_CLIENT 256u
 /* Seconds of silence after which a connection is closed; it ends idle and slow clients. */
@@ -209,6 +215,14 @@ struct server {
     struct conn *conns;
     pthread_mutex_t logs_lock;
     struct logbuf *logs;
+    struct fbpool {
+        pthread_mutex_t mu;
+        pthread_cond_t work;
+        struct fbjob *head, *tail;
+        bool stop;
+        size_t started;
+        pthread_t threads[WEB_FEEDBACK_THREADS];
+    } fb;
 };
 
 /*
@@ -218,18 +232,23 @@ struct server {
 static char mark_no_body;
 static char mark_answered;
 
+struct fbjob;
+static void fbjob_free(struct fbjob *j);
+
 /* The state of a request that has a body. */
 struct upload {
-    struct buf body; /* kept only for POST /plan */
+    struct buf body; /* kept only for POST /plan, /feedback and /staff/ */
     size_t total;
     bool keep;
     bool too_large;
+    struct fbjob *job; /* POST /feedback: its answer, being stored by a feedback thread */
 };
 
 static void upload_free(struct upload *u)
 {
     if (!u)
         return;
+    fbjob_free(u->job);
     /* The body may be a young person's plan: leave nothing of it in freed memory. */
     if (u->body.ptr)
         explicit_bzero(u->body.ptr, u->body.cap);
@@ -1107,6 +1126,137 @@ static enum MHD_Result send_teach(struct server *srv, const struct gen *g, struc
     return send_made(srv, g, c, method, url, MHD_HTTP_OK, page, headers);
 }
 
+/* ---- answers stored off the event loop ---- */
+
+/*
+ * One POST /feedback. A feedback thread validates and stores the answer and renders the
+ * page to send while the connection is suspended, so that the threads answering every
+ * other request never wait for the disk.
+ */
+struct fbjob {
+    struct fbjob *next;
+    struct MHD_Connection *c;
+    struct gen *g;    /* a reference, given back when the job is freed */
+    const char *body; /* the request's own, which outlives the job */
+    size_t len;
+    struct buf *page; /* the thank-you page or the form with its message */
+    unsigned status;
+    atomic_bool done;
+};
+
+static void fbjob_free(struct fbjob *j)
+{
+    if (!j)
+        return;
+    if (j->page)
+        made_page_free(j->page);
+    gen_unref(j->g);
+    free(j);
+}
+
+static void *feedback_worker(void *arg)
+{
+    struct server *srv = arg;
+    struct fbpool *p = &srv->fb;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (!p->head && !p->stop)
+            pthread_cond_wait(&p->work, &p->mu);
+        struct fbjob *j = p->head;
+        if (!j)
+            break; /* stopping, and every queued answer has been dealt with */
+        p->head = j->next;
+        if (!p->head)
+            p->tail = NULL;
+        pthread_mutex_unlock(&p->mu);
+        struct MHD_Connection *c = j->c;
+        j->status = feedback_post(srv->opt->store, j->g->site, j->body, j->len, j->page);
+        atomic_store_explicit(&j->done, true, memory_order_release);
+        MHD_resume_connection(c); /* from here on the job belongs to the connection again */
+        pthread_mutex_lock(&p->mu);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+/* Starts the feedback threads; with none, answers are stored on the answering thread. */
+static void fbpool_start(struct server *srv)
+{
+    struct fbpool *p = &srv->fb;
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->work, NULL);
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, WEB_FEEDBACK_STACK);
+    while (p->started < WEB_FEEDBACK_THREADS &&
+           pthread_create(&p->threads[p->started], &attr, feedback_worker, srv) == 0)
+        p->started++;
+    pthread_attr_destroy(&attr);
+}
+
+/* Lets the feedback threads finish every queued answer, then ends them. */
+static void fbpool_stop(struct server *srv)
+{
+    struct fbpool *p = &srv->fb;
+    if (!p->started)
+        return;
+    pthread_mutex_lock(&p->mu);
+    p->stop = true;
+    pthread_cond_broadcast(&p->work);
+    pthread_mutex_unlock(&p->mu);
+    for (size_t i = 0; i < p->started; i++)
+        pthread_join(p->threads[i], NULL);
+    p->started = 0;
+}
+
+/*
+ * POST /feedback with a body, in two calls: the first suspends the connection and queues
+ * the answer; once a feedback thread has stored it (or refused it) and resumed the
+ * connection, libmicrohttpd calls again and the page is sent.
+ */
+static enum MHD_Result feedback_async(struct server *srv, const struct gen *g,
+                                      struct MHD_Connection *c, const char *method, const char *url,
+                                      struct upload *u)
+{
+    static const struct header headers[] = {
+        {MHD_HTTP_HEADER_CONTENT_TYPE, TYPE_HTML},
+        {MHD_HTTP_HEADER_CACHE_CONTROL, CACHE_NEVER},
+        {NULL, NULL},
+    };
+    struct fbjob *j = u->job;
+    if (j) {
+        if (!atomic_load_explicit(&j->done, memory_order_acquire))
+            return MHD_YES;
+        struct buf *page = j->page;
+        unsigned status = j->status;
+        j->page = NULL;
+        fbjob_free(j);
+        u->job = NULL;
+        return send_made(srv, g, c, method, url, status, page, headers);
+    }
+    j = xcalloc(1, sizeof(*j));
+    j->c = c;
+    j->g = (struct gen *)g;
+    atomic_fetch_add_explicit(&j->g->refs, 1, memory_order_relaxed);
+    j->body = u->body.ptr ? u->body.ptr : "";
+    j->len = u->body.len;
+    j->page = xmalloc(sizeof(*j->page));
+    buf_init(j->page, FEEDBACK_PAGE_MAX);
+    atomic_init(&j->done, false);
+    u->job = j;
+    MHD_suspend_connection(c);
+    struct fbpool *p = &srv->fb;
+    pthread_mutex_lock(&p->mu);
+    if (p->tail)
+        p->tail->next = j;
+    else
+        p->head = j;
+    p->tail = j;
+    pthread_cond_signal(&p->work);
+    pthread_mutex_unlock(&p->mu);
+    return MHD_YES;
+}
+
 /*
  * /feedback (web/feedback.c): POST stores an answer (u is its body), GET with ?c=CODE
  * shows the form with the code. Either page is made for this response and never cached.
@@ -1250,6 +1400,8 @@ static enum MHD_Result dispatch(struct server *srv, const struct gen *g, struct 
         if (!http_media_type_is(type, "application/x-www-form-urlencoded"))
             return send_reply(srv, c, method, url, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
                               &g->fixed[R_BAD_TYPE]);
+        if (u && srv->fb.started)
+            return feedback_async(srv, g, c, method, url, u);
         return send_feedback(srv, g, c, method, url, u, NULL);
     }
     if (is_get(method) && strcmp(url, "/feedback") == 0) {
@@ -1803,7 +1955,11 @@ int web_serve(const struct site *site, const struct web_options *opt)
      * the connections costs about the same here and cannot stall that way. Turbo would
      * only drop the shutdown() before close, which graceful closing wants.
      */
-    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+                         MHD_ALLOW_SUSPEND_RESUME;
+    /* Started with the signals blocked, as every thread here must be. */
+    if (opt->store)
+        fbpool_start(&srv);
     flags |= MHD_is_feature_supported(MHD_FEATURE_POLL) == MHD_YES ? MHD_USE_POLL : 0;
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
@@ -1843,6 +1999,8 @@ int web_serve(const struct site *site, const struct web_options *opt)
     drain(&srv, d, &signals);
     rc = 0;
 out:
+    /* Every suspended answer is stored and its connection resumed before the daemon stops. */
+    fbpool_stop(&srv);
     if (d)
         MHD_stop_daemon(d);
     if (fd >= 0 && own_fd)
