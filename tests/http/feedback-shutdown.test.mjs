@@ -1,0 +1,108 @@
+// SIGTERM while pupils' answers are being stored: answers wait for their commit in the
+// feedback threads with their connections suspended, and a stopping server must finish
+// them all. Every answer that got its thank-you page is stored exactly once, every post
+// that reached the server is answered, and the server exits 0.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, it } from 'node:test';
+
+import { BIN, newDb, startServer } from './lib.mjs';
+
+function planpack(db, ...args) {
+    const r = spawnSync(BIN, [...args, '--db', db], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, `planpack ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout;
+}
+
+describe('SIGTERM while answers are being stored', () => {
+    it('stores every acknowledged answer once, answers every post, and exits 0', async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'planpack-shutdown-'));
+        const db = newDb(dir);
+        const out = planpack(db, 'cohort', 'new', '--label', 'Shutdown').trim().split('\n');
+        const code = out[out.length - 1].trim();
+        const server = await startServer({ args: ['--db', db, '--quiet'] });
+        const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+        const acknowledged = [];
+        const refused = []; // posts the server answered with anything but the thank-you page
+        let notStarted = 0;
+        let stopping = false;
+
+        const post = (tag) =>
+            new Promise((resolve) => {
+                const body = `c=${code}&q-comment=${tag}`;
+                const req = http.request(
+                    {
+                        host: '127.0.0.1',
+                        port: server.port,
+                        path: '/feedback',
+                        method: 'POST',
+                        agent,
+                        headers: {
+                            'content-type': 'application/x-www-form-urlencoded',
+                            'content-length': Buffer.byteLength(body),
+                        },
+                    },
+                    (res) => {
+                        let text = '';
+                        res.setEncoding('utf8');
+                        res.on('data', (d) => (text += d));
+                        res.on('error', () => {});
+                        res.on('end', () => {
+                            if (res.statusCode === 200 && /Thank you/.test(text))
+                                acknowledged.push(tag);
+                            else
+                                refused.push(`${tag}: ${res.statusCode}`);
+                            resolve();
+                        });
+                    },
+                );
+                // No answer began: the server had stopped taking requests, which is allowed.
+                req.on('error', () => {
+                    notStarted++;
+                    resolve();
+                });
+                req.end(body);
+            });
+
+        const workers = [];
+        for (let w = 0; w < 32; w++) {
+            workers.push(
+                (async () => {
+                    for (let n = 0; n < 100000 && !(stopping && notStarted > 0); n++)
+                        await post(`answer${w}x${n}`);
+                })(),
+            );
+        }
+        await sleep(700);
+        const beforeSignal = acknowledged.length;
+        server.proc.kill('SIGTERM');
+        stopping = true;
+        await Promise.race([Promise.all(workers), sleep(20000)]);
+        agent.destroy();
+        const { code: status, signal } = await server.stop();
+
+        assert.ok(beforeSignal > 20, `only ${beforeSignal} answers were stored before the signal`);
+        assert.deepEqual(refused, [], 'posts that were answered with something else');
+        assert.equal(signal, null);
+        assert.equal(status, 0, server.stderr);
+        assert.doesNotMatch(server.stderr, /ERROR: (Address|Leak)Sanitizer|runtime error:/);
+
+        // Every acknowledged answer is in the store, once.
+        const rows = planpack(db, 'report', '--format', 'csv', '--k', '3').split(/\r?\n/);
+        const stored = new Map();
+        for (const line of rows) {
+            const tag = /answer\d+x\d+/.exec(line)?.[0];
+            if (tag)
+                stored.set(tag, (stored.get(tag) || 0) + 1);
+        }
+        for (const tag of acknowledged)
+            assert.equal(stored.get(tag), 1, `acknowledged answer ${tag} stored ${stored.get(tag) || 0} times`);
+        fs.rmSync(dir, { recursive: true, force: true });
+    });
+});
