@@ -697,7 +697,10 @@ int report_write(const struct report *r, enum report_format format, const struct
         outs(&o, "</head>\n<body>\n<main>\n");
     }
     if (o.html) {
-        outf(&o, "<h1>Feedback report</h1>\n<p>Made on %s", today);
+        /* A fragment goes under the embedding page's own heading. */
+        if (!r->html_fragment)
+            outs(&o, "<h1>Feedback report</h1>\n");
+        outf(&o, "<p>Made on %s", today);
         if (r->source) {
             outs(&o, " from ");
             text(&o, r->source);
