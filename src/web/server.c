@@ -325,6 +325,13 @@ struct header {
     const char *value;
 };
 
+/* The headers of a page made for one visitor (a plan, an answer's page): never cached. */
+static const struct header private_page[] = {
+    {MHD_HTTP_HEADER_CONTENT_TYPE, TYPE_HTML},
+    {MHD_HTTP_HEADER_CACHE_CONTROL, CACHE_NEVER},
+    {NULL, NULL},
+};
+
 /* Adds the security headers, then headers (NULL values skipped). Returns false on failure. */
 static bool add_headers(const struct server *srv, struct MHD_Response *r,
                         const struct header *headers, bool close)
@@ -1088,12 +1095,7 @@ static enum MHD_Result send_plan(struct server *srv, const struct gen *g, struct
             send_reply(srv, c, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR, &g->fixed[R_INTERNAL]);
         goto out;
     }
-    const struct header headers[] = {
-        {MHD_HTTP_HEADER_CONTENT_TYPE, TYPE_HTML},
-        {MHD_HTTP_HEADER_CACHE_CONTROL, CACHE_NEVER},
-        {NULL, NULL},
-    };
-    ret = send_made(srv, g, c, method, url, MHD_HTTP_OK, page, headers);
+    ret = send_made(srv, g, c, method, url, MHD_HTTP_OK, page, private_page);
 out:
     arena_release(&arena);
     return ret;
@@ -1218,11 +1220,6 @@ static enum MHD_Result feedback_async(struct server *srv, const struct gen *g,
                                       struct MHD_Connection *c, const char *method, const char *url,
                                       struct upload *u)
 {
-    static const struct header headers[] = {
-        {MHD_HTTP_HEADER_CONTENT_TYPE, TYPE_HTML},
-        {MHD_HTTP_HEADER_CACHE_CONTROL, CACHE_NEVER},
-        {NULL, NULL},
-    };
     struct fbjob *j = u->job;
     if (j) {
         if (!atomic_load_explicit(&j->done, memory_order_acquire))
@@ -1232,7 +1229,7 @@ static enum MHD_Result feedback_async(struct server *srv, const struct gen *g,
         j->page = NULL;
         fbjob_free(j);
         u->job = NULL;
-        return send_made(srv, g, c, method, url, status, page, headers);
+        return send_made(srv, g, c, method, url, status, page, private_page);
     }
     j = xcalloc(1, sizeof(*j));
     j->c = c;
@@ -1270,12 +1267,7 @@ static enum MHD_Result send_feedback(struct server *srv, const struct gen *g,
     unsigned status = code ? feedback_get(g->site, code, page)
                            : feedback_post(srv->opt->store, g->site, u ? u->body.ptr : NULL,
                                            u ? u->body.len : 0, page);
-    const struct header headers[] = {
-        {MHD_HTTP_HEADER_CONTENT_TYPE, TYPE_HTML},
-        {MHD_HTTP_HEADER_CACHE_CONTROL, CACHE_NEVER},
-        {NULL, NULL},
-    };
-    return send_made(srv, g, c, method, url, status, page, headers);
+    return send_made(srv, g, c, method, url, status, page, private_page);
 }
 
 /*
