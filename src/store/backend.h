@@ -6,6 +6,7 @@
 #ifndef PLANPACK_STORE_BACKEND_H
 #define PLANPACK_STORE_BACKEND_H
 
+#include "base/buf.h"
 #include "store/store.h"
 
 /* An answer ready to be written: its class code, package version and encoded body. */
@@ -16,6 +17,22 @@ struct store_pending {
     size_t body_len;
     int day;
 };
+
+/*
+ * An answer queued by store_submit_async(): the backend stores p like any answer, then
+ * calls store_async_finish() with its status, once, from its writer thread.
+ */
+struct store_async {
+    struct store_pending p; /* points into the members below */
+    char code[SURVEY_CODE_LEN + 1];
+    char *package_version;
+    struct buf body;
+    store_done_fn *done;
+    void *ctx;
+};
+
+/* Tells the submitter req's status and frees req. */
+void store_async_finish(struct store_async *req, int status);
 
 struct store_backend {
     const char *name;
@@ -33,6 +50,8 @@ struct store_backend {
      * receives each answer's status. Returns only once every answer is durable or failed. */
     int (*submit)(struct store *s, const struct store_pending *p, size_t n, bool all_or_none,
                   int *rcs);
+    /* Queues req (see struct store_async); STORE_OK, or a status and req stays the caller's. */
+    int (*submit_async)(struct store *s, struct store_async *req);
     /* cohort_id 0: all; then only part `part` of `parts`. */
     int (*answers_each)(struct store *s, int64_t cohort_id, unsigned part, unsigned parts,
                         int (*fn)(const struct store_answer_row *row, void *ctx), void *ctx);

@@ -37,6 +37,7 @@
 /* PRAGMA application_id marks the file as planpack's ("plpk"). */
 #define APPLICATION_ID 0x706c706b
 #define READER_POOL_MAX 16
+#define SEEN_MAX 8
 
 /* Schema migrations: migrations[i] takes the schema from version i to i + 1. */
 static const char *const migrations[] = {
@@ -110,6 +111,15 @@ struct sq {
     int lock_fd;
     sqlite3_stmt *st_cohort; /* writer: cohort id and state by code */
     sqlite3_stmt *st_answer; /* writer: insert one answer */
+    /* The writer's memo of the class codes the current transaction has looked up: a batch's
+     * answers mostly come from a few classes. Emptied before every batch and after any job
+     * other than storing answers, which could close a code. */
+    struct seen_code {
+        char code[SURVEY_CODE_LEN + 1];
+        int64_t id;
+        bool open;
+    } seen[SEEN_MAX];
+    size_t nseen;
     struct writer writer;
 
     pthread_mutex_t rmu;
@@ -164,6 +174,8 @@ static char *col_dup(struct arena *a, sqlite3_stmt *st, int i)
 
 /* ---- the writer thread and its queue ---- */
 
+static int run_submit(struct sq *q, struct job *j);
+
 static int run_batch_job(struct sq *q, struct job *j)
 {
     if (!j->atomic)
@@ -198,9 +210,13 @@ static void run_batch(void *ctx, struct writer_job **jobs, size_t n)
         return;
     }
     int rc = exec(q->w, "BEGIN IMMEDIATE");
+    q->nseen = 0;
     for (size_t i = 0; rc == STORE_OK && i < n; i++) {
-        jobs[i]->rc = run_batch_job(q, (struct job *)jobs[i]);
-        if (jobs[i]->rc == STORE_ERR_IO)
+        struct job *j = (struct job *)jobs[i];
+        j->base.rc = run_batch_job(q, j);
+        if (j->run != run_submit)
+            q->nseen = 0;
+        if (j->base.rc == STORE_ERR_IO)
             rc = STORE_ERR_IO;
     }
     if (rc == STORE_OK)
@@ -807,22 +823,42 @@ struct submit_job {
     int *rcs;
 };
 
-static int insert_answer(struct sq *q, const struct store_pending *p)
+/* Finds the class of code, as the current transaction sees it (see struct sq's seen). */
+static int find_code(struct sq *q, const char *code, const struct seen_code **out)
 {
+    for (size_t i = 0; i < q->nseen; i++)
+        if (memcmp(q->seen[i].code, code, sizeof(q->seen[i].code)) == 0) {
+            *out = &q->seen[i];
+            return STORE_OK;
+        }
     sqlite3_stmt *st = q->st_cohort;
     sqlite3_reset(st);
-    sqlite3_bind_text(st, 1, p->code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     if (rc != SQLITE_ROW) {
         sqlite3_reset(st);
         return rc == SQLITE_DONE ? STORE_ERR_NOT_FOUND : step_error(q->w, rc, "finding a code");
     }
-    int64_t cohort = sqlite3_column_int64(st, 0);
-    bool open = sqlite3_column_int(st, 1) != 0;
+    /* When the memo is full the last entry is reused: it still serves this answer. */
+    struct seen_code *c = &q->seen[q->nseen < SEEN_MAX ? q->nseen++ : SEEN_MAX - 1];
+    memcpy(c->code, code, sizeof(c->code));
+    c->id = sqlite3_column_int64(st, 0);
+    c->open = sqlite3_column_int(st, 1) != 0;
     sqlite3_reset(st);
-    if (!open)
+    *out = c;
+    return STORE_OK;
+}
+
+static int insert_answer(struct sq *q, const struct store_pending *p)
+{
+    const struct seen_code *c;
+    int rc = find_code(q, p->code, &c);
+    if (rc != STORE_OK)
+        return rc;
+    if (!c->open)
         return STORE_ERR_CLOSED;
-    st = q->st_answer;
+    int64_t cohort = c->id;
+    sqlite3_stmt *st = q->st_answer;
     sqlite3_reset(st);
     sqlite3_bind_int64(st, 1, cohort);
     sqlite3_bind_text(st, 2, p->package_version, -1, SQLITE_STATIC);
@@ -865,6 +901,33 @@ static int sq_submit(struct store *s, const struct store_pending *p, size_t n, b
     struct submit_job a = {p, n, rcs};
     struct job j = {.run = run_submit, .arg = &a, .atomic = n > 1};
     return submit_job(q, &j);
+}
+
+/* An answer queued by store_submit_async(): the writer thread ends it, no thread waits. */
+struct async_job {
+    struct job job; /* first */
+    struct submit_job a;
+    int rc;
+    struct store_async *req;
+};
+
+static void async_finished(struct writer_job *w)
+{
+    struct async_job *j = (struct async_job *)w;
+    store_async_finish(j->req, w->rc);
+    free(j);
+}
+
+static int sq_submit_async(struct store *s, struct store_async *req)
+{
+    struct async_job *j = xcalloc(1, sizeof(*j));
+    j->req = req;
+    j->a = (struct submit_job){&req->p, 1, &j->rc};
+    j->job = (struct job){.base.finished = async_finished, .run = run_submit, .arg = &j->a};
+    int rc = writer_enqueue(&((struct sq *)s)->writer, &j->job.base);
+    if (rc != STORE_OK)
+        free(j);
+    return rc;
 }
 
 static int sq_answers_each(struct store *s, int64_t cohort_id, unsigned part, unsigned parts,
@@ -1197,6 +1260,7 @@ static const struct store_backend sqlite_backend = {
     .cohort_set_open = sq_cohort_set_open,
     .cohorts = sq_cohorts,
     .submit = sq_submit,
+    .submit_async = sq_submit_async,
     .answers_each = sq_answers_each,
     .answer_count = sq_answer_count,
     .purge = sq_purge,

@@ -327,6 +327,41 @@ int store_submit(struct store *s, const struct survey_answer *a)
     return submit(s, a, 1);
 }
 
+static void store_async_free(struct store_async *req)
+{
+    buf_release(&req->body);
+    free(req->package_version);
+    free(req);
+}
+
+void store_async_finish(struct store_async *req, int status)
+{
+    req->done(req->ctx, status);
+    store_async_free(req);
+}
+
+int store_submit_async(struct store *s, const struct survey_answer *a, store_done_fn *done,
+                       void *ctx)
+{
+    if (writable(s) != STORE_OK)
+        return STORE_ERR_READ_ONLY;
+    struct store_async *req = xcalloc(1, sizeof(*req));
+    int rc = prepare(s, a, 1, &req->p, &req->body);
+    if (rc == STORE_OK) {
+        /* The answer is the caller's only until this returns. */
+        memcpy(req->code, a->code, sizeof(req->code));
+        req->package_version = xstrdup(a->package_version);
+        req->p.code = req->code;
+        req->p.package_version = req->package_version;
+        req->done = done;
+        req->ctx = ctx;
+        rc = s->be->submit_async(s, req);
+    }
+    if (rc != STORE_OK)
+        store_async_free(req);
+    return rc;
+}
+
 int store_submit_many(struct store *s, const struct survey_answer *a, size_t n)
 {
     return submit(s, a, n);

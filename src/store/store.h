@@ -16,7 +16,7 @@
  * For POST /feedback: survey_form_code(), store_cohort_get(), store_cohort_for_survey(),
  * survey_validate(), then store_submit(); show the thank-you page only on STORE_OK. Each
  * call blocks its thread for one commit (a few milliseconds), so call it from a thread
- * that may block. Staff sign-in and sessions are in staff/staff.h.
+ * that may block, or use store_submit_async(). Staff sign-in and sessions are in staff/staff.h.
  *
  * Anonymity: an answer row holds its class, the package version and the day (no time of
  * day, no address, no user agent, no device id). Answers committed together are written in
@@ -161,6 +161,20 @@ void store_cohort_for_survey(const struct store_cohort *c, struct survey_cohort 
  */
 __attribute__((warn_unused_result)) int store_submit(struct store *s,
                                                      const struct survey_answer *a);
+/*
+ * Called once, on the store's writer thread, when an answer queued by store_submit_async()
+ * is durable (STORE_OK) or has failed (the statuses store_submit() returns). It must be
+ * quick and must not call into the store: the next transaction waits until it returns.
+ */
+typedef void store_done_fn(void *ctx, int status);
+/*
+ * Queues a validated answer, as store_submit() stores it, and returns at once. STORE_OK:
+ * done(ctx, status) follows, exactly once. Any other status: nothing was queued and done
+ * is never called. The answer is copied, so it may be freed on return. For servers, which
+ * hold many answers in flight without a thread waiting for each.
+ */
+__attribute__((warn_unused_result)) int
+store_submit_async(struct store *s, const struct survey_answer *a, store_done_fn *done, void *ctx);
 /* Stores n answers in one transaction, all or none (imports and benchmarks). */
 __attribute__((warn_unused_result)) int store_submit_many(struct store *s,
                                                           const struct survey_answer *a, size_t n);

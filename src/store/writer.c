@@ -29,11 +29,12 @@ void writer_init(struct writer *w, writer_batch_fn *batch, void *ctx, size_t max
  * Under load, submitters whose answers were just acknowledged send the next ones within a
  * fraction of a millisecond. Starting a transaction with only the few already queued would
  * split them into two half-full commits, each paying a full fsync; waiting briefly for as
- * many as the last commit acknowledged fills one. With one pupil at a time nothing waits.
+ * many as the last commit acknowledged, beside those it left queued, fills one. With one
+ * pupil at a time nothing waits.
  */
 static void wait_for_stragglers(struct writer *w)
 {
-    if (w->max_batch <= 1 || w->queued >= w->last_batch || w->head->alone)
+    if (w->max_batch <= 1 || w->queued >= w->expected || w->head->alone)
         return;
     struct timespec until;
     clock_gettime(CLOCK_MONOTONIC, &until);
@@ -42,7 +43,7 @@ static void wait_for_stragglers(struct writer *w)
         until.tv_sec++;
         until.tv_nsec -= 1000000000L;
     }
-    w->awaited = w->last_batch < w->max_batch ? w->last_batch : w->max_batch;
+    w->awaited = w->expected < w->max_batch ? w->expected : w->max_batch;
     while (w->queued < w->awaited && !w->stop)
         if (pthread_cond_timedwait(&w->work, &w->mu, &until) != 0)
             break;
@@ -112,20 +113,29 @@ static void shuffle(struct writer *w, size_t n)
 }
 
 /*
- * Wakes the submitters of a finished batch. Waking a thread costs the waker several
- * microseconds, and the writer waking a full batch one by one would spend longer on it than
- * on the commit. So the writer wakes only the first job's submitter, and each woken
- * submitter wakes two more (a binary tree over the batch): the writer can start the next
- * transaction at once, and the wake-ups spread over every core. Each submitter still waits
- * on its own semaphore, so a commit wakes exactly the threads whose answers it held.
+ * Ends a finished batch: calls finished() of each queued job, then wakes the submitters
+ * of the waiting ones. Waking a thread costs the waker several microseconds, and the
+ * writer waking a full batch one by one would spend longer on it than on the commit. So
+ * the writer wakes only the first waiting job's submitter, and each woken submitter wakes
+ * two more (a binary tree over the batch): the writer can start the next transaction at
+ * once, and the wake-ups spread over every core. Each submitter still waits on its own
+ * semaphore, so a commit wakes exactly the threads whose answers it held.
  */
 static void wake_batch(struct writer *w, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    size_t m = 0; /* the waiting jobs, moved to the front of w->order */
+    for (size_t i = 0; i < n; i++) {
+        struct writer_job *j = w->order[i];
+        if (j->finished)
+            j->finished(j); /* j may be gone now */
+        else
+            w->order[m++] = j;
+    }
+    for (size_t i = 0; i < m; i++)
         for (size_t c = 0; c < 2; c++)
-            w->order[i]->wake[c] = 2 * i + 1 + c < n ? w->order[2 * i + 1 + c] : NULL;
+            w->order[i]->wake[c] = 2 * i + 1 + c < m ? w->order[2 * i + 1 + c] : NULL;
     /* A job may vanish once posted: this is the writer's last look at the batch. */
-    if (n)
+    if (m)
         sem_post(&w->order[0]->done);
 }
 
@@ -142,13 +152,14 @@ static void *writer_main(void *arg)
             break;
         wait_for_stragglers(w);
         size_t n = take_batch(w);
+        size_t left = w->queued;
         pthread_mutex_unlock(&w->mu);
 
         shuffle(w, n);
         w->batch(w->ctx, w->order, n);
         wake_batch(w, n);
         pthread_mutex_lock(&w->mu);
-        w->last_batch = n;
+        w->expected = n + left;
     }
     pthread_mutex_unlock(&w->mu);
     return NULL;
@@ -162,19 +173,16 @@ int writer_start(struct writer *w)
     return 0;
 }
 
-int writer_submit(struct writer *w, struct writer_job *j)
+int writer_enqueue(struct writer *w, struct writer_job *j)
 {
     if (!w->started)
         return STORE_ERR_READ_ONLY;
     j->next = NULL;
     j->wake[0] = j->wake[1] = NULL;
     j->rc = STORE_ERR_IO;
-    if (sem_init(&j->done, 0, 0) != 0)
-        return STORE_ERR_IO;
     pthread_mutex_lock(&w->mu);
     if (w->stop) {
         pthread_mutex_unlock(&w->mu);
-        sem_destroy(&j->done);
         return STORE_ERR_IO;
     }
     if (w->tail)
@@ -188,6 +196,19 @@ int writer_submit(struct writer *w, struct writer_job *j)
     if (w->awaited && w->queued >= w->awaited)
         pthread_cond_signal(&w->work);
     pthread_mutex_unlock(&w->mu);
+    return 0;
+}
+
+int writer_submit(struct writer *w, struct writer_job *j)
+{
+    j->finished = NULL;
+    if (sem_init(&j->done, 0, 0) != 0)
+        return STORE_ERR_IO;
+    int rc = writer_enqueue(w, j);
+    if (rc != 0) {
+        sem_destroy(&j->done);
+        return rc;
+    }
     while (sem_wait(&j->done) != 0)
         ; /* EINTR: a signal arrived; keep waiting for the commit */
     /* Pass the wake-up on (see wake_batch()); a job may vanish once posted, j may not yet. */

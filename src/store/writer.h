@@ -4,7 +4,9 @@
  * until the transaction that held its job has committed or failed.
  *
  * While the thread waits for the disk, new jobs queue up and go into the next transaction,
- * so one commit (one fsync) serves many answers. The writer hands each batch to the
+ * so one commit (one fsync) serves many answers. A job may instead be queued without
+ * waiting (writer_enqueue()): the writer thread then calls its finished() once the
+ * transaction has ended, and no thread sleeps for it. The writer hands each batch to the
  * backend in random order, so that row order says as little as possible about who answered
  * when. Not for use outside src/store.
  */
@@ -21,7 +23,10 @@
 struct writer_job {
     int rc;     /* the job's status, set by the batch callback */
     bool alone; /* runs in a batch of its own (purge, checkpoint) */
-    sem_t done; /* posted once the job's transaction has ended */
+    /* writer_enqueue(): called on the writer thread once the job's transaction has ended;
+     * it may free the job. Quick work only: the next transaction waits for it. */
+    void (*finished)(struct writer_job *j);
+    sem_t done; /* writer_submit(): posted once the job's transaction has ended */
     struct writer_job *next;
     struct writer_job *wake[2]; /* jobs of the same batch this job's submitter wakes */
 };
@@ -43,9 +48,9 @@ struct writer {
     pthread_cond_t work;
     struct writer_job *head;
     struct writer_job *tail;
-    size_t queued;     /* jobs on the queue */
-    size_t last_batch; /* jobs the previous transaction acknowledged */
-    size_t awaited;    /* queued jobs the sleeping writer waits for; 0: it is not waiting */
+    size_t queued;   /* jobs on the queue */
+    size_t expected; /* jobs the last transaction acknowledged or left queued */
+    size_t awaited;  /* queued jobs the sleeping writer waits for; 0: it is not waiting */
     bool stop;
 
     struct writer_job **order; /* the writer thread's own: the batch being run */
@@ -64,6 +69,13 @@ __attribute__((warn_unused_result)) int writer_start(struct writer *w);
  * started, STORE_ERR_IO when the writer is stopping. j stays the caller's.
  */
 __attribute__((warn_unused_result)) int writer_submit(struct writer *w, struct writer_job *j);
+/*
+ * Queues j, whose finished (set by the caller) the writer thread calls once the
+ * transaction that ran it has ended, and returns at once: 0, or STORE_ERR_READ_ONLY /
+ * STORE_ERR_IO as writer_submit() (finished is then never called). j is the writer's
+ * until finished is called.
+ */
+__attribute__((warn_unused_result)) int writer_enqueue(struct writer *w, struct writer_job *j);
 /* Runs every job already queued, stops the thread and frees what w holds. */
 void writer_release(struct writer *w);
 

@@ -7,7 +7,7 @@
  * the user agent nor the body reaches a log. The answer is checked against the survey
  * snapshot of the package version its class code belongs to (not the package being
  * served, which may have moved on), and the thank-you page is written only after
- * store_submit() has reported the answer durable.
+ * the store has reported the answer durable.
  */
 #include "web/feedback.h"
 
@@ -118,18 +118,15 @@ static int cohort_survey(struct store *st, const struct store_cohort *c, struct 
     return STORE_OK;
 }
 
-unsigned feedback_post(struct store *st, const struct site *site, const char *body, size_t len,
-                       struct buf *page)
+unsigned feedback_check(struct store *st, const struct site *site, const char *body, size_t len,
+                        struct arena *a, struct survey_answer *ans, struct buf *page)
 {
-    unsigned status = STATUS_BAD_REQUEST;
-    struct arena a = ARENA_INIT;
     struct form f;
     char code[SURVEY_CODE_LEN + 1] = "";
-    int rc = form_decode(body ? body : "", len, FEEDBACK_BODY_MAX, &a, &f);
+    int rc = form_decode(body ? body : "", len, FEEDBACK_BODY_MAX, a, &f);
     if (rc != FORM_OK) {
-        status = rc == FORM_TOO_LARGE ? STATUS_TOO_LARGE : STATUS_BAD_REQUEST;
         form_page(site, NULL, form_error_message(rc), page);
-        goto out;
+        return rc == FORM_TOO_LARGE ? STATUS_TOO_LARGE : STATUS_BAD_REQUEST;
     }
     bool have_code = survey_form_code(&f, code) == 0;
     struct store_cohort cohort;
@@ -138,40 +135,52 @@ unsigned feedback_post(struct store *st, const struct site *site, const char *bo
     struct survey sv;
     memset(&sv, 0, sizeof(sv));
     if (have_code) {
-        rc = store_cohort_get(st, code, &a, &cohort);
+        rc = store_cohort_get(st, code, a, &cohort);
         if (rc == STORE_OK) {
             store_cohort_for_survey(&cohort, &sc);
             known = &sc;
-            rc = cohort_survey(st, &cohort, &a, &sv);
+            rc = cohort_survey(st, &cohort, a, &sv);
         } else if (rc == STORE_ERR_NOT_FOUND) {
             rc = STORE_OK;
         }
         if (rc != STORE_OK) {
-            status = STATUS_INTERNAL;
             failed_page(site, page);
-            goto out;
+            return STATUS_INTERNAL;
         }
     }
-    struct survey_answer ans;
     struct survey_error err;
-    if (survey_validate(&sv, &f, known, &a, &ans, &err) != 0) {
+    if (survey_validate(&sv, &f, known, a, ans, &err) != 0) {
         form_page(site, have_code ? code : NULL, err.message, page);
-        goto out;
+        return STATUS_BAD_REQUEST;
     }
-    rc = store_submit(st, &ans);
-    if (rc == STORE_OK) {
-        status = STATUS_OK;
+    return 0;
+}
+
+unsigned feedback_stored(const struct site *site, const char *code, int status, struct buf *page)
+{
+    if (status == STORE_OK) {
         thanks_page(site, page);
-    } else if (rc == STORE_ERR_NOT_FOUND || rc == STORE_ERR_CLOSED) {
-        form_page(site, code,
-                  rc == STORE_ERR_CLOSED ? "Feedback for this class code has just closed."
-                                         : "That class code was not found.",
-                  page);
-    } else {
-        status = STATUS_INTERNAL;
-        failed_page(site, page);
+        return STATUS_OK;
     }
-out:
+    if (status == STORE_ERR_NOT_FOUND || status == STORE_ERR_CLOSED) {
+        form_page(site, code,
+                  status == STORE_ERR_CLOSED ? "Feedback for this class code has just closed."
+                                             : "That class code was not found.",
+                  page);
+        return STATUS_BAD_REQUEST;
+    }
+    failed_page(site, page);
+    return STATUS_INTERNAL;
+}
+
+unsigned feedback_post(struct store *st, const struct site *site, const char *body, size_t len,
+                       struct buf *page)
+{
+    struct arena a = ARENA_INIT;
+    struct survey_answer ans;
+    unsigned status = feedback_check(st, site, body, len, &a, &ans, page);
+    if (status == 0)
+        status = feedback_stored(site, ans.code, store_submit(st, &ans), page);
     arena_release(&a);
     return status;
 }

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "base/arena.h"
 #include "base/buf.h"
 #include "site/site.h"
 #include "store/store.h"
@@ -25,6 +26,17 @@
  */
 unsigned feedback_post(struct store *st, const struct site *site, const char *body, size_t len,
                        struct buf *page);
+
+/*
+ * The same in two steps, for a server that stores answers without a thread waiting for
+ * each (store_submit_async()). feedback_check() returns 0 when *ans (kept in a) is a valid
+ * answer to store; otherwise the status, with the page. Once the store has given the
+ * answer's status, feedback_stored() renders the page for it (code: the answer's class
+ * code) and returns the HTTP status, as feedback_post() would have.
+ */
+unsigned feedback_check(struct store *st, const struct site *site, const char *body, size_t len,
+                        struct arena *a, struct survey_answer *ans, struct buf *page);
+unsigned feedback_stored(const struct site *site, const char *code, int status, struct buf *page);
 
 /* GET /feedback?c=CODE: the form with the code filled in when it is a well-formed code. */
 unsigned feedback_get(const struct site *site, const char *code, struct buf *page);

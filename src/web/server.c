@@ -74,10 +74,12 @@
  */
 #define WEB_CONNECTION_MEMORY ((size_t)5 * 1024)
 /*
- * Threads that store pupils' answers. Each waits for one commit; the store's group commit
- * puts every answer waiting from all of them into one transaction.
+ * Threads that check pupils' answers against their class's survey (which reads the store)
+ * and hand them to the store's writer. None waits for a commit: the writer resumes each
+ * connection once its answer is durable, and its group commit puts every answer waiting
+ * into one transaction.
  */
-#define WEB_FEEDBACK_THREADS 16
+#define WEB_FEEDBACK_THREADS 4
 #define WEB_FEEDBACK_STACK ((size_t)256 * 1024)
 #define WEB_MAX_CONNECTIONS 1024u
 #define WEB_MAX_PER_CLIENT 256u
@@ -219,6 +221,8 @@ struct server {
         pthread_mutex_t mu;
         pthread_cond_t work;
         struct fbjob *head, *tail;
+        pthread_cond_t stored; /* in_store fell to 0 */
+        size_t in_store;       /* answers handed to the store and not yet back */
         bool stop;
         size_t started;
         pthread_t threads[WEB_FEEDBACK_THREADS];
@@ -1131,18 +1135,22 @@ static enum MHD_Result send_teach(struct server *srv, const struct gen *g, struc
 /* ---- answers stored off the event loop ---- */
 
 /*
- * One POST /feedback. A feedback thread validates and stores the answer and renders the
- * page to send while the connection is suspended, so that the threads answering every
- * other request never wait for the disk.
+ * One POST /feedback, while its connection is suspended. A feedback thread checks the
+ * answer and hands it to the store; the store's writer thread tells it the answer's status
+ * once its transaction has ended, and resumes the connection. No thread of the server
+ * waits for the disk, and the threads answering every other request never do.
  */
 struct fbjob {
     struct fbjob *next;
+    struct fbpool *pool;
     struct MHD_Connection *c;
     struct gen *g;    /* a reference, given back when the job is freed */
     const char *body; /* the request's own, which outlives the job */
     size_t len;
-    struct buf *page; /* the thank-you page or the form with its message */
-    unsigned status;
+    struct buf *page; /* the page to send, once made */
+    unsigned status;  /* its HTTP status; 0: the answer went to the store, which gave stored */
+    int stored;
+    char code[SURVEY_CODE_LEN + 1]; /* the answer's class code, for the page after storing */
     atomic_bool done;
 };
 
@@ -1154,6 +1162,52 @@ static void fbjob_free(struct fbjob *j)
         made_page_free(j->page);
     gen_unref(j->g);
     free(j);
+}
+
+/* The job is done: libmicrohttpd calls feedback_async() again, and the job is its own. */
+static void fbjob_done(struct fbjob *j)
+{
+    struct MHD_Connection *c = j->c;
+    atomic_store_explicit(&j->done, true, memory_order_release);
+    MHD_resume_connection(c);
+}
+
+/* The store's word on an answer (store_done_fn), on the store's writer thread. */
+static void answer_stored(void *ctx, int status)
+{
+    struct fbjob *j = ctx;
+    struct fbpool *p = j->pool;
+    j->stored = status;
+    fbjob_done(j);
+    pthread_mutex_lock(&p->mu);
+    if (--p->in_store == 0)
+        pthread_cond_broadcast(&p->stored);
+    pthread_mutex_unlock(&p->mu);
+}
+
+/* Checks a job's answer and hands it to the store, or makes the page that refuses it. */
+static void feedback_start(struct server *srv, struct fbjob *j)
+{
+    struct fbpool *p = &srv->fb;
+    struct arena a = ARENA_INIT;
+    struct survey_answer ans;
+    j->status = feedback_check(srv->opt->store, j->g->site, j->body, j->len, &a, &ans, j->page);
+    if (j->status == 0) {
+        memcpy(j->code, ans.code, sizeof(j->code));
+        pthread_mutex_lock(&p->mu);
+        p->in_store++;
+        pthread_mutex_unlock(&p->mu);
+        int rc = store_submit_async(srv->opt->store, &ans, answer_stored, j);
+        arena_release(&a);
+        if (rc == STORE_OK)
+            return; /* j may be gone already */
+        pthread_mutex_lock(&p->mu);
+        p->in_store--;
+        pthread_mutex_unlock(&p->mu);
+        j->status = feedback_stored(j->g->site, j->code, rc, j->page);
+    }
+    arena_release(&a);
+    fbjob_done(j);
 }
 
 static void *feedback_worker(void *arg)
@@ -1171,10 +1225,7 @@ static void *feedback_worker(void *arg)
         if (!p->head)
             p->tail = NULL;
         pthread_mutex_unlock(&p->mu);
-        struct MHD_Connection *c = j->c;
-        j->status = feedback_post(srv->opt->store, j->g->site, j->body, j->len, j->page);
-        atomic_store_explicit(&j->done, true, memory_order_release);
-        MHD_resume_connection(c); /* from here on the job belongs to the connection again */
+        feedback_start(srv, j);
         pthread_mutex_lock(&p->mu);
     }
     pthread_mutex_unlock(&p->mu);
@@ -1187,6 +1238,7 @@ static void fbpool_start(struct server *srv)
     struct fbpool *p = &srv->fb;
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->work, NULL);
+    pthread_cond_init(&p->stored, NULL);
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setstacksize(&attr, WEB_FEEDBACK_STACK);
@@ -1196,7 +1248,10 @@ static void fbpool_start(struct server *srv)
     pthread_attr_destroy(&attr);
 }
 
-/* Lets the feedback threads finish every queued answer, then ends them. */
+/*
+ * Lets the feedback threads finish every queued answer, ends them, then waits until the
+ * store has given back every answer handed to it (and resumed its connection).
+ */
 static void fbpool_stop(struct server *srv)
 {
     struct fbpool *p = &srv->fb;
@@ -1209,6 +1264,10 @@ static void fbpool_stop(struct server *srv)
     for (size_t i = 0; i < p->started; i++)
         pthread_join(p->threads[i], NULL);
     p->started = 0;
+    pthread_mutex_lock(&p->mu);
+    while (p->in_store)
+        pthread_cond_wait(&p->stored, &p->mu);
+    pthread_mutex_unlock(&p->mu);
 }
 
 /*
@@ -1225,13 +1284,15 @@ static enum MHD_Result feedback_async(struct server *srv, const struct gen *g,
         if (!atomic_load_explicit(&j->done, memory_order_acquire))
             return MHD_YES;
         struct buf *page = j->page;
-        unsigned status = j->status;
+        unsigned status =
+            j->status ? j->status : feedback_stored(j->g->site, j->code, j->stored, page);
         j->page = NULL;
         fbjob_free(j);
         u->job = NULL;
         return send_made(srv, g, c, method, url, status, page, private_page);
     }
     j = xcalloc(1, sizeof(*j));
+    j->pool = &srv->fb;
     j->c = c;
     j->g = (struct gen *)g;
     atomic_fetch_add_explicit(&j->g->refs, 1, memory_order_relaxed);

@@ -6,6 +6,7 @@
 #include "testutil.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 
@@ -408,6 +409,99 @@ static void test_group_commit_many_threads(void **state)
     fx_db_free(path);
 }
 
+/* What store_submit_async() told one answer, and how many times. */
+struct told {
+    atomic_int calls;
+    atomic_int status;
+};
+
+static void tell(void *ctx, int status)
+{
+    struct told *t = ctx;
+    atomic_store(&t->status, status);
+    atomic_fetch_add(&t->calls, 1);
+}
+
+static void submit_async(struct store *s, const char *code, int t, int i, struct told *told)
+{
+    char text[64];
+    snprintf(text, sizeof(text), "answer-%03d-%03d", t, i);
+    struct fx_answer f;
+    fx_answer_make(&f, code, "1.0.0", "c3", text);
+    assert_int_equal(store_submit_async(s, &f.a, tell, told), STORE_OK);
+}
+
+/*
+ * Answers queued without waiting, beside threads that wait: each is told its status once,
+ * closing the store first tells every answer still queued, and a code closed meanwhile
+ * refuses every answer queued after the close.
+ */
+static void test_submit_async(void **state)
+{
+    (void)state;
+    char *path = fx_db_new();
+    struct store *s = open_rw(path);
+    char code[SURVEY_CODE_LEN + 1], other[SURVEY_CODE_LEN + 1];
+    new_cohort(s, "1.0.0", NULL, code);
+    new_cohort(s, "1.0.0", NULL, other);
+    enum { THREADS = 4, PER = 25, QUEUED = 300, LATE = 40 };
+    pthread_t th[THREADS];
+    struct submitter sub[THREADS];
+    for (int i = 0; i < THREADS; i++) {
+        sub[i] = (struct submitter){s, code, i, PER, 0};
+        assert_int_equal(pthread_create(&th[i], NULL, submit_many_threads, &sub[i]), 0);
+    }
+    static struct told told[QUEUED + LATE];
+    memset(told, 0, sizeof(told));
+    for (int i = 0; i < QUEUED; i++)
+        submit_async(s, code, THREADS, i, &told[i]);
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(th[i], NULL);
+        assert_int_equal(sub[i].ok, PER);
+    }
+    /* Once the close has returned, answers for the other code are refused, every one, even
+     * though an answer for it was just stored while it was open. */
+    struct fx_answer f;
+    char text[64];
+    snprintf(text, sizeof(text), "answer-%03d-%03d", THREADS + 1, QUEUED - 1);
+    fx_answer_make(&f, other, "1.0.0", "c3", text);
+    assert_int_equal(store_submit(s, &f.a), STORE_OK);
+    assert_int_equal(store_cohort_set_open(s, other, false), STORE_OK);
+    for (int i = 0; i < LATE; i++)
+        submit_async(s, other, THREADS + 1, i, &told[QUEUED + i]);
+    fx_answer_make(&f, "ZZZZZZZZ", "1.0.0", "c3", NULL);
+    struct told unknown = {0};
+    assert_int_equal(store_submit_async(s, &f.a, tell, &unknown), STORE_OK);
+    store_close(s); /* returns once every queued answer has been told */
+    for (int i = 0; i < QUEUED + LATE; i++) {
+        assert_int_equal(atomic_load(&told[i].calls), 1);
+        assert_int_equal(atomic_load(&told[i].status), i < QUEUED ? STORE_OK : STORE_ERR_CLOSED);
+    }
+    assert_int_equal(atomic_load(&unknown.calls), 1);
+    assert_int_equal(atomic_load(&unknown.status), STORE_ERR_NOT_FOUND);
+
+    /* Every acknowledged answer is stored exactly once; no refused one is. */
+    struct store *r = NULL;
+    char err[256];
+    assert_int_equal(store_open(path, STORE_READ_ONLY, NULL, &r, err, sizeof(err)), STORE_OK);
+    struct seen seen = {calloc((THREADS + 2) * QUEUED, 1), THREADS + 2, QUEUED, 0};
+    assert_int_equal(store_answers_each(r, 0, count_seen, &seen), STORE_OK);
+    assert_int_equal(seen.bad, 0);
+    for (int t = 0; t < THREADS + 2; t++)
+        for (int i = 0; i < QUEUED; i++) {
+            int want = t < THREADS ? i < PER : t == THREADS || i == QUEUED - 1;
+            assert_int_equal(seen.counts[t * QUEUED + i], want);
+        }
+    free(seen.counts);
+    /* A read-only store queues nothing and never calls back. */
+    struct told never = {0};
+    fx_answer_make(&f, code, "1.0.0", "c3", NULL);
+    assert_int_equal(store_submit_async(r, &f.a, tell, &never), STORE_ERR_READ_ONLY);
+    assert_int_equal(atomic_load(&never.calls), 0);
+    store_close(r);
+    fx_db_free(path);
+}
+
 static void test_read_only_and_writer_lock(void **state)
 {
     (void)state;
@@ -774,6 +868,7 @@ int main(void)
         cmocka_unit_test(test_cohorts),
         cmocka_unit_test(test_submit_round_trip_and_refusals),
         cmocka_unit_test(test_group_commit_many_threads),
+        cmocka_unit_test(test_submit_async),
         cmocka_unit_test(test_answers_in_parts),
         cmocka_unit_test(test_purge_really_deletes),
         cmocka_unit_test(test_staff_and_sessions_rows),
