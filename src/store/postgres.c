@@ -4,10 +4,10 @@
  * against one database.
  *
  * Answers: one writer thread per process (writer.c) owns a connection and gathers every
- * answer waiting into one transaction (group commit), as sqlite.c does; answers within a batch are
- * written in random order, sent in a pipeline (one round trip for many answers). Other processes
- * have writers of their own: PostgreSQL serialises their
- * commits, so no lock between processes is needed. store_submit() returns STORE_OK only
+ * answer waiting into one transaction (group commit), as sqlite.c does; answers within a
+ * batch are written in random order, many in one statement (one round trip and one plan
+ * for many answers). Other processes have writers of their own: PostgreSQL serialises
+ * their commits, so no lock between processes is needed. store_submit() returns STORE_OK only
  * once COMMIT has returned with synchronous_commit on, that is after the server flushed the
  * commit to its write-ahead log.
  *
@@ -44,24 +44,20 @@
     X(PQconnectdbParams)                                                                           \
     X(PQconninfoFree)                                                                              \
     X(PQconninfoParse)                                                                             \
-    X(PQenterPipelineMode)                                                                         \
     X(PQerrorMessage)                                                                              \
     X(PQexec)                                                                                      \
     X(PQexecParams)                                                                                \
     X(PQexecPrepared)                                                                              \
-    X(PQexitPipelineMode)                                                                          \
     X(PQfinish)                                                                                    \
     X(PQgetResult)                                                                                 \
     X(PQgetisnull)                                                                                 \
     X(PQgetlength)                                                                                 \
     X(PQgetvalue)                                                                                  \
     X(PQntuples)                                                                                   \
-    X(PQpipelineSync)                                                                              \
     X(PQprepare)                                                                                   \
     X(PQresultErrorField)                                                                          \
     X(PQresultErrorMessage)                                                                        \
     X(PQresultStatus)                                                                              \
-    X(PQsendQueryPrepared)                                                                         \
     X(PQstatus)                                                                                    \
     X(PQtransactionStatus)
 
@@ -179,6 +175,21 @@ _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSIO
     "i AS (INSERT INTO answers (cohort_id, package_version, day, body) "                           \
     "SELECT id, $2::text, $3::integer, $4::text FROM c WHERE open <> 0 RETURNING id) "             \
     "SELECT open FROM c"
+
+/*
+ * Stores many answers in one statement, each unless its class is unknown or closed. The
+ * answers go as four arrays; the result has one row per answer, in order, with its class's
+ * open flag: NULL for an unknown code, and the insert happened when it is neither NULL nor
+ * 0. One statement instead of one per answer keeps the server's work per answer small.
+ */
+#define INSERT_ANSWERS_SQL                                                                         \
+    "WITH a AS (SELECT * FROM unnest($1::text[], $2::text[], $3::integer[], $4::text[]) "          \
+    "WITH ORDINALITY AS a(code, version, day, body, n)), "                                         \
+    "c AS (SELECT a.n, k.id, k.open FROM a LEFT JOIN cohorts k ON k.code = a.code), "              \
+    "i AS (INSERT INTO answers (cohort_id, package_version, day, body) "                           \
+    "SELECT c.id, a.version, a.day, a.body FROM a JOIN c ON c.n = a.n WHERE c.open <> 0 "          \
+    "ORDER BY a.n) "                                                                               \
+    "SELECT open FROM c ORDER BY n"
 
 /* Answers waiting for the writer: one answer, or several stored all or none. */
 struct job {
@@ -494,9 +505,17 @@ static int read_list(struct pg *q, const char *sql, read_row_fn *fn, size_t size
 /* Prepares the writer's connection after it was opened or reopened. */
 static int writer_setup(struct pg *q)
 {
-    PGresult *r = pq.PQprepare(q->w, "insert_answer", INSERT_ANSWER_SQL, 0, NULL);
-    int rc = pq.PQresultStatus(r) == PGRES_COMMAND_OK ? STORE_OK : result_error(q, r, "prepare");
-    pq.PQclear(r);
+    static const char *const statements[][2] = {
+        {"insert_answer", INSERT_ANSWER_SQL},
+        {"insert_answers", INSERT_ANSWERS_SQL},
+    };
+    int rc = STORE_OK;
+    for (size_t i = 0; rc == STORE_OK && i < sizeof(statements) / sizeof(statements[0]); i++) {
+        PGresult *r = pq.PQprepare(q->w, statements[i][0], statements[i][1], 0, NULL);
+        if (pq.PQresultStatus(r) != PGRES_COMMAND_OK)
+            rc = result_error(q, r, "prepare");
+        pq.PQclear(r);
+    }
     return rc;
 }
 
@@ -513,14 +532,6 @@ static int writer_ready(struct pg *q)
         return STORE_ERR_IO;
     }
     return writer_setup(q);
-}
-
-/* Closes a writer connection left in a state it cannot be trusted in; the next batch
- * opens a new one. */
-static void writer_drop(struct pg *q)
-{
-    pq.PQfinish(q->w);
-    q->w = NULL;
 }
 
 /* What the result of INSERT_ANSWER_SQL means for its answer. */
@@ -546,73 +557,75 @@ static int insert_answer(struct pg *q, const struct store_pending *a)
     return rc;
 }
 
-/* Answers sent at a time in one pipeline: few enough that their results always fit the
- * sockets' buffers, so neither side can block the other. */
-#define PIPELINE_MAX 256
+/* Answers stored by one statement at most, so that its arrays stay a few megabytes. */
+#define ANSWERS_PER_STATEMENT 256
 
-/* Sends answers [0, n) of jobs of one answer each in a pipeline, then reads every result. */
-static int pipeline_chunk(struct pg *q, struct job **jobs, size_t n)
+/* Appends text as one element of a PostgreSQL array literal: quoted, with " and \ escaped. */
+static void array_element(struct buf *b, const char *text, size_t len)
 {
-    if (!pq.PQenterPipelineMode(q->w))
-        return STORE_ERR_IO;
-    size_t sent = 0;
-    for (; sent < n; sent++) {
-        const struct store_pending *a = jobs[sent]->p;
-        struct params p = {0};
-        p_text(&p, a->code);
-        p_text(&p, a->package_version);
-        p_int(&p, a->day);
-        p_bytes(&p, a->body, a->body_len);
-        if (!pq.PQsendQueryPrepared(q->w, "insert_answer", p.n, p.v, p.len, p.fmt, 0))
-            break;
+    buf_addc(b, b->len ? ',' : '{');
+    buf_addc(b, '"');
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] == '"' || text[i] == '\\')
+            buf_addc(b, '\\');
+        buf_addc(b, text[i]);
     }
-    int rc = sent == n && pq.PQpipelineSync(q->w) ? STORE_OK : STORE_ERR_IO;
-    for (size_t i = 0; i < sent; i++) {
-        PGresult *r = pq.PQgetResult(q->w);
-        if (!r) {
-            rc = STORE_ERR_IO;
-            break;
+    buf_addc(b, '"');
+}
+
+/* Stores jobs[0, n) of one answer each with INSERT_ANSWERS_SQL and sets each job's rc. */
+static int insert_answers(struct pg *q, struct job **jobs, size_t n)
+{
+    struct buf arrays[4];
+    for (size_t k = 0; k < 4; k++)
+        buf_init(&arrays[k], BUF_MAX_DEFAULT);
+    for (size_t i = 0; i < n; i++) {
+        const struct store_pending *a = jobs[i]->p;
+        char day[24];
+        int day_len = snprintf(day, sizeof(day), "%d", a->day);
+        array_element(&arrays[0], a->code, strlen(a->code));
+        array_element(&arrays[1], a->package_version, strlen(a->package_version));
+        array_element(&arrays[2], day, (size_t)day_len);
+        array_element(&arrays[3], a->body, a->body_len);
+    }
+    struct params p = {0};
+    bool ok = true;
+    for (size_t k = 0; k < 4; k++) {
+        buf_addc(&arrays[k], '}');
+        ok = ok && buf_ok(&arrays[k]);
+        p_text(&p, arrays[k].ptr);
+    }
+    int rc = STORE_ERR_IO;
+    if (ok) {
+        PGresult *r = pq.PQexecPrepared(q->w, "insert_answers", p.n, p.v, p.len, p.fmt, 0);
+        if (pq.PQresultStatus(r) != PGRES_TUPLES_OK)
+            rc = result_error(q, r, "storing answers");
+        else if ((size_t)pq.PQntuples(r) == n) {
+            for (size_t i = 0; i < n; i++)
+                jobs[i]->base.rc = jobs[i]->rcs[0] =
+                    pq.PQgetisnull(r, (int)i, 0) ? STORE_ERR_NOT_FOUND
+                    : get_int(r, (int)i, 0) != 0 ? STORE_OK
+                                                 : STORE_ERR_CLOSED;
+            rc = STORE_OK;
         }
-        /* After an error the rest of the pipeline is skipped: they come back aborted. */
-        int st =
-            pq.PQresultStatus(r) == PGRES_PIPELINE_ABORTED ? STORE_ERR_IO : answer_status(q, r);
-        pq.PQclear(r);
-        pq.PQclear(pq.PQgetResult(q->w)); /* the NULL that ends each statement's results */
-        jobs[i]->rcs[0] = st;
-        if (st == STORE_ERR_IO)
-            rc = STORE_ERR_IO;
-    }
-    if (sent == n) {
-        PGresult *r = pq.PQgetResult(q->w);
-        if (pq.PQresultStatus(r) != PGRES_PIPELINE_SYNC)
-            rc = STORE_ERR_IO;
         pq.PQclear(r);
     }
-    if (!pq.PQexitPipelineMode(q->w)) {
-        log_pg(q, "storing answers", pq.PQerrorMessage(q->w));
-        writer_drop(q);
-        return STORE_ERR_IO;
-    }
-    if (rc != STORE_OK && pq.PQstatus(q->w) != CONNECTION_OK)
-        log_pg(q, "storing answers", pq.PQerrorMessage(q->w));
-    return rc;
+    for (size_t k = 0; k < 4; k++)
+        buf_release(&arrays[k]);
+    return rc == STORE_OK ? STORE_OK : STORE_ERR_IO;
 }
 
 /*
- * Stores jobs of one answer each, inside the batch's transaction. They are sent in a
- * pipeline: one round trip to the server for many answers, not one each, which is what
- * keeps the writer from waiting on the network between answers.
+ * Stores jobs of one answer each, inside the batch's transaction, a statement for many of
+ * them at a time: what keeps the writer from paying a statement per answer.
  */
-static int pipeline_answers(struct pg *q, struct job **jobs, size_t n)
+static int store_answers(struct pg *q, struct job **jobs, size_t n)
 {
-    for (size_t start = 0; start < n; start += PIPELINE_MAX) {
-        size_t k = n - start < PIPELINE_MAX ? n - start : PIPELINE_MAX;
-        int rc = pipeline_chunk(q, jobs + start, k);
-        if (rc != STORE_OK)
-            return rc;
+    for (size_t start = 0; start < n; start += ANSWERS_PER_STATEMENT) {
+        size_t k = n - start < ANSWERS_PER_STATEMENT ? n - start : ANSWERS_PER_STATEMENT;
+        if (insert_answers(q, jobs + start, k) != STORE_OK)
+            return STORE_ERR_IO;
     }
-    for (size_t i = 0; i < n; i++)
-        jobs[i]->base.rc = jobs[i]->rcs[0];
     return STORE_OK;
 }
 
@@ -641,7 +654,8 @@ static struct job *job_of(struct writer_job *w)
 
 /*
  * Runs jobs order[0..n) in one transaction; any database error fails them all. Jobs of one
- * answer go first, pipelined, in the (random) order given; jobs of several answers follow.
+ * answer go first, many to a statement, in the (random) order given; jobs of several
+ * answers follow.
  */
 static int run_batch(struct pg *q, struct writer_job **order, size_t n)
 {
@@ -655,7 +669,7 @@ static int run_batch(struct pg *q, struct writer_job **order, size_t n)
         if (job_of(order[i])->n == 1)
             singles[k++] = job_of(order[i]);
     if (rc == STORE_OK)
-        rc = pipeline_answers(q, singles, k);
+        rc = store_answers(q, singles, k);
     free(singles);
     for (size_t i = 0; rc == STORE_OK && i < n; i++) {
         if (job_of(order[i])->n == 1)
