@@ -4,9 +4,10 @@ CC       ?= cc
 CLANG    ?= clang
 PREFIX   ?= /usr/local
 DESTDIR  ?=
-PKGS     := libmicrohttpd libcmark yaml-0.1 zlib libbrotlienc sqlite3 libsodium libqrencode
+PKGS     := libmicrohttpd libcmark yaml-0.1 zlib sqlite3 libsodium libqrencode
 # libpq's header only: the library is loaded at run time when a postgres:// store is opened.
-PQ_CFLAGS := $(shell pkg-config --cflags libpq)
+# Brotli's encoder likewise, while a site is compressed (src/web/server.c).
+PQ_CFLAGS := $(shell pkg-config --cflags libpq libbrotlienc)
 PQ_LIBS   := $(shell pkg-config --libs libpq 2>/dev/null)
 VERSION  := $(shell cat VERSION)
 # The build folder; a second checkout or a parallel job can use its own (make B=build-x).

@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include <brotli/encode.h>
+#include <dlfcn.h>
 #include <microhttpd.h>
 
 #include "base/arena.h"
@@ -431,24 +432,55 @@ __attribute__((warn_unused_result)) static int variant_init(struct gen *g, struc
 }
 
 /*
+ * The brotli encoder, loaded only while a site is being compressed (at start-up and at
+ * each --watch reload) and unloaded after: kept loaded, its code would stay in the
+ * serving process's memory for nothing, about 0.6 MiB of a budget of 16.
+ */
+struct brotli {
+    void *lib;
+    BROTLI_BOOL (*compress)
+    (int quality, int lgwin, BrotliEncoderMode mode, size_t input_size, const uint8_t *input,
+     size_t *encoded_size, uint8_t *encoded);
+    size_t (*max_size)(size_t input_size);
+};
+
+/* Loads the encoder; false (the site is then sent without brotli) when it cannot be. */
+static bool brotli_open(struct brotli *b)
+{
+    b->lib = dlopen("libbrotlienc.so.1", RTLD_NOW | RTLD_LOCAL);
+    if (b->lib) {
+        *(void **)&b->compress = dlsym(b->lib, "BrotliEncoderCompress");
+        *(void **)&b->max_size = dlsym(b->lib, "BrotliEncoderMaxCompressedSize");
+        if (b->compress && b->max_size)
+            return true;
+        dlclose(b->lib);
+    }
+    fprintf(stderr, "planpack: brotli's encoder could not be loaded (install the Debian package "
+                    "libbrotli1); pages are sent with gzip only\n");
+    *b = (struct brotli){0};
+    return false;
+}
+
+/*
  * Compresses data with brotli at its highest quality, once, with a window no larger than
  * the data needs (which spares the client's memory), into out (cap bytes). Returns the
  * compressed length, or 0 when it would not be smaller than the data.
  */
-static size_t brotli_compress(const unsigned char *data, size_t len, unsigned char *out, size_t cap)
+static size_t brotli_compress(const struct brotli *b, const unsigned char *data, size_t len,
+                              unsigned char *out, size_t cap)
 {
     int lgwin = BROTLI_MIN_WINDOW_BITS;
     while (lgwin < BROTLI_MAX_WINDOW_BITS && ((size_t)1 << lgwin) - 16 < len)
         lgwin++;
     size_t n = cap;
-    if (!BrotliEncoderCompress(BROTLI_MAX_QUALITY, lgwin, BROTLI_MODE_TEXT, len, data, &n, out) ||
-        n >= len)
+    if (!b->compress(BROTLI_MAX_QUALITY, lgwin, BROTLI_MODE_TEXT, len, data, &n, out) || n >= len)
         return 0;
     return n;
 }
 
 /* Brotli at its highest quality is slow, so the files of a site are shared among threads. */
 struct compress_job {
+    const struct brotli *brotli;
     struct entry *entries;
     const struct site *site;
     size_t count;
@@ -465,7 +497,7 @@ static void *compress_worker(void *arg)
         const struct site_file *f = site_file_at(job->site, i);
         struct entry *e = &job->entries[i];
         if (e->br)
-            e->br_len = brotli_compress(f->data, f->len, e->br, e->br_len);
+            e->br_len = brotli_compress(job->brotli, f->data, f->len, e->br, e->br_len);
     }
 }
 
@@ -482,16 +514,19 @@ static unsigned thread_count(void)
  */
 static void compress_all(struct entry *entries, const struct site *site, size_t count)
 {
+    struct brotli brotli;
+    if (!brotli_open(&brotli))
+        return;
     for (size_t i = 0; i < count; i++) {
         const struct site_file *f = site_file_at(site, i);
         /* Only the files that the renderer found worth compressing (text). */
-        size_t cap = f->gz ? BrotliEncoderMaxCompressedSize(f->len) : 0;
+        size_t cap = f->gz ? brotli.max_size(f->len) : 0;
         if (cap) {
             entries[i].br = xmalloc(cap);
             entries[i].br_len = cap;
         }
     }
-    struct compress_job job = {.entries = entries, .site = site, .count = count};
+    struct compress_job job = {.brotli = &brotli, .entries = entries, .site = site, .count = count};
     atomic_init(&job.next, 0);
     pthread_t helpers[8];
     size_t started = 0, want = thread_count() - 1;
@@ -501,6 +536,7 @@ static void compress_all(struct entry *entries, const struct site *site, size_t 
     compress_worker(&job);
     for (size_t i = 0; i < started; i++)
         pthread_join(helpers[i], NULL);
+    dlclose(brotli.lib);
     for (size_t i = 0; i < count; i++) {
         struct entry *e = &entries[i];
         if (e->br && e->br_len == 0) {

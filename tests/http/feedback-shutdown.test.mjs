@@ -1,6 +1,6 @@
 // SIGTERM while pupils' answers are being stored: answers wait for their commit in the
-// feedback threads with their connections suspended, and a stopping server must finish
-// them all. Every answer that got its thank-you page is stored exactly once, every post
+// store's queue with their connections suspended, and a stopping server must finish them
+// all. Every answer that got its thank-you page is stored exactly once, every post
 // that reached the server is answered, and the server exits 0.
 
 import assert from 'node:assert/strict';
