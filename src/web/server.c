@@ -436,12 +436,14 @@ __attribute__((warn_unused_result)) static int variant_init(struct gen *g, struc
  * each --watch reload) and unloaded after: kept loaded, its code would stay in the
  * serving process's memory for nothing, about 0.6 MiB of a budget of 16.
  */
+typedef int brotli_compress_fn(int quality, int lgwin, BrotliEncoderMode mode, size_t input_size,
+                               const uint8_t *input, size_t *encoded_size, uint8_t *encoded);
+typedef size_t brotli_max_size_fn(size_t input_size);
+
 struct brotli {
     void *lib;
-    BROTLI_BOOL (*compress)
-    (int quality, int lgwin, BrotliEncoderMode mode, size_t input_size, const uint8_t *input,
-     size_t *encoded_size, uint8_t *encoded);
-    size_t (*max_size)(size_t input_size);
+    brotli_compress_fn *compress;
+    brotli_max_size_fn *max_size;
 };
 
 /* Loads the encoder; false (the site is then sent without brotli) when it cannot be. */
