@@ -740,9 +740,10 @@ int report_write(const struct report *r, enum report_format format, const struct
         char n[32];
         snprintf(n, sizeof(n), "%lld", (long long)all->n);
         outf(&o,
-             o.html ? "<p>%s answers from %zu classes in %zu schools; %zu package versions.</p>\n"
-                    : "%s answers from %zu classes in %zu schools; %zu package versions.\n",
-             all->hidden ? "Fewer than k" : n, r->ncohorts, r->nschools, r->nversions);
+             o.html ? "<p>%s answers from %zu class%s in %zu school%s; %zu package version%s.</p>\n"
+                    : "%s answers from %zu class%s in %zu school%s; %zu package version%s.\n",
+             all->hidden ? "Fewer than k" : n, r->ncohorts, r->ncohorts == 1 ? "" : "es",
+             r->nschools, r->nschools == 1 ? "" : "s", r->nversions, r->nversions == 1 ? "" : "s");
         if (r->cmp_a != SIZE_MAX && r->cmp_b != SIZE_MAX && r->cmp_a != r->cmp_b)
             compare_versions(&o);
         outs(&o, o.html ? "<h2>By package version</h2>\n" : "\n\n=== By package version\n");

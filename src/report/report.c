@@ -923,6 +923,26 @@ bool report_group_diff(const struct report *r, size_t ga, size_t gb, size_t q,
 /* ---- one school's view ---- */
 
 /*
+ * Keeps only the package versions some class of the report was given: in one school's
+ * view, a version only other schools used would be an empty section. Every stored version
+ * belongs to at least one class, so the report on every school keeps them all.
+ */
+static void keep_used_versions(struct report *r)
+{
+    size_t kept = 0;
+    for (size_t v = 0; v < r->nvers; v++) {
+        const struct survey *sv = r->vers[v].sv;
+        bool used = false;
+        for (size_t c = 0; c < r->ncohorts && !used; c++)
+            used = strcmp(r->cohorts[c].package_id, sv->package_id) == 0 &&
+                   strcmp(r->cohorts[c].package_version, sv->package_version) == 0;
+        if (used)
+            r->vers[kept++] = r->vers[v];
+    }
+    r->nvers = kept;
+}
+
+/*
  * Narrows the report to one school's classes before anything is built from them, so that
  * every group, total, comparison and comment is that school's alone: school staff see what
  * an evaluator would see for their classes, and nothing of any other school, not even as
@@ -1019,6 +1039,7 @@ int report_build(struct store *s, const struct report_options *opt, struct repor
     }
     if (opt->school && (rc = keep_school(r, opt->school, opt->cohort, err, err_len)) != STORE_OK)
         goto fail;
+    keep_used_versions(r);
     build_questions(r);
     build_groups(r);
     build_pairs(r);
