@@ -186,8 +186,10 @@ static void answered(void *ctx, int status)
     else
         c->failed++;
     c->ready++;
-    if (c->sleeping)
+    if (c->sleeping) {
+        c->sleeping = false; /* one wake-up is enough for every answer acknowledged meanwhile */
         pthread_cond_signal(&c->cv);
+    }
     pthread_mutex_unlock(&c->mu);
 }
 
@@ -212,8 +214,8 @@ static void *async_client(void *arg)
         while (!c->ready) {
             c->sleeping = true;
             pthread_cond_wait(&c->cv, &c->mu);
-            c->sleeping = false;
         }
+        c->sleeping = false;
         int k = c->ready;
         c->ready = 0;
         c->in_flight -= k;
@@ -313,7 +315,7 @@ static int ingest_one(const char *where, const struct survey *sv, struct ingest_
 {
     int threads = (int)env_long("THREADS", 64);
     double seconds = (double)env_long("DURATION", 5);
-    int rounds = (int)env_long("ROUNDS", 2);
+    int rounds = (int)env_long("ROUNDS", 3);
     char path[4096];
     if (is_url(where))
         snprintf(path, sizeof(path), "%s", where);

@@ -38,6 +38,9 @@
 #define APPLICATION_ID 0x706c706b
 #define READER_POOL_MAX 16
 #define SEEN_MAX 8
+/* Answers stored by one INSERT at most: SQLite runs one statement for many rows at a lower
+ * cost per row than one statement each. */
+#define ROWS_PER_INSERT 16
 
 /* Schema migrations: migrations[i] takes the schema from version i to i + 1. */
 static const char *const migrations[] = {
@@ -111,6 +114,8 @@ struct sq {
     int lock_fd;
     sqlite3_stmt *st_cohort; /* writer: cohort id and state by code */
     sqlite3_stmt *st_answer; /* writer: insert one answer */
+    /* writer: insert i + 1 answers in one statement, prepared when first needed */
+    sqlite3_stmt *st_answers[ROWS_PER_INSERT];
     /* The writer's memo of the class codes the current transaction has looked up: a batch's
      * answers mostly come from a few classes. Emptied before every batch and after any job
      * other than storing answers, which could close a code. */
@@ -175,6 +180,8 @@ static char *col_dup(struct arena *a, sqlite3_stmt *st, int i)
 /* ---- the writer thread and its queue ---- */
 
 static int run_submit(struct sq *q, struct job *j);
+static bool lone_answer(const struct job *j);
+static int insert_answers(struct sq *q, struct job **jobs, size_t n);
 
 static int run_batch_job(struct sq *q, struct job *j)
 {
@@ -211,8 +218,17 @@ static void run_batch(void *ctx, struct writer_job **jobs, size_t n)
     }
     int rc = exec(q->w, "BEGIN IMMEDIATE");
     q->nseen = 0;
-    for (size_t i = 0; rc == STORE_OK && i < n; i++) {
-        struct job *j = (struct job *)jobs[i];
+    for (size_t i = 0; rc == STORE_OK && i < n;) {
+        /* Answers that stand alone, side by side in the batch, go in one statement. */
+        size_t k = 0;
+        while (i + k < n && k < ROWS_PER_INSERT && lone_answer((struct job *)jobs[i + k]))
+            k++;
+        if (k > 1) {
+            rc = insert_answers(q, (struct job **)&jobs[i], k);
+            i += k;
+            continue;
+        }
+        struct job *j = (struct job *)jobs[i++];
         j->base.rc = run_batch_job(q, j);
         if (j->run != run_submit)
             q->nseen = 0;
@@ -516,6 +532,8 @@ static void sq_close(struct store *s)
         sqlite3_close(q->readers[i]);
     sqlite3_finalize(q->st_cohort);
     sqlite3_finalize(q->st_answer);
+    for (size_t i = 0; i < ROWS_PER_INSERT; i++)
+        sqlite3_finalize(q->st_answers[i]);
     /* The writer closes last: as the last connection it checkpoints and removes the WAL. */
     if (q->w && sqlite3_close(q->w) != SQLITE_OK)
         log_db(q->w, "close");
@@ -880,6 +898,72 @@ static int run_submit(struct sq *q, struct job *j)
             return rc;
     }
     return STORE_OK;
+}
+
+/* A job of one answer that stands alone (not all-or-none with others). */
+static bool lone_answer(const struct job *j)
+{
+    return j->run == run_submit && !j->atomic && ((const struct submit_job *)j->arg)->n == 1;
+}
+
+/* The statement that inserts n answers (1 <= n <= ROWS_PER_INSERT), prepared once. */
+static sqlite3_stmt *insert_rows(struct sq *q, size_t n)
+{
+    sqlite3_stmt **st = &q->st_answers[n - 1];
+    if (!*st) {
+        struct buf sql;
+        buf_init(&sql, 0);
+        buf_adds(&sql, "INSERT INTO answers (cohort_id, package_version, day, body) VALUES ");
+        for (size_t i = 0; i < n; i++)
+            buf_adds(&sql, i ? ", (?, ?, ?, ?)" : "(?, ?, ?, ?)");
+        if (prepare(q->w, sql.ptr, st) != STORE_OK)
+            *st = NULL;
+        buf_release(&sql);
+    }
+    return *st;
+}
+
+/*
+ * Stores n lone answers (see lone_answer()) with one INSERT for all those whose class is
+ * open, and sets each job's status, as run_submit() would have one by one. Returns
+ * STORE_ERR_IO when the database failed (the batch then fails as a whole).
+ */
+static int insert_answers(struct sq *q, struct job **jobs, size_t n)
+{
+    struct job *rows[ROWS_PER_INSERT];
+    int64_t cohorts[ROWS_PER_INSERT];
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct submit_job *a = jobs[i]->arg;
+        const struct seen_code *c;
+        int rc = find_code(q, a->p->code, &c);
+        if (rc == STORE_OK && !c->open)
+            rc = STORE_ERR_CLOSED;
+        if (rc == STORE_ERR_IO)
+            return rc;
+        jobs[i]->base.rc = a->rcs[0] = rc;
+        if (rc == STORE_OK) {
+            cohorts[m] = c->id;
+            rows[m++] = jobs[i];
+        }
+    }
+    if (m == 0)
+        return STORE_OK;
+    sqlite3_stmt *st = insert_rows(q, m);
+    if (!st)
+        return STORE_ERR_IO;
+    for (size_t i = 0; i < m; i++) {
+        const struct store_pending *p = ((struct submit_job *)rows[i]->arg)->p;
+        int at = (int)(4 * i);
+        sqlite3_bind_int64(st, at + 1, cohorts[i]);
+        sqlite3_bind_text(st, at + 2, p->package_version, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, at + 3, p->day);
+        sqlite3_bind_text(st, at + 4, p->body, (int)p->body_len, SQLITE_STATIC);
+    }
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_DONE ? STORE_OK : step_error(q->w, rc, "storing answers");
 }
 
 static int sq_submit(struct store *s, const struct store_pending *p, size_t n, bool all_or_none,

@@ -359,6 +359,7 @@ struct seen {
     int threads;
     int per;
     int bad;
+    int64_t *classes; /* when not NULL: the class id each answer must be stored with */
 };
 
 static int count_seen(const struct store_answer_row *row, void *ctx)
@@ -373,6 +374,8 @@ static int count_seen(const struct store_answer_row *row, void *ctx)
         return 0;
     }
     s->counts[t * s->per + i]++;
+    if (s->classes && s->classes[t * s->per + i] != row->cohort_id)
+        s->bad++;
     return 0;
 }
 
@@ -398,7 +401,7 @@ static void test_group_commit_many_threads(void **state)
     struct store *r = NULL;
     char err[256];
     assert_int_equal(store_open(path, STORE_READ_ONLY, NULL, &r, err, sizeof(err)), STORE_OK);
-    struct seen seen = {calloc(THREADS * PER, 1), THREADS, PER, 0};
+    struct seen seen = {calloc(THREADS * PER, 1), THREADS, PER, 0, NULL};
     assert_int_equal(store_answers_each(r, 0, count_seen, &seen), STORE_OK);
     assert_int_equal(seen.bad, 0);
     for (int i = 0; i < THREADS * PER; i++)
@@ -441,8 +444,9 @@ static void test_submit_async(void **state)
     (void)state;
     char *path = fx_db_new();
     struct store *s = open_rw(path);
-    char code[SURVEY_CODE_LEN + 1], other[SURVEY_CODE_LEN + 1];
+    char code[SURVEY_CODE_LEN + 1], second[SURVEY_CODE_LEN + 1], other[SURVEY_CODE_LEN + 1];
     new_cohort(s, "1.0.0", NULL, code);
+    new_cohort(s, "1.0.0", NULL, second);
     new_cohort(s, "1.0.0", NULL, other);
     enum { THREADS = 4, PER = 25, QUEUED = 300, LATE = 40 };
     pthread_t th[THREADS];
@@ -453,8 +457,9 @@ static void test_submit_async(void **state)
     }
     static struct told told[QUEUED + LATE];
     memset(told, 0, sizeof(told));
+    /* Queued answers alternate between two classes, stored many to a statement. */
     for (int i = 0; i < QUEUED; i++)
-        submit_async(s, code, THREADS, i, &told[i]);
+        submit_async(s, i % 2 ? second : code, THREADS, i, &told[i]);
     for (int i = 0; i < THREADS; i++) {
         pthread_join(th[i], NULL);
         assert_int_equal(sub[i].ok, PER);
@@ -484,9 +489,22 @@ static void test_submit_async(void **state)
     struct store *r = NULL;
     char err[256];
     assert_int_equal(store_open(path, STORE_READ_ONLY, NULL, &r, err, sizeof(err)), STORE_OK);
-    struct seen seen = {calloc((THREADS + 2) * QUEUED, 1), THREADS + 2, QUEUED, 0};
+    struct arena a = ARENA_INIT;
+    struct store_cohort first_class, second_class, other_class;
+    assert_int_equal(store_cohort_get(r, code, &a, &first_class), STORE_OK);
+    assert_int_equal(store_cohort_get(r, second, &a, &second_class), STORE_OK);
+    assert_int_equal(store_cohort_get(r, other, &a, &other_class), STORE_OK);
+    int64_t *classes = calloc((THREADS + 2) * QUEUED, sizeof(*classes));
+    for (int t = 0; t < THREADS + 2; t++)
+        for (int i = 0; i < QUEUED; i++)
+            classes[t * QUEUED + i] = t > THREADS                 ? other_class.id
+                                      : t < THREADS || i % 2 == 0 ? first_class.id
+                                                                  : second_class.id;
+    struct seen seen = {calloc((THREADS + 2) * QUEUED, 1), THREADS + 2, QUEUED, 0, classes};
     assert_int_equal(store_answers_each(r, 0, count_seen, &seen), STORE_OK);
     assert_int_equal(seen.bad, 0);
+    free(classes);
+    arena_release(&a);
     for (int t = 0; t < THREADS + 2; t++)
         for (int i = 0; i < QUEUED; i++) {
             int want = t < THREADS ? i < PER : t == THREADS || i == QUEUED - 1;
