@@ -6,6 +6,8 @@
 #ifndef PLANPACK_STORE_BACKEND_H
 #define PLANPACK_STORE_BACKEND_H
 
+#include <pthread.h>
+
 #include "base/buf.h"
 #include "store/store.h"
 
@@ -73,11 +75,17 @@ struct store_backend {
                         size_t *count);
 };
 
+/* Survey snapshots as store_survey_get() keeps them (store.c's own). */
+struct survey_shelf;
+
 /* The part of every backend's handle that store.c reads; backends embed it first. */
 struct store {
     const struct store_backend *be;
     enum store_mode mode;
     struct store_options opt;
+    /* Set up by store_open() once the backend has opened: the snapshots read so far. */
+    pthread_mutex_t shelf_mu;
+    struct survey_shelf *shelves;
 };
 
 /* Sessions older than this (absolute limit) are deleted by purge whatever their use. */

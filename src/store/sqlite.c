@@ -281,9 +281,6 @@ static sqlite3 *reader_get(struct sq *q)
             fprintf(stderr, "planpack: database: cannot open %s for reading\n", q->path);
             return NULL;
         }
-        /* Reports read the whole table: mapping it saves a copy of every page. Only
-         * readers map; the writer writes through the usual calls. */
-        (void)exec(db, "PRAGMA mmap_size = 1073741824");
     }
     return db;
 }
@@ -1023,6 +1020,14 @@ static int sq_answers_each(struct store *s, int64_t cohort_id, unsigned part, un
     int rc = STORE_ERR_IO;
     if (!db)
         goto out;
+    /*
+     * Reading the whole table, mapping it saves a copy of every page. Only for the scan:
+     * a mapped connection maps the file again whenever it has grown, which, with answers
+     * arriving all the time, would cost every small read (a class code looked up for each
+     * answer) an unmapping and a flush of every core's address cache. Only readers map;
+     * the writer writes through the usual calls.
+     */
+    (void)exec(db, "PRAGMA mmap_size = 1073741824");
     /* Callers get rows in table order: aggregate them, or shuffle them (report_write_csv)
      * before showing them one by one. Parts are ranges of row ids of about equal size. */
     int64_t lo = INT64_MIN, hi = INT64_MAX;
@@ -1070,6 +1075,8 @@ static int sq_answers_each(struct store *s, int64_t cohort_id, unsigned part, un
     }
 out:
     sqlite3_finalize(st);
+    if (db)
+        (void)exec(db, "PRAGMA mmap_size = 0");
     reader_put(q, db);
     return rc;
 }

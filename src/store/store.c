@@ -63,9 +63,13 @@ int store_open(const char *where, enum store_mode mode, const struct store_optio
         o.busy_timeout_ms = 5000;
     if (o.max_batch == 0)
         o.max_batch = 1024;
-    if (is_postgres_url(where))
-        return pg_store_open(where, mode, &o, out, err, err_len);
-    return sqlite_store_open(where, mode, &o, out, err, err_len);
+    int rc = is_postgres_url(where) ? pg_store_open(where, mode, &o, out, err, err_len)
+                                    : sqlite_store_open(where, mode, &o, out, err, err_len);
+    if (rc == STORE_OK) {
+        pthread_mutex_init(&(*out)->shelf_mu, NULL);
+        (*out)->shelves = NULL;
+    }
+    return rc;
 }
 
 /* Copies s[0..n) into the buffer, or "***" in its place when hide is set. */
@@ -113,10 +117,26 @@ void store_location_shown(const char *where, char *out, size_t out_len)
     buf_release(&b);
 }
 
+/* Every snapshot read at one time; kept, with the arena holding them, until close. */
+struct survey_shelf {
+    struct survey_shelf *next;
+    struct arena a;
+    struct survey *all;
+    size_t count;
+};
+
 void store_close(struct store *s)
 {
-    if (s)
-        s->be->close(s);
+    if (!s)
+        return;
+    while (s->shelves) {
+        struct survey_shelf *sh = s->shelves;
+        s->shelves = sh->next;
+        arena_release(&sh->a);
+        free(sh);
+    }
+    pthread_mutex_destroy(&s->shelf_mu);
+    s->be->close(s);
 }
 
 time_t store_now(const struct store *s)
@@ -228,6 +248,49 @@ int store_survey_put(struct store *s, const struct survey *sv, bool *changed)
 int store_surveys(struct store *s, struct arena *a, struct survey **out, size_t *count)
 {
     return s->be->surveys(s, a, out, count);
+}
+
+static const struct survey *shelf_find(const struct survey_shelf *sh, const char *package_id,
+                                       const char *version)
+{
+    for (size_t i = 0; sh && i < sh->count; i++)
+        if (sh->all[i].package_id && sh->all[i].package_version &&
+            strcmp(sh->all[i].package_id, package_id) == 0 &&
+            strcmp(sh->all[i].package_version, version) == 0)
+            return &sh->all[i];
+    return NULL;
+}
+
+/*
+ * Looks on the newest shelf, which holds every snapshot stored when it was read; a version
+ * stored since (a new class for a new version) is found by reading them all again onto a
+ * new shelf. Older shelves stay until close: pointers into them may be in use.
+ */
+int store_survey_get(struct store *s, const char *package_id, const char *version,
+                     const struct survey **out)
+{
+    *out = NULL;
+    pthread_mutex_lock(&s->shelf_mu);
+    const struct survey *found = shelf_find(s->shelves, package_id, version);
+    int rc = STORE_OK;
+    if (!found) {
+        struct survey_shelf *sh = xcalloc(1, sizeof(*sh));
+        rc = s->be->surveys(s, &sh->a, &sh->all, &sh->count);
+        found = rc == STORE_OK ? shelf_find(sh, package_id, version) : NULL;
+        if (found) {
+            sh->next = s->shelves;
+            s->shelves = sh;
+        } else {
+            /* Nothing new: keep memory from growing with every miss. */
+            arena_release(&sh->a);
+            free(sh);
+        }
+    }
+    pthread_mutex_unlock(&s->shelf_mu);
+    if (rc != STORE_OK)
+        return rc;
+    *out = found;
+    return found ? STORE_OK : STORE_ERR_NOT_FOUND;
 }
 
 /* A label or school name: 1 to 200 bytes of UTF-8. */

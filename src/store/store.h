@@ -114,6 +114,15 @@ __attribute__((warn_unused_result)) int store_survey_put(struct store *s, const 
 /* Every stored snapshot, decoded into a (which owns the array and its strings). */
 __attribute__((warn_unused_result)) int store_surveys(struct store *s, struct arena *a,
                                                       struct survey **out, size_t *count);
+/*
+ * The stored survey of one package version, or STORE_ERR_NOT_FOUND. A snapshot never
+ * changes once stored, so each is read from the database once per struct store and kept:
+ * *out stays valid until store_close(). For the server, which checks every answer against
+ * its class's survey.
+ */
+__attribute__((warn_unused_result)) int store_survey_get(struct store *s, const char *package_id,
+                                                         const char *version,
+                                                         const struct survey **out);
 
 /* ---- schools and cohorts (one class session each, with its own code) ---- */
 

@@ -98,26 +98,6 @@ static void failed_page(const struct site *site, struct buf *page)
                page);
 }
 
-/* The stored snapshot of the survey a cohort answers; zeroed (matching nothing) if none. */
-static int cohort_survey(struct store *st, const struct store_cohort *c, struct arena *a,
-                         struct survey *out)
-{
-    memset(out, 0, sizeof(*out));
-    struct survey *all = NULL;
-    size_t n = 0;
-    int rc = store_surveys(st, a, &all, &n);
-    if (rc != STORE_OK)
-        return rc;
-    for (size_t i = 0; i < n; i++)
-        if (all[i].package_id && all[i].package_version &&
-            strcmp(all[i].package_id, c->package_id) == 0 &&
-            strcmp(all[i].package_version, c->package_version) == 0) {
-            *out = all[i];
-            break;
-        }
-    return STORE_OK;
-}
-
 unsigned feedback_check(struct store *st, const struct site *site, const char *body, size_t len,
                         struct arena *a, struct survey_answer *ans, struct buf *page)
 {
@@ -132,14 +112,19 @@ unsigned feedback_check(struct store *st, const struct site *site, const char *b
     struct store_cohort cohort;
     struct survey_cohort sc;
     const struct survey_cohort *known = NULL;
-    struct survey sv;
-    memset(&sv, 0, sizeof(sv));
+    /* The snapshot of the survey of the class's package version; none matches nothing. */
+    static const struct survey none;
+    const struct survey *sv = &none;
     if (have_code) {
         rc = store_cohort_get(st, code, a, &cohort);
         if (rc == STORE_OK) {
             store_cohort_for_survey(&cohort, &sc);
             known = &sc;
-            rc = cohort_survey(st, &cohort, a, &sv);
+            rc = store_survey_get(st, cohort.package_id, cohort.package_version, &sv);
+            if (rc == STORE_ERR_NOT_FOUND) {
+                sv = &none;
+                rc = STORE_OK;
+            }
         } else if (rc == STORE_ERR_NOT_FOUND) {
             rc = STORE_OK;
         }
@@ -149,7 +134,7 @@ unsigned feedback_check(struct store *st, const struct site *site, const char *b
         }
     }
     struct survey_error err;
-    if (survey_validate(&sv, &f, known, a, ans, &err) != 0) {
+    if (survey_validate(sv, &f, known, a, ans, &err) != 0) {
         form_page(site, have_code ? code : NULL, err.message, page);
         return STATUS_BAD_REQUEST;
     }

@@ -212,6 +212,36 @@ static void test_location_shown_hides_passwords(void **state)
     }
 }
 
+/* Snapshots are read once and kept; a version stored later is still found. */
+static void test_survey_get(void **state)
+{
+    (void)state;
+    char *path = fx_db_new();
+    struct store *s = open_rw(path);
+    char code[SURVEY_CODE_LEN + 1];
+    new_cohort(s, "1.0.0", NULL, code);
+    const struct survey *first = NULL, *again = NULL, *later = NULL;
+    assert_int_equal(store_survey_get(s, "sharing-images", "1.0.0", &first), STORE_OK);
+    assert_non_null(first);
+    assert_string_equal(first->package_version, "1.0.0");
+    struct survey want = fx_survey("1.0.0");
+    assert_int_equal(first->count, want.count);
+    assert_string_equal(first->questions[0].id, want.questions[0].id);
+    assert_int_equal(store_survey_get(s, "sharing-images", "1.1.0", &later), STORE_ERR_NOT_FOUND);
+    assert_null(later);
+    assert_int_equal(store_survey_get(s, "another-package", "1.0.0", &later), STORE_ERR_NOT_FOUND);
+    /* A class for a version stored after the first read: its snapshot is read then. */
+    new_cohort(s, "1.1.0", NULL, code);
+    assert_int_equal(store_survey_get(s, "sharing-images", "1.1.0", &later), STORE_OK);
+    assert_string_equal(later->package_version, "1.1.0");
+    /* The first answer's snapshot is still there, and the same one. */
+    assert_int_equal(store_survey_get(s, "sharing-images", "1.0.0", &again), STORE_OK);
+    assert_string_equal(first->package_version, "1.0.0");
+    assert_string_equal(again->package_version, "1.0.0");
+    store_close(s);
+    fx_db_free(path);
+}
+
 static void test_cohorts(void **state)
 {
     (void)state;
@@ -884,6 +914,7 @@ int main(void)
         cmocka_unit_test(test_migrates_version_1),
         cmocka_unit_test(test_refuses_foreign_and_newer_databases),
         cmocka_unit_test(test_cohorts),
+        cmocka_unit_test(test_survey_get),
         cmocka_unit_test(test_submit_round_trip_and_refusals),
         cmocka_unit_test(test_group_commit_many_threads),
         cmocka_unit_test(test_submit_async),
