@@ -141,16 +141,17 @@ unsigned feedback_check(struct store *st, const struct site *site, const char *b
     return 0;
 }
 
-unsigned feedback_stored(const struct site *site, const char *code, int status, struct buf *page)
+unsigned feedback_stored(const struct site *site, const char *code, int store_status,
+                         struct buf *page)
 {
-    if (status == STORE_OK) {
+    if (store_status == STORE_OK) {
         thanks_page(site, page);
         return STATUS_OK;
     }
-    if (status == STORE_ERR_NOT_FOUND || status == STORE_ERR_CLOSED) {
+    if (store_status == STORE_ERR_NOT_FOUND || store_status == STORE_ERR_CLOSED) {
         form_page(site, code,
-                  status == STORE_ERR_CLOSED ? "Feedback for this class code has just closed."
-                                             : "That class code was not found.",
+                  store_status == STORE_ERR_CLOSED ? "Feedback for this class code has just closed."
+                                                   : "That class code was not found.",
                   page);
         return STATUS_BAD_REQUEST;
     }

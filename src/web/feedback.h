@@ -36,7 +36,8 @@ unsigned feedback_post(struct store *st, const struct site *site, const char *bo
  */
 unsigned feedback_check(struct store *st, const struct site *site, const char *body, size_t len,
                         struct arena *a, struct survey_answer *ans, struct buf *page);
-unsigned feedback_stored(const struct site *site, const char *code, int status, struct buf *page);
+unsigned feedback_stored(const struct site *site, const char *code, int store_status,
+                         struct buf *page);
 
 /* GET /feedback?c=CODE: the form with the code filled in when it is a well-formed code. */
 unsigned feedback_get(const struct site *site, const char *code, struct buf *page);
