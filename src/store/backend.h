@@ -10,6 +10,7 @@
 
 #include "base/buf.h"
 #include "store/store.h"
+#include "store/writer.h"
 
 /* An answer ready to be written: its class code, package version and encoded body. */
 struct store_pending {
@@ -21,20 +22,27 @@ struct store_pending {
 };
 
 /*
- * An answer queued by store_submit_async(): the backend stores p like any answer, then
- * calls store_async_finish() with its status, once, from its writer thread.
+ * An answer queued by store_submit_async(): the backend makes a job that stores p like any
+ * answer (rc is there for a backend that wants a place for the answer's status) and hands
+ * it to store_async_enqueue().
  */
 struct store_async {
     struct store_pending p; /* points into the members below */
     char code[SURVEY_CODE_LEN + 1];
     char *package_version;
     struct buf body;
+    int rc;
     store_done_fn *done;
     void *ctx;
 };
 
-/* Tells the submitter req's status and frees req. */
-void store_async_finish(struct store_async *req, int status);
+/*
+ * Queues j, the backend's job for req: allocated with malloc, beginning with its
+ * writer_job, otherwise ready to run. Once its transaction has ended, the writer thread
+ * tells req's submitter its status and frees j and req. Returns as writer_enqueue(); on
+ * failure j is freed and req stays the caller's.
+ */
+int store_async_enqueue(struct writer *w, struct writer_job *j, struct store_async *req);
 
 struct store_backend {
     const char *name;

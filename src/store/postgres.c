@@ -1112,28 +1112,11 @@ static int pg_submit(struct store *s, const struct store_pending *p, size_t n, b
 }
 
 /* An answer queued by store_submit_async(): the writer thread ends it, no thread waits. */
-struct async_job {
-    struct job job; /* first */
-    int rc;
-    struct store_async *req;
-};
-
-static void async_finished(struct writer_job *w)
-{
-    struct async_job *j = (struct async_job *)w;
-    store_async_finish(j->req, w->rc);
-    free(j);
-}
-
 static int pg_submit_async(struct store *s, struct store_async *req)
 {
-    struct async_job *j = xcalloc(1, sizeof(*j));
-    j->req = req;
-    j->job = (struct job){.base.finished = async_finished, .p = &req->p, .n = 1, .rcs = &j->rc};
-    int rc = writer_enqueue(&((struct pg *)s)->writer, &j->job.base);
-    if (rc != STORE_OK)
-        free(j);
-    return rc;
+    struct job *j = xcalloc(1, sizeof(*j));
+    *j = (struct job){.p = &req->p, .n = 1, .rcs = &req->rc};
+    return store_async_enqueue(&((struct pg *)s)->writer, &j->base, req);
 }
 
 /* Calls fn for each row of a fetched block; non-zero from fn stops. */

@@ -985,30 +985,15 @@ static int sq_submit(struct store *s, const struct store_pending *p, size_t n, b
 }
 
 /* An answer queued by store_submit_async(): the writer thread ends it, no thread waits. */
-struct async_job {
-    struct job job; /* first */
-    struct submit_job a;
-    int rc;
-    struct store_async *req;
-};
-
-static void async_finished(struct writer_job *w)
-{
-    struct async_job *j = (struct async_job *)w;
-    store_async_finish(j->req, w->rc);
-    free(j);
-}
-
 static int sq_submit_async(struct store *s, struct store_async *req)
 {
-    struct async_job *j = xcalloc(1, sizeof(*j));
-    j->req = req;
-    j->a = (struct submit_job){&req->p, 1, &j->rc};
-    j->job = (struct job){.base.finished = async_finished, .run = run_submit, .arg = &j->a};
-    int rc = writer_enqueue(&((struct sq *)s)->writer, &j->job.base);
-    if (rc != STORE_OK)
-        free(j);
-    return rc;
+    struct async_job {
+        struct job job; /* first */
+        struct submit_job a;
+    } *j = xcalloc(1, sizeof(*j));
+    j->a = (struct submit_job){&req->p, 1, &req->rc};
+    j->job = (struct job){.run = run_submit, .arg = &j->a};
+    return store_async_enqueue(&((struct sq *)s)->writer, &j->job.base, req);
 }
 
 static int sq_answers_each(struct store *s, int64_t cohort_id, unsigned part, unsigned parts,

@@ -397,10 +397,23 @@ static void store_async_free(struct store_async *req)
     free(req);
 }
 
-void store_async_finish(struct store_async *req, int status)
+/* A queued answer's job has ended (writer_job.finished): tells its submitter, frees all. */
+static void async_finished(struct writer_job *j)
 {
-    req->done(req->ctx, status);
+    struct store_async *req = j->ctx;
+    req->done(req->ctx, j->rc);
     store_async_free(req);
+    free(j); /* the backend's job, which begins with j */
+}
+
+int store_async_enqueue(struct writer *w, struct writer_job *j, struct store_async *req)
+{
+    j->finished = async_finished;
+    j->ctx = req;
+    int rc = writer_enqueue(w, j);
+    if (rc != STORE_OK)
+        free(j);
+    return rc;
 }
 
 int store_submit_async(struct store *s, const struct survey_answer *a, store_done_fn *done,

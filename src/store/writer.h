@@ -26,6 +26,7 @@ struct writer_job {
     /* writer_enqueue(): called on the writer thread once the job's transaction has ended;
      * it may free the job. Quick work only: the next transaction waits for it. */
     void (*finished)(struct writer_job *j);
+    void *ctx;  /* finished's to use */
     sem_t done; /* writer_submit(): posted once the job's transaction has ended */
     struct writer_job *next;
     struct writer_job *wake[2]; /* jobs of the same batch this job's submitter wakes */
