@@ -1239,22 +1239,27 @@ static void feedback_start(struct server *srv, struct fbjob *j)
     struct fbpool *p = &srv->fb;
     struct arena a = ARENA_INIT;
     struct survey_answer ans;
-    j->status = feedback_check(srv->opt->store, j->g->site, j->body, j->len, &a, &ans, j->page);
-    if (j->status == 0) {
+    unsigned status =
+        feedback_check(srv->opt->store, j->g->site, j->body, j->len, &a, &ans, j->page);
+    bool queued = false;
+    if (status == 0) {
         memcpy(j->code, ans.code, sizeof(j->code));
         pthread_mutex_lock(&p->mu);
         p->in_store++;
         pthread_mutex_unlock(&p->mu);
         int rc = store_submit_async(srv->opt->store, &ans, answer_stored, j);
-        arena_release(&a);
-        if (rc == STORE_OK)
-            return; /* j may be gone already */
-        pthread_mutex_lock(&p->mu);
-        p->in_store--;
-        pthread_mutex_unlock(&p->mu);
-        j->status = feedback_stored(j->g->site, j->code, rc, j->page);
+        queued = rc == STORE_OK;
+        if (!queued) {
+            pthread_mutex_lock(&p->mu);
+            p->in_store--;
+            pthread_mutex_unlock(&p->mu);
+            status = feedback_stored(j->g->site, j->code, rc, j->page);
+        }
     }
     arena_release(&a);
+    if (queued)
+        return; /* the store has j now (its status stays 0), and j may be gone already */
+    j->status = status;
     fbjob_done(j);
 }
 
