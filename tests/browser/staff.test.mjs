@@ -13,9 +13,10 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-    BIN, DESKTOP, MOBILE, ROOT, assertNoSanitizerReport, axeCheck, binaryExists, launchBrowser,
+    BIN, DESKTOP, MOBILE, assertNoSanitizerReport, axeCheck, binaryExists, launchBrowser,
     newGuardedContext, startServer, tmpdir, visit,
 } from './lib.mjs';
+import { revisedPackage } from '../http/staff-lib.mjs';
 
 const PASSWORD = 'correct horse battery staple';
 const NAME = 'lead';
@@ -33,21 +34,6 @@ function planpack(args, input) {
     const r = spawnSync(BIN, [...args, '--db', db], { encoding: 'utf8', input, timeout: 60_000 });
     assert.equal(r.status, 0, `planpack ${args.join(' ')}: ${r.stderr}`);
     return r.stdout;
-}
-
-// A copy of the default package as version 1.1.0, with a change-log entry for it.
-function revisedPackage() {
-    const pkg = path.join(dir, 'revised');
-    fs.cpSync(path.join(ROOT, 'packages', 'default'), pkg, { recursive: true });
-    const yaml = path.join(pkg, 'package.yaml');
-    const text = fs.readFileSync(yaml, 'utf8');
-    assert.match(text, /^version: 1\.0\.0$/m);
-    assert.match(text, /^changes:\n/m);
-    fs.writeFileSync(yaml, text
-        .replace(/^version: 1\.0\.0$/m, 'version: 1.1.0')
-        .replace(/^changes:\n/m,
-            `changes:\n  - version: 1.1.0\n    date: 2026-12-01\n    items:\n      - "${CHANGE}"\n`));
-    return pkg;
 }
 
 // Whether a Set-Cookie header is the staff session cookie, sent by a staff page.
@@ -142,7 +128,7 @@ before(async () => {
     planpack(['staff', 'add', NAME], `${PASSWORD}\n`);
     browser = await launchBrowser();
     await pilot();
-    server = await startServer({ args: ['--db', db, revisedPackage()] });
+    server = await startServer({ args: ['--db', db, revisedPackage(dir, CHANGE)] });
 }, { timeout: 120_000 });
 
 after(async () => {

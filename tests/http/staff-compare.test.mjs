@@ -9,31 +9,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { newDb, ROOT, startServer } from './lib.mjs';
-import { addStaff, answer, makeClass, signIn } from './staff-lib.mjs';
+import { newDb, startServer } from './lib.mjs';
+import { addStaff, answer, makeClass, revisedPackage, signIn } from './staff-lib.mjs';
 
 const CHANGE = 'Shorter story steps, because pupils said the story was too long';
 
 let dir;
 let db;
 let server;
-
-// A copy of the default package as version 1.1.0, with a change-log entry for it.
-function revisedPackage() {
-    const pkg = path.join(dir, 'revised');
-    fs.cpSync(path.join(ROOT, 'packages', 'default'), pkg, { recursive: true });
-    const yaml = path.join(pkg, 'package.yaml');
-    const text = fs.readFileSync(yaml, 'utf8');
-    assert.match(text, /^version: 1\.0\.0$/m);
-    assert.match(text, /^changes:\n/m);
-    fs.writeFileSync(
-        yaml,
-        text
-            .replace(/^version: 1\.0\.0$/m, 'version: 1.1.0')
-            .replace(/^changes:\n/m, `changes:\n  - version: 1.1.0\n    date: 2026-12-01\n    items:\n      - "${CHANGE}"\n`),
-    );
-    return pkg;
-}
 
 // Serves a package, makes a class of School A on the page and sends it five answers.
 async function pilot(args, label) {
@@ -52,7 +35,7 @@ before(async () => {
     addStaff(db, 'eva');
     const first = await pilot([], 'Pilot class');
     await first.stopClean();
-    server = await pilot([revisedPackage()], 'Revised class');
+    server = await pilot([revisedPackage(dir, CHANGE)], 'Revised class');
 });
 
 after(async () => {

@@ -4,8 +4,10 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 
-import { BIN, request } from './lib.mjs';
+import { BIN, ROOT, request } from './lib.mjs';
 
 export const PASSWORD = 'correct horse battery staple';
 const FORM = 'application/x-www-form-urlencoded';
@@ -105,4 +107,20 @@ export function sql(db, statement) {
         : spawnSync('sqlite3', ['-cmd', '.timeout 10000', db, statement], { encoding: 'utf8' });
     assert.equal(r.status, 0, `${pg ? 'psql' : 'sqlite3'}: ${r.stderr}`);
     return r.stdout.trim();
+}
+
+// A copy of the default package in dir/revised as version 1.1.0, with `change` as that
+// version's change-log entry: the revised package of a pilot-and-revise comparison.
+export function revisedPackage(dir, change) {
+    const pkg = path.join(dir, 'revised');
+    fs.cpSync(path.join(ROOT, 'packages', 'default'), pkg, { recursive: true });
+    const yaml = path.join(pkg, 'package.yaml');
+    const text = fs.readFileSync(yaml, 'utf8');
+    assert.match(text, /^version: 1\.0\.0$/m);
+    assert.match(text, /^changes:\n/m);
+    fs.writeFileSync(yaml, text
+        .replace(/^version: 1\.0\.0$/m, 'version: 1.1.0')
+        .replace(/^changes:\n/m,
+            `changes:\n  - version: 1.1.0\n    date: 2026-12-01\n    items:\n      - "${change}"\n`));
+    return pkg;
 }
