@@ -285,6 +285,15 @@ static sqlite3 *reader_get(struct sq *q)
     return db;
 }
 
+/* Closes a reader connection with the statements it kept (see reader_prepare). */
+static void reader_close(sqlite3 *db)
+{
+    sqlite3_stmt *st;
+    while ((st = sqlite3_next_stmt(db, NULL)))
+        sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
 static void reader_put(struct sq *q, sqlite3 *db)
 {
     if (!db)
@@ -295,7 +304,38 @@ static void reader_put(struct sq *q, sqlite3 *db)
         db = NULL;
     }
     pthread_mutex_unlock(&q->rmu);
-    sqlite3_close(db);
+    if (db)
+        reader_close(db);
+}
+
+/*
+ * A reader's statement for sql, prepared on its first use and then kept with the
+ * connection: readers run the same few queries again and again (a class code is looked up
+ * for every answer). A kept statement is found by its text among the connection's
+ * statements, which are a dozen at most. Give it back with reader_release, never finalise it.
+ */
+static int reader_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **out)
+{
+    for (sqlite3_stmt *st = sqlite3_next_stmt(db, NULL); st; st = sqlite3_next_stmt(db, st))
+        if (!sqlite3_stmt_busy(st) && strcmp(sqlite3_sql(st), sql) == 0) {
+            *out = st;
+            return STORE_OK;
+        }
+    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) != SQLITE_OK) {
+        log_db(db, "prepare");
+        *out = NULL;
+        return STORE_ERR_IO;
+    }
+    return STORE_OK;
+}
+
+/* Ends a kept statement's read transaction and forgets its parameters. */
+static void reader_release(sqlite3_stmt *st)
+{
+    if (!st)
+        return;
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
 }
 
 /* ---- binding helpers for short statements ---- */
@@ -393,7 +433,7 @@ static int read_rows(struct sq *q, const char *sql, const struct bindv *b, read_
     void *v = NULL;
     size_t n = 0, cap = 0;
     int rc = STORE_ERR_IO;
-    if (!db || prepare(db, sql, &st) != STORE_OK)
+    if (!db || reader_prepare(db, sql, &st) != STORE_OK)
         goto out;
     int step = b ? bind_all(st, b) : SQLITE_OK;
     if (step == SQLITE_OK) {
@@ -416,7 +456,7 @@ static int read_rows(struct sq *q, const char *sql, const struct bindv *b, read_
     rc = STORE_OK;
 out:
     free(v);
-    sqlite3_finalize(st);
+    reader_release(st);
     reader_put(q, db);
     return rc;
 }
@@ -526,7 +566,7 @@ static void sq_close(struct store *s)
     struct sq *q = (struct sq *)s;
     writer_release(&q->writer);
     for (size_t i = 0; i < q->nreaders; i++)
-        sqlite3_close(q->readers[i]);
+        reader_close(q->readers[i]);
     sqlite3_finalize(q->st_cohort);
     sqlite3_finalize(q->st_answer);
     for (size_t i = 0; i < ROWS_PER_INSERT; i++)

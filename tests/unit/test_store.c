@@ -85,6 +85,43 @@ static void test_new_file_has_schema_and_wal(void **state)
     fx_tmp_free(path);
 }
 
+/*
+ * Readers keep their statements between calls (a class code is looked up for every answer),
+ * but not their read transactions: a checkpoint that empties the write-ahead log must find
+ * no reader still looking at it, or the log would grow without end while a server runs.
+ */
+static void test_readers_hold_no_snapshot(void **state)
+{
+    (void)state;
+    char *path = fx_tmp_db();
+    struct store *s = open_rw(path);
+    char code[SURVEY_CODE_LEN + 1];
+    new_cohort(s, "1.0.0", "Hillside School", code);
+    struct arena ar = ARENA_INIT;
+    struct store_cohort c;
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(store_cohort_get(s, code, &ar, &c), STORE_OK);
+        assert_int_equal(store_cohort_get(s, "AAAAAAAA", &ar, &c), STORE_ERR_NOT_FOUND);
+    }
+    /* The kept statement sees a later write. */
+    assert_int_equal(store_cohort_set_open(s, code, false), STORE_OK);
+    assert_int_equal(store_cohort_get(s, code, &ar, &c), STORE_OK);
+    assert_false(c.open);
+
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA wal_checkpoint(TRUNCATE)", -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 0); /* 1 when a reader blocked it */
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    arena_release(&ar);
+    store_close(s);
+    fx_tmp_free(path);
+}
+
 static void test_migrates_empty_file(void **state)
 {
     (void)state;
@@ -926,6 +963,7 @@ int main(void)
     /* SQLite's file, PRAGMAs and writer lock; and what needs no database at all. */
     const struct CMUnitTest sqlite_only[] = {
         cmocka_unit_test(test_new_file_has_schema_and_wal),
+        cmocka_unit_test(test_readers_hold_no_snapshot),
         cmocka_unit_test(test_migrates_empty_file),
         cmocka_unit_test(test_refuses_text_file),
         cmocka_unit_test(test_refuses_bad_locations),
