@@ -27,6 +27,7 @@
 #include "site/site.h"
 #include "staff/staff.h"
 #include "store/store.h"
+#include "web/listen.h"
 #include "web/server.h"
 
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_INTERNAL = 2 };
@@ -362,7 +363,7 @@ static int cmd_serve(int argc, char **argv)
     /* A mistyped address is a usage error, found before the package is loaded. */
     struct sockaddr_storage where;
     char err[160];
-    if (web_parse_listen(opt.listen, &where, err, sizeof(err)) != 0)
+    if (listen_parse(opt.listen, &where, err, sizeof(err)) != 0)
         return usage_error("serve", "--listen: %s", err);
     char public_url[SITE_PUBLIC_URL_MAX + 1];
     if (!so.public_url && default_public_url(&where, public_url, sizeof(public_url))) {

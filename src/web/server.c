@@ -2,10 +2,11 @@
  * The HTTP server on libmicrohttpd.
  *
  * Speed comes from doing the work once: every site file is compressed (gzip by the
- * renderer, brotli here) and gets its responses (each encoding, 200 and 304) created at
- * start-up with all their headers, so a request for a file only looks up a table and
- * queues a shared response. Requests without a body allocate nothing, and the access log
- * is gathered per thread and written a few times a second. Each fixed response exists
+ * renderer, brotli by web/brotli.c) and gets its responses (each encoding, 200 and 304)
+ * created at start-up with all their headers, so a request for a file only looks up a table
+ * and queues a shared response. Requests without a body allocate nothing, and the access
+ * log (web/accesslog.c) is gathered per thread and written a few times a second. The
+ * listening socket is opened by web/listen.c. Each fixed response exists
  * twice, once as is and once with "Connection: close", so that during a graceful shutdown
  * clients are told to stop reusing their connections.
  *
@@ -34,22 +35,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <brotli/encode.h>
-#include <dlfcn.h>
 #include <microhttpd.h>
 
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/form.h"
 #include "base/xalloc.h"
+#include "web/accesslog.h"
+#include "web/brotli.h"
 #include "web/feedback.h"
 #include "web/http.h"
+#include "web/listen.h"
 #include "web/page.h"
 #include "web/staff_web.h"
 #include "web/watch.h"
@@ -107,9 +108,6 @@
 #define WEB_SETTLE_MAX_MS 2000
 /* The author's error page lists at most this many problems. */
 #define WEB_PROBLEMS_MAX 200
-/* One thread's access log buffer; a line is at most WEB_LOG_LINE_MAX bytes. */
-#define WEB_LOG_BUFFER ((size_t)32 * 1024)
-#define WEB_LOG_LINE_MAX 800
 
 static const char *const security_headers[][2] = {
     {"Content-Security-Policy", "default-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -159,8 +157,7 @@ struct variant {
 struct entry {
     const struct site_file *file;
     struct variant v[ENC_COUNT];
-    unsigned char *br; /* the brotli form, owned; NULL when not worth it */
-    size_t br_len;
+    struct brotli_form br; /* owned */
 };
 
 /* The server's own pages, and the 404 page in each encoding. */
@@ -206,15 +203,6 @@ struct conn {
     atomic_bool busy;      /* a request has begun and not yet ended, for a graceful stop */
 };
 
-/* One thread's access log lines, written out when full and on every tick. */
-struct logbuf {
-    struct logbuf *next;
-    const struct server *srv;
-    pthread_mutex_t lock;
-    size_t len;
-    char data[WEB_LOG_BUFFER];
-};
-
 struct server {
     struct gen *gen;       /* the current generation */
     bool watching;         /* the generation can change: take lock to read gen */
@@ -226,8 +214,7 @@ struct server {
     atomic_bool closing;
     pthread_mutex_t conns_lock;
     struct conn *conns;
-    pthread_mutex_t logs_lock;
-    struct logbuf *logs;
+    struct access_log log;
     struct fbpool {
         pthread_mutex_t mu;
         pthread_cond_t work;
@@ -283,7 +270,7 @@ static long long now_ms(void)
 static void gen_free(struct gen *g)
 {
     for (size_t i = 0; i < g->entry_count; i++)
-        free(g->entries[i].br);
+        free(g->entries[i].br.data);
     free(g->entries);
     free(g->by_file);
     free(g->pages);
@@ -431,123 +418,10 @@ __attribute__((warn_unused_result)) static int variant_init(struct gen *g, struc
     return 0;
 }
 
-/*
- * The brotli encoder, loaded only while a site is being compressed (at start-up and at
- * each --watch reload) and unloaded after: kept loaded, its code would stay in the
- * serving process's memory for nothing, about 0.6 MiB of a budget of 16.
- */
-typedef int brotli_compress_fn(int quality, int lgwin, BrotliEncoderMode mode, size_t input_size,
-                               const uint8_t *input, size_t *encoded_size, uint8_t *encoded);
-typedef size_t brotli_max_size_fn(size_t input_size);
-
-struct brotli {
-    void *lib;
-    brotli_compress_fn *compress;
-    brotli_max_size_fn *max_size;
-};
-
-/* Loads the encoder; false (the site is then sent without brotli) when it cannot be. */
-static bool brotli_open(struct brotli *b)
-{
-    b->lib = dlopen("libbrotlienc.so.1", RTLD_NOW | RTLD_LOCAL);
-    if (b->lib) {
-        *(void **)&b->compress = dlsym(b->lib, "BrotliEncoderCompress");
-        *(void **)&b->max_size = dlsym(b->lib, "BrotliEncoderMaxCompressedSize");
-        if (b->compress && b->max_size)
-            return true;
-        dlclose(b->lib);
-    }
-    fprintf(stderr, "planpack: brotli's encoder could not be loaded (install the Debian package "
-                    "libbrotli1); pages are sent with gzip only\n");
-    *b = (struct brotli){0};
-    return false;
-}
-
-/*
- * Compresses data with brotli at its highest quality, once, with a window no larger than
- * the data needs (which spares the client's memory), into out (cap bytes). Returns the
- * compressed length, or 0 when it would not be smaller than the data.
- */
-static size_t brotli_compress(const struct brotli *b, const unsigned char *data, size_t len,
-                              unsigned char *out, size_t cap)
-{
-    int lgwin = BROTLI_MIN_WINDOW_BITS;
-    while (lgwin < BROTLI_MAX_WINDOW_BITS && ((size_t)1 << lgwin) - 16 < len)
-        lgwin++;
-    size_t n = cap;
-    if (!b->compress(BROTLI_MAX_QUALITY, lgwin, BROTLI_MODE_TEXT, len, data, &n, out) || n >= len)
-        return 0;
-    return n;
-}
-
-/* Brotli at its highest quality is slow, so the files of a site are shared among threads. */
-struct compress_job {
-    const struct brotli *brotli;
-    struct entry *entries;
-    const struct site *site;
-    size_t count;
-    atomic_size_t next;
-};
-
-static void *compress_worker(void *arg)
-{
-    struct compress_job *job = arg;
-    for (;;) {
-        size_t i = atomic_fetch_add(&job->next, 1);
-        if (i >= job->count)
-            return NULL;
-        const struct site_file *f = site_file_at(job->site, i);
-        struct entry *e = &job->entries[i];
-        if (e->br)
-            e->br_len = brotli_compress(job->brotli, f->data, f->len, e->br, e->br_len);
-    }
-}
-
 static unsigned thread_count(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
-}
-
-/*
- * Fills in the brotli form of every text file of site, entries[i] for file i. The output
- * buffers are allocated here, in the calling thread, so that the helpers' own memory is
- * all freed when they end and can go back to the system.
- */
-static void compress_all(struct entry *entries, const struct site *site, size_t count)
-{
-    struct brotli brotli;
-    if (!brotli_open(&brotli))
-        return;
-    for (size_t i = 0; i < count; i++) {
-        const struct site_file *f = site_file_at(site, i);
-        /* Only the files that the renderer found worth compressing (text). */
-        size_t cap = f->gz ? brotli.max_size(f->len) : 0;
-        if (cap) {
-            entries[i].br = xmalloc(cap);
-            entries[i].br_len = cap;
-        }
-    }
-    struct compress_job job = {.brotli = &brotli, .entries = entries, .site = site, .count = count};
-    atomic_init(&job.next, 0);
-    pthread_t helpers[8];
-    size_t started = 0, want = thread_count() - 1;
-    while (started < want && started < sizeof(helpers) / sizeof(helpers[0]) &&
-           pthread_create(&helpers[started], NULL, compress_worker, &job) == 0)
-        started++;
-    compress_worker(&job);
-    for (size_t i = 0; i < started; i++)
-        pthread_join(helpers[i], NULL);
-    dlclose(brotli.lib);
-    for (size_t i = 0; i < count; i++) {
-        struct entry *e = &entries[i];
-        if (e->br && e->br_len == 0) {
-            free(e->br);
-            e->br = NULL;
-        } else if (e->br) {
-            e->br = xrealloc(e->br, e->br_len);
-        }
-    }
 }
 
 static int compare_by_file(const void *a, const void *b)
@@ -580,12 +454,12 @@ __attribute__((warn_unused_result)) static int entry_init(struct gen *g, struct 
     e->file = f;
     /* A compressed form that saves nothing is not worth a decompression on the client. */
     bool gz = f->gz != NULL && f->gz_len < f->len;
-    bool negotiated = gz || e->br;
+    bool negotiated = gz || e->br.data;
     if (variant_init(g, &e->v[ENC_IDENTITY], f, f->data, f->len, ENC_IDENTITY, negotiated) != 0)
         return -1;
     if (gz && variant_init(g, &e->v[ENC_GZIP], f, f->gz, f->gz_len, ENC_GZIP, true) != 0)
         return -1;
-    if (e->br && variant_init(g, &e->v[ENC_BR], f, e->br, e->br_len, ENC_BR, true) != 0)
+    if (e->br.data && variant_init(g, &e->v[ENC_BR], f, e->br.data, e->br.len, ENC_BR, true) != 0)
         return -1;
     return 0;
 }
@@ -744,9 +618,9 @@ __attribute__((warn_unused_result)) static int not_found_init(struct gen *g)
         data[ENC_GZIP] = f->gz;
         len[ENC_GZIP] = f->gz_len;
     }
-    if (e && e->br) {
-        data[ENC_BR] = e->br;
-        len[ENC_BR] = e->br_len;
+    if (e && e->br.data) {
+        data[ENC_BR] = e->br.data;
+        len[ENC_BR] = e->br.len;
     }
     const char *vary = data[ENC_GZIP] || data[ENC_BR] ? MHD_HTTP_HEADER_ACCEPT_ENCODING : NULL;
     for (size_t i = 0; i < ENC_COUNT; i++) {
@@ -782,7 +656,11 @@ static struct gen *gen_new(struct server *srv, const struct site *site, void *ow
     g->entries = xcalloc(n ? n : 1, sizeof(*g->entries));
     g->by_file = xcalloc(n ? n : 1, sizeof(const struct entry *));
     g->entry_count = n;
-    compress_all(g->entries, site, n);
+    struct brotli_form *br = xcalloc(n ? n : 1, sizeof(*br));
+    brotli_site(site, br, thread_count());
+    for (size_t i = 0; i < n; i++)
+        g->entries[i].br = br[i];
+    free(br);
     for (size_t i = 0; i < n; i++) {
         g->by_file[i] = &g->entries[i];
         if (entry_init(g, &g->entries[i], site_file_at(site, i)) != 0)
@@ -801,122 +679,11 @@ fail:
 
 /* ---- the access log ---- */
 
-/* Formats the current UTC time, reformatting at most once a second per thread. */
-static const char *log_time(size_t *len)
-{
-    static _Thread_local time_t last = -1;
-    static _Thread_local char text[32];
-    static _Thread_local size_t text_len;
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME_COARSE, &ts);
-    if (ts.tv_sec != last) {
-        struct tm tm;
-        gmtime_r(&ts.tv_sec, &tm);
-        text_len = strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm);
-        last = ts.tv_sec;
-    }
-    *len = text_len;
-    return text;
-}
-
-/* Writes a buffer out whole; a log that cannot be written (a closed pipe) is dropped. */
-static void log_write(struct logbuf *lb)
-{
-    size_t off = 0;
-    while (off < lb->len) {
-        ssize_t w = write(STDOUT_FILENO, lb->data + off, lb->len - off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            break;
-        off += (size_t)w;
-    }
-    lb->len = 0;
-}
-
-static void log_flush_all(struct server *srv)
-{
-    pthread_mutex_lock(&srv->logs_lock);
-    for (struct logbuf *lb = srv->logs; lb; lb = lb->next) {
-        pthread_mutex_lock(&lb->lock);
-        if (lb->len)
-            log_write(lb);
-        pthread_mutex_unlock(&lb->lock);
-    }
-    pthread_mutex_unlock(&srv->logs_lock);
-}
-
-/* This thread's log buffer, made on its first request. */
-static struct logbuf *log_buffer(struct server *srv)
-{
-    static _Thread_local struct logbuf *mine;
-    if (mine && mine->srv == srv)
-        return mine;
-    struct logbuf *lb = xcalloc(1, sizeof(*lb));
-    lb->srv = srv;
-    pthread_mutex_init(&lb->lock, NULL);
-    pthread_mutex_lock(&srv->logs_lock);
-    lb->next = srv->logs;
-    srv->logs = lb;
-    pthread_mutex_unlock(&srv->logs_lock);
-    mine = lb;
-    return lb;
-}
-
-static size_t put_uint(char *out, unsigned long long v)
-{
-    char digits[24];
-    size_t n = 0;
-    do {
-        digits[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    for (size_t i = 0; i < n; i++)
-        out[i] = digits[n - 1 - i];
-    return n;
-}
-
-/*
- * One line per request: time, method, path (never the query string), status and body
- * bytes. Never the client's address, user agent, headers or body. Lines are whole in the
- * buffer, and the buffer is written whole, so lines from different threads do not mix.
- */
 static void log_request(struct server *srv, const char *method, const char *url, unsigned status,
                         size_t bytes)
 {
-    if (srv->quiet)
-        return;
-    struct logbuf *lb = log_buffer(srv);
-    pthread_mutex_lock(&lb->lock);
-    if (WEB_LOG_BUFFER - lb->len < WEB_LOG_LINE_MAX)
-        log_write(lb);
-    char *p = lb->data + lb->len;
-    size_t tlen;
-    const char *t = log_time(&tlen);
-    memcpy(p, t, tlen);
-    p += tlen;
-    *p++ = ' ';
-    p += http_log_text(method, 16, p, 80);
-    *p++ = ' ';
-    p += http_log_text(url, 128, p, 600);
-    *p++ = ' ';
-    p += put_uint(p, status);
-    *p++ = ' ';
-    p += put_uint(p, bytes);
-    *p++ = '\n';
-    lb->len = (size_t)(p - lb->data);
-    pthread_mutex_unlock(&lb->lock);
-}
-
-static void log_release(struct server *srv)
-{
-    log_flush_all(srv);
-    while (srv->logs) {
-        struct logbuf *lb = srv->logs;
-        srv->logs = lb->next;
-        pthread_mutex_destroy(&lb->lock);
-        free(lb);
-    }
+    if (!srv->quiet)
+        access_log_line(&srv->log, method, url, status, bytes);
 }
 
 /* ---- connection deadlines ---- */
@@ -1729,144 +1496,6 @@ static void on_mhd_error(void *cls, const char *fmt, va_list ap)
     pthread_mutex_unlock(&lock);
 }
 
-/* ---- listening ---- */
-
-static int parse_port(const char *s, in_port_t *port)
-{
-    if (!*s || strlen(s) > 5)
-        return -1;
-    unsigned long v = 0;
-    for (const char *p = s; *p; p++) {
-        if (*p < '0' || *p > '9')
-            return -1;
-        v = v * 10 + (unsigned long)(*p - '0');
-    }
-    if (v > 65535)
-        return -1;
-    *port = htons((in_port_t)v);
-    return 0;
-}
-
-int web_parse_listen(const char *s, struct sockaddr_storage *out, char *err, size_t err_len)
-{
-    memset(out, 0, sizeof(*out));
-    if (!s || !*s) {
-        snprintf(err, err_len, "no address given; use ADDR:PORT, e.g. 127.0.0.1:8080");
-        return -1;
-    }
-    if (s[0] == '[') {
-        const char *close = strchr(s, ']');
-        char host[INET6_ADDRSTRLEN];
-        size_t n = close ? (size_t)(close - s - 1) : 0;
-        if (!close || close[1] != ':' || n == 0 || n >= sizeof(host)) {
-            snprintf(err, err_len, "'%s' is not [IPv6-ADDRESS]:PORT, e.g. [::1]:8080", s);
-            return -1;
-        }
-        memcpy(host, s + 1, n);
-        host[n] = '\0';
-        struct sockaddr_in6 *a = (struct sockaddr_in6 *)out;
-        a->sin6_family = AF_INET6;
-        if (inet_pton(AF_INET6, host, &a->sin6_addr) != 1) {
-            snprintf(err, err_len, "'%s' is not an IPv6 address", host);
-            return -1;
-        }
-        if (parse_port(close + 2, &a->sin6_port) != 0) {
-            snprintf(err, err_len, "'%s' is not a port number (0-65535)", close + 2);
-            return -1;
-        }
-        return 0;
-    }
-    const char *colon = strrchr(s, ':');
-    if (!colon) {
-        snprintf(err, err_len, "'%s' has no port; use ADDR:PORT, e.g. 127.0.0.1:8080", s);
-        return -1;
-    }
-    size_t n = (size_t)(colon - s);
-    if (memchr(s, ':', n)) {
-        snprintf(err, err_len, "put an IPv6 address in brackets, e.g. [::1]:8080");
-        return -1;
-    }
-    char host[INET_ADDRSTRLEN];
-    struct sockaddr_in *a = (struct sockaddr_in *)out;
-    a->sin_family = AF_INET;
-    if (n == 0) {
-        /* ":8080" means every IPv4 interface, as in most servers' configuration. */
-        a->sin_addr.s_addr = htonl(INADDR_ANY);
-    } else if (n == 9 && strncmp(s, "localhost", 9) == 0) {
-        a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    } else if (n >= sizeof(host) ||
-               (memcpy(host, s, n), host[n] = '\0', inet_pton(AF_INET, host, &a->sin_addr) != 1)) {
-        snprintf(err, err_len, "'%.*s' is not an IPv4 address (a name is not looked up)",
-                 (int)(n < 64 ? n : 64), s);
-        return -1;
-    }
-    if (parse_port(colon + 1, &a->sin_port) != 0) {
-        snprintf(err, err_len, "'%s' is not a port number (0-65535)", colon + 1);
-        return -1;
-    }
-    return 0;
-}
-
-static void format_address(const struct sockaddr_storage *ss, char *out, size_t out_len)
-{
-    char host[INET6_ADDRSTRLEN] = "?";
-    unsigned port;
-    if (ss->ss_family == AF_INET6) {
-        const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)ss;
-        inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof(host));
-        port = ntohs(a->sin6_port);
-        snprintf(out, out_len, "[%s]:%u", host, port);
-    } else {
-        const struct sockaddr_in *a = (const struct sockaddr_in *)ss;
-        inet_ntop(AF_INET, &a->sin_addr, host, sizeof(host));
-        port = ntohs(a->sin_port);
-        snprintf(out, out_len, "%s:%u", host, port);
-    }
-}
-
-/* Opens the listening socket ourselves, so that a failure names its real cause. */
-static int open_listener(const struct sockaddr_storage *ss, const char *text)
-{
-    bool v6 = ss->ss_family == AF_INET6;
-    socklen_t len = v6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
-    int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        fprintf(stderr, "planpack: cannot listen on %s: %s\n", text, strerror(errno));
-        return -1;
-    }
-    int one = 1;
-    (void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    if (v6)
-        (void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-    if (bind(fd, (const struct sockaddr *)ss, len) != 0 || listen(fd, SOMAXCONN) != 0) {
-        int e = errno;
-        fprintf(stderr, "planpack: cannot listen on %s: %s%s\n", text, strerror(e),
-                e == EADDRINUSE ? " (is another server using this port? try another "
-                                  "with --listen)"
-                                : "");
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
-/* Raises the open-file limit so that the connection limit, not the descriptor limit, binds. */
-static unsigned connection_limit(unsigned wanted)
-{
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
-        return wanted;
-    rlim_t need = (rlim_t)wanted + 64;
-    if (rl.rlim_cur < need && rl.rlim_cur != RLIM_INFINITY) {
-        rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > need ? need : rl.rlim_max;
-        (void)setrlimit(RLIMIT_NOFILE, &rl);
-        (void)getrlimit(RLIMIT_NOFILE, &rl);
-    }
-    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need)
-        return rl.rlim_cur > 128 ? (unsigned)(rl.rlim_cur - 64) : 64;
-    return wanted;
-}
-
 /* ---- running ---- */
 
 /* Asks for a new site and makes it current; the old one ends when its last request does. */
@@ -1924,7 +1553,7 @@ static void run(struct server *srv, int sigfd, struct watch *w)
             first_change = 0;
             reload(srv);
         }
-        log_flush_all(srv);
+        access_log_flush(&srv->log);
         if (now - last_reap >= WEB_REAP_MS) {
             conns_reap(srv);
             last_reap = now;
@@ -1969,10 +1598,9 @@ static void server_release(struct server *srv)
 {
     gen_retire(srv->gen);
     srv->gen = NULL;
-    log_release(srv);
+    access_log_release(&srv->log);
     pthread_rwlock_destroy(&srv->lock);
     pthread_mutex_destroy(&srv->conns_lock);
-    pthread_mutex_destroy(&srv->logs_lock);
 }
 
 static void server_init(struct server *srv, const struct web_options *opt)
@@ -1991,7 +1619,7 @@ static void server_init(struct server *srv, const struct web_options *opt)
     pthread_rwlock_init(&srv->lock, &attr);
     pthread_rwlockattr_destroy(&attr);
     pthread_mutex_init(&srv->conns_lock, NULL);
-    pthread_mutex_init(&srv->logs_lock, NULL);
+    access_log_init(&srv->log);
 }
 
 int web_serve(const struct site *site, const struct web_options *opt)
@@ -2010,7 +1638,7 @@ int web_serve(const struct site *site, const struct web_options *opt)
     const char *listen_text = opt->listen ? opt->listen : "127.0.0.1:8080";
 
     server_init(&srv, opt);
-    if (web_parse_listen(listen_text, &ss, err, sizeof(err)) != 0) {
+    if (listen_parse(listen_text, &ss, err, sizeof(err)) != 0) {
         fprintf(stderr, "planpack serve: --listen: %s\n", err);
         goto out;
     }
@@ -2030,7 +1658,7 @@ int web_serve(const struct site *site, const struct web_options *opt)
     }
     /* Rendering and compressing leave freed memory behind that a server never needs again. */
     malloc_trim(0);
-    fd = open_listener(&ss, listen_text);
+    fd = listen_open(&ss, listen_text);
     if (fd < 0)
         goto out;
     socklen_t slen = sizeof(ss);
@@ -2038,7 +1666,7 @@ int web_serve(const struct site *site, const struct web_options *opt)
         fprintf(stderr, "planpack: cannot listen on %s: %s\n", listen_text, strerror(errno));
         goto out;
     }
-    format_address(&ss, where, sizeof(where));
+    listen_format(&ss, where, sizeof(where));
 
     /*
      * The signals are blocked before the daemon starts so that its threads inherit the mask
@@ -2074,7 +1702,7 @@ int web_serve(const struct site *site, const struct web_options *opt)
         flags |= MHD_USE_IPv6;
     unsigned threads = opt->threads ? opt->threads : thread_count();
     unsigned max_conn =
-        connection_limit(opt->max_connections ? opt->max_connections : WEB_MAX_CONNECTIONS);
+        listen_connection_limit(opt->max_connections ? opt->max_connections : WEB_MAX_CONNECTIONS);
     unsigned per_client = opt->max_per_client ? opt->max_per_client : WEB_MAX_PER_CLIENT;
     unsigned timeout = (unsigned)(srv.timeout_ms / 1000);
     d = MHD_start_daemon(

@@ -53,16 +53,6 @@ struct web_options {
 };
 
 /*
- * Parses "127.0.0.1:8080", "[::1]:8080" or ":8080" into a socket address. Returns 0, or -1
- * with a message in err (err_len bytes).
- * ":8080" means every IPv4 interface and "localhost" means 127.0.0.1; no other name is
- * looked up. Port 0 asks for a free port, which the ready line then names.
- */
-struct sockaddr_storage;
-__attribute__((warn_unused_result)) int
-web_parse_listen(const char *s, struct sockaddr_storage *out, char *err, size_t err_len);
-
-/*
  * Serves site until SIGINT or SIGTERM, then lets requests in flight finish and returns 0.
  * Both signals stay blocked in the calling thread afterwards, so that one more during the
  * shutdown does not cut the process short.
