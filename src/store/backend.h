@@ -46,6 +46,7 @@ int store_async_enqueue(struct writer *w, struct writer_job *j, struct store_asy
 
 struct store_backend {
     const char *name;
+    bool local; /* see store_reads_are_local() */
     void (*close)(struct store *s);
     int (*survey_put)(struct store *s, const char *package_id, const char *version,
                       const char *body, bool *changed);

@@ -1466,6 +1466,7 @@ static int pg_focus_groups(struct store *s, struct arena *a, struct store_focus_
 
 static const struct store_backend postgres_backend = {
     .name = "postgres",
+    .local = false,
     .close = pg_close,
     .survey_put = pg_survey_put,
     .surveys = pg_surveys,

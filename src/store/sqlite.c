@@ -1368,6 +1368,7 @@ static int sq_focus_groups(struct store *s, struct arena *a, struct store_focus_
 
 static const struct store_backend sqlite_backend = {
     .name = "sqlite",
+    .local = true,
     .close = sq_close,
     .survey_put = sq_survey_put,
     .surveys = sq_surveys,

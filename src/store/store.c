@@ -139,6 +139,11 @@ void store_close(struct store *s)
     s->be->close(s);
 }
 
+bool store_reads_are_local(const struct store *s)
+{
+    return s->be->local;
+}
+
 time_t store_now(const struct store *s)
 {
     return s->opt.now ? s->opt.now() : time(NULL);

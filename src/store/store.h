@@ -91,6 +91,14 @@ void store_location_shown(const char *where, char *out, size_t out_len);
  */
 void store_close(struct store *s);
 
+/*
+ * True when reading the store is a call into this process (a SQLite file, whose reads never
+ * wait for its writer), false when each read is a round trip to a database server. A server
+ * may read a local store on the threads that answer requests, and keeps the others' reads
+ * on threads of their own.
+ */
+bool store_reads_are_local(const struct store *s);
+
 /* The store's clock (opt->now or time()) and today's day number in the local calendar. */
 time_t store_now(const struct store *s);
 int store_today(const struct store *s);

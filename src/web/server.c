@@ -78,9 +78,11 @@
 #define WEB_CONNECTION_MEMORY ((size_t)5 * 1024)
 /*
  * Threads that check pupils' answers against their class's survey (which reads the store)
- * and hand them to the store's writer. None waits for a commit: the writer resumes each
- * connection once its answer is durable, and its group commit puts every answer waiting
- * into one transaction.
+ * and hand them to the store's writer, when reading the store is a round trip to a database
+ * server; with a SQLite file the answering threads do it themselves, which spares two
+ * thread switches per answer. None waits for a commit: the writer resumes each connection
+ * once its answer is durable, and its group commit puts every answer waiting into one
+ * transaction.
  */
 #define WEB_FEEDBACK_THREADS 4
 #define WEB_FEEDBACK_STACK ((size_t)256 * 1024)
@@ -243,7 +245,7 @@ struct upload {
     size_t total;
     bool keep;
     bool too_large;
-    struct fbjob *job; /* POST /feedback: its answer, being stored by a feedback thread */
+    struct fbjob *job; /* POST /feedback: its answer, while it is being stored */
 };
 
 static void upload_free(struct upload *u)
@@ -950,7 +952,8 @@ static enum MHD_Result send_teach(struct server *srv, const struct gen *g, struc
 /* ---- answers stored off the event loop ---- */
 
 /*
- * One POST /feedback, while its connection is suspended. A feedback thread checks the
+ * One POST /feedback, while its connection is suspended. The answering thread (or, when
+ * reading the store is a round trip to a database server, a feedback thread) checks the
  * answer and hands it to the store; the store's writer thread tells it the answer's status
  * once its transaction has ended, and resumes the connection. No thread of the server
  * waits for the disk, and the threads answering every other request never do.
@@ -1052,13 +1055,15 @@ static void *feedback_worker(void *arg)
     return NULL;
 }
 
-/* Starts the feedback threads; with none, answers are stored on the answering thread. */
+/*
+ * Starts the feedback threads when reading the store means waiting for a database server;
+ * with none, answers are checked on the answering thread.
+ */
 static void fbpool_start(struct server *srv)
 {
     struct fbpool *p = &srv->fb;
-    pthread_mutex_init(&p->mu, NULL);
-    pthread_cond_init(&p->work, NULL);
-    pthread_cond_init(&p->stored, NULL);
+    if (!srv->opt->store || store_reads_are_local(srv->opt->store))
+        return;
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setstacksize(&attr, WEB_FEEDBACK_STACK);
@@ -1075,8 +1080,6 @@ static void fbpool_start(struct server *srv)
 static void fbpool_stop(struct server *srv)
 {
     struct fbpool *p = &srv->fb;
-    if (!p->started)
-        return;
     pthread_mutex_lock(&p->mu);
     p->stop = true;
     pthread_cond_broadcast(&p->work);
@@ -1091,9 +1094,9 @@ static void fbpool_stop(struct server *srv)
 }
 
 /*
- * POST /feedback with a body, in two calls: the first suspends the connection and queues
- * the answer; once a feedback thread has stored it (or refused it) and resumed the
- * connection, libmicrohttpd calls again and the page is sent.
+ * POST /feedback with a body, in two calls: the first suspends the connection and checks
+ * the answer, or queues it for a feedback thread; once the answer is stored (or refused)
+ * and the connection resumed, libmicrohttpd calls again and the page is sent.
  */
 static enum MHD_Result feedback_async(struct server *srv, const struct gen *g,
                                       struct MHD_Connection *c, const char *method, const char *url,
@@ -1124,6 +1127,10 @@ static enum MHD_Result feedback_async(struct server *srv, const struct gen *g,
     u->job = j;
     MHD_suspend_connection(c);
     struct fbpool *p = &srv->fb;
+    if (!p->started) {
+        feedback_start(srv, j); /* resumes c when done; j may be gone already on return */
+        return MHD_YES;
+    }
     pthread_mutex_lock(&p->mu);
     if (p->tail)
         p->tail->next = j;
@@ -1273,7 +1280,7 @@ static enum MHD_Result dispatch(struct server *srv, const struct gen *g, struct 
         if (!http_media_type_is(type, "application/x-www-form-urlencoded"))
             return send_reply(srv, c, method, url, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
                               &g->fixed[R_BAD_TYPE]);
-        if (u && srv->fb.started)
+        if (u)
             return feedback_async(srv, g, c, method, url, u);
         return send_feedback(srv, g, c, method, url, u, NULL);
     }
@@ -1599,6 +1606,9 @@ static void server_release(struct server *srv)
     gen_retire(srv->gen);
     srv->gen = NULL;
     access_log_release(&srv->log);
+    pthread_mutex_destroy(&srv->fb.mu);
+    pthread_cond_destroy(&srv->fb.work);
+    pthread_cond_destroy(&srv->fb.stored);
     pthread_rwlock_destroy(&srv->lock);
     pthread_mutex_destroy(&srv->conns_lock);
 }
@@ -1620,6 +1630,9 @@ static void server_init(struct server *srv, const struct web_options *opt)
     pthread_rwlockattr_destroy(&attr);
     pthread_mutex_init(&srv->conns_lock, NULL);
     access_log_init(&srv->log);
+    pthread_mutex_init(&srv->fb.mu, NULL);
+    pthread_cond_init(&srv->fb.work, NULL);
+    pthread_cond_init(&srv->fb.stored, NULL);
 }
 
 int web_serve(const struct site *site, const struct web_options *opt)
@@ -1695,8 +1708,7 @@ int web_serve(const struct site *site, const struct web_options *opt)
     unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
                          MHD_ALLOW_SUSPEND_RESUME;
     /* Started with the signals blocked, as every thread here must be. */
-    if (opt->store)
-        fbpool_start(&srv);
+    fbpool_start(&srv);
     flags |= MHD_is_feature_supported(MHD_FEATURE_POLL) == MHD_YES ? MHD_USE_POLL : 0;
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
