@@ -23,7 +23,6 @@
 #include <dlfcn.h>
 #include <libpq-fe.h>
 #include <pthread.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -882,10 +881,6 @@ static int open_writer(struct pg *q, char *err, size_t err_len)
 int pg_store_open(const char *url, enum store_mode mode, const struct store_options *opt,
                   struct store **out, char *err, size_t err_len)
 {
-    if (sodium_init() < 0) {
-        snprintf(err, err_len, "libsodium could not start");
-        return STORE_ERR_IO;
-    }
     if (pq_load(err, err_len) != 0)
         return STORE_ERR_IO;
     struct pg *q = xcalloc(1, sizeof(*q));

@@ -22,7 +22,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -679,10 +678,6 @@ static int check_reader(struct sq *q, char *err, size_t err_len)
 int sqlite_store_open(const char *path, enum store_mode mode, const struct store_options *opt,
                       struct store **out, char *err, size_t err_len)
 {
-    if (sodium_init() < 0) {
-        snprintf(err, err_len, "libsodium could not start");
-        return STORE_ERR_IO;
-    }
     struct sq *q = xcalloc(1, sizeof(*q));
     q->base.be = &sqlite_backend;
     q->base.mode = mode;

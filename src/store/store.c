@@ -4,6 +4,7 @@
  */
 #include "store/store.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,11 @@ int store_open(const char *where, enum store_mode mode, const struct store_optio
     if (strcmp(where, ":memory:") == 0 || strncmp(where, "file:", 5) == 0) {
         snprintf(err, err_len, "%s: give the path of a database file", where);
         return STORE_ERR_INVALID;
+    }
+    /* Both backends draw random numbers from libsodium (class codes, the order of a batch). */
+    if (sodium_init() < 0) {
+        snprintf(err, err_len, "libsodium could not start");
+        return STORE_ERR_IO;
     }
     struct store_options o = {0};
     if (opt)
