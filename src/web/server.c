@@ -1128,7 +1128,7 @@ static enum MHD_Result feedback_async(struct server *srv, const struct gen *g,
     MHD_suspend_connection(c);
     struct fbpool *p = &srv->fb;
     if (!p->started) {
-        feedback_start(srv, j); /* resumes c when done; j may be gone already on return */
+        feedback_start(srv, j); /* c is resumed once the answer is stored or refused */
         return MHD_YES;
     }
     pthread_mutex_lock(&p->mu);
