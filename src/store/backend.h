@@ -92,9 +92,13 @@ struct store {
     const struct store_backend *be;
     enum store_mode mode;
     struct store_options opt;
-    /* Set up by store_open() once the backend has opened: the snapshots read so far. */
+    /* Set up by store_open() once the backend has opened: the snapshots read so far, */
     pthread_mutex_t shelf_mu;
     struct survey_shelf *shelves;
+    /* and the class codes read lately (see store_cohort_get()). */
+    pthread_mutex_t memo_mu;
+    struct cohort_memo *memo;
+    size_t memo_next;
 };
 
 /* Sessions older than this (absolute limit) are deleted by purge whatever their use. */

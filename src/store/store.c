@@ -8,9 +8,37 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "base/arena.h"
 #include "base/xalloc.h"
 #include "store/backend.h"
+
+/* Class codes remembered (struct cohort_memo), and for how long each serves. */
+#define COHORT_MEMO 16
+#define COHORT_MEMO_MS 1000
+
+/*
+ * A class code read lately. POST /feedback looks one up for every answer, which with
+ * PostgreSQL is a round trip each. What a code stands for (its class, school and package
+ * version) never changes; whether it is open may, so an entry serves for COHORT_MEMO_MS
+ * only, and store_cohort_set_open() forgets it at once. Closing a code in another process
+ * shows here within that time, and an answer to it is refused all the same: the writer
+ * checks the code again in the answer's own transaction.
+ */
+struct cohort_memo {
+    struct store_cohort c; /* its strings malloc'd */
+    long long read_ms;     /* 0: the entry is empty */
+};
+
+static void memo_clear(struct cohort_memo *m)
+{
+    free((char *)m->c.label);
+    free((char *)m->c.school);
+    free((char *)m->c.package_id);
+    free((char *)m->c.package_version);
+    *m = (struct cohort_memo){0};
+}
 
 const char *store_strerror(int status)
 {
@@ -74,6 +102,9 @@ int store_open(const char *where, enum store_mode mode, const struct store_optio
     if (rc == STORE_OK) {
         pthread_mutex_init(&(*out)->shelf_mu, NULL);
         (*out)->shelves = NULL;
+        pthread_mutex_init(&(*out)->memo_mu, NULL);
+        (*out)->memo = xcalloc(COHORT_MEMO, sizeof(*(*out)->memo));
+        (*out)->memo_next = 0;
     }
     return rc;
 }
@@ -142,6 +173,10 @@ void store_close(struct store *s)
         free(sh);
     }
     pthread_mutex_destroy(&s->shelf_mu);
+    for (size_t i = 0; i < COHORT_MEMO; i++)
+        memo_clear(&s->memo[i]);
+    free(s->memo);
+    pthread_mutex_destroy(&s->memo_mu);
     s->be->close(s);
 }
 
@@ -325,12 +360,79 @@ int store_cohort_create(struct store *s, const struct store_cohort_spec *spec,
                                 spec->survey->package_version, code);
 }
 
+static long long monotonic_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Copies c, with its strings into a, or malloc'd when a is NULL. */
+static void cohort_copy(struct store_cohort *out, const struct store_cohort *c, struct arena *a)
+{
+    *out = *c;
+    const char **strings[] = {&out->label, &out->school, &out->package_id, &out->package_version};
+    for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
+        if (*strings[i])
+            *strings[i] = a ? arena_strdup(a, *strings[i]) : xstrdup(*strings[i]);
+}
+
+/* The entry for code, or NULL. Called with memo_mu held. */
+static struct cohort_memo *memo_find(struct store *s, const char *code)
+{
+    for (size_t i = 0; i < COHORT_MEMO; i++)
+        if (s->memo[i].read_ms && strcmp(s->memo[i].c.code, code) == 0)
+            return &s->memo[i];
+    return NULL;
+}
+
+static bool memo_get(struct store *s, const char *code, long long now, struct arena *a,
+                     struct store_cohort *out)
+{
+    pthread_mutex_lock(&s->memo_mu);
+    struct cohort_memo *m = memo_find(s, code);
+    bool fresh = m && now - m->read_ms < COHORT_MEMO_MS;
+    if (fresh)
+        cohort_copy(out, &m->c, a);
+    pthread_mutex_unlock(&s->memo_mu);
+    return fresh;
+}
+
+static void memo_put(struct store *s, const struct store_cohort *c, long long read_ms)
+{
+    pthread_mutex_lock(&s->memo_mu);
+    struct cohort_memo *m = memo_find(s, c->code);
+    if (!m) {
+        m = &s->memo[s->memo_next];
+        s->memo_next = (s->memo_next + 1) % COHORT_MEMO;
+    }
+    memo_clear(m);
+    cohort_copy(&m->c, c, NULL);
+    m->read_ms = read_ms ? read_ms : 1;
+    pthread_mutex_unlock(&s->memo_mu);
+}
+
+static void memo_forget(struct store *s, const char *code)
+{
+    pthread_mutex_lock(&s->memo_mu);
+    struct cohort_memo *m = memo_find(s, code);
+    if (m)
+        m->read_ms = 0;
+    pthread_mutex_unlock(&s->memo_mu);
+}
+
 int store_cohort_get(struct store *s, const char *code, struct arena *a, struct store_cohort *out)
 {
     memset(out, 0, sizeof(*out));
     if (!code || strlen(code) != SURVEY_CODE_LEN)
         return STORE_ERR_NOT_FOUND;
-    return s->be->cohort_get(s, code, a, out);
+    long long now = monotonic_ms();
+    if (memo_get(s, code, now, a, out))
+        return STORE_OK;
+    int rc = s->be->cohort_get(s, code, a, out);
+    if (rc == STORE_OK)
+        memo_put(s, out, now);
+    return rc;
 }
 
 int store_cohort_set_open(struct store *s, const char *code, bool open)
@@ -339,7 +441,9 @@ int store_cohort_set_open(struct store *s, const char *code, bool open)
         return STORE_ERR_READ_ONLY;
     if (!code || strlen(code) != SURVEY_CODE_LEN)
         return STORE_ERR_NOT_FOUND;
-    return s->be->cohort_set_open(s, code, open);
+    int rc = s->be->cohort_set_open(s, code, open);
+    memo_forget(s, code);
+    return rc;
 }
 
 int store_cohorts(struct store *s, struct arena *a, struct store_cohort **out, size_t *count)

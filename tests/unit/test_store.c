@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <sqlite3.h>
+#include <time.h>
 #include <sys/stat.h>
 
 #include "store/store.h"
@@ -330,6 +331,66 @@ static void test_cohorts(void **state)
     assert_int_equal(store_cohort_create(s, &bad, a), STORE_ERR_INVALID);
     arena_release(&ar);
     store_close(s);
+    fx_db_free(path);
+}
+
+static long long elapsed_ms(const struct timespec *since)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (long long)(now.tv_sec - since->tv_sec) * 1000 +
+           (now.tv_nsec - since->tv_nsec) / 1000000;
+}
+
+/*
+ * A store remembers the class codes it has read for a second (POST /feedback reads one for
+ * every answer); its own store_cohort_set_open() forgets at once, and a change made through
+ * another store shows within that second.
+ */
+static void test_cohort_memo(void **state)
+{
+    (void)state;
+    char *path = fx_db_new();
+    struct store *w = open_rw(path);
+    char code[SURVEY_CODE_LEN + 1];
+    new_cohort(w, "1.0.0", "Hillside School", code);
+    struct store *r = NULL;
+    char err[256];
+    assert_int_equal(store_open(path, STORE_READ_ONLY, NULL, &r, err, sizeof(err)), STORE_OK);
+
+    struct arena ar = ARENA_INIT;
+    struct store_cohort c;
+    struct timespec read_at;
+    clock_gettime(CLOCK_MONOTONIC, &read_at);
+    assert_int_equal(store_cohort_get(r, code, &ar, &c), STORE_OK);
+    assert_true(c.open);
+    assert_int_equal(store_cohort_get(w, code, &ar, &c), STORE_OK);
+    assert_true(c.open);
+
+    assert_int_equal(store_cohort_set_open(w, code, false), STORE_OK);
+    assert_int_equal(store_cohort_get(w, code, &ar, &c), STORE_OK);
+    assert_false(c.open); /* the store that closed it knows at once */
+    assert_int_equal(store_cohort_get(r, code, &ar, &c), STORE_OK);
+    if (elapsed_ms(&read_at) < 500) /* a busy machine may have let the second pass */
+        assert_true(c.open);
+    /* What r remembered is whole: its strings are its own copies. */
+    assert_string_equal(c.code, code);
+    assert_string_equal(c.school, "Hillside School");
+    assert_string_equal(c.package_version, "1.0.0");
+
+    struct timespec pause = {1, 100 * 1000 * 1000};
+    nanosleep(&pause, NULL);
+    assert_int_equal(store_cohort_get(r, code, &ar, &c), STORE_OK);
+    assert_false(c.open);
+    /* Reopened, and again the store that did it knows at once. */
+    assert_int_equal(store_cohort_set_open(w, code, true), STORE_OK);
+    assert_int_equal(store_cohort_get(w, code, &ar, &c), STORE_OK);
+    assert_true(c.open);
+    /* A code that is not there is asked for every time, never remembered. */
+    assert_int_equal(store_cohort_get(r, "AAAAAAAA", &ar, &c), STORE_ERR_NOT_FOUND);
+    arena_release(&ar);
+    store_close(r);
+    store_close(w);
     fx_db_free(path);
 }
 
@@ -951,6 +1012,7 @@ int main(void)
         cmocka_unit_test(test_migrates_version_1),
         cmocka_unit_test(test_refuses_foreign_and_newer_databases),
         cmocka_unit_test(test_cohorts),
+        cmocka_unit_test(test_cohort_memo),
         cmocka_unit_test(test_survey_get),
         cmocka_unit_test(test_submit_round_trip_and_refusals),
         cmocka_unit_test(test_group_commit_many_threads),
