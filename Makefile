@@ -144,7 +144,9 @@ lint: $(B)/gen/embedded.c
 format:
 	clang-format -i $$(find src tests fuzz scripts bench -name '*.[ch]')
 
-bench: $(B)/planpack
+bench:
+	@scripts/deps --bench
+	@$(MAKE) --no-print-directory $(B)/planpack
 	@PLANPACK=$(B)/planpack bench/run
 
 # The binary, the manual page and the systemd unit under PREFIX, staged inside DESTDIR
