@@ -99,6 +99,7 @@ struct store {
     pthread_mutex_t memo_mu;
     struct cohort_memo *memo;
     size_t memo_next;
+    unsigned long memo_changes; /* codes opened or closed through this store */
 };
 
 /* Sessions older than this (absolute limit) are deleted by purge whatever their use. */

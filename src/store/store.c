@@ -105,6 +105,7 @@ int store_open(const char *where, enum store_mode mode, const struct store_optio
         pthread_mutex_init(&(*out)->memo_mu, NULL);
         (*out)->memo = xcalloc(COHORT_MEMO, sizeof(*(*out)->memo));
         (*out)->memo_next = 0;
+        (*out)->memo_changes = 0;
     }
     return rc;
 }
@@ -386,21 +387,33 @@ static struct cohort_memo *memo_find(struct store *s, const char *code)
     return NULL;
 }
 
+/* Copies a fresh entry for code into out; false when there is none. *changes gets
+ * memo_changes, for memo_put(). */
 static bool memo_get(struct store *s, const char *code, long long now, struct arena *a,
-                     struct store_cohort *out)
+                     struct store_cohort *out, unsigned long *changes)
 {
     pthread_mutex_lock(&s->memo_mu);
     struct cohort_memo *m = memo_find(s, code);
     bool fresh = m && now - m->read_ms < COHORT_MEMO_MS;
     if (fresh)
         cohort_copy(out, &m->c, a);
+    *changes = s->memo_changes;
     pthread_mutex_unlock(&s->memo_mu);
     return fresh;
 }
 
-static void memo_put(struct store *s, const struct store_cohort *c, long long read_ms)
+/*
+ * Remembers c, read from the database at read_ms. Not when a code was opened or closed
+ * through this store since the read began (changes): c might say what that changed.
+ */
+static void memo_put(struct store *s, const struct store_cohort *c, long long read_ms,
+                     unsigned long changes)
 {
     pthread_mutex_lock(&s->memo_mu);
+    if (s->memo_changes != changes) {
+        pthread_mutex_unlock(&s->memo_mu);
+        return;
+    }
     struct cohort_memo *m = memo_find(s, c->code);
     if (!m) {
         m = &s->memo[s->memo_next];
@@ -418,6 +431,7 @@ static void memo_forget(struct store *s, const char *code)
     struct cohort_memo *m = memo_find(s, code);
     if (m)
         m->read_ms = 0;
+    s->memo_changes++;
     pthread_mutex_unlock(&s->memo_mu);
 }
 
@@ -427,11 +441,12 @@ int store_cohort_get(struct store *s, const char *code, struct arena *a, struct 
     if (!code || strlen(code) != SURVEY_CODE_LEN)
         return STORE_ERR_NOT_FOUND;
     long long now = monotonic_ms();
-    if (memo_get(s, code, now, a, out))
+    unsigned long changes;
+    if (memo_get(s, code, now, a, out, &changes))
         return STORE_OK;
     int rc = s->be->cohort_get(s, code, a, out);
     if (rc == STORE_OK)
-        memo_put(s, out, now);
+        memo_put(s, out, now, changes);
     return rc;
 }
 
@@ -442,7 +457,7 @@ int store_cohort_set_open(struct store *s, const char *code, bool open)
     if (!code || strlen(code) != SURVEY_CODE_LEN)
         return STORE_ERR_NOT_FOUND;
     int rc = s->be->cohort_set_open(s, code, open);
-    memo_forget(s, code);
+    memo_forget(s, code); /* after the change: a read that began before it is not kept */
     return rc;
 }
 
