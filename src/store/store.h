@@ -156,7 +156,12 @@ struct store_cohort_spec {
 __attribute__((warn_unused_result)) int store_cohort_create(struct store *s,
                                                             const struct store_cohort_spec *spec,
                                                             char code[SURVEY_CODE_LEN + 1]);
-/* Looks a normalised code up; strings go into a. STORE_ERR_NOT_FOUND when there is none. */
+/*
+ * Looks a normalised code up; strings go into a. STORE_ERR_NOT_FOUND when there is none.
+ * A code found is remembered for a second, so whether it is open may be up to a second old
+ * when another process changed it (never when this store did); storing an answer checks
+ * again.
+ */
 __attribute__((warn_unused_result)) int store_cohort_get(struct store *s, const char *code,
                                                          struct arena *a, struct store_cohort *out);
 /* Opens or closes a code to new answers. */
