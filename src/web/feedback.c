@@ -159,18 +159,6 @@ unsigned feedback_stored(const struct site *site, const char *code, int store_st
     return STATUS_INTERNAL;
 }
 
-unsigned feedback_post(struct store *st, const struct site *site, const char *body, size_t len,
-                       struct buf *page)
-{
-    struct arena a = ARENA_INIT;
-    struct survey_answer ans;
-    unsigned status = feedback_check(st, site, body, len, &a, &ans, page);
-    if (status == 0)
-        status = feedback_stored(site, ans.code, store_submit(st, &ans), page);
-    arena_release(&a);
-    return status;
-}
-
 unsigned feedback_get(const struct site *site, const char *code, struct buf *page)
 {
     char norm[SURVEY_CODE_LEN + 1];

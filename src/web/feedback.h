@@ -20,19 +20,13 @@
 #define FEEDBACK_PAGE_MAX ((size_t)4 << 20)
 
 /*
- * Handles a POST /feedback body. Returns 200 with the thank-you page only once the answer
- * is durably stored; 400 with the form and the reason shown in it when anything is wrong
- * (nothing stored); 413 for a body over the limit; 500 when the store failed.
- */
-unsigned feedback_post(struct store *st, const struct site *site, const char *body, size_t len,
-                       struct buf *page);
-
-/*
- * The same in two steps, for a server that stores answers without a thread waiting for
- * each (store_submit_async()). feedback_check() returns 0 when *ans (kept in a) is a valid
- * answer to store; otherwise the status, with the page. Once the store has given the
- * answer's status, feedback_stored() renders the page for it (code: the answer's class
- * code) and returns the HTTP status, as feedback_post() would have.
+ * A POST /feedback body, in two steps, so that no thread waits for the disk: the answer is
+ * stored with store_submit_async() in between. feedback_check() returns 0 when *ans (kept
+ * in a) is a valid answer to store; otherwise the HTTP status (400 with the form and the
+ * reason shown in it, 413 for a body over the limit, 500 when the store failed), with the
+ * page. Once the store has given the answer's status, feedback_stored() renders the page
+ * for it (code: the answer's class code) and returns the HTTP status: 200 with the
+ * thank-you page only when the answer is durably stored.
  */
 unsigned feedback_check(struct store *st, const struct site *site, const char *body, size_t len,
                         struct arena *a, struct survey_answer *ans, struct buf *page);

@@ -1143,18 +1143,16 @@ static enum MHD_Result feedback_async(struct server *srv, const struct gen *g,
 }
 
 /*
- * /feedback (web/feedback.c): POST stores an answer (u is its body), GET with ?c=CODE
- * shows the form with the code. Either page is made for this response and never cached.
+ * GET /feedback?c=CODE (web/feedback.c): the form with the code filled in, made for this
+ * response and never cached. POST /feedback is feedback_async().
  */
-static enum MHD_Result send_feedback(struct server *srv, const struct gen *g,
-                                     struct MHD_Connection *c, const char *method, const char *url,
-                                     struct upload *u, const char *code)
+static enum MHD_Result send_feedback_form(struct server *srv, const struct gen *g,
+                                          struct MHD_Connection *c, const char *method,
+                                          const char *url, const char *code)
 {
     struct buf *page = xmalloc(sizeof(*page));
     buf_init(page, FEEDBACK_PAGE_MAX);
-    unsigned status = code ? feedback_get(g->site, code, page)
-                           : feedback_post(srv->opt->store, g->site, u ? u->body.ptr : NULL,
-                                           u ? u->body.len : 0, page);
+    unsigned status = feedback_get(g->site, code, page);
     return send_made(srv, g, c, method, url, status, page, private_page);
 }
 
@@ -1280,14 +1278,12 @@ static enum MHD_Result dispatch(struct server *srv, const struct gen *g, struct 
         if (!http_media_type_is(type, "application/x-www-form-urlencoded"))
             return send_reply(srv, c, method, url, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
                               &g->fixed[R_BAD_TYPE]);
-        if (u)
-            return feedback_async(srv, g, c, method, url, u);
-        return send_feedback(srv, g, c, method, url, u, NULL);
+        return feedback_async(srv, g, c, method, url, u);
     }
     if (is_get(method) && strcmp(url, "/feedback") == 0) {
         const char *code = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "c");
         if (code && *code)
-            return send_feedback(srv, g, c, method, url, NULL, code);
+            return send_feedback_form(srv, g, c, method, url, code);
     }
     if (is_get(method) && strcmp(url, "/teach") == 0) {
         const char *code = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "c");
@@ -1366,14 +1362,16 @@ static enum MHD_Result begin_request(struct server *srv, struct MHD_Connection *
         MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT), "100-continue");
     if (has_length && (length > WEB_DISCARD_MAX || (waits && length > WEB_BODY_MAX)))
         return answer_early(srv, c, method, url, MHD_HTTP_CONTENT_TOO_LARGE, R_TOO_LARGE, req_cls);
-    if (!chunked && length == 0) {
+    /* A form POSTed empty is still a form: its handler gets an empty body. */
+    bool keep = strcmp(method, MHD_HTTP_METHOD_POST) == 0 &&
+                (strcmp(url, "/plan") == 0 || strcmp(url, "/feedback") == 0 ||
+                 strncmp(url, "/staff/", 7) == 0);
+    if (!chunked && length == 0 && !keep) {
         *req_cls = &mark_no_body;
         return MHD_YES;
     }
     struct upload *u = xcalloc(1, sizeof(*u));
-    u->keep = strcmp(method, MHD_HTTP_METHOD_POST) == 0 &&
-              (strcmp(url, "/plan") == 0 || strcmp(url, "/feedback") == 0 ||
-               strncmp(url, "/staff/", 7) == 0);
+    u->keep = keep;
     buf_init(&u->body, WEB_BODY_MAX);
     *req_cls = u;
     return MHD_YES;

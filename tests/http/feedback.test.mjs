@@ -101,6 +101,7 @@ describe('POST /feedback refuses bad submissions and stores nothing', () => {
     const long = 'x'.repeat(501);
     const cases = () => [
         ['no class code', encode([['q-help-end', 'yes']]), /type the class code/],
+        ['an empty body', '', /type the class code/],
         ['an unknown class code', encode([['c', 'ABCDEFGH'], ['q-help-end', 'yes']]), /class code was not found/],
         ['a malformed class code', encode([['c', 'not a code!'], ['q-help-end', 'yes']]), /class code was not found/],
         ['a closed class code', encode([['c', closed], ['q-help-end', 'yes']]), /has closed/],
