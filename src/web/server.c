@@ -1266,7 +1266,11 @@ static enum MHD_Result dispatch(struct server *srv, const struct gen *g, struct 
     if (strcmp(url, "/staff") == 0 || strncmp(url, "/staff/", 7) == 0)
         return send_staff(srv, g, c, method, url, u);
     if (post && strcmp(url, "/feedback") == 0) {
-        if (u && u->too_large)
+        /* begin_request() gives every POST to a form an upload, empty or not. */
+        if (!u)
+            return send_reply(srv, c, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                              &g->fixed[R_INTERNAL]);
+        if (u->too_large)
             return send_reply(srv, c, method, url, MHD_HTTP_CONTENT_TOO_LARGE,
                               &g->fixed[R_TOO_LARGE]);
         /* Without a store, say plainly that nothing was saved. */
