@@ -47,6 +47,22 @@ function state(page) {
     });
 }
 
+/*
+ * Waits until slide `id` is the current one. A new address in the same page (a link to
+ * #5, or going to teach#5 from teach) moves the deck on its hashchange event, a task
+ * after the navigation itself has finished.
+ */
+async function settled(page, id) {
+    await page.waitForFunction((want) => document.querySelector('.slide.current')?.id === want,
+        String(id), { timeout: 5000 }).catch(() => {});
+}
+
+/* Opens a slide by its address, as a teacher's bookmark does, and waits for it. */
+async function gotoSlide(page, url) {
+    await page.goto(url);
+    await settled(page, new URL(url).hash.slice(1));
+}
+
 async function slideCount(page) {
     return page.locator('main.deck > .slide').count();
 }
@@ -167,7 +183,7 @@ describe('the lesson slides', { timeout: 900_000 }, () => {
                         assert.equal((await state(page)).hash, `#${want}`, `after ${key}`);
                     }
                     // The address reopens its slide, also after a reload.
-                    await page.goto(start.replace(/#.*$/, '') + '#7');
+                    await gotoSlide(page, start.replace(/#.*$/, '') + '#7');
                     assert.deepEqual((await state(page)).shown, ['7']);
                     await page.reload();
                     assert.deepEqual((await state(page)).shown, ['7']);
@@ -179,6 +195,7 @@ describe('the lesson slides', { timeout: 900_000 }, () => {
                     const target = await choice.first().getAttribute('href');
                     await choice.first().click();
                     assert.equal((await state(page)).hash, target);
+                    await settled(page, target.slice(1));
                     assert.deepEqual((await state(page)).shown, [target.slice(1)]);
                     await guard.check(`the slides (${site}, ${viewport.width}x${viewport.height})`);
                     console.log(`${site} ${viewport.width}x${viewport.height}: ${n} slides: ` +
@@ -277,7 +294,7 @@ describe('the lesson slides', { timeout: 900_000 }, () => {
                 } else {
                     // Each slide, as it is shown.
                     for (let i = 1; i <= n; i++) {
-                        await page.goto(`${server.url}teach?c=${CODE}#${i}`);
+                        await gotoSlide(page, `${server.url}teach?c=${CODE}#${i}`);
                         if (setup === 'n')
                             await page.waitForFunction(() =>
                                 document.documentElement.classList.contains('with-notes'));
@@ -370,7 +387,7 @@ describe('the lesson slides', { timeout: 900_000 }, () => {
                     ['s-feedback', want.feedback]]) {
                     await visit(page, `${server.url}teach?c=${CODE}`);
                     const n = await page.locator(`main.deck > .slide.${slide}`).first().getAttribute('id');
-                    await page.goto(`${server.url}teach?c=${CODE}#${n}`);
+                    await gotoSlide(page, `${server.url}teach?c=${CODE}#${n}`);
                     const codes = await readQrCodes(page, `served-${slide}`);
                     assert.equal(codes.length, 1, `slide ${n} (${slide}) has ${codes.length} QR codes`);
                     assert.deepEqual(codes[0].decoded, [url], `the QR code on slide ${n}`);
@@ -412,7 +429,7 @@ describe('the lesson slides', { timeout: 900_000 }, () => {
             const n = await slideCount(page);
             const decoded = [];
             for (let i = 1; i <= n; i++) {
-                await page.goto(`${pub.url('teach.html')}#${i}`);
+                await gotoSlide(page, `${pub.url('teach.html')}#${i}`);
                 for (const c of await readQrCodes(page, `export-${i}`)) {
                     assert.equal(c.decoded.length, 1);
                     assert.equal(c.decoded[0], c.printed, `slide ${i}: the QR code and the address under it differ`);
