@@ -8,8 +8,9 @@
  * batch are written in random order, many in one statement (one round trip and one plan
  * for many answers). Other processes have writers of their own: PostgreSQL serialises
  * their commits, so no lock between processes is needed. store_submit() returns STORE_OK only
- * once COMMIT has returned with synchronous_commit on, that is after the server flushed the
- * commit to its write-ahead log.
+ * once the transaction has committed with synchronous_commit on (COMMIT, or the one
+ * statement that was the whole transaction, has returned), that is after the server flushed
+ * the commit to its write-ahead log.
  *
  * Everything else (reads, and the small writes of staff, sessions, classes and purge) runs
  * on a small pool of connections, each used by one thread at a time, each statement in a
@@ -655,18 +656,24 @@ static struct job *job_of(struct writer_job *w)
  * Runs jobs order[0..n) in one transaction; any database error fails them all. Jobs of one
  * answer go first, many to a statement, in the (random) order given; jobs of several
  * answers follow.
+ *
+ * A batch that is one statement (the usual case) is sent without BEGIN and COMMIT: a
+ * statement on its own is a transaction, committed and flushed before its result comes
+ * back. That saves two round trips, which for a single answer cost over half as much as
+ * the commit itself (bench/ingest: 2,254 answers/s with them, 3,668 without).
  */
 static int run_batch(struct pg *q, struct writer_job **order, size_t n)
 {
     int rc = writer_ready(q);
-    if (rc == STORE_OK)
-        rc = run(q, q->w, "BEGIN", NULL, NULL);
     // NOLINTNEXTLINE(bugprone-sizeof-expression)
     struct job **singles = xmalloc((n ? n : 1) * sizeof(*singles));
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
         if (job_of(order[i])->n == 1)
             singles[k++] = job_of(order[i]);
+    bool block = k < n || n > ANSWERS_PER_STATEMENT;
+    if (rc == STORE_OK && block)
+        rc = run(q, q->w, "BEGIN", NULL, NULL);
     if (rc == STORE_OK)
         rc = store_answers(q, singles, k);
     free(singles);
@@ -678,7 +685,7 @@ static int run_batch(struct pg *q, struct writer_job **order, size_t n)
             rc = STORE_ERR_IO;
     }
     /* COMMIT returns once the commit record is flushed (synchronous_commit = on). */
-    if (rc == STORE_OK)
+    if (rc == STORE_OK && block)
         rc = run(q, q->w, "COMMIT", NULL, NULL);
     if (rc != STORE_OK) {
         if (q->w)
