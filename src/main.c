@@ -585,12 +585,102 @@ out:
     return store_exit(rc);
 }
 
+/* The characters in UTF-8 text: what it takes of a terminal's width, near enough. */
+static int text_width(const char *t)
+{
+    int n = 0;
+    for (const unsigned char *u = (const unsigned char *)t; *u; u++)
+        n += (*u & 0xc0) != 0x80;
+    return n;
+}
+
+/*
+ * Writes text typed by staff (a label, a school) for a terminal, padded to width
+ * characters: a control character, which could move the cursor or retitle the window, is
+ * shown as '?'.
+ */
+static void put_text(const char *t, int width)
+{
+    const unsigned char *u = (const unsigned char *)t;
+    for (size_t i = 0; u[i]; i++) {
+        bool c1 = u[i] == 0xc2 && u[i + 1] >= 0x80 && u[i + 1] <= 0x9f; /* U+0080 to U+009F */
+        if (u[i] < 0x20 || u[i] == 0x7f || c1) {
+            putchar('?');
+            i += c1;
+        } else {
+            putchar(u[i]);
+        }
+    }
+    int n = text_width(t);
+    printf("%*s", width > n ? width - n : 0, "");
+}
+
+/* planpack cohort list: every class code, oldest first, read without locking out serve. */
+static int cohort_list(int argc, char **argv)
+{
+    const char *db = STORE_DEFAULT_PATH, *school = NULL;
+    for (int i = 2; i < argc; i++) {
+        const char **opt = strcmp(argv[i], "--db") == 0       ? &db
+                           : strcmp(argv[i], "--school") == 0 ? &school
+                                                              : NULL;
+        if (!opt)
+            return usage_error("cohort", "unexpected '%s'", argv[i]);
+        if (++i >= argc)
+            return usage_error("cohort", "%s needs a value", argv[i - 1]);
+        *opt = argv[i];
+    }
+    struct store *s;
+    int rc = open_store("cohort", db, STORE_READ_ONLY, &s);
+    if (rc != STORE_OK)
+        return store_exit(rc);
+    struct arena a = ARENA_INIT;
+    struct store_cohort *c;
+    size_t n;
+    rc = store_cohorts(s, &a, &c, &n);
+    if (rc != STORE_OK)
+        fprintf(stderr, "planpack cohort: %s\n", store_strerror(rc));
+    size_t shown = 0;
+    int school_width = (int)strlen("SCHOOL");
+    for (size_t i = 0; rc == STORE_OK && i < n; i++) {
+        int w = c[i].school ? text_width(c[i].school) : 1;
+        school_width = w > school_width && w <= 40 ? w : school_width;
+    }
+    for (size_t i = 0; rc == STORE_OK && i < n; i++) {
+        if (school && (!c[i].school || strcmp(c[i].school, school) != 0))
+            continue;
+        if (shown++ == 0)
+            printf("%-8s  %-6s  %-10s  %-20s  %-*s  %s\n", "CODE", "STATE", "CREATED", "PACKAGE",
+                   school_width, "SCHOOL", "LABEL");
+        char day[11], package[64];
+        store_day_format(c[i].created_day, day);
+        snprintf(package, sizeof(package), "%s %s", c[i].package_id, c[i].package_version);
+        printf("%-8s  %-6s  %-10s  ", c[i].code, c[i].open ? "open" : "closed", day);
+        put_text(package, 20);
+        fputs("  ", stdout);
+        put_text(c[i].school ? c[i].school : "-", school_width);
+        fputs("  ", stdout);
+        put_text(c[i].label, 0);
+        putchar('\n');
+    }
+    if (rc == STORE_OK && shown == 0)
+        fprintf(stderr,
+                "planpack cohort: no class codes%s%s yet; make one with "
+                "'planpack cohort new --label TEXT'\n",
+                school ? " of " : "", school ? school : "");
+    store_close(s);
+    arena_release(&a);
+    return store_exit(rc);
+}
+
 static int cmd_cohort(int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "new") == 0)
         return cohort_new(argc, argv);
+    if (argc >= 2 && strcmp(argv[1], "list") == 0)
+        return cohort_list(argc, argv);
     if (argc < 2 || (strcmp(argv[1], "close") != 0 && strcmp(argv[1], "open") != 0))
-        return usage_error("cohort", "%s", "give 'new --label TEXT', 'close CODE' or 'open CODE'");
+        return usage_error("cohort", "%s",
+                           "give 'new --label TEXT', 'list', 'close CODE' or 'open CODE'");
     const char *db = STORE_DEFAULT_PATH, *given = NULL;
     for (int i = 2; i < argc; i++) {
         if (strcmp(argv[i], "--db") == 0) {
@@ -786,10 +876,14 @@ static const struct command commands[] = {
      "pipe), never from the command line. There is no default account. --db defaults to\n"
      "./planpack.db.\n",
      cmd_staff},
-    {"cohort", "Make a feedback code for one class session, or close or reopen one.",
-     "cohort new --label TEXT [--school NAME] [--db PATH] [PKGDIR] | cohort close|open CODE",
-     "Prints the new code. Pupils give feedback at /feedback?c=CODE. The code belongs to\n"
-     "the package's current version (the built-in package unless PKGDIR is given).\n",
+    {"cohort", "Make a feedback code for one class session, list them, close or reopen one.",
+     "cohort new --label TEXT [--school NAME] [--db PATH] [PKGDIR]\n"
+     "                      | cohort list [--school NAME] [--db PATH]\n"
+     "                      | cohort close|open CODE [--db PATH]",
+     "new prints the new code. Pupils give feedback at /feedback?c=CODE. The code belongs\n"
+     "to the package's current version (the built-in package unless PKGDIR is given).\n"
+     "list shows every code, oldest first, with whether it is open, the day it was made,\n"
+     "its package version, school and label; it can run while planpack serve does.\n",
      cmd_cohort},
     {"report", "Report on pupils' feedback as text, CSV or HTML.",
      "report [--db PATH] [--school NAME] [--cohort CODE] [--format text|csv|html] [--k N]\n"
