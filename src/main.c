@@ -575,7 +575,8 @@ static int cohort_new(int argc, char **argv)
                 sv.package_id, sv.package_version, code);
     } else {
         fprintf(stderr, "planpack cohort: %s\n",
-                rc == STORE_ERR_INVALID ? "the label and school must be 1 to 200 characters"
+                rc == STORE_ERR_INVALID ? "the label and school must be 1 to 200 characters "
+                                          "of text, without control characters"
                                         : store_strerror(rc));
     }
 out:
@@ -596,8 +597,9 @@ static int text_width(const char *t)
 
 /*
  * Writes text typed by staff (a label, a school) for a terminal, padded to width
- * characters: a control character, which could move the cursor or retitle the window, is
- * shown as '?'.
+ * characters. The store refuses control characters in them; should a database hold one
+ * all the same (written by other means), it is shown as '?', not sent to the terminal,
+ * where it could move the cursor or retitle the window.
  */
 static void put_text(const char *t, int width)
 {

@@ -61,8 +61,8 @@ int staff_add(struct store *s, const char *name, const char *school, const char 
         snprintf(err, err_len, "there is already an account named '%s'", name);
     else if (rc == STORE_ERR_INVALID)
         snprintf(err, err_len,
-                 "the name must be 1 to 100 characters of text without control characters, and "
-                 "a school 1 to 200 characters");
+                 "the name must be 1 to 100 characters and the school 1 to 200, of text "
+                 "without control characters");
     else if (rc != STORE_OK)
         snprintf(err, err_len, "%s", store_strerror(rc));
     return rc;

@@ -340,10 +340,28 @@ int store_survey_get(struct store *s, const char *package_id, const char *versio
     return found ? STORE_OK : STORE_ERR_NOT_FOUND;
 }
 
-/* A label or school name: 1 to 200 bytes of UTF-8. */
+/*
+ * Whether UTF-8 text holds a control character: C0 (below U+0020), DEL or C1 (U+0080 to
+ * U+009F). A name or label is printed in terminals and logs, where one could move the
+ * cursor, hide text or retitle the window.
+ */
+static bool has_control(const char *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)t[i];
+        if (c < 0x20 || c == 0x7f ||
+            (c == 0xc2 && i + 1 < n && (unsigned char)t[i + 1] >= 0x80 &&
+             (unsigned char)t[i + 1] <= 0x9f))
+            return true;
+    }
+    return false;
+}
+
+/* A label or school name: 1 to 200 bytes of UTF-8, without control characters. */
 static bool valid_text(const char *t)
 {
-    return t && *t && strlen(t) <= 200 && utf8_valid(t, strlen(t));
+    size_t n = t ? strlen(t) : 0;
+    return n > 0 && n <= 200 && utf8_valid(t, n) && !has_control(t, n);
 }
 
 int store_cohort_create(struct store *s, const struct store_cohort_spec *spec,
@@ -605,15 +623,11 @@ int store_purge(struct store *s, int days, int64_t *deleted)
                         deleted ? deleted : &dummy);
 }
 
-static int valid_name(const char *name)
+/* A staff account's name: 1 to 100 bytes of UTF-8, without control characters. */
+static bool valid_name(const char *name)
 {
     size_t n = name ? strlen(name) : 0;
-    if (n == 0 || n > 100 || !utf8_valid(name, n))
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)name[i] < 0x20 || name[i] == 0x7F)
-            return 0;
-    return 1;
+    return n > 0 && n <= 100 && utf8_valid(name, n) && !has_control(name, n);
 }
 
 int store_staff_add(struct store *s, const char *name, const char *password_hash,

@@ -189,6 +189,9 @@ size_t survey_clean_text(const char *in, size_t len, struct buf *out)
                 i++;
         } else if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F) {
             continue;
+        } else if (c == 0xc2 && i + 1 < len && (unsigned char)in[i + 1] >= 0x80 &&
+                   (unsigned char)in[i + 1] <= 0x9f) {
+            i++; /* a C1 control character, U+0080 to U+009F */
         } else {
             buf_addc(&clean, (char)c);
         }

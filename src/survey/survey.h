@@ -140,7 +140,7 @@ survey_validate(const struct survey *sv, const struct form *f, const struct surv
 
 /*
  * Free text as stored: leading and trailing white space trimmed, CR LF as LF, other control
- * characters dropped, then e-mail addresses and phone numbers (UK and international forms)
+ * characters (C0 but tab and LF, DEL, and C1: U+0080 to U+009F) dropped, then e-mail addresses and phone numbers (UK and international forms)
  * replaced by SURVEY_MASK_EMAIL and SURVEY_MASK_PHONE. Appends to out; returns how many
  * addresses and numbers were masked.
  */

@@ -327,8 +327,19 @@ static void test_cohorts(void **state)
     assert_int_equal(sv[1].questions[6].max_length, 100);
     assert_string_equal(sv[1].questions[0].options[4].label, "Very");
 
-    struct store_cohort_spec bad = {.label = "", .survey = &sv[0]};
-    assert_int_equal(store_cohort_create(s, &bad, a), STORE_ERR_INVALID);
+    /* Empty, too long, or holding a control character (C0, DEL, C1): refused. */
+    char too_long[202];
+    memset(too_long, 'x', sizeof(too_long) - 1);
+    too_long[sizeof(too_long) - 1] = '\0';
+    const char *bad_labels[] = {"", too_long, "9X\x1b[31m", "9X\tPSHE", "9X\x7f", "9X\xc2\x9b"};
+    for (size_t i = 0; i < sizeof(bad_labels) / sizeof(*bad_labels); i++) {
+        struct store_cohort_spec bad = {.label = bad_labels[i], .survey = &sv[0]};
+        assert_int_equal(store_cohort_create(s, &bad, a), STORE_ERR_INVALID);
+        bad = (struct store_cohort_spec){.label = "9X", .school = bad_labels[i], .survey = &sv[0]};
+        assert_int_equal(store_cohort_create(s, &bad, a), STORE_ERR_INVALID);
+    }
+    struct store_cohort_spec good = {.label = "Caf\xc3\xa9 \xc2\xa0 9X", .survey = &sv[0]};
+    assert_int_equal(store_cohort_create(s, &good, a), STORE_OK);
     arena_release(&ar);
     store_close(s);
     fx_db_free(path);
@@ -780,6 +791,8 @@ static void test_staff_and_sessions_rows(void **state)
     assert_int_equal(store_staff_add(s, "sam", "$argon2id$other", NULL), STORE_ERR_EXISTS);
     assert_int_equal(store_staff_add(s, "", "$argon2id$other", NULL), STORE_ERR_INVALID);
     assert_int_equal(store_staff_add(s, "bad\nname", "$argon2id$other", NULL), STORE_ERR_INVALID);
+    assert_int_equal(store_staff_add(s, "bad\xc2\x9bname", "$argon2id$other", NULL),
+                     STORE_ERR_INVALID);
     assert_int_equal(store_staff_add(s, "kim", "$argon2id$other", ""), STORE_ERR_INVALID);
     /* Two accounts of one school share it; the school is made by the first. */
     assert_int_equal(store_staff_add(s, "kim", "$argon2id$k", "Hill School"), STORE_OK);
