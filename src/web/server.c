@@ -221,8 +221,8 @@ struct server {
         pthread_mutex_t mu;
         pthread_cond_t work;
         struct fbjob *head, *tail;
-        pthread_cond_t stored;  /* in_store fell to 0 (signalled under mu) */
-        atomic_size_t in_store; /* answers handed to the store and not yet back */
+        pthread_cond_t stored; /* in_store fell to 0 */
+        size_t in_store;       /* answers handed to the store and not yet back */
         bool stop;
         size_t started;
         pthread_t threads[WEB_FEEDBACK_THREADS];
@@ -990,20 +990,6 @@ static void fbjob_done(struct fbjob *j)
     MHD_resume_connection(c);
 }
 
-/*
- * An answer handed to the store is back. The count is atomic, for the mutex is the
- * feedback threads' and every answer passes here; only the last one out takes it, to wake
- * fbpool_stop(), which waits with it held.
- */
-static void release_store(struct fbpool *p)
-{
-    if (atomic_fetch_sub_explicit(&p->in_store, 1, memory_order_acq_rel) == 1) {
-        pthread_mutex_lock(&p->mu);
-        pthread_cond_broadcast(&p->stored);
-        pthread_mutex_unlock(&p->mu);
-    }
-}
-
 /* The store's word on an answer (store_done_fn), on the store's writer thread. */
 static void answer_stored(void *ctx, int status)
 {
@@ -1011,7 +997,10 @@ static void answer_stored(void *ctx, int status)
     struct fbpool *p = j->pool;
     j->stored = status;
     fbjob_done(j);
-    release_store(p);
+    pthread_mutex_lock(&p->mu);
+    if (--p->in_store == 0)
+        pthread_cond_broadcast(&p->stored);
+    pthread_mutex_unlock(&p->mu);
 }
 
 /* Checks a job's answer and hands it to the store, or makes the page that refuses it. */
@@ -1025,11 +1014,15 @@ static void feedback_start(struct server *srv, struct fbjob *j)
     bool queued = false;
     if (status == 0) {
         memcpy(j->code, ans.code, sizeof(j->code));
-        atomic_fetch_add_explicit(&p->in_store, 1, memory_order_relaxed);
+        pthread_mutex_lock(&p->mu);
+        p->in_store++;
+        pthread_mutex_unlock(&p->mu);
         int rc = store_submit_async(srv->opt->store, &ans, answer_stored, j);
         queued = rc == STORE_OK;
         if (!queued) {
-            release_store(p);
+            pthread_mutex_lock(&p->mu);
+            p->in_store--;
+            pthread_mutex_unlock(&p->mu);
             status = feedback_stored(j->g->site, j->code, rc, j->page);
         }
     }
@@ -1095,7 +1088,7 @@ static void fbpool_stop(struct server *srv)
         pthread_join(p->threads[i], NULL);
     p->started = 0;
     pthread_mutex_lock(&p->mu);
-    while (atomic_load_explicit(&p->in_store, memory_order_acquire))
+    while (p->in_store)
         pthread_cond_wait(&p->stored, &p->mu);
     pthread_mutex_unlock(&p->mu);
 }
@@ -1642,7 +1635,6 @@ static void server_init(struct server *srv, const struct web_options *opt)
     pthread_mutex_init(&srv->fb.mu, NULL);
     pthread_cond_init(&srv->fb.work, NULL);
     pthread_cond_init(&srv->fb.stored, NULL);
-    atomic_init(&srv->fb.in_store, 0);
 }
 
 int web_serve(const struct site *site, const struct web_options *opt)
