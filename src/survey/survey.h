@@ -140,9 +140,10 @@ survey_validate(const struct survey *sv, const struct form *f, const struct surv
 
 /*
  * Free text as stored: leading and trailing white space trimmed, CR LF as LF, other control
- * characters (C0 but tab and LF, DEL, and C1: U+0080 to U+009F) dropped, then e-mail addresses and phone numbers (UK and international forms)
- * replaced by SURVEY_MASK_EMAIL and SURVEY_MASK_PHONE. Appends to out; returns how many
- * addresses and numbers were masked.
+ * characters (C0 but tab and LF, DEL, and C1: U+0080 to U+009F) dropped, then e-mail
+ * addresses and phone numbers (UK and international forms) replaced by SURVEY_MASK_EMAIL
+ * and SURVEY_MASK_PHONE. Appends to out; returns how many addresses and numbers were
+ * masked.
  */
 size_t survey_clean_text(const char *in, size_t len, struct buf *out);
 /* Only the masking step of survey_clean_text(). */
