@@ -157,8 +157,9 @@ unsigned staff_classes_create(struct staff_page *p)
     int rc = store_cohort_create(p->st, &spec, code);
     if (rc == STORE_ERR_INVALID)
         return classes_page(p, STAFF_BAD_REQUEST,
-                            "The label or school name is not valid text. Please check them.", label,
-                            school);
+                            "The label and the school name may not hold tabs, line breaks or other "
+                            "control characters. Please check them.",
+                            label, school);
     if (rc != STORE_OK)
         return classes_page(p, STAFF_INTERNAL,
                             "The class code could not be made. Please try again.", label, school);

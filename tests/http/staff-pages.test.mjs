@@ -214,6 +214,15 @@ describe('classes', () => {
         assert.doesNotMatch((await eva.get('/staff/classes')).text, /School Z/);
     });
 
+    it('refuse a label or school holding a control character, saying which kind', async () => {
+        for (const [label, school] of [['Year 9\tPSHE', 'School T'], ['Year 9', 'School\u001b[31m T']]) {
+            const res = await eva.post('/staff/classes', { label, school });
+            assert.equal(res.status, 400);
+            assert.match(res.text, /<p class="error" role="alert">The label and the school name may not hold tabs, line breaks or other control characters\./);
+        }
+        assert.doesNotMatch((await eva.get('/staff/classes')).text, /School T|School\u001b/);
+    });
+
     it('give school staff their own school, whatever the form says', async () => {
         const code = await makeClass(anna, 'Year 7 A', 'School B');
         const a = await anna.get('/staff/classes');
