@@ -71,7 +71,7 @@ static void test_cleaning(void **state)
     (void)state;
     expect("  \n hello\r\nthere\rfriend \t\n", "hello\nthere\nfriend", 0);
     expect("bell\x07 and esc\x1b[31m and del\x7f", "bell and esc[31m and del", 0);
-    expect("csi\xc2\x9b" "31m and nel\xc2\x85 go", "csi31m and nel go", 0); /* C1 controls */
+    expect("csi\xc2\x9b[31m and nel\xc2\x85 go", "csi[31m and nel go", 0); /* C1 controls */
     expect("caf\xc3\xa9 \xc2\xa3 and \xc2\xa0 stay", "caf\xc3\xa9 \xc2\xa3 and \xc2\xa0 stay", 0);
     expect("tab\tstays", "tab\tstays", 0);
     expect("   ", "", 0);
