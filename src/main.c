@@ -603,15 +603,11 @@ static int text_width(const char *t)
  */
 static void put_text(const char *t, int width)
 {
-    const unsigned char *u = (const unsigned char *)t;
-    for (size_t i = 0; u[i]; i++) {
-        bool c1 = u[i] == 0xc2 && u[i + 1] >= 0x80 && u[i + 1] <= 0x9f; /* U+0080 to U+009F */
-        if (u[i] < 0x20 || u[i] == 0x7f || c1) {
-            putchar('?');
-            i += c1;
-        } else {
-            putchar(u[i]);
-        }
+    size_t len = strlen(t);
+    for (size_t i = 0; i < len; i++) {
+        size_t control = utf8_control(t + i, len - i);
+        putchar(control ? '?' : t[i]);
+        i += control ? control - 1 : 0;
     }
     int n = text_width(t);
     printf("%*s", width > n ? width - n : 0, "");

@@ -150,3 +150,13 @@ const char *form_get(const struct form *f, const char *name)
             return f->fields[i].value;
     return NULL;
 }
+
+size_t utf8_control(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (len == 0)
+        return 0;
+    if (u[0] < 0x20 || u[0] == 0x7f)
+        return 1;
+    return len >= 2 && u[0] == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f ? 2 : 0;
+}

@@ -45,4 +45,12 @@ const char *form_get(const struct form *f, const char *name);
 /* Whether s[0..len) is valid UTF-8 (no overlongs, no surrogates, no NUL). */
 int utf8_valid(const char *s, size_t len);
 
+/*
+ * The length in bytes of the control character that UTF-8 text s[0..len) starts with: 1
+ * for C0 (below U+0020) and DEL, 2 for C1 (U+0080 to U+009F); 0 when it starts with
+ * anything else. Terminals act on these, so text that may be printed in one is kept free
+ * of them.
+ */
+size_t utf8_control(const char *s, size_t len);
+
 #endif

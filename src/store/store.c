@@ -341,19 +341,15 @@ int store_survey_get(struct store *s, const char *package_id, const char *versio
 }
 
 /*
- * Whether UTF-8 text holds a control character: C0 (below U+0020), DEL or C1 (U+0080 to
- * U+009F). A name or label is printed in terminals and logs, where one could move the
- * cursor, hide text or retitle the window.
+ * Whether UTF-8 text holds a control character (see utf8_control()). A name or label is
+ * printed in terminals and logs, where one could move the cursor, hide text or retitle
+ * the window.
  */
 static bool has_control(const char *t, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)t[i];
-        if (c < 0x20 || c == 0x7f ||
-            (c == 0xc2 && i + 1 < n && (unsigned char)t[i + 1] >= 0x80 &&
-             (unsigned char)t[i + 1] <= 0x9f))
+    for (size_t i = 0; i < n; i++)
+        if (utf8_control(t + i, n - i))
             return true;
-    }
     return false;
 }
 

@@ -187,11 +187,8 @@ size_t survey_clean_text(const char *in, size_t len, struct buf *out)
             buf_addc(&clean, '\n');
             if (i + 1 < len && in[i + 1] == '\n')
                 i++;
-        } else if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F) {
-            continue;
-        } else if (c == 0xc2 && i + 1 < len && (unsigned char)in[i + 1] >= 0x80 &&
-                   (unsigned char)in[i + 1] <= 0x9f) {
-            i++; /* a C1 control character, U+0080 to U+009F */
+        } else if (c != '\n' && c != '\t' && utf8_control(in + i, len - i)) {
+            i += utf8_control(in + i, len - i) - 1;
         } else {
             buf_addc(&clean, (char)c);
         }

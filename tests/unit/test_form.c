@@ -286,6 +286,23 @@ static void test_utf8_valid(void **state)
     assert_false(utf8_valid("\xE0\xA0", 2));
 }
 
+static void test_utf8_control(void **state)
+{
+    (void)state;
+    assert_int_equal(utf8_control("", 0), 0);
+    assert_int_equal(utf8_control("a", 1), 0);
+    assert_int_equal(utf8_control("\x1b[31m", 5), 1); /* ESC */
+    assert_int_equal(utf8_control("\t", 1), 1);
+    assert_int_equal(utf8_control("\x7f", 1), 1);     /* DEL */
+    assert_int_equal(utf8_control("\xC2\x80", 2), 2); /* U+0080, the first C1 */
+    assert_int_equal(utf8_control("\xC2\x9B", 2), 2); /* CSI */
+    assert_int_equal(utf8_control("\xC2\x9F", 2), 2); /* U+009F, the last */
+    assert_int_equal(utf8_control("\xC2\xA0", 2), 0); /* no-break space */
+    assert_int_equal(utf8_control("\xC2\x9B", 1), 0); /* cut short: not a character */
+    assert_int_equal(utf8_control("\xC3\xA9", 2), 0); /* e acute */
+    assert_int_equal(utf8_control(" ", 1), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -303,6 +320,7 @@ int main(void)
         cmocka_unit_test(test_field_count_limit),
         cmocka_unit_test(test_error_messages),
         cmocka_unit_test(test_utf8_valid),
+        cmocka_unit_test(test_utf8_control),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
