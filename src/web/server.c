@@ -1248,12 +1248,18 @@ static enum MHD_Result send_staff(struct server *srv, const struct gen *g, struc
     return ret;
 }
 
+/* Whether a POST to url is a form: the plan, feedback, and the staff pages. */
+static bool takes_form(const char *url)
+{
+    return strcmp(url, "/plan") == 0 || strcmp(url, "/feedback") == 0 ||
+           strncmp(url, "/staff/", 7) == 0;
+}
+
 /* Routes a request whose headers and body have all arrived. */
 static enum MHD_Result dispatch(struct server *srv, const struct gen *g, struct MHD_Connection *c,
                                 const char *url, const char *method, struct upload *u)
 {
     bool post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
-    bool form_route = strcmp(url, "/plan") == 0 || strcmp(url, "/feedback") == 0;
     if (strcmp(url, "/healthz") == 0)
         return is_get(method) ? send_reply(srv, c, method, url, MHD_HTTP_OK, &g->fixed[R_HEALTHZ])
                               : send_reply(srv, c, method, url, MHD_HTTP_METHOD_NOT_ALLOWED,
@@ -1301,7 +1307,7 @@ static enum MHD_Result dispatch(struct server *srv, const struct gen *g, struct 
             return send_file(srv, c, method, url, e);
         return send_not_found(srv, g, c, method, url);
     }
-    if (form_route)
+    if (takes_form(url)) /* the staff pages answered above */
         return send_reply(srv, c, method, url, MHD_HTTP_METHOD_NOT_ALLOWED,
                           &g->fixed[R_METHOD_POST]);
     if (e)
@@ -1367,9 +1373,7 @@ static enum MHD_Result begin_request(struct server *srv, struct MHD_Connection *
     if (has_length && (length > WEB_DISCARD_MAX || (waits && length > WEB_BODY_MAX)))
         return answer_early(srv, c, method, url, MHD_HTTP_CONTENT_TOO_LARGE, R_TOO_LARGE, req_cls);
     /* A form POSTed empty is still a form: its handler gets an empty body. */
-    bool keep = strcmp(method, MHD_HTTP_METHOD_POST) == 0 &&
-                (strcmp(url, "/plan") == 0 || strcmp(url, "/feedback") == 0 ||
-                 strncmp(url, "/staff/", 7) == 0);
+    bool keep = strcmp(method, MHD_HTTP_METHOD_POST) == 0 && takes_form(url);
     if (!chunked && length == 0 && !keep) {
         *req_cls = &mark_no_body;
         return MHD_YES;
