@@ -7,7 +7,9 @@ DESTDIR  ?=
 PKGS     := libmicrohttpd libcmark yaml-0.1 zlib sqlite3 libsodium libqrencode
 # libpq's header only: the library is loaded at run time when a postgres:// store is opened.
 # Brotli's encoder likewise, while a site is compressed (src/web/server.c).
-PQ_CFLAGS := $(shell pkg-config --cflags libpq libbrotlienc)
+# Quiet while pkg-config itself is still missing: `make run` and `make test` parse this file
+# before scripts/deps installs it, then build in a second make that sees it.
+PQ_CFLAGS := $(shell pkg-config --cflags libpq libbrotlienc 2>/dev/null)
 PQ_LIBS   := $(shell pkg-config --libs libpq 2>/dev/null)
 VERSION  := $(shell cat VERSION)
 # The build folder; a second checkout or a parallel job can use its own (make B=build-x).
