@@ -345,6 +345,15 @@ static int cmd_serve(int argc, char **argv)
                 return EXIT_INPUT;
         } else if (strcmp(argv[i], "--behind-tls") == 0) {
             opt.behind_tls = true;
+        } else if (strcmp(argv[i], "--trusted-proxy") == 0) {
+            unsigned char bin[sizeof(struct in6_addr)];
+            if (i + 1 >= argc)
+                return usage_error("serve", "%s", "--trusted-proxy needs the proxy's IP address");
+            opt.trusted_proxy = argv[++i];
+            if (inet_pton(AF_INET, opt.trusted_proxy, bin) != 1 &&
+                inet_pton(AF_INET6, opt.trusted_proxy, bin) != 1)
+                return usage_error("serve", "--trusted-proxy: '%s' is not an IP address",
+                                   opt.trusted_proxy);
         } else if (strcmp(argv[i], "--watch") == 0) {
             watch = true;
         } else if (strcmp(argv[i], "--quiet") == 0) {
@@ -845,8 +854,8 @@ static const struct command commands[] = {
      cmd_export},
     {"serve", "Serve a package over HTTP from memory.",
      "serve [PKGDIR] [--listen ADDR:PORT] [--db PATH] [--watch] [--behind-tls]\n"
-     "                      [--max-connections N] [--max-per-client N] [--timeout SECONDS]\n"
-     "                      [--threads N] [--quiet] [--public-url URL]",
+     "                      [--trusted-proxy ADDR] [--max-connections N] [--max-per-client N]\n"
+     "                      [--timeout SECONDS] [--threads N] [--quiet] [--public-url URL]",
      "  --listen ADDR:PORT     where to listen; default 127.0.0.1:8080, IPv6 as [::1]:8080\n"
      "  --public-url URL       the address pupils' phones open, for the QR codes on /teach\n"
      "                         and the parents' letter; default http://ADDR:PORT/ (for\n"
@@ -856,6 +865,9 @@ static const struct command commands[] = {
      "  --watch                reload PKGDIR when its files change; while it has errors,\n"
      "                         every page lists them (for authors, not for pupils)\n"
      "  --behind-tls           a TLS proxy is in front: send Strict-Transport-Security\n"
+     "  --trusted-proxy ADDR   the proxy's IP address: its X-Real-IP header names each\n"
+     "                         client for the sign-in throttle (default with --behind-tls:\n"
+     "                         a proxy on this machine); ignored from any other address\n"
      "  --max-connections N    open connections in all (default 1024)\n"
      "  --max-per-client N     open connections from one address (default 256); behind a\n"
      "                         proxy every client has the proxy's address\n"

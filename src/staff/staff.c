@@ -1,6 +1,7 @@
 #include "staff/staff.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <sodium.h>
 #include <string.h>
 #include <termios.h>
@@ -136,19 +137,12 @@ int staff_read_password(FILE *in, const char *prompt, bool confirm, char *buf, s
     return 0;
 }
 
-/*
- * A hash to verify against when the name is unknown, so that both cases take as long, and
- * a throttle for unknown names like the one for accounts, so that being throttled does not
- * tell whether a name exists.
- */
+/* A hash to verify against when the name is unknown, so that both cases take as long. */
 static char dummy_hash[128];
-static struct staff_clients unknown_names;
 static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
 
 static void make_dummy(void)
 {
-    staff_clients_init(&unknown_names);
-    unknown_names.free_failures = STAFF_FREE_FAILURES;
     unsigned char pw[16];
     randombytes_buf(pw, sizeof(pw));
     if (staff_hash_password((const char *)pw, sizeof(pw), dummy_hash) != 0)
@@ -170,17 +164,6 @@ static void token_hash(const char *token, unsigned char out[STORE_TOKEN_HASH_LEN
                        0);
 }
 
-static int delay_after(int failures)
-{
-    if (failures < STAFF_FREE_FAILURES)
-        return 0;
-    int shift = failures - STAFF_FREE_FAILURES;
-    if (shift > 10)
-        return STAFF_MAX_DELAY;
-    int d = 30 << shift;
-    return d > STAFF_MAX_DELAY ? STAFF_MAX_DELAY : d;
-}
-
 enum staff_login_result staff_login(struct store *s, const char *name, const char *password,
                                     size_t len, time_t now, struct staff_login *out)
 {
@@ -193,28 +176,17 @@ enum staff_login_result staff_login(struct store *s, const char *name, const cha
     int rc = store_staff_get(s, name ? name : "", &a, &st);
     if (rc == STORE_ERR_NOT_FOUND || len > STAFF_PASSWORD_MAX) {
         pthread_once(&dummy_once, make_dummy);
-        const char *key = name ? name : "";
-        if (!staff_client_allowed(&unknown_names, key, now, &out->retry_after)) {
-            res = STAFF_LOGIN_THROTTLED;
-            goto out;
-        }
         (void)staff_verify_password(dummy_hash, password, len > STAFF_PASSWORD_MAX ? 0 : len);
-        staff_client_result(&unknown_names, key, false, now);
         goto out;
     }
     if (rc != STORE_OK) {
         res = STAFF_LOGIN_ERROR;
         goto out;
     }
-    if (now < st.throttled_until) {
-        out->retry_after = (int)(st.throttled_until - now);
-        res = STAFF_LOGIN_THROTTLED;
-        goto out;
-    }
     if (!staff_verify_password(st.password_hash, password, len)) {
-        int failures = st.failed_logins + 1;
-        int delay = delay_after(failures);
-        if (store_staff_set_throttle(s, st.id, failures, delay ? now + delay : 0) != STORE_OK)
+        /* Failures count while they are recent: throttled_until is when they are forgotten. */
+        int failures = now < st.throttled_until ? st.failed_logins + 1 : 1;
+        if (store_staff_set_throttle(s, st.id, failures, now + STAFF_FAILURE_MEMORY) != STORE_OK)
             res = STAFF_LOGIN_ERROR;
         goto out;
     }
@@ -295,85 +267,199 @@ bool staff_csrf_ok(const struct store_session *session, const char *given)
     return sodium_memcmp(session->csrf, given, n) == 0;
 }
 
-void staff_clients_init(struct staff_clients *c)
+void staff_throttle_init(struct staff_throttle *t)
 {
-    memset(c, 0, sizeof(*c));
-    c->free_failures = STAFF_CLIENT_FREE_FAILURES;
-    pthread_mutex_init(&c->mu, NULL);
+    memset(t, 0, sizeof(*t));
+    pthread_mutex_init(&t->mu, NULL);
     if (sodium_init() >= 0)
-        randombytes_buf(c->hash_key, sizeof(c->hash_key));
+        randombytes_buf(t->hash_key, sizeof(t->hash_key));
 }
 
-void staff_clients_release(struct staff_clients *c)
+void staff_throttle_release(struct staff_throttle *t)
 {
-    if (!c)
+    if (!t)
         return;
-    pthread_mutex_destroy(&c->mu);
-    sodium_memzero(c, sizeof(*c));
+    pthread_mutex_destroy(&t->mu);
+    sodium_memzero(t, sizeof(*t));
 }
 
-static uint64_t client_key(const struct staff_clients *c, const char *client)
+int staff_wait_ms(int failures)
+{
+    int over = failures - STAFF_FREE_FAILURES;
+    if (over < 0)
+        return 0;
+    if (over > 16)
+        return STAFF_MAX_WAIT_MS;
+    long w = (long)STAFF_FIRST_WAIT_MS << over;
+    return w > STAFF_MAX_WAIT_MS ? STAFF_MAX_WAIT_MS : (int)w;
+}
+
+static uint64_t slot_key(const struct staff_throttle *t, const char *text)
 {
     uint64_t k;
-    crypto_shorthash((unsigned char *)&k, (const unsigned char *)client, strlen(client),
-                     c->hash_key);
+    crypto_shorthash((unsigned char *)&k, (const unsigned char *)text, strlen(text), t->hash_key);
     return k | 1; /* 0 marks an empty slot */
 }
 
-/* The client's slot, or (when create) the emptiest, least recently used one in its bucket. */
-static struct staff_client_slot *client_slot(struct staff_clients *c, uint64_t key, bool create,
-                                             time_t now)
+/*
+ * The slot of key in table, or (when create) the emptiest, least recently used one of its
+ * bucket. Failures older than STAFF_FAILURE_MEMORY are forgotten; a slot with attempts
+ * waiting is never taken over.
+ */
+static struct staff_client_slot *slot_find(struct staff_client_slot *table, uint64_t key,
+                                           bool create, long long now_ms)
 {
     enum { WAYS = 8 };
     size_t base = (size_t)(key % (STAFF_CLIENT_SLOTS / WAYS)) * WAYS;
     struct staff_client_slot *victim = NULL;
     for (size_t i = base; i < base + WAYS; i++) {
-        struct staff_client_slot *sl = &c->slots[i];
+        struct staff_client_slot *sl = &table[i];
+        if (sl->key && sl->waiting == 0 && now_ms - sl->last_ms > STAFF_FAILURE_MEMORY * 1000)
+            memset(sl, 0, sizeof(*sl));
         if (sl->key == key)
             return sl;
-        /* Entries idle for a day are forgotten. */
-        if (sl->key && now - sl->last > (time_t)24 * 60 * 60)
-            memset(sl, 0, sizeof(*sl));
-        if (!victim || sl->key == 0 || (victim->key && sl->last < victim->last))
+        if (sl->waiting)
+            continue;
+        if (!victim || sl->key == 0 || (victim->key && sl->last_ms < victim->last_ms))
             victim = sl;
     }
     if (!create || !victim)
         return NULL;
     memset(victim, 0, sizeof(*victim));
     victim->key = key;
+    victim->last_ms = now_ms;
     return victim;
 }
 
-bool staff_client_allowed(struct staff_clients *c, const char *client, time_t now, int *retry_after)
+/*
+ * Writes one line about throttling to stderr: the first few of each minute, then a count
+ * of those left out, so that an attack shows in the log without flooding it. Caller holds mu.
+ */
+static void throttle_log(struct staff_throttle *t, long long now_ms, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void throttle_log(struct staff_throttle *t, long long now_ms, const char *fmt, ...)
 {
-    *retry_after = 0;
-    uint64_t key = client_key(c, client ? client : "");
-    pthread_mutex_lock(&c->mu);
-    struct staff_client_slot *sl = client_slot(c, key, false, now);
-    bool ok = !sl || now >= sl->until;
-    if (!ok)
-        *retry_after = (int)(sl->until - now);
-    pthread_mutex_unlock(&c->mu);
-    return ok;
+    if (now_ms - t->log_window_ms >= 60 * 1000) {
+        if (t->log_left_out)
+            fprintf(stderr,
+                    "planpack: staff sign-in: %u more messages about throttling were left out\n",
+                    t->log_left_out);
+        t->log_window_ms = now_ms;
+        t->logged = t->log_left_out = 0;
+    }
+    if (t->logged >= 10) {
+        t->log_left_out++;
+        return;
+    }
+    t->logged++;
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("planpack: staff sign-in: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
 }
 
-void staff_client_result(struct staff_clients *c, const char *client, bool ok, time_t now)
+int staff_throttle_begin(struct staff_throttle *t, struct store *s, const char *name,
+                         const char *client, long long now_ms, int *wait_ms)
 {
-    uint64_t key = client_key(c, client ? client : "");
-    pthread_mutex_lock(&c->mu);
-    struct staff_client_slot *sl = client_slot(c, key, !ok, now);
-    if (sl) {
-        if (ok) {
-            memset(sl, 0, sizeof(*sl));
-        } else {
-            sl->failures++;
-            sl->last = now;
-            int over = sl->failures - c->free_failures;
-            if (over >= 0) {
-                int d = over > 10 ? STAFF_MAX_DELAY : 30 << over;
-                sl->until = now + (d > STAFF_MAX_DELAY ? STAFF_MAX_DELAY : d);
-            }
-        }
+    *wait_ms = 0;
+    name = name ? name : "";
+    client = client ? client : "";
+    /* The account's own count, kept by the store (and shared by every server using it). */
+    int stored = 0;
+    struct arena a = ARENA_INIT;
+    struct store_staff st;
+    if (s && store_staff_get(s, name, &a, &st) == STORE_OK && store_now(s) < st.throttled_until)
+        stored = st.failed_logins;
+    arena_release(&a);
+    uint64_t ck = slot_key(t, client), nk = slot_key(t, name);
+    int rc = 0;
+    pthread_mutex_lock(&t->mu);
+    struct staff_client_slot *c = slot_find(t->clients, ck, true, now_ms);
+    struct staff_client_slot *n = slot_find(t->names, nk, false, now_ms);
+    int by_name = n ? n->failures : 0;
+    if (stored > by_name)
+        by_name = stored;
+    if (c && c->waiting >= STAFF_WAITING_PER_CLIENT) {
+        if (c->waiting++ == STAFF_WAITING_PER_CLIENT)
+            throttle_log(t, now_ms,
+                         "%d sign-in attempts from one address are already waiting; more "
+                         "from it are refused (429) until they are judged",
+                         STAFF_WAITING_PER_CLIENT);
+        c->waiting--;
+        rc = -EAGAIN;
+        goto out;
     }
-    pthread_mutex_unlock(&c->mu);
+    int wc = staff_wait_ms(c ? c->failures : 0), wn = staff_wait_ms(by_name);
+    *wait_ms = wc > wn ? wc : wn;
+    if (c)
+        c->waiting++;
+out:
+    pthread_mutex_unlock(&t->mu);
+    return rc;
+}
+
+int staff_throttle_slot(struct staff_throttle *t, long long now_ms)
+{
+    enum { GAP_MS = 1000 / STAFF_ATTEMPTS_PER_SECOND };
+    int wait = 0;
+    pthread_mutex_lock(&t->mu);
+    /* Unused turns do not pile up: at most a second's worth may be taken at once. */
+    if (t->next_slot_ms < now_ms - 1000 + GAP_MS)
+        t->next_slot_ms = now_ms - 1000 + GAP_MS;
+    if (t->next_slot_ms > now_ms) {
+        wait = (int)(t->next_slot_ms - now_ms);
+        if (wait >= 1000 - GAP_MS && wait < 1000)
+            throttle_log(t, now_ms, "more than %d attempts a second; the others wait their turn",
+                         STAFF_ATTEMPTS_PER_SECOND);
+    } else {
+        t->next_slot_ms += GAP_MS;
+    }
+    pthread_mutex_unlock(&t->mu);
+    return wait;
+}
+
+/* Counts a failure (or clears the count) in a slot, and says when the waiting begins. */
+static void slot_result(struct staff_throttle *t, struct staff_client_slot *sl, bool ok,
+                        long long now_ms, const char *what)
+{
+    if (!sl)
+        return;
+    sl->last_ms = now_ms;
+    if (ok) {
+        sl->failures = 0;
+        return;
+    }
+    if (++sl->failures == STAFF_FREE_FAILURES)
+        throttle_log(t, now_ms,
+                     "%d failed sign-ins in a row %s; its next attempts wait before they are "
+                     "judged (up to %d s), and a right password still signs in",
+                     sl->failures, what, STAFF_MAX_WAIT_MS / 1000);
+}
+
+void staff_throttle_end(struct staff_throttle *t, const char *name, const char *client,
+                        enum staff_login_result r, long long now_ms)
+{
+    if (r == STAFF_LOGIN_ERROR)
+        r = STAFF_LOGIN_BAD; /* an attempt all the same */
+    bool ok = r == STAFF_LOGIN_OK;
+    uint64_t ck = slot_key(t, client ? client : ""), nk = slot_key(t, name ? name : "");
+    pthread_mutex_lock(&t->mu);
+    struct staff_client_slot *c = slot_find(t->clients, ck, !ok, now_ms);
+    if (c && c->waiting > 0)
+        c->waiting--;
+    slot_result(t, c, ok, now_ms, "from one address");
+    slot_result(t, slot_find(t->names, nk, !ok, now_ms), ok, now_ms, "for one account name");
+    pthread_mutex_unlock(&t->mu);
+}
+
+void staff_throttle_cancel(struct staff_throttle *t, const char *client, long long now_ms)
+{
+    uint64_t ck = slot_key(t, client ? client : "");
+    pthread_mutex_lock(&t->mu);
+    struct staff_client_slot *c = slot_find(t->clients, ck, false, now_ms);
+    if (c && c->waiting > 0)
+        c->waiting--;
+    pthread_mutex_unlock(&t->mu);
 }

@@ -9,8 +9,9 @@
  * and logout ends them on the server.
  *
  * For the HTTP layer (POST /staff/login, every /staff/ page):
- *   staff_client_allowed()  per-client throttle, before anything else (429 when false);
- *   staff_login()           STAFF_LOGIN_THROTTLED answers 429 with Retry-After;
+ *   staff_throttle_begin()  before a sign-in attempt: how long it waits before it is judged;
+ *   staff_throttle_slot()   after that wait: the global cap on attempts judged per second;
+ *   staff_login()           judges the attempt; staff_throttle_end() records its outcome;
  *   staff_session_check()   on every staff request; refuse unless STORE_OK;
  *   staff_csrf_ok()         on every staff form POST (with an Origin check by the server);
  *   staff_logout()          ends the session in the store.
@@ -39,9 +40,18 @@
 #define STAFF_IDLE_TIMEOUT ((time_t)30 * 60)
 #define STAFF_ABSOLUTE_TIMEOUT ((time_t)12 * 60 * 60)
 #define STAFF_COOKIE_NAME "__Host-planpack_session"
-/* Per account: this many failures in a row are free; after that each waits longer. */
+/*
+ * Per account and per client address: this many failures in a row cost nothing; after that
+ * each attempt waits before it is judged, STAFF_FIRST_WAIT_MS doubling up to
+ * STAFF_MAX_WAIT_MS. Failures older than STAFF_FAILURE_MEMORY seconds are forgotten.
+ */
 #define STAFF_FREE_FAILURES 5
-#define STAFF_MAX_DELAY (15 * 60)
+#define STAFF_FIRST_WAIT_MS 250
+#define STAFF_MAX_WAIT_MS 4000
+#define STAFF_FAILURE_MEMORY ((time_t)15 * 60)
+/* Sign-in attempts judged per second in all, and attempts one address may have waiting. */
+#define STAFF_ATTEMPTS_PER_SECOND 10
+#define STAFF_WAITING_PER_CLIENT 8
 
 /*
  * Hashes a password into out (a libsodium string, NUL-terminated, at most 128 bytes).
@@ -74,21 +84,20 @@ __attribute__((warn_unused_result)) int staff_read_password(FILE *in, const char
 
 enum staff_login_result {
     STAFF_LOGIN_OK,
-    STAFF_LOGIN_BAD,       /* unknown name or wrong password (the same answer for both) */
-    STAFF_LOGIN_THROTTLED, /* too many failures: wait retry_after seconds */
-    STAFF_LOGIN_ERROR,     /* the store failed */
+    STAFF_LOGIN_BAD,   /* unknown name or wrong password (the same answer for both) */
+    STAFF_LOGIN_ERROR, /* the store failed */
 };
 
 struct staff_login {
     char token[STAFF_TOKEN_SIZE]; /* the session cookie's value */
     char csrf[STAFF_TOKEN_SIZE];  /* the session's CSRF token */
-    int retry_after;              /* seconds, when throttled */
 };
 
 /*
- * Checks a name and password and, when right, starts a session. Failures per account are
- * counted in the store; past STAFF_FREE_FAILURES each failure doubles the wait (30 s up to
- * STAFF_MAX_DELAY) and no password is judged while the account waits.
+ * Checks a name and password and, when right, starts a session. A right password is never
+ * refused because of failures: they only make later attempts wait (staff_throttle_begin()).
+ * Failures per account are counted in the store (forgotten after STAFF_FAILURE_MEMORY), and
+ * for unknown names in memory, so that waiting does not tell whether a name exists.
  */
 enum staff_login_result staff_login(struct store *s, const char *name, const char *password,
                                     size_t len, time_t now, struct staff_login *out);
@@ -107,33 +116,65 @@ __attribute__((warn_unused_result)) int staff_logout(struct store *s, const char
 bool staff_csrf_ok(const struct store_session *session, const char *given);
 
 /*
- * Per-client throttling of login attempts, in memory only: clients are known by a keyed
- * hash of whatever the server passes (its address), never by the address itself, and
- * nothing is written to disk. A fixed table, so a flood of clients cannot grow memory.
+ * Throttling of sign-in attempts, in memory only. Failures slow attempts down and never
+ * lock anyone out, since a lock-out is what an attacker who knows a name would want:
+ *  - past STAFF_FREE_FAILURES failures in a row for an account, or from a client address,
+ *    each attempt waits (see STAFF_FIRST_WAIT_MS) before it is judged, and is then judged
+ *    like any other: the right password signs in;
+ *  - at most STAFF_ATTEMPTS_PER_SECOND attempts are judged each second in all; the others
+ *    wait their turn;
+ *  - an address may have STAFF_WAITING_PER_CLIENT attempts waiting at once; more are
+ *    refused (429) until some are judged.
+ * Addresses are known by a keyed hash of whatever the server passes, never kept as text,
+ * in a fixed table, so a flood of addresses cannot grow memory. The first wait of an
+ * address or account and the first refusal of a burst are written to stderr, so that an
+ * operator sees an attack in the log (no address is written).
  */
 #define STAFF_CLIENT_SLOTS 1024
-#define STAFF_CLIENT_FREE_FAILURES 10
 
 struct staff_client_slot {
     uint64_t key;
     int failures;
-    time_t until;
-    time_t last;
+    int waiting;
+    long long last_ms;
 };
 
-struct staff_clients {
+struct staff_throttle {
     pthread_mutex_t mu;
-    int free_failures;
     unsigned char hash_key[16];
-    struct staff_client_slot slots[STAFF_CLIENT_SLOTS];
+    long long next_slot_ms; /* when the next attempt may be judged (the global cap) */
+    struct staff_client_slot clients[STAFF_CLIENT_SLOTS];
+    struct staff_client_slot names[STAFF_CLIENT_SLOTS]; /* by account name, known or not */
+    long long log_window_ms;
+    unsigned logged, log_left_out;
 };
 
-void staff_clients_init(struct staff_clients *c);
-void staff_clients_release(struct staff_clients *c);
-/* Whether client may try to log in now; else *retry_after gets the seconds to wait. */
-bool staff_client_allowed(struct staff_clients *c, const char *client, time_t now,
-                          int *retry_after);
-/* Records the outcome of a login attempt from client. */
-void staff_client_result(struct staff_clients *c, const char *client, bool ok, time_t now);
+void staff_throttle_init(struct staff_throttle *t);
+void staff_throttle_release(struct staff_throttle *t);
+
+/* How long an attempt waits after this many failures in a row (ms; 0 for the free ones). */
+int staff_wait_ms(int failures);
+
+/*
+ * Starts an attempt to sign in as name from client (an address), at monotonic time now_ms
+ * (the failures the store counts for the account, by its clock). Returns 0 with *wait_ms,
+ * the time the attempt waits before it is judged; or -EAGAIN when the client already has
+ * STAFF_WAITING_PER_CLIENT attempts waiting (refuse it; do not call staff_throttle_end()).
+ * Reads the account from the store; a store error counts as no wait.
+ */
+__attribute__((warn_unused_result)) int staff_throttle_begin(struct staff_throttle *t,
+                                                             struct store *s, const char *name,
+                                                             const char *client, long long now_ms,
+                                                             int *wait_ms);
+/*
+ * The global cap: 0 when an attempt may be judged now (its turn is taken), else the
+ * milliseconds until its turn; ask again then.
+ */
+int staff_throttle_slot(struct staff_throttle *t, long long now_ms);
+/* Ends an attempt begun with staff_throttle_begin() that was never judged. */
+void staff_throttle_cancel(struct staff_throttle *t, const char *client, long long now_ms);
+/* Ends an attempt begun with staff_throttle_begin(), recording its result. */
+void staff_throttle_end(struct staff_throttle *t, const char *name, const char *client,
+                        enum staff_login_result r, long long now_ms);
 
 #endif

@@ -87,6 +87,13 @@
 #define WEB_FEEDBACK_THREADS 4
 #define WEB_FEEDBACK_STACK ((size_t)256 * 1024)
 /*
+ * Threads that judge staff sign-ins: each attempt is an argon2id hash (64 MiB, about
+ * 150 ms of a core), which must never run on a thread that serves pupils. Two bound both
+ * the cores and the memory that sign-ins can take, however many arrive at once.
+ */
+#define WEB_SIGNIN_THREADS 2
+#define WEB_POOL_THREADS_MAX 4
+/*
  * Responses a thread sends between two sched_yield() calls. Under sustained load a thread
  * always finds another request ready and would keep its core for a whole scheduler slice,
  * several milliseconds; whatever else runs on that core (the proxy in front, the database,
@@ -179,6 +186,25 @@ enum fixed {
 };
 
 struct server;
+struct job;
+
+/*
+ * Threads that do a request's slow work while its connection is suspended, so that the
+ * threads answering requests never wait: checking pupils' answers against a database
+ * server, and judging staff sign-ins. Jobs run in the order queued, each once its
+ * not_before time has come.
+ */
+struct pool {
+    struct server *srv;
+    pthread_mutex_t mu;
+    pthread_cond_t work;
+    struct job *head, *tail;
+    pthread_cond_t back; /* away fell to 0 */
+    size_t away;         /* jobs handed on (answers to the store's writer) and not yet back */
+    bool stop;
+    size_t started;
+    pthread_t threads[WEB_POOL_THREADS_MAX];
+};
 
 /* A site and every response made from it. */
 struct gen {
@@ -211,22 +237,15 @@ struct server {
     pthread_rwlock_t lock; /* readers: requests; writer: a reload swapping gen */
     bool quiet;
     bool hsts;
+    char proxy[INET6_ADDRSTRLEN]; /* the trusted proxy's address, or "" */
     const struct web_options *opt;
     long long timeout_ms;
     atomic_bool closing;
     pthread_mutex_t conns_lock;
     struct conn *conns;
     struct access_log log;
-    struct fbpool {
-        pthread_mutex_t mu;
-        pthread_cond_t work;
-        struct fbjob *head, *tail;
-        pthread_cond_t stored; /* in_store fell to 0 */
-        size_t in_store;       /* answers handed to the store and not yet back */
-        bool stop;
-        size_t started;
-        pthread_t threads[WEB_FEEDBACK_THREADS];
-    } fb;
+    struct pool fb;     /* checking answers, when reading the store is a round trip */
+    struct pool signin; /* judging staff sign-ins */
 };
 
 /*
@@ -236,8 +255,7 @@ struct server {
 static char mark_no_body;
 static char mark_answered;
 
-struct fbjob;
-static void fbjob_free(struct fbjob *j);
+static void job_free(struct job *j);
 
 /* The state of a request that has a body. */
 struct upload {
@@ -245,14 +263,14 @@ struct upload {
     size_t total;
     bool keep;
     bool too_large;
-    struct fbjob *job; /* POST /feedback: its answer, while it is being stored */
+    struct job *job; /* POST /feedback or /staff/login, while its connection is suspended */
 };
 
 static void upload_free(struct upload *u)
 {
     if (!u)
         return;
-    fbjob_free(u->job);
+    job_free(u->job);
     /* The body may be a young person's plan: leave nothing of it in freed memory. */
     if (u->body.ptr)
         explicit_bzero(u->body.ptr, u->body.cap);
@@ -949,6 +967,176 @@ static enum MHD_Result send_teach(struct server *srv, const struct gen *g, struc
     return send_made(srv, g, c, method, url, MHD_HTTP_OK, page, headers);
 }
 
+/* ---- slow work off the event loop ---- */
+
+/*
+ * One request's slow work, done on a pool thread while its connection is suspended: run()
+ * takes one step, and either queues the job again (pool_push() with a later not_before)
+ * or ends with job_done(), which resumes the connection; libmicrohttpd then calls the
+ * handler again, which sends the page.
+ */
+struct job {
+    struct job *next;
+    struct MHD_Connection *c;
+    struct gen *g;        /* a reference, given back when the job is freed */
+    struct buf *page;     /* the page to send, once made */
+    unsigned status;      /* its HTTP status, once made */
+    long long not_before; /* monotonic ms; no thread runs the job before */
+    void (*run)(struct server *srv, struct job *j);
+    void (*release)(struct job *j); /* frees what the kind of job holds; may be NULL */
+    atomic_bool done;
+};
+
+/* A new job for connection c on generation g, with a page of at most page_max bytes. */
+static void job_init(struct job *j, struct MHD_Connection *c, const struct gen *g, size_t page_max,
+                     void (*run)(struct server *, struct job *))
+{
+    j->c = c;
+    j->g = (struct gen *)g;
+    atomic_fetch_add_explicit(&j->g->refs, 1, memory_order_relaxed);
+    j->page = xmalloc(sizeof(*j->page));
+    buf_init(j->page, page_max);
+    j->run = run;
+    atomic_init(&j->done, false);
+}
+
+static void job_free(struct job *j)
+{
+    if (!j)
+        return;
+    if (j->page)
+        made_page_free(j->page);
+    gen_unref(j->g);
+    if (j->release)
+        j->release(j);
+    free(j);
+}
+
+/* The job is done: libmicrohttpd calls its handler again, and the job is the request's. */
+static void job_done(struct job *j)
+{
+    struct MHD_Connection *c = j->c;
+    atomic_store_explicit(&j->done, true, memory_order_release);
+    MHD_resume_connection(c);
+}
+
+static void pool_push(struct pool *p, struct job *j)
+{
+    j->next = NULL;
+    pthread_mutex_lock(&p->mu);
+    if (p->tail)
+        p->tail->next = j;
+    else
+        p->head = j;
+    p->tail = j;
+    pthread_cond_signal(&p->work);
+    pthread_mutex_unlock(&p->mu);
+}
+
+/* The first job whose time has come, unlinked; else NULL and *soonest its time (0: none). */
+static struct job *pool_take(struct pool *p, long long now, long long *soonest)
+{
+    *soonest = 0;
+    for (struct job **at = &p->head, *prev = NULL; *at; prev = *at, at = &(*at)->next) {
+        struct job *j = *at;
+        if (j->not_before <= now) {
+            *at = j->next;
+            if (p->tail == j)
+                p->tail = prev;
+            return j;
+        }
+        if (!*soonest || j->not_before < *soonest)
+            *soonest = j->not_before;
+    }
+    return NULL;
+}
+
+static void *pool_worker(void *arg)
+{
+    struct pool *p = arg;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        long long soonest;
+        struct job *j = pool_take(p, now_ms(), &soonest);
+        if (j) {
+            pthread_mutex_unlock(&p->mu);
+            j->run(p->srv, j);
+            pthread_mutex_lock(&p->mu);
+            continue;
+        }
+        if (!p->head && p->stop)
+            break; /* stopping, and every queued job has been dealt with */
+        if (!soonest) {
+            pthread_cond_wait(&p->work, &p->mu);
+            continue;
+        }
+        /* The wait is a little longer than asked: the job's clock is the coarse one. */
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        long long ms = soonest - now_ms() + 5;
+        ts.tv_sec += ms / 1000;
+        ts.tv_nsec += (ms % 1000) * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&p->work, &p->mu, &ts);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+static void pool_init(struct pool *p, struct server *srv)
+{
+    memset(p, 0, sizeof(*p));
+    p->srv = srv;
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&p->work, &attr);
+    pthread_condattr_destroy(&attr);
+    pthread_cond_init(&p->back, NULL);
+}
+
+static void pool_release(struct pool *p)
+{
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->work);
+    pthread_cond_destroy(&p->back);
+}
+
+/* Starts up to n threads (with the signals blocked, as every thread here must be). */
+static void pool_start(struct pool *p, size_t n)
+{
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, WEB_FEEDBACK_STACK);
+    while (p->started < n && p->started < WEB_POOL_THREADS_MAX &&
+           pthread_create(&p->threads[p->started], &attr, pool_worker, p) == 0)
+        p->started++;
+    pthread_attr_destroy(&attr);
+}
+
+/*
+ * Lets the threads finish every queued job, ends them, then waits until every job handed
+ * on has come back (and resumed its connection).
+ */
+static void pool_stop(struct pool *p)
+{
+    pthread_mutex_lock(&p->mu);
+    p->stop = true;
+    pthread_cond_broadcast(&p->work);
+    pthread_mutex_unlock(&p->mu);
+    for (size_t i = 0; i < p->started; i++)
+        pthread_join(p->threads[i], NULL);
+    p->started = 0;
+    pthread_mutex_lock(&p->mu);
+    while (p->away)
+        pthread_cond_wait(&p->back, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+}
+
 /* ---- answers stored off the event loop ---- */
 
 /*
@@ -959,138 +1147,55 @@ static enum MHD_Result send_teach(struct server *srv, const struct gen *g, struc
  * waits for the disk, and the threads answering every other request never do.
  */
 struct fbjob {
-    struct fbjob *next;
-    struct fbpool *pool;
-    struct MHD_Connection *c;
-    struct gen *g;    /* a reference, given back when the job is freed */
+    struct job base;
     const char *body; /* the request's own, which outlives the job */
     size_t len;
-    struct buf *page; /* the page to send, once made */
-    unsigned status;  /* its HTTP status; 0: the answer went to the store, which gave stored */
-    int stored;
+    int stored;                     /* the store's status, when base.status is 0 */
     char code[SURVEY_CODE_LEN + 1]; /* the answer's class code, for the page after storing */
-    atomic_bool done;
 };
-
-static void fbjob_free(struct fbjob *j)
-{
-    if (!j)
-        return;
-    if (j->page)
-        made_page_free(j->page);
-    gen_unref(j->g);
-    free(j);
-}
-
-/* The job is done: libmicrohttpd calls feedback_async() again, and the job is its own. */
-static void fbjob_done(struct fbjob *j)
-{
-    struct MHD_Connection *c = j->c;
-    atomic_store_explicit(&j->done, true, memory_order_release);
-    MHD_resume_connection(c);
-}
 
 /* The store's word on an answer (store_done_fn), on the store's writer thread. */
 static void answer_stored(void *ctx, int status)
 {
     struct fbjob *j = ctx;
-    struct fbpool *p = j->pool;
+    struct pool *p = &j->base.g->srv->fb;
     j->stored = status;
-    fbjob_done(j);
+    job_done(&j->base);
     pthread_mutex_lock(&p->mu);
-    if (--p->in_store == 0)
-        pthread_cond_broadcast(&p->stored);
+    if (--p->away == 0)
+        pthread_cond_broadcast(&p->back);
     pthread_mutex_unlock(&p->mu);
 }
 
 /* Checks a job's answer and hands it to the store, or makes the page that refuses it. */
-static void feedback_start(struct server *srv, struct fbjob *j)
+static void feedback_start(struct server *srv, struct job *base)
 {
-    struct fbpool *p = &srv->fb;
+    struct fbjob *j = (struct fbjob *)base;
+    struct pool *p = &srv->fb;
     struct arena a = ARENA_INIT;
     struct survey_answer ans;
     unsigned status =
-        feedback_check(srv->opt->store, j->g->site, j->body, j->len, &a, &ans, j->page);
+        feedback_check(srv->opt->store, base->g->site, j->body, j->len, &a, &ans, base->page);
     bool queued = false;
     if (status == 0) {
         memcpy(j->code, ans.code, sizeof(j->code));
         pthread_mutex_lock(&p->mu);
-        p->in_store++;
+        p->away++;
         pthread_mutex_unlock(&p->mu);
         int rc = store_submit_async(srv->opt->store, &ans, answer_stored, j);
         queued = rc == STORE_OK;
         if (!queued) {
             pthread_mutex_lock(&p->mu);
-            p->in_store--;
+            p->away--;
             pthread_mutex_unlock(&p->mu);
-            status = feedback_stored(j->g->site, j->code, rc, j->page);
+            status = feedback_stored(base->g->site, j->code, rc, base->page);
         }
     }
     arena_release(&a);
     if (queued)
         return; /* the store has j now (its status stays 0), and j may be gone already */
-    j->status = status;
-    fbjob_done(j);
-}
-
-static void *feedback_worker(void *arg)
-{
-    struct server *srv = arg;
-    struct fbpool *p = &srv->fb;
-    pthread_mutex_lock(&p->mu);
-    for (;;) {
-        while (!p->head && !p->stop)
-            pthread_cond_wait(&p->work, &p->mu);
-        struct fbjob *j = p->head;
-        if (!j)
-            break; /* stopping, and every queued answer has been dealt with */
-        p->head = j->next;
-        if (!p->head)
-            p->tail = NULL;
-        pthread_mutex_unlock(&p->mu);
-        feedback_start(srv, j);
-        pthread_mutex_lock(&p->mu);
-    }
-    pthread_mutex_unlock(&p->mu);
-    return NULL;
-}
-
-/*
- * Starts the feedback threads when reading the store means waiting for a database server;
- * with none, answers are checked on the answering thread.
- */
-static void fbpool_start(struct server *srv)
-{
-    struct fbpool *p = &srv->fb;
-    if (!srv->opt->store || store_reads_are_local(srv->opt->store))
-        return;
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, WEB_FEEDBACK_STACK);
-    while (p->started < WEB_FEEDBACK_THREADS &&
-           pthread_create(&p->threads[p->started], &attr, feedback_worker, srv) == 0)
-        p->started++;
-    pthread_attr_destroy(&attr);
-}
-
-/*
- * Lets the feedback threads finish every queued answer, ends them, then waits until the
- * store has given back every answer handed to it (and resumed its connection).
- */
-static void fbpool_stop(struct server *srv)
-{
-    struct fbpool *p = &srv->fb;
-    pthread_mutex_lock(&p->mu);
-    p->stop = true;
-    pthread_cond_broadcast(&p->work);
-    pthread_mutex_unlock(&p->mu);
-    for (size_t i = 0; i < p->started; i++)
-        pthread_join(p->threads[i], NULL);
-    p->started = 0;
-    pthread_mutex_lock(&p->mu);
-    while (p->in_store)
-        pthread_cond_wait(&p->stored, &p->mu);
-    pthread_mutex_unlock(&p->mu);
+    base->status = status;
+    job_done(base);
 }
 
 /*
@@ -1102,43 +1207,29 @@ static enum MHD_Result feedback_async(struct server *srv, const struct gen *g,
                                       struct MHD_Connection *c, const char *method, const char *url,
                                       struct upload *u)
 {
-    struct fbjob *j = u->job;
-    if (j) {
-        if (!atomic_load_explicit(&j->done, memory_order_acquire))
+    if (u->job) {
+        struct fbjob *j = (struct fbjob *)u->job;
+        if (!atomic_load_explicit(&j->base.done, memory_order_acquire))
             return MHD_YES;
-        struct buf *page = j->page;
-        unsigned status =
-            j->status ? j->status : feedback_stored(j->g->site, j->code, j->stored, page);
-        j->page = NULL;
-        fbjob_free(j);
+        struct buf *page = j->base.page;
+        unsigned status = j->base.status
+                              ? j->base.status
+                              : feedback_stored(j->base.g->site, j->code, j->stored, page);
+        j->base.page = NULL;
+        job_free(u->job);
         u->job = NULL;
         return send_made(srv, g, c, method, url, status, page, private_page);
     }
-    j = xcalloc(1, sizeof(*j));
-    j->pool = &srv->fb;
-    j->c = c;
-    j->g = (struct gen *)g;
-    atomic_fetch_add_explicit(&j->g->refs, 1, memory_order_relaxed);
+    struct fbjob *j = xcalloc(1, sizeof(*j));
+    job_init(&j->base, c, g, FEEDBACK_PAGE_MAX, feedback_start);
     j->body = u->body.ptr ? u->body.ptr : "";
     j->len = u->body.len;
-    j->page = xmalloc(sizeof(*j->page));
-    buf_init(j->page, FEEDBACK_PAGE_MAX);
-    atomic_init(&j->done, false);
-    u->job = j;
+    u->job = &j->base;
     MHD_suspend_connection(c);
-    struct fbpool *p = &srv->fb;
-    if (!p->started) {
-        feedback_start(srv, j); /* c is resumed once the answer is stored or refused */
-        return MHD_YES;
-    }
-    pthread_mutex_lock(&p->mu);
-    if (p->tail)
-        p->tail->next = j;
+    if (!srv->fb.started)
+        feedback_start(srv, &j->base); /* c is resumed once the answer is stored or refused */
     else
-        p->head = j;
-    p->tail = j;
-    pthread_cond_signal(&p->work);
-    pthread_mutex_unlock(&p->mu);
+        pool_push(&srv->fb, &j->base);
     return MHD_YES;
 }
 
@@ -1174,6 +1265,137 @@ static enum MHD_Result add_query_arg(void *cls, enum MHD_ValueKind kind, const c
     return MHD_YES;
 }
 
+/* Writes a socket address's IP address as text into out (INET6_ADDRSTRLEN bytes). */
+static void address_text(const struct sockaddr *sa, char *out, size_t len)
+{
+    out[0] = '\0';
+    if (sa && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+                  (socklen_t)len);
+    else if (sa && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+                  (socklen_t)len);
+}
+
+/*
+ * The client's address, for the in-memory throttles only. A connection from the trusted
+ * proxy (web_options.trusted_proxy; with --behind-tls and none named, the loopback
+ * address) speaks for its client in X-Real-IP, which the proxy sets;
+ * from any other peer that header is ignored, so that nobody can choose the address they
+ * are counted under. A value that is not one IP address is ignored too.
+ */
+static void client_address(const struct server *srv, struct MHD_Connection *c, char *out,
+                           size_t len)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    address_text(ci ? ci->client_addr : NULL, out, len);
+    bool proxy = srv->proxy[0] ? strcmp(out, srv->proxy) == 0
+                               : srv->opt->behind_tls &&
+                                     (strcmp(out, "127.0.0.1") == 0 || strcmp(out, "::1") == 0);
+    if (!proxy)
+        return;
+    const char *real = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Real-IP");
+    unsigned char bin[sizeof(struct in6_addr)];
+    char norm[INET6_ADDRSTRLEN];
+    if (!real)
+        return;
+    if (inet_pton(AF_INET, real, bin) == 1)
+        inet_ntop(AF_INET, bin, norm, sizeof(norm));
+    else if (inet_pton(AF_INET6, real, bin) == 1)
+        inet_ntop(AF_INET6, bin, norm, sizeof(norm));
+    else
+        return;
+    snprintf(out, len, "%s", norm);
+}
+
+/* POST /staff/login, judged on a sign-in thread (web/staff.c takes it a step at a time). */
+struct signjob {
+    struct job base;
+    struct store *store;
+    struct staff_request rq; /* its strings are the request's, which outlive the job */
+    struct staff_response rs;
+    struct staff_signin si;
+    char client[INET6_ADDRSTRLEN];
+};
+
+static void signin_run(struct server *srv, struct job *base)
+{
+    struct signjob *j = (struct signjob *)base;
+    unsigned status = 0;
+    long wait =
+        staff_web_login_step(j->store, &j->rq, &j->si, now_ms(), &j->rs, base->page, &status);
+    if (wait > 0) {
+        base->not_before = now_ms() + wait;
+        pool_push(&srv->signin, base);
+        return;
+    }
+    base->status = status;
+    job_done(base);
+}
+
+/* The headers of a staff page (out: 7 entries), from what the staff pages filled in. */
+static void staff_headers(const struct staff_response *rs, struct header *out)
+{
+    const struct header h[] = {
+        {MHD_HTTP_HEADER_CONTENT_TYPE, rs->content_type ? rs->content_type : TYPE_HTML},
+        {MHD_HTTP_HEADER_CONTENT_DISPOSITION, rs->disposition[0] ? rs->disposition : NULL},
+        {MHD_HTTP_HEADER_CACHE_CONTROL, CACHE_NEVER},
+        {MHD_HTTP_HEADER_SET_COOKIE, rs->set_cookie[0] ? rs->set_cookie : NULL},
+        {MHD_HTTP_HEADER_LOCATION, rs->location[0] ? rs->location : NULL},
+        {MHD_HTTP_HEADER_RETRY_AFTER, rs->retry_after[0] ? rs->retry_after : NULL},
+        {NULL, NULL},
+    };
+    memcpy(out, h, sizeof(h));
+}
+
+/*
+ * POST /staff/login in two calls, as feedback_async() does: the first suspends the
+ * connection and queues the attempt for a sign-in thread; once it is judged and the
+ * connection resumed, libmicrohttpd calls again and the page is sent.
+ */
+static enum MHD_Result signin_async(struct server *srv, const struct gen *g,
+                                    struct MHD_Connection *c, const char *method, const char *url,
+                                    struct upload *u)
+{
+    if (u->job) {
+        struct signjob *j = (struct signjob *)u->job;
+        if (!atomic_load_explicit(&j->base.done, memory_order_acquire))
+            return MHD_YES;
+        struct buf *page = j->base.page;
+        j->base.page = NULL;
+        struct header headers[7];
+        staff_headers(&j->rs, headers);
+        enum MHD_Result r = send_made(srv, g, c, method, url, j->base.status, page, headers);
+        job_free(u->job);
+        u->job = NULL;
+        return r;
+    }
+    struct signjob *j = xcalloc(1, sizeof(*j));
+    job_init(&j->base, c, g, STAFF_WEB_PAGE_MAX, signin_run);
+    j->store = srv->opt->store;
+    client_address(srv, c, j->client, sizeof(j->client));
+    j->rq = (struct staff_request){
+        .method = method,
+        .path = url,
+        .cookie = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE),
+        .origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin"),
+        .host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST),
+        .query = "",
+        .query_len = 0,
+        .body = u->body.ptr,
+        .body_len = u->body.len,
+        .client = j->client,
+        .behind_tls = srv->opt->behind_tls,
+        .site = g->site,
+    };
+    j->rs.file_fd = -1;
+    u->job = &j->base;
+    MHD_suspend_connection(c);
+    pool_push(&srv->signin, &j->base);
+    return MHD_YES;
+}
+
 /*
  * /staff and everything under it (web/staff.c): the only pages that may set a cookie. The
  * client's address goes to the in-memory sign-in throttle only, never to a log.
@@ -1183,16 +1405,12 @@ static enum MHD_Result send_staff(struct server *srv, const struct gen *g, struc
 {
     if (u && u->too_large)
         return send_reply(srv, c, method, url, MHD_HTTP_CONTENT_TOO_LARGE, &g->fixed[R_TOO_LARGE]);
-    char client[INET6_ADDRSTRLEN] = "";
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET6)
-        inet_ntop(AF_INET6,
-                  &((const struct sockaddr_in6 *)(const void *)ci->client_addr)->sin6_addr, client,
-                  sizeof(client));
-    else if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr,
-                  client, sizeof(client));
+    /* Every sign-in is judged on a sign-in thread, never on one that serves pupils. */
+    if (u && srv->signin.started && strcmp(method, MHD_HTTP_METHOD_POST) == 0 &&
+        strcmp(url, "/staff/login") == 0)
+        return signin_async(srv, g, c, method, url, u);
+    char client[INET6_ADDRSTRLEN];
+    client_address(srv, c, client, sizeof(client));
     struct buf query;
     buf_init(&query, STAFF_WEB_QUERY_MAX);
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_query_arg, &query);
@@ -1219,15 +1437,8 @@ static enum MHD_Result send_staff(struct server *srv, const struct gen *g, struc
     buf_init(page, STAFF_WEB_PAGE_MAX);
     unsigned status = staff_web_handle(srv->opt->store, &rq, &rs, page);
     buf_release(&query);
-    const struct header headers[] = {
-        {MHD_HTTP_HEADER_CONTENT_TYPE, rs.content_type ? rs.content_type : TYPE_HTML},
-        {MHD_HTTP_HEADER_CONTENT_DISPOSITION, rs.disposition[0] ? rs.disposition : NULL},
-        {MHD_HTTP_HEADER_CACHE_CONTROL, CACHE_NEVER},
-        {MHD_HTTP_HEADER_SET_COOKIE, rs.set_cookie[0] ? rs.set_cookie : NULL},
-        {MHD_HTTP_HEADER_LOCATION, rs.location[0] ? rs.location : NULL},
-        {MHD_HTTP_HEADER_RETRY_AFTER, rs.retry_after[0] ? rs.retry_after : NULL},
-        {NULL, NULL},
-    };
+    struct header headers[7];
+    staff_headers(&rs, headers);
     if (rs.file_fd < 0)
         return send_made(srv, g, c, method, url, status, page, headers);
     made_page_free(page);
@@ -1612,9 +1823,8 @@ static void server_release(struct server *srv)
     gen_retire(srv->gen);
     srv->gen = NULL;
     access_log_release(&srv->log);
-    pthread_mutex_destroy(&srv->fb.mu);
-    pthread_cond_destroy(&srv->fb.work);
-    pthread_cond_destroy(&srv->fb.stored);
+    pool_release(&srv->fb);
+    pool_release(&srv->signin);
     pthread_rwlock_destroy(&srv->lock);
     pthread_mutex_destroy(&srv->conns_lock);
 }
@@ -1625,6 +1835,11 @@ static void server_init(struct server *srv, const struct web_options *opt)
     srv->opt = opt;
     srv->quiet = opt->quiet;
     srv->hsts = opt->behind_tls;
+    unsigned char bin[sizeof(struct in6_addr)];
+    if (opt->trusted_proxy && inet_pton(AF_INET, opt->trusted_proxy, bin) == 1)
+        inet_ntop(AF_INET, bin, srv->proxy, sizeof(srv->proxy));
+    else if (opt->trusted_proxy && inet_pton(AF_INET6, opt->trusted_proxy, bin) == 1)
+        inet_ntop(AF_INET6, bin, srv->proxy, sizeof(srv->proxy));
     srv->watching = opt->reload != NULL;
     srv->timeout_ms = 1000LL * (opt->timeout_seconds ? opt->timeout_seconds : WEB_TIMEOUT);
     atomic_init(&srv->closing, false);
@@ -1636,9 +1851,8 @@ static void server_init(struct server *srv, const struct web_options *opt)
     pthread_rwlockattr_destroy(&attr);
     pthread_mutex_init(&srv->conns_lock, NULL);
     access_log_init(&srv->log);
-    pthread_mutex_init(&srv->fb.mu, NULL);
-    pthread_cond_init(&srv->fb.work, NULL);
-    pthread_cond_init(&srv->fb.stored, NULL);
+    pool_init(&srv->fb, srv);
+    pool_init(&srv->signin, srv);
 }
 
 int web_serve(const struct site *site, const struct web_options *opt)
@@ -1714,7 +1928,14 @@ int web_serve(const struct site *site, const struct web_options *opt)
     unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
                          MHD_ALLOW_SUSPEND_RESUME;
     /* Started with the signals blocked, as every thread here must be. */
-    fbpool_start(&srv);
+    /*
+     * Answers are checked on the answering thread when reading the store is a call into
+     * this process, and by threads of their own when it means waiting for a database server.
+     */
+    if (opt->store && !store_reads_are_local(opt->store))
+        pool_start(&srv.fb, WEB_FEEDBACK_THREADS);
+    if (opt->store)
+        pool_start(&srv.signin, WEB_SIGNIN_THREADS);
     flags |= MHD_is_feature_supported(MHD_FEATURE_POLL) == MHD_YES ? MHD_USE_POLL : 0;
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
@@ -1755,7 +1976,8 @@ int web_serve(const struct site *site, const struct web_options *opt)
     rc = 0;
 out:
     /* Every suspended answer is stored and its connection resumed before the daemon stops. */
-    fbpool_stop(&srv);
+    pool_stop(&srv.fb);
+    pool_stop(&srv.signin);
     if (d)
         MHD_stop_daemon(d);
     if (fd >= 0 && own_fd)

@@ -29,6 +29,12 @@ struct web_options {
      * cookies are marked Secure. Only the proxy can know, so it is the operator's word.
      */
     bool behind_tls;
+    /*
+     * The address of the proxy in front (an IP address), whose X-Real-IP header names each
+     * client for the sign-in throttle; NULL: with behind_tls, a proxy on this machine
+     * (127.0.0.1 or ::1), else none. The header from any other peer is ignored.
+     */
+    const char *trusted_proxy;
     /* Limits; 0 means the default (1024 connections, 256 per client address, 15 s). */
     unsigned max_connections;
     unsigned max_per_client;  /* behind a proxy every client has the proxy's address */

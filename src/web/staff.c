@@ -37,13 +37,13 @@
 #define LOGIN_PATH "/staff/login"
 #define HOME_PATH "/staff/"
 
-/* Failed sign-ins per client address, kept in memory only (hashed; see staff.h). */
-static struct staff_clients clients;
-static pthread_once_t clients_once = PTHREAD_ONCE_INIT;
+/* Failed sign-ins per client address and name, kept in memory only (hashed; see staff.h). */
+static struct staff_throttle throttle;
+static pthread_once_t throttle_once = PTHREAD_ONCE_INIT;
 
-static void clients_init(void)
+static void throttle_init(void)
 {
-    staff_clients_init(&clients);
+    staff_throttle_init(&throttle);
 }
 
 /* Opens a staff page's document: the body and, unless no_h1, its <main> and <h1>. */
@@ -148,35 +148,33 @@ static void set_cookie(struct staff_response *rs, const char *token, bool end)
              end ? "; Max-Age=0" : "");
 }
 
+static long long mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static unsigned do_login(struct store *st, const struct staff_request *rq,
                          struct staff_response *rs, const struct form *f, struct buf *page)
 {
-    pthread_once(&clients_once, clients_init);
-    time_t now = store_now(st);
-    int wait = 0;
-    if (!staff_client_allowed(&clients, rq->client, now, &wait)) {
-        snprintf(rs->retry_after, sizeof(rs->retry_after), "%d", wait > 0 ? wait : 1);
-        return login_page(rq->site, S_TOO_MANY,
-                          "Too many failed sign-ins. Please wait a while and try again.", page);
-    }
     const char *name = form_get(f, "name");
     const char *password = form_get(f, "password");
     if (!name || !password)
         return login_page(rq->site, S_BAD_REQUEST, "Please give your name and password.", page);
     struct staff_login login;
-    enum staff_login_result r = staff_login(st, name, password, strlen(password), now, &login);
-    staff_client_result(&clients, rq->client, r == STAFF_LOGIN_OK, now);
+    enum staff_login_result r =
+        staff_login(st, name, password, strlen(password), store_now(st), &login);
+    if (rq->signin && rq->signin->begun && !rq->signin->ended) {
+        pthread_once(&throttle_once, throttle_init);
+        staff_throttle_end(&throttle, name, rq->client, r, mono_ms());
+        rq->signin->ended = true;
+    }
     unsigned status;
     switch (r) {
     case STAFF_LOGIN_OK:
         set_cookie(rs, login.token, false);
         status = redirect(rs, HOME_PATH, page);
-        break;
-    case STAFF_LOGIN_THROTTLED:
-        snprintf(rs->retry_after, sizeof(rs->retry_after), "%d",
-                 login.retry_after > 0 ? login.retry_after : 1);
-        status = login_page(rq->site, S_TOO_MANY,
-                            "Too many failed sign-ins. Please wait a while and try again.", page);
         break;
     case STAFF_LOGIN_BAD:
         status = login_page(rq->site, S_UNAUTHORIZED, "That name and password do not match.", page);
@@ -448,4 +446,49 @@ out:
     explicit_bzero(token, sizeof(token));
     arena_release(&a);
     return status;
+}
+
+long staff_web_login_step(struct store *st, const struct staff_request *rq, struct staff_signin *si,
+                          long long now_ms, struct staff_response *rs, struct buf *page,
+                          unsigned *status)
+{
+    pthread_once(&throttle_once, throttle_init);
+    if (si->step == 0 && st) {
+        si->step = 1;
+        struct arena a = ARENA_INIT;
+        struct form f = {NULL, 0};
+        const char *name = NULL;
+        if (form_decode(rq->body ? rq->body : "", rq->body_len, STAFF_FORM_MAX, &a, &f) == FORM_OK)
+            name = form_get(&f, "name");
+        int wait = 0;
+        int rc = staff_throttle_begin(&throttle, st, name, rq->client, now_ms, &wait);
+        arena_release(&a);
+        if (rc != 0) {
+            memset(rs, 0, sizeof(*rs));
+            rs->file_fd = -1;
+            snprintf(rs->retry_after, sizeof(rs->retry_after), "%d", 5);
+            *status = login_page(rq->site, S_TOO_MANY,
+                                 "Too many sign-ins from your network are waiting. Please try "
+                                 "again in a minute.",
+                                 page);
+            return 0;
+        }
+        si->begun = true;
+        if (wait > 0)
+            return wait;
+    }
+    if (si->step == 1 && si->begun) {
+        int wait = staff_throttle_slot(&throttle, now_ms);
+        if (wait > 0)
+            return wait;
+    }
+    si->step = 2;
+    struct staff_request r = *rq;
+    r.signin = si;
+    *status = staff_web_handle(st, &r, rs, page);
+    if (si->begun && !si->ended) {
+        staff_throttle_cancel(&throttle, rq->client, now_ms);
+        si->ended = true;
+    }
+    return 0;
 }

@@ -34,7 +34,8 @@ struct staff_request {
     size_t body_len;
     const char *client; /* the client's address, only for in-memory throttling */
     bool behind_tls;
-    const struct site *site; /* the site being served; its package is the one codes get */
+    struct staff_signin *signin; /* POST /staff/login in steps (staff_web_login_step()) */
+    const struct site *site;     /* the site being served; its package is the one codes get */
 };
 
 struct staff_response {
@@ -54,5 +55,24 @@ struct staff_response {
 /* Handles one /staff request; returns the HTTP status and the page (or file) in page. */
 unsigned staff_web_handle(struct store *st, const struct staff_request *rq,
                           struct staff_response *rs, struct buf *page);
+
+/* One POST /staff/login on its way through staff_web_login_step(); zeroed to start. */
+struct staff_signin {
+    int step;
+    bool begun; /* the throttle counts it as waiting */
+    bool ended; /* its result has been recorded */
+};
+
+/*
+ * POST /staff/login, for a server that judges sign-ins (an argon2id hash each) on threads
+ * of their own and never on those that serve pupils: each call takes one step. It returns
+ * 0 once the page is made, with its status in *status and rs filled in as by
+ * staff_web_handle(); or the milliseconds to wait before calling again with the same si,
+ * while the attempt waits for its turn (staff/staff.h: failures slow attempts down). now_ms
+ * is a monotonic clock.
+ */
+long staff_web_login_step(struct store *st, const struct staff_request *rq, struct staff_signin *si,
+                          long long now_ms, struct staff_response *rs, struct buf *page,
+                          unsigned *status);
 
 #endif

@@ -4,6 +4,8 @@
  */
 #include "testutil.h"
 
+#include <errno.h>
+
 #include "staff/staff.h"
 #include "test_fixture_db.h"
 
@@ -140,67 +142,134 @@ static void test_idle_and_absolute_timeouts(void **state)
     arena_release(&a);
 }
 
-static void test_account_throttling(void **state)
+static void test_no_lock_out(void **state)
 {
     struct ctx *c = *state;
     struct staff_login l;
     time_t t = 4000000;
-    for (int i = 0; i < STAFF_FREE_FAILURES; i++)
+    for (int i = 0; i < 3 * STAFF_FREE_FAILURES; i++)
         assert_int_equal(staff_login(c->s, "sam", "not the password", 16, t, &l), STAFF_LOGIN_BAD);
-    /* Now even the right password waits, and is not judged. */
-    assert_int_equal(staff_login(c->s, "sam", PASSWORD, strlen(PASSWORD), t + 1, &l),
-                     STAFF_LOGIN_THROTTLED);
-    assert_int_equal(l.retry_after, 29);
-    assert_string_equal(l.token, "");
-    /* After the wait, one more failure doubles it. */
-    assert_int_equal(staff_login(c->s, "sam", "not the password", 16, t + 30, &l), STAFF_LOGIN_BAD);
-    assert_int_equal(staff_login(c->s, "sam", PASSWORD, strlen(PASSWORD), t + 31, &l),
-                     STAFF_LOGIN_THROTTLED);
-    assert_int_equal(l.retry_after, 59);
-    /* The right password after the wait signs in and clears the count. */
-    assert_int_equal(staff_login(c->s, "sam", PASSWORD, strlen(PASSWORD), t + 90, &l),
-                     STAFF_LOGIN_OK);
     struct arena a = ARENA_INIT;
     struct store_staff st;
     assert_int_equal(store_staff_get(c->s, "sam", &a, &st), STORE_OK);
+    assert_int_equal(st.failed_logins, 3 * STAFF_FREE_FAILURES);
+    /* However many failures, the right password signs in, and clears the count. */
+    assert_int_equal(staff_login(c->s, "sam", PASSWORD, strlen(PASSWORD), t + 1, &l),
+                     STAFF_LOGIN_OK);
+    assert_int_equal(strlen(l.token), 22);
+    assert_int_equal(store_staff_get(c->s, "sam", &a, &st), STORE_OK);
     assert_int_equal(st.failed_logins, 0);
-    assert_int_equal(st.throttled_until, 0);
+    /* Failures are forgotten after a while: a new one counts from 1. */
+    assert_int_equal(staff_login(c->s, "sam", "not the password", 16, t + 2, &l), STAFF_LOGIN_BAD);
+    assert_int_equal(
+        staff_login(c->s, "sam", "not the password", 16, t + 3 + STAFF_FAILURE_MEMORY, &l),
+        STAFF_LOGIN_BAD);
+    assert_int_equal(store_staff_get(c->s, "sam", &a, &st), STORE_OK);
+    assert_int_equal(st.failed_logins, 1);
     arena_release(&a);
-
-    /* Unknown names are throttled the same way, so a 429 does not reveal an account. */
-    for (int i = 0; i < STAFF_FREE_FAILURES; i++)
-        assert_int_equal(staff_login(c->s, "ghost", "whatever it is", 14, t, &l), STAFF_LOGIN_BAD);
-    assert_int_equal(staff_login(c->s, "ghost", "whatever it is", 14, t + 1, &l),
-                     STAFF_LOGIN_THROTTLED);
 }
 
-static void test_client_throttling(void **state)
+static void test_wait_grows_and_is_capped(void **state)
 {
     (void)state;
-    struct staff_clients *cl = malloc(sizeof(*cl));
-    staff_clients_init(cl);
-    int retry;
-    time_t t = 5000000;
-    for (int i = 0; i < STAFF_CLIENT_FREE_FAILURES; i++) {
-        assert_true(staff_client_allowed(cl, "192.0.2.7", t, &retry));
-        staff_client_result(cl, "192.0.2.7", false, t);
+    for (int f = 0; f < STAFF_FREE_FAILURES; f++)
+        assert_int_equal(staff_wait_ms(f), 0);
+    assert_int_equal(staff_wait_ms(STAFF_FREE_FAILURES), STAFF_FIRST_WAIT_MS);
+    assert_int_equal(staff_wait_ms(STAFF_FREE_FAILURES + 1), 2 * STAFF_FIRST_WAIT_MS);
+    assert_int_equal(staff_wait_ms(STAFF_FREE_FAILURES + 40), STAFF_MAX_WAIT_MS);
+    assert_int_equal(staff_wait_ms(1 << 30), STAFF_MAX_WAIT_MS);
+}
+
+/* Begins and ends one failed attempt; returns the wait that it was given. */
+static int fail_once(struct staff_throttle *t, struct store *s, const char *name,
+                     const char *client, long long now)
+{
+    int wait = -1;
+    assert_int_equal(staff_throttle_begin(t, s, name, client, now, &wait), 0);
+    staff_throttle_end(t, name, client, STAFF_LOGIN_BAD, now);
+    return wait;
+}
+
+static void test_throttle_waits(void **state)
+{
+    struct ctx *c = *state;
+    struct staff_throttle *t = malloc(sizeof(*t));
+    staff_throttle_init(t);
+    long long now = 1000000;
+    /* One address failing for many names: its attempts wait, others' do not. */
+    char name[32];
+    for (int i = 0; i < STAFF_FREE_FAILURES; i++) {
+        snprintf(name, sizeof(name), "guess-%d", i);
+        assert_int_equal(fail_once(t, NULL, name, "192.0.2.7", now), 0);
     }
-    assert_false(staff_client_allowed(cl, "192.0.2.7", t + 1, &retry));
-    assert_int_equal(retry, 29);
-    /* Other clients are not affected. */
-    assert_true(staff_client_allowed(cl, "192.0.2.8", t + 1, &retry));
-    assert_true(staff_client_allowed(cl, "192.0.2.7", t + 30, &retry));
-    staff_client_result(cl, "192.0.2.7", true, t + 30);
-    staff_client_result(cl, "192.0.2.7", false, t + 31);
-    assert_true(staff_client_allowed(cl, "192.0.2.7", t + 31, &retry));
-    /* A flood of other clients cannot grow the table. */
+    assert_int_equal(fail_once(t, NULL, "guess-x", "192.0.2.7", now), STAFF_FIRST_WAIT_MS);
+    int wait;
+    assert_int_equal(staff_throttle_begin(t, NULL, "other", "192.0.2.8", now, &wait), 0);
+    assert_int_equal(wait, 0);
+    staff_throttle_end(t, "other", "192.0.2.8", STAFF_LOGIN_OK, now);
+    /* A success from the address clears its count. */
+    assert_int_equal(staff_throttle_begin(t, NULL, "sam", "192.0.2.7", now, &wait), 0);
+    assert_int_equal(wait, 2 * STAFF_FIRST_WAIT_MS);
+    staff_throttle_end(t, "sam", "192.0.2.7", STAFF_LOGIN_OK, now);
+    assert_int_equal(fail_once(t, NULL, "guess-y", "192.0.2.7", now), 0);
+
+    /* One name failing from many addresses: every attempt for it waits, from anywhere. */
+    for (int i = 0; i < STAFF_FREE_FAILURES; i++) {
+        char ip[32];
+        snprintf(ip, sizeof(ip), "198.51.100.%d", i);
+        assert_int_equal(fail_once(t, NULL, "target", ip, now), 0);
+    }
+    assert_int_equal(staff_throttle_begin(t, NULL, "target", "203.0.113.1", now, &wait), 0);
+    assert_int_equal(wait, STAFF_FIRST_WAIT_MS);
+    staff_throttle_cancel(t, "203.0.113.1", now);
+    /* The store's count for an account counts as well (another server's failures). */
+    assert_int_equal(
+        store_staff_set_throttle(c->s, 1, 3 * STAFF_FREE_FAILURES, store_now(c->s) + 60), STORE_OK);
+    assert_int_equal(staff_throttle_begin(t, c->s, "sam", "203.0.113.2", now, &wait), 0);
+    assert_int_equal(wait, STAFF_MAX_WAIT_MS);
+    staff_throttle_cancel(t, "203.0.113.2", now);
+    /* Old failures are forgotten. */
+    now += STAFF_FAILURE_MEMORY * 1000 + 1;
+    assert_int_equal(staff_throttle_begin(t, NULL, "target", "203.0.113.1", now, &wait), 0);
+    assert_int_equal(wait, 0);
+    staff_throttle_cancel(t, "203.0.113.1", now);
+
+    /* An address may have only so many attempts waiting at once. */
+    for (int i = 0; i < STAFF_WAITING_PER_CLIENT; i++)
+        assert_int_equal(staff_throttle_begin(t, NULL, "sam", "192.0.2.9", now, &wait), 0);
+    assert_int_equal(staff_throttle_begin(t, NULL, "sam", "192.0.2.9", now, &wait), -EAGAIN);
+    staff_throttle_end(t, "sam", "192.0.2.9", STAFF_LOGIN_BAD, now);
+    assert_int_equal(staff_throttle_begin(t, NULL, "sam", "192.0.2.9", now, &wait), 0);
+
+    /* A flood of other addresses cannot grow the table. */
     for (int i = 0; i < 5 * STAFF_CLIENT_SLOTS; i++) {
         char ip[32];
         snprintf(ip, sizeof(ip), "10.0.%d.%d", i / 256, i % 256);
-        staff_client_result(cl, ip, false, t + 40);
+        (void)fail_once(t, NULL, "flood", ip, now);
     }
-    staff_clients_release(cl);
-    free(cl);
+    staff_throttle_release(t);
+    free(t);
+}
+
+static void test_throttle_rate(void **state)
+{
+    (void)state;
+    struct staff_throttle *t = malloc(sizeof(*t));
+    staff_throttle_init(t);
+    long long now = 5000000;
+    /* A second's worth of attempts may go at once; the next waits its turn. */
+    for (int i = 0; i < STAFF_ATTEMPTS_PER_SECOND; i++)
+        assert_int_equal(staff_throttle_slot(t, now), 0);
+    int wait = staff_throttle_slot(t, now);
+    assert_true(wait > 0 && wait <= 1000 / STAFF_ATTEMPTS_PER_SECOND);
+    assert_int_equal(staff_throttle_slot(t, now + wait), 0);
+    /* Turns unused for a long time do not pile up. */
+    now += 60 * 1000;
+    for (int i = 0; i < STAFF_ATTEMPTS_PER_SECOND; i++)
+        assert_int_equal(staff_throttle_slot(t, now), 0);
+    assert_true(staff_throttle_slot(t, now) > 0);
+    staff_throttle_release(t);
+    free(t);
 }
 
 static void test_read_password_from_stdin(void **state)
@@ -229,8 +298,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_add_stores_only_a_hash, setup, teardown),
         cmocka_unit_test_setup_teardown(test_login_session_logout, setup, teardown),
         cmocka_unit_test_setup_teardown(test_idle_and_absolute_timeouts, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_account_throttling, setup, teardown),
-        cmocka_unit_test(test_client_throttling),
+        cmocka_unit_test_setup_teardown(test_no_lock_out, setup, teardown),
+        cmocka_unit_test(test_wait_grows_and_is_capped),
+        cmocka_unit_test_setup_teardown(test_throttle_waits, setup, teardown),
+        cmocka_unit_test(test_throttle_rate),
         cmocka_unit_test(test_read_password_from_stdin),
     };
     /* Every test here holds for each backend: run them on the one the environment selects. */
