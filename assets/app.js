@@ -122,6 +122,140 @@
     });
   }
 
+  /* --- replies to send -------------------------------------------------------- */
+  /* Each funny reply gets "Copy" and "Send this". The picture (and the reply's words) are
+   * drawn into a PNG here on the device and handed to the phone's own share sheet, or
+   * downloaded where it has none. Nothing goes to the server. */
+  function replyPng(li, text, done) {
+    var img = li.querySelector('img');
+    var W = 480, pad = 24, line = 34;
+    var c = d.createElement('canvas');
+    var g = c.getContext('2d');
+    if (!g || !c.toBlob) return done(null);
+    g.font = '600 26px system-ui, sans-serif';
+    var lines = [], words = text.split(/\s+/), cur = '';
+    for (var i = 0; i < words.length; i++) {
+      var t = cur ? cur + ' ' + words[i] : words[i];
+      if (cur && g.measureText(t).width > W - 2 * pad) {
+        lines.push(cur);
+        cur = words[i];
+      } else {
+        cur = t;
+      }
+    }
+    if (cur) lines.push(cur);
+    function draw(pic) {
+      var side = pic ? 320 : 0;
+      c.width = W;
+      c.height = pad + (side ? side + pad : 0) + lines.length * line + pad;
+      g.fillStyle = '#fff';
+      g.fillRect(0, 0, c.width, c.height);
+      if (pic) g.drawImage(pic, (W - side) / 2, pad, side, side);
+      g.fillStyle = '#1a1a1a';
+      g.font = '600 26px system-ui, sans-serif';
+      g.textBaseline = 'top';
+      for (var k = 0; k < lines.length; k++)
+        g.fillText(lines[k], pad, pad + (side ? side + pad : 0) + k * line);
+      try {
+        c.toBlob(function (b) { done(b); }, 'image/png');
+      } catch (e) {
+        done(null); /* a copy opened from a folder may not let the page read its pictures */
+      }
+    }
+    if (!img) return draw(null);
+    if (img.complete && img.naturalWidth) return draw(img);
+    img.loading = 'eager';
+    img.addEventListener('load', function () { draw(img); });
+    img.addEventListener('error', function () { draw(null); });
+  }
+
+  function sendReply(li, text, note) {
+    replyPng(li, text, function (png) {
+      var name = (li.id || 'reply') + '.png';
+      var file = null;
+      try {
+        if (png) file = new File([png], name, { type: 'image/png' });
+      } catch (e) { /* an old browser without File: the download below still works */ }
+      if (file && navigator.canShare && navigator.canShare({ files: [file] })) {
+        navigator.share({ files: [file] }).then(function () {
+          note('Sent to your share menu.');
+        }, function (e) {
+          if (!e || e.name !== 'AbortError') note('Sharing did not work. Try Copy.');
+        });
+        return;
+      }
+      if (!png) {
+        note('This browser cannot make the picture. Press and hold it to save it.');
+        return;
+      }
+      var a = el('a');
+      a.href = URL.createObjectURL(png);
+      a.download = name;
+      a.hidden = true;
+      d.body.appendChild(a);
+      a.click();
+      setTimeout(function () {
+        URL.revokeObjectURL(a.href);
+        a.parentNode.removeChild(a);
+      }, 1000);
+      note('Saved as ' + name + ' in your downloads. Send it from there.');
+    });
+  }
+
+  function copyReply(li, text, span, note) {
+    var cb = navigator.clipboard;
+    function plain() {
+      if (cb && cb.writeText) {
+        cb.writeText(text).then(function () {
+          note('Copied the words. Paste them in your chat.');
+        }, oldCopy);
+      } else {
+        oldCopy();
+      }
+    }
+    function oldCopy() {
+      var r = d.createRange();
+      r.selectNodeContents(span || li);
+      var sel = window.getSelection();
+      sel.removeAllRanges();
+      sel.addRange(r);
+      var ok = false;
+      try {
+        ok = d.execCommand('copy');
+      } catch (e) { /* then the words stay selected for the young person to copy */ }
+      note(ok ? 'Copied the words. Paste them in your chat.' : 'The words are selected. Copy them.');
+    }
+    if (!li.querySelector('img') || !cb || !cb.write || !window.ClipboardItem) return plain();
+    var made = new Promise(function (ok, no) {
+      replyPng(li, text, function (b) { if (b) ok(b); else no(new Error('no picture')); });
+    });
+    cb.write([new ClipboardItem({ 'image/png': made })]).then(function () {
+      note('Copied the picture. Paste it in your chat.');
+    }, plain);
+  }
+
+  each(d.querySelectorAll('.gallery li'), function (li) {
+    var span = li.querySelector('.reply');
+    var text = (span ? span.textContent : (li.querySelector('img') || {}).alt || '').trim();
+    if (!text) return;
+    var tools = el('div', 'reply-tools');
+    var status = el('p', 'reply-status');
+    status.setAttribute('role', 'status');
+    function note(t) { status.textContent = t; }
+    if (span && li.id) span.id = li.id + '-words';
+    function button(label, act) {
+      var b = el('button', 'secondary', label);
+      b.type = 'button';
+      if (span && li.id) b.setAttribute('aria-describedby', span.id);
+      b.addEventListener('click', act);
+      tools.appendChild(b);
+    }
+    button('Copy', function () { copyReply(li, text, span, note); });
+    button('Send this', function () { sendReply(li, text, note); });
+    li.appendChild(tools);
+    li.appendChild(status);
+  });
+
   /* --- the plan ---------------------------------------------------------------- */
   var plan = d.getElementById('my-plan');
   var form = d.querySelector('form[data-plan]');

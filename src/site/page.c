@@ -250,7 +250,8 @@ static void gallery(struct render *r, const struct pkg_strategy *s)
             render_text(r, rep->image);
             buf_adds(o, "\" alt=\"");
             render_text(r, rep->alt ? rep->alt : "");
-            buf_adds(o, "\" width=\"96\" height=\"96\">");
+            /* Loaded as it scrolls into view, so the gallery costs the page nothing. */
+            buf_adds(o, "\" width=\"96\" height=\"96\" loading=\"lazy\">");
         }
         if (rep->text && *rep->text) {
             buf_adds(o, "<span class=\"reply\">");
