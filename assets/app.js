@@ -188,16 +188,7 @@
         note('This browser cannot make the picture. Press and hold it to save it.');
         return;
       }
-      var a = el('a');
-      a.href = URL.createObjectURL(png);
-      a.download = name;
-      a.hidden = true;
-      d.body.appendChild(a);
-      a.click();
-      setTimeout(function () {
-        URL.revokeObjectURL(a.href);
-        a.parentNode.removeChild(a);
-      }, 1000);
+      saveBlob(png, name);
       note('Saved as ' + name + ' in your downloads. Send it from there.');
     });
   }
@@ -268,6 +259,19 @@
     if (cls) e.className = cls;
     if (text !== undefined) e.textContent = text;
     return e;
+  }
+  /* Hands a file made on this page to the browser's downloads; it never leaves the device. */
+  function saveBlob(blob, name) {
+    var a = el('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = name;
+    a.hidden = true;
+    d.body.appendChild(a);
+    a.click();
+    setTimeout(function () {
+      URL.revokeObjectURL(a.href);
+      a.parentNode.removeChild(a);
+    }, 1000);
   }
   function tell(text) {
     if (planStatus) planStatus.textContent = text;
@@ -367,16 +371,7 @@
       '<meta name="viewport" content="width=device-width, initial-scale=1">\n' +
       '<title>My plan</title>\n<style>' + css + '</style>\n</head>\n<body>\n' +
       copy.outerHTML + '\n</body>\n</html>\n';
-    var a = el('a');
-    a.href = URL.createObjectURL(new Blob([html], { type: 'text/html' }));
-    a.download = 'my-plan.html';
-    a.hidden = true;
-    d.body.appendChild(a);
-    a.click();
-    setTimeout(function () {
-      URL.revokeObjectURL(a.href);
-      a.parentNode.removeChild(a);
-    }, 1000);
+    saveBlob(new Blob([html], { type: 'text/html' }), 'my-plan.html');
     tell('Your plan was saved as my-plan.html in your downloads.');
   }
 
