@@ -527,12 +527,24 @@ void render_page_survey(struct render *r)
     }
     buf_adds(o, "<form class=\"survey\" method=\"post\" action=\"");
     render_href(r, page, NULL);
-    buf_adds(o, "\">\n<p>Every question is optional. Your answers are anonymous: please do "
+    buf_adds(o, "\">");
+    if (r->form_message) {
+        buf_adds(o, "\n<p class=\"error\" id=\"f-error\" role=\"alert\"><strong>Not sent: "
+                    "</strong>");
+        render_text(r, r->form_message);
+        buf_adds(o, " Nothing has been saved yet.</p>");
+    }
+    buf_adds(o, "\n<p>Every question is optional. Your answers are anonymous: please do "
                 "not write anyone's name.</p>\n<div class=\"field\">\n<label for=\"f-code\">"
                 "Class code <span class=\"hint\">(if your teacher gave you one)</span></label>\n"
-                "<input id=\"f-code\" name=\"" SITE_FEEDBACK_CODE "\" maxlength=\"32\" "
-                "autocomplete=\"off\" autocapitalize=\"characters\" spellcheck=\"false\">\n"
-                "</div>\n");
+                "<input id=\"f-code\" name=\"" SITE_FEEDBACK_CODE "\"");
+    if (r->class_code) {
+        buf_adds(o, " value=\"");
+        render_text(r, r->class_code);
+        buf_addc(o, '"');
+    }
+    buf_adds(o, " maxlength=\"32\" autocomplete=\"off\" autocapitalize=\"characters\" "
+                "spellcheck=\"false\">\n</div>\n");
     for (size_t i = 0; i < page->survey_count; i++)
         survey_question(r, &page->survey[i]);
     buf_adds(o, "<p><button type=\"submit\">Send my answers</button></p>\n</form>\n");
@@ -593,21 +605,5 @@ void render_page_letter(struct render *r)
                     "add them.</p>\n");
     }
     buf_release(&url);
-    render_close(r);
-}
-
-/* --- 404 --------------------------------------------------------------------------- */
-
-void render_page_not_found(struct render *r)
-{
-    struct buf *o = r->out;
-    render_open(r, "Page not found", NULL, "page-not-found");
-    buf_adds(o, "<h1>Page not found</h1>\n<p>There is no page at this address. It may have "
-                "moved, or the address may have a typing mistake.</p>\n");
-    if (r->pkg->page_count) {
-        buf_adds(o, "<p><a class=\"button\" href=\"");
-        render_href(r, &r->pkg->pages[0], NULL);
-        buf_adds(o, "\">Go to the start</a></p>\n");
-    }
     render_close(r);
 }

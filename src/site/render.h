@@ -68,6 +68,9 @@ struct render {
      * whether the address held a code that is not one. */
     const char *class_code;
     bool bad_class_code;
+    /* The feedback form made for one response: why the answers were not sent, or NULL.
+     * class_code then is the code to fill in. */
+    const char *form_message;
 };
 
 void render_init(struct render *r, const struct site *s, struct buf *out,
@@ -123,6 +126,8 @@ void render_page_strategies(struct render *r);
 void render_page_support(struct render *r);
 void render_page_survey(struct render *r);
 void render_page_not_found(struct render *r);
+/* A message page (message.c): the server's errors, refusals and thank-you page. */
+void render_page_message(struct render *r, const struct site_message *m);
 
 /* The teachers' guide of a lesson page, the slides at /teach (teach.c), and the letter to
  * send home (page.c). */

@@ -128,6 +128,55 @@ __attribute__((warn_unused_result)) int site_render_teach(const struct site *s, 
                                                           struct buf *out);
 
 /*
+ * Pages that the server makes for one response and that a pupil may see: every refusal
+ * and error (400, 404, 405, 413, 415, 429, 500, 503), the thank-you page after feedback,
+ * and any message a server module adds. Each has the layout of every pupil page: the
+ * quick exit first, the skip link, the package's language, its page list and its footer,
+ * so a young person on a watched device can always leave at once. Links start at "/",
+ * because such a page may answer at any address.
+ *
+ * To refuse a request in a pupil's words, fill what differs from the status's own words
+ * and send the page with that status:
+ *
+ *     struct buf *page = ...;                      (buf_init with its cap)
+ *     if (site_render_message(site, &(struct site_message){
+ *             .status = 429,
+ *             .text = "This class has sent a lot of answers in a short time. Please "
+ *                     "wait a minute and send yours again.",
+ *         }, page) != 0)
+ *         ... send the 500 page instead ...
+ *
+ * Every text is plain text (escaped here), never markup.
+ */
+struct site_message {
+    unsigned status;   /* the HTTP status the page goes with: picks the default words */
+    const char *title; /* the <title> and <h1>; NULL: the status's own title */
+    const char *text;  /* the first paragraph; NULL: the status's own text */
+    const char *more;  /* a second paragraph; may be NULL */
+    bool help;         /* add "Need help now?", a link to the support page (if any) */
+    bool no_start;     /* leave out the link to the start page (the Back button is the way) */
+};
+
+/*
+ * Renders a message page into out (which the caller owns). Returns 0, or -1 if out holds
+ * no complete page (out overflowed).
+ */
+__attribute__((warn_unused_result)) int
+site_render_message(const struct site *s, const struct site_message *m, struct buf *out);
+
+/* The title that site_render_message() gives a status when m->title is NULL. Static. */
+const char *site_status_title(unsigned status);
+
+/*
+ * The feedback form (/feedback) for one response: code (a normalised class code, or NULL)
+ * filled in, and message (plain text, or NULL) shown at the top of the form to say why the
+ * answers were not sent. A package without a feedback page gets a message page saying so.
+ * Returns 0, or -1 if out holds no complete page (out overflowed).
+ */
+__attribute__((warn_unused_result)) int site_render_feedback(const struct site *s, const char *code,
+                                                             const char *message, struct buf *out);
+
+/*
  * Writes the site into outdir as a static site, with a .gz beside each compressible file.
  * The folder is built beside outdir and swapped into place, so exporting again replaces
  * the old export cleanly and a failure leaves the old one untouched. Returns 0, or -1 with

@@ -1,7 +1,8 @@
 /*
- * POST /feedback and GET /feedback?c=CODE. The form itself is the site's rendered survey
- * page; this file only adds to a copy of it the reason a submission was refused and the
- * class code, so that the pupil sees their mistake where they made it.
+ * POST /feedback and GET /feedback?c=CODE. Every page a pupil sees here is rendered by
+ * src/site (the form with the reason a submission was refused and the class code, so that
+ * the pupil sees their mistake where they made it; the thank-you page; the failure page):
+ * this file only decides which page and which status.
  *
  * Nothing about the pupil is looked at or kept: no cookie is set, and neither the address,
  * the user agent nor the body reaches a log. The answer is checked against the survey
@@ -17,85 +18,50 @@
 #include "base/arena.h"
 #include "base/form.h"
 #include "survey/survey.h"
-#include "web/page.h"
 
 #define STATUS_OK 200u
 #define STATUS_BAD_REQUEST 400u
 #define STATUS_TOO_LARGE 413u
 #define STATUS_INTERNAL 500u
 
-/* A page of the server's own in the site's style: title and body_html (already markup). */
-static void plain_page(const struct site *site, const char *title, const char *body_html,
-                       struct buf *page)
-{
-    web_page_open(page, &(struct web_page){.site = site, .title = title});
-    buf_adds(page, body_html);
-    web_page_close(page, true);
-}
+/*
+ * Each page helper returns the status to send the page with: the one asked for, or 500
+ * when the page did not fit (the server then sends its own 500 page, since !buf_ok(page)).
+ */
 
 /*
  * The site's feedback form with message (plain text, may be NULL) shown at the top of the
- * form and code (a normalised class code, may be NULL) filled in. Without a form in the
- * site the message goes on a page of its own.
+ * form and code (a normalised class code, may be NULL) filled in.
  */
-static void form_page(const struct site *site, const char *code, const char *message,
-                      struct buf *page)
+static unsigned form_page(const struct site *site, const char *code, const char *message,
+                          unsigned status, struct buf *page)
 {
-    const struct site_file *f = site ? site_route(site, "/feedback") : NULL;
-    static const char form_tag[] = "<form class=\"survey\"";
-    static const char code_attr[] = "name=\"" SITE_FEEDBACK_CODE "\"";
-    const char *data = f ? (const char *)f->data : NULL;
-    size_t len = f ? f->len : 0;
-    const char *form = data ? memmem(data, len, form_tag, sizeof(form_tag) - 1) : NULL;
-    const char *form_end = form ? memchr(form, '>', len - (size_t)(form - data)) : NULL;
-    const char *code_at = form_end ? memmem(form_end, len - (size_t)(form_end - data), code_attr,
-                                            sizeof(code_attr) - 1)
-                                   : NULL;
-    if (!code_at) {
-        struct buf b;
-        buf_init(&b, FEEDBACK_PAGE_MAX);
-        buf_adds(&b, "<p class=\"error\" role=\"alert\">");
-        buf_adds_html(&b, message ? message : "This site has no feedback form.");
-        buf_adds(&b, "</p>\n<p>Nothing has been saved.</p>\n");
-        plain_page(site, "Feedback", b.ptr ? b.ptr : "", page);
-        buf_release(&b);
-        return;
-    }
-    const char *after_form = form_end + 1;
-    const char *after_code = code_at + sizeof(code_attr) - 1;
-    buf_add(page, data, (size_t)(after_form - data));
-    if (message) {
-        buf_adds(page, "\n<p class=\"error\" id=\"f-error\" role=\"alert\"><strong>Not sent: "
-                       "</strong>");
-        buf_adds_html(page, message);
-        buf_adds(page, " Nothing has been saved yet.</p>");
-    }
-    buf_add(page, after_form, (size_t)(after_code - after_form));
-    if (code) {
-        buf_adds(page, " value=\"");
-        buf_adds_html(page, code);
-        buf_addc(page, '"');
-    }
-    buf_add(page, after_code, len - (size_t)(after_code - data));
+    return site_render_feedback(site, code, message, page) == 0 ? status : STATUS_INTERNAL;
 }
 
-static void thanks_page(const struct site *site, struct buf *page)
+static unsigned thanks_page(const struct site *site, struct buf *page)
 {
-    plain_page(site, "Thank you",
-               "<p>Your answers have been saved. They are anonymous: nobody can tell which "
-               "answers are yours.</p>\n"
-               "<p><strong><a href=\"support\">Need help now?</a></strong> If anything in this "
-               "lesson worried you, you can talk to someone today.</p>\n"
-               "<p><a href=\"./\">Back to the start</a></p>\n",
-               page);
+    const struct site_message m = {
+        .status = STATUS_OK,
+        .title = "Thank you",
+        .text = "Your answers have been saved. They are anonymous: nobody can tell which "
+                "answers are yours.",
+        .help = true,
+    };
+    return site_render_message(site, &m, page) == 0 ? STATUS_OK : STATUS_INTERNAL;
 }
 
-static void failed_page(const struct site *site, struct buf *page)
+static unsigned failed_page(const struct site *site, struct buf *page)
 {
-    plain_page(site, "Not saved",
-               "<p>Something went wrong on this server, so your answers were not saved. "
-               "Please go back and send them again in a minute.</p>\n",
-               page);
+    const struct site_message m = {
+        .status = STATUS_INTERNAL,
+        .title = "Not saved",
+        .text = "Something went wrong on this server, so your answers were not saved. Please "
+                "go back and send them again in a minute.",
+        .no_start = true,
+    };
+    (void)!site_render_message(site, &m, page);
+    return STATUS_INTERNAL;
 }
 
 unsigned feedback_check(struct store *st, const struct site *site, const char *body, size_t len,
@@ -105,8 +71,8 @@ unsigned feedback_check(struct store *st, const struct site *site, const char *b
     char code[SURVEY_CODE_LEN + 1] = "";
     int rc = form_decode(body ? body : "", len, FEEDBACK_BODY_MAX, a, &f);
     if (rc != FORM_OK) {
-        form_page(site, NULL, form_error_message(rc), page);
-        return rc == FORM_TOO_LARGE ? STATUS_TOO_LARGE : STATUS_BAD_REQUEST;
+        return form_page(site, NULL, form_error_message(rc),
+                         rc == FORM_TOO_LARGE ? STATUS_TOO_LARGE : STATUS_BAD_REQUEST, page);
     }
     bool have_code = survey_form_code(&f, code) == 0;
     struct store_cohort cohort;
@@ -128,41 +94,32 @@ unsigned feedback_check(struct store *st, const struct site *site, const char *b
         } else if (rc == STORE_ERR_NOT_FOUND) {
             rc = STORE_OK;
         }
-        if (rc != STORE_OK) {
-            failed_page(site, page);
-            return STATUS_INTERNAL;
-        }
+        if (rc != STORE_OK)
+            return failed_page(site, page);
     }
     struct survey_error err;
-    if (survey_validate(sv, &f, known, a, ans, &err) != 0) {
-        form_page(site, have_code ? code : NULL, err.message, page);
-        return STATUS_BAD_REQUEST;
-    }
+    if (survey_validate(sv, &f, known, a, ans, &err) != 0)
+        return form_page(site, have_code ? code : NULL, err.message, STATUS_BAD_REQUEST, page);
     return 0;
 }
 
 unsigned feedback_stored(const struct site *site, const char *code, int store_status,
                          struct buf *page)
 {
-    if (store_status == STORE_OK) {
-        thanks_page(site, page);
-        return STATUS_OK;
-    }
-    if (store_status == STORE_ERR_NOT_FOUND || store_status == STORE_ERR_CLOSED) {
-        form_page(site, code,
-                  store_status == STORE_ERR_CLOSED ? "Feedback for this class code has just closed."
-                                                   : "That class code was not found.",
-                  page);
-        return STATUS_BAD_REQUEST;
-    }
-    failed_page(site, page);
-    return STATUS_INTERNAL;
+    if (store_status == STORE_OK)
+        return thanks_page(site, page);
+    if (store_status == STORE_ERR_NOT_FOUND || store_status == STORE_ERR_CLOSED)
+        return form_page(site, code,
+                         store_status == STORE_ERR_CLOSED
+                             ? "Feedback for this class code has just closed."
+                             : "That class code was not found.",
+                         STATUS_BAD_REQUEST, page);
+    return failed_page(site, page);
 }
 
 unsigned feedback_get(const struct site *site, const char *code, struct buf *page)
 {
     char norm[SURVEY_CODE_LEN + 1];
     bool ok = code && survey_code_normalise(code, norm) == 0;
-    form_page(site, ok ? norm : NULL, NULL, page);
-    return STATUS_OK;
+    return form_page(site, ok ? norm : NULL, NULL, STATUS_OK, page);
 }

@@ -1,7 +1,9 @@
 /*
  * The frame of the pages the server writes itself rather than taking from the rendered site:
- * error pages, the feedback form's messages and the staff pages. They share the site's
- * style sheet, so they look like the rest of the site. Internal to src/web.
+ * the staff pages, and the author's pages while the package has problems (when there is no
+ * site to render with). Every page a pupil can see comes from src/site instead
+ * (site_render_message(), site_render_feedback()), with the quick exit. They share the
+ * site's style sheet, so they look like the rest of the site. Internal to src/web.
  */
 #ifndef PLANPACK_WEB_PAGE_H
 #define PLANPACK_WEB_PAGE_H

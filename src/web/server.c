@@ -487,15 +487,27 @@ __attribute__((warn_unused_result)) static int entry_init(struct gen *g, struct 
 /* The server's own small pages (errors), built once for each generation. */
 struct page_spec {
     enum fixed which;
+    unsigned status;
     const char *title;
     const char *message;
     const char *allow; /* Allow header for 405, or NULL */
     const char *cache;
 };
 
+/*
+ * A pupil may see any of these pages, so the site renders them with its layout (quick exit,
+ * language, footer). Only without a site (the package has problems, and authors see the
+ * problems page in place of every page) are they plain pages of the server's own.
+ */
 static void page_render(struct buf *b, const struct page_spec *p, const struct site *site)
 {
-    web_page_open(b, &(struct web_page){.site = site, .title = p->title});
+    if (site) {
+        const struct site_message m = {.status = p->status, .title = p->title, .text = p->message};
+        /* An overflow leaves !buf_ok(b), which pages_init() checks once for all pages. */
+        (void)!site_render_message(site, &m, b);
+        return;
+    }
+    web_page_open(b, &(struct web_page){.title = p->title});
     buf_adds(b, "<p>");
     buf_adds_html(b, p->message);
     buf_adds(b, "</p>\n<p><a href=\"/\">Go to the start page</a></p>\n");
@@ -557,25 +569,25 @@ __attribute__((warn_unused_result)) static int pages_init(struct gen *g, const c
              back);
     static const char title[] = "The form could not be read";
     const struct page_spec specs[] = {
-        {R_METHOD_GET, "Method not allowed", "This address can only be read, not sent to.",
-         ALLOW_GET, CACHE_REVALIDATE},
-        {R_METHOD_POST, "Method not allowed",
+        {R_METHOD_GET, MHD_HTTP_METHOD_NOT_ALLOWED, "Method not allowed",
+         "This address can only be read, not sent to.", ALLOW_GET, CACHE_REVALIDATE},
+        {R_METHOD_POST, MHD_HTTP_METHOD_NOT_ALLOWED, "Method not allowed",
          "This address takes a form sent with POST, or can be read with GET.", ALLOW_POST,
          CACHE_REVALIDATE},
-        {R_TOO_LARGE, "Too much to send", too_long, NULL, CACHE_NEVER},
-        {R_BAD_TYPE, title, bad_type, NULL, CACHE_NEVER},
-        {R_BAD_FORM + 0, title, msg[0], NULL, CACHE_NEVER},
-        {R_BAD_FORM + 1, title, msg[1], NULL, CACHE_NEVER},
-        {R_BAD_FORM + 2, title, msg[2], NULL, CACHE_NEVER},
-        {R_BAD_FORM + 3, title, msg[3], NULL, CACHE_NEVER},
-        {R_BAD_FORM + 4, title, msg[4], NULL, CACHE_NEVER},
-        {R_BAD_REQUEST, "Bad request",
+        {R_TOO_LARGE, MHD_HTTP_CONTENT_TOO_LARGE, "Too much to send", too_long, NULL, CACHE_NEVER},
+        {R_BAD_TYPE, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, title, bad_type, NULL, CACHE_NEVER},
+        {R_BAD_FORM + 0, MHD_HTTP_BAD_REQUEST, title, msg[0], NULL, CACHE_NEVER},
+        {R_BAD_FORM + 1, MHD_HTTP_BAD_REQUEST, title, msg[1], NULL, CACHE_NEVER},
+        {R_BAD_FORM + 2, MHD_HTTP_BAD_REQUEST, title, msg[2], NULL, CACHE_NEVER},
+        {R_BAD_FORM + 3, MHD_HTTP_BAD_REQUEST, title, msg[3], NULL, CACHE_NEVER},
+        {R_BAD_FORM + 4, MHD_HTTP_BAD_REQUEST, title, msg[4], NULL, CACHE_NEVER},
+        {R_BAD_REQUEST, MHD_HTTP_BAD_REQUEST, "Bad request",
          "This server could not read the request. Nothing has been kept.", NULL, CACHE_NEVER},
-        {R_FEEDBACK_OFF, "Feedback is not set up on this server",
+        {R_FEEDBACK_OFF, MHD_HTTP_SERVICE_UNAVAILABLE, "Feedback is not set up on this server",
          "Feedback is not set up on this server, so your answers were not saved. Thank you "
          "for wanting to help: you could tell your teacher what you thought instead.",
          NULL, CACHE_NEVER},
-        {R_INTERNAL, "Something went wrong",
+        {R_INTERNAL, MHD_HTTP_INTERNAL_SERVER_ERROR, "Something went wrong",
          "Something went wrong on this server. Nothing you wrote has been kept.", NULL,
          CACHE_NEVER},
     };

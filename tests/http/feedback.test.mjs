@@ -152,7 +152,7 @@ describe('POST /feedback stores a good answer', () => {
             assert.equal(res.headers['cache-control'], 'no-store');
             const html = res.body.toString('utf8');
             assert.match(html, /<h1>Thank you<\/h1>/);
-            assert.match(html, /<a href="support">Need help now\?<\/a>/);
+            assert.match(html, /<a href="\/support">Need help now\?<\/a>/);
         }
         const support = await request(server, { path: '/support' });
         assert.equal(support.status, 200, 'the "need help now?" link leads to a page');

@@ -86,6 +86,9 @@ export function freePort(host = '127.0.0.1') {
 export async function startServer(opts = {}) {
     const host = opts.host || '127.0.0.1';
     const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'planpack-http-'));
+    // opts.prepare(cwd) may lay out the server's working folder before it starts.
+    if (opts.prepare)
+        opts.prepare(cwd);
     const args = ['serve', '--listen', `${host}:0`, ...(opts.args || [])];
     if (PG && !args.includes('--db'))
         args.push('--db', newDb(cwd));

@@ -715,6 +715,82 @@ static void test_survey_per_mode(void **state)
     site_free(exp);
 }
 
+/* Asserts that html is a whole pupil page: language, quick exit first, skip link, footer. */
+static void assert_pupil_layout(const char *html)
+{
+    assert_true(strncmp(html, "<!doctype html>\n<html lang=\"en-GB\">", 35) == 0);
+    const char *body = strstr(html, "<body");
+    assert_non_null(body);
+    assert_true(strncmp(strstr(body, ">") + 1,
+                        "\n<header class=\"top\">\n<a id=\"exit\" class=\"exit\" "
+                        "href=\"https://www.bbc.co.uk/weather\"",
+                        70) == 0);
+    assert_contains(body, "<a class=\"skip\" href=\"#main\">Skip to main content</a>");
+    assert_contains(body, "<main id=\"main\" tabindex=\"-1\">\n<h1>");
+    assert_contains(body, "<footer class=\"foot\">");
+    assert_contains(body, "</body>\n</html>\n");
+}
+
+static void test_message_pages_have_the_layout(void **state)
+{
+    (void)state;
+    struct site *s = site_render(make_pkg(8), SITE_SERVE);
+    assert_non_null(s);
+    static const unsigned statuses[] = {200, 400, 404, 405, 413, 415, 429, 500, 503, 418};
+    struct buf out;
+    buf_init(&out, 1 << 20);
+    for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++) {
+        buf_reset(&out);
+        assert_int_equal(
+            site_render_message(s, &(struct site_message){.status = statuses[i]}, &out), 0);
+        assert_pupil_layout(out.ptr);
+        /* The status's own title, and links that work at any depth. */
+        char h1[128];
+        snprintf(h1, sizeof(h1), "<h1>%s</h1>", site_status_title(statuses[i]));
+        assert_contains(out.ptr, h1);
+        assert_contains(out.ptr, "<a class=\"button\" href=\"/\">Go to the start</a>");
+    }
+    /* A caller's own words, escaped; the link for help; no start link when asked. */
+    buf_reset(&out);
+    const struct site_message m = {
+        .status = 429,
+        .title = "Class <full>",
+        .text = "Wait & see",
+        .more = "Then \"try\" again.",
+        .help = true,
+        .no_start = true,
+    };
+    assert_int_equal(site_render_message(s, &m, &out), 0);
+    assert_pupil_layout(out.ptr);
+    assert_contains(out.ptr, "<title>Class &lt;full&gt; – ");
+    assert_contains(out.ptr, "<h1>Class &lt;full&gt;</h1>\n<p>Wait &amp; see</p>\n"
+                             "<p>Then &quot;try&quot; again.</p>\n<p><strong><a href=\"/support\">"
+                             "Need help now?</a></strong>");
+    assert_lacks(out.ptr, "Go to the start");
+
+    /* The feedback form with a reason and a code: the site's own form, not a copy. */
+    buf_reset(&out);
+    assert_int_equal(site_render_feedback(s, "ABCD2345", "That <code> was not found.", &out), 0);
+    assert_pupil_layout(out.ptr);
+    assert_contains(out.ptr, "action=\"feedback\">\n<p class=\"error\" id=\"f-error\" "
+                             "role=\"alert\"><strong>Not sent: </strong>That &lt;code&gt; was "
+                             "not found. Nothing has been saved yet.</p>\n<p>Every question");
+    assert_contains(out.ptr, "name=\"" SITE_FEEDBACK_CODE "\" value=\"ABCD2345\" maxlength");
+    /* Without a reason or a code it is the served form, byte for byte. */
+    buf_reset(&out);
+    assert_int_equal(site_render_feedback(s, NULL, NULL, &out), 0);
+    assert_string_equal(out.ptr, text_of(s, "feedback.html"));
+
+    /* A page too large for its buffer is reported. */
+    struct buf tiny;
+    buf_init(&tiny, 100);
+    assert_int_equal(site_render_message(s, &m, &tiny), -1);
+    assert_int_equal(site_render_feedback(s, NULL, NULL, &tiny), -1);
+    buf_release(&tiny);
+    buf_release(&out);
+    site_free(s);
+}
+
 static void test_support_directory(void **state)
 {
     (void)state;
@@ -901,6 +977,7 @@ int main(void)
         cmocka_unit_test(test_plan_page_per_mode),
         cmocka_unit_test(test_posted_plan_is_escaped),
         cmocka_unit_test(test_survey_per_mode),
+        cmocka_unit_test(test_message_pages_have_the_layout),
         cmocka_unit_test(test_support_directory),
         cmocka_unit_test(test_element_ids_are_unique_on_every_page),
         cmocka_unit_test(test_pages_that_would_share_a_file_are_refused),

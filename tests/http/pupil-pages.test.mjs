@@ -1,0 +1,148 @@
+// Every page a pupil can be shown, whatever its status, comes from the site's layout: the
+// quick exit first, the skip link, the package's language and its footer. This crawls the
+// site from its start page and then asks the server for each status it can answer a pupil
+// with (200 pages made for one response, 400, 404, 405, 413, 415, 503), and checks each.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import { BIN, PG, linksIn, newDb, raw, rawStatus, request, startServer } from './lib.mjs';
+
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+const PKG = path.join(process.cwd(), 'packages', 'default', 'package.yaml');
+// The package's language and quick exit address, as package.yaml gives them.
+const yaml = fs.readFileSync(PKG, 'utf8');
+const LANG = /^language:\s*(\S+)/m.exec(yaml)[1];
+const EXIT = /^exit_url:\s*(\S+)/m.exec(yaml)[1];
+
+let dir;
+let db;
+let server;
+let code;
+
+// Asserts that html is a pupil page in the site's layout; what names it in messages.
+function assertPupilPage(html, what) {
+    assert.match(html, new RegExp(`^<!doctype html>\\n<html lang="${LANG}">`), `${what}: the package's language`);
+    const exit = html.indexOf(`<a id="exit" class="exit" href="${EXIT}" rel="noreferrer">Quick exit</a>`);
+    assert.ok(exit > 0, `${what}: no quick exit link`);
+    const body = html.indexOf('<body');
+    assert.ok(body > 0 && exit > body, `${what}: the quick exit is not in the body`);
+    const skip = html.indexOf('<a class="skip" href="#main">Skip to main content</a>');
+    const main = html.indexOf('<main id="main"');
+    assert.ok(skip > exit, `${what}: no skip link after the quick exit`);
+    assert.ok(main > skip, `${what}: no <main id="main"> after the skip link`);
+    assert.match(html, /<script src="[^"]*assets\/app\.[0-9a-f]{8}\.js" defer><\/script>/, `${what}: no script for the Shift shortcut`);
+    assert.match(html, /<footer class="foot">[\s\S]*This site sets no cookies/, `${what}: no footer`);
+    assert.match(html, /<h1>[^<]+<\/h1>/, `${what}: no heading`);
+}
+
+function planpack(...args) {
+    const r = spawnSync(BIN, [...args, '--db', db], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, `planpack ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout;
+}
+
+before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'planpack-pupil-'));
+    db = newDb(dir);
+    const out = planpack('cohort', 'new', '--label', 'Pupil pages').trim().split('\n');
+    code = out[out.length - 1].trim();
+    server = await startServer({ args: ['--db', db] });
+});
+
+after(async () => {
+    if (server)
+        await server.stopClean();
+    fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('pupil pages', () => {
+    it('every page linked from the start page has the layout', async () => {
+        const seen = new Set();
+        const queue = ['/'];
+        while (queue.length) {
+            const p = queue.shift();
+            if (seen.has(p))
+                continue;
+            seen.add(p);
+            const res = await request(server, { path: p });
+            assert.equal(res.status, 200, p);
+            const html = res.body.toString('utf8');
+            assertPupilPage(html, `GET ${p}`);
+            for (const link of linksIn(html)) {
+                const u = new URL(link, `http://127.0.0.1${p}`);
+                // The slides are the teacher's, on the classroom board: not a pupil page.
+                if (u.host !== '127.0.0.1' || u.pathname.startsWith('/assets/') || u.pathname === '/teach')
+                    continue;
+                if (/\.(svg|png|jpe?g|gif|webp)$/.test(u.pathname))
+                    continue;
+                queue.push(u.pathname);
+            }
+        }
+        assert.ok(seen.size >= 5, `only ${[...seen].join(' ')} crawled`);
+    });
+
+    it('every status the server answers a pupil with has the layout', async () => {
+        const big = 'x='.concat('a'.repeat(20 * 1024));
+        // One answer the survey takes, as the form offers it.
+        const form = (await request(server, { path: '/feedback' })).body.toString('utf8');
+        const radio = /<input type="radio" [^>]*name="([^"]+)" value="([^"]+)"/.exec(form);
+        assert.ok(radio, 'the feedback form has a one-answer question');
+        const answer = `c=${code}&${encodeURIComponent(radio[1])}=${encodeURIComponent(radio[2])}`;
+        const asks = [
+            [200, 'the form with a class code', { path: `/feedback?c=${code}` }],
+            [200, 'a plan', { method: 'POST', path: '/plan', headers: FORM, body: 'layout=card' }],
+            [200, 'thank you', { method: 'POST', path: '/feedback', headers: FORM, body: answer }],
+            [400, 'a plan form that cannot be read', { method: 'POST', path: '/plan', headers: FORM, body: 'a=%zz' }],
+            [400, 'a feedback form that cannot be read', { method: 'POST', path: '/feedback', headers: FORM, body: 'a=%zz' }],
+            [400, 'an unknown class code', { method: 'POST', path: '/feedback', headers: FORM, body: 'c=ABCDEFGH' }],
+            [404, 'a missing page', { path: '/no-such-page' }],
+            [404, 'a missing page deep down', { path: '/a/b/c' }],
+            [405, 'a page that is only read', { method: 'PUT', path: '/support', headers: FORM, body: 'a=1' }],
+            [405, 'a form sent with PUT', { method: 'PUT', path: '/plan', headers: FORM, body: 'a=1' }],
+            [413, 'a plan too long', { method: 'POST', path: '/plan', headers: FORM, body: big }],
+            [413, 'feedback too long', { method: 'POST', path: '/feedback', headers: FORM, body: big }],
+            [415, 'a plan in another format', { method: 'POST', path: '/plan', headers: { 'content-type': 'text/plain' }, body: 'a=1' }],
+        ];
+        const statuses = new Set();
+        for (const [status, what, ask] of asks) {
+            const res = await request(server, ask);
+            assert.equal(res.status, status, what);
+            assert.match(res.headers['content-type'], /^text\/html/, what);
+            assertPupilPage(res.body.toString('utf8'), `${status} ${what}`);
+            statuses.add(status);
+        }
+        // A body framed in a way that cannot be read is refused before it is read.
+        const text = await raw(server, 'POST /plan HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n' +
+            'Connection: close\r\n\r\n');
+        assert.equal(rawStatus(text), 400);
+        assertPupilPage(text.slice(text.indexOf('\r\n\r\n') + 4), '400 for a body that cannot be framed');
+        assert.deepEqual([...statuses].sort(), [200, 400, 404, 405, 413, 415]);
+    });
+
+    it('the form with a reason shows the reason and keeps the class code', async () => {
+        const res = await request(server, { method: 'POST', path: '/feedback', headers: FORM, body: 'c=ABCDEFGH' });
+        const html = res.body.toString('utf8');
+        assert.match(html, /<form class="survey" method="post" action="feedback">\n<p class="error" id="f-error" role="alert"><strong>Not sent: <\/strong>[^<]+ Nothing has been saved yet\.<\/p>\n<p>Every question/);
+        assert.match(html, /<input id="f-code" name="c" value="ABCDEFGH" maxlength="32"/);
+    });
+});
+
+describe('feedback off', () => {
+    it('says so in a pupil page with the layout (503)', { skip: PG ? 'needs a SQLite default store' : false }, async () => {
+        // A folder where the default store's file would be: the store cannot open, feedback is off.
+        const off = await startServer({ prepare: (cwd) => fs.mkdirSync(path.join(cwd, 'planpack.db')) });
+        try {
+            assert.match(off.stderr, /feedback is off/);
+            const res = await request(off, { method: 'POST', path: '/feedback', headers: FORM, body: 'c=ABCDEFGH' });
+            assert.equal(res.status, 503);
+            assertPupilPage(res.body.toString('utf8'), '503 feedback off');
+        } finally {
+            await off.stopClean();
+        }
+    });
+});
