@@ -475,53 +475,132 @@ static int open_store(const char *cmd, const char *db, enum store_mode mode, str
     return rc;
 }
 
-static int cmd_staff(int argc, char **argv)
+/* The options every staff subcommand reads: --db, --school (add only), --end (sessions). */
+struct staff_args {
+    const char *db, *name, *school;
+    bool end;
+};
+
+static int staff_parse(int argc, char **argv, struct staff_args *o)
 {
-    const char *db = STORE_DEFAULT_PATH, *name = NULL, *school = NULL;
-    if (argc < 2 || strcmp(argv[1], "add") != 0)
-        return usage_error("staff", "%s", "the only subcommand is 'add NAME'");
+    const char *sub = argv[1];
     for (int i = 2; i < argc; i++) {
         if (strcmp(argv[i], "--db") == 0) {
             if (++i >= argc)
                 return usage_error("staff", "%s", "--db needs a path");
-            db = argv[i];
-        } else if (strcmp(argv[i], "--school") == 0) {
+            o->db = argv[i];
+        } else if (strcmp(argv[i], "--school") == 0 && strcmp(sub, "add") == 0) {
             if (++i >= argc)
                 return usage_error("staff", "%s", "--school needs a school's name");
-            school = argv[i];
+            o->school = argv[i];
+        } else if (strcmp(argv[i], "--end") == 0 && strcmp(sub, "sessions") == 0) {
+            o->end = true;
         } else if (argv[i][0] == '-') {
             return usage_error("staff", "unknown option '%s'", argv[i]);
-        } else if (name) {
-            return usage_error("staff", "more than one name given ('%s')", argv[i]);
+        } else if (o->name || strcmp(sub, "list") == 0) {
+            return usage_error("staff", "unexpected '%s'", argv[i]);
         } else {
-            name = argv[i];
+            o->name = argv[i];
         }
     }
-    if (!name)
-        return usage_error("staff", "%s", "no name: give 'staff add NAME'");
-    char password[STAFF_PASSWORD_MAX + 2], err[256];
-    char prompt[160];
-    snprintf(prompt, sizeof(prompt), "Password for %s: ", name);
-    if (staff_read_password(stdin, prompt, true, password, sizeof(password), err, sizeof(err)) !=
-        0) {
-        fprintf(stderr, "planpack staff: %s\n", err);
+    if (strcmp(sub, "list") != 0 && !o->name)
+        return usage_error("staff", "no name: give 'staff %s NAME'", sub);
+    if (strcmp(sub, "sessions") == 0 && !o->end)
+        return usage_error("staff", "%s", "give 'staff sessions --end NAME'");
+    return EXIT_OK;
+}
+
+static void put_text(const char *t, int width);
+
+/* planpack staff list: every account, its school and its sessions in use. */
+static int staff_list(struct store *s)
+{
+    struct arena a = ARENA_INIT;
+    struct store_staff_entry *e;
+    size_t n;
+    int rc = store_staff_list(s, store_now(s), &a, &e, &n);
+    if (rc != STORE_OK)
+        fprintf(stderr, "planpack staff: %s\n", store_strerror(rc));
+    else if (n == 0)
+        fprintf(stderr,
+                "planpack staff: no accounts yet; add one with 'planpack staff add NAME'\n");
+    else
+        printf("%-20s  %-8s  %s\n", "NAME", "SESSIONS", "SCHOOL");
+    for (size_t i = 0; rc == STORE_OK && i < n; i++) {
+        put_text(e[i].name, 20);
+        printf("  %-8d  ", e[i].sessions);
+        put_text(e[i].school ? e[i].school : "(evaluator: every school)", 0);
+        putchar('\n');
+    }
+    arena_release(&a);
+    return rc;
+}
+
+static int cmd_staff(int argc, char **argv)
+{
+    static const char *const subs[] = {"add", "list", "remove", "passwd", "sessions"};
+    bool known = false;
+    for (size_t i = 0; argc >= 2 && i < sizeof(subs) / sizeof(subs[0]); i++)
+        known |= strcmp(argv[1], subs[i]) == 0;
+    if (!known)
+        return usage_error(
+            "staff", "%s",
+            "give add, list, remove, passwd or sessions (see 'planpack help staff')");
+    struct staff_args o = {.db = STORE_DEFAULT_PATH};
+    if (staff_parse(argc, argv, &o) != EXIT_OK)
         return EXIT_INPUT;
+    const char *sub = argv[1], *name = o.name;
+    bool needs_password = strcmp(sub, "add") == 0 || strcmp(sub, "passwd") == 0;
+    char password[STAFF_PASSWORD_MAX + 2] = "", err[256];
+    if (needs_password) {
+        char prompt[160];
+        snprintf(prompt, sizeof(prompt), "%s password for %s: ", sub[0] == 'a' ? "Password" : "New",
+                 name);
+        if (staff_read_password(stdin, prompt, true, password, sizeof(password), err,
+                                sizeof(err)) != 0) {
+            fprintf(stderr, "planpack staff: %s\n", err);
+            return EXIT_INPUT;
+        }
     }
     struct store *s;
-    int rc = open_store("staff", db, STORE_READ_WRITE, &s);
+    int rc = open_store("staff", o.db,
+                        strcmp(sub, "list") == 0 ? STORE_READ_ONLY : STORE_READ_WRITE, &s);
     char shown[512];
-    store_location_shown(db, shown, sizeof(shown));
-    if (rc == STORE_OK) {
-        rc = staff_add(s, name, school, password, strlen(password), err, sizeof(err));
+    store_location_shown(o.db, shown, sizeof(shown));
+    if (rc != STORE_OK)
+        goto out;
+    int64_t ended = 0;
+    if (strcmp(sub, "add") == 0) {
+        rc = staff_add(s, name, o.school, password, strlen(password), err, sizeof(err));
         if (rc != STORE_OK)
             fprintf(stderr, "planpack staff: %s\n", err);
-        else if (school)
-            printf("added staff account '%s' of %s to %s\n", name, school, shown);
+        else if (o.school)
+            printf("added staff account '%s' of %s to %s\n", name, o.school, shown);
         else
             printf("added evaluator account '%s' (every school) to %s\n", name, shown);
-        store_close(s);
+    } else if (strcmp(sub, "list") == 0) {
+        rc = staff_list(s);
+    } else if (strcmp(sub, "passwd") == 0) {
+        rc = staff_passwd(s, name, password, strlen(password), err, sizeof(err));
+        if (rc != STORE_OK)
+            fprintf(stderr, "planpack staff: %s\n", err);
+        else
+            printf("changed the password of '%s'; its sessions have ended\n", name);
+    } else {
+        bool remove = strcmp(sub, "remove") == 0;
+        rc = remove ? store_staff_remove(s, name) : store_staff_end_sessions(s, name, &ended);
+        if (rc == STORE_ERR_NOT_FOUND)
+            fprintf(stderr, "planpack staff: there is no account named '%s'\n", name);
+        else if (rc != STORE_OK)
+            fprintf(stderr, "planpack staff: %s\n", store_strerror(rc));
+        else if (remove)
+            printf("removed the account '%s' from %s; its sessions have ended\n", name, shown);
+        else
+            printf("ended %lld session%s of '%s'\n", (long long)ended, ended == 1 ? "" : "s", name);
     }
-    memset(password, 0, sizeof(password));
+    store_close(s);
+out:
+    explicit_bzero(password, sizeof(password));
     return store_exit(rc);
 }
 
@@ -878,13 +957,19 @@ static const struct command commands[] = {
      "  --quiet                no access log (by default one line a request on stdout)\n"
      "Stops cleanly on Ctrl-C or SIGTERM, letting requests in flight finish.\n",
      cmd_serve},
-    {"staff", "Add a staff account for the feedback reports.",
-     "staff add NAME [--school NAME] [--db PATH]",
-     "With --school, the account is that school's and sees only its classes; without it,\n"
-     "the account is an evaluator who sees every school (k-anonymous in every view).\n"
-     "Reads the password from stdin (twice, without echo, at a terminal; one line from a\n"
-     "pipe), never from the command line. There is no default account. --db defaults to\n"
-     "./planpack.db.\n",
+    {"staff", "Add, list and remove staff accounts; change passwords; end sessions.",
+     "staff add NAME [--school NAME] [--db PATH] | staff list [--db PATH]\n"
+     "                      | staff remove|passwd NAME [--db PATH]\n"
+     "                      | staff sessions --end NAME [--db PATH]",
+     "add: with --school, the account is that school's and sees only its classes; without\n"
+     "it, the account is an evaluator who sees every school (k-anonymous in every view).\n"
+     "list: every account, its school and how many sessions it has in use.\n"
+     "remove: deletes the account and ends its sessions.\n"
+     "passwd: sets a new password and ends the account's sessions.\n"
+     "sessions --end: signs the account out everywhere.\n"
+     "add and passwd read the password from stdin (twice, without echo, at a terminal; one\n"
+     "line from a pipe), never from the command line. There is no default account. --db\n"
+     "defaults to ./planpack.db.\n",
      cmd_staff},
     {"cohort", "Make a feedback code for one class session, list them, close or reopen one.",
      "cohort new --label TEXT [--school NAME] [--db PATH] [PKGDIR]\n"

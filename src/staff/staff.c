@@ -31,6 +31,87 @@ bool staff_verify_password(const char *hash, const char *password, size_t len)
     return crypto_pwhash_str_verify(hash, password, len) == 0;
 }
 
+/*
+ * Words that head every list of leaked passwords, and words anyone guessing a staff
+ * password here would try first (NIST SP 800-63B, 5.1.1.2: refuse values known to be
+ * commonly used, expected or compromised). A password is refused when, lower-cased and
+ * without the digits and symbols around it, it is one of these.
+ */
+static const char *const common_words[] = {
+    "password", "passw0rd",      "p@ssword",     "qwerty",        "qwertyuiop", "asdfghjkl",
+    "zxcvbnm",  "qazwsx",        "1q2w3e4r",     "1qaz2wsx",      "zaq12wsx",   "letmein",
+    "welcome",  "iloveyou",      "admin",        "administrator", "login",      "changeme",
+    "trustno1", "abc",           "abcdef",       "monkey",        "dragon",     "football",
+    "baseball", "soccer",        "sunshine",     "princess",      "shadow",     "master",
+    "superman", "batman",        "starwars",     "whatever",      "computer",   "freedom",
+    "secret",   "letmeinplease", "hello",        "hellothere",    "default",    "school",
+    "teacher",  "student",       "safeguarding", "planpack",      "staff",      "evaluator",
+    "summer",   "winter",        "spring",       "autumn",        "january",    "september",
+    "london",   "england",       "chelsea",      "arsenal",       "liverpool",  "passwordpassword",
+};
+
+/*
+ * Whether the text is trivial: one short unit repeated, a run up or down (abcd, 4321), or
+ * no more than three different characters.
+ */
+static bool trivial(const unsigned char *p, size_t len)
+{
+    bool seen[256] = {false};
+    int distinct = 0;
+    for (size_t i = 0; i < len; i++) {
+        distinct += !seen[p[i]];
+        seen[p[i]] = true;
+    }
+    if (distinct <= 3)
+        return true;
+    for (size_t unit = 1; unit <= 4 && unit < len; unit++) {
+        size_t i = unit;
+        while (i < len && p[i] == p[i - unit])
+            i++;
+        if (i == len)
+            return true;
+    }
+    for (int step = -1; step <= 1; step += 2) {
+        size_t i = 1;
+        while (i < len &&
+               (p[i] - p[i - 1] == step || (p[i] == '0' && p[i - 1] == '9' && step > 0) ||
+                (p[i] == '9' && p[i - 1] == '0' && step < 0)))
+            i++;
+        if (i == len)
+            return true;
+    }
+    return false;
+}
+
+/* Whether a password is a common or trivial one, whatever its case and added digits. */
+static bool common_password(const char *password, size_t len)
+{
+    unsigned char low[STAFF_PASSWORD_MAX] = {0};
+    if (len > sizeof(low))
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)password[i];
+        low[i] = c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+    }
+    if (trivial(low, len))
+        return true;
+    /* The word inside: without the digits, spaces and symbols before and after it. */
+    size_t start = 0, end = len;
+    while (start < end && !(low[start] >= 'a' && low[start] <= 'z') && low[start] < 0x80)
+        start++;
+    while (end > start && !(low[end - 1] >= 'a' && low[end - 1] <= 'z') && low[end - 1] < 0x80)
+        end--;
+    if (end - start < len && end > start && trivial(low + start, end - start))
+        return true;
+    for (size_t i = 0; i < sizeof(common_words) / sizeof(common_words[0]); i++) {
+        size_t n = strlen(common_words[i]);
+        if ((n == len && memcmp(low, common_words[i], n) == 0) ||
+            (n == end - start && memcmp(low + start, common_words[i], n) == 0))
+            return true;
+    }
+    return false;
+}
+
 const char *staff_password_problem(const char *password, size_t len)
 {
     if (len < STAFF_PASSWORD_MIN)
@@ -40,6 +121,10 @@ const char *staff_password_problem(const char *password, size_t len)
         return "the password is too long: use at most 1024 characters";
     if (!utf8_valid(password, len))
         return "the password is not valid UTF-8 text";
+    if (common_password(password, len))
+        return "the password is one of the most common or easily guessed ones (a common "
+               "word with numbers, a repeated pattern or a sequence): choose another; a few "
+               "unrelated words make a good one";
     return NULL;
 }
 
@@ -66,6 +151,37 @@ int staff_add(struct store *s, const char *name, const char *school, const char 
                  "without control characters");
     else if (rc != STORE_OK)
         snprintf(err, err_len, "%s", store_strerror(rc));
+    return rc;
+}
+
+int staff_passwd(struct store *s, const char *name, const char *password, size_t len, char *err,
+                 size_t err_len)
+{
+    const char *problem = staff_password_problem(password, len);
+    if (problem) {
+        snprintf(err, err_len, "%s", problem);
+        return STORE_ERR_INVALID;
+    }
+    struct arena a = ARENA_INIT;
+    struct store_staff st;
+    char hash[128] = "";
+    int rc = store_staff_get(s, name, &a, &st);
+    if (rc == STORE_OK && staff_hash_password(password, len, hash) != 0) {
+        snprintf(err, err_len, "hashing the password failed (not enough memory?)");
+        rc = STORE_ERR_IO;
+        goto out;
+    }
+    if (rc == STORE_OK)
+        rc = store_staff_set_hash(s, st.id, hash);
+    if (rc == STORE_OK)
+        rc = store_staff_end_sessions(s, name, NULL);
+    if (rc == STORE_ERR_NOT_FOUND)
+        snprintf(err, err_len, "there is no account named '%s'", name);
+    else if (rc != STORE_OK)
+        snprintf(err, err_len, "%s", store_strerror(rc));
+out:
+    sodium_memzero(hash, sizeof(hash));
+    arena_release(&a);
     return rc;
 }
 

@@ -74,6 +74,15 @@ __attribute__((warn_unused_result)) int staff_add(struct store *s, const char *n
                                                   size_t len, char *err, size_t err_len);
 
 /*
+ * Gives an account a new password and ends every session it has, so that whoever knew
+ * the old one is signed out. Returns a store status (STORE_ERR_NOT_FOUND: no such account;
+ * STORE_ERR_INVALID: a password refused, with the reason in err).
+ */
+__attribute__((warn_unused_result)) int staff_passwd(struct store *s, const char *name,
+                                                     const char *password, size_t len, char *err,
+                                                     size_t err_len);
+
+/*
  * Reads a password from in: one line without its line ending. When in is a terminal, echo
  * is turned off, prompt goes to stderr and, with confirm, the password must be typed twice.
  * Returns 0 with the password in buf (size bytes), or -1 with a reason in err.

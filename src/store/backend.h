@@ -73,6 +73,10 @@ struct store_backend {
     int (*staff_get)(struct store *s, const char *name, struct arena *a, struct store_staff *out);
     int (*staff_set_hash)(struct store *s, int64_t id, const char *hash);
     int (*staff_set_throttle)(struct store *s, int64_t id, int failed, time_t until);
+    int (*staff_list)(struct store *s, time_t now, struct arena *a, struct store_staff_entry **out,
+                      size_t *count);
+    int (*staff_remove)(struct store *s, int64_t id); /* and its sessions */
+    int (*staff_end_sessions)(struct store *s, int64_t id, int64_t *ended);
     int (*session_create)(struct store *s, const unsigned char *hash, int64_t staff_id,
                           const char *csrf, time_t now);
     int (*session_get)(struct store *s, const unsigned char *hash, struct arena *a,

@@ -481,13 +481,13 @@ static int read_one(struct pg *q, const char *sql, const struct params *p, read_
 }
 
 /* Reads every row into an array of elements of size bytes, which goes into a. */
-static int read_list(struct pg *q, const char *sql, read_row_fn *fn, size_t size, struct arena *a,
-                     void **out, size_t *count)
+static int read_list(struct pg *q, const char *sql, const struct params *p, read_row_fn *fn,
+                     size_t size, struct arena *a, void **out, size_t *count)
 {
     *out = NULL;
     *count = 0;
     PGresult *r;
-    int rc = read_rows(q, sql, NULL, &r);
+    int rc = read_rows(q, sql, p, &r);
     if (rc != STORE_OK)
         return rc;
     int rows = pq.PQntuples(r);
@@ -1086,8 +1086,8 @@ static int pg_cohort_set_open(struct store *s, const char *code, bool open)
 static int pg_cohorts(struct store *s, struct arena *a, struct store_cohort **out, size_t *count)
 {
     void *v;
-    int rc = read_list((struct pg *)s, COHORT_COLUMNS "ORDER BY c.id", read_cohort, sizeof(**out),
-                       a, &v, count);
+    int rc = read_list((struct pg *)s, COHORT_COLUMNS "ORDER BY c.id", NULL, read_cohort,
+                       sizeof(**out), a, &v, count);
     *out = v;
     return rc;
 }
@@ -1392,6 +1392,64 @@ static int pg_session_touch(struct store *s, const unsigned char *hash, time_t n
     return write_one((struct pg *)s, &o);
 }
 
+static void read_staff_entry(const PGresult *r, int row, struct arena *a, void *elem)
+{
+    struct store_staff_entry *e = elem;
+    e->name = get_dup(a, r, row, 0);
+    e->school = get_dup(a, r, row, 1);
+    e->sessions = (int)get_int(r, row, 2);
+}
+
+static int pg_staff_list(struct store *s, time_t now, struct arena *a,
+                         struct store_staff_entry **out, size_t *count)
+{
+    struct params p = {0};
+    p_int(&p, (int64_t)now - 30 * 60);
+    p_int(&p, (int64_t)now - STORE_SESSION_MAX_AGE);
+    void *v;
+    int rc = read_list((struct pg *)s,
+                       "SELECT f.name, s.name, (SELECT count(*) FROM sessions x "
+                       "WHERE x.staff_id = f.id AND x.last_seen > $1 AND x.created > $2) "
+                       "FROM staff f LEFT JOIN schools s ON s.id = f.school_id ORDER BY f.name",
+                       &p, read_staff_entry, sizeof(**out), a, &v, count);
+    *out = v;
+    return rc;
+}
+
+/* An account and its sessions go together (the sessions by ON DELETE CASCADE). */
+static int pg_staff_remove(struct store *s, int64_t id)
+{
+    struct one o = {.sql = "DELETE FROM staff WHERE id = $1", .need_change = true};
+    p_int(&o.p, id);
+    return write_one((struct pg *)s, &o);
+}
+
+struct end_sessions {
+    int64_t id;
+    int64_t ended;
+};
+
+static int run_end_sessions(struct pg *q, PGconn *c, void *arg)
+{
+    struct end_sessions *e = arg;
+    struct params p = {0};
+    p_int(&p, e->id);
+    PGresult *r;
+    int rc = run(q, c, "DELETE FROM sessions WHERE staff_id = $1", &p, &r);
+    if (rc == STORE_OK)
+        e->ended = changed_rows(r);
+    pq.PQclear(r);
+    return rc;
+}
+
+static int pg_staff_end_sessions(struct store *s, int64_t id, int64_t *ended)
+{
+    struct end_sessions e = {id, 0};
+    int rc = in_transaction((struct pg *)s, run_end_sessions, &e);
+    *ended = rc == STORE_OK ? e.ended : 0;
+    return rc;
+}
+
 static int pg_session_end(struct store *s, const unsigned char *hash)
 {
     struct one o = {.sql = "DELETE FROM sessions WHERE token_hash = $1"};
@@ -1461,7 +1519,7 @@ static int pg_focus_groups(struct store *s, struct arena *a, struct store_focus_
                        "SELECT f.id, f.day, c.code, f.themes, f.notes, f.quotes FROM "
                        "focus_groups f LEFT JOIN cohorts c ON c.id = f.cohort_id "
                        "ORDER BY f.day, f.id",
-                       read_focus_group, sizeof(**out), a, &v, count);
+                       NULL, read_focus_group, sizeof(**out), a, &v, count);
     *out = v;
     return rc;
 }
@@ -1485,6 +1543,9 @@ static const struct store_backend postgres_backend = {
     .staff_get = pg_staff_get,
     .staff_set_hash = pg_staff_set_hash,
     .staff_set_throttle = pg_staff_set_throttle,
+    .staff_list = pg_staff_list,
+    .staff_remove = pg_staff_remove,
+    .staff_end_sessions = pg_staff_end_sessions,
     .session_create = pg_session_create,
     .session_get = pg_session_get,
     .session_touch = pg_session_touch,

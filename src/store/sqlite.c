@@ -1243,6 +1243,47 @@ static int sq_staff_set_throttle(struct store *s, int64_t id, int failed, time_t
     return sql_write((struct sq *)s, &j);
 }
 
+static bool read_staff_entry(sqlite3_stmt *st, struct arena *a, void *elem)
+{
+    struct store_staff_entry *e = elem;
+    e->name = col_dup(a, st, 0);
+    e->school = col_dup(a, st, 1);
+    e->sessions = sqlite3_column_int(st, 2);
+    return true;
+}
+
+static int sq_staff_list(struct store *s, time_t now, struct arena *a,
+                         struct store_staff_entry **out, size_t *count)
+{
+    void *v;
+    int rc = read_rows((struct sq *)s,
+                       "SELECT f.name, s.name, (SELECT count(*) FROM sessions x "
+                       "WHERE x.staff_id = f.id AND x.last_seen > ? AND x.created > ?) "
+                       "FROM staff f LEFT JOIN schools s ON s.id = f.school_id ORDER BY f.name",
+                       (struct bindv[]){BI((int64_t)now - 30 * 60),
+                                        BI((int64_t)now - STORE_SESSION_MAX_AGE),
+                                        {B_END, 0, 0, 0}},
+                       read_staff_entry, sizeof(**out), a, &v, count, "listing staff accounts");
+    *out = v;
+    return rc;
+}
+
+/* An account and its sessions go together (the sessions by ON DELETE CASCADE). */
+static int sq_staff_remove(struct store *s, int64_t id)
+{
+    struct sql_job j = {
+        .sql = "DELETE FROM staff WHERE id = ?", .b = {BI(id)}, .need_change = true};
+    return sql_write((struct sq *)s, &j);
+}
+
+static int sq_staff_end_sessions(struct store *s, int64_t id, int64_t *ended)
+{
+    struct sql_job j = {.sql = "DELETE FROM sessions WHERE staff_id = ?", .b = {BI(id)}};
+    int rc = sql_write((struct sq *)s, &j);
+    *ended = rc == STORE_OK ? j.changes : 0;
+    return rc;
+}
+
 static int sq_session_create(struct store *s, const unsigned char *hash, int64_t staff_id,
                              const char *csrf, time_t now)
 {
@@ -1380,6 +1421,9 @@ static const struct store_backend sqlite_backend = {
     .staff_get = sq_staff_get,
     .staff_set_hash = sq_staff_set_hash,
     .staff_set_throttle = sq_staff_set_throttle,
+    .staff_list = sq_staff_list,
+    .staff_remove = sq_staff_remove,
+    .staff_end_sessions = sq_staff_end_sessions,
     .session_create = sq_session_create,
     .session_get = sq_session_get,
     .session_touch = sq_session_touch,

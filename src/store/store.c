@@ -661,6 +661,45 @@ int store_staff_set_throttle(struct store *s, int64_t staff_id, int failed_login
     return s->be->staff_set_throttle(s, staff_id, failed_logins, throttled_until);
 }
 
+int store_staff_list(struct store *s, time_t now, struct arena *a, struct store_staff_entry **out,
+                     size_t *count)
+{
+    *out = NULL;
+    *count = 0;
+    return s->be->staff_list(s, now, a, out, count);
+}
+
+/* The id of the account named name, for a change to it. */
+static int staff_id_of(struct store *s, const char *name, int64_t *id)
+{
+    if (writable(s) != STORE_OK)
+        return STORE_ERR_READ_ONLY;
+    struct arena a = ARENA_INIT;
+    struct store_staff st;
+    int rc = store_staff_get(s, name, &a, &st);
+    *id = st.id;
+    arena_release(&a);
+    return rc;
+}
+
+int store_staff_remove(struct store *s, const char *name)
+{
+    int64_t id;
+    int rc = staff_id_of(s, name, &id);
+    return rc == STORE_OK ? s->be->staff_remove(s, id) : rc;
+}
+
+int store_staff_end_sessions(struct store *s, const char *name, int64_t *ended)
+{
+    int64_t id, n = 0;
+    int rc = staff_id_of(s, name, &id);
+    if (rc == STORE_OK)
+        rc = s->be->staff_end_sessions(s, id, &n);
+    if (ended)
+        *ended = n;
+    return rc;
+}
+
 int store_session_create(struct store *s, const unsigned char hash[STORE_TOKEN_HASH_LEN],
                          int64_t staff_id, const char *csrf, time_t now)
 {

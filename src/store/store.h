@@ -265,6 +265,27 @@ __attribute__((warn_unused_result)) int store_staff_set_throttle(struct store *s
                                                                  int failed_logins,
                                                                  time_t throttled_until);
 
+/* One account as `planpack staff list` and the accounts page show it. */
+struct store_staff_entry {
+    const char *name;
+    const char *school; /* NULL: an evaluator */
+    int sessions;       /* sessions in use: seen in the last 30 minutes, begun in the last 12 h */
+};
+
+/* Every account, by name, as of time now; the array and strings live in a. */
+__attribute__((warn_unused_result)) int store_staff_list(struct store *s, time_t now,
+                                                         struct arena *a,
+                                                         struct store_staff_entry **out,
+                                                         size_t *count);
+/* Removes an account and ends its sessions. STORE_ERR_NOT_FOUND when there is none. */
+__attribute__((warn_unused_result)) int store_staff_remove(struct store *s, const char *name);
+/*
+ * Ends every session of an account; *ended (may be NULL) gets how many there were.
+ * STORE_ERR_NOT_FOUND when there is no such account.
+ */
+__attribute__((warn_unused_result)) int store_staff_end_sessions(struct store *s, const char *name,
+                                                                 int64_t *ended);
+
 /* Sessions are found by a hash of their token; the token itself is never stored. */
 #define STORE_TOKEN_HASH_LEN 32
 

@@ -1417,9 +1417,9 @@ static enum MHD_Result send_staff(struct server *srv, const struct gen *g, struc
 {
     if (u && u->too_large)
         return send_reply(srv, c, method, url, MHD_HTTP_CONTENT_TOO_LARGE, &g->fixed[R_TOO_LARGE]);
-    /* Every sign-in is judged on a sign-in thread, never on one that serves pupils. */
+    /* Every password is hashed on a sign-in thread, never on one that serves pupils. */
     if (u && srv->signin.started && strcmp(method, MHD_HTTP_METHOD_POST) == 0 &&
-        strcmp(url, "/staff/login") == 0)
+        staff_web_hashes(url))
         return signin_async(srv, g, c, method, url, u);
     char client[INET6_ADDRSTRLEN];
     client_address(srv, c, client, sizeof(client));

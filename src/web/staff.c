@@ -25,7 +25,7 @@
 #define S_SEE_OTHER STAFF_SEE_OTHER
 #define S_BAD_REQUEST STAFF_BAD_REQUEST
 #define S_UNAUTHORIZED 401u
-#define S_FORBIDDEN 403u
+#define S_FORBIDDEN STAFF_FORBIDDEN
 #define S_NOT_FOUND STAFF_NOT_FOUND
 #define S_METHOD 405u
 #define S_TOO_MANY 429u
@@ -199,7 +199,8 @@ void staff_page_open(struct staff_page *p, const char *title)
                 "<li><a href=\"/staff/classes\">Classes</a></li>\n"
                 "<li><a href=\"/staff/report\">Reports</a></li>\n"
                 "<li><a href=\"/staff/compare\">Compare versions</a></li>\n"
-                "<li><a href=\"/staff/focus-groups\">Focus groups</a></li>\n</ul>\n</nav>\n"
+                "<li><a href=\"/staff/focus-groups\">Focus groups</a></li>\n"
+                "<li><a href=\"/staff/accounts\">Accounts</a></li>\n</ul>\n</nav>\n"
                 "<form method=\"post\" action=\"/staff/logout\"><p>Signed in as ");
     buf_adds_html(b, p->sess->staff_name);
     buf_adds(b, ". ");
@@ -328,7 +329,9 @@ static unsigned home_page(struct staff_page *p)
                 "<li><a href=\"/staff/compare\">Compare versions</a>: two package versions side "
                 "by side, with what changed between them.</li>\n"
                 "<li><a href=\"/staff/focus-groups\">Focus groups</a>: record one, and read the "
-                "notes by theme.</li>\n</ul>\n");
+                "notes by theme.</li>\n"
+                "<li><a href=\"/staff/accounts\">Accounts</a>: change a password; evaluators "
+                "also sign accounts out and remove them.</li>\n</ul>\n");
     staff_page_close(p);
     return S_OK;
 }
@@ -351,6 +354,10 @@ static const struct route {
     {false, "/staff/compare", staff_compare_get},
     {false, "/staff/focus-groups", staff_focus_get},
     {true, "/staff/focus-groups", staff_focus_post},
+    {false, "/staff/accounts", staff_accounts_get},
+    {true, "/staff/accounts/passwd", staff_accounts_passwd},
+    {true, "/staff/accounts/end", staff_accounts_end},
+    {true, "/staff/accounts/remove", staff_accounts_remove},
 };
 
 static unsigned signed_in(struct staff_page *p, bool post, const char *token)
@@ -448,12 +455,17 @@ out:
     return status;
 }
 
+bool staff_web_hashes(const char *path)
+{
+    return strcmp(path, LOGIN_PATH) == 0 || strcmp(path, "/staff/accounts/passwd") == 0;
+}
+
 long staff_web_login_step(struct store *st, const struct staff_request *rq, struct staff_signin *si,
                           long long now_ms, struct staff_response *rs, struct buf *page,
                           unsigned *status)
 {
     pthread_once(&throttle_once, throttle_init);
-    if (si->step == 0 && st) {
+    if (si->step == 0 && st && strcmp(rq->path, LOGIN_PATH) == 0) {
         si->step = 1;
         struct arena a = ARENA_INIT;
         struct form f = {NULL, 0};

@@ -14,6 +14,7 @@
 #define STAFF_OK 200u
 #define STAFF_SEE_OTHER 303u
 #define STAFF_BAD_REQUEST 400u
+#define STAFF_FORBIDDEN 403u
 #define STAFF_NOT_FOUND 404u
 #define STAFF_INTERNAL 500u
 
@@ -70,5 +71,9 @@ unsigned staff_report_csv(struct staff_page *p);
 unsigned staff_compare_get(struct staff_page *p);
 unsigned staff_focus_get(struct staff_page *p);
 unsigned staff_focus_post(struct staff_page *p);
+unsigned staff_accounts_get(struct staff_page *p);
+unsigned staff_accounts_passwd(struct staff_page *p);
+unsigned staff_accounts_end(struct staff_page *p);
+unsigned staff_accounts_remove(struct staff_page *p);
 
 #endif

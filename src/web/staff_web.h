@@ -63,9 +63,13 @@ struct staff_signin {
     bool ended; /* its result has been recorded */
 };
 
+/* Whether a POST to path hashes a password (signing in, setting a new password). */
+bool staff_web_hashes(const char *path);
+
 /*
- * POST /staff/login, for a server that judges sign-ins (an argon2id hash each) on threads
- * of their own and never on those that serve pupils: each call takes one step. It returns
+ * A POST that hashes a password (staff_web_hashes()), for a server that hashes (argon2id,
+ * ~150 ms each) on threads of their own and never on those that serve pupils: each call
+ * takes one step; a sign-in waits for its turn (throttling) first. It returns
  * 0 once the page is made, with its status in *status and rs filled in as by
  * staff_web_handle(); or the milliseconds to wait before calling again with the same si,
  * while the attempt waits for its turn (staff/staff.h: failures slow attempts down). now_ms

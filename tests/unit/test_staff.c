@@ -56,6 +56,25 @@ static void test_hash_round_trip(void **state)
     assert_null(staff_password_problem(PASSWORD, strlen(PASSWORD)));
 }
 
+static void test_common_passwords_refused(void **state)
+{
+    (void)state;
+    /* NIST SP 800-63B: common, expected and trivial values are refused, whatever the case. */
+    static const char *const refused[] = {
+        "aaaaaaaaaaaa", "password1234", "Password!2024", "123456789012", "abcabcabcabc",
+        "QWERTYUIOP12", "2024Welcome!", "zyxwvutsrqpo",  "111122223333", "  letmein  123",
+    };
+    for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        const char *why = staff_password_problem(refused[i], strlen(refused[i]));
+        assert_non_null(why);
+        assert_non_null(strstr(why, "most common or easily guessed"));
+    }
+    static const char *const kept[] = {"purple monkey dishwasher", "Tr0ub4dor&3xyz",
+                                       "password is not my password"};
+    for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
+        assert_null(staff_password_problem(kept[i], strlen(kept[i])));
+}
+
 static void test_add_stores_only_a_hash(void **state)
 {
     struct ctx *c = *state;
@@ -295,6 +314,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hash_round_trip),
+        cmocka_unit_test(test_common_passwords_refused),
         cmocka_unit_test_setup_teardown(test_add_stores_only_a_hash, setup, teardown),
         cmocka_unit_test_setup_teardown(test_login_session_logout, setup, teardown),
         cmocka_unit_test_setup_teardown(test_idle_and_absolute_timeouts, setup, teardown),

@@ -834,6 +834,55 @@ static void test_staff_and_sessions_rows(void **state)
     fx_db_free(path);
 }
 
+static void test_staff_list_remove_end_sessions(void **state)
+{
+    (void)state;
+    char *path = fx_db_new();
+    struct store *s = open_rw(path);
+    assert_int_equal(store_staff_add(s, "sam", "$argon2id$s", NULL), STORE_OK);
+    assert_int_equal(store_staff_add(s, "kim", "$argon2id$k", "Hill School"), STORE_OK);
+    struct arena a = ARENA_INIT;
+    struct store_staff sam, kim;
+    assert_int_equal(store_staff_get(s, "sam", &a, &sam), STORE_OK);
+    assert_int_equal(store_staff_get(s, "kim", &a, &kim), STORE_OK);
+    time_t now = 100000;
+    unsigned char h1[STORE_TOKEN_HASH_LEN] = {1}, h2[STORE_TOKEN_HASH_LEN] = {2},
+                  h3[STORE_TOKEN_HASH_LEN] = {3}, h4[STORE_TOKEN_HASH_LEN] = {4};
+    assert_int_equal(store_session_create(s, h1, sam.id, "c1", now), STORE_OK);
+    assert_int_equal(store_session_create(s, h2, sam.id, "c2", now), STORE_OK);
+    assert_int_equal(store_session_create(s, h3, kim.id, "c3", now), STORE_OK);
+    /* A session idle past the limit is not counted as in use. */
+    assert_int_equal(store_session_create(s, h4, kim.id, "c4", now - 3600), STORE_OK);
+    struct store_staff_entry *e;
+    size_t n;
+    assert_int_equal(store_staff_list(s, now + 60, &a, &e, &n), STORE_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(e[0].name, "kim");
+    assert_string_equal(e[0].school, "Hill School");
+    assert_int_equal(e[0].sessions, 1);
+    assert_string_equal(e[1].name, "sam");
+    assert_null(e[1].school);
+    assert_int_equal(e[1].sessions, 2);
+
+    int64_t ended = -1;
+    assert_int_equal(store_staff_end_sessions(s, "sam", &ended), STORE_OK);
+    assert_int_equal(ended, 2);
+    struct store_session ses;
+    assert_int_equal(store_session_get(s, h1, &a, &ses), STORE_ERR_NOT_FOUND);
+    assert_int_equal(store_session_get(s, h3, &a, &ses), STORE_OK);
+    assert_int_equal(store_staff_end_sessions(s, "nobody", &ended), STORE_ERR_NOT_FOUND);
+
+    assert_int_equal(store_staff_remove(s, "kim"), STORE_OK);
+    assert_int_equal(store_session_get(s, h3, &a, &ses), STORE_ERR_NOT_FOUND);
+    assert_int_equal(store_staff_get(s, "kim", &a, &kim), STORE_ERR_NOT_FOUND);
+    assert_int_equal(store_staff_remove(s, "kim"), STORE_ERR_NOT_FOUND);
+    assert_int_equal(store_staff_list(s, now, &a, &e, &n), STORE_OK);
+    assert_int_equal(n, 1);
+    arena_release(&a);
+    store_close(s);
+    fx_db_free(path);
+}
+
 static void test_focus_groups_are_masked(void **state)
 {
     (void)state;
@@ -1033,6 +1082,7 @@ int main(void)
         cmocka_unit_test(test_answers_in_parts),
         cmocka_unit_test(test_purge_really_deletes),
         cmocka_unit_test(test_staff_and_sessions_rows),
+        cmocka_unit_test(test_staff_list_remove_end_sessions),
         cmocka_unit_test(test_focus_groups_are_masked),
     };
     /* SQLite's file, PRAGMAs and writer lock; and what needs no database at all. */
