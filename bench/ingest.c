@@ -87,7 +87,7 @@ static void random_form(const struct survey *sv, const char *code, unsigned *see
         if (r < 18)
             continue;
         if (r < 20) {
-            buf_addf(b, "&%s=%s", q->id, SURVEY_PREFER_NOT);
+            buf_addf(b, "&%s=%s", q->id, WIRE_PREFER_NOT);
             continue;
         }
         size_t n = survey_option_count(q);
@@ -328,7 +328,7 @@ static int ingest_one(const char *where, const struct survey *sv, struct ingest_
         fprintf(stderr, "bench: %s\n", err);
         return 2;
     }
-    char code[SURVEY_CODE_LEN + 1];
+    char code[WIRE_CODE_LEN + 1];
     struct store_cohort_spec spec = {.label = "bench", .survey = sv};
     if (store_cohort_create(s, &spec, code) != STORE_OK)
         return 2;
@@ -417,7 +417,7 @@ static int do_fill(const char *dir, long n)
     revised.package_version = "9.9.9";
     enum { BATCH = 5000 };
     const int CLASSES = (int)env_long("CLASSES", 1000), SCHOOLS = (int)env_long("SCHOOLS", 50);
-    char(*codes)[SURVEY_CODE_LEN + 1] = calloc((size_t)CLASSES, sizeof(*codes));
+    char(*codes)[WIRE_CODE_LEN + 1] = calloc((size_t)CLASSES, sizeof(*codes));
     for (int c = 0; c < CLASSES; c++) {
         char school[32], label[32];
         snprintf(school, sizeof(school), "School %02d", c % SCHOOLS);

@@ -653,7 +653,7 @@ static int cohort_new(int argc, char **argv)
                 "for that version; raise the package's version number when the survey "
                 "changes\n",
                 sv.package_id, sv.package_version);
-    char code[SURVEY_CODE_LEN + 1];
+    char code[WIRE_CODE_LEN + 1];
     struct store_cohort_spec spec = {.label = label, .school = school, .survey = &sv};
     if (rc == STORE_OK)
         rc = store_cohort_create(s, &spec, code);
@@ -779,8 +779,8 @@ static int cmd_cohort(int argc, char **argv)
             given = argv[i];
         }
     }
-    char code[SURVEY_CODE_LEN + 1];
-    if (!given || survey_code_normalise(given, code) != 0)
+    char code[WIRE_CODE_LEN + 1];
+    if (!given || wire_code_normalise(given, code) != 0)
         return usage_error("cohort", "%s", "give the class code to close or open");
     struct store *s;
     int rc = open_store("cohort", db, STORE_READ_WRITE, &s);

@@ -9,6 +9,7 @@
 #include "pkg/pkg.h"
 #include "pkg/internal.h"
 #include "pkg/yamltree.h"
+#include "survey/wire.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -79,8 +80,8 @@ static const char *const page_kind_names[] = {
 static const char *const audience_names[] = {"pupil", "parent", "teacher"};
 static const char *const plan_kind_names[] = {"strategies", "replies",  "words",
                                               "adults",     "contacts", "text"};
-static const char *const survey_type_names[] = {"scale", "single", "multi", "yesno", "text"};
-static const char *const survey_when_names[] = {"start", "end", "retro"};
+static const char *const survey_type_names[WIRE_TYPE_COUNT] = WIRE_TYPE_NAMES;
+static const char *const survey_when_names[WIRE_WHEN_COUNT] = WIRE_WHEN_NAMES;
 static const char *const slide_kind_names[] = {"title", "text", "story",   "questions",
                                                "ways",  "plan", "support", "feedback"};
 

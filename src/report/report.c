@@ -1026,8 +1026,8 @@ int report_build(struct store *s, const struct report_options *opt, struct repor
     for (size_t v = 0; v < r->nvers; v++)
         r->vers[v].sv = &r->surveys[v];
     if (opt->cohort) {
-        char code[SURVEY_CODE_LEN + 1];
-        if (survey_code_normalise(opt->cohort, code) == 0)
+        char code[WIRE_CODE_LEN + 1];
+        if (wire_code_normalise(opt->cohort, code) == 0)
             for (size_t c = 0; c < r->ncohorts; c++)
                 if (strcmp(r->cohorts[c].code, code) == 0)
                     r->filter = c;

@@ -456,19 +456,8 @@ static void option(struct render *r, const char *type, const char *qid, const ch
 
 static const char *survey_type_class(enum pkg_survey_type t)
 {
-    switch (t) {
-    case SURVEY_SCALE:
-        return "scale";
-    case SURVEY_SINGLE:
-        return "single";
-    case SURVEY_MULTI:
-        return "multi";
-    case SURVEY_YESNO:
-        return "yesno";
-    case SURVEY_TEXT:
-        break;
-    }
-    return "text";
+    const char *name = wire_type_name((unsigned)t);
+    return name ? name : "text";
 }
 
 static void survey_question(struct render *r, const struct pkg_survey_question *q)
@@ -507,7 +496,7 @@ static void survey_question(struct render *r, const struct pkg_survey_question *
         for (size_t i = 0; i < q->option_count; i++)
             option(r, type, q->id, q->options[i].id, q->options[i].label);
     }
-    option(r, type, q->id, SITE_PREFER_NOT, "Prefer not to say");
+    option(r, type, q->id, WIRE_PREFER_NOT, "Prefer not to say");
     buf_adds(o, "</ul>\n</fieldset>\n");
 }
 
@@ -537,7 +526,7 @@ void render_page_survey(struct render *r)
     buf_adds(o, "\n<p>Every question is optional. Your answers are anonymous: please do "
                 "not write anyone's name.</p>\n<div class=\"field\">\n<label for=\"f-code\">"
                 "Class code <span class=\"hint\">(if your teacher gave you one)</span></label>\n"
-                "<input id=\"f-code\" name=\"" SITE_FEEDBACK_CODE "\"");
+                "<input id=\"f-code\" name=\"" WIRE_FIELD_CODE "\"");
     if (r->class_code) {
         buf_adds(o, " value=\"");
         render_text(r, r->class_code);

@@ -100,11 +100,11 @@ const char *site_asset_path(const struct site *s, const char *name);
 /*
  * The survey form (a POST to /feedback) names each field by its question id. A choice
  * question sends the chosen option ids (several for "multi"), a text question its text,
- * and every question may instead send this value, which is never an option id. The class
- * code that a teacher hands out comes in the field SITE_FEEDBACK_CODE.
+ * and every question may instead send WIRE_PREFER_NOT, which is never an option id. The
+ * class code that a teacher hands out comes in the field WIRE_FIELD_CODE. survey/wire.h
+ * owns these names and the class-code grammar, for the site and the survey alike.
  */
-#define SITE_PREFER_NOT "prefer-not-to-say" /* SURVEY_PREFER_NOT */
-#define SITE_FEEDBACK_CODE "c"              /* SURVEY_FIELD_CODE */
+#include "survey/wire.h"
 
 /*
  * Renders the young person's plan from the fields of a POST to /plan, for the server to
@@ -117,13 +117,11 @@ site_render_plan(const struct site *s, const struct form *fields, struct buf *ou
 /*
  * The lesson presentation (/teach) for one class: the feedback slide shows code and a QR
  * code to /feedback?c=CODE. code is what the teacher put in the address (?c=CODE); it is
- * used only when it is a plain class code (SITE_CLASS_CODE_MIN to SITE_CLASS_CODE_MAX
- * letters, digits and hyphens; letters are shown in capitals), and otherwise the slide says
- * that the code in the address is not one. For the server, which sends the page with
+ * used only when it is a class code that the feedback form takes (wire_code_normalise();
+ * shown in capitals, with the teacher's hyphens), and otherwise the slide says that the
+ * code in the address is not one. For the server, which sends the page with
  * Cache-Control: no-cache. Returns 0, or -1 if out holds no complete page (out overflowed).
  */
-#define SITE_CLASS_CODE_MIN 4
-#define SITE_CLASS_CODE_MAX 16
 __attribute__((warn_unused_result)) int site_render_teach(const struct site *s, const char *code,
                                                           struct buf *out);
 

@@ -776,19 +776,21 @@ void render_page_lesson(struct render *r)
 
 /* --- one class's presentation ------------------------------------------------------ */
 
-/* A plain class code: letters, digits and hyphens, in capitals; false for anything else. */
-static bool class_code(const char *in, char out[SITE_CLASS_CODE_MAX + 1])
+/*
+ * A class code that the feedback form takes (the one grammar in survey/wire.h), as the
+ * teacher typed it: in capitals, spaces left out, hyphens kept; false for anything else.
+ */
+static bool class_code(const char *in, char out[WIRE_CODE_INPUT_MAX + 1])
 {
-    size_t n = in ? strlen(in) : 0;
-    if (n < SITE_CLASS_CODE_MIN || n > SITE_CLASS_CODE_MAX)
+    char norm[WIRE_CODE_LEN + 1];
+    if (wire_code_normalise(in, norm) != 0)
         return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = in[i];
-        if (c >= 'a' && c <= 'z')
-            c = (char)(c - 'a' + 'A');
-        if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'))
-            return false;
-        out[i] = c;
+    size_t n = 0;
+    for (const char *p = in; *p; p++) {
+        char c = *p;
+        if (c == ' ')
+            continue;
+        out[n++] = c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
     }
     out[n] = '\0';
     return true;
@@ -796,7 +798,7 @@ static bool class_code(const char *in, char out[SITE_CLASS_CODE_MAX + 1])
 
 int site_render_teach(const struct site *s, const char *code, struct buf *out)
 {
-    char clean[SITE_CLASS_CODE_MAX + 1];
+    char clean[WIRE_CODE_INPUT_MAX + 1];
     struct render r;
     render_init(&r, s, out, NULL);
     if (code && *code) {

@@ -28,7 +28,7 @@ struct store_pending {
  */
 struct store_async {
     struct store_pending p; /* points into the members below */
-    char code[SURVEY_CODE_LEN + 1];
+    char code[WIRE_CODE_LEN + 1];
     char *package_version;
     struct buf body;
     int rc;
@@ -53,7 +53,7 @@ struct store_backend {
     int (*surveys)(struct store *s, struct arena *a, struct survey **out, size_t *count);
     int (*cohort_create)(struct store *s, const char *label, const char *school,
                          const char *package_id, const char *version,
-                         char code[SURVEY_CODE_LEN + 1]);
+                         char code[WIRE_CODE_LEN + 1]);
     int (*cohort_get)(struct store *s, const char *code, struct arena *a, struct store_cohort *out);
     int (*cohort_set_open)(struct store *s, const char *code, bool open);
     int (*cohorts)(struct store *s, struct arena *a, struct store_cohort **out, size_t *count);

@@ -1000,7 +1000,7 @@ static int school_id(struct pg *q, PGconn *c, const char *school, int64_t *id)
 struct cohort_new {
     const char *label, *school, *package_id, *version;
     int day;
-    char code[SURVEY_CODE_LEN + 1];
+    char code[WIRE_CODE_LEN + 1];
 };
 
 static int run_cohort_create(struct pg *q, PGconn *c, void *arg)
@@ -1042,7 +1042,7 @@ static int run_cohort_create(struct pg *q, PGconn *c, void *arg)
 
 static int pg_cohort_create(struct store *s, const char *label, const char *school,
                             const char *package_id, const char *version,
-                            char code[SURVEY_CODE_LEN + 1])
+                            char code[WIRE_CODE_LEN + 1])
 {
     struct cohort_new n = {label, school, package_id, version, store_today(s), {0}};
     int rc = in_transaction((struct pg *)s, run_cohort_create, &n);

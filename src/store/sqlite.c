@@ -119,7 +119,7 @@ struct sq {
      * answers mostly come from a few classes. Emptied before every batch and after any job
      * other than storing answers, which could close a code. */
     struct seen_code {
-        char code[SURVEY_CODE_LEN + 1];
+        char code[WIRE_CODE_LEN + 1];
         int64_t id;
         bool open;
     } seen[SEEN_MAX];
@@ -766,7 +766,7 @@ struct cohort_job {
     const char *package_id;
     const char *version;
     int day;
-    char code[SURVEY_CODE_LEN + 1];
+    char code[WIRE_CODE_LEN + 1];
 };
 
 static int run_cohort_create(struct sq *q, struct job *j)
@@ -812,7 +812,7 @@ static int run_cohort_create(struct sq *q, struct job *j)
 
 static int sq_cohort_create(struct store *s, const char *label, const char *school,
                             const char *package_id, const char *version,
-                            char code[SURVEY_CODE_LEN + 1])
+                            char code[WIRE_CODE_LEN + 1])
 {
     struct cohort_job c = {label, school, package_id, version, store_today(s), {0}};
     struct job j = {.run = run_cohort_create, .arg = &c, .atomic = true};

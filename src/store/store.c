@@ -361,7 +361,7 @@ static bool valid_text(const char *t)
 }
 
 int store_cohort_create(struct store *s, const struct store_cohort_spec *spec,
-                        char code[SURVEY_CODE_LEN + 1])
+                        char code[WIRE_CODE_LEN + 1])
 {
     code[0] = '\0';
     if (writable(s) != STORE_OK)
@@ -452,7 +452,7 @@ static void memo_forget(struct store *s, const char *code)
 int store_cohort_get(struct store *s, const char *code, struct arena *a, struct store_cohort *out)
 {
     memset(out, 0, sizeof(*out));
-    if (!code || strlen(code) != SURVEY_CODE_LEN)
+    if (!code || strlen(code) != WIRE_CODE_LEN)
         return STORE_ERR_NOT_FOUND;
     long long now = monotonic_ms();
     unsigned long changes;
@@ -468,7 +468,7 @@ int store_cohort_set_open(struct store *s, const char *code, bool open)
 {
     if (writable(s) != STORE_OK)
         return STORE_ERR_READ_ONLY;
-    if (!code || strlen(code) != SURVEY_CODE_LEN)
+    if (!code || strlen(code) != WIRE_CODE_LEN)
         return STORE_ERR_NOT_FOUND;
     int rc = s->be->cohort_set_open(s, code, open);
     memo_forget(s, code); /* after the change: a read that began before it is not kept */
@@ -494,7 +494,7 @@ static int prepare(struct store *s, const struct survey_answer *a, size_t n,
 {
     for (size_t i = 0; i < n; i++) {
         buf_init(&bodies[i], 1 << 20);
-        if (strlen(a[i].code) != SURVEY_CODE_LEN || !a[i].package_version ||
+        if (strlen(a[i].code) != WIRE_CODE_LEN || !a[i].package_version ||
             !*a[i].package_version || a[i].item_count == 0)
             return STORE_ERR_INVALID;
         survey_answer_encode(&a[i], &bodies[i]);

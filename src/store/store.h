@@ -136,7 +136,7 @@ __attribute__((warn_unused_result)) int store_survey_get(struct store *s, const 
 
 struct store_cohort {
     int64_t id;
-    char code[SURVEY_CODE_LEN + 1];
+    char code[WIRE_CODE_LEN + 1];
     const char *label;
     const char *school; /* NULL when no school was given */
     const char *package_id;
@@ -155,7 +155,7 @@ struct store_cohort_spec {
 /* Creates a cohort with a fresh random code, written into code. */
 __attribute__((warn_unused_result)) int store_cohort_create(struct store *s,
                                                             const struct store_cohort_spec *spec,
-                                                            char code[SURVEY_CODE_LEN + 1]);
+                                                            char code[WIRE_CODE_LEN + 1]);
 /*
  * Looks a normalised code up; strings go into a. STORE_ERR_NOT_FOUND when there is none.
  * A code found is remembered for a second, so whether it is open may be up to a second old

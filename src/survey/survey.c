@@ -79,18 +79,9 @@ int survey_option_index(const struct pkg_survey_question *q, const char *id)
 
 const char *survey_when_name(enum pkg_survey_when w)
 {
-    switch (w) {
-    case SURVEY_START:
-        return "start";
-    case SURVEY_RETRO:
-        return "retro";
-    case SURVEY_END:
-        break;
-    }
-    return "end";
+    const char *name = wire_when_name((unsigned)w);
+    return name ? name : "end";
 }
-
-static const char *const type_names[] = {"scale", "single", "multi", "yesno", "text"};
 
 void survey_encode(const struct survey *sv, struct buf *out)
 {
@@ -103,7 +94,8 @@ void survey_encode(const struct survey *sv, struct buf *out)
         const struct pkg_survey_question *q = &sv->questions[i];
         buf_adds(out, i ? ",{\"id\":" : "{\"id\":");
         json_adds_string(out, q->id);
-        buf_addf(out, ",\"type\":\"%s\",\"when\":\"%s\",\"text\":", type_names[q->type],
+        buf_addf(out,
+                 ",\"type\":\"%s\",\"when\":\"%s\",\"text\":", wire_type_name((unsigned)q->type),
                  survey_when_name(q->when));
         json_adds_string(out, q->text ? q->text : "");
         if (q->type == SURVEY_TEXT)
@@ -136,17 +128,6 @@ void survey_encode(const struct survey *sv, struct buf *out)
     buf_addc(out, '}');
 }
 
-static int type_from_name(const char *s, enum pkg_survey_type *out)
-{
-    for (size_t i = 0; i < sizeof(type_names) / sizeof(type_names[0]); i++) {
-        if (strcmp(type_names[i], s) == 0) {
-            *out = (enum pkg_survey_type)i;
-            return 0;
-        }
-    }
-    return -1;
-}
-
 int survey_decode(const char *json, size_t len, struct arena *a, struct survey *out)
 {
     memset(out, 0, sizeof(*out));
@@ -165,12 +146,12 @@ int survey_decode(const char *json, size_t len, struct arena *a, struct survey *
         const char *when = json_get_str(jq, "when");
         q[i].id = json_get_str(jq, "id");
         q[i].text = json_get_str(jq, "text");
-        if (!q[i].id || !q[i].text || !type || type_from_name(type, &q[i].type) != 0)
+        int t = wire_type_index(type);
+        int w = wire_when_index(when);
+        if (!q[i].id || !q[i].text || t < 0)
             return -1;
-        q[i].when = !when                        ? SURVEY_END
-                    : strcmp(when, "start") == 0 ? SURVEY_START
-                    : strcmp(when, "retro") == 0 ? SURVEY_RETRO
-                                                 : SURVEY_END;
+        q[i].type = (enum pkg_survey_type)t;
+        q[i].when = w < 0 ? SURVEY_END : (enum pkg_survey_when)w;
         const struct json_value *ml = json_get(jq, "max_length");
         q[i].max_length = ml && ml->type == JSON_NUMBER && ml->number > 0 ? (size_t)ml->number
                                                                           : SURVEY_TEXT_DEFAULT;
@@ -207,45 +188,19 @@ int survey_decode(const char *json, size_t len, struct arena *a, struct survey *
     return 0;
 }
 
-int survey_code_normalise(const char *in, char code[SURVEY_CODE_LEN + 1])
+int survey_form_code(const struct form *f, char code[WIRE_CODE_LEN + 1])
 {
-    size_t n = 0;
+    const char *v = form_get(f, WIRE_FIELD_CODE);
     code[0] = '\0';
-    for (const char *p = in; *p; p++) {
-        char c = *p;
-        if (c == ' ' || c == '-')
-            continue;
-        if (c >= 'a' && c <= 'z')
-            c = (char)(c - 'a' + 'A');
-        if (c == '\0' || !strchr(SURVEY_CODE_ALPHABET, c) || n == SURVEY_CODE_LEN) {
-            code[0] = '\0';
-            return -1;
-        }
-        code[n++] = c;
-    }
-    code[n] = '\0';
-    if (n != SURVEY_CODE_LEN) {
-        code[0] = '\0';
-        return -1;
-    }
-    return 0;
+    return wire_code_normalise(v, code);
 }
 
-int survey_form_code(const struct form *f, char code[SURVEY_CODE_LEN + 1])
+void survey_code_generate(char code[WIRE_CODE_LEN + 1])
 {
-    const char *v = form_get(f, SURVEY_FIELD_CODE);
-    code[0] = '\0';
-    if (!v || strlen(v) > 64)
-        return -1;
-    return survey_code_normalise(v, code);
-}
-
-void survey_code_generate(char code[SURVEY_CODE_LEN + 1])
-{
-    const size_t n = sizeof(SURVEY_CODE_ALPHABET) - 1;
-    for (size_t i = 0; i < SURVEY_CODE_LEN; i++)
-        code[i] = SURVEY_CODE_ALPHABET[randombytes_uniform((uint32_t)n)];
-    code[SURVEY_CODE_LEN] = '\0';
+    const size_t n = sizeof(WIRE_CODE_ALPHABET) - 1;
+    for (size_t i = 0; i < WIRE_CODE_LEN; i++)
+        code[i] = WIRE_CODE_ALPHABET[randombytes_uniform((uint32_t)n)];
+    code[WIRE_CODE_LEN] = '\0';
 }
 
 void survey_answer_encode(const struct survey_answer *a, struct buf *out)

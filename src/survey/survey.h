@@ -3,13 +3,13 @@
  * version their class code belongs to, before anything reaches the store.
  *
  * The form contract (for the page that renders the survey and the handler of POST /feedback):
- *   c=CODE                 the class code (SURVEY_FIELD_CODE); letters may be lower case and
+ *   c=CODE                 the class code (WIRE_FIELD_CODE); letters may be lower case and
  *                          spaces or hyphens are ignored ("abcd-efgh")
  *   QUESTION-ID=OPTION-ID  scale and single questions: one option id
  *   QUESTION-ID=yes|no|not-sure   yes/no questions
  *   QUESTION-ID=OPTION-ID  multi questions: the field repeated once per ticked option
  *   QUESTION-ID=TEXT       text questions
- *   QUESTION-ID=prefer-not-to-say (SURVEY_PREFER_NOT) for "prefer not to say" on any question
+ *   QUESTION-ID=prefer-not-to-say (WIRE_PREFER_NOT) for "prefer not to say" on any question
  * An empty value, or no field at all, means the question was left unanswered. Any other
  * field name is refused as an unknown question, so the form must not name its buttons.
  *
@@ -27,11 +27,12 @@
 #include "base/form.h"
 #include "pkg/pkg.h"
 
-/* Class codes: 8 characters from an alphabet without look-alikes (no 0 O 1 I L U). */
-#define SURVEY_CODE_LEN 8
-#define SURVEY_CODE_ALPHABET "ABCDEFGHJKMNPQRSTVWXYZ23456789"
-#define SURVEY_FIELD_CODE "c"
-#define SURVEY_PREFER_NOT "prefer-not-to-say"
+/* Field names, the class-code grammar and the stored names of types and parts. */
+#include "survey/wire.h"
+
+_Static_assert(SURVEY_TEXT + 1 == WIRE_TYPE_COUNT, "a name in wire.h for every question type");
+_Static_assert(SURVEY_RETRO + 1 == WIRE_WHEN_COUNT, "a name in wire.h for every survey part");
+
 /* Text answers: max_length counts characters (code points); authors may not go past this. */
 #define SURVEY_TEXT_DEFAULT 500
 #define SURVEY_TEXT_MAX 2000
@@ -83,7 +84,7 @@ struct survey_item {
 
 /* A validated answer, ready for store_submit(). Borrowed from the survey and the arena. */
 struct survey_answer {
-    char code[SURVEY_CODE_LEN + 1];
+    char code[WIRE_CODE_LEN + 1];
     const char *package_id;
     const char *package_version;
     const struct survey_item *items; /* answered questions only, in survey order */
@@ -122,12 +123,9 @@ struct survey_error {
 
 /* Reads and normalises the form's class code. Returns 0, or -1 when absent or malformed. */
 __attribute__((warn_unused_result)) int survey_form_code(const struct form *f,
-                                                         char code[SURVEY_CODE_LEN + 1]);
-/* Normalises a typed code (case, spaces, hyphens). Returns 0, or -1 when it cannot be one. */
-__attribute__((warn_unused_result)) int survey_code_normalise(const char *in,
-                                                              char code[SURVEY_CODE_LEN + 1]);
+                                                         char code[WIRE_CODE_LEN + 1]);
 /* A new random code from libsodium (which must be initialised). */
-void survey_code_generate(char code[SURVEY_CODE_LEN + 1]);
+void survey_code_generate(char code[WIRE_CODE_LEN + 1]);
 
 /*
  * Checks every field of f against sv and the cohort its code names (NULL: unknown code).

@@ -62,8 +62,8 @@ static int check_code(const struct survey *sv, const struct form *f,
 {
     size_t seen = 0;
     for (size_t i = 0; i < f->count; i++)
-        seen += strcmp(f->fields[i].name, SURVEY_FIELD_CODE) == 0;
-    const char *given = form_get(f, SURVEY_FIELD_CODE);
+        seen += strcmp(f->fields[i].name, WIRE_FIELD_CODE) == 0;
+    const char *given = form_get(f, WIRE_FIELD_CODE);
     if (!given || given[strspn(given, " ")] == '\0')
         return fail(err, SURVEY_E_CODE_MISSING, NULL,
                     "Please type the class code your teacher gave you.");
@@ -72,7 +72,7 @@ static int check_code(const struct survey *sv, const struct form *f,
         return fail(err, SURVEY_E_CODE_UNKNOWN, NULL,
                     "That class code was not found. Check the code your teacher gave you: "
                     "it has %d letters and numbers.",
-                    SURVEY_CODE_LEN);
+                    WIRE_CODE_LEN);
     if (!cohort->open)
         return fail(err, SURVEY_E_CODE_CLOSED, NULL,
                     "Feedback for the class code %s has closed. Thank you for wanting to "
@@ -98,7 +98,7 @@ static int check_choice(const struct pkg_survey_question *q, struct slot *sl, st
         const char *v = sl->values[i];
         if (v[0] == '\0')
             continue;
-        if (strcmp(v, SURVEY_PREFER_NOT) == 0) {
+        if (strcmp(v, WIRE_PREFER_NOT) == 0) {
             it->prefer_not = true;
             continue;
         }
@@ -148,7 +148,7 @@ static int check_text(const struct pkg_survey_question *q, struct slot *sl, stru
                     nonempty);
     if (!text)
         return 0;
-    if (strcmp(text, SURVEY_PREFER_NOT) == 0) {
+    if (strcmp(text, WIRE_PREFER_NOT) == 0) {
         it->prefer_not = true;
         return 0;
     }
@@ -196,7 +196,7 @@ int survey_validate(const struct survey *sv, const struct form *f,
         goto out;
     for (size_t i = 0; i < f->count; i++) {
         const struct form_field *fl = &f->fields[i];
-        if (strcmp(fl->name, SURVEY_FIELD_CODE) == 0)
+        if (strcmp(fl->name, WIRE_FIELD_CODE) == 0)
             continue;
         const struct pkg_survey_question *q = survey_question(sv, fl->name);
         if (!q) {

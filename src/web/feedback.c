@@ -68,7 +68,7 @@ unsigned feedback_check(struct store *st, const struct site *site, const char *b
                         struct arena *a, struct survey_answer *ans, struct buf *page)
 {
     struct form f;
-    char code[SURVEY_CODE_LEN + 1] = "";
+    char code[WIRE_CODE_LEN + 1] = "";
     int rc = form_decode(body ? body : "", len, FEEDBACK_BODY_MAX, a, &f);
     if (rc != FORM_OK) {
         return form_page(site, NULL, form_error_message(rc),
@@ -119,7 +119,7 @@ unsigned feedback_stored(const struct site *site, const char *code, int store_st
 
 unsigned feedback_get(const struct site *site, const char *code, struct buf *page)
 {
-    char norm[SURVEY_CODE_LEN + 1];
-    bool ok = code && survey_code_normalise(code, norm) == 0;
+    char norm[WIRE_CODE_LEN + 1];
+    bool ok = code && wire_code_normalise(code, norm) == 0;
     return form_page(site, ok ? norm : NULL, NULL, STATUS_OK, page);
 }

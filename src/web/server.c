@@ -1163,7 +1163,7 @@ struct fbjob {
     const char *body; /* the request's own, which outlives the job */
     size_t len;
     int stored;                     /* the store's status, when base.status is 0 */
-    char code[SURVEY_CODE_LEN + 1]; /* the answer's class code, for the page after storing */
+    char code[WIRE_CODE_LEN + 1]; /* the answer's class code, for the page after storing */
 };
 
 /* The store's word on an answer (store_done_fn), on the store's writer thread. */

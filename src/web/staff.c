@@ -294,9 +294,9 @@ int staff_visible_cohorts(struct staff_page *p, struct store_cohort **out, size_
 
 int staff_visible_cohort(struct staff_page *p, const char *code, struct store_cohort *out)
 {
-    char norm[SURVEY_CODE_LEN + 1];
+    char norm[WIRE_CODE_LEN + 1];
     memset(out, 0, sizeof(*out));
-    if (!code || survey_code_normalise(code, norm) != 0)
+    if (!code || wire_code_normalise(code, norm) != 0)
         return STORE_ERR_NOT_FOUND;
     int rc = store_cohort_get(p->st, norm, p->a, out);
     if (rc == STORE_OK && !staff_sees_school(p, out->school)) {

@@ -153,7 +153,7 @@ unsigned staff_classes_create(struct staff_page *p)
                             "collect nothing.",
                             label, school);
     struct store_cohort_spec spec = {.label = label, .school = school, .survey = &sv};
-    char code[SURVEY_CODE_LEN + 1];
+    char code[WIRE_CODE_LEN + 1];
     int rc = store_cohort_create(p->st, &spec, code);
     if (rc == STORE_ERR_INVALID)
         return classes_page(p, STAFF_BAD_REQUEST,

@@ -15,9 +15,9 @@
 struct world {
     char *path;
     struct store *s;
-    char a[SURVEY_CODE_LEN + 1];
-    char b[SURVEY_CODE_LEN + 1];
-    char c[SURVEY_CODE_LEN + 1];
+    char a[WIRE_CODE_LEN + 1];
+    char b[WIRE_CODE_LEN + 1];
+    char c[WIRE_CODE_LEN + 1];
 };
 
 static void cohort(struct store *s, const char *version, const char *school, const char *label,

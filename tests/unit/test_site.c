@@ -693,9 +693,9 @@ static void test_survey_per_mode(void **state)
     struct site *exp = site_render(make_pkg(8), SITE_EXPORT);
     const char *a = text_of(serve, "feedback.html");
     assert_contains(a, "<form class=\"survey\" method=\"post\" action=\"feedback\">");
-    assert_contains(a, "name=\"" SITE_FEEDBACK_CODE "\"");
+    assert_contains(a, "name=\"" WIRE_FIELD_CODE "\"");
     /* Every question offers "prefer not to say", with the value no option id can have. */
-    assert_int_equal(count_of(a, "value=\"" SITE_PREFER_NOT "\"> <label"), 5);
+    assert_int_equal(count_of(a, "value=\"" WIRE_PREFER_NOT "\"> <label"), 5);
     assert_int_equal(count_of(a, ">Prefer not to say</label>"), 5);
     assert_contains(a, "<input type=\"radio\" id=\"f-q-confident-c3\" name=\"q-confident\" "
                        "value=\"c3\"> <label for=\"f-q-confident-c3\">Somewhat</label>");
@@ -775,7 +775,7 @@ static void test_message_pages_have_the_layout(void **state)
     assert_contains(out.ptr, "action=\"feedback\">\n<p class=\"error\" id=\"f-error\" "
                              "role=\"alert\"><strong>Not sent: </strong>That &lt;code&gt; was "
                              "not found. Nothing has been saved yet.</p>\n<p>Every question");
-    assert_contains(out.ptr, "name=\"" SITE_FEEDBACK_CODE "\" value=\"ABCD2345\" maxlength");
+    assert_contains(out.ptr, "name=\"" WIRE_FIELD_CODE "\" value=\"ABCD2345\" maxlength");
     /* Without a reason or a code it is the served form, byte for byte. */
     buf_reset(&out);
     assert_int_equal(site_render_feedback(s, NULL, NULL, &out), 0);

@@ -342,6 +342,11 @@ static void test_class_code_in_the_address(void **state)
         "ab%20cd",
         "ABCD2345&x=1",
         "ÄBCD2345",
+        /* Codes the feedback form would refuse: the slide must not hand them out. */
+        "ABCD",
+        "ABCD-EFGH-JKMN",
+        "ABCD-1234",
+        "ABCD-OOOO",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         buf_reset(&fx->out);
@@ -353,6 +358,11 @@ static void test_class_code_in_the_address(void **state)
         const char *slide12 = slide(page, 12);
         assert_contains(slide12, "The class code in this page's address is not a class code");
     }
+    /* Spaces a teacher typed are left out; the code is the one the form takes. */
+    buf_reset(&fx->out);
+    assert_int_equal(site_render_teach(s, "abcd 2345", &fx->out), 0);
+    assert_contains(slide(fx->out.ptr, 12), "Class code: <strong class=\"code\">ABCD2345</strong>");
+
     /* No code at all: the plain page, which tells the teacher how to make one. */
     buf_reset(&fx->out);
     assert_int_equal(site_render_teach(s, NULL, &fx->out), 0);

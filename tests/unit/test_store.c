@@ -96,7 +96,7 @@ static void test_readers_hold_no_snapshot(void **state)
     (void)state;
     char *path = fx_tmp_db();
     struct store *s = open_rw(path);
-    char code[SURVEY_CODE_LEN + 1];
+    char code[WIRE_CODE_LEN + 1];
     new_cohort(s, "1.0.0", "Hillside School", code);
     struct arena ar = ARENA_INIT;
     struct store_cohort c;
@@ -131,7 +131,7 @@ static void test_migrates_empty_file(void **state)
     assert_non_null(f);
     fclose(f);
     struct store *s = open_rw(path);
-    char code[SURVEY_CODE_LEN + 1];
+    char code[WIRE_CODE_LEN + 1];
     new_cohort(s, "1.0.0", NULL, code);
     store_close(s);
     fx_tmp_free(path);
@@ -256,7 +256,7 @@ static void test_survey_get(void **state)
     (void)state;
     char *path = fx_db_new();
     struct store *s = open_rw(path);
-    char code[SURVEY_CODE_LEN + 1];
+    char code[WIRE_CODE_LEN + 1];
     new_cohort(s, "1.0.0", NULL, code);
     const struct survey *first = NULL, *again = NULL, *later = NULL;
     assert_int_equal(store_survey_get(s, "sharing-images", "1.0.0", &first), STORE_OK);
@@ -285,11 +285,11 @@ static void test_cohorts(void **state)
     (void)state;
     char *path = fx_db_new();
     struct store *s = open_rw(path);
-    char a[SURVEY_CODE_LEN + 1], b[SURVEY_CODE_LEN + 1];
+    char a[WIRE_CODE_LEN + 1], b[WIRE_CODE_LEN + 1];
     new_cohort(s, "1.0.0", "Hillside School", a);
     new_cohort(s, "1.1.0", "Hillside School", b);
-    assert_int_equal(strlen(a), SURVEY_CODE_LEN);
-    assert_int_equal(strspn(a, SURVEY_CODE_ALPHABET), SURVEY_CODE_LEN);
+    assert_int_equal(strlen(a), WIRE_CODE_LEN);
+    assert_int_equal(strspn(a, WIRE_CODE_ALPHABET), WIRE_CODE_LEN);
     assert_string_not_equal(a, b);
 
     struct arena ar = ARENA_INIT;
@@ -363,7 +363,7 @@ static void test_cohort_memo(void **state)
     (void)state;
     char *path = fx_db_new();
     struct store *w = open_rw(path);
-    char code[SURVEY_CODE_LEN + 1];
+    char code[WIRE_CODE_LEN + 1];
     new_cohort(w, "1.0.0", "Hillside School", code);
     struct store *r = NULL;
     char err[256];
@@ -428,7 +428,7 @@ static void test_submit_round_trip_and_refusals(void **state)
     (void)state;
     char *path = fx_db_new();
     struct store *s = open_rw(path);
-    char code[SURVEY_CODE_LEN + 1];
+    char code[WIRE_CODE_LEN + 1];
     new_cohort(s, "1.0.0", NULL, code);
 
     struct fx_answer f;
@@ -451,7 +451,7 @@ static void test_submit_round_trip_and_refusals(void **state)
     assert_int_equal(count_answers(s), 1);
 
     /* store_submit_many is all or none: one closed code fails the lot. */
-    char open_code[SURVEY_CODE_LEN + 1];
+    char open_code[WIRE_CODE_LEN + 1];
     new_cohort(s, "1.0.0", NULL, open_code);
     struct fx_answer g[3];
     fx_answer_make(&g[0], open_code, "1.0.0", "c1", NULL);
@@ -523,7 +523,7 @@ static void test_group_commit_many_threads(void **state)
     (void)state;
     char *path = fx_db_new();
     struct store *s = open_rw(path);
-    char code[SURVEY_CODE_LEN + 1];
+    char code[WIRE_CODE_LEN + 1];
     new_cohort(s, "1.0.0", NULL, code);
     enum { THREADS = 32, PER = 40 };
     pthread_t th[THREADS];
@@ -583,7 +583,7 @@ static void test_submit_async(void **state)
     (void)state;
     char *path = fx_db_new();
     struct store *s = open_rw(path);
-    char code[SURVEY_CODE_LEN + 1], second[SURVEY_CODE_LEN + 1], other[SURVEY_CODE_LEN + 1];
+    char code[WIRE_CODE_LEN + 1], second[WIRE_CODE_LEN + 1], other[WIRE_CODE_LEN + 1];
     new_cohort(s, "1.0.0", NULL, code);
     new_cohort(s, "1.0.0", NULL, second);
     new_cohort(s, "1.0.0", NULL, other);
@@ -672,7 +672,7 @@ static void test_read_only_and_writer_lock(void **state)
     assert_int_not_equal(stat(path, &st), 0);
 
     struct store *s = open_rw(path);
-    char code[SURVEY_CODE_LEN + 1];
+    char code[WIRE_CODE_LEN + 1];
     new_cohort(s, "1.0.0", NULL, code);
     /* A second writer is refused while the first is open. */
     struct store *s2 = NULL;
@@ -725,7 +725,7 @@ static void test_purge_really_deletes(void **state)
     char wal[600];
     snprintf(wal, sizeof(wal), "%s-wal", path);
     struct store *s = open_rw(path);
-    char code[SURVEY_CODE_LEN + 1];
+    char code[WIRE_CODE_LEN + 1];
     new_cohort(s, "1.0.0", NULL, code);
     time_t start = fake_now;
 
@@ -888,7 +888,7 @@ static void test_focus_groups_are_masked(void **state)
     (void)state;
     char *path = fx_db_new();
     struct store *s = open_rw(path);
-    char code[SURVEY_CODE_LEN + 1];
+    char code[WIRE_CODE_LEN + 1];
     new_cohort(s, "1.0.0", NULL, code);
     struct store_focus_group fg = {.day = store_today(s),
                                    .cohort_code = code,
@@ -973,7 +973,7 @@ static void test_pg_writers_share_a_database(void **state)
                      STORE_ERR_NOT_FOUND);
     assert_non_null(strstr(err, "no planpack data"));
     struct store *a = open_rw(url), *b = open_rw(url);
-    char code[SURVEY_CODE_LEN + 1];
+    char code[WIRE_CODE_LEN + 1];
     new_cohort(a, "1.0.0", "Hill School", code);
     struct fx_answer f;
     fx_answer_make(&f, code, "1.0.0", "c2", NULL);
@@ -1021,7 +1021,7 @@ static void test_answers_in_parts(void **state)
     (void)state;
     char *path = fx_db_new();
     struct store *s = open_rw(path);
-    char code[SURVEY_CODE_LEN + 1];
+    char code[WIRE_CODE_LEN + 1];
     new_cohort(s, "1.0.0", NULL, code);
     enum { N = 5000 };
     struct fx_answer *f = calloc(N, sizeof(*f));

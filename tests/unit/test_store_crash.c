@@ -111,7 +111,7 @@ static void test_sigkill_during_submissions(void **state)
 {
     (void)state;
     char *path = fx_db_new();
-    char code[SURVEY_CODE_LEN + 1];
+    char code[WIRE_CODE_LEN + 1];
     char err[256];
     struct store *s = NULL;
     assert_int_equal(store_open(path, STORE_READ_WRITE, NULL, &s, err, sizeof(err)), STORE_OK);

@@ -10,7 +10,7 @@
 struct ctx {
     char *path;
     struct store *s;
-    char code[SURVEY_CODE_LEN + 1];
+    char code[WIRE_CODE_LEN + 1];
     struct survey sv;
 };
 
@@ -61,7 +61,7 @@ static int submit_form(struct ctx *c, const char *body, char *msg, size_t msg_si
         kind = SURVEY_E_BAD_TEXT;
         goto out;
     }
-    char code[SURVEY_CODE_LEN + 1];
+    char code[WIRE_CODE_LEN + 1];
     struct store_cohort co;
     struct survey_cohort sc;
     const struct survey_cohort *found = NULL;
@@ -334,7 +334,7 @@ static void test_closed_and_other_version(void **state)
     /* A code made for version 1.1.0 does not take answers to 1.0.0's survey. */
     struct survey v11 = fx_survey("1.1.0");
     struct store_cohort_spec spec = {.label = "Year 10", .survey = &v11};
-    char other[SURVEY_CODE_LEN + 1];
+    char other[WIRE_CODE_LEN + 1];
     assert_int_equal(store_cohort_create(c->s, &spec, other), STORE_OK);
     snprintf(b, sizeof(b), "c=%s&q-confident-end=c4", other);
     expect_refused(c, b, SURVEY_E_CODE_VERSION, NULL, "different version");
@@ -344,21 +344,21 @@ static void test_closed_and_other_version(void **state)
 static void test_codes(void **state)
 {
     (void)state;
-    char code[SURVEY_CODE_LEN + 1];
-    assert_int_equal(survey_code_normalise("abcd-efgh", code), 0);
+    char code[WIRE_CODE_LEN + 1];
+    assert_int_equal(wire_code_normalise("abcd-efgh", code), 0);
     assert_string_equal(code, "ABCDEFGH");
-    assert_int_equal(survey_code_normalise(" ab cd ef gh ", code), 0);
+    assert_int_equal(wire_code_normalise(" ab cd ef gh ", code), 0);
     assert_string_equal(code, "ABCDEFGH");
-    assert_int_equal(survey_code_normalise("ABCDEFG", code), -1);
-    assert_int_equal(survey_code_normalise("ABCDEFGHJ", code), -1);
-    assert_int_equal(survey_code_normalise("ABCDEFG0", code), -1); /* no zero */
-    assert_int_equal(survey_code_normalise("ABCDEFGO", code), -1); /* no O */
-    assert_int_equal(survey_code_normalise("ABCDEFG1", code), -1);
+    assert_int_equal(wire_code_normalise("ABCDEFG", code), -1);
+    assert_int_equal(wire_code_normalise("ABCDEFGHJ", code), -1);
+    assert_int_equal(wire_code_normalise("ABCDEFG0", code), -1); /* no zero */
+    assert_int_equal(wire_code_normalise("ABCDEFGO", code), -1); /* no O */
+    assert_int_equal(wire_code_normalise("ABCDEFG1", code), -1);
     assert_string_equal(code, "");
     for (int i = 0; i < 200; i++) {
         survey_code_generate(code);
-        assert_int_equal(strlen(code), SURVEY_CODE_LEN);
-        assert_int_equal(strspn(code, SURVEY_CODE_ALPHABET), SURVEY_CODE_LEN);
+        assert_int_equal(strlen(code), WIRE_CODE_LEN);
+        assert_int_equal(strspn(code, WIRE_CODE_ALPHABET), WIRE_CODE_LEN);
     }
 }
 

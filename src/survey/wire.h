@@ -1,0 +1,107 @@
+/*
+ * The feedback contract on the wire and on disk, in one place: what the feedback form
+ * sends (its field names), what a class code is (one grammar, for the form, the lesson
+ * slides, the staff pages and the command line), and the names under which question types
+ * and survey parts ("when") are written in package files, survey snapshots and reports.
+ *
+ * This header depends on nothing of planpack's, so that every stage may include it: the
+ * renderer that writes the form (src/site), the survey that checks it (src/survey), the
+ * store that keeps the codes (src/store) and the server (src/web). A name changed here is
+ * a change to stored data and to every package: add, never rename.
+ */
+#ifndef PLANPACK_SURVEY_WIRE_H
+#define PLANPACK_SURVEY_WIRE_H
+
+#include <stddef.h>
+#include <string.h>
+
+/* The form field of the class code, and the value "prefer not to say" that any question
+ * may send instead of an answer (never an option id). */
+#define WIRE_FIELD_CODE "c"
+#define WIRE_PREFER_NOT "prefer-not-to-say"
+
+/* Class codes: 8 characters from an alphabet without look-alikes (no 0 O 1 I L U). */
+#define WIRE_CODE_LEN 8
+#define WIRE_CODE_ALPHABET "ABCDEFGHJKMNPQRSTVWXYZ23456789"
+/* The longest text read as a typed class code ("abcd-efgh", "ABCD EFGH"). */
+#define WIRE_CODE_INPUT_MAX 64
+
+/*
+ * The one class-code grammar: letters in either case from WIRE_CODE_ALPHABET, with spaces
+ * and hyphens ignored, exactly WIRE_CODE_LEN of them, in at most WIRE_CODE_INPUT_MAX
+ * bytes. Writes the code in capitals to code and returns 0, or returns -1 with code empty.
+ */
+__attribute__((warn_unused_result)) static inline int wire_code_normalise(const char *in,
+                                                                          char *code)
+{
+    size_t n = 0;
+    code[0] = '\0';
+    if (!in || strlen(in) > WIRE_CODE_INPUT_MAX)
+        return -1;
+    for (const char *p = in; *p; p++) {
+        char c = *p;
+        if (c == ' ' || c == '-')
+            continue;
+        if (c >= 'a' && c <= 'z')
+            c = (char)(c - 'a' + 'A');
+        if (!strchr(WIRE_CODE_ALPHABET, c) || n == WIRE_CODE_LEN) {
+            code[0] = '\0';
+            return -1;
+        }
+        code[n++] = c;
+    }
+    code[n] = '\0';
+    if (n != WIRE_CODE_LEN) {
+        code[0] = '\0';
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * The stored names of question types and survey parts, in the order of enum
+ * pkg_survey_type and enum pkg_survey_when (pkg/pkg.h, which asserts the counts).
+ */
+#define WIRE_TYPE_COUNT 5
+#define WIRE_WHEN_COUNT 3
+#define WIRE_TYPE_NAMES                                                                            \
+    {                                                                                              \
+        "scale", "single", "multi", "yesno", "text"                                                \
+    }
+#define WIRE_WHEN_NAMES                                                                            \
+    {                                                                                              \
+        "start", "end", "retro"                                                                    \
+    }
+
+/* The name of question type t, or NULL past the last. Static. */
+static inline const char *wire_type_name(unsigned t)
+{
+    static const char *const names[WIRE_TYPE_COUNT] = WIRE_TYPE_NAMES;
+    return t < WIRE_TYPE_COUNT ? names[t] : NULL;
+}
+
+/* The name of survey part w ("start", "end", "retro"), or NULL past the last. Static. */
+static inline const char *wire_when_name(unsigned w)
+{
+    static const char *const names[WIRE_WHEN_COUNT] = WIRE_WHEN_NAMES;
+    return w < WIRE_WHEN_COUNT ? names[w] : NULL;
+}
+
+/* The index of a name in one of the lists above, or -1. */
+static inline int wire_type_index(const char *name)
+{
+    for (unsigned i = 0; name && i < WIRE_TYPE_COUNT; i++)
+        if (strcmp(wire_type_name(i), name) == 0)
+            return (int)i;
+    return -1;
+}
+
+static inline int wire_when_index(const char *name)
+{
+    for (unsigned i = 0; name && i < WIRE_WHEN_COUNT; i++)
+        if (strcmp(wire_when_name(i), name) == 0)
+            return (int)i;
+    return -1;
+}
+
+#endif
