@@ -204,6 +204,10 @@ void render_doc_open(struct render *r, const char *title, const char *descriptio
     }
     render_text(r, p->title);
     buf_adds(o, "</title>\n");
+    /* Every page says what it is for in search results and link previews: a page with no
+     * summary of its own (or a page made for one response) takes the start page's. */
+    if ((!description || !*description) && p->page_count)
+        description = p->pages[0].summary;
     if (description && *description) {
         buf_adds(o, "<meta name=\"description\" content=\"");
         render_text(r, description);

@@ -412,7 +412,7 @@ int site_render_plan(const struct site *s, const struct form *fields, struct buf
         fields = &none;
     struct render r;
     render_init(&r, s, out, page);
-    render_open(&r, "My plan", NULL, "page-plan page-plan-result");
+    render_open(&r, "My plan", page ? page->summary : NULL, "page-plan page-plan-result");
     buf_adds(out, "<h1>Your plan</h1>\n");
     bool card = form_has(fields, "layout", "card");
     if (page) {

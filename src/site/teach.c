@@ -238,7 +238,7 @@ static void title_slide(struct render *r, const struct deck *d, const struct sho
     render_text(r, shown_title(r, d, s));
     buf_adds(o, "</h1>\n");
     if (s->def->text)
-        render_markdown(r, s->def->text, 3);
+        render_markdown(r, s->def->text, 2);
     else if (r->pkg->publisher && *r->pkg->publisher) {
         buf_adds(o, "<p class=\"lead\">");
         render_text(r, r->pkg->publisher);
@@ -540,21 +540,22 @@ static void text_slide(struct render *r, const struct deck *d, const struct show
 /* --- the notes --------------------------------------------------------------------- */
 
 /* One part of the notes: the whole slide's text, then the story step's own. */
-static void notes_part(struct render *r, const char *title, const char *cls, const char *md,
-                       const char *step_md)
+/* level: the heading level of this part of the notes, one below the notes' own. */
+static void notes_part(struct render *r, int level, const char *title, const char *cls,
+                       const char *md, const char *step_md)
 {
     bool a = md && *md, b = step_md && *step_md;
     if (!a && !b)
         return;
     buf_adds(r->out, "<div class=\"");
     buf_adds(r->out, cls);
-    buf_adds(r->out, "\">\n<h4>");
+    buf_addf(r->out, "\">\n<h%d class=\"nt-part\">", level);
     render_text(r, title);
-    buf_adds(r->out, "</h4>\n");
+    buf_addf(r->out, "</h%d>\n", level);
     if (a)
-        render_markdown(r, md, 5);
+        render_markdown(r, md, level + 1);
     if (b)
-        render_markdown(r, step_md, 5);
+        render_markdown(r, step_md, level + 1);
     buf_adds(r->out, "</div>\n");
 }
 
@@ -583,17 +584,20 @@ static void notes(struct render *r, const struct deck *d, const struct shown *s,
     struct buf *o = r->out;
     const struct pkg_notes *own = s->first ? &s->def->notes : NULL;
     const struct pkg_notes *step = s->step_notes;
+    /* One level below the slide's own heading, so that no level is skipped: the title
+     * slide has the page's <h1>, every other slide an <h2>. */
+    int level = s->def->show == SLIDE_TITLE ? 2 : 3;
     buf_addf(o,
-             "<aside class=\"notes\" aria-labelledby=\"nt-%zu\" tabindex=\"0\">\n<h3 "
-             "id=\"nt-%zu\">Notes for slide %zu of %zu</h3>\n",
-             n, n, n, d->count);
+             "<aside class=\"notes\" aria-labelledby=\"nt-%zu\" tabindex=\"0\">\n<h%d "
+             "class=\"nt-title\" id=\"nt-%zu\">Notes for slide %zu of %zu</h%d>\n",
+             n, level, n, n, d->count, level);
     size_t mark = o->len;
     timing(r, d, s, n);
     if (s->step && s->step->choice_count > 1 && !s->step->ending)
         buf_adds(o, "<p>Discuss, then vote. Each choice opens the slide it leads to; after "
                     "following the vote, come back and try the others.</p>\n");
-    notes_part(r, "Say and do", "say", own ? own->say : NULL, step ? step->say : NULL);
-    notes_part(r, "Safeguarding", "safeguarding", own ? own->safeguarding : NULL,
+    notes_part(r, level + 1, "Say and do", "say", own ? own->say : NULL, step ? step->say : NULL);
+    notes_part(r, level + 1, "Safeguarding", "safeguarding", own ? own->safeguarding : NULL,
                step ? step->safeguarding : NULL);
     if (o->len == mark)
         buf_adds(o, "<p>No notes for this slide.</p>\n");

@@ -791,6 +791,29 @@ static void test_message_pages_have_the_layout(void **state)
     site_free(s);
 }
 
+/* Every page says what it is for, in search results and link previews. */
+static void test_every_page_has_a_description(void **state)
+{
+    (void)state;
+    struct site *s = site_render(make_pkg(8), SITE_SERVE);
+    assert_non_null(s);
+    for (size_t i = 0; i < site_file_count(s); i++) {
+        const struct site_file *f = site_file_at(s, i);
+        if (is_html(f) && !strstr((const char *)f->data, "<meta name=\"description\" content=\""))
+            fail_msg("%s has no description", f->path);
+    }
+    struct buf out;
+    buf_init(&out, 1 << 20);
+    struct form none = {NULL, 0};
+    assert_int_equal(site_render_plan(s, &none, &out), 0);
+    assert_contains(out.ptr, "<meta name=\"description\" content=\"");
+    buf_reset(&out);
+    assert_int_equal(site_render_message(s, &(struct site_message){.status = 404}, &out), 0);
+    assert_contains(out.ptr, "<meta name=\"description\" content=\"");
+    buf_release(&out);
+    site_free(s);
+}
+
 static void test_support_directory(void **state)
 {
     (void)state;
@@ -978,6 +1001,7 @@ int main(void)
         cmocka_unit_test(test_posted_plan_is_escaped),
         cmocka_unit_test(test_survey_per_mode),
         cmocka_unit_test(test_message_pages_have_the_layout),
+        cmocka_unit_test(test_every_page_has_a_description),
         cmocka_unit_test(test_support_directory),
         cmocka_unit_test(test_element_ids_are_unique_on_every_page),
         cmocka_unit_test(test_pages_that_would_share_a_file_are_refused),

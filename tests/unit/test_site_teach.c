@@ -197,6 +197,7 @@ static void test_story_choices_link_to_the_slides_they_lead_to(void **state)
     const char *t = page_of(render(fx, SITE_SERVE, NULL), "teach.html");
     /* Slides 3 to 7 are the steps start, sent, think, joke, told. */
     const char *start = slide(t, 3);
+    assert_contains(start, "<h3 class=\"nt-title\" id=\"nt-3\">Notes for slide 3 of ");
     assert_contains(start, "<h2 id=\"h-3\">A message late at night</h2>");
     assert_contains(start, "<p class=\"ask\">What could Sam do?</p>");
     assert_contains(start, "<a class=\"choice\" href=\"#4\">Send a photo now, before you change "
@@ -223,8 +224,12 @@ static void test_notes_give_timing_what_to_say_and_safeguarding(void **state)
     assert_contains(title, "<aside class=\"notes\" aria-labelledby=\"nt-1\" tabindex=\"0\">");
     assert_contains(title, "About 2 minutes: 0 to 2 minutes into the lesson. The whole lesson "
                            "takes about 55 minutes.");
-    assert_contains(title, "<h4>Say and do</h4>\n<p>Say what the lesson is about");
-    assert_contains(title, "<h4>Safeguarding</h4>\n<p>Tell the designated safeguarding lead");
+    /* Under the title slide's <h1>, the notes are an <h2> and their parts <h3>s. */
+    assert_contains(title, "<h2 class=\"nt-title\" id=\"nt-1\">Notes for slide 1 of ");
+    assert_contains(title,
+                    "<h3 class=\"nt-part\">Say and do</h3>\n<p>Say what the lesson is about");
+    assert_contains(
+        title, "<h3 class=\"nt-part\">Safeguarding</h3>\n<p>Tell the designated safeguarding lead");
     const char *rules = slide(t, 2);
     assert_contains(rules, "<li>We talk about Sam, not about ourselves.</li>");
     assert_contains(rules, "<strong>No personal disclosures in class.</strong>");
