@@ -748,9 +748,10 @@ int store_focus_group_add(struct store *s, const struct store_focus_group *fg, i
 {
     if (writable(s) != STORE_OK)
         return STORE_ERR_READ_ONLY;
+    /* 10,000 characters of notes, as the staff page promises, are up to 40,000 bytes. */
     const char *texts[] = {fg->themes, fg->notes, fg->quotes, fg->cohort_code};
     for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
-        if (texts[i] && (strlen(texts[i]) > 20000 || !utf8_valid(texts[i], strlen(texts[i]))))
+        if (texts[i] && (strlen(texts[i]) > 40000 || !utf8_valid(texts[i], strlen(texts[i]))))
             return STORE_ERR_INVALID;
     struct arena a = ARENA_INIT;
     struct store_focus_group clean = *fg;

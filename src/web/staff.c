@@ -32,8 +32,6 @@
 #define S_INTERNAL STAFF_INTERNAL
 #define S_UNAVAILABLE 503u
 
-/* The largest staff form body: focus-group notes are the longest. */
-#define STAFF_FORM_MAX ((size_t)128 << 10)
 #define LOGIN_PATH "/staff/login"
 #define HOME_PATH "/staff/"
 
@@ -404,12 +402,21 @@ unsigned staff_web_handle(struct store *st, const struct staff_request *rq,
         goto out;
     }
     if (post) {
+        if (rq->too_large) {
+            status = message_page(rq->site, 413u, "Too much to send",
+                                  "This form was longer than the staff pages take (320 KiB) "
+                                  "and nothing of it was kept. Use your browser's Back button: "
+                                  "what you typed is still in the form. Shorten it and try "
+                                  "again.",
+                                  page);
+            goto out;
+        }
         if (!origin_ok(rq)) {
             status = message_page(rq->site, S_FORBIDDEN, "Refused",
                                   "This form was not sent from this site's own pages.", page);
             goto out;
         }
-        if (form_decode(rq->body ? rq->body : "", rq->body_len, STAFF_FORM_MAX, &a, &body) !=
+        if (form_decode(rq->body ? rq->body : "", rq->body_len, STAFF_WEB_BODY_MAX, &a, &body) !=
             FORM_OK) {
             status = message_page(rq->site, S_BAD_REQUEST, "Bad form",
                                   "The form could not be read.", page);
@@ -470,7 +477,8 @@ long staff_web_login_step(struct store *st, const struct staff_request *rq, stru
         struct arena a = ARENA_INIT;
         struct form f = {NULL, 0};
         const char *name = NULL;
-        if (form_decode(rq->body ? rq->body : "", rq->body_len, STAFF_FORM_MAX, &a, &f) == FORM_OK)
+        if (form_decode(rq->body ? rq->body : "", rq->body_len, STAFF_WEB_BODY_MAX, &a, &f) ==
+            FORM_OK)
             name = form_get(&f, "name");
         int wait = 0;
         int rc = staff_throttle_begin(&throttle, st, name, rq->client, now_ms, &wait);

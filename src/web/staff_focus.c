@@ -279,6 +279,15 @@ unsigned staff_focus_get(struct staff_page *p)
     return fg_page(p, STAFF_OK, NULL);
 }
 
+/* Characters, not bytes, as the form promises them: UTF-8 bytes that begin a character. */
+static size_t chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
 unsigned staff_focus_post(struct staff_page *p)
 {
     const struct form *f = p->body;
@@ -309,7 +318,7 @@ unsigned staff_focus_post(struct staff_page *p)
     if (!*fg.themes && !fg.notes[strspn(fg.notes, " \t\r\n")] &&
         !fg.quotes[strspn(fg.quotes, " \t\r\n")])
         return fg_page(p, STAFF_BAD_REQUEST, "Please give themes, notes or quotes.");
-    if (strlen(fg.notes) > TEXT_MAX || strlen(fg.quotes) > TEXT_MAX)
+    if (chars(fg.notes) > TEXT_MAX || chars(fg.quotes) > TEXT_MAX)
         return fg_page(p, STAFF_BAD_REQUEST,
                        "Notes and quotes may be at most 10,000 characters each.");
     int rc = store_focus_group_add(p->st, &fg, NULL);

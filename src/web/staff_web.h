@@ -21,6 +21,12 @@
 /* The largest staff page (a report of many classes), and the largest query string read. */
 #define STAFF_WEB_PAGE_MAX ((size_t)64 << 20)
 #define STAFF_WEB_QUERY_MAX ((size_t)8 << 10)
+/*
+ * The largest staff form body. Focus-group notes and quotes may each have 10,000
+ * characters; in the worst case each is 4 bytes of UTF-8 and each byte 3 once
+ * percent-encoded, 240,000 bytes for the two, with room for the rest of the form.
+ */
+#define STAFF_WEB_BODY_MAX ((size_t)320 << 10)
 
 struct staff_request {
     const char *method;
@@ -32,6 +38,7 @@ struct staff_request {
     const char *host;   /* the Host header, or NULL */
     const char *body;   /* a POST's form body */
     size_t body_len;
+    bool too_large;     /* the body was past STAFF_WEB_BODY_MAX, and dropped */
     const char *client; /* the client's address, only for in-memory throttling */
     bool behind_tls;
     struct staff_signin *signin; /* POST /staff/login in steps (staff_web_login_step()) */

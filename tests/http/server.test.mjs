@@ -85,7 +85,7 @@ describe('bad requests', () => {
         await healthy(server);
     });
 
-    // The cap on headers is about 4 KiB, less when cookies come along, which libmicrohttpd
+    // The cap on headers is about 15 KiB, less when cookies come along, which libmicrohttpd
     // takes apart in the same memory; a browser with a few cookies of the domain fits.
     it('takes a request with 1.5 KiB of headers, as a browser with a few cookies sends', async () => {
         const cookie = Array.from({ length: 8 }, (_, i) => `cookie${i}=${'v'.repeat(110)}`).join('; ');
