@@ -74,10 +74,13 @@ $(B)/asan/planpack: $(ASAN_OBJ) $(B)/asan/main.o
 	@echo '  LD      $@'
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LIBS)
 
-$(B)/asan/unit/%: tests/unit/%.c $(ASAN_OBJ) tests/unit/testutil.h
+# A test is compiled and linked in one step; -MF records every header it includes (its
+# fixtures too), so that changing one rebuilds the tests that use it.
+$(B)/asan/unit/%: tests/unit/%.c $(ASAN_OBJ)
 	@mkdir -p $(@D)
 	@echo '  LD      $@'
-	$(Q)$(CC) $(ALL_CFLAGS) -Werror $(SAN) -Itests/unit -o $@ $< $(ASAN_OBJ) $(LIBS) $(PQ_LIBS) -lcmocka
+	$(Q)$(CC) $(ALL_CFLAGS) -Werror $(SAN) -Itests/unit -MMD -MP -MF $@.d -MT $@ -o $@ $< \
+	  $(ASAN_OBJ) $(LIBS) $(PQ_LIBS) -lcmocka
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 

@@ -1,5 +1,6 @@
 #include "survey/json.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -277,7 +278,7 @@ static int parse_number(struct parser *ps, struct json_value *out)
 {
     char tmp[40];
     size_t n = 0;
-    while (ps->p + n < ps->end && n < sizeof(tmp) - 1 &&
+    while (ps->p + n < ps->end && n < sizeof(tmp) - 1 && ps->p[n] != '\0' &&
            strchr("+-0123456789.eE", ps->p[n]) != NULL)
         n++;
     if (n == 0 || n == sizeof(tmp) - 1)
@@ -286,7 +287,9 @@ static int parse_number(struct parser *ps, struct json_value *out)
     tmp[n] = '\0';
     char *endp;
     out->number = strtod(tmp, &endp);
-    if (*endp != '\0')
+    /* A number too large for a double (1e999) would read as infinity, which no reader
+     * can convert to a count and no writer can write back. */
+    if (*endp != '\0' || !isfinite(out->number))
         return -1;
     ps->p += n;
     return 0;

@@ -153,8 +153,12 @@ int survey_decode(const char *json, size_t len, struct arena *a, struct survey *
         q[i].type = (enum pkg_survey_type)t;
         q[i].when = w < 0 ? SURVEY_END : (enum pkg_survey_when)w;
         const struct json_value *ml = json_get(jq, "max_length");
-        q[i].max_length = ml && ml->type == JSON_NUMBER && ml->number > 0 ? (size_t)ml->number
-                                                                          : SURVEY_TEXT_DEFAULT;
+        /* Only a length an author could have given: a damaged row must not become a
+         * conversion out of range. */
+        q[i].max_length =
+            ml && ml->type == JSON_NUMBER && ml->number >= 1 && ml->number <= SURVEY_TEXT_MAX
+                ? (size_t)ml->number
+                : SURVEY_TEXT_DEFAULT;
         const struct json_value *opts = json_get(jq, "options");
         if (opts && opts->type == JSON_ARRAY) {
             q[i].options = arena_alloc(a, opts->count * sizeof(*q[i].options));

@@ -4,6 +4,7 @@
  */
 #include "testutil.h"
 
+#include "survey/json.h"
 #include "store/store.h"
 #include "test_fixture_survey.h"
 
@@ -362,6 +363,30 @@ static void test_codes(void **state)
     }
 }
 
+/* Numbers a double cannot hold, and bytes that are not JSON, are refused (found by fuzz_json). */
+static void test_json_refuses_what_it_cannot_hold(void **state)
+{
+    (void)state;
+    struct arena a = ARENA_INIT;
+    struct json_value v;
+    assert_int_equal(json_parse("12", 2, &a, &v), 0);
+    assert_true(v.type == JSON_NUMBER && v.number == 12);
+    static const char *const bad[] = {"1e999", "-12.5e2222222222223", "[1e400]"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        assert_int_equal(json_parse(bad[i], strlen(bad[i]), &a, &v), -1);
+    /* A NUL byte after a number is not part of it. */
+    assert_int_equal(json_parse("1\0", 2, &a, &v), -1);
+    /* A snapshot whose max_length no author could give gets the default. */
+    static const char snap[] = "{\"package\":\"p\",\"version\":\"1\",\"questions\":[{\"id\":\"q\","
+                               "\"type\":\"text\",\"when\":\"end\",\"text\":\"T\",\"max_length\":"
+                               "1e300}]}";
+    struct survey sv;
+    assert_int_equal(survey_decode(snap, sizeof(snap) - 1, &a, &sv), 0);
+    assert_int_equal(sv.count, 1);
+    assert_int_equal(sv.questions[0].max_length, SURVEY_TEXT_DEFAULT);
+    arena_release(&a);
+}
+
 static void test_snapshot_round_trip(void **state)
 {
     (void)state;
@@ -401,6 +426,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_closed_and_other_version, setup, teardown),
         cmocka_unit_test(test_codes),
         cmocka_unit_test(test_snapshot_round_trip),
+        cmocka_unit_test(test_json_refuses_what_it_cannot_hold),
         cmocka_unit_test(test_answer_reader),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
