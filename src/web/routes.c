@@ -1,0 +1,501 @@
+/*
+ * What each address answers: the plan, the lesson slides for a class, feedback (checked and
+ * stored off the event loop), the staff pages and their sign-in, and every site file. The
+ * server (web/server.c) calls dispatch() once a request's headers and body have arrived.
+ */
+#include "web/server_internal.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <malloc.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/form.h"
+#include "base/xalloc.h"
+#include "web/accesslog.h"
+#include "web/brotli.h"
+#include "web/feedback.h"
+#include "web/http.h"
+#include "web/listen.h"
+#include "web/page.h"
+#include "web/staff_web.h"
+#include "web/watch.h"
+
+/*
+ * POST /plan: decodes the form and renders the young person's plan for this response only.
+ * The page is sent with Cache-Control: no-store and freed (wiped) after sending.
+ */
+static enum MHD_Result send_plan(struct server *srv, const struct gen *g, struct MHD_Connection *c,
+                                 const char *method, const char *url, struct upload *u)
+{
+    if (u && u->too_large)
+        return send_reply(srv, c, method, url, MHD_HTTP_CONTENT_TOO_LARGE, &g->fixed[R_TOO_LARGE]);
+    const char *type =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    if (u && !http_media_type_is(type, "application/x-www-form-urlencoded"))
+        return send_reply(srv, c, method, url, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
+                          &g->fixed[R_BAD_TYPE]);
+
+    enum MHD_Result ret = MHD_NO;
+    struct arena arena = ARENA_INIT;
+    struct form form;
+    struct buf *page;
+    const char *body = u && u->body.ptr ? u->body.ptr : "";
+    int rc = form_decode(body, u ? u->body.len : 0, WEB_BODY_MAX, &arena, &form);
+    if (rc != FORM_OK) {
+        size_t i = rc == FORM_BAD_ESCAPE  ? 0
+                   : rc == FORM_BAD_UTF8  ? 1
+                   : rc == FORM_TOO_MANY  ? 2
+                   : rc == FORM_TOO_LARGE ? 3
+                                          : 4;
+        ret = send_reply(srv, c, method, url, MHD_HTTP_BAD_REQUEST, &g->fixed[R_BAD_FORM + i]);
+        goto out;
+    }
+    page = xmalloc(sizeof(*page));
+    buf_init(page, WEB_PLAN_PAGE_MAX);
+    if (site_render_plan(g->site, &form, page) != 0) {
+        made_page_free(page);
+        ret =
+            send_reply(srv, c, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR, &g->fixed[R_INTERNAL]);
+        goto out;
+    }
+    ret = send_made(srv, g, c, method, url, MHD_HTTP_OK, page, private_page);
+out:
+    arena_release(&arena);
+    return ret;
+}
+
+static bool is_get(const char *method)
+{
+    return strcmp(method, MHD_HTTP_METHOD_GET) == 0 || strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+}
+
+/*
+ * GET /teach?c=CODE: the lesson slides for one class, with its feedback code and QR code,
+ * rendered for this response (the site validates and escapes the code).
+ */
+static enum MHD_Result send_teach(struct server *srv, const struct gen *g, struct MHD_Connection *c,
+                                  const char *method, const char *url, const char *code)
+{
+    struct buf *page = xmalloc(sizeof(*page));
+    buf_init(page, WEB_PLAN_PAGE_MAX);
+    if (site_render_teach(g->site, code, page) != 0) {
+        made_page_free(page);
+        return send_reply(srv, c, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                          &g->fixed[R_INTERNAL]);
+    }
+    const struct header headers[] = {
+        {MHD_HTTP_HEADER_CONTENT_TYPE, TYPE_HTML},
+        {MHD_HTTP_HEADER_CACHE_CONTROL, CACHE_REVALIDATE},
+        {NULL, NULL},
+    };
+    return send_made(srv, g, c, method, url, MHD_HTTP_OK, page, headers);
+}
+
+/* ---- answers stored off the event loop ---- */
+
+/*
+ * One POST /feedback, while its connection is suspended. The answering thread (or, when
+ * reading the store is a round trip to a database server, a feedback thread) checks the
+ * answer and hands it to the store; the store's writer thread tells it the answer's status
+ * once its transaction has ended, and resumes the connection. No thread of the server
+ * waits for the disk, and the threads answering every other request never do.
+ */
+struct fbjob {
+    struct job base;
+    const char *body; /* the request's own, which outlives the job */
+    size_t len;
+    int stored;                   /* the store's status, when base.status is 0 */
+    char code[WIRE_CODE_LEN + 1]; /* the answer's class code, for the page after storing */
+};
+
+/* The store's word on an answer (store_done_fn), on the store's writer thread. */
+static void answer_stored(void *ctx, int status)
+{
+    struct fbjob *j = ctx;
+    struct pool *p = &j->base.g->srv->fb;
+    j->stored = status;
+    job_done(&j->base);
+    pthread_mutex_lock(&p->mu);
+    if (--p->away == 0)
+        pthread_cond_broadcast(&p->back);
+    pthread_mutex_unlock(&p->mu);
+}
+
+/* Checks a job's answer and hands it to the store, or makes the page that refuses it. */
+static void feedback_start(struct server *srv, struct job *base)
+{
+    struct fbjob *j = (struct fbjob *)base;
+    struct pool *p = &srv->fb;
+    struct arena a = ARENA_INIT;
+    struct survey_answer ans;
+    unsigned status =
+        feedback_check(srv->opt->store, base->g->site, j->body, j->len, &a, &ans, base->page);
+    bool queued = false;
+    if (status == 0) {
+        memcpy(j->code, ans.code, sizeof(j->code));
+        pthread_mutex_lock(&p->mu);
+        p->away++;
+        pthread_mutex_unlock(&p->mu);
+        int rc = store_submit_async(srv->opt->store, &ans, answer_stored, j);
+        queued = rc == STORE_OK;
+        if (!queued) {
+            pthread_mutex_lock(&p->mu);
+            p->away--;
+            pthread_mutex_unlock(&p->mu);
+            status = feedback_stored(base->g->site, j->code, rc, base->page);
+        }
+    }
+    arena_release(&a);
+    if (queued)
+        return; /* the store has j now (its status stays 0), and j may be gone already */
+    base->status = status;
+    job_done(base);
+}
+
+/*
+ * POST /feedback with a body, in two calls: the first suspends the connection and checks
+ * the answer, or queues it for a feedback thread; once the answer is stored (or refused)
+ * and the connection resumed, libmicrohttpd calls again and the page is sent.
+ */
+static enum MHD_Result feedback_async(struct server *srv, const struct gen *g,
+                                      struct MHD_Connection *c, const char *method, const char *url,
+                                      struct upload *u)
+{
+    if (u->job) {
+        struct fbjob *j = (struct fbjob *)u->job;
+        if (!atomic_load_explicit(&j->base.done, memory_order_acquire))
+            return MHD_YES;
+        struct buf *page = j->base.page;
+        unsigned status = j->base.status
+                              ? j->base.status
+                              : feedback_stored(j->base.g->site, j->code, j->stored, page);
+        j->base.page = NULL;
+        job_free(u->job);
+        u->job = NULL;
+        return send_made(srv, g, c, method, url, status, page, private_page);
+    }
+    struct fbjob *j = xcalloc(1, sizeof(*j));
+    job_init(&j->base, c, g, FEEDBACK_PAGE_MAX, feedback_start);
+    j->body = u->body.ptr ? u->body.ptr : "";
+    j->len = u->body.len;
+    u->job = &j->base;
+    MHD_suspend_connection(c);
+    if (!srv->fb.started)
+        feedback_start(srv, &j->base); /* c is resumed once the answer is stored or refused */
+    else
+        pool_push(&srv->fb, &j->base);
+    return MHD_YES;
+}
+
+/*
+ * GET /feedback?c=CODE (web/feedback.c): the form with the code filled in, made for this
+ * response and never cached. POST /feedback is feedback_async().
+ */
+static enum MHD_Result send_feedback_form(struct server *srv, const struct gen *g,
+                                          struct MHD_Connection *c, const char *method,
+                                          const char *url, const char *code)
+{
+    struct buf *page = xmalloc(sizeof(*page));
+    buf_init(page, FEEDBACK_PAGE_MAX);
+    unsigned status = feedback_get(g->site, code, page);
+    return send_made(srv, g, c, method, url, status, page, private_page);
+}
+
+/*
+ * Appends one query argument to the buf in cls, percent-encoded again: libmicrohttpd hands
+ * the arguments over decoded, and the staff pages read them with the one form decoder.
+ */
+static enum MHD_Result add_query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+    (void)kind;
+    struct buf *q = cls;
+    if (q->len)
+        buf_addc(q, '&');
+    buf_add_urlenc(q, key, strlen(key));
+    buf_addc(q, '=');
+    if (value)
+        buf_add_urlenc(q, value, strlen(value));
+    return MHD_YES;
+}
+
+/* Writes a socket address's IP address as text into out (INET6_ADDRSTRLEN bytes). */
+static void address_text(const struct sockaddr *sa, char *out, size_t len)
+{
+    out[0] = '\0';
+    if (sa && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+                  (socklen_t)len);
+    else if (sa && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+                  (socklen_t)len);
+}
+
+/*
+ * The client's address, for the in-memory throttles only. A connection from the trusted
+ * proxy (web_options.trusted_proxy; with --behind-tls and none named, the loopback
+ * address) speaks for its client in X-Real-IP, which the proxy sets;
+ * from any other peer that header is ignored, so that nobody can choose the address they
+ * are counted under. A value that is not one IP address is ignored too.
+ */
+static void client_address(const struct server *srv, struct MHD_Connection *c, char *out,
+                           size_t len)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    address_text(ci ? ci->client_addr : NULL, out, len);
+    bool proxy = srv->proxy[0] ? strcmp(out, srv->proxy) == 0
+                               : srv->opt->behind_tls &&
+                                     (strcmp(out, "127.0.0.1") == 0 || strcmp(out, "::1") == 0);
+    if (!proxy)
+        return;
+    const char *real = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Real-IP");
+    unsigned char bin[sizeof(struct in6_addr)];
+    char norm[INET6_ADDRSTRLEN];
+    if (!real)
+        return;
+    if (inet_pton(AF_INET, real, bin) == 1)
+        inet_ntop(AF_INET, bin, norm, sizeof(norm));
+    else if (inet_pton(AF_INET6, real, bin) == 1)
+        inet_ntop(AF_INET6, bin, norm, sizeof(norm));
+    else
+        return;
+    snprintf(out, len, "%s", norm);
+}
+
+/* POST /staff/login, judged on a sign-in thread (web/staff.c takes it a step at a time). */
+struct signjob {
+    struct job base;
+    struct store *store;
+    struct staff_request rq; /* its strings are the request's, which outlive the job */
+    struct staff_response rs;
+    struct staff_signin si;
+    char client[INET6_ADDRSTRLEN];
+};
+
+static void signin_run(struct server *srv, struct job *base)
+{
+    struct signjob *j = (struct signjob *)base;
+    unsigned status = 0;
+    long wait =
+        staff_web_login_step(j->store, &j->rq, &j->si, now_ms(), &j->rs, base->page, &status);
+    if (wait > 0) {
+        base->not_before = now_ms() + wait;
+        pool_push(&srv->signin, base);
+        return;
+    }
+    base->status = status;
+    job_done(base);
+}
+
+/* The headers of a staff page (out: 7 entries), from what the staff pages filled in. */
+static void staff_headers(const struct staff_response *rs, struct header *out)
+{
+    const struct header h[] = {
+        {MHD_HTTP_HEADER_CONTENT_TYPE, rs->content_type ? rs->content_type : TYPE_HTML},
+        {MHD_HTTP_HEADER_CONTENT_DISPOSITION, rs->disposition[0] ? rs->disposition : NULL},
+        {MHD_HTTP_HEADER_CACHE_CONTROL, CACHE_NEVER},
+        {MHD_HTTP_HEADER_SET_COOKIE, rs->set_cookie[0] ? rs->set_cookie : NULL},
+        {MHD_HTTP_HEADER_LOCATION, rs->location[0] ? rs->location : NULL},
+        {MHD_HTTP_HEADER_RETRY_AFTER, rs->retry_after[0] ? rs->retry_after : NULL},
+        {NULL, NULL},
+    };
+    memcpy(out, h, sizeof(h));
+}
+
+/*
+ * POST /staff/login in two calls, as feedback_async() does: the first suspends the
+ * connection and queues the attempt for a sign-in thread; once it is judged and the
+ * connection resumed, libmicrohttpd calls again and the page is sent.
+ */
+static enum MHD_Result signin_async(struct server *srv, const struct gen *g,
+                                    struct MHD_Connection *c, const char *method, const char *url,
+                                    struct upload *u)
+{
+    if (u->job) {
+        struct signjob *j = (struct signjob *)u->job;
+        if (!atomic_load_explicit(&j->base.done, memory_order_acquire))
+            return MHD_YES;
+        struct buf *page = j->base.page;
+        j->base.page = NULL;
+        struct header headers[7];
+        staff_headers(&j->rs, headers);
+        enum MHD_Result r = send_made(srv, g, c, method, url, j->base.status, page, headers);
+        job_free(u->job);
+        u->job = NULL;
+        return r;
+    }
+    struct signjob *j = xcalloc(1, sizeof(*j));
+    job_init(&j->base, c, g, STAFF_WEB_PAGE_MAX, signin_run);
+    j->store = srv->opt->store;
+    client_address(srv, c, j->client, sizeof(j->client));
+    j->rq = (struct staff_request){
+        .method = method,
+        .path = url,
+        .cookie = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE),
+        .origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin"),
+        .host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST),
+        .query = "",
+        .query_len = 0,
+        .body = u->body.ptr,
+        .body_len = u->body.len,
+        .client = j->client,
+        .behind_tls = srv->opt->behind_tls,
+        .site = g->site,
+    };
+    j->rs.file_fd = -1;
+    u->job = &j->base;
+    MHD_suspend_connection(c);
+    pool_push(&srv->signin, &j->base);
+    return MHD_YES;
+}
+
+/*
+ * /staff and everything under it (web/staff.c): the only pages that may set a cookie. The
+ * client's address goes to the in-memory sign-in throttle only, never to a log.
+ */
+static enum MHD_Result send_staff(struct server *srv, const struct gen *g, struct MHD_Connection *c,
+                                  const char *method, const char *url, struct upload *u)
+{
+    /* Every password is hashed on a sign-in thread, never on one that serves pupils. */
+    if (u && !u->too_large && srv->signin.started && strcmp(method, MHD_HTTP_METHOD_POST) == 0 &&
+        staff_web_hashes(url))
+        return signin_async(srv, g, c, method, url, u);
+    char client[INET6_ADDRSTRLEN];
+    client_address(srv, c, client, sizeof(client));
+    struct buf query;
+    buf_init(&query, STAFF_WEB_QUERY_MAX);
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_query_arg, &query);
+    if (!buf_ok(&query)) {
+        buf_release(&query);
+        return send_reply(srv, c, method, url, MHD_HTTP_BAD_REQUEST, &g->fixed[R_BAD_REQUEST]);
+    }
+    const struct staff_request rq = {
+        .method = method,
+        .path = url,
+        .cookie = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE),
+        .origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin"),
+        .host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST),
+        .query = query.ptr ? query.ptr : "",
+        .query_len = query.len,
+        .body = u ? u->body.ptr : NULL,
+        .body_len = u ? u->body.len : 0,
+        .too_large = u && u->too_large,
+        .client = client,
+        .behind_tls = srv->opt->behind_tls,
+        .site = g->site,
+    };
+    struct staff_response rs;
+    struct buf *page = xmalloc(sizeof(*page));
+    buf_init(page, STAFF_WEB_PAGE_MAX);
+    unsigned status = staff_web_handle(srv->opt->store, &rq, &rs, page);
+    buf_release(&query);
+    struct header headers[7];
+    staff_headers(&rs, headers);
+    if (rs.file_fd < 0)
+        return send_made(srv, g, c, method, url, status, page, headers);
+    made_page_free(page);
+    /* A download in a temporary file: libmicrohttpd sends it and closes the descriptor. */
+    struct MHD_Response *r = MHD_create_response_from_fd64(rs.file_size, rs.file_fd);
+    if (!r) {
+        close(rs.file_fd);
+        return send_reply(srv, c, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                          &g->fixed[R_INTERNAL]);
+    }
+    enum MHD_Result ret = MHD_NO;
+    if (add_headers(srv, r, headers, atomic_load_explicit(&srv->closing, memory_order_relaxed))) {
+        log_request(srv, method, url, status,
+                    strcmp(method, MHD_HTTP_METHOD_HEAD) ? (size_t)rs.file_size : 0);
+        ret = MHD_queue_response(c, status, r);
+    }
+    MHD_destroy_response(r);
+    return ret;
+}
+
+/* Whether a POST to url is a form: the plan, feedback, and the staff pages. */
+bool takes_form(const char *url)
+{
+    return strcmp(url, "/plan") == 0 || strcmp(url, "/feedback") == 0 ||
+           strncmp(url, "/staff/", 7) == 0;
+}
+
+/* Routes a request whose headers and body have all arrived. */
+enum MHD_Result dispatch(struct server *srv, const struct gen *g, struct MHD_Connection *c,
+                         const char *url, const char *method, struct upload *u)
+{
+    bool post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
+    if (strcmp(url, "/healthz") == 0)
+        return is_get(method) ? send_reply(srv, c, method, url, MHD_HTTP_OK, &g->fixed[R_HEALTHZ])
+                              : send_reply(srv, c, method, url, MHD_HTTP_METHOD_NOT_ALLOWED,
+                                           &g->fixed[R_METHOD_GET]);
+    /* While the package has problems, authors see them in place of every page. */
+    if (!g->site)
+        return send_reply(srv, c, method, url, MHD_HTTP_SERVICE_UNAVAILABLE, &g->fixed[R_PROBLEMS]);
+    if (post && strcmp(url, "/plan") == 0)
+        return send_plan(srv, g, c, method, url, u);
+    if (strcmp(url, "/staff") == 0 || strncmp(url, "/staff/", 7) == 0)
+        return send_staff(srv, g, c, method, url, u);
+    if (post && strcmp(url, "/feedback") == 0) {
+        /* begin_request() gives every POST to a form an upload, empty or not. */
+        if (!u)
+            return send_reply(srv, c, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                              &g->fixed[R_INTERNAL]);
+        if (u->too_large)
+            return send_reply(srv, c, method, url, MHD_HTTP_CONTENT_TOO_LARGE,
+                              &g->fixed[R_TOO_LARGE]);
+        /* Without a store, say plainly that nothing was saved. */
+        if (!srv->opt->store)
+            return send_reply(srv, c, method, url, MHD_HTTP_SERVICE_UNAVAILABLE,
+                              &g->fixed[R_FEEDBACK_OFF]);
+        const char *type =
+            MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+        if (!http_media_type_is(type, "application/x-www-form-urlencoded"))
+            return send_reply(srv, c, method, url, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
+                              &g->fixed[R_BAD_TYPE]);
+        return feedback_async(srv, g, c, method, url, u);
+    }
+    if (is_get(method) && strcmp(url, "/feedback") == 0) {
+        const char *code = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "c");
+        if (code && *code)
+            return send_feedback_form(srv, g, c, method, url, code);
+    }
+    if (is_get(method) && strcmp(url, "/teach") == 0) {
+        const char *code = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "c");
+        if (code && *code)
+            return send_teach(srv, g, c, method, url, code);
+    }
+    const struct site_file *f = site_route(g->site, url);
+    const struct entry *e = f ? entry_for(g, f) : NULL;
+    if (is_get(method)) {
+        if (e)
+            return send_file(srv, c, method, url, e);
+        return send_not_found(srv, g, c, method, url);
+    }
+    if (takes_form(url)) /* the staff pages answered above */
+        return send_reply(srv, c, method, url, MHD_HTTP_METHOD_NOT_ALLOWED,
+                          &g->fixed[R_METHOD_POST]);
+    if (e)
+        return send_reply(srv, c, method, url, MHD_HTTP_METHOD_NOT_ALLOWED,
+                          &g->fixed[R_METHOD_GET]);
+    return send_not_found(srv, g, c, method, url);
+}
