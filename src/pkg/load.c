@@ -10,6 +10,7 @@
 #include "pkg/internal.h"
 #include "pkg/yamltree.h"
 #include "survey/wire.h"
+#include "web/routes.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -87,8 +88,14 @@ static const char *const slide_kind_names[] = {"title", "text", "story",   "ques
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Page ids that would clash with planpack's own addresses. */
-static const char *const reserved_page_ids[] = {"index", "staff", "healthz", "assets", "teach"};
+/* A kind added to pkg.h without its name here would be read as another; the build stops. */
+_Static_assert(COUNT(page_kind_names) == PAGE_LETTER + 1, "a name for every page kind");
+_Static_assert(COUNT(audience_names) == AUDIENCE_TEACHER + 1, "a name for every audience");
+_Static_assert(COUNT(plan_kind_names) == PLAN_TEXT + 1, "a name for every plan section kind");
+_Static_assert(COUNT(slide_kind_names) == SLIDE_FEEDBACK + 1, "a name for every slide kind");
+
+/* Page ids that would clash with planpack's own addresses (web/routes.h). */
+static const char *const reserved_page_ids[WEB_RESERVED_COUNT] = WEB_RESERVED_NAMES;
 
 static void report(struct loader *L, enum diag_severity sev, int line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -540,6 +547,7 @@ static const char *const kind_keys[][3] = {
     [PAGE_LESSON] = {"slides", NULL},
     [PAGE_LETTER] = {NULL},
 };
+_Static_assert(COUNT(kind_keys) == PAGE_LETTER + 1, "the keys of every page kind");
 
 static const char *const character_keys[] = {"id", "name", "me", NULL};
 static const char *const step_keys[] = {"id",      "title",  "messages", "text",

@@ -4,6 +4,7 @@
  * server (web/server.c) calls dispatch() once a request's headers and body have arrived.
  */
 #include "web/server_internal.h"
+#include "web/routes.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -433,69 +434,159 @@ static enum MHD_Result send_staff(struct server *srv, const struct gen *g, struc
 }
 
 /* Whether a POST to url is a form: the plan, feedback, and the staff pages. */
-bool takes_form(const char *url)
+/* GET /healthz: "ok" for a load balancer, even while the package has problems. */
+static enum MHD_Result send_healthz(struct server *srv, const struct gen *g,
+                                    struct MHD_Connection *c, const char *method, const char *url,
+                                    struct upload *u)
 {
-    return strcmp(url, "/plan") == 0 || strcmp(url, "/feedback") == 0 ||
-           strncmp(url, "/staff/", 7) == 0;
+    (void)u;
+    return is_get(method) ? send_reply(srv, c, method, url, MHD_HTTP_OK, &g->fixed[R_HEALTHZ])
+                          : send_reply(srv, c, method, url, MHD_HTTP_METHOD_NOT_ALLOWED,
+                                       &g->fixed[R_METHOD_GET]);
 }
 
-/* Routes a request whose headers and body have all arrived. */
-enum MHD_Result dispatch(struct server *srv, const struct gen *g, struct MHD_Connection *c,
-                         const char *url, const char *method, struct upload *u)
+/* POST /feedback: checked and stored off the event loop (feedback_async()). */
+static enum MHD_Result send_feedback(struct server *srv, const struct gen *g,
+                                     struct MHD_Connection *c, const char *method, const char *url,
+                                     struct upload *u)
 {
-    bool post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
-    if (strcmp(url, "/healthz") == 0)
-        return is_get(method) ? send_reply(srv, c, method, url, MHD_HTTP_OK, &g->fixed[R_HEALTHZ])
-                              : send_reply(srv, c, method, url, MHD_HTTP_METHOD_NOT_ALLOWED,
-                                           &g->fixed[R_METHOD_GET]);
-    /* While the package has problems, authors see them in place of every page. */
-    if (!g->site)
-        return send_reply(srv, c, method, url, MHD_HTTP_SERVICE_UNAVAILABLE, &g->fixed[R_PROBLEMS]);
-    if (post && strcmp(url, "/plan") == 0)
-        return send_plan(srv, g, c, method, url, u);
-    if (strcmp(url, "/staff") == 0 || strncmp(url, "/staff/", 7) == 0)
-        return send_staff(srv, g, c, method, url, u);
-    if (post && strcmp(url, "/feedback") == 0) {
-        /* begin_request() gives every POST to a form an upload, empty or not. */
-        if (!u)
-            return send_reply(srv, c, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR,
-                              &g->fixed[R_INTERNAL]);
-        if (u->too_large)
-            return send_reply(srv, c, method, url, MHD_HTTP_CONTENT_TOO_LARGE,
-                              &g->fixed[R_TOO_LARGE]);
-        /* Without a store, say plainly that nothing was saved. */
-        if (!srv->opt->store)
-            return send_reply(srv, c, method, url, MHD_HTTP_SERVICE_UNAVAILABLE,
-                              &g->fixed[R_FEEDBACK_OFF]);
-        const char *type =
-            MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-        if (!http_media_type_is(type, "application/x-www-form-urlencoded"))
-            return send_reply(srv, c, method, url, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
-                              &g->fixed[R_BAD_TYPE]);
-        return feedback_async(srv, g, c, method, url, u);
+    /* begin_request() gives every POST to a form an upload, empty or not. */
+    if (!u)
+        return send_reply(srv, c, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                          &g->fixed[R_INTERNAL]);
+    if (u->too_large)
+        return send_reply(srv, c, method, url, MHD_HTTP_CONTENT_TOO_LARGE, &g->fixed[R_TOO_LARGE]);
+    /* Without a store, say plainly that nothing was saved. */
+    if (!srv->opt->store)
+        return send_reply(srv, c, method, url, MHD_HTTP_SERVICE_UNAVAILABLE,
+                          &g->fixed[R_FEEDBACK_OFF]);
+    const char *type =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    if (!http_media_type_is(type, "application/x-www-form-urlencoded"))
+        return send_reply(srv, c, method, url, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
+                          &g->fixed[R_BAD_TYPE]);
+    return feedback_async(srv, g, c, method, url, u);
+}
+
+static enum MHD_Result send_site(struct server *srv, const struct gen *g, struct MHD_Connection *c,
+                                 const char *method, const char *url, bool form);
+
+/* The class code in the address (?c=CODE), or NULL when there is none. */
+static const char *query_code(struct MHD_Connection *c)
+{
+    const char *code = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, WIRE_FIELD_CODE);
+    return code && *code ? code : NULL;
+}
+
+/* GET /feedback?c=CODE: the form for a class; without a code, the site's own page. */
+static enum MHD_Result get_feedback(struct server *srv, const struct gen *g,
+                                    struct MHD_Connection *c, const char *method, const char *url,
+                                    struct upload *u)
+{
+    (void)u;
+    const char *code = query_code(c);
+    return code ? send_feedback_form(srv, g, c, method, url, code)
+                : send_site(srv, g, c, method, url, true);
+}
+
+/* GET /teach?c=CODE: the slides for a class; without a code, the site's own page. */
+static enum MHD_Result get_teach(struct server *srv, const struct gen *g, struct MHD_Connection *c,
+                                 const char *method, const char *url, struct upload *u)
+{
+    (void)u;
+    const char *code = query_code(c);
+    return code ? send_teach(srv, g, c, method, url, code)
+                : send_site(srv, g, c, method, url, false);
+}
+
+typedef enum MHD_Result route_fn(struct server *srv, const struct gen *g, struct MHD_Connection *c,
+                                 const char *method, const char *url, struct upload *u);
+
+/*
+ * The server's own addresses; every other address is the site's (a page, an asset, or the
+ * 404 page). Their first names are the ones a package may not take (WEB_RESERVED_NAMES in
+ * web/routes.h, beside the site's "index", "assets" and "teach").
+ */
+struct route {
+    const char *path;
+    bool under;        /* path ends in '/' and the route answers every address below it */
+    bool form;         /* a POST body is a form, kept for the handler */
+    bool without_site; /* answers even while the package has problems */
+    size_t body_max;   /* the largest body taken; 0 for WEB_BODY_MAX */
+    route_fn *any;     /* answers every method; or */
+    route_fn *get;     /* GET and HEAD (NULL: the site's file) */
+    route_fn *post;    /* POST (NULL: 405) */
+};
+
+static const struct route routes[] = {
+    {.path = "/healthz", .without_site = true, .any = send_healthz},
+    {.path = "/plan", .form = true, .post = send_plan},
+    {.path = "/feedback", .form = true, .get = get_feedback, .post = send_feedback},
+    {.path = "/teach", .get = get_teach},
+    {.path = "/staff", .any = send_staff},
+    {.path = "/staff/",
+     .under = true,
+     .form = true,
+     .body_max = STAFF_WEB_BODY_MAX,
+     .any = send_staff},
+};
+
+static const struct route *route_find(const char *url)
+{
+    for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+        const struct route *rt = &routes[i];
+        if (rt->under ? strncmp(url, rt->path, strlen(rt->path)) == 0 : strcmp(url, rt->path) == 0)
+            return rt;
     }
-    if (is_get(method) && strcmp(url, "/feedback") == 0) {
-        const char *code = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "c");
-        if (code && *code)
-            return send_feedback_form(srv, g, c, method, url, code);
-    }
-    if (is_get(method) && strcmp(url, "/teach") == 0) {
-        const char *code = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "c");
-        if (code && *code)
-            return send_teach(srv, g, c, method, url, code);
-    }
+    return NULL;
+}
+
+bool takes_form(const char *url)
+{
+    const struct route *rt = route_find(url);
+    return rt && rt->form;
+}
+
+size_t route_body_max(const char *url)
+{
+    const struct route *rt = route_find(url);
+    return rt && rt->body_max ? rt->body_max : WEB_BODY_MAX;
+}
+
+/*
+ * The site's file at url (GET and HEAD), or the 404 page; other methods get 405 where
+ * there is something at the address (form: a route that takes a POST) and 404 elsewhere.
+ */
+static enum MHD_Result send_site(struct server *srv, const struct gen *g, struct MHD_Connection *c,
+                                 const char *method, const char *url, bool form)
+{
     const struct site_file *f = site_route(g->site, url);
     const struct entry *e = f ? entry_for(g, f) : NULL;
-    if (is_get(method)) {
-        if (e)
-            return send_file(srv, c, method, url, e);
-        return send_not_found(srv, g, c, method, url);
-    }
-    if (takes_form(url)) /* the staff pages answered above */
+    if (is_get(method))
+        return e ? send_file(srv, c, method, url, e) : send_not_found(srv, g, c, method, url);
+    if (form)
         return send_reply(srv, c, method, url, MHD_HTTP_METHOD_NOT_ALLOWED,
                           &g->fixed[R_METHOD_POST]);
     if (e)
         return send_reply(srv, c, method, url, MHD_HTTP_METHOD_NOT_ALLOWED,
                           &g->fixed[R_METHOD_GET]);
     return send_not_found(srv, g, c, method, url);
+}
+
+enum MHD_Result dispatch(struct server *srv, const struct gen *g, struct MHD_Connection *c,
+                         const char *url, const char *method, struct upload *u)
+{
+    const struct route *rt = route_find(url);
+    if (rt && rt->without_site)
+        return rt->any(srv, g, c, method, url, u);
+    /* While the package has problems, authors see them in place of every page. */
+    if (!g->site)
+        return send_reply(srv, c, method, url, MHD_HTTP_SERVICE_UNAVAILABLE, &g->fixed[R_PROBLEMS]);
+    if (rt && rt->any)
+        return rt->any(srv, g, c, method, url, u);
+    if (rt && rt->post && strcmp(method, MHD_HTTP_METHOD_POST) == 0)
+        return rt->post(srv, g, c, method, url, u);
+    if (rt && rt->get && is_get(method))
+        return rt->get(srv, g, c, method, url, u);
+    return send_site(srv, g, c, method, url, rt && rt->form);
 }

@@ -346,12 +346,6 @@ static enum MHD_Result count_length(void *cls, enum MHD_ValueKind kind, const ch
     return MHD_YES;
 }
 
-/* The largest body the route of url takes. */
-static size_t body_max(const char *url)
-{
-    return strncmp(url, "/staff/", 7) == 0 ? STAFF_WEB_BODY_MAX : WEB_BODY_MAX;
-}
-
 /*
  * The first call for a request carries only its headers. Nothing is queued here except a
  * 413 for a declared body past WEB_DISCARD_MAX, or past WEB_BODY_MAX from a client that
@@ -384,7 +378,7 @@ static enum MHD_Result begin_request(struct server *srv, struct MHD_Connection *
     if (lengths.differ || (has_length && coding))
         return answer_early(srv, c, method, url, MHD_HTTP_BAD_REQUEST, R_BAD_REQUEST, true,
                             req_cls);
-    size_t max = body_max(url);
+    size_t max = route_body_max(url);
     /* A client that waits for "100 Continue" has sent nothing yet: it can be told at once. */
     bool waits = http_value_is(
         MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT), "100-continue");

@@ -312,6 +312,8 @@ void pool_stop(struct pool *p);
 
 /* Whether a POST to url is a form: the plan, feedback, and the staff pages. */
 bool takes_form(const char *url);
+/* The largest request body that url takes. */
+size_t route_body_max(const char *url);
 /* Answers a request whose headers and body have all arrived. */
 enum MHD_Result dispatch(struct server *srv, const struct gen *g, struct MHD_Connection *c,
                          const char *url, const char *method, struct upload *u);
