@@ -145,12 +145,14 @@
     }
     if (cur) lines.push(cur);
     function draw(pic) {
-      var side = pic ? 320 : 0;
+      /* The picture fits a 320-pixel square, keeping its shape. */
+      var pw = pic ? pic.naturalWidth || 1 : 0, ph = pic ? pic.naturalHeight || 1 : 0;
+      var k = pic ? 320 / Math.max(pw, ph) : 0, side = pic ? 320 : 0;
       c.width = W;
       c.height = pad + (side ? side + pad : 0) + lines.length * line + pad;
       g.fillStyle = '#fff';
       g.fillRect(0, 0, c.width, c.height);
-      if (pic) g.drawImage(pic, (W - side) / 2, pad, side, side);
+      if (pic) g.drawImage(pic, (W - pw * k) / 2, pad + (side - ph * k) / 2, pw * k, ph * k);
       g.fillStyle = '#1a1a1a';
       g.font = '600 26px system-ui, sans-serif';
       g.textBaseline = 'top';

@@ -16,7 +16,7 @@ import {
     BIN, DESKTOP, MOBILE, assertNoSanitizerReport, axeCheck, binaryExists, launchBrowser,
     newGuardedContext, startServer, tmpdir, visit,
 } from './lib.mjs';
-import { revisedPackage } from '../http/staff-lib.mjs';
+import { pilotPackage, revisedPackage } from '../http/staff-lib.mjs';
 
 const PASSWORD = 'correct horse battery staple';
 const NAME = 'lead';
@@ -100,9 +100,9 @@ async function answer(base, code, i, comment = `Comment number ${i}`) {
     assert.equal(res.status, 200, `answer ${i}: ${body.slice(0, 400)}`);
 }
 
-// The pupils of the pilot: the default package, one class of five.
+// The pupils of the pilot: the default package as piloted (1.0.0), one class of five.
 async function pilot() {
-    const s = await startServer({ args: ['--db', db] });
+    const s = await startServer({ args: ['--db', db, pilotPackage(dir)] });
     try {
         const guard = await staffContext();
         try {

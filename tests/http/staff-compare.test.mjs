@@ -1,7 +1,7 @@
-// Comparing two package versions on the staff pages: a pilot (the default package, 1.0.0)
-// and a revised copy (1.1.0 with its change log) served in turn against one database, each
-// with a class of five answers; the comparison shows both versions side by side with the
-// change log beside the figures, for the evaluator and for a school's staff.
+// Comparing two package versions on the staff pages: a pilot (the default package as
+// piloted, 1.0.0) and the revision (1.1.0 with its change log) served in turn against one
+// database, each with a class of five answers; the comparison shows both versions side by
+// side with the change log beside the figures, for the evaluator and for a school's staff.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { newDb, startServer } from './lib.mjs';
-import { addStaff, answer, makeClass, revisedPackage, signIn } from './staff-lib.mjs';
+import { addStaff, answer, makeClass, pilotPackage, revisedPackage, signIn } from './staff-lib.mjs';
 
 const CHANGE = 'Shorter story steps, because pupils said the story was too long';
 
@@ -33,7 +33,7 @@ before(async () => {
     db = newDb(dir);
     addStaff(db, 'anna', 'School A');
     addStaff(db, 'eva');
-    const first = await pilot([], 'Pilot class');
+    const first = await pilot([pilotPackage(dir)], 'Pilot class');
     await first.stopClean();
     server = await pilot([revisedPackage(dir, CHANGE)], 'Revised class');
 });
@@ -63,10 +63,10 @@ describe('the comparison page', () => {
             assert.match(res.text, /<th scope="col">Answer<\/th><th scope="col">1\.0\.0<\/th><th scope="col">1\.1\.0<\/th>/);
             // The change log: in the aside and in the comparison, each with what changed in 1.1.0.
             const aside = /<aside class="change-log"[\s\S]*?<\/aside>/.exec(res.text)[0];
-            assert.match(aside, /<h3>Version 1\.1\.0 \(2026-12-01\) <span class="compared">compared here<\/span><\/h3>\n<ul class="changes">\n<li>Shorter story steps/);
+            assert.match(aside, /<h3>Version 1\.1\.0 \(2026-12-06\) <span class="compared">compared here<\/span><\/h3>\n<ul class="changes">\n<li>Shorter story steps/);
             assert.match(aside, /<h3>Version 1\.0\.0 \(2026-11-28\) <span class="compared">/);
             assert.match(aside, /First edition/);
-            assert.match(res.text, /<h3>What changed in 1\.1\.0 \(2026-12-01\)<\/h3>\n<ul class="changes">\n<li>Shorter story steps/);
+            assert.match(res.text, /<h3>What changed in 1\.1\.0 \(2026-12-06\)<\/h3>\n<ul class="changes">\n<li>Shorter story steps/);
         });
     }
 

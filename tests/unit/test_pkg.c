@@ -598,6 +598,75 @@ static void test_default_package(void **state)
     diag_list_release(&diags);
 }
 
+/*
+ * After the reader sends a picture, a story must not end without help: the step a "Send a
+ * picture" choice leads to offers real choices (at least two), and every ending reachable
+ * from it points to help (a link to the "already happened" page or the support page).
+ * Every story in the default package has such a choice, so the test cannot pass empty.
+ */
+static void walk_after_sending(const struct pkg_step *st, const struct pkg_step **seen,
+                               size_t *n, size_t cap)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (seen[i] == st)
+            return;
+    assert_true(*n < cap);
+    seen[(*n)++] = st;
+    if (st->ending) {
+        bool helps = st->text && (strstr(st->text, "](already-happened.md") ||
+                                  strstr(st->text, "](support.md"));
+        if (!helps)
+            fprintf(stderr, "ending '%s' after sending has no help path\n", st->id);
+        assert_true(helps);
+        return;
+    }
+    for (size_t i = 0; i < st->choice_count; i++)
+        walk_after_sending(st->choices[i].next, seen, n, cap);
+}
+
+static void test_default_stories_help_after_sending(void **state)
+{
+    (void)state;
+    struct fileset fs;
+    struct diag_list diags;
+    diag_list_init(&diags);
+    fileset_borrow(&fs, embedded_package, embedded_package_count);
+    struct pkg *p = pkg_load(&fs, &diags);
+    assert_non_null(p);
+    pkg_check(p, &fs, &diags);
+    assert_int_equal(diags.count, 0);
+    size_t stories = 0;
+    for (size_t i = 0; i < p->page_count; i++) {
+        const struct pkg_page *page = &p->pages[i];
+        if (page->kind != PAGE_STORY)
+            continue;
+        stories++;
+        size_t sends = 0;
+        for (size_t k = 0; k < page->story.step_count; k++) {
+            const struct pkg_step *st = &page->story.steps[k];
+            for (size_t c = 0; c < st->choice_count; c++) {
+                if (strncmp(st->choices[c].text, "Send a picture", 14) != 0)
+                    continue;
+                sends++;
+                const struct pkg_step *after = st->choices[c].next;
+                assert_non_null(after);
+                if (after->choice_count < 2)
+                    fprintf(stderr, "step '%s' after sending offers %zu choice(s)\n",
+                            after->id, after->choice_count);
+                assert_true(after->choice_count >= 2);
+                const struct pkg_step *seen[500];
+                size_t n = 0;
+                walk_after_sending(after, seen, &n, 500);
+            }
+        }
+        assert_true(sends > 0);
+    }
+    assert_true(stories >= 2);
+    pkg_free(p);
+    fileset_release(&fs);
+    diag_list_release(&diags);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -619,6 +688,7 @@ int main(void)
         cmocka_unit_test(test_web_addresses),
         cmocka_unit_test(test_suggestions),
         cmocka_unit_test(test_default_package),
+        cmocka_unit_test(test_default_stories_help_after_sending),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
