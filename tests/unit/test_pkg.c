@@ -604,8 +604,8 @@ static void test_default_package(void **state)
  * from it points to help (a link to the "already happened" page or the support page).
  * Every story in the default package has such a choice, so the test cannot pass empty.
  */
-static void walk_after_sending(const struct pkg_step *st, const struct pkg_step **seen,
-                               size_t *n, size_t cap)
+static void walk_after_sending(const struct pkg_step *st, const struct pkg_step **seen, size_t *n,
+                               size_t cap)
 {
     for (size_t i = 0; i < *n; i++)
         if (seen[i] == st)
@@ -651,8 +651,8 @@ static void test_default_stories_help_after_sending(void **state)
                 const struct pkg_step *after = st->choices[c].next;
                 assert_non_null(after);
                 if (after->choice_count < 2)
-                    fprintf(stderr, "step '%s' after sending offers %zu choice(s)\n",
-                            after->id, after->choice_count);
+                    fprintf(stderr, "step '%s' after sending offers %zu choice(s)\n", after->id,
+                            after->choice_count);
                 assert_true(after->choice_count >= 2);
                 const struct pkg_step *seen[500];
                 size_t n = 0;
