@@ -578,20 +578,27 @@ static void test_suggestions(void **state)
     assert_null(sg.best);
 }
 
+/* Loads and checks the embedded default package; fails on any error or warning. */
+static struct pkg *load_default(struct fileset *fs, struct diag_list *diags)
+{
+    diag_list_init(diags);
+    fileset_borrow(fs, embedded_package, embedded_package_count);
+    struct pkg *p = pkg_load(fs, diags);
+    assert_non_null(p);
+    pkg_check(p, fs, diags);
+    if (diags->count)
+        diag_print(diags, "packages/default/", stderr);
+    assert_int_equal(diags->count, 0);
+    return p;
+}
+
 /* The embedded default package must load with no error and no warning. */
 static void test_default_package(void **state)
 {
     (void)state;
     struct fileset fs;
     struct diag_list diags;
-    diag_list_init(&diags);
-    fileset_borrow(&fs, embedded_package, embedded_package_count);
-    struct pkg *p = pkg_load(&fs, &diags);
-    assert_non_null(p);
-    pkg_check(p, &fs, &diags);
-    if (diags.count)
-        diag_print(&diags, "packages/default/", stderr);
-    assert_int_equal(diags.count, 0);
+    struct pkg *p = load_default(&fs, &diags);
     assert_true(p->page_count > 0);
     pkg_free(p);
     fileset_release(&fs);
@@ -629,12 +636,7 @@ static void test_default_stories_help_after_sending(void **state)
     (void)state;
     struct fileset fs;
     struct diag_list diags;
-    diag_list_init(&diags);
-    fileset_borrow(&fs, embedded_package, embedded_package_count);
-    struct pkg *p = pkg_load(&fs, &diags);
-    assert_non_null(p);
-    pkg_check(p, &fs, &diags);
-    assert_int_equal(diags.count, 0);
+    struct pkg *p = load_default(&fs, &diags);
     size_t stories = 0;
     for (size_t i = 0; i < p->page_count; i++) {
         const struct pkg_page *page = &p->pages[i];
