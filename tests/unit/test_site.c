@@ -15,7 +15,12 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "base/diag.h"
+#include "base/fileset.h"
 #include "base/form.h"
+#include "pkg/check.h"
+#include "pkg/pkg.h"
+#include "site/render.h"
 #include "site/site.h"
 
 /* --- a package with one page of every kind ---------------------------------------- */
@@ -987,6 +992,55 @@ static void test_export_writes_gz_and_replaces_cleanly(void **state)
     assert_int_equal(nftw(parent, remove_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
 }
 
+/*
+ * The default package, served and exported: every page fits one round trip (14 KB
+ * gzipped), and the reply pictures on the ways page are separate files loaded lazily, not
+ * drawn into the page.
+ */
+static void test_default_package_pages_fit_the_budget(void **state)
+{
+    (void)state;
+    struct fileset fs;
+    struct diag_list diags;
+    diag_list_init(&diags);
+    fileset_borrow(&fs, embedded_package, embedded_package_count);
+    struct pkg *p = pkg_load(&fs, &diags);
+    assert_non_null(p);
+    pkg_check(p, &fs, &diags);
+    assert_int_equal(diags.count, 0);
+    for (int mode = SITE_SERVE; mode <= SITE_EXPORT; mode++) {
+        struct site *s = site_render(p, (enum site_mode)mode);
+        assert_non_null(s);
+        size_t page_files = 0;
+        for (size_t i = 0; i < site_file_count(s); i++) {
+            const struct site_file *f = site_file_at(s, i);
+            if (!f->page)
+                continue;
+            page_files++;
+            size_t sent = f->gz ? f->gz_len : f->len;
+            if (sent > SITE_PAGE_GZ_BUDGET)
+                fprintf(stderr, "%s: %zu bytes gzipped\n", f->path, sent);
+            assert_true(sent <= SITE_PAGE_GZ_BUDGET);
+        }
+        assert_true(page_files >= 30);
+        const struct site_file *ways = site_get(s, "ways.html");
+        assert_non_null(ways);
+        char *html = strndup((const char *)ways->data, ways->len);
+        assert_non_null(strstr(html, "src=\"images/cat.svg\""));
+        assert_null(strstr(html, "<svg"));
+        for (const char *at = strstr(html, "<img "); at; at = strstr(at + 1, "<img ")) {
+            const char *end = strchr(at, '>');
+            assert_non_null(end);
+            assert_non_null(memmem(at, (size_t)(end - at), "loading=\"lazy\"", 14));
+        }
+        free(html);
+        site_free(s);
+    }
+    pkg_free(p);
+    fileset_release(&fs);
+    diag_list_release(&diags);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1006,6 +1060,7 @@ int main(void)
         cmocka_unit_test(test_element_ids_are_unique_on_every_page),
         cmocka_unit_test(test_pages_that_would_share_a_file_are_refused),
         cmocka_unit_test(test_export_writes_gz_and_replaces_cleanly),
+        cmocka_unit_test(test_default_package_pages_fit_the_budget),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
