@@ -190,8 +190,8 @@ static int cmd_export(int argc, char **argv)
 }
 
 /* Reads the whole number after option argv[*i] (1 to max) into out; 0, or a usage error. */
-static int option_count(const char *cmd, int argc, char **argv, int *i, unsigned long max,
-                        unsigned *out)
+static int option_number(const char *cmd, int argc, char **argv, int *i, unsigned long min,
+                         unsigned long max, unsigned *out)
 {
     const char *name = argv[*i];
     if (*i + 1 >= argc)
@@ -199,10 +199,24 @@ static int option_count(const char *cmd, int argc, char **argv, int *i, unsigned
     const char *v = argv[++*i];
     char *end;
     unsigned long n = strtoul(v, &end, 10);
-    if (*v < '0' || *v > '9' || *end || n < 1 || n > max)
-        return usage_error(cmd, "%s takes a whole number from 1 to %lu, not '%s'", name, max, v);
+    if (*v < '0' || *v > '9' || *end || n < min || n > max)
+        return usage_error(cmd, "%s takes a whole number from %lu to %lu, not '%s'", name, min, max,
+                           v);
     *out = (unsigned)n;
     return EXIT_OK;
+}
+
+static int option_count(const char *cmd, int argc, char **argv, int *i, unsigned long max,
+                        unsigned *out)
+{
+    return option_number(cmd, argc, argv, i, 1, max, out);
+}
+
+/* A number where 0 turns a limit off. */
+static int option_count0(const char *cmd, int argc, char **argv, int *i, unsigned long max,
+                         unsigned *out)
+{
+    return option_number(cmd, argc, argv, i, 0, max, out);
 }
 
 /* What --watch reloads: the package folder, and how to render it. */
@@ -320,7 +334,8 @@ static int cmd_serve(int argc, char **argv)
 {
     const char *dir = NULL, *db = NULL;
     bool watch = false;
-    struct web_options opt = {.listen = "127.0.0.1:8080"};
+    struct web_options opt = {.listen = "127.0.0.1:8080", .answers_per_minute = 600};
+    unsigned min_free_mb = 256;
     struct site_options so = {.mode = SITE_SERVE};
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--listen") == 0 || strcmp(argv[i], "--db") == 0) {
@@ -339,6 +354,12 @@ static int cmd_serve(int argc, char **argv)
                 return EXIT_INPUT;
         } else if (strcmp(argv[i], "--timeout") == 0) {
             if (option_count("serve", argc, argv, &i, 3600, &opt.timeout_seconds) != EXIT_OK)
+                return EXIT_INPUT;
+        } else if (strcmp(argv[i], "--answers-per-client") == 0) {
+            if (option_count0("serve", argc, argv, &i, 1000000, &opt.answers_per_minute) != EXIT_OK)
+                return EXIT_INPUT;
+        } else if (strcmp(argv[i], "--min-free-disk") == 0) {
+            if (option_count0("serve", argc, argv, &i, 1000000000, &min_free_mb) != EXIT_OK)
                 return EXIT_INPUT;
         } else if (strcmp(argv[i], "--threads") == 0) {
             if (option_count("serve", argc, argv, &i, 64, &opt.threads) != EXIT_OK)
@@ -403,8 +424,9 @@ static int cmd_serve(int argc, char **argv)
     sigaddset(&signals, SIGINT);
     sigaddset(&signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &signals, NULL);
+    const struct store_options sopt = {.min_free_bytes = (unsigned long long)min_free_mb << 20};
     int opened =
-        store_open(db ? db : STORE_DEFAULT_PATH, STORE_READ_WRITE, NULL, &st, serr, sizeof(serr));
+        store_open(db ? db : STORE_DEFAULT_PATH, STORE_READ_WRITE, &sopt, &st, serr, sizeof(serr));
     if (opened != STORE_OK) {
         fprintf(stderr, "planpack serve: %s%s\n", db ? "" : "feedback is off: ", serr);
         if (db)
@@ -934,7 +956,8 @@ static const struct command commands[] = {
     {"serve", "Serve a package over HTTP from memory.",
      "serve [PKGDIR] [--listen ADDR:PORT] [--db PATH] [--watch] [--behind-tls]\n"
      "                      [--trusted-proxy ADDR] [--max-connections N] [--max-per-client N]\n"
-     "                      [--timeout SECONDS] [--threads N] [--quiet] [--public-url URL]",
+     "                      [--timeout SECONDS] [--answers-per-client N] [--min-free-disk MB]\n"
+     "                      [--threads N] [--quiet] [--public-url URL]",
      "  --listen ADDR:PORT     where to listen; default 127.0.0.1:8080, IPv6 as [::1]:8080\n"
      "  --public-url URL       the address pupils' phones open, for the QR codes on /teach\n"
      "                         and the parents' letter; default http://ADDR:PORT/ (for\n"
@@ -948,10 +971,15 @@ static const struct command commands[] = {
      "                         client for the sign-in throttle (default with --behind-tls:\n"
      "                         a proxy on this machine); ignored from any other address\n"
      "  --max-connections N    open connections in all (default 1024)\n"
-     "  --max-per-client N     open connections from one address (default 256); behind a\n"
-     "                         proxy every client has the proxy's address\n"
+     "  --max-per-client N     open connections from one address (default 256, at most a\n"
+     "                         quarter of --max-connections); behind a proxy every client\n"
+     "                         has the proxy's address\n"
      "  --timeout SECONDS      a request must arrive in this time, and a connection silent\n"
      "                         this long is closed (default 15)\n"
+     "  --answers-per-client N answers one address may send a minute (default 600; 0: no\n"
+     "                         limit); behind --trusted-proxy, the address it names\n"
+     "  --min-free-disk MB     refuse new answers (503) while the SQLite file's disk has\n"
+     "                         less free (default 256; 0: no check)\n"
      "  --threads N            threads answering requests (default: one per CPU core);\n"
      "                         fewer leave more of a shared machine to other work\n"
      "  --quiet                no access log (by default one line a request on stdout)\n"

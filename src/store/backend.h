@@ -7,6 +7,7 @@
 #define PLANPACK_STORE_BACKEND_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "base/buf.h"
 #include "store/store.h"
@@ -52,8 +53,7 @@ struct store_backend {
                       const char *body, bool *changed);
     int (*surveys)(struct store *s, struct arena *a, struct survey **out, size_t *count);
     int (*cohort_create)(struct store *s, const char *label, const char *school,
-                         const char *package_id, const char *version,
-                         char code[WIRE_CODE_LEN + 1]);
+                         const char *package_id, const char *version, char code[WIRE_CODE_LEN + 1]);
     int (*cohort_get)(struct store *s, const char *code, struct arena *a, struct store_cohort *out);
     int (*cohort_set_open)(struct store *s, const char *code, bool open);
     int (*cohorts)(struct store *s, struct arena *a, struct store_cohort **out, size_t *count);
@@ -67,6 +67,8 @@ struct store_backend {
     int (*answers_each)(struct store *s, int64_t cohort_id, unsigned part, unsigned parts,
                         int (*fn)(const struct store_answer_row *row, void *ctx), void *ctx);
     int (*answer_count)(struct store *s, int64_t *count);
+    /* Bytes free on the database's disk, for store_options.min_free_bytes; NULL: unknown. */
+    int (*free_space)(struct store *s, unsigned long long *bytes);
     int (*purge)(struct store *s, int before_day, time_t before_time, int64_t *deleted);
     int (*staff_add)(struct store *s, const char *name, const char *hash, const char *school,
                      int day);
@@ -104,6 +106,9 @@ struct store {
     struct cohort_memo *memo;
     size_t memo_next;
     unsigned long memo_changes; /* codes opened or closed through this store */
+    /* Whether the disk had room at the last look, and when that was (seconds). */
+    _Atomic long long space_checked;
+    atomic_bool space_ok;
 };
 
 /* Sessions older than this (absolute limit) are deleted by purge whatever their use. */

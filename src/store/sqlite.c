@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 #include <time.h>
 
@@ -1101,6 +1102,16 @@ out:
     return rc;
 }
 
+/* Free bytes on the disk of the database file, for unprivileged writers (f_bavail). */
+static int sq_free_space(struct store *s, unsigned long long *bytes)
+{
+    struct statvfs v;
+    if (statvfs(((struct sq *)s)->path, &v) != 0)
+        return -1;
+    *bytes = (unsigned long long)v.f_bavail * v.f_frsize;
+    return 0;
+}
+
 static int sq_answer_count(struct store *s, int64_t *count)
 {
     struct sq *q = (struct sq *)s;
@@ -1416,6 +1427,7 @@ static const struct store_backend sqlite_backend = {
     .submit_async = sq_submit_async,
     .answers_each = sq_answers_each,
     .answer_count = sq_answer_count,
+    .free_space = sq_free_space,
     .purge = sq_purge,
     .staff_add = sq_staff_add,
     .staff_get = sq_staff_get,

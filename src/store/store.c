@@ -63,6 +63,8 @@ const char *store_strerror(int status)
         return "the session has expired";
     case STORE_ERR_INVALID:
         return "invalid value";
+    case STORE_ERR_NO_SPACE:
+        return "the disk of the database is nearly full";
     default:
         return "unknown error";
     }
@@ -103,6 +105,8 @@ int store_open(const char *where, enum store_mode mode, const struct store_optio
         pthread_mutex_init(&(*out)->shelf_mu, NULL);
         (*out)->shelves = NULL;
         pthread_mutex_init(&(*out)->memo_mu, NULL);
+        atomic_init(&(*out)->space_checked, 0);
+        atomic_init(&(*out)->space_ok, true);
         (*out)->memo = xcalloc(COHORT_MEMO, sizeof(*(*out)->memo));
         (*out)->memo_next = 0;
         (*out)->memo_changes = 0;
@@ -494,8 +498,8 @@ static int prepare(struct store *s, const struct survey_answer *a, size_t n,
 {
     for (size_t i = 0; i < n; i++) {
         buf_init(&bodies[i], 1 << 20);
-        if (strlen(a[i].code) != WIRE_CODE_LEN || !a[i].package_version ||
-            !*a[i].package_version || a[i].item_count == 0)
+        if (strlen(a[i].code) != WIRE_CODE_LEN || !a[i].package_version || !*a[i].package_version ||
+            a[i].item_count == 0)
             return STORE_ERR_INVALID;
         survey_answer_encode(&a[i], &bodies[i]);
         if (!buf_ok(&bodies[i]))
@@ -529,9 +533,11 @@ static int submit(struct store *s, const struct survey_answer *a, size_t n)
     return rc;
 }
 
+static bool disk_has_room(struct store *s);
+
 int store_submit(struct store *s, const struct survey_answer *a)
 {
-    return submit(s, a, 1);
+    return disk_has_room(s) ? submit(s, a, 1) : STORE_ERR_NO_SPACE;
 }
 
 static void store_async_free(struct store_async *req)
@@ -560,11 +566,39 @@ int store_async_enqueue(struct writer *w, struct writer_job *j, struct store_asy
     return rc;
 }
 
+/*
+ * Whether the database's disk has room for answers: looked at once a second at most, and
+ * said on stderr when it changes, so that the operator sees why answers are refused.
+ */
+static bool disk_has_room(struct store *s)
+{
+    if (!s->opt.min_free_bytes || !s->be->free_space)
+        return true;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+    long long now = (long long)ts.tv_sec;
+    if (atomic_exchange(&s->space_checked, now) != now) {
+        unsigned long long bytes;
+        bool ok = s->be->free_space(s, &bytes) != 0 || bytes >= s->opt.min_free_bytes;
+        bool was = atomic_exchange(&s->space_ok, ok);
+        if (was && !ok)
+            fprintf(stderr,
+                    "planpack: the database's disk has less than %llu MiB free; new answers "
+                    "are refused (503) until there is more\n",
+                    s->opt.min_free_bytes >> 20);
+        else if (!was && ok)
+            fprintf(stderr, "planpack: the database's disk has room again; answers are taken\n");
+    }
+    return atomic_load(&s->space_ok);
+}
+
 int store_submit_async(struct store *s, const struct survey_answer *a, store_done_fn *done,
                        void *ctx)
 {
     if (writable(s) != STORE_OK)
         return STORE_ERR_READ_ONLY;
+    if (!disk_has_room(s))
+        return STORE_ERR_NO_SPACE;
     struct store_async *req = xcalloc(1, sizeof(*req));
     int rc = prepare(s, a, 1, &req->p, &req->body);
     if (rc == STORE_OK) {

@@ -44,6 +44,7 @@ enum store_status {
     STORE_ERR_READ_ONLY = -7, /* a write on a store opened read-only */
     STORE_ERR_EXPIRED = -8,   /* the session timed out (and has been ended) */
     STORE_ERR_INVALID = -9,   /* an argument out of range (empty name, bad day) */
+    STORE_ERR_NO_SPACE = -10, /* the database's disk is nearly full: no new answers */
 };
 
 /* A short plain-English description of a status, for messages. */
@@ -56,6 +57,12 @@ struct store_options {
     size_t max_batch;    /* most answers in one transaction; 0: 1024; 1: no group commit */
     /* The clock, for tests and benchmarks; NULL: time(). Days follow the local calendar. */
     time_t (*now)(void);
+    /*
+     * Answers are refused (STORE_ERR_NO_SPACE) while the disk that holds a SQLite file has
+     * less than this free, so that a flood cannot fill it; 0: no check. PostgreSQL keeps
+     * its own disk, which its server watches.
+     */
+    unsigned long long min_free_bytes;
 };
 
 /* The current schema version, and the default database when no --db is given. */
@@ -177,6 +184,7 @@ void store_cohort_for_survey(const struct store_cohort *c, struct survey_cohort 
 
 /*
  * Stores a validated answer and returns only when it is durable (STORE_OK) or has failed:
+ * STORE_ERR_NO_SPACE at once when the disk is nearly full (store_options.min_free_bytes);
  * STORE_ERR_NOT_FOUND / STORE_ERR_CLOSED when the code has gone or closed meanwhile,
  * STORE_ERR_IO when the transaction did not commit (nothing of it is stored). The day is
  * today's; the answer is copied, so it may be freed on return.

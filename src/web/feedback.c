@@ -108,6 +108,16 @@ unsigned feedback_stored(const struct site *site, const char *code, int store_st
 {
     if (store_status == STORE_OK)
         return thanks_page(site, page);
+    if (store_status == STORE_ERR_NO_SPACE) {
+        const struct site_message m = {
+            .status = 503,
+            .title = "Not saved",
+            .text = "This server is short of space, so your answers were not saved. Please "
+                    "tell your teacher. You could go back and send them again later.",
+            .no_start = true,
+        };
+        return site_render_message(site, &m, page) == 0 ? 503u : STATUS_INTERNAL;
+    }
     if (store_status == STORE_ERR_NOT_FOUND || store_status == STORE_ERR_CLOSED)
         return form_page(site, code,
                          store_status == STORE_ERR_CLOSED

@@ -354,6 +354,11 @@ __attribute__((warn_unused_result)) static int pages_init(struct gen *g, const c
         {R_INTERNAL, MHD_HTTP_INTERNAL_SERVER_ERROR, "Something went wrong",
          "Something went wrong on this server. Nothing you wrote has been kept.", NULL,
          CACHE_NEVER},
+        {R_SLOW_DOWN, MHD_HTTP_TOO_MANY_REQUESTS, "Please wait a minute",
+         "A lot of answers have come from your network in a short time, so yours were not "
+         "saved. Please wait a minute, then use your browser's Back button and send them "
+         "again.",
+         NULL, CACHE_NEVER},
     };
     size_t n = sizeof(specs) / sizeof(specs[0]);
     size_t offsets[sizeof(specs) / sizeof(specs[0]) + 2];
@@ -378,6 +383,7 @@ __attribute__((warn_unused_result)) static int pages_init(struct gen *g, const c
             {MHD_HTTP_HEADER_CONTENT_TYPE, TYPE_HTML},
             {MHD_HTTP_HEADER_CACHE_CONTROL, specs[i].cache},
             {MHD_HTTP_HEADER_ALLOW, specs[i].allow},
+            {MHD_HTTP_HEADER_RETRY_AFTER, specs[i].which == R_SLOW_DOWN ? "60" : NULL},
             {NULL, NULL},
         };
         if (reply_init(g, &g->fixed[specs[i].which], g->pages + offsets[i],

@@ -445,6 +445,36 @@ static enum MHD_Result send_healthz(struct server *srv, const struct gen *g,
                                        &g->fixed[R_METHOD_GET]);
 }
 
+/*
+ * Whether one more answer from this client fits the limit per client (--answers-per-client).
+ * Refusals are counted and said on stderr once a minute, without the address.
+ */
+static bool answer_allowed(struct server *srv, struct MHD_Connection *c)
+{
+    if (!srv->answers.per_minute)
+        return true;
+    char client[INET6_ADDRSTRLEN];
+    client_address(srv, c, client, sizeof(client));
+    long long now = now_ms();
+    if (rate_take(&srv->answers, client, now))
+        return true;
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    static long long window;
+    static unsigned refused;
+    pthread_mutex_lock(&lock);
+    refused++;
+    if (now - window >= 60000) {
+        fprintf(stderr,
+                "planpack: answers from one address came faster than %u a minute; %u refused "
+                "(429) since the last message\n",
+                srv->answers.per_minute, refused);
+        window = now;
+        refused = 0;
+    }
+    pthread_mutex_unlock(&lock);
+    return false;
+}
+
 /* POST /feedback: checked and stored off the event loop (feedback_async()). */
 static enum MHD_Result send_feedback(struct server *srv, const struct gen *g,
                                      struct MHD_Connection *c, const char *method, const char *url,
@@ -465,6 +495,8 @@ static enum MHD_Result send_feedback(struct server *srv, const struct gen *g,
     if (!http_media_type_is(type, "application/x-www-form-urlencoded"))
         return send_reply(srv, c, method, url, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
                           &g->fixed[R_BAD_TYPE]);
+    if (!u->job && !answer_allowed(srv, c))
+        return send_reply(srv, c, method, url, MHD_HTTP_TOO_MANY_REQUESTS, &g->fixed[R_SLOW_DOWN]);
     return feedback_async(srv, g, c, method, url, u);
 }
 

@@ -628,6 +628,7 @@ static void server_release(struct server *srv)
     access_log_release(&srv->log);
     pool_release(&srv->fb);
     pool_release(&srv->signin);
+    rate_release(&srv->answers);
     pthread_rwlock_destroy(&srv->lock);
     pthread_mutex_destroy(&srv->conns_lock);
 }
@@ -656,6 +657,7 @@ static void server_init(struct server *srv, const struct web_options *opt)
     access_log_init(&srv->log);
     pool_init(&srv->fb, srv);
     pool_init(&srv->signin, srv);
+    rate_init(&srv->answers, opt->answers_per_minute, opt->answers_per_minute);
 }
 
 int web_serve(const struct site *site, const struct web_options *opt)
@@ -745,7 +747,12 @@ int web_serve(const struct site *site, const struct web_options *opt)
     unsigned threads = opt->threads ? opt->threads : thread_count();
     unsigned max_conn =
         listen_connection_limit(opt->max_connections ? opt->max_connections : WEB_MAX_CONNECTIONS);
-    unsigned per_client = opt->max_per_client ? opt->max_per_client : WEB_MAX_PER_CLIENT;
+    unsigned per_client = opt->max_per_client;
+    if (!per_client) {
+        per_client = max_conn / WEB_PER_CLIENT_SHARE;
+        per_client = per_client > WEB_PER_CLIENT ? WEB_PER_CLIENT : per_client;
+        per_client = per_client < WEB_PER_CLIENT_MIN ? WEB_PER_CLIENT_MIN : per_client;
+    }
     unsigned timeout = (unsigned)(srv.timeout_ms / 1000);
     d = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, &srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, NULL,

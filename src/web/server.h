@@ -35,12 +35,20 @@ struct web_options {
      * (127.0.0.1 or ::1), else none. The header from any other peer is ignored.
      */
     const char *trusted_proxy;
-    /* Limits; 0 means the default (1024 connections, 256 per client address, 15 s). */
+    /*
+     * Limits; 0 means the default (1024 connections; 256 per client address, but at most a
+     * quarter of the connections and at least 8; 15 s).
+     */
     unsigned max_connections;
     unsigned max_per_client;  /* behind a proxy every client has the proxy's address */
     unsigned timeout_seconds; /* silence after which a connection is closed, and the time in
                                  which a request's headers and body must all arrive */
     unsigned threads;         /* threads answering requests; 0: one for each CPU core */
+    /*
+     * Answers (POST /feedback) one client address may send a minute, with as many at once;
+     * 0: no limit. The address is the trusted proxy's X-Real-IP, as for sign-ins.
+     */
+    unsigned answers_per_minute;
     /*
      * Reloading, for --watch. When reload is set, web_serve() is given no site: it calls
      * reload() once at start and again each time files under watch_dir (if set) change and

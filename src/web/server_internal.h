@@ -20,6 +20,7 @@
 #include "site/site.h"
 #include "web/accesslog.h"
 #include "web/brotli.h"
+#include "web/ratelimit.h"
 #include "web/server.h"
 
 /* Pupil forms are small; anything larger is refused with 413 and not kept. */
@@ -71,7 +72,15 @@
  */
 #define WEB_YIELD_EVERY 64u
 #define WEB_MAX_CONNECTIONS 1024u
-#define WEB_MAX_PER_CLIENT 256u
+/*
+ * Connections one client address may hold, unless told: 256 (a school's pupils share one
+ * address, and each browser opens several), but never more than a quarter of all, and at
+ * least 8, so that slow connections from one address cannot take every slot (past the
+ * total, new connections wait unanswered until one ends, up to the timeout).
+ */
+#define WEB_PER_CLIENT 256u
+#define WEB_PER_CLIENT_SHARE 4u
+#define WEB_PER_CLIENT_MIN 8u
 /* Seconds of silence after which a connection is closed; it ends idle and slow clients. */
 #define WEB_TIMEOUT 15u
 /* How long a graceful shutdown waits for requests in flight before it stops anyway. */
@@ -137,6 +146,7 @@ enum fixed {
     R_BAD_FORM, /* five of them: one for each form_decode() error */
     R_FEEDBACK_OFF = R_BAD_FORM + 5,
     R_INTERNAL,
+    R_SLOW_DOWN, /* 429: too many answers from one client */
     R_PROBLEMS,  /* the author's error page while the package has problems */
     R_NOT_FOUND, /* one for each encoding */
     R_FIXED_COUNT = R_NOT_FOUND + ENC_COUNT,
@@ -201,8 +211,9 @@ struct server {
     pthread_mutex_t conns_lock;
     struct conn *conns;
     struct access_log log;
-    struct pool fb;     /* checking answers, when reading the store is a round trip */
-    struct pool signin; /* judging staff sign-ins */
+    struct rate_limit answers; /* answers per client address */
+    struct pool fb;            /* checking answers, when reading the store is a round trip */
+    struct pool signin;        /* judging staff sign-ins */
 };
 
 /*

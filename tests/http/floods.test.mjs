@@ -1,0 +1,126 @@
+// One person cannot flood the feedback or take every connection: answers from one client
+// address are limited per minute (--answers-per-client), new answers are refused with a
+// clear 503 before the database's disk is full (--min-free-disk), a class takes a generous
+// multiple of its expected size, and one address may hold only a share of the connections.
+// Every refusal a pupil sees is a page in the site's layout, with the quick exit.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import { PG, newDb, startServer } from './lib.mjs';
+import { answer, planpack } from './staff-lib.mjs';
+
+let dir;
+
+before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'planpack-floods-'));
+});
+
+after(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+});
+
+// A new database with one open class; returns [db, code].
+function classDb(name, args = []) {
+    const db = newDb(dir, `${name}.db`);
+    const out = planpack(db, ['cohort', 'new', '--label', 'Year 9', ...args]).trim().split('\n');
+    return [db, out[out.length - 1].trim()];
+}
+
+function assertPupilLayout(html, what) {
+    assert.match(html, /<a id="exit" class="exit" href="[^"]+" rel="noreferrer">Quick exit<\/a>/, `${what}: quick exit`);
+    assert.match(html, /<footer class="foot">/, `${what}: footer`);
+}
+
+// POST /feedback from a chosen loopback address.
+function answerFrom(server, code, localAddress) {
+    return new Promise((resolve, reject) => {
+        const body = `c=${code}&q-help-end=yes`;
+        const req = http.request({
+            host: server.hostname, port: server.port, method: 'POST', path: '/feedback', localAddress, agent: false,
+            headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) },
+            timeout: 10_000,
+        }, (res) => {
+            const chunks = [];
+            res.on('data', (c) => chunks.push(c));
+            res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString() }));
+        });
+        req.on('timeout', () => req.destroy(new Error('no answer in 10 s')));
+        req.on('error', reject);
+        req.end(body);
+    });
+}
+
+describe('answers from one client', () => {
+    it('are limited per minute, with a page that says to wait; other addresses are not', async () => {
+        const [db, code] = classDb('rate');
+        const server = await startServer({ args: ['--db', db, '--answers-per-client', '5'] });
+        try {
+            for (let i = 0; i < 5; i++)
+                assert.equal((await answer(server, code)).status, 200, `answer ${i}`);
+            const res = await answer(server, code);
+            assert.equal(res.status, 429);
+            assert.equal(res.headers['retry-after'], '60');
+            const html = res.body.toString();
+            assert.match(html, /Please wait a minute/);
+            assertPupilLayout(html, '429');
+            assert.equal((await answerFrom(server, code, '127.0.0.2')).status, 200, 'another address');
+            assert.match(server.stderr, /answers from one address came faster than 5 a minute/);
+        } finally {
+            await server.stopClean();
+        }
+    });
+});
+
+describe('a nearly full disk', { skip: PG ? 'PostgreSQL keeps its own disk' : false }, () => {
+    it('refuses new answers with a clear 503 and says so in the log', async () => {
+        const [db, code] = classDb('disk');
+        // More free space than any disk has: the guard is on from the start.
+        const server = await startServer({ args: ['--db', db, '--min-free-disk', '1000000000'] });
+        try {
+            const res = await answer(server, code);
+            assert.equal(res.status, 503);
+            const html = res.body.toString();
+            assert.match(html, /short of space, so your answers were not saved/);
+            assertPupilLayout(html, '503');
+            assert.match(server.stderr, /less than 1000000000 MiB free; new answers are refused/);
+            assert.equal(planpack(db, ['report', '--format', 'csv']).trim().split('\n').length, 1, 'nothing stored');
+        } finally {
+            await server.stopClean();
+        }
+    });
+});
+
+describe('connections', () => {
+    it('a flood from one address cannot take every slot', async () => {
+        const server = await startServer({ args: ['--max-connections', '16', '--timeout', '30'] });
+        const socks = [];
+        try {
+            // Sixteen slow clients from one address, each with half a request.
+            for (let i = 0; i < 16; i++) {
+                const s = net.connect({ host: server.hostname, port: server.port, localAddress: '127.0.0.1' });
+                s.on('error', () => {});
+                s.write('GET / HTTP/1.1\r\nHost: x\r\n');
+                socks.push(s);
+            }
+            await new Promise((r) => setTimeout(r, 300));
+            const res = await new Promise((resolve, reject) => {
+                const req = http.get({ host: server.hostname, port: server.port, path: '/healthz', localAddress: '127.0.0.3', agent: false, timeout: 5_000 }, (r) => {
+                    r.resume();
+                    r.on('end', () => resolve(r.statusCode));
+                });
+                req.on('timeout', () => req.destroy(new Error('no answer in 5 s: every slot was taken')));
+                req.on('error', reject);
+            });
+            assert.equal(res, 200);
+        } finally {
+            socks.forEach((s) => s.destroy());
+            await server.stopClean();
+        }
+    });
+});
