@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 #include <time.h>
@@ -602,9 +603,32 @@ static int take_lock(struct sq *q, char *err, size_t err_len)
     return rc;
 }
 
+/*
+ * The database holds password hashes and pupils' answers, so it is made readable by its owner
+ * alone, whatever the umask. SQLite gives the -wal and -shm files it creates the mode of the
+ * database file, so creating the database first, 0600, covers all three.
+ */
+static int create_private(const char *path, char *err, size_t err_len)
+{
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0 && errno == EEXIST)
+        return STORE_OK;
+    if (fd < 0 || fchmod(fd, 0600) != 0) {
+        snprintf(err, err_len, "cannot create %s: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return STORE_ERR_IO;
+    }
+    close(fd);
+    return STORE_OK;
+}
+
 static int open_writer(struct sq *q, char *err, size_t err_len)
 {
     int rc = take_lock(q, err, err_len);
+    if (rc != STORE_OK)
+        return rc;
+    rc = create_private(q->path, err, err_len);
     if (rc != STORE_OK)
         return rc;
     if (open_conn(q->path, true, q->base.opt.busy_timeout_ms, &q->w) != SQLITE_OK) {

@@ -9,6 +9,8 @@
 #include <stdatomic.h>
 #include <sqlite3.h>
 #include <time.h>
+#include <errno.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "store/store.h"
@@ -83,6 +85,35 @@ static void test_new_file_has_schema_and_wal(void **state)
     store_close(s);
     pragma_text(path, "SELECT count(*) FROM schema_version", v, sizeof(v));
     assert_string_equal(v, "1");
+    fx_tmp_free(path);
+}
+
+static unsigned file_mode(const char *path, const char *suffix)
+{
+    char name[4096];
+    snprintf(name, sizeof(name), "%s%s", path, suffix);
+    struct stat st;
+    if (stat(name, &st) != 0)
+        fail_msg("%s: %s", name, strerror(errno));
+    return (unsigned)st.st_mode & 0777;
+}
+
+/* The file holds password hashes and answers: its owner alone may read it, whatever the
+ * umask, and so may the write-ahead log and the shared-memory index beside it. */
+static void test_new_file_is_private(void **state)
+{
+    (void)state;
+    char *path = fx_tmp_db();
+    mode_t old = umask(022);
+    struct store *s = open_rw(path);
+    char code[16];
+    new_cohort(s, "1.0.0", "School A", code);
+    assert_int_equal(file_mode(path, ""), 0600);
+    assert_int_equal(file_mode(path, "-wal"), 0600);
+    assert_int_equal(file_mode(path, "-shm"), 0600);
+    store_close(s);
+    umask(old);
+    assert_int_equal(file_mode(path, ""), 0600);
     fx_tmp_free(path);
 }
 
@@ -1088,6 +1119,7 @@ int main(void)
     /* SQLite's file, PRAGMAs and writer lock; and what needs no database at all. */
     const struct CMUnitTest sqlite_only[] = {
         cmocka_unit_test(test_new_file_has_schema_and_wal),
+        cmocka_unit_test(test_new_file_is_private),
         cmocka_unit_test(test_readers_hold_no_snapshot),
         cmocka_unit_test(test_migrates_empty_file),
         cmocka_unit_test(test_refuses_text_file),
