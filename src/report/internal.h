@@ -47,17 +47,17 @@ struct group {
     size_t school;                     /* GROUP_COHORT: its school's group */
     size_t *members;                   /* aggregate groups: cohort groups */
     size_t nmembers;
-    int64_t n;   /* answers */
-    bool hidden; /* its size (and so everything in it) is hidden */
+    int64_t n;    /* answers counted: for a total, from the classes shown */
+    bool hidden;  /* a class with fewer than k answers: held back from every figure */
+    int64_t held; /* totals: answers of the classes held back, not counted in n */
+    size_t nheld; /* totals: how many classes are held back */
 };
 
 /* A group's answers to one question. */
 struct gq {
     bool asked;
-    int64_t n;      /* answers from classes that were asked it */
-    int64_t *count; /* per column */
-    bool *hide;     /* per column */
-    bool n_hidden;
+    int64_t n;              /* answers from classes that were asked it */
+    int64_t *count;         /* per column */
     int64_t any;            /* multi: answers with at least one option */
     struct stats_acc score; /* scale: 1..5 by option position */
     const char **comments;  /* text, cohort groups only */
@@ -104,7 +104,6 @@ struct report {
     size_t cmp_a;       /* version groups compared, or SIZE_MAX */
     size_t cmp_b;
     int64_t unreadable; /* answers that could not be decoded or placed */
-    bool exact;
     bool html_fragment;
 };
 

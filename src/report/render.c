@@ -1,7 +1,7 @@
 /*
  * Writing a built report as text, HTML (SVG bar charts, each beside a data table), or the
- * per-answer CSV. Every pupil's text goes through the HTML escaper or the CSV cell writer;
- * hidden figures are written as "*" and never reach the output in any form.
+ * per-answer CSV. Every pupil's text goes through the HTML escaper or the CSV cell writer.
+ * A class held back for having fewer than k answers says how many it has and nothing else.
  */
 #include <math.h>
 #include <sodium.h>
@@ -14,7 +14,11 @@
 #include "report/internal.h"
 
 #define COMMENTS_SHOWN 100
-#define HIDDEN_MARK "*"
+/* The rule, said once at the top of every report. */
+#define HOLD_BACK_1 "A class with fewer than"
+#define HOLD_BACK_2                                                                                \
+    "answers is left out of every figure, totals included, until it has that many;\n"              \
+    "the report says how many answers are not yet shown."
 
 /* Output is gathered in a buffer and handed to the sink in pieces. */
 struct out {
@@ -117,12 +121,9 @@ static size_t int_str(long long v, char *buf)
     return len;
 }
 
-static void count_str(const struct gq *gq, size_t j, char *buf, size_t size)
+static void count_str(const struct gq *gq, size_t j, char *buf)
 {
-    if (gq->hide[j])
-        snprintf(buf, size, HIDDEN_MARK);
-    else
-        int_str((long long)gq->count[j], buf);
+    int_str((long long)gq->count[j], buf);
 }
 
 /* The share as a whole percentage, rounded as printf's %.0f rounds (to nearest, ties to
@@ -130,7 +131,7 @@ static void count_str(const struct gq *gq, size_t j, char *buf, size_t size)
 static void share_str(const struct gq *gq, size_t j, char *buf, size_t size)
 {
     buf[0] = '\0';
-    if (gq->hide[j] || gq->n_hidden || gq->n == 0)
+    if (gq->n == 0)
         return;
     char tmp[32];
     size_t len = int_str((long long)rint(100.0 * (double)gq->count[j] / (double)gq->n), tmp);
@@ -169,7 +170,7 @@ static void text_question(struct out *o, size_t g, size_t q)
     outf(o, "\n%s\n  [%s, %s, %s]\n", rq->text, rq->id, type_name(rq->type), when_words(rq->when));
     for (size_t j = 0; j < rq->ncols; j++) {
         char c[32], p[32];
-        count_str(gq, j, c, sizeof(c));
+        count_str(gq, j, c);
         share_str(gq, j, p, sizeof(p));
         buf_add(&o->b, "  ", 2);
         field(&o->b, col_label(rq, j), 40, true);
@@ -180,10 +181,7 @@ static void text_question(struct out *o, size_t g, size_t q)
         buf_addc(&o->b, '\n');
     }
     char n[32];
-    if (gq->n_hidden)
-        snprintf(n, sizeof(n), HIDDEN_MARK);
-    else
-        int_str((long long)gq->n, n);
+    int_str((long long)gq->n, n);
     buf_add(&o->b, "  Answers", 9);
     field(&o->b, "", 33, true);
     buf_addc(&o->b, ' ');
@@ -289,8 +287,8 @@ static void render_pairs(struct out *o, size_t g)
         outs(o, o->html ? "<li>" : "  ");
         text(o, a->text);
         if (!ok) {
-            outs(o, o->html ? ": hidden, or fewer than k answers on either side.</li>\n"
-                            : ": hidden, or fewer than k answers on either side.\n");
+            outs(o, o->html ? ": too few answers on either side.</li>\n"
+                            : ": too few answers on either side.\n");
             continue;
         }
         if (pr->paired)
@@ -365,7 +363,7 @@ static void html_chart(struct out *o, size_t g, size_t q)
     unsigned id = ++o->ids;
     int64_t max = 1;
     for (size_t j = 0; j < rq->ncols; j++)
-        if (!gq->hide[j] && gq->count[j] > max)
+        if (gq->count[j] > max)
             max = gq->count[j];
     const int row = 24, label_w = 190, bar_w = 260;
     int height = (int)rq->ncols * row + 8;
@@ -393,10 +391,6 @@ static void html_chart(struct out *o, size_t g, size_t q)
             text(o, label);
         }
         outs(o, "</text>\n");
-        if (gq->hide[j]) {
-            outf(o, "<text x=\"%d\" y=\"%d\" class=\"hidden\">hidden</text>\n", label_w, y + 15);
-            continue;
-        }
         int w = (int)lround((double)bar_w * (double)gq->count[j] / (double)max);
         outf(o,
              "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" class=\"bar\"/>\n"
@@ -409,17 +403,13 @@ static void html_chart(struct out *o, size_t g, size_t q)
             "<th scope=\"col\">Share</th></tr></thead>\n<tbody>\n");
     for (size_t j = 0; j < rq->ncols; j++) {
         char c[32], p[16];
-        count_str(gq, j, c, sizeof(c));
+        count_str(gq, j, c);
         share_str(gq, j, p, sizeof(p));
         outs(o, "<tr><th scope=\"row\">");
         text(o, col_label(rq, j));
-        outf(o, "</th><td>%s</td><td>%s</td></tr>\n", gq->hide[j] ? "hidden" : c, p);
+        outf(o, "</th><td>%s</td><td>%s</td></tr>\n", c, p);
     }
-    if (gq->n_hidden)
-        outs(o, "<tr><th scope=\"row\">Answers</th><td>hidden</td><td></td></tr>\n");
-    else
-        outf(o, "<tr><th scope=\"row\">Answers</th><td>%lld</td><td></td></tr>\n",
-             (long long)gq->n);
+    outf(o, "<tr><th scope=\"row\">Answers</th><td>%lld</td><td></td></tr>\n", (long long)gq->n);
     outs(o, "</tbody>\n</table>\n</div>\n");
     if (rq->type == SURVEY_SCALE && report_row_complete(r, g, q) && gq->score.n >= r->k)
         outf(o, "<p class=\"mean\">Mean %.2f on a scale of 1 to 5 (n = %lld).</p>\n",
@@ -444,9 +434,14 @@ static void group_heading(struct out *o, size_t g)
 {
     const struct report *r = o->r;
     const struct group *grp = &r->g[g];
-    char n[32];
+    char n[160];
     if (grp->hidden)
-        snprintf(n, sizeof(n), "hidden");
+        snprintf(n, sizeof(n), "%lld so far, not shown until there are %d", (long long)grp->n,
+                 r->k);
+    else if (grp->held)
+        snprintf(n, sizeof(n), "%lld, and %lld not yet shown from %zu class%s with fewer than %d",
+                 (long long)grp->n, (long long)grp->held, grp->nheld, grp->nheld == 1 ? "" : "es",
+                 r->k);
     else
         snprintf(n, sizeof(n), "%lld", (long long)grp->n);
     if (o->html)
@@ -496,9 +491,10 @@ static void render_group(struct out *o, size_t g, bool comments)
     const struct report *r = o->r;
     group_heading(o, g);
     if (r->g[g].hidden) {
-        outf(o, o->html ? "<p class=\"hidden-group\">%s</p>\n</section>\n" : "    %s\n",
-             "Hidden: fewer than k answers, or hidden so that a smaller group cannot be "
-             "worked out from the totals.");
+        outf(o, o->html ? "<p class=\"hidden-group\">%s %d %s</p>\n</section>\n" : "    %s %d %s\n",
+             "Not shown yet: this class has fewer than", r->k,
+             "answers, so its answers are left out of every figure in this report, totals "
+             "included, until it has that many.");
         return;
     }
     for (size_t q = 0; q < r->nq; q++) {
@@ -559,11 +555,7 @@ static void compare_versions(struct out *o)
         if (o->html)
             outs(o, "</ul>\n");
     }
-    if (a->hidden || b->hidden) {
-        outs(o, o->html ? "<p>One of the versions has too few answers to compare.</p>\n"
-                        : "\nOne of the versions has too few answers to compare.\n");
-    }
-    for (size_t q = 0; q < r->nq && !a->hidden && !b->hidden; q++) {
+    for (size_t q = 0; q < r->nq; q++) {
         const struct rq *rq = &r->q[q];
         const struct gq *qa = report_gq(r, ga, q), *qb = report_gq(r, gb, q);
         if (!qa->asked || !qb->asked)
@@ -583,17 +575,13 @@ static void compare_versions(struct out *o)
             char ca[48], cb[48], pa[16], pb[16];
             const char *label = j < rq->ncols ? col_label(rq, j) : "Answers";
             if (j < rq->ncols) {
-                count_str(qa, j, ca, sizeof(ca));
-                count_str(qb, j, cb, sizeof(cb));
+                count_str(qa, j, ca);
+                count_str(qb, j, cb);
                 share_str(qa, j, pa, sizeof(pa));
                 share_str(qb, j, pb, sizeof(pb));
             } else {
-                snprintf(ca, sizeof(ca), "%s", HIDDEN_MARK);
-                snprintf(cb, sizeof(cb), "%s", HIDDEN_MARK);
-                if (!qa->n_hidden)
-                    snprintf(ca, sizeof(ca), "%lld", (long long)qa->n);
-                if (!qb->n_hidden)
-                    snprintf(cb, sizeof(cb), "%lld", (long long)qb->n);
+                snprintf(ca, sizeof(ca), "%lld", (long long)qa->n);
+                snprintf(cb, sizeof(cb), "%lld", (long long)qb->n);
                 pa[0] = pb[0] = '\0';
             }
             if (o->html) {
@@ -676,8 +664,7 @@ static const char *const html_style =
     "h1,h2,h3{line-height:1.2}\n"
     ".meta{color:#4a4a4a}\n"
     ".chart-and-table{display:flex;flex-wrap:wrap;gap:1.5rem;align-items:flex-start}\n"
-    ".chart .bar{fill:#1d5fa8}.chart text{font-size:12px;fill:#1b1b1b}"
-    ".chart .hidden{fill:#595959;font-style:italic}\n"
+    ".chart .bar{fill:#1d5fa8}.chart text{font-size:12px;fill:#1b1b1b}\n"
     "table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #bbb;"
     "padding:.2rem .5rem;text-align:left}td{text-align:right}\n"
     ".group{border-top:2px solid #ddd;margin-top:2rem}\n"
@@ -705,28 +692,17 @@ int report_write(const struct report *r, enum report_format format, const struct
             outs(&o, " from ");
             text(&o, r->source);
         }
-        outf(&o,
-             ". Groups and figures from fewer than %d answers are hidden, and so are "
-             "figures that would let a hidden one be worked out from the totals.</p>\n",
-             r->k);
+        outf(&o, ". %s %d %s</p>\n", HOLD_BACK_1, r->k, HOLD_BACK_2);
     } else {
         outf(&o, "Feedback report, made on %s%s%s.\n", today, r->source ? " from " : "",
              r->source ? r->source : "");
-        outf(&o,
-             "Groups and figures from fewer than %d answers are hidden (%s), and so are\n"
-             "figures that would let a hidden one be worked out from the totals.\n",
-             r->k, HIDDEN_MARK);
+        outf(&o, "%s %d %s\n", HOLD_BACK_1, r->k, HOLD_BACK_2);
     }
     if (r->school) {
         outs(&o, o.html ? "<p>Only the classes of " : "Only the classes of ");
         text(&o, r->school);
         outs(&o, o.html ? ".</p>\n" : ".\n");
     }
-    if (!r->exact)
-        outs(&o, o.html ? "<p>This database is too large for the full check of hidden "
-                          "figures; the simpler checks were applied.</p>\n"
-                        : "Note: too large for the full check of hidden figures; the simpler "
-                          "checks were applied.\n");
     if (r->unreadable)
         outf(&o,
              o.html ? "<p>%lld answers could not be read and are left out.</p>\n"
@@ -737,13 +713,18 @@ int report_write(const struct report *r, enum report_format format, const struct
         render_group(&o, r->filter, true);
     } else {
         const struct group *all = &r->g[r->all];
-        char n[32];
-        snprintf(n, sizeof(n), "%lld", (long long)all->n);
         outf(&o,
-             o.html ? "<p>%s answers from %zu class%s in %zu school%s; %zu package version%s.</p>\n"
-                    : "%s answers from %zu class%s in %zu school%s; %zu package version%s.\n",
-             all->hidden ? "Fewer than k" : n, r->ncohorts, r->ncohorts == 1 ? "" : "es",
+             o.html
+                 ? "<p>%lld answers from %zu class%s in %zu school%s; %zu package version%s.</p>\n"
+                 : "%lld answers from %zu class%s in %zu school%s; %zu package version%s.\n",
+             (long long)all->n, r->ncohorts - all->nheld, r->ncohorts - all->nheld == 1 ? "" : "es",
              r->nschools, r->nschools == 1 ? "" : "s", r->nversions, r->nversions == 1 ? "" : "s");
+        if (all->held)
+            outf(&o,
+                 o.html
+                     ? "<p>Not yet shown: %lld answers from %zu class%s with fewer than %d.</p>\n"
+                     : "Not yet shown: %lld answers from %zu class%s with fewer than %d.\n",
+                 (long long)all->held, all->nheld, all->nheld == 1 ? "" : "es", r->k);
         if (r->cmp_a != SIZE_MAX && r->cmp_b != SIZE_MAX && r->cmp_a != r->cmp_b)
             compare_versions(&o);
         outs(&o, o.html ? "<h2>By package version</h2>\n" : "\n\n=== By package version\n");
@@ -889,7 +870,7 @@ int report_write_csv(struct store *s, const struct report *r, const struct repor
     }
     buf_adds(&o.b, "\r\n");
     int rc = 0;
-    /* Classes the report hides are left out whole: their rows would reveal their size. */
+    /* Classes held back are left out whole, as from every other figure. */
     for (size_t g = 0; g < r->ncohorts && rc == 0; g++) {
         if (r->g[g].hidden || (r->filter != SIZE_MAX && g != r->filter))
             continue;

@@ -687,7 +687,6 @@ static void alloc_gq(struct report *r)
         for (size_t q = 0; q < r->nq; q++) {
             struct gq *gq = report_gq(r, g, q);
             gq->count = arena_alloc(&r->arena, r->q[q].ncols * sizeof(int64_t));
-            gq->hide = arena_alloc(&r->arena, r->q[q].ncols * sizeof(bool));
         }
     }
     /* A class is asked what its version's survey holds. */
@@ -725,6 +724,11 @@ static void aggregate(struct report *r)
         struct group *grp = &r->g[g];
         for (size_t m = 0; m < grp->nmembers; m++) {
             size_t c = grp->members[m];
+            if (r->g[c].hidden) {
+                grp->held += r->g[c].n;
+                grp->nheld++;
+                continue;
+            }
             grp->n += r->g[c].n;
             for (size_t q = 0; q < r->nq; q++) {
                 const struct gq *from = report_gq(r, c, q);
@@ -744,141 +748,25 @@ static void aggregate(struct report *r)
     }
 }
 
-/* ---- suppression ---- */
-
-/* Relations of one column across groups: each aggregate equals the sum of its classes. */
-static void add_group_sums(struct report *r, struct supp *s, const size_t *cell,
-                           const bool *present)
-{
-    size_t *parts = xmalloc((r->ncohorts ? r->ncohorts : 1) * sizeof(*parts));
-    for (size_t g = r->ncohorts; g < r->ng; g++) {
-        if (!present[g])
-            continue;
-        const struct group *grp = &r->g[g];
-        size_t n = 0;
-        for (size_t m = 0; m < grp->nmembers; m++)
-            if (present[grp->members[m]])
-                parts[n++] = cell[grp->members[m]];
-        supp_sum(s, cell[g], parts, n);
-    }
-    free(parts);
-}
-
-static void suppress_sizes(struct report *r)
-{
-    struct supp *s = supp_new();
-    size_t *cell = xmalloc(r->ng * sizeof(*cell));
-    bool *present = xmalloc(r->ng * sizeof(*present));
-    for (size_t g = 0; g < r->ng; g++) {
-        cell[g] = supp_cell(s, r->g[g].n, g < r->ncohorts ? 0 : SUPP_TOTAL);
-        present[g] = true;
-    }
-    add_group_sums(r, s, cell, present);
-    supp_run(s, r->k);
-    for (size_t g = 0; g < r->ng; g++)
-        r->g[g].hidden = supp_hidden(s, cell[g]);
-    r->exact &= supp_exact(s);
-    free(present);
-    free(cell);
-    supp_free(s);
-}
+/* ---- holding back small classes ---- */
 
 /*
- * One table: per group, the columns given by value(), their total (the group's answers to
- * the question) and the relations between groups. Hidden cells are written to hide_out.
+ * A class with answers but fewer than k is held back: left out of every figure of the
+ * report, its own and every total it belongs to, until it has k. Every view is built from
+ * the same classes by the same rule, so no view holds anything of a held-back class that
+ * another could be subtracted from. Classes only gain answers, so a class once shown stays
+ * shown, and a lower k holds back fewer classes.
  */
-static void suppress_table(
-    struct report *r, size_t q, size_t ncols,
-    int64_t (*value)(const struct report *, size_t g, size_t q, size_t j, size_t col), size_t col,
-    void (*store_hidden)(struct report *, size_t g, size_t q, size_t j, size_t col, bool hidden))
+static void hold_back(struct report *r)
 {
-    struct supp *s = supp_new();
-    size_t *ncell = xmalloc(r->ng * sizeof(*ncell));
-    size_t *cells = xmalloc(r->ng * ncols * sizeof(*cells));
-    bool *present = xmalloc(r->ng * sizeof(*present));
-    size_t *parts = xmalloc(ncols * sizeof(*parts));
-    for (size_t g = 0; g < r->ng; g++) {
-        const struct gq *gq = report_gq(r, g, q);
-        present[g] = gq->asked;
-        if (!gq->asked)
+    for (size_t c = 0; c < r->ncohorts; c++) {
+        r->g[c].hidden = r->g[c].n > 0 && r->g[c].n < r->k;
+        if (!r->g[c].hidden)
             continue;
-        const struct group *grp = &r->g[g];
-        unsigned agg = g < r->ncohorts ? 0 : SUPP_TOTAL;
-        unsigned whole = grp->hidden ? SUPP_HIDDEN : 0;
-        /* The group's size is decided by the size table: fixed here when this is it. */
-        unsigned nflags =
-            SUPP_TOTAL | (gq->n == grp->n ? (grp->hidden ? SUPP_HIDDEN : SUPP_SHOWN_ONLY) : whole);
-        ncell[g] = supp_cell(s, gq->n, nflags);
-        for (size_t j = 0; j < ncols; j++) {
-            cells[g * ncols + j] = supp_cell(s, value(r, g, q, j, col), agg | whole);
-            parts[j] = cells[g * ncols + j];
-        }
-        supp_sum(s, ncell[g], parts, ncols);
-    }
-    add_group_sums(r, s, ncell, present);
-    size_t *colcell = xmalloc(r->ng * sizeof(*colcell));
-    for (size_t j = 0; j < ncols; j++) {
-        for (size_t g = 0; g < r->ng; g++)
-            colcell[g] = present[g] ? cells[g * ncols + j] : 0;
-        add_group_sums(r, s, colcell, present);
-    }
-    supp_run(s, r->k);
-    for (size_t g = 0; g < r->ng; g++) {
-        if (!present[g])
-            continue;
-        struct gq *gq = report_gq(r, g, q);
-        gq->n_hidden = supp_hidden(s, ncell[g]);
-        for (size_t j = 0; j < ncols; j++)
-            store_hidden(r, g, q, j, col, supp_hidden(s, cells[g * ncols + j]));
-    }
-    r->exact &= supp_exact(s);
-    free(colcell);
-    free(parts);
-    free(present);
-    free(cells);
-    free(ncell);
-    supp_free(s);
-}
-
-static int64_t value_plain(const struct report *r, size_t g, size_t q, size_t j, size_t col)
-{
-    (void)col;
-    return report_gq(r, g, q)->count[j];
-}
-
-static void hide_plain(struct report *r, size_t g, size_t q, size_t j, size_t col, bool hidden)
-{
-    (void)col;
-    report_gq(r, g, q)->hide[j] = hidden;
-}
-
-/* A multi-choice column is its own table: chosen, and not chosen (which is as telling). */
-static int64_t value_binary(const struct report *r, size_t g, size_t q, size_t j, size_t col)
-{
-    const struct gq *gq = report_gq(r, g, q);
-    return j == 0 ? gq->count[col] : gq->n - gq->count[col];
-}
-
-static void hide_binary(struct report *r, size_t g, size_t q, size_t j, size_t col, bool hidden)
-{
-    struct gq *gq = report_gq(r, g, q);
-    if (j == 0)
-        gq->hide[col] = hidden;
-    else if (hidden)
-        gq->hide[col] = true; /* shown, it would give the hidden complement away */
-}
-
-static void suppress_all(struct report *r)
-{
-    r->exact = true;
-    suppress_sizes(r);
-    for (size_t q = 0; q < r->nq; q++) {
-        const struct rq *rq = &r->q[q];
-        if (rq->type == SURVEY_MULTI) {
-            for (size_t col = 0; col < rq->ncols; col++)
-                suppress_table(r, q, 2, value_binary, col, hide_binary);
-        } else {
-            suppress_table(r, q, rq->ncols, value_plain, 0, hide_plain);
+        /* Its comments too: a list of a version's comments would otherwise hold them. */
+        for (size_t q = 0; q < r->nq; q++) {
+            report_gq(r, c, q)->ncomments = 0;
+            report_gq(r, c, q)->comments_dropped = 0;
         }
     }
 }
@@ -887,13 +775,7 @@ static void suppress_all(struct report *r)
 
 bool report_row_complete(const struct report *r, size_t g, size_t q)
 {
-    const struct gq *gq = report_gq(r, g, q);
-    if (!gq->asked || gq->n_hidden || r->g[g].hidden)
-        return false;
-    for (size_t j = 0; j < r->q[q].ncols; j++)
-        if (gq->hide[j])
-            return false;
-    return true;
+    return report_gq(r, g, q)->asked && !r->g[g].hidden;
 }
 
 bool report_pair_diff(const struct report *r, size_t p, size_t g, struct stats_diff *out)
@@ -1067,8 +949,8 @@ int report_build(struct store *s, const struct report_options *opt, struct repor
         snprintf(err, err_len, "reading the answers failed");
         goto fail;
     }
+    hold_back(r);
     aggregate(r);
-    suppress_all(r);
     *out = r;
     return STORE_OK;
 fail:

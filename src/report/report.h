@@ -5,13 +5,12 @@
  * a CSV export with one row per answer. Output as plain text, CSV or HTML (with SVG bar
  * charts, each beside an accessible data table).
  *
- * k-anonymity: a group (class, school, version) with fewer than k answers is hidden, and so
- * is every figure from 1 to k - 1. Complementary suppression then hides further figures
- * until no hidden one can be worked out from what is shown: not from a total by
- * subtraction, not from the totals of a school or version, and not from any combination of
- * shown figures (checked exactly by linear algebra on the published table). A mean is shown
- * only where the whole distribution behind it is shown, since a mean beside a hidden count
- * would give it away.
+ * Small classes: a class with answers but fewer than k is held back, left out of every
+ * figure of every view (its own, its school's, its version's, the comparison's and the grand
+ * total) until it has k; reports say how many answers are held back, never what they say.
+ * Classes with k or more answers are shown in full, zeros included. Because each figure is
+ * a sum over shown classes only, no view, nor any combination of views, holds anything of a
+ * held-back class; a lower k only shows more, and a new answer never hides a figure.
  *
  * Before and after: a scale question asked at the end is paired with a scale question asked
  * at the start, or looking back, whose id is the same once the words start, end, before,
@@ -77,36 +76,6 @@ stats_welch(const struct stats_acc *before, const struct stats_acc *after, struc
  */
 __attribute__((warn_unused_result)) int stats_paired(const struct stats_acc *differences,
                                                      struct stats_diff *out);
-
-/* ---- suppression ---- */
-
-/*
- * A published table as cells and additive relations between them (total = sum of parts).
- * supp_run() hides cells until every hidden figure is safe; see the header comment.
- */
-struct supp;
-
-enum {
-    SUPP_SHOWN_ONLY = 1,  /* never hidden (a figure fixed by another table) */
-    SUPP_HIDDEN = 2,      /* hidden from the start (a group hidden elsewhere) */
-    SUPP_TOTAL = 4,       /* a total: hidden to protect others only when no part will do */
-    SUPP_NOT_PRIMARY = 8, /* a small value here is not itself sensitive */
-};
-
-struct supp *supp_new(void);
-void supp_free(struct supp *s);
-/* Adds a cell with a count and SUPP_ flags; returns its index. */
-size_t supp_cell(struct supp *s, int64_t value, unsigned flags);
-/* Adds the relation value(total) = sum of value(parts[i]). */
-void supp_sum(struct supp *s, size_t total, const size_t *parts, size_t count);
-/* Hides cells: primary (1..k-1), then complementary until no hidden cell can be derived. */
-void supp_run(struct supp *s, int64_t k);
-bool supp_hidden(const struct supp *s, size_t cell);
-/* Whether the exact check ran (it is skipped on tables too large for it; the line rules
- * still hold). */
-bool supp_exact(const struct supp *s);
-/* Whether a hidden cell could still be worked out from the shown ones (for tests). */
-bool supp_derivable(struct supp *s, size_t cell);
 
 /* ---- CSV ---- */
 

@@ -191,12 +191,12 @@ describe('classes', () => {
         const page = await eva.get(`/staff/classes?made=${code}`);
         assert.ok(page.text.includes(`New class code <code>${code}</code> for Year 10 &lt;b&gt;PSHE&lt;/b&gt;`));
         assert.match(page.text, new RegExp(`<code>${code}</code></th><td>Year 10 &lt;b&gt;PSHE&lt;/b&gt;</td><td>School C</td><td>1\\.0\\.0</td><td>\\d{4}-\\d\\d-\\d\\d</td><td>open</td>`));
-        // Four answers: the class is hidden in the report.
+        // Four answers: the class is not shown yet, in any figure.
         for (let i = 0; i < 4; i++)
             assert.equal((await answer(server, code, { 'q-comment': `C note ${i}` })).status, 200);
         let report = await eva.get(`/staff/report?class=${code}`);
         assert.equal(report.status, 200);
-        assert.match(report.text, /Hidden: fewer than k answers/);
+        assert.match(report.text, /Not shown yet: this class has fewer than 5 answers/);
         assert.doesNotMatch(report.text, /C note/);
         // The fifth shows it.
         assert.equal((await answer(server, code, { 'q-comment': 'C note 4' })).status, 200);

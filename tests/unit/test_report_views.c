@@ -1,0 +1,730 @@
+/*
+ * Every view one user can open, taken together, must not give away a figure that one of
+ * them holds back.
+ *
+ * The data are generated: three schools and classes with no school, two package versions,
+ * class sizes on both sides of every k tried, random answers and comments. For each k the
+ * test renders every view such a user can ask for (every school, every class, every class
+ * within its school, the version comparison on every school and on each, the text report
+ * and the CSV export of each), reads every figure back out of the output, and writes each
+ * one as an equation: the figure equals the sum of some cells (class, question, answer).
+ * Which classes a total covers is what the report says of them (a class "not shown yet"
+ * is in no total); each equation is checked against the generated data, so the model is
+ * the truth and not an assumption. A hidden cell (one its class's own view does not show)
+ * is then determined by the figures shown exactly when its unit vector lies in the span of
+ * the equations (worked out exactly, modulo a prime), or when a shown total of 0 covers it.
+ * No hidden cell may be determined, at any one k or with every k's views together.
+ *
+ * Also: figures shown only grow as k falls, a 0 in a shown class is shown, and a figure once
+ * shown stays shown when answers and classes arrive.
+ */
+#include "testutil.h"
+
+#include <sodium.h>
+
+#include "report/report.h"
+#include "test_fixture_survey.h"
+
+#define MAX_CLASSES 16
+#define MAX_ATOMS 1024
+#define PRIME 2147483647ULL
+
+struct cls {
+    char code[WIRE_CODE_LEN + 1];
+    const char *school; /* NULL: no school */
+    const char *version;
+    int n;
+};
+
+struct world {
+    char *path;
+    struct store *s;
+    struct cls c[MAX_CLASSES];
+    size_t nc;
+    uint64_t seed;
+    /* The truth: answers per cell, keyed as the atoms are. */
+    char *key[MAX_ATOMS];
+    int64_t truth[MAX_ATOMS];
+    size_t nkeys;
+};
+
+static const char *const schools[] = {"Hill School", "Dale Academy", "Vale College"};
+
+static uint32_t rnd(struct world *w, uint32_t below)
+{
+    w->seed = w->seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (uint32_t)(w->seed >> 33) % below;
+}
+
+/* The index of a cell "CODE|question|label", made on first use. */
+static size_t atom(struct world *w, const char *code, const char *q, const char *label)
+{
+    char k[160];
+    snprintf(k, sizeof(k), "%s|%s|%s", code, q, label);
+    for (size_t i = 0; i < w->nkeys; i++)
+        if (strcmp(w->key[i], k) == 0)
+            return i;
+    assert_true(w->nkeys < MAX_ATOMS);
+    w->key[w->nkeys] = strdup(k);
+    w->truth[w->nkeys] = 0;
+    return w->nkeys++;
+}
+
+static const struct pkg_survey_question *fx_q(const char *id)
+{
+    for (size_t i = 0; i < sizeof(fx_questions) / sizeof(fx_questions[0]); i++)
+        if (strcmp(fx_questions[i].id, id) == 0)
+            return &fx_questions[i];
+    return NULL;
+}
+
+/* Every column label a question has in the report. */
+static size_t labels(const struct pkg_survey_question *q, const char **out)
+{
+    static const char *const yesno[] = {"Yes", "No", "Not sure"};
+    size_t n = 0;
+    if (q->type == SURVEY_YESNO)
+        for (size_t i = 0; i < 3; i++)
+            out[n++] = yesno[i];
+    else if (q->type == SURVEY_TEXT)
+        out[n++] = "Answered";
+    else
+        for (size_t i = 0; i < q->option_count; i++)
+            out[n++] = q->options[i].label;
+    out[n++] = "Prefer not to say";
+    out[n++] = "No answer";
+    return n;
+}
+
+/* One random answer for class c, added to the truth. */
+static void answer(struct world *w, struct cls *c)
+{
+    static const char *const yesno_ids[] = {"yes", "no", "not-sure"};
+    static const char *const comments[] = {"ok", "good", "too long", "more please"};
+    struct survey_item items[8];
+    const char *vals[8][3];
+    size_t ni = 0;
+    for (size_t i = 0; i < sizeof(fx_questions) / sizeof(fx_questions[0]); i++) {
+        const struct pkg_survey_question *q = &fx_questions[i];
+        const char *lab[8];
+        size_t nl = labels(q, lab);
+        uint32_t pick = rnd(w, 8);
+        if (q->when == SURVEY_START || pick == 0) { /* no answer */
+            w->truth[atom(w, c->code, q->id, "No answer")]++;
+            continue;
+        }
+        if (pick == 1) {
+            items[ni++] = (struct survey_item){q->id, true, NULL, 0};
+            w->truth[atom(w, c->code, q->id, "Prefer not to say")]++;
+            continue;
+        }
+        size_t nv = 0;
+        if (q->type == SURVEY_MULTI) {
+            for (size_t j = 0; j < q->option_count; j++)
+                if (rnd(w, 2)) {
+                    vals[ni][nv++] = q->options[j].id;
+                    w->truth[atom(w, c->code, q->id, lab[j])]++;
+                }
+            if (nv == 0) {
+                w->truth[atom(w, c->code, q->id, "No answer")]++;
+                continue;
+            }
+        } else if (q->type == SURVEY_TEXT) {
+            vals[ni][nv++] = comments[rnd(w, 4)];
+            w->truth[atom(w, c->code, q->id, "Answered")]++;
+        } else {
+            size_t j = rnd(w, (uint32_t)(nl - 2));
+            vals[ni][nv++] = q->type == SURVEY_YESNO ? yesno_ids[j] : q->options[j].id;
+            w->truth[atom(w, c->code, q->id, lab[j])]++;
+        }
+        items[ni] = (struct survey_item){q->id, false, vals[ni], nv};
+        ni++;
+    }
+    w->truth[atom(w, c->code, "size", "")]++;
+    for (size_t i = 0; i < sizeof(fx_questions) / sizeof(fx_questions[0]); i++)
+        w->truth[atom(w, c->code, fx_questions[i].id, "Answers")]++;
+    struct survey_answer a = {.package_id = "sharing-images",
+                              .package_version = c->version,
+                              .items = items,
+                              .item_count = ni};
+    snprintf(a.code, sizeof(a.code), "%s", c->code);
+    assert_int_equal(store_submit(w->s, &a), STORE_OK);
+    c->n++;
+}
+
+static struct cls *add_class(struct world *w, const char *school, const char *version, int n)
+{
+    assert_true(w->nc < MAX_CLASSES);
+    struct cls *c = &w->c[w->nc++];
+    c->school = school;
+    c->version = version;
+    struct survey sv = fx_survey(version);
+    struct store_cohort_spec spec = {.label = "Year 8", .school = school, .survey = &sv};
+    assert_int_equal(store_cohort_create(w->s, &spec, c->code), STORE_OK);
+    /* Every cell exists in the truth, zeros included. */
+    for (size_t i = 0; i < sizeof(fx_questions) / sizeof(fx_questions[0]); i++) {
+        const char *lab[8];
+        size_t nl = labels(&fx_questions[i], lab);
+        for (size_t j = 0; j < nl; j++)
+            atom(w, c->code, fx_questions[i].id, lab[j]);
+        atom(w, c->code, fx_questions[i].id, "Answers");
+    }
+    atom(w, c->code, "size", "");
+    for (int i = 0; i < n; i++)
+        answer(w, c);
+    return c;
+}
+
+/* The pilot's shape: one big and one small school, a school with several classes on both
+ * versions, and classes with no school; sizes on both sides of k = 3 to 6. */
+static void world_make(struct world *w, uint64_t seed)
+{
+    memset(w, 0, sizeof(*w));
+    w->seed = seed;
+    w->path = fx_tmp_db();
+    char err[256];
+    assert_int_equal(store_open(w->path, STORE_READ_WRITE, NULL, &w->s, err, sizeof(err)),
+                     STORE_OK);
+    static const int sizes[] = {1, 2, 3, 4, 5, 6, 7, 9, 12, 20};
+    add_class(w, schools[0], "1.0.0", 20);
+    add_class(w, schools[1], "1.0.0", 3);
+    for (int i = 0; i < 3; i++)
+        add_class(w, schools[2], i % 2 ? "1.1.0" : "1.0.0", sizes[rnd(w, 10)]);
+    add_class(w, schools[0], "1.1.0", sizes[rnd(w, 10)]);
+    add_class(w, NULL, "1.1.0", sizes[rnd(w, 10)]);
+    add_class(w, NULL, "1.0.0", sizes[rnd(w, 5)]);
+}
+
+static void world_free(struct world *w)
+{
+    store_close(w->s);
+    fx_tmp_free(w->path);
+    for (size_t i = 0; i < w->nkeys; i++)
+        free(w->key[i]);
+}
+
+/* The view, or NULL for a comparison of a version the view does not hold. */
+static char *render(struct world *w, const struct report_options *opt, enum report_format f)
+{
+    struct report *r = NULL;
+    char err[256] = "";
+    int rc = report_build(w->s, opt, &r, err, sizeof(err));
+    if (rc == STORE_ERR_NOT_FOUND && opt->compare_a && strstr(err, "package version"))
+        return NULL;
+    if (rc != STORE_OK)
+        fail_msg("report_build: %s", err);
+    struct buf b;
+    buf_init(&b, 0);
+    struct report_sink sink = {report_sink_buf, &b};
+    if (f == REPORT_CSV)
+        assert_int_equal(report_write_csv(w->s, r, &sink), 0);
+    else
+        assert_int_equal(report_write(r, f, &sink), 0);
+    report_free(r);
+    return buf_detach(&b, NULL);
+}
+
+/* ---- the equations ---- */
+
+struct system {
+    size_t natoms;
+    uint64_t **basis; /* by pivot column: a row with 1 there and 0 before it, or NULL */
+    bool *zero;       /* cells a shown total of 0 covers */
+    char **shown;     /* every figure shown, as "view|section|question|label" (for growth) */
+    size_t nshown;
+    size_t shown_cap;
+    size_t equations;
+};
+
+static void system_init(struct system *sy)
+{
+    memset(sy, 0, sizeof(*sy));
+    sy->natoms = MAX_ATOMS;
+    sy->basis = calloc(MAX_ATOMS, sizeof(*sy->basis));
+    sy->zero = calloc(MAX_ATOMS, sizeof(*sy->zero));
+}
+
+static void system_release(struct system *sy)
+{
+    for (size_t i = 0; i < sy->natoms; i++)
+        free(sy->basis[i]);
+    for (size_t i = 0; i < sy->nshown; i++)
+        free(sy->shown[i]);
+    free(sy->shown);
+    free(sy->basis);
+    free(sy->zero);
+}
+
+/* Reduces v by the basis; returns the first column left non-zero, or natoms. */
+static size_t reduce(const struct system *sy, uint64_t *v)
+{
+    for (size_t col = 0; col < sy->natoms; col++) {
+        if (!v[col])
+            continue;
+        const uint64_t *b = sy->basis[col];
+        if (!b)
+            return col;
+        uint64_t f = v[col];
+        for (size_t j = col; j < sy->natoms; j++)
+            if (b[j])
+                v[j] = (v[j] + (PRIME - f) * b[j]) % PRIME;
+    }
+    return sy->natoms;
+}
+
+static uint64_t inverse(uint64_t a)
+{
+    uint64_t r = 1, e = PRIME - 2;
+    while (e) {
+        if (e & 1)
+            r = r * a % PRIME;
+        a = a * a % PRIME;
+        e >>= 1;
+    }
+    return r;
+}
+
+/* Adds the equation sum(coef[i] * cell[i]) = value after checking it against the truth. */
+static void equation(struct world *w, struct system *sy, const size_t *cell, const int *coef,
+                     size_t n, int64_t value, const char *what)
+{
+    int64_t truth = 0;
+    for (size_t i = 0; i < n; i++)
+        truth += coef[i] * w->truth[cell[i]];
+    if (truth != value)
+        fail_msg("%s: shown %lld, but the cells it is taken to cover add up to %lld", what,
+                 (long long)value, (long long)truth);
+    bool sum = true;
+    for (size_t i = 0; i < n; i++)
+        sum &= coef[i] > 0;
+    if (value == 0 && sum)
+        for (size_t i = 0; i < n; i++)
+            sy->zero[cell[i]] = true;
+    uint64_t *v = calloc(sy->natoms, sizeof(*v));
+    for (size_t i = 0; i < n; i++)
+        v[cell[i]] = (v[cell[i]] + (coef[i] > 0 ? 1 : PRIME - 1)) % PRIME;
+    size_t p = reduce(sy, v);
+    sy->equations++;
+    if (p == sy->natoms) {
+        free(v);
+        return;
+    }
+    uint64_t inv = inverse(v[p]);
+    for (size_t j = p; j < sy->natoms; j++)
+        v[j] = v[j] * inv % PRIME;
+    sy->basis[p] = v;
+}
+
+static bool determined(const struct system *sy, size_t cell)
+{
+    if (sy->zero[cell])
+        return true;
+    uint64_t *v = calloc(sy->natoms, sizeof(*v));
+    v[cell] = 1;
+    bool d = reduce(sy, v) == sy->natoms;
+    free(v);
+    return d;
+}
+
+static void note_shown(struct system *sy, const char *view, const char *section, const char *q,
+                       const char *label)
+{
+    if (sy->nshown == sy->shown_cap) {
+        sy->shown_cap = sy->shown_cap ? 2 * sy->shown_cap : 256;
+        sy->shown = realloc(sy->shown, sy->shown_cap * sizeof(*sy->shown));
+    }
+    char k[400];
+    snprintf(k, sizeof(k), "%s|%s|%s|%s", view, section, q, label);
+    sy->shown[sy->nshown++] = strdup(k);
+}
+
+/* ---- reading the views back ---- */
+
+struct view {
+    const char *school; /* the view's school, or NULL */
+    int k;
+    const bool *held; /* per class: its own view says it is not shown yet */
+};
+
+/* The classes a section's figures cover, as the report describes them. */
+static size_t members(const struct world *w, const struct view *v, const char *section, size_t *out)
+{
+    size_t n = 0;
+    for (size_t c = 0; c < w->nc; c++) {
+        const struct cls *k = &w->c[c];
+        if (v->school && (!k->school || strcmp(k->school, v->school) != 0))
+            continue;
+        char want[128];
+        snprintf(want, sizeof(want), "Class %s", k->code);
+        if (strcmp(section, want) == 0) { /* a class's own heading, shown or not */
+            out[n++] = c;
+            continue;
+        }
+        if (v->held[c])
+            continue;
+        const char *sch = k->school ? k->school : "(no school given)";
+        bool in = strcmp(section, "All answers") == 0;
+        snprintf(want, sizeof(want), "School: %s", sch);
+        in |= strcmp(section, want) == 0;
+        snprintf(want, sizeof(want), "Package version %s", k->version);
+        in |= strcmp(section, want) == 0;
+        if (in)
+            out[n++] = c;
+    }
+    return n;
+}
+
+static const struct pkg_survey_question *q_by_text(const char *text)
+{
+    for (size_t i = 0; i < sizeof(fx_questions) / sizeof(fx_questions[0]); i++)
+        if (strcmp(fx_questions[i].text, text) == 0)
+            return &fx_questions[i];
+    return NULL;
+}
+
+static bool known_label(const struct pkg_survey_question *q, const char *label)
+{
+    const char *lab[8];
+    size_t nl = labels(q, lab);
+    for (size_t j = 0; j < nl; j++)
+        if (strcmp(lab[j], label) == 0)
+            return true;
+    return strcmp(label, "Answers") == 0;
+}
+
+/* A figure of `section` (or of version `version` in a comparison) on q's column label. */
+static void figure(struct world *w, struct system *sy, const struct view *v, const char *vname,
+                   const char *section, const struct pkg_survey_question *q, const char *label,
+                   long long value)
+{
+    size_t mem[MAX_CLASSES], cell[MAX_CLASSES];
+    int coef[MAX_CLASSES];
+    size_t n = members(w, v, section, mem);
+    for (size_t i = 0; i < n; i++) {
+        cell[i] = atom(w, w->c[mem[i]].code, q ? q->id : "size", q ? label : "");
+        coef[i] = 1;
+    }
+    char what[400];
+    snprintf(what, sizeof(what), "%s, %s, %s, %s", vname, section, q ? q->id : "size", label);
+    equation(w, sy, cell, coef, n, value, what);
+    note_shown(sy, vname, section, q ? q->id : "size", label);
+}
+
+/* Reads every figure of a text report. */
+static void read_text(struct world *w, struct system *sy, const struct view *v, const char *vname,
+                      const char *doc)
+{
+    char section[160] = "", cmp[2][32] = {"", ""};
+    const struct pkg_survey_question *q = NULL;
+    bool compare = false;
+    const char *p = doc;
+    while (*p) {
+        const char *e = strchr(p, '\n');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        char line[512];
+        snprintf(line, sizeof(line), "%.*s", (int)(len < sizeof(line) ? len : sizeof(line) - 1), p);
+        p += len + (e ? 1 : 0);
+        long long val;
+        int at = 0;
+        if (strncmp(line, "--- ", 4) == 0) {
+            snprintf(section, sizeof(section), "%.150s", line + 4);
+            char *colon = strncmp(section, "Class ", 6) == 0 ? strchr(section, ':') : NULL;
+            if (colon)
+                *colon = '\0';
+            compare = false;
+            q = NULL;
+        } else if (sscanf(line, "=== Version %31s and version %31s side by side", cmp[0], cmp[1]) ==
+                   2) {
+            compare = true;
+            q = NULL;
+        } else if (strncmp(line, "=== ", 4) == 0) {
+            compare = false;
+            section[0] = '\0';
+        } else if (sscanf(line, "    Answers: %lld%n", &val, &at) == 1 && section[0]) {
+            figure(w, sy, v, vname, section, NULL, "", val);
+        } else if (strncmp(line, "Comments on \"", 13) == 0 && section[0]) {
+            const char *n = strrchr(line, '(');
+            figure(w, sy, v, vname, section, fx_q("q-comment"), "Answered", atoll(n + 1));
+        } else if (line[0] && line[0] != ' ' && (compare || section[0])) {
+            const struct pkg_survey_question *t = q_by_text(line);
+            if (t)
+                q = t;
+        } else if (q && len > 42 && line[0] == ' ' && line[1] == ' ' && line[2] != ' ' &&
+                   line[2] != '[') {
+            char label[41];
+            snprintf(label, sizeof(label), "%.40s", line + 2);
+            for (size_t i = strlen(label); i > 0 && label[i - 1] == ' '; i--)
+                label[i - 1] = '\0';
+            if (!known_label(q, label))
+                continue;
+            if (!compare) {
+                char *end;
+                long long n = strtoll(line + 43, &end, 10);
+                if (end != line + 43)
+                    figure(w, sy, v, vname, section, q, label, n);
+                continue;
+            }
+            /* Two columns, "count share" under each version: the counts are the words
+             * without a per cent sign; a hidden one is "*" and counts as a place. */
+            int side = 0;
+            for (char *tok = strtok(line + 42, " "); tok && side < 2; tok = strtok(NULL, " ")) {
+                if (tok[strlen(tok) - 1] == '%')
+                    continue;
+                char *end;
+                long long n = strtoll(tok, &end, 10);
+                char sec[64];
+                snprintf(sec, sizeof(sec), "Package version %s", cmp[side++]);
+                if (*end == '\0' && end != tok)
+                    figure(w, sy, v, vname, sec, q, label, n);
+            }
+        }
+    }
+}
+
+/* The CSV export gives every cell of each class it holds. */
+static void read_csv(struct world *w, struct system *sy, const char *vname, const char *doc)
+{
+    for (size_t c = 0; c < w->nc; c++) {
+        size_t rows = 0;
+        for (const char *p = strstr(doc, w->c[c].code); p; p = strstr(p + 1, w->c[c].code))
+            rows += p == doc || p[-1] == '\n';
+        if (!rows)
+            continue;
+        assert_int_equal(rows, (size_t)w->c[c].n);
+        for (size_t a = 0; a < w->nkeys; a++) {
+            if (strncmp(w->key[a], w->c[c].code, WIRE_CODE_LEN) != 0)
+                continue;
+            int one = 1;
+            char what[200];
+            snprintf(what, sizeof(what), "%s, %s", vname, w->key[a]);
+            equation(w, sy, &a, &one, 1, w->truth[a], what);
+        }
+    }
+}
+
+/* Which classes each class's own view shows as not shown yet, and its shown cells. */
+static void class_views(struct world *w, int k, bool *held, bool *shown_cell)
+{
+    for (size_t c = 0; c < w->nc; c++) {
+        struct report_options o = {.k = k, .cohort = w->c[c].code};
+        char *t = render(w, &o, REPORT_TEXT);
+        held[c] = strstr(t, "Not shown yet") != NULL;
+        struct system own;
+        system_init(&own);
+        bool none[MAX_CLASSES] = {0};
+        struct view v = {.k = k, .held = none};
+        read_text(w, &own, &v, "own", t);
+        for (size_t i = 0; i < own.nshown; i++) {
+            /* "own|Class CODE|question|label" */
+            char *s = strchr(own.shown[i], '|') + 1;
+            char *q = strchr(s, '|') + 1;
+            char *label = strchr(q, '|') + 1;
+            char qid[64];
+            snprintf(qid, sizeof(qid), "%.*s", (int)(label - 1 - q), q);
+            if (strcmp(qid, "size") != 0)
+                shown_cell[atom(w, w->c[c].code, qid, label)] = true;
+        }
+        system_release(&own);
+        free(t);
+    }
+}
+
+/* What anyone knows without a report: a question's answers are the class's, and (but for
+ * a multiple-choice question) the sum of its columns. */
+static void known_relations(struct world *w, struct system *sy)
+{
+    for (size_t c = 0; c < w->nc; c++) {
+        for (size_t i = 0; i < sizeof(fx_questions) / sizeof(fx_questions[0]); i++) {
+            const struct pkg_survey_question *q = &fx_questions[i];
+            size_t cell[10];
+            int coef[10];
+            cell[0] = atom(w, w->c[c].code, q->id, "Answers");
+            cell[1] = atom(w, w->c[c].code, "size", "");
+            coef[0] = 1;
+            coef[1] = -1;
+            equation(w, sy, cell, coef, 2, 0, "answers are the class's");
+            if (q->type == SURVEY_MULTI)
+                continue;
+            const char *lab[8];
+            size_t nl = labels(q, lab);
+            for (size_t j = 0; j < nl; j++) {
+                cell[1 + j] = atom(w, w->c[c].code, q->id, lab[j]);
+                coef[1 + j] = -1;
+            }
+            equation(w, sy, cell, coef, 1 + nl, 0, "answers are the sum of the columns");
+        }
+    }
+}
+
+/* Every view one user can open at k, read into sy. */
+static void all_views(struct world *w, struct system *sy, int k, const bool *held)
+{
+    known_relations(w, sy);
+    const char *scope[] = {NULL, schools[0], schools[1], schools[2]};
+    for (size_t s = 0; s < 4; s++) {
+        struct view v = {.school = scope[s], .k = k, .held = held};
+        const char *cmps[][2] = {{NULL, NULL}, {"1.0.0", "1.1.0"}, {"1.1.0", "1.0.0"}};
+        for (size_t i = 0; i < 3; i++) {
+            struct report_options o = {
+                .k = k, .school = scope[s], .compare_a = cmps[i][0], .compare_b = cmps[i][1]};
+            char name[160];
+            snprintf(name, sizeof(name), "k=%d school=%s compare=%zu", k,
+                     scope[s] ? scope[s] : "all", i);
+            char *t = render(w, &o, REPORT_TEXT);
+            if (!t)
+                continue;
+            read_text(w, sy, &v, name, t);
+            free(t);
+            if (i == 0) {
+                t = render(w, &o, REPORT_CSV);
+                read_csv(w, sy, name, t);
+                free(t);
+            }
+        }
+        for (size_t c = 0; c < w->nc; c++) {
+            if (scope[s] && (!w->c[c].school || strcmp(w->c[c].school, scope[s]) != 0))
+                continue;
+            struct report_options o = {.k = k, .school = scope[s], .cohort = w->c[c].code};
+            char name[160];
+            snprintf(name, sizeof(name), "k=%d school=%s class=%s", k, scope[s] ? scope[s] : "all",
+                     w->c[c].code);
+            char *t = render(w, &o, REPORT_TEXT);
+            read_text(w, sy, &v, name, t);
+            free(t);
+            t = render(w, &o, REPORT_CSV);
+            read_csv(w, sy, name, t);
+            free(t);
+        }
+    }
+}
+
+/* The hidden cells determined by sy, printed; returns how many. */
+static size_t count_determined(struct world *w, const struct system *sy, const bool *shown_cell,
+                               const char *when)
+{
+    size_t bad = 0;
+    for (size_t a = 0; a < w->nkeys; a++) {
+        if (shown_cell[a] || strstr(w->key[a], "|size|") || strstr(w->key[a], "|Answers"))
+            continue;
+        if (!determined(sy, a))
+            continue;
+        if (bad++ < 10)
+            print_message("%s: hidden %s = %lld can be worked out\n", when, w->key[a],
+                          (long long)w->truth[a]);
+    }
+    return bad;
+}
+
+static void test_no_hidden_figure_is_determined(void **state)
+{
+    (void)state;
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+        struct world w;
+        world_make(&w, seed);
+        struct system every;
+        system_init(&every);
+        bool shown_at_min[MAX_ATOMS] = {0};
+        size_t bad = 0, hidden_cells = 0;
+        for (int k = 6; k >= 3; k--) {
+            bool held[MAX_CLASSES];
+            bool shown_cell[MAX_ATOMS] = {0};
+            class_views(&w, k, held, shown_cell);
+            struct system sy;
+            system_init(&sy);
+            all_views(&w, &sy, k, held);
+            all_views(&w, &every, k, held);
+            char when[64];
+            snprintf(when, sizeof(when), "seed %llu, k = %d", (unsigned long long)seed, k);
+            bad += count_determined(&w, &sy, shown_cell, when);
+            for (size_t a = 0; a < w.nkeys; a++)
+                hidden_cells += !shown_cell[a] && w.truth[a] != 0;
+            if (k == 3)
+                memcpy(shown_at_min, shown_cell, sizeof(shown_at_min));
+            system_release(&sy);
+        }
+        char when[64];
+        snprintf(when, sizeof(when), "seed %llu, every k together", (unsigned long long)seed);
+        bad += count_determined(&w, &every, shown_at_min, when);
+        /* The test has something to find: hidden cells, and many figures. */
+        assert_true(hidden_cells > 0);
+        assert_true(every.equations > 1000);
+        system_release(&every);
+        world_free(&w);
+        assert_int_equal(bad, 0);
+    }
+}
+
+/* Every figure a view shows at k is shown at k - 1 too, and zeros in shown classes show. */
+static void test_lower_k_shows_more_and_zeros_show(void **state)
+{
+    (void)state;
+    struct world w;
+    world_make(&w, 7);
+    for (int k = 6; k > 3; k--) {
+        bool held[2][MAX_CLASSES];
+        bool cells[2][MAX_ATOMS];
+        memset(cells, 0, sizeof(cells));
+        class_views(&w, k, held[0], cells[0]);
+        class_views(&w, k - 1, held[1], cells[1]);
+        for (size_t a = 0; a < w.nkeys; a++)
+            if (cells[0][a] && !cells[1][a])
+                fail_msg("%s is shown at k = %d but not at k = %d", w.key[a], k, k - 1);
+        for (size_t c = 0; c < w.nc; c++) {
+            if (w.c[c].n < k)
+                continue;
+            /* A class with k answers is shown in full, its zeros as 0. */
+            for (size_t a = 0; a < w.nkeys; a++)
+                if (strncmp(w.key[a], w.c[c].code, WIRE_CODE_LEN) == 0 &&
+                    !strstr(w.key[a], "|size|") && !cells[0][a])
+                    fail_msg("%s (%lld) of a class of %d is not shown at k = %d", w.key[a],
+                             (long long)w.truth[a], w.c[c].n, k);
+        }
+    }
+    world_free(&w);
+}
+
+/* One late answer and a new small class hide nothing that was shown. */
+static void test_shown_figures_stay_shown_as_answers_arrive(void **state)
+{
+    (void)state;
+    struct world w;
+    world_make(&w, 11);
+    for (int k = 3; k <= 6; k++) {
+        bool held[MAX_CLASSES];
+        bool before[MAX_ATOMS] = {0}, after[MAX_ATOMS] = {0};
+        class_views(&w, k, held, before);
+        struct system s0, s1;
+        system_init(&s0);
+        system_init(&s1);
+        all_views(&w, &s0, k, held);
+        answer(&w, &w.c[0]);
+        add_class(&w, schools[0], "1.0.0", 2);
+        class_views(&w, k, held, after);
+        all_views(&w, &s1, k, held);
+        for (size_t a = 0; a < w.nkeys; a++)
+            if (before[a] && !after[a])
+                fail_msg("%s was shown and is hidden after one more answer", w.key[a]);
+        for (size_t i = 0; i < s0.nshown; i++) {
+            bool still = false;
+            for (size_t j = 0; j < s1.nshown && !still; j++)
+                still = strcmp(s0.shown[i], s1.shown[j]) == 0;
+            if (!still)
+                fail_msg("%s was shown and is hidden after one more answer", s0.shown[i]);
+        }
+        system_release(&s0);
+        system_release(&s1);
+    }
+    world_free(&w);
+}
+
+int main(void)
+{
+    if (sodium_init() < 0)
+        return 1;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_no_hidden_figure_is_determined),
+        cmocka_unit_test(test_lower_k_shows_more_and_zeros_show),
+        cmocka_unit_test(test_shown_figures_stay_shown_as_answers_arrive),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
