@@ -876,7 +876,7 @@ static int cmd_report(int argc, char **argv)
         fprintf(stderr, "planpack report: %s\n", err);
     } else {
         struct report_sink sink = {report_sink_file, stdout};
-        int w = f == REPORT_CSV ? report_write_csv(s, r, &sink) : report_write(r, f, &sink);
+        int w = f == REPORT_CSV ? report_write_csv(r, &sink) : report_write(r, f, &sink);
         if (w != 0 || fflush(stdout) != 0) {
             fprintf(stderr, "planpack report: writing the report failed\n");
             rc = STORE_ERR_IO;

@@ -1,4 +1,8 @@
-/* The built report, shared by report.c (aggregation) and render.c (output). Internal. */
+/*
+ * The built report, shared by report.c (aggregation and every decision about what may be
+ * shown) and the formatters (render*.c), which read figures only through the accessors below.
+ * Internal.
+ */
 #ifndef PLANPACK_REPORT_INTERNAL_H
 #define PLANPACK_REPORT_INTERNAL_H
 
@@ -105,12 +109,36 @@ struct report {
     size_t cmp_b;
     int64_t unreadable; /* answers that could not be decoded or placed */
     bool html_fragment;
+    struct store *store; /* borrowed from report_build()'s caller, for the CSV export */
 };
 
 static inline struct gq *report_gq(const struct report *r, size_t g, size_t q)
 {
     return &r->gq[g * r->nq + q];
 }
+
+/*
+ * Figures for the formatters. Each returns 0 and the figure, or -EPERM for a group held back
+ * (a class with fewer than k answers) or a question it was not asked: what a formatter cannot
+ * get, it cannot print. Group sizes (r->g[g].n, held, nheld) are published as they are.
+ */
+bool report_asked(const struct report *r, size_t g, size_t q);
+__attribute__((warn_unused_result)) int report_count(const struct report *r, size_t g, size_t q,
+                                                     size_t col, int64_t *out);
+__attribute__((warn_unused_result)) int report_answers(const struct report *r, size_t g, size_t q,
+                                                       int64_t *out);
+/* The mean score of a scale question; -ENODATA when not a scale or fewer than k scored. */
+__attribute__((warn_unused_result)) int report_mean(const struct report *r, size_t g, size_t q,
+                                                    double *mean, int64_t *n);
+/* Comments of a group's shown classes, the first `keep` sorted so that their order says
+ * nothing; *out is the caller's to free(), its strings the report's. */
+__attribute__((warn_unused_result)) int report_comments(const struct report *r, size_t g, size_t q,
+                                                        size_t keep, const char ***out,
+                                                        size_t *count, int64_t *dropped);
+/* Each stored answer of class g (a cohort group), or -EPERM for a held-back class. */
+__attribute__((warn_unused_result)) int
+report_answers_each(const struct report *r, size_t g,
+                    int (*fn)(const struct store_answer_row *row, void *ctx), void *ctx);
 
 /* Whether a group's distribution for a question is shown in full (so its mean may be). */
 bool report_row_complete(const struct report *r, size_t g, size_t q);

@@ -2,6 +2,7 @@
  * Building a report: read every answer once, count per class, add classes up into
  * schools, versions and the whole, then decide what may be shown.
  */
+#include <errno.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -771,37 +772,6 @@ static void hold_back(struct report *r)
     }
 }
 
-/* ---- statistics shown ---- */
-
-bool report_row_complete(const struct report *r, size_t g, size_t q)
-{
-    return report_gq(r, g, q)->asked && !r->g[g].hidden;
-}
-
-bool report_pair_diff(const struct report *r, size_t p, size_t g, struct stats_diff *out)
-{
-    const struct rpair *pr = &r->pairs[p];
-    if (!report_row_complete(r, g, pr->before) || !report_row_complete(r, g, pr->after))
-        return false;
-    if (pr->paired) {
-        const struct stats_acc *d = &r->pair_acc[p * r->ng + g];
-        return d->n >= r->k && stats_paired(d, out) == 0;
-    }
-    const struct stats_acc *b = &report_gq(r, g, pr->before)->score;
-    const struct stats_acc *a = &report_gq(r, g, pr->after)->score;
-    return b->n >= r->k && a->n >= r->k && stats_welch(b, a, out) == 0;
-}
-
-bool report_group_diff(const struct report *r, size_t ga, size_t gb, size_t q,
-                       struct stats_diff *out)
-{
-    if (!report_row_complete(r, ga, q) || !report_row_complete(r, gb, q))
-        return false;
-    const struct stats_acc *a = &report_gq(r, ga, q)->score;
-    const struct stats_acc *b = &report_gq(r, gb, q)->score;
-    return a->n >= r->k && b->n >= r->k && stats_welch(a, b, out) == 0;
-}
-
 /* ---- one school's view ---- */
 
 /*
@@ -894,6 +864,7 @@ int report_build(struct store *s, const struct report_options *opt, struct repor
     r->source = opt->source ? arena_strdup(&r->arena, opt->source) : NULL;
     r->today = store_today(s);
     r->html_fragment = opt->html_fragment;
+    r->store = s;
     r->filter = r->cmp_a = r->cmp_b = SIZE_MAX;
 
     if ((rc = store_surveys(s, &r->arena, &r->surveys, &r->nsurveys)) != STORE_OK ||

@@ -113,8 +113,9 @@ int report_sink_buf(void *ctx, const void *data, size_t len);
 struct report;
 
 /*
- * Reads the store and builds every aggregate and suppression decision. Returns 0 and a
- * report the caller frees with report_free(); or a store status (STORE_ERR_NOT_FOUND for an
+ * Reads the store and builds every aggregate and decision about what may be shown. Returns 0
+ * and a report the caller frees with report_free() (keeping s open until then, for the CSV
+ * export); or a store status (STORE_ERR_NOT_FOUND for an
  * unknown --cohort code) with a message in err.
  */
 __attribute__((warn_unused_result)) int report_build(struct store *s,
@@ -135,7 +136,7 @@ report_write(const struct report *r, enum report_format format, const struct rep
  * column per question, answers as their labels), leaving out classes the report hides.
  * Returns 0, a store status, or -1 when the sink failed.
  */
-__attribute__((warn_unused_result)) int report_write_csv(struct store *s, const struct report *r,
+__attribute__((warn_unused_result)) int report_write_csv(const struct report *r,
                                                          const struct report_sink *sink);
 
 #endif

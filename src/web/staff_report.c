@@ -239,7 +239,7 @@ unsigned staff_report_csv(struct staff_page *p)
         return status;
     int fd = temp_file();
     struct report_sink sink = {sink_fd, &fd};
-    int rc = fd < 0 ? -1 : report_write_csv(p->st, r, &sink);
+    int rc = fd < 0 ? -1 : report_write_csv(r, &sink);
     report_free(r);
     off_t size = rc == 0 ? lseek(fd, 0, SEEK_END) : -1;
     if (size < 0) {

@@ -1,0 +1,167 @@
+/*
+ * What may leave the report: the accessors every formatter reads figures through. A group
+ * held back (a class with fewer than k answers, see hold_back() in report.c) gives nothing
+ * here but its size, so no formatter, present or future, can print its figures.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/xalloc.h"
+#include "report/internal.h"
+
+/* ---- statistics shown ---- */
+
+bool report_row_complete(const struct report *r, size_t g, size_t q)
+{
+    return report_gq(r, g, q)->asked && !r->g[g].hidden;
+}
+
+bool report_pair_diff(const struct report *r, size_t p, size_t g, struct stats_diff *out)
+{
+    const struct rpair *pr = &r->pairs[p];
+    if (!report_row_complete(r, g, pr->before) || !report_row_complete(r, g, pr->after))
+        return false;
+    if (pr->paired) {
+        const struct stats_acc *d = &r->pair_acc[p * r->ng + g];
+        return d->n >= r->k && stats_paired(d, out) == 0;
+    }
+    const struct stats_acc *b = &report_gq(r, g, pr->before)->score;
+    const struct stats_acc *a = &report_gq(r, g, pr->after)->score;
+    return b->n >= r->k && a->n >= r->k && stats_welch(b, a, out) == 0;
+}
+
+bool report_group_diff(const struct report *r, size_t ga, size_t gb, size_t q,
+                       struct stats_diff *out)
+{
+    if (!report_row_complete(r, ga, q) || !report_row_complete(r, gb, q))
+        return false;
+    const struct stats_acc *a = &report_gq(r, ga, q)->score;
+    const struct stats_acc *b = &report_gq(r, gb, q)->score;
+    return a->n >= r->k && b->n >= r->k && stats_welch(a, b, out) == 0;
+}
+
+/* ---- figures as the formatters read them ---- */
+
+/* The one test of whether a group's figures may leave the report. */
+static bool may_show(const struct report *r, size_t g, size_t q)
+{
+    return !r->g[g].hidden && report_gq(r, g, q)->asked;
+}
+
+bool report_asked(const struct report *r, size_t g, size_t q)
+{
+    return report_gq(r, g, q)->asked;
+}
+
+int report_count(const struct report *r, size_t g, size_t q, size_t col, int64_t *out)
+{
+    if (!may_show(r, g, q) || col >= r->q[q].ncols)
+        return -EPERM;
+    *out = report_gq(r, g, q)->count[col];
+    return 0;
+}
+
+int report_answers(const struct report *r, size_t g, size_t q, int64_t *out)
+{
+    if (!may_show(r, g, q))
+        return -EPERM;
+    *out = report_gq(r, g, q)->n;
+    return 0;
+}
+
+int report_mean(const struct report *r, size_t g, size_t q, double *mean, int64_t *n)
+{
+    if (!may_show(r, g, q))
+        return -EPERM;
+    const struct stats_acc *a = &report_gq(r, g, q)->score;
+    if (r->q[q].type != SURVEY_SCALE || a->n < r->k)
+        return -ENODATA;
+    *mean = stats_mean(a);
+    *n = a->n;
+    return 0;
+}
+
+int report_answers_each(const struct report *r, size_t g,
+                        int (*fn)(const struct store_answer_row *row, void *ctx), void *ctx)
+{
+    if (g >= r->ncohorts || r->g[g].hidden)
+        return -EPERM;
+    return store_answers_each(r->store, r->cohorts[g].id, fn, ctx);
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Moves v[i] down a heap of strings with the greatest (by strcmp) on top. */
+static void sift_down(const char **v, size_t n, size_t i)
+{
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n)
+            return;
+        if (c + 1 < n && strcmp(v[c + 1], v[c]) > 0)
+            c++;
+        if (strcmp(v[c], v[i]) <= 0)
+            return;
+        const char *t = v[i];
+        v[i] = v[c];
+        v[c] = t;
+        i = c;
+    }
+}
+
+/*
+ * Sorts the first `keep` strings of v[0..n) into v[0..keep), leaving the rest in any order.
+ * A report shows the first COMMENTS_SHOWN comments of a version's hundred thousand: a heap
+ * of that many finds them with about one comparison each, where sorting all would take
+ * seventeen.
+ */
+static void sort_first(const char **v, size_t n, size_t keep)
+{
+    if (n <= keep) {
+        qsort(v, n, sizeof(*v), str_cmp);
+        return;
+    }
+    for (size_t i = keep / 2; i-- > 0;)
+        sift_down(v, keep, i);
+    for (size_t i = keep; i < n; i++) {
+        if (strcmp(v[i], v[0]) >= 0)
+            continue;
+        const char *t = v[0];
+        v[0] = v[i];
+        v[i] = t;
+        sift_down(v, keep, 0);
+    }
+    qsort(v, keep, sizeof(*v), str_cmp);
+}
+
+int report_comments(const struct report *r, size_t g, size_t q, size_t keep, const char ***out,
+                    size_t *count, int64_t *dropped)
+{
+    if (!may_show(r, g, q))
+        return -EPERM;
+    const struct group *grp = &r->g[g];
+    size_t n = 0;
+    *dropped = 0;
+    const size_t *members = grp->kind == GROUP_COHORT ? &g : grp->members;
+    size_t nm = grp->kind == GROUP_COHORT ? 1 : grp->nmembers;
+    for (size_t m = 0; m < nm; m++)
+        n += report_gq(r, members[m], q)->ncomments;
+    const char **v = xmalloc((n ? n : 1) * sizeof(*v));
+    n = 0;
+    for (size_t m = 0; m < nm; m++) {
+        const struct gq *gq = report_gq(r, members[m], q);
+        if (gq->ncomments)
+            memcpy(v + n, gq->comments, gq->ncomments * sizeof(*v));
+        n += gq->ncomments;
+        *dropped += gq->comments_dropped;
+    }
+    sort_first(v, n, keep);
+    *count = n;
+    *out = v;
+    return 0;
+}
+
