@@ -4,7 +4,7 @@ CC       ?= cc
 CLANG    ?= clang
 PREFIX   ?= /usr/local
 DESTDIR  ?=
-PKGS     := libmicrohttpd libcmark yaml-0.1 zlib sqlite3 libsodium libqrencode
+PKGS     := libmicrohttpd libcmark yaml-0.1 zlib sqlite3 libsodium libqrencode libxml-2.0
 # libpq's header only: the library is loaded at run time when a postgres:// store is opened.
 # Brotli's encoder likewise, while a site is compressed (src/web/server.c).
 # Quiet while pkg-config itself is still missing: `make run` and `make test` parse this file

@@ -28,11 +28,15 @@ struct fileset {
 #define FILESET_MAX_FILES 2000
 #define FILESET_MAX_FILE_SIZE ((size_t)4 << 20)
 #define FILESET_MAX_DEPTH 8
+#define FILESET_MAX_TOTAL_SIZE ((size_t)64 << 20)
 
 /*
  * Reads every regular file under dir (skipping names that start with '.'), into a set
- * that owns its copies. Problems (unreadable, too large, too many files) go to diags
- * against the file concerned. Returns 0, or -1 if dir itself cannot be read.
+ * that owns its copies. Links are never followed and only plain files and folders are
+ * read, so nothing outside dir can be; a link, a device or a pipe is an error against its
+ * path. Other problems (unreadable, too large, too many files, more than
+ * FILESET_MAX_TOTAL_SIZE in all) go to diags against the file concerned. Returns 0, or -1
+ * if dir itself cannot be read.
  */
 __attribute__((warn_unused_result)) int fileset_read_dir(struct fileset *fs, const char *dir,
                                                          struct diag_list *diags);

@@ -1,7 +1,7 @@
 /*
  * Whole-package checks: what needs more than one file, or the model rather than the YAML.
  * Links between pages, images and their alt text, story paths and endings, what the plan
- * builder offers, pictures that could run code, and reading age.
+ * builder offers, and reading age. Pictures themselves are checked as they are loaded.
  */
 #include "pkg/check.h"
 #include "pkg/internal.h"
@@ -17,6 +17,7 @@
 
 struct checker {
     const struct pkg *p;
+    const struct fileset *fs; /* to tell a picture refused on loading from a missing one */
     const struct pkg_impl *impl;
     struct diag_list *diags;
     bool any_broken;      /* some file could not be read, so "missing" may just mean unread */
@@ -71,11 +72,12 @@ static void check_image(struct checker *C, const char *file, int line, const cha
                !(has_suffix(url, ".svg") || has_suffix(url, ".png"))) {
         diag_error(C->diags, file, line,
                    "image '%s' must be an SVG or PNG file in the images/ folder", url);
-    } else if (!pkg_file(C->p, url)) {
+    } else if (!pkg_file(C->p, url) && !fileset_get(C->fs, url)) {
         struct suggest sg;
         suggest_init(&sg, url);
-        for (size_t i = 0; i < C->p->file_count; i++)
-            suggest_try(&sg, C->p->files[i].path);
+        for (size_t i = 0; i < C->fs->count; i++)
+            if (strncmp(C->fs->files[i].path, "images/", 7) == 0)
+                suggest_try(&sg, C->fs->files[i].path);
         if (sg.best)
             diag_error(C->diags, file, line,
                        "image '%s' is not a file in the package; did you mean '%s'?", url, sg.best);
@@ -158,7 +160,7 @@ static void check_link(struct checker *C, const char *file, int line, const char
             diag_error(C->diags, file, line, "link to '%s', but there is no page '%s'", url, path);
         return;
     }
-    if (strncmp(path, "images/", 7) == 0 && pkg_file(C->p, path))
+    if (strncmp(path, "images/", 7) == 0 && (pkg_file(C->p, path) || fileset_get(C->fs, path)))
         return;
     diag_error(C->diags, file, line,
                "link to '%s' goes nowhere: link to a page by its file name, e.g. 'plan.md'", url);
@@ -618,59 +620,10 @@ static void check_page(struct checker *C, size_t index, const struct pkg_page **
                    "answers /feedback itself");
 }
 
-/* The line of data that holds offset at. */
-static int line_at(const unsigned char *data, size_t at)
-{
-    int line = 1;
-    for (size_t i = 0; i < at; i++)
-        line += data[i] == '\n';
-    return line;
-}
-
-static const unsigned char *find_nocase(const unsigned char *data, size_t len, const char *what)
-{
-    size_t m = strlen(what);
-    for (size_t i = 0; i + m <= len; i++)
-        if (strncasecmp((const char *)data + i, what, m) == 0)
-            return data + i;
-    return NULL;
-}
-
-/* An event handler attribute (" onload=", " onclick=" …), or NULL. */
-static const unsigned char *find_handler(const unsigned char *data, size_t len)
-{
-    for (size_t at = 0; at + 4 < len; at++) {
-        const unsigned char *d = data + at;
-        if (!isspace(d[0]) || tolower(d[1]) != 'o' || tolower(d[2]) != 'n')
-            continue;
-        size_t k = 3;
-        while (at + k < len && isalpha(d[k]))
-            k++;
-        if (k > 3 && at + k < len && d[k] == '=')
-            return d;
-    }
-    return NULL;
-}
-
-/* An SVG opened on its own runs its scripts, and its links could reach other hosts. */
-static void check_svg(struct checker *C, const struct pkg_file *f)
-{
-    static const char *const risky[] = {"<script",     "javascript:", "<foreignobject",
-                                        "href=\"http", "href='http",  "href=\"//",
-                                        "href='//",    "url(http",    "url(//"};
-    const unsigned char *hit = find_handler(f->data, f->len);
-    for (size_t i = 0; i < sizeof(risky) / sizeof(risky[0]) && !hit; i++)
-        hit = find_nocase(f->data, f->len, risky[i]);
-    if (hit)
-        diag_error(C->diags, f->path, line_at(f->data, (size_t)(hit - f->data)),
-                   "this picture holds a script, an event handler or a link to another "
-                   "website; pictures in a package must not run code or load anything");
-}
-
 void pkg_check(const struct pkg *p, const struct fileset *fs, struct diag_list *diags)
 {
-    (void)fs; /* every file the checks need is in the model */
     struct checker C = {.p = p,
+                        .fs = fs,
                         .impl = pkg_impl_of(p),
                         .diags = diags,
                         .any_broken = pkg_impl_of(p)->manifest_broken};
@@ -679,9 +632,6 @@ void pkg_check(const struct pkg *p, const struct fileset *fs, struct diag_list *
     const struct pkg_page *first_of_kind[PAGE_LETTER + 1] = {NULL};
     for (size_t i = 0; i < p->page_count; i++)
         check_page(&C, i, first_of_kind);
-    for (size_t i = 0; i < p->file_count; i++)
-        if (has_suffix(p->files[i].path, ".svg"))
-            check_svg(&C, &p->files[i]);
     readability_check(p, diags);
     diag_sort(diags);
 }
