@@ -626,10 +626,19 @@ out:
     return store_exit(rc);
 }
 
+/* Pupils in a class when its maker says nothing: a class of 30 takes up to 300 answers. */
+#define COHORT_SIZE_DEFAULT 30
+
 static int cohort_new(int argc, char **argv)
 {
     const char *db = STORE_DEFAULT_PATH, *label = NULL, *school = NULL, *dir = NULL;
+    unsigned size = COHORT_SIZE_DEFAULT;
     for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--size") == 0) {
+            if (option_count0("cohort", argc, argv, &i, STORE_CLASS_SIZE_MAX, &size) != EXIT_OK)
+                return EXIT_INPUT;
+            continue;
+        }
         const char **opt = strcmp(argv[i], "--db") == 0       ? &db
                            : strcmp(argv[i], "--label") == 0  ? &label
                            : strcmp(argv[i], "--school") == 0 ? &school
@@ -676,7 +685,8 @@ static int cohort_new(int argc, char **argv)
                 "changes\n",
                 sv.package_id, sv.package_version);
     char code[WIRE_CODE_LEN + 1];
-    struct store_cohort_spec spec = {.label = label, .school = school, .survey = &sv};
+    struct store_cohort_spec spec = {
+        .label = label, .school = school, .survey = &sv, .expected_size = (int)size};
     if (rc == STORE_OK)
         rc = store_cohort_create(s, &spec, code);
     if (rc == STORE_OK) {
@@ -1000,11 +1010,13 @@ static const struct command commands[] = {
      "defaults to ./planpack.db.\n",
      cmd_staff},
     {"cohort", "Make a feedback code for one class session, list them, close or reopen one.",
-     "cohort new --label TEXT [--school NAME] [--db PATH] [PKGDIR]\n"
+     "cohort new --label TEXT [--school NAME] [--size N] [--db PATH] [PKGDIR]\n"
      "                      | cohort list [--school NAME] [--db PATH]\n"
      "                      | cohort close|open CODE [--db PATH]",
      "new prints the new code. Pupils give feedback at /feedback?c=CODE. The code belongs\n"
      "to the package's current version (the built-in package unless PKGDIR is given).\n"
+     "--size N: the pupils expected (default 30); the class takes up to 10 answers for\n"
+     "each, and refuses more, so that one person cannot flood it; 0: no limit.\n"
      "list shows every code, oldest first, with whether it is open, the day it was made,\n"
      "its package version, school and label; it can run while planpack serve does.\n",
      cmd_cohort},

@@ -52,7 +52,7 @@ struct store_backend {
     int (*survey_put)(struct store *s, const char *package_id, const char *version,
                       const char *body, bool *changed);
     int (*surveys)(struct store *s, struct arena *a, struct survey **out, size_t *count);
-    int (*cohort_create)(struct store *s, const char *label, const char *school,
+    int (*cohort_create)(struct store *s, const char *label, const char *school, int expected_size,
                          const char *package_id, const char *version, char code[WIRE_CODE_LEN + 1]);
     int (*cohort_get)(struct store *s, const char *code, struct arena *a, struct store_cohort *out);
     int (*cohort_set_open)(struct store *s, const char *code, bool open);
@@ -67,6 +67,7 @@ struct store_backend {
     int (*answers_each)(struct store *s, int64_t cohort_id, unsigned part, unsigned parts,
                         int (*fn)(const struct store_answer_row *row, void *ctx), void *ctx);
     int (*answer_count)(struct store *s, int64_t *count);
+    int (*cohort_answers)(struct store *s, int64_t cohort_id, int64_t *count);
     /* Bytes free on the database's disk, for store_options.min_free_bytes; NULL: unknown. */
     int (*free_space)(struct store *s, unsigned long long *bytes);
     int (*purge)(struct store *s, int before_day, time_t before_time, int64_t *deleted);

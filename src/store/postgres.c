@@ -160,21 +160,35 @@ static const char *const migrations[] = {
     "  quotes TEXT NOT NULL);",
     /* 2: staff belong to a school, or (NULL) evaluate across schools. */
     "ALTER TABLE staff ADD COLUMN school_id BIGINT REFERENCES schools(id);",
+    /* 3: a class's expected size, which caps its answers (NULL: none given, no cap). */
+    "ALTER TABLE cohorts ADD COLUMN expected_size INTEGER;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
                "one migration per schema version");
 
 /*
- * Stores one answer unless its class is unknown or closed, in one round trip. The result
- * has no row for an unknown code, and the class's open flag otherwise (the insert happened
- * when it is not 0).
+ * A class's state for an answer: 1 when it takes it, 0 when it is closed, 2 when it has
+ * all the answers its expected size allows (counting those before it in the statement, rn).
+ */
+#define CLASS_STATE                                                                                \
+    "CASE WHEN k.open = 0 THEN 0 WHEN k.expected_size IS NOT NULL AND "                            \
+    "(SELECT count(*) FROM answers x WHERE x.cohort_id = k.id) + rn > "                            \
+    "k.expected_size * " CLASS_ANSWERS_PER_PUPIL " THEN 2 ELSE 1 END"
+#define CLASS_ANSWERS_PER_PUPIL "10"
+_Static_assert(STORE_ANSWERS_PER_PUPIL == 10, "CLASS_ANSWERS_PER_PUPIL is the same");
+
+/*
+ * Stores one answer unless its class is unknown, closed or full, in one round trip. The
+ * result has no row for an unknown code, and the class's state otherwise (CLASS_STATE: the
+ * insert happened when it is 1).
  */
 #define INSERT_ANSWER_SQL                                                                          \
-    "WITH c AS (SELECT id, open FROM cohorts WHERE code = $1), "                                   \
+    "WITH c AS (SELECT k.id, " CLASS_STATE " AS state FROM (SELECT *, 1 AS rn FROM cohorts "       \
+    "WHERE code = $1) k), "                                                                        \
     "i AS (INSERT INTO answers (cohort_id, package_version, day, body) "                           \
-    "SELECT id, $2::text, $3::integer, $4::text FROM c WHERE open <> 0 RETURNING id) "             \
-    "SELECT open FROM c"
+    "SELECT id, $2::text, $3::integer, $4::text FROM c WHERE state = 1 RETURNING id) "             \
+    "SELECT state FROM c"
 
 /*
  * Stores many answers in one statement, each unless its class is unknown or closed. The
@@ -185,11 +199,14 @@ _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSIO
 #define INSERT_ANSWERS_SQL                                                                         \
     "WITH a AS (SELECT * FROM unnest($1::text[], $2::text[], $3::integer[], $4::text[]) "          \
     "WITH ORDINALITY AS a(code, version, day, body, n)), "                                         \
-    "c AS (SELECT a.n, k.id, k.open FROM a LEFT JOIN cohorts k ON k.code = a.code), "              \
+    "r AS (SELECT a.n, k.*, row_number() OVER (PARTITION BY k.id ORDER BY a.n) AS rn "             \
+    "FROM a LEFT JOIN cohorts k ON k.code = a.code), "                                             \
+    "c AS (SELECT r.n, r.id, CASE WHEN r.id IS NULL THEN NULL ELSE "                               \
+    "(SELECT " CLASS_STATE " FROM (SELECT r.*) k) END AS state FROM r), "                          \
     "i AS (INSERT INTO answers (cohort_id, package_version, day, body) "                           \
-    "SELECT c.id, a.version, a.day, a.body FROM a JOIN c ON c.n = a.n WHERE c.open <> 0 "          \
+    "SELECT c.id, a.version, a.day, a.body FROM a JOIN c ON c.n = a.n WHERE c.state = 1 "          \
     "ORDER BY a.n) "                                                                               \
-    "SELECT open FROM c ORDER BY n"
+    "SELECT state FROM c ORDER BY n"
 
 /* Answers waiting for the writer: one answer, or several stored all or none. */
 struct job {
@@ -541,7 +558,8 @@ static int answer_status(const struct pg *q, const PGresult *r)
         return result_error(q, r, "storing an answer");
     if (pq.PQntuples(r) == 0)
         return STORE_ERR_NOT_FOUND;
-    return get_int(r, 0, 0) != 0 ? STORE_OK : STORE_ERR_CLOSED;
+    int64_t state = get_int(r, 0, 0);
+    return state == 1 ? STORE_OK : state == 2 ? STORE_ERR_FULL : STORE_ERR_CLOSED;
 }
 
 static int insert_answer(struct pg *q, const struct store_pending *a)
@@ -604,7 +622,8 @@ static int insert_answers(struct pg *q, struct job **jobs, size_t n)
             for (size_t i = 0; i < n; i++)
                 jobs[i]->base.rc = jobs[i]->rcs[0] =
                     pq.PQgetisnull(r, (int)i, 0) ? STORE_ERR_NOT_FOUND
-                    : get_int(r, (int)i, 0) != 0 ? STORE_OK
+                    : get_int(r, (int)i, 0) == 1 ? STORE_OK
+                    : get_int(r, (int)i, 0) == 2 ? STORE_ERR_FULL
                                                  : STORE_ERR_CLOSED;
             rc = STORE_OK;
         }
@@ -1000,6 +1019,7 @@ static int school_id(struct pg *q, PGconn *c, const char *school, int64_t *id)
 struct cohort_new {
     const char *label, *school, *package_id, *version;
     int day;
+    int expected_size;
     char code[WIRE_CODE_LEN + 1];
 };
 
@@ -1025,10 +1045,15 @@ static int run_cohort_create(struct pg *q, PGconn *c, void *arg)
         p_text(&p, n->package_id);
         p_text(&p, n->version);
         p_int(&p, n->day);
+        if (n->expected_size)
+            p_int(&p, n->expected_size);
+        else
+            p_text(&p, NULL);
         PGresult *r;
         int rc = run(q, c,
                      "INSERT INTO cohorts (code, label, school_id, package_id, package_version, "
-                     "created_day) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (code) DO NOTHING",
+                     "created_day, expected_size) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+                     "ON CONFLICT (code) DO NOTHING",
                      &p, &r);
         if (rc != STORE_OK)
             return rc;
@@ -1041,10 +1066,10 @@ static int run_cohort_create(struct pg *q, PGconn *c, void *arg)
 }
 
 static int pg_cohort_create(struct store *s, const char *label, const char *school,
-                            const char *package_id, const char *version,
+                            int expected_size, const char *package_id, const char *version,
                             char code[WIRE_CODE_LEN + 1])
 {
-    struct cohort_new n = {label, school, package_id, version, store_today(s), {0}};
+    struct cohort_new n = {label, school, package_id, version, store_today(s), expected_size, {0}};
     int rc = in_transaction((struct pg *)s, run_cohort_create, &n);
     memcpy(code, rc == STORE_OK ? n.code : "", rc == STORE_OK ? sizeof(n.code) : 1);
     return rc;
@@ -1052,7 +1077,7 @@ static int pg_cohort_create(struct store *s, const char *label, const char *scho
 
 #define COHORT_COLUMNS                                                                             \
     "SELECT c.id, c.code, c.label, s.name, c.package_id, c.package_version, c.created_day, "       \
-    "c.open FROM cohorts c LEFT JOIN schools s ON s.id = c.school_id "
+    "c.open, c.expected_size FROM cohorts c LEFT JOIN schools s ON s.id = c.school_id "
 
 static void read_cohort(const PGresult *r, int row, struct arena *a, void *elem)
 {
@@ -1065,6 +1090,20 @@ static void read_cohort(const PGresult *r, int row, struct arena *a, void *elem)
     c->package_version = get_dup(a, r, row, 5);
     c->created_day = (int)get_int(r, row, 6);
     c->open = get_int(r, row, 7) != 0;
+    c->expected_size = (int)get_int(r, row, 8);
+}
+
+static int pg_cohort_answers(struct store *s, int64_t cohort_id, int64_t *count)
+{
+    struct params p = {0};
+    p_int(&p, cohort_id);
+    PGresult *r;
+    int rc = read_rows((struct pg *)s, "SELECT count(*) FROM answers WHERE cohort_id = $1", &p, &r);
+    if (rc == STORE_OK) {
+        *count = pq.PQntuples(r) == 1 ? get_int(r, 0, 0) : 0;
+        pq.PQclear(r);
+    }
+    return rc;
 }
 
 static int pg_cohort_get(struct store *s, const char *code, struct arena *a,
@@ -1538,6 +1577,7 @@ static const struct store_backend postgres_backend = {
     .submit_async = pg_submit_async,
     .answers_each = pg_answers_each,
     .answer_count = pg_answer_count,
+    .cohort_answers = pg_cohort_answers,
     .purge = pg_purge,
     .staff_add = pg_staff_add,
     .staff_get = pg_staff_get,

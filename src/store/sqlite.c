@@ -93,6 +93,8 @@ static const char *const migrations[] = {
     "  quotes TEXT NOT NULL);",
     /* 2: staff belong to a school, or (NULL) evaluate across schools. */
     "ALTER TABLE staff ADD COLUMN school_id INTEGER REFERENCES schools(id);",
+    /* 3: a class's expected size, which caps its answers (NULL: none given, no cap). */
+    "ALTER TABLE cohorts ADD COLUMN expected_size INTEGER;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
@@ -114,6 +116,7 @@ struct sq {
     sqlite3 *w; /* the writer connection; NULL when read-only */
     int lock_fd;
     sqlite3_stmt *st_cohort; /* writer: cohort id and state by code */
+    sqlite3_stmt *st_count;  /* writer: a cohort's answers */
     sqlite3_stmt *st_answer; /* writer: insert one answer */
     /* writer: insert i + 1 answers in one statement, prepared when first needed */
     sqlite3_stmt *st_answers[ROWS_PER_INSERT];
@@ -124,6 +127,7 @@ struct sq {
         char code[WIRE_CODE_LEN + 1];
         int64_t id;
         bool open;
+        int64_t room; /* answers the class may still take; -1: no limit */
     } seen[SEEN_MAX];
     size_t nseen;
     struct writer writer;
@@ -569,6 +573,7 @@ static void sq_close(struct store *s)
     for (size_t i = 0; i < q->nreaders; i++)
         reader_close(q->readers[i]);
     sqlite3_finalize(q->st_cohort);
+    sqlite3_finalize(q->st_count);
     sqlite3_finalize(q->st_answer);
     for (size_t i = 0; i < ROWS_PER_INSERT; i++)
         sqlite3_finalize(q->st_answers[i]);
@@ -659,7 +664,10 @@ static int open_writer(struct sq *q, char *err, size_t err_len)
     rc = migrate(q->w, err, err_len);
     if (rc != STORE_OK)
         return rc;
-    if (prepare(q->w, "SELECT id, open FROM cohorts WHERE code = ?", &q->st_cohort) != STORE_OK ||
+    if (prepare(q->w, "SELECT id, open, expected_size FROM cohorts WHERE code = ?",
+                &q->st_cohort) != STORE_OK ||
+        prepare(q->w, "SELECT count(*) FROM answers WHERE cohort_id = ?", &q->st_count) !=
+            STORE_OK ||
         prepare(q->w,
                 "INSERT INTO answers (cohort_id, package_version, day, body) "
                 "VALUES (?, ?, ?, ?)",
@@ -791,6 +799,7 @@ struct cohort_job {
     const char *package_id;
     const char *version;
     int day;
+    int expected_size;
     char code[WIRE_CODE_LEN + 1];
 };
 
@@ -820,13 +829,14 @@ static int run_cohort_create(struct sq *q, struct job *j)
         survey_code_generate(c->code);
         rc = wexec(q,
                    "INSERT INTO cohorts (code, label, school_id, package_id, package_version, "
-                   "created_day) VALUES (?, ?, ?, ?, ?, ?)",
+                   "created_day, expected_size) VALUES (?, ?, ?, ?, ?, ?, ?)",
                    (struct bindv[]){BT(c->code),
                                     BT(c->label),
                                     school_id ? BI(school_id) : BT(NULL),
                                     BT(c->package_id),
                                     BT(c->version),
                                     BI(c->day),
+                                    c->expected_size ? BI(c->expected_size) : BT(NULL),
                                     {B_END, 0, 0, 0}},
                    NULL);
         if (rc != STORE_ERR_EXISTS)
@@ -836,10 +846,10 @@ static int run_cohort_create(struct sq *q, struct job *j)
 }
 
 static int sq_cohort_create(struct store *s, const char *label, const char *school,
-                            const char *package_id, const char *version,
+                            int expected_size, const char *package_id, const char *version,
                             char code[WIRE_CODE_LEN + 1])
 {
-    struct cohort_job c = {label, school, package_id, version, store_today(s), {0}};
+    struct cohort_job c = {label, school, package_id, version, store_today(s), expected_size, {0}};
     struct job j = {.run = run_cohort_create, .arg = &c, .atomic = true};
     int rc = submit_job((struct sq *)s, &j);
     memcpy(code, rc == STORE_OK ? c.code : "", rc == STORE_OK ? sizeof(c.code) : 1);
@@ -848,7 +858,7 @@ static int sq_cohort_create(struct store *s, const char *label, const char *scho
 
 #define COHORT_COLUMNS                                                                             \
     "SELECT c.id, c.code, c.label, s.name, c.package_id, c.package_version, c.created_day, "       \
-    "c.open FROM cohorts c LEFT JOIN schools s ON s.id = c.school_id "
+    "c.open, c.expected_size FROM cohorts c LEFT JOIN schools s ON s.id = c.school_id "
 
 static bool read_cohort(sqlite3_stmt *st, struct arena *a, void *elem)
 {
@@ -862,7 +872,29 @@ static bool read_cohort(sqlite3_stmt *st, struct arena *a, void *elem)
     c->package_version = col_dup(a, st, 5);
     c->created_day = sqlite3_column_int(st, 6);
     c->open = sqlite3_column_int(st, 7) != 0;
+    c->expected_size = sqlite3_column_int(st, 8);
     return true;
+}
+
+static int sq_cohort_answers(struct store *s, int64_t cohort_id, int64_t *count)
+{
+    struct sq *q = (struct sq *)s;
+    sqlite3 *db = reader_get(q);
+    sqlite3_stmt *st = NULL;
+    int rc = STORE_ERR_IO;
+    if (db &&
+        reader_prepare(db, "SELECT count(*) FROM answers WHERE cohort_id = ?", &st) == STORE_OK) {
+        sqlite3_bind_int64(st, 1, cohort_id);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            *count = sqlite3_column_int64(st, 0);
+            rc = STORE_OK;
+        } else {
+            log_db(db, "counting a class's answers");
+        }
+    }
+    reader_release(st);
+    reader_put(q, db);
+    return rc;
 }
 
 static int sq_cohort_get(struct store *s, const char *code, struct arena *a,
@@ -899,7 +931,7 @@ struct submit_job {
 };
 
 /* Finds the class of code, as the current transaction sees it (see struct sq's seen). */
-static int find_code(struct sq *q, const char *code, const struct seen_code **out)
+static int find_code(struct sq *q, const char *code, struct seen_code **out)
 {
     for (size_t i = 0; i < q->nseen; i++)
         if (memcmp(q->seen[i].code, code, sizeof(q->seen[i].code)) == 0) {
@@ -919,19 +951,50 @@ static int find_code(struct sq *q, const char *code, const struct seen_code **ou
     memcpy(c->code, code, sizeof(c->code));
     c->id = sqlite3_column_int64(st, 0);
     c->open = sqlite3_column_int(st, 1) != 0;
+    int64_t size = sqlite3_column_type(st, 2) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 2);
     sqlite3_reset(st);
+    c->room = -1;
+    if (size > 0) {
+        /* The transaction's own rows count too: this connection sees them. */
+        sqlite3_stmt *n = q->st_count;
+        sqlite3_reset(n);
+        sqlite3_bind_int64(n, 1, c->id);
+        rc = sqlite3_step(n);
+        int64_t have = rc == SQLITE_ROW ? sqlite3_column_int64(n, 0) : 0;
+        sqlite3_reset(n);
+        if (rc != SQLITE_ROW) {
+            c->code[0] = '\0'; /* no code matches it */
+            return step_error(q->w, rc, "counting a class's answers");
+        }
+        c->room = size * STORE_ANSWERS_PER_PUPIL - have;
+        if (c->room < 0)
+            c->room = 0;
+    }
     *out = c;
+    return STORE_OK;
+}
+
+/* Whether the class can take one more answer; takes its place if so. */
+static int take_room(struct seen_code *c)
+{
+    if (!c->open)
+        return STORE_ERR_CLOSED;
+    if (c->room == 0)
+        return STORE_ERR_FULL;
+    if (c->room > 0)
+        c->room--;
     return STORE_OK;
 }
 
 static int insert_answer(struct sq *q, const struct store_pending *p)
 {
-    const struct seen_code *c;
+    struct seen_code *c;
     int rc = find_code(q, p->code, &c);
     if (rc != STORE_OK)
         return rc;
-    if (!c->open)
-        return STORE_ERR_CLOSED;
+    rc = take_room(c);
+    if (rc != STORE_OK)
+        return rc;
     int64_t cohort = c->id;
     sqlite3_stmt *st = q->st_answer;
     sqlite3_reset(st);
@@ -992,10 +1055,10 @@ static int insert_answers(struct sq *q, struct job **jobs, size_t n)
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
         struct submit_job *a = jobs[i]->arg;
-        const struct seen_code *c;
+        struct seen_code *c;
         int rc = find_code(q, a->p->code, &c);
-        if (rc == STORE_OK && !c->open)
-            rc = STORE_ERR_CLOSED;
+        if (rc == STORE_OK)
+            rc = take_room(c);
         if (rc == STORE_ERR_IO)
             return rc;
         jobs[i]->base.rc = a->rcs[0] = rc;
@@ -1452,6 +1515,7 @@ static const struct store_backend sqlite_backend = {
     .answers_each = sq_answers_each,
     .answer_count = sq_answer_count,
     .free_space = sq_free_space,
+    .cohort_answers = sq_cohort_answers,
     .purge = sq_purge,
     .staff_add = sq_staff_add,
     .staff_get = sq_staff_get,

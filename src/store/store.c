@@ -65,6 +65,8 @@ const char *store_strerror(int status)
         return "invalid value";
     case STORE_ERR_NO_SPACE:
         return "the disk of the database is nearly full";
+    case STORE_ERR_FULL:
+        return "the class has all the answers its size allows";
     default:
         return "unknown error";
     }
@@ -370,13 +372,20 @@ int store_cohort_create(struct store *s, const struct store_cohort_spec *spec,
     code[0] = '\0';
     if (writable(s) != STORE_OK)
         return STORE_ERR_READ_ONLY;
-    if (!valid_text(spec->label) || !spec->survey || (spec->school && !valid_text(spec->school)))
+    if (!valid_text(spec->label) || !spec->survey || (spec->school && !valid_text(spec->school)) ||
+        spec->expected_size < 0 || spec->expected_size > STORE_CLASS_SIZE_MAX)
         return STORE_ERR_INVALID;
     int rc = store_survey_put(s, spec->survey, NULL);
     if (rc != STORE_OK)
         return rc;
-    return s->be->cohort_create(s, spec->label, spec->school, spec->survey->package_id,
-                                spec->survey->package_version, code);
+    return s->be->cohort_create(s, spec->label, spec->school, spec->expected_size,
+                                spec->survey->package_id, spec->survey->package_version, code);
+}
+
+int store_cohort_answers(struct store *s, int64_t cohort_id, int64_t *count)
+{
+    *count = 0;
+    return s->be->cohort_answers(s, cohort_id, count);
 }
 
 static long long monotonic_ms(void)

@@ -45,6 +45,7 @@ enum store_status {
     STORE_ERR_EXPIRED = -8,   /* the session timed out (and has been ended) */
     STORE_ERR_INVALID = -9,   /* an argument out of range (empty name, bad day) */
     STORE_ERR_NO_SPACE = -10, /* the database's disk is nearly full: no new answers */
+    STORE_ERR_FULL = -11,     /* the class has all the answers its size allows */
 };
 
 /* A short plain-English description of a status, for messages. */
@@ -66,7 +67,7 @@ struct store_options {
 };
 
 /* The current schema version, and the default database when no --db is given. */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 #define STORE_DEFAULT_PATH "./planpack.db"
 
 struct store;
@@ -150,13 +151,22 @@ struct store_cohort {
     const char *package_version;
     int created_day;
     bool open;
+    int expected_size; /* pupils expected in the class; 0: not given (no limit on answers) */
 };
+
+/*
+ * A class takes at most this many answers per pupil expected (there are up to three
+ * survey parts, and pupils may send one again), so that one person cannot flood it.
+ */
+#define STORE_ANSWERS_PER_PUPIL 10
+#define STORE_CLASS_SIZE_MAX 10000
 
 /* The fields store_cohort_create() needs; the code is made by the store. */
 struct store_cohort_spec {
     const char *label;           /* required, at most 200 bytes */
     const char *school;          /* optional; created when new */
     const struct survey *survey; /* the package version pupils will answer; stored too */
+    int expected_size;           /* 1 to STORE_CLASS_SIZE_MAX pupils; 0: no limit on its answers */
 };
 
 /* Creates a cohort with a fresh random code, written into code. */
@@ -174,6 +184,9 @@ __attribute__((warn_unused_result)) int store_cohort_get(struct store *s, const 
 /* Opens or closes a code to new answers. */
 __attribute__((warn_unused_result)) int store_cohort_set_open(struct store *s, const char *code,
                                                               bool open);
+/* How many answers a class has (*count), for the staff pages' warning. */
+__attribute__((warn_unused_result)) int store_cohort_answers(struct store *s, int64_t cohort_id,
+                                                             int64_t *count);
 /* Every cohort, oldest first; the array and strings live in a. */
 __attribute__((warn_unused_result)) int store_cohorts(struct store *s, struct arena *a,
                                                       struct store_cohort **out, size_t *count);
@@ -185,6 +198,7 @@ void store_cohort_for_survey(const struct store_cohort *c, struct survey_cohort 
 /*
  * Stores a validated answer and returns only when it is durable (STORE_OK) or has failed:
  * STORE_ERR_NO_SPACE at once when the disk is nearly full (store_options.min_free_bytes);
+ * STORE_ERR_FULL when its class already has expected_size * STORE_ANSWERS_PER_PUPIL;
  * STORE_ERR_NOT_FOUND / STORE_ERR_CLOSED when the code has gone or closed meanwhile,
  * STORE_ERR_IO when the transaction did not commit (nothing of it is stored). The day is
  * today's; the answer is copied, so it may be freed on return.

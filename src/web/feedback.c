@@ -64,6 +64,15 @@ static unsigned failed_page(const struct site *site, struct buf *page)
     return STATUS_INTERNAL;
 }
 
+/* A page that says why answers were not saved; the Back button keeps them. */
+static unsigned refused_page(const struct site *site, unsigned status, const char *title,
+                             const char *text, struct buf *page)
+{
+    const struct site_message m = {
+        .status = status, .title = title, .text = text, .no_start = true};
+    return site_render_message(site, &m, page) == 0 ? status : STATUS_INTERNAL;
+}
+
 unsigned feedback_check(struct store *st, const struct site *site, const char *body, size_t len,
                         struct arena *a, struct survey_answer *ans, struct buf *page)
 {
@@ -108,16 +117,18 @@ unsigned feedback_stored(const struct site *site, const char *code, int store_st
 {
     if (store_status == STORE_OK)
         return thanks_page(site, page);
-    if (store_status == STORE_ERR_NO_SPACE) {
-        const struct site_message m = {
-            .status = 503,
-            .title = "Not saved",
-            .text = "This server is short of space, so your answers were not saved. Please "
-                    "tell your teacher. You could go back and send them again later.",
-            .no_start = true,
-        };
-        return site_render_message(site, &m, page) == 0 ? 503u : STATUS_INTERNAL;
-    }
+    if (store_status == STORE_ERR_NO_SPACE)
+        return refused_page(site, 503u, "Not saved",
+                            "This server is short of space, so your answers were not saved. "
+                            "Please tell your teacher. You could go back and send them again "
+                            "later.",
+                            page);
+    if (store_status == STORE_ERR_FULL)
+        return refused_page(site, 409u, "This class has sent all its answers",
+                            "This class code has already had all the answers it can take, so "
+                            "yours were not saved. Please tell your teacher: they can give you "
+                            "a new code.",
+                            page);
     if (store_status == STORE_ERR_NOT_FOUND || store_status == STORE_ERR_CLOSED)
         return form_page(site, code,
                          store_status == STORE_ERR_CLOSED

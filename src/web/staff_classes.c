@@ -5,6 +5,7 @@
  * are made during a pilot.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pkg/pkg.h"
@@ -28,6 +29,22 @@ static void class_row(struct staff_page *p, const struct store_cohort *c)
     buf_adds(b, "</td><td>");
     buf_adds_html(b, c->package_version);
     buf_addf(b, "</td><td>%s</td><td>%s</td><td>", day, c->open ? "open" : "closed");
+    int64_t have = 0;
+    if (c->expected_size && store_cohort_answers(p->st, c->id, &have) == STORE_OK) {
+        int64_t cap = (int64_t)c->expected_size * STORE_ANSWERS_PER_PUPIL;
+        buf_addf(b, "%lld of up to %lld (%d pupils)", (long long)have, (long long)cap,
+                 c->expected_size);
+        if (have >= cap)
+            buf_adds(b, "<br><strong class=\"warning\">Full: new answers are refused. "
+                        "If the class is bigger, or someone sent answers again and again, "
+                        "close this code and make a new one.</strong>");
+        else if (have * 5 >= cap * 4)
+            buf_adds(b, "<br><strong class=\"warning\">Nearly full: many more answers than "
+                        "pupils.</strong>");
+    } else {
+        buf_adds(b, "no limit");
+    }
+    buf_adds(b, "</td><td>");
     buf_addf(b,
              "<a href=\"/staff/report?class=%s\">Report</a> \xc2\xb7 "
              "<a href=\"/feedback?c=%s\">Feedback form</a> \xc2\xb7 "
@@ -45,7 +62,7 @@ static void class_row(struct staff_page *p, const struct store_cohort *c)
 
 /* The page, with an error above the form (and the typed values kept) when error is set. */
 static unsigned classes_page(struct staff_page *p, unsigned status, const char *error,
-                             const char *label, const char *school)
+                             const char *label, const char *school, const char *size)
 {
     struct store_cohort *cs;
     size_t n;
@@ -79,7 +96,8 @@ static unsigned classes_page(struct staff_page *p, unsigned status, const char *
         buf_adds(b, ", oldest first</caption>\n<thead><tr><th scope=\"col\">Code</th>"
                     "<th scope=\"col\">Label</th><th scope=\"col\">School</th>"
                     "<th scope=\"col\">Package version</th><th scope=\"col\">Created</th>"
-                    "<th scope=\"col\">Feedback</th><th scope=\"col\">Pages</th>"
+                    "<th scope=\"col\">Feedback</th><th scope=\"col\">Answers</th>"
+                    "<th scope=\"col\">Pages</th>"
                     "<th scope=\"col\">Change</th></tr></thead>\n<tbody>\n");
         for (size_t i = 0; i < n; i++)
             class_row(p, &cs[i]);
@@ -108,6 +126,12 @@ static unsigned classes_page(struct staff_page *p, unsigned status, const char *
         buf_adds_html(b, school ? school : "");
         buf_adds(b, "\"></div>\n");
     }
+    buf_adds(b, "<div class=\"field\"><label for=\"c-size\">Pupils in the class (it takes up "
+                "to 10 answers for each, so that nobody can flood it)</label>\n"
+                "<input id=\"c-size\" name=\"size\" type=\"number\" min=\"1\" max=\"10000\" "
+                "required value=\"");
+    buf_adds_html(b, size ? size : "30");
+    buf_adds(b, "\"></div>\n");
     if (pkg) {
         buf_adds(b, "<p>Package: ");
         buf_adds_html(b, pkg->title ? pkg->title : pkg->id);
@@ -122,7 +146,7 @@ static unsigned classes_page(struct staff_page *p, unsigned status, const char *
 
 unsigned staff_classes_get(struct staff_page *p)
 {
-    return classes_page(p, STAFF_OK, NULL, NULL, NULL);
+    return classes_page(p, STAFF_OK, NULL, NULL, NULL, NULL);
 }
 
 /* Whether s has something besides spaces. */
@@ -134,15 +158,24 @@ static bool blank(const char *s)
 unsigned staff_classes_create(struct staff_page *p)
 {
     const char *label = form_get(p->body, "label");
+    const char *size = form_get(p->body, "size");
+    char *end = NULL;
+    /* A form without the field (an older page) gets a class's usual size. */
+    long pupils = size ? strtol(size, &end, 10) : 30;
     const char *school = p->sess->school ? p->sess->school : form_get(p->body, "school");
     if (blank(school))
         school = NULL;
     if (blank(label))
-        return classes_page(p, STAFF_BAD_REQUEST, "Please give the class a label.", label, school);
+        return classes_page(p, STAFF_BAD_REQUEST, "Please give the class a label.", label, school,
+                            size);
     if (strlen(label) > LABEL_MAX || (school && strlen(school) > LABEL_MAX))
         return classes_page(p, STAFF_BAD_REQUEST,
                             "The label and the school name may be at most 200 characters.", label,
-                            school);
+                            school, size);
+    if ((size && (end == size || *end)) || pupils < 1 || pupils > STORE_CLASS_SIZE_MAX)
+        return classes_page(p, STAFF_BAD_REQUEST,
+                            "Please give the number of pupils in the class, from 1 to 10,000.",
+                            label, school, size);
     const struct pkg *pkg = p->rq->site ? site_pkg(p->rq->site) : NULL;
     struct survey sv;
     if (pkg)
@@ -151,18 +184,20 @@ unsigned staff_classes_create(struct staff_page *p)
         return classes_page(p, STAFF_BAD_REQUEST,
                             "This package has no survey questions, so a class code would "
                             "collect nothing.",
-                            label, school);
-    struct store_cohort_spec spec = {.label = label, .school = school, .survey = &sv};
+                            label, school, size);
+    struct store_cohort_spec spec = {
+        .label = label, .school = school, .survey = &sv, .expected_size = (int)pupils};
     char code[WIRE_CODE_LEN + 1];
     int rc = store_cohort_create(p->st, &spec, code);
     if (rc == STORE_ERR_INVALID)
         return classes_page(p, STAFF_BAD_REQUEST,
                             "The label and the school name may not hold tabs, line breaks or other "
                             "control characters. Please check them.",
-                            label, school);
+                            label, school, size);
     if (rc != STORE_OK)
         return classes_page(p, STAFF_INTERNAL,
-                            "The class code could not be made. Please try again.", label, school);
+                            "The class code could not be made. Please try again.", label, school,
+                            size);
     return staff_page_redirect(p, "/staff/classes?made=%s", code);
 }
 

@@ -12,8 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { PG, newDb, startServer } from './lib.mjs';
-import { answer, planpack } from './staff-lib.mjs';
+import { PG, newDb, startServer, waitFor } from './lib.mjs';
+import { addStaff, answer, planpack, signIn } from './staff-lib.mjs';
 
 let dir;
 
@@ -70,7 +70,54 @@ describe('answers from one client', () => {
             assert.match(html, /Please wait a minute/);
             assertPupilLayout(html, '429');
             assert.equal((await answerFrom(server, code, '127.0.0.2')).status, 200, 'another address');
-            assert.match(server.stderr, /answers from one address came faster than 5 a minute/);
+            await waitFor(() => /answers from one address came faster than 5 a minute/.test(server.stderr), { what: 'the log line' });
+        } finally {
+            await server.stopClean();
+        }
+    });
+});
+
+describe('a class', () => {
+    it('takes a generous multiple of its expected size, then refuses with a clear page', async () => {
+        const [db, code] = classDb('full', ['--size', '2']);
+        addStaff(db, 'alice');
+        const server = await startServer({ args: ['--db', db] });
+        try {
+            for (let i = 0; i < 20; i++)
+                assert.equal((await answer(server, code)).status, 200, `answer ${i}`);
+            const res = await answer(server, code);
+            assert.equal(res.status, 409);
+            const html = res.body.toString();
+            assert.match(html, /This class code has already had all the answers it can take/);
+            assertPupilLayout(html, '409');
+            const alice = await signIn(server, 'alice');
+            const page = await alice.get('/staff/classes');
+            assert.match(page.text, /<td>20 of up to 20 \(2 pupils\)<br>/);
+            assert.match(page.text, /Full: new answers are refused/);
+            assert.equal(planpack(db, ['report', '--format', 'csv']).trim().split('\n').length, 21, 'twenty stored');
+        } finally {
+            await server.stopClean();
+        }
+    });
+
+    it('gets its size on the classes page, and a bad size keeps what was typed', async () => {
+        const db = newDb(dir, 'sizes.db');
+        addStaff(db, 'alice');
+        const server = await startServer({ args: ['--db', db] });
+        try {
+            const alice = await signIn(server, 'alice');
+            const form = await alice.get('/staff/classes');
+            assert.match(form.text, /<input id="c-size" name="size" type="number" min="1" max="10000" required value="30">/);
+            const bad = await alice.post('/staff/classes', { label: 'Year 8 tutor group', size: '0' });
+            assert.equal(bad.status, 400);
+            assert.match(bad.text, /number of pupils in the class, from 1 to 10,000/);
+            assert.match(bad.text, /value="Year 8 tutor group"/);
+            const made = await alice.post('/staff/classes', { label: 'Year 8 tutor group', size: '1' });
+            assert.equal(made.status, 303);
+            const code = /made=([A-Z2-9]{8})/.exec(made.headers.location)[1];
+            for (let i = 0; i < 10; i++)
+                assert.equal((await answer(server, code)).status, 200);
+            assert.equal((await answer(server, code)).status, 409);
         } finally {
             await server.stopClean();
         }
@@ -88,7 +135,7 @@ describe('a nearly full disk', { skip: PG ? 'PostgreSQL keeps its own disk' : fa
             const html = res.body.toString();
             assert.match(html, /short of space, so your answers were not saved/);
             assertPupilLayout(html, '503');
-            assert.match(server.stderr, /less than 1000000000 MiB free; new answers are refused/);
+            await waitFor(() => /less than 1000000000 MiB free; new answers are refused/.test(server.stderr), { what: 'the log line' });
             assert.equal(planpack(db, ['report', '--format', 'csv']).trim().split('\n').length, 1, 'nothing stored');
         } finally {
             await server.stopClean();
