@@ -861,6 +861,9 @@ static int cmd_report(int argc, char **argv)
                                REPORT_K_MIN);
         opt.k = (int)v;
     }
+    if (compare && f == REPORT_CSV)
+        return usage_error("report", "%s",
+                           "--compare is for text and HTML; the CSV export is one row per answer");
     char a[64] = "", *b = NULL;
     if (compare) {
         snprintf(a, sizeof(a), "%s", compare);

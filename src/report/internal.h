@@ -41,6 +41,9 @@ struct rver {
     size_t group;    /* its group */
 };
 
+/* The name of the group of classes given no school. */
+#define NO_SCHOOL "(no school given)"
+
 enum group_kind { GROUP_COHORT, GROUP_SCHOOL, GROUP_VERSION, GROUP_ALL };
 
 struct group {

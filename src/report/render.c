@@ -19,6 +19,10 @@
 #define HOLD_BACK_2                                                                                \
     "answers is left out of every figure, totals included, until it has that many;\n"              \
     "the report says how many answers are not yet shown."
+/* What the figures count. */
+#define COUNTS_ARE                                                                                 \
+    "Figures count submissions of the feedback form, not pupils. A share is of those who\n"        \
+    "answered the question; \"No answer\" is counted beside the shares, not in them."
 
 void out_flush(struct out *o, bool force)
 {
@@ -120,14 +124,23 @@ void out_count(const struct report *r, size_t g, size_t q, size_t j, char *buf)
         buf[0] = '\0';
 }
 
-/* The share as a whole percentage, rounded as printf's %.0f rounds (to nearest, ties to
- * even: rint in the default rounding mode). */
+/*
+ * The share of those who answered the question, as a whole percentage rounded as printf's
+ * %.0f rounds (to nearest, ties to even: rint in the default rounding mode). "No answer" is
+ * beside the shares, not inside them: a question asked only at the end would otherwise look
+ * less popular than it is. A text question has no shares.
+ */
 void out_share(const struct report *r, size_t g, size_t q, size_t j, char *buf, size_t size)
 {
     buf[0] = '\0';
-    int64_t v, n;
-    if (report_count(r, g, q, j, &v) != 0 || report_answers(r, g, q, &n) != 0 || n == 0)
+    const struct rq *rq = &r->q[q];
+    size_t none = rq->ncols - 1;
+    int64_t v, n, skipped;
+    if (rq->type == SURVEY_TEXT || j == none || report_count(r, g, q, j, &v) != 0 ||
+        report_answers(r, g, q, &n) != 0 || report_count(r, g, q, none, &skipped) != 0 ||
+        n - skipped <= 0)
         return;
+    n -= skipped;
     char tmp[32];
     size_t len = out_int((long long)rint(100.0 * (double)v / (double)n), tmp);
     tmp[len++] = '%';
@@ -502,11 +515,11 @@ int report_write(const struct report *r, enum report_format format, const struct
             out_str(&o, " from ");
             out_text(&o, r->source);
         }
-        out_fmt(&o, ". %s %d %s</p>\n", HOLD_BACK_1, r->k, HOLD_BACK_2);
+        out_fmt(&o, ". %s %d %s</p>\n<p>%s</p>\n", HOLD_BACK_1, r->k, HOLD_BACK_2, COUNTS_ARE);
     } else {
         out_fmt(&o, "Feedback report, made on %s%s%s.\n", today, r->source ? " from " : "",
                 r->source ? r->source : "");
-        out_fmt(&o, "%s %d %s\n", HOLD_BACK_1, r->k, HOLD_BACK_2);
+        out_fmt(&o, "%s %d %s\n%s\n", HOLD_BACK_1, r->k, HOLD_BACK_2, COUNTS_ARE);
     }
     if (r->school) {
         out_str(&o, o.html ? "<p>Only the classes of " : "Only the classes of ");
@@ -523,13 +536,24 @@ int report_write(const struct report *r, enum report_format format, const struct
         render_group(&o, r->filter, true);
     } else {
         const struct group *all = &r->g[r->all];
-        out_fmt(
-            &o,
-            o.html
-                ? "<p>%lld answers from %zu class%s in %zu school%s; %zu package version%s.</p>\n"
-                : "%lld answers from %zu class%s in %zu school%s; %zu package version%s.\n",
-            (long long)all->n, r->ncohorts - all->nheld, r->ncohorts - all->nheld == 1 ? "" : "es",
-            r->nschools, r->nschools == 1 ? "" : "s", r->nversions, r->nversions == 1 ? "" : "s");
+        /* Classes with no school are a group of their own, but not a school. */
+        size_t schools = r->nschools, unnamed = 0;
+        const struct group *last = schools ? &r->g[r->first_school + schools - 1] : NULL;
+        if (last && strcmp(last->name, NO_SCHOOL) == 0) {
+            schools--;
+            unnamed = last->nmembers - last->nheld;
+        }
+        char no_school[64] = "";
+        if (unnamed)
+            snprintf(no_school, sizeof(no_school), " (%zu with no school given)", unnamed);
+        out_fmt(&o,
+                o.html
+                    ? "<p>%lld answers from %zu class%s%s in %zu school%s; %zu package "
+                      "version%s.</p>\n"
+                    : "%lld answers from %zu class%s%s in %zu school%s; %zu package version%s.\n",
+                (long long)all->n, r->ncohorts - all->nheld,
+                r->ncohorts - all->nheld == 1 ? "" : "es", no_school, schools,
+                schools == 1 ? "" : "s", r->nversions, r->nversions == 1 ? "" : "s");
         if (all->held)
             out_fmt(
                 &o,

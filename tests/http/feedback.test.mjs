@@ -164,6 +164,16 @@ describe('POST /feedback stores a good answer', () => {
         assert.ok(!rows.some((r) => r.includes('pupil@example.com')), 'the e-mail address is not stored');
     });
 
+    it('refuses --compare with --format csv rather than ignoring it', () => {
+        const r = spawnSync(BIN, ['report', '--format', 'csv', '--compare', '1.0.0,1.1.0', '--db', db], {
+            encoding: 'utf8',
+            timeout: 60_000,
+        });
+        assert.notEqual(r.status, 0);
+        assert.equal(r.stdout, '');
+        assert.match(r.stderr, /--compare is for text and HTML/);
+    });
+
     it('shows a stored script escaped in the HTML report', () => {
         const html = planpack('report', '--format', 'html');
         assert.ok(html.includes('&lt;script&gt;alert(&quot;stored&quot;)&lt;/script&gt;'), 'the comment is shown, escaped');

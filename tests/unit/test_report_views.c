@@ -717,6 +717,49 @@ static void test_shown_figures_stay_shown_as_answers_arrive(void **state)
     world_free(&w);
 }
 
+/* Shares are of those who answered, "No answer" beside them; classes with no school given
+ * are not counted as a school. */
+static void test_shares_of_those_who_answered_and_schools_counted(void **state)
+{
+    (void)state;
+    struct world w;
+    world_make(&w, 5);
+    static const char *const lab[] = {"Yes", "No", "Not sure", "Prefer not to say"};
+    size_t differs = 0;
+    for (size_t c = 0; c < w.nc; c++) {
+        if (w.c[c].n < REPORT_K_DEFAULT)
+            continue;
+        struct report_options o = {.cohort = w.c[c].code};
+        char *t = render(&w, &o, REPORT_TEXT);
+        const char *p = strstr(t, "  [q-useful,");
+        assert_non_null(p);
+        int64_t none = w.truth[atom(&w, w.c[c].code, "q-useful", "No answer")];
+        int64_t answered = w.c[c].n - none;
+        char want[128];
+        for (size_t j = 0; j < 4; j++) {
+            int64_t v = w.truth[atom(&w, w.c[c].code, "q-useful", lab[j])];
+            if (answered > 0)
+                snprintf(want, sizeof(want), "  %-40s %8lld %4.0f%%\n", lab[j], (long long)v,
+                         100.0 * (double)v / (double)answered);
+            else
+                snprintf(want, sizeof(want), "  %-40s %8lld      \n", lab[j], (long long)v);
+            if (!strstr(p, want))
+                fail_msg("no line '%s' in:\n%s", want, p);
+            differs += none > 0 && v > 0;
+        }
+        snprintf(want, sizeof(want), "  %-40s %8lld      \n", "No answer", (long long)none);
+        if (!strstr(p, want))
+            fail_msg("no line '%s' in:\n%s", want, p);
+        free(t);
+    }
+    assert_true(differs > 0);
+    struct report_options all = {.k = 3};
+    char *t = render(&w, &all, REPORT_TEXT);
+    assert_non_null(strstr(t, " in 3 schools; 2 package versions."));
+    free(t);
+    world_free(&w);
+}
+
 int main(void)
 {
     if (sodium_init() < 0)
@@ -725,6 +768,7 @@ int main(void)
         cmocka_unit_test(test_no_hidden_figure_is_determined),
         cmocka_unit_test(test_lower_k_shows_more_and_zeros_show),
         cmocka_unit_test(test_shown_figures_stay_shown_as_answers_arrive),
+        cmocka_unit_test(test_shares_of_those_who_answered_and_schools_counted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
