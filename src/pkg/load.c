@@ -1482,8 +1482,8 @@ static bool load_image(struct loader *L, const struct file_entry *e, struct pkg_
         diag_warning(L->diags, e->path, 1, "%zu more parts were taken out of this picture",
                      notes.count - MAX_SVG_NOTES);
     if (rc != 0) {
-        diag_error(L->diags, e->path, why_line > 0 ? why_line : 1,
-                   "this file is named .svg but %s", why);
+        diag_error(L->diags, e->path, why_line > 0 ? why_line : 1, "this file is named .svg but %s",
+                   why);
         buf_release(&b);
         return false;
     }

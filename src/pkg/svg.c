@@ -22,24 +22,82 @@
 
 /* Elements that draw, group, or describe; enough for plain drawn illustrations. */
 static const char *const elements[] = {
-    "circle",   "clipPath", "defs", "desc",           "ellipse", "g",      "line",
-    "linearGradient", "mask", "path", "polygon",      "polyline", "radialGradient",
-    "rect",     "stop",     "svg",  "symbol",         "text",    "title",  "tspan",
-    "use",
+    "circle",         "clipPath",       "defs", "desc", "ellipse", "g",
+    "line",           "linearGradient", "mask", "path", "polygon", "polyline",
+    "radialGradient", "rect",           "stop", "svg",  "symbol",  "text",
+    "title",          "tspan",          "use",
 };
 
 /* Geometry and presentation attributes. A few take a url(#id) reference: see value_safe(). */
 static const char *const attributes[] = {
-    "class", "clip-path", "clip-rule", "clipPathUnits", "color", "cx", "cy", "d", "display",
-    "dominant-baseline", "dx", "dy", "fill", "fill-opacity", "fill-rule", "font-family",
-    "font-size", "font-style", "font-weight", "fr", "fx", "fy", "gradientTransform",
-    "gradientUnits", "height", "id", "lang", "letter-spacing", "mask", "maskContentUnits",
-    "maskUnits", "offset", "opacity", "paint-order", "pathLength", "points",
-    "preserveAspectRatio", "r", "role", "rx", "ry", "spreadMethod", "stop-color",
-    "stop-opacity", "stroke", "stroke-dasharray", "stroke-dashoffset", "stroke-linecap",
-    "stroke-linejoin", "stroke-miterlimit", "stroke-opacity", "stroke-width", "text-anchor",
-    "text-decoration", "transform", "vector-effect", "version", "viewBox", "visibility",
-    "width", "word-spacing", "x", "x1", "x2", "y", "y1", "y2", "focusable",
+    "class",
+    "clip-path",
+    "clip-rule",
+    "clipPathUnits",
+    "color",
+    "cx",
+    "cy",
+    "d",
+    "display",
+    "dominant-baseline",
+    "dx",
+    "dy",
+    "fill",
+    "fill-opacity",
+    "fill-rule",
+    "font-family",
+    "font-size",
+    "font-style",
+    "font-weight",
+    "fr",
+    "fx",
+    "fy",
+    "gradientTransform",
+    "gradientUnits",
+    "height",
+    "id",
+    "lang",
+    "letter-spacing",
+    "mask",
+    "maskContentUnits",
+    "maskUnits",
+    "offset",
+    "opacity",
+    "paint-order",
+    "pathLength",
+    "points",
+    "preserveAspectRatio",
+    "r",
+    "role",
+    "rx",
+    "ry",
+    "spreadMethod",
+    "stop-color",
+    "stop-opacity",
+    "stroke",
+    "stroke-dasharray",
+    "stroke-dashoffset",
+    "stroke-linecap",
+    "stroke-linejoin",
+    "stroke-miterlimit",
+    "stroke-opacity",
+    "stroke-width",
+    "text-anchor",
+    "text-decoration",
+    "transform",
+    "vector-effect",
+    "version",
+    "viewBox",
+    "visibility",
+    "width",
+    "word-spacing",
+    "x",
+    "x1",
+    "x2",
+    "y",
+    "y1",
+    "y2",
+    "focusable",
 };
 
 /* Elements whose text is part of the picture; elsewhere only layout whitespace is kept. */
@@ -59,7 +117,7 @@ static bool listed(const char *const *list, size_t n, const char *name)
     return false;
 }
 
-#define LISTED(list, name) listed(list, sizeof(list) / sizeof(list[0]), name)
+#define LISTED(list, name) listed(list, sizeof(list) / sizeof((list)[0]), name)
 
 static bool in_ns(const xmlNode *n, const char *ns)
 {
@@ -73,7 +131,7 @@ static int line_of(const xmlNode *n)
 }
 
 __attribute__((format(printf, 4, 5))) static void report(struct san *S, const xmlNode *n,
-                                                        bool risky, const char *fmt, ...)
+                                                         bool risky, const char *fmt, ...)
 {
     if (!S->removed)
         return;
@@ -203,7 +261,8 @@ static void write_attrs(struct san *S, const xmlNode *el)
             if (local_ref(v))
                 write_attr(S, ns ? "xlink:href" : "href", v);
             else
-                report(S, el, true, "a link to '%.100s' (only links to #names in the same picture are kept)", v);
+                report(S, el, true,
+                       "a link to '%.100s' (only links to #names in the same picture are kept)", v);
         } else if (ns && strcmp(ns, (const char *)XML_XML_NAMESPACE) == 0 &&
                    (strcmp(name, "lang") == 0 || strcmp(name, "space") == 0)) {
             if (value_safe(v)) {
@@ -214,8 +273,7 @@ static void write_attrs(struct san *S, const xmlNode *el)
         } else if (ns || !(LISTED(attributes, name) || strncmp(name, "aria-", 5) == 0)) {
             report(S, el, false, "the attribute %s", name);
         } else if (!value_safe(v)) {
-            report(S, el, true, "the attribute %s (its value could load or run something)",
-                   name);
+            report(S, el, true, "the attribute %s (its value could load or run something)", name);
         } else {
             write_attr(S, name, v);
         }
