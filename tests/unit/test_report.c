@@ -10,6 +10,9 @@
  */
 #include "testutil.h"
 
+#include <errno.h>
+
+#include "report/internal.h"
 #include "report/report.h"
 #include "test_fixture_survey.h"
 
@@ -457,9 +460,61 @@ static void test_school_view_refuses_unknown_school_and_other_class(void **state
     free(t);
 }
 
+static int count_rows(const struct store_answer_row *row, void *ctx)
+{
+    (void)row;
+    (*(size_t *)ctx)++;
+    return 0;
+}
+
+/* Figures leave the report only through accessors, and they refuse a held-back class. */
+static void test_accessors_refuse_a_held_back_class(void **state)
+{
+    struct world *w = *state;
+    struct report_options opt = {0};
+    struct report *r = NULL;
+    char err[256];
+    assert_int_equal(report_build(w->s, &opt, &r, err, sizeof(err)), STORE_OK);
+    size_t ga = SIZE_MAX, gb = SIZE_MAX, q = SIZE_MAX, qc = SIZE_MAX;
+    for (size_t g = 0; g < r->ncohorts; g++) {
+        ga = strcmp(r->g[g].name, w->a) == 0 ? g : ga;
+        gb = strcmp(r->g[g].name, w->b) == 0 ? g : gb;
+    }
+    for (size_t i = 0; i < r->nq; i++) {
+        q = strcmp(r->q[i].id, "q-confident-end") == 0 ? i : q;
+        qc = strcmp(r->q[i].id, "q-comment") == 0 ? i : qc;
+    }
+    assert_true(ga != SIZE_MAX && gb != SIZE_MAX && q != SIZE_MAX && qc != SIZE_MAX);
+    int64_t v = -1, n = -1;
+    double m = -1;
+    const char **c = NULL;
+    size_t nc = 0, rows = 0;
+    /* Class B (3 answers, all "Somewhat") gives nothing but its size. */
+    assert_int_equal(report_count(r, gb, q, 2, &v), -EPERM);
+    assert_int_equal(report_answers(r, gb, q, &v), -EPERM);
+    assert_int_equal(report_mean(r, gb, q, &m, &n), -EPERM);
+    assert_int_equal(report_comments(r, gb, qc, 10, &c, &nc, &v), -EPERM);
+    assert_int_equal(report_answers_each(r, gb, count_rows, &rows), -EPERM);
+    assert_int_equal(v, -1);
+    assert_int_equal(rows, 0);
+    assert_int_equal(r->g[gb].n, 3);
+    /* Class A (8) gives its figures. */
+    assert_int_equal(report_count(r, ga, q, 2, &v), 0);
+    assert_int_equal(v, 8);
+    assert_int_equal(report_mean(r, ga, q, &m, &n), 0);
+    assert_true(m == 3.0 && n == 8);
+    assert_int_equal(report_comments(r, ga, qc, 10, &c, &nc, &v), 0);
+    assert_int_equal(nc, 8);
+    free(c);
+    assert_int_equal(report_answers_each(r, ga, count_rows, &rows), 0);
+    assert_int_equal(rows, 8);
+    report_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_accessors_refuse_a_held_back_class, setup, teardown),
         cmocka_unit_test_setup_teardown(test_small_class_held_back_from_every_total, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_distribution_and_paired_change, setup, teardown),

@@ -5,8 +5,8 @@
  * The data are generated: three schools and classes with no school, two package versions,
  * class sizes on both sides of every k tried, random answers and comments. For each k the
  * test renders every view such a user can ask for (every school, every class, every class
- * within its school, the version comparison on every school and on each, the text report
- * and the CSV export of each), reads every figure back out of the output, and writes each
+ * within its school, the version comparison on every school and on each, each as text,
+ * HTML and the CSV export), reads every figure back out of the output, and writes each
  * one as an equation: the figure equals the sum of some cells (class, question, answer).
  * Which classes a total covers is what the report says of them (a class "not shown yet"
  * is in no total); each equation is checked against the generated data, so the model is
@@ -20,6 +20,7 @@
  */
 #include "testutil.h"
 
+#include <ctype.h>
 #include <sodium.h>
 
 #include "report/report.h"
@@ -425,7 +426,6 @@ static void read_text(struct world *w, struct system *sy, const struct view *v, 
         snprintf(line, sizeof(line), "%.*s", (int)(len < sizeof(line) ? len : sizeof(line) - 1), p);
         p += len + (e ? 1 : 0);
         long long val;
-        int at = 0;
         if (strncmp(line, "--- ", 4) == 0) {
             snprintf(section, sizeof(section), "%.150s", line + 4);
             char *colon = strncmp(section, "Class ", 6) == 0 ? strchr(section, ':') : NULL;
@@ -440,7 +440,8 @@ static void read_text(struct world *w, struct system *sy, const struct view *v, 
         } else if (strncmp(line, "=== ", 4) == 0) {
             compare = false;
             section[0] = '\0';
-        } else if (sscanf(line, "    Answers: %lld%n", &val, &at) == 1 && section[0]) {
+        } else if (strncmp(line, "    ", 4) == 0 && section[0] && strstr(line, "Answers: ") &&
+                   sscanf(strstr(line, "Answers: "), "Answers: %lld", &val) == 1) {
             figure(w, sy, v, vname, section, NULL, "", val);
         } else if (strncmp(line, "Comments on \"", 13) == 0 && section[0]) {
             const char *n = strrchr(line, '(');
@@ -476,6 +477,73 @@ static void read_text(struct world *w, struct system *sy, const struct view *v, 
                 snprintf(sec, sizeof(sec), "Package version %s", cmp[side++]);
                 if (*end == '\0' && end != tok)
                     figure(w, sy, v, vname, sec, q, label, n);
+            }
+        }
+    }
+}
+
+/* The text between `open` and `close` at the start of line, or NULL. */
+static const char *between(const char *line, const char *open, const char *close, char *out,
+                           size_t size)
+{
+    if (strncmp(line, open, strlen(open)) != 0)
+        return NULL;
+    const char *a = line + strlen(open), *b = strstr(a, close);
+    if (!b)
+        return NULL;
+    snprintf(out, size, "%.*s", (int)(b - a), a);
+    return out;
+}
+
+/* Reads every figure of an HTML report: the same groups, tables and comment counts. */
+static void read_html(struct world *w, struct system *sy, const struct view *v, const char *vname,
+                      const char *doc)
+{
+    char section[160] = "", cmp[2][32] = {"", ""}, x[400];
+    const struct pkg_survey_question *q = NULL;
+    bool compare = false;
+    const char *p = doc;
+    while (*p) {
+        const char *e = strchr(p, '\n');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        char line[1024];
+        snprintf(line, sizeof(line), "%.*s", (int)(len < sizeof(line) ? len : sizeof(line) - 1), p);
+        p += len + (e ? 1 : 0);
+        const char *meta = strstr(line, "<p class=\"meta\">");
+        const char *ans = meta ? strstr(meta, "Answers: ") : NULL;
+        if (between(line, "<h2>", "</h2>", x, sizeof(x))) {
+            compare = sscanf(x, "Version %31s and version %31s side by side", cmp[0], cmp[1]) == 2;
+            section[0] = '\0';
+            q = NULL;
+        } else if (!compare && between(line, "<h3>", "</h3>", x, sizeof(x))) {
+            char *colon = strncmp(x, "Class ", 6) == 0 ? strchr(x, ':') : NULL;
+            if (colon)
+                *colon = '\0';
+            snprintf(section, sizeof(section), "%.150s", x);
+            q = NULL;
+        } else if (ans && section[0] && isdigit((unsigned char)ans[9])) {
+            figure(w, sy, v, vname, section, NULL, "", atoll(ans + 9));
+        } else if (between(line, "<caption>", "</caption>", x, sizeof(x))) {
+            q = q_by_text(x);
+        } else if (between(line, "<h4>", " comments)</h4>", x, sizeof(x)) && section[0]) {
+            figure(w, sy, v, vname, section, fx_q("q-comment"), "Answered",
+                   atoll(strrchr(x, '(') + 1));
+        } else if (q && between(line, "<tr><th scope=\"row\">", "</th>", x, sizeof(x)) &&
+                   known_label(q, x)) {
+            char label[64];
+            snprintf(label, sizeof(label), "%.60s", x);
+            const char *cell = strstr(line, "</th><td>") + 9;
+            for (int side = 0; side < (compare ? 2 : 1); side++) {
+                char *end;
+                long long n = strtoll(cell, &end, 10);
+                char sec[64];
+                snprintf(sec, sizeof(sec), "Package version %s", cmp[side]);
+                if (end != cell && (*end == '<' || *end == ' '))
+                    figure(w, sy, v, vname, compare ? sec : section, q, label, n);
+                const char *next = strstr(cell, "</td><td>");
+                if (!next)
+                    break;
+                cell = next + 9;
             }
         }
     }
@@ -573,8 +641,15 @@ static void all_views(struct world *w, struct system *sy, int k, const bool *hel
             char *t = render(w, &o, REPORT_TEXT);
             if (!t)
                 continue;
+            size_t before = sy->nshown;
             read_text(w, sy, &v, name, t);
             free(t);
+            size_t in_text = sy->nshown - before;
+            t = render(w, &o, REPORT_HTML);
+            read_html(w, sy, &v, name, t);
+            free(t);
+            /* The HTML holds the same figures as the text, all read. */
+            assert_int_equal(sy->nshown - before - in_text, in_text);
             if (i == 0) {
                 t = render(w, &o, REPORT_CSV);
                 read_csv(w, sy, name, t);
@@ -589,8 +664,15 @@ static void all_views(struct world *w, struct system *sy, int k, const bool *hel
             snprintf(name, sizeof(name), "k=%d school=%s class=%s", k, scope[s] ? scope[s] : "all",
                      w->c[c].code);
             char *t = render(w, &o, REPORT_TEXT);
+            size_t before = sy->nshown;
             read_text(w, sy, &v, name, t);
             free(t);
+            size_t in_text = sy->nshown - before;
+            t = render(w, &o, REPORT_HTML);
+            read_html(w, sy, &v, name, t);
+            free(t);
+            /* The HTML holds the same figures as the text, all read. */
+            assert_int_equal(sy->nshown - before - in_text, in_text);
             t = render(w, &o, REPORT_CSV);
             read_csv(w, sy, name, t);
             free(t);
