@@ -223,6 +223,9 @@ static int option_count0(const char *cmd, int argc, char **argv, int *i, unsigne
 struct serve_ctx {
     const char *dir;
     const char *public_url;
+    bool public_url_local;
+    size_t loads;  /* reloads asked for */
+    size_t served; /* of them, those that made a site */
 };
 
 /* A package and the site rendered from it, for --watch: every reload makes a new one. */
@@ -247,20 +250,24 @@ static void serve_release(void *ctx, void *owner)
 }
 
 /*
- * Loads and checks the package again, printing its problems in the terminal, and gives the
- * server either the new site or the errors to show authors in place of the pages.
+ * Loads and checks the package again, printing its problems in the terminal as `check`
+ * does, and gives the server either the new site or the errors for the author's page,
+ * which names files as in the package (never the server's folder).
  */
 static void serve_reload(void *ctx, struct web_reload *out)
 {
-    const struct serve_ctx *sc = ctx;
+    struct serve_ctx *sc = ctx;
     const char *dir = sc->dir;
+    sc->loads++;
     struct served *s = xcalloc(1, sizeof(*s));
     int rc = load_package(dir, &s->l, true);
-    struct site_options so = {.mode = SITE_SERVE, .public_url = sc->public_url};
+    struct site_options so = {
+        .mode = SITE_SERVE, .public_url = sc->public_url, .public_url_local = sc->public_url_local};
     if (rc == EXIT_OK)
         s->site = site_render_with(s->l.pkg, &so);
     if (s->site) {
         fprintf(stderr, "planpack: %s: serving %zu pages\n", dir, s->l.pkg->page_count);
+        sc->served++;
         out->site = s->site;
         out->owner = s;
         return;
@@ -273,16 +280,14 @@ static void serve_reload(void *ctx, struct web_reload *out)
         if (d->severity != DIAG_ERROR)
             continue;
         errors++;
-        buf_addf(&text, "%s%s%s:%d: error: %s\n", dir, s->l.label ? s->l.label : "/", d->file,
-                 d->line, d->message);
+        buf_addf(&text, "%s:%d: error: %s\n", d->file, d->line, d->message);
     }
     if (errors == 0)
-        buf_addf(&text, "%s: %s\n", dir,
+        buf_addf(&text, "%s\n",
                  rc == EXIT_OK ? "the site could not be rendered (the terminal says why)"
                                : "the package could not be read (the terminal says why)");
-    fprintf(stderr, "planpack: %s has %zu error%s; the pages show %s until %s fixed\n", dir,
-            errors ? errors : 1, errors == 1 ? "" : "s", errors == 1 ? "it" : "them",
-            errors == 1 ? "it is" : "they are");
+    fprintf(stderr, "planpack: %s has %zu error%s\n", dir, errors ? errors : 1,
+            errors == 1 ? "" : "s");
     out->problems = buf_detach(&text, NULL);
     served_free(s);
 }
@@ -290,9 +295,10 @@ static void serve_reload(void *ctx, struct web_reload *out)
 /*
  * The address pupils' phones use when --public-url is not given: the listen address, or for
  * a wildcard address this machine's first network address. False with port 0, whose port
- * is chosen only when the server starts.
+ * is chosen only when the server starts. *local says whether the address is this computer
+ * alone (loopback), which no phone can open.
  */
-static bool default_public_url(const struct sockaddr_storage *ss, char *out, size_t n)
+static bool default_public_url(const struct sockaddr_storage *ss, char *out, size_t n, bool *local)
 {
     char host[INET6_ADDRSTRLEN] = "127.0.0.1";
     unsigned port;
@@ -327,6 +333,9 @@ static bool default_public_url(const struct sockaddr_storage *ss, char *out, siz
         freeifaddrs(list);
     }
     snprintf(out, n, six ? "http://[%s]:%u/" : "http://%s:%u/", host, port);
+    struct in6_addr a6;
+    *local = six ? inet_pton(AF_INET6, host, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6)
+                 : strncmp(host, "127.", 4) == 0;
     return true;
 }
 
@@ -396,8 +405,17 @@ static int cmd_serve(int argc, char **argv)
     if (listen_parse(opt.listen, &where, err, sizeof(err)) != 0)
         return usage_error("serve", "--listen: %s", err);
     char public_url[SITE_PUBLIC_URL_MAX + 1];
-    if (!so.public_url && default_public_url(&where, public_url, sizeof(public_url))) {
+    if (!so.public_url &&
+        default_public_url(&where, public_url, sizeof(public_url), &so.public_url_local)) {
         so.public_url = public_url;
+        if (so.public_url_local && !opt.behind_tls)
+            fprintf(stderr,
+                    "planpack: warning: the QR codes on the lesson slides (/teach) point to "
+                    "%s, which only this computer can open, so pupils' phones cannot; start "
+                    "planpack with --listen and this computer's address on the school "
+                    "network (for example --listen 0.0.0.0:8080), or give --public-url with "
+                    "the address phones can open\n",
+                    public_url);
         if (opt.behind_tls)
             fprintf(stderr,
                     "planpack: the QR codes on /teach point to %s; behind a proxy, give "
@@ -407,7 +425,7 @@ static int cmd_serve(int argc, char **argv)
     if (!so.public_url)
         fprintf(stderr, "planpack: no QR codes on the lesson slides: with port 0 the address is "
                         "not known in advance; give --public-url\n");
-    struct serve_ctx sc = {dir, so.public_url};
+    struct serve_ctx sc = {dir, so.public_url, so.public_url_local, 0, 0};
     /*
      * The feedback store. A --db that cannot be opened is an error; the default one only
      * turns feedback off (the pages still work), for example when another server has it.
@@ -451,7 +469,10 @@ static int cmd_serve(int argc, char **argv)
         opt.reload = serve_reload;
         opt.release = serve_release;
         opt.ctx = &sc;
-        int wrc = web_serve(NULL, &opt) == 0 ? EXIT_OK : EXIT_INTERNAL;
+        /* A package broken from the start has no version to serve: that is the author's to fix. */
+        int wrc = web_serve(NULL, &opt) == 0       ? EXIT_OK
+                  : sc.loads > 0 && sc.served == 0 ? EXIT_INPUT
+                                                   : EXIT_INTERNAL;
         store_close(st);
         return wrc;
     }
@@ -978,7 +999,8 @@ static const struct command commands[] = {
      "  --db PATH              the feedback database (a file, or a postgres:// URL);\n"
      "                         default ./planpack.db\n"
      "  --watch                reload PKGDIR when its files change; while it has errors,\n"
-     "                         every page lists them (for authors, not for pupils)\n"
+     "                         the last version that worked is served, and the terminal\n"
+     "                         and /_problems (on this computer only) list them\n"
      "  --behind-tls           a TLS proxy is in front: send Strict-Transport-Security\n"
      "  --trusted-proxy ADDR   the proxy's IP address: its X-Real-IP header names each\n"
      "                         client for the sign-in throttle (default with --behind-tls:\n"

@@ -38,6 +38,7 @@ struct site {
     const struct pkg *pkg;
     enum site_mode mode;
     const char *public_url; /* ends in '/'; NULL when not known */
+    bool public_url_local;  /* site_options.public_url_local */
     struct arena arena;     /* paths, rendered bytes, compressed bytes */
     struct site_file *files;
     size_t count;
@@ -71,6 +72,8 @@ struct render {
     /* The feedback form made for one response: why the answers were not sent, or NULL.
      * class_code then is the code to fill in. */
     const char *form_message;
+    /* The slides have said that their QR codes only open on this computer (once is enough). */
+    bool said_qr_local;
 };
 
 void render_init(struct render *r, const struct site *s, struct buf *out,

@@ -412,6 +412,7 @@ struct site *site_render_with(const struct pkg *p, const struct site_options *op
         size_t n = strlen(opt->public_url);
         bool slash = n && opt->public_url[n - 1] == '/';
         s->public_url = arena_printf(&s->arena, "%s%s", opt->public_url, slash ? "" : "/");
+        s->public_url_local = opt->public_url_local;
     }
     plan_assets(s);
     bool ok = render_pages(s);

@@ -55,6 +55,11 @@ void site_free(struct site *s);
 struct site_options {
     enum site_mode mode;
     const char *public_url;
+    /*
+     * public_url was not given but guessed, and names this computer alone (a loopback
+     * address), which no phone can open: the slides say so beside their first QR code.
+     */
+    bool public_url_local;
 };
 
 /* As site_render(), with options. Returns NULL also when opt->public_url is not valid. */

@@ -201,6 +201,15 @@ static void qr_figure(struct render *r, const char *url, const char *label, cons
     buf_adds(o, "\">");
     render_text(r, url);
     buf_adds(o, "</a></figcaption>\n</figure>\n");
+    /* Beside the first QR code only, so that every slide still fits the board. */
+    if (r->site->public_url_local && !r->said_qr_local) {
+        r->said_qr_local = true;
+        buf_adds(o, "<p class=\"setup\">Pupils' phones cannot open this QR code: it points to "
+                    "this computer only. To fix it, stop planpack and start it again with "
+                    "<code>--listen</code> and this computer's address on the school network, "
+                    "for example <code>planpack serve --listen 0.0.0.0:8080</code>, or with "
+                    "<code>--public-url</code> and the address pupils' phones can open.</p>\n");
+    }
 }
 
 /* Said when a QR code cannot be drawn because the site does not know its own address. */

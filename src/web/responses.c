@@ -260,8 +260,8 @@ struct page_spec {
 
 /*
  * A pupil may see any of these pages, so the site renders them with its layout (quick exit,
- * language, footer). Only without a site (the package has problems, and authors see the
- * problems page in place of every page) are they plain pages of the server's own.
+ * language, footer). Only without a site (the generation that holds a failed reload's
+ * errors, whose only page in use is the author's) are they plain pages of the server's own.
  */
 static void page_render(struct buf *b, const struct page_spec *p, const struct site *site)
 {
@@ -279,15 +279,26 @@ static void page_render(struct buf *b, const struct page_spec *p, const struct s
 }
 
 /*
- * The page that authors see in place of every page while the package has problems. It
- * reloads itself, so that the site appears as soon as the last error is fixed.
+ * The page for authors at WEB_PROBLEMS_PATH, which only requests from this computer get:
+ * the errors that kept the last change from being served, or that there are none. File
+ * names are the package's own (no folder of the server's), and the page reloads itself so
+ * that it follows each save.
  */
 static void problems_render(struct buf *b, const char *problems)
 {
-    web_page_open(b, &(struct web_page){.title = "The package has problems", .refresh = true});
-    buf_adds(b, "<p>planpack found these problems in the package. Fix them and save: this "
-                "page reloads itself and shows the site again once no error is left. The "
-                "terminal shows them too.</p>\n<ul>\n");
+    if (!*problems) {
+        web_page_open(b, &(struct web_page){.title = "No errors in the package", .refresh = true});
+        buf_adds(b, "<p>The package loaded without errors: everyone sees the latest version. "
+                    "This page reloads itself and lists the errors if a change brings "
+                    "some.</p>\n<p><a href=\"/\">Go to the start page</a></p>\n");
+        web_page_close(b, true);
+        return;
+    }
+    web_page_open(b, &(struct web_page){.title = "The package has errors", .refresh = true});
+    buf_adds(b, "<p>planpack found these errors in the package. Until they are fixed, "
+                "everyone keeps seeing the last version that worked. Fix them and save: this "
+                "page reloads itself. The terminal shows them too, and only this computer "
+                "can open this page.</p>\n<ul>\n");
     size_t shown = 0, total = 0;
     for (const char *p = problems; *p;) {
         const char *end = strchr(p, '\n');
@@ -470,7 +481,9 @@ struct gen *gen_new(struct server *srv, const struct site *site, void *owner, co
     qsort(g->by_file, n, sizeof(const struct entry *), compare_by_file);
     if (site && not_found_init(g) != 0)
         goto fail;
-    if (pages_init(g, site ? NULL : problems ? problems : "") != 0)
+    /* Under --watch every generation has the author's page, saying "no errors" if it has none. */
+    const char *author = problems ? problems : site && !srv->watching ? NULL : "";
+    if (pages_init(g, author) != 0)
         goto fail;
     return g;
 fail:

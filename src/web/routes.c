@@ -284,6 +284,54 @@ static void client_address(const struct server *srv, struct MHD_Connection *c, c
     snprintf(out, len, "%s", norm);
 }
 
+/*
+ * Whether the request comes from a person on this computer, for the author's page: the
+ * peer is a loopback address, no proxy header says it speaks for someone else, and it is
+ * not the proxy in front (--trusted-proxy, or with --behind-tls a proxy on this machine),
+ * whose every request is a visitor's, whatever headers it forgets to set.
+ */
+static bool request_is_local(const struct server *srv, struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+    bool loopback = false;
+    if (sa && sa->sa_family == AF_INET) {
+        const struct sockaddr_in *a = (const struct sockaddr_in *)(const void *)sa;
+        loopback = (ntohl(a->sin_addr.s_addr) >> 24) == 127;
+    } else if (sa && sa->sa_family == AF_INET6) {
+        const struct in6_addr *a = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+        loopback = IN6_IS_ADDR_LOOPBACK(a) || (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
+    }
+    if (!loopback)
+        return false;
+    char peer[INET6_ADDRSTRLEN];
+    address_text(sa, peer, sizeof(peer));
+    if (srv->proxy[0] ? strcmp(peer, srv->proxy) == 0 : srv->opt->behind_tls)
+        return false;
+    static const char *const forwarded[] = {"X-Real-IP", "X-Forwarded-For", "Forwarded"};
+    for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+        if (MHD_lookup_connection_value(c, MHD_HEADER_KIND, forwarded[i]))
+            return false;
+    return true;
+}
+
+/*
+ * GET WEB_PROBLEMS_PATH under --watch: the package's errors, for its authors on this
+ * computer only. Everyone else gets the 404 page, as for any address that is not there.
+ */
+static enum MHD_Result get_problems(struct server *srv, const struct gen *g,
+                                    struct MHD_Connection *c, const char *method, const char *url,
+                                    struct upload *u)
+{
+    (void)u;
+    if (!srv->watching || !request_is_local(srv, c))
+        return send_not_found(srv, g, c, method, url);
+    /* srv->broken is read under the same lock as g (gen_enter()). */
+    const struct gen *shown = srv->broken ? srv->broken : g;
+    return send_reply(srv, c, method, url, MHD_HTTP_OK, &shown->fixed[R_PROBLEMS]);
+}
+
 /* POST /staff/login, judged on a sign-in thread (web/staff.c takes it a step at a time). */
 struct signjob {
     struct job base;
@@ -434,7 +482,7 @@ static enum MHD_Result send_staff(struct server *srv, const struct gen *g, struc
 }
 
 /* Whether a POST to url is a form: the plan, feedback, and the staff pages. */
-/* GET /healthz: "ok" for a load balancer, even while the package has problems. */
+/* GET /healthz: "ok" for a load balancer. */
 static enum MHD_Result send_healthz(struct server *srv, const struct gen *g,
                                     struct MHD_Connection *c, const char *method, const char *url,
                                     struct upload *u)
@@ -541,20 +589,20 @@ typedef enum MHD_Result route_fn(struct server *srv, const struct gen *g, struct
  */
 struct route {
     const char *path;
-    bool under;        /* path ends in '/' and the route answers every address below it */
-    bool form;         /* a POST body is a form, kept for the handler */
-    bool without_site; /* answers even while the package has problems */
-    size_t body_max;   /* the largest body taken; 0 for WEB_BODY_MAX */
-    route_fn *any;     /* answers every method; or */
-    route_fn *get;     /* GET and HEAD (NULL: the site's file) */
-    route_fn *post;    /* POST (NULL: 405) */
+    bool under;      /* path ends in '/' and the route answers every address below it */
+    bool form;       /* a POST body is a form, kept for the handler */
+    size_t body_max; /* the largest body taken; 0 for WEB_BODY_MAX */
+    route_fn *any;   /* answers every method; or */
+    route_fn *get;   /* GET and HEAD (NULL: the site's file) */
+    route_fn *post;  /* POST (NULL: 405) */
 };
 
 static const struct route routes[] = {
-    {.path = "/healthz", .without_site = true, .any = send_healthz},
+    {.path = "/healthz", .any = send_healthz},
     {.path = "/plan", .form = true, .post = send_plan},
     {.path = "/feedback", .form = true, .get = get_feedback, .post = send_feedback},
     {.path = "/teach", .get = get_teach},
+    {.path = WEB_PROBLEMS_PATH, .get = get_problems},
     {.path = "/staff", .any = send_staff},
     {.path = "/staff/",
      .under = true,
@@ -609,11 +657,6 @@ enum MHD_Result dispatch(struct server *srv, const struct gen *g, struct MHD_Con
                          const char *url, const char *method, struct upload *u)
 {
     const struct route *rt = route_find(url);
-    if (rt && rt->without_site)
-        return rt->any(srv, g, c, method, url, u);
-    /* While the package has problems, authors see them in place of every page. */
-    if (!g->site)
-        return send_reply(srv, c, method, url, MHD_HTTP_SERVICE_UNAVAILABLE, &g->fixed[R_PROBLEMS]);
     if (rt && rt->any)
         return rt->any(srv, g, c, method, url, u);
     if (rt && rt->post && strcmp(method, MHD_HTTP_METHOD_POST) == 0)

@@ -525,27 +525,50 @@ static void on_mhd_error(void *cls, const char *fmt, va_list ap)
 
 /* ---- running ---- */
 
-/* Asks for a new site and makes it current; the old one ends when its last request does. */
-static void reload(struct server *srv)
+/*
+ * Asks for a new site and makes it current; the old one ends when its last request does.
+ * When the package has errors, the current site goes on being served and the errors are
+ * kept for the author's page. Returns -1 when there is no site to serve: the first load
+ * failed (the errors are in the terminal), or memory ran out.
+ */
+__attribute__((warn_unused_result)) static int reload(struct server *srv)
 {
     struct web_reload r = {0};
     srv->opt->reload(srv->opt->ctx, &r);
+    if (!r.site && !srv->gen) {
+        free(r.problems);
+        fprintf(stderr, "planpack: the package has errors, so there is no version of it to "
+                        "serve; fix them (see above) and start planpack again\n");
+        return -1;
+    }
     struct gen *g = r.site ? gen_new(srv, r.site, r.owner, NULL)
                            : gen_new(srv, NULL, NULL, r.problems ? r.problems : "");
     free(r.problems);
     if (!g) {
         fprintf(stderr, "planpack: out of memory while preparing the responses; the site "
                         "served is unchanged\n");
-        return;
+        return srv->gen ? 0 : -1;
     }
     if (srv->watching)
         pthread_rwlock_wrlock(&srv->lock);
-    struct gen *old = srv->gen;
-    srv->gen = g;
+    struct gen *old = r.site ? srv->gen : srv->broken, *errors = r.site ? srv->broken : NULL;
+    if (r.site) {
+        srv->gen = g;
+        srv->broken = NULL;
+    } else {
+        srv->broken = g;
+    }
     if (srv->watching)
         pthread_rwlock_unlock(&srv->lock);
     gen_retire(old);
+    gen_retire(errors);
+    if (!r.site)
+        fprintf(stderr,
+                "planpack: still serving the last version that worked; on this "
+                "computer, %s lists the errors too\n",
+                WEB_PROBLEMS_PATH);
     malloc_trim(0);
+    return 0;
 }
 
 /*
@@ -578,7 +601,7 @@ static void run(struct server *srv, int sigfd, struct watch *w)
         if (first_change &&
             (now - last_change >= WEB_SETTLE_MS || now - first_change >= WEB_SETTLE_MAX_MS)) {
             first_change = 0;
-            reload(srv);
+            (void)!reload(srv);
         }
         access_log_flush(&srv->log);
         if (now - last_reap >= WEB_REAP_MS) {
@@ -624,7 +647,8 @@ static void drain(struct server *srv, struct MHD_Daemon *d, const sigset_t *sign
 static void server_release(struct server *srv)
 {
     gen_retire(srv->gen);
-    srv->gen = NULL;
+    gen_retire(srv->broken);
+    srv->gen = srv->broken = NULL;
     access_log_release(&srv->log);
     pool_release(&srv->fb);
     pool_release(&srv->signin);
@@ -686,13 +710,15 @@ int web_serve(const struct site *site, const struct web_options *opt)
         if (!w)
             goto out;
     }
-    if (opt->reload)
-        reload(&srv);
-    else
+    if (opt->reload) {
+        if (reload(&srv) != 0)
+            goto out;
+    } else {
         srv.gen = gen_new(&srv, site, NULL, NULL);
-    if (!srv.gen) {
-        fprintf(stderr, "planpack: out of memory while preparing the responses\n");
-        goto out;
+        if (!srv.gen) {
+            fprintf(stderr, "planpack: out of memory while preparing the responses\n");
+            goto out;
+        }
     }
     /* Rendering and compressing leave freed memory behind that a server never needs again. */
     malloc_trim(0);

@@ -13,7 +13,8 @@ struct store;
 
 /*
  * What a reload produced (see web_options.reload): a new site, or the problems that kept one
- * from being made. The server shows the problems to authors in place of every page.
+ * from being made. Then the server goes on serving the last site that worked, and shows the
+ * problems to authors at /_problems, only to requests from this computer.
  */
 struct web_reload {
     const struct site *site; /* the new site, or NULL when the package has problems */
@@ -54,6 +55,7 @@ struct web_options {
      * reload() once at start and again each time files under watch_dir (if set) change and
      * then settle. Requests that began on the old site finish on it; the server calls
      * release(ctx, owner) for each site when its last request has ended, from any thread.
+     * When the first reload gives no site, web_serve() returns -1 at once.
      */
     const char *watch_dir;
     void (*reload)(void *ctx, struct web_reload *out);

@@ -92,6 +92,11 @@
 /* --watch reloads once files have been quiet this long, or this long after the first change. */
 #define WEB_SETTLE_MS 150
 #define WEB_SETTLE_MAX_MS 2000
+/*
+ * Where authors on the serving computer see the package's errors under --watch. Page ids
+ * cannot hold '_', so no package page can take this address.
+ */
+#define WEB_PROBLEMS_PATH "/_problems"
 /* The author's error page lists at most this many problems. */
 #define WEB_PROBLEMS_MAX 200
 
@@ -147,7 +152,7 @@ enum fixed {
     R_FEEDBACK_OFF = R_BAD_FORM + 5,
     R_INTERNAL,
     R_SLOW_DOWN, /* 429: too many answers from one client */
-    R_PROBLEMS,  /* the author's error page while the package has problems */
+    R_PROBLEMS,  /* the author's error page (WEB_PROBLEMS_PATH), with or without problems */
     R_NOT_FOUND, /* one for each encoding */
     R_FIXED_COUNT = R_NOT_FOUND + ENC_COUNT,
 };
@@ -199,7 +204,13 @@ struct conn {
 };
 
 struct server {
-    struct gen *gen;       /* the current generation */
+    struct gen *gen; /* the current generation */
+    /*
+     * With --watch, after a reload that failed: a generation without a site whose
+     * R_PROBLEMS page lists the errors, for authors at WEB_PROBLEMS_PATH, while gen (the
+     * last version that worked) goes on being served; NULL once a reload works.
+     */
+    struct gen *broken;
     bool watching;         /* the generation can change: take lock to read gen */
     pthread_rwlock_t lock; /* readers: requests; writer: a reload swapping gen */
     bool quiet;

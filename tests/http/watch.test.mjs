@@ -1,6 +1,8 @@
 // serve --watch, for authors: a change to the package is served without a restart; while
-// the package has errors every page lists them (escaped) and the terminal prints them; once
-// they are fixed the site comes back. Requests keep being answered, whole, across reloads.
+// the package has errors everyone keeps the last version that worked, the terminal prints
+// the errors and /_problems lists them (escaped) to this computer alone; once they are fixed
+// the next reload serves the package. Requests keep being answered, whole, across reloads.
+// A package with errors from the start is not served at all.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -60,52 +62,88 @@ describe('serve --watch', () => {
         });
     });
 
-    it('shows errors in the terminal and, escaped, in place of every page, until they are fixed', async () => {
-        const good = await request(server, { path: '/' });
-        assert.equal(good.status, 200);
-        const stderrBefore = server.stderr.length;
-        save('package.yaml', `${original.trimEnd()}\n${BAD_KEY}\n`);
+    it('keeps serving the last version that worked while the package has errors, and shows them only on this computer', async () => {
+        const startFile = path.join('pages', 'start.md');
+        const startText = fs.readFileSync(path.join(dir, startFile), 'utf8');
+        save(startFile, `${startText.trimEnd()}\n\nGoodMarker3307 is the last good version.\n`);
+        await waitFor(async () => (await request(server, { path: '/' })).body.toString().includes('GoodMarker3307'), {
+            ms: 15000,
+            what: 'the last good version',
+        });
+        const pupilPaths = ['/', '/feedback', '/staff/login'];
+        const good = {};
+        for (const p of pupilPaths) {
+            const res = await request(server, { path: p });
+            assert.equal(res.status, 200, p);
+            good[p] = res.body.toString('utf8');
+        }
 
-        const broken = await waitFor(
-            async () => {
-                const res = await request(server, { path: '/' });
-                return res.status !== 200 ? res : null;
-            },
-            { ms: 15000, what: 'the error page' },
-        );
-        assert.ok(broken.status === 503 || broken.status === 500, `status ${broken.status}`);
-        assert.equal(broken.headers['content-type'], 'text/html; charset=utf-8');
-        assert.equal(broken.headers['cache-control'], 'no-store');
-        assertSecurityHeaders(broken, 'error page');
-        const html = broken.body.toString('utf8');
-        assert.match(html, /package\.yaml:\d+: error: unknown key/);
+        // A typo in package.yaml (an unclosed list) and a page with a key that is not one.
+        const stderrBefore = server.stderr.length;
+        save('package.yaml', original.replace(/^title: (.*)$/m, 'title: [$1'));
+        save(startFile, startText.replace(/^title: .*$/m, `$&\n${BAD_KEY}`).replace(/\n*$/, '\n\nBrokenMarker5521 is not served.\n'));
+        await waitFor(() => /still serving the last version that worked/.test(server.stderr.slice(stderrBefore)), {
+            ms: 15000,
+            what: 'the failed reload in the terminal',
+        });
+        const log = server.stderr.slice(stderrBefore);
+        // As `planpack check` prints them: FILE:LINE: error: MESSAGE.
+        assert.ok(log.includes(`${dir}/package.yaml:6: error: YAML syntax error`), log);
+        assert.ok(log.includes(`${dir}/pages/start.md:3: error: unknown key '<img src=x onerror=alert(1)>'`), log);
+
+        // Pupils and staff keep the last good version, without errors or the server's folder.
+        const pupil = { 'x-forwarded-for': '203.0.113.9' };
+        for (const p of pupilPaths) {
+            for (const headers of [{}, pupil]) {
+                const res = await request(server, { path: p, headers });
+                const html = res.body.toString('utf8');
+                assert.equal(res.status, 200, p);
+                if (p !== '/staff/login') // its form carries a fresh token each time
+                    assert.equal(html, good[p], p);
+                assert.ok(!html.includes('BrokenMarker5521'), p);
+            }
+        }
+        assert.ok(good['/'].includes('GoodMarker3307'));
+        for (const p of [...pupilPaths, '/plan', '/teach', '/no-such-page', '/_problems']) {
+            for (const headers of [{}, pupil]) {
+                const html = (await request(server, { path: p, headers })).body.toString('utf8');
+                assert.ok(!html.includes(dir), `${p} shows the server's folder`);
+                assert.ok(!html.includes(os.tmpdir()), `${p} shows the server's folder`);
+            }
+        }
+
+        // The author's page: on this computer only; not through a proxy, even one on it.
+        const author = await request(server, { path: '/_problems' });
+        assert.equal(author.status, 200);
+        assert.equal(author.headers['cache-control'], 'no-store');
+        assertSecurityHeaders(author, 'author page');
+        const html = author.body.toString('utf8');
+        assert.match(html, /package\.yaml:6: error: YAML syntax error/);
+        assert.match(html, /pages\/start\.md:3: error: unknown key/);
         assert.ok(html.includes('&lt;img src=x onerror=alert(1)&gt;'), 'the key is not shown escaped');
         assert.ok(!html.includes('<img'), 'the key reached the page unescaped');
-        // Every page, and the forms, show the same; the health check still says the server runs.
-        for (const [method, p] of [['GET', '/plan'], ['GET', '/no-such-page'], ['POST', '/plan']]) {
-            const res = await request(server, {
-                method,
-                path: p,
-                headers: method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {},
-                body: method === 'POST' ? 'a=b' : undefined,
-            });
-            assert.ok(res.status === 503 || res.status === 500, `${method} ${p}: ${res.status}`);
-            assert.match(res.body.toString('utf8'), /unknown key/, `${method} ${p}`);
+        for (const headers of [pupil, { 'x-real-ip': '203.0.113.9' }, { forwarded: 'for=203.0.113.9' }]) {
+            const res = await request(server, { path: '/_problems', headers });
+            assert.equal(res.status, 404, JSON.stringify(headers));
+            assert.doesNotMatch(res.body.toString('utf8'), /error:|unknown key|YAML/);
         }
         assert.equal((await request(server, { path: '/healthz' })).status, 200);
-        await waitFor(() => /package\.yaml:\d+: error: unknown key '<img src=x onerror=alert\(1\)>'/.test(server.stderr.slice(stderrBefore)), {
-            what: 'the error in the terminal',
-        });
 
+        // Fixed: the next reload serves the new version, and the author's page says so.
         save('package.yaml', original);
-        const fixed = await waitFor(
-            async () => {
-                const res = await request(server, { path: '/' });
-                return res.status === 200 ? res : null;
-            },
-            { ms: 15000, what: 'the site to come back' },
-        );
-        assert.deepEqual(fixed.body, good.body);
+        save(startFile, `${startText.trimEnd()}\n\nFixedMarker8140 is the new version.\n`);
+        await waitFor(async () => (await request(server, { path: '/' })).body.toString().includes('FixedMarker8140'), {
+            ms: 15000,
+            what: 'the fixed package',
+        });
+        const after = (await request(server, { path: '/_problems' })).body.toString('utf8');
+        assert.match(after, /No errors in the package/);
+        assert.doesNotMatch(after, /error:/);
+        save(startFile, startText);
+        await waitFor(async () => !(await request(server, { path: '/' })).body.toString().includes('FixedMarker8140'), {
+            ms: 15000,
+            what: 'the page as it was',
+        });
     });
 
     it('answers every request whole while it reloads again and again', async () => {
@@ -123,7 +161,7 @@ describe('serve --watch', () => {
                     failures.push(res.error.message);
                 else if (res.status === 200 && !res.body.equals(plain))
                     failures.push('a page that is neither the old nor the new one');
-                else if (res.status !== 200 && res.status !== 503)
+                else if (res.status !== 200)
                     failures.push(`status ${res.status}`);
                 done++;
             }
@@ -148,6 +186,25 @@ describe('serve --watch usage', () => {
         const r = spawnSync(BIN, ['serve', '--watch', '--listen', '127.0.0.1:0'], { encoding: 'utf8', timeout: 30_000 });
         assert.equal(r.status, 1);
         assert.match(r.stderr, /--watch needs a package folder/);
+    });
+
+    it('exits 1 with the errors when the package has errors from the start', () => {
+        const broken = fs.mkdtempSync(path.join(os.tmpdir(), 'planpack-watch-broken-'));
+        try {
+            fs.cpSync(path.join(ROOT, 'packages', 'default'), broken, { recursive: true });
+            const yaml = fs.readFileSync(path.join(broken, 'package.yaml'), 'utf8');
+            fs.writeFileSync(path.join(broken, 'package.yaml'), yaml.replace(/^title: (.*)$/m, 'title: [$1'));
+            const r = spawnSync(BIN, ['serve', broken, '--watch', '--listen', '127.0.0.1:0', '--db', path.join(broken, 'f.db')], {
+                encoding: 'utf8',
+                timeout: 30_000,
+            });
+            assert.equal(r.status, 1, r.stderr);
+            assert.ok(r.stderr.includes(`${broken}/package.yaml:6: error: YAML syntax error`), r.stderr);
+            assert.match(r.stderr, /no version of it to serve/);
+            assert.doesNotMatch(r.stdout, /serving on/);
+        } finally {
+            fs.rmSync(broken, { recursive: true, force: true });
+        }
     });
 
     it('says so when the folder does not exist', () => {
