@@ -181,6 +181,31 @@ describe('serve --watch', () => {
     });
 });
 
+describe('serve --watch behind a proxy', () => {
+    // Behind a proxy on this machine every request arrives from 127.0.0.1, pupils' too: none
+    // of them is the author's, whatever headers the proxy sends or forgets to send.
+    for (const [what, args, status] of [
+        ['--behind-tls (a proxy on this machine)', ['--behind-tls'], 404],
+        ['--trusted-proxy on another machine', ['--trusted-proxy', '192.0.2.1'], 200],
+    ]) {
+        it(`with ${what}, a request from 127.0.0.1 without proxy headers gets ${status} at /_problems`, async () => {
+            const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'planpack-watch-proxy-'));
+            let srv;
+            try {
+                fs.cpSync(path.join(ROOT, 'packages', 'default'), copy, { recursive: true });
+                srv = await startServer({ args: [copy, '--watch', ...args] });
+                const res = await request(srv, { path: '/_problems' });
+                assert.equal(res.status, status);
+                assert.equal(/No errors in the package/.test(res.body.toString('utf8')), status === 200);
+            } finally {
+                if (srv)
+                    await srv.stopClean();
+                fs.rmSync(copy, { recursive: true, force: true });
+            }
+        });
+    }
+});
+
 describe('serve --watch usage', () => {
     it('needs a package folder', () => {
         const r = spawnSync(BIN, ['serve', '--watch', '--listen', '127.0.0.1:0'], { encoding: 'utf8', timeout: 30_000 });
