@@ -538,10 +538,10 @@ int report_write(const struct report *r, enum report_format format, const struct
         const struct group *all = &r->g[r->all];
         /* Classes with no school are a group of their own, but not a school. */
         size_t schools = r->nschools, unnamed = 0;
-        const struct group *last = schools ? &r->g[r->first_school + schools - 1] : NULL;
-        if (last && strcmp(last->name, NO_SCHOOL) == 0) {
+        if (schools && strcmp(r->g[r->first_school + schools - 1].name, NO_SCHOOL) == 0) {
             schools--;
-            unnamed = last->nmembers - last->nheld;
+            unnamed =
+                r->g[r->first_school + schools].nmembers - r->g[r->first_school + schools].nheld;
         }
         char no_school[64] = "";
         if (unnamed)

@@ -411,6 +411,18 @@ static void figure(struct world *w, struct system *sy, const struct view *v, con
     note_shown(sy, vname, section, q ? q->id : "size", label);
 }
 
+/* Copies the next line of *p into line (cut to size) and moves past it; SIZE_MAX at the end. */
+static size_t next_line(const char **p, char *line, size_t size)
+{
+    if (!**p)
+        return SIZE_MAX;
+    const char *e = strchr(*p, '\n');
+    size_t len = e ? (size_t)(e - *p) : strlen(*p);
+    snprintf(line, size, "%.*s", (int)(len < size ? len : size - 1), *p);
+    *p += len + (e ? 1 : 0);
+    return len;
+}
+
 /* Reads every figure of a text report. */
 static void read_text(struct world *w, struct system *sy, const struct view *v, const char *vname,
                       const char *doc)
@@ -419,12 +431,9 @@ static void read_text(struct world *w, struct system *sy, const struct view *v, 
     const struct pkg_survey_question *q = NULL;
     bool compare = false;
     const char *p = doc;
-    while (*p) {
-        const char *e = strchr(p, '\n');
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        char line[512];
-        snprintf(line, sizeof(line), "%.*s", (int)(len < sizeof(line) ? len : sizeof(line) - 1), p);
-        p += len + (e ? 1 : 0);
+    char line[512];
+    size_t len;
+    while ((len = next_line(&p, line, sizeof(line))) != SIZE_MAX) {
         long long val;
         if (strncmp(line, "--- ", 4) == 0) {
             snprintf(section, sizeof(section), "%.150s", line + 4);
@@ -503,12 +512,8 @@ static void read_html(struct world *w, struct system *sy, const struct view *v, 
     const struct pkg_survey_question *q = NULL;
     bool compare = false;
     const char *p = doc;
-    while (*p) {
-        const char *e = strchr(p, '\n');
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        char line[1024];
-        snprintf(line, sizeof(line), "%.*s", (int)(len < sizeof(line) ? len : sizeof(line) - 1), p);
-        p += len + (e ? 1 : 0);
+    char line[1024];
+    while (next_line(&p, line, sizeof(line)) != SIZE_MAX) {
         const char *meta = strstr(line, "<p class=\"meta\">");
         const char *ans = meta ? strstr(meta, "Answers: ") : NULL;
         if (between(line, "<h2>", "</h2>", x, sizeof(x))) {
