@@ -455,7 +455,7 @@ static void throttle_log(struct staff_throttle *t, long long now_ms, const char 
     __attribute__((format(printf, 3, 4)));
 static void throttle_log(struct staff_throttle *t, long long now_ms, const char *fmt, ...)
 {
-    if (now_ms - t->log_window_ms >= 60 * 1000) {
+    if (now_ms - t->log_window_ms >= 60LL * 1000) {
         if (t->log_left_out)
             fprintf(stderr,
                     "planpack: staff sign-in: %u more messages about throttling were left out\n",

@@ -30,11 +30,11 @@ bool rate_take(struct rate_limit *r, const char *client, long long now_ms)
     enum { WAYS = 8 };
     size_t base = (size_t)(key % (RATE_SLOTS / WAYS)) * WAYS;
     pthread_mutex_lock(&r->mu);
-    struct rate_slot *sl = NULL, *victim = NULL;
+    struct rate_slot *sl = NULL, *victim = &r->slots[base];
     for (size_t i = base; i < base + WAYS && !sl; i++) {
         if (r->slots[i].key == key)
             sl = &r->slots[i];
-        else if (!victim || r->slots[i].last_ms < victim->last_ms)
+        else if (r->slots[i].last_ms < victim->last_ms)
             victim = &r->slots[i];
     }
     if (!sl) {
