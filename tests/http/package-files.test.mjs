@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { BIN, request, startServer } from './lib.mjs';
+import { BIN, request, startServer, waitFor } from './lib.mjs';
 
 // The server's environment carries this; it must never appear in what is served.
 const SECRET = 'planpack-test-secret-4f1c9a';
@@ -93,9 +93,15 @@ describe('a package with links in it', () => {
         await assert.rejects(startServer({ args: [dir] }), /images\/env\.png:0: error: this is a link/);
     });
 
-    it('serve --watch never serves what a link points at', async () => {
-        const server = await startServer({ args: [dir, '--watch'] });
+    it('serve --watch, given a link while it runs, never serves what the link points at', async () => {
+        const clean = makePackage({ links: false });
+        const server = await startServer({ args: [clean, '--watch'] });
         try {
+            fs.symlinkSync('/proc/self/environ', path.join(clean, 'images', 'env.png'));
+            fs.symlinkSync('/etc', path.join(clean, 'images', 'etc'));
+            fs.appendFileSync(path.join(clean, 'pages', 'start.md'), '\n![the environment](images/env.png)\n');
+            await waitFor(() => /images\/env\.png:0: error: this is a link/.test(server.stderr),
+                { ms: 20_000, what: 'the reload that finds the link' });
             for (const p of ['/images/env.png', '/images/etc/passwd', '/images/etc/hostname']) {
                 const res = await request(server, { path: p });
                 assert.notEqual(res.status, 200, p);
@@ -103,6 +109,7 @@ describe('a package with links in it', () => {
             }
         } finally {
             await server.stop();
+            fs.rmSync(clean, { recursive: true, force: true });
         }
     });
 });
