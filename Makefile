@@ -18,7 +18,8 @@ B        ?= build
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
             -Wwrite-strings -Wformat=2 -Wimplicit-fallthrough
 CFLAGS   ?= -O2 -g
-ALL_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Isrc -I$(B)/gen \
+# src/base/banned.h comes first in every file: strcpy, sprintf, atoi and friends do not compile.
+ALL_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Isrc -I$(B)/gen -include base/banned.h \
              -DPLANPACK_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS)) $(PQ_CFLAGS)
 LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 
@@ -107,7 +108,8 @@ unit: $(B)/asan/planpack $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do $$t || exit 1; done
 
 FUZZ_TARGETS := $(patsubst fuzz/%.c,$(B)/fuzz/%,$(wildcard fuzz/fuzz_*.c))
-FUZZ_CFLAGS = -std=c17 -D_GNU_SOURCE -g -O1 -Isrc -I$(B)/gen -DPLANPACK_VERSION='"$(VERSION)"' \
+FUZZ_CFLAGS = -std=c17 -D_GNU_SOURCE -g -O1 -Isrc -I$(B)/gen -include base/banned.h \
+              -DPLANPACK_VERSION='"$(VERSION)"' \
               $(shell pkg-config --cflags $(PKGS)) $(PQ_CFLAGS) -fsanitize=address,undefined
 # The library is compiled once with coverage instrumentation and shared by every target.
 FUZZ_OBJ := $(patsubst src/%.c,$(B)/fuzzobj/%.o,$(LIB_SRC)) $(B)/fuzzobj/gen/embedded.o

@@ -112,7 +112,7 @@ static void make_answer(const struct survey *sv, const char *code, unsigned *see
                         struct survey_answer *out)
 {
     struct buf b;
-    buf_init(&b, 0);
+    buf_init(&b, BUF_MAX_DEFAULT);
     for (;;) {
         random_form(sv, code, seed, &b);
         struct form f;
@@ -341,7 +341,7 @@ static int ingest_one(const char *where, const struct survey *sv, struct ingest_
     for (int i = 0; i < POOL; i++) {
         make_answer(sv, code, &seed, &a, &pool[i]);
         struct buf b;
-        buf_init(&b, 0);
+        buf_init(&b, BUF_MAX_DEFAULT);
         survey_answer_encode(&pool[i], &b);
         bytes += b.len;
         buf_release(&b);

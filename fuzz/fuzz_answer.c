@@ -76,7 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     /* Stored and read back, it is the same answer. */
     struct buf b;
-    buf_init(&b, 0);
+    buf_init(&b, BUF_MAX_DEFAULT);
     survey_answer_encode(&ans, &b);
     struct survey_decoder d;
     survey_decoder_init(&d);

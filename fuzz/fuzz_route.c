@@ -71,7 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char want[4096];
     size_t len = strlen(f->path);
     if (strcmp(f->path, "index.html") == 0)
-        strcpy(want, "/");
+        snprintf(want, sizeof(want), "/");
     else if (f->page && has_suffix(f->path, ".html") && len < sizeof(want) - 1)
         snprintf(want, sizeof(want), "/%.*s", (int)(len - 5), f->path);
     else

@@ -23,6 +23,11 @@ struct buf {
 /* Default maximum for buffers that hold a whole rendered page or file. */
 #define BUF_MAX_DEFAULT ((size_t)64 << 20)
 
+/*
+ * Empties b with max, the most it may ever hold: every caller names the cap that fits what
+ * it writes, so that hostile input cannot grow a buffer without bound. (0 still means
+ * BUF_MAX_DEFAULT, for callers not yet given a cap of their own; do not add more.)
+ */
 void buf_init(struct buf *b, size_t max);
 /* Frees the contents; the buffer may be initialised again. Accepts a zeroed buffer. */
 void buf_release(struct buf *b);

@@ -48,16 +48,16 @@ char *xstrdup(const char *s)
     return xstrndup(s, strlen(s));
 }
 
-void xgrow(void **ptr, size_t *cap, size_t need, size_t elem)
+void *xgrow(void *ptr, size_t *cap, size_t need, size_t elem)
 {
     if (need <= *cap)
-        return;
+        return ptr;
     size_t n = *cap ? *cap : 8;
     while (n < need) {
         if (n > SIZE_MAX / 2 / elem)
             out_of_memory(SIZE_MAX);
         n *= 2;
     }
-    *ptr = xrealloc(*ptr, n * elem);
     *cap = n;
+    return xrealloc(ptr, n * elem);
 }

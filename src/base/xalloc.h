@@ -11,9 +11,13 @@ void *xrealloc(void *ptr, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t len);
 
-/* Grows *ptr so that it holds at least need elements of elem bytes, doubling *cap. */
-void xgrow(void **ptr, size_t *cap, size_t need, size_t elem);
+/*
+ * Returns ptr grown so that it holds at least need elements of elem bytes (ptr itself when
+ * it already does), doubling *cap; the caller owns the result, and ptr is no longer valid.
+ */
+void *xgrow(void *ptr, size_t *cap, size_t need, size_t elem);
 
-#define XGROW(arr, cap, need) xgrow((void **)&(arr), &(cap), (need), sizeof(*(arr)))
+/* Grows the array arr, of cap elements, to hold need. No cast: arr keeps its type. */
+#define XGROW(arr, cap, need) ((arr) = xgrow((arr), &(cap), (need), sizeof(*(arr))))
 
 #endif

@@ -1443,7 +1443,7 @@ static int pg_staff_list(struct store *s, time_t now, struct arena *a,
                          struct store_staff_entry **out, size_t *count)
 {
     struct params p = {0};
-    p_int(&p, (int64_t)now - 30 * 60);
+    p_int(&p, (int64_t)now - (int64_t)30 * 60);
     p_int(&p, (int64_t)now - STORE_SESSION_MAX_AGE);
     void *v;
     int rc = read_list((struct pg *)s,

@@ -443,7 +443,7 @@ static int read_rows(struct sq *q, const char *sql, const struct bindv *b, read_
     int step = b ? bind_all(st, b) : SQLITE_OK;
     if (step == SQLITE_OK) {
         while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-            xgrow(&v, &cap, n + 1, size);
+            v = xgrow(v, &cap, n + 1, size);
             char *elem = (char *)v + n * size;
             memset(elem, 0, size);
             if (fn(st, a, elem))
@@ -1032,7 +1032,7 @@ static sqlite3_stmt *insert_rows(struct sq *q, size_t n)
     sqlite3_stmt **st = &q->st_answers[n - 1];
     if (!*st) {
         struct buf sql;
-        buf_init(&sql, 0);
+        buf_init(&sql, (size_t)64 * 1024);
         buf_adds(&sql, "INSERT INTO answers (cohort_id, package_version, day, body) VALUES ");
         for (size_t i = 0; i < n; i++)
             buf_adds(&sql, i ? ", (?, ?, ?, ?)" : "(?, ?, ?, ?)");
@@ -1358,7 +1358,7 @@ static int sq_staff_list(struct store *s, time_t now, struct arena *a,
                        "SELECT f.name, s.name, (SELECT count(*) FROM sessions x "
                        "WHERE x.staff_id = f.id AND x.last_seen > ? AND x.created > ?) "
                        "FROM staff f LEFT JOIN schools s ON s.id = f.school_id ORDER BY f.name",
-                       (struct bindv[]){BI((int64_t)now - 30 * 60),
+                       (struct bindv[]){BI((int64_t)now - (int64_t)30 * 60),
                                         BI((int64_t)now - STORE_SESSION_MAX_AGE),
                                         {B_END, 0, 0, 0}},
                        read_staff_entry, sizeof(**out), a, &v, count, "listing staff accounts");

@@ -132,7 +132,8 @@ void store_location_shown(const char *where, char *out, size_t out_len)
         return;
     }
     struct buf b;
-    buf_init(&b, 0);
+    /* The address with its password left out is never longer than the address. */
+    buf_init(&b, strlen(where) + 64);
     /* postgres://user:PASSWORD@host/db?...&password=PASSWORD&... */
     const char *auth = strstr(where, "://") + 3;
     const char *auth_end = auth + strcspn(auth, "/?#");
@@ -288,7 +289,7 @@ int store_survey_put(struct store *s, const struct survey *sv, bool *changed)
     if (!sv->package_id || !*sv->package_id || !sv->package_version || !*sv->package_version)
         return STORE_ERR_INVALID;
     struct buf b;
-    buf_init(&b, 0);
+    buf_init(&b, STORE_SURVEY_MAX);
     survey_encode(sv, &b);
     bool dummy;
     int rc = buf_ok(&b) ? s->be->survey_put(s, sv->package_id, sv->package_version, b.ptr,

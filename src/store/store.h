@@ -69,6 +69,8 @@ struct store_options {
 /* The current schema version, and the default database when no --db is given. */
 #define STORE_SCHEMA_VERSION 3
 #define STORE_DEFAULT_PATH "./planpack.db"
+/* The largest survey snapshot stored for one package version (a few KiB in practice). */
+#define STORE_SURVEY_MAX ((size_t)4 << 20)
 
 struct store;
 

@@ -106,7 +106,7 @@ static char *render(struct world *w, const struct report_options *opt, enum repo
     if (rc != STORE_OK)
         fail_msg("report_build: %s", err);
     struct buf b;
-    buf_init(&b, 0);
+    buf_init(&b, BUF_MAX_DEFAULT);
     struct report_sink sink = {report_sink_buf, &b};
     if (f == REPORT_CSV)
         assert_int_equal(report_write_csv(r, &sink), 0);
@@ -310,7 +310,7 @@ static char *sorted_lines(char *csv)
     }
     qsort(lines, n, sizeof(*lines), line_order);
     struct buf b;
-    buf_init(&b, 0);
+    buf_init(&b, BUF_MAX_DEFAULT);
     for (size_t i = 0; i < n; i++) {
         buf_adds(&b, lines[i]);
         buf_addc(&b, '\n');

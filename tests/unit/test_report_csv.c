@@ -8,7 +8,7 @@
 static void check(const char *in, const char *want)
 {
     struct buf b;
-    buf_init(&b, 0);
+    buf_init(&b, BUF_MAX_DEFAULT);
     csv_adds_cell(&b, in);
     assert_string_equal(b.ptr ? b.ptr : "", want);
     buf_release(&b);

@@ -162,7 +162,7 @@ static void test_validated_answer_contents(void **state)
 
     /* The stored form, and back. */
     struct buf b;
-    buf_init(&b, 0);
+    buf_init(&b, BUF_MAX_DEFAULT);
     survey_answer_encode(&ans, &b);
     assert_string_equal(b.ptr, "{\"q-confident-end\":\"c5\",\"q-topics\":[\"support\",\"story\"],"
                                "\"q-useful\":null,\"q-comment\":\"hi\\nthere\"}");
@@ -192,7 +192,7 @@ static char *pieces_of(const char *body, size_t len)
     if (survey_answer_pieces(body, len, pcs, &n) != 0)
         return NULL;
     struct buf b;
-    buf_init(&b, 0);
+    buf_init(&b, BUF_MAX_DEFAULT);
     for (size_t i = 0; i < n; i++) {
         buf_addc(&b, pcs[i].kind == SURVEY_PIECE_QUESTION ? 'Q'
                      : pcs[i].kind == SURVEY_PIECE_VALUE  ? 'V'
@@ -247,7 +247,7 @@ static void test_answer_reader(void **state)
     assert_int_equal(survey_answer_pieces("{\"a\":\"\\u0000\"}", 14, pcs, &n), 0);
     assert_int_equal(n, 2);
     struct buf b;
-    buf_init(&b, 0);
+    buf_init(&b, BUF_MAX_DEFAULT);
     assert_int_equal(survey_piece_text(&pcs[1], &b), -1);
     assert_true(survey_piece_escaped(&pcs[1]));
     assert_false(survey_piece_escaped(&pcs[0]));
@@ -392,7 +392,7 @@ static void test_snapshot_round_trip(void **state)
     (void)state;
     struct survey sv = fx_survey("1.1.0");
     struct buf b;
-    buf_init(&b, 0);
+    buf_init(&b, BUF_MAX_DEFAULT);
     survey_encode(&sv, &b);
     struct arena a = ARENA_INIT;
     struct survey back;

@@ -8,7 +8,7 @@
 static void expect(const char *in, const char *want, size_t masks)
 {
     struct buf b;
-    buf_init(&b, 0);
+    buf_init(&b, BUF_MAX_DEFAULT);
     size_t n = survey_clean_text(in, strlen(in), &b);
     if (strcmp(b.ptr ? b.ptr : "", want) != 0)
         fail_msg("'%s' became '%s', wanted '%s'", in, b.ptr ? b.ptr : "", want);
