@@ -74,7 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     diag_sort(&diags);
     if (sink)
-        diag_print(&diags, NULL, sink);
+        diag_print(&diags, NULL, DIAG_WARNING, sink);
     pkg_free(p);
     fileset_release(&fs);
     diag_list_release(&diags);

@@ -93,13 +93,7 @@ static int load_package(const char *dir, struct loaded *l, bool print_warnings)
     char prefix[4096];
     snprintf(prefix, sizeof(prefix), "%s%s", dir ? dir : "(built-in package) ",
              dir ? l->label : "");
-    for (size_t i = 0; i < l->diags.count; i++) {
-        const struct diag *d = &l->diags.items[i];
-        if (d->severity == DIAG_WARNING && !print_warnings)
-            continue;
-        fprintf(stderr, "%s%s:%d: %s: %s\n", prefix, d->file, d->line,
-                d->severity == DIAG_ERROR ? "error" : "warning", d->message);
-    }
+    diag_print(&l->diags, prefix, print_warnings ? DIAG_WARNING : DIAG_ERROR, stderr);
     if (!l->pkg || diag_count(&l->diags, DIAG_ERROR) > 0)
         return EXIT_INPUT;
     return EXIT_OK;
@@ -274,14 +268,7 @@ static void serve_reload(void *ctx, struct web_reload *out)
     }
     struct buf text;
     buf_init(&text, (size_t)1 << 20);
-    size_t errors = 0;
-    for (size_t i = 0; i < s->l.diags.count; i++) {
-        const struct diag *d = &s->l.diags.items[i];
-        if (d->severity != DIAG_ERROR)
-            continue;
-        errors++;
-        buf_addf(&text, "%s:%d: error: %s\n", d->file, d->line, d->message);
-    }
+    size_t errors = diag_write(&s->l.diags, NULL, DIAG_ERROR, &text);
     if (errors == 0)
         buf_addf(&text, "%s\n",
                  rc == EXIT_OK ? "the site could not be rendered (the terminal says why)"

@@ -67,11 +67,27 @@ void diag_sort(struct diag_list *l)
     }
 }
 
-void diag_print(const struct diag_list *l, const char *prefix, FILE *out)
+size_t diag_write(const struct diag_list *l, const char *prefix, enum diag_severity min,
+                  struct buf *out)
 {
+    size_t n = 0;
     for (size_t i = 0; i < l->count; i++) {
         const struct diag *d = &l->items[i];
+        if (d->severity < min)
+            continue;
         const char *sev = d->severity == DIAG_ERROR ? "error" : "warning";
-        fprintf(out, "%s%s:%d: %s: %s\n", prefix ? prefix : "", d->file, d->line, sev, d->message);
+        buf_addf(out, "%s%s:%d: %s: %s\n", prefix ? prefix : "", d->file, d->line, sev, d->message);
+        n++;
     }
+    return n;
+}
+
+void diag_print(const struct diag_list *l, const char *prefix, enum diag_severity min, FILE *out)
+{
+    struct buf b;
+    buf_init(&b, BUF_MAX_DEFAULT);
+    diag_write(l, prefix, min, &b);
+    if (b.len)
+        fwrite(b.ptr, 1, b.len, out);
+    buf_release(&b);
 }

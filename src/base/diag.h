@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "base/buf.h"
+
 enum diag_severity { DIAG_WARNING, DIAG_ERROR };
 
 struct diag {
@@ -34,7 +36,14 @@ void diag_add(struct diag_list *l, enum diag_severity sev, const char *file, int
 size_t diag_count(const struct diag_list *l, enum diag_severity sev);
 /* Orders by file, then line, keeping the order of problems found on one line. */
 void diag_sort(struct diag_list *l);
-/* Writes each as FILE:LINE: error: MESSAGE (prefix, if not NULL, goes before FILE). */
-void diag_print(const struct diag_list *l, const char *prefix, FILE *out);
+/*
+ * The one way diagnostics are written, for the command line, the author's problems page
+ * and the tests alike: each of severity min or worse (DIAG_WARNING: all; DIAG_ERROR: errors
+ * only) as PREFIXFILE:LINE: error: MESSAGE, one a line (prefix may be NULL). diag_write()
+ * appends to out and returns how many it wrote; diag_print() writes to a stream.
+ */
+size_t diag_write(const struct diag_list *l, const char *prefix, enum diag_severity min,
+                  struct buf *out);
+void diag_print(const struct diag_list *l, const char *prefix, enum diag_severity min, FILE *out);
 
 #endif

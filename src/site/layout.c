@@ -257,6 +257,31 @@ static void brand_name(struct render *r, const char *title)
 }
 
 /*
+ * The pages from the first-th on (only the young person's when pupils_only) as a list of
+ * links, the current page marked: the page list under the top bar and the footer's.
+ */
+static void page_list(struct render *r, size_t first, bool pupils_only)
+{
+    const struct pkg *p = r->pkg;
+    struct buf *o = r->out;
+    buf_adds(o, "<ul>\n");
+    for (size_t i = first; p->pages && i < p->page_count; i++) {
+        const struct pkg_page *pg = &p->pages[i];
+        if (pupils_only && pg->audience != AUDIENCE_PUPIL)
+            continue;
+        buf_adds(o, "<li><a href=\"");
+        render_href(r, pg, NULL);
+        buf_addc(o, '"');
+        if (pg == r->page)
+            buf_adds(o, " aria-current=\"page\"");
+        buf_addc(o, '>');
+        render_text(r, nav_title(pg));
+        buf_adds(o, "</a></li>\n");
+    }
+    buf_adds(o, "</ul>\n");
+}
+
+/*
  * The young person's pages in order, shown under the top bar on wider screens (a phone
  * has the same links in the footer). The site's name in the bar leads to the start page,
  * and parents' and teachers' pages are left to the footer, so that the journey fits one
@@ -271,21 +296,9 @@ static void page_nav(struct render *r)
         n += p->pages[i].audience == AUDIENCE_PUPIL;
     if (n < 2)
         return;
-    buf_adds(o, "<nav class=\"pages\" aria-label=\"Pages\">\n<ul>\n");
-    for (size_t i = 1; i < p->page_count; i++) {
-        const struct pkg_page *pg = &p->pages[i];
-        if (pg->audience != AUDIENCE_PUPIL)
-            continue;
-        buf_adds(o, "<li><a href=\"");
-        render_href(r, pg, NULL);
-        buf_addc(o, '"');
-        if (pg == r->page)
-            buf_adds(o, " aria-current=\"page\"");
-        buf_addc(o, '>');
-        render_text(r, nav_title(pg));
-        buf_adds(o, "</a></li>\n");
-    }
-    buf_adds(o, "</ul>\n</nav>\n");
+    buf_adds(o, "<nav class=\"pages\" aria-label=\"Pages\">\n");
+    page_list(r, 1, true);
+    buf_adds(o, "</nav>\n");
 }
 
 void render_open(struct render *r, const char *title, const char *description,
@@ -342,19 +355,9 @@ void render_close(struct render *r)
     struct buf *o = r->out;
     buf_adds(o, "</main>\n");
     pager(r);
-    buf_adds(o, "<footer class=\"foot\">\n<nav aria-label=\"All pages\">\n<ul>\n");
-    for (size_t i = 0; p->pages && i < p->page_count; i++) {
-        const struct pkg_page *pg = &p->pages[i];
-        buf_adds(o, "<li><a href=\"");
-        render_href(r, pg, NULL);
-        buf_addc(o, '"');
-        if (pg == r->page)
-            buf_adds(o, " aria-current=\"page\"");
-        buf_addc(o, '>');
-        render_text(r, nav_title(pg));
-        buf_adds(o, "</a></li>\n");
-    }
-    buf_adds(o, "</ul>\n</nav>\n<p>");
+    buf_adds(o, "<footer class=\"foot\">\n<nav aria-label=\"All pages\">\n");
+    page_list(r, 0, false);
+    buf_adds(o, "</nav>\n<p>");
     render_text(r, p->title);
     if (p->version) {
         buf_adds(o, ", version ");

@@ -49,7 +49,7 @@ void render_page_text(struct render *r)
 
 /* --- story ------------------------------------------------------------------------- */
 
-static const struct pkg_character *story_me(const struct pkg_story *st)
+const struct pkg_character *render_story_me(const struct pkg_story *st)
 {
     for (size_t i = 0; i < st->character_count; i++)
         if (st->characters[i].me)
@@ -136,7 +136,7 @@ void render_page_story_step(struct render *r)
         render_href(r, page, NULL);
         buf_adds(o, "\">Read the story again and choose differently</a></p>\n");
     } else {
-        const struct pkg_character *me = story_me(st);
+        const struct pkg_character *me = render_story_me(st);
         buf_adds(o, "<h2 class=\"ask\">");
         if (me) {
             buf_adds(o, "What should ");

@@ -108,6 +108,8 @@ void render_doc_open(struct render *r, const char *title, const char *descriptio
 bool render_public_url(const struct render *r, struct buf *b, const struct pkg_page *page);
 /* A QR code for url as inline SVG, labelled for screen readers with label. */
 void render_qr(struct render *r, const char *url, const char *label);
+/* The character whose point of view the story takes (`me: true`), or NULL (page.c). */
+const struct pkg_character *render_story_me(const struct pkg_story *st);
 /* A story step's chat as a list of messages (page.c). */
 void render_chat(struct render *r, const struct pkg_step *step);
 /* The previous/next links, the closing of <main>, the footer and the document end. */

@@ -265,14 +265,6 @@ static void heading(struct render *r, const struct deck *d, const struct shown *
         render_markdown(r, s->def->text, 3);
 }
 
-static const struct pkg_character *story_me(const struct pkg_story *st)
-{
-    for (size_t i = 0; i < st->character_count; i++)
-        if (st->characters[i].me)
-            return &st->characters[i];
-    return NULL;
-}
-
 static void story_slide(struct render *r, const struct deck *d, const struct shown *s, size_t n)
 {
     struct buf *o = r->out;
@@ -312,7 +304,7 @@ static void story_slide(struct render *r, const struct deck *d, const struct sho
         render_markdown(r, step->text, 3);
         /* A question about the character, not about the pupils: the story keeps the
          * distance that makes it safe to talk about. */
-        const struct pkg_character *me = story_me(&d->story->story);
+        const struct pkg_character *me = render_story_me(&d->story->story);
         buf_adds(o, "<p class=\"ask\">");
         if (me) {
             buf_adds(o, "What could ");

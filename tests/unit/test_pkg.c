@@ -128,7 +128,7 @@ static bool has_diag(const struct diag_list *diags, const char *want)
             return true;
     }
     print_error("missing diagnostic: %s\nhave:\n", want);
-    diag_print(diags, "  ", stderr);
+    diag_print(diags, "  ", DIAG_WARNING, stderr);
     return false;
 }
 
@@ -146,7 +146,7 @@ static void test_clean_package_model(void **state)
     struct pkg *p = load(entries, sizeof(entries) / sizeof(entries[0]), &fs, &diags);
     assert_non_null(p);
     if (diags.count)
-        diag_print(&diags, "unexpected: ", stderr);
+        diag_print(&diags, "unexpected: ", DIAG_WARNING, stderr);
     assert_int_equal(diags.count, 0);
 
     assert_string_equal(p->id, "tiny");
@@ -256,7 +256,7 @@ static void expect_single(const char *page, size_t page_len, const char *want)
     assert_non_null(p);
     assert_true(has_diag(&diags, want));
     if (diags.count != 1)
-        diag_print(&diags, "  ", stderr);
+        diag_print(&diags, "  ", DIAG_WARNING, stderr);
     assert_int_equal(diags.count, 1);
     pkg_free(p);
     fileset_release(&fs);
@@ -587,7 +587,7 @@ static struct pkg *load_default(struct fileset *fs, struct diag_list *diags)
     assert_non_null(p);
     pkg_check(p, fs, diags);
     if (diags->count)
-        diag_print(diags, "packages/default/", stderr);
+        diag_print(diags, "packages/default/", DIAG_WARNING, stderr);
     assert_int_equal(diags->count, 0);
     return p;
 }

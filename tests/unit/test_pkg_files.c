@@ -96,7 +96,7 @@ static void test_links_are_refused(void **state)
     assert_non_null(p);
     pkg_check(p, &fs, &diags);
     if (getenv("PLANPACK_FIXTURE_PRINT"))
-        diag_print(&diags, "", stderr);
+        diag_print(&diags, "", DIAG_WARNING, stderr);
     assert_true(has_diag(&diags, DIAG_ERROR, "images/env.png", 0, "links are not followed"));
     assert_true(has_diag(&diags, DIAG_ERROR, "images/etc", 0, "links are not followed"));
     assert_true(has_diag(&diags, DIAG_ERROR, "pages/more.md", 0, "links are not followed"));

@@ -74,11 +74,7 @@ static char *diagnose(const char *dir)
     diag_sort(&diags);
     struct buf out;
     buf_init(&out, (size_t)1 << 20);
-    for (size_t i = 0; i < diags.count; i++) {
-        const struct diag *d = &diags.items[i];
-        buf_addf(&out, "%s:%d: %s: %s\n", d->file, d->line,
-                 d->severity == DIAG_ERROR ? "error" : "warning", d->message);
-    }
+    diag_write(&diags, NULL, DIAG_WARNING, &out);
     pkg_free(p);
     fileset_release(&fs);
     diag_list_release(&diags);
