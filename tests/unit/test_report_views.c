@@ -454,7 +454,7 @@ static void read_text(struct world *w, struct system *sy, const struct view *v, 
             figure(w, sy, v, vname, section, NULL, "", val);
         } else if (strncmp(line, "Comments on \"", 13) == 0 && section[0]) {
             const char *n = strrchr(line, '(');
-            figure(w, sy, v, vname, section, fx_q("q-comment"), "Answered", atoll(n + 1));
+            figure(w, sy, v, vname, section, fx_q("q-comment"), "Answered", strtoll(n + 1, NULL, 10));
         } else if (line[0] && line[0] != ' ' && (compare || section[0])) {
             const struct pkg_survey_question *t = q_by_text(line);
             if (t)
@@ -477,7 +477,9 @@ static void read_text(struct world *w, struct system *sy, const struct view *v, 
             /* Two columns, "count share" under each version: the counts are the words
              * without a per cent sign; a hidden one is "*" and counts as a place. */
             int side = 0;
-            for (char *tok = strtok(line + 42, " "); tok && side < 2; tok = strtok(NULL, " ")) {
+            char *save = NULL;
+            for (char *tok = strtok_r(line + 42, " ", &save); tok && side < 2;
+                 tok = strtok_r(NULL, " ", &save)) {
                 if (tok[strlen(tok) - 1] == '%')
                     continue;
                 char *end;
