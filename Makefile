@@ -18,8 +18,7 @@ B        ?= build
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
             -Wwrite-strings -Wformat=2 -Wimplicit-fallthrough
 CFLAGS   ?= -O2 -g
-# src/base/banned.h comes first in every file: strcpy, sprintf, atoi and friends do not compile.
-ALL_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Isrc -I$(B)/gen -include base/banned.h \
+ALL_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Isrc -I$(B)/gen \
              -DPLANPACK_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS)) $(PQ_CFLAGS)
 LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 
@@ -47,13 +46,17 @@ $(B)/gen/embedded.c: $(B)/embed $(PKG_FILES) $(ASSET_FILES) Makefile
 	  $(B)/embed embedded_assets assets $(ASSET_FILES) | sed 1,2d; } > $@.tmp && mv $@.tmp $@
 
 # Objects for the release build and for the sanitizer build live apart.
+# src/base/banned.h comes first in every file of src/: strcpy, sprintf, atoi and friends do
+# not compile there.
+BANNED   := -include base/banned.h
+
 OBJ      := $(patsubst src/%.c,$(B)/obj/%.o,$(LIB_SRC)) $(B)/obj/gen/embedded.o
 ASAN_OBJ := $(patsubst src/%.c,$(B)/asan/%.o,$(LIB_SRC)) $(B)/asan/gen/embedded.o
 
 $(B)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
 	@echo '  CC      $@'
-	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) $(BANNED) -MMD -MP -c -o $@ $<
 $(B)/obj/gen/embedded.o: $(B)/gen/embedded.c
 	@mkdir -p $(@D)
 	@echo '  CC      $@'
@@ -61,7 +64,7 @@ $(B)/obj/gen/embedded.o: $(B)/gen/embedded.c
 $(B)/asan/%.o: src/%.c
 	@mkdir -p $(@D)
 	@echo '  CC      $@'
-	$(Q)$(CC) $(ALL_CFLAGS) -Werror $(SAN) -MMD -MP -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) $(BANNED) -Werror $(SAN) -MMD -MP -c -o $@ $<
 $(B)/asan/gen/embedded.o: $(B)/gen/embedded.c
 	@mkdir -p $(@D)
 	@echo '  CC      $@'
@@ -108,8 +111,7 @@ unit: $(B)/asan/planpack $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do $$t || exit 1; done
 
 FUZZ_TARGETS := $(patsubst fuzz/%.c,$(B)/fuzz/%,$(wildcard fuzz/fuzz_*.c))
-FUZZ_CFLAGS = -std=c17 -D_GNU_SOURCE -g -O1 -Isrc -I$(B)/gen -include base/banned.h \
-              -DPLANPACK_VERSION='"$(VERSION)"' \
+FUZZ_CFLAGS = -std=c17 -D_GNU_SOURCE -g -O1 -Isrc -I$(B)/gen -DPLANPACK_VERSION='"$(VERSION)"' \
               $(shell pkg-config --cflags $(PKGS)) $(PQ_CFLAGS) -fsanitize=address,undefined
 # The library is compiled once with coverage instrumentation and shared by every target.
 FUZZ_OBJ := $(patsubst src/%.c,$(B)/fuzzobj/%.o,$(LIB_SRC)) $(B)/fuzzobj/gen/embedded.o
@@ -117,7 +119,7 @@ FUZZ_OBJ := $(patsubst src/%.c,$(B)/fuzzobj/%.o,$(LIB_SRC)) $(B)/fuzzobj/gen/emb
 $(B)/fuzzobj/%.o: src/%.c
 	@mkdir -p $(@D)
 	@echo '  CC      $@'
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(BANNED) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
 $(B)/fuzzobj/gen/embedded.o: $(B)/gen/embedded.c
 	@mkdir -p $(@D)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -O0 -c -o $@ $<

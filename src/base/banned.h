@@ -7,7 +7,7 @@
  *   strtok                             strtok_r, or a loop over (ptr, len)
  *   gmtime, localtime, ctime, asctime  the _r forms, with the caller's struct tm
  *
- * The Makefile includes this header before every source file (-include), so it first
+ * The Makefile includes this header before every file of src/ (-include), so it first
  * includes the C library's own declarations; a banned call then reads as
  * sorry_strcpy_is_a_banned_function in the compiler's error.
  */
