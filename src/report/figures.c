@@ -164,4 +164,3 @@ int report_comments(const struct report *r, size_t g, size_t q, size_t keep, con
     *out = v;
     return 0;
 }
-

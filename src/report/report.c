@@ -297,7 +297,6 @@ static size_t find_ver(const struct report *r, const char *package_id, const cha
     return SIZE_MAX;
 }
 
-
 static void add_member(struct report *r, struct group *g, size_t cohort_group)
 {
     if (!g->members)

@@ -454,7 +454,8 @@ static void read_text(struct world *w, struct system *sy, const struct view *v, 
             figure(w, sy, v, vname, section, NULL, "", val);
         } else if (strncmp(line, "Comments on \"", 13) == 0 && section[0]) {
             const char *n = strrchr(line, '(');
-            figure(w, sy, v, vname, section, fx_q("q-comment"), "Answered", strtoll(n + 1, NULL, 10));
+            figure(w, sy, v, vname, section, fx_q("q-comment"), "Answered",
+                   strtoll(n + 1, NULL, 10));
         } else if (line[0] && line[0] != ' ' && (compare || section[0])) {
             const struct pkg_survey_question *t = q_by_text(line);
             if (t)
