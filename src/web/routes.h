@@ -9,7 +9,8 @@
 #define PLANPACK_WEB_ROUTES_H
 
 /* "index": the start page's file; "teach": the lesson slides, rendered for every package. */
-/* clang-format off: it would spread the one-line list over four. */
+/* Kept on one line: clang-format would spread it over four. */
+/* clang-format off */
 #define WEB_RESERVED_NAMES {"index", "staff", "healthz", "assets", "teach"}
 /* clang-format on */
 #define WEB_RESERVED_COUNT 5
