@@ -18,11 +18,7 @@
 #include "base/arena.h"
 #include "base/form.h"
 #include "survey/survey.h"
-
-#define STATUS_OK 200u
-#define STATUS_BAD_REQUEST 400u
-#define STATUS_TOO_LARGE 413u
-#define STATUS_INTERNAL 500u
+#include "web/status.h"
 
 /*
  * Each page helper returns the status to send the page with: the one asked for, or 500
@@ -36,32 +32,33 @@
 static unsigned form_page(const struct site *site, const char *code, const char *message,
                           unsigned status, struct buf *page)
 {
-    return site_render_feedback(site, code, message, page) == 0 ? status : STATUS_INTERNAL;
+    return site_render_feedback(site, code, message, page) == 0 ? status
+                                                                : HTTP_INTERNAL_SERVER_ERROR;
 }
 
 static unsigned thanks_page(const struct site *site, struct buf *page)
 {
     const struct site_message m = {
-        .status = STATUS_OK,
+        .status = HTTP_OK,
         .title = "Thank you",
         .text = "Your answers have been saved. They are anonymous: nobody can tell which "
                 "answers are yours.",
         .help = true,
     };
-    return site_render_message(site, &m, page) == 0 ? STATUS_OK : STATUS_INTERNAL;
+    return site_render_message(site, &m, page) == 0 ? HTTP_OK : HTTP_INTERNAL_SERVER_ERROR;
 }
 
 static unsigned failed_page(const struct site *site, struct buf *page)
 {
     const struct site_message m = {
-        .status = STATUS_INTERNAL,
+        .status = HTTP_INTERNAL_SERVER_ERROR,
         .title = "Not saved",
         .text = "Something went wrong on this server, so your answers were not saved. Please "
                 "go back and send them again in a minute.",
         .no_start = true,
     };
     (void)!site_render_message(site, &m, page);
-    return STATUS_INTERNAL;
+    return HTTP_INTERNAL_SERVER_ERROR;
 }
 
 /* A page that says why answers were not saved; the Back button keeps them. */
@@ -70,7 +67,7 @@ static unsigned refused_page(const struct site *site, unsigned status, const cha
 {
     const struct site_message m = {
         .status = status, .title = title, .text = text, .no_start = true};
-    return site_render_message(site, &m, page) == 0 ? status : STATUS_INTERNAL;
+    return site_render_message(site, &m, page) == 0 ? status : HTTP_INTERNAL_SERVER_ERROR;
 }
 
 unsigned feedback_check(struct store *st, const struct site *site, const char *body, size_t len,
@@ -81,7 +78,7 @@ unsigned feedback_check(struct store *st, const struct site *site, const char *b
     int rc = form_decode(body ? body : "", len, FEEDBACK_BODY_MAX, a, &f);
     if (rc != FORM_OK) {
         return form_page(site, NULL, form_error_message(rc),
-                         rc == FORM_TOO_LARGE ? STATUS_TOO_LARGE : STATUS_BAD_REQUEST, page);
+                         rc == FORM_TOO_LARGE ? HTTP_CONTENT_TOO_LARGE : HTTP_BAD_REQUEST, page);
     }
     bool have_code = survey_form_code(&f, code) == 0;
     struct store_cohort cohort;
@@ -108,7 +105,7 @@ unsigned feedback_check(struct store *st, const struct site *site, const char *b
     }
     struct survey_error err;
     if (survey_validate(sv, &f, known, a, ans, &err) != 0)
-        return form_page(site, have_code ? code : NULL, err.message, STATUS_BAD_REQUEST, page);
+        return form_page(site, have_code ? code : NULL, err.message, HTTP_BAD_REQUEST, page);
     return 0;
 }
 
@@ -118,13 +115,13 @@ unsigned feedback_stored(const struct site *site, const char *code, int store_st
     if (store_status == STORE_OK)
         return thanks_page(site, page);
     if (store_status == STORE_ERR_NO_SPACE)
-        return refused_page(site, 503u, "Not saved",
+        return refused_page(site, HTTP_SERVICE_UNAVAILABLE, "Not saved",
                             "This server is short of space, so your answers were not saved. "
                             "Please tell your teacher. You could go back and send them again "
                             "later.",
                             page);
     if (store_status == STORE_ERR_FULL)
-        return refused_page(site, 409u, "This class has sent all its answers",
+        return refused_page(site, HTTP_CONFLICT, "This class has sent all its answers",
                             "This class code has already had all the answers it can take, so "
                             "yours were not saved. Please tell your teacher: they can give you "
                             "a new code.",
@@ -134,7 +131,7 @@ unsigned feedback_stored(const struct site *site, const char *code, int store_st
                          store_status == STORE_ERR_CLOSED
                              ? "Feedback for this class code has just closed."
                              : "That class code was not found.",
-                         STATUS_BAD_REQUEST, page);
+                         HTTP_BAD_REQUEST, page);
     return failed_page(site, page);
 }
 
@@ -142,5 +139,5 @@ unsigned feedback_get(const struct site *site, const char *code, struct buf *pag
 {
     char norm[WIRE_CODE_LEN + 1];
     bool ok = code && wire_code_normalise(code, norm) == 0;
-    return form_page(site, ok ? norm : NULL, NULL, STATUS_OK, page);
+    return form_page(site, ok ? norm : NULL, NULL, HTTP_OK, page);
 }

@@ -49,12 +49,11 @@ static enum MHD_Result send_plan(struct server *srv, const struct gen *g, struct
                                  const char *method, const char *url, struct upload *u)
 {
     if (u && u->too_large)
-        return send_reply(srv, c, method, url, MHD_HTTP_CONTENT_TOO_LARGE, &g->fixed[R_TOO_LARGE]);
+        return send_reply(srv, c, method, url, HTTP_CONTENT_TOO_LARGE, &g->fixed[R_TOO_LARGE]);
     const char *type =
         MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
     if (u && !http_media_type_is(type, "application/x-www-form-urlencoded"))
-        return send_reply(srv, c, method, url, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
-                          &g->fixed[R_BAD_TYPE]);
+        return send_reply(srv, c, method, url, HTTP_UNSUPPORTED_MEDIA_TYPE, &g->fixed[R_BAD_TYPE]);
 
     enum MHD_Result ret = MHD_NO;
     struct arena arena = ARENA_INIT;
@@ -68,18 +67,17 @@ static enum MHD_Result send_plan(struct server *srv, const struct gen *g, struct
                    : rc == FORM_TOO_MANY  ? 2
                    : rc == FORM_TOO_LARGE ? 3
                                           : 4;
-        ret = send_reply(srv, c, method, url, MHD_HTTP_BAD_REQUEST, &g->fixed[R_BAD_FORM + i]);
+        ret = send_reply(srv, c, method, url, HTTP_BAD_REQUEST, &g->fixed[R_BAD_FORM + i]);
         goto out;
     }
     page = xmalloc(sizeof(*page));
     buf_init(page, WEB_PLAN_PAGE_MAX);
     if (site_render_plan(g->site, &form, page) != 0) {
         made_page_free(page);
-        ret =
-            send_reply(srv, c, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR, &g->fixed[R_INTERNAL]);
+        ret = send_reply(srv, c, method, url, HTTP_INTERNAL_SERVER_ERROR, &g->fixed[R_INTERNAL]);
         goto out;
     }
-    ret = send_made(srv, g, c, method, url, MHD_HTTP_OK, page, private_page);
+    ret = send_made(srv, g, c, method, url, HTTP_OK, page, private_page);
 out:
     arena_release(&arena);
     return ret;
@@ -101,15 +99,14 @@ static enum MHD_Result send_teach(struct server *srv, const struct gen *g, struc
     buf_init(page, WEB_PLAN_PAGE_MAX);
     if (site_render_teach(g->site, code, page) != 0) {
         made_page_free(page);
-        return send_reply(srv, c, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR,
-                          &g->fixed[R_INTERNAL]);
+        return send_reply(srv, c, method, url, HTTP_INTERNAL_SERVER_ERROR, &g->fixed[R_INTERNAL]);
     }
     const struct header headers[] = {
         {MHD_HTTP_HEADER_CONTENT_TYPE, TYPE_HTML},
         {MHD_HTTP_HEADER_CACHE_CONTROL, CACHE_REVALIDATE},
         {NULL, NULL},
     };
-    return send_made(srv, g, c, method, url, MHD_HTTP_OK, page, headers);
+    return send_made(srv, g, c, method, url, HTTP_OK, page, headers);
 }
 
 /* ---- answers stored off the event loop ---- */
@@ -329,7 +326,7 @@ static enum MHD_Result get_problems(struct server *srv, const struct gen *g,
         return send_not_found(srv, g, c, method, url);
     /* srv->broken is read under the same lock as g (gen_enter()). */
     const struct gen *shown = srv->broken ? srv->broken : g;
-    return send_reply(srv, c, method, url, MHD_HTTP_OK, &shown->fixed[R_PROBLEMS]);
+    return send_reply(srv, c, method, url, HTTP_OK, &shown->fixed[R_PROBLEMS]);
 }
 
 /* POST /staff/login, judged on a sign-in thread (web/staff.c takes it a step at a time). */
@@ -437,7 +434,7 @@ static enum MHD_Result send_staff(struct server *srv, const struct gen *g, struc
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_query_arg, &query);
     if (!buf_ok(&query)) {
         buf_release(&query);
-        return send_reply(srv, c, method, url, MHD_HTTP_BAD_REQUEST, &g->fixed[R_BAD_REQUEST]);
+        return send_reply(srv, c, method, url, HTTP_BAD_REQUEST, &g->fixed[R_BAD_REQUEST]);
     }
     const struct staff_request rq = {
         .method = method,
@@ -468,8 +465,7 @@ static enum MHD_Result send_staff(struct server *srv, const struct gen *g, struc
     struct MHD_Response *r = MHD_create_response_from_fd64(rs.file_size, rs.file_fd);
     if (!r) {
         close(rs.file_fd);
-        return send_reply(srv, c, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR,
-                          &g->fixed[R_INTERNAL]);
+        return send_reply(srv, c, method, url, HTTP_INTERNAL_SERVER_ERROR, &g->fixed[R_INTERNAL]);
     }
     enum MHD_Result ret = MHD_NO;
     if (add_headers(srv, r, headers, atomic_load_explicit(&srv->closing, memory_order_relaxed))) {
@@ -488,7 +484,7 @@ static enum MHD_Result send_healthz(struct server *srv, const struct gen *g,
                                     struct upload *u)
 {
     (void)u;
-    return is_get(method) ? send_reply(srv, c, method, url, MHD_HTTP_OK, &g->fixed[R_HEALTHZ])
+    return is_get(method) ? send_reply(srv, c, method, url, HTTP_OK, &g->fixed[R_HEALTHZ])
                           : send_reply(srv, c, method, url, MHD_HTTP_METHOD_NOT_ALLOWED,
                                        &g->fixed[R_METHOD_GET]);
 }
@@ -530,21 +526,18 @@ static enum MHD_Result send_feedback(struct server *srv, const struct gen *g,
 {
     /* begin_request() gives every POST to a form an upload, empty or not. */
     if (!u)
-        return send_reply(srv, c, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR,
-                          &g->fixed[R_INTERNAL]);
+        return send_reply(srv, c, method, url, HTTP_INTERNAL_SERVER_ERROR, &g->fixed[R_INTERNAL]);
     if (u->too_large)
-        return send_reply(srv, c, method, url, MHD_HTTP_CONTENT_TOO_LARGE, &g->fixed[R_TOO_LARGE]);
+        return send_reply(srv, c, method, url, HTTP_CONTENT_TOO_LARGE, &g->fixed[R_TOO_LARGE]);
     /* Without a store, say plainly that nothing was saved. */
     if (!srv->opt->store)
-        return send_reply(srv, c, method, url, MHD_HTTP_SERVICE_UNAVAILABLE,
-                          &g->fixed[R_FEEDBACK_OFF]);
+        return send_reply(srv, c, method, url, HTTP_SERVICE_UNAVAILABLE, &g->fixed[R_FEEDBACK_OFF]);
     const char *type =
         MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
     if (!http_media_type_is(type, "application/x-www-form-urlencoded"))
-        return send_reply(srv, c, method, url, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
-                          &g->fixed[R_BAD_TYPE]);
+        return send_reply(srv, c, method, url, HTTP_UNSUPPORTED_MEDIA_TYPE, &g->fixed[R_BAD_TYPE]);
     if (!u->job && !answer_allowed(srv, c))
-        return send_reply(srv, c, method, url, MHD_HTTP_TOO_MANY_REQUESTS, &g->fixed[R_SLOW_DOWN]);
+        return send_reply(srv, c, method, url, HTTP_TOO_MANY_REQUESTS, &g->fixed[R_SLOW_DOWN]);
     return feedback_async(srv, g, c, method, url, u);
 }
 

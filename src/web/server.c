@@ -233,8 +233,8 @@ enum MHD_Result send_file(struct server *srv, struct MHD_Connection *c, const ch
     const char *inm =
         MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
     if (inm && http_none_match(inm, v->etag))
-        return send_reply(srv, c, method, url, MHD_HTTP_NOT_MODIFIED, &v->not_modified);
-    return send_reply(srv, c, method, url, MHD_HTTP_OK, &v->full);
+        return send_reply(srv, c, method, url, HTTP_NOT_MODIFIED, &v->not_modified);
+    return send_reply(srv, c, method, url, HTTP_OK, &v->full);
 }
 
 enum MHD_Result send_not_found(struct server *srv, const struct gen *g, struct MHD_Connection *c,
@@ -242,7 +242,7 @@ enum MHD_Result send_not_found(struct server *srv, const struct gen *g, struct M
 {
     enum enc e = pick_encoding(c, g->fixed[R_NOT_FOUND + ENC_GZIP].keep != NULL,
                                g->fixed[R_NOT_FOUND + ENC_BR].keep != NULL);
-    return send_reply(srv, c, method, url, MHD_HTTP_NOT_FOUND, &g->fixed[R_NOT_FOUND + e]);
+    return send_reply(srv, c, method, url, HTTP_NOT_FOUND, &g->fixed[R_NOT_FOUND + e]);
 }
 
 /* Frees a page made for one request once it has been sent, wiping it first (plans, answers). */
@@ -266,8 +266,7 @@ enum MHD_Result send_made(struct server *srv, const struct gen *g, struct MHD_Co
 {
     if (!buf_ok(page)) {
         made_page_free(page);
-        return send_reply(srv, c, method, url, MHD_HTTP_INTERNAL_SERVER_ERROR,
-                          &g->fixed[R_INTERNAL]);
+        return send_reply(srv, c, method, url, HTTP_INTERNAL_SERVER_ERROR, &g->fixed[R_INTERNAL]);
     }
     size_t len = page->len;
     struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback_cls(
@@ -365,8 +364,7 @@ static enum MHD_Result begin_request(struct server *srv, struct MHD_Connection *
      * 6.3); libmicrohttpd 0.9.75 would wait for it until the connection times out.
      */
     if (coding && !http_value_is(coding, "chunked"))
-        return answer_early(srv, c, method, url, MHD_HTTP_BAD_REQUEST, R_BAD_REQUEST, true,
-                            req_cls);
+        return answer_early(srv, c, method, url, HTTP_BAD_REQUEST, R_BAD_REQUEST, true, req_cls);
     /*
      * Two Content-Length values that differ, or a length beside a transfer coding, mean
      * that this server and a proxy in front could each see a different end of the body,
@@ -376,14 +374,13 @@ static enum MHD_Result begin_request(struct server *srv, struct MHD_Connection *
     struct lengths lengths = {0};
     MHD_get_connection_values(c, MHD_HEADER_KIND, count_length, &lengths);
     if (lengths.differ || (has_length && coding))
-        return answer_early(srv, c, method, url, MHD_HTTP_BAD_REQUEST, R_BAD_REQUEST, true,
-                            req_cls);
+        return answer_early(srv, c, method, url, HTTP_BAD_REQUEST, R_BAD_REQUEST, true, req_cls);
     size_t max = route_body_max(url);
     /* A client that waits for "100 Continue" has sent nothing yet: it can be told at once. */
     bool waits = http_value_is(
         MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT), "100-continue");
     if (has_length && (length > WEB_DISCARD_MAX || (waits && length > max)))
-        return answer_early(srv, c, method, url, MHD_HTTP_CONTENT_TOO_LARGE, R_TOO_LARGE, false,
+        return answer_early(srv, c, method, url, HTTP_CONTENT_TOO_LARGE, R_TOO_LARGE, false,
                             req_cls);
     /* A form POSTed empty is still a form: its handler gets an empty body. */
     bool keep = strcmp(method, MHD_HTTP_METHOD_POST) == 0 && takes_form(url);

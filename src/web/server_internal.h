@@ -22,6 +22,7 @@
 #include "web/brotli.h"
 #include "web/ratelimit.h"
 #include "web/server.h"
+#include "web/status.h"
 
 /* Pupil forms are small; anything larger is refused with 413 and not kept. */
 #define WEB_BODY_MAX ((size_t)16 * 1024)

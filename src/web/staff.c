@@ -20,17 +20,7 @@
 #include "staff/staff.h"
 #include "web/page.h"
 #include "web/staff_pages.h"
-
-#define S_OK STAFF_OK
-#define S_SEE_OTHER STAFF_SEE_OTHER
-#define S_BAD_REQUEST STAFF_BAD_REQUEST
-#define S_UNAUTHORIZED 401u
-#define S_FORBIDDEN STAFF_FORBIDDEN
-#define S_NOT_FOUND STAFF_NOT_FOUND
-#define S_METHOD 405u
-#define S_TOO_MANY 429u
-#define S_INTERNAL STAFF_INTERNAL
-#define S_UNAVAILABLE 503u
+#include "web/status.h"
 
 #define LOGIN_PATH "/staff/login"
 #define HOME_PATH "/staff/"
@@ -99,7 +89,7 @@ static unsigned redirect(struct staff_response *rs, const char *to, struct buf *
     buf_adds(page, "<!doctype html>\n<title>See other</title>\n<a href=\"");
     buf_adds_html(page, rs->location);
     buf_adds(page, "\">Continue</a>\n");
-    return S_SEE_OTHER;
+    return HTTP_SEE_OTHER;
 }
 
 /* The value of the session cookie in a Cookie header, copied into out; false if none. */
@@ -159,7 +149,7 @@ static unsigned do_login(struct store *st, const struct staff_request *rq,
     const char *name = form_get(f, "name");
     const char *password = form_get(f, "password");
     if (!name || !password)
-        return login_page(rq->site, S_BAD_REQUEST, "Please give your name and password.", page);
+        return login_page(rq->site, HTTP_BAD_REQUEST, "Please give your name and password.", page);
     struct staff_login login;
     enum staff_login_result r =
         staff_login(st, name, password, strlen(password), store_now(st), &login);
@@ -175,10 +165,11 @@ static unsigned do_login(struct store *st, const struct staff_request *rq,
         status = redirect(rs, HOME_PATH, page);
         break;
     case STAFF_LOGIN_BAD:
-        status = login_page(rq->site, S_UNAUTHORIZED, "That name and password do not match.", page);
+        status =
+            login_page(rq->site, HTTP_UNAUTHORIZED, "That name and password do not match.", page);
         break;
     default:
-        status = message_page(rq->site, S_INTERNAL, "Something went wrong",
+        status = message_page(rq->site, HTTP_INTERNAL_SERVER_ERROR, "Something went wrong",
                               "The feedback store failed. Please try again.", page);
         break;
     }
@@ -233,7 +224,7 @@ unsigned staff_page_message(struct staff_page *p, unsigned status, const char *t
 
 unsigned staff_page_not_found(struct staff_page *p)
 {
-    return staff_page_message(p, S_NOT_FOUND, "Not found",
+    return staff_page_message(p, HTTP_NOT_FOUND, "Not found",
                               "There is no such page, class, school or focus group here.");
 }
 
@@ -331,7 +322,7 @@ static unsigned home_page(struct staff_page *p)
                 "<li><a href=\"/staff/accounts\">Accounts</a>: change a password; evaluators "
                 "also sign accounts out and remove them.</li>\n</ul>\n");
     staff_page_close(p);
-    return S_OK;
+    return HTTP_OK;
 }
 
 /* ---- routing ---- */
@@ -362,7 +353,7 @@ static unsigned signed_in(struct staff_page *p, bool post, const char *token)
 {
     if (post && strcmp(p->rq->path, "/staff/logout") == 0) {
         if (staff_logout(p->st, token) != STORE_OK)
-            return staff_page_message(p, S_INTERNAL, "Something went wrong",
+            return staff_page_message(p, HTTP_INTERNAL_SERVER_ERROR, "Something went wrong",
                                       "Signing out failed. Please try again.");
         set_cookie(p->rs, "", true);
         return redirect(p->rs, LOGIN_PATH, p->out);
@@ -376,7 +367,7 @@ static unsigned signed_in(struct staff_page *p, bool post, const char *token)
             return routes[i].fn(p);
     }
     if (known)
-        return staff_page_message(p, S_METHOD, "Not allowed",
+        return staff_page_message(p, HTTP_METHOD_NOT_ALLOWED, "Not allowed",
                                   post ? "This page takes no form." : "Use the page's form.");
     return staff_page_not_found(p);
 }
@@ -393,17 +384,18 @@ unsigned staff_web_handle(struct store *st, const struct staff_request *rq,
     struct form body = {NULL, 0}, query = {NULL, 0};
     char token[STAFF_TOKEN_SIZE] = "";
     if (!st) {
-        status = message_page(rq->site, S_UNAVAILABLE, "Staff pages are off",
+        status = message_page(rq->site, HTTP_SERVICE_UNAVAILABLE, "Staff pages are off",
                               "This server has no feedback store.", page);
         goto out;
     }
     if (!post && !get) {
-        status = message_page(rq->site, S_METHOD, "Not allowed", "Use GET or POST.", page);
+        status = message_page(rq->site, HTTP_METHOD_NOT_ALLOWED, "Not allowed", "Use GET or POST.",
+                              page);
         goto out;
     }
     if (post) {
         if (rq->too_large) {
-            status = message_page(rq->site, 413u, "Too much to send",
+            status = message_page(rq->site, HTTP_CONTENT_TOO_LARGE, "Too much to send",
                                   "This form was longer than the staff pages take (320 KiB) "
                                   "and nothing of it was kept. Use your browser's Back button: "
                                   "what you typed is still in the form. Shorten it and try "
@@ -412,19 +404,20 @@ unsigned staff_web_handle(struct store *st, const struct staff_request *rq,
             goto out;
         }
         if (!origin_ok(rq)) {
-            status = message_page(rq->site, S_FORBIDDEN, "Refused",
+            status = message_page(rq->site, HTTP_FORBIDDEN, "Refused",
                                   "This form was not sent from this site's own pages.", page);
             goto out;
         }
         if (form_decode(rq->body ? rq->body : "", rq->body_len, STAFF_WEB_BODY_MAX, &a, &body) !=
             FORM_OK) {
-            status = message_page(rq->site, S_BAD_REQUEST, "Bad form",
+            status = message_page(rq->site, HTTP_BAD_REQUEST, "Bad form",
                                   "The form could not be read.", page);
             goto out;
         }
     }
     if (strcmp(rq->path, LOGIN_PATH) == 0) {
-        status = post ? do_login(st, rq, rs, &body, page) : login_page(rq->site, S_OK, NULL, page);
+        status =
+            post ? do_login(st, rq, rs, &body, page) : login_page(rq->site, HTTP_OK, NULL, page);
         goto out;
     }
     struct store_session sess;
@@ -435,13 +428,13 @@ unsigned staff_web_handle(struct store *st, const struct staff_request *rq,
     }
     if (post && !staff_csrf_ok(&sess, form_get(&body, "csrf"))) {
         status =
-            message_page(rq->site, S_FORBIDDEN, "Refused",
+            message_page(rq->site, HTTP_FORBIDDEN, "Refused",
                          "This form has expired. Go back, reload the page and try again.", page);
         goto out;
     }
     if (form_decode(rq->query ? rq->query : "", rq->query_len, STAFF_WEB_QUERY_MAX, &a, &query) !=
         FORM_OK) {
-        status = message_page(rq->site, S_BAD_REQUEST, "Bad address",
+        status = message_page(rq->site, HTTP_BAD_REQUEST, "Bad address",
                               "The address of this page could not be read.", page);
         goto out;
     }
@@ -487,7 +480,7 @@ long staff_web_login_step(struct store *st, const struct staff_request *rq, stru
             memset(rs, 0, sizeof(*rs));
             rs->file_fd = -1;
             snprintf(rs->retry_after, sizeof(rs->retry_after), "%d", 5);
-            *status = login_page(rq->site, S_TOO_MANY,
+            *status = login_page(rq->site, HTTP_TOO_MANY_REQUESTS,
                                  "Too many sign-ins from your network are waiting. Please try "
                                  "again in a minute.",
                                  page);

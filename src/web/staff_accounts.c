@@ -54,7 +54,7 @@ static unsigned accounts_page(struct staff_page *p, unsigned status, const char 
     struct store_staff_entry *all;
     size_t n;
     if (store_staff_list(p->st, store_now(p->st), p->a, &all, &n) != STORE_OK)
-        return staff_page_message(p, STAFF_INTERNAL, "Something went wrong",
+        return staff_page_message(p, HTTP_INTERNAL_SERVER_ERROR, "Something went wrong",
                                   "The accounts could not be read. Please try again.");
     struct buf *b = p->out;
     staff_page_open(p, "Accounts");
@@ -104,7 +104,7 @@ static unsigned accounts_page(struct staff_page *p, unsigned status, const char 
 
 unsigned staff_accounts_get(struct staff_page *p)
 {
-    return accounts_page(p, STAFF_OK, NULL, NULL);
+    return accounts_page(p, HTTP_OK, NULL, NULL);
 }
 
 /*
@@ -117,7 +117,7 @@ static const char *changeable(struct staff_page *p, bool others, unsigned *statu
     bool self = name && strcmp(name, p->sess->staff_name) == 0;
     if (name && (self || (others && manages_accounts(p))))
         return name;
-    *status = staff_page_message(p, STAFF_FORBIDDEN, "Not allowed",
+    *status = staff_page_message(p, HTTP_FORBIDDEN, "Not allowed",
                                  "Only evaluators may change other accounts.");
     return NULL;
 }
@@ -125,9 +125,9 @@ static const char *changeable(struct staff_page *p, bool others, unsigned *statu
 static unsigned store_failed(struct staff_page *p, int rc)
 {
     if (rc == STORE_ERR_NOT_FOUND)
-        return staff_page_message(p, STAFF_NOT_FOUND, "No such account",
+        return staff_page_message(p, HTTP_NOT_FOUND, "No such account",
                                   "There is no account of that name.");
-    return staff_page_message(p, STAFF_INTERNAL, "Something went wrong",
+    return staff_page_message(p, HTTP_INTERNAL_SERVER_ERROR, "Something went wrong",
                               "The account could not be changed. Please try again.");
 }
 
@@ -144,7 +144,7 @@ unsigned staff_accounts_passwd(struct staff_page *p)
     if (rc == STORE_ERR_INVALID) {
         char msg[300];
         snprintf(msg, sizeof(msg), "The password was not changed: %s.", err);
-        return accounts_page(p, STAFF_BAD_REQUEST, msg, name);
+        return accounts_page(p, HTTP_BAD_REQUEST, msg, name);
     }
     if (rc != STORE_OK)
         return store_failed(p, rc);
@@ -170,7 +170,7 @@ unsigned staff_accounts_remove(struct staff_page *p)
     if (!name)
         return status;
     if (strcmp(name, p->sess->staff_name) == 0)
-        return staff_page_message(p, STAFF_BAD_REQUEST, "Not removed",
+        return staff_page_message(p, HTTP_BAD_REQUEST, "Not removed",
                                   "You cannot remove your own account here. Another evaluator "
                                   "can, or use planpack staff remove on the server.");
     int rc = store_staff_remove(p->st, name);

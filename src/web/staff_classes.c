@@ -67,7 +67,7 @@ static unsigned classes_page(struct staff_page *p, unsigned status, const char *
     struct store_cohort *cs;
     size_t n;
     if (staff_visible_cohorts(p, &cs, &n) != STORE_OK)
-        return staff_page_message(p, STAFF_INTERNAL, "Something went wrong",
+        return staff_page_message(p, HTTP_INTERNAL_SERVER_ERROR, "Something went wrong",
                                   "The classes could not be read. Please try again.");
     struct buf *b = p->out;
     staff_page_open(p, "Classes");
@@ -146,7 +146,7 @@ static unsigned classes_page(struct staff_page *p, unsigned status, const char *
 
 unsigned staff_classes_get(struct staff_page *p)
 {
-    return classes_page(p, STAFF_OK, NULL, NULL, NULL, NULL);
+    return classes_page(p, HTTP_OK, NULL, NULL, NULL, NULL);
 }
 
 /* Whether s has something besides spaces. */
@@ -166,14 +166,14 @@ unsigned staff_classes_create(struct staff_page *p)
     if (blank(school))
         school = NULL;
     if (blank(label))
-        return classes_page(p, STAFF_BAD_REQUEST, "Please give the class a label.", label, school,
+        return classes_page(p, HTTP_BAD_REQUEST, "Please give the class a label.", label, school,
                             size);
     if (strlen(label) > LABEL_MAX || (school && strlen(school) > LABEL_MAX))
-        return classes_page(p, STAFF_BAD_REQUEST,
+        return classes_page(p, HTTP_BAD_REQUEST,
                             "The label and the school name may be at most 200 characters.", label,
                             school, size);
     if ((size && (end == size || *end)) || pupils < 1 || pupils > STORE_CLASS_SIZE_MAX)
-        return classes_page(p, STAFF_BAD_REQUEST,
+        return classes_page(p, HTTP_BAD_REQUEST,
                             "Please give the number of pupils in the class, from 1 to 10,000.",
                             label, school, size);
     const struct pkg *pkg = p->rq->site ? site_pkg(p->rq->site) : NULL;
@@ -181,7 +181,7 @@ unsigned staff_classes_create(struct staff_page *p)
     if (pkg)
         survey_from_pkg(pkg, p->a, &sv);
     if (!pkg || sv.count == 0)
-        return classes_page(p, STAFF_BAD_REQUEST,
+        return classes_page(p, HTTP_BAD_REQUEST,
                             "This package has no survey questions, so a class code would "
                             "collect nothing.",
                             label, school, size);
@@ -190,12 +190,12 @@ unsigned staff_classes_create(struct staff_page *p)
     char code[WIRE_CODE_LEN + 1];
     int rc = store_cohort_create(p->st, &spec, code);
     if (rc == STORE_ERR_INVALID)
-        return classes_page(p, STAFF_BAD_REQUEST,
+        return classes_page(p, HTTP_BAD_REQUEST,
                             "The label and the school name may not hold tabs, line breaks or other "
                             "control characters. Please check them.",
                             label, school, size);
     if (rc != STORE_OK)
-        return classes_page(p, STAFF_INTERNAL,
+        return classes_page(p, HTTP_INTERNAL_SERVER_ERROR,
                             "The class code could not be made. Please try again.", label, school,
                             size);
     return staff_page_redirect(p, "/staff/classes?made=%s", code);
@@ -205,7 +205,7 @@ unsigned staff_classes_set_open(struct staff_page *p)
 {
     const char *open = form_get(p->body, "open");
     if (!open || (strcmp(open, "0") != 0 && strcmp(open, "1") != 0))
-        return staff_page_message(p, STAFF_BAD_REQUEST, "Bad form",
+        return staff_page_message(p, HTTP_BAD_REQUEST, "Bad form",
                                   "The form did not say whether to close or reopen.");
     struct store_cohort c;
     int rc = staff_visible_cohort(p, form_get(p->body, "code"), &c);
@@ -216,7 +216,7 @@ unsigned staff_classes_set_open(struct staff_page *p)
     if (rc == STORE_ERR_NOT_FOUND)
         return staff_page_not_found(p);
     if (rc != STORE_OK)
-        return staff_page_message(p, STAFF_INTERNAL, "Something went wrong",
+        return staff_page_message(p, HTTP_INTERNAL_SERVER_ERROR, "Something went wrong",
                                   "The class could not be changed. Please try again.");
     return staff_page_redirect(p, "/staff/classes");
 }

@@ -223,7 +223,7 @@ static unsigned fg_page(struct staff_page *p, unsigned status, const char *error
     size_t nf;
     if (staff_visible_cohorts(p, &cs, &n) != STORE_OK ||
         store_focus_groups(p->st, p->a, &fgs, &nf) != STORE_OK)
-        return staff_page_message(p, STAFF_INTERNAL, "Something went wrong",
+        return staff_page_message(p, HTTP_INTERNAL_SERVER_ERROR, "Something went wrong",
                                   "The focus groups could not be read. Please try again.");
     const char *theme = form_get(p->query, "theme");
     const char *code = form_get(p->query, "class");
@@ -276,7 +276,7 @@ static unsigned fg_page(struct staff_page *p, unsigned status, const char *error
 
 unsigned staff_focus_get(struct staff_page *p)
 {
-    return fg_page(p, STAFF_OK, NULL);
+    return fg_page(p, HTTP_OK, NULL);
 }
 
 /* Characters, not bytes, as the form promises them: UTF-8 bytes that begin a character. */
@@ -295,36 +295,38 @@ unsigned staff_focus_post(struct staff_page *p)
     const char *notes = form_get(f, "notes"), *quotes = form_get(f, "quotes");
     struct store_focus_group fg = {0};
     if (!dtext || store_day_parse(dtext, &fg.day) != 0)
-        return fg_page(p, STAFF_BAD_REQUEST, "Please give the date as a day (YYYY-MM-DD).");
+        return fg_page(p, HTTP_BAD_REQUEST, "Please give the date as a day (YYYY-MM-DD).");
     if (fg.day > store_today(p->st))
-        return fg_page(p, STAFF_BAD_REQUEST, "The date is in the future.");
+        return fg_page(p, HTTP_BAD_REQUEST, "The date is in the future.");
     if (code && *code) {
         struct store_cohort c;
         int rc = staff_visible_cohort(p, code, &c);
         if (rc == STORE_ERR_NOT_FOUND)
             return staff_page_not_found(p);
         if (rc != STORE_OK)
-            return fg_page(p, STAFF_INTERNAL, "The class could not be read. Please try again.");
+            return fg_page(p, HTTP_INTERNAL_SERVER_ERROR,
+                           "The class could not be read. Please try again.");
         fg.cohort_code = arena_strdup(p->a, c.code);
     } else if (p->sess->school) {
-        return fg_page(p, STAFF_BAD_REQUEST, "Please choose the class the focus group was with.");
+        return fg_page(p, HTTP_BAD_REQUEST, "Please choose the class the focus group was with.");
     }
     const char *why = NULL;
     fg.themes = tags_clean(p->a, form_get(f, "themes"), &why);
     if (!fg.themes)
-        return fg_page(p, STAFF_BAD_REQUEST, why);
+        return fg_page(p, HTTP_BAD_REQUEST, why);
     fg.notes = notes ? notes : "";
     fg.quotes = quotes ? quotes : "";
     if (!*fg.themes && !fg.notes[strspn(fg.notes, " \t\r\n")] &&
         !fg.quotes[strspn(fg.quotes, " \t\r\n")])
-        return fg_page(p, STAFF_BAD_REQUEST, "Please give themes, notes or quotes.");
+        return fg_page(p, HTTP_BAD_REQUEST, "Please give themes, notes or quotes.");
     if (chars(fg.notes) > TEXT_MAX || chars(fg.quotes) > TEXT_MAX)
-        return fg_page(p, STAFF_BAD_REQUEST,
+        return fg_page(p, HTTP_BAD_REQUEST,
                        "Notes and quotes may be at most 10,000 characters each.");
     int rc = store_focus_group_add(p->st, &fg, NULL);
     if (rc == STORE_ERR_INVALID)
-        return fg_page(p, STAFF_BAD_REQUEST, "The notes could not be saved as they are.");
+        return fg_page(p, HTTP_BAD_REQUEST, "The notes could not be saved as they are.");
     if (rc != STORE_OK)
-        return fg_page(p, STAFF_INTERNAL, "The focus group could not be saved. Please try again.");
+        return fg_page(p, HTTP_INTERNAL_SERVER_ERROR,
+                       "The focus group could not be saved. Please try again.");
     return staff_page_redirect(p, "/staff/focus-groups");
 }

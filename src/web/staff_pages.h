@@ -10,13 +10,7 @@
 #include "base/arena.h"
 #include "base/form.h"
 #include "web/staff_web.h"
-
-#define STAFF_OK 200u
-#define STAFF_SEE_OTHER 303u
-#define STAFF_BAD_REQUEST 400u
-#define STAFF_FORBIDDEN 403u
-#define STAFF_NOT_FOUND 404u
-#define STAFF_INTERNAL 500u
+#include "web/status.h"
 
 /* One request of a signed-in account; everything borrowed for the length of the request. */
 struct staff_page {

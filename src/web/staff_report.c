@@ -44,7 +44,7 @@ static unsigned scope_read(struct staff_page *p, struct scope *sc)
     sc->opt.html_fragment = true;
     sc->opt.source = SOURCE;
     if (staff_visible_cohorts(p, &sc->cohorts, &sc->ncohorts) != STORE_OK)
-        return staff_page_message(p, STAFF_INTERNAL, "Something went wrong",
+        return staff_page_message(p, HTTP_INTERNAL_SERVER_ERROR, "Something went wrong",
                                   "The classes could not be read. Please try again.");
     const char *code = form_get(p->query, "class");
     const char *school = form_get(p->query, "school");
@@ -54,7 +54,7 @@ static unsigned scope_read(struct staff_page *p, struct scope *sc)
         if (rc == STORE_ERR_NOT_FOUND)
             return staff_page_not_found(p);
         if (rc != STORE_OK)
-            return staff_page_message(p, STAFF_INTERNAL, "Something went wrong",
+            return staff_page_message(p, HTTP_INTERNAL_SERVER_ERROR, "Something went wrong",
                                       "The class could not be read. Please try again.");
         sc->opt.cohort = arena_strdup(p->a, c.code);
         if (school && *school && (!c.school || strcmp(c.school, school) != 0))
@@ -80,7 +80,7 @@ static unsigned scope_build(struct staff_page *p, const struct scope *sc, struct
     if (rc == STORE_ERR_NOT_FOUND)
         return staff_page_not_found(p);
     if (rc != STORE_OK)
-        return staff_page_message(p, STAFF_INTERNAL, "Something went wrong", err);
+        return staff_page_message(p, HTTP_INTERNAL_SERVER_ERROR, "Something went wrong", err);
     return 0;
 }
 
@@ -91,7 +91,7 @@ static unsigned no_classes(struct staff_page *p, const char *title)
     buf_adds(p->out, "<p>Your school has no classes yet. <a href=\"/staff/classes\">Make a "
                      "class code</a>; its pupils' feedback will show here.</p>\n");
     staff_page_close(p);
-    return STAFF_OK;
+    return HTTP_OK;
 }
 
 /* An option of a select, selected when its value is chosen. */
@@ -183,11 +183,11 @@ unsigned staff_report_get(struct staff_page *p)
     bool ok = write_report(p, r);
     report_free(r);
     if (!ok)
-        return staff_page_message(p, STAFF_INTERNAL, "Something went wrong",
+        return staff_page_message(p, HTTP_INTERNAL_SERVER_ERROR, "Something went wrong",
                                   "The report could not be written.");
     buf_adds(b, "</div>\n");
     staff_page_close(p);
-    return STAFF_OK;
+    return HTTP_OK;
 }
 
 /* A report sink that writes to a file descriptor (ctx points to it). */
@@ -245,7 +245,7 @@ unsigned staff_report_csv(struct staff_page *p)
     if (size < 0) {
         if (fd >= 0)
             close(fd);
-        return staff_page_message(p, STAFF_INTERNAL, "Something went wrong",
+        return staff_page_message(p, HTTP_INTERNAL_SERVER_ERROR, "Something went wrong",
                                   "The CSV export could not be written.");
     }
     p->rs->file_fd = fd;
@@ -256,7 +256,7 @@ unsigned staff_report_csv(struct staff_page *p)
     snprintf(p->rs->disposition, sizeof(p->rs->disposition),
              "attachment; filename=\"planpack-feedback%s%s-%s.csv\"", sc.opt.cohort ? "-" : "",
              sc.opt.cohort ? sc.opt.cohort : "", day);
-    return STAFF_OK;
+    return HTTP_OK;
 }
 
 /* ---- comparing two package versions ---- */
@@ -329,7 +329,7 @@ unsigned staff_compare_get(struct staff_page *p)
     struct survey *vs;
     size_t n;
     if (store_surveys(p->st, p->a, &vs, &n) != STORE_OK)
-        return staff_page_message(p, STAFF_INTERNAL, "Something went wrong",
+        return staff_page_message(p, HTTP_INTERNAL_SERVER_ERROR, "Something went wrong",
                                   "The package versions could not be read. Please try again.");
     struct scope sc;
     unsigned status = scope_read(p, &sc);
@@ -373,11 +373,11 @@ unsigned staff_compare_get(struct staff_page *p)
         bool ok = write_report(p, r);
         report_free(r);
         if (!ok)
-            return staff_page_message(p, STAFF_INTERNAL, "Something went wrong",
+            return staff_page_message(p, HTTP_INTERNAL_SERVER_ERROR, "Something went wrong",
                                       "The report could not be written.");
         buf_adds(b, "</div>\n");
     }
     buf_adds(b, "</div>\n");
     staff_page_close(p);
-    return asked && strcmp(va, vb) == 0 ? STAFF_BAD_REQUEST : STAFF_OK;
+    return asked && strcmp(va, vb) == 0 ? HTTP_BAD_REQUEST : HTTP_OK;
 }
