@@ -344,9 +344,9 @@ __attribute__((warn_unused_result)) static int pages_init(struct gen *g, const c
              back);
     static const char title[] = "The form could not be read";
     const struct page_spec specs[] = {
-        {R_METHOD_GET, MHD_HTTP_METHOD_NOT_ALLOWED, "Method not allowed",
+        {R_METHOD_GET, HTTP_METHOD_NOT_ALLOWED, "Method not allowed",
          "This address can only be read, not sent to.", ALLOW_GET, CACHE_REVALIDATE},
-        {R_METHOD_POST, MHD_HTTP_METHOD_NOT_ALLOWED, "Method not allowed",
+        {R_METHOD_POST, HTTP_METHOD_NOT_ALLOWED, "Method not allowed",
          "This address takes a form sent with POST, or can be read with GET.", ALLOW_POST,
          CACHE_REVALIDATE},
         {R_TOO_LARGE, HTTP_CONTENT_TOO_LARGE, "Too much to send", too_long, NULL, CACHE_NEVER},

@@ -484,9 +484,9 @@ static enum MHD_Result send_healthz(struct server *srv, const struct gen *g,
                                     struct upload *u)
 {
     (void)u;
-    return is_get(method) ? send_reply(srv, c, method, url, HTTP_OK, &g->fixed[R_HEALTHZ])
-                          : send_reply(srv, c, method, url, MHD_HTTP_METHOD_NOT_ALLOWED,
-                                       &g->fixed[R_METHOD_GET]);
+    return is_get(method)
+               ? send_reply(srv, c, method, url, HTTP_OK, &g->fixed[R_HEALTHZ])
+               : send_reply(srv, c, method, url, HTTP_METHOD_NOT_ALLOWED, &g->fixed[R_METHOD_GET]);
 }
 
 /*
@@ -638,11 +638,9 @@ static enum MHD_Result send_site(struct server *srv, const struct gen *g, struct
     if (is_get(method))
         return e ? send_file(srv, c, method, url, e) : send_not_found(srv, g, c, method, url);
     if (form)
-        return send_reply(srv, c, method, url, MHD_HTTP_METHOD_NOT_ALLOWED,
-                          &g->fixed[R_METHOD_POST]);
+        return send_reply(srv, c, method, url, HTTP_METHOD_NOT_ALLOWED, &g->fixed[R_METHOD_POST]);
     if (e)
-        return send_reply(srv, c, method, url, MHD_HTTP_METHOD_NOT_ALLOWED,
-                          &g->fixed[R_METHOD_GET]);
+        return send_reply(srv, c, method, url, HTTP_METHOD_NOT_ALLOWED, &g->fixed[R_METHOD_GET]);
     return send_not_found(srv, g, c, method, url);
 }
 
