@@ -77,6 +77,75 @@ stats_welch(const struct stats_acc *before, const struct stats_acc *after, struc
 __attribute__((warn_unused_result)) int stats_paired(const struct stats_acc *differences,
                                                      struct stats_diff *out);
 
+/*
+ * Effect sizes for ordinal answers, and shares with their intervals (src/report/effect.c).
+ * Answers are counts per level of an ordered scale (level 0 lowest), so each function reads
+ * a class's, school's or version's tallies directly. Every interval is a 95% interval.
+ */
+enum stats_effect_kind {
+    STATS_CLIFF,         /* Cliff's delta, two independent samples */
+    STATS_RANK_BISERIAL, /* the matched-pairs rank-biserial correlation */
+};
+
+struct stats_effect {
+    enum stats_effect_kind kind;
+    double estimate; /* from -1 (every answer lower after) to +1 (every answer higher) */
+    double low;
+    double high;
+    double se; /* Cliff: the standard error of delta; rank-biserial: of atanh(r) */
+    int64_t n_before;
+    int64_t n_after; /* rank-biserial: the pairs whose answers differ, as n_before */
+};
+
+/*
+ * Cliff's delta for the answers before[0..levels) (counts per level) and after[0..levels):
+ * P(after > before) - P(after < before) over every pair of one answer from each side. Its
+ * variance is Cliff's (1993) unbiased estimate, and the interval is Cliff's asymmetric one
+ * (Cliff 1993; Feng & Cliff 2004), which stays inside [-1, 1]:
+ *   (d - d^3 +- z s sqrt((1 - d^2)^2 + z^2 s^2)) / (1 - d^2 + z^2 s^2).
+ * Returns 0, or -1 when either side has fewer than 2 answers.
+ */
+__attribute__((warn_unused_result)) int stats_cliff(const int64_t *before, const int64_t *after,
+                                                    size_t levels, struct stats_effect *out);
+/*
+ * The matched-pairs rank-biserial correlation (Kerby 2014) of paired differences:
+ * diff[span + d] counts the pairs whose answer after minus the answer before is d, for d
+ * from -span to +span. Pairs with no difference are dropped (Wilcoxon's rule), the others
+ * ranked by |d| with ties given their mean rank; r = (T+ - T-) / (T+ + T-). Its interval is
+ * that of the R package effectsize (Ben-Shachar et al. 2020): tanh(atanh(r) +- z se), with
+ * se = sqrt((2n^3 + 3n^2 + n) / 6) / ((n^2 + n) / 2) over the n pairs that differ (an r of
+ * +-1 is taken as +-(1 - 1e-9) so that the interval has a width). Returns 0, or -1 when fewer
+ * than 2 pairs differ.
+ */
+__attribute__((warn_unused_result)) int stats_rank_biserial(const int64_t *diff, size_t span,
+                                                            struct stats_effect *out);
+
+/* A proportion x / n with its Wilson score interval (no continuity correction). */
+struct stats_share {
+    double share;
+    double low;
+    double high;
+    int64_t x;
+    int64_t n;
+};
+
+/* Returns 0, or -1 when n < 1 or x is outside 0..n. */
+__attribute__((warn_unused_result)) int stats_wilson(int64_t x, int64_t n, struct stats_share *out);
+
+/*
+ * The size of an effect in words: "negligible", "small", "medium" or "large", by |estimate|.
+ * Cliff's delta: Romano et al. (2006), below 0.147, 0.33 and 0.474. The matched-pairs
+ * rank-biserial correlation: Cohen's (1988) thresholds for a correlation, 0.1, 0.3 and 0.5.
+ * Static strings.
+ */
+const char *stats_effect_size(enum stats_effect_kind kind, double estimate);
+/*
+ * One plain phrase for an effect, for a sentence such as "At the end, ...: a medium rise":
+ * "a small rise", "a large fall", "a negligible rise", or "no clear change" when the
+ * interval includes 0 (the figures cannot tell a change from chance). Written into buf.
+ */
+void stats_effect_words(const struct stats_effect *e, char *buf, size_t size);
+
 /* ---- CSV ---- */
 
 /*

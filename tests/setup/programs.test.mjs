@@ -48,6 +48,13 @@ function programsOfTests() {
                 if (!found.has(m[1]))
                     found.set(m[1], f);
     }
+    // A C unit test runs a program by its absolute path ("/usr/bin/python3 ..." to popen()).
+    for (const f of files('tests', /\.c$/)) {
+        const text = fs.readFileSync(path.join(ROOT, f), 'utf8');
+        for (const m of text.matchAll(/"(\/usr\/s?bin\/[\w.+-]+)/g))
+            if (!found.has(m[1]))
+                found.set(m[1], f);
+    }
     return found;
 }
 
@@ -153,6 +160,7 @@ describe('programs the tests and benchmarks run', () => {
         // If the patterns stop matching, the check below would pass on nothing.
         assert.ok(programsOfTests().has('sqlite3'), 'the HTTP tests run sqlite3');
         assert.ok(programsOfTests().has('/usr/bin/chromium'), 'the browser tests run Chromium');
+        assert.ok(programsOfTests().has('/usr/bin/python3'), 'a unit test runs Python with SciPy');
         assert.ok(programsOfBenchmarks().has('wrk'), 'the benchmarks run wrk');
     });
 
