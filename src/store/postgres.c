@@ -30,6 +30,7 @@
 #include <time.h>
 
 #include "base/xalloc.h"
+#include "store/schema.h"
 #include "store/writer.h"
 
 /*
@@ -110,62 +111,6 @@ static int pq_load(char *err, size_t err_len)
 #define MIGRATION_LOCK "1886154859"
 /* Rows fetched at a time when reading answers: bounded memory whatever the table's size. */
 #define FETCH_SQL "FETCH 2000 FROM answers_cursor"
-
-/* Schema migrations: migrations[i] takes the schema from version i to i + 1, like sqlite.c. */
-static const char *const migrations[] = {
-    /* 1: the first schema. */
-    "CREATE TABLE schools ("
-    "  id BIGSERIAL PRIMARY KEY,"
-    "  name TEXT NOT NULL UNIQUE);"
-    "CREATE TABLE surveys ("
-    "  package_id TEXT NOT NULL,"
-    "  package_version TEXT NOT NULL,"
-    "  body TEXT NOT NULL,"
-    "  PRIMARY KEY (package_id, package_version));"
-    "CREATE TABLE cohorts ("
-    "  id BIGSERIAL PRIMARY KEY,"
-    "  code TEXT NOT NULL UNIQUE,"
-    "  label TEXT NOT NULL,"
-    "  school_id BIGINT REFERENCES schools(id),"
-    "  package_id TEXT NOT NULL,"
-    "  package_version TEXT NOT NULL,"
-    "  created_day INTEGER NOT NULL,"
-    "  open INTEGER NOT NULL DEFAULT 1);"
-    "CREATE TABLE answers ("
-    "  id BIGSERIAL PRIMARY KEY,"
-    "  cohort_id BIGINT NOT NULL REFERENCES cohorts(id),"
-    "  package_version TEXT NOT NULL,"
-    "  day INTEGER NOT NULL,"
-    "  body TEXT NOT NULL);"
-    "CREATE INDEX answers_by_cohort ON answers(cohort_id);"
-    "CREATE TABLE staff ("
-    "  id BIGSERIAL PRIMARY KEY,"
-    "  name TEXT NOT NULL UNIQUE,"
-    "  password_hash TEXT NOT NULL,"
-    "  created_day INTEGER NOT NULL,"
-    "  failed_logins INTEGER NOT NULL DEFAULT 0,"
-    "  throttled_until BIGINT NOT NULL DEFAULT 0);"
-    "CREATE TABLE sessions ("
-    "  token_hash BYTEA PRIMARY KEY,"
-    "  staff_id BIGINT NOT NULL REFERENCES staff(id) ON DELETE CASCADE,"
-    "  csrf TEXT NOT NULL,"
-    "  created BIGINT NOT NULL,"
-    "  last_seen BIGINT NOT NULL);"
-    "CREATE TABLE focus_groups ("
-    "  id BIGSERIAL PRIMARY KEY,"
-    "  day INTEGER NOT NULL,"
-    "  cohort_id BIGINT REFERENCES cohorts(id),"
-    "  themes TEXT NOT NULL,"
-    "  notes TEXT NOT NULL,"
-    "  quotes TEXT NOT NULL);",
-    /* 2: staff belong to a school, or (NULL) evaluate across schools. */
-    "ALTER TABLE staff ADD COLUMN school_id BIGINT REFERENCES schools(id);",
-    /* 3: a class's expected size, which caps its answers (NULL: none given, no cap). */
-    "ALTER TABLE cohorts ADD COLUMN expected_size INTEGER;",
-};
-
-_Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
-               "one migration per schema version");
 
 /*
  * A class's state for an answer: 1 when it takes it, 0 when it is closed, 2 when it has
@@ -777,6 +722,24 @@ static int schema_version(struct pg *q, PGconn *c, int64_t *version, int64_t *ta
     return STORE_OK;
 }
 
+/* The connection store_schema_upgrade() runs its statements on. */
+struct exec_ctx {
+    struct pg *q;
+    PGconn *c;
+};
+
+/* Several statements and no values: the simple protocol runs them all. */
+static int exec_cb(void *ctx, const char *sql)
+{
+    struct exec_ctx *x = ctx;
+    PGresult *r = pq.PQexec(x->c, sql);
+    int rc = pq.PQresultStatus(r) == PGRES_COMMAND_OK
+                 ? STORE_OK
+                 : result_error(x->q, r, "migrating the schema");
+    pq.PQclear(r);
+    return rc;
+}
+
 /*
  * Brings the schema to the current version in one transaction. Several planpack processes
  * may start at once: the advisory lock makes the others wait, and then find the work done.
@@ -794,25 +757,9 @@ static int migrate(struct pg *q, PGconn *c, char *err, size_t err_len)
     }
     int64_t version = 0, tables = 0;
     rc = schema_version(q, c, &version, &tables, err, err_len);
-    if (rc == STORE_OK && version == 0)
-        rc = run(q, c, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", NULL,
-                 NULL);
-    for (int64_t v = version; rc == STORE_OK && v < STORE_SCHEMA_VERSION; v++) {
-        /* Several statements and no values: the simple protocol runs them all. */
-        PGresult *r = pq.PQexec(c, migrations[v]);
-        rc = pq.PQresultStatus(r) == PGRES_COMMAND_OK ? STORE_OK
-                                                      : result_error(q, r, "migrating the schema");
-        pq.PQclear(r);
-        struct params p = {0};
-        p_int(&p, v + 1);
-        if (rc == STORE_OK)
-            rc = run(q, c, "DELETE FROM schema_version", NULL, NULL);
-        if (rc == STORE_OK)
-            rc = run(q, c, "INSERT INTO schema_version VALUES ($1)", &p, NULL);
-        if (rc != STORE_OK)
-            snprintf(err, err_len, "migrating to schema version %lld failed (see above)",
-                     (long long)v + 1);
-    }
+    struct exec_ctx x = {q, c};
+    if (rc == STORE_OK)
+        rc = store_schema_upgrade(&store_dialect_postgres, version, exec_cb, &x, err, err_len);
     if (rc == STORE_OK && run(q, c, "COMMIT", NULL, NULL) != STORE_OK) {
         snprintf(err, err_len, "committing the schema failed (see above)");
         rc = STORE_ERR_IO;

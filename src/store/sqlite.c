@@ -33,6 +33,7 @@
 #include <time.h>
 
 #include "base/xalloc.h"
+#include "store/schema.h"
 #include "store/writer.h"
 
 /* PRAGMA application_id marks the file as planpack's ("plpk"). */
@@ -42,63 +43,6 @@
 /* Answers stored by one INSERT at most: SQLite runs one statement for many rows at a lower
  * cost per row than one statement each. */
 #define ROWS_PER_INSERT 16
-
-/* Schema migrations: migrations[i] takes the schema from version i to i + 1. */
-static const char *const migrations[] = {
-    /* 1: the first schema. */
-    "CREATE TABLE schools ("
-    "  id INTEGER PRIMARY KEY,"
-    "  name TEXT NOT NULL UNIQUE);"
-    "CREATE TABLE surveys ("
-    "  package_id TEXT NOT NULL,"
-    "  package_version TEXT NOT NULL,"
-    "  body TEXT NOT NULL,"
-    "  PRIMARY KEY (package_id, package_version));"
-    "CREATE TABLE cohorts ("
-    "  id INTEGER PRIMARY KEY,"
-    "  code TEXT NOT NULL UNIQUE,"
-    "  label TEXT NOT NULL,"
-    "  school_id INTEGER REFERENCES schools(id),"
-    "  package_id TEXT NOT NULL,"
-    "  package_version TEXT NOT NULL,"
-    "  created_day INTEGER NOT NULL,"
-    "  open INTEGER NOT NULL DEFAULT 1);"
-    /* day is the only time kept; see run_batch() on the order of rows. */
-    "CREATE TABLE answers ("
-    "  id INTEGER PRIMARY KEY,"
-    "  cohort_id INTEGER NOT NULL REFERENCES cohorts(id),"
-    "  package_version TEXT NOT NULL,"
-    "  day INTEGER NOT NULL,"
-    "  body TEXT NOT NULL);"
-    "CREATE INDEX answers_by_cohort ON answers(cohort_id);"
-    "CREATE TABLE staff ("
-    "  id INTEGER PRIMARY KEY,"
-    "  name TEXT NOT NULL UNIQUE,"
-    "  password_hash TEXT NOT NULL,"
-    "  created_day INTEGER NOT NULL,"
-    "  failed_logins INTEGER NOT NULL DEFAULT 0,"
-    "  throttled_until INTEGER NOT NULL DEFAULT 0);"
-    "CREATE TABLE sessions ("
-    "  token_hash BLOB PRIMARY KEY,"
-    "  staff_id INTEGER NOT NULL REFERENCES staff(id) ON DELETE CASCADE,"
-    "  csrf TEXT NOT NULL,"
-    "  created INTEGER NOT NULL,"
-    "  last_seen INTEGER NOT NULL);"
-    "CREATE TABLE focus_groups ("
-    "  id INTEGER PRIMARY KEY,"
-    "  day INTEGER NOT NULL,"
-    "  cohort_id INTEGER REFERENCES cohorts(id),"
-    "  themes TEXT NOT NULL,"
-    "  notes TEXT NOT NULL,"
-    "  quotes TEXT NOT NULL);",
-    /* 2: staff belong to a school, or (NULL) evaluate across schools. */
-    "ALTER TABLE staff ADD COLUMN school_id INTEGER REFERENCES schools(id);",
-    /* 3: a class's expected size, which caps its answers (NULL: none given, no cap). */
-    "ALTER TABLE cohorts ADD COLUMN expected_size INTEGER;",
-};
-
-_Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
-               "one migration per schema version");
 
 struct sq;
 
@@ -527,6 +471,11 @@ static int schema_version(sqlite3 *db, int64_t *version, char *err, size_t err_l
     return STORE_OK;
 }
 
+static int exec_cb(void *db, const char *sql)
+{
+    return exec(db, sql);
+}
+
 static int migrate(sqlite3 *db, char *err, size_t err_len)
 {
     if (exec(db, "BEGIN IMMEDIATE") != STORE_OK) {
@@ -536,21 +485,9 @@ static int migrate(sqlite3 *db, char *err, size_t err_len)
     int64_t version = 0;
     int rc = schema_version(db, &version, err, err_len);
     if (rc == STORE_OK && version == 0)
-        rc = exec(db, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);"
-                      "PRAGMA application_id = 1886154859;");
-    for (int64_t v = version; rc == STORE_OK && v < STORE_SCHEMA_VERSION; v++) {
-        rc = exec(db, migrations[v]);
-        if (rc == STORE_OK) {
-            char sql[128];
-            snprintf(sql, sizeof(sql),
-                     "DELETE FROM schema_version; INSERT INTO schema_version VALUES (%lld);",
-                     (long long)v + 1);
-            rc = exec(db, sql);
-        }
-        if (rc != STORE_OK)
-            snprintf(err, err_len, "migrating to schema version %lld failed: %s", (long long)v + 1,
-                     sqlite3_errmsg(db));
-    }
+        rc = exec(db, "PRAGMA application_id = 1886154859;");
+    if (rc == STORE_OK)
+        rc = store_schema_upgrade(&store_dialect_sqlite, version, exec_cb, db, err, err_len);
     if (rc == STORE_OK && exec(db, "COMMIT") != STORE_OK) {
         snprintf(err, err_len, "committing the schema failed: %s", sqlite3_errmsg(db));
         rc = STORE_ERR_IO;

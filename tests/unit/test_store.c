@@ -15,6 +15,7 @@
 
 #include "store/store.h"
 #include "test_fixture_db.h"
+#include "test_fixture_old_schema.h"
 #include "test_fixture_survey.h"
 
 static time_t fake_now = 1717236000; /* 2024-06-01, around midday */
@@ -193,6 +194,94 @@ static void test_migrates_version_1(void **state)
     assert_string_equal(v, want);
     arena_release(&a);
     fx_db_free(path);
+}
+
+static int keep_row(const struct store_answer_row *row, void *ctx)
+{
+    struct store_answer_row *out = ctx;
+    out->cohort_id = row->cohort_id;
+    out->day = row->day;
+    out->body_len = row->body_len;
+    assert_string_equal(row->package_version, "1.0.0");
+    assert_memory_equal(row->body, "{\"old\":1}", row->body_len);
+    return 0;
+}
+
+/*
+ * A database made by an earlier planpack, at every earlier schema version and on either
+ * backend, opens with this one: its rows read back as they were, and it takes new ones.
+ */
+static void test_migrates_old_databases(void **state)
+{
+    (void)state;
+    for (int version = 1; version <= FX_OLD_SCHEMA_NEWEST; version++) {
+        char *where = fx_db_new();
+        fx_old_schema_build(where, version);
+        fx_db_exec(where, "INSERT INTO schools (name) VALUES ('Hill School');"
+                          "INSERT INTO cohorts (code, label, school_id, package_id, "
+                          "package_version, created_day) VALUES ('ABCD2345', 'Year 8', 1, "
+                          "'sharing-images', '1.0.0', 19000);"
+                          "INSERT INTO answers (cohort_id, package_version, day, body) "
+                          "VALUES (1, '1.0.0', 19000, '{\"old\":1}');"
+                          "INSERT INTO staff (name, password_hash, created_day) "
+                          "VALUES ('sam', '$argon2id$fake', 1);"
+                          "INSERT INTO focus_groups (day, cohort_id, themes, notes, quotes) "
+                          "VALUES (19001, 1, 'trust', 'notes', 'quote');");
+        if (version >= 2)
+            fx_db_exec(where, "UPDATE staff SET school_id = 1");
+        if (version >= 3)
+            fx_db_exec(where, "UPDATE cohorts SET expected_size = 30");
+
+        struct store *s = open_rw(where);
+        struct arena a = ARENA_INIT;
+        struct store_cohort c;
+        assert_int_equal(store_cohort_get(s, "ABCD2345", &a, &c), STORE_OK);
+        assert_string_equal(c.label, "Year 8");
+        assert_string_equal(c.school, "Hill School");
+        assert_string_equal(c.package_version, "1.0.0");
+        assert_int_equal(c.created_day, 19000);
+        assert_true(c.open);
+        assert_int_equal(c.expected_size, version >= 3 ? 30 : 0);
+        struct store_answer_row row = {0};
+        assert_int_equal(store_answers_each(s, c.id, keep_row, &row), STORE_OK);
+        assert_int_equal(row.cohort_id, c.id);
+        assert_int_equal(row.day, 19000);
+        struct store_staff st;
+        assert_int_equal(store_staff_get(s, "sam", &a, &st), STORE_OK);
+        if (version >= 2)
+            assert_string_equal(st.school, "Hill School");
+        else
+            assert_null(st.school);
+        struct store_focus_group *fg;
+        size_t n;
+        assert_int_equal(store_focus_groups(s, &a, &fg, &n), STORE_OK);
+        assert_int_equal(n, 1);
+        assert_string_equal(fg[0].cohort_code, "ABCD2345");
+        assert_string_equal(fg[0].notes, "notes");
+        /* It takes new rows of every kind. */
+        struct fx_answer f;
+        fx_answer_make(&f, "ABCD2345", "1.0.0", "c2", NULL);
+        assert_int_equal(store_submit(s, &f.a), STORE_OK);
+        assert_int_equal(count_answers(s), 2);
+        char code[WIRE_CODE_LEN + 1];
+        new_cohort(s, "1.1.0", "Dale Academy", code);
+        assert_int_equal(store_staff_add(s, "kim", "$argon2id$k", "Hill School"), STORE_OK);
+        unsigned char hash[STORE_TOKEN_HASH_LEN] = {7};
+        assert_int_equal(store_session_create(s, hash, st.id, "csrf", fake_now), STORE_OK);
+        store_close(s);
+
+        char v[64], want[16];
+        fx_db_text(where, "SELECT version FROM schema_version", v, sizeof(v));
+        snprintf(want, sizeof(want), "%d", STORE_SCHEMA_VERSION);
+        assert_string_equal(v, want);
+        struct store *r = NULL;
+        char err[256];
+        assert_int_equal(store_open(where, STORE_READ_ONLY, NULL, &r, err, sizeof(err)), STORE_OK);
+        assert_int_equal(count_answers(r), 2);
+        store_close(r);
+        arena_release(&a);
+        fx_db_free(where);
+    }
 }
 
 static void test_refuses_text_file(void **state)
@@ -1106,6 +1195,7 @@ int main(void)
     /* Every backend. */
     const struct CMUnitTest common[] = {
         cmocka_unit_test(test_migrates_version_1),
+        cmocka_unit_test(test_migrates_old_databases),
         cmocka_unit_test(test_refuses_foreign_and_newer_databases),
         cmocka_unit_test(test_cohorts),
         cmocka_unit_test(test_cohort_memo),
