@@ -44,6 +44,13 @@ static inline const struct pkg_impl *pkg_impl_of(const struct pkg *p)
 /* Warns of each pupil page whose reading age is above the package's target (readability.c). */
 void readability_check(const struct pkg *p, struct diag_list *diags);
 
+/* A BCP 47 language tag as packages write one: "en", "en-GB", "cy". */
+bool pkg_language_valid(const char *s);
+/*
+ * Reads safeguarding.yaml, when the package has one, into p->flag_lists (in p's arena),
+ * reporting its problems to diags (flags.c).
+ */
+void pkg_flags_load(struct pkg *p, const struct fileset *fs, struct diag_list *diags);
 /* Whether s is an id: [a-z0-9] and single hyphens, starting with a letter, at most 40 bytes. */
 bool pkg_id_valid(const char *s);
 /* MAJOR.MINOR.PATCH, each a number without leading zeros. */

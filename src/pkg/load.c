@@ -346,7 +346,7 @@ static const char *const support_keys[] = {"id",   "name",  "for",    "phone",  
                                            "chat", "hours", "source", "checked", "emergency", NULL};
 static const char *const change_keys[] = {"version", "date", "items", NULL};
 
-static bool language_valid(const char *s)
+bool pkg_language_valid(const char *s)
 {
     size_t n = 0;
     while ((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z'))
@@ -517,7 +517,7 @@ static const struct ynode *load_manifest(struct loader *L, const struct file_ent
         ERR(L, line_of(root, "version"),
             "'%s' is not a version number: use MAJOR.MINOR.PATCH, e.g. 1.0.0", p->version);
     p->language = get_text(L, root, "language", true, "package.yaml");
-    if (p->language && !language_valid(p->language))
+    if (p->language && !pkg_language_valid(p->language))
         ERR(L, line_of(root, "language"), "'%s' is not a language tag: use one such as en-GB or cy",
             p->language);
     p->audience = get_text(L, root, "audience", true, "package.yaml");
@@ -1594,6 +1594,7 @@ struct pkg *pkg_load(const struct fileset *fs, struct diag_list *diags)
     else
         load_all_pages(&L);
     load_files(&L);
+    pkg_flags_load(&impl->pub, fs, diags);
     if (!impl->pub.exit_url)
         impl->pub.exit_url = "https://www.bbc.co.uk/weather";
     if (!impl->pub.reading_age)

@@ -267,6 +267,18 @@ struct pkg_file {
     size_t len;
 };
 
+/*
+ * Words and phrases that may mean a pupil's comment is a disclosure or a cry for help
+ * (safeguarding.yaml `disclosure_words:`), one list per language. Staff pages show the
+ * comments holding one first (base/textmatch.h says how they match).
+ */
+struct pkg_flag_list {
+    struct pkg_loc loc;
+    const char *language; /* a language tag: "en", "cy", "en-GB" */
+    const char **phrases; /* as written */
+    size_t count;
+};
+
 struct pkg {
     struct arena arena; /* owns everything below */
     const char *id;
@@ -285,6 +297,8 @@ struct pkg {
     size_t change_count;
     struct pkg_file *files;
     size_t file_count;
+    struct pkg_flag_list *flag_lists; /* safeguarding.yaml; none when it has no such file */
+    size_t flag_list_count;
 };
 
 /*

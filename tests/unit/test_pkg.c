@@ -669,6 +669,85 @@ static void test_default_stories_help_after_sending(void **state)
     diag_list_release(&diags);
 }
 
+/* safeguarding.yaml: a list per language, each problem at its line, and the model it gives. */
+static void test_disclosure_words(void **state)
+{
+    (void)state;
+    static const char words[] = "# Words\n"
+                                "disclosure_words:\n"
+                                "  en:\n"
+                                "    - something to tell\n"
+                                "    - Something  TO tell\n"
+                                "    - suicid*\n"
+                                "    - '*hurt'\n"
+                                "    - ' - '\n"
+                                "    - me\n"
+                                "    - [a, list]\n"
+                                "  cy:\n"
+                                "    - brifo fy hun\n"
+                                "  not a tag:\n"
+                                "    - x y\n"
+                                "  fr: a phrase\n"
+                                "colours: []\n";
+    const struct file_entry entries[] = {
+        ENTRY("package.yaml", manifest),           ENTRY("pages/start.md", start_page),
+        ENTRY("pages/story.md", story_page),       ENTRY("pages/ways.md", ways_page),
+        ENTRY("pages/feedback.md", feedback_page), ENTRY("pages/support.md", support_page),
+        ENTRY("images/potato.svg", potato),        ENTRY("safeguarding.yaml", words),
+    };
+    struct fileset fs;
+    struct diag_list diags;
+    struct pkg *p = load(entries, sizeof(entries) / sizeof(entries[0]), &fs, &diags);
+    assert_non_null(p);
+    assert_true(has_diag(&diags, "safeguarding.yaml:5: warning: 'Something  TO tell' is in the "
+                                 "en list already (as 'something to tell'); once is enough"));
+    assert_true(has_diag(&diags, "safeguarding.yaml:7: error: '*hurt': a '*' may only end a "
+                                 "word, to match every word that begins so (hurt* matches hurt, "
+                                 "hurts, hurting)"));
+    assert_true(has_diag(&diags, "safeguarding.yaml:8: error: ' - ' has no word in it: give a "
+                                 "word or a phrase"));
+    assert_true(has_diag(&diags, "safeguarding.yaml:9: warning: 'me' alone is in many ordinary "
+                                 "comments, which would all be flagged: use a phrase (\"hurt "
+                                 "me\") rather than a short word"));
+    assert_true(has_diag(&diags, "safeguarding.yaml:10: error: each item should be a word or a "
+                                 "phrase, not a list"));
+    assert_true(has_diag(&diags, "safeguarding.yaml:13: error: 'not a tag' is not a language "
+                                 "tag: use one such as en, en-GB or cy"));
+    assert_true(has_diag(&diags, "safeguarding.yaml:15: error: the words for 'fr' should be a "
+                                 "list, one word or phrase per line starting '- ', not text"));
+    assert_true(has_diag(&diags, "safeguarding.yaml:16: error: 'colours' is not a key of this "
+                                 "file: it holds 'disclosure_words:' only"));
+    assert_int_equal(diags.count, 8);
+    assert_int_equal(p->flag_list_count, 4);
+    assert_string_equal(p->flag_lists[0].language, "en");
+    assert_int_equal(p->flag_lists[0].count, 3);
+    assert_string_equal(p->flag_lists[0].phrases[0], "something to tell");
+    assert_string_equal(p->flag_lists[0].phrases[1], "suicid*");
+    assert_string_equal(p->flag_lists[0].phrases[2], "me");
+    assert_string_equal(p->flag_lists[1].language, "cy");
+    assert_string_equal(p->flag_lists[1].phrases[0], "brifo fy hun");
+    diag_list_release(&diags);
+    pkg_free(p);
+    fileset_release(&fs);
+
+    /* A list only for another language: the package's own is not covered. */
+    static const char welsh_only[] = "disclosure_words:\n  cy:\n    - brifo fy hun\n";
+    const struct file_entry welsh[] = {
+        ENTRY("package.yaml", manifest),           ENTRY("pages/start.md", start_page),
+        ENTRY("pages/story.md", story_page),       ENTRY("pages/ways.md", ways_page),
+        ENTRY("pages/feedback.md", feedback_page), ENTRY("pages/support.md", support_page),
+        ENTRY("images/potato.svg", potato),        ENTRY("safeguarding.yaml", welsh_only),
+    };
+    p = load(welsh, sizeof(welsh) / sizeof(welsh[0]), &fs, &diags);
+    assert_true(has_diag(&diags, "safeguarding.yaml:1: warning: there is no list for the "
+                                 "package's language, en-GB, so comments in it are never "
+                                 "flagged: add one under 'en:'"));
+    assert_int_equal(diags.count, 1);
+    diag_list_release(&diags);
+    pkg_free(p);
+    fileset_release(&fs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -690,6 +769,7 @@ int main(void)
         cmocka_unit_test(test_web_addresses),
         cmocka_unit_test(test_suggestions),
         cmocka_unit_test(test_default_package),
+        cmocka_unit_test(test_disclosure_words),
         cmocka_unit_test(test_default_stories_help_after_sending),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
