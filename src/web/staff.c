@@ -186,6 +186,7 @@ void staff_page_open(struct staff_page *p, const char *title)
     buf_adds(b, "<header class=\"staff-bar\">\n<nav aria-label=\"Staff pages\">\n<ul>\n"
                 "<li><a href=\"" HOME_PATH "\">Home</a></li>\n"
                 "<li><a href=\"/staff/classes\">Classes</a></li>\n"
+                "<li><a href=\"/staff/comments\">Comments</a></li>\n"
                 "<li><a href=\"/staff/report\">Reports</a></li>\n"
                 "<li><a href=\"/staff/compare\">Compare versions</a></li>\n"
                 "<li><a href=\"/staff/focus-groups\">Focus groups</a></li>\n"
@@ -310,9 +311,12 @@ static unsigned home_page(struct staff_page *p)
     } else {
         buf_adds(b, ", an evaluator: you see all schools.</p>\n");
     }
+    staff_flags_home(p);
     buf_adds(b, "<ul class=\"staff-links\">\n"
                 "<li><a href=\"/staff/classes\">Classes</a>: make a feedback code for a class, "
                 "close or reopen one.</li>\n"
+                "<li><a href=\"/staff/comments\">Comments to read first</a>: pupils' comments "
+                "that may be a disclosure or a cry for help.</li>\n"
                 "<li><a href=\"/staff/report\">Reports</a>: pupils' anonymous feedback by "
                 "class, school and package version, and the CSV export.</li>\n"
                 "<li><a href=\"/staff/compare\">Compare versions</a>: two package versions side "
@@ -341,6 +345,7 @@ static const struct route {
     {false, "/staff/report", staff_report_get},
     {false, "/staff/report.csv", staff_report_csv},
     {false, "/staff/compare", staff_compare_get},
+    {false, "/staff/comments", staff_flags_get},
     {false, "/staff/focus-groups", staff_focus_get},
     {true, "/staff/focus-groups", staff_focus_post},
     {false, "/staff/accounts", staff_accounts_get},

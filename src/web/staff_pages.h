@@ -56,6 +56,30 @@ staff_visible_cohorts(struct staff_page *p, struct store_cohort **out, size_t *c
 __attribute__((warn_unused_result)) int staff_visible_cohort(struct staff_page *p, const char *code,
                                                              struct store_cohort *out);
 
+/*
+ * Comments that may be a disclosure (web/staff_flags.c). The home page names the classes
+ * with one from the last STAFF_FLAG_DAYS days.
+ */
+#define STAFF_FLAG_DAYS 14
+
+/* One pupil's comment that holds a word of the package's lists; borrowed from the request. */
+struct staff_flagged {
+    const struct store_cohort *cohort;
+    int day;
+    const char *text;
+    const char *phrase; /* the word or phrase it holds, as the package writes it */
+};
+
+/*
+ * The flagged comments of the classes this account may see, from day since on (0: all),
+ * newest day first, at most 1000 (*more: how many past that), in p->a. A store status.
+ */
+__attribute__((warn_unused_result)) int staff_flagged_comments(struct staff_page *p, int since,
+                                                               struct staff_flagged **out,
+                                                               size_t *count, size_t *more);
+/* The home page's part: which classes have a flagged comment from the last days. */
+void staff_flags_home(struct staff_page *p);
+
 /* The pages, each answering one route (web/staff_classes.c, staff_report.c, staff_focus.c). */
 unsigned staff_classes_get(struct staff_page *p);
 unsigned staff_classes_create(struct staff_page *p);
@@ -63,6 +87,7 @@ unsigned staff_classes_set_open(struct staff_page *p);
 unsigned staff_report_get(struct staff_page *p);
 unsigned staff_report_csv(struct staff_page *p);
 unsigned staff_compare_get(struct staff_page *p);
+unsigned staff_flags_get(struct staff_page *p);
 unsigned staff_focus_get(struct staff_page *p);
 unsigned staff_focus_post(struct staff_page *p);
 unsigned staff_accounts_get(struct staff_page *p);
