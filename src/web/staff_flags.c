@@ -138,6 +138,12 @@ static void class_name(struct buf *b, const struct store_cohort *c)
 void staff_flags_home(struct staff_page *p)
 {
     struct buf *b = p->out;
+    const struct pkg *pkg = p->rq->site ? site_pkg(p->rq->site) : NULL;
+    if (!pkg || !pkg->flag_list_count) {
+        buf_adds(b, "<p>This package has no list of words that may signal a disclosure, so "
+                    "no comment is put first: read every comment in the reports.</p>\n");
+        return;
+    }
     struct staff_flagged *v;
     size_t n, more;
     int since = store_today(p->st) - (STAFF_FLAG_DAYS - 1);
@@ -187,7 +193,7 @@ unsigned staff_flags_get(struct staff_page *p)
     struct staff_flagged *v;
     size_t n, more;
     if (staff_flagged_comments(p, 0, &v, &n, &more) != STORE_OK)
-        return staff_page_message(p, STAFF_INTERNAL, "Something went wrong",
+        return staff_page_message(p, HTTP_INTERNAL_SERVER_ERROR, "Something went wrong",
                                   "The comments could not be read. Please try again.");
     struct buf *b = p->out;
     const struct pkg *pkg = p->rq->site ? site_pkg(p->rq->site) : NULL;
@@ -205,7 +211,7 @@ unsigned staff_flags_get(struct staff_page *p)
                     "signal a disclosure (safeguarding.yaml), so no comment is flagged. "
                     "Read every comment in the reports.</strong></p>\n");
         staff_page_close(p);
-        return STAFF_OK;
+        return HTTP_OK;
     }
     if (!n)
         buf_adds(b, "<p>No comment holds any of those words.</p>\n");
@@ -242,5 +248,5 @@ unsigned staff_flags_get(struct staff_page *p)
         buf_addf(b, "<p>%zu more comments hold such words; the page shows %d at most.</p>\n",
                  more, FLAGGED_MAX);
     staff_page_close(p);
-    return STAFF_OK;
+    return HTTP_OK;
 }
