@@ -14,7 +14,36 @@
 
 #define LABEL_MAX 200
 
-/* The row of one class: its facts, links to its pages, and its close or reopen button. */
+/* How many answers a class has so far, and its limit, for its row and the confirmation. */
+static void class_answers(struct staff_page *p, const struct store_cohort *c)
+{
+    struct buf *b = p->out;
+    int64_t have = 0;
+    if (store_cohort_answers(p->st, c->id, &have) != STORE_OK) {
+        buf_adds(b, "not known (the count could not be read)");
+        return;
+    }
+    buf_addf(b, "%lld so far", (long long)have);
+    if (!c->expected_size) {
+        buf_adds(b, " (no limit)");
+        return;
+    }
+    int64_t cap = (int64_t)c->expected_size * STORE_ANSWERS_PER_PUPIL;
+    buf_addf(b, ", of up to %lld (%d pupils)", (long long)cap, c->expected_size);
+    if (have >= cap)
+        buf_adds(b, "<br><strong class=\"warning\">Full: new answers are refused. "
+                    "If the class is bigger, or someone sent answers again and again, "
+                    "close this code and make a new one.</strong>");
+    else if (have * 5 >= cap * 4)
+        buf_adds(b, "<br><strong class=\"warning\">Nearly full: many more answers than "
+                    "pupils.</strong>");
+}
+
+/*
+ * The row of one class: its facts, links to its pages, and its close or reopen button.
+ * Each cell names its column (data-label), which a phone shows beside it, as the table
+ * stacks there into one block per class.
+ */
 static void class_row(struct staff_page *p, const struct store_cohort *c)
 {
     struct buf *b = p->out;
@@ -22,34 +51,23 @@ static void class_row(struct staff_page *p, const struct store_cohort *c)
     store_day_format(c->created_day, day);
     buf_adds(b, "<tr><th scope=\"row\"><code>");
     buf_adds_html(b, c->code);
-    buf_adds(b, "</code></th><td>");
+    buf_adds(b, "</code></th><td data-label=\"Label\">");
     buf_adds_html(b, c->label);
-    buf_adds(b, "</td><td>");
+    buf_adds(b, "</td><td data-label=\"School\">");
     buf_adds_html(b, c->school ? c->school : "none given");
-    buf_adds(b, "</td><td>");
+    buf_adds(b, "</td><td data-label=\"Package version\">");
     buf_adds_html(b, c->package_version);
-    buf_addf(b, "</td><td>%s</td><td>%s</td><td>", day, c->open ? "open" : "closed");
-    int64_t have = 0;
-    if (c->expected_size && store_cohort_answers(p->st, c->id, &have) == STORE_OK) {
-        int64_t cap = (int64_t)c->expected_size * STORE_ANSWERS_PER_PUPIL;
-        buf_addf(b, "%lld of up to %lld (%d pupils)", (long long)have, (long long)cap,
-                 c->expected_size);
-        if (have >= cap)
-            buf_adds(b, "<br><strong class=\"warning\">Full: new answers are refused. "
-                        "If the class is bigger, or someone sent answers again and again, "
-                        "close this code and make a new one.</strong>");
-        else if (have * 5 >= cap * 4)
-            buf_adds(b, "<br><strong class=\"warning\">Nearly full: many more answers than "
-                        "pupils.</strong>");
-    } else {
-        buf_adds(b, "no limit");
-    }
-    buf_adds(b, "</td><td>");
+    buf_addf(b, "</td><td data-label=\"Created\">%s</td><td data-label=\"Feedback\">%s</td>"
+                "<td data-label=\"Answers\">",
+             day, c->open ? "open" : "closed");
+    class_answers(p, c);
+    buf_adds(b, "</td><td data-label=\"Pages\">");
     buf_addf(b,
              "<a href=\"/staff/report?class=%s\">Report</a> \xc2\xb7 "
              "<a href=\"/feedback?c=%s\">Feedback form</a> \xc2\xb7 "
-             "<a href=\"/teach?c=%s\">Lesson</a></td><td>",
+             "<a href=\"/teach?c=%s\">Lesson</a></td><td data-label=\"Change\">",
              c->code, c->code, c->code);
+    /* Closing asks first (staff_classes_set_open()); reopening does not need to. */
     buf_adds(b, "<form method=\"post\" action=\"/staff/classes/open\">");
     staff_page_csrf(p);
     buf_addf(b,
@@ -57,7 +75,7 @@ static void class_row(struct staff_page *p, const struct store_cohort *c)
              "<input type=\"hidden\" name=\"open\" value=\"%s\">"
              "<button type=\"submit\" aria-label=\"%s %s\">%s</button></form></td></tr>\n",
              c->code, c->open ? "0" : "1", c->open ? "Close" : "Reopen", c->code,
-             c->open ? "Close" : "Reopen");
+             c->open ? "Close\xe2\x80\xa6" : "Reopen");
 }
 
 /* The page, with an error above the form (and the typed values kept) when error is set. */
@@ -201,6 +219,41 @@ unsigned staff_classes_create(struct staff_page *p)
     return staff_page_redirect(p, "/staff/classes?made=%s", code);
 }
 
+/*
+ * The question before a class is closed: a page of its own with a form, so that it works
+ * without JavaScript, and changes nothing until its button is pressed.
+ */
+static unsigned confirm_close(struct staff_page *p, const struct store_cohort *c)
+{
+    struct buf *b = p->out;
+    char title[64];
+    snprintf(title, sizeof(title), "Close class %s?", c->code);
+    staff_page_open(p, title);
+    buf_adds(b, "<p>");
+    buf_adds_html(b, c->label);
+    if (c->school) {
+        buf_adds(b, " (");
+        buf_adds_html(b, c->school);
+        buf_adds(b, ")");
+    }
+    buf_adds(b, ". Answers: ");
+    class_answers(p, c);
+    buf_adds(b, ".</p>\n<p>Once it is closed, pupils who use this code are told that its "
+                "feedback has closed, and nothing they send is kept. The answers it has stay. "
+                "You can reopen it later, for example for pupils who were absent.</p>\n"
+                "<form method=\"post\" action=\"/staff/classes/open\">");
+    staff_page_csrf(p);
+    buf_addf(b,
+             "<input type=\"hidden\" name=\"code\" value=\"%s\">"
+             "<input type=\"hidden\" name=\"open\" value=\"0\">"
+             "<input type=\"hidden\" name=\"confirm\" value=\"yes\">\n"
+             "<p><button type=\"submit\">Close the class</button> "
+             "<a href=\"/staff/classes\">No, keep it open</a></p>\n</form>\n",
+             c->code);
+    staff_page_close(p);
+    return HTTP_OK;
+}
+
 unsigned staff_classes_set_open(struct staff_page *p)
 {
     const char *open = form_get(p->body, "open");
@@ -211,6 +264,9 @@ unsigned staff_classes_set_open(struct staff_page *p)
     int rc = staff_visible_cohort(p, form_get(p->body, "code"), &c);
     if (rc == STORE_ERR_NOT_FOUND)
         return staff_page_not_found(p);
+    const char *confirm = form_get(p->body, "confirm");
+    if (rc == STORE_OK && open[0] == '0' && c.open && !(confirm && strcmp(confirm, "yes") == 0))
+        return confirm_close(p, &c);
     if (rc == STORE_OK)
         rc = store_cohort_set_open(p->st, c.code, open[0] == '1');
     if (rc == STORE_ERR_NOT_FOUND)

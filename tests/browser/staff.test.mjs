@@ -268,6 +268,58 @@ describe('staff pages', { timeout: 600_000 }, () => {
             }
         });
 
+    test('on a phone 360 px wide the classes fit the screen, Close asks first, and comments to '
+        + 'read first pass axe', { timeout: 180_000 }, async () => {
+        const PHONE = { width: 360, height: 740 };
+        const guard = await staffContext({ viewport: PHONE, bypassCSP: true });
+        try {
+            const page = await guard.context.newPage();
+            await signIn(page, server.url);
+            const code = await makeClass(page, server.url, 'Year 11 on a phone, with a long label');
+            await answer(server.url, code, 1, 'call me i have something to tell about what happened to me');
+            await visit(page, `${server.url}staff/classes`);
+            const problems = [];
+            for (const button of await page.getByRole('button', { name: /^(Close|Reopen) / }).all()) {
+                // Where it is without scrolling sideways (y may be further down the page).
+                const box = await button.boundingBox();
+                const name = await button.getAttribute('aria-label');
+                if (!box || box.x < 0 || box.x + box.width > PHONE.width)
+                    problems.push(`${name}: ${JSON.stringify(box)}`);
+            }
+            assert.deepEqual(problems, [], 'buttons off the screen');
+            const row = page.locator('tr', { has: page.locator(`th code:text-is("${code}")`) });
+            assert.match(await row.innerText(), /\n1 so far, of up to 300 \(30 pupils\)\n/);
+            const violations = await axeCheck(page, '/staff/classes (360 px)');
+            const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+            if (wide > PHONE.width)
+                violations.push(`/staff/classes (360 px): the page is ${wide} px wide`);
+
+            await Promise.all([
+                page.waitForURL(`${server.url}staff/classes/open`),
+                page.getByRole('button', { name: `Close ${code}` }).click(),
+            ]);
+            assert.equal(await page.locator('h1').innerText(), `Close class ${code}?`);
+            violations.push(...await axeCheck(page, 'closing a class (360 px)'));
+            await Promise.all([
+                page.waitForURL(`${server.url}staff/classes`),
+                page.getByRole('link', { name: 'No, keep it open' }).click(),
+            ]);
+            assert.match(await row.innerText(), /\nopen\n/);
+
+            for (const [p, viewport] of [['staff/', PHONE], ['staff/comments', PHONE],
+                ['staff/comments', DESKTOP]]) {
+                await page.setViewportSize(viewport);
+                await visit(page, `${server.url}${p}`);
+                violations.push(...await axeCheck(page, `/${p} (${viewport.width} px)`));
+            }
+            assert.deepEqual(violations, [], `axe found problems:\n${violations.join('\n')}`);
+            assert.match(await page.locator('main').innerText(), /something to tell about what happened to me/);
+            await guard.check('the classes page on a phone');
+        } finally {
+            await guard.context.close();
+        }
+    });
+
     test('without JavaScript every form submits and lands back on its page',
         { timeout: 180_000 }, async () => {
             const guard = await staffContext({ javaScriptEnabled: false });
@@ -280,8 +332,13 @@ describe('staff pages', { timeout: 600_000 }, () => {
                 const row = page.locator('tr', { has: page.locator(`th code:text-is("${code}")`) });
                 assert.equal(await row.locator('td').nth(4).innerText(), 'open');
                 await Promise.all([
-                    page.waitForURL(`${server.url}staff/classes`),
+                    page.waitForURL(`${server.url}staff/classes/open`),
                     page.getByRole('button', { name: `Close ${code}` }).click(),
+                ]);
+                assert.equal(await page.locator('h1').innerText(), `Close class ${code}?`);
+                await Promise.all([
+                    page.waitForURL(`${server.url}staff/classes`),
+                    page.getByRole('button', { name: 'Close the class' }).click(),
                 ]);
                 assert.equal(await row.locator('td').nth(4).innerText(), 'closed');
                 await Promise.all([

@@ -110,7 +110,7 @@ describe('every staff page', () => {
         }
         const classes = await anna.get('/staff/classes');
         assert.doesNotMatch(classes.text, /Sneaky class/);
-        assert.match(classes.text, new RegExp(`${classA}[\\s\\S]*?<td>open</td>`));
+        assert.match(classes.text, new RegExp(`${classA}[\\s\\S]*?<td data-label="Feedback">open</td>`));
         assert.doesNotMatch((await anna.get('/staff/focus-groups')).text, /Sneaky note/);
         assert.equal((await answer(server, classA, { 'q-comment': 'still open' })).status, 200);
     });
@@ -195,7 +195,7 @@ describe('classes', () => {
         const code = await makeClass(eva, 'Year 10 <b>PSHE</b>', 'School C');
         const page = await eva.get(`/staff/classes?made=${code}`);
         assert.ok(page.text.includes(`New class code <code>${code}</code> for Year 10 &lt;b&gt;PSHE&lt;/b&gt;`));
-        assert.match(page.text, new RegExp(`<code>${code}</code></th><td>Year 10 &lt;b&gt;PSHE&lt;/b&gt;</td><td>School C</td><td>${SERVED_RE}</td><td>\\d{4}-\\d\\d-\\d\\d</td><td>open</td>`));
+        assert.match(page.text, new RegExp(`<code>${code}</code></th><td data-label="Label">Year 10 &lt;b&gt;PSHE&lt;/b&gt;</td><td data-label="School">School C</td><td data-label="Package version">${SERVED_RE}</td><td data-label="Created">\\d{4}-\\d\\d-\\d\\d</td><td data-label="Feedback">open</td><td data-label="Answers">0 so far, of up to 300 \\(30 pupils\\)</td>`));
         // Four answers: the class is not shown yet, in any figure.
         for (let i = 0; i < 4; i++)
             assert.equal((await answer(server, code, { 'q-comment': `C note ${i}` })).status, 200);
@@ -237,10 +237,18 @@ describe('classes', () => {
 
     it('close and reopen: a closed code refuses feedback with a 400', async () => {
         const code = await makeClass(anna, 'Year 9 closing');
-        const closed = await anna.post('/staff/classes/open', { code, open: '0' });
+        // Close asks first, on a page of its own, and changes nothing until confirmed.
+        const asked = await anna.post('/staff/classes/open', { code, open: '0' });
+        assert.equal(asked.status, 200);
+        assert.match(asked.text, new RegExp(`<h1>Close class ${code}\\?</h1>`));
+        assert.match(asked.text, /Year 9 closing \(School A\)\. Answers: 0 so far, of up to 300 \(30 pupils\)\./);
+        assert.match(asked.text, /name="confirm" value="yes">\n<p><button type="submit">Close the class<\/button> <a href="\/staff\/classes">No, keep it open<\/a>/);
+        assert.match((await anna.get('/staff/classes')).text, new RegExp(`${code}[\\s\\S]*?<td data-label="Feedback">open</td>`));
+        assert.equal((await answer(server, code)).status, 200);
+        const closed = await anna.post('/staff/classes/open', { code, open: '0', confirm: 'yes' });
         assert.equal(closed.status, 303);
         assert.equal(closed.headers.location, '/staff/classes');
-        assert.match((await anna.get('/staff/classes')).text, new RegExp(`${code}[\\s\\S]*?<td>closed</td>[\\s\\S]*?aria-label="Reopen ${code}"`));
+        assert.match((await anna.get('/staff/classes')).text, new RegExp(`${code}[\\s\\S]*?<td data-label="Feedback">closed</td><td data-label="Answers">1 so far, of up to 300 \\(30 pupils\\)</td>[\\s\\S]*?aria-label="Reopen ${code}"`));
         const refused = await answer(server, code);
         assert.equal(refused.status, 400);
         assert.match(refused.body.toString(), /closed/);
@@ -250,9 +258,9 @@ describe('classes', () => {
     });
 
     it('of another school cannot be closed: 404, and the class stays open', async () => {
-        const res = await ben.post('/staff/classes/open', { code: classA, open: '0' });
+        const res = await ben.post('/staff/classes/open', { code: classA, open: '0', confirm: 'yes' });
         assert.equal(res.status, 404);
-        const unknown = await ben.post('/staff/classes/open', { code: 'ABCDEFGH', open: '0' });
+        const unknown = await ben.post('/staff/classes/open', { code: 'ABCDEFGH', open: '0', confirm: 'yes' });
         assert.equal(unknown.status, 404);
         assert.equal(res.text.replace(/csrf" value="[^"]+"/, '').replace(/as ben/, ''),
             unknown.text.replace(/csrf" value="[^"]+"/, '').replace(/as ben/, ''), 'the same answer as for no such class');
