@@ -20,7 +20,9 @@ WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvl
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Isrc -I$(B)/gen \
              -DPLANPACK_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS)) $(PQ_CFLAGS)
-LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+# ReadStat (libreadstat-dev) writes the SPSS and Stata exports; Debian ships it without a
+# pkg-config file.
+LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lreadstat -lm -lpthread
 
 # `make V=1` shows full compiler command lines.
 V        ?= 0

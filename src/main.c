@@ -16,6 +16,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/buf.h"
 #include "base/diag.h"
@@ -856,11 +857,22 @@ static int cmd_report(int argc, char **argv)
         *val = argv[i];
     }
     enum report_format f = strcmp(format, "text") == 0   ? REPORT_TEXT
-                           : strcmp(format, "csv") == 0  ? REPORT_CSV
                            : strcmp(format, "html") == 0 ? REPORT_HTML
-                                                         : (enum report_format) - 1;
-    if ((int)f < 0)
-        return usage_error("report", "--format must be text, csv or html, not '%s'", format);
+                                                         : REPORT_CSV;
+    /* Data files: csv, codebook, sav, dta (report_export()). */
+    int data = strcmp(format, "csv") == 0        ? REPORT_EXPORT_CSV
+               : strcmp(format, "codebook") == 0 ? REPORT_EXPORT_CODEBOOK
+               : strcmp(format, "sav") == 0      ? REPORT_EXPORT_SAV
+               : strcmp(format, "dta") == 0      ? REPORT_EXPORT_DTA
+                                                 : -1;
+    if (f == REPORT_CSV && data < 0)
+        return usage_error(
+            "report", "--format must be text, html, csv, codebook, sav or dta, not '%s'", format);
+    if ((data == REPORT_EXPORT_SAV || data == REPORT_EXPORT_DTA) && isatty(STDOUT_FILENO))
+        return usage_error("report",
+                           "--format %s writes a binary file: redirect it, as in "
+                           "'> feedback.%s'",
+                           format, format);
     if (k) {
         char *end;
         long v = strtol(k, &end, 10);
@@ -870,8 +882,9 @@ static int cmd_report(int argc, char **argv)
         opt.k = (int)v;
     }
     if (compare && f == REPORT_CSV)
-        return usage_error("report", "%s",
-                           "--compare is for text and HTML; the CSV export is one row per answer");
+        return usage_error(
+            "report", "%s",
+            "--compare is for text and HTML; the data files hold one row per answer");
     char a[64] = "", *b = NULL;
     if (compare) {
         snprintf(a, sizeof(a), "%s", compare);
@@ -897,7 +910,8 @@ static int cmd_report(int argc, char **argv)
         fprintf(stderr, "planpack report: %s\n", err);
     } else {
         struct report_sink sink = {report_sink_file, stdout};
-        int w = f == REPORT_CSV ? report_write_csv(r, &sink) : report_write(r, f, &sink);
+        int w = f == REPORT_CSV ? report_export(r, (enum report_export)data, &sink)
+                                : report_write(r, f, &sink);
         if (w != 0 || fflush(stdout) != 0) {
             fprintf(stderr, "planpack report: writing the report failed\n");
             rc = STORE_ERR_IO;
@@ -1032,11 +1046,12 @@ static const struct command commands[] = {
      "list shows every code, oldest first, with whether it is open, the day it was made,\n"
      "its package version, school and label; it can run while planpack serve does.\n",
      cmd_cohort},
-    {"report", "Report on pupils' feedback as text, CSV or HTML.",
-     "report [--db PATH] [--school NAME] [--cohort CODE] [--format text|csv|html] [--k N]\n"
-     "                      [--compare OLD,NEW]",
+    {"report", "Report on pupils' feedback as text or HTML, or as data for evaluators.",
+     "report [--db PATH] [--school NAME] [--cohort CODE] [--k N] [--compare OLD,NEW]\n"
+     "                      [--format text|html|csv|codebook|sav|dta]",
      "Groups and figures from fewer than k answers (default 5, at least 3) are hidden, and\n"
-     "so are figures that would let them be worked out. CSV has one row per answer.\n"
+     "so are figures that would let them be worked out. csv, sav (SPSS) and dta (Stata)\n"
+     "have one row per answer, leaving out classes under k; codebook describes them.\n"
      "--school NAME reports on that school's classes only, as its staff see them.\n",
      cmd_report},
     {"purge", "Delete stored answers older than a number of days.",

@@ -2,7 +2,7 @@
  * Writing a built report as text or HTML: the parts both share (the heading, each group, the
  * version comparison, focus groups) and the output helpers every format uses. Figures come
  * only through report.c's accessors, which refuse what a held-back class holds; questions are
- * written by render_text.c and render_html.c, the CSV export by render_csv.c.
+ * written by render_text.c and render_html.c; data files by export.c.
  */
 #include <math.h>
 #include <sodium.h>

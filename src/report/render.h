@@ -1,6 +1,6 @@
 /*
  * Output helpers shared by the report's formatters (render.c, render_text.c, render_html.c,
- * render_csv.c). Internal to src/report. A formatter only formats: every figure it writes
+ * export.c). Internal to src/report. A formatter only formats: every figure it writes
  * comes from report.c's accessors (internal.h), which refuse the figures of a held-back class.
  */
 #ifndef PLANPACK_REPORT_RENDER_H

@@ -2,8 +2,8 @@
  * Staff reports on pupils' feedback: counts and distributions by class code, school and
  * package version, a side-by-side comparison of two versions with the change log, before /
  * after change as a mean difference with a 95% confidence interval, free-text comments, and
- * a CSV export with one row per answer. Output as plain text, CSV or HTML (with SVG bar
- * charts, each beside an accessible data table).
+ * data for evaluators (a tidy CSV, its codebook, SPSS and Stata files). Output as plain text
+ * or HTML (with SVG bar charts, each beside an accessible data table).
  *
  * Small classes: a class with answers but fewer than k is held back, left out of every
  * figure of every view (its own, its school's, its version's, the comparison's and the grand
@@ -201,10 +201,29 @@ __attribute__((warn_unused_result)) int
 report_write(const struct report *r, enum report_format format, const struct report_sink *sink);
 
 /*
- * Writes the CSV export: one row per answer (class code, school, package version, then one
- * column per question, answers as their labels), leaving out classes the report hides.
- * Returns 0, a store status, or -1 when the sink failed.
+ * Data for evaluators (src/report/export.c), each leaving out whole every class the report
+ * holds back, with rows in random order within a class and no time of day:
+ *   REPORT_EXPORT_CSV       the tidy CSV: one row per submission (class code, school,
+ *                           version, language, part, day, pairing number, then one column
+ *                           per question holding the option id, or one 1/0 column per option
+ *                           of a multiple-choice question, and the masked text of text ones)
+ *   REPORT_EXPORT_CODEBOOK  its data dictionary, as plain text: every variable with its
+ *                           question, wording, type, part and options, and how many
+ *                           submissions were left out for being in a class under k
+ *   REPORT_EXPORT_SAV       the same rows as an SPSS file, with variable and value labels
+ *   REPORT_EXPORT_DTA       the same rows as a Stata file, with variable and value labels
+ * Returns 0, a store status, or -1 when the sink (or ReadStat) failed.
  */
+enum report_export {
+    REPORT_EXPORT_CSV,
+    REPORT_EXPORT_CODEBOOK,
+    REPORT_EXPORT_SAV,
+    REPORT_EXPORT_DTA,
+};
+
+__attribute__((warn_unused_result)) int
+report_export(const struct report *r, enum report_export format, const struct report_sink *sink);
+/* report_export(r, REPORT_EXPORT_CSV, sink). */
 __attribute__((warn_unused_result)) int report_write_csv(const struct report *r,
                                                          const struct report_sink *sink);
 

@@ -116,6 +116,61 @@ static char *render(struct world *w, const struct report_options *opt, enum repo
     return buf_detach(&b, NULL);
 }
 
+static char *render_export(struct world *w, const struct report_options *opt, enum report_export f)
+{
+    struct report *r = NULL;
+    char err[256] = "";
+    if (report_build(w->s, opt, &r, err, sizeof(err)) != STORE_OK)
+        fail_msg("report_build: %s", err);
+    struct buf b;
+    buf_init(&b, BUF_MAX_DEFAULT);
+    struct report_sink sink = {report_sink_buf, &b};
+    assert_int_equal(report_export(r, f, &sink), 0);
+    report_free(r);
+    buf_addc(&b, '\0');
+    return buf_detach(&b, NULL);
+}
+
+/* Runs a command and returns what it printed (its exit status must be 0). */
+static char *run(const char *cmd)
+{
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    struct buf b;
+    buf_init(&b, BUF_MAX_DEFAULT);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), p)) > 0)
+        buf_add(&b, chunk, n);
+    int status = pclose(p);
+    if (status != 0)
+        fail_msg("%s: exit status %d", cmd, status);
+    buf_addc(&b, '\0');
+    return buf_detach(&b, NULL);
+}
+
+/* An export written to a temporary file, whose name the caller frees with fx_tmp_free(). */
+static char *export_file(struct world *w, const struct report_options *opt, enum report_export f,
+                         const char *ext)
+{
+    struct report *r = NULL;
+    char err[256] = "";
+    if (report_build(w->s, opt, &r, err, sizeof(err)) != STORE_OK)
+        fail_msg("report_build: %s", err);
+    char *db = fx_tmp_db();
+    size_t n = strlen(db) + 8;
+    char *path = malloc(n);
+    snprintf(path, n, "%s.%s", db, ext);
+    free(db); /* its folder holds the file, and goes with fx_tmp_free(path) */
+    FILE *out = fopen(path, "wb");
+    assert_non_null(out);
+    struct report_sink sink = {report_sink_file, out};
+    assert_int_equal(report_export(r, f, &sink), 0);
+    assert_int_equal(fclose(out), 0);
+    report_free(r);
+    return path;
+}
+
 /* The text between the heading that starts with `from` and the next heading. */
 static char *section(const char *doc, const char *from)
 {
@@ -235,6 +290,51 @@ static void test_html_escapes_and_charts(void **state)
     free(h);
 }
 
+/* Lines of text that contain needle. */
+static size_t lines_with(const char *text, const char *needle)
+{
+    size_t n = 0;
+    for (const char *l = text; *l;) {
+        const char *e = strchr(l, '\n');
+        size_t len = e ? (size_t)(e - l) : strlen(l);
+        const char *hit = strstr(l, needle);
+        n += hit && hit < l + len;
+        l += len + (e != NULL);
+    }
+    return n;
+}
+
+static size_t count_lines(const char *text)
+{
+    size_t n = 0;
+    for (const char *p = text; (p = strchr(p, '\n')); p++)
+        n++;
+    return n;
+}
+
+static bool starts_with(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Class C's extra answers for the export tests: "prefer not to say" and a multiple choice. */
+static void answer_more(struct world *w)
+{
+    const char *topics[2] = {"story", "support"};
+    const char *useful[1] = {"not-sure"};
+    struct survey_item items[3] = {
+        {"q-confident-end", true, NULL, 0},
+        {"q-topics", false, topics, 2},
+        {"q-useful", false, useful, 1},
+    };
+    struct survey_answer a = {.package_id = "sharing-images",
+                              .package_version = "1.1.0",
+                              .items = items,
+                              .item_count = 3};
+    snprintf(a.code, sizeof(a.code), "%s", w->c);
+    assert_int_equal(store_submit(w->s, &a), STORE_OK);
+}
+
 static void test_csv_export(void **state)
 {
     struct world *w = *state;
@@ -245,13 +345,131 @@ static void test_csv_export(void **state)
     for (const char *p = csv; (p = strstr(p, "\r\n")); p += 2)
         lines++;
     assert_int_equal(lines, 21);
-    assert_true(strncmp(csv, "class_code,school,package_version,q-confident-start,", 52) == 0);
+    assert_true(starts_with(csv, "class_code,school,package_version,language,part,day,pairing,"
+                                 "q_confident_start,q_confident_end,q_confident_before,"
+                                 "q_topics_story,q_topics_replies,q_topics_support,q_useful,"
+                                 "q_best,q_comment\r\n"));
     assert_non_null(strstr(csv, w->a));
     assert_null(strstr(csv, w->b));
-    assert_non_null(strstr(csv, "Riverside School,1.1.0,,Very,A little,"));
+    /* Option ids, and the day without a time. */
+    char day[11], row[96];
+    store_day_format(store_today(w->s), day);
+    snprintf(row, sizeof(row), "Riverside School,1.1.0,,,%s,,,c5,c2,", day);
+    assert_non_null(strstr(csv, row));
     /* The formula a pupil typed is text to a spreadsheet. */
     assert_non_null(strstr(csv, ",\"'=HYPERLINK(\"\"http://x.example\"\")\""));
     assert_null(strstr(csv, ",=HYPERLINK"));
+    free(csv);
+    /* Prefer not to say, and a multiple choice as one 1/0 column per option. */
+    answer_more(w);
+    csv = render(w, &opt, REPORT_CSV);
+    snprintf(row, sizeof(row), "%s,,,prefer-not-to-say,,1,0,1,not-sure,,\r\n", day);
+    assert_non_null(strstr(csv, row));
+    free(csv);
+}
+
+/*
+ * The SPSS and Stata files, read back by ReadStat's own programs (Debian's readstat, which
+ * scripts/deps --test installs): every shown answer with its value, variable and value
+ * labels intact, "prefer not to say" a labelled missing value, class B (under k) absent.
+ */
+static void test_sav_and_dta_read_back(void **state)
+{
+    struct world *w = *state;
+    answer_more(w);
+    struct report_options opt = {0};
+    const char *ext[] = {"sav", "dta"};
+    enum report_export f[] = {REPORT_EXPORT_SAV, REPORT_EXPORT_DTA};
+    /* How each reader writes a labelled code. */
+    const char *very[] = {"{ \"code\": 5.000000, \"label\": \"Very\"}",
+                          "{ \"code\": 5, \"label\": \"Very\"}"};
+    /* SPSS keeps a user-missing value's code (-1); Stata's .a reads as missing. */
+    const char *extra[] = {",,,-1,,1,0,1,3,,\"\"", ",,,,,1,0,1,3,,\"\""};
+    const char *prefer[] = {"{ \"code\": -1.000000, \"label\": \"Prefer not to say\"}",
+                            "{ \"code\": \".a\", \"label\": \"Prefer not to say\"}"};
+    for (int i = 0; i < 2; i++) {
+        char *path = export_file(w, &opt, f[i], ext[i]);
+        char cmd[700];
+        snprintf(cmd, sizeof(cmd), "/usr/bin/readstat '%s' - 2>/dev/null", path);
+        char *data = run(cmd);
+        /* SPSS numbers are doubles: readstat writes 3 as 3.000000. */
+        for (char *p; (p = strstr(data, ".000000"));)
+            memmove(p, p + 7, strlen(p + 7) + 1);
+        assert_int_equal(count_lines(data), 1 + 8 + 13);
+        assert_true(starts_with(data,
+                                "\"class_code\",\"school\",\"package_version\",\"language\","
+                                "\"part\",\"day\",\"pairing\",\"q_confident_start\","
+                                "\"q_confident_end\",\"q_confident_before\",\"q_topics_story\","
+                                "\"q_topics_replies\",\"q_topics_support\",\"q_useful\","
+                                "\"q_best\",\"q_comment\"\n"));
+        assert_int_equal(lines_with(data, w->a), 8);
+        assert_int_equal(lines_with(data, w->b), 0);
+        assert_int_equal(lines_with(data, w->c), 13);
+        /* Class A: "Somewhat" (3) at the end; class C: looking back c2 or c3, now c4 or c5. */
+        assert_int_equal(lines_with(data, ",,,3,,,,,,,\"CLASS-A-COMMENT\""), 8);
+        assert_int_equal(lines_with(data, ",,,4,2,,,,,,") + lines_with(data, ",,,4,3,,,,,,"), 6);
+        assert_int_equal(lines_with(data, ",,,5,2,,,,,,") + lines_with(data, ",,,5,3,,,,,,"), 6);
+        /* The extra answer: prefer not to say, two topics of three, "not sure". */
+        assert_int_equal(lines_with(data, extra[i]), 1);
+        assert_int_equal(lines_with(data, "=HYPERLINK(\"\"http://x.example\"\")"), 1);
+        free(data);
+
+        snprintf(cmd, sizeof(cmd), "/usr/bin/extract_metadata '%s' /dev/stdout 2>/dev/null", path);
+        char *meta = run(cmd);
+        const char *end = strstr(meta, "\"name\": \"q_confident_end\"");
+        assert_non_null(end);
+        const char *next = strstr(end, "\n");
+        assert_non_null(next);
+        char *line = strndup(end, (size_t)(next - end));
+        assert_non_null(strstr(line, "\"label\": \"Now, how confident do you feel about saying "
+                                     "no?\""));
+        assert_non_null(strstr(line, very[i]));
+        assert_non_null(strstr(line, prefer[i]));
+        if (i == 0)
+            assert_non_null(
+                strstr(line, "\"missing\": { \"type\": \"DISCRETE\", \"values\": [-1]}"));
+        free(line);
+        assert_non_null(strstr(meta, "{ \"code\": 1, \"label\": \"Chosen\"}") ||
+                        strstr(meta, "{ \"code\": 1.000000, \"label\": \"Chosen\"}"));
+        assert_non_null(strstr(meta, "\"label\": \"Which parts helped you?: Where to get help\""));
+        free(meta);
+
+        snprintf(cmd, sizeof(cmd), "/usr/bin/readstat '%s'", path);
+        char *summary = run(cmd);
+        assert_non_null(strstr(summary, "Rows: 21\n"));
+        /* The file's own date is a day: no time of day. */
+        assert_non_null(strstr(summary, " 00:00\n"));
+        free(summary);
+        fx_tmp_free(path);
+    }
+}
+
+/* The codebook: every column described, and what was left out for k said. */
+static void test_codebook(void **state)
+{
+    struct world *w = *state;
+    struct report_options opt = {0};
+    char *cb = render_export(w, &opt, REPORT_EXPORT_CODEBOOK);
+    assert_non_null(strstr(cb, "files hold 20 rows,\n"));
+    assert_non_null(strstr(cb, "Left out here: 3 submissions from 1 class.\n"));
+    assert_non_null(strstr(cb, "\n9. q_confident_end (number: the option's position, from 1, "
+                               "labelled)\n   question q-confident-end, scale, asked: end "
+                               "of the lesson\n   \"Now, how confident do you feel about saying "
+                               "no?\"\n   1 = c1 = Not at all\n"));
+    assert_non_null(strstr(cb, "   5 = c5 = Very\n"));
+    assert_non_null(strstr(cb, "\n13. q_topics_support (number: 1 chosen, 0 not chosen)\n"));
+    assert_non_null(strstr(cb, "   option support: Where to get help\n"));
+    assert_non_null(strstr(cb, "\n16. q_comment (text)\n"));
+    assert_null(strstr(cb, w->b));
+    free(cb);
+    /* Class B alone: nothing shown, and the codebook says why. */
+    struct report_options only_b = {.cohort = w->b};
+    cb = render_export(w, &only_b, REPORT_EXPORT_CODEBOOK);
+    assert_non_null(strstr(cb, "files hold 0 rows,\n"));
+    assert_non_null(strstr(cb, "Left out here: 3 submissions from 1 class.\n"));
+    free(cb);
+    char *csv = render_export(w, &only_b, REPORT_EXPORT_CSV);
+    assert_int_equal(count_lines(csv), 1);
     free(csv);
 }
 
@@ -520,6 +738,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_distribution_and_paired_change, setup, teardown),
         cmocka_unit_test_setup_teardown(test_version_comparison_with_change_log, setup, teardown),
         cmocka_unit_test_setup_teardown(test_html_escapes_and_charts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sav_and_dta_read_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_codebook, setup, teardown),
         cmocka_unit_test_setup_teardown(test_csv_export, setup, teardown),
         cmocka_unit_test_setup_teardown(test_one_class_and_k, setup, teardown),
         cmocka_unit_test_setup_teardown(test_school_view_shows_only_its_classes, setup, teardown),

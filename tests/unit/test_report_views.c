@@ -6,7 +6,8 @@
  * class sizes on both sides of every k tried, random answers and comments. For each k the
  * test renders every view such a user can ask for (every school, every class, every class
  * within its school, the version comparison on every school and on each, each as text,
- * HTML and the CSV export), reads every figure back out of the output, and writes each
+ * HTML and the data exports: CSV, the Stata file as ReadStat reads it back, and the codebook's
+ * count of what was left out), reads every figure back out of the output, and writes each
  * one as an equation: the figure equals the sum of some cells (class, question, answer).
  * Which classes a total covers is what the report says of them (a class "not shown yet"
  * is in no total); each equation is checked against the generated data, so the model is
@@ -222,6 +223,44 @@ static char *render(struct world *w, const struct report_options *opt, enum repo
     else
         assert_int_equal(report_write(r, f, &sink), 0);
     report_free(r);
+    return buf_detach(&b, NULL);
+}
+
+/*
+ * A data export of the view: the codebook or CSV as written; the Stata file as ReadStat's
+ * own reader (Debian's readstat) reads it back, as CSV without quotes.
+ */
+static char *render_data(struct world *w, const struct report_options *opt, enum report_export f)
+{
+    struct report *r = NULL;
+    char err[256] = "";
+    if (report_build(w->s, opt, &r, err, sizeof(err)) != STORE_OK)
+        fail_msg("report_build: %s", err);
+    struct buf b;
+    buf_init(&b, 0);
+    if (f != REPORT_EXPORT_DTA) {
+        struct report_sink sink = {report_sink_buf, &b};
+        assert_int_equal(report_export(r, f, &sink), 0);
+        report_free(r);
+        return buf_detach(&b, NULL);
+    }
+    char path[600];
+    snprintf(path, sizeof(path), "%s.dta", w->path);
+    FILE *out = fopen(path, "wb");
+    assert_non_null(out);
+    struct report_sink sink = {report_sink_file, out};
+    assert_int_equal(report_export(r, f, &sink), 0);
+    assert_int_equal(fclose(out), 0);
+    report_free(r);
+    char cmd[700];
+    snprintf(cmd, sizeof(cmd), "/usr/bin/readstat '%s' - 2>/dev/null", path);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    for (int c; (c = getc(p)) != EOF;)
+        if (c != '"')
+            buf_addc(&b, (char)c);
+    assert_int_equal(pclose(p), 0);
+    unlink(path);
     return buf_detach(&b, NULL);
 }
 
@@ -578,6 +617,37 @@ static void read_csv(struct world *w, struct system *sy, const char *vname, cons
     }
 }
 
+/*
+ * The codebook of a view (school scope, or one class) says how many rows the files hold and
+ * how many answers were left out, which must be the classes held back, whole.
+ */
+static void check_codebook(struct world *w, const struct view *v, const char *cohort,
+                           const char *doc)
+{
+    long long shown = 0, held = 0;
+    size_t nheld = 0;
+    for (size_t c = 0; c < w->nc; c++) {
+        if (v->school && (!w->c[c].school || strcmp(w->c[c].school, v->school) != 0))
+            continue;
+        if (cohort && strcmp(w->c[c].code, cohort) != 0)
+            continue;
+        if (v->held[c]) {
+            held += w->c[c].n;
+            nheld++;
+        } else {
+            shown += w->c[c].n;
+        }
+    }
+    char want[160];
+    snprintf(want, sizeof(want), "files hold %lld rows,", shown);
+    if (!strstr(doc, want))
+        fail_msg("codebook without '%s':\n%s", want, doc);
+    snprintf(want, sizeof(want), "Left out here: %lld submission%s from %zu class%s.\n", held,
+             held == 1 ? "" : "s", nheld, nheld == 1 ? "" : "es");
+    if (!strstr(doc, want))
+        fail_msg("codebook without '%s':\n%s", want, doc);
+}
+
 /* Which classes each class's own view shows as not shown yet, and its shown cells. */
 static void class_views(struct world *w, int k, bool *held, bool *shown_cell)
 {
@@ -662,6 +732,12 @@ static void all_views(struct world *w, struct system *sy, int k, const bool *hel
                 t = render(w, &o, REPORT_CSV);
                 read_csv(w, sy, name, t);
                 free(t);
+                t = render_data(w, &o, REPORT_EXPORT_DTA);
+                read_csv(w, sy, name, t);
+                free(t);
+                t = render_data(w, &o, REPORT_EXPORT_CODEBOOK);
+                check_codebook(w, &v, NULL, t);
+                free(t);
             }
         }
         for (size_t c = 0; c < w->nc; c++) {
@@ -683,6 +759,10 @@ static void all_views(struct world *w, struct system *sy, int k, const bool *hel
             assert_int_equal(sy->nshown - before - in_text, in_text);
             t = render(w, &o, REPORT_CSV);
             read_csv(w, sy, name, t);
+            free(t);
+            /* The Stata file is written by the same rows as the CSV: read back per school. */
+            t = render_data(w, &o, REPORT_EXPORT_CODEBOOK);
+            check_codebook(w, &v, w->c[c].code, t);
             free(t);
         }
     }
