@@ -100,26 +100,36 @@ int site_render_message(const struct site *s, const struct site_message *m, stru
     return buf_ok(out) ? 0 : -1;
 }
 
-int site_render_feedback(const struct site *s, const char *code, const char *message,
-                         struct buf *out)
+int site_render_feedback(const struct site *s, const struct site_feedback *fb, struct buf *out)
 {
     const struct pkg_page *page = render_find_kind(s->pkg, PAGE_SURVEY);
     if (!page || s->mode != SITE_SERVE) {
-        return site_render_message(
-            s,
-            &(struct site_message){
-                .status = 400,
-                .title = "Feedback",
-                .text = message ? message : "This site has no feedback form.",
-                .more = "Nothing has been saved.",
-            },
-            out);
+        const char *why = fb && fb->problem_count ? fb->problems[0].message : NULL;
+        return site_render_message(s,
+                                   &(struct site_message){
+                                       .status = 400,
+                                       .title = "Feedback",
+                                       .text = why ? why : "This site has no feedback form.",
+                                       .more = "Nothing has been saved.",
+                                   },
+                                   out);
     }
     struct render r;
     render_init(&r, s, out, page);
-    r.class_code = code;
-    r.form_message = message;
+    r.feedback = fb;
     render_page_survey(&r);
     render_release(&r);
     return buf_ok(out) ? 0 : -1;
+}
+
+int site_render_feedback_sent(const struct site *s, struct buf *out)
+{
+    const struct site_message m = {
+        .status = 200,
+        .title = "Thank you",
+        .text = "Your answers have been saved. They are anonymous: nobody can tell which "
+                "answers are yours.",
+        .help = true,
+    };
+    return site_render_message(s, &m, out);
 }

@@ -427,16 +427,65 @@ void render_page_support(struct render *r)
 
 /* --- survey ------------------------------------------------------------------------ */
 
+/* The problem the response reports for field (a question id or the code), or NULL. */
+static const struct site_form_problem *problem_for(const struct render *r, const char *field)
+{
+    const struct site_feedback *fb = r->feedback;
+    for (size_t i = 0; fb && i < fb->problem_count; i++)
+        if (fb->problems[i].field && strcmp(fb->problems[i].field, field) == 0)
+            return &fb->problems[i];
+    return NULL;
+}
+
+/* Whether the pupil sent value for the question qid (so the option is shown chosen). */
+static bool was_sent(const struct render *r, const char *qid, const char *value)
+{
+    const struct form *f = r->feedback ? r->feedback->answers : NULL;
+    for (size_t i = 0; f && i < f->count; i++)
+        if (strcmp(f->fields[i].name, qid) == 0 && strcmp(f->fields[i].value, value) == 0)
+            return true;
+    return false;
+}
+
+/* The text the pupil wrote for the text question qid, or NULL. */
+static const char *typed_text(const struct render *r, const char *qid)
+{
+    const struct form *f = r->feedback ? r->feedback->answers : NULL;
+    for (size_t i = 0; f && i < f->count; i++)
+        if (strcmp(f->fields[i].name, qid) == 0 && f->fields[i].value[0] &&
+            strcmp(f->fields[i].value, WIRE_PREFER_NOT) != 0)
+            return f->fields[i].value;
+    return NULL;
+}
+
+/* Appends "f-QID" or "f-QID-VALUE" to b: the id of a question's field or option. */
+static void field_id(struct buf *b, const char *qid, const char *value)
+{
+    buf_adds(b, "f-");
+    buf_adds(b, qid);
+    if (value) {
+        buf_addc(b, '-');
+        buf_adds(b, value);
+    }
+}
+
+/* The problem's message beside its field, with the id the field's aria-describedby names. */
+static void field_problem(struct render *r, const struct site_form_problem *pb, const char *id)
+{
+    buf_adds(r->out, "<p class=\"error-msg\" id=\"");
+    render_text(r, id);
+    buf_adds(r->out, "\"><strong><span class=\"vh\">Problem: </span>");
+    render_text(r, pb->message);
+    buf_adds(r->out, "</strong></p>\n");
+}
+
 static void option(struct render *r, const char *type, const char *qid, const char *value,
                    const char *label)
 {
     struct buf *o = r->out;
     struct buf id;
     buf_init(&id, 256);
-    buf_adds(&id, "f-");
-    buf_adds(&id, qid);
-    buf_addc(&id, '-');
-    buf_adds(&id, value);
+    field_id(&id, qid, value);
     const char *fid = render_id(r, id.ptr);
     buf_release(&id);
     buf_adds(o, "<li><input type=\"");
@@ -447,7 +496,7 @@ static void option(struct render *r, const char *type, const char *qid, const ch
     render_text(r, qid);
     buf_adds(o, "\" value=\"");
     render_text(r, value);
-    buf_adds(o, "\"> <label for=\"");
+    buf_adds(o, was_sent(r, qid, value) ? "\" checked> <label for=\"" : "\"> <label for=\"");
     render_text(r, fid);
     buf_adds(o, "\">");
     render_text(r, label);
@@ -464,18 +513,32 @@ static void survey_question(struct render *r, const struct pkg_survey_question *
 {
     struct buf *o = r->out;
     const char *type = q->type == SURVEY_MULTI || q->type == SURVEY_TEXT ? "checkbox" : "radio";
+    const struct site_form_problem *pb = problem_for(r, q->id);
+    const char *err_id = NULL;
+    if (pb) {
+        struct buf id;
+        buf_init(&id, 256);
+        field_id(&id, q->id, "error");
+        err_id = render_id(r, id.ptr);
+        buf_release(&id);
+    }
     buf_adds(o, "<fieldset class=\"q q-");
     buf_adds(o, survey_type_class(q->type));
+    if (err_id) {
+        buf_adds(o, "\" aria-describedby=\"");
+        render_text(r, err_id);
+    }
     buf_adds(o, "\">\n<legend>");
     render_text(r, q->text);
     buf_adds(o, "</legend>\n");
+    if (pb)
+        field_problem(r, pb, err_id);
     if (q->type == SURVEY_MULTI)
         buf_adds(o, "<p class=\"hint\">Choose as many as you like.</p>\n");
     if (q->type == SURVEY_TEXT) {
         struct buf id;
         buf_init(&id, 256);
-        buf_adds(&id, "f-");
-        buf_adds(&id, q->id);
+        field_id(&id, q->id, NULL);
         const char *fid = render_id(r, id.ptr);
         buf_release(&id);
         buf_adds(o, "<label class=\"vh\" for=\"");
@@ -484,8 +547,18 @@ static void survey_question(struct render *r, const struct pkg_survey_question *
         render_text(r, fid);
         buf_adds(o, "\" name=\"");
         render_text(r, q->id);
-        buf_addf(o, "\" rows=\"4\" maxlength=\"%zu\" autocomplete=\"off\"></textarea>\n",
+        if (err_id) {
+            buf_adds(o, "\" aria-invalid=\"true\" aria-describedby=\"");
+            render_text(r, err_id);
+        }
+        buf_addf(o, "\" rows=\"4\" maxlength=\"%zu\" autocomplete=\"off\">",
                  q->max_length ? q->max_length : 500);
+        /* A textarea drops one newline right after its start tag: keep the pupil's own. */
+        const char *text = typed_text(r, q->id);
+        if (text && (text[0] == '\n' || (text[0] == '\r' && text[1] == '\n')))
+            buf_addc(o, '\n');
+        render_text(r, text);
+        buf_adds(o, "</textarea>\n");
     }
     buf_adds(o, "<ul class=\"options\">\n");
     if (q->type == SURVEY_YESNO) {
@@ -500,12 +573,86 @@ static void survey_question(struct render *r, const struct pkg_survey_question *
     buf_adds(o, "</ul>\n</fieldset>\n");
 }
 
+/* The question of the survey page with this id, or NULL. */
+static const struct pkg_survey_question *page_question(const struct pkg_page *page, const char *id)
+{
+    for (size_t i = 0; id && i < page->survey_count; i++)
+        if (strcmp(page->survey[i].id, id) == 0)
+            return &page->survey[i];
+    return NULL;
+}
+
+/*
+ * The list at the top of a refused form: every problem, each a link to the field it
+ * concerns (its first option for a choice), so that a pupil can go straight to it.
+ */
+static void problem_summary(struct render *r, const struct site_feedback *fb)
+{
+    struct buf *o = r->out;
+    buf_adds(o, "\n<div class=\"note\" id=\"f-error\" role=\"alert\">\n<h2>Not sent yet</h2>\n"
+                "<p>Nothing has been saved yet. Your answers are still here: please look at "
+                "what is below and send them again.</p>\n<ul>\n");
+    for (size_t i = 0; i < fb->problem_count; i++) {
+        const struct site_form_problem *pb = &fb->problems[i];
+        const struct pkg_survey_question *q = page_question(r->page, pb->field);
+        bool code = pb->field && strcmp(pb->field, WIRE_FIELD_CODE) == 0;
+        buf_adds(o, "<li>");
+        if (code || q) {
+            struct buf id;
+            buf_init(&id, 256);
+            if (code)
+                buf_adds(&id, "f-code");
+            else if (q->type == SURVEY_TEXT)
+                field_id(&id, q->id, NULL);
+            else
+                field_id(&id, q->id,
+                         q->type == SURVEY_YESNO ? "yes"
+                         : q->option_count       ? q->options[0].id
+                                                 : WIRE_PREFER_NOT);
+            buf_adds(o, "<a href=\"#");
+            render_text(r, id.ptr);
+            buf_adds(o, "\">");
+            buf_release(&id);
+        }
+        render_text(r, pb->message);
+        buf_adds(o, code || q ? "</a></li>\n" : "</li>\n");
+    }
+    buf_adds(o, "</ul>\n</div>");
+}
+
+/* The class code field: needed, since answers are counted by class. */
+static void code_field(struct render *r)
+{
+    struct buf *o = r->out;
+    const struct site_form_problem *pb = problem_for(r, WIRE_FIELD_CODE);
+    const char *code = r->feedback ? r->feedback->code : NULL;
+    buf_adds(o, "\n<div class=\"field\">\n<label for=\"f-code\">Class code</label>\n"
+                "<p class=\"hint\" id=\"f-code-hint\">Your teacher gives your class this code. "
+                "Your answers need it to be counted: if you do not have it, please ask your "
+                "teacher.</p>\n");
+    if (pb)
+        field_problem(r, pb, "f-code-error");
+    buf_adds(o, "<input id=\"f-code\" name=\"" WIRE_FIELD_CODE "\"");
+    if (code) {
+        buf_adds(o, " value=\"");
+        render_text(r, code);
+        buf_addc(o, '"');
+    }
+    buf_adds(o, pb ? " aria-invalid=\"true\" aria-describedby=\"f-code-hint f-code-error\""
+                   : " aria-describedby=\"f-code-hint\"");
+    buf_adds(o, " maxlength=\"32\" autocomplete=\"off\" "
+                "autocapitalize=\"characters\" spellcheck=\"false\">\n</div>\n");
+}
+
 void render_page_survey(struct render *r)
 {
     const struct pkg_page *page = r->page;
     struct buf *o = r->out;
     open_page(r);
     render_id(r, "f-code");
+    render_id(r, "f-code-hint");
+    render_id(r, "f-code-error");
+    render_id(r, "f-error");
     render_markdown(r, page->body, 2);
     if (r->mode == SITE_EXPORT) {
         buf_adds(o, "<p class=\"note\">Sending feedback needs the online version of this "
@@ -517,23 +664,11 @@ void render_page_survey(struct render *r)
     buf_adds(o, "<form class=\"survey\" method=\"post\" action=\"");
     render_href(r, page, NULL);
     buf_adds(o, "\">");
-    if (r->form_message) {
-        buf_adds(o, "\n<p class=\"error\" id=\"f-error\" role=\"alert\"><strong>Not sent: "
-                    "</strong>");
-        render_text(r, r->form_message);
-        buf_adds(o, " Nothing has been saved yet.</p>");
-    }
+    if (r->feedback && r->feedback->problem_count)
+        problem_summary(r, r->feedback);
     buf_adds(o, "\n<p>Every question is optional. Your answers are anonymous: please do "
-                "not write anyone's name.</p>\n<div class=\"field\">\n<label for=\"f-code\">"
-                "Class code <span class=\"hint\">(if your teacher gave you one)</span></label>\n"
-                "<input id=\"f-code\" name=\"" WIRE_FIELD_CODE "\"");
-    if (r->class_code) {
-        buf_adds(o, " value=\"");
-        render_text(r, r->class_code);
-        buf_addc(o, '"');
-    }
-    buf_adds(o, " maxlength=\"32\" autocomplete=\"off\" autocapitalize=\"characters\" "
-                "spellcheck=\"false\">\n</div>\n");
+                "not write anyone's name.</p>");
+    code_field(r);
     for (size_t i = 0; i < page->survey_count; i++)
         survey_question(r, &page->survey[i]);
     buf_adds(o, "<p><button type=\"submit\">Send my answers</button></p>\n</form>\n");

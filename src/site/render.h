@@ -69,9 +69,8 @@ struct render {
      * whether the address held a code that is not one. */
     const char *class_code;
     bool bad_class_code;
-    /* The feedback form made for one response: why the answers were not sent, or NULL.
-     * class_code then is the code to fill in. */
-    const char *form_message;
+    /* The feedback form made for one response (what to fill in, what went wrong), or NULL. */
+    const struct site_feedback *feedback;
     /* The slides have said that their QR codes only open on this computer (once is enough). */
     bool said_qr_local;
 };

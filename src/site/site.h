@@ -171,13 +171,38 @@ site_render_message(const struct site *s, const struct site_message *m, struct b
 const char *site_status_title(unsigned status);
 
 /*
- * The feedback form (/feedback) for one response: code (a normalised class code, or NULL)
- * filled in, and message (plain text, or NULL) shown at the top of the form to say why the
- * answers were not sent. A package without a feedback page gets a message page saying so.
- * Returns 0, or -1 if out holds no complete page (out overflowed).
+ * The feedback form (/feedback) made for one response: after a refusal, with every answer
+ * the pupil gave kept and each problem shown beside its field (with a list at the top that
+ * links to the fields), or for a class (GET /feedback?c=CODE) with the code filled in.
  */
-__attribute__((warn_unused_result)) int site_render_feedback(const struct site *s, const char *code,
-                                                             const char *message, struct buf *out);
+struct site_form_problem {
+    const char *field;   /* WIRE_FIELD_CODE, a question id, or NULL for the whole form */
+    const char *message; /* plain text, in the pupil's words */
+};
+
+struct site_feedback {
+    const char *code;                         /* the text to put in the class code field, or NULL */
+    const struct form *answers;               /* the fields sent, to show again; NULL: none */
+    const struct site_form_problem *problems; /* why nothing was saved; may be none */
+    size_t problem_count;
+};
+
+/*
+ * Renders the feedback form for fb (NULL: the form as the site has it) into out, which the
+ * caller owns. A package without a feedback page gets a message page saying so. Returns
+ * 0, or -1 if out holds no complete page (out overflowed).
+ */
+__attribute__((warn_unused_result)) int
+site_render_feedback(const struct site *s, const struct site_feedback *fb, struct buf *out);
+
+/*
+ * The page a pupil sees once their answers are stored (the server sends the browser there
+ * with 303 after the POST, so that reloading it sends nothing again). It is the same page
+ * for everyone and says nothing about anyone's answers; the site's layout gives it the
+ * quick exit. Returns 0, or -1 if out holds no complete page (out overflowed).
+ */
+__attribute__((warn_unused_result)) int site_render_feedback_sent(const struct site *s,
+                                                                  struct buf *out);
 
 /*
  * Writes the site into outdir as a static site, with a .gz beside each compressible file.

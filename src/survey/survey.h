@@ -115,10 +115,27 @@ enum survey_error_kind {
 };
 
 /* A problem with a submitted form, in plain English for the pupil, naming the question. */
-struct survey_error {
+struct survey_problem {
     enum survey_error_kind kind;
     const char *question_id; /* the question concerned, or NULL; borrowed from the survey */
     char message[320];
+};
+
+/* The most problems one refused form reports; later ones are left for the next try. */
+#define SURVEY_PROBLEMS_MAX 8
+
+/*
+ * Every problem found in a refused form, in the order of the form (the class code first,
+ * then the questions in survey order, then "nothing answered"), so that each can be shown
+ * beside its field. kind, question_id and message repeat the first, for a caller that
+ * shows one.
+ */
+struct survey_error {
+    enum survey_error_kind kind;
+    const char *question_id;
+    char message[320];
+    size_t count;
+    struct survey_problem problems[SURVEY_PROBLEMS_MAX];
 };
 
 /* Reads and normalises the form's class code. Returns 0, or -1 when absent or malformed. */
@@ -130,7 +147,9 @@ void survey_code_generate(char code[WIRE_CODE_LEN + 1]);
 /*
  * Checks every field of f against sv and the cohort its code names (NULL: unknown code).
  * On success fills out (strings in a, texts cleaned and masked) and returns 0. Otherwise
- * returns -1 with err filled and out empty: the caller stores nothing and shows the message.
+ * returns -1 with err filled and out empty: the caller stores nothing and shows the
+ * messages. A bad class code does not stop the questions being checked against sv, so a
+ * caller that knows no survey for the code passes the one the form was made from.
  */
 __attribute__((warn_unused_result)) int
 survey_validate(const struct survey *sv, const struct form *f, const struct survey_cohort *cohort,

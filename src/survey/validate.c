@@ -15,14 +15,22 @@ __attribute__((format(printf, 4, 5))) static int fail(struct survey_error *err,
                                                       enum survey_error_kind kind,
                                                       const char *question_id, const char *fmt, ...)
 {
-    err->kind = kind;
-    err->question_id = question_id;
+    if (err->count == SURVEY_PROBLEMS_MAX)
+        return -1;
+    struct survey_problem *pb = &err->problems[err->count++];
+    pb->kind = kind;
+    pb->question_id = question_id;
     va_list ap;
     va_start(ap, fmt);
     /* The analyser misses the va_start above. */
     // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized)
-    vsnprintf(err->message, sizeof(err->message), fmt, ap);
+    vsnprintf(pb->message, sizeof(pb->message), fmt, ap);
     va_end(ap);
+    if (err->count == 1) {
+        err->kind = kind;
+        err->question_id = question_id;
+        memcpy(err->message, pb->message, sizeof(err->message));
+    }
     return -1;
 }
 
@@ -41,11 +49,16 @@ static const char *quote(char *dst, size_t size, const char *s)
     return dst;
 }
 
+/*
+ * The length of a text answer as the form's maxlength counted it: in characters, with a
+ * line break one character, though browsers send it as CR LF.
+ */
 static size_t utf8_chars(const char *s, size_t len)
 {
     size_t n = 0;
     for (size_t i = 0; i < len; i++)
-        n += ((unsigned char)s[i] & 0xC0) != 0x80;
+        n += ((unsigned char)s[i] & 0xC0) != 0x80 &&
+             !(s[i] == '\r' && i + 1 < len && s[i + 1] == '\n');
     return n;
 }
 
@@ -192,8 +205,8 @@ int survey_validate(const struct survey *sv, const struct form *f,
             goto out;
         }
     }
-    if (check_code(sv, f, cohort, out, err) != 0)
-        goto out;
+    /* A bad code is reported first, and the answers are still checked. */
+    (void)!check_code(sv, f, cohort, out, err);
     for (size_t i = 0; i < f->count; i++) {
         const struct form_field *fl = &f->fields[i];
         if (strcmp(fl->name, WIRE_FIELD_CODE) == 0)
@@ -218,17 +231,16 @@ int survey_validate(const struct survey *sv, const struct form *f,
         it->question_id = q->id;
         int r = q->type == SURVEY_TEXT ? check_text(q, &slots[i], a, it, err)
                                        : check_choice(q, &slots[i], a, it, err);
-        if (r != 0)
-            goto out;
-        if (it->prefer_not || it->value_count > 0)
+        /* A refused question counts as answered: the pupil did answer it. */
+        if (r != 0 || it->prefer_not || it->value_count > 0)
             n++;
     }
-    if (n == 0) {
+    if (n == 0)
         fail(err, SURVEY_E_EMPTY, NULL,
              "No question was answered. Answer at least one, or choose \"prefer not to "
              "say\".");
+    if (err->count > 0)
         goto out;
-    }
     out->package_id = sv->package_id;
     out->package_version = sv->package_version;
     out->items = items;

@@ -1,14 +1,14 @@
 /*
- * POST /feedback and GET /feedback?c=CODE. Every page a pupil sees here is rendered by
- * src/site (the form with the reason a submission was refused and the class code, so that
- * the pupil sees their mistake where they made it; the thank-you page; the failure page):
- * this file only decides which page and which status.
+ * POST /feedback, GET /feedback?c=CODE and GET /feedback/sent. Every page a pupil sees
+ * here is rendered by src/site: the form, after any refusal, with every answer the pupil
+ * gave kept and each problem beside its field, so that nothing they typed is lost; the
+ * page after a stored answer. This file only decides which page and which status.
  *
  * Nothing about the pupil is looked at or kept: no cookie is set, and neither the address,
  * the user agent nor the body reaches a log. The answer is checked against the survey
  * snapshot of the package version its class code belongs to (not the package being
- * served, which may have moved on), and the thank-you page is written only after
- * the store has reported the answer durable.
+ * served, which may have moved on), and the browser is sent on to the page after it only
+ * once the store has reported the answer durable.
  */
 #include "web/feedback.h"
 
@@ -25,49 +25,71 @@
  * when the page did not fit (the server then sends its own 500 page, since !buf_ok(page)).
  */
 
-/*
- * The site's feedback form with message (plain text, may be NULL) shown at the top of the
- * form and code (a normalised class code, may be NULL) filled in.
- */
-static unsigned form_page(const struct site *site, const char *code, const char *message,
-                          unsigned status, struct buf *page)
+/* The form again for a refused answer f (NULL when it could not be read), with problems. */
+static unsigned form_page(const struct site *site, const struct form *f,
+                          const struct site_form_problem *problems, size_t count, unsigned status,
+                          struct buf *page)
 {
-    return site_render_feedback(site, code, message, page) == 0 ? status
-                                                                : HTTP_INTERNAL_SERVER_ERROR;
-}
-
-static unsigned thanks_page(const struct site *site, struct buf *page)
-{
-    const struct site_message m = {
-        .status = HTTP_OK,
-        .title = "Thank you",
-        .text = "Your answers have been saved. They are anonymous: nobody can tell which "
-                "answers are yours.",
-        .help = true,
+    const struct site_feedback fb = {
+        .code = f ? form_get(f, WIRE_FIELD_CODE) : NULL,
+        .answers = f,
+        .problems = problems,
+        .problem_count = count,
     };
-    return site_render_message(site, &m, page) == 0 ? HTTP_OK : HTTP_INTERNAL_SERVER_ERROR;
+    return site_render_feedback(site, &fb, page) == 0 ? status : HTTP_INTERNAL_SERVER_ERROR;
 }
 
-static unsigned failed_page(const struct site *site, struct buf *page)
+/* The form again with one problem: field (or NULL for the whole form) and its message. */
+static unsigned refuse(const struct site *site, const struct form *f, const char *field,
+                       const char *message, unsigned status, struct buf *page)
 {
-    const struct site_message m = {
-        .status = HTTP_INTERNAL_SERVER_ERROR,
-        .title = "Not saved",
-        .text = "Something went wrong on this server, so your answers were not saved. Please "
-                "go back and send them again in a minute.",
-        .no_start = true,
-    };
-    (void)!site_render_message(site, &m, page);
-    return HTTP_INTERNAL_SERVER_ERROR;
+    const struct site_form_problem pb = {.field = field, .message = message};
+    return form_page(site, f, &pb, 1, status, page);
 }
 
-/* A page that says why answers were not saved; the Back button keeps them. */
-static unsigned refused_page(const struct site *site, unsigned status, const char *title,
-                             const char *text, struct buf *page)
+static const char *const not_saved =
+    "Something went wrong on this server, so your answers were not saved. Please send them "
+    "again in a minute.";
+
+/* The status a refusal by the survey goes with: the class code's, when it is the reason. */
+static unsigned validation_status(enum survey_error_kind kind)
 {
-    const struct site_message m = {
-        .status = status, .title = title, .text = text, .no_start = true};
-    return site_render_message(site, &m, page) == 0 ? status : HTTP_INTERNAL_SERVER_ERROR;
+    if (kind == SURVEY_E_CODE_UNKNOWN)
+        return HTTP_NOT_FOUND;
+    if (kind == SURVEY_E_CODE_CLOSED)
+        return HTTP_GONE;
+    return HTTP_BAD_REQUEST;
+}
+
+static bool code_problem(enum survey_error_kind kind)
+{
+    return kind == SURVEY_E_CODE_MISSING || kind == SURVEY_E_CODE_UNKNOWN ||
+           kind == SURVEY_E_CODE_CLOSED || kind == SURVEY_E_CODE_VERSION;
+}
+
+/* The form again with every problem the survey found, each beside its field. */
+static unsigned invalid_page(const struct site *site, const struct form *f,
+                             const struct survey_error *err, struct buf *page)
+{
+    struct site_form_problem pbs[SURVEY_PROBLEMS_MAX];
+    size_t n = 0;
+    for (size_t i = 0; i < err->count; i++) {
+        const struct survey_problem *p = &err->problems[i];
+        /* A code of another version has no survey here: its questions are all "unknown". */
+        if (p->kind == SURVEY_E_UNKNOWN_QUESTION && err->kind == SURVEY_E_CODE_VERSION)
+            continue;
+        pbs[n++] = (struct site_form_problem){
+            .field = code_problem(p->kind) ? WIRE_FIELD_CODE : p->question_id,
+            .message = p->message,
+        };
+    }
+    return form_page(site, f, pbs, n, validation_status(err->kind), page);
+}
+
+/* Decodes a body already read once: by feedback_check(), which took it. */
+static const struct form *decoded(const char *body, size_t len, struct arena *a, struct form *f)
+{
+    return form_decode(body ? body : "", len, FEEDBACK_BODY_MAX, a, f) == FORM_OK ? f : NULL;
 }
 
 unsigned feedback_check(struct store *st, const struct site *site, const char *body, size_t len,
@@ -76,10 +98,9 @@ unsigned feedback_check(struct store *st, const struct site *site, const char *b
     struct form f;
     char code[WIRE_CODE_LEN + 1] = "";
     int rc = form_decode(body ? body : "", len, FEEDBACK_BODY_MAX, a, &f);
-    if (rc != FORM_OK) {
-        return form_page(site, NULL, form_error_message(rc),
-                         rc == FORM_TOO_LARGE ? HTTP_CONTENT_TOO_LARGE : HTTP_BAD_REQUEST, page);
-    }
+    if (rc != FORM_OK)
+        return refuse(site, NULL, NULL, form_error_message(rc),
+                      rc == FORM_TOO_LARGE ? HTTP_CONTENT_TOO_LARGE : HTTP_BAD_REQUEST, page);
     bool have_code = survey_form_code(&f, code) == 0;
     struct store_cohort cohort;
     struct survey_cohort sc;
@@ -87,57 +108,88 @@ unsigned feedback_check(struct store *st, const struct site *site, const char *b
     /* The snapshot of the survey of the class's package version; none matches nothing. */
     static const struct survey none;
     const struct survey *sv = &none;
-    if (have_code) {
-        rc = store_cohort_get(st, code, a, &cohort);
-        if (rc == STORE_OK) {
-            store_cohort_for_survey(&cohort, &sc);
-            known = &sc;
-            rc = store_survey_get(st, cohort.package_id, cohort.package_version, &sv);
-            if (rc == STORE_ERR_NOT_FOUND) {
-                sv = &none;
-                rc = STORE_OK;
-            }
-        } else if (rc == STORE_ERR_NOT_FOUND) {
+    rc = have_code ? store_cohort_get(st, code, a, &cohort) : STORE_ERR_NOT_FOUND;
+    if (rc == STORE_OK) {
+        store_cohort_for_survey(&cohort, &sc);
+        known = &sc;
+        rc = store_survey_get(st, cohort.package_id, cohort.package_version, &sv);
+        if (rc == STORE_ERR_NOT_FOUND) {
+            sv = &none;
             rc = STORE_OK;
         }
-        if (rc != STORE_OK)
-            return failed_page(site, page);
+    } else if (rc == STORE_ERR_NOT_FOUND) {
+        /* No class: the answers are still checked, against the form the pupil was shown. */
+        struct survey *served = arena_alloc(a, sizeof(*served));
+        survey_from_pkg(site_pkg(site), a, served);
+        sv = served;
+        rc = STORE_OK;
     }
+    if (rc != STORE_OK)
+        return refuse(site, &f, NULL, not_saved, HTTP_INTERNAL_SERVER_ERROR, page);
     struct survey_error err;
     if (survey_validate(sv, &f, known, a, ans, &err) != 0)
-        return form_page(site, have_code ? code : NULL, err.message, HTTP_BAD_REQUEST, page);
+        return invalid_page(site, &f, &err, page);
     return 0;
 }
 
-unsigned feedback_stored(const struct site *site, const char *code, int store_status,
+unsigned feedback_stored(const struct site *site, const char *body, size_t len, int store_status,
                          struct buf *page)
 {
     if (store_status == STORE_OK)
-        return thanks_page(site, page);
+        return HTTP_SEE_OTHER; /* to FEEDBACK_SENT_PATH, with no page of its own */
+    struct arena a = ARENA_INIT;
+    struct form f;
+    const struct form *fp = decoded(body, len, &a, &f);
+    unsigned status;
     if (store_status == STORE_ERR_NO_SPACE)
-        return refused_page(site, HTTP_SERVICE_UNAVAILABLE, "Not saved",
-                            "This server is short of space, so your answers were not saved. "
-                            "Please tell your teacher. You could go back and send them again "
-                            "later.",
-                            page);
-    if (store_status == STORE_ERR_FULL)
-        return refused_page(site, HTTP_CONFLICT, "This class has sent all its answers",
-                            "This class code has already had all the answers it can take, so "
-                            "yours were not saved. Please tell your teacher: they can give you "
-                            "a new code.",
-                            page);
-    if (store_status == STORE_ERR_NOT_FOUND || store_status == STORE_ERR_CLOSED)
-        return form_page(site, code,
-                         store_status == STORE_ERR_CLOSED
-                             ? "Feedback for this class code has just closed."
-                             : "That class code was not found.",
-                         HTTP_BAD_REQUEST, page);
-    return failed_page(site, page);
+        status = refuse(site, fp, NULL,
+                        "This server is short of space, so your answers were not saved. Please "
+                        "tell your teacher. You could send them again later.",
+                        HTTP_SERVICE_UNAVAILABLE, page);
+    else if (store_status == STORE_ERR_FULL)
+        status = refuse(site, fp, WIRE_FIELD_CODE,
+                        "This class code has already had all the answers it can take, so yours "
+                        "were not saved. Please tell your teacher: they can give you a new code.",
+                        HTTP_CONFLICT, page);
+    else if (store_status == STORE_ERR_CLOSED)
+        status = refuse(site, fp, WIRE_FIELD_CODE,
+                        "Feedback for this class code has just closed. Ask your teacher if there "
+                        "is a new code.",
+                        HTTP_GONE, page);
+    else if (store_status == STORE_ERR_NOT_FOUND)
+        status = refuse(site, fp, WIRE_FIELD_CODE, "That class code was not found.", HTTP_NOT_FOUND,
+                        page);
+    else
+        status = refuse(site, fp, NULL, not_saved, HTTP_INTERNAL_SERVER_ERROR, page);
+    arena_release(&a);
+    return status;
+}
+
+unsigned feedback_refused(const struct site *site, const char *body, size_t len, unsigned status,
+                          struct buf *page)
+{
+    const char *why =
+        status == HTTP_TOO_MANY_REQUESTS
+            ? "A lot of answers have come from your network in a short time, so yours were not "
+              "saved. Please wait a minute, then send them again."
+            : "Feedback is not set up on this server, so your answers were not saved. Thank you "
+              "for wanting to help: you could tell your teacher what you thought instead.";
+    struct arena a = ARENA_INIT;
+    struct form f;
+    unsigned r = refuse(site, decoded(body, len, &a, &f), NULL, why, status, page);
+    arena_release(&a);
+    return r;
 }
 
 unsigned feedback_get(const struct site *site, const char *code, struct buf *page)
 {
     char norm[WIRE_CODE_LEN + 1];
     bool ok = code && wire_code_normalise(code, norm) == 0;
-    return form_page(site, ok ? norm : NULL, NULL, HTTP_OK, page);
+    const struct site_feedback fb = {.code = ok ? norm : NULL};
+    return site_render_feedback(site, &fb, page) == 0 ? HTTP_OK : HTTP_INTERNAL_SERVER_ERROR;
+}
+
+unsigned feedback_sent(const struct site *site, struct buf *page)
+{
+    return site_render_feedback_sent(site, page) == 0 ? HTTP_OK : HTTP_INTERNAL_SERVER_ERROR;
 }

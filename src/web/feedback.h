@@ -1,8 +1,8 @@
 /*
  * The pupil feedback form's server side, kept apart from the static-file server: POST
  * /feedback validates an answer against the survey of its class's package version and
- * stores it; GET /feedback?c=CODE shows the form with the code filled in. Both render a
- * page into a buffer and return the HTTP status; the server sends it with no-store.
+ * stores it; GET /feedback?c=CODE shows the form with the code filled in. Each renders a
+ * page into a buffer and returns the HTTP status; the server sends it with no-store.
  */
 #ifndef PLANPACK_WEB_FEEDBACK_H
 #define PLANPACK_WEB_FEEDBACK_H
@@ -20,20 +20,42 @@
 #define FEEDBACK_PAGE_MAX ((size_t)4 << 20)
 
 /*
+ * Where the browser goes once its answer is stored: a 303 to FEEDBACK_SENT_LOCATION (from
+ * /feedback) so that reloading the page there sends nothing again. The page is made for
+ * each request and never cached, so that something for this pupil alone could travel in
+ * its query string and be shown on it; today it is the same for everyone.
+ */
+#define FEEDBACK_SENT_PATH "/feedback/sent"
+#define FEEDBACK_SENT_LOCATION "feedback/sent"
+
+/*
  * A POST /feedback body, in two steps, so that no thread waits for the disk: the answer is
  * stored with store_submit_async() in between. feedback_check() returns 0 when *ans (kept
- * in a) is a valid answer to store; otherwise the HTTP status (400 with the form and the
- * reason shown in it, 413 for a body over the limit, 500 when the store failed), with the
- * page. Once the store has given the answer's status, feedback_stored() renders the page
- * for it (code: the answer's class code) and returns the HTTP status: 200 with the
- * thank-you page only when the answer is durably stored.
+ * in a) is a valid answer to store; otherwise the HTTP status, with the page: the form
+ * again, every answer kept and each problem beside its field (400; 404 for a class code
+ * that is not known, 410 for a closed one; 413 for a body over the limit; 500 when the
+ * store could not be read). Once the store has given the answer's status, feedback_stored()
+ * returns 303 with no page when the answer is durably stored, and otherwise renders the form
+ * again from the same body (404, 409 for a full class, 410, 503 when the disk is short of
+ * space, 500) and returns that status.
  */
 unsigned feedback_check(struct store *st, const struct site *site, const char *body, size_t len,
                         struct arena *a, struct survey_answer *ans, struct buf *page);
-unsigned feedback_stored(const struct site *site, const char *code, int store_status,
+unsigned feedback_stored(const struct site *site, const char *body, size_t len, int store_status,
                          struct buf *page);
+
+/*
+ * A POST /feedback refused before it was checked: status 429 (too many from one address)
+ * or 503 (no store). Renders the form with the answers of body kept and the reason; returns
+ * status, or 500 when the page did not fit.
+ */
+unsigned feedback_refused(const struct site *site, const char *body, size_t len, unsigned status,
+                          struct buf *page);
 
 /* GET /feedback?c=CODE: the form with the code filled in when it is a well-formed code. */
 unsigned feedback_get(const struct site *site, const char *code, struct buf *page);
+
+/* GET FEEDBACK_SENT_PATH: the page after a stored answer. Returns 200 (500: did not fit). */
+unsigned feedback_sent(const struct site *site, struct buf *page);
 
 #endif

@@ -358,18 +358,9 @@ __attribute__((warn_unused_result)) static int pages_init(struct gen *g, const c
         {R_BAD_FORM + 4, HTTP_BAD_REQUEST, title, msg[4], NULL, CACHE_NEVER},
         {R_BAD_REQUEST, HTTP_BAD_REQUEST, "Bad request",
          "This server could not read the request. Nothing has been kept.", NULL, CACHE_NEVER},
-        {R_FEEDBACK_OFF, HTTP_SERVICE_UNAVAILABLE, "Feedback is not set up on this server",
-         "Feedback is not set up on this server, so your answers were not saved. Thank you "
-         "for wanting to help: you could tell your teacher what you thought instead.",
-         NULL, CACHE_NEVER},
         {R_INTERNAL, HTTP_INTERNAL_SERVER_ERROR, "Something went wrong",
          "Something went wrong on this server. Nothing you wrote has been kept.", NULL,
          CACHE_NEVER},
-        {R_SLOW_DOWN, HTTP_TOO_MANY_REQUESTS, "Please wait a minute",
-         "A lot of answers have come from your network in a short time, so yours were not "
-         "saved. Please wait a minute, then use your browser's Back button and send them "
-         "again.",
-         NULL, CACHE_NEVER},
     };
     size_t n = sizeof(specs) / sizeof(specs[0]);
     size_t offsets[sizeof(specs) / sizeof(specs[0]) + 2];
@@ -394,7 +385,6 @@ __attribute__((warn_unused_result)) static int pages_init(struct gen *g, const c
             {MHD_HTTP_HEADER_CONTENT_TYPE, TYPE_HTML},
             {MHD_HTTP_HEADER_CACHE_CONTROL, specs[i].cache},
             {MHD_HTTP_HEADER_ALLOW, specs[i].allow},
-            {MHD_HTTP_HEADER_RETRY_AFTER, specs[i].which == R_SLOW_DOWN ? "60" : NULL},
             {NULL, NULL},
         };
         if (reply_init(g, &g->fixed[specs[i].which], g->pages + offsets[i],

@@ -122,8 +122,14 @@ struct fbjob {
     struct job base;
     const char *body; /* the request's own, which outlives the job */
     size_t len;
-    int stored;                   /* the store's status, when base.status is 0 */
-    char code[WIRE_CODE_LEN + 1]; /* the answer's class code, for the page after storing */
+    int stored; /* the store's status, when base.status is 0 */
+};
+
+/* The answer to a stored answer: on to the page after it, which a reload only reads. */
+static const struct header answer_stored_headers[] = {
+    {MHD_HTTP_HEADER_LOCATION, FEEDBACK_SENT_LOCATION},
+    {MHD_HTTP_HEADER_CACHE_CONTROL, CACHE_NEVER},
+    {NULL, NULL},
 };
 
 /* The store's word on an answer (store_done_fn), on the store's writer thread. */
@@ -150,7 +156,6 @@ static void feedback_start(struct server *srv, struct job *base)
         feedback_check(srv->opt->store, base->g->site, j->body, j->len, &a, &ans, base->page);
     bool queued = false;
     if (status == 0) {
-        memcpy(j->code, ans.code, sizeof(j->code));
         pthread_mutex_lock(&p->mu);
         p->away++;
         pthread_mutex_unlock(&p->mu);
@@ -160,7 +165,7 @@ static void feedback_start(struct server *srv, struct job *base)
             pthread_mutex_lock(&p->mu);
             p->away--;
             pthread_mutex_unlock(&p->mu);
-            status = feedback_stored(base->g->site, j->code, rc, base->page);
+            status = feedback_stored(base->g->site, j->body, j->len, rc, base->page);
         }
     }
     arena_release(&a);
@@ -186,11 +191,12 @@ static enum MHD_Result feedback_async(struct server *srv, const struct gen *g,
         struct buf *page = j->base.page;
         unsigned status = j->base.status
                               ? j->base.status
-                              : feedback_stored(j->base.g->site, j->code, j->stored, page);
+                              : feedback_stored(j->base.g->site, j->body, j->len, j->stored, page);
         j->base.page = NULL;
         job_free(u->job);
         u->job = NULL;
-        return send_made(srv, g, c, method, url, status, page, private_page);
+        return send_made(srv, g, c, method, url, status, page,
+                         status == HTTP_SEE_OTHER ? answer_stored_headers : private_page);
     }
     struct fbjob *j = xcalloc(1, sizeof(*j));
     job_init(&j->base, c, g, FEEDBACK_PAGE_MAX, feedback_start);
@@ -217,6 +223,39 @@ static enum MHD_Result send_feedback_form(struct server *srv, const struct gen *
     buf_init(page, FEEDBACK_PAGE_MAX);
     unsigned status = feedback_get(g->site, code, page);
     return send_made(srv, g, c, method, url, status, page, private_page);
+}
+
+/* GET /feedback/sent: the page after a stored answer, made for this response. */
+static enum MHD_Result get_feedback_sent(struct server *srv, const struct gen *g,
+                                         struct MHD_Connection *c, const char *method,
+                                         const char *url, struct upload *u)
+{
+    (void)u;
+    struct buf *page = xmalloc(sizeof(*page));
+    buf_init(page, FEEDBACK_PAGE_MAX);
+    unsigned status = feedback_sent(g->site, page);
+    return send_made(srv, g, c, method, url, status, page, private_page);
+}
+
+/*
+ * A POST /feedback refused before its answer is checked (429, 503): the form again, with
+ * what the pupil gave kept (web/feedback.c).
+ */
+static enum MHD_Result refuse_feedback(struct server *srv, const struct gen *g,
+                                       struct MHD_Connection *c, const char *method,
+                                       const char *url, const struct upload *u, unsigned status)
+{
+    static const struct header slow_down[] = {
+        {MHD_HTTP_HEADER_CONTENT_TYPE, TYPE_HTML},
+        {MHD_HTTP_HEADER_CACHE_CONTROL, CACHE_NEVER},
+        {MHD_HTTP_HEADER_RETRY_AFTER, "60"},
+        {NULL, NULL},
+    };
+    struct buf *page = xmalloc(sizeof(*page));
+    buf_init(page, FEEDBACK_PAGE_MAX);
+    unsigned sent = feedback_refused(g->site, u->body.ptr, u->body.len, status, page);
+    return send_made(srv, g, c, method, url, sent, page,
+                     sent == HTTP_TOO_MANY_REQUESTS ? slow_down : private_page);
 }
 
 /*
@@ -531,13 +570,13 @@ static enum MHD_Result send_feedback(struct server *srv, const struct gen *g,
         return send_reply(srv, c, method, url, HTTP_CONTENT_TOO_LARGE, &g->fixed[R_TOO_LARGE]);
     /* Without a store, say plainly that nothing was saved. */
     if (!srv->opt->store)
-        return send_reply(srv, c, method, url, HTTP_SERVICE_UNAVAILABLE, &g->fixed[R_FEEDBACK_OFF]);
+        return refuse_feedback(srv, g, c, method, url, u, HTTP_SERVICE_UNAVAILABLE);
     const char *type =
         MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
     if (!http_media_type_is(type, "application/x-www-form-urlencoded"))
         return send_reply(srv, c, method, url, HTTP_UNSUPPORTED_MEDIA_TYPE, &g->fixed[R_BAD_TYPE]);
     if (!u->job && !answer_allowed(srv, c))
-        return send_reply(srv, c, method, url, HTTP_TOO_MANY_REQUESTS, &g->fixed[R_SLOW_DOWN]);
+        return refuse_feedback(srv, g, c, method, url, u, HTTP_TOO_MANY_REQUESTS);
     return feedback_async(srv, g, c, method, url, u);
 }
 
@@ -594,6 +633,7 @@ static const struct route routes[] = {
     {.path = "/healthz", .any = send_healthz},
     {.path = "/plan", .form = true, .post = send_plan},
     {.path = "/feedback", .form = true, .get = get_feedback, .post = send_feedback},
+    {.path = FEEDBACK_SENT_PATH, .get = get_feedback_sent},
     {.path = "/teach", .get = get_teach},
     {.path = WEB_PROBLEMS_PATH, .get = get_problems},
     {.path = "/staff", .any = send_staff},

@@ -150,9 +150,7 @@ enum fixed {
     R_BAD_TYPE,
     R_BAD_REQUEST,
     R_BAD_FORM, /* five of them: one for each form_decode() error */
-    R_FEEDBACK_OFF = R_BAD_FORM + 5,
-    R_INTERNAL,
-    R_SLOW_DOWN, /* 429: too many answers from one client */
+    R_INTERNAL = R_BAD_FORM + 5,
     R_PROBLEMS,  /* the author's error page (WEB_PROBLEMS_PATH), with or without problems */
     R_NOT_FOUND, /* one for each encoding */
     R_FIXED_COUNT = R_NOT_FOUND + ENC_COUNT,

@@ -51,6 +51,12 @@ describe('the Nu HTML checker', { skip: !binaryExists() && 'no planpack binary' 
             ['bad-form', '/plan', { method: 'POST', headers: FORM, body: 'a=%zz' }],
             ['plan', '/plan', { method: 'POST', headers: FORM, body: 'layout=card' }],
             ['feedback-reason', '/feedback', { method: 'POST', headers: FORM, body: 'c=ABCDEFGH' }],
+            // Every answer kept, with a problem beside the code and one beside the comment.
+            ['feedback-kept', '/feedback', {
+                method: 'POST', headers: FORM,
+                body: `c=ABCD-EFGH&q-help-end=yes&q-helpful=h-story&q-comment=${'x'.repeat(501)}`,
+            }],
+            ['feedback-sent', '/feedback/sent', {}],
             ['teach-class', '/teach?c=ABCD-EFGH', {}],
         ];
         const files = [];

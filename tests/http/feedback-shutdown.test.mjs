@@ -57,7 +57,7 @@ describe('SIGTERM while answers are being stored', () => {
                         res.on('data', (d) => (text += d));
                         res.on('error', () => {});
                         res.on('end', () => {
-                            if (res.statusCode === 200 && /Thank you/.test(text))
+                            if (res.statusCode === 303 && res.headers.location === 'feedback/sent')
                                 acknowledged.push(tag);
                             else
                                 refused.push(`${tag}: ${res.statusCode}`);

@@ -1,7 +1,9 @@
-// POST /feedback: every kind of bad submission is refused with 400 and its reason shown in
-// the form, and nothing is stored; a good one is stored durably before the thank-you page;
-// stored text is escaped in the HTML report; many submissions at once are each stored
-// exactly once. Nothing identifying (cookie, query string, answer text) reaches the log.
+// POST /feedback: every kind of bad submission is refused (400; 404 and 410 for an unknown
+// or closed class code) with the form again, every answer kept and each reason beside its
+// field, and nothing is stored; a good one is stored durably before the browser is sent on
+// (303) to the page after it, which a reload only reads; stored text is escaped in the HTML
+// report; many submissions at once are each stored exactly once. Nothing identifying
+// (cookie, query string, answer text) reaches the log.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -20,6 +22,8 @@ let server;
 let code; // the class whose answers the tests check one by one
 let crowd; // the class that gets many answers at once
 let closed; // a class closed to answers
+let lines; // a class for an answer with line breaks
+let sentBefore; // the page after an answer, as it was before anyone answered
 
 function planpack(...args) {
     const r = spawnSync(BIN, [...args, '--db', db], { encoding: 'utf8', timeout: 60_000 });
@@ -51,10 +55,19 @@ function csvRows(classCode) {
     return lines.slice(1).filter((l) => l.startsWith(`${classCode},`));
 }
 
-// The text of the error paragraph in a re-rendered form, or null.
+// The text of the list of problems at the top of a re-rendered form, or null.
 function errorText(html) {
-    const m = /<p class="error"[^>]*>([\s\S]*?)<\/p>/.exec(html);
+    const m = /<div class="note" id="f-error" role="alert">([\s\S]*?)<\/div>/.exec(html);
     return m ? m[1] : null;
+}
+
+// The ids an element's aria-describedby names, for the element whose start tag matches re.
+function describedBy(html, re) {
+    const tag = re.exec(html);
+    assert.ok(tag, `no element matches ${re}`);
+    const m = /aria-describedby="([^"]+)"/.exec(tag[0]);
+    assert.ok(m, `${tag[0]} names no description`);
+    return m[1].split(' ');
 }
 
 before(async () => {
@@ -63,8 +76,10 @@ before(async () => {
     code = newCohort('Pilot 9X');
     crowd = newCohort('Pilot 9Y');
     closed = newCohort('Pilot 9Z');
+    lines = newCohort('Pilot 9W');
     planpack('cohort', 'close', closed);
     server = await startServer({ args: ['--db', db] });
+    sentBefore = await request(server, { path: '/feedback/sent' });
 });
 
 after(async () => {
@@ -100,25 +115,26 @@ describe('GET /feedback', () => {
 describe('POST /feedback refuses bad submissions and stores nothing', () => {
     const long = 'x'.repeat(501);
     const cases = () => [
-        ['no class code', encode([['q-help-end', 'yes']]), /type the class code/],
-        ['an empty body', '', /type the class code/],
-        ['an unknown class code', encode([['c', 'ABCDEFGH'], ['q-help-end', 'yes']]), /class code was not found/],
-        ['a malformed class code', encode([['c', 'not a code!'], ['q-help-end', 'yes']]), /class code was not found/],
-        ['a closed class code', encode([['c', closed], ['q-help-end', 'yes']]), /has closed/],
-        ['an unknown question', encode([['c', code], ['q-nope', 'yes']]), /does not have \(&quot;q-nope&quot;\)/],
-        ['a value out of range', encode([['c', code], ['q-help-end', 'maybe']]), /&quot;maybe&quot; is not one of the answers/],
-        ['two answers to a one-answer question', encode([['c', code], ['q-help-end', 'yes'], ['q-help-end', 'no']]), /q-help-end|one answer|only one/i],
-        ['text over its limit', encode([['c', code], ['q-comment', long]]), /501 characters long; please keep it to 500/],
-        ['invalid UTF-8', `c=${code}&q-comment=%FF%FE`, /not valid UTF-8/],
-        ['a broken percent-escape', `c=${code}&q-comment=100%`, /./],
-        ['nothing answered', encode([['c', code]]), /./],
+        ['no class code', 400, encode([['q-help-end', 'yes']]), /type the class code/],
+        ['an empty body', 400, '', /type the class code/],
+        ['an unknown class code', 404, encode([['c', 'ABCDEFGH'], ['q-help-end', 'yes']]), /class code was not found/],
+        ['a malformed class code', 404, encode([['c', 'not a code!'], ['q-help-end', 'yes']]), /class code was not found/],
+        ['a closed class code', 410, encode([['c', closed], ['q-help-end', 'yes']]), /has closed/],
+        ['an unknown question', 400, encode([['c', code], ['q-nope', 'yes']]), /does not have \(&quot;q-nope&quot;\)/],
+        ['a value out of range', 400, encode([['c', code], ['q-help-end', 'maybe']]), /&quot;maybe&quot; is not one of the answers/],
+        ['two answers to a one-answer question', 400, encode([['c', code], ['q-help-end', 'yes'], ['q-help-end', 'no']]), /q-help-end|one answer|only one/i],
+        ['text over its limit', 400, encode([['c', code], ['q-comment', long]]), /501 characters long; please keep it to 500/],
+        ['invalid UTF-8', 400, `c=${code}&q-comment=%FF%FE`, /not valid UTF-8/],
+        ['a broken percent-escape', 400, `c=${code}&q-comment=100%`, /./],
+        ['nothing answered', 400, encode([['c', code]]), /./],
     ];
 
-    it('answers each with 400 and the reason in the form, escaped', async () => {
-        for (const [what, body, message] of cases()) {
+    it('answers each with its status and the reason in the form, escaped', async () => {
+        for (const [what, status, body, message] of cases()) {
             const res = await post(body);
-            assert.equal(res.status, 400, what);
+            assert.equal(res.status, status, what);
             assert.equal(res.headers['cache-control'], 'no-store', what);
+            assert.equal(res.headers.location, undefined, what);
             const html = res.body.toString('utf8');
             const text = errorText(html);
             assert.ok(text, `${what}: no error shown in the form`);
@@ -126,6 +142,66 @@ describe('POST /feedback refuses bad submissions and stores nothing', () => {
             assert.match(text, /Nothing has been saved/, what);
             assert.match(html, /<form class="survey"/, `${what}: the form is shown again`);
         }
+    });
+
+    it('keeps every answer and shows each problem beside its field', async () => {
+        const comment = `Line one & <b>two</b>\r\n${'x'.repeat(480)}`;
+        const res = await post(encode([
+            ['c', 'abcd-efgh'],
+            ['q-sure-end', 'end-4'],
+            ['q-help-start', 'prefer-not-to-say'],
+            ['q-helpful', 'h-story'],
+            ['q-helpful', 'h-plan'],
+            ['q-comment', comment],
+        ]));
+        // The code is the first problem: a class that is not known.
+        assert.equal(res.status, 404);
+        const html = res.body.toString('utf8');
+        // Every answer is there again, as given.
+        assert.match(html, /<input id="f-code" name="c" value="abcd-efgh" aria-invalid="true"/);
+        assert.match(html, /<input type="radio" id="f-q-sure-end-end-4" name="q-sure-end" value="end-4" checked>/);
+        assert.equal((html.match(/ checked>/g) || []).length, 4, 'exactly the four choices made are ticked');
+        assert.match(html, /name="q-help-start" value="prefer-not-to-say" checked>/);
+        assert.match(html, /name="q-helpful" value="h-story" checked>/);
+        assert.match(html, /name="q-helpful" value="h-plan" checked>/);
+        const text = /<textarea id="f-q-comment" name="q-comment" aria-invalid="true"[^>]*>([\s\S]*?)<\/textarea>/.exec(html);
+        assert.ok(text, 'the comment box is there, marked as having a problem');
+        assert.equal(text[1], comment.replace('&', '&amp;').replace('<b>', '&lt;b&gt;').replace('</b>', '&lt;/b&gt;'));
+        // Both problems, each beside its field and named by it, and listed at the top in
+        // the order of the form, each linking to its field.
+        for (const [re, field, why] of [
+            [/<input id="f-code"[^>]*>/, 'f-code', /class code was not found/],
+            [/<textarea id="f-q-comment"[^>]*>/, 'f-q-comment', /502 characters long/],
+        ]) {
+            const ids = describedBy(html, re);
+            const errId = `${field}-error`;
+            assert.ok(ids.includes(errId), `${field} is described by ${ids}`);
+            for (const id of ids)
+                assert.equal(html.split(`id="${id}"`).length, 2, `exactly one element has the id ${id}`);
+            const msg = new RegExp(`<p class="error-msg" id="${errId}"><strong>(.*?)</strong></p>`).exec(html);
+            assert.ok(msg, `no message beside ${field}`);
+            assert.match(msg[1], why);
+            const at = html.indexOf(`id="${errId}"`);
+            assert.ok(at < html.indexOf(`id="${field}"`) && at > html.indexOf('id="f-error"'), `the message is beside ${field}`);
+        }
+        const list = errorText(html);
+        assert.match(list, /<li><a href="#f-code">[^<]*class code was not found[^<]*<\/a><\/li>\n<li><a href="#f-q-comment">[^<]*502 characters long[^<]*<\/a><\/li>/);
+        assert.match(html, /<fieldset class="q q-text" aria-describedby="f-q-comment-error">/);
+        // Only the questions with a problem are marked.
+        assert.equal((html.match(/aria-invalid="true"/g) || []).length, 2);
+    });
+
+    it('counts a line break as one character, as the maxlength of the form does', async () => {
+        // 500 characters as the browser counts them; it sends the line break as CR LF.
+        const comment = `${'a'.repeat(249)}\r\n${'b'.repeat(250)}`;
+        // Three of them, so that the class is not held back from the export (k = 3).
+        for (let i = 0; i < 3; i++) {
+            const res = await post(encode([['c', lines], ['q-comment', comment]]));
+            assert.equal(res.status, 303, errorText(res.body.toString('utf8')) || '');
+        }
+        assert.equal(csvRows(lines).length, 3);
+        const csv = planpack('report', '--format', 'csv', '--k', '3');
+        assert.equal(csv.match(/a{249}\r?\nb{250}/g).length, 3, 'stored with its line break');
     });
 
     it('answers a body over 16 KiB with 413 and a non-form body with 415', async () => {
@@ -144,15 +220,22 @@ describe('POST /feedback refuses bad submissions and stores nothing', () => {
 describe('POST /feedback stores a good answer', () => {
     const script = '<script>alert("stored")</script>';
 
-    it('shows the thank-you page with a way to get help, only once stored', async () => {
+    it('sends the browser on (303) to the thank-you page, only once stored', async () => {
         const comments = [script, 'mail me at pupil@example.com', 'good', 'fine', 'ok'];
         for (const comment of comments) {
             const res = await post(encode([['c', code.toLowerCase()], ['q-help-end', 'yes'], ['q-comment', comment]]));
-            assert.equal(res.status, 200);
+            assert.equal(res.status, 303);
+            assert.equal(res.headers.location, 'feedback/sent');
             assert.equal(res.headers['cache-control'], 'no-store');
-            const html = res.body.toString('utf8');
+            assert.equal(res.body.length, 0);
+            const sent = await request(server, { path: new URL(res.headers.location, `http://127.0.0.1/feedback`).pathname });
+            assert.equal(sent.status, 200);
+            assert.equal(sent.headers['cache-control'], 'no-store');
+            assertSecurityHeaders(sent, 'GET /feedback/sent');
+            const html = sent.body.toString('utf8');
             assert.match(html, /<h1>Thank you<\/h1>/);
             assert.match(html, /<a href="\/support">Need help now\?<\/a>/);
+            assert.match(html, /<a id="exit" class="exit" href="[^"]+" rel="noreferrer">Quick exit<\/a>/);
         }
         const support = await request(server, { path: '/support' });
         assert.equal(support.status, 200, 'the "need help now?" link leads to a page');
@@ -162,6 +245,23 @@ describe('POST /feedback stores a good answer', () => {
         assert.ok(rows.every((r) => r.includes(',Yes,') || r.includes(',yes,')), rows.join('\n'));
         assert.ok(rows.some((r) => r.includes('[email removed]')), 'the e-mail address is masked');
         assert.ok(!rows.some((r) => r.includes('pupil@example.com')), 'the e-mail address is not stored');
+    });
+
+    it('stores nothing again when the thank-you page is reloaded, and it tells nothing of others', async () => {
+        const before = csvRows(code).length;
+        for (let i = 0; i < 3; i++) {
+            const again = await request(server, { path: '/feedback/sent' });
+            assert.equal(again.status, 200);
+            // The same page as before anyone answered: nothing in it comes from the answers.
+            assert.deepEqual(again.body, sentBefore.body);
+        }
+        assert.equal(sentBefore.status, 200);
+        assert.equal(csvRows(code).length, before);
+        assert.doesNotMatch(sentBefore.body.toString('utf8'), new RegExp(`${code}|${crowd}|<form`));
+        // It is a page to read: sending to it stores nothing either.
+        const posted = await request(server, { method: 'POST', path: '/feedback/sent', headers: FORM, body: `c=${code}&q-help-end=yes` });
+        assert.notEqual(posted.status, 303);
+        assert.equal(csvRows(code).length, before);
     });
 
     it('refuses --compare with --format csv rather than ignoring it', () => {
@@ -187,7 +287,7 @@ describe('POST /feedback stores a good answer', () => {
                 post(encode([['c', crowd], ['q-help-start', i % 2 ? 'yes' : 'no'], ['q-comment', `answer number ${i}`]])),
             ),
         );
-        assert.deepEqual(results.map((r) => r.status), Array(n).fill(200));
+        assert.deepEqual(results.map((r) => r.status), Array(n).fill(303));
         const rows = csvRows(crowd);
         assert.equal(rows.length, n);
         for (let i = 0; i < n; i++) {
@@ -198,7 +298,7 @@ describe('POST /feedback stores a good answer', () => {
 
     it('logs neither query strings nor answers', async () => {
         // Each thread gathers its lines and writes them out within a fraction of a second.
-        const logged = () => /POST \/feedback 200 /.test(server.stdout) && /GET \/feedback 200 /.test(server.stdout);
+        const logged = () => /POST \/feedback 303 /.test(server.stdout) && /GET \/feedback 200 /.test(server.stdout);
         await waitFor(logged, { what: 'the access log lines of GET and POST /feedback' });
         assert.doesNotMatch(server.stdout, /\?c=|answer number|alert|example\.com/);
         assert.doesNotMatch(server.stderr, /answer number|alert|example\.com/);

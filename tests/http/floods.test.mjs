@@ -2,7 +2,8 @@
 // address are limited per minute (--answers-per-client), new answers are refused with a
 // clear 503 before the database's disk is full (--min-free-disk), a class takes a generous
 // multiple of its expected size, and one address may hold only a share of the connections.
-// Every refusal a pupil sees is a page in the site's layout, with the quick exit.
+// Every refusal a pupil sees is the feedback form again in the site's layout, with the quick
+// exit and the pupil's answers kept.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -37,6 +38,13 @@ function assertPupilLayout(html, what) {
     assert.match(html, /<footer class="foot">/, `${what}: footer`);
 }
 
+// The form again, with the class code and the answer that answer() sends still in it.
+function assertKept(html, code, what) {
+    assert.match(html, new RegExp(`<input id="f-code" name="c" value="${code}"`), `${what}: the class code is kept`);
+    assert.match(html, /name="q-help-end" value="yes" checked>/, `${what}: the answer is kept`);
+    assert.match(html, /<div class="note" id="f-error" role="alert">/, `${what}: the reason is at the top`);
+}
+
 // POST /feedback from a chosen loopback address.
 function answerFrom(server, code, localAddress) {
     return new Promise((resolve, reject) => {
@@ -62,14 +70,15 @@ describe('answers from one client', () => {
         const server = await startServer({ args: ['--db', db, '--answers-per-client', '5'] });
         try {
             for (let i = 0; i < 5; i++)
-                assert.equal((await answer(server, code)).status, 200, `answer ${i}`);
+                assert.equal((await answer(server, code)).status, 303, `answer ${i}`);
             const res = await answer(server, code);
             assert.equal(res.status, 429);
             assert.equal(res.headers['retry-after'], '60');
             const html = res.body.toString();
             assert.match(html, /Please wait a minute/);
             assertPupilLayout(html, '429');
-            assert.equal((await answerFrom(server, code, '127.0.0.2')).status, 200, 'another address');
+            assertKept(html, code, '429');
+            assert.equal((await answerFrom(server, code, '127.0.0.2')).status, 303, 'another address');
             await waitFor(() => /answers from one address came faster than 5 a minute/.test(server.stderr), { what: 'the log line' });
         } finally {
             await server.stopClean();
@@ -84,12 +93,14 @@ describe('a class', () => {
         const server = await startServer({ args: ['--db', db] });
         try {
             for (let i = 0; i < 20; i++)
-                assert.equal((await answer(server, code)).status, 200, `answer ${i}`);
+                assert.equal((await answer(server, code)).status, 303, `answer ${i}`);
             const res = await answer(server, code);
             assert.equal(res.status, 409);
             const html = res.body.toString();
             assert.match(html, /This class code has already had all the answers it can take/);
             assertPupilLayout(html, '409');
+            assertKept(html, code, '409');
+            assert.match(html, /<p class="error-msg" id="f-code-error"><strong>.*all the answers it can take/, '409: beside the code');
             const alice = await signIn(server, 'alice');
             const page = await alice.get('/staff/classes');
             assert.match(page.text, /<td>20 of up to 20 \(2 pupils\)<br>/);
@@ -116,7 +127,7 @@ describe('a class', () => {
             assert.equal(made.status, 303);
             const code = /made=([A-Z2-9]{8})/.exec(made.headers.location)[1];
             for (let i = 0; i < 10; i++)
-                assert.equal((await answer(server, code)).status, 200);
+                assert.equal((await answer(server, code)).status, 303);
             assert.equal((await answer(server, code)).status, 409);
         } finally {
             await server.stopClean();
@@ -135,6 +146,7 @@ describe('a nearly full disk', { skip: PG ? 'PostgreSQL keeps its own disk' : fa
             const html = res.body.toString();
             assert.match(html, /short of space, so your answers were not saved/);
             assertPupilLayout(html, '503');
+            assertKept(html, code, '503');
             await waitFor(() => /less than 1000000000 MiB free; new answers are refused/.test(server.stderr), { what: 'the log line' });
             assert.equal(planpack(db, ['report', '--format', 'csv']).trim().split('\n').length, 1, 'nothing stored');
         } finally {

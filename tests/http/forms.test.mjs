@@ -236,6 +236,6 @@ describe('POST /feedback', () => {
         assert.equal(res.status, 400);
         assert.equal(res.headers['cache-control'], 'no-store');
         const html = res.body.toString('utf8');
-        assert.match(html, /<p class="error"[^>]*>.*type the class code.*Nothing has been saved/s);
+        assert.match(html, /<div class="note" id="f-error" role="alert">\n<h2>Not sent yet<\/h2>\n<p>Nothing has been saved yet\.[^<]*<\/p>\n<ul>\n<li><a href="#f-code">Please type the class code/);
     });
 });

@@ -67,7 +67,7 @@ describe('two instances on one PostgreSQL database', { skip }, () => {
                         body,
                         agent: agents[which],
                     });
-                    if (res.status === 200)
+                    if (res.status === 303)
                         acked.add(i);
                     else
                         failed.push(`${i}: ${res.status}`);
@@ -81,7 +81,7 @@ describe('two instances on one PostgreSQL database', { skip }, () => {
         assert.deepEqual(failed, [], 'every submission is acknowledged');
         // Each server writes its access log out within a fraction of a second.
         for (const s of servers)
-            await waitFor(() => /POST \/feedback 200 /.test(s.stdout), { what: 'both servers to log stored answers' });
+            await waitFor(() => /POST \/feedback 303 /.test(s.stdout), { what: 'both servers to log stored answers' });
 
         // Count what the database holds, through the CSV export a researcher would use.
         const lines = planpack('report', '--format', 'csv', '--k', '3').split(/\r?\n/).filter((l) => l);

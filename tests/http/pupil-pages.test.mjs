@@ -1,7 +1,7 @@
 // Every page a pupil can be shown, whatever its status, comes from the site's layout: the
 // quick exit first, the skip link, the package's language and its footer. This crawls the
 // site from its start page and then asks the server for each status it can answer a pupil
-// with (200 pages made for one response, 400, 404, 405, 413, 415, 503), and checks each.
+// with (200 pages made for one response, 400, 404, 405, 410, 413, 415, 503), and checks each.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -23,6 +23,7 @@ let dir;
 let db;
 let server;
 let code;
+let closed;
 
 // Asserts that html is a pupil page in the site's layout; what names it in messages.
 function assertPupilPage(html, what) {
@@ -51,6 +52,9 @@ before(async () => {
     db = newDb(dir);
     const out = planpack('cohort', 'new', '--label', 'Pupil pages').trim().split('\n');
     code = out[out.length - 1].trim();
+    const shut = planpack('cohort', 'new', '--label', 'Closed').trim().split('\n');
+    closed = shut[shut.length - 1].trim();
+    planpack('cohort', 'close', closed);
     server = await startServer({ args: ['--db', db] });
 });
 
@@ -96,10 +100,12 @@ describe('pupil pages', () => {
         const asks = [
             [200, 'the form with a class code', { path: `/feedback?c=${code}` }],
             [200, 'a plan', { method: 'POST', path: '/plan', headers: FORM, body: 'layout=card' }],
-            [200, 'thank you', { method: 'POST', path: '/feedback', headers: FORM, body: answer }],
+            [200, 'thank you', { path: '/feedback/sent' }],
             [400, 'a plan form that cannot be read', { method: 'POST', path: '/plan', headers: FORM, body: 'a=%zz' }],
             [400, 'a feedback form that cannot be read', { method: 'POST', path: '/feedback', headers: FORM, body: 'a=%zz' }],
-            [400, 'an unknown class code', { method: 'POST', path: '/feedback', headers: FORM, body: 'c=ABCDEFGH' }],
+            [400, 'feedback without a class code', { method: 'POST', path: '/feedback', headers: FORM, body: 'q-x=1' }],
+            [404, 'an unknown class code', { method: 'POST', path: '/feedback', headers: FORM, body: 'c=ABCDEFGH' }],
+            [410, 'a closed class code', { method: 'POST', path: '/feedback', headers: FORM, body: `c=${closed}` }],
             [404, 'a missing page', { path: '/no-such-page' }],
             [404, 'a missing page deep down', { path: '/a/b/c' }],
             [405, 'a page that is only read', { method: 'PUT', path: '/support', headers: FORM, body: 'a=1' }],
@@ -108,6 +114,10 @@ describe('pupil pages', () => {
             [413, 'feedback too long', { method: 'POST', path: '/feedback', headers: FORM, body: big }],
             [415, 'a plan in another format', { method: 'POST', path: '/plan', headers: { 'content-type': 'text/plain' }, body: 'a=1' }],
         ];
+        // A stored answer is not a page: the browser is sent on to the thank-you page.
+        const stored = await request(server, { method: 'POST', path: '/feedback', headers: FORM, body: answer });
+        assert.equal(stored.status, 303);
+        assert.equal(stored.headers.location, 'feedback/sent');
         const statuses = new Set();
         for (const [status, what, ask] of asks) {
             const res = await request(server, ask);
@@ -121,14 +131,14 @@ describe('pupil pages', () => {
             'Connection: close\r\n\r\n');
         assert.equal(rawStatus(text), 400);
         assertPupilPage(text.slice(text.indexOf('\r\n\r\n') + 4), '400 for a body that cannot be framed');
-        assert.deepEqual([...statuses].sort(), [200, 400, 404, 405, 413, 415]);
+        assert.deepEqual([...statuses].sort(), [200, 400, 404, 405, 410, 413, 415]);
     });
 
     it('the form with a reason shows the reason and keeps the class code', async () => {
         const res = await request(server, { method: 'POST', path: '/feedback', headers: FORM, body: 'c=ABCDEFGH' });
         const html = res.body.toString('utf8');
-        assert.match(html, /<form class="survey" method="post" action="feedback">\n<p class="error" id="f-error" role="alert"><strong>Not sent: <\/strong>[^<]+ Nothing has been saved yet\.<\/p>\n<p>Every question/);
-        assert.match(html, /<input id="f-code" name="c" value="ABCDEFGH" maxlength="32"/);
+        assert.match(html, /<form class="survey" method="post" action="feedback">\n<div class="note" id="f-error" role="alert">\n<h2>Not sent yet<\/h2>\n<p>Nothing has been saved yet\.[^<]*<\/p>\n<ul>\n<li><a href="#f-code">[^<]+<\/a><\/li>\n<li>No question was answered[^<]+<\/li>\n<\/ul>\n<\/div>\n<p>Every question/);
+        assert.match(html, /<input id="f-code" name="c" value="ABCDEFGH" aria-invalid="true" aria-describedby="f-code-hint f-code-error" maxlength="32"/);
     });
 });
 
@@ -138,9 +148,15 @@ describe('feedback off', () => {
         const off = await startServer({ prepare: (cwd) => fs.mkdirSync(path.join(cwd, 'planpack.db')) });
         try {
             assert.match(off.stderr, /feedback is off/);
-            const res = await request(off, { method: 'POST', path: '/feedback', headers: FORM, body: 'c=ABCDEFGH' });
+            const res = await request(off, { method: 'POST', path: '/feedback', headers: FORM, body: 'c=ABCDEFGH&q-help-end=no&q-comment=kept%20%3Ctext%3E' });
             assert.equal(res.status, 503);
-            assertPupilPage(res.body.toString('utf8'), '503 feedback off');
+            const html = res.body.toString('utf8');
+            assertPupilPage(html, '503 feedback off');
+            // The form again, with what was given kept and the reason at the top.
+            assert.match(html, /<div class="note" id="f-error" role="alert">[\s\S]*<li>Feedback is not set up on this server/);
+            assert.match(html, /name="c" value="ABCDEFGH"/);
+            assert.match(html, /name="q-help-end" value="no" checked>/);
+            assert.match(html, />kept &lt;text&gt;<\/textarea>/);
         } finally {
             await off.stopClean();
         }

@@ -51,8 +51,8 @@ before(async () => {
     classA = await makeClass(anna, 'Year 9 PSHE, A');
     classB = await makeClass(ben, 'Year 8 tutor group, B');
     for (let i = 0; i < 5; i++) {
-        assert.equal((await answer(server, classA, { 'q-comment': `A comment ${i}` })).status, 200);
-        assert.equal((await answer(server, classB, { 'q-comment': `B comment ${i}` })).status, 200);
+        assert.equal((await answer(server, classA, { 'q-comment': `A comment ${i}` })).status, 303);
+        assert.equal((await answer(server, classB, { 'q-comment': `B comment ${i}` })).status, 303);
     }
 });
 
@@ -112,7 +112,7 @@ describe('every staff page', () => {
         assert.doesNotMatch(classes.text, /Sneaky class/);
         assert.match(classes.text, new RegExp(`${classA}[\\s\\S]*?<td data-label="Feedback">open</td>`));
         assert.doesNotMatch((await anna.get('/staff/focus-groups')).text, /Sneaky note/);
-        assert.equal((await answer(server, classA, { 'q-comment': 'still open' })).status, 200);
+        assert.equal((await answer(server, classA, { 'q-comment': 'still open' })).status, 303);
     });
 });
 
@@ -198,13 +198,13 @@ describe('classes', () => {
         assert.match(page.text, new RegExp(`<code>${code}</code></th><td data-label="Label">Year 10 &lt;b&gt;PSHE&lt;/b&gt;</td><td data-label="School">School C</td><td data-label="Package version">${SERVED_RE}</td><td data-label="Created">\\d{4}-\\d\\d-\\d\\d</td><td data-label="Feedback">open</td><td data-label="Answers">0 so far, of up to 300 \\(30 pupils\\)</td>`));
         // Four answers: the class is not shown yet, in any figure.
         for (let i = 0; i < 4; i++)
-            assert.equal((await answer(server, code, { 'q-comment': `C note ${i}` })).status, 200);
+            assert.equal((await answer(server, code, { 'q-comment': `C note ${i}` })).status, 303);
         let report = await eva.get(`/staff/report?class=${code}`);
         assert.equal(report.status, 200);
         assert.match(report.text, /Not shown yet: this class has fewer than 5 answers/);
         assert.doesNotMatch(report.text, /C note/);
         // The fifth shows it.
-        assert.equal((await answer(server, code, { 'q-comment': 'C note 4' })).status, 200);
+        assert.equal((await answer(server, code, { 'q-comment': 'C note 4' })).status, 303);
         report = await eva.get(`/staff/report?class=${code}`);
         assert.match(report.text, /Answers: 5\./);
         assert.match(report.text, /C note 4/);
@@ -254,7 +254,7 @@ describe('classes', () => {
         assert.match(refused.body.toString(), /closed/);
         const reopened = await anna.post('/staff/classes/open', { code, open: '1' });
         assert.equal(reopened.status, 303);
-        assert.equal((await answer(server, code)).status, 200);
+        assert.equal((await answer(server, code)).status, 303);
     });
 
     it('of another school cannot be closed: 404, and the class stays open', async () => {
@@ -264,7 +264,7 @@ describe('classes', () => {
         assert.equal(unknown.status, 404);
         assert.equal(res.text.replace(/csrf" value="[^"]+"/, '').replace(/as ben/, ''),
             unknown.text.replace(/csrf" value="[^"]+"/, '').replace(/as ben/, ''), 'the same answer as for no such class');
-        assert.equal((await answer(server, classA)).status, 200);
+        assert.equal((await answer(server, classA)).status, 303);
     });
 });
 

@@ -773,24 +773,74 @@ static void test_message_pages_have_the_layout(void **state)
                              "Need help now?</a></strong>");
     assert_lacks(out.ptr, "Go to the start");
 
-    /* The feedback form with a reason and a code: the site's own form, not a copy. */
+    /* The feedback form after a refusal: the site's own form, not a copy, with every answer
+     * the pupil gave kept and each problem beside its field, listed at the top. */
     buf_reset(&out);
-    assert_int_equal(site_render_feedback(s, "ABCD2345", "That <code> was not found.", &out), 0);
+    struct form_field sent[] = {
+        {WIRE_FIELD_CODE, "abcd-<2345"},
+        {"q-confident", "c4"},
+        {"q-liked", "story"},
+        {"q-liked", "plan"},
+        {"q-told", WIRE_PREFER_NOT},
+        {"q-comment", "\nFirst line & <b>more</b>"},
+    };
+    const struct form answers = {sent, sizeof(sent) / sizeof(sent[0])};
+    const struct site_form_problem problems[] = {
+        {WIRE_FIELD_CODE, "That <code> was not found."},
+        {"q-comment", "Too long."},
+        {NULL, "Please wait a minute."},
+    };
+    const struct site_feedback fb = {"abcd-<2345", &answers, problems, 3};
+    assert_int_equal(site_render_feedback(s, &fb, &out), 0);
     assert_pupil_layout(out.ptr);
-    assert_contains(out.ptr, "action=\"feedback\">\n<p class=\"error\" id=\"f-error\" "
-                             "role=\"alert\"><strong>Not sent: </strong>That &lt;code&gt; was "
-                             "not found. Nothing has been saved yet.</p>\n<p>Every question");
-    assert_contains(out.ptr, "name=\"" WIRE_FIELD_CODE "\" value=\"ABCD2345\" maxlength");
-    /* Without a reason or a code it is the served form, byte for byte. */
+    assert_contains(out.ptr, "action=\"feedback\">\n<div class=\"note\" id=\"f-error\" "
+                             "role=\"alert\">\n<h2>Not sent yet</h2>\n<p>Nothing has been saved "
+                             "yet.");
+    assert_contains(out.ptr, "<li><a href=\"#f-code\">That &lt;code&gt; was not found.</a></li>\n"
+                             "<li><a href=\"#f-q-comment\">Too long.</a></li>\n"
+                             "<li>Please wait a minute.</li>\n</ul>\n</div>");
+    assert_contains(out.ptr, "<p class=\"error-msg\" id=\"f-code-error\"><strong><span "
+                             "class=\"vh\">Problem: </span>That &lt;code&gt; was not "
+                             "found.</strong></p>\n<input id=\"f-code\" name=\"" WIRE_FIELD_CODE
+                             "\" value=\"abcd-&lt;2345\" aria-invalid=\"true\" "
+                             "aria-describedby=\"f-code-hint f-code-error\"");
+    assert_contains(out.ptr,
+                    "<fieldset class=\"q q-text\" aria-describedby=\"f-q-comment-error\">");
+    assert_contains(out.ptr,
+                    "<textarea id=\"f-q-comment\" name=\"q-comment\" aria-invalid=\"true\" "
+                    "aria-describedby=\"f-q-comment-error\" rows=\"4\" maxlength=\"300\" "
+                    "autocomplete=\"off\">\n\nFirst line &amp; &lt;b&gt;more&lt;/b&gt;"
+                    "</textarea>");
+    assert_contains(out.ptr, "id=\"f-q-confident-c4\" name=\"q-confident\" value=\"c4\" checked>");
+    assert_contains(out.ptr, "id=\"f-q-confident-c3\" name=\"q-confident\" value=\"c3\">");
+    assert_contains(out.ptr, "name=\"q-liked\" value=\"story\" checked>");
+    assert_contains(out.ptr, "name=\"q-liked\" value=\"plan\" checked>");
+    assert_contains(out.ptr, "name=\"q-told\" value=\"" WIRE_PREFER_NOT "\" checked>");
+    assert_contains(out.ptr, "name=\"q-told\" value=\"yes\">");
+    assert_lacks(out.ptr, "name=\"q-single\" value=\"story\" checked");
+    /* The first field's problem is not shown against another field. */
+    assert_lacks(out.ptr, "<fieldset class=\"q q-scale\" aria-describedby");
+    /* Without anything to show it is the served form, byte for byte. */
     buf_reset(&out);
-    assert_int_equal(site_render_feedback(s, NULL, NULL, &out), 0);
+    assert_int_equal(site_render_feedback(s, NULL, &out), 0);
     assert_string_equal(out.ptr, text_of(s, "feedback.html"));
+    /* The class code field says what the rule is: answers need it to be counted. */
+    assert_contains(out.ptr, "<label for=\"f-code\">Class code</label>");
+    assert_contains(out.ptr, "Your answers need it to be counted");
+    assert_lacks(out.ptr, "if your teacher gave you one");
+    /* The page after a stored answer: the layout, a way to help, nothing about answers. */
+    buf_reset(&out);
+    assert_int_equal(site_render_feedback_sent(s, &out), 0);
+    assert_pupil_layout(out.ptr);
+    assert_contains(out.ptr, "<h1>Thank you</h1>");
+    assert_lacks(out.ptr, "<form");
 
     /* A page too large for its buffer is reported. */
     struct buf tiny;
     buf_init(&tiny, 100);
     assert_int_equal(site_render_message(s, &m, &tiny), -1);
-    assert_int_equal(site_render_feedback(s, NULL, NULL, &tiny), -1);
+    assert_int_equal(site_render_feedback(s, NULL, &tiny), -1);
+    assert_int_equal(site_render_feedback_sent(s, &tiny), -1);
     buf_release(&tiny);
     buf_release(&out);
     site_free(s);

@@ -307,6 +307,59 @@ static void test_length_counts_characters(void **state)
     assert_int_equal(stored(c), 1);
 }
 
+/* A refused form reports every problem at once, in the order of the form. */
+static void test_every_problem_reported(void **state)
+{
+    struct ctx *c = *state;
+    char comment[102];
+    memset(comment, 'x', 101);
+    comment[101] = '\0';
+    struct form_field fields[] = {{"c", "ABCD-EFGH"},
+                                  {"q-useful", "maybe"},
+                                  {"q-confident-end", "c4"},
+                                  {"q-comment", comment}};
+    struct form f = {fields, 4};
+    struct arena a = ARENA_INIT;
+    struct survey_answer ans;
+    struct survey_error err;
+    assert_int_equal(survey_validate(&c->sv, &f, NULL, &a, &ans, &err), -1);
+    assert_int_equal(err.count, 3);
+    assert_int_equal(err.kind, SURVEY_E_CODE_UNKNOWN);
+    assert_int_equal(err.problems[0].kind, SURVEY_E_CODE_UNKNOWN);
+    assert_null(err.problems[0].question_id);
+    assert_string_equal(err.message, err.problems[0].message);
+    /* The questions in survey order, whatever the order of the fields. */
+    const char *first = c->sv.questions[0].id;
+    for (size_t i = 0; i < c->sv.count; i++)
+        if (strcmp(c->sv.questions[i].id, "q-useful") == 0 ||
+            strcmp(c->sv.questions[i].id, "q-comment") == 0) {
+            first = c->sv.questions[i].id;
+            break;
+        }
+    assert_string_equal(err.problems[1].question_id, first);
+    assert_int_equal(err.problems[strcmp(first, "q-useful") == 0 ? 1 : 2].kind,
+                     SURVEY_E_BAD_OPTION);
+    assert_int_equal(err.problems[strcmp(first, "q-useful") == 0 ? 2 : 1].kind, SURVEY_E_TOO_LONG);
+    assert_int_equal(ans.item_count, 0);
+    arena_release(&a);
+}
+
+/* A line break counts as one character, as the form's maxlength counts it, though it comes
+ * as CR LF. */
+static void test_line_break_is_one_character(void **state)
+{
+    struct ctx *c = *state;
+    char b[400];
+    /* 49 + 1 + 50 characters where 100 are allowed; 101 bytes once the break is CR LF. */
+    snprintf(b, sizeof(b), "c=%s&q-comment=%049d%%0D%%0A%050d", c->code, 0, 0);
+    char msg[400];
+    assert_int_equal(submit_form(c, b, msg, sizeof(msg), NULL), SURVEY_E_NONE);
+    assert_int_equal(stored(c), 1);
+    /* A bare CR is still a character of its own. */
+    snprintf(b, sizeof(b), "c=%s&q-comment=%%0D%0100d", c->code, 0);
+    assert_int_equal(submit_form(c, b, msg, sizeof(msg), NULL), SURVEY_E_TOO_LONG);
+}
+
 static void test_bad_bytes_reaching_validation(void **state)
 {
     struct ctx *c = *state;
@@ -422,6 +475,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_validated_answer_contents, setup, teardown),
         cmocka_unit_test_setup_teardown(test_every_bad_answer_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_length_counts_characters, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_every_problem_reported, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_line_break_is_one_character, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_bytes_reaching_validation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_closed_and_other_version, setup, teardown),
         cmocka_unit_test(test_codes),
