@@ -46,7 +46,7 @@ before(async () => {
         [classB, 'an older man keeps asking me for pics, what do i do'],
     ];
     for (const [code, text] of sent)
-        assert.equal((await answer(server, code, { 'q-comment': text })).status, 200, text);
+        assert.equal((await answer(server, code, { 'q-comment': text })).status, 303, text);
 });
 
 after(async () => {
@@ -124,7 +124,7 @@ describe('a list a lead has edited', () => {
         const lead = await signIn(edited, 'lead');
         const code = await makeClass(lead, 'Year 7, C');
         for (const text of ['A PURPLE Eléphant came', 'Dw i\u2019n brifo fy hun', DISCLOSURE])
-            assert.equal((await answer(edited, code, { 'q-comment': text })).status, 200);
+            assert.equal((await answer(edited, code, { 'q-comment': text })).status, 303);
         const page = (await lead.get('/staff/comments')).text;
         assert.match(page, /A PURPLE Elé|A PURPLE El&#233;/);
         assert.match(page, /brifo fy hun/);
