@@ -370,3 +370,13 @@ void render_close(struct render *r)
     buf_adds(o, ". This site sets no cookies and does not track you.</p>\n</footer>\n"
                 "</body>\n</html>\n");
 }
+
+void render_field_id(struct buf *b, const char *name, const char *item)
+{
+    buf_adds(b, "f-");
+    buf_adds(b, name);
+    if (item) {
+        buf_addc(b, '-');
+        buf_adds(b, item);
+    }
+}

@@ -458,17 +458,6 @@ static const char *typed_text(const struct render *r, const char *qid)
     return NULL;
 }
 
-/* Appends "f-QID" or "f-QID-VALUE" to b: the id of a question's field or option. */
-static void field_id(struct buf *b, const char *qid, const char *value)
-{
-    buf_adds(b, "f-");
-    buf_adds(b, qid);
-    if (value) {
-        buf_addc(b, '-');
-        buf_adds(b, value);
-    }
-}
-
 /* The problem's message beside its field, with the id the field's aria-describedby names. */
 static void field_problem(struct render *r, const struct site_form_problem *pb, const char *id)
 {
@@ -485,7 +474,7 @@ static void option(struct render *r, const char *type, const char *qid, const ch
     struct buf *o = r->out;
     struct buf id;
     buf_init(&id, 256);
-    field_id(&id, qid, value);
+    render_field_id(&id, qid, value);
     const char *fid = render_id(r, id.ptr);
     buf_release(&id);
     buf_adds(o, "<li><input type=\"");
@@ -518,7 +507,7 @@ static void survey_question(struct render *r, const struct pkg_survey_question *
     if (pb) {
         struct buf id;
         buf_init(&id, 256);
-        field_id(&id, q->id, "error");
+        render_field_id(&id, q->id, "error");
         err_id = render_id(r, id.ptr);
         buf_release(&id);
     }
@@ -538,7 +527,7 @@ static void survey_question(struct render *r, const struct pkg_survey_question *
     if (q->type == SURVEY_TEXT) {
         struct buf id;
         buf_init(&id, 256);
-        field_id(&id, q->id, NULL);
+        render_field_id(&id, q->id, NULL);
         const char *fid = render_id(r, id.ptr);
         buf_release(&id);
         buf_adds(o, "<label class=\"vh\" for=\"");
@@ -603,12 +592,12 @@ static void problem_summary(struct render *r, const struct site_feedback *fb)
             if (code)
                 buf_adds(&id, "f-code");
             else if (q->type == SURVEY_TEXT)
-                field_id(&id, q->id, NULL);
+                render_field_id(&id, q->id, NULL);
             else
-                field_id(&id, q->id,
-                         q->type == SURVEY_YESNO ? "yes"
-                         : q->option_count       ? q->options[0].id
-                                                 : WIRE_PREFER_NOT);
+                render_field_id(&id, q->id,
+                                q->type == SURVEY_YESNO ? "yes"
+                                : q->option_count       ? q->options[0].id
+                                                        : WIRE_PREFER_NOT);
             buf_adds(o, "<a href=\"#");
             render_text(r, id.ptr);
             buf_adds(o, "\">");

@@ -73,16 +73,6 @@ static void choice_label(struct render *r, const struct choice *c)
 
 /* --- the builder ------------------------------------------------------------------- */
 
-static void field_id(struct buf *b, const char *sec, const char *item)
-{
-    buf_adds(b, "f-");
-    buf_adds(b, sec);
-    if (item) {
-        buf_addc(b, '-');
-        buf_adds(b, item);
-    }
-}
-
 static void check_item(struct render *r, const struct pkg_plan_section *sec, const struct choice *c,
                        void *ctx)
 {
@@ -90,7 +80,7 @@ static void check_item(struct render *r, const struct pkg_plan_section *sec, con
     struct buf *o = r->out;
     struct buf b;
     buf_init(&b, 256);
-    field_id(&b, sec->id, c->id);
+    render_field_id(&b, sec->id, c->id);
     const char *id = render_id(r, b.ptr);
     buf_release(&b);
     buf_adds(o, "<li><input type=\"checkbox\" id=\"");
@@ -129,7 +119,7 @@ static void builder_section(struct render *r, const struct pkg_plan_section *sec
         for (int k = 1; k <= PLAN_ADULTS; k++) {
             struct buf b;
             buf_init(&b, 256);
-            field_id(&b, sec->id, NULL);
+            render_field_id(&b, sec->id, NULL);
             buf_addf(&b, "-%d", k);
             const char *id = render_id(r, b.ptr);
             buf_release(&b);
@@ -144,7 +134,7 @@ static void builder_section(struct render *r, const struct pkg_plan_section *sec
     } else {
         struct buf b;
         buf_init(&b, 256);
-        field_id(&b, sec->id, NULL);
+        render_field_id(&b, sec->id, NULL);
         const char *id = render_id(r, b.ptr);
         buf_release(&b);
         buf_adds(o, "<textarea id=\"");

@@ -118,6 +118,10 @@ void render_close(struct render *r);
  * limited to the package's own files. Headings below min_level are raised to it. */
 void render_markdown(struct render *r, const char *markdown, int min_level);
 
+/* Appends "f-NAME" or "f-NAME-ITEM" to b: the id of a form field (or of one of its options)
+ * before render_id() makes it unique. */
+void render_field_id(struct buf *b, const char *name, const char *item);
+
 /* Writes text escaped, or nothing for NULL. */
 void render_text(struct render *r, const char *text);
 

@@ -235,7 +235,7 @@ describe('classes', () => {
         assert.ok(!listedCodes((await ben.get('/staff/classes')).text).includes(code));
     });
 
-    it('close and reopen: a closed code refuses feedback with a 400', async () => {
+    it('close and reopen: a closed code refuses feedback with a 410', async () => {
         const code = await makeClass(anna, 'Year 9 closing');
         // Close asks first, on a page of its own, and changes nothing until confirmed.
         const asked = await anna.post('/staff/classes/open', { code, open: '0' });
@@ -250,7 +250,7 @@ describe('classes', () => {
         assert.equal(closed.headers.location, '/staff/classes');
         assert.match((await anna.get('/staff/classes')).text, new RegExp(`${code}[\\s\\S]*?<td data-label="Feedback">closed</td><td data-label="Answers">1 so far, of up to 300 \\(30 pupils\\)</td>[\\s\\S]*?aria-label="Reopen ${code}"`));
         const refused = await answer(server, code);
-        assert.equal(refused.status, 400);
+        assert.equal(refused.status, 410);
         assert.match(refused.body.toString(), /closed/);
         const reopened = await anna.post('/staff/classes/open', { code, open: '1' });
         assert.equal(reopened.status, 303);
