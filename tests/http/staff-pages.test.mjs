@@ -244,7 +244,7 @@ describe('classes', () => {
         assert.match(asked.text, /Year 9 closing \(School A\)\. Answers: 0 so far, of up to 300 \(30 pupils\)\./);
         assert.match(asked.text, /name="confirm" value="yes">\n<p><button type="submit">Close the class<\/button> <a href="\/staff\/classes">No, keep it open<\/a>/);
         assert.match((await anna.get('/staff/classes')).text, new RegExp(`${code}[\\s\\S]*?<td data-label="Feedback">open</td>`));
-        assert.equal((await answer(server, code)).status, 200);
+        assert.equal((await answer(server, code)).status, 303);
         const closed = await anna.post('/staff/classes/open', { code, open: '0', confirm: 'yes' });
         assert.equal(closed.status, 303);
         assert.equal(closed.headers.location, '/staff/classes');
