@@ -1,8 +1,8 @@
 /*
- * /staff/report, /staff/report.csv and /staff/compare: the k-anonymous report of
- * src/report, narrowed to what the account may see. School staff always get their own
- * school's report (report_options.school), so no figure of another school reaches them,
- * not even inside a total; a class or school of another school in the address answers 404.
+ * /staff/report, its data files (/staff/report.csv, .txt, .sav, .dta) and /staff/compare:
+ * the k-anonymous report of src/report, narrowed to what the account may see. School staff always
+ * get their own school's report (report_options.school), so no figure of another school reaches
+ * them, not even inside a total; a class or school of another school in the address answers 404.
  * Every figure shown comes from the report, which hides small groups; these pages print
  * no count of their own.
  */
@@ -172,14 +172,25 @@ unsigned staff_report_get(struct staff_page *p)
     struct buf *b = p->out;
     staff_page_open(p, "Reports");
     scope_form(p, &sc);
-    buf_adds(b, "<p><a href=\"/staff/report.csv");
     struct buf q;
     buf_init(&q, STAFF_WEB_QUERY_MAX);
     scope_query(&q, &sc, !p->sess->school);
-    buf_adds_html(b, q.ptr ? q.ptr : "");
+    static const char *const links[][2] = {{"csv", "Download these answers as CSV"},
+                                           {"txt", "the codebook"},
+                                           {"sav", "SPSS (.sav)"},
+                                           {"dta", "Stata (.dta)"}};
+    for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+        buf_addf(b, "%s<a href=\"/staff/report.%s",
+                 i == 0   ? "<p>"
+                 : i == 3 ? " or "
+                          : ", ",
+                 links[i][0]);
+        buf_adds_html(b, q.ptr ? q.ptr : "");
+        buf_addf(b, "\" download>%s</a>", links[i][1]);
+    }
     buf_release(&q);
-    buf_adds(b, "\" download>Download these answers as CSV</a> (one row per answer; classes "
-                "with too few answers are left out).</p>\n<div class=\"report\">\n");
+    buf_adds(b, " (one row per answer; classes with too few answers are left out).</p>\n"
+                "<div class=\"report\">\n");
     bool ok = write_report(p, r);
     report_free(r);
     if (!ok)
@@ -226,8 +237,29 @@ static int temp_file(void)
     return fd;
 }
 
-unsigned staff_report_csv(struct staff_page *p)
+/* The data files, by the name their address ends in (/staff/report.csv, ...). */
+static const struct {
+    const char *ext;
+    enum report_export format;
+    const char *type;
+    const char *suffix; /* of the file's name, before the day */
+} downloads[] = {
+    {"csv", REPORT_EXPORT_CSV, "text/csv; charset=utf-8", ""},
+    {"txt", REPORT_EXPORT_CODEBOOK, "text/plain; charset=utf-8", "-codebook"},
+    {"sav", REPORT_EXPORT_SAV, "application/x-spss-sav", ""},
+    {"dta", REPORT_EXPORT_DTA, "application/x-stata-dta", ""},
+};
+
+/* /staff/report.csv, .txt (the codebook), .sav and .dta: what the report page shows, as data. */
+unsigned staff_report_data(struct staff_page *p)
 {
+    const char *dot = strrchr(p->rq->path, '.');
+    size_t d = 0;
+    while (d < sizeof(downloads) / sizeof(downloads[0]) &&
+           (!dot || strcmp(dot + 1, downloads[d].ext) != 0))
+        d++;
+    if (d == sizeof(downloads) / sizeof(downloads[0]))
+        return staff_page_not_found(p);
     struct scope sc;
     unsigned status = scope_read(p, &sc);
     if (status)
@@ -239,23 +271,23 @@ unsigned staff_report_csv(struct staff_page *p)
         return status;
     int fd = temp_file();
     struct report_sink sink = {sink_fd, &fd};
-    int rc = fd < 0 ? -1 : report_write_csv(r, &sink);
+    int rc = fd < 0 ? -1 : report_export(r, downloads[d].format, &sink);
     report_free(r);
     off_t size = rc == 0 ? lseek(fd, 0, SEEK_END) : -1;
     if (size < 0) {
         if (fd >= 0)
             close(fd);
         return staff_page_message(p, HTTP_INTERNAL_SERVER_ERROR, "Something went wrong",
-                                  "The CSV export could not be written.");
+                                  "The download could not be written.");
     }
     p->rs->file_fd = fd;
     p->rs->file_size = (unsigned long long)size;
     char day[11];
     store_day_format(store_today(p->st), day);
-    p->rs->content_type = "text/csv; charset=utf-8";
+    p->rs->content_type = downloads[d].type;
     snprintf(p->rs->disposition, sizeof(p->rs->disposition),
-             "attachment; filename=\"planpack-feedback%s%s-%s.csv\"", sc.opt.cohort ? "-" : "",
-             sc.opt.cohort ? sc.opt.cohort : "", day);
+             "attachment; filename=\"planpack-feedback%s%s%s-%s.%s\"", downloads[d].suffix,
+             sc.opt.cohort ? "-" : "", sc.opt.cohort ? sc.opt.cohort : "", day, downloads[d].ext);
     return HTTP_OK;
 }
 

@@ -5,6 +5,7 @@
 // reports and notes answering 404, as if they did not exist.
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -170,6 +171,45 @@ describe('reports', () => {
         assert.ok(oneRows.length >= 5 && oneRows.every((l) => l.startsWith(`${classB},`)));
         const both = (await eva.get('/staff/report.csv')).text;
         assert.ok(both.includes(`${classA},`) && both.includes(`${classB},`));
+    });
+
+    it('download the codebook, and SPSS and Stata files that ReadStat reads back, with the same scope', async () => {
+        const day = new Date().toISOString().slice(0, 10).replace(/\d\d$/, '\\d\\d');
+        const cb = await anna.get('/staff/report.txt');
+        assert.equal(cb.status, 200);
+        assert.equal(cb.headers['content-type'], 'text/plain; charset=utf-8');
+        assert.match(cb.headers['content-disposition'], new RegExp(`^attachment; filename="planpack-feedback-codebook-${day}\\.txt"$`));
+        const rows = Number(/files hold (\d+) rows,/.exec(cb.text)[1]);
+        assert.ok(rows >= 5, cb.text);
+        assert.match(cb.text, /Left out here: 0 submissions from 0 classes\./);
+        assert.ok(!cb.text.includes('School B'));
+        const page = await anna.get('/staff/report');
+        for (const ext of ['csv', 'txt', 'sav', 'dta'])
+            assert.ok(page.text.includes(`<a href="/staff/report.${ext}" download>`), `the report page links to .${ext}`);
+        for (const [ext, type] of [['sav', 'application/x-spss-sav'], ['dta', 'application/x-stata-dta']]) {
+            const res = await anna.get(`/staff/report.${ext}`);
+            assert.equal(res.status, 200);
+            assert.equal(res.headers['content-type'], type);
+            assert.equal(res.headers['cache-control'], 'no-store');
+            assert.match(res.headers['content-disposition'], new RegExp(`^attachment; filename="planpack-feedback-${day}\\.${ext}"$`));
+            const file = path.join(dir, `download.${ext}`);
+            fs.writeFileSync(file, res.body);
+            const read = spawnSync('/usr/bin/readstat', [file, '-'], { encoding: 'utf8', timeout: 30_000 });
+            assert.equal(read.status, 0, read.stderr);
+            const lines = read.stdout.split('\n').filter((l) => l);
+            assert.match(lines[0], /^"class_code","school","package_version","language","part","day","pairing",/);
+            assert.equal(lines.length - 1, rows, 'as many rows as the codebook says');
+            assert.ok(lines.slice(1).every((l) => l.startsWith(`"${classA}","School A",`)), read.stdout);
+            const one = await eva.get(`/staff/report.${ext}?class=${classB}`);
+            assert.match(one.headers['content-disposition'], new RegExp(`filename="planpack-feedback-${classB}-`));
+            fs.writeFileSync(file, one.body);
+            const b = spawnSync('/usr/bin/readstat', [file, '-'], { encoding: 'utf8', timeout: 30_000 });
+            assert.equal(b.status, 0, b.stderr);
+            const bRows = b.stdout.split('\n').filter((l) => l).slice(1);
+            assert.ok(bRows.length >= 5 && bRows.every((l) => l.startsWith(`"${classB}","School B",`)), b.stdout);
+        }
+        assert.equal((await ben.get(`/staff/report.dta?class=${classA}`)).status, 404, "another school's class");
+        assert.equal((await anna.get('/staff/report.xls')).status, 404);
     });
 });
 
