@@ -31,6 +31,22 @@ bool report_pair_diff(const struct report *r, size_t p, size_t g, struct stats_d
     return b->n >= r->k && a->n >= r->k && stats_welch(b, a, out) == 0;
 }
 
+bool report_pair_effect(const struct report *r, size_t p, size_t g, struct stats_effect *out)
+{
+    const struct rpair *pr = &r->pairs[p];
+    if (!report_row_complete(r, g, pr->before) || !report_row_complete(r, g, pr->after))
+        return false;
+    if (pr->paired)
+        return r->pair_acc[p * r->ng + g].n >= r->k &&
+               stats_rank_biserial(&r->pair_diff[(p * r->ng + g) * PAIR_DIFFS], PAIR_SPAN, out) ==
+                   0;
+    const struct gq *b = report_gq(r, g, pr->before), *a = report_gq(r, g, pr->after);
+    /* The two questions' options in order are the scale's levels; both must have them all. */
+    size_t levels = r->q[pr->before].nopt;
+    return levels == r->q[pr->after].nopt && b->score.n >= r->k && a->score.n >= r->k &&
+           stats_cliff(b->count, a->count, levels, out) == 0;
+}
+
 bool report_group_diff(const struct report *r, size_t ga, size_t gb, size_t q,
                        struct stats_diff *out)
 {

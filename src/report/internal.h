@@ -73,6 +73,10 @@ struct gq {
     int64_t comments_dropped;
 };
 
+/* A scale has 5 points, so one pupil's change is -4 to +4: counts of each, from -4. */
+#define PAIR_SPAN 4
+#define PAIR_DIFFS (2 * PAIR_SPAN + 1)
+
 /* A before/after pair of scale questions sharing an id stem ("q-x-start", "q-x-end"). */
 struct rpair {
     size_t before;
@@ -104,6 +108,7 @@ struct report {
     struct rpair *pairs;
     size_t npairs;
     struct stats_acc *pair_acc; /* npairs x ng: paired differences */
+    int64_t *pair_diff;         /* npairs x ng x PAIR_DIFFS: paired differences by size */
     struct store_focus_group *fgs;
     size_t nfgs;
     size_t filter;      /* the one cohort group shown, or SIZE_MAX */
@@ -147,6 +152,12 @@ report_answers_each(const struct report *r, size_t g,
 bool report_row_complete(const struct report *r, size_t g, size_t q);
 /* Before/after for pair p in group g; false when hidden or too few answers. */
 bool report_pair_diff(const struct report *r, size_t p, size_t g, struct stats_diff *out);
+/*
+ * The effect size of before/after pair p in group g, under the same rules as
+ * report_pair_diff(): the matched-pairs rank-biserial correlation where each answer holds
+ * both ("looking back"), Cliff's delta between the start and end answers otherwise.
+ */
+bool report_pair_effect(const struct report *r, size_t p, size_t g, struct stats_effect *out);
 /* Welch difference between two groups' means on one question (version comparison). */
 bool report_group_diff(const struct report *r, size_t ga, size_t gb, size_t q,
                        struct stats_diff *out);

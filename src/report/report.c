@@ -279,6 +279,8 @@ static void build_pairs(struct report *r)
     }
     r->pair_acc = arena_alloc(&r->arena, (r->npairs ? r->npairs : 1) * (r->ng ? r->ng : 1) *
                                              sizeof(*r->pair_acc));
+    r->pair_diff = arena_alloc(&r->arena, (r->npairs ? r->npairs : 1) * (r->ng ? r->ng : 1) *
+                                              PAIR_DIFFS * sizeof(*r->pair_diff));
 }
 
 /* ---- groups ---- */
@@ -397,6 +399,7 @@ struct tally {
     int64_t *any;            /* per class, per question: multi answers with an option */
     struct stats_acc *score; /* per class, per question */
     struct stats_acc *pair;  /* per pair, per class */
+    int64_t *pair_diff;      /* per pair, per class, PAIR_DIFFS: the differences by size */
     struct clist *comments;  /* per class, per question */
     int64_t unreadable;
     struct arena arena;          /* comment texts */
@@ -513,9 +516,12 @@ static void count_answer(struct tally *t, size_t c, const struct rver *ver, size
         t->any[c * r->nq + ver->qmap[last_q]]++;
     for (size_t p = 0; p < r->npairs; p++) {
         const struct rpair *pr = &r->pairs[p];
-        if (pr->paired && !isnan(t->row_score[pr->before]) && !isnan(t->row_score[pr->after]))
-            stats_add(&t->pair[p * r->ncohorts + c],
-                      t->row_score[pr->after] - t->row_score[pr->before]);
+        if (!pr->paired || isnan(t->row_score[pr->before]) || isnan(t->row_score[pr->after]))
+            continue;
+        double d = t->row_score[pr->after] - t->row_score[pr->before];
+        stats_add(&t->pair[p * r->ncohorts + c], d);
+        if (fabs(d) <= PAIR_SPAN)
+            t->pair_diff[(p * r->ncohorts + c) * PAIR_DIFFS + (size_t)(PAIR_SPAN + (long)d)]++;
     }
 }
 
@@ -557,6 +563,7 @@ static void tally_init(struct tally *t, struct report *r, const size_t *qoff, si
     t->any = xcalloc(nc * nq, sizeof(*t->any));
     t->score = xcalloc(nc * nq, sizeof(*t->score));
     t->pair = xcalloc(nc * (r->npairs ? r->npairs : 1), sizeof(*t->pair));
+    t->pair_diff = xcalloc(nc * (r->npairs ? r->npairs : 1) * PAIR_DIFFS, sizeof(*t->pair_diff));
     t->comments = xcalloc(nc * nq, sizeof(*t->comments));
     t->row_score = xcalloc(nq, sizeof(*t->row_score));
     buf_init(&t->text, 1 << 20);
@@ -572,6 +579,7 @@ static void tally_release(struct tally *t)
     free(t->any);
     free(t->score);
     free(t->pair);
+    free(t->pair_diff);
     free(t->comments);
     free(t->row_score);
     free(t->pieces);
@@ -610,8 +618,12 @@ static void tally_merge(struct report *r, const struct tally *t)
                 gq->comments[gq->ncomments++] = arena_strdup(&r->arena, cl->v[i]);
             }
         }
-        for (size_t p = 0; p < r->npairs; p++)
+        for (size_t p = 0; p < r->npairs; p++) {
             stats_merge(&r->pair_acc[p * r->ng + c], &t->pair[p * r->ncohorts + c]);
+            for (size_t d = 0; d < PAIR_DIFFS; d++)
+                r->pair_diff[(p * r->ng + c) * PAIR_DIFFS + d] +=
+                    t->pair_diff[(p * r->ncohorts + c) * PAIR_DIFFS + d];
+        }
     }
 }
 
@@ -741,8 +753,12 @@ static void aggregate(struct report *r)
                     to->count[j] += from->count[j];
                 stats_merge(&to->score, &from->score);
             }
-            for (size_t p = 0; p < r->npairs; p++)
+            for (size_t p = 0; p < r->npairs; p++) {
                 stats_merge(&r->pair_acc[p * r->ng + g], &r->pair_acc[p * r->ng + c]);
+                for (size_t d = 0; d < PAIR_DIFFS; d++)
+                    r->pair_diff[(p * r->ng + g) * PAIR_DIFFS + d] +=
+                        r->pair_diff[(p * r->ng + c) * PAIR_DIFFS + d];
+            }
         }
     }
 }

@@ -729,6 +729,71 @@ static void test_accessors_refuse_a_held_back_class(void **state)
     report_free(r);
 }
 
+/*
+ * Effect sizes of before and after: "looking back" and end answers in one submission are a
+ * pupil's pair (the rank-biserial correlation of their differences); start and end answers
+ * are two samples (Cliff's delta). Neither is given for a class held back.
+ */
+static void test_effect_sizes_of_before_and_after(void **state)
+{
+    struct world *w = *state;
+    /* Class A: five start answers, c1, c2, c2, c3, c4, beside its eight "Somewhat" (c3) ends. */
+    const char *starts[] = {"c1", "c2", "c2", "c3", "c4"};
+    for (size_t i = 0; i < 5; i++) {
+        const char *vals[1] = {starts[i]};
+        struct survey_item item = {"q-confident-start", false, vals, 1};
+        struct survey_answer a = {.package_id = "sharing-images",
+                                  .package_version = "1.0.0",
+                                  .items = &item,
+                                  .item_count = 1};
+        snprintf(a.code, sizeof(a.code), "%s", w->a);
+        assert_int_equal(store_submit(w->s, &a), STORE_OK);
+    }
+    struct report_options opt = {0};
+    struct report *r = NULL;
+    char err[256];
+    assert_int_equal(report_build(w->s, &opt, &r, err, sizeof(err)), STORE_OK);
+    size_t ga = SIZE_MAX, gb = SIZE_MAX, gc = SIZE_MAX, retro = SIZE_MAX, start = SIZE_MAX;
+    for (size_t g = 0; g < r->ncohorts; g++) {
+        ga = strcmp(r->g[g].name, w->a) == 0 ? g : ga;
+        gb = strcmp(r->g[g].name, w->b) == 0 ? g : gb;
+        gc = strcmp(r->g[g].name, w->c) == 0 ? g : gc;
+    }
+    for (size_t p = 0; p < r->npairs; p++) {
+        const char *before = r->q[r->pairs[p].before].id;
+        retro = strcmp(before, "q-confident-before") == 0 ? p : retro;
+        start = strcmp(before, "q-confident-start") == 0 ? p : start;
+    }
+    assert_true(ga != SIZE_MAX && gb != SIZE_MAX && gc != SIZE_MAX);
+    assert_true(retro != SIZE_MAX && start != SIZE_MAX && r->pairs[retro].paired);
+    struct stats_effect e, want;
+    /* Class C's pairs rose by 1 (3 pupils), 2 (6) and 3 (3): every pupil rose. */
+    assert_true(report_pair_effect(r, retro, gc, &e));
+    const int64_t diffs[9] = {0, 0, 0, 0, 0, 3, 6, 3, 0};
+    assert_int_equal(stats_rank_biserial(diffs, 4, &want), 0);
+    assert_int_equal(e.kind, STATS_RANK_BISERIAL);
+    assert_float_equal(e.estimate, 1.0, 1e-12);
+    assert_float_equal(e.low, want.low, 1e-12);
+    assert_int_equal(e.n_before, 12);
+    /* The whole report's pairs are class C's: A has none, B is held back. */
+    assert_true(report_pair_effect(r, retro, r->all, &e));
+    assert_float_equal(e.low, want.low, 1e-12);
+    assert_int_equal(e.n_before, 12);
+    /* Class A's start against its end: delta = (8 + 16 - 8) / (5 * 8) = 0.4. */
+    assert_true(report_pair_effect(r, start, ga, &e));
+    const int64_t before[5] = {1, 2, 1, 1, 0}, after[5] = {0, 0, 8, 0, 0};
+    assert_int_equal(stats_cliff(before, after, 5, &want), 0);
+    assert_int_equal(e.kind, STATS_CLIFF);
+    assert_float_equal(e.estimate, 0.4, 1e-12);
+    assert_float_equal(e.low, want.low, 1e-12);
+    assert_float_equal(e.high, want.high, 1e-12);
+    /* Class B is held back; class C was asked no start question it answered. */
+    assert_false(report_pair_effect(r, retro, gb, &e));
+    assert_false(report_pair_effect(r, start, gb, &e));
+    assert_false(report_pair_effect(r, start, gc, &e));
+    report_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -738,6 +803,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_distribution_and_paired_change, setup, teardown),
         cmocka_unit_test_setup_teardown(test_version_comparison_with_change_log, setup, teardown),
         cmocka_unit_test_setup_teardown(test_html_escapes_and_charts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_effect_sizes_of_before_and_after, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sav_and_dta_read_back, setup, teardown),
         cmocka_unit_test_setup_teardown(test_codebook, setup, teardown),
         cmocka_unit_test_setup_teardown(test_csv_export, setup, teardown),
