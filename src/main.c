@@ -497,13 +497,26 @@ static int store_exit(int status)
     }
 }
 
-static int open_store(const char *cmd, const char *db, enum store_mode mode, struct store **s)
+/*
+ * Opens the store for command cmd. When a running server holds the database, the message
+ * names the staff page that does the same while it runs (instead, which may be NULL: no
+ * page does), and never one that cannot.
+ */
+static int open_store_or(const char *cmd, const char *db, enum store_mode mode,
+                         const char *instead, struct store **s)
 {
     char err[512];
     int rc = store_open(db, mode, NULL, s, err, sizeof(err));
-    if (rc != STORE_OK)
+    if (rc == STORE_ERR_LOCKED && instead)
+        fprintf(stderr, "planpack %s: %s, or %s\n", cmd, err, instead);
+    else if (rc != STORE_OK)
         fprintf(stderr, "planpack %s: %s\n", cmd, err);
     return rc;
+}
+
+static int open_store(const char *cmd, const char *db, enum store_mode mode, struct store **s)
+{
+    return open_store_or(cmd, db, mode, NULL, s);
 }
 
 /* The options every staff subcommand reads: --db, --school (add only), --end (sessions). */
@@ -594,8 +607,13 @@ static int cmd_staff(int argc, char **argv)
         }
     }
     struct store *s;
-    int rc = open_store("staff", o.db,
-                        strcmp(sub, "list") == 0 ? STORE_READ_ONLY : STORE_READ_WRITE, &s);
+    /* An evaluator does all but adding an account on the Accounts page. */
+    int rc = open_store_or(
+        "staff", o.db, strcmp(sub, "list") == 0 ? STORE_READ_ONLY : STORE_READ_WRITE,
+        strcmp(sub, "add") == 0 ? NULL
+                                : "while it runs an evaluator can do this on the staff pages' "
+                                  "Accounts page",
+        &s);
     char shown[512];
     store_location_shown(o.db, shown, sizeof(shown));
     if (rc != STORE_OK)
@@ -682,7 +700,8 @@ static int cohort_new(int argc, char **argv)
         rc = STORE_ERR_INVALID;
         goto out;
     }
-    rc = open_store("cohort", db, STORE_READ_WRITE, &s);
+    rc = open_store_or("cohort", db, STORE_READ_WRITE,
+                       "while it runs use the Classes page of the staff pages", &s);
     if (rc != STORE_OK)
         goto out;
     bool changed = false;
@@ -824,7 +843,8 @@ static int cmd_cohort(int argc, char **argv)
     if (!given || wire_code_normalise(given, code) != 0)
         return usage_error("cohort", "%s", "give the class code to close or open");
     struct store *s;
-    int rc = open_store("cohort", db, STORE_READ_WRITE, &s);
+    int rc = open_store_or("cohort", db, STORE_READ_WRITE,
+                       "while it runs use the Classes page of the staff pages", &s);
     if (rc != STORE_OK)
         return store_exit(rc);
     bool open = strcmp(argv[1], "open") == 0;
@@ -943,10 +963,13 @@ static int cmd_purge(int argc, char **argv)
     int rc = open_store("purge", db, STORE_READ_WRITE, &s);
     if (rc != STORE_OK)
         return store_exit(rc);
-    int64_t deleted = 0;
+    struct store_purged deleted;
     rc = store_purge(s, (int)d, &deleted);
     if (rc == STORE_OK)
-        printf("deleted %lld answers from before %ld days ago\n", (long long)deleted, d);
+        printf("deleted from before %ld days ago: %lld answers, %lld focus groups (by the day "
+               "they were recorded), %lld ended sign-in sessions\n",
+               d, (long long)deleted.answers, (long long)deleted.focus_groups,
+               (long long)deleted.sessions);
     else
         fprintf(stderr, "planpack purge: %s\n", store_strerror(rc));
     store_close(s);

@@ -70,7 +70,8 @@ struct store_backend {
     int (*cohort_answers)(struct store *s, int64_t cohort_id, int64_t *count);
     /* Bytes free on the database's disk, for store_options.min_free_bytes; NULL: unknown. */
     int (*free_space)(struct store *s, unsigned long long *bytes);
-    int (*purge)(struct store *s, int before_day, time_t before_time, int64_t *deleted);
+    int (*purge)(struct store *s, int before_day, time_t before_time,
+                 struct store_purged *deleted);
     int (*staff_add)(struct store *s, const char *name, const char *hash, const char *school,
                      int day);
     int (*staff_get)(struct store *s, const char *name, struct arena *a, struct store_staff *out);
@@ -86,7 +87,11 @@ struct store_backend {
                        struct store_session *out);
     int (*session_touch)(struct store *s, const unsigned char *hash, time_t now);
     int (*session_end)(struct store *s, const unsigned char *hash);
-    int (*focus_group_add)(struct store *s, const struct store_focus_group *fg, int64_t *id);
+    /* add: recorded today (day given); update: edited today; NOT_FOUND for no such id. */
+    int (*focus_group_add)(struct store *s, const struct store_focus_group *fg, int today,
+                           int64_t *id);
+    int (*focus_group_update)(struct store *s, const struct store_focus_group *fg, int today);
+    int (*focus_group_delete)(struct store *s, int64_t id);
     int (*focus_groups)(struct store *s, struct arena *a, struct store_focus_group **out,
                         size_t *count);
 };

@@ -1204,7 +1204,7 @@ static int pg_answer_count(struct store *s, int64_t *count)
 struct purge {
     int before_day;
     int64_t before_time;
-    int64_t deleted;
+    struct store_purged deleted;
 };
 
 static int run_purge(struct pg *q, PGconn *c, void *arg)
@@ -1213,16 +1213,19 @@ static int run_purge(struct pg *q, PGconn *c, void *arg)
     struct params day = {0}, time = {0};
     p_int(&day, u->before_day);
     p_int(&time, u->before_time);
-    PGresult *r;
-    int rc = run(q, c, "DELETE FROM answers WHERE day < $1", &day, &r);
-    if (rc != STORE_OK)
-        return rc;
-    u->deleted = changed_rows(r);
-    pq.PQclear(r);
-    rc = run(q, c, "DELETE FROM focus_groups WHERE day < $1", &day, NULL);
-    if (rc == STORE_OK)
-        rc = run(q, c, "DELETE FROM sessions WHERE created < $1", &time, NULL);
-    return rc;
+    static const char *const sql[] = {"DELETE FROM answers WHERE day < $1",
+                                      "DELETE FROM focus_groups WHERE recorded_day < $1",
+                                      "DELETE FROM sessions WHERE created < $1"};
+    int64_t *counts[] = {&u->deleted.answers, &u->deleted.focus_groups, &u->deleted.sessions};
+    for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+        PGresult *r;
+        int rc = run(q, c, sql[i], i == 2 ? &time : &day, &r);
+        if (rc != STORE_OK)
+            return rc;
+        *counts[i] = changed_rows(r);
+        pq.PQclear(r);
+    }
+    return STORE_OK;
 }
 
 /*
@@ -1234,12 +1237,14 @@ static int run_purge(struct pg *q, PGconn *c, void *arg)
  * an encrypted volume and keep the WAL archive and backups no longer than answers are kept
  * (docs/deploy.md).
  */
-static int pg_purge(struct store *s, int before_day, time_t before_time, int64_t *deleted)
+static int pg_purge(struct store *s, int before_day, time_t before_time,
+                    struct store_purged *deleted)
 {
     struct pg *q = (struct pg *)s;
-    struct purge u = {before_day, (int64_t)before_time, 0};
+    struct purge u = {before_day, (int64_t)before_time, {0}};
     int rc = in_transaction(q, run_purge, &u);
-    *deleted = rc == STORE_OK ? u.deleted : 0;
+    if (rc == STORE_OK)
+        *deleted = u.deleted;
     if (rc != STORE_OK)
         return rc;
     /* VACUUM cannot run inside a transaction block; on its own it takes no values. */
@@ -1447,23 +1452,33 @@ static int pg_session_end(struct store *s, const unsigned char *hash)
 
 struct fg_new {
     const struct store_focus_group *fg;
+    int today;
     int64_t id;
 };
+
+/* $1 to $5: the day, class code, themes, notes and quotes; $6 who, $7 today. */
+static void fg_params(const struct fg_new *f, const char *who, struct params *p)
+{
+    p_int(p, f->fg->day);
+    p_text(p, f->fg->cohort_code);
+    p_text(p, f->fg->themes);
+    p_text(p, f->fg->notes);
+    p_text(p, f->fg->quotes);
+    p_text(p, who);
+    p_int(p, f->today);
+}
 
 static int run_fg_add(struct pg *q, PGconn *c, void *arg)
 {
     struct fg_new *f = arg;
     struct params p = {0};
-    p_int(&p, f->fg->day);
-    p_text(&p, f->fg->cohort_code);
-    p_text(&p, f->fg->themes);
-    p_text(&p, f->fg->notes);
-    p_text(&p, f->fg->quotes);
+    fg_params(f, f->fg->author, &p);
     PGresult *r;
     /* The class is found by its code; a code that names none stores nothing. */
     int rc = run(q, c,
-                 "INSERT INTO focus_groups (day, cohort_id, themes, notes, quotes) "
-                 "SELECT $1::integer, c.id, $3::text, $4::text, $5::text "
+                 "INSERT INTO focus_groups (day, cohort_id, themes, notes, quotes, author, "
+                 "recorded_day) "
+                 "SELECT $1::integer, c.id, $3::text, $4::text, $5::text, $6::text, $7::integer "
                  "FROM (SELECT $2::text AS code) k "
                  "LEFT JOIN cohorts c ON c.code = k.code "
                  "WHERE k.code IS NULL OR c.id IS NOT NULL RETURNING id",
@@ -1478,12 +1493,35 @@ static int run_fg_add(struct pg *q, PGconn *c, void *arg)
     return rc;
 }
 
-static int pg_focus_group_add(struct store *s, const struct store_focus_group *fg, int64_t *id)
+static int pg_focus_group_add(struct store *s, const struct store_focus_group *fg, int today,
+                              int64_t *id)
 {
-    struct fg_new f = {fg, 0};
+    struct fg_new f = {fg, today, 0};
     int rc = in_transaction((struct pg *)s, run_fg_add, &f);
     *id = rc == STORE_OK ? f.id : 0;
     return rc;
+}
+
+static int pg_focus_group_update(struct store *s, const struct store_focus_group *fg, int today)
+{
+    struct fg_new f = {fg, today, 0};
+    struct one o = {.sql = "UPDATE focus_groups f SET day = $1::integer, cohort_id = c.id, "
+                           "themes = $3::text, notes = $4::text, quotes = $5::text, "
+                           "edited_by = $6::text, edited_day = $7::integer "
+                           "FROM (SELECT $2::text AS code) k "
+                           "LEFT JOIN cohorts c ON c.code = k.code "
+                           "WHERE f.id = $8 AND (k.code IS NULL OR c.id IS NOT NULL)",
+                    .need_change = true};
+    fg_params(&f, fg->edited_by, &o.p);
+    p_int(&o.p, fg->id);
+    return write_one((struct pg *)s, &o);
+}
+
+static int pg_focus_group_delete(struct store *s, int64_t id)
+{
+    struct one o = {.sql = "DELETE FROM focus_groups WHERE id = $1", .need_change = true};
+    p_int(&o.p, id);
+    return write_one((struct pg *)s, &o);
 }
 
 static void read_focus_group(const PGresult *r, int row, struct arena *a, void *elem)
@@ -1495,6 +1533,10 @@ static void read_focus_group(const PGresult *r, int row, struct arena *a, void *
     g->themes = get_dup(a, r, row, 3);
     g->notes = get_dup(a, r, row, 4);
     g->quotes = get_dup(a, r, row, 5);
+    g->author = get_dup(a, r, row, 6);
+    g->recorded_day = (int)get_int(r, row, 7);
+    g->edited_by = get_dup(a, r, row, 8);
+    g->edited_day = pq.PQgetisnull(r, row, 9) ? 0 : (int)get_int(r, row, 9);
 }
 
 static int pg_focus_groups(struct store *s, struct arena *a, struct store_focus_group **out,
@@ -1502,7 +1544,8 @@ static int pg_focus_groups(struct store *s, struct arena *a, struct store_focus_
 {
     void *v;
     int rc = read_list((struct pg *)s,
-                       "SELECT f.id, f.day, c.code, f.themes, f.notes, f.quotes FROM "
+                       "SELECT f.id, f.day, c.code, f.themes, f.notes, f.quotes, f.author, "
+                       "f.recorded_day, f.edited_by, f.edited_day FROM "
                        "focus_groups f LEFT JOIN cohorts c ON c.id = f.cohort_id "
                        "ORDER BY f.day, f.id",
                        NULL, read_focus_group, sizeof(**out), a, &v, count);
@@ -1538,5 +1581,7 @@ static const struct store_backend postgres_backend = {
     .session_touch = pg_session_touch,
     .session_end = pg_session_end,
     .focus_group_add = pg_focus_group_add,
+    .focus_group_update = pg_focus_group_update,
+    .focus_group_delete = pg_focus_group_delete,
     .focus_groups = pg_focus_groups,
 };

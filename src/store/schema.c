@@ -75,6 +75,13 @@ static const char *const migrations[] = {
     "ALTER TABLE staff ADD COLUMN school_id {int64} REFERENCES schools(id);",
     /* 3: a class's expected size, which caps its answers (NULL: none given, no cap). */
     "ALTER TABLE cohorts ADD COLUMN expected_size INTEGER;",
+    /* 4: who recorded a focus group and on which day, and who last changed it when. Groups
+     * recorded before are dated by their meeting day, the nearest day known. */
+    "ALTER TABLE focus_groups ADD COLUMN author TEXT;"
+    "ALTER TABLE focus_groups ADD COLUMN recorded_day INTEGER;"
+    "ALTER TABLE focus_groups ADD COLUMN edited_by TEXT;"
+    "ALTER TABLE focus_groups ADD COLUMN edited_day INTEGER;"
+    "UPDATE focus_groups SET recorded_day = day;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

@@ -536,8 +536,8 @@ static int take_lock(struct sq *q, char *err, size_t err_len)
         rc = STORE_ERR_IO;
     } else if (flock(q->lock_fd, LOCK_EX | LOCK_NB) != 0) {
         snprintf(err, err_len,
-                 "%s is open for writing by another planpack process (planpack serve?); stop "
-                 "it first, or use the staff pages",
+                 "%s is open for writing by another planpack process (planpack serve?): stop "
+                 "it first",
                  q->path);
         rc = errno == EWOULDBLOCK ? STORE_ERR_LOCKED : STORE_ERR_IO;
     }
@@ -1148,7 +1148,7 @@ static int sq_answer_count(struct store *s, int64_t *count)
 struct purge_job {
     int before_day;
     int64_t before_time;
-    int64_t deleted;
+    struct store_purged deleted;
 };
 
 static int checkpoint_truncate(struct sq *q)
@@ -1174,17 +1174,17 @@ static int checkpoint_truncate(struct sq *q)
 static int run_purge(struct sq *q, struct job *j)
 {
     struct purge_job *p = j->arg;
-    int64_t n = 0;
+    struct store_purged n = {0};
     int rc = exec(q->w, "BEGIN IMMEDIATE");
     if (rc == STORE_OK)
         rc = wexec(q, "DELETE FROM answers WHERE day < ?",
-                   (struct bindv[]){BI(p->before_day), {B_END, 0, 0, 0}}, &n);
+                   (struct bindv[]){BI(p->before_day), {B_END, 0, 0, 0}}, &n.answers);
     if (rc == STORE_OK)
-        rc = wexec(q, "DELETE FROM focus_groups WHERE day < ?",
-                   (struct bindv[]){BI(p->before_day), {B_END, 0, 0, 0}}, NULL);
+        rc = wexec(q, "DELETE FROM focus_groups WHERE recorded_day < ?",
+                   (struct bindv[]){BI(p->before_day), {B_END, 0, 0, 0}}, &n.focus_groups);
     if (rc == STORE_OK)
         rc = wexec(q, "DELETE FROM sessions WHERE created < ?",
-                   (struct bindv[]){BI(p->before_time), {B_END, 0, 0, 0}}, NULL);
+                   (struct bindv[]){BI(p->before_time), {B_END, 0, 0, 0}}, &n.sessions);
     if (rc == STORE_OK)
         rc = exec(q->w, "COMMIT");
     if (rc != STORE_OK) {
@@ -1198,9 +1198,10 @@ static int run_purge(struct sq *q, struct job *j)
     return checkpoint_truncate(q);
 }
 
-static int sq_purge(struct store *s, int before_day, time_t before_time, int64_t *deleted)
+static int sq_purge(struct store *s, int before_day, time_t before_time,
+                    struct store_purged *deleted)
 {
-    struct purge_job p = {before_day, (int64_t)before_time, 0};
+    struct purge_job p = {before_day, (int64_t)before_time, {0}};
     struct job j = {.run = run_purge, .arg = &p, .base.alone = true};
     int rc = submit_job((struct sq *)s, &j);
     *deleted = p.deleted;
@@ -1372,44 +1373,97 @@ static int sq_session_end(struct store *s, const unsigned char *hash)
 
 struct fg_job {
     const struct store_focus_group *fg;
+    int today;
     int64_t id;
 };
+
+/* The id of the class fg names into *cohort (0: none named); STORE_ERR_NOT_FOUND: no such. */
+static int fg_cohort(struct sq *q, const struct store_focus_group *fg, int64_t *cohort)
+{
+    *cohort = 0;
+    if (!fg->cohort_code)
+        return STORE_OK;
+    sqlite3_stmt *st = q->st_cohort;
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 1, fg->cohort_code, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    *cohort = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW)
+        return rc == SQLITE_DONE ? STORE_ERR_NOT_FOUND : step_error(q->w, rc, "finding a code");
+    return STORE_OK;
+}
 
 static int run_fg_add(struct sq *q, struct job *j)
 {
     struct fg_job *f = j->arg;
-    int64_t cohort = 0;
-    if (f->fg->cohort_code) {
-        sqlite3_stmt *st = q->st_cohort;
-        sqlite3_reset(st);
-        sqlite3_bind_text(st, 1, f->fg->cohort_code, -1, SQLITE_STATIC);
-        int rc = sqlite3_step(st);
-        cohort = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-        sqlite3_reset(st);
-        if (rc != SQLITE_ROW)
-            return rc == SQLITE_DONE ? STORE_ERR_NOT_FOUND : step_error(q->w, rc, "finding a code");
-    }
-    int rc = wexec(q,
-                   "INSERT INTO focus_groups (day, cohort_id, themes, notes, quotes) VALUES "
-                   "(?, ?, ?, ?, ?)",
-                   (struct bindv[]){BI(f->fg->day),
-                                    cohort ? BI(cohort) : BT(NULL),
-                                    BT(f->fg->themes),
-                                    BT(f->fg->notes),
-                                    BT(f->fg->quotes),
-                                    {B_END, 0, 0, 0}},
-                   NULL);
+    int64_t cohort;
+    int rc = fg_cohort(q, f->fg, &cohort);
+    if (rc != STORE_OK)
+        return rc;
+    rc = wexec(q,
+               "INSERT INTO focus_groups (day, cohort_id, themes, notes, quotes, author, "
+               "recorded_day) VALUES (?, ?, ?, ?, ?, ?, ?)",
+               (struct bindv[]){BI(f->fg->day),
+                                cohort ? BI(cohort) : BT(NULL),
+                                BT(f->fg->themes),
+                                BT(f->fg->notes),
+                                BT(f->fg->quotes),
+                                BT(f->fg->author),
+                                BI(f->today),
+                                {B_END, 0, 0, 0}},
+               NULL);
     f->id = rc == STORE_OK ? sqlite3_last_insert_rowid(q->w) : 0;
     return rc;
 }
 
-static int sq_focus_group_add(struct store *s, const struct store_focus_group *fg, int64_t *id)
+static int sq_focus_group_add(struct store *s, const struct store_focus_group *fg, int today,
+                              int64_t *id)
 {
-    struct fg_job f = {fg, 0};
+    struct fg_job f = {fg, today, 0};
     struct job j = {.run = run_fg_add, .arg = &f};
     int rc = submit_job((struct sq *)s, &j);
     *id = f.id;
     return rc;
+}
+
+static int run_fg_update(struct sq *q, struct job *j)
+{
+    struct fg_job *f = j->arg;
+    int64_t cohort;
+    int rc = fg_cohort(q, f->fg, &cohort);
+    if (rc != STORE_OK)
+        return rc;
+    int64_t changed = 0;
+    rc = wexec(q,
+               "UPDATE focus_groups SET day = ?, cohort_id = ?, themes = ?, notes = ?, "
+               "quotes = ?, edited_by = ?, edited_day = ? WHERE id = ?",
+               (struct bindv[]){BI(f->fg->day),
+                                cohort ? BI(cohort) : BT(NULL),
+                                BT(f->fg->themes),
+                                BT(f->fg->notes),
+                                BT(f->fg->quotes),
+                                BT(f->fg->edited_by),
+                                BI(f->today),
+                                BI(f->fg->id),
+                                {B_END, 0, 0, 0}},
+               &changed);
+    return rc == STORE_OK && changed == 0 ? STORE_ERR_NOT_FOUND : rc;
+}
+
+static int sq_focus_group_update(struct store *s, const struct store_focus_group *fg, int today)
+{
+    struct fg_job f = {fg, today, 0};
+    struct job j = {.run = run_fg_update, .arg = &f};
+    return submit_job((struct sq *)s, &j);
+}
+
+static int sq_focus_group_delete(struct store *s, int64_t id)
+{
+    struct sql_job j = {.sql = "DELETE FROM focus_groups WHERE id = ?",
+                        .b = {BI(id)},
+                        .need_change = true};
+    return sql_write((struct sq *)s, &j);
 }
 
 static bool read_focus_group(sqlite3_stmt *st, struct arena *a, void *elem)
@@ -1421,6 +1475,10 @@ static bool read_focus_group(sqlite3_stmt *st, struct arena *a, void *elem)
     g->themes = col_dup(a, st, 3);
     g->notes = col_dup(a, st, 4);
     g->quotes = col_dup(a, st, 5);
+    g->author = col_dup(a, st, 6);
+    g->recorded_day = sqlite3_column_int(st, 7);
+    g->edited_by = col_dup(a, st, 8);
+    g->edited_day = sqlite3_column_int(st, 9);
     return true;
 }
 
@@ -1429,7 +1487,8 @@ static int sq_focus_groups(struct store *s, struct arena *a, struct store_focus_
 {
     void *v;
     int rc = read_rows((struct sq *)s,
-                       "SELECT f.id, f.day, c.code, f.themes, f.notes, f.quotes FROM "
+                       "SELECT f.id, f.day, c.code, f.themes, f.notes, f.quotes, f.author, "
+                       "f.recorded_day, f.edited_by, f.edited_day FROM "
                        "focus_groups f LEFT JOIN cohorts c ON c.id = f.cohort_id "
                        "ORDER BY f.day, f.id",
                        NULL, read_focus_group, sizeof(**out), a, &v, count, "listing focus groups");
@@ -1466,5 +1525,7 @@ static const struct store_backend sqlite_backend = {
     .session_touch = sq_session_touch,
     .session_end = sq_session_end,
     .focus_group_add = sq_focus_group_add,
+    .focus_group_update = sq_focus_group_update,
+    .focus_group_delete = sq_focus_group_delete,
     .focus_groups = sq_focus_groups,
 };

@@ -650,17 +650,17 @@ int store_answer_count(struct store *s, int64_t *count)
     return s->be->answer_count(s, count);
 }
 
-int store_purge(struct store *s, int days, int64_t *deleted)
+int store_purge(struct store *s, int days, struct store_purged *deleted)
 {
-    if (deleted)
-        *deleted = 0;
+    struct store_purged dummy;
+    if (!deleted)
+        deleted = &dummy;
+    *deleted = (struct store_purged){0};
     if (writable(s) != STORE_OK)
         return STORE_ERR_READ_ONLY;
     if (days < 0 || days > 100000)
         return STORE_ERR_INVALID;
-    int64_t dummy;
-    return s->be->purge(s, store_today(s) - days, store_now(s) - STORE_SESSION_MAX_AGE,
-                        deleted ? deleted : &dummy);
+    return s->be->purge(s, store_today(s) - days, store_now(s) - STORE_SESSION_MAX_AGE, deleted);
 }
 
 /* A staff account's name: 1 to 100 bytes of UTF-8, without control characters. */
@@ -788,24 +788,59 @@ static const char *masked(struct arena *a, const char *s)
     return r;
 }
 
+/*
+ * A focus group as it is written: texts checked and masked into a, the account's name
+ * (who recorded or changed it) checked. STORE_ERR_INVALID when a text cannot be stored.
+ */
+static int fg_clean(const struct store_focus_group *fg, const char *who, struct arena *a,
+                    struct store_focus_group *out)
+{
+    /* 10,000 characters of notes, as the staff page promises, are up to 40,000 bytes. */
+    const char *texts[] = {fg->themes, fg->notes, fg->quotes, fg->cohort_code, who};
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+        if (texts[i] && (strlen(texts[i]) > 40000 || !utf8_valid(texts[i], strlen(texts[i]))))
+            return STORE_ERR_INVALID;
+    if (who && !valid_name(who))
+        return STORE_ERR_INVALID;
+    *out = *fg;
+    out->themes = masked(a, fg->themes);
+    out->notes = masked(a, fg->notes);
+    out->quotes = masked(a, fg->quotes);
+    return STORE_OK;
+}
+
 int store_focus_group_add(struct store *s, const struct store_focus_group *fg, int64_t *id)
 {
     if (writable(s) != STORE_OK)
         return STORE_ERR_READ_ONLY;
-    /* 10,000 characters of notes, as the staff page promises, are up to 40,000 bytes. */
-    const char *texts[] = {fg->themes, fg->notes, fg->quotes, fg->cohort_code};
-    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
-        if (texts[i] && (strlen(texts[i]) > 40000 || !utf8_valid(texts[i], strlen(texts[i]))))
-            return STORE_ERR_INVALID;
     struct arena a = ARENA_INIT;
-    struct store_focus_group clean = *fg;
-    clean.themes = masked(&a, fg->themes);
-    clean.notes = masked(&a, fg->notes);
-    clean.quotes = masked(&a, fg->quotes);
+    struct store_focus_group clean;
     int64_t dummy;
-    int rc = s->be->focus_group_add(s, &clean, id ? id : &dummy);
+    int rc = fg_clean(fg, fg->author, &a, &clean);
+    if (rc == STORE_OK)
+        rc = s->be->focus_group_add(s, &clean, store_today(s), id ? id : &dummy);
     arena_release(&a);
     return rc;
+}
+
+int store_focus_group_update(struct store *s, const struct store_focus_group *fg)
+{
+    if (writable(s) != STORE_OK)
+        return STORE_ERR_READ_ONLY;
+    struct arena a = ARENA_INIT;
+    struct store_focus_group clean;
+    int rc = fg_clean(fg, fg->edited_by, &a, &clean);
+    if (rc == STORE_OK)
+        rc = s->be->focus_group_update(s, &clean, store_today(s));
+    arena_release(&a);
+    return rc;
+}
+
+int store_focus_group_delete(struct store *s, int64_t id)
+{
+    if (writable(s) != STORE_OK)
+        return STORE_ERR_READ_ONLY;
+    return s->be->focus_group_delete(s, id);
 }
 
 int store_focus_groups(struct store *s, struct arena *a, struct store_focus_group **out,

@@ -71,7 +71,7 @@ struct store_options {
 };
 
 /* The current schema version, and the default database when no --db is given. */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 #define STORE_DEFAULT_PATH "./planpack.db"
 /* The largest survey snapshot stored for one package version (a few KiB in practice). */
 #define STORE_SURVEY_MAX ((size_t)4 << 20)
@@ -257,12 +257,21 @@ store_answers_each_part(struct store *s, unsigned part, unsigned parts,
 /* How many answers are stored (all cohorts). */
 __attribute__((warn_unused_result)) int store_answer_count(struct store *s, int64_t *count);
 
+/* What store_purge() deleted. */
+struct store_purged {
+    int64_t answers;
+    int64_t focus_groups;
+    int64_t sessions;
+};
+
 /*
- * Deletes answers and focus-group notes from before (today - days), and expired sessions,
- * overwriting the deleted content (secure_delete) and checkpointing so that it is gone from
- * the database file and its write-ahead log. *deleted (may be NULL) gets the answer count.
+ * Deletes answers sent before (today - days), focus groups recorded before then (whatever
+ * meeting day was typed), and expired sessions, overwriting the deleted content
+ * (secure_delete) and checkpointing so that it is gone from the database file and its
+ * write-ahead log. *deleted (may be NULL) gets the counts.
  */
-__attribute__((warn_unused_result)) int store_purge(struct store *s, int days, int64_t *deleted);
+__attribute__((warn_unused_result)) int store_purge(struct store *s, int days,
+                                                    struct store_purged *deleted);
 
 /* ---- staff accounts and sessions (used by src/staff; hashes are made there) ---- */
 
@@ -343,16 +352,36 @@ store_session_end(struct store *s, const unsigned char hash[STORE_TOKEN_HASH_LEN
 
 struct store_focus_group {
     int64_t id;
-    int day;
+    int day;                 /* the day of the meeting, as staff typed it */
     const char *cohort_code; /* NULL when not tied to one class */
     const char *themes;      /* comma-separated tags */
     const char *notes;       /* anonymised notes */
     const char *quotes;      /* anonymised quotes, one per line */
+    const char *author;      /* the account that recorded it; NULL: recorded before schema 4 */
+    int recorded_day;        /* the day it was recorded, which purge goes by */
+    const char *edited_by;   /* the account that last changed it; NULL: never changed */
+    int edited_day;          /* the day of that change */
 };
 
-/* Records a focus group (id ignored; *id set when not NULL). Texts are masked like answers. */
+/*
+ * Records a focus group (id, recorded_day, edited_by and edited_day ignored: it is recorded
+ * today by fg->author; *id set when not NULL). Texts are masked like answers.
+ * STORE_ERR_NOT_FOUND when fg->cohort_code names no class.
+ */
 __attribute__((warn_unused_result)) int
 store_focus_group_add(struct store *s, const struct store_focus_group *fg, int64_t *id);
+/*
+ * Replaces the day, class, themes, notes and quotes of focus group fg->id, masked as
+ * store_focus_group_add() masks them, and records fg->edited_by as its editor today.
+ * STORE_ERR_NOT_FOUND when there is no such focus group or class.
+ */
+__attribute__((warn_unused_result)) int
+store_focus_group_update(struct store *s, const struct store_focus_group *fg);
+/*
+ * Deletes a focus group, overwriting its text in a SQLite file (secure_delete) as purge
+ * does. STORE_ERR_NOT_FOUND when there is none.
+ */
+__attribute__((warn_unused_result)) int store_focus_group_delete(struct store *s, int64_t id);
 /* Every focus group, by day; the array and strings live in a. */
 __attribute__((warn_unused_result)) int
 store_focus_groups(struct store *s, struct arena *a, struct store_focus_group **out, size_t *count);

@@ -1,11 +1,14 @@
 /*
  * /staff/focus-groups: a form to record a focus group (its day, its class, its themes as
- * tags, anonymised notes and quotes) and the focus groups the account may see, filtered
- * by a theme (?theme=TAG) or a class (?class=CODE). School staff record and read only
- * their school's classes' groups. The store masks email addresses and phone numbers; the
- * form asks staff not to write names.
+ * tags, anonymised notes and quotes) and the focus groups the account may see, by class
+ * name, each with who recorded it and when, filtered by a theme (?theme=TAG) or a class
+ * (?class=CODE). Whoever may see a focus group may change it (/staff/focus-groups/edit) or
+ * delete it (/staff/focus-groups/delete, after a question): a name typed by mistake must
+ * be removable. School staff record, read and change only their school's classes' groups.
+ * The store masks email addresses and phone numbers; the form asks staff not to write names.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "web/staff_pages.h"
@@ -110,6 +113,16 @@ static bool fg_visible(const struct staff_page *p, const struct store_focus_grou
     return false;
 }
 
+/* The class of a code among those the account sees, or NULL. */
+static const struct store_cohort *class_of(const char *code, const struct store_cohort *cs,
+                                           size_t n)
+{
+    for (size_t i = 0; code && i < n; i++)
+        if (strcmp(cs[i].code, code) == 0)
+            return &cs[i];
+    return NULL;
+}
+
 /* Text with its line breaks kept, one paragraph per line (quotes: one quote per line). */
 static void lines_html(struct buf *b, const char *text, const char *open, const char *close)
 {
@@ -128,16 +141,49 @@ static void lines_html(struct buf *b, const char *text, const char *open, const 
     }
 }
 
-static void fg_article(struct buf *b, const struct store_focus_group *f)
+/* The name a focus group goes by: its class's label (and code), and the meeting's day. */
+static void fg_name(struct buf *b, const struct store_focus_group *f,
+                    const struct store_cohort *c)
 {
     char day[11];
     store_day_format(f->day, day);
-    buf_addf(b, "<article class=\"focus-group\">\n<h3>%s", day);
-    if (f->cohort_code) {
-        buf_adds(b, ", class ");
+    if (c) {
+        buf_adds_html(b, c->label);
+        buf_adds(b, " (");
+        buf_adds_html(b, c->code);
+        buf_adds(b, ")");
+    } else if (f->cohort_code) {
+        buf_adds(b, "Class ");
         buf_adds_html(b, f->cohort_code);
+    } else {
+        buf_adds(b, "No one class");
     }
-    buf_adds(b, "</h3>\n");
+    buf_addf(b, ", %s", day);
+}
+
+static void fg_article(struct staff_page *p, const struct store_focus_group *f,
+                       const struct store_cohort *c)
+{
+    struct buf *b = p->out;
+    buf_addf(b, "<article class=\"focus-group\" id=\"fg-%lld\">\n<h3>", (long long)f->id);
+    fg_name(b, f, c);
+    buf_adds(b, "</h3>\n<p class=\"meta\">");
+    char day[11];
+    store_day_format(f->recorded_day, day);
+    if (f->author) {
+        buf_adds(b, "Recorded by ");
+        buf_adds_html(b, f->author);
+        buf_addf(b, " on %s.", day);
+    } else {
+        buf_adds(b, "Recorded before planpack kept who wrote it.");
+    }
+    if (f->edited_by) {
+        store_day_format(f->edited_day, day);
+        buf_adds(b, " Last changed by ");
+        buf_adds_html(b, f->edited_by);
+        buf_addf(b, " on %s.", day);
+    }
+    buf_adds(b, "</p>\n");
     const char *tag;
     size_t len;
     const char *s = f->themes ? f->themes : "";
@@ -166,53 +212,132 @@ static void fg_article(struct buf *b, const struct store_focus_group *f)
         buf_adds(b, "<h4>Quotes</h4>\n");
         lines_html(b, f->quotes, "<blockquote><p>", "</p></blockquote>\n");
     }
-    buf_adds(b, "</article>\n");
+    buf_addf(b, "<p class=\"actions\"><a href=\"/staff/focus-groups/edit?id=%lld\">Change this "
+                "focus group</a></p>\n<form method=\"post\" action=\"/staff/focus-groups/delete\">",
+             (long long)f->id);
+    staff_page_csrf(p);
+    buf_addf(b, "<input type=\"hidden\" name=\"id\" value=\"%lld\"><p><button type=\"submit\">"
+                "Delete\xe2\x80\xa6</button></p></form>\n</article>\n",
+             (long long)f->id);
 }
 
-/* The form, with its typed values kept when it is shown again with an error. */
+/* What the form shows: typed values, or a focus group's own when it is changed. */
+struct fg_values {
+    int64_t id; /* 0: a new one */
+    const char *day, *code, *themes, *notes, *quotes;
+};
+
+/* The values of a form as it was sent, for showing it again with an error. */
+static struct fg_values fg_sent(const struct staff_page *p)
+{
+    const struct form *f = p->body;
+    const char *id = form_get(f, "id");
+    return (struct fg_values){.id = id ? strtoll(id, NULL, 10) : 0,
+                              .day = form_get(f, "day"),
+                              .code = form_get(f, "class"),
+                              .themes = form_get(f, "themes"),
+                              .notes = form_get(f, "notes"),
+                              .quotes = form_get(f, "quotes")};
+}
+
+/* The form to record a focus group, or to change one (v->id). */
 static void fg_form(struct staff_page *p, const struct store_cohort *cs, size_t n,
-                    const char *error)
+                    const struct fg_values *v, const char *error)
 {
     struct buf *b = p->out;
-    const struct form *f = p->body;
-    const char *day = form_get(f, "day"), *code = form_get(f, "class");
-    buf_adds(b, "<h2 id=\"record\">Record a focus group</h2>\n");
+    if (!v->id)
+        buf_adds(b, "<h2 id=\"record\">Record a focus group</h2>\n");
     if (error)
         staff_page_error(p, error);
     buf_adds(b, "<p class=\"notice\">Write no names, and nothing that could identify a young "
-                "person. Email addresses and phone numbers are removed when saved.</p>\n"
-                "<form method=\"post\" action=\"/staff/focus-groups\">\n");
+                "person. Email addresses and phone numbers are removed when saved.</p>\n");
+    buf_adds(b, v->id ? "<form method=\"post\" action=\"/staff/focus-groups/edit\">\n"
+                      : "<form method=\"post\" action=\"/staff/focus-groups\">\n");
     staff_page_csrf(p);
+    if (v->id)
+        buf_addf(b, "<input type=\"hidden\" name=\"id\" value=\"%lld\">", (long long)v->id);
     char today[11];
     store_day_format(store_today(p->st), today);
-    buf_adds(b, "\n<div class=\"field\"><label for=\"f-day\">Date</label>\n"
+    buf_adds(b, "\n<div class=\"field\"><label for=\"f-day\">Date of the meeting</label>\n"
                 "<input id=\"f-day\" name=\"day\" type=\"date\" required value=\"");
-    buf_adds_html(b, day ? day : today);
+    buf_adds_html(b, v->day ? v->day : today);
     buf_adds(b, "\"></div>\n<div class=\"field\"><label for=\"f-class\">Class</label>\n"
                 "<select id=\"f-class\" name=\"class\"");
     buf_adds(b, p->sess->school ? " required>\n" : ">\n<option value=\"\">No one class</option>\n");
     for (size_t i = 0; i < n; i++) {
         buf_adds(b, "<option value=\"");
         buf_adds_html(b, cs[i].code);
-        buf_adds(b, code && strcmp(code, cs[i].code) == 0 ? "\" selected>" : "\">");
-        buf_adds_html(b, cs[i].code);
-        buf_adds(b, " \xe2\x80\x93 ");
+        buf_adds(b, v->code && strcmp(v->code, cs[i].code) == 0 ? "\" selected>" : "\">");
         buf_adds_html(b, cs[i].label);
-        buf_adds(b, "</option>\n");
+        buf_adds(b, " (");
+        buf_adds_html(b, cs[i].code);
+        buf_adds(b, ")</option>\n");
     }
     buf_adds(b, "</select></div>\n<div class=\"field\"><label for=\"f-themes\">Themes, "
                 "separated by commas (for example: trust, online safety)</label>\n"
                 "<input id=\"f-themes\" name=\"themes\" value=\"");
-    buf_adds_html(b, form_get(f, "themes") ? form_get(f, "themes") : "");
+    buf_adds_html(b, v->themes ? v->themes : "");
     buf_adds(b, "\"></div>\n<div class=\"field\"><label for=\"f-notes\">Notes "
                 "(anonymised)</label>\n<textarea id=\"f-notes\" name=\"notes\" rows=\"6\">");
-    buf_adds_html(b, form_get(f, "notes") ? form_get(f, "notes") : "");
+    buf_adds_html(b, v->notes ? v->notes : "");
     buf_adds(b, "</textarea></div>\n<div class=\"field\"><label for=\"f-quotes\">Quotes, one "
                 "per line (anonymised)</label>\n<textarea id=\"f-quotes\" name=\"quotes\" "
                 "rows=\"4\">");
-    buf_adds_html(b, form_get(f, "quotes") ? form_get(f, "quotes") : "");
-    buf_adds(b, "</textarea></div>\n<p><button type=\"submit\">Save the focus group</button>"
-                "</p>\n</form>\n");
+    buf_adds_html(b, v->quotes ? v->quotes : "");
+    buf_adds(b, "</textarea></div>\n<p><button type=\"submit\">");
+    buf_adds(b, v->id ? "Save the changes</button> <a href=\"/staff/focus-groups\">Cancel</a>"
+                      : "Save the focus group</button>");
+    buf_adds(b, "</p>\n</form>\n");
+}
+
+/* The focus groups and classes this account may see, in p->a. A store status. */
+static int fg_load(struct staff_page *p, struct store_cohort **cs, size_t *n,
+                   struct store_focus_group **fgs, size_t *nf)
+{
+    int rc = staff_visible_cohorts(p, cs, n);
+    if (rc == STORE_OK)
+        rc = store_focus_groups(p->st, p->a, fgs, nf);
+    return rc;
+}
+
+static unsigned fg_unreadable(struct staff_page *p)
+{
+    return staff_page_message(p, HTTP_INTERNAL_SERVER_ERROR, "Something went wrong",
+                              "The focus groups could not be read. Please try again.");
+}
+
+/* The focus group of id (as the form or address gives it) that this account may see. */
+static const struct store_focus_group *fg_find(struct staff_page *p, const char *id,
+                                               const struct store_cohort *cs, size_t n,
+                                               const struct store_focus_group *fgs, size_t nf)
+{
+    char *end = NULL;
+    long long want = id ? strtoll(id, &end, 10) : 0;
+    if (!id || end == id || *end || want <= 0)
+        return NULL;
+    for (size_t i = 0; i < nf; i++)
+        if (fgs[i].id == want)
+            return fg_visible(p, &fgs[i], cs, n) ? &fgs[i] : NULL;
+    return NULL;
+}
+
+/* Focus groups listed by class name, then the newest meeting first; those of no class last. */
+struct fg_sorted {
+    const struct store_focus_group *f;
+    const struct store_cohort *c;
+};
+
+static int cmp_sorted(const void *a, const void *b)
+{
+    const struct fg_sorted *x = a, *y = b;
+    if (!x->c != !y->c)
+        return x->c ? -1 : 1;
+    int c = x->c ? strcmp(x->c->label, y->c->label) : 0;
+    if (c)
+        return c;
+    if (x->f->day != y->f->day)
+        return x->f->day > y->f->day ? -1 : 1;
+    return x->f->id < y->f->id ? -1 : x->f->id > y->f->id;
 }
 
 static unsigned fg_page(struct staff_page *p, unsigned status, const char *error)
@@ -221,10 +346,8 @@ static unsigned fg_page(struct staff_page *p, unsigned status, const char *error
     size_t n;
     struct store_focus_group *fgs;
     size_t nf;
-    if (staff_visible_cohorts(p, &cs, &n) != STORE_OK ||
-        store_focus_groups(p->st, p->a, &fgs, &nf) != STORE_OK)
-        return staff_page_message(p, HTTP_INTERNAL_SERVER_ERROR, "Something went wrong",
-                                  "The focus groups could not be read. Please try again.");
+    if (fg_load(p, &cs, &n, &fgs, &nf) != STORE_OK)
+        return fg_unreadable(p);
     const char *theme = form_get(p->query, "theme");
     const char *code = form_get(p->query, "class");
     struct store_cohort only;
@@ -239,6 +362,10 @@ static unsigned fg_page(struct staff_page *p, unsigned status, const char *error
     }
     struct buf *b = p->out;
     staff_page_open(p, "Focus groups");
+    const char *done = form_get(p->query, "done");
+    if (done && (strcmp(done, "changed") == 0 || strcmp(done, "deleted") == 0))
+        buf_addf(b, "<p class=\"notice\" role=\"status\">The focus group has been %s.</p>\n",
+                 done);
     buf_adds(b, "<p><a href=\"#record\">Record a focus group</a></p>\n"
                 "<form method=\"get\" action=\"/staff/focus-groups\" class=\"scope\">\n"
                 "<div class=\"field\"><label for=\"f-theme\">Show only the theme</label>\n"
@@ -257,19 +384,24 @@ static unsigned fg_page(struct staff_page *p, unsigned status, const char *error
         buf_adds_html(b, code);
     }
     buf_adds(b, "</h2>\n");
+    struct fg_sorted *v = arena_alloc(p->a, (nf + 1) * sizeof(*v));
     size_t shown = 0;
     for (size_t i = 0; i < nf; i++) {
         const struct store_focus_group *f = &fgs[i];
         if (!fg_visible(p, f, cs, n) || (theme && !has_tag(f->themes, theme)) ||
             (code && (!f->cohort_code || strcmp(f->cohort_code, code) != 0)))
             continue;
-        fg_article(b, f);
-        shown++;
+        v[shown++] = (struct fg_sorted){f, class_of(f->cohort_code, cs, n)};
     }
+    qsort(v, shown, sizeof(*v), cmp_sorted);
+    for (size_t i = 0; i < shown; i++)
+        fg_article(p, v[i].f, v[i].c);
     if (!shown)
         buf_adds(b, "<p>None recorded yet.</p>\n");
     buf_adds(b, "</section>\n");
-    fg_form(p, cs, n, error);
+    struct fg_values values = fg_sent(p);
+    values.id = 0;
+    fg_form(p, cs, n, &values, error);
     staff_page_close(p);
     return status;
 }
@@ -288,40 +420,59 @@ static size_t chars(const char *s)
     return n;
 }
 
-unsigned staff_focus_post(struct staff_page *p)
+/*
+ * Reads and checks the form into fg (strings borrowed from the form or p->a). Returns NULL,
+ * or the message to show with the form again; *status is then its status (a class of
+ * another school: 404, and *status is 0 for the caller to answer as such).
+ */
+static const char *fg_read(struct staff_page *p, struct store_focus_group *fg, unsigned *status)
 {
     const struct form *f = p->body;
     const char *dtext = form_get(f, "day"), *code = form_get(f, "class");
     const char *notes = form_get(f, "notes"), *quotes = form_get(f, "quotes");
-    struct store_focus_group fg = {0};
-    if (!dtext || store_day_parse(dtext, &fg.day) != 0)
-        return fg_page(p, HTTP_BAD_REQUEST, "Please give the date as a day (YYYY-MM-DD).");
-    if (fg.day > store_today(p->st))
-        return fg_page(p, HTTP_BAD_REQUEST, "The date is in the future.");
+    *status = HTTP_BAD_REQUEST;
+    if (!dtext || store_day_parse(dtext, &fg->day) != 0)
+        return "Please give the date as a day (YYYY-MM-DD).";
+    if (fg->day > store_today(p->st))
+        return "The date is in the future.";
     if (code && *code) {
         struct store_cohort c;
         int rc = staff_visible_cohort(p, code, &c);
-        if (rc == STORE_ERR_NOT_FOUND)
-            return staff_page_not_found(p);
-        if (rc != STORE_OK)
-            return fg_page(p, HTTP_INTERNAL_SERVER_ERROR,
-                           "The class could not be read. Please try again.");
-        fg.cohort_code = arena_strdup(p->a, c.code);
+        if (rc == STORE_ERR_NOT_FOUND) {
+            *status = 0;
+            return "";
+        }
+        if (rc != STORE_OK) {
+            *status = HTTP_INTERNAL_SERVER_ERROR;
+            return "The class could not be read. Please try again.";
+        }
+        fg->cohort_code = arena_strdup(p->a, c.code);
     } else if (p->sess->school) {
-        return fg_page(p, HTTP_BAD_REQUEST, "Please choose the class the focus group was with.");
+        return "Please choose the class the focus group was with.";
     }
     const char *why = NULL;
-    fg.themes = tags_clean(p->a, form_get(f, "themes"), &why);
-    if (!fg.themes)
-        return fg_page(p, HTTP_BAD_REQUEST, why);
-    fg.notes = notes ? notes : "";
-    fg.quotes = quotes ? quotes : "";
-    if (!*fg.themes && !fg.notes[strspn(fg.notes, " \t\r\n")] &&
-        !fg.quotes[strspn(fg.quotes, " \t\r\n")])
-        return fg_page(p, HTTP_BAD_REQUEST, "Please give themes, notes or quotes.");
-    if (chars(fg.notes) > TEXT_MAX || chars(fg.quotes) > TEXT_MAX)
-        return fg_page(p, HTTP_BAD_REQUEST,
-                       "Notes and quotes may be at most 10,000 characters each.");
+    fg->themes = tags_clean(p->a, form_get(f, "themes"), &why);
+    if (!fg->themes)
+        return why;
+    fg->notes = notes ? notes : "";
+    fg->quotes = quotes ? quotes : "";
+    if (!*fg->themes && !fg->notes[strspn(fg->notes, " \t\r\n")] &&
+        !fg->quotes[strspn(fg->quotes, " \t\r\n")])
+        return "Please give themes, notes or quotes.";
+    if (chars(fg->notes) > TEXT_MAX || chars(fg->quotes) > TEXT_MAX)
+        return "Notes and quotes may be at most 10,000 characters each.";
+    return NULL;
+}
+
+unsigned staff_focus_post(struct staff_page *p)
+{
+    struct store_focus_group fg = {.author = p->sess->staff_name};
+    unsigned status;
+    const char *why = fg_read(p, &fg, &status);
+    if (why && !status)
+        return staff_page_not_found(p);
+    if (why)
+        return fg_page(p, status, why);
     int rc = store_focus_group_add(p->st, &fg, NULL);
     if (rc == STORE_ERR_INVALID)
         return fg_page(p, HTTP_BAD_REQUEST, "The notes could not be saved as they are.");
@@ -329,4 +480,105 @@ unsigned staff_focus_post(struct staff_page *p)
         return fg_page(p, HTTP_INTERNAL_SERVER_ERROR,
                        "The focus group could not be saved. Please try again.");
     return staff_page_redirect(p, "/staff/focus-groups");
+}
+
+/* The page to change a focus group: its form, filled with v. */
+static unsigned edit_page(struct staff_page *p, unsigned status, const struct store_cohort *cs,
+                          size_t n, const struct fg_values *v, const char *error)
+{
+    staff_page_open(p, "Change a focus group");
+    fg_form(p, cs, n, v, error);
+    staff_page_close(p);
+    return status;
+}
+
+unsigned staff_focus_edit_get(struct staff_page *p)
+{
+    struct store_cohort *cs;
+    size_t n;
+    struct store_focus_group *fgs;
+    size_t nf;
+    if (fg_load(p, &cs, &n, &fgs, &nf) != STORE_OK)
+        return fg_unreadable(p);
+    const struct store_focus_group *f = fg_find(p, form_get(p->query, "id"), cs, n, fgs, nf);
+    if (!f)
+        return staff_page_not_found(p);
+    char day[11];
+    store_day_format(f->day, day);
+    struct fg_values v = {.id = f->id,
+                          .day = day,
+                          .code = f->cohort_code,
+                          .themes = f->themes,
+                          .notes = f->notes,
+                          .quotes = f->quotes};
+    return edit_page(p, HTTP_OK, cs, n, &v, NULL);
+}
+
+unsigned staff_focus_edit_post(struct staff_page *p)
+{
+    struct store_cohort *cs;
+    size_t n;
+    struct store_focus_group *fgs;
+    size_t nf;
+    if (fg_load(p, &cs, &n, &fgs, &nf) != STORE_OK)
+        return fg_unreadable(p);
+    const struct store_focus_group *old = fg_find(p, form_get(p->body, "id"), cs, n, fgs, nf);
+    if (!old)
+        return staff_page_not_found(p);
+    struct store_focus_group fg = {.id = old->id, .edited_by = p->sess->staff_name};
+    unsigned status;
+    const char *why = fg_read(p, &fg, &status);
+    struct fg_values sent = fg_sent(p);
+    sent.id = old->id;
+    if (why && !status)
+        return staff_page_not_found(p);
+    if (why)
+        return edit_page(p, status, cs, n, &sent, why);
+    int rc = store_focus_group_update(p->st, &fg);
+    if (rc == STORE_ERR_NOT_FOUND)
+        return staff_page_not_found(p);
+    if (rc != STORE_OK)
+        return edit_page(p, rc == STORE_ERR_INVALID ? HTTP_BAD_REQUEST : HTTP_INTERNAL_SERVER_ERROR,
+                         cs, n, &sent, "The changes could not be saved. Please try again.");
+    return staff_page_redirect(p, "/staff/focus-groups?done=changed#fg-%lld", (long long)fg.id);
+}
+
+/* Deleting asks first, on a page of its own, as closing a class does. */
+unsigned staff_focus_delete(struct staff_page *p)
+{
+    struct store_cohort *cs;
+    size_t n;
+    struct store_focus_group *fgs;
+    size_t nf;
+    if (fg_load(p, &cs, &n, &fgs, &nf) != STORE_OK)
+        return fg_unreadable(p);
+    const struct store_focus_group *f = fg_find(p, form_get(p->body, "id"), cs, n, fgs, nf);
+    if (!f)
+        return staff_page_not_found(p);
+    const char *confirm = form_get(p->body, "confirm");
+    if (confirm && strcmp(confirm, "yes") == 0) {
+        int rc = store_focus_group_delete(p->st, f->id);
+        if (rc == STORE_ERR_NOT_FOUND)
+            return staff_page_not_found(p);
+        if (rc != STORE_OK)
+            return staff_page_message(p, HTTP_INTERNAL_SERVER_ERROR, "Something went wrong",
+                                      "The focus group could not be deleted. Please try again.");
+        return staff_page_redirect(p, "/staff/focus-groups?done=deleted");
+    }
+    struct buf *b = p->out;
+    staff_page_open(p, "Delete this focus group?");
+    buf_adds(b, "<p>");
+    fg_name(b, f, class_of(f->cohort_code, cs, n));
+    buf_adds(b, ". Its themes, notes and quotes are deleted for good, and overwritten in the "
+                "database; this cannot be undone. To correct it instead, change it.</p>\n"
+                "<form method=\"post\" action=\"/staff/focus-groups/delete\">");
+    staff_page_csrf(p);
+    buf_addf(b,
+             "<input type=\"hidden\" name=\"id\" value=\"%lld\">"
+             "<input type=\"hidden\" name=\"confirm\" value=\"yes\">\n"
+             "<p><button type=\"submit\">Delete the focus group</button> "
+             "<a href=\"/staff/focus-groups#fg-%lld\">No, keep it</a></p>\n</form>\n",
+             (long long)f->id, (long long)f->id);
+    staff_page_close(p);
+    return HTTP_OK;
 }

@@ -268,8 +268,8 @@ describe('staff pages', { timeout: 600_000 }, () => {
             }
         });
 
-    test('on a phone 360 px wide the classes fit the screen, Close asks first, and comments to '
-        + 'read first pass axe', { timeout: 180_000 }, async () => {
+    test('on a phone 360 px wide the classes fit the screen, Close asks first, focus groups are '
+        + 'changed and deleted, and every page passes axe', { timeout: 240_000 }, async () => {
         const PHONE = { width: 360, height: 740 };
         const guard = await staffContext({ viewport: PHONE, bypassCSP: true });
         try {
@@ -306,11 +306,48 @@ describe('staff pages', { timeout: 600_000 }, () => {
             ]);
             assert.match(await row.innerText(), /\nopen\n/);
 
-            for (const [p, viewport] of [['staff/', PHONE], ['staff/comments', PHONE],
-                ['staff/comments', DESKTOP]]) {
+            // A focus group with a name typed by mistake: changed, then deleted after a question.
+            await visit(page, `${server.url}staff/focus-groups`);
+            await page.getByLabel('Class').selectOption(code);
+            await page.getByLabel(/^Notes/).fill('Sam Smith said the story was real');
+            await Promise.all([
+                page.waitForURL(`${server.url}staff/focus-groups`),
+                page.getByRole('button', { name: 'Save the focus group' }).click(),
+            ]);
+            const article = page.locator('article.focus-group', { hasText: 'Sam Smith' });
+            assert.match(await article.locator('h3').innerText(), /^Year 11 on a phone, with a long label \([A-Z2-9]{8}\), \d{4}-\d\d-\d\d$/);
+            assert.match(await article.locator('.meta').innerText(), /^Recorded by lead on \d{4}-\d\d-\d\d\.$/);
+            await Promise.all([
+                page.waitForURL(/\/staff\/focus-groups\/edit\?id=\d+$/),
+                article.getByRole('link', { name: 'Change this focus group' }).click(),
+            ]);
+            violations.push(...await axeCheck(page, 'changing a focus group (360 px)'));
+            await page.getByLabel(/^Notes/).fill('A pupil said the story was real');
+            await Promise.all([
+                page.waitForURL(/\/staff\/focus-groups\?done=changed#fg-\d+$/),
+                page.getByRole('button', { name: 'Save the changes' }).click(),
+            ]);
+            const changed = page.locator('article.focus-group', { hasText: 'A pupil said the story was real' });
+            assert.match(await changed.locator('.meta').innerText(), /Last changed by lead on/);
+            await Promise.all([
+                page.waitForURL(`${server.url}staff/focus-groups/delete`),
+                changed.getByRole('button', { name: 'Delete…' }).click(),
+            ]);
+            violations.push(...await axeCheck(page, 'deleting a focus group (360 px)'));
+            await Promise.all([
+                page.waitForURL(`${server.url}staff/focus-groups?done=deleted`),
+                page.getByRole('button', { name: 'Delete the focus group' }).click(),
+            ]);
+            assert.doesNotMatch(await page.locator('main').innerText(), /A pupil said the story was real/);
+
+            for (const [p, viewport] of [['staff/', PHONE], ['staff/focus-groups', PHONE],
+                ['staff/comments', PHONE], ['staff/comments', DESKTOP]]) {
                 await page.setViewportSize(viewport);
                 await visit(page, `${server.url}${p}`);
                 violations.push(...await axeCheck(page, `/${p} (${viewport.width} px)`));
+                const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+                if (wide > viewport.width)
+                    violations.push(`/${p} (${viewport.width} px): the page is ${wide} px wide`);
             }
             assert.deepEqual(violations, [], `axe found problems:\n${violations.join('\n')}`);
             assert.match(await page.locator('main').innerText(), /something to tell about what happened to me/);

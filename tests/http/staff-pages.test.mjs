@@ -11,8 +11,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { newDb, request, ROOT, SECURITY_HEADERS, startServer } from './lib.mjs';
-import { addStaff, answer, makeClass, signIn, sql } from './staff-lib.mjs';
+import { spawnSync } from 'node:child_process';
+
+import { BIN, newDb, PG, request, ROOT, SECURITY_HEADERS, startServer } from './lib.mjs';
+import { addStaff, answer, makeClass, planpack, signIn, sql } from './staff-lib.mjs';
 
 // The version of the built-in package, which the server serves and stamps on new classes.
 const SERVED = fs.readFileSync(path.join(ROOT, 'packages/default/package.yaml'), 'utf8')
@@ -322,7 +324,7 @@ describe('focus groups', () => {
         const second = await anna.post('/staff/focus-groups', { day: '2026-01-06', class: classA, themes: 'parents', notes: 'About home.' });
         assert.equal(second.status, 303, second.text);
         const list = await anna.get('/staff/focus-groups');
-        assert.match(list.text, /<h3>2026-01-05, class [A-Z2-9]{8}<\/h3>/);
+        assert.match(list.text, new RegExp(`<h3>Year 9 PSHE, A \\(${classA}\\), 2026-01-05</h3>\\n<p class="meta">Recorded by anna on \\d{4}-\\d\\d-\\d\\d\\.</p>`));
         assert.match(list.text, /<a href="\/staff\/focus-groups\?theme=trust">trust<\/a>/);
         assert.match(list.text, /<a href="\/staff\/focus-groups\?theme=online%20safety">online safety<\/a>/);
         assert.equal((list.text.match(/theme=trust"/g) || []).length, 1, 'a repeated tag is kept once');
@@ -353,6 +355,50 @@ describe('focus groups', () => {
         // The report of School B holds no School A notes either.
         assert.doesNotMatch((await ben.get('/staff/report')).text, /Pupils wanted more/);
         assert.match((await anna.get('/staff/report')).text, /Pupils wanted more/);
+    });
+
+    it('are changed and deleted by the staff who see them, and by no one else', async () => {
+        const made = await anna.post('/staff/focus-groups', { day: '2026-01-07', class: classA, themes: 'names', notes: 'Mistyped: Jo Bloggs said so' });
+        assert.equal(made.status, 303, made.text);
+        let list = (await anna.get('/staff/focus-groups')).text;
+        const id = /<article class="focus-group" id="fg-(\d+)">\n<h3>Year 9 PSHE, A \([A-Z2-9]{8}\), 2026-01-07<\/h3>/.exec(list)[1];
+        assert.ok(list.includes(`<a href="/staff/focus-groups/edit?id=${id}">Change this focus group</a>`));
+
+        // Another school's staff: 404 for the form, the change and the deletion, as if none.
+        assert.equal((await ben.get(`/staff/focus-groups/edit?id=${id}`)).status, 404);
+        assert.equal((await ben.post('/staff/focus-groups/edit', { id, day: '2026-01-07', class: classB, notes: 'B was here' })).status, 404);
+        assert.equal((await ben.post('/staff/focus-groups/delete', { id, confirm: 'yes' })).status, 404);
+        assert.equal((await anna.get('/staff/focus-groups/edit?id=999999')).status, 404);
+
+        // The form holds what was recorded; saving it records who changed it.
+        const form = await anna.get(`/staff/focus-groups/edit?id=${id}`);
+        assert.equal(form.status, 200);
+        assert.match(form.text, /<h1>Change a focus group<\/h1>/);
+        assert.match(form.text, /name="day" type="date" required value="2026-01-07"/);
+        assert.match(form.text, /Mistyped: Jo Bloggs said so<\/textarea>/);
+        assert.ok(form.text.includes(`<option value="${classA}" selected>Year 9 PSHE, A (${classA})</option>`));
+        const bad = await anna.post('/staff/focus-groups/edit', { id, day: '2026-13-01', class: classA, notes: 'Still typed' });
+        assert.equal(bad.status, 400);
+        assert.match(bad.text, /Still typed<\/textarea>/);
+        const changed = await eva.post('/staff/focus-groups/edit', { id, day: '2026-01-08', class: classA, themes: 'names', notes: 'A pupil said so' });
+        assert.equal(changed.status, 303, changed.text);
+        assert.equal(changed.headers.location, `/staff/focus-groups?done=changed#fg-${id}`);
+        list = (await anna.get('/staff/focus-groups')).text;
+        assert.doesNotMatch(list, /Jo Bloggs/);
+        assert.match(list, new RegExp(`id="fg-${id}">\\n<h3>Year 9 PSHE, A \\(${classA}\\), 2026-01-08</h3>\\n<p class="meta">Recorded by anna on [0-9-]{10}\\. Last changed by eva on [0-9-]{10}\\.</p>`));
+
+        // Deleting asks first; then the focus group is gone.
+        const asked = await anna.post('/staff/focus-groups/delete', { id });
+        assert.equal(asked.status, 200);
+        assert.match(asked.text, /<h1>Delete this focus group\?<\/h1>\n<p>Year 9 PSHE, A \([A-Z2-9]{8}\), 2026-01-08\. /);
+        assert.match((await anna.get('/staff/focus-groups')).text, /A pupil said so/);
+        const gone = await anna.post('/staff/focus-groups/delete', { id, confirm: 'yes' });
+        assert.equal(gone.status, 303);
+        assert.equal(gone.headers.location, '/staff/focus-groups?done=deleted');
+        list = (await anna.get('/staff/focus-groups?done=deleted')).text;
+        assert.match(list, /The focus group has been deleted\./);
+        assert.doesNotMatch(list, /A pupil said so/);
+        assert.equal(sql(db, `SELECT count(*) FROM focus_groups WHERE id = ${id}`), '0');
     });
 
     it('refuse a bad date or no class for school staff, saving nothing', async () => {
@@ -409,5 +455,48 @@ describe('sessions over HTTP', () => {
             assert.equal(res.status, 303, p);
             assert.equal(res.headers.location, '/staff/login', p);
         }
+    });
+});
+
+describe('the command line beside the server', () => {
+    it('says a running server holds the file, naming only staff pages that can do the same', { skip: PG ? 'PostgreSQL takes writes from many processes' : false }, () => {
+        for (const [args, page] of [
+            [['purge', '--older-than', '30'], null],
+            [['staff', 'add', 'newbie'], null],
+            [['staff', 'remove', 'idle'], /or while it runs an evaluator can do this on the staff pages' Accounts page\n$/],
+            [['cohort', 'close', classA], /or while it runs use the Classes page of the staff pages\n$/],
+        ]) {
+            const r = spawnSync(BIN, [...args, '--db', db], { encoding: 'utf8', input: 'correct horse battery staple\n', timeout: 60_000 });
+            assert.notEqual(r.status, 0, args.join(' '));
+            assert.match(r.stderr, /is open for writing by another planpack process \(planpack serve\?\): stop it first/, args.join(' '));
+            if (page)
+                assert.match(r.stderr, page, args.join(' '));
+            else
+                assert.doesNotMatch(r.stderr, /staff pages|Accounts|Classes/, args.join(' '));
+        }
+    });
+
+    it('purge says what it deleted, dating focus groups by when they were recorded', async () => {
+        const pdir = fs.mkdtempSync(path.join(os.tmpdir(), 'planpack-purge-'));
+        const pdb = newDb(pdir, 'purge.db');
+        addStaff(pdb, 'lead', 'School P');
+        const s = await startServer({ args: ['--db', pdb] });
+        try {
+            const lead = await signIn(s, 'lead');
+            const code = await makeClass(lead, 'Year 9, P');
+            for (let i = 0; i < 3; i++)
+                assert.equal((await answer(s, code)).status, 200);
+            // A meeting long ago recorded today stays; a recent meeting recorded long ago goes.
+            for (const [day, notes] of [['2020-01-01', 'old meeting, recorded today'], ['2026-01-02', 'recorded long ago']])
+                assert.equal((await lead.post('/staff/focus-groups', { day, class: code, notes })).status, 303);
+        } finally {
+            await s.stopClean();
+        }
+        sql(pdb, "UPDATE focus_groups SET recorded_day = recorded_day - 400 WHERE notes = 'recorded long ago'");
+        sql(pdb, 'UPDATE answers SET day = day - 400 WHERE id IN (SELECT min(id) FROM answers)');
+        const out = planpack(pdb, ['purge', '--older-than', '365']);
+        assert.equal(out, 'deleted from before 365 days ago: 1 answers, 1 focus groups (by the day they were recorded), 0 ended sign-in sessions\n');
+        assert.equal(sql(pdb, 'SELECT notes FROM focus_groups'), 'old meeting, recorded today');
+        fs.rmSync(pdir, { recursive: true, force: true });
     });
 });

@@ -71,7 +71,9 @@ static void test_new_file_has_schema_and_wal(void **state)
     pragma_text(path, "PRAGMA journal_mode", v, sizeof(v));
     assert_string_equal(v, "wal");
     pragma_text(path, "SELECT version FROM schema_version", v, sizeof(v));
-    assert_string_equal(v, "3");
+    char want[16];
+    snprintf(want, sizeof(want), "%d", STORE_SCHEMA_VERSION);
+    assert_string_equal(v, want);
     pragma_text(path, "PRAGMA application_id", v, sizeof(v));
     assert_string_equal(v, "1886154859");
     /* The answers table keeps the day and nothing that could identify a pupil. */
@@ -177,6 +179,10 @@ static void test_migrates_version_1(void **state)
     store_close(open_rw(path));
     fx_db_exec(path, "ALTER TABLE staff DROP COLUMN school_id;"
                      "ALTER TABLE cohorts DROP COLUMN expected_size;"
+                     "ALTER TABLE focus_groups DROP COLUMN author;"
+                     "ALTER TABLE focus_groups DROP COLUMN recorded_day;"
+                     "ALTER TABLE focus_groups DROP COLUMN edited_by;"
+                     "ALTER TABLE focus_groups DROP COLUMN edited_day;"
                      "INSERT INTO staff (name, password_hash, created_day) "
                      "VALUES ('sam', '$argon2id$fake', 1);"
                      "UPDATE schema_version SET version = 1;");
@@ -258,6 +264,10 @@ static void test_migrates_old_databases(void **state)
         assert_int_equal(n, 1);
         assert_string_equal(fg[0].cohort_code, "ABCD2345");
         assert_string_equal(fg[0].notes, "notes");
+        /* Recorded before planpack kept who and when: dated by its meeting day. */
+        assert_null(fg[0].author);
+        assert_int_equal(fg[0].recorded_day, 19001);
+        assert_null(fg[0].edited_by);
         /* It takes new rows of every kind. */
         struct fx_answer f;
         fx_answer_make(&f, "ABCD2345", "1.0.0", "c2", NULL);
@@ -861,11 +871,17 @@ static void test_purge_really_deletes(void **state)
         fx_answer_make(&f, code, "1.0.0", "c1", text);
         assert_int_equal(store_submit(s, &f.a), STORE_OK);
     }
+    /* Recorded forty days ago about a meeting on that day, and one whose typed meeting day
+     * is recent: purge goes by the day it was recorded, not the day typed. */
     struct store_focus_group fg = {.day = store_today(s),
                                    .cohort_code = code,
                                    .themes = "length",
                                    .notes = "OLDNOTES said it was long",
-                                   .quotes = "too long"};
+                                   .quotes = "too long",
+                                   .author = "sam"};
+    assert_int_equal(store_focus_group_add(s, &fg, NULL), STORE_OK);
+    fg.day = store_day_from_time(start);
+    fg.notes = "OLDTYPED a meeting day typed as today";
     assert_int_equal(store_focus_group_add(s, &fg, NULL), STORE_OK);
     /* Ten days ago: answers that stay. */
     fake_now = start - 10 * 86400;
@@ -874,18 +890,26 @@ static void test_purge_really_deletes(void **state)
         fx_answer_make(&f, code, "1.0.0", "c5", "NEWKEEP-marker");
         assert_int_equal(store_submit(s, &f.a), STORE_OK);
     }
+    /* Today: a focus group about a meeting typed as sixty days ago, which stays. */
     fake_now = start;
+    fg.day = store_today(s) - 60;
+    fg.notes = "NEWNOTES recorded today";
+    assert_int_equal(store_focus_group_add(s, &fg, NULL), STORE_OK);
     assert_int_equal(count_answers(s), 55);
 
-    int64_t deleted = -1;
+    struct store_purged deleted = {-1, -1, -1};
     assert_int_equal(store_purge(s, 30, &deleted), STORE_OK);
-    assert_int_equal(deleted, 50);
+    assert_int_equal(deleted.answers, 50);
+    assert_int_equal(deleted.focus_groups, 2);
+    assert_int_equal(deleted.sessions, 0);
     assert_int_equal(count_answers(s), 5);
     struct arena a = ARENA_INIT;
     struct store_focus_group *fgs;
     size_t n;
     assert_int_equal(store_focus_groups(s, &a, &fgs, &n), STORE_OK);
-    assert_int_equal(n, 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(fgs[0].notes, "NEWNOTES recorded today");
+    assert_int_equal(fgs[0].recorded_day, store_today(s));
     arena_release(&a);
 
     /* SQLite: gone from the bytes of the database and its log, even before closing.
@@ -894,6 +918,7 @@ static void test_purge_really_deletes(void **state)
         assert_false(file_contains(path, "OLDSECRET"));
         assert_false(file_contains(wal, "OLDSECRET"));
         assert_false(file_contains(path, "OLDNOTES"));
+        assert_false(file_contains(path, "OLDTYPED"));
     }
     store_close(s);
     if (!fx_is_pg()) {
@@ -1037,6 +1062,74 @@ static void test_focus_groups_are_masked(void **state)
     fx_db_free(path);
 }
 
+/*
+ * A focus group records who wrote it and on which day; it can be changed, which records
+ * who changed it and when, and deleted, overwriting its text in a SQLite file.
+ */
+static void test_focus_groups_edited_and_deleted(void **state)
+{
+    (void)state;
+    char *path = fx_db_new();
+    struct store *s = open_rw(path);
+    char code[WIRE_CODE_LEN + 1], other[WIRE_CODE_LEN + 1];
+    new_cohort(s, "1.0.0", NULL, code);
+    new_cohort(s, "1.0.0", NULL, other);
+    struct store_focus_group fg = {.day = store_today(s) - 3,
+                                   .cohort_code = code,
+                                   .themes = "trust",
+                                   .notes = "MISTYPEDNAME Jo said it helped",
+                                   .quotes = "",
+                                   .author = "anna"};
+    int64_t id = 0, keep = 0;
+    assert_int_equal(store_focus_group_add(s, &fg, &id), STORE_OK);
+    fg.notes = "Another group";
+    assert_int_equal(store_focus_group_add(s, &fg, &keep), STORE_OK);
+    struct arena a = ARENA_INIT;
+    struct store_focus_group *v;
+    size_t n;
+    assert_int_equal(store_focus_groups(s, &a, &v, &n), STORE_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(v[0].author, "anna");
+    assert_int_equal(v[0].recorded_day, store_today(s));
+    assert_int_equal(v[0].day, store_today(s) - 3);
+    assert_null(v[0].edited_by);
+
+    struct store_focus_group change = {.id = id,
+                                       .day = store_today(s) - 2,
+                                       .cohort_code = other,
+                                       .themes = "trust, blocking",
+                                       .notes = "A pupil (name removed) said it helped; a@b.org",
+                                       .quotes = "it helped",
+                                       .edited_by = "eva"};
+    assert_int_equal(store_focus_group_update(s, &change), STORE_OK);
+    change.id = id + keep + 100;
+    assert_int_equal(store_focus_group_update(s, &change), STORE_ERR_NOT_FOUND);
+    change.id = id;
+    change.cohort_code = "ZZZZZZZZ";
+    assert_int_equal(store_focus_group_update(s, &change), STORE_ERR_NOT_FOUND);
+    assert_int_equal(store_focus_groups(s, &a, &v, &n), STORE_OK);
+    assert_int_equal(n, 2);
+    const struct store_focus_group *e = v[0].id == id ? &v[0] : &v[1];
+    assert_int_equal(e->day, store_today(s) - 2);
+    assert_string_equal(e->cohort_code, other);
+    assert_string_equal(e->notes, "A pupil (name removed) said it helped; [email removed]");
+    assert_string_equal(e->author, "anna");
+    assert_string_equal(e->edited_by, "eva");
+    assert_int_equal(e->edited_day, store_today(s));
+    assert_int_equal(e->recorded_day, store_today(s));
+
+    assert_int_equal(store_focus_group_delete(s, id), STORE_OK);
+    assert_int_equal(store_focus_group_delete(s, id), STORE_ERR_NOT_FOUND);
+    assert_int_equal(store_focus_groups(s, &a, &v, &n), STORE_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(v[0].id, keep);
+    arena_release(&a);
+    store_close(s);
+    if (!fx_is_pg())
+        assert_false(file_contains(path, "MISTYPEDNAME"));
+    fx_db_free(path);
+}
+
 /* PostgreSQL: the same tables as SQLite, migrated once however many processes start at once. */
 struct opener {
     const char *where;
@@ -1070,7 +1163,9 @@ static void test_pg_schema_migrated_once(void **state)
     }
     char v[128];
     fx_db_text(url, "SELECT string_agg(version::text, ',') FROM schema_version", v, sizeof(v));
-    assert_string_equal(v, "3");
+    char want[16];
+    snprintf(want, sizeof(want), "%d", STORE_SCHEMA_VERSION);
+    assert_string_equal(v, want);
     fx_db_text(url,
                "SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM "
                "information_schema.columns WHERE table_name = 'answers'",
@@ -1208,6 +1303,7 @@ int main(void)
         cmocka_unit_test(test_staff_and_sessions_rows),
         cmocka_unit_test(test_staff_list_remove_end_sessions),
         cmocka_unit_test(test_focus_groups_are_masked),
+        cmocka_unit_test(test_focus_groups_edited_and_deleted),
     };
     /* SQLite's file, PRAGMAs and writer lock; and what needs no database at all. */
     const struct CMUnitTest sqlite_only[] = {
