@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 
 import { BIN, assertSecurityHeaders, newDb, request, startServer, waitFor } from './lib.mjs';
@@ -189,6 +190,9 @@ describe('POST /feedback refuses bad submissions and stores nothing', () => {
         assert.match(html, /<fieldset class="q q-text" aria-describedby="f-q-comment-error">/);
         // Only the questions with a problem are marked.
         assert.equal((html.match(/aria-invalid="true"/g) || []).length, 2);
+        // Still one round trip of a new connection, as every pupil page is (14 KB gzipped).
+        const gz = zlib.gzipSync(res.body).length;
+        assert.ok(gz <= 14 * 1024, `the refused form is ${gz} bytes gzipped`);
     });
 
     it('counts a line break as one character, as the maxlength of the form does', async () => {
