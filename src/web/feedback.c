@@ -86,10 +86,10 @@ static unsigned invalid_page(const struct site *site, const struct form *f,
     return form_page(site, f, pbs, n, validation_status(err->kind), page);
 }
 
-/* Decodes a body already read once: by feedback_check(), which took it. */
+/* The fields of a body as far as they can be shown again (up to FEEDBACK_READ_MAX), or NULL. */
 static const struct form *decoded(const char *body, size_t len, struct arena *a, struct form *f)
 {
-    return form_decode(body ? body : "", len, FEEDBACK_BODY_MAX, a, f) == FORM_OK ? f : NULL;
+    return form_decode(body ? body : "", len, FEEDBACK_READ_MAX, a, f) == FORM_OK ? f : NULL;
 }
 
 unsigned feedback_check(struct store *st, const struct site *site, const char *body, size_t len,
@@ -98,9 +98,13 @@ unsigned feedback_check(struct store *st, const struct site *site, const char *b
     struct form f;
     char code[WIRE_CODE_LEN + 1] = "";
     int rc = form_decode(body ? body : "", len, FEEDBACK_BODY_MAX, a, &f);
+    if (rc == FORM_TOO_LARGE)
+        return refuse(site, decoded(body, len, a, &f), NULL,
+                      "Your answers are longer than this form takes, so they were not saved. "
+                      "Please make what you wrote shorter and send them again.",
+                      HTTP_CONTENT_TOO_LARGE, page);
     if (rc != FORM_OK)
-        return refuse(site, NULL, NULL, form_error_message(rc),
-                      rc == FORM_TOO_LARGE ? HTTP_CONTENT_TOO_LARGE : HTTP_BAD_REQUEST, page);
+        return refuse(site, NULL, NULL, form_error_message(rc), HTTP_BAD_REQUEST, page);
     bool have_code = survey_form_code(&f, code) == 0;
     struct store_cohort cohort;
     struct survey_cohort sc;

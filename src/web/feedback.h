@@ -14,8 +14,14 @@
 #include "site/site.h"
 #include "store/store.h"
 
-/* The largest form body accepted (bigger ones get 413 before they reach here). */
+/* The largest form body accepted. */
 #define FEEDBACK_BODY_MAX ((size_t)16 * 1024)
+/*
+ * The largest body read: one past FEEDBACK_BODY_MAX is refused (413) with the form again
+ * and the answers in it kept, so that the pupil can shorten them. Bigger ones get the
+ * server's own 413 page before they reach here.
+ */
+#define FEEDBACK_READ_MAX ((size_t)64 * 1024)
 /* The largest page either function renders. */
 #define FEEDBACK_PAGE_MAX ((size_t)4 << 20)
 

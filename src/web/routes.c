@@ -632,7 +632,11 @@ struct route {
 static const struct route routes[] = {
     {.path = "/healthz", .any = send_healthz},
     {.path = "/plan", .form = true, .post = send_plan},
-    {.path = "/feedback", .form = true, .get = get_feedback, .post = send_feedback},
+    {.path = "/feedback",
+     .form = true,
+     .body_max = FEEDBACK_READ_MAX,
+     .get = get_feedback,
+     .post = send_feedback},
     {.path = FEEDBACK_SENT_PATH, .get = get_feedback_sent},
     {.path = "/teach", .get = get_teach},
     {.path = WEB_PROBLEMS_PATH, .get = get_problems},

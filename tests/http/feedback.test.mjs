@@ -209,8 +209,18 @@ describe('POST /feedback refuses bad submissions and stores nothing', () => {
     });
 
     it('answers a body over 16 KiB with 413 and a non-form body with 415', async () => {
-        const big = await post(encode([['c', code], ['q-comment', 'y'.repeat(17 * 1024)]]));
+        const big = await post(encode([['c', code], ['q-help-end', 'yes'], ['q-comment', 'y'.repeat(17 * 1024)]]));
         assert.equal(big.status, 413);
+        // The form again, with what was sent kept so that it can be shortened.
+        const html = big.body.toString('utf8');
+        assert.match(errorText(html), /longer than this form takes/);
+        assert.match(html, new RegExp(`<input id="f-code" name="c" value="${code}"`));
+        assert.match(html, /name="q-help-end" value="yes" checked>/);
+        assert.match(html, new RegExp(`>${'y'.repeat(17 * 1024)}</textarea>`));
+        // Past what is read at all, the server's own page.
+        const huge = await post(encode([['c', code], ['q-comment', 'y'.repeat(65 * 1024)]]));
+        assert.equal(huge.status, 413);
+        assert.doesNotMatch(huge.body.toString('utf8'), /<form/);
         const json = await post(JSON.stringify({ c: code, 'q-help-end': 'yes' }), { 'content-type': 'application/json' });
         assert.equal(json.status, 415);
     });
