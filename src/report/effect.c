@@ -132,3 +132,17 @@ void stats_effect_words(const struct stats_effect *e, char *buf, size_t size)
         snprintf(buf, size, "a %s %s", stats_effect_size(e->kind, e->estimate),
                  e->estimate > 0 ? "rise" : "fall");
 }
+
+void stats_change_sentence(const char *what, const struct stats_share *start,
+                           const struct stats_share *end, const struct stats_effect *e, char *buf,
+                           size_t size)
+{
+    long before = lround(start->share * 100), after = lround(end->share * 100);
+    char words[64];
+    stats_effect_words(e, words, sizeof(words));
+    snprintf(buf, size, "At the end, %ld%% were %s, %s %ld%% at the start: %s.", after, what,
+             after > before   ? "up from"
+             : after < before ? "down from"
+                              : "the same as",
+             before, words);
+}

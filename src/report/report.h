@@ -146,6 +146,17 @@ const char *stats_effect_size(enum stats_effect_kind kind, double estimate);
  */
 void stats_effect_words(const struct stats_effect *e, char *buf, size_t size);
 
+/*
+ * One sentence a head teacher can read, for a question asked at the start and at the end:
+ * "At the end, 71% were quite or very sure about saying no, up from 42% at the start: a
+ * medium rise." what says what the top answers mean; start and end are the shares in them;
+ * e is the effect size, in the words of stats_effect_words(). Percentages are whole.
+ * Written into buf.
+ */
+void stats_change_sentence(const char *what, const struct stats_share *start,
+                           const struct stats_share *end, const struct stats_effect *e, char *buf,
+                           size_t size);
+
 /* ---- CSV ---- */
 
 /*

@@ -222,12 +222,35 @@ static void test_size_in_words(void **state)
     assert_string_equal(words, "no clear change");
 }
 
+static void test_change_in_one_sentence(void **state)
+{
+    (void)state;
+    /* 42% (10 of 24) at the start, 71% (17 of 24) at the end. */
+    struct stats_share start, end;
+    assert_int_equal(stats_wilson(10, 24, &start), 0);
+    assert_int_equal(stats_wilson(17, 24, &end), 0);
+    struct stats_effect medium = {STATS_CLIFF, 0.40, 0.08, 0.64, 0.15, 24, 24};
+    char s[256];
+    stats_change_sentence("quite or very sure about saying no", &start, &end, &medium, s,
+                          sizeof(s));
+    assert_string_equal(s, "At the end, 71% were quite or very sure about saying no, up from 42% "
+                           "at the start: a medium rise.");
+    struct stats_effect unclear = {STATS_CLIFF, -0.05, -0.3, 0.2, 0.13, 24, 24};
+    stats_change_sentence("sure", &end, &start, &unclear, s, sizeof(s));
+    assert_string_equal(s, "At the end, 42% were sure, down from 71% at the start: no clear "
+                           "change.");
+    stats_change_sentence("sure", &start, &start, &unclear, s, sizeof(s));
+    assert_string_equal(s, "At the end, 42% were sure, the same as 42% at the start: no clear "
+                           "change.");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_against_scipy),
         cmocka_unit_test(test_too_little_data_is_refused),
         cmocka_unit_test(test_size_in_words),
+        cmocka_unit_test(test_change_in_one_sentence),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
