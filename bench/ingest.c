@@ -62,7 +62,7 @@ static void load_survey(struct pkgsurvey *p)
         exit(2);
     }
     diag_list_release(&d);
-    survey_from_pkg(p->pkg, &p->a, &p->sv);
+    pkg_survey(p->pkg, &p->a, &p->sv);
     if (p->sv.count == 0) {
         fprintf(stderr, "bench: the default package has no survey\n");
         exit(2);
@@ -82,7 +82,7 @@ static void random_form(const struct survey *sv, const char *code, unsigned *see
     buf_reset(b);
     buf_addf(b, "c=%s", code);
     for (size_t i = 0; i < sv->count; i++) {
-        const struct pkg_survey_question *q = &sv->questions[i];
+        const struct survey_question *q = &sv->questions[i];
         int r = rand_r(seed) % 100;
         if (r < 18)
             continue;

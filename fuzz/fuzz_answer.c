@@ -11,12 +11,12 @@
 #include "base/form.h"
 #include "survey/survey.h"
 
-static struct pkg_option scale[] = {
+static struct survey_option scale[] = {
     {{"f", 1}, "c1", "1"}, {{"f", 1}, "c2", "2"}, {{"f", 1}, "c3", "3"},
     {{"f", 1}, "c4", "4"}, {{"f", 1}, "c5", "5"},
 };
-static struct pkg_option topics[] = {{{"f", 1}, "story", "Story"}, {{"f", 1}, "plan", "Plan"}};
-static struct pkg_survey_question questions[] = {
+static struct survey_option topics[] = {{{"f", 1}, "story", "Story"}, {{"f", 1}, "plan", "Plan"}};
+static struct survey_question questions[] = {
     {{"f", 1}, "q-sure-end", SURVEY_SCALE, SURVEY_END, "Sure?", scale, 5, 0},
     {{"f", 1}, "q-topics", SURVEY_MULTI, SURVEY_END, "Topics?", topics, 2, 0},
     {{"f", 1}, "q-best", SURVEY_SINGLE, SURVEY_END, "Best?", topics, 2, 0},
@@ -58,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     for (size_t i = 0; i < ans.item_count; i++) {
         const struct survey_item *it = &ans.items[i];
-        const struct pkg_survey_question *q = survey_question(&sv, it->question_id);
+        const struct survey_question *q = survey_question(&sv, it->question_id);
         if (!q || (it->prefer_not && it->value_count))
             abort();
         for (size_t j = 0; j < it->value_count; j++) {

@@ -692,7 +692,7 @@ static int cohort_new(int argc, char **argv)
     }
     struct arena a = ARENA_INIT;
     struct survey sv;
-    survey_from_pkg(l.pkg, &a, &sv);
+    pkg_survey(l.pkg, &a, &sv);
     struct store *s = NULL;
     if (sv.count == 0) {
         fprintf(stderr, "planpack cohort: the package has no survey questions (a page with "

@@ -12,6 +12,12 @@
 
 enum diag_severity { DIAG_WARNING, DIAG_ERROR };
 
+/* Where an item was written: file relative to the package root, 1-based line. */
+struct diag_loc {
+    const char *file;
+    int line;
+};
+
 struct diag {
     enum diag_severity severity;
     char *file; /* owned; a path relative to the package folder */

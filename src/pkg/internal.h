@@ -17,8 +17,6 @@
 #define PKG_MAX_PAGE_BYTES ((size_t)1 << 20)
 #define PKG_MAX_PAGES 200
 #define PKG_ID_MAX 40
-#define PKG_TEXT_MAX_LENGTH 2000
-#define PKG_TEXT_DEFAULT_LENGTH 500
 
 /* What the checker needs to know about a page beyond the model. */
 struct pkg_page_note {

@@ -10,8 +10,8 @@
 #include "pkg/internal.h"
 #include "pkg/svg.h"
 #include "pkg/yamltree.h"
+#include "base/reserved.h"
 #include "survey/wire.h"
-#include "web/routes.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -95,9 +95,6 @@ _Static_assert(COUNT(page_kind_names) == PAGE_LETTER + 1, "a name for every page
 _Static_assert(COUNT(audience_names) == AUDIENCE_TEACHER + 1, "a name for every audience");
 _Static_assert(COUNT(plan_kind_names) == PLAN_TEXT + 1, "a name for every plan section kind");
 _Static_assert(COUNT(slide_kind_names) == SLIDE_FEEDBACK + 1, "a name for every slide kind");
-
-/* Page ids that would clash with planpack's own addresses (web/routes.h). */
-static const char *const reserved_page_ids[WEB_RESERVED_COUNT] = WEB_RESERVED_NAMES;
 
 static void report(struct loader *L, enum diag_severity sev, int line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -332,9 +329,9 @@ static void *alloc_items(struct loader *L, const struct ynode *list, size_t size
     return arena_alloc(L->a, (list ? list->count : 0) * size + 1);
 }
 
-static struct pkg_loc here(struct loader *L, int line)
+static struct diag_loc here(struct loader *L, int line)
 {
-    return (struct pkg_loc){L->file, line};
+    return (struct diag_loc){L->file, line};
 }
 
 /* ---- package.yaml ---- */
@@ -866,25 +863,25 @@ static void load_plan(struct loader *L, struct pkg_page *page, const struct ynod
     }
 }
 
-static void load_options(struct loader *L, struct pkg_survey_question *q, const struct ynode *list)
+static void load_options(struct loader *L, struct survey_question *q, const struct ynode *list)
 {
     q->options = alloc_items(L, list, sizeof(*q->options));
     for (const struct ynode *item = list->first; item; item = item->next) {
         if (!item_is_map(L, item, "options", "id: c1"))
             continue;
         check_keys(L, item, option_keys, "an option");
-        struct pkg_option *o = &q->options[q->option_count++];
+        struct survey_option *o = &q->options[q->option_count++];
         o->loc = here(L, item->line);
         o->id = get_id(L, item, "option", ID_OPTION, q);
         o->label = get_text(L, item, "label", true, subject(L, "option", o->id));
     }
 }
 
-static void load_max_length(struct loader *L, struct pkg_survey_question *q,
+static void load_max_length(struct loader *L, struct survey_question *q,
                             const struct ynode *item, const char *subj, bool have_type)
 {
     const struct ynode *v = ytree_get(item, "max_length");
-    q->max_length = q->type == SURVEY_TEXT ? PKG_TEXT_DEFAULT_LENGTH : 0;
+    q->max_length = q->type == SURVEY_TEXT ? SURVEY_TEXT_DEFAULT : 0;
     if (!v)
         return;
     if (have_type && q->type != SURVEY_TEXT) {
@@ -896,8 +893,8 @@ static void load_max_length(struct loader *L, struct pkg_survey_question *q,
     char *end = NULL;
     if (v->kind == YNODE_SCALAR && v->len > 0 && v->len < 8)
         n = strtol(v->str, &end, 10);
-    if (!end || *end != '\0' || n < 1 || n > PKG_TEXT_MAX_LENGTH) {
-        ERR(L, v->line, "'max_length' should be a whole number from 1 to %d", PKG_TEXT_MAX_LENGTH);
+    if (!end || *end != '\0' || n < 1 || n > SURVEY_TEXT_MAX) {
+        ERR(L, v->line, "'max_length' should be a whole number from 1 to %d", SURVEY_TEXT_MAX);
         return;
     }
     q->max_length = (size_t)n;
@@ -913,7 +910,7 @@ static void load_survey(struct loader *L, struct pkg_page *page, const struct yn
         if (!item_is_map(L, item, "questions", "id: q-confident"))
             continue;
         check_keys(L, item, survey_keys, "a survey question");
-        struct pkg_survey_question *q = &page->survey[page->survey_count++];
+        struct survey_question *q = &page->survey[page->survey_count++];
         q->loc = here(L, item->line);
         q->id = get_id(L, item, "survey question", ID_SURVEY, NULL);
         const char *subj = subject(L, "question", q->id);
@@ -923,7 +920,7 @@ static void load_survey(struct loader *L, struct pkg_page *page, const struct yn
         if (when) {
             int w = find_name(survey_when_names, COUNT(survey_when_names), when);
             if (w >= 0)
-                q->when = (enum pkg_survey_when)w;
+                q->when = (enum survey_when)w;
             else
                 report_unknown_name(L, line_of(item, "when"), "'when' value", when,
                                     survey_when_names, COUNT(survey_when_names));
@@ -934,7 +931,7 @@ static void load_survey(struct loader *L, struct pkg_page *page, const struct yn
         if (type) {
             int t = find_name(survey_type_names, COUNT(survey_type_names), type);
             if (t >= 0) {
-                q->type = (enum pkg_survey_type)t;
+                q->type = (enum survey_type)t;
                 have_type = true;
             } else {
                 report_unknown_name(L, line_of(item, "type"), "question type", type,
@@ -1282,11 +1279,6 @@ out:
         page->title = page->id;
 }
 
-static bool reserved_page_id(const char *id)
-{
-    return find_name(reserved_page_ids, COUNT(reserved_page_ids), id) >= 0;
-}
-
 /* Whether path is a page file directly in pages/; sets its id's length. */
 static bool page_file(const char *path, size_t *id_len)
 {
@@ -1307,7 +1299,7 @@ static void add_page(struct loader *L, const char *id, int line, const struct fi
     struct pkg_page_note *note = &L->impl->notes[p->page_count];
     p->page_count++;
     page->id = arena_strdup(L->a, id);
-    page->loc = (struct pkg_loc){arena_printf(L->a, "pages/%s.md", id), 1};
+    page->loc = (struct diag_loc){arena_printf(L->a, "pages/%s.md", id), 1};
     note_id(L, ID_ADDRESS, NULL, page->id, line, arena_printf(&L->tmp, "page '%s'", page->id),
             page);
     const char *file = L->file;
@@ -1666,7 +1658,39 @@ const char *pkg_slide_kind_name(enum pkg_slide_kind k)
     return (size_t)k < COUNT(slide_kind_names) ? slide_kind_names[k] : "?";
 }
 
-const char *pkg_survey_type_name(enum pkg_survey_type t)
+const char *pkg_survey_type_name(enum survey_type t)
 {
     return (size_t)t < COUNT(survey_type_names) ? survey_type_names[t] : "?";
 }
+
+void pkg_survey(const struct pkg *p, struct arena *a, struct survey *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->package_id = p->id;
+    out->package_version = p->version;
+    size_t n = 0;
+    for (size_t i = 0; i < p->page_count; i++)
+        if (p->pages[i].kind == PAGE_SURVEY)
+            n += p->pages[i].survey_count;
+    struct survey_question *qs = arena_alloc(a, n * sizeof(*qs));
+    size_t k = 0;
+    for (size_t i = 0; i < p->page_count; i++) {
+        const struct pkg_page *pg = &p->pages[i];
+        if (pg->kind != PAGE_SURVEY)
+            continue;
+        for (size_t j = 0; j < pg->survey_count; j++)
+            qs[k++] = pg->survey[j];
+    }
+    out->questions = qs;
+    out->count = n;
+    for (size_t i = 0; i < p->change_count; i++) {
+        const struct pkg_change *c = &p->changes[i];
+        if (c->version && p->version && strcmp(c->version, p->version) == 0) {
+            out->change_date = c->date;
+            out->changes = c->items;
+            out->change_count = c->item_count;
+            break;
+        }
+    }
+}
+

@@ -20,16 +20,11 @@
 #include "base/arena.h"
 #include "base/diag.h"
 #include "base/fileset.h"
-
-/* Where an item was written: file relative to the package root, 1-based line. */
-struct pkg_loc {
-    const char *file;
-    int line;
-};
+#include "survey/model.h"
 
 /* A support service in package.yaml `support:`. */
 struct pkg_support {
-    struct pkg_loc loc;
+    struct diag_loc loc;
     const char *id;
     const char *name;    /* required */
     const char *about;   /* `for:` who and what it is for; required */
@@ -46,7 +41,7 @@ struct pkg_support {
 
 /* One entry of the package's change log (`changes:` in package.yaml). */
 struct pkg_change {
-    struct pkg_loc loc;
+    struct diag_loc loc;
     const char *version;
     const char *date;
     const char **items; /* what changed, and which feedback prompted it */
@@ -69,7 +64,7 @@ enum pkg_audience { AUDIENCE_PUPIL, AUDIENCE_PARENT, AUDIENCE_TEACHER };
 
 /* A character in the story's chat; `me: true` marks the reader's point of view. */
 struct pkg_character {
-    struct pkg_loc loc;
+    struct diag_loc loc;
     const char *id;
     const char *name;
     bool me;
@@ -77,20 +72,20 @@ struct pkg_character {
 
 /* One line of a chat. from == NULL is narration (what happens, or what someone thinks). */
 struct pkg_message {
-    struct pkg_loc loc;
+    struct diag_loc loc;
     const struct pkg_character *from;
     const char *text;
 };
 
 struct pkg_choice {
-    struct pkg_loc loc;
+    struct diag_loc loc;
     const char *text;
     const char *next_id;         /* as written */
     const struct pkg_step *next; /* resolved; NULL only in a package that failed checking */
 };
 
 struct pkg_step {
-    struct pkg_loc loc;
+    struct diag_loc loc;
     const char *id;
     const char *title; /* optional short heading */
     struct pkg_message *messages;
@@ -111,14 +106,14 @@ struct pkg_story {
 };
 
 struct pkg_question {
-    struct pkg_loc loc;
+    struct diag_loc loc;
     const char *id;
     const char *text;
     const char *hint; /* optional */
 };
 
 struct pkg_question_group {
-    struct pkg_loc loc;
+    struct diag_loc loc;
     const char *id;
     const char *title;
     struct pkg_question *questions;
@@ -126,7 +121,7 @@ struct pkg_question_group {
 };
 
 struct pkg_reply {
-    struct pkg_loc loc;
+    struct diag_loc loc;
     const char *id;
     const char *text;  /* the funny reply itself (text or emoji) */
     const char *image; /* optional package-relative SVG path */
@@ -134,7 +129,7 @@ struct pkg_reply {
 };
 
 struct pkg_strategy {
-    struct pkg_loc loc;
+    struct diag_loc loc;
     const char *id;
     const char *title;
     const char *summary;       /* one line */
@@ -155,38 +150,11 @@ enum pkg_plan_kind {
 };
 
 struct pkg_plan_section {
-    struct pkg_loc loc;
+    struct diag_loc loc;
     const char *id;
     const char *title;
     enum pkg_plan_kind kind;
     const char *prompt; /* optional help under the title */
-};
-
-enum pkg_survey_type {
-    SURVEY_SCALE,  /* 5-point labelled scale: exactly 5 options */
-    SURVEY_SINGLE, /* one of the options */
-    SURVEY_MULTI,  /* any of the options */
-    SURVEY_YESNO,  /* yes / no / not sure (options implied) */
-    SURVEY_TEXT,   /* short free text up to max_length bytes */
-};
-
-enum pkg_survey_when { SURVEY_START, SURVEY_END, SURVEY_RETRO };
-
-struct pkg_option {
-    struct pkg_loc loc;
-    const char *id;
-    const char *label;
-};
-
-struct pkg_survey_question {
-    struct pkg_loc loc;
-    const char *id;
-    enum pkg_survey_type type;
-    enum pkg_survey_when when;
-    const char *text;
-    struct pkg_option *options;
-    size_t option_count;
-    size_t max_length; /* text questions; default 500 */
 };
 
 /* What a slide of the lesson presentation shows (`show:` in a lesson page's `slides:`). */
@@ -203,7 +171,7 @@ enum pkg_slide_kind {
 
 /* An item a slide shows, named by its id: a question, a strategy or a support entry. */
 struct pkg_ref {
-    struct pkg_loc loc;
+    struct diag_loc loc;
     const char *id;
 };
 
@@ -217,13 +185,13 @@ struct pkg_notes {
 
 /* Notes for one step of the story, on a story slide. */
 struct pkg_step_notes {
-    struct pkg_loc loc;
+    struct diag_loc loc;
     const char *step; /* a step id of the package's story */
     struct pkg_notes notes;
 };
 
 struct pkg_slide {
-    struct pkg_loc loc;
+    struct diag_loc loc;
     enum pkg_slide_kind show;
     const char *title; /* optional, except on text slides */
     const char *text;  /* optional Markdown shown on the slide */
@@ -237,7 +205,7 @@ struct pkg_slide {
 };
 
 struct pkg_page {
-    struct pkg_loc loc; /* the page's file, line 1 */
+    struct diag_loc loc; /* the page's file, line 1 */
     const char *id;     /* the file name without .md; "start" is the home page */
     const char *title;
     const char *nav_title; /* optional shorter title for navigation */
@@ -254,7 +222,7 @@ struct pkg_page {
     size_t strategy_count;
     struct pkg_plan_section *plan_sections;
     size_t plan_section_count;
-    struct pkg_survey_question *survey;
+    struct survey_question *survey; /* survey pages */
     size_t survey_count;
     struct pkg_slide *slides; /* lesson pages */
     size_t slide_count;
@@ -310,6 +278,13 @@ struct pkg {
 struct pkg *pkg_load(const struct fileset *fs, struct diag_list *diags);
 void pkg_free(struct pkg *p);
 
+/*
+ * Gathers the questions of every survey page of p (usually one), with p's id, version and
+ * this version's change-log entry, into out. The list is allocated in a; the questions'
+ * strings are borrowed from p.
+ */
+void pkg_survey(const struct pkg *p, struct arena *a, struct survey *out);
+
 /* Lookups by id; NULL when absent. Results are borrowed from the package. */
 const struct pkg_page *pkg_page(const struct pkg *p, const char *id);
 const struct pkg_page *pkg_page_of_kind(const struct pkg *p, enum pkg_page_kind kind);
@@ -320,6 +295,6 @@ const struct pkg_file *pkg_file(const struct pkg *p, const char *path);
 /* Names used in the format and in messages ("story", "scale", …). */
 const char *pkg_page_kind_name(enum pkg_page_kind k);
 const char *pkg_slide_kind_name(enum pkg_slide_kind k);
-const char *pkg_survey_type_name(enum pkg_survey_type t);
+const char *pkg_survey_type_name(enum survey_type t);
 
 #endif

@@ -328,7 +328,7 @@ void page_readability(const struct pkg_page *page, struct readability *out)
     for (size_t i = 0; i < page->plan_section_count; i++)
         add_all(out, page->plan_sections[i].title, page->plan_sections[i].prompt);
     for (size_t i = 0; i < page->survey_count; i++) {
-        const struct pkg_survey_question *q = &page->survey[i];
+        const struct survey_question *q = &page->survey[i];
         readability_add(out, q->text);
         for (size_t j = 0; j < q->option_count; j++)
             readability_add(out, q->options[j].label);

@@ -12,8 +12,8 @@
 struct rq {
     const char *id;
     const char *text;
-    enum pkg_survey_type type;
-    enum pkg_survey_when when;
+    enum survey_type type;
+    enum survey_when when;
     size_t nopt; /* option columns (text questions: one, "answered") */
     const char **opt_ids;
     const char **opt_labels;

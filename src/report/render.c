@@ -63,7 +63,7 @@ void out_day(int day, char out[11])
     store_day_format(day, out);
 }
 
-const char *out_when(enum pkg_survey_when w)
+const char *out_when(enum survey_when w)
 {
     switch (w) {
     case SURVEY_START:
@@ -76,7 +76,7 @@ const char *out_when(enum pkg_survey_when w)
     return "end of the lesson";
 }
 
-const char *out_type(enum pkg_survey_type t)
+const char *out_type(enum survey_type t)
 {
     static const char *const names[] = {"scale", "single choice", "multiple choice", "yes / no",
                                         "text"};

@@ -27,8 +27,8 @@ void out_str(struct out *o, const char *s);
 /* Text in HTML is escaped; in plain text, it is written as stored (already cleaned). */
 void out_text(struct out *o, const char *s);
 void out_day(int day, char out[11]);
-const char *out_when(enum pkg_survey_when w);
-const char *out_type(enum pkg_survey_type t);
+const char *out_when(enum survey_when w);
+const char *out_type(enum survey_type t);
 const char *out_col_label(const struct rq *q, size_t j);
 /* Writes v in decimal into buf (at least 21 bytes); returns its length. */
 size_t out_int(long long v, char *buf);

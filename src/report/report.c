@@ -173,7 +173,7 @@ static void build_ids(struct report *r, struct rver *ver)
     memset(ver->ids, 0, slots * sizeof(*ver->ids));
     ver->ids_mask = slots - 1;
     for (size_t i = 0; i < sv->count; i++) {
-        const struct pkg_survey_question *sq = &sv->questions[i];
+        const struct survey_question *sq = &sv->questions[i];
         id_put(ver, sq->id, RID_QUESTION, (uint32_t)i);
         for (size_t o = 0; o < survey_option_count(sq); o++)
             id_put(ver, survey_option_id(sq, o), (uint32_t)i, (uint32_t)o);
@@ -198,7 +198,7 @@ static void build_questions(struct report *r)
             ver->qlen[i] = strlen(sv->questions[i].id);
         build_ids(r, ver);
         for (size_t i = 0; i < sv->count; i++) {
-            const struct pkg_survey_question *sq = &sv->questions[i];
+            const struct survey_question *sq = &sv->questions[i];
             size_t qi = find_q(r, sq->id);
             if (qi == SIZE_MAX) {
                 qi = r->nq++;

@@ -492,13 +492,13 @@ static void option(struct render *r, const char *type, const char *qid, const ch
     buf_adds(o, "</label></li>\n");
 }
 
-static const char *survey_type_class(enum pkg_survey_type t)
+static const char *survey_type_class(enum survey_type t)
 {
     const char *name = wire_type_name((unsigned)t);
     return name ? name : "text";
 }
 
-static void survey_question(struct render *r, const struct pkg_survey_question *q)
+static void render_survey_question(struct render *r, const struct survey_question *q)
 {
     struct buf *o = r->out;
     const char *type = q->type == SURVEY_MULTI || q->type == SURVEY_TEXT ? "checkbox" : "radio";
@@ -659,7 +659,7 @@ void render_page_survey(struct render *r)
                 "not write anyone's name.</p>");
     code_field(r);
     for (size_t i = 0; i < page->survey_count; i++)
-        survey_question(r, &page->survey[i]);
+        render_survey_question(r, &page->survey[i]);
     buf_adds(o, "<p><button type=\"submit\">Send my answers</button></p>\n</form>\n");
     render_close(r);
 }

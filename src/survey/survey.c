@@ -10,38 +10,7 @@
 static const char *const yesno_ids[] = {"yes", "no", "not-sure"};
 static const char *const yesno_labels[] = {"Yes", "No", "Not sure"};
 
-void survey_from_pkg(const struct pkg *p, struct arena *a, struct survey *out)
-{
-    memset(out, 0, sizeof(*out));
-    out->package_id = p->id;
-    out->package_version = p->version;
-    size_t n = 0;
-    for (size_t i = 0; i < p->page_count; i++)
-        if (p->pages[i].kind == PAGE_SURVEY)
-            n += p->pages[i].survey_count;
-    struct pkg_survey_question *qs = arena_alloc(a, n * sizeof(*qs));
-    size_t k = 0;
-    for (size_t i = 0; i < p->page_count; i++) {
-        const struct pkg_page *pg = &p->pages[i];
-        if (pg->kind != PAGE_SURVEY)
-            continue;
-        for (size_t j = 0; j < pg->survey_count; j++)
-            qs[k++] = pg->survey[j];
-    }
-    out->questions = qs;
-    out->count = n;
-    for (size_t i = 0; i < p->change_count; i++) {
-        const struct pkg_change *c = &p->changes[i];
-        if (c->version && p->version && strcmp(c->version, p->version) == 0) {
-            out->change_date = c->date;
-            out->changes = c->items;
-            out->change_count = c->item_count;
-            break;
-        }
-    }
-}
-
-const struct pkg_survey_question *survey_question(const struct survey *sv, const char *id)
+const struct survey_question *survey_question(const struct survey *sv, const char *id)
 {
     for (size_t i = 0; i < sv->count; i++)
         if (strcmp(sv->questions[i].id, id) == 0)
@@ -49,7 +18,7 @@ const struct pkg_survey_question *survey_question(const struct survey *sv, const
     return NULL;
 }
 
-size_t survey_option_count(const struct pkg_survey_question *q)
+size_t survey_option_count(const struct survey_question *q)
 {
     if (q->type == SURVEY_YESNO)
         return 3;
@@ -58,17 +27,17 @@ size_t survey_option_count(const struct pkg_survey_question *q)
     return q->option_count;
 }
 
-const char *survey_option_id(const struct pkg_survey_question *q, size_t i)
+const char *survey_option_id(const struct survey_question *q, size_t i)
 {
     return q->type == SURVEY_YESNO ? yesno_ids[i] : q->options[i].id;
 }
 
-const char *survey_option_label(const struct pkg_survey_question *q, size_t i)
+const char *survey_option_label(const struct survey_question *q, size_t i)
 {
     return q->type == SURVEY_YESNO ? yesno_labels[i] : q->options[i].label;
 }
 
-int survey_option_index(const struct pkg_survey_question *q, const char *id)
+int survey_option_index(const struct survey_question *q, const char *id)
 {
     size_t n = survey_option_count(q);
     for (size_t i = 0; i < n; i++)
@@ -77,7 +46,7 @@ int survey_option_index(const struct pkg_survey_question *q, const char *id)
     return -1;
 }
 
-const char *survey_when_name(enum pkg_survey_when w)
+const char *survey_when_name(enum survey_when w)
 {
     const char *name = wire_when_name((unsigned)w);
     return name ? name : "end";
@@ -91,7 +60,7 @@ void survey_encode(const struct survey *sv, struct buf *out)
     json_adds_string(out, sv->package_version ? sv->package_version : "");
     buf_adds(out, ",\"questions\":[");
     for (size_t i = 0; i < sv->count; i++) {
-        const struct pkg_survey_question *q = &sv->questions[i];
+        const struct survey_question *q = &sv->questions[i];
         buf_adds(out, i ? ",{\"id\":" : "{\"id\":");
         json_adds_string(out, q->id);
         buf_addf(out,
@@ -139,7 +108,7 @@ int survey_decode(const char *json, size_t len, struct arena *a, struct survey *
     out->package_version = json_get_str(&root, "version");
     if (!out->package_id || !out->package_version || !qs || qs->type != JSON_ARRAY)
         return -1;
-    struct pkg_survey_question *q = arena_alloc(a, qs->count * sizeof(*q));
+    struct survey_question *q = arena_alloc(a, qs->count * sizeof(*q));
     for (size_t i = 0; i < qs->count; i++) {
         const struct json_value *jq = &qs->items[i];
         const char *type = json_get_str(jq, "type");
@@ -150,8 +119,8 @@ int survey_decode(const char *json, size_t len, struct arena *a, struct survey *
         int w = wire_when_index(when);
         if (!q[i].id || !q[i].text || t < 0)
             return -1;
-        q[i].type = (enum pkg_survey_type)t;
-        q[i].when = w < 0 ? SURVEY_END : (enum pkg_survey_when)w;
+        q[i].type = (enum survey_type)t;
+        q[i].when = w < 0 ? SURVEY_END : (enum survey_when)w;
         const struct json_value *ml = json_get(jq, "max_length");
         /* Only a length an author could have given: a damaged row must not become a
          * conversion out of range. */

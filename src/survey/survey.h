@@ -25,45 +25,13 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/form.h"
-#include "pkg/pkg.h"
+#include "survey/model.h"
 
 /* Field names, the class-code grammar and the stored names of types and parts. */
 #include "survey/wire.h"
 
-_Static_assert(SURVEY_TEXT + 1 == WIRE_TYPE_COUNT, "a name in wire.h for every question type");
-_Static_assert(SURVEY_RETRO + 1 == WIRE_WHEN_COUNT, "a name in wire.h for every survey part");
-
-/* Text answers: max_length counts characters (code points); authors may not go past this. */
-#define SURVEY_TEXT_DEFAULT 500
-#define SURVEY_TEXT_MAX 2000
 #define SURVEY_MASK_EMAIL "[email removed]"
 #define SURVEY_MASK_PHONE "[phone number removed]"
-
-/*
- * One package version's survey. Strings and questions are borrowed: from the package
- * (survey_from_pkg) or from the arena a snapshot was decoded into (survey_decode).
- */
-struct survey {
-    const char *package_id;
-    const char *package_version;
-    const struct pkg_survey_question *questions; /* in the order the survey asks them */
-    size_t count;
-    const char *change_date; /* this version's change-log entry, or NULL */
-    const char *const *changes;
-    size_t change_count;
-};
-
-/* Gathers the questions of every survey page of p (usually one) into out; a keeps the list. */
-void survey_from_pkg(const struct pkg *p, struct arena *a, struct survey *out);
-/* The question with this id, or NULL. Borrowed from the survey. */
-const struct pkg_survey_question *survey_question(const struct survey *sv, const char *id);
-/* The position (0-based) of option id in q's options, or -1. yes/no use yes, no, not-sure. */
-int survey_option_index(const struct pkg_survey_question *q, const char *id);
-/* The option ids and labels of a question, with the built-in yes / no / not sure. */
-size_t survey_option_count(const struct pkg_survey_question *q);
-const char *survey_option_id(const struct pkg_survey_question *q, size_t i);
-const char *survey_option_label(const struct pkg_survey_question *q, size_t i);
-const char *survey_when_name(enum pkg_survey_when w);
 
 /*
  * A survey as JSON, so that stored answers of any version can be labelled and scored

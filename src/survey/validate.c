@@ -101,7 +101,7 @@ static int check_code(const struct survey *sv, const struct form *f,
     return 0;
 }
 
-static int check_choice(const struct pkg_survey_question *q, struct slot *sl, struct arena *a,
+static int check_choice(const struct survey_question *q, struct slot *sl, struct arena *a,
                         struct survey_item *it, struct survey_error *err)
 {
     char shown[48];
@@ -141,7 +141,7 @@ static int check_choice(const struct pkg_survey_question *q, struct slot *sl, st
     return 0;
 }
 
-static int check_text(const struct pkg_survey_question *q, struct slot *sl, struct arena *a,
+static int check_text(const struct survey_question *q, struct slot *sl, struct arena *a,
                       struct survey_item *it, struct survey_error *err)
 {
     size_t max = q->max_length ? q->max_length : SURVEY_TEXT_DEFAULT;
@@ -211,7 +211,7 @@ int survey_validate(const struct survey *sv, const struct form *f,
         const struct form_field *fl = &f->fields[i];
         if (strcmp(fl->name, WIRE_FIELD_CODE) == 0)
             continue;
-        const struct pkg_survey_question *q = survey_question(sv, fl->name);
+        const struct survey_question *q = survey_question(sv, fl->name);
         if (!q) {
             char shown[48];
             fail(err, SURVEY_E_UNKNOWN_QUESTION, NULL,
@@ -225,7 +225,7 @@ int survey_validate(const struct survey *sv, const struct form *f,
         sl->values[sl->count++] = fl->value;
     }
     for (size_t i = 0; i < sv->count; i++) {
-        const struct pkg_survey_question *q = &sv->questions[i];
+        const struct survey_question *q = &sv->questions[i];
         struct survey_item *it = &items[n];
         memset(it, 0, sizeof(*it));
         it->question_id = q->id;

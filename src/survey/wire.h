@@ -59,8 +59,8 @@ __attribute__((warn_unused_result)) static inline int wire_code_normalise(const 
 }
 
 /*
- * The stored names of question types and survey parts, in the order of enum
- * pkg_survey_type and enum pkg_survey_when (pkg/pkg.h, which asserts the counts).
+ * The stored names of question types and survey parts, in the order of enum survey_type
+ * and enum survey_when (survey/model.h, which asserts the counts).
  */
 #define WIRE_TYPE_COUNT 5
 #define WIRE_WHEN_COUNT 3

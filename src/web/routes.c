@@ -4,7 +4,6 @@
  * server (web/server.c) calls dispatch() once a request's headers and body have arrived.
  */
 #include "web/server_internal.h"
-#include "web/routes.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -616,11 +615,14 @@ typedef enum MHD_Result route_fn(struct server *srv, const struct gen *g, struct
 
 /*
  * The server's own addresses; every other address is the site's (a page, an asset, or the
- * 404 page). Their first names are the ones a package may not take (WEB_RESERVED_NAMES in
- * web/routes.h, beside the site's "index", "assets" and "teach").
+ * 404 page). Their first names are the ones a package may not take (RESERVED_PAGE_IDS in
+ * base/reserved.h, beside the site's "index", "assets" and "teach"), but for a route that
+ * shares its address with a package page (test_routes.c holds the table to this).
  */
 struct route {
     const char *path;
+    bool page;       /* the address is also a package page's: GET without a class code
+                        goes to the site (POST /plan, /feedback?c=CODE) */
     bool under;      /* path ends in '/' and the route answers every address below it */
     bool form;       /* a POST body is a form, kept for the handler */
     size_t body_max; /* the largest body taken; 0 for WEB_BODY_MAX */
@@ -631,8 +633,9 @@ struct route {
 
 static const struct route routes[] = {
     {.path = "/healthz", .any = send_healthz},
-    {.path = "/plan", .form = true, .post = send_plan},
+    {.path = "/plan", .page = true, .form = true, .post = send_plan},
     {.path = "/feedback",
+     .page = true,
      .form = true,
      .body_max = FEEDBACK_READ_MAX,
      .get = get_feedback,
@@ -656,6 +659,20 @@ static const struct route *route_find(const char *url)
             return rt;
     }
     return NULL;
+}
+
+bool route_name(size_t i, char *out, size_t size, bool *page)
+{
+    if (i >= sizeof(routes) / sizeof(routes[0]) || size == 0)
+        return false;
+    const char *name = routes[i].path + 1;
+    size_t n = strcspn(name, "/");
+    if (n >= size)
+        n = size - 1;
+    memcpy(out, name, n);
+    out[n] = '\0';
+    *page = routes[i].page;
+    return true;
 }
 
 bool takes_form(const char *url)

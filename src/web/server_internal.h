@@ -331,6 +331,11 @@ void pool_stop(struct pool *p);
 
 /* ---- routes.c: what each address answers ---- */
 
+/*
+ * The first name of route i's address ("staff" for /staff/) into out, and in *page whether
+ * a package page shares that address; false past the last route.
+ */
+bool route_name(size_t i, char *out, size_t size, bool *page);
 /* Whether a POST to url is a form: the plan, feedback, and the staff pages. */
 bool takes_form(const char *url);
 /* The largest request body that url takes. */

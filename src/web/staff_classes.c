@@ -197,7 +197,7 @@ unsigned staff_classes_create(struct staff_page *p)
     const struct pkg *pkg = p->rq->site ? site_pkg(p->rq->site) : NULL;
     struct survey sv;
     if (pkg)
-        survey_from_pkg(pkg, p->a, &sv);
+        pkg_survey(pkg, p->a, &sv);
     if (!pkg || sv.count == 0)
         return classes_page(p, HTTP_BAD_REQUEST,
                             "This package has no survey questions, so a class code would "

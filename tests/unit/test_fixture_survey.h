@@ -12,21 +12,21 @@
 
 #include "survey/survey.h"
 
-static struct pkg_option fx_scale_opts[] = {
+static struct survey_option fx_scale_opts[] = {
     {{"p", 1}, "c1", "Not at all"}, {{"p", 1}, "c2", "A little"}, {{"p", 1}, "c3", "Somewhat"},
     {{"p", 1}, "c4", "Quite"},      {{"p", 1}, "c5", "Very"},
 };
-static struct pkg_option fx_topic_opts[] = {
+static struct survey_option fx_topic_opts[] = {
     {{"p", 1}, "story", "The story"},
     {{"p", 1}, "replies", "Funny replies"},
     {{"p", 1}, "support", "Where to get help"},
 };
-static struct pkg_option fx_best_opts[] = {
+static struct survey_option fx_best_opts[] = {
     {{"p", 1}, "story", "The story"},
     {{"p", 1}, "plan", "Making my plan"},
 };
 
-static struct pkg_survey_question fx_questions[] = {
+static struct survey_question fx_questions[] = {
     {{"p", 1},
      "q-confident-start",
      SURVEY_SCALE,

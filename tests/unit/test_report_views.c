@@ -72,7 +72,7 @@ static size_t atom(struct world *w, const char *code, const char *q, const char 
     return w->nkeys++;
 }
 
-static const struct pkg_survey_question *fx_q(const char *id)
+static const struct survey_question *fx_q(const char *id)
 {
     for (size_t i = 0; i < sizeof(fx_questions) / sizeof(fx_questions[0]); i++)
         if (strcmp(fx_questions[i].id, id) == 0)
@@ -81,7 +81,7 @@ static const struct pkg_survey_question *fx_q(const char *id)
 }
 
 /* Every column label a question has in the report. */
-static size_t labels(const struct pkg_survey_question *q, const char **out)
+static size_t labels(const struct survey_question *q, const char **out)
 {
     static const char *const yesno[] = {"Yes", "No", "Not sure"};
     size_t n = 0;
@@ -107,7 +107,7 @@ static void answer(struct world *w, struct cls *c)
     const char *vals[8][3];
     size_t ni = 0;
     for (size_t i = 0; i < sizeof(fx_questions) / sizeof(fx_questions[0]); i++) {
-        const struct pkg_survey_question *q = &fx_questions[i];
+        const struct survey_question *q = &fx_questions[i];
         const char *lab[8];
         size_t nl = labels(q, lab);
         uint32_t pick = rnd(w, 8);
@@ -414,7 +414,7 @@ static size_t members(const struct world *w, const struct view *v, const char *s
     return n;
 }
 
-static const struct pkg_survey_question *q_by_text(const char *text)
+static const struct survey_question *q_by_text(const char *text)
 {
     for (size_t i = 0; i < sizeof(fx_questions) / sizeof(fx_questions[0]); i++)
         if (strcmp(fx_questions[i].text, text) == 0)
@@ -422,7 +422,7 @@ static const struct pkg_survey_question *q_by_text(const char *text)
     return NULL;
 }
 
-static bool known_label(const struct pkg_survey_question *q, const char *label)
+static bool known_label(const struct survey_question *q, const char *label)
 {
     const char *lab[8];
     size_t nl = labels(q, lab);
@@ -434,7 +434,7 @@ static bool known_label(const struct pkg_survey_question *q, const char *label)
 
 /* A figure of `section` (or of version `version` in a comparison) on q's column label. */
 static void figure(struct world *w, struct system *sy, const struct view *v, const char *vname,
-                   const char *section, const struct pkg_survey_question *q, const char *label,
+                   const char *section, const struct survey_question *q, const char *label,
                    long long value)
 {
     size_t mem[MAX_CLASSES], cell[MAX_CLASSES];
@@ -467,7 +467,7 @@ static void read_text(struct world *w, struct system *sy, const struct view *v, 
                       const char *doc)
 {
     char section[160] = "", cmp[2][32] = {"", ""};
-    const struct pkg_survey_question *q = NULL;
+    const struct survey_question *q = NULL;
     bool compare = false;
     const char *p = doc;
     char line[512];
@@ -496,7 +496,7 @@ static void read_text(struct world *w, struct system *sy, const struct view *v, 
             figure(w, sy, v, vname, section, fx_q("q-comment"), "Answered",
                    strtoll(n + 1, NULL, 10));
         } else if (line[0] && line[0] != ' ' && (compare || section[0])) {
-            const struct pkg_survey_question *t = q_by_text(line);
+            const struct survey_question *t = q_by_text(line);
             if (t)
                 q = t;
         } else if (q && len > 42 && line[0] == ' ' && line[1] == ' ' && line[2] != ' ' &&
@@ -551,7 +551,7 @@ static void read_html(struct world *w, struct system *sy, const struct view *v, 
                       const char *doc)
 {
     char section[160] = "", cmp[2][32] = {"", ""}, x[400];
-    const struct pkg_survey_question *q = NULL;
+    const struct survey_question *q = NULL;
     bool compare = false;
     const char *p = doc;
     char line[1024];
@@ -681,7 +681,7 @@ static void known_relations(struct world *w, struct system *sy)
 {
     for (size_t c = 0; c < w->nc; c++) {
         for (size_t i = 0; i < sizeof(fx_questions) / sizeof(fx_questions[0]); i++) {
-            const struct pkg_survey_question *q = &fx_questions[i];
+            const struct survey_question *q = &fx_questions[i];
             size_t cell[10];
             int coef[10];
             cell[0] = atom(w, w->c[c].code, q->id, "Answers");

@@ -117,18 +117,18 @@ static struct pkg_plan_section plan_sections[] = {
     {{"pages/plan.md", 14}, "my-notes", "Anything else", PLAN_TEXT, NULL},
 };
 
-static struct pkg_option scale_options[] = {
+static struct survey_option scale_options[] = {
     {{"pages/feedback.md", 6}, "c1", "Not at all"}, {{"pages/feedback.md", 7}, "c2", "A little"},
     {{"pages/feedback.md", 8}, "c3", "Somewhat"},   {{"pages/feedback.md", 9}, "c4", "Quite"},
     {{"pages/feedback.md", 10}, "c5", "Very"},
 };
 
-static struct pkg_option multi_options[] = {
+static struct survey_option multi_options[] = {
     {{"pages/feedback.md", 14}, "story", "The story"},
     {{"pages/feedback.md", 15}, "plan", "Making a plan"},
 };
 
-static struct pkg_survey_question survey[] = {
+static struct survey_question survey[] = {
     {{"pages/feedback.md", 3},
      "q-confident",
      SURVEY_SCALE,
