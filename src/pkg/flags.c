@@ -50,7 +50,7 @@ static bool covers(const char *list, const char *language)
 static void load_list(struct pkg *p, const struct ynode *lang, struct pkg_flag_list *out,
                       struct diag_list *diags)
 {
-    out->loc = (struct pkg_loc){FLAGS_FILE, lang->key_line};
+    out->loc = (struct diag_loc){FLAGS_FILE, lang->key_line};
     out->language = arena_strdup(&p->arena, lang->key);
     if (!pkg_language_valid(lang->key))
         diag_error(diags, FLAGS_FILE, lang->key_line,

@@ -241,7 +241,7 @@ struct pkg_file {
  * comments holding one first (base/textmatch.h says how they match).
  */
 struct pkg_flag_list {
-    struct pkg_loc loc;
+    struct diag_loc loc;
     const char *language; /* a language tag: "en", "cy", "en-GB" */
     const char **phrases; /* as written */
     size_t count;

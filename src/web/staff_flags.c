@@ -42,7 +42,7 @@ static int scan_row(const struct store_answer_row *row, void *ctx)
         survey_answer_decode(&s->dec, row->body, row->body_len, &items, &count) != 0)
         return 0;
     for (size_t i = 0; i < count; i++) {
-        const struct pkg_survey_question *q = survey_question(s->sv, items[i].question_id);
+        const struct survey_question *q = survey_question(s->sv, items[i].question_id);
         if (!q || q->type != SURVEY_TEXT)
             continue;
         for (size_t j = 0; j < items[i].value_count; j++) {
