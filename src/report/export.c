@@ -203,7 +203,7 @@ static void fill_answers(struct xport *x, struct xcell *row, const struct survey
     const struct report *r = x->r;
     for (size_t i = 0; i < n; i++) {
         const struct survey_item *it = &items[i];
-        const struct pkg_survey_question *sq = survey_question(sv, it->question_id);
+        const struct survey_question *sq = survey_question(sv, it->question_id);
         size_t q = report_question(r, it->question_id);
         if (!sq || q == SIZE_MAX || sq->type != r->q[q].type)
             continue;
