@@ -563,7 +563,7 @@ static void render_survey_question(struct render *r, const struct survey_questio
 }
 
 /* The question of the survey page with this id, or NULL. */
-static const struct pkg_survey_question *page_question(const struct pkg_page *page, const char *id)
+static const struct survey_question *page_question(const struct pkg_page *page, const char *id)
 {
     for (size_t i = 0; id && i < page->survey_count; i++)
         if (strcmp(page->survey[i].id, id) == 0)
@@ -583,7 +583,7 @@ static void problem_summary(struct render *r, const struct site_feedback *fb)
                 "what is below and send them again.</p>\n<ul>\n");
     for (size_t i = 0; i < fb->problem_count; i++) {
         const struct site_form_problem *pb = &fb->problems[i];
-        const struct pkg_survey_question *q = page_question(r->page, pb->field);
+        const struct survey_question *q = page_question(r->page, pb->field);
         bool code = pb->field && strcmp(pb->field, WIRE_FIELD_CODE) == 0;
         buf_adds(o, "<li>");
         if (code || q) {

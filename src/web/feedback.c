@@ -124,7 +124,7 @@ unsigned feedback_check(struct store *st, const struct site *site, const char *b
     } else if (rc == STORE_ERR_NOT_FOUND) {
         /* No class: the answers are still checked, against the form the pupil was shown. */
         struct survey *served = arena_alloc(a, sizeof(*served));
-        survey_from_pkg(site_pkg(site), a, served);
+        pkg_survey(site_pkg(site), a, served);
         sv = served;
         rc = STORE_OK;
     }

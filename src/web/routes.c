@@ -615,8 +615,8 @@ typedef enum MHD_Result route_fn(struct server *srv, const struct gen *g, struct
 
 /*
  * The server's own addresses; every other address is the site's (a page, an asset, or the
- * 404 page). Their first names are the ones a package may not take (RESERVED_PAGE_IDS in
- * base/reserved.h, beside the site's "index", "assets" and "teach"), but for a route that
+ * 404 page). A route at /NAME takes NAME from the ids a package may use (RESERVED_PAGE_IDS
+ * in base/reserved.h, beside the site's "index", "assets" and "teach"), but for a route that
  * shares its address with a package page (test_routes.c holds the table to this).
  */
 struct route {
@@ -665,12 +665,7 @@ bool route_name(size_t i, char *out, size_t size, bool *page)
 {
     if (i >= sizeof(routes) / sizeof(routes[0]) || size == 0)
         return false;
-    const char *name = routes[i].path + 1;
-    size_t n = strcspn(name, "/");
-    if (n >= size)
-        n = size - 1;
-    memcpy(out, name, n);
-    out[n] = '\0';
+    snprintf(out, size, "%s", routes[i].path + 1);
     *page = routes[i].page;
     return true;
 }

@@ -332,8 +332,8 @@ void pool_stop(struct pool *p);
 /* ---- routes.c: what each address answers ---- */
 
 /*
- * The first name of route i's address ("staff" for /staff/) into out, and in *page whether
- * a package page shares that address; false past the last route.
+ * Route i's address without its leading '/' ("healthz", "staff/") into out, and in *page
+ * whether a package page shares that address; false past the last route.
  */
 bool route_name(size_t i, char *out, size_t size, bool *page);
 /* Whether a POST to url is a form: the plan, feedback, and the staff pages. */
