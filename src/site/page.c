@@ -579,8 +579,11 @@ static void problem_summary(struct render *r, const struct site_feedback *fb)
 {
     struct buf *o = r->out;
     buf_adds(o, "\n<div class=\"note\" id=\"f-error\" role=\"alert\">\n<h2>Not sent yet</h2>\n"
-                "<p>Nothing has been saved yet. Your answers are still here: please look at "
-                "what is below and send them again.</p>\n<ul>\n");
+                "<p>Nothing has been saved yet. ");
+    /* A body that could not be read has no answers to show again. */
+    buf_adds(o, fb->answers ? "Your answers are still here: please look at what is below and "
+                              "send them again.</p>\n<ul>\n"
+                            : "Please fill in the form again.</p>\n<ul>\n");
     for (size_t i = 0; i < fb->problem_count; i++) {
         const struct site_form_problem *pb = &fb->problems[i];
         const struct survey_question *q = page_question(r->page, pb->field);

@@ -145,6 +145,14 @@ describe('POST /feedback refuses bad submissions and stores nothing', () => {
         }
     });
 
+    it('says the answers are still there only when they are', async () => {
+        const kept = errorText((await post(encode([['c', 'ABCDEFGH'], ['q-help-end', 'yes']]))).body.toString('utf8'));
+        assert.match(kept, /Your answers are still here/);
+        const unreadable = errorText((await post(`c=${code}&q-comment=100%`)).body.toString('utf8'));
+        assert.match(unreadable, /Please fill in the form again/);
+        assert.doesNotMatch(unreadable, /still here/);
+    });
+
     it('keeps every answer and shows each problem beside its field', async () => {
         const comment = `Line one & <b>two</b>\r\n${'x'.repeat(480)}`;
         const res = await post(encode([
