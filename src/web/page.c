@@ -27,16 +27,14 @@ void web_page_open(struct buf *b, const struct web_page *p)
         buf_addc(b, '"');
     }
     buf_adds(b, ">\n");
-    if (!p->no_h1) {
-        buf_adds(b, "<main id=\"main\">\n<h1>");
-        buf_adds_html(b, p->title);
-        buf_adds(b, "</h1>\n");
-    }
+    if (p->header)
+        p->header(b, p->header_ctx);
+    buf_adds(b, "<main id=\"main\">\n<h1>");
+    buf_adds_html(b, p->title);
+    buf_adds(b, "</h1>\n");
 }
 
-void web_page_close(struct buf *b, bool close_main)
+void web_page_close(struct buf *b)
 {
-    if (close_main)
-        buf_adds(b, "</main>\n");
-    buf_adds(b, "</body>\n</html>\n");
+    buf_adds(b, "</main>\n</body>\n</html>\n");
 }

@@ -25,12 +25,16 @@ struct web_page {
      */
     bool staff;
     bool refresh; /* reload every 2 seconds (the --watch problems page) */
-    bool no_h1;   /* open <body> only; the caller writes what comes before its <h1> */
+    /* Writes what comes between <body> and <main> (the staff pages' bar); may be NULL. */
+    void (*header)(struct buf *b, const void *ctx);
+    const void *header_ctx;
 };
 
-/* Writes the document head and opens <body> and, unless no_h1, <main> with the <h1>. */
+/*
+ * The one frame of every page src/web writes: the document head, <body>, the header (if
+ * any), and <main> with the <h1>. web_page_close() closes them.
+ */
 void web_page_open(struct buf *b, const struct web_page *p);
-/* Closes <main> (when open_main), <body> and <html>. */
-void web_page_close(struct buf *b, bool close_main);
+void web_page_close(struct buf *b);
 
 #endif

@@ -275,7 +275,7 @@ static void page_render(struct buf *b, const struct page_spec *p, const struct s
     buf_adds(b, "<p>");
     buf_adds_html(b, p->message);
     buf_adds(b, "</p>\n<p><a href=\"/\">Go to the start page</a></p>\n");
-    web_page_close(b, true);
+    web_page_close(b);
 }
 
 /*
@@ -291,7 +291,7 @@ static void problems_render(struct buf *b, const char *problems)
         buf_adds(b, "<p>The package loaded without errors: everyone sees the latest version. "
                     "This page reloads itself and lists the errors if a change brings "
                     "some.</p>\n<p><a href=\"/\">Go to the start page</a></p>\n");
-        web_page_close(b, true);
+        web_page_close(b);
         return;
     }
     web_page_open(b, &(struct web_page){.title = "The package has errors", .refresh = true});
@@ -317,7 +317,7 @@ static void problems_render(struct buf *b, const char *problems)
     buf_adds(b, "</ul>\n");
     if (total > shown)
         buf_addf(b, "<p>And %zu more: see the terminal.</p>\n", total - shown);
-    web_page_close(b, true);
+    web_page_close(b);
 }
 
 __attribute__((warn_unused_result)) static int pages_init(struct gen *g, const char *problems)

@@ -34,27 +34,39 @@ static void throttle_init(void)
     staff_throttle_init(&throttle);
 }
 
-/* Opens a staff page's document: the body and, unless no_h1, its <main> and <h1>. */
-static void page_open(const struct site *site, const char *title, bool no_h1, struct buf *page)
+/*
+ * Opens a staff page in the one frame of web/page.c; header (may be NULL) writes the bar of
+ * a signed-in page before its <main>.
+ */
+static void frame_open(const struct site *site, const char *title,
+                       void (*header)(struct buf *b, const void *ctx), const void *ctx,
+                       struct buf *page)
 {
     const struct web_page wp = {.site = site,
                                 .title = title,
                                 .title_tail = " – planpack staff",
                                 .body_class = "staff",
                                 .staff = true,
-                                .no_h1 = no_h1};
+                                .header = header,
+                                .header_ctx = ctx};
     web_page_open(page, &wp);
+}
+
+/* A page for a visitor not signed in (sign-in, refusals). */
+static void page_open(const struct site *site, const char *title, struct buf *page)
+{
+    frame_open(site, title, NULL, NULL, page);
 }
 
 static void page_close(struct buf *page)
 {
-    web_page_close(page, true);
+    web_page_close(page);
 }
 
 static unsigned login_page(const struct site *site, unsigned status, const char *message,
                            struct buf *page)
 {
-    page_open(site, "Staff sign-in", false, page);
+    page_open(site, "Staff sign-in", page);
     if (message) {
         buf_adds(page, "<p class=\"error\" role=\"alert\">");
         buf_adds_html(page, message);
@@ -75,7 +87,7 @@ static unsigned login_page(const struct site *site, unsigned status, const char 
 static unsigned message_page(const struct site *site, unsigned status, const char *title,
                              const char *message, struct buf *page)
 {
-    page_open(site, title, false, page);
+    page_open(site, title, page);
     buf_adds(page, "<p>");
     buf_adds_html(page, message);
     buf_adds(page, "</p>\n");
@@ -83,12 +95,15 @@ static unsigned message_page(const struct site *site, unsigned status, const cha
     return status;
 }
 
-static unsigned redirect(struct staff_response *rs, const char *to, struct buf *page)
+static unsigned redirect(const struct site *site, struct staff_response *rs, const char *to,
+                         struct buf *page)
 {
     snprintf(rs->location, sizeof(rs->location), "%s", to);
-    buf_adds(page, "<!doctype html>\n<title>See other</title>\n<a href=\"");
+    page_open(site, "See other", page);
+    buf_adds(page, "<p><a href=\"");
     buf_adds_html(page, rs->location);
-    buf_adds(page, "\">Continue</a>\n");
+    buf_adds(page, "\">Continue</a></p>\n");
+    page_close(page);
     return HTTP_SEE_OTHER;
 }
 
@@ -162,7 +177,7 @@ static unsigned do_login(struct store *st, const struct staff_request *rq,
     switch (r) {
     case STAFF_LOGIN_OK:
         set_cookie(rs, login.token, false);
-        status = redirect(rs, HOME_PATH, page);
+        status = redirect(rq->site, rs, HOME_PATH, page);
         break;
     case STAFF_LOGIN_BAD:
         status =
@@ -179,10 +194,10 @@ static unsigned do_login(struct store *st, const struct staff_request *rq,
 
 /* ---- the frame and rules every signed-in page shares (staff_pages.h) ---- */
 
-void staff_page_open(struct staff_page *p, const char *title)
+/* The bar of a signed-in page: the staff pages, and the sign-out form. */
+static void staff_bar(struct buf *b, const void *ctx)
 {
-    struct buf *b = p->out;
-    page_open(p->rq->site, title, true, b);
+    struct staff_page *p = (struct staff_page *)ctx;
     buf_adds(b, "<header class=\"staff-bar\">\n<nav aria-label=\"Staff pages\">\n<ul>\n"
                 "<li><a href=\"" HOME_PATH "\">Home</a></li>\n"
                 "<li><a href=\"/staff/classes\">Classes</a></li>\n"
@@ -196,9 +211,11 @@ void staff_page_open(struct staff_page *p, const char *title)
     buf_adds(b, ". ");
     staff_page_csrf(p);
     buf_adds(b, "<button type=\"submit\">Sign out</button></p></form>\n</header>\n");
-    buf_adds(b, "<main id=\"main\">\n<h1>");
-    buf_adds_html(b, title);
-    buf_adds(b, "</h1>\n");
+}
+
+void staff_page_open(struct staff_page *p, const char *title)
+{
+    frame_open(p->rq->site, title, staff_bar, p, p->out);
 }
 
 void staff_page_close(struct staff_page *p)
@@ -240,7 +257,7 @@ unsigned staff_page_redirect(struct staff_page *p, const char *fmt, ...)
     if (n < 0 || (size_t)n >= sizeof(to))
         snprintf(to, sizeof(to), "%s", HOME_PATH);
     buf_reset(p->out);
-    return redirect(p->rs, to, p->out);
+    return redirect(p->rq->site, p->rs, to, p->out);
 }
 
 void staff_page_csrf(struct staff_page *p)
@@ -367,7 +384,7 @@ static unsigned signed_in(struct staff_page *p, bool post, const char *token)
             return staff_page_message(p, HTTP_INTERNAL_SERVER_ERROR, "Something went wrong",
                                       "Signing out failed. Please try again.");
         set_cookie(p->rs, "", true);
-        return redirect(p->rs, LOGIN_PATH, p->out);
+        return redirect(p->rq->site, p->rs, LOGIN_PATH, p->out);
     }
     bool known = false;
     for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
@@ -434,7 +451,7 @@ unsigned staff_web_handle(struct store *st, const struct staff_request *rq,
     struct store_session sess;
     if (!cookie_token(rq->cookie, token) ||
         staff_session_check(st, token, store_now(st), &a, &sess) != STORE_OK) {
-        status = redirect(rs, LOGIN_PATH, page);
+        status = redirect(rq->site, rs, LOGIN_PATH, page);
         goto out;
     }
     if (post && !staff_csrf_ok(&sess, form_get(&body, "csrf"))) {

@@ -91,6 +91,25 @@ describe('every staff page', () => {
         }
     });
 
+    it('answers with one whole page in the same frame, redirects and refusals included', async () => {
+        const responses = [
+            ['no session', await request(server, { path: '/staff/classes' })],
+            ['the sign-in form', await request(server, { path: '/staff/login' })],
+            ['a wrong password', await request(server, { method: 'POST', path: '/staff/login', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: `http://${server.hostname}:${server.port}` }, body: 'name=anna&password=wrong' })],
+            ['a foreign Origin', await anna.post('/staff/classes', { label: 'x' }, { origin: 'http://evil.example' })],
+            ['a page that is not there', await anna.get('/staff/nothing')],
+            ['a redirect after a form', await anna.post('/staff/classes/open', { code: classA, open: '1' })],
+            ['the home page', await anna.get('/staff/')],
+        ];
+        for (const [what, res] of responses) {
+            const page = res.body.toString();
+            assert.match(page, /^<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n<meta name="referrer" content="same-origin">\n<meta name="robots" content="noindex">\n<title>[^<]+ – planpack staff<\/title>\n<link rel="stylesheet" href="\/[^"]+">\n<\/head>\n<body class="staff">\n/, what);
+            assert.equal(page.match(/<main id="main">\n<h1>/g)?.length, 1, what);
+            assert.equal(page.match(/<h1>/g).length, 1, what);
+            assert.ok(page.endsWith('</main>\n</body>\n</html>\n'), what);
+        }
+    });
+
     it('refuses every POST without the token or from another Origin, changing nothing', async () => {
         const posts = [
             ['/staff/classes', { label: 'Sneaky class' }],

@@ -74,7 +74,7 @@ before(async () => {
             headers: { 'content-type': 'application/x-www-form-urlencoded' },
             body: form({ c: code, 'q-help-end': 'yes', 'q-comment': comment }),
         });
-        assert.equal(res.status, 200);
+        assert.equal(res.status, 303);
     }
 });
 
