@@ -132,25 +132,50 @@ $(B)/fuzz/%: fuzz/%.c $(FUZZ_OBJ)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(LIBS)
 
 fuzz-build: $(FUZZ_TARGETS)
+# Named only by a pattern rule, the objects would count as intermediate and be deleted
+# after every build, and compiled again by the next.
+.SECONDARY: $(FUZZ_OBJ)
 
-# Runs each fuzzer for FUZZ_SECONDS (default 30) on its seed corpus; fails on any crash,
-# leak, sanitizer report or timeout, printing the end of that fuzzer's log.
+# Runs each fuzzer for FUZZ_SECONDS (default 30) on its seed corpus, FUZZ_JOBS (default 2)
+# fuzzers at a time; fails on any crash, leak, sanitizer report or timeout, printing the end
+# of that fuzzer's log.
 FUZZ_SECONDS ?= 30
+FUZZ_JOBS    ?= 2
 fuzz:
 	@scripts/deps --test
 	@$(MAKE) --no-print-directory -j$$(nproc) fuzz-build
-	@for t in $(FUZZ_TARGETS); do \
-	  n=$$(basename $$t); mkdir -p $(B)/corpus/$$n; \
-	  seeds=fuzz/corpus/$$n; [ -d $$seeds ] || seeds=; \
-	  $$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
-	    $(B)/corpus/$$n $$seeds 2>$(B)/fuzz/$$n.log || { tail -40 $(B)/fuzz/$$n.log; exit 1; }; \
-	  echo "fuzz $$n: $$(grep -o 'Done [0-9]* runs in [0-9]* second' $(B)/fuzz/$$n.log), no crash"; \
-	done
+	@$(MAKE) --no-print-directory -j$(FUZZ_JOBS) $(patsubst $(B)/fuzz/%,fuzz-run-%,$(FUZZ_TARGETS))
 
-lint: $(B)/gen/embedded.c
-	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
+fuzz-run-%: $(B)/fuzz/%
+	@mkdir -p $(B)/corpus/$*
+	@seeds=fuzz/corpus/$*; [ -d $$seeds ] || seeds=; \
+	$< -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	  $(B)/corpus/$* $$seeds 2>$(B)/fuzz/$*.log || { tail -40 $(B)/fuzz/$*.log; exit 1; }; \
+	echo "fuzz $*: $$(grep -o 'Done [0-9]* runs in [0-9]* second' $(B)/fuzz/$*.log), no crash"
+
+# clang-tidy runs once per source file and leaves a stamp, so that `make -j2 lint` checks
+# files side by side and a second run checks again only the files that changed, or whose
+# headers did (the compiler lists them in the stamp's .d file, written before each check).
+# cppcheck reads the whole of src/ in one run, beside them. After a change of compiler
+# flags, `rm -rf $(B)/lint` has everything checked again.
+LINT_SRC    := $(LIB_SRC) src/main.c
+TIDY_STAMPS := $(patsubst src/%.c,$(B)/lint/%.tidy,$(LINT_SRC))
+
+$(B)/lint/%.tidy: src/%.c .clang-tidy | $(B)/gen/embedded.c
+	@mkdir -p $(@D)
+	@echo '  TIDY    $<'
+	$(Q)$(CC) $(ALL_CFLAGS) -MM -MP -MT $@ -MF $@.d $<
+	$(Q)clang-tidy --quiet --warnings-as-errors='*' $< -- $(ALL_CFLAGS)
+	@touch $@
+
+$(B)/lint/cppcheck.stamp: $(LINT_SRC) $(wildcard src/*/*.h) | $(B)/gen/embedded.c
+	@mkdir -p $(@D)
+	@echo '  CPPCHECK src'
+	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
 	  --inline-suppr --suppress=missingIncludeSystem -Isrc -I$(B)/gen --std=c11 src
-	clang-tidy --quiet --warnings-as-errors='*' $(LIB_SRC) src/main.c -- $(ALL_CFLAGS)
+	@touch $@
+
+lint: $(TIDY_STAMPS) $(B)/lint/cppcheck.stamp
 
 format:
 	clang-format -i $$(find src tests fuzz scripts bench -name '*.[ch]')

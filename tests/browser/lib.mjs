@@ -185,14 +185,25 @@ export function exportSite() {
 /*
  * Launches Debian's Chromium. playwright-core's launch() gives the browser a fresh user
  * data folder of its own and removes it on close, so no profile carries over between runs.
+ * On a busy machine Chromium sometimes dies or hangs while it starts, before any page is
+ * loaded: that launch is tried once more. Nothing a test asserts is ever retried.
  */
 export async function launchBrowser() {
-    return chromium.launch({
+    const launch = () => chromium.launch({
         executablePath: CHROMIUM,
         headless: true,
         args: CHROMIUM_ARGS,
         timeout: 30_000,
     });
+    try {
+        return await launch();
+    } catch (first) {
+        try {
+            return await launch();
+        } catch (second) {
+            throw new Error(`Chromium did not start, twice:\n${first.message}\n---\n${second.message}`);
+        }
+    }
 }
 
 /* True when url is somewhere a pupil page may load from: this machine's loopback or a file. */
@@ -355,7 +366,8 @@ export function inSite(url, base) {
 
 /*
  * Discovers the site by following every link from the start page, breadth first. Returns
- * the pages in the order found, each with the links on it. Staff pages behind a login are
+ * the pages in the order found, each with the links on it and who it is written for
+ * (audienceOf). Staff pages behind a login are
  * left out. Fails on a page that does not load cleanly.
  */
 export async function crawl(guard, start, base, { limit = 200 } = {}) {
@@ -371,7 +383,8 @@ export async function crawl(guard, start, base, { limit = 200 } = {}) {
             await visit(page, url, { idle: seen.size === 0 });
             const found = await links(page);
             const title = await page.title();
-            seen.set(url, { url, title, links: found });
+            const audience = await audienceOf(page, base);
+            seen.set(url, { url, title, audience, links: found });
             for (const l of found) {
                 if (!inSite(l.href, base))
                     continue;
@@ -480,7 +493,7 @@ export function useSitesAndBrowser() {
         env = await openSites();
         fx.sites = env.sites;
         fx.browser = await launchBrowser();
-    }, { timeout: 60_000 });
+    }, { timeout: 120_000 });
     after(async () => {
         await fx.browser?.close();
         await env?.close();

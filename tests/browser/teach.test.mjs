@@ -126,7 +126,7 @@ describe('the lesson slides', { timeout: 900_000 }, () => {
         server = await startServer();
         exp = exportWith([]);
         browser = await launchBrowser();
-    }, { timeout: 90_000 });
+    }, { timeout: 120_000 });
 
     after(async () => {
         await browser?.close();
