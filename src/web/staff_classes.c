@@ -44,7 +44,7 @@ static void class_answers(struct staff_page *p, const struct store_cohort *c)
  * Each cell names its column (data-label), which a phone shows beside it, as the table
  * stacks there into one block per class.
  */
-static void class_row(struct staff_page *p, const struct store_cohort *c)
+static void class_row(struct staff_page *p, const struct store_cohort *c, size_t flagged)
 {
     struct buf *b = p->out;
     char day[11];
@@ -61,6 +61,11 @@ static void class_row(struct staff_page *p, const struct store_cohort *c)
                 "<td data-label=\"Answers\">",
              day, c->open ? "open" : "closed");
     class_answers(p, c);
+    if (flagged)
+        buf_addf(b,
+                 "<br><a class=\"warning\" href=\"/staff/comments#c-%s\"><strong>%zu %s to "
+                 "read first</strong></a>",
+                 c->code, flagged, flagged == 1 ? "comment" : "comments");
     buf_adds(b, "</td><td data-label=\"Pages\">");
     buf_addf(b,
              "<a href=\"/staff/report?class=%s\">Report</a> \xc2\xb7 "
@@ -78,6 +83,15 @@ static void class_row(struct staff_page *p, const struct store_cohort *c)
              c->open ? "Close\xe2\x80\xa6" : "Reopen");
 }
 
+/* How many of the flagged comments v[0..n) are of class c. */
+static size_t flagged_in(const struct staff_flagged *v, size_t n, const struct store_cohort *c)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += v[i].cohort->id == c->id;
+    return k;
+}
+
 /* The page, with an error above the form (and the typed values kept) when error is set. */
 static unsigned classes_page(struct staff_page *p, unsigned status, const char *error,
                              const char *label, const char *school, const char *size)
@@ -87,6 +101,11 @@ static unsigned classes_page(struct staff_page *p, unsigned status, const char *
     if (staff_visible_cohorts(p, &cs, &n) != STORE_OK)
         return staff_page_message(p, HTTP_INTERNAL_SERVER_ERROR, "Something went wrong",
                                   "The classes could not be read. Please try again.");
+    /* Comments that may be a disclosure, so that each class's row can say it has some. */
+    struct staff_flagged *v = NULL;
+    size_t nv = 0, more = 0;
+    if (staff_flagged_comments(p, 0, &v, &nv, &more) != STORE_OK)
+        nv = 0;
     struct buf *b = p->out;
     staff_page_open(p, "Classes");
     const char *made = form_get(p->query, "made");
@@ -118,7 +137,7 @@ static unsigned classes_page(struct staff_page *p, unsigned status, const char *
                     "<th scope=\"col\">Pages</th>"
                     "<th scope=\"col\">Change</th></tr></thead>\n<tbody>\n");
         for (size_t i = 0; i < n; i++)
-            class_row(p, &cs[i]);
+            class_row(p, &cs[i], flagged_in(v, nv, &cs[i]));
         buf_adds(b, "</tbody>\n</table>\n</div>\n");
     }
 

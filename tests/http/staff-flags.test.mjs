@@ -76,6 +76,12 @@ describe('comments to read first', () => {
         assert.doesNotMatch(b.text, /something to tell|SUICIDE/);
     });
 
+    it('are counted in their class\'s row on the Classes page, linking to them', async () => {
+        const page = (await anna.get('/staff/classes')).text;
+        assert.match(page, new RegExp(`<code>${classA}</code></th>[^\\n]*<td data-label="Answers">4 so far, of up to 300 \\(30 pupils\\)<br><a class="warning" href="/staff/comments#c-${classA}"><strong>2 comments to read first</strong></a></td>`));
+        assert.match(page, new RegExp(`<code>${quietA}</code></th>[^\\n]*<td data-label="Answers">2 so far, of up to 300 \\(30 pupils\\)</td>`));
+    });
+
     it('shows a class under 5 answers too, since acting on a disclosure comes first', async () => {
         const res = await eva.get('/staff/comments');
         assert.match(res.text, new RegExp(`id="c-${classB}"`));
