@@ -629,7 +629,7 @@ void pkg_check(const struct pkg *p, const struct fileset *fs, struct diag_list *
                         .any_broken = pkg_impl_of(p)->manifest_broken};
     for (size_t i = 0; i < p->page_count; i++)
         C.any_broken |= C.impl->notes[i].broken;
-    const struct pkg_page *first_of_kind[PAGE_LETTER + 1] = {NULL};
+    const struct pkg_page *first_of_kind[PAGE_KIND_COUNT] = {NULL};
     for (size_t i = 0; i < p->page_count; i++)
         check_page(&C, i, first_of_kind);
     readability_check(p, diags);

@@ -59,6 +59,8 @@ enum pkg_page_kind {
     PAGE_LESSON,     /* the teachers' guide, whose slides make the presentation at /teach */
     PAGE_LETTER,     /* a one-page letter to print and send home */
 };
+/* How many kinds there are: the last one + 1. Tables indexed by kind assert their size. */
+#define PAGE_KIND_COUNT (PAGE_LETTER + 1)
 
 enum pkg_audience { AUDIENCE_PUPIL, AUDIENCE_PARENT, AUDIENCE_TEACHER };
 
@@ -206,7 +208,7 @@ struct pkg_slide {
 
 struct pkg_page {
     struct diag_loc loc; /* the page's file, line 1 */
-    const char *id;     /* the file name without .md; "start" is the home page */
+    const char *id;      /* the file name without .md; "start" is the home page */
     const char *title;
     const char *nav_title; /* optional shorter title for navigation */
     const char *summary;   /* optional one-line description */

@@ -7,34 +7,31 @@
 
 #include <string.h>
 
-static const char *kind_class(enum pkg_page_kind k)
+/*
+ * One row per page kind, indexed by enum pkg_page_kind: the class its <main> gets for the
+ * style sheet, and the function that writes it (site.c renders every page through this).
+ */
+static const struct render_kind kinds[] = {
+    [PAGE_TEXT] = {"page-text", render_page_text},
+    [PAGE_STORY] = {"page-story", render_page_story_step},
+    [PAGE_QUESTIONS] = {"page-questions", render_page_questions},
+    [PAGE_STRATEGIES] = {"page-strategies", render_page_strategies},
+    [PAGE_PLAN] = {"page-plan", render_page_plan},
+    [PAGE_SUPPORT] = {"page-support", render_page_support},
+    [PAGE_SURVEY] = {"page-survey", render_page_survey},
+    [PAGE_LESSON] = {"page-lesson", render_page_lesson},
+    [PAGE_LETTER] = {"page-letter", render_page_letter},
+};
+_Static_assert(sizeof(kinds) / sizeof(kinds[0]) == PAGE_KIND_COUNT, "a row for every page kind");
+
+const struct render_kind *render_kind(enum pkg_page_kind k)
 {
-    switch (k) {
-    case PAGE_STORY:
-        return "page-story";
-    case PAGE_QUESTIONS:
-        return "page-questions";
-    case PAGE_STRATEGIES:
-        return "page-strategies";
-    case PAGE_PLAN:
-        return "page-plan";
-    case PAGE_SUPPORT:
-        return "page-support";
-    case PAGE_SURVEY:
-        return "page-survey";
-    case PAGE_LESSON:
-        return "page-lesson";
-    case PAGE_LETTER:
-        return "page-letter";
-    case PAGE_TEXT:
-        break;
-    }
-    return "page-text";
+    return (size_t)k < PAGE_KIND_COUNT ? &kinds[k] : &kinds[PAGE_TEXT];
 }
 
 static void open_page(struct render *r)
 {
-    render_open(r, r->page->title, r->page->summary, kind_class(r->page->kind));
+    render_open(r, r->page->title, r->page->summary, render_kind(r->page->kind)->css_class);
     buf_adds(r->out, "<h1>");
     render_text(r, r->page->title);
     buf_adds(r->out, "</h1>\n");

@@ -126,6 +126,13 @@ void render_field_id(struct buf *b, const char *name, const char *item);
 void render_text(struct render *r, const char *text);
 
 /* The page kinds (page.c). */
+/* What each page kind is rendered with: a table in page.c, one row per kind. Static. */
+struct render_kind {
+    const char *css_class;            /* the class of the page's <main>: "page-story" */
+    void (*render)(struct render *r); /* writes the whole page of r->page (or r->step) */
+};
+const struct render_kind *render_kind(enum pkg_page_kind k);
+
 void render_page_text(struct render *r);
 /* A story page shows one step: r->step, or the first step when that is NULL. */
 void render_page_story_step(struct render *r);

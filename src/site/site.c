@@ -140,27 +140,7 @@ static bool render_one(struct site *s, const struct pkg_page *page, const struct
 
 static page_fn *page_renderer(enum pkg_page_kind kind)
 {
-    switch (kind) {
-    case PAGE_QUESTIONS:
-        return render_page_questions;
-    case PAGE_STRATEGIES:
-        return render_page_strategies;
-    case PAGE_PLAN:
-        return render_page_plan;
-    case PAGE_SUPPORT:
-        return render_page_support;
-    case PAGE_SURVEY:
-        return render_page_survey;
-    case PAGE_STORY:
-        return render_page_story_step;
-    case PAGE_LESSON:
-        return render_page_lesson;
-    case PAGE_LETTER:
-        return render_page_letter;
-    case PAGE_TEXT:
-        break;
-    }
-    return render_page_text;
+    return render_kind(kind)->render;
 }
 
 static bool render_pages(struct site *s)
