@@ -117,6 +117,8 @@ struct report {
     size_t cmp_b;
     int64_t unreadable; /* answers that could not be decoded or placed */
     bool html_fragment;
+    const char *chart_href; /* where a chart is downloaded from (report_options), or NULL */
+    bool compared;          /* the versions compared were asked for: the comparison opens */
     struct store *store; /* borrowed from report_build()'s caller, for the CSV export */
 };
 

@@ -1,7 +1,9 @@
 /*
- * Output helpers shared by the report's formatters (render.c, render_text.c, render_html.c,
- * export.c). Internal to src/report. A formatter only formats: every figure it writes
- * comes from report.c's accessors (internal.h), which refuse the figures of a held-back class.
+ * Output helpers shared by the report's formatters: render_text.c (plain text), render_html.c
+ * (HTML with SVG charts) and export.c (the data for evaluators), each a formatter of its own.
+ * Internal to src/report. A formatter only formats: every figure it writes comes from
+ * report.c's accessors (internal.h), which refuse the figures of a held-back class, directly
+ * or through the helpers below, which are built on them.
  */
 #ifndef PLANPACK_REPORT_RENDER_H
 #define PLANPACK_REPORT_RENDER_H
@@ -16,6 +18,7 @@ struct out {
     const struct report_sink *sink;
     struct buf b;
     bool html;
+    bool standalone; /* a chart as a document of its own (a download) */
     bool failed;
     unsigned ids;
 };
@@ -38,11 +41,36 @@ void out_share(const struct report *r, size_t g, size_t q, size_t j, char *buf, 
 /* Appends s in a field of width bytes, as printf's %-W.Ws (left, cut to width) or %Ws. */
 void out_field(struct buf *b, const char *s, size_t width, bool left);
 void out_diff(const struct stats_diff *d, char *buf, size_t size);
+/* A mean the report lets out; NAN when it does not (callers check with report_mean first). */
+double out_mean(const struct report *r, size_t g, size_t q);
 
-/* One question of group g, as text (render_text.c) or as a chart and table (render_html.c). */
-void text_question(struct out *o, size_t g, size_t q);
-void html_question(struct out *o, size_t g, size_t q);
-/* The stylesheet of a whole HTML report. */
-extern const char *const report_html_style;
+/*
+ * The headline of a question in group g: the answer most chosen (the first of equals), its
+ * count and how many answered the question (submissions less "No answer"). False when the
+ * report refuses the group's figures, for a text question, or when nobody answered.
+ */
+bool out_headline(const struct report *r, size_t g, size_t q, size_t *col, int64_t *count,
+                  int64_t *answered);
+/* The group the summary speaks of: the one class shown, or every answer. */
+size_t out_summary_group(const struct report *r);
+/* How a group's size is said ("20", "3 so far, not shown until there are 5", ...). */
+void out_group_size(const struct report *r, size_t g, char *buf, size_t size);
+/* Schools counted in the whole report (classes with no school given are not a school), and
+ * the shown classes that have no school. */
+size_t out_schools(const struct report *r, size_t *unnamed);
+/* A comments heading's count: how many are listed and how many more there are. */
+void out_comment_counts(size_t n, int64_t dropped, size_t *listed, int64_t *more);
+
+/* What a lead reads first about small classes and what the figures count. */
+#define OUT_HOLD_BACK                                                                              \
+    "Classes with fewer than %d submissions are not shown: they are left out of every "          \
+    "figure, totals included, until they have %d, so that no pupil's answers can be picked out."
+#define OUT_COUNTS_ARE                                                                             \
+    "Figures count submissions of the feedback form, not pupils. A share is of those who "         \
+    "answered the question; \"No answer\" is counted beside the shares, not in them."
+
+/* The whole report, as text (render_text.c) or HTML (render_html.c). */
+void text_report(struct out *o);
+void html_report(struct out *o);
 
 #endif

@@ -1,98 +1,727 @@
-/* A question of a report as HTML: an SVG bar chart beside a table of the same figures. */
+/*
+ * A report as HTML: a summary first (submissions, classes, what is not shown and why, the
+ * headline results) and a contents list, then the comparison and every group, each folded
+ * in a <details> element so that a lead reads the summary in a minute and opens what they
+ * need. Each question is an SVG bar chart (with an axis, "No answer" set apart) beside a
+ * table of the same figures. Figures come only through report.c's accessors (directly or
+ * through render.c's helpers built on them).
+ */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report/render.h"
 
+/* The stylesheet of a whole HTML report (`planpack report --format html`). */
+static const char *const report_html_style =
+    "<style>\n"
+    "body{font-family:system-ui,sans-serif;line-height:1.45;margin:1rem auto;max-width:70rem;"
+    "padding:0 1rem;color:#1b1b1b}\n"
+    "h1,h2,h3{line-height:1.2}\n"
+    ".meta{color:#4a4a4a}\n"
+    "summary{cursor:pointer;padding:.4rem 0}summary h2,summary h3{display:inline;margin:0}\n"
+    "summary .meta{display:block;margin-left:1.2rem}\n"
+    ".chart-and-table{display:flex;flex-wrap:wrap;gap:1.5rem;align-items:flex-start}\n"
+    ".chart{width:100%;max-width:26rem;height:auto}\n"
+    ".chart text{font-size:15px;fill:#1b1b1b}.chart .tick{font-size:13px}\n"
+    ".chart .bar,.chart .a{fill:#1d5fa8}.chart .b{fill:#e3ecf7;stroke:#1d5fa8;stroke-width:2}\n"
+    ".chart .none{fill:#fff;stroke:#555;stroke-width:2;stroke-dasharray:4 3}\n"
+    ".chart .axis{stroke:#555}.chart .rule{stroke:#555;stroke-dasharray:4 4}\n"
+    "table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #bbb;"
+    "padding:.2rem .5rem;text-align:left}td{text-align:right}\n"
+    ".group{border-top:2px solid #ddd;margin-top:1rem}\n"
+    "@media print{nav.contents,.downloads{display:none}"
+    "details::details-content{content-visibility:visible;display:block}"
+    "summary{list-style:none}.question{break-inside:avoid}}\n"
+    "</style>\n";
+
+/* Chart geometry, in the SVG's own units: 360 wide, drawn at most 26rem wide, so that on a
+ * phone its text is drawn at about its nominal 15 px. */
+enum {
+    CHART_W = 360,
+    CHART_BAR_W = 230,
+    CHART_ROW = 46,
+    CHART_CMP_ROW = 64,
+    CHART_AXIS = 44,
+    CHART_LABEL_MAX = 44,
+};
+
+/* The shortest "nice" axis end (1, 2 or 5 times a power of ten) at or above v. */
+static int64_t nice_max(int64_t v)
+{
+    int64_t p = 1;
+    for (;;) {
+        if (v <= p)
+            return p;
+        if (v <= 2 * p)
+            return 2 * p;
+        if (v <= 5 * p)
+            return 5 * p;
+        p *= 10;
+    }
+}
+
+/* A label cut (at a character boundary) to fit the chart's width. */
+static void chart_label(struct out *o, const char *label)
+{
+    size_t n = strlen(label);
+    if (n <= CHART_LABEL_MAX) {
+        out_text(o, label);
+        return;
+    }
+    char cut[CHART_LABEL_MAX + 8];
+    n = CHART_LABEL_MAX - 3;
+    while (n > 0 && ((unsigned char)label[n] & 0xC0) == 0x80)
+        n--;
+    snprintf(cut, sizeof(cut), "%.*s...", (int)n, label);
+    out_text(o, cut);
+}
+
+static void chart_open(struct out *o, int height, const char *title)
+{
+    unsigned id = ++o->ids;
+    if (o->standalone)
+        out_str(o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out_fmt(o,
+            "<svg class=\"chart\" role=\"img\" aria-labelledby=\"chart-%u\" width=\"%d\" "
+            "height=\"%d\" viewBox=\"0 0 %d %d\" xmlns=\"http://www.w3.org/2000/svg\">\n"
+            "<title id=\"chart-%u\">",
+            id, CHART_W, height, CHART_W, height, id);
+    out_text(o, title);
+    out_str(o, "</title>\n");
+    if (o->standalone)
+        out_str(o, "<style>text{font-family:DejaVu Sans,Arial,sans-serif;font-size:15px;"
+                   "fill:#1b1b1b}.tick{font-size:13px}.bar,.a{fill:#1d5fa8}.b{fill:#e3ecf7;"
+                   "stroke:#1d5fa8;stroke-width:2}.none{fill:#fff;stroke:#555;stroke-width:2;"
+                   "stroke-dasharray:4 3}.axis,.rule{stroke:#555;stroke-width:1}.rule{"
+                   "stroke-dasharray:4 4}</style>\n"
+                   "<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n");
+}
+
+/* The axis under the bars, from 0 to top, with the name of what it counts. */
+static void chart_axis(struct out *o, int y, int64_t top, const char *unit, const char *suffix)
+{
+    out_fmt(o, "<line class=\"axis\" x1=\"0\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n", y, CHART_BAR_W,
+            y);
+    int64_t ticks[3] = {0, top % 2 == 0 ? top / 2 : -1, top};
+    for (size_t i = 0; i < 3; i++) {
+        if (ticks[i] < 0)
+            continue;
+        int x = (int)lround((double)CHART_BAR_W * (double)ticks[i] / (double)top);
+        out_fmt(o,
+                "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
+                "<text class=\"tick\" x=\"%d\" y=\"%d\" text-anchor=\"%s\">%lld%s</text>\n",
+                x, y, x, y + 5, x, y + 19, i == 0 ? "start" : i == 2 ? "end" : "middle",
+                (long long)ticks[i], suffix);
+    }
+    out_fmt(o, "<text class=\"tick\" x=\"%d\" y=\"%d\">%s</text>\n", 0, y + 37, unit);
+}
+
+/* A dashed rule and the "No answer" row's own note, apart from the answers above it. */
+static void chart_rule(struct out *o, int y)
+{
+    out_fmt(o, "<line class=\"rule\" x1=\"0\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n", y, CHART_W, y);
+}
+
+/* One group's answers to one question: a bar per answer, counts on an axis. */
 static void html_chart(struct out *o, size_t g, size_t q)
 {
     const struct report *r = o->r;
     const struct rq *rq = &r->q[q];
-    int64_t answers, v, max = 1;
-    if (report_answers(r, g, q, &answers) != 0)
-        return;
-    unsigned id = ++o->ids;
+    size_t none = rq->ncols - 1;
+    int64_t v, max = 1;
     for (size_t j = 0; j < rq->ncols; j++)
         if (report_count(r, g, q, j, &v) == 0 && v > max)
             max = v;
-    const int row = 24, label_w = 190, bar_w = 260;
-    int height = (int)rq->ncols * row + 8;
-    out_str(o, "<div class=\"chart-and-table\">\n");
-    out_fmt(o,
-            "<svg class=\"chart\" role=\"img\" aria-labelledby=\"chart-%u\" width=\"%d\" "
-            "height=\"%d\" viewBox=\"0 0 %d %d\" xmlns=\"http://www.w3.org/2000/svg\">\n"
-            "<title id=\"chart-%u\">Bar chart of the answers to: ",
-            id, label_w + bar_w + 60, height, label_w + bar_w + 60, height, id);
-    out_text(o, rq->text);
-    out_str(o, " (the same figures are in the table beside it)</title>\n");
+    int64_t top = nice_max(max);
+    int height = (int)none * CHART_ROW + CHART_AXIS + 12 + CHART_ROW + 6;
+    char title[600];
+    snprintf(title, sizeof(title),
+             "Bar chart of the submissions for: %s (the same figures are in the table)", rq->text);
+    chart_open(o, height, title);
     for (size_t j = 0; j < rq->ncols; j++) {
-        int y = (int)j * row + 4;
-        const char *label = out_col_label(rq, j);
-        out_fmt(o, "<text x=\"0\" y=\"%d\" class=\"label\">", y + 15);
-        char cut[64];
-        size_t n = strlen(label);
-        if (n > 30) {
-            n = 28;
-            while (n > 0 && ((unsigned char)label[n] & 0xC0) == 0x80)
-                n--;
-            snprintf(cut, sizeof(cut), "%.*s...", (int)n, label);
-            out_text(o, cut);
-        } else {
-            out_text(o, label);
+        int y = (int)j * CHART_ROW;
+        if (j == none) {
+            int ya = (int)none * CHART_ROW + 4;
+            chart_axis(o, ya, top, "submissions", "");
+            y = ya + CHART_AXIS + 12;
+            chart_rule(o, y - 6);
         }
-        out_str(o, "</text>\n");
         if (report_count(r, g, q, j, &v) != 0)
             continue;
-        int w = (int)lround((double)bar_w * (double)v / (double)max);
+        char share[16];
+        out_share(r, g, q, j, share, sizeof(share));
+        int w = (int)lround((double)CHART_BAR_W * (double)v / (double)top);
+        out_fmt(o, "<text class=\"label\" x=\"0\" y=\"%d\">", y + 17);
+        chart_label(o, out_col_label(rq, j));
         out_fmt(o,
-                "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" class=\"bar\"/>\n"
-                "<text x=\"%d\" y=\"%d\" class=\"value\">%lld</text>\n",
-                label_w, y + 2, w, row - 6, label_w + w + 6, y + 15, (long long)v);
+                "</text><rect class=\"%s\" x=\"0\" y=\"%d\" width=\"%d\" height=\"18\"/>"
+                "<text class=\"value\" x=\"%d\" y=\"%d\">%lld%s%s%s</text>\n",
+                j == none ? "none" : "bar", y + 23, w > 1 ? w : 1, w + 6, y + 38, (long long)v,
+                share[0] ? " (" : j == none ? " (not in the shares)" : "", share,
+                share[0] ? ")" : "");
     }
-    out_str(o, "</svg>\n<table>\n<caption>");
+    out_str(o, "</svg>\n");
+}
+
+/* Two versions' shares of each answer, bar above bar; "No answer" apart, as counts. */
+static void html_compare_chart(struct out *o, size_t q)
+{
+    const struct report *r = o->r;
+    const struct rq *rq = &r->q[q];
+    size_t none = rq->ncols - 1, gs[2] = {r->cmp_a, r->cmp_b};
+    int height = 30 + (int)none * CHART_CMP_ROW + CHART_AXIS + 12 + 30;
+    char title[600];
+    snprintf(title, sizeof(title),
+             "Bar chart of the shares of each answer in version %s and version %s for: %s (the "
+             "same figures are in the table)",
+             r->g[gs[0]].name, r->g[gs[1]].name, rq->text);
+    chart_open(o, height, title);
+    /* The key: which bar is which version. */
+    for (int s = 0; s < 2; s++) {
+        out_fmt(o, "<rect class=\"%s\" x=\"%d\" y=\"4\" width=\"16\" height=\"16\"/>",
+                s ? "b" : "a", s * 160);
+        out_fmt(o, "<text class=\"tick\" x=\"%d\" y=\"17\">version ", s * 160 + 22);
+        out_text(o, r->g[gs[s]].name);
+        out_str(o, "</text>\n");
+    }
+    for (size_t j = 0; j < none; j++) {
+        int y = 30 + (int)j * CHART_CMP_ROW;
+        out_fmt(o, "<text class=\"label\" x=\"0\" y=\"%d\">", y + 17);
+        chart_label(o, out_col_label(rq, j));
+        out_str(o, "</text>");
+        for (int s = 0; s < 2; s++) {
+            int64_t v, n, skipped;
+            char share[16];
+            out_share(r, gs[s], q, j, share, sizeof(share));
+            if (report_count(r, gs[s], q, j, &v) != 0 ||
+                report_answers(r, gs[s], q, &n) != 0 ||
+                report_count(r, gs[s], q, none, &skipped) != 0)
+                continue;
+            double frac = n - skipped > 0 ? (double)v / (double)(n - skipped) : 0;
+            int w = (int)lround(CHART_BAR_W * frac);
+            int yb = y + 22 + s * 20;
+            out_fmt(o,
+                    "<rect class=\"%s\" x=\"0\" y=\"%d\" width=\"%d\" height=\"16\"/>"
+                    "<text class=\"value %s\" x=\"%d\" y=\"%d\">%lld%s%s%s</text>",
+                    s ? "b" : "a", yb, w > 1 ? w : 1, s ? "b" : "a", w + 6, yb + 14, (long long)v,
+                    share[0] ? " (" : "", share, share[0] ? ")" : "");
+        }
+        out_str(o, "\n");
+    }
+    int ya = 30 + (int)none * CHART_CMP_ROW + 4;
+    chart_axis(o, ya, 100, "share of those who answered", "%");
+    int y = ya + CHART_AXIS + 12;
+    chart_rule(o, y - 6);
+    out_fmt(o, "<text class=\"label\" x=\"0\" y=\"%d\">No answer</text>", y + 17);
+    int64_t a, b;
+    if (report_count(r, gs[0], q, none, &a) == 0 && report_count(r, gs[1], q, none, &b) == 0)
+        out_fmt(o, "<text class=\"value a\" x=\"110\" y=\"%d\">%lld</text>"
+                   "<text class=\"value b\" x=\"200\" y=\"%d\">%lld</text>",
+                y + 17, (long long)a, y + 17, (long long)b);
+    out_str(o, "\n</svg>\n");
+}
+
+/*
+ * The link to download a chart on its own (as SVG), where the report was given an address
+ * for them. On the staff pages a script adds a PNG beside it, drawn in the browser from the
+ * same SVG.
+ */
+static void chart_links(struct out *o, const char *group, const char *qid)
+{
+    const struct report *r = o->r;
+    if (!r->chart_href)
+        return;
+    struct buf href;
+    buf_init(&href, 4096);
+    buf_adds(&href, r->chart_href);
+    buf_adds(&href, strchr(r->chart_href, '?') ? "&group=" : "?group=");
+    buf_add_urlenc(&href, group, strlen(group));
+    buf_adds(&href, "&q=");
+    buf_add_urlenc(&href, qid, strlen(qid));
+    buf_adds(&href, "&format=svg");
+    out_str(o, "<p class=\"downloads\">Download this chart: <a href=\"");
+    out_text(o, href.ptr ? href.ptr : "");
+    out_str(o, "\" download>SVG</a></p>\n");
+    buf_release(&href);
+}
+
+/* The name a chart's group goes by in a download's address (see report_write_chart()). */
+static void group_key(const struct report *r, size_t g, char *buf, size_t size)
+{
+    const struct group *grp = &r->g[g];
+    switch (grp->kind) {
+    case GROUP_COHORT:
+        snprintf(buf, size, "class:%s", grp->cohort->code);
+        return;
+    case GROUP_SCHOOL:
+        snprintf(buf, size, "school:%s", grp->name);
+        return;
+    case GROUP_VERSION:
+        snprintf(buf, size, "version:%s", grp->name);
+        return;
+    case GROUP_ALL:
+        break;
+    }
+    snprintf(buf, size, "all");
+}
+
+static void html_question(struct out *o, size_t g, size_t q)
+{
+    const struct report *r = o->r;
+    const struct rq *rq = &r->q[q];
+    int64_t answers;
+    if (report_answers(r, g, q, &answers) != 0)
+        return;
+    out_str(o, "<div class=\"question\">\n<h4>");
     out_text(o, rq->text);
-    out_str(o, "</caption>\n<thead><tr><th scope=\"col\">Answer</th><th scope=\"col\">Count</th>"
-               "<th scope=\"col\">Share</th></tr></thead>\n<tbody>\n");
+    out_fmt(o, "</h4>\n<p class=\"meta\">%s, %s</p>\n<div class=\"chart-and-table\">\n<div>\n",
+            out_type(rq->type), out_when(rq->when));
+    html_chart(o, g, q);
+    char key[300];
+    group_key(r, g, key, sizeof(key));
+    chart_links(o, key, rq->id);
+    out_str(o, "</div>\n<table>\n<caption>");
+    out_text(o, rq->text);
+    out_str(o, "</caption>\n<thead><tr><th scope=\"col\">Answer</th><th scope=\"col\">"
+               "Submissions</th><th scope=\"col\">Share</th></tr></thead>\n<tbody>\n");
     for (size_t j = 0; j < rq->ncols; j++) {
         char c[32], p[16];
         out_count(r, g, q, j, c);
         out_share(r, g, q, j, p, sizeof(p));
         out_str(o, "<tr><th scope=\"row\">");
         out_text(o, out_col_label(rq, j));
-        out_fmt(o, "</th><td>%s</td><td>%s</td></tr>\n", c, p);
+        out_fmt(o, "</th><td class=\"n\">%s</td><td class=\"share\">%s</td></tr>\n", c, p);
     }
-    out_fmt(o, "<tr><th scope=\"row\">Answers</th><td>%lld</td><td></td></tr>\n",
+    out_fmt(o,
+            "<tr><th scope=\"row\">Submissions</th><td class=\"n\">%lld</td><td></td></tr>\n"
+            "</tbody>\n</table>\n</div>\n",
             (long long)answers);
-    out_str(o, "</tbody>\n</table>\n</div>\n");
     double mean;
     int64_t scored;
     if (report_mean(r, g, q, &mean, &scored) == 0)
         out_fmt(o, "<p class=\"mean\">Mean %.2f on a scale of 1 to 5 (n = %lld).</p>\n", mean,
                 (long long)scored);
-}
-
-void html_question(struct out *o, size_t g, size_t q)
-{
-    const struct rq *rq = &o->r->q[q];
-    out_str(o, "<div class=\"question\">\n<h4>");
-    out_text(o, rq->text);
-    out_str(o, "</h4>\n<p class=\"meta\">");
-    out_text(o, rq->id);
-    out_fmt(o, " &middot; %s &middot; %s</p>\n", out_type(rq->type), out_when(rq->when));
-    html_chart(o, g, q);
     out_str(o, "</div>\n");
 }
 
-const char *const report_html_style =
-    "<style>\n"
-    "body{font-family:system-ui,sans-serif;line-height:1.45;margin:1rem auto;max-width:70rem;"
-    "padding:0 1rem;color:#1b1b1b}\n"
-    "h1,h2,h3{line-height:1.2}\n"
-    ".meta{color:#4a4a4a}\n"
-    ".chart-and-table{display:flex;flex-wrap:wrap;gap:1.5rem;align-items:flex-start}\n"
-    ".chart .bar{fill:#1d5fa8}.chart text{font-size:12px;fill:#1b1b1b}\n"
-    "table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #bbb;"
-    "padding:.2rem .5rem;text-align:left}td{text-align:right}\n"
-    ".group{border-top:2px solid #ddd;margin-top:2rem}\n"
-    "</style>\n";
+static void html_pairs(struct out *o, size_t g)
+{
+    const struct report *r = o->r;
+    bool any = false;
+    for (size_t p = 0; p < r->npairs; p++) {
+        const struct rpair *pr = &r->pairs[p];
+        if (!report_asked(r, g, pr->before) || !report_asked(r, g, pr->after))
+            continue;
+        if (!any)
+            out_str(o, "<h4>Before and after</h4>\n<ul class=\"pairs\">\n");
+        any = true;
+        out_str(o, "<li>");
+        out_text(o, r->q[pr->after].text);
+        struct stats_diff d;
+        if (!report_pair_diff(r, p, g, &d)) {
+            out_str(o, ": too few submissions on either side.</li>\n");
+            continue;
+        }
+        char ds[96];
+        out_diff(&d, ds, sizeof(ds));
+        if (pr->paired)
+            out_fmt(o, ": looking back %.2f, now %.2f, the same %lld submissions: %s</li>\n",
+                    out_mean(r, g, pr->before), out_mean(r, g, pr->after), (long long)d.n_before,
+                    ds);
+        else
+            out_fmt(o, ": start %.2f (n = %lld), end %.2f (n = %lld): %s</li>\n",
+                    out_mean(r, g, pr->before), (long long)d.n_before, out_mean(r, g, pr->after),
+                    (long long)d.n_after, ds);
+    }
+    if (any)
+        out_str(o, "</ul>\n");
+}
+
+static void html_comments(struct out *o, size_t g)
+{
+    const struct report *r = o->r;
+    for (size_t q = 0; q < r->nq; q++) {
+        size_t n, listed;
+        int64_t dropped, more;
+        const char **v;
+        if (r->q[q].type != SURVEY_TEXT ||
+            report_comments(r, g, q, COMMENTS_SHOWN, &v, &n, &dropped) != 0)
+            continue;
+        out_comment_counts(n, dropped, &listed, &more);
+        if (listed) {
+            out_str(o, "<h4 class=\"comments\">Comments on \xe2\x80\x9c");
+            out_text(o, r->q[q].text);
+            out_fmt(o, "\xe2\x80\x9d (%lld)</h4>\n<ul class=\"comments\">\n",
+                    (long long)listed + (long long)more);
+        }
+        for (size_t i = 0; i < listed; i++) {
+            out_str(o, "<li>");
+            out_text(o, v[i]);
+            out_str(o, "</li>\n");
+        }
+        if (listed && more > 0)
+            out_fmt(o, "<li class=\"more\">and %lld more (see the CSV export)</li>\n",
+                    (long long)more);
+        if (listed)
+            out_str(o, "</ul>\n");
+        free(v);
+    }
+}
+
+static void html_group(struct out *o, size_t g, bool comments, bool open)
+{
+    const struct report *r = o->r;
+    const struct group *grp = &r->g[g];
+    char n[160];
+    out_group_size(r, g, n, sizeof(n));
+    out_fmt(o, "<details class=\"group\" id=\"group-%zu\"%s>\n<summary>\n<h3>", g,
+            open ? " open" : "");
+    switch (grp->kind) {
+    case GROUP_COHORT: {
+        const struct store_cohort *c = grp->cohort;
+        char d[11];
+        out_day(c->created_day, d);
+        out_str(o, "Class ");
+        out_text(o, c->code);
+        out_str(o, ": ");
+        out_text(o, c->label);
+        out_str(o, "</h3>\n<span class=\"meta\">");
+        out_text(o, c->school ? c->school : "no school given");
+        out_str(o, ", version ");
+        out_text(o, c->package_version);
+        out_fmt(o, ", created %s, %s. Submissions: %s.</span>\n", d, c->open ? "open" : "closed",
+                n);
+        break;
+    }
+    case GROUP_SCHOOL:
+        out_str(o, "School: ");
+        out_text(o, grp->name);
+        out_fmt(o, "</h3>\n<span class=\"meta\">Submissions: %s.</span>\n", n);
+        break;
+    case GROUP_VERSION:
+        out_str(o, "Package version ");
+        out_text(o, grp->name);
+        out_fmt(o, "</h3>\n<span class=\"meta\">Submissions: %s.</span>\n", n);
+        break;
+    case GROUP_ALL:
+        out_fmt(o, "All submissions</h3>\n<span class=\"meta\">Submissions: %s.</span>\n", n);
+        break;
+    }
+    out_str(o, "</summary>\n");
+    if (grp->hidden) {
+        out_fmt(o,
+                "<p class=\"hidden-group\">Not shown yet: this class has fewer than %d "
+                "submissions, so they are left out of every figure in this report, totals "
+                "included, until it has %d.</p>\n</details>\n",
+                r->k, r->k);
+        return;
+    }
+    for (size_t q = 0; q < r->nq; q++)
+        html_question(o, g, q);
+    html_pairs(o, g);
+    if (comments)
+        html_comments(o, g);
+    out_str(o, "</details>\n");
+}
+
+static void html_compare(struct out *o)
+{
+    const struct report *r = o->r;
+    size_t ga = r->cmp_a, gb = r->cmp_b;
+    const struct group *a = &r->g[ga], *b = &r->g[gb];
+    out_fmt(o, "<section class=\"compare\" id=\"compare\">\n<details%s>\n<summary>\n<h2>Version ",
+            r->compared ? " open" : "");
+    out_text(o, a->name);
+    out_str(o, " and version ");
+    out_text(o, b->name);
+    out_str(o, " side by side</h2>\n</summary>\n");
+    /* The change log of every version after a, up to b. */
+    for (size_t v = a->ver + 1; v <= b->ver && v < r->nvers; v++) {
+        const struct survey *sv = r->vers[v].sv;
+        if (!sv->change_count)
+            continue;
+        out_str(o, "<h3 class=\"changes\">What changed in ");
+        out_text(o, sv->package_version);
+        if (sv->change_date) {
+            out_str(o, " (");
+            out_text(o, sv->change_date);
+            out_str(o, ")");
+        }
+        out_str(o, "</h3>\n<ul class=\"changes\">\n");
+        for (size_t i = 0; i < sv->change_count; i++) {
+            out_str(o, "<li>");
+            out_text(o, sv->changes[i]);
+            out_str(o, "</li>\n");
+        }
+        out_str(o, "</ul>\n");
+    }
+    for (size_t q = 0; q < r->nq; q++) {
+        const struct rq *rq = &r->q[q];
+        int64_t na, nb;
+        if (report_answers(r, ga, q, &na) != 0 || report_answers(r, gb, q, &nb) != 0)
+            continue;
+        out_str(o, "<div class=\"question\">\n<h3>");
+        out_text(o, rq->text);
+        out_str(o, "</h3>\n<div class=\"chart-and-table\">\n<div>\n");
+        html_compare_chart(o, q);
+        chart_links(o, "compare", rq->id);
+        /* Five columns may be wider than a phone: the table scrolls in a region of its own,
+         * which the keyboard reaches too. */
+        out_fmt(o, "</div>\n<div class=\"scroll\" tabindex=\"0\" role=\"region\" "
+                   "aria-labelledby=\"cmp-%zu\">\n<table class=\"side-by-side\">\n<caption "
+                   "id=\"cmp-%zu\">",
+                q, q);
+        out_text(o, rq->text);
+        out_str(o, "</caption>\n<thead><tr><th scope=\"col\">Answer</th>");
+        for (int s = 0; s < 2; s++) {
+            const char *name = s ? b->name : a->name;
+            out_str(o, "<th scope=\"col\">");
+            out_text(o, name);
+            out_str(o, ": submissions</th><th scope=\"col\">");
+            out_text(o, name);
+            out_str(o, ": share</th>");
+        }
+        out_str(o, "</tr></thead>\n<tbody>\n");
+        for (size_t j = 0; j <= rq->ncols; j++) {
+            char ca[32], cb[32], pa[16] = "", pb[16] = "";
+            if (j < rq->ncols) {
+                out_count(r, ga, q, j, ca);
+                out_count(r, gb, q, j, cb);
+                out_share(r, ga, q, j, pa, sizeof(pa));
+                out_share(r, gb, q, j, pb, sizeof(pb));
+            } else {
+                out_int((long long)na, ca);
+                out_int((long long)nb, cb);
+            }
+            out_str(o, "<tr><th scope=\"row\">");
+            out_text(o, j < rq->ncols ? out_col_label(rq, j) : "Submissions");
+            out_fmt(o,
+                    "</th><td class=\"n\">%s</td><td class=\"share\">%s</td><td class=\"n\">%s"
+                    "</td><td class=\"share\">%s</td></tr>\n",
+                    ca, pa, cb, pb);
+        }
+        struct stats_diff d;
+        bool diff = rq->type == SURVEY_SCALE && report_group_diff(r, ga, gb, q, &d);
+        if (diff)
+            out_fmt(o,
+                    "<tr><th scope=\"row\">Mean (1 to 5)</th><td class=\"mean\">%.2f</td><td>"
+                    "</td><td class=\"mean\">%.2f</td><td></td></tr>\n",
+                    out_mean(r, ga, q), out_mean(r, gb, q));
+        out_str(o, "</tbody>\n</table>\n</div>\n</div>\n");
+        if (diff) {
+            char ds[96];
+            out_diff(&d, ds, sizeof(ds));
+            out_fmt(o, "<p class=\"mean\">Change in the mean: %s.</p>\n", ds);
+        }
+        out_str(o, "</div>\n");
+    }
+    out_str(o, "</details>\n</section>\n");
+}
+
+static void html_focus_groups(struct out *o)
+{
+    const struct report *r = o->r;
+    if (!r->nfgs)
+        return;
+    out_str(o, "<section id=\"focus-groups\">\n<h2>Focus groups</h2>\n");
+    for (size_t i = 0; i < r->nfgs; i++) {
+        const struct store_focus_group *f = &r->fgs[i];
+        if (r->filter != SIZE_MAX &&
+            (!f->cohort_code || strcmp(f->cohort_code, r->g[r->filter].name) != 0))
+            continue;
+        char d[11];
+        out_day(f->day, d);
+        out_fmt(o, "<details class=\"focus-group\">\n<summary>\n<h3 class=\"focus\">%s", d);
+        if (f->cohort_code) {
+            out_str(o, ", class ");
+            out_text(o, f->cohort_code);
+        }
+        out_str(o, "</h3>\n</summary>\n<article class=\"focus-group\">\n<p><strong>Themes:"
+                   "</strong> ");
+        out_text(o, f->themes);
+        out_str(o, "</p>\n<p>");
+        out_text(o, f->notes);
+        out_str(o, "</p>\n<blockquote>");
+        out_text(o, f->quotes);
+        out_str(o, "</blockquote>\n</article>\n</details>\n");
+    }
+    out_str(o, "</section>\n");
+}
+
+static void html_summary(struct out *o)
+{
+    const struct report *r = o->r;
+    char today[11];
+    out_day(r->today, today);
+    out_fmt(o, "<section class=\"summary\" aria-labelledby=\"summary\">\n"
+               "<h2 id=\"summary\">Summary</h2>\n<ul class=\"summary\">\n");
+    if (r->school) {
+        out_str(o, "<li>Only the classes of ");
+        out_text(o, r->school);
+        out_str(o, ".</li>\n");
+    }
+    if (r->filter == SIZE_MAX) {
+        const struct group *all = &r->g[r->all];
+        size_t unnamed, schools = out_schools(r, &unnamed);
+        size_t shown = r->ncohorts - all->nheld;
+        out_fmt(o, "<li><strong>%lld submissions</strong> from %zu class%s", (long long)all->n,
+                shown, shown == 1 ? "" : "es");
+        if (unnamed)
+            out_fmt(o, " (%zu with no school given)", unnamed);
+        out_fmt(o, " in %zu school%s; %zu package version%s.</li>\n", schools,
+                schools == 1 ? "" : "s", r->nversions, r->nversions == 1 ? "" : "s");
+        if (all->held)
+            out_fmt(o,
+                    "<li>Not shown yet: %lld submissions from %zu class%s with fewer than "
+                    "%d.</li>\n",
+                    (long long)all->held, all->nheld, all->nheld == 1 ? "" : "es", r->k);
+    }
+    out_fmt(o, "<li>" OUT_HOLD_BACK "</li>\n<li>" OUT_COUNTS_ARE "</li>\n", r->k, r->k);
+    if (r->unreadable)
+        out_fmt(o, "<li>%lld submissions could not be read and are left out.</li>\n",
+                (long long)r->unreadable);
+    out_fmt(o, "<li>Made on %s", today);
+    if (r->source) {
+        out_str(o, " from ");
+        out_text(o, r->source);
+    }
+    out_str(o, ".</li>\n</ul>\n");
+    size_t g = out_summary_group(r);
+    bool any = false;
+    for (size_t q = 0; q < r->nq; q++) {
+        size_t col;
+        int64_t v, n;
+        if (!out_headline(r, g, q, &col, &v, &n))
+            continue;
+        if (!any) {
+            out_str(o, "<h3 class=\"headlines\">Headline results for ");
+            if (r->filter != SIZE_MAX) {
+                out_str(o, "class ");
+                out_text(o, r->g[g].name);
+            } else {
+                out_str(o, "all submissions");
+            }
+            out_str(o, "</h3>\n<p>Of those who answered each question:</p>\n"
+                       "<ul class=\"headlines\">\n");
+        }
+        any = true;
+        char share[16];
+        out_share(r, g, q, col, share, sizeof(share));
+        out_str(o, "<li>");
+        out_text(o, r->q[q].text);
+        out_str(o, ": most chose \xe2\x80\x9c");
+        out_text(o, out_col_label(&r->q[q], col));
+        out_fmt(o, "\xe2\x80\x9d: %lld of %lld (%s).</li>\n", (long long)v, (long long)n, share);
+    }
+    if (any)
+        out_str(o, "</ul>\n");
+    out_str(o, "</section>\n");
+}
+
+/* The contents: where each part of the report is. */
+static void html_contents(struct out *o)
+{
+    const struct report *r = o->r;
+    bool cmp = r->cmp_a != SIZE_MAX && r->cmp_b != SIZE_MAX && r->cmp_a != r->cmp_b;
+    out_str(o, "<nav class=\"contents\" aria-labelledby=\"contents\">\n"
+               "<h2 id=\"contents\">Contents</h2>\n<ol>\n");
+    if (cmp) {
+        out_str(o, "<li><a href=\"#compare\">Version ");
+        out_text(o, r->g[r->cmp_a].name);
+        out_str(o, " and version ");
+        out_text(o, r->g[r->cmp_b].name);
+        out_str(o, " side by side</a></li>\n");
+    }
+    if (r->filter != SIZE_MAX) {
+        out_fmt(o, "<li><a href=\"#group-%zu\">Class ", r->filter);
+        out_text(o, r->g[r->filter].name);
+        out_str(o, "</a></li>\n");
+    } else {
+        out_fmt(o,
+                "<li><a href=\"#by-version\">By package version</a> (%zu)</li>\n"
+                "<li><a href=\"#by-school\">By school</a> (%zu)</li>\n"
+                "<li><a href=\"#by-class\">By class</a> (%zu)</li>\n",
+                r->nversions, r->nschools, r->ncohorts);
+    }
+    if (r->nfgs)
+        out_str(o, "<li><a href=\"#focus-groups\">Focus groups</a></li>\n");
+    out_str(o, "</ol>\n<p>Each part opens when you choose it.</p>\n</nav>\n");
+}
+
+void html_report(struct out *o)
+{
+    const struct report *r = o->r;
+    if (!r->html_fragment) {
+        out_str(o, "<!doctype html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
+                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                   "<title>Feedback report</title>\n");
+        out_str(o, report_html_style);
+        out_str(o, "</head>\n<body>\n<main>\n<h1>Feedback report</h1>\n");
+    }
+    html_summary(o);
+    html_contents(o);
+    if (r->filter != SIZE_MAX) {
+        html_group(o, r->filter, true, true);
+    } else {
+        if (r->cmp_a != SIZE_MAX && r->cmp_b != SIZE_MAX && r->cmp_a != r->cmp_b)
+            html_compare(o);
+        out_str(o, "<h2 id=\"by-version\">By package version</h2>\n");
+        for (size_t v = 0; v < r->nversions; v++)
+            html_group(o, r->first_version + v, true, false);
+        out_str(o, "<h2 id=\"by-school\">By school</h2>\n");
+        for (size_t s = 0; s < r->nschools; s++)
+            html_group(o, r->first_school + s, false, false);
+        out_str(o, "<h2 id=\"by-class\">By class</h2>\n");
+        for (size_t c = 0; c < r->ncohorts; c++)
+            html_group(o, c, false, false);
+    }
+    html_focus_groups(o);
+    if (!r->html_fragment)
+        out_str(o, "</main>\n</body>\n</html>\n");
+}
+
+/* Finds the group a chart's address names (see group_key()); SIZE_MAX when none. */
+static size_t group_named(const struct report *r, const char *key)
+{
+    char k[300];
+    for (size_t g = 0; g < r->ng; g++) {
+        group_key(r, g, k, sizeof(k));
+        if (strcmp(k, key) == 0)
+            return g;
+    }
+    return SIZE_MAX;
+}
+
+int report_write_chart(const struct report *r, const char *group, const char *question,
+                       const struct report_sink *sink)
+{
+    size_t q = 0;
+    while (q < r->nq && strcmp(r->q[q].id, question) != 0)
+        q++;
+    if (q == r->nq)
+        return -ENOENT;
+    int64_t na, nb;
+    bool compare = strcmp(group, "compare") == 0;
+    size_t g = compare ? r->cmp_a : group_named(r, group);
+    if (compare && (r->cmp_a == SIZE_MAX || r->cmp_b == SIZE_MAX || r->cmp_a == r->cmp_b ||
+                    report_answers(r, r->cmp_b, q, &nb) != 0))
+        return -ENOENT;
+    /* Only what the report itself shows: a held-back class has no chart. */
+    if (g == SIZE_MAX || (r->filter != SIZE_MAX && !compare && g != r->filter) ||
+        report_answers(r, g, q, &na) != 0)
+        return -ENOENT;
+    struct out o = {.r = r, .sink = sink, .html = true, .standalone = true};
+    buf_init(&o.b, 0);
+    if (compare)
+        html_compare_chart(&o, q);
+    else
+        html_chart(&o, g, q);
+    out_flush(&o, true);
+    bool ok = !o.failed && buf_ok(&o.b);
+    buf_release(&o.b);
+    return ok ? 0 : -1;
+}
+

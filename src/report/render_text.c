@@ -1,16 +1,34 @@
-/* A question of a report as plain text: a row per answer, with its count and share. */
+/*
+ * A report as plain text (`planpack report`): a summary first (submissions, classes, what is
+ * not shown and why, the headline results), then every group with a row per answer, its
+ * count and share, the version comparison and the focus groups. Figures come only through
+ * report.c's accessors (directly or through render.c's helpers built on them).
+ */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "report/render.h"
 
-void text_question(struct out *o, size_t g, size_t q)
+/* Writes s with each line after the first indented by `indent`. */
+static void text_indented(struct out *o, const char *s, const char *indent)
+{
+    for (const char *p = s; *p; p++) {
+        buf_addc(&o->b, *p);
+        if (*p == '\n')
+            buf_adds(&o->b, indent);
+    }
+    out_flush(o, false);
+}
+
+static void text_question(struct out *o, size_t g, size_t q)
 {
     const struct report *r = o->r;
     const struct rq *rq = &r->q[q];
     int64_t answers;
     if (report_answers(r, g, q, &answers) != 0)
         return;
-    out_fmt(o, "\n%s\n  [%s, %s, %s]\n", rq->text, rq->id, out_type(rq->type), out_when(rq->when));
+    out_fmt(o, "\n%s\n  (%s, %s)\n", rq->text, out_type(rq->type), out_when(rq->when));
     for (size_t j = 0; j < rq->ncols; j++) {
         char c[32], p[32];
         out_count(r, g, q, j, c);
@@ -25,8 +43,8 @@ void text_question(struct out *o, size_t g, size_t q)
     }
     char n[32];
     out_int((long long)answers, n);
-    buf_add(&o->b, "  Answers", 9);
-    out_field(&o->b, "", 33, true);
+    buf_add(&o->b, "  ", 2);
+    out_field(&o->b, "Submissions", 40, true);
     buf_addc(&o->b, ' ');
     out_field(&o->b, n, 8, false);
     buf_addc(&o->b, '\n');
@@ -36,4 +54,244 @@ void text_question(struct out *o, size_t g, size_t q)
     if (report_mean(r, g, q, &mean, &scored) == 0)
         out_fmt(o, "  %-40s %8.2f  (1 = %s, 5 = %s; n = %lld)\n", "Mean", mean, rq->opt_labels[0],
                 rq->nopt >= 5 ? rq->opt_labels[4] : "", (long long)scored);
+}
+
+static void text_pairs(struct out *o, size_t g)
+{
+    const struct report *r = o->r;
+    bool any = false;
+    for (size_t p = 0; p < r->npairs; p++) {
+        const struct rpair *pr = &r->pairs[p];
+        if (!report_asked(r, g, pr->before) || !report_asked(r, g, pr->after))
+            continue;
+        if (!any)
+            out_str(o, "\nBefore and after (change in the mean, 1 to 5):\n");
+        any = true;
+        struct stats_diff d;
+        out_fmt(o, "  %s", r->q[pr->after].text);
+        if (!report_pair_diff(r, p, g, &d)) {
+            out_str(o, ": too few submissions on either side.\n");
+            continue;
+        }
+        char ds[96];
+        out_diff(&d, ds, sizeof(ds));
+        if (pr->paired)
+            out_fmt(o, ": looking back %.2f, now %.2f, the same %lld submissions: %s\n",
+                    out_mean(r, g, pr->before), out_mean(r, g, pr->after), (long long)d.n_before,
+                    ds);
+        else
+            out_fmt(o, ": start %.2f (n = %lld), end %.2f (n = %lld): %s\n",
+                    out_mean(r, g, pr->before), (long long)d.n_before, out_mean(r, g, pr->after),
+                    (long long)d.n_after, ds);
+    }
+}
+
+static void text_comments(struct out *o, size_t g)
+{
+    const struct report *r = o->r;
+    for (size_t q = 0; q < r->nq; q++) {
+        size_t n, listed;
+        int64_t dropped, more;
+        const char **v;
+        if (r->q[q].type != SURVEY_TEXT ||
+            report_comments(r, g, q, COMMENTS_SHOWN, &v, &n, &dropped) != 0)
+            continue;
+        out_comment_counts(n, dropped, &listed, &more);
+        if (listed)
+            out_fmt(o, "\nComments on \"%s\" (%lld):\n", r->q[q].text,
+                    (long long)listed + (long long)more);
+        for (size_t i = 0; i < listed; i++) {
+            out_str(o, "  - ");
+            text_indented(o, v[i], "    ");
+            out_str(o, "\n");
+        }
+        if (listed && more > 0)
+            out_fmt(o, "  ... and %lld more (see the CSV export)\n", (long long)more);
+        free(v);
+    }
+}
+
+static void text_group(struct out *o, size_t g, bool comments)
+{
+    const struct report *r = o->r;
+    const struct group *grp = &r->g[g];
+    char n[160];
+    out_group_size(r, g, n, sizeof(n));
+    out_str(o, "\n\n--- ");
+    switch (grp->kind) {
+    case GROUP_COHORT: {
+        const struct store_cohort *c = grp->cohort;
+        char d[11];
+        out_day(c->created_day, d);
+        out_fmt(o, "Class %s: %s\n    %s, version %s, created %s, %s. Submissions: %s.\n", c->code,
+                c->label, c->school ? c->school : "no school given", c->package_version, d,
+                c->open ? "open" : "closed", n);
+        break;
+    }
+    case GROUP_SCHOOL:
+        out_fmt(o, "School: %s\n    Submissions: %s.\n", grp->name, n);
+        break;
+    case GROUP_VERSION:
+        out_fmt(o, "Package version %s\n    Submissions: %s.\n", grp->name, n);
+        break;
+    case GROUP_ALL:
+        out_fmt(o, "All submissions\n    Submissions: %s.\n", n);
+        break;
+    }
+    if (grp->hidden) {
+        out_fmt(o,
+                "    Not shown yet: this class has fewer than %d submissions, so they are left "
+                "out of every figure in this report, totals included, until it has %d.\n",
+                r->k, r->k);
+        return;
+    }
+    for (size_t q = 0; q < r->nq; q++)
+        if (report_asked(r, g, q))
+            text_question(o, g, q);
+    text_pairs(o, g);
+    if (comments)
+        text_comments(o, g);
+}
+
+static void text_compare(struct out *o)
+{
+    const struct report *r = o->r;
+    size_t ga = r->cmp_a, gb = r->cmp_b;
+    const struct group *a = &r->g[ga], *b = &r->g[gb];
+    out_fmt(o, "\n\n=== Version %s and version %s side by side\n", a->name, b->name);
+    /* The change log of every version after a, up to b. */
+    for (size_t v = a->ver + 1; v <= b->ver && v < r->nvers; v++) {
+        const struct survey *sv = r->vers[v].sv;
+        if (!sv->change_count)
+            continue;
+        out_fmt(o, "\nWhat changed in %s%s%s%s:\n", sv->package_version,
+                sv->change_date ? " (" : "", sv->change_date ? sv->change_date : "",
+                sv->change_date ? ")" : "");
+        for (size_t i = 0; i < sv->change_count; i++)
+            out_fmt(o, "  - %s\n", sv->changes[i]);
+    }
+    for (size_t q = 0; q < r->nq; q++) {
+        const struct rq *rq = &r->q[q];
+        int64_t na, nb;
+        if (report_answers(r, ga, q, &na) != 0 || report_answers(r, gb, q, &nb) != 0)
+            continue;
+        out_fmt(o, "\n%s\n  %-40s %9s %6s %9s %6s\n", rq->text, "", a->name, "share", b->name,
+                "share");
+        for (size_t j = 0; j <= rq->ncols; j++) {
+            char ca[32], cb[32], pa[16] = "", pb[16] = "";
+            if (j < rq->ncols) {
+                out_count(r, ga, q, j, ca);
+                out_count(r, gb, q, j, cb);
+                out_share(r, ga, q, j, pa, sizeof(pa));
+                out_share(r, gb, q, j, pb, sizeof(pb));
+            } else {
+                out_int((long long)na, ca);
+                out_int((long long)nb, cb);
+            }
+            out_fmt(o, "  %-40.40s %9s %6s %9s %6s\n",
+                    j < rq->ncols ? out_col_label(rq, j) : "Submissions", ca, pa, cb, pb);
+        }
+        struct stats_diff d;
+        if (rq->type == SURVEY_SCALE && report_group_diff(r, ga, gb, q, &d)) {
+            char ds[96];
+            out_diff(&d, ds, sizeof(ds));
+            out_fmt(o, "  %-40s %9.2f %6s %9.2f\n  Change in the mean: %s\n", "Mean (1 to 5)",
+                    out_mean(r, ga, q), "", out_mean(r, gb, q), ds);
+        }
+    }
+}
+
+static void text_focus_groups(struct out *o)
+{
+    const struct report *r = o->r;
+    if (!r->nfgs)
+        return;
+    out_str(o, "\n\n=== Focus groups\n");
+    for (size_t i = 0; i < r->nfgs; i++) {
+        const struct store_focus_group *f = &r->fgs[i];
+        if (r->filter != SIZE_MAX &&
+            (!f->cohort_code || strcmp(f->cohort_code, r->g[r->filter].name) != 0))
+            continue;
+        char d[11];
+        out_day(f->day, d);
+        out_fmt(o, "\n%s%s%s\n  Themes: ", d, f->cohort_code ? ", class " : "",
+                f->cohort_code ? f->cohort_code : "");
+        out_text(o, f->themes);
+        out_str(o, "\n  Notes: ");
+        out_text(o, f->notes);
+        out_str(o, "\n  Quotes: ");
+        out_text(o, f->quotes);
+        out_str(o, "\n");
+    }
+}
+
+static void text_summary(struct out *o)
+{
+    const struct report *r = o->r;
+    char today[11];
+    out_day(r->today, today);
+    out_fmt(o, "Feedback report, made on %s%s%s.\n\n=== Summary\n", today,
+            r->source ? " from " : "", r->source ? r->source : "");
+    if (r->school)
+        out_fmt(o, "Only the classes of %s.\n", r->school);
+    if (r->filter == SIZE_MAX) {
+        const struct group *all = &r->g[r->all];
+        size_t unnamed, schools = out_schools(r, &unnamed);
+        size_t shown = r->ncohorts - all->nheld;
+        out_fmt(o, "%lld submissions from %zu class%s", (long long)all->n, shown,
+                shown == 1 ? "" : "es");
+        if (unnamed)
+            out_fmt(o, " (%zu with no school given)", unnamed);
+        out_fmt(o, " in %zu school%s; %zu package version%s.\n", schools, schools == 1 ? "" : "s",
+                r->nversions, r->nversions == 1 ? "" : "s");
+        if (all->held)
+            out_fmt(o, "Not shown yet: %lld submissions from %zu class%s with fewer than %d.\n",
+                    (long long)all->held, all->nheld, all->nheld == 1 ? "" : "es", r->k);
+    }
+    out_fmt(o, OUT_HOLD_BACK "\n" OUT_COUNTS_ARE "\n", r->k, r->k);
+    if (r->unreadable)
+        out_fmt(o, "%lld submissions could not be read and are left out.\n",
+                (long long)r->unreadable);
+    size_t g = out_summary_group(r);
+    bool any = false;
+    for (size_t q = 0; q < r->nq; q++) {
+        size_t col;
+        int64_t v, n;
+        if (!out_headline(r, g, q, &col, &v, &n))
+            continue;
+        if (!any) {
+            if (r->filter != SIZE_MAX)
+                out_fmt(o, "\nHeadline results for class %s", r->g[g].name);
+            else
+                out_str(o, "\nHeadline results for all submissions");
+            out_str(o, " (of those who answered each question):\n");
+        }
+        any = true;
+        char share[16];
+        out_share(r, g, q, col, share, sizeof(share));
+        out_fmt(o, "  - %s: most chose \xe2\x80\x9c%s\xe2\x80\x9d: %lld of %lld (%s).\n",
+                r->q[q].text, out_col_label(&r->q[q], col), (long long)v, (long long)n, share);
+    }
+}
+
+void text_report(struct out *o)
+{
+    const struct report *r = o->r;
+    text_summary(o);
+    if (r->filter != SIZE_MAX) {
+        text_group(o, r->filter, true);
+    } else {
+        if (r->cmp_a != SIZE_MAX && r->cmp_b != SIZE_MAX && r->cmp_a != r->cmp_b)
+            text_compare(o);
+        out_str(o, "\n\n=== By package version\n");
+        for (size_t v = 0; v < r->nversions; v++)
+            text_group(o, r->first_version + v, true);
+        out_str(o, "\n\n=== By school\n");
+        for (size_t s = 0; s < r->nschools; s++)
+            text_group(o, r->first_school + s, false);
+        out_str(o, "\n\n=== By class\n");
+        for (size_t c = 0; c < r->ncohorts; c++)
+            text_group(o, c, false);
+    }
+    text_focus_groups(o);
 }

@@ -178,6 +178,9 @@ struct report_options {
     const char *compare_b;
     bool html_fragment; /* HTML without <html>, <head> and styles, for the staff pages */
     const char *source; /* where the data came from, for the heading; may be NULL */
+    /* HTML: the address each chart is downloaded from, already escaped for a URL, to which
+     * "&group=...&q=...&format=svg|png" is added (see report_write_chart()); NULL: no links. */
+    const char *chart_href;
 };
 
 /* Where output goes: write returns 0, or -1 to stop (the error is the sink's to report). */
@@ -210,6 +213,17 @@ int report_k(const struct report *r);
 /* Writes the report as text or HTML. Returns 0, or -1 when the sink failed. */
 __attribute__((warn_unused_result)) int
 report_write(const struct report *r, enum report_format format, const struct report_sink *sink);
+
+/*
+ * Writes one chart of the HTML report as an SVG document of its own, for a written report:
+ * group names the group as the chart's download link does ("all", "version:1.0.0",
+ * "school:NAME", "class:CODE", or "compare" for the version comparison), question is a
+ * question id. Returns 0; -ENOENT for a chart the report does not show (unknown, or a class
+ * held back: it has no figures); -1 when the sink failed.
+ */
+__attribute__((warn_unused_result)) int report_write_chart(const struct report *r,
+                                                           const char *group, const char *question,
+                                                           const struct report_sink *sink);
 
 /*
  * Data for evaluators (src/report/export.c), each leaving out whole every class the report

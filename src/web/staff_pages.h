@@ -87,6 +87,7 @@ unsigned staff_classes_set_open(struct staff_page *p);
 unsigned staff_report_get(struct staff_page *p);
 /* /staff/report.csv, .txt (the codebook), .sav and .dta, by the address's ending. */
 unsigned staff_report_data(struct staff_page *p);
+unsigned staff_report_chart(struct staff_page *p);
 unsigned staff_compare_get(struct staff_page *p);
 unsigned staff_flags_get(struct staff_page *p);
 unsigned staff_focus_get(struct staff_page *p);

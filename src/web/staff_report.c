@@ -1,11 +1,13 @@
 /*
- * /staff/report, its data files (/staff/report.csv, .txt, .sav, .dta) and /staff/compare:
- * the k-anonymous report of src/report, narrowed to what the account may see. School staff always
- * get their own school's report (report_options.school), so no figure of another school reaches
- * them, not even inside a total; a class or school of another school in the address answers 404.
+ * /staff/report, its data files (/staff/report.csv, .txt, .sav, .dta), /staff/report/chart
+ * (one chart as an SVG download) and /staff/compare: the report of src/report, which leaves
+ * out small classes, narrowed to what the account may see. School staff always get their own
+ * school's report (report_options.school), so no figure of another school reaches them, not
+ * even inside a total; a class or school of another school in the address answers 404.
  * Every figure shown comes from the report, which hides small groups; these pages print
  * no count of their own.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 #include <unistd.h>
 
 #include "report/report.h"
+#include "site/site.h"
 #include "web/staff_pages.h"
 
 #define SOURCE "this server's store"
@@ -155,7 +158,36 @@ static void scope_query(struct buf *b, const struct scope *sc, bool school_too)
 static bool write_report(struct staff_page *p, const struct report *r)
 {
     struct report_sink sink = {report_sink_buf, p->out};
-    return report_write(r, REPORT_HTML, &sink) == 0;
+    if (report_write(r, REPORT_HTML, &sink) != 0)
+        return false;
+    /* The script adds a PNG download beside each chart's SVG one, drawn in the browser. */
+    const char *js = site_asset_path(p->rq->site, "report.js");
+    if (js) {
+        buf_adds(p->out, "<script src=\"/");
+        buf_adds_html(p->out, js);
+        buf_adds(p->out, "\" defer></script>\n");
+    }
+    return true;
+}
+
+/* The address charts are downloaded from, for this scope (and versions compared). */
+static const char *chart_href(struct staff_page *p, const struct scope *sc)
+{
+    struct buf b;
+    buf_init(&b, STAFF_WEB_QUERY_MAX);
+    buf_adds(&b, "/staff/report/chart");
+    scope_query(&b, sc, !p->sess->school);
+    const char *v[2] = {sc->opt.compare_a, sc->opt.compare_b};
+    for (int i = 0; i < 2; i++) {
+        if (!v[i])
+            continue;
+        buf_adds(&b, strchr(b.ptr, '?') ? "&" : "?");
+        buf_adds(&b, i ? "b=" : "a=");
+        buf_add_urlenc(&b, v[i], strlen(v[i]));
+    }
+    const char *href = buf_ok(&b) ? arena_strdup(p->a, b.ptr) : NULL;
+    buf_release(&b);
+    return href;
 }
 
 unsigned staff_report_get(struct staff_page *p)
@@ -166,6 +198,7 @@ unsigned staff_report_get(struct staff_page *p)
         return status;
     if (sc.ncohorts == 0 && p->sess->school)
         return no_classes(p, "Reports");
+    sc.opt.chart_href = chart_href(p, &sc);
     struct report *r;
     if ((status = scope_build(p, &sc, &r)))
         return status;
@@ -175,13 +208,13 @@ unsigned staff_report_get(struct staff_page *p)
     struct buf q;
     buf_init(&q, STAFF_WEB_QUERY_MAX);
     scope_query(&q, &sc, !p->sess->school);
-    static const char *const links[][2] = {{"csv", "Download these answers as CSV"},
+    static const char *const links[][2] = {{"csv", "Download these submissions as CSV"},
                                            {"txt", "the codebook"},
                                            {"sav", "SPSS (.sav)"},
                                            {"dta", "Stata (.dta)"}};
     for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
         buf_addf(b, "%s<a href=\"/staff/report.%s",
-                 i == 0   ? "<p>"
+                 i == 0   ? "<p class=\"report-links\">"
                  : i == 3 ? " or "
                           : ", ",
                  links[i][0]);
@@ -189,7 +222,8 @@ unsigned staff_report_get(struct staff_page *p)
         buf_addf(b, "\" download>%s</a>", links[i][1]);
     }
     buf_release(&q);
-    buf_adds(b, " (one row per answer; classes with too few answers are left out).</p>\n"
+    buf_adds(b, " (one row per submission; classes with fewer than 5 submissions are left "
+                "out).</p>\n"
                 "<div class=\"report\">\n");
     bool ok = write_report(p, r);
     report_free(r);
@@ -291,6 +325,52 @@ unsigned staff_report_data(struct staff_page *p)
     return HTTP_OK;
 }
 
+/*
+ * One chart of the report, as an SVG file for a written report: ?group=&q= name it as the
+ * report's download link does, within the scope of ?class= and ?school= (and ?a=&b= for the
+ * version comparison). A chart the report does not show (a class held back, another
+ * school's) answers 404, as one that does not exist.
+ */
+unsigned staff_report_chart(struct staff_page *p)
+{
+    struct scope sc;
+    unsigned status = scope_read(p, &sc);
+    if (status)
+        return status;
+    const char *group = form_get(p->query, "group"), *q = form_get(p->query, "q");
+    const char *format = form_get(p->query, "format");
+    const char *va = form_get(p->query, "a"), *vb = form_get(p->query, "b");
+    if (!group || !q || (format && strcmp(format, "svg") != 0) || (sc.ncohorts == 0 && p->sess->school))
+        return staff_page_not_found(p);
+    if (va && vb && *va && *vb) {
+        sc.opt.compare_a = va;
+        sc.opt.compare_b = vb;
+    }
+    struct report *r;
+    if ((status = scope_build(p, &sc, &r)))
+        return status;
+    struct report_sink sink = {report_sink_buf, p->out};
+    int rc = report_write_chart(r, group, q, &sink);
+    report_free(r);
+    if (rc == -ENOENT) {
+        buf_reset(p->out);
+        return staff_page_not_found(p);
+    }
+    if (rc != 0)
+        return staff_page_message(p, HTTP_INTERNAL_SERVER_ERROR, "Something went wrong",
+                                  "The chart could not be written.");
+    p->rs->content_type = "image/svg+xml; charset=utf-8";
+    /* The file is named after the question: its id holds only letters, digits and dashes. */
+    char name[64];
+    size_t n = 0;
+    for (const char *c = q; *c && n < sizeof(name) - 1; c++)
+        name[n++] = isalnum((unsigned char)*c) ? *c : '-';
+    name[n] = '\0';
+    snprintf(p->rs->disposition, sizeof(p->rs->disposition),
+             "attachment; filename=\"planpack-chart-%s.svg\"", name);
+    return HTTP_OK;
+}
+
 /* ---- comparing two package versions ---- */
 
 /* Whether version is one of the stored ones. */
@@ -380,6 +460,7 @@ unsigned staff_compare_get(struct staff_page *p)
     if (asked && strcmp(va, vb) != 0) {
         sc.opt.compare_a = va;
         sc.opt.compare_b = vb;
+        sc.opt.chart_href = chart_href(p, &sc);
         if ((status = scope_build(p, &sc, &r)))
             return status;
     }

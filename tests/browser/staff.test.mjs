@@ -243,14 +243,14 @@ describe('staff pages', { timeout: 600_000 }, () => {
                 await visit(page, `${server.url}staff/report?class=${code}`);
                 const report = await page.locator('main').innerText();
                 assert.match(report, new RegExp(`Class ${code}: Year 9 PSHE, 3 March`));
-                assert.match(report, /Answers: 6\./);
+                assert.match(report, /Submissions: 6\./);
                 assert.match(report, /Comment number 0/);
                 assert.ok(await page.locator('svg.chart').count() > 0, 'the report has no chart');
                 assert.equal(await page.locator('svg.chart').count(),
                     await page.locator('.chart-and-table table').count(), 'a chart without its table');
                 const [download] = await Promise.all([
                     page.waitForEvent('download'),
-                    page.getByRole('link', { name: /Download these answers as CSV/ }).click(),
+                    page.getByRole('link', { name: /Download these submissions as CSV/ }).click(),
                 ]);
                 const csv = fs.readFileSync(await download.path(), 'utf8');
                 assert.equal(csv.trim().split('\n').length, 7, `not a header and six rows:\n${csv}`);

@@ -60,13 +60,25 @@ describe('the comparison page', () => {
             const res = await who.get('/staff/compare?a=1.0.0&b=1.1.0');
             assert.equal(res.status, 200, res.text);
             assert.match(res.text, /<h2>Version 1\.0\.0 and version 1\.1\.0 side by side<\/h2>/);
-            assert.match(res.text, /<th scope="col">Answer<\/th><th scope="col">1\.0\.0<\/th><th scope="col">1\.1\.0<\/th>/);
+            // Counts and shares in columns of their own, and a chart of both versions.
+            assert.match(res.text, /<th scope="col">Answer<\/th><th scope="col">1\.0\.0: submissions<\/th><th scope="col">1\.0\.0: share<\/th><th scope="col">1\.1\.0: submissions<\/th><th scope="col">1\.1\.0: share<\/th>/);
+            assert.match(res.text, /<section class="compare" id="compare">\n<details open>/);
+            assert.match(res.text, /<title id="chart-1">Bar chart of the shares of each answer in version 1\.0\.0 and version 1\.1\.0 for: /);
+            // Each chart downloads as an SVG file of its own.
+            const href = /<a href="(\/staff\/report\/chart\?[^"]*group=compare[^"]*)" download>SVG<\/a>/.exec(res.text);
+            assert.ok(href, 'no download link for the comparison chart');
+            const svg = await who.get(href[1].replaceAll('&amp;', '&'));
+            assert.equal(svg.status, 200, svg.text);
+            assert.match(svg.headers['content-type'], /^image\/svg\+xml/);
+            assert.match(svg.headers['content-disposition'], /^attachment; filename="planpack-chart-q-[a-z-]+\.svg"$/);
+            assert.match(svg.text, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<svg /);
+            assert.match(svg.text, /<text class="value a"/);
             // The change log: in the aside and in the comparison, each with what changed in 1.1.0.
             const aside = /<aside class="change-log"[\s\S]*?<\/aside>/.exec(res.text)[0];
             assert.match(aside, /<h3>Version 1\.1\.0 \(2026-12-06\) <span class="compared">compared here<\/span><\/h3>\n<ul class="changes">\n<li>Shorter story steps/);
             assert.match(aside, /<h3>Version 1\.0\.0 \(2026-11-28\) <span class="compared">/);
             assert.match(aside, /First edition/);
-            assert.match(res.text, /<h3>What changed in 1\.1\.0 \(2026-12-06\)<\/h3>\n<ul class="changes">\n<li>Shorter story steps/);
+            assert.match(res.text, /<h3 class="changes">What changed in 1\.1\.0 \(2026-12-06\)<\/h3>\n<ul class="changes">\n<li>Shorter story steps/);
         });
     }
 

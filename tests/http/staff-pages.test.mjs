@@ -260,13 +260,20 @@ describe('classes', () => {
             assert.equal((await answer(server, code, { 'q-comment': `C note ${i}` })).status, 303);
         let report = await eva.get(`/staff/report?class=${code}`);
         assert.equal(report.status, 200);
-        assert.match(report.text, /Not shown yet: this class has fewer than 5 answers/);
+        assert.match(report.text, /Not shown yet: this class has fewer than 5 submissions/);
         assert.doesNotMatch(report.text, /C note/);
+        // Nor has it a chart to download, whoever asks and however.
+        const chart = `/staff/report/chart?group=class:${code}&q=q-comment&format=svg`;
+        assert.equal((await eva.get(chart)).status, 404);
+        assert.equal((await eva.get(`${chart}&class=${code}`)).status, 404);
         // The fifth shows it.
         assert.equal((await answer(server, code, { 'q-comment': 'C note 4' })).status, 303);
         report = await eva.get(`/staff/report?class=${code}`);
-        assert.match(report.text, /Answers: 5\./);
+        assert.match(report.text, /Submissions: 5\./);
         assert.match(report.text, /C note 4/);
+        const svg = await eva.get(chart);
+        assert.equal(svg.status, 200);
+        assert.match(svg.text, /<text class="value"[^>]*>5 \(not in the shares\)<\/text>|<text class="value"[^>]*>5<\/text>/);
         assert.doesNotMatch(report.text, /A comment|B comment/);
     });
 

@@ -196,23 +196,23 @@ static void test_small_class_held_back_from_every_total(void **state)
     char head[64];
     snprintf(head, sizeof(head), "Class %s", w->b);
     char *sb = section(t, head);
-    assert_non_null(strstr(sb, "Answers: 3 so far, not shown until there are 5."));
-    assert_non_null(strstr(sb, "Not shown yet: this class has fewer than 5 answers"));
+    assert_non_null(strstr(sb, "Submissions: 3 so far, not shown until there are 5."));
+    assert_non_null(strstr(sb, "Not shown yet: this class has fewer than 5 submissions"));
     assert_null(strstr(sb, "Somewhat"));
     snprintf(head, sizeof(head), "Class %s", w->a);
     char *sa = section(t, head);
     /* Class A is shown in full: B is in no total, so A beside the school gives nothing away. */
-    assert_non_null(strstr(sa, "Answers: 8."));
+    assert_non_null(strstr(sa, "Submissions: 8."));
     assert_non_null(strstr(sa, "  Somewhat                                        8  100%\n"));
     snprintf(head, sizeof(head), "Class %s", w->c);
     char *sc = section(t, head);
-    assert_non_null(strstr(sc, "Answers: 12."));
+    assert_non_null(strstr(sc, "Submissions: 12."));
     char *school = section(t, "School: Hillside School");
     assert_non_null(
-        strstr(school, "Answers: 8, and 3 not yet shown from 1 class with fewer than 5."));
+        strstr(school, "Submissions: 8, and 3 not shown yet from 1 class with fewer than 5."));
     assert_non_null(strstr(school, "  Somewhat                                        8  100%\n"));
-    assert_non_null(strstr(t, "20 answers from 2 classes in 2 schools; 2 package versions.\n"
-                              "Not yet shown: 3 answers from 1 class with fewer than 5.\n"));
+    assert_non_null(strstr(t, "20 submissions from 2 classes in 2 schools; 2 package versions.\n"
+                              "Not shown yet: 3 submissions from 1 class with fewer than 5.\n"));
     free(sa);
     free(sb);
     free(sc);
@@ -234,7 +234,7 @@ static void test_distribution_and_paired_change(void **state)
     assert_non_null(strstr(sc, "4.50  (1 = Not at all, 5 = Very; n = 12)"));
     /* Paired differences 2,2,2,3,3,3,1,1,1,2,2,2: mean 2, variance 6/11, se 0.213201,
      * t(0.975, 11) = 2.200985, half width 0.469254. */
-    assert_non_null(strstr(sc, "looking back 2.50, now 4.50, the same 12 pupils: "
+    assert_non_null(strstr(sc, "looking back 2.50, now 4.50, the same 12 submissions: "
                                "+2.00 (95% CI +1.53 to +2.47)"));
     free(sc);
     free(t);
@@ -254,9 +254,9 @@ static void test_version_comparison_with_change_log(void **state)
     /* "Somewhat": class A's 8 in 1.0.0 (class B's 3 are held back), none in 1.1.0; small
      * figures and zeros of shown classes are shown. A text question has counts, no shares. */
     assert_non_null(
-        strstr(cmp, "  Somewhat                                         8 100%           0 0%\n"));
+        strstr(cmp, "  Somewhat                                         8   100%         0     0%\n"));
     assert_non_null(
-        strstr(cmp, "  Answered                                             8              2 \n"));
+        strstr(cmp, "  Answered                                         8                2       \n"));
     free(cmp);
     free(t);
 }
@@ -274,12 +274,14 @@ static void test_html_escapes_and_charts(void **state)
     size_t charts = 0, tables = 0;
     for (const char *p = h; (p = strstr(p, "<svg class=\"chart\" role=\"img\"")); p++)
         charts++;
-    for (const char *p = h; (p = strstr(p, "<div class=\"chart-and-table\">\n<svg")); p++)
+    for (const char *p = h; (p = strstr(p, "<div class=\"chart-and-table\">\n<div>\n<svg")); p++)
         tables++;
     assert_true(charts > 0);
     assert_int_equal(charts, tables);
-    assert_non_null(strstr(h, "<title id=\"chart-1\">Bar chart of the answers to: "));
-    assert_non_null(strstr(h, "<th scope=\"col\">Count</th>"));
+    assert_non_null(strstr(h, "<title id=\"chart-1\">Bar chart of the shares of each answer in "
+                              "version 1.0.0 and version 1.1.0 for: "));
+    assert_non_null(strstr(h, "\">Bar chart of the submissions for: "));
+    assert_non_null(strstr(h, "<th scope=\"col\">Submissions</th>"));
     assert_non_null(strstr(h, "<!doctype html>"));
     free(h);
 
@@ -504,9 +506,9 @@ static void test_one_class_and_k(void **state)
     char head[64];
     snprintf(head, sizeof(head), "Class %s", w->c);
     char *sc = section(t, head);
-    assert_non_null(strstr(sc, "Answers: 12 so far, not shown until there are 20."));
-    assert_non_null(strstr(t, "0 answers from 0 classes in 2 schools; 2 package versions.\n"
-                              "Not yet shown: 23 answers from 3 classes with fewer than 20.\n"));
+    assert_non_null(strstr(sc, "Submissions: 12 so far, not shown until there are 20."));
+    assert_non_null(strstr(t, "0 submissions from 0 classes in 2 schools; 2 package versions.\n"
+                              "Not shown yet: 23 submissions from 3 classes with fewer than 20.\n"));
     assert_null(strstr(t, "looking back"));
     free(sc);
     free(t);
@@ -556,7 +558,7 @@ static void test_school_view_shows_only_its_classes(void **state)
     char *t = render(w, &all, REPORT_TEXT);
     char *ts = render(w, &river, REPORT_TEXT);
     assert_non_null(strstr(ts, "Only the classes of Riverside School.\n"));
-    assert_non_null(strstr(ts, "12 answers from 1 class in 1 school; 1 package version."));
+    assert_non_null(strstr(ts, "12 submissions from 1 class in 1 school; 1 package version."));
     assert_null(strstr(ts, w->a));
     assert_null(strstr(ts, w->b));
     assert_null(strstr(ts, "Hillside"));
@@ -569,7 +571,7 @@ static void test_school_view_shows_only_its_classes(void **state)
     snprintf(head, sizeof(head), "Class %s", w->c);
     char *c_all = section(t, head), *c_one = section(ts, head);
     assert_string_equal(c_one, c_all);
-    assert_non_null(strstr(c_one, "Answers: 12."));
+    assert_non_null(strstr(c_one, "Submissions: 12."));
     char *s_all = section(t, "School: Riverside School");
     char *s_one = section(ts, "School: Riverside School");
     assert_string_equal(s_one, s_all);
@@ -618,16 +620,16 @@ static void test_school_view_keeps_k_anonymity(void **state)
     assert_null(strstr(t, "<script>"));
     assert_non_null(strstr(t, "NOTES-OF-CLASS-A"));
     /* The school's total is class A's alone: B's 3 are held back here as everywhere. */
-    assert_non_null(strstr(t, "8 answers from 1 class in 1 school; 1 package version.\n"
-                              "Not yet shown: 3 answers from 1 class with fewer than 5.\n"));
+    assert_non_null(strstr(t, "8 submissions from 1 class in 1 school; 1 package version.\n"
+                              "Not shown yet: 3 submissions from 1 class with fewer than 5.\n"));
     char head[64];
     snprintf(head, sizeof(head), "Class %s", w->b);
     char *sb = section(t, head);
-    assert_non_null(strstr(sb, "Answers: 3 so far, not shown until there are 5."));
+    assert_non_null(strstr(sb, "Submissions: 3 so far, not shown until there are 5."));
     assert_null(strstr(sb, "Somewhat"));
     snprintf(head, sizeof(head), "Class %s", w->a);
     char *sa = section(t, head);
-    assert_non_null(strstr(sa, "Answers: 8."));
+    assert_non_null(strstr(sa, "Submissions: 8."));
     char *v1 = section(t, "--- Package version 1.0.0");
     assert_non_null(strstr(v1, "  Somewhat                                        8  100%\n"));
     free(v1);
@@ -794,6 +796,146 @@ static void test_effect_sizes_of_before_and_after(void **state)
     report_free(r);
 }
 
+/* The text of doc with its tags taken out (what a reader sees), the caller's to free(). */
+static char *visible(const char *doc)
+{
+    char *t = malloc(strlen(doc) + 1), *o = t;
+    bool tag = false;
+    for (const char *p = doc; *p; p++) {
+        if (*p == '<')
+            tag = true;
+        else if (*p == '>')
+            tag = false;
+        else if (!tag)
+            *o++ = *p;
+    }
+    *o = '\0';
+    return t;
+}
+
+/* A report opens with a summary (submissions, classes, what is not shown and why, headline
+ * results) and a contents list; every group follows folded, and a class's own report open. */
+static void test_summary_first_then_folded_groups(void **state)
+{
+    struct world *w = *state;
+    struct report_options opt = {0};
+    char *h = render(w, &opt, REPORT_HTML);
+    const char *summary = strstr(h, "<h2 id=\"summary\">Summary</h2>");
+    const char *contents = strstr(h, "<h2 id=\"contents\">Contents</h2>");
+    const char *group = strstr(h, "<details class=\"group\"");
+    assert_non_null(summary);
+    assert_non_null(contents);
+    assert_non_null(group);
+    assert_true(summary < contents && contents < group);
+    assert_non_null(strstr(summary, "<strong>20 submissions</strong> from 2 classes in 2 "
+                                    "schools; 2 package versions."));
+    assert_non_null(strstr(summary, "Not shown yet: 3 submissions from 1 class with fewer than 5."));
+    assert_non_null(strstr(summary, "Classes with fewer than 5 submissions are not shown"));
+    /* Headlines: class A's 8 "Somewhat" beside class C's 6 "Quite" and 6 "Very". */
+    assert_non_null(strstr(summary, "<h3 class=\"headlines\">Headline results for all "
+                                    "submissions</h3>"));
+    assert_non_null(strstr(summary, "<li>Now, how confident do you feel about saying no?: most "
+                                    "chose \xe2\x80\x9cSomewhat\xe2\x80\x9d: 8 of 20 (40%).</li>"));
+    assert_non_null(strstr(contents, "<a href=\"#by-class\">By class</a> (3)"));
+    assert_non_null(strstr(contents, "<a href=\"#compare\">"));
+    /* Every group is folded: none open. */
+    size_t groups = 0;
+    for (const char *p = h; (p = strstr(p, "<details class=\"group\"")); p++)
+        groups++;
+    assert_int_equal(groups, 3 + 2 + 2);
+    assert_null(strstr(h, "\" open>\n<summary>\n<h3>"));
+    free(h);
+    char *t = render(w, &opt, REPORT_TEXT);
+    assert_true(strstr(t, "=== Summary") < strstr(t, "--- "));
+    assert_non_null(strstr(t, "Headline results for all submissions"));
+    free(t);
+
+    opt.cohort = w->c;
+    h = render(w, &opt, REPORT_HTML);
+    assert_non_null(strstr(h, "\" open>\n<summary>\n<h3>Class "));
+    assert_non_null(strstr(h, "Headline results for class "));
+    free(h);
+}
+
+/* Leads read plain words: no question ids, no letter k, "submissions" for what is counted,
+ * and a comments heading that counts what is listed under it. */
+static void test_plain_words_for_leads(void **state)
+{
+    struct world *w = *state;
+    struct report_options opts[] = {{0}, {.cohort = w->c}, {.school = "Riverside School"}};
+    for (size_t i = 0; i < 3; i++) {
+        for (int f = 0; f < 2; f++) {
+            char *doc = render(w, &opts[i], f ? REPORT_HTML : REPORT_TEXT);
+            char *v = f ? visible(doc) : strdup(doc);
+            if (strstr(v, "q-confident") || strstr(v, "q-comment") || strstr(v, " k ") ||
+                strstr(v, "k =") || strstr(v, "Answers:") || strstr(v, " answers from") ||
+                strstr(v, "\xc2\xb7 scale"))
+                fail_msg("an id, k or \"answers\" in:\n%s", v);
+            free(v);
+            free(doc);
+        }
+    }
+    /* Class C's report lists its 2 comments under a heading that says 2. */
+    char *h = render(w, &opts[1], REPORT_HTML);
+    const char *c = strstr(h, "<h4 class=\"comments\">");
+    assert_non_null(c);
+    assert_non_null(strstr(c, "\xe2\x80\x9d (2)</h4>"));
+    const char *ul = strstr(c, "<ul class=\"comments\">"), *end = strstr(ul, "</ul>");
+    size_t items = 0;
+    for (const char *p = ul; (p = strstr(p, "<li>")) && p < end; p++)
+        items++;
+    assert_int_equal(items, 2);
+    free(h);
+}
+
+/* Charts: an axis, "No answer" apart from the answers, the comparison charted with counts
+ * and shares in separate columns, and each chart on its own for a download. */
+static void test_charts_axis_no_answer_and_downloads(void **state)
+{
+    struct world *w = *state;
+    struct report_options opt = {.chart_href = "/staff/report/chart?school=Hillside%20School"};
+    char *h = render(w, &opt, REPORT_HTML);
+    assert_non_null(strstr(h, "<line class=\"axis\""));
+    assert_non_null(strstr(h, "<text class=\"tick\" x=\"0\" y=\"317\">submissions</text>"));
+    assert_non_null(strstr(h, "<line class=\"rule\""));
+    assert_non_null(strstr(h, "<rect class=\"none\""));
+    assert_non_null(strstr(h, "share of those who answered"));
+    assert_non_null(strstr(h, "<th scope=\"col\">1.0.0: submissions</th><th scope=\"col\">"
+                              "1.0.0: share</th>"));
+    assert_non_null(strstr(h, "<th scope=\"row\">Somewhat</th><td class=\"n\">8</td><td "
+                              "class=\"share\">100%</td><td class=\"n\">0</td><td "
+                              "class=\"share\">0%</td>"));
+    assert_non_null(strstr(h, "<a href=\"/staff/report/chart?school=Hillside%20School&amp;"
+                              "group=compare&amp;q=q-confident-end&amp;format=svg\" "
+                              "download>SVG</a></p>"));
+    free(h);
+
+    opt.chart_href = NULL;
+    struct report *r = NULL;
+    char err[256];
+    assert_int_equal(report_build(w->s, &opt, &r, err, sizeof(err)), STORE_OK);
+    struct buf b;
+    buf_init(&b, 0);
+    struct report_sink sink = {report_sink_buf, &b};
+    char key[32];
+    snprintf(key, sizeof(key), "class:%s", w->a);
+    assert_int_equal(report_write_chart(r, key, "q-confident-end", &sink), 0);
+    assert_true(strncmp(b.ptr, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg", 43) == 0);
+    assert_non_null(strstr(b.ptr, "<style>"));
+    assert_non_null(strstr(b.ptr, ">8 (100%)</text>"));
+    buf_reset(&b);
+    /* Class B has 3 answers: held back, it has no chart; nor has an unknown question. */
+    snprintf(key, sizeof(key), "class:%s", w->b);
+    assert_int_equal(report_write_chart(r, key, "q-confident-end", &sink), -ENOENT);
+    assert_int_equal(report_write_chart(r, "all", "q-nothing", &sink), -ENOENT);
+    assert_int_equal(report_write_chart(r, "school:Nowhere", "q-confident-end", &sink), -ENOENT);
+    assert_int_equal(report_write_chart(r, "compare", "q-confident-end", &sink), 0);
+    assert_non_null(strstr(b.ptr, "<text class=\"value a\""));
+    assert_int_equal(b.len, strlen(b.ptr));
+    buf_release(&b);
+    report_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -807,6 +949,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sav_and_dta_read_back, setup, teardown),
         cmocka_unit_test_setup_teardown(test_codebook, setup, teardown),
         cmocka_unit_test_setup_teardown(test_csv_export, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_summary_first_then_folded_groups, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_plain_words_for_leads, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_charts_axis_no_answer_and_downloads, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_one_class_and_k, setup, teardown),
         cmocka_unit_test_setup_teardown(test_school_view_shows_only_its_classes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_school_view_keeps_k_anonymity, setup, teardown),

@@ -22,6 +22,7 @@
 #include "testutil.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <sodium.h>
 
 #include "report/report.h"
@@ -324,6 +325,9 @@ static uint64_t inverse(uint64_t a)
     return r;
 }
 
+/* The HTML line being read, named when a figure read from it is wrong. */
+static const char *dbg_line = "";
+
 /* Adds the equation sum(coef[i] * cell[i]) = value after checking it against the truth. */
 static void equation(struct world *w, struct system *sy, const size_t *cell, const int *coef,
                      size_t n, int64_t value, const char *what)
@@ -332,7 +336,7 @@ static void equation(struct world *w, struct system *sy, const size_t *cell, con
     for (size_t i = 0; i < n; i++)
         truth += coef[i] * w->truth[cell[i]];
     if (truth != value)
-        fail_msg("%s: shown %lld, but the cells it is taken to cover add up to %lld", what,
+        fail_msg("[%s] %s: shown %lld, but the cells it is taken to cover add up to %lld", dbg_line, what,
                  (long long)value, (long long)truth);
     bool sum = true;
     for (size_t i = 0; i < n; i++)
@@ -403,7 +407,7 @@ static size_t members(const struct world *w, const struct view *v, const char *s
         if (v->held[c])
             continue;
         const char *sch = k->school ? k->school : "(no school given)";
-        bool in = strcmp(section, "All answers") == 0;
+        bool in = strcmp(section, "All submissions") == 0;
         snprintf(want, sizeof(want), "School: %s", sch);
         in |= strcmp(section, want) == 0;
         snprintf(want, sizeof(want), "Package version %s", k->version);
@@ -429,7 +433,13 @@ static bool known_label(const struct survey_question *q, const char *label)
     for (size_t j = 0; j < nl; j++)
         if (strcmp(lab[j], label) == 0)
             return true;
-    return strcmp(label, "Answers") == 0;
+    return strcmp(label, "Submissions") == 0;
+}
+
+/* The cell a column label names: a question's total row is its "Answers" cell. */
+static const char *cell_label(const char *label)
+{
+    return strcmp(label, "Submissions") == 0 ? "Answers" : label;
 }
 
 /* A figure of `section` (or of version `version` in a comparison) on q's column label. */
@@ -441,13 +451,76 @@ static void figure(struct world *w, struct system *sy, const struct view *v, con
     int coef[MAX_CLASSES];
     size_t n = members(w, v, section, mem);
     for (size_t i = 0; i < n; i++) {
-        cell[i] = atom(w, w->c[mem[i]].code, q ? q->id : "size", q ? label : "");
+        cell[i] = atom(w, w->c[mem[i]].code, q ? q->id : "size", q ? cell_label(label) : "");
         coef[i] = 1;
     }
     char what[400];
     snprintf(what, sizeof(what), "%s, %s, %s, %s", vname, section, q ? q->id : "size", label);
     equation(w, sy, cell, coef, n, value, what);
-    note_shown(sy, vname, section, q ? q->id : "size", label);
+    note_shown(sy, vname, section, q ? q->id : "size", q ? cell_label(label) : label);
+}
+
+/* A headline "V of N": V is the label's cells, N the question's answers less "No answer". */
+static void headline(struct world *w, struct system *sy, const struct view *v, const char *vname,
+                     const char *section, const struct pkg_survey_question *q, const char *label,
+                     long long value, long long answered)
+{
+    /* Which answer is most chosen may change as answers arrive: the headline's figures are
+     * noted apart, so that the test of figures staying shown looks at the detail's. */
+    char sec[200];
+    snprintf(sec, sizeof(sec), "headline %s", section);
+    size_t mem[MAX_CLASSES], cell[2 * MAX_CLASSES];
+    int coef[2 * MAX_CLASSES];
+    size_t n = members(w, v, section, mem);
+    for (size_t i = 0; i < n; i++) {
+        cell[i] = atom(w, w->c[mem[i]].code, q->id, label);
+        coef[i] = 1;
+    }
+    char what[400];
+    snprintf(what, sizeof(what), "%s, %s, %s, %s", vname, sec, q->id, label);
+    equation(w, sy, cell, coef, n, value, what);
+    note_shown(sy, vname, sec, q->id, label);
+    for (size_t i = 0; i < n; i++) {
+        cell[2 * i] = atom(w, w->c[mem[i]].code, q->id, "Answers");
+        coef[2 * i] = 1;
+        cell[2 * i + 1] = atom(w, w->c[mem[i]].code, q->id, "No answer");
+        coef[2 * i + 1] = -1;
+    }
+    snprintf(what, sizeof(what), "%s, %s, %s, answered", vname, sec, q->id);
+    equation(w, sy, cell, coef, 2 * n, answered, what);
+    note_shown(sy, vname, sec, q->id, "answered");
+}
+
+/* A summary's headline line "TEXT: most chose “LABEL”: V of N (S)." read into sy. */
+static void read_headline(struct world *w, struct system *sy, const struct view *v,
+                          const char *vname, const char *section, const char *line)
+{
+    const char *most = strstr(line, ": most chose \xe2\x80\x9c");
+    const char *close = most ? strstr(most, "\xe2\x80\x9d: ") : NULL;
+    if (!close)
+        return;
+    char text[200], label[64];
+    snprintf(text, sizeof(text), "%.*s", (int)(most - line), line);
+    snprintf(label, sizeof(label), "%.*s", (int)(close - most - 16), most + 16);
+    const struct pkg_survey_question *q = q_by_text(text);
+    long long val, n;
+    if (!q || !known_label(q, label) || sscanf(close + 5, "%lld of %lld", &val, &n) != 2)
+        fail_msg("%s: a headline not read: %s", vname, line);
+    headline(w, sy, v, vname, section, q, label, val, n);
+}
+
+/* The section a summary's headlines speak of: "Headline results for class X" or "for all
+ * submissions". */
+static void headline_section(const char *s, char *section, size_t size)
+{
+    const char *f = strstr(s, "Headline results for ");
+    if (!f)
+        return;
+    f += strlen("Headline results for ");
+    if (strncmp(f, "class ", 6) == 0)
+        snprintf(section, size, "Class %.8s", f + 6);
+    else
+        snprintf(section, size, "All submissions");
 }
 
 /* Copies the next line of *p into line (cut to size) and moves past it; SIZE_MAX at the end. */
@@ -488,8 +561,13 @@ static void read_text(struct world *w, struct system *sy, const struct view *v, 
         } else if (strncmp(line, "=== ", 4) == 0) {
             compare = false;
             section[0] = '\0';
-        } else if (strncmp(line, "    ", 4) == 0 && section[0] && strstr(line, "Answers: ") &&
-                   sscanf(strstr(line, "Answers: "), "Answers: %lld", &val) == 1) {
+            q = NULL;
+        } else if (strncmp(line, "Headline results for ", 21) == 0) {
+            headline_section(line, section, sizeof(section));
+        } else if (strncmp(line, "  - ", 4) == 0 && strstr(line, ": most chose ")) {
+            read_headline(w, sy, v, vname, section, line + 4);
+        } else if (strncmp(line, "    ", 4) == 0 && section[0] && strstr(line, "Submissions: ") &&
+                   sscanf(strstr(line, "Submissions: "), "Submissions: %lld", &val) == 1) {
             figure(w, sy, v, vname, section, NULL, "", val);
         } else if (strncmp(line, "Comments on \"", 13) == 0 && section[0]) {
             const char *n = strrchr(line, '(');
@@ -500,7 +578,7 @@ static void read_text(struct world *w, struct system *sy, const struct view *v, 
             if (t)
                 q = t;
         } else if (q && len > 42 && line[0] == ' ' && line[1] == ' ' && line[2] != ' ' &&
-                   line[2] != '[') {
+                   line[2] != '(') {
             char label[41];
             snprintf(label, sizeof(label), "%.40s", line + 2);
             for (size_t i = strlen(label); i > 0 && label[i - 1] == ' '; i--)
@@ -546,7 +624,55 @@ static const char *between(const char *line, const char *open, const char *close
     return out;
 }
 
-/* Reads every figure of an HTML report: the same groups, tables and comment counts. */
+/* The text of the element that starts line with `<tag` (attributes allowed), or NULL. */
+static const char *element(const char *line, const char *tag, char *out, size_t size)
+{
+    char open[16], close[16];
+    snprintf(open, sizeof(open), "<%s", tag);
+    snprintf(close, sizeof(close), "</%s>", tag);
+    size_t n = strlen(open);
+    if (strncmp(line, open, n) != 0 || (line[n] != '>' && line[n] != ' '))
+        return NULL;
+    const char *a = strchr(line, '>'), *b = a ? strstr(a, close) : NULL;
+    if (!b)
+        return NULL;
+    snprintf(out, size, "%.*s", (int)(b - a - 1), a + 1);
+    return out;
+}
+
+/* How many times s occurs in doc. */
+static size_t occurs(const char *doc, const char *s)
+{
+    size_t n = 0;
+    for (const char *p = strstr(doc, s); p; p = strstr(p + 1, s))
+        n++;
+    return n;
+}
+
+/* The chart's figures on one line: `<text class="label" ...>LABEL</text>` then a value for
+ * each side, `<text class="value[ a| b]" ...>N ...`. */
+static void read_chart_line(struct world *w, struct system *sy, const struct view *v,
+                            const char *vname, const char *section, const char (*cmp)[32],
+                            bool compare, const struct pkg_survey_question *q, const char *line)
+{
+    const char *l = strstr(line, "<text class=\"label\"");
+    char label[64];
+    if (!l || !q)
+        return;
+    l = strchr(l, '>') + 1;
+    snprintf(label, sizeof(label), "%.*s", (int)(strstr(l, "</text>") - l), l);
+    if (!known_label(q, label))
+        fail_msg("%s: a chart label not read: %s", vname, line);
+    for (const char *p = strstr(l, "<text class=\"value"); p; p = strstr(p + 1, "<text class=\"value")) {
+        int side = strncmp(p, "<text class=\"value b\"", 21) == 0;
+        char sec[64];
+        snprintf(sec, sizeof(sec), "Package version %s", cmp[side]);
+        figure(w, sy, v, vname, compare ? sec : section, q, label, atoll(strchr(p, '>') + 1));
+    }
+}
+
+/* Reads every figure of an HTML report: the summary's headlines, each group's size, tables,
+ * charts and comment counts, and the comparison's. */
 static void read_html(struct world *w, struct system *sy, const struct view *v, const char *vname,
                       const char *doc)
 {
@@ -554,46 +680,65 @@ static void read_html(struct world *w, struct system *sy, const struct view *v, 
     const struct survey_question *q = NULL;
     bool compare = false;
     const char *p = doc;
-    char line[1024];
+    char line[4096];
+    size_t before = sy->nshown;
     while (next_line(&p, line, sizeof(line)) != SIZE_MAX) {
-        const char *meta = strstr(line, "<p class=\"meta\">");
-        const char *ans = meta ? strstr(meta, "Answers: ") : NULL;
-        if (between(line, "<h2>", "</h2>", x, sizeof(x))) {
+        dbg_line = line;
+        const char *meta = strstr(line, "<span class=\"meta\">");
+        const char *ans = meta ? strstr(meta, "Submissions: ") : NULL;
+        if (element(line, "h2", x, sizeof(x))) {
             compare = sscanf(x, "Version %31s and version %31s side by side", cmp[0], cmp[1]) == 2;
             section[0] = '\0';
             q = NULL;
-        } else if (!compare && between(line, "<h3>", "</h3>", x, sizeof(x))) {
+        } else if (element(line, "h3", x, sizeof(x)) && strstr(line, "class=\"headlines\"")) {
+            headline_section(x, section, sizeof(section));
+        } else if (!compare && strncmp(line, "<h3>", 4) == 0 && element(line, "h3", x, sizeof(x))) {
             char *colon = strncmp(x, "Class ", 6) == 0 ? strchr(x, ':') : NULL;
             if (colon)
                 *colon = '\0';
             snprintf(section, sizeof(section), "%.150s", x);
             q = NULL;
-        } else if (ans && section[0] && isdigit((unsigned char)ans[9])) {
-            figure(w, sy, v, vname, section, NULL, "", atoll(ans + 9));
-        } else if (between(line, "<caption>", "</caption>", x, sizeof(x))) {
+        } else if (compare && strncmp(line, "<h3>", 4) == 0 && element(line, "h3", x, sizeof(x))) {
             q = q_by_text(x);
-        } else if (between(line, "<h4>", " comments)</h4>", x, sizeof(x)) && section[0]) {
+        } else if (ans && section[0] && isdigit((unsigned char)ans[13])) {
+            figure(w, sy, v, vname, section, NULL, "", atoll(ans + 13));
+        } else if (strncmp(line, "<li>", 4) == 0 && strstr(line, ": most chose ")) {
+            read_headline(w, sy, v, vname, section, line + 4);
+        } else if (element(line, "caption", x, sizeof(x)) ||
+                   (strncmp(line, "<h4>", 4) == 0 && element(line, "h4", x, sizeof(x)))) {
+            q = q_by_text(x);
+        } else if (element(line, "h4", x, sizeof(x)) && strstr(line, "class=\"comments\"") &&
+                   section[0]) {
             figure(w, sy, v, vname, section, fx_q("q-comment"), "Answered",
                    atoll(strrchr(x, '(') + 1));
+        } else if (strstr(line, "<text class=\"label\"")) {
+            read_chart_line(w, sy, v, vname, section, (const char(*)[32])cmp, compare, q, line);
         } else if (q && between(line, "<tr><th scope=\"row\">", "</th>", x, sizeof(x)) &&
                    known_label(q, x)) {
             char label[64];
             snprintf(label, sizeof(label), "%.60s", x);
-            const char *cell = strstr(line, "</th><td>") + 9;
-            for (int side = 0; side < (compare ? 2 : 1); side++) {
+            int side = 0;
+            for (const char *c = strstr(line, "<td class=\"n\">"); c;
+                 c = strstr(c + 1, "<td class=\"n\">"), side++) {
                 char *end;
-                long long n = strtoll(cell, &end, 10);
+                long long n = strtoll(c + 14, &end, 10);
                 char sec[64];
                 snprintf(sec, sizeof(sec), "Package version %s", cmp[side]);
-                if (end != cell && (*end == '<' || *end == ' '))
+                if (end != c + 14 && *end == '<')
                     figure(w, sy, v, vname, compare ? sec : section, q, label, n);
-                const char *next = strstr(cell, "</td><td>");
-                if (!next)
-                    break;
-                cell = next + 9;
             }
         }
     }
+    /* Every figure in the document was read: each count cell, chart value, size, comment
+     * count and headline (two figures each). */
+    size_t want = occurs(doc, "<text class=\"value") + occurs(doc, ": most chose ") * 2 +
+                  occurs(doc, "<h4 class=\"comments\">");
+    for (const char *c = strstr(doc, "<td class=\"n\">"); c; c = strstr(c + 1, "<td class=\"n\">"))
+        want += isdigit((unsigned char)c[14]) != 0;
+    for (const char *c = strstr(doc, "Submissions: "); c; c = strstr(c + 1, "Submissions: "))
+        want += isdigit((unsigned char)c[13]) != 0;
+    if (sy->nshown - before != want)
+        fail_msg("%s: %zu figures read of the %zu in the HTML", vname, sy->nshown - before, want);
 }
 
 /* The CSV export gives every cell of each class it holds. */
@@ -702,6 +847,71 @@ static void known_relations(struct world *w, struct system *sy)
     }
 }
 
+/*
+ * Every chart a view offers for download (report_write_chart()), read into sy as the
+ * report's own charts are: each group's, on every question, and the comparison's. A class
+ * held back has none.
+ */
+static void read_charts(struct world *w, struct system *sy, const struct view *v,
+                        const char *vname, const struct report_options *opt)
+{
+    struct report *r = NULL;
+    char err[256] = "";
+    assert_int_equal(report_build(w->s, opt, &r, err, sizeof(err)), STORE_OK);
+    char keys[4 + 2 * MAX_CLASSES][96], sections[4 + 2 * MAX_CLASSES][160];
+    size_t nk = 0;
+    snprintf(keys[nk], 96, "all");
+    snprintf(sections[nk++], 160, "<h3>All submissions</h3>\n");
+    snprintf(keys[nk], 96, "compare");
+    snprintf(sections[nk++], 160, "<h2>Version %s and version %s side by side</h2>\n",
+             opt->compare_a ? opt->compare_a : "1.0.0", opt->compare_b ? opt->compare_b : "1.1.0");
+    static const char *const versions[] = {"1.0.0", "1.1.0"};
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(keys[nk], 96, "version:%s", versions[i]);
+        snprintf(sections[nk++], 160, "<h3>Package version %s</h3>\n", versions[i]);
+    }
+    for (size_t i = 0; i < 4; i++) {
+        const char *sch = i < 3 ? schools[i] : "(no school given)";
+        snprintf(keys[nk], 96, "school:%s", sch);
+        snprintf(sections[nk++], 160, "<h3>School: %s</h3>\n", sch);
+    }
+    for (size_t c = 0; c < w->nc; c++) {
+        snprintf(keys[nk], 96, "class:%s", w->c[c].code);
+        snprintf(sections[nk++], 160, "<h3>Class %s: Year 8</h3>\n", w->c[c].code);
+    }
+    for (size_t i = 0; i < nk; i++) {
+        for (size_t j = 0; j < sizeof(fx_questions) / sizeof(fx_questions[0]); j++) {
+            const struct pkg_survey_question *q = &fx_questions[j];
+            struct buf b;
+            buf_init(&b, 0);
+            buf_adds(&b, sections[i]);
+            if (strcmp(keys[i], "compare") == 0)
+                buf_addf(&b, "<h3>%s</h3>\n", q->text);
+            else
+                buf_addf(&b, "<h4>%s</h4>\n", q->text);
+            size_t head = b.len;
+            struct report_sink sink = {report_sink_buf, &b};
+            int rc = report_write_chart(r, keys[i], q->id, &sink);
+            if (rc == -ENOENT) {
+                buf_release(&b);
+                continue;
+            }
+            assert_int_equal(rc, 0);
+            assert_non_null(strstr(b.ptr + head, "<svg"));
+            char name[300];
+            snprintf(name, sizeof(name), "%s chart %s %s", vname, keys[i], q->id);
+            read_html(w, sy, v, name, b.ptr);
+            /* A class held back has no chart. */
+            for (size_t c = 0; c < w->nc; c++)
+                if (v->held[c] && strcmp(keys[i] + 6, w->c[c].code) == 0 &&
+                    strncmp(keys[i], "class:", 6) == 0)
+                    fail_msg("%s: a class not shown yet has a chart", name);
+            buf_release(&b);
+        }
+    }
+    report_free(r);
+}
+
 /* Every view one user can open at k, read into sy. */
 static void all_views(struct world *w, struct system *sy, int k, const bool *held)
 {
@@ -719,15 +929,13 @@ static void all_views(struct world *w, struct system *sy, int k, const bool *hel
             char *t = render(w, &o, REPORT_TEXT);
             if (!t)
                 continue;
-            size_t before = sy->nshown;
             read_text(w, sy, &v, name, t);
             free(t);
-            size_t in_text = sy->nshown - before;
             t = render(w, &o, REPORT_HTML);
+            strcat(name, " (HTML)");
             read_html(w, sy, &v, name, t);
             free(t);
-            /* The HTML holds the same figures as the text, all read. */
-            assert_int_equal(sy->nshown - before - in_text, in_text);
+            read_charts(w, sy, &v, name, &o);
             if (i == 0) {
                 t = render(w, &o, REPORT_CSV);
                 read_csv(w, sy, name, t);
@@ -748,15 +956,13 @@ static void all_views(struct world *w, struct system *sy, int k, const bool *hel
             snprintf(name, sizeof(name), "k=%d school=%s class=%s", k, scope[s] ? scope[s] : "all",
                      w->c[c].code);
             char *t = render(w, &o, REPORT_TEXT);
-            size_t before = sy->nshown;
             read_text(w, sy, &v, name, t);
             free(t);
-            size_t in_text = sy->nshown - before;
             t = render(w, &o, REPORT_HTML);
+            strcat(name, " (HTML)");
             read_html(w, sy, &v, name, t);
             free(t);
-            /* The HTML holds the same figures as the text, all read. */
-            assert_int_equal(sy->nshown - before - in_text, in_text);
+            read_charts(w, sy, &v, name, &o);
             t = render(w, &o, REPORT_CSV);
             read_csv(w, sy, name, t);
             free(t);
@@ -875,6 +1081,8 @@ static void test_shown_figures_stay_shown_as_answers_arrive(void **state)
             if (before[a] && !after[a])
                 fail_msg("%s was shown and is hidden after one more answer", w.key[a]);
         for (size_t i = 0; i < s0.nshown; i++) {
+            if (strstr(s0.shown[i], "|headline "))
+                continue;
             bool still = false;
             for (size_t j = 0; j < s1.nshown && !still; j++)
                 still = strcmp(s0.shown[i], s1.shown[j]) == 0;
@@ -901,7 +1109,9 @@ static void test_shares_of_those_who_answered_and_schools_counted(void **state)
             continue;
         struct report_options o = {.cohort = w.c[c].code};
         char *t = render(&w, &o, REPORT_TEXT);
-        const char *p = strstr(t, "  [q-useful,");
+        char head[200];
+        snprintf(head, sizeof(head), "\n%s\n  (yes / no, end of the lesson)\n", fx_q("q-useful")->text);
+        const char *p = strstr(t, head);
         assert_non_null(p);
         int64_t none = w.truth[atom(&w, w.c[c].code, "q-useful", "No answer")];
         int64_t answered = w.c[c].n - none;
