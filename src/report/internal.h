@@ -119,7 +119,7 @@ struct report {
     bool html_fragment;
     const char *chart_href; /* where a chart is downloaded from (report_options), or NULL */
     bool compared;          /* the versions compared were asked for: the comparison opens */
-    struct store *store; /* borrowed from report_build()'s caller, for the CSV export */
+    struct store *store;    /* borrowed from report_build()'s caller, for the CSV export */
 };
 
 static inline struct gq *report_gq(const struct report *r, size_t g, size_t q)

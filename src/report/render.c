@@ -222,6 +222,43 @@ void out_comment_counts(size_t n, int64_t dropped, size_t *listed, int64_t *more
     *more = (int64_t)(n - *listed) + dropped;
 }
 
+void out_pair(const struct report *r, size_t p, size_t g, char *buf, size_t size)
+{
+    const struct rpair *pr = &r->pairs[p];
+    struct stats_diff d;
+    if (!report_pair_diff(r, p, g, &d)) {
+        snprintf(buf, size, "too few submissions on either side.");
+        return;
+    }
+    char ds[96];
+    out_diff(&d, ds, sizeof(ds));
+    if (pr->paired)
+        snprintf(buf, size, "looking back %.2f, now %.2f, the same %lld submissions: %s",
+                 out_mean(r, g, pr->before), out_mean(r, g, pr->after), (long long)d.n_before, ds);
+    else
+        snprintf(buf, size, "start %.2f (n = %lld), end %.2f (n = %lld): %s",
+                 out_mean(r, g, pr->before), (long long)d.n_before, out_mean(r, g, pr->after),
+                 (long long)d.n_after, ds);
+}
+
+void out_compare_row(const struct report *r, size_t q, size_t j, char c[2][32], char s[2][16])
+{
+    const struct rq *rq = &r->q[q];
+    size_t gs[2] = {r->cmp_a, r->cmp_b};
+    for (int i = 0; i < 2; i++) {
+        int64_t n;
+        s[i][0] = '\0';
+        if (j < rq->ncols) {
+            out_count(r, gs[i], q, j, c[i]);
+            out_share(r, gs[i], q, j, s[i], 16);
+        } else if (report_answers(r, gs[i], q, &n) == 0) {
+            out_int((long long)n, c[i]);
+        } else {
+            c[i][0] = '\0';
+        }
+    }
+}
+
 int report_write(const struct report *r, enum report_format format, const struct report_sink *sink)
 {
     struct out o = {.r = r, .sink = sink, .html = format == REPORT_HTML};

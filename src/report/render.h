@@ -61,9 +61,16 @@ size_t out_schools(const struct report *r, size_t *unnamed);
 /* A comments heading's count: how many are listed and how many more there are. */
 void out_comment_counts(size_t n, int64_t dropped, size_t *listed, int64_t *more);
 
+/* A before/after pair's line for group g ("start 2.10 (n = 28), end 3.40 ...: +1.30 (95% CI
+ * ...)"), or why there is none. */
+void out_pair(const struct report *r, size_t p, size_t g, char *buf, size_t size);
+/* Row j of question q in the version comparison: each version's count and share (for
+ * j == ncols, the submissions and no share); "" where refused. */
+void out_compare_row(const struct report *r, size_t q, size_t j, char c[2][32], char s[2][16]);
+
 /* What a lead reads first about small classes and what the figures count. */
 #define OUT_HOLD_BACK                                                                              \
-    "Classes with fewer than %d submissions are not shown: they are left out of every "          \
+    "Classes with fewer than %d submissions are not shown: they are left out of every "            \
     "figure, totals included, until they have %d, so that no pupil's answers can be picked out."
 #define OUT_COUNTS_ARE                                                                             \
     "Figures count submissions of the feedback form, not pupils. A share is of those who "         \

@@ -113,7 +113,10 @@ static void chart_axis(struct out *o, int y, int64_t top, const char *unit, cons
         out_fmt(o,
                 "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
                 "<text class=\"tick\" x=\"%d\" y=\"%d\" text-anchor=\"%s\">%lld%s</text>\n",
-                x, y, x, y + 5, x, y + 19, i == 0 ? "start" : i == 2 ? "end" : "middle",
+                x, y, x, y + 5, x, y + 19,
+                i == 0   ? "start"
+                : i == 2 ? "end"
+                         : "middle",
                 (long long)ticks[i], suffix);
     }
     out_fmt(o, "<text class=\"tick\" x=\"%d\" y=\"%d\">%s</text>\n", 0, y + 37, unit);
@@ -160,8 +163,10 @@ static void html_chart(struct out *o, size_t g, size_t q)
                 "</text><rect class=\"%s\" x=\"0\" y=\"%d\" width=\"%d\" height=\"18\"/>"
                 "<text class=\"value\" x=\"%d\" y=\"%d\">%lld%s%s%s</text>\n",
                 j == none ? "none" : "bar", y + 23, w > 1 ? w : 1, w + 6, y + 38, (long long)v,
-                share[0] ? " (" : j == none ? " (not in the shares)" : "", share,
-                share[0] ? ")" : "");
+                share[0]    ? " ("
+                : j == none ? " (not in the shares)"
+                            : "",
+                share, share[0] ? ")" : "");
     }
     out_str(o, "</svg>\n");
 }
@@ -196,8 +201,7 @@ static void html_compare_chart(struct out *o, size_t q)
             int64_t v, n, skipped;
             char share[16];
             out_share(r, gs[s], q, j, share, sizeof(share));
-            if (report_count(r, gs[s], q, j, &v) != 0 ||
-                report_answers(r, gs[s], q, &n) != 0 ||
+            if (report_count(r, gs[s], q, j, &v) != 0 || report_answers(r, gs[s], q, &n) != 0 ||
                 report_count(r, gs[s], q, none, &skipped) != 0)
                 continue;
             double frac = n - skipped > 0 ? (double)v / (double)(n - skipped) : 0;
@@ -218,8 +222,9 @@ static void html_compare_chart(struct out *o, size_t q)
     out_fmt(o, "<text class=\"label\" x=\"0\" y=\"%d\">No answer</text>", y + 17);
     int64_t a, b;
     if (report_count(r, gs[0], q, none, &a) == 0 && report_count(r, gs[1], q, none, &b) == 0)
-        out_fmt(o, "<text class=\"value a\" x=\"110\" y=\"%d\">%lld</text>"
-                   "<text class=\"value b\" x=\"200\" y=\"%d\">%lld</text>",
+        out_fmt(o,
+                "<text class=\"value a\" x=\"110\" y=\"%d\">%lld</text>"
+                "<text class=\"value b\" x=\"200\" y=\"%d\">%lld</text>",
                 y + 17, (long long)a, y + 17, (long long)b);
     out_str(o, "\n</svg>\n");
 }
@@ -318,23 +323,13 @@ static void html_pairs(struct out *o, size_t g)
         if (!any)
             out_str(o, "<h4>Before and after</h4>\n<ul class=\"pairs\">\n");
         any = true;
+        char line[256];
+        out_pair(r, p, g, line, sizeof(line));
         out_str(o, "<li>");
         out_text(o, r->q[pr->after].text);
-        struct stats_diff d;
-        if (!report_pair_diff(r, p, g, &d)) {
-            out_str(o, ": too few submissions on either side.</li>\n");
-            continue;
-        }
-        char ds[96];
-        out_diff(&d, ds, sizeof(ds));
-        if (pr->paired)
-            out_fmt(o, ": looking back %.2f, now %.2f, the same %lld submissions: %s</li>\n",
-                    out_mean(r, g, pr->before), out_mean(r, g, pr->after), (long long)d.n_before,
-                    ds);
-        else
-            out_fmt(o, ": start %.2f (n = %lld), end %.2f (n = %lld): %s</li>\n",
-                    out_mean(r, g, pr->before), (long long)d.n_before, out_mean(r, g, pr->after),
-                    (long long)d.n_after, ds);
+        out_str(o, ": ");
+        out_text(o, line);
+        out_str(o, "</li>\n");
     }
     if (any)
         out_str(o, "</ul>\n");
@@ -470,9 +465,10 @@ static void html_compare(struct out *o)
         chart_links(o, "compare", rq->id);
         /* Five columns may be wider than a phone: the table scrolls in a region of its own,
          * which the keyboard reaches too. */
-        out_fmt(o, "</div>\n<div class=\"scroll\" tabindex=\"0\" role=\"region\" "
-                   "aria-labelledby=\"cmp-%zu\">\n<table class=\"side-by-side\">\n<caption "
-                   "id=\"cmp-%zu\">",
+        out_fmt(o,
+                "</div>\n<div class=\"scroll\" tabindex=\"0\" role=\"region\" "
+                "aria-labelledby=\"cmp-%zu\">\n<table class=\"side-by-side\">\n<caption "
+                "id=\"cmp-%zu\">",
                 q, q);
         out_text(o, rq->text);
         out_str(o, "</caption>\n<thead><tr><th scope=\"col\">Answer</th>");
@@ -486,22 +482,14 @@ static void html_compare(struct out *o)
         }
         out_str(o, "</tr></thead>\n<tbody>\n");
         for (size_t j = 0; j <= rq->ncols; j++) {
-            char ca[32], cb[32], pa[16] = "", pb[16] = "";
-            if (j < rq->ncols) {
-                out_count(r, ga, q, j, ca);
-                out_count(r, gb, q, j, cb);
-                out_share(r, ga, q, j, pa, sizeof(pa));
-                out_share(r, gb, q, j, pb, sizeof(pb));
-            } else {
-                out_int((long long)na, ca);
-                out_int((long long)nb, cb);
-            }
+            char c[2][32], sh[2][16];
+            out_compare_row(r, q, j, c, sh);
             out_str(o, "<tr><th scope=\"row\">");
             out_text(o, j < rq->ncols ? out_col_label(rq, j) : "Submissions");
             out_fmt(o,
                     "</th><td class=\"n\">%s</td><td class=\"share\">%s</td><td class=\"n\">%s"
                     "</td><td class=\"share\">%s</td></tr>\n",
-                    ca, pa, cb, pb);
+                    c[0], sh[0], c[1], sh[1]);
         }
         struct stats_diff d;
         bool diff = rq->type == SURVEY_SCALE && report_group_diff(r, ga, gb, q, &d);
@@ -724,4 +712,3 @@ int report_write_chart(const struct report *r, const char *group, const char *qu
     buf_release(&o.b);
     return ok ? 0 : -1;
 }
-

@@ -67,22 +67,9 @@ static void text_pairs(struct out *o, size_t g)
         if (!any)
             out_str(o, "\nBefore and after (change in the mean, 1 to 5):\n");
         any = true;
-        struct stats_diff d;
-        out_fmt(o, "  %s", r->q[pr->after].text);
-        if (!report_pair_diff(r, p, g, &d)) {
-            out_str(o, ": too few submissions on either side.\n");
-            continue;
-        }
-        char ds[96];
-        out_diff(&d, ds, sizeof(ds));
-        if (pr->paired)
-            out_fmt(o, ": looking back %.2f, now %.2f, the same %lld submissions: %s\n",
-                    out_mean(r, g, pr->before), out_mean(r, g, pr->after), (long long)d.n_before,
-                    ds);
-        else
-            out_fmt(o, ": start %.2f (n = %lld), end %.2f (n = %lld): %s\n",
-                    out_mean(r, g, pr->before), (long long)d.n_before, out_mean(r, g, pr->after),
-                    (long long)d.n_after, ds);
+        char line[256];
+        out_pair(r, p, g, line, sizeof(line));
+        out_fmt(o, "  %s: %s\n", r->q[pr->after].text, line);
     }
 }
 
@@ -178,18 +165,10 @@ static void text_compare(struct out *o)
         out_fmt(o, "\n%s\n  %-40s %9s %6s %9s %6s\n", rq->text, "", a->name, "share", b->name,
                 "share");
         for (size_t j = 0; j <= rq->ncols; j++) {
-            char ca[32], cb[32], pa[16] = "", pb[16] = "";
-            if (j < rq->ncols) {
-                out_count(r, ga, q, j, ca);
-                out_count(r, gb, q, j, cb);
-                out_share(r, ga, q, j, pa, sizeof(pa));
-                out_share(r, gb, q, j, pb, sizeof(pb));
-            } else {
-                out_int((long long)na, ca);
-                out_int((long long)nb, cb);
-            }
+            char c[2][32], sh[2][16];
+            out_compare_row(r, q, j, c, sh);
             out_fmt(o, "  %-40.40s %9s %6s %9s %6s\n",
-                    j < rq->ncols ? out_col_label(rq, j) : "Submissions", ca, pa, cb, pb);
+                    j < rq->ncols ? out_col_label(rq, j) : "Submissions", c[0], sh[0], c[1], sh[1]);
         }
         struct stats_diff d;
         if (rq->type == SURVEY_SCALE && report_group_diff(r, ga, gb, q, &d)) {

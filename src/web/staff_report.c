@@ -340,7 +340,8 @@ unsigned staff_report_chart(struct staff_page *p)
     const char *group = form_get(p->query, "group"), *q = form_get(p->query, "q");
     const char *format = form_get(p->query, "format");
     const char *va = form_get(p->query, "a"), *vb = form_get(p->query, "b");
-    if (!group || !q || (format && strcmp(format, "svg") != 0) || (sc.ncohorts == 0 && p->sess->school))
+    if (!group || !q || (format && strcmp(format, "svg") != 0) ||
+        (sc.ncohorts == 0 && p->sess->school))
         return staff_page_not_found(p);
     if (va && vb && *va && *vb) {
         sc.opt.compare_a = va;

@@ -253,10 +253,10 @@ static void test_version_comparison_with_change_log(void **state)
     assert_non_null(strstr(cmp, "Change in the mean: +1.50 (95% CI +1.17 to +1.83)"));
     /* "Somewhat": class A's 8 in 1.0.0 (class B's 3 are held back), none in 1.1.0; small
      * figures and zeros of shown classes are shown. A text question has counts, no shares. */
-    assert_non_null(
-        strstr(cmp, "  Somewhat                                         8   100%         0     0%\n"));
-    assert_non_null(
-        strstr(cmp, "  Answered                                         8                2       \n"));
+    assert_non_null(strstr(
+        cmp, "  Somewhat                                         8   100%         0     0%\n"));
+    assert_non_null(strstr(
+        cmp, "  Answered                                         8                2       \n"));
     free(cmp);
     free(t);
 }
@@ -507,8 +507,9 @@ static void test_one_class_and_k(void **state)
     snprintf(head, sizeof(head), "Class %s", w->c);
     char *sc = section(t, head);
     assert_non_null(strstr(sc, "Submissions: 12 so far, not shown until there are 20."));
-    assert_non_null(strstr(t, "0 submissions from 0 classes in 2 schools; 2 package versions.\n"
-                              "Not shown yet: 23 submissions from 3 classes with fewer than 20.\n"));
+    assert_non_null(strstr(t,
+                           "0 submissions from 0 classes in 2 schools; 2 package versions.\n"
+                           "Not shown yet: 23 submissions from 3 classes with fewer than 20.\n"));
     assert_null(strstr(t, "looking back"));
     free(sc);
     free(t);
@@ -829,7 +830,8 @@ static void test_summary_first_then_folded_groups(void **state)
     assert_true(summary < contents && contents < group);
     assert_non_null(strstr(summary, "<strong>20 submissions</strong> from 2 classes in 2 "
                                     "schools; 2 package versions."));
-    assert_non_null(strstr(summary, "Not shown yet: 3 submissions from 1 class with fewer than 5."));
+    assert_non_null(
+        strstr(summary, "Not shown yet: 3 submissions from 1 class with fewer than 5."));
     assert_non_null(strstr(summary, "Classes with fewer than 5 submissions are not shown"));
     /* Headlines: class A's 8 "Somewhat" beside class C's 6 "Quite" and 6 "Very". */
     assert_non_null(strstr(summary, "<h3 class=\"headlines\">Headline results for all "
@@ -951,8 +953,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_csv_export, setup, teardown),
         cmocka_unit_test_setup_teardown(test_summary_first_then_folded_groups, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plain_words_for_leads, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_charts_axis_no_answer_and_downloads, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_charts_axis_no_answer_and_downloads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_one_class_and_k, setup, teardown),
         cmocka_unit_test_setup_teardown(test_school_view_shows_only_its_classes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_school_view_keeps_k_anonymity, setup, teardown),

@@ -336,8 +336,8 @@ static void equation(struct world *w, struct system *sy, const size_t *cell, con
     for (size_t i = 0; i < n; i++)
         truth += coef[i] * w->truth[cell[i]];
     if (truth != value)
-        fail_msg("[%s] %s: shown %lld, but the cells it is taken to cover add up to %lld", dbg_line, what,
-                 (long long)value, (long long)truth);
+        fail_msg("[%s] %s: shown %lld, but the cells it is taken to cover add up to %lld", dbg_line,
+                 what, (long long)value, (long long)truth);
     bool sum = true;
     for (size_t i = 0; i < n; i++)
         sum &= coef[i] > 0;
@@ -663,7 +663,8 @@ static void read_chart_line(struct world *w, struct system *sy, const struct vie
     snprintf(label, sizeof(label), "%.*s", (int)(strstr(l, "</text>") - l), l);
     if (!known_label(q, label))
         fail_msg("%s: a chart label not read: %s", vname, line);
-    for (const char *p = strstr(l, "<text class=\"value"); p; p = strstr(p + 1, "<text class=\"value")) {
+    for (const char *p = strstr(l, "<text class=\"value"); p;
+         p = strstr(p + 1, "<text class=\"value")) {
         int side = strncmp(p, "<text class=\"value b\"", 21) == 0;
         char sec[64];
         snprintf(sec, sizeof(sec), "Package version %s", cmp[side]);
@@ -852,8 +853,8 @@ static void known_relations(struct world *w, struct system *sy)
  * report's own charts are: each group's, on every question, and the comparison's. A class
  * held back has none.
  */
-static void read_charts(struct world *w, struct system *sy, const struct view *v,
-                        const char *vname, const struct report_options *opt)
+static void read_charts(struct world *w, struct system *sy, const struct view *v, const char *vname,
+                        const struct report_options *opt)
 {
     struct report *r = NULL;
     char err[256] = "";
@@ -1110,7 +1111,8 @@ static void test_shares_of_those_who_answered_and_schools_counted(void **state)
         struct report_options o = {.cohort = w.c[c].code};
         char *t = render(&w, &o, REPORT_TEXT);
         char head[200];
-        snprintf(head, sizeof(head), "\n%s\n  (yes / no, end of the lesson)\n", fx_q("q-useful")->text);
+        snprintf(head, sizeof(head), "\n%s\n  (yes / no, end of the lesson)\n",
+                 fx_q("q-useful")->text);
         const char *p = strstr(t, head);
         assert_non_null(p);
         int64_t none = w.truth[atom(&w, w.c[c].code, "q-useful", "No answer")];
