@@ -462,7 +462,7 @@ static void figure(struct world *w, struct system *sy, const struct view *v, con
 
 /* A headline "V of N": V is the label's cells, N the question's answers less "No answer". */
 static void headline(struct world *w, struct system *sy, const struct view *v, const char *vname,
-                     const char *section, const struct pkg_survey_question *q, const char *label,
+                     const char *section, const struct survey_question *q, const char *label,
                      long long value, long long answered)
 {
     /* Which answer is most chosen may change as answers arrive: the headline's figures are
@@ -502,7 +502,7 @@ static void read_headline(struct world *w, struct system *sy, const struct view 
     char text[200], label[64];
     snprintf(text, sizeof(text), "%.*s", (int)(most - line), line);
     snprintf(label, sizeof(label), "%.*s", (int)(close - most - 16), most + 16);
-    const struct pkg_survey_question *q = q_by_text(text);
+    const struct survey_question *q = q_by_text(text);
     long long val, n;
     if (!q || !known_label(q, label) || sscanf(close + 5, "%lld of %lld", &val, &n) != 2)
         fail_msg("%s: a headline not read: %s", vname, line);
@@ -653,7 +653,7 @@ static size_t occurs(const char *doc, const char *s)
  * each side, `<text class="value[ a| b]" ...>N ...`. */
 static void read_chart_line(struct world *w, struct system *sy, const struct view *v,
                             const char *vname, const char *section, const char (*cmp)[32],
-                            bool compare, const struct pkg_survey_question *q, const char *line)
+                            bool compare, const struct survey_question *q, const char *line)
 {
     const char *l = strstr(line, "<text class=\"label\"");
     char label[64];
@@ -882,7 +882,7 @@ static void read_charts(struct world *w, struct system *sy, const struct view *v
     }
     for (size_t i = 0; i < nk; i++) {
         for (size_t j = 0; j < sizeof(fx_questions) / sizeof(fx_questions[0]); j++) {
-            const struct pkg_survey_question *q = &fx_questions[j];
+            const struct survey_question *q = &fx_questions[j];
             struct buf b;
             buf_init(&b, 0);
             buf_adds(&b, sections[i]);
