@@ -159,6 +159,23 @@ describe('reports', () => {
         assert.equal((await anna.get('/staff/report?school=School%20A')).status, 200);
     });
 
+    it('give each chart as an SVG file within the same scope: another school\'s is a 404', async () => {
+        const chart = (group) =>
+            `/staff/report/chart?group=${encodeURIComponent(group)}&q=q-help-end&format=svg`;
+        const own = await anna.get(chart('school:School A'));
+        assert.equal(own.status, 200, own.text);
+        assert.match(own.headers['content-type'], /^image\/svg\+xml/);
+        assert.match(own.text, /<svg class="chart" role="img"/);
+        // School B's school, class and the whole (which for anna is School A's alone).
+        assert.equal((await anna.get(chart('school:School B'))).status, 404);
+        assert.equal((await anna.get(chart(`class:${classB}`))).status, 404);
+        assert.equal((await anna.get(`${chart(`class:${classB}`)}&school=School%20B`)).status, 404);
+        const all = await anna.get(chart('all'));
+        assert.equal(all.text, own.text);
+        assert.equal((await eva.get(chart(`class:${classB}`))).status, 200);
+        assert.equal((await eva.get(chart('school:School A').replace('svg', 'png'))).status, 404);
+    });
+
     it('show the evaluator every school, or one school or class', async () => {
         const all = await eva.get('/staff/report');
         assert.match(all.text, /A comment/);
