@@ -17,11 +17,11 @@ static struct survey_option scale[] = {
 };
 static struct survey_option topics[] = {{{"f", 1}, "story", "Story"}, {{"f", 1}, "plan", "Plan"}};
 static struct survey_question questions[] = {
-    {{"f", 1}, "q-sure-end", SURVEY_SCALE, SURVEY_END, "Sure?", scale, 5, 0},
-    {{"f", 1}, "q-topics", SURVEY_MULTI, SURVEY_END, "Topics?", topics, 2, 0},
-    {{"f", 1}, "q-best", SURVEY_SINGLE, SURVEY_END, "Best?", topics, 2, 0},
-    {{"f", 1}, "q-useful", SURVEY_YESNO, SURVEY_END, "Useful?", NULL, 0, 0},
-    {{"f", 1}, "q-comment", SURVEY_TEXT, SURVEY_END, "Comment?", NULL, 0, 40},
+    {{"f", 1}, "q-sure-end", SURVEY_SCALE, SURVEY_END, "Sure?", scale, 5, 0, NULL},
+    {{"f", 1}, "q-topics", SURVEY_MULTI, SURVEY_END, "Topics?", topics, 2, 0, NULL},
+    {{"f", 1}, "q-best", SURVEY_SINGLE, SURVEY_END, "Best?", topics, 2, 0, NULL},
+    {{"f", 1}, "q-useful", SURVEY_YESNO, SURVEY_END, "Useful?", NULL, 0, 0, NULL},
+    {{"f", 1}, "q-comment", SURVEY_TEXT, SURVEY_END, "Comment?", NULL, 0, 40, NULL},
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

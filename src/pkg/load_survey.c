@@ -13,8 +13,8 @@
 static const char *const survey_type_names[WIRE_TYPE_COUNT] = WIRE_TYPE_NAMES;
 static const char *const survey_when_names[WIRE_WHEN_COUNT] = WIRE_WHEN_NAMES;
 
-static const char *const survey_keys[] = {"id",      "type",       "when", "text",
-                                          "options", "max_length", NULL};
+static const char *const survey_keys[] = {"id",      "type",       "when",    "text",
+                                          "options", "max_length", "correct", NULL};
 static const char *const option_keys[] = {"id", "label", NULL};
 
 static void load_options(struct loader *L, struct survey_question *q, const struct ynode *list)
@@ -29,6 +29,39 @@ static void load_options(struct loader *L, struct survey_question *q, const stru
         o->id = get_id(L, item, "option", ID_OPTION, q);
         o->label = get_text(L, item, "label", true, subject(L, "option", o->id));
     }
+}
+
+/*
+ * `correct: ID` makes a single or yes/no question a knowledge item, with ID its right answer:
+ * "yes" or "no" (never "not sure"), or one of its options.
+ */
+static void load_correct(struct loader *L, struct survey_question *q, const struct ynode *item,
+                         const char *subj, bool have_type)
+{
+    const char *id = get_text(L, item, "correct", false, subj);
+    if (!id || !have_type)
+        return;
+    int line = line_of(item, "correct");
+    if (q->type != SURVEY_SINGLE && q->type != SURVEY_YESNO) {
+        ERR(L, line,
+            "'correct' is only for 'single' and 'yesno' questions (knowledge items), and %s is "
+            "a '%s' question",
+            subj, survey_type_names[q->type]);
+        return;
+    }
+    if (q->type == SURVEY_YESNO) {
+        if (strcmp(id, "yes") != 0 && strcmp(id, "no") != 0) {
+            ERR(L, line, "'correct' of %s should be 'yes' or 'no', not '%s'", subj, id);
+            return;
+        }
+        q->correct = id;
+        return;
+    }
+    for (size_t i = 0; i < q->option_count; i++)
+        if (q->options[i].id && strcmp(q->options[i].id, id) == 0)
+            q->correct = id;
+    if (!q->correct)
+        ERR(L, line, "'correct' of %s should be the id of one of its options, not '%s'", subj, id);
 }
 
 static void load_max_length(struct loader *L, struct survey_question *q, const struct ynode *item,
@@ -96,6 +129,7 @@ void load_survey(struct loader *L, struct pkg_page *page, const struct ynode *fm
         if (options)
             load_options(L, q, options);
         load_max_length(L, q, item, subj, have_type);
+        load_correct(L, q, item, subj, have_type);
         if (!have_type)
             continue;
         int line = options ? options->key_line : item->line;

@@ -475,7 +475,8 @@ static void write_codebook(struct xport *x)
                     out_text(o, rq->opt_ids[j]);
                     out_str(o, " = ");
                     out_text(o, rq->opt_labels[j]);
-                    out_str(o, "\n");
+                    bool right = rq->correct && strcmp(rq->correct, rq->opt_ids[j]) == 0;
+                    out_str(o, right ? " (the right answer)\n" : "\n");
                 }
             }
         } else {

@@ -14,7 +14,8 @@ struct rq {
     const char *text;
     enum survey_type type;
     enum survey_when when;
-    size_t nopt; /* option columns (text questions: one, "answered") */
+    const char *correct; /* a knowledge item's right answer (newest version's), or NULL */
+    size_t nopt;         /* option columns (text questions: one, "answered") */
     const char **opt_ids;
     const char **opt_labels;
     size_t ncols; /* nopt + 2: then "prefer not to say", then "no answer" */

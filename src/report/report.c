@@ -208,6 +208,7 @@ static void build_questions(struct report *r)
                 q->text = sq->text;
                 q->type = sq->type;
                 q->when = sq->when;
+                q->correct = sq->correct;
             }
             struct rq *q = &r->q[qi];
             ver->qmap[i] = qi;

@@ -52,6 +52,10 @@ struct survey_question {
     struct survey_option *options;
     size_t option_count;
     size_t max_length; /* text questions; default SURVEY_TEXT_DEFAULT */
+    /* A knowledge item (a single or yes/no question with a right answer): the id of the
+     * option that is correct ("yes", "no", or one of its options), so that reports can score
+     * it; NULL for every other question. */
+    const char *correct;
 };
 
 /*

@@ -69,6 +69,10 @@ void survey_encode(const struct survey *sv, struct buf *out)
         json_adds_string(out, q->text ? q->text : "");
         if (q->type == SURVEY_TEXT)
             buf_addf(out, ",\"max_length\":%zu", q->max_length);
+        if (q->correct) {
+            buf_adds(out, ",\"correct\":");
+            json_adds_string(out, q->correct);
+        }
         if (q->option_count) {
             buf_adds(out, ",\"options\":[");
             for (size_t j = 0; j < q->option_count; j++) {
@@ -139,6 +143,10 @@ int survey_decode(const char *json, size_t len, struct arena *a, struct survey *
                     return -1;
             }
         }
+        /* A right answer that is not one of the question's answers is left out. */
+        q[i].correct = json_get_str(jq, "correct");
+        if (q[i].correct && survey_option_index(&q[i], q[i].correct) < 0)
+            q[i].correct = NULL;
         if ((q[i].type == SURVEY_SCALE || q[i].type == SURVEY_SINGLE ||
              q[i].type == SURVEY_MULTI) &&
             q[i].option_count == 0)

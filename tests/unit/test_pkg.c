@@ -95,7 +95,8 @@ static const char feedback_page[] = "---\n"
                                     "title: Feedback\n"
                                     "kind: survey\n"
                                     "questions:\n"
-                                    "  - {id: q-tell, type: yesno, text: Would you tell?}\n"
+                                    "  - {id: q-tell, type: yesno, text: Would you tell?, "
+                                    "correct: yes}\n"
                                     "  - {id: q-more, type: text, when: start, text: More?}\n"
                                     "---\n";
 
@@ -202,6 +203,9 @@ static void test_clean_package_model(void **state)
     assert_int_equal(fb->survey[1].type, SURVEY_TEXT);
     assert_int_equal(fb->survey[1].when, SURVEY_START);
     assert_int_equal(fb->survey[1].max_length, 500);
+    /* A knowledge item knows its right answer; other questions have none. */
+    assert_string_equal(fb->survey[0].correct, "yes");
+    assert_null(fb->survey[1].correct);
 
     assert_int_equal(p->support_count, 2);
     const struct pkg_support *cl = pkg_support_entry(p, "childline");

@@ -459,6 +459,9 @@ static void test_codebook(void **state)
                                "of the lesson\n   \"Now, how confident do you feel about saying "
                                "no?\"\n   1 = c1 = Not at all\n"));
     assert_non_null(strstr(cb, "   5 = c5 = Very\n"));
+    /* A knowledge item's right answer is named. */
+    assert_non_null(strstr(cb, "   1 = story = The story\n   2 = plan = Making my plan (the right "
+                               "answer)\n"));
     assert_non_null(strstr(cb, "\n13. q_topics_support (number: 1 chosen, 0 not chosen)\n"));
     assert_non_null(strstr(cb, "   option support: Where to get help\n"));
     assert_non_null(strstr(cb, "\n16. q_comment (text)\n"));

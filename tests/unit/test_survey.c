@@ -440,6 +440,37 @@ static void test_json_refuses_what_it_cannot_hold(void **state)
     arena_release(&a);
 }
 
+/* A knowledge item's right answer is kept in the snapshot, so that old answers can be scored;
+ * one that is not among the question's answers is dropped. */
+static void test_snapshot_keeps_the_right_answer(void **state)
+{
+    (void)state;
+    struct survey_question q[2] = {
+        {.id = "q-law",
+         .type = SURVEY_YESNO,
+         .when = SURVEY_START,
+         .text = "It is the law.",
+         .correct = "yes"},
+        {.id = "q-tell", .type = SURVEY_YESNO, .when = SURVEY_END, .text = "Would you tell?"},
+    };
+    struct survey sv = {.package_id = "p", .package_version = "1", .questions = q, .count = 2};
+    struct buf b;
+    buf_init(&b, BUF_MAX_DEFAULT);
+    survey_encode(&sv, &b);
+    struct arena a = ARENA_INIT;
+    struct survey back;
+    assert_int_equal(survey_decode(b.ptr, b.len, &a, &back), 0);
+    assert_string_equal(back.questions[0].correct, "yes");
+    assert_null(back.questions[1].correct);
+    static const char odd[] = "{\"package\":\"p\",\"version\":\"1\",\"questions\":[{\"id\":"
+                              "\"q\",\"type\":\"yesno\",\"when\":\"end\",\"text\":\"T\","
+                              "\"correct\":\"maybe\"}]}";
+    assert_int_equal(survey_decode(odd, sizeof(odd) - 1, &a, &back), 0);
+    assert_null(back.questions[0].correct);
+    buf_release(&b);
+    arena_release(&a);
+}
+
 static void test_snapshot_round_trip(void **state)
 {
     (void)state;
@@ -481,6 +512,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_closed_and_other_version, setup, teardown),
         cmocka_unit_test(test_codes),
         cmocka_unit_test(test_snapshot_round_trip),
+        cmocka_unit_test(test_snapshot_keeps_the_right_answer),
         cmocka_unit_test(test_json_refuses_what_it_cannot_hold),
         cmocka_unit_test(test_answer_reader),
     };
