@@ -98,6 +98,23 @@ int report_mean(const struct report *r, size_t g, size_t q, double *mean, int64_
     return 0;
 }
 
+int report_share_correct(const struct report *r, size_t g, size_t q, struct stats_share *out)
+{
+    if (!may_show(r, g, q))
+        return -EPERM;
+    const struct rq *rq = &r->q[q];
+    const int64_t *count = report_gq(r, g, q)->count;
+    int64_t answered = 0, right = -1;
+    for (size_t j = 0; j < rq->nopt; j++) {
+        answered += count[j];
+        if (rq->correct && strcmp(rq->opt_ids[j], rq->correct) == 0)
+            right = count[j];
+    }
+    if (right < 0 || answered < r->k || stats_wilson(right, answered, out) != 0)
+        return -ENODATA;
+    return 0;
+}
+
 int report_answers_each(const struct report *r, size_t g,
                         int (*fn)(const struct store_answer_row *row, void *ctx), void *ctx)
 {

@@ -151,6 +151,15 @@ __attribute__((warn_unused_result)) int
 report_answers_each(const struct report *r, size_t g,
                     int (*fn)(const struct store_answer_row *row, void *ctx), void *ctx);
 
+/*
+ * The share of a knowledge item's answers that were right, with its Wilson interval: of those
+ * who chose an answer ("not sure" is an answer, and not the right one; "prefer not to say" and
+ * no answer are left out). -ENODATA when the question has no right answer or fewer than k
+ * chose an answer.
+ */
+__attribute__((warn_unused_result)) int report_share_correct(const struct report *r, size_t g,
+                                                             size_t q, struct stats_share *out);
+
 /* Whether a group's distribution for a question is shown in full (so its mean may be). */
 bool report_row_complete(const struct report *r, size_t g, size_t q);
 /* Before/after for pair p in group g; false when hidden or too few answers. */

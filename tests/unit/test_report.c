@@ -941,6 +941,53 @@ static void test_charts_axis_no_answer_and_downloads(void **state)
     report_free(r);
 }
 
+/* A knowledge item: the share of those who chose an answer that chose the right one. */
+static void test_share_correct_of_a_knowledge_item(void **state)
+{
+    struct world *w = *state;
+    /* Class A: "Making my plan" (the right answer) 6 times, "The story" twice, and one
+     * "prefer not to say", which is not an answer. */
+    const char *picks[] = {"plan", "plan", "plan", "plan", "plan", "plan", "story", "story", NULL};
+    for (size_t i = 0; i < 9; i++) {
+        const char *vals[1] = {picks[i]};
+        struct survey_item item = {"q-best", picks[i] == NULL, picks[i] ? vals : NULL,
+                                   picks[i] ? 1 : 0};
+        struct survey_answer a = {.package_id = "sharing-images",
+                                  .package_version = "1.0.0",
+                                  .items = &item,
+                                  .item_count = 1};
+        snprintf(a.code, sizeof(a.code), "%s", w->a);
+        assert_int_equal(store_submit(w->s, &a), STORE_OK);
+    }
+    struct report_options opt = {0};
+    struct report *r = NULL;
+    char err[256];
+    assert_int_equal(report_build(w->s, &opt, &r, err, sizeof(err)), STORE_OK);
+    size_t ga = SIZE_MAX, gb = SIZE_MAX, best = SIZE_MAX, useful = SIZE_MAX;
+    for (size_t g = 0; g < r->ncohorts; g++) {
+        ga = strcmp(r->g[g].name, w->a) == 0 ? g : ga;
+        gb = strcmp(r->g[g].name, w->b) == 0 ? g : gb;
+    }
+    for (size_t i = 0; i < r->nq; i++) {
+        best = strcmp(r->q[i].id, "q-best") == 0 ? i : best;
+        useful = strcmp(r->q[i].id, "q-useful") == 0 ? i : useful;
+    }
+    struct stats_share s, want;
+    assert_int_equal(report_share_correct(r, ga, best, &s), 0);
+    assert_int_equal(stats_wilson(6, 8, &want), 0);
+    assert_int_equal(s.x, 6);
+    assert_int_equal(s.n, 8);
+    assert_float_equal(s.low, want.low, 1e-12);
+    assert_float_equal(s.high, want.high, 1e-12);
+    /* The whole report: class C answered none, class B is held back. */
+    assert_int_equal(report_share_correct(r, r->all, best, &s), 0);
+    assert_int_equal(s.n, 8);
+    assert_int_equal(report_share_correct(r, gb, best, &s), -EPERM);
+    /* A question with no right answer has no share correct. */
+    assert_int_equal(report_share_correct(r, ga, useful, &s), -ENODATA);
+    report_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -951,6 +998,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_version_comparison_with_change_log, setup, teardown),
         cmocka_unit_test_setup_teardown(test_html_escapes_and_charts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_effect_sizes_of_before_and_after, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_share_correct_of_a_knowledge_item, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sav_and_dta_read_back, setup, teardown),
         cmocka_unit_test_setup_teardown(test_codebook, setup, teardown),
         cmocka_unit_test_setup_teardown(test_csv_export, setup, teardown),
