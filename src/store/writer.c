@@ -3,6 +3,7 @@
  */
 #include "store/writer.h"
 
+#include <signal.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <time.h>
@@ -167,7 +168,19 @@ static void *writer_main(void *arg)
 
 int writer_start(struct writer *w)
 {
-    if (pthread_create(&w->thread, NULL, writer_main, w) != 0)
+    /*
+     * A signal sent to the process goes to any thread that does not block it. `planpack
+     * serve` blocks SIGINT and SIGTERM and waits for them to stop cleanly; the writer thread
+     * starts with them blocked too, so that neither reaches it and ends the process at once.
+     */
+    sigset_t stop, old;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, &old);
+    int rc = pthread_create(&w->thread, NULL, writer_main, w);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != 0)
         return -1;
     w->started = true;
     return 0;

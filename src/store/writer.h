@@ -62,7 +62,8 @@ struct writer {
 
 /* Prepares w (no thread yet); max_batch 0 counts as 1. */
 void writer_init(struct writer *w, writer_batch_fn *batch, void *ctx, size_t max_batch);
-/* Starts the thread. Returns 0, or -1 when it cannot be started. */
+/* Starts the thread, which never takes SIGINT or SIGTERM. Returns 0, or -1 when it cannot be
+ * started. */
 __attribute__((warn_unused_result)) int writer_start(struct writer *w);
 /*
  * Queues j (its rc, done and next are the writer's to set) and waits until the transaction

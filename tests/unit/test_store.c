@@ -6,6 +6,8 @@
 #include "testutil.h"
 
 #include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
 #include <stdatomic.h>
 #include <sqlite3.h>
 #include <time.h>
@@ -851,6 +853,31 @@ static int file_contains(const char *path, const char *needle)
     return found;
 }
 
+/*
+ * A signal sent to the process goes to any thread that does not block it: `planpack serve`
+ * blocks SIGTERM only after it has opened the store, so the writer thread must never take
+ * it (its default action would end the process at once instead of a clean stop).
+ */
+static void test_writer_never_takes_sigterm(void **state)
+{
+    (void)state;
+    char *path = fx_db_new();
+    struct store *s = open_rw(path);
+    sigset_t term, old;
+    sigemptyset(&term);
+    sigaddset(&term, SIGTERM);
+    assert_int_equal(pthread_sigmask(SIG_BLOCK, &term, &old), 0);
+    assert_int_equal(kill(getpid(), SIGTERM), 0);
+    /* Still alive: the signal waits for this thread, which takes it here. */
+    struct timespec wait = {5, 0};
+    assert_int_equal(sigtimedwait(&term, NULL, &wait), SIGTERM);
+    assert_int_equal(pthread_sigmask(SIG_SETMASK, &old, NULL), 0);
+    char code[WIRE_CODE_LEN + 1];
+    new_cohort(s, "1.0.0", NULL, code);
+    store_close(s);
+    fx_db_free(path);
+}
+
 static void test_purge_really_deletes(void **state)
 {
     (void)state;
@@ -1300,6 +1327,7 @@ int main(void)
         cmocka_unit_test(test_submit_async),
         cmocka_unit_test(test_answers_in_parts),
         cmocka_unit_test(test_purge_really_deletes),
+        cmocka_unit_test(test_writer_never_takes_sigterm),
         cmocka_unit_test(test_staff_and_sessions_rows),
         cmocka_unit_test(test_staff_list_remove_end_sessions),
         cmocka_unit_test(test_focus_groups_are_masked),
