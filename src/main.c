@@ -8,11 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <pthread.h>
-#include <signal.h>
 #include <arpa/inet.h>
-#include <ifaddrs.h>
-#include <net/if.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -26,6 +22,7 @@
 #include "pkg/check.h"
 #include "report/report.h"
 #include "site/site.h"
+#include "staff/cli.h"
 #include "staff/staff.h"
 #include "store/store.h"
 #include "web/listen.h"
@@ -120,6 +117,33 @@ static int cmd_check(int argc, char **argv)
     }
     loaded_release(&l);
     return rc;
+}
+
+/* An option that takes a value, and where its value goes. */
+struct value_option {
+    const char *name;
+    const char **value;
+};
+
+/*
+ * Reads argv[first..argc) as "--name VALUE" pairs of the n options given; anything else is
+ * a usage error: "unexpected 'X'", or "--name needs a value".
+ */
+static int value_options(const char *cmd, int argc, char **argv, int first,
+                         const struct value_option *opts, size_t n)
+{
+    for (int i = first; i < argc; i++) {
+        const char **val = NULL;
+        for (size_t k = 0; k < n && !val; k++)
+            if (strcmp(argv[i], opts[k].name) == 0)
+                val = opts[k].value;
+        if (!val)
+            return usage_error(cmd, "unexpected '%s'", argv[i]);
+        if (++i >= argc)
+            return usage_error(cmd, "%s needs a value", argv[i - 1]);
+        *val = argv[i];
+    }
+    return EXIT_OK;
 }
 
 /* Reads --public-url's value after argv[*i] into *url; 0, or a usage error. */
@@ -280,53 +304,6 @@ static void serve_reload(void *ctx, struct web_reload *out)
     served_free(s);
 }
 
-/*
- * The address pupils' phones use when --public-url is not given: the listen address, or for
- * a wildcard address this machine's first network address. False with port 0, whose port
- * is chosen only when the server starts. *local says whether the address is this computer
- * alone (loopback), which no phone can open.
- */
-static bool default_public_url(const struct sockaddr_storage *ss, char *out, size_t n, bool *local)
-{
-    char host[INET6_ADDRSTRLEN] = "127.0.0.1";
-    unsigned port;
-    bool wildcard, six = false;
-    if (ss->ss_family == AF_INET6) {
-        const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)ss;
-        port = ntohs(a->sin6_port);
-        wildcard = IN6_IS_ADDR_UNSPECIFIED(&a->sin6_addr);
-        if (!wildcard) {
-            inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof(host));
-            six = true;
-        }
-    } else {
-        const struct sockaddr_in *a = (const struct sockaddr_in *)ss;
-        port = ntohs(a->sin_port);
-        wildcard = a->sin_addr.s_addr == htonl(INADDR_ANY);
-        if (!wildcard)
-            inet_ntop(AF_INET, &a->sin_addr, host, sizeof(host));
-    }
-    if (port == 0)
-        return false;
-    struct ifaddrs *list = NULL;
-    if (wildcard && getifaddrs(&list) == 0) {
-        for (struct ifaddrs *i = list; i; i = i->ifa_next) {
-            if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET || !(i->ifa_flags & IFF_UP) ||
-                (i->ifa_flags & IFF_LOOPBACK))
-                continue;
-            inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)i->ifa_addr)->sin_addr, host,
-                      sizeof(host));
-            break;
-        }
-        freeifaddrs(list);
-    }
-    snprintf(out, n, six ? "http://[%s]:%u/" : "http://%s:%u/", host, port);
-    struct in6_addr a6;
-    *local = six ? inet_pton(AF_INET6, host, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6)
-                 : strncmp(host, "127.", 4) == 0;
-    return true;
-}
-
 static int cmd_serve(int argc, char **argv)
 {
     const char *dir = NULL, *db = NULL;
@@ -394,7 +371,7 @@ static int cmd_serve(int argc, char **argv)
         return usage_error("serve", "--listen: %s", err);
     char public_url[SITE_PUBLIC_URL_MAX + 1];
     if (!so.public_url &&
-        default_public_url(&where, public_url, sizeof(public_url), &so.public_url_local)) {
+        listen_public_url(&where, public_url, sizeof(public_url), &so.public_url_local)) {
         so.public_url = public_url;
         if (so.public_url_local && !opt.behind_tls)
             fprintf(stderr,
@@ -420,16 +397,6 @@ static int cmd_serve(int argc, char **argv)
      */
     struct store *st = NULL;
     char serr[512];
-    /*
-     * The store's writer thread must not take SIGINT or SIGTERM (their default action would
-     * end the process at once): block them first, as web_serve() does, so that threads made
-     * from here on inherit the mask and the server alone receives them.
-     */
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &signals, NULL);
     const struct store_options sopt = {.min_free_bytes = (unsigned long long)min_free_mb << 20};
     int opened =
         store_open(db ? db : STORE_DEFAULT_PATH, STORE_READ_WRITE, &sopt, &st, serr, sizeof(serr));
@@ -502,8 +469,8 @@ static int store_exit(int status)
  * names the staff page that does the same while it runs (instead, which may be NULL: no
  * page does), and never one that cannot.
  */
-static int open_store_or(const char *cmd, const char *db, enum store_mode mode,
-                         const char *instead, struct store **s)
+static int open_store_or(const char *cmd, const char *db, enum store_mode mode, const char *instead,
+                         struct store **s)
 {
     char err[512];
     int rc = store_open(db, mode, NULL, s, err, sizeof(err));
@@ -554,32 +521,6 @@ static int staff_parse(int argc, char **argv, struct staff_args *o)
     return EXIT_OK;
 }
 
-static void put_text(const char *t, int width);
-
-/* planpack staff list: every account, its school and its sessions in use. */
-static int staff_list(struct store *s)
-{
-    struct arena a = ARENA_INIT;
-    struct store_staff_entry *e;
-    size_t n;
-    int rc = store_staff_list(s, store_now(s), &a, &e, &n);
-    if (rc != STORE_OK)
-        fprintf(stderr, "planpack staff: %s\n", store_strerror(rc));
-    else if (n == 0)
-        fprintf(stderr,
-                "planpack staff: no accounts yet; add one with 'planpack staff add NAME'\n");
-    else
-        printf("%-20s  %-8s  %s\n", "NAME", "SESSIONS", "SCHOOL");
-    for (size_t i = 0; rc == STORE_OK && i < n; i++) {
-        put_text(e[i].name, 20);
-        printf("  %-8d  ", e[i].sessions);
-        put_text(e[i].school ? e[i].school : "(evaluator: every school)", 0);
-        putchar('\n');
-    }
-    arena_release(&a);
-    return rc;
-}
-
 static int cmd_staff(int argc, char **argv)
 {
     static const char *const subs[] = {"add", "list", "remove", "passwd", "sessions"};
@@ -628,7 +569,7 @@ static int cmd_staff(int argc, char **argv)
         else
             printf("added evaluator account '%s' (every school) to %s\n", name, shown);
     } else if (strcmp(sub, "list") == 0) {
-        rc = staff_list(s);
+        rc = cli_staff_list(s, stdout, stderr);
     } else if (strcmp(sub, "passwd") == 0) {
         rc = staff_passwd(s, name, password, strlen(password), err, sizeof(err));
         if (rc != STORE_OK)
@@ -704,29 +645,9 @@ static int cohort_new(int argc, char **argv)
                        "while it runs use the Classes page of the staff pages", &s);
     if (rc != STORE_OK)
         goto out;
-    bool changed = false;
-    rc = store_survey_put(s, &sv, &changed);
-    if (rc == STORE_OK && changed)
-        fprintf(stderr,
-                "planpack cohort: warning: the survey of %s %s differs from the one stored "
-                "for that version; raise the package's version number when the survey "
-                "changes\n",
-                sv.package_id, sv.package_version);
-    char code[WIRE_CODE_LEN + 1];
     struct store_cohort_spec spec = {
         .label = label, .school = school, .survey = &sv, .expected_size = (int)size};
-    if (rc == STORE_OK)
-        rc = store_cohort_create(s, &spec, code);
-    if (rc == STORE_OK) {
-        printf("%s\n", code);
-        fprintf(stderr, "class code for '%s' (%s %s): pupils open /feedback?c=%s\n", label,
-                sv.package_id, sv.package_version, code);
-    } else {
-        fprintf(stderr, "planpack cohort: %s\n",
-                rc == STORE_ERR_INVALID ? "the label and school must be 1 to 200 characters "
-                                          "of text, without control characters"
-                                        : store_strerror(rc));
-    }
+    rc = cli_cohort_new(s, &spec, stdout, stderr);
 out:
     store_close(s);
     arena_release(&a);
@@ -734,87 +655,19 @@ out:
     return store_exit(rc);
 }
 
-/* The characters in UTF-8 text: what it takes of a terminal's width, near enough. */
-static int text_width(const char *t)
-{
-    int n = 0;
-    for (const unsigned char *u = (const unsigned char *)t; *u; u++)
-        n += (*u & 0xc0) != 0x80;
-    return n;
-}
-
-/*
- * Writes text typed by staff (a label, a school) for a terminal, padded to width
- * characters. The store refuses control characters in them; should a database hold one
- * all the same (written by other means), it is shown as '?', not sent to the terminal,
- * where it could move the cursor or retitle the window.
- */
-static void put_text(const char *t, int width)
-{
-    size_t len = strlen(t);
-    for (size_t i = 0; i < len; i++) {
-        size_t control = utf8_control(t + i, len - i);
-        putchar(control ? '?' : t[i]);
-        i += control ? control - 1 : 0;
-    }
-    int n = text_width(t);
-    printf("%*s", width > n ? width - n : 0, "");
-}
-
 /* planpack cohort list: every class code, oldest first, read without locking out serve. */
 static int cohort_list(int argc, char **argv)
 {
     const char *db = STORE_DEFAULT_PATH, *school = NULL;
-    for (int i = 2; i < argc; i++) {
-        const char **opt = strcmp(argv[i], "--db") == 0       ? &db
-                           : strcmp(argv[i], "--school") == 0 ? &school
-                                                              : NULL;
-        if (!opt)
-            return usage_error("cohort", "unexpected '%s'", argv[i]);
-        if (++i >= argc)
-            return usage_error("cohort", "%s needs a value", argv[i - 1]);
-        *opt = argv[i];
-    }
+    const struct value_option opts[] = {{"--db", &db}, {"--school", &school}};
+    if (value_options("cohort", argc, argv, 2, opts, 2) != EXIT_OK)
+        return EXIT_INPUT;
     struct store *s;
     int rc = open_store("cohort", db, STORE_READ_ONLY, &s);
     if (rc != STORE_OK)
         return store_exit(rc);
-    struct arena a = ARENA_INIT;
-    struct store_cohort *c;
-    size_t n;
-    rc = store_cohorts(s, &a, &c, &n);
-    if (rc != STORE_OK)
-        fprintf(stderr, "planpack cohort: %s\n", store_strerror(rc));
-    size_t shown = 0;
-    int school_width = (int)strlen("SCHOOL");
-    for (size_t i = 0; rc == STORE_OK && i < n; i++) {
-        int w = c[i].school ? text_width(c[i].school) : 1;
-        school_width = w > school_width && w <= 40 ? w : school_width;
-    }
-    for (size_t i = 0; rc == STORE_OK && i < n; i++) {
-        if (school && (!c[i].school || strcmp(c[i].school, school) != 0))
-            continue;
-        if (shown++ == 0)
-            printf("%-8s  %-6s  %-10s  %-20s  %-*s  %s\n", "CODE", "STATE", "CREATED", "PACKAGE",
-                   school_width, "SCHOOL", "LABEL");
-        char day[11], package[64];
-        store_day_format(c[i].created_day, day);
-        snprintf(package, sizeof(package), "%s %s", c[i].package_id, c[i].package_version);
-        printf("%-8s  %-6s  %-10s  ", c[i].code, c[i].open ? "open" : "closed", day);
-        put_text(package, 20);
-        fputs("  ", stdout);
-        put_text(c[i].school ? c[i].school : "-", school_width);
-        fputs("  ", stdout);
-        put_text(c[i].label, 0);
-        putchar('\n');
-    }
-    if (rc == STORE_OK && shown == 0)
-        fprintf(stderr,
-                "planpack cohort: no class codes%s%s yet; make one with "
-                "'planpack cohort new --label TEXT'\n",
-                school ? " of " : "", school ? school : "");
+    rc = cli_cohort_list(s, school, stdout, stderr);
     store_close(s);
-    arena_release(&a);
     return store_exit(rc);
 }
 
@@ -844,7 +697,7 @@ static int cmd_cohort(int argc, char **argv)
         return usage_error("cohort", "%s", "give the class code to close or open");
     struct store *s;
     int rc = open_store_or("cohort", db, STORE_READ_WRITE,
-                       "while it runs use the Classes page of the staff pages", &s);
+                           "while it runs use the Classes page of the staff pages", &s);
     if (rc != STORE_OK)
         return store_exit(rc);
     bool open = strcmp(argv[1], "open") == 0;
@@ -862,20 +715,12 @@ static int cmd_report(int argc, char **argv)
 {
     const char *db = STORE_DEFAULT_PATH, *format = "text", *k = NULL, *compare = NULL;
     struct report_options opt = {0};
-    for (int i = 1; i < argc; i++) {
-        const char **val = strcmp(argv[i], "--db") == 0        ? &db
-                           : strcmp(argv[i], "--cohort") == 0  ? &opt.cohort
-                           : strcmp(argv[i], "--school") == 0  ? &opt.school
-                           : strcmp(argv[i], "--format") == 0  ? &format
-                           : strcmp(argv[i], "--k") == 0       ? &k
-                           : strcmp(argv[i], "--compare") == 0 ? &compare
-                                                               : NULL;
-        if (!val)
-            return usage_error("report", "unexpected '%s'", argv[i]);
-        if (++i >= argc)
-            return usage_error("report", "%s needs a value", argv[i - 1]);
-        *val = argv[i];
-    }
+    const struct value_option opts[] = {
+        {"--db", &db}, {"--cohort", &opt.cohort}, {"--school", &opt.school}, {"--format", &format},
+        {"--k", &k},   {"--compare", &compare},
+    };
+    if (value_options("report", argc, argv, 1, opts, sizeof(opts) / sizeof(opts[0])) != EXIT_OK)
+        return EXIT_INPUT;
     enum report_format f = strcmp(format, "text") == 0   ? REPORT_TEXT
                            : strcmp(format, "html") == 0 ? REPORT_HTML
                                                          : REPORT_CSV;
@@ -945,16 +790,9 @@ static int cmd_report(int argc, char **argv)
 static int cmd_purge(int argc, char **argv)
 {
     const char *db = STORE_DEFAULT_PATH, *days = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char **val = strcmp(argv[i], "--db") == 0           ? &db
-                           : strcmp(argv[i], "--older-than") == 0 ? &days
-                                                                  : NULL;
-        if (!val)
-            return usage_error("purge", "unexpected '%s'", argv[i]);
-        if (++i >= argc)
-            return usage_error("purge", "%s needs a value", argv[i - 1]);
-        *val = argv[i];
-    }
+    const struct value_option opts[] = {{"--db", &db}, {"--older-than", &days}};
+    if (value_options("purge", argc, argv, 1, opts, 2) != EXIT_OK)
+        return EXIT_INPUT;
     char *end = NULL;
     long d = days ? strtol(days, &end, 10) : -1;
     if (!days || *end || end == days || d < 0 || d > 100000)

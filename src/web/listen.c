@@ -6,6 +6,8 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -146,4 +148,45 @@ unsigned listen_connection_limit(unsigned wanted)
     if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need)
         return rl.rlim_cur > 128 ? (unsigned)(rl.rlim_cur - 64) : 64;
     return wanted;
+}
+
+bool listen_public_url(const struct sockaddr_storage *ss, char *out, size_t n, bool *local)
+{
+    char host[INET6_ADDRSTRLEN] = "127.0.0.1";
+    unsigned port;
+    bool wildcard, six = false;
+    if (ss->ss_family == AF_INET6) {
+        const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)ss;
+        port = ntohs(a->sin6_port);
+        wildcard = IN6_IS_ADDR_UNSPECIFIED(&a->sin6_addr);
+        if (!wildcard) {
+            inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof(host));
+            six = true;
+        }
+    } else {
+        const struct sockaddr_in *a = (const struct sockaddr_in *)ss;
+        port = ntohs(a->sin_port);
+        wildcard = a->sin_addr.s_addr == htonl(INADDR_ANY);
+        if (!wildcard)
+            inet_ntop(AF_INET, &a->sin_addr, host, sizeof(host));
+    }
+    if (port == 0)
+        return false;
+    struct ifaddrs *list = NULL;
+    if (wildcard && getifaddrs(&list) == 0) {
+        for (struct ifaddrs *i = list; i; i = i->ifa_next) {
+            if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET || !(i->ifa_flags & IFF_UP) ||
+                (i->ifa_flags & IFF_LOOPBACK))
+                continue;
+            inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)i->ifa_addr)->sin_addr, host,
+                      sizeof(host));
+            break;
+        }
+        freeifaddrs(list);
+    }
+    snprintf(out, n, six ? "http://[%s]:%u/" : "http://%s:%u/", host, port);
+    struct in6_addr a6;
+    *local = six ? inet_pton(AF_INET6, host, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6)
+                 : strncmp(host, "127.", 4) == 0;
+    return true;
 }

@@ -5,6 +5,7 @@
 #ifndef PLANPACK_LISTEN_H
 #define PLANPACK_LISTEN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/socket.h>
 
@@ -19,6 +20,14 @@ __attribute__((warn_unused_result)) int listen_parse(const char *s, struct socka
 
 /* Writes an address as "127.0.0.1:8080" or "[::1]:8080". */
 void listen_format(const struct sockaddr_storage *ss, char *out, size_t out_len);
+
+/*
+ * The address pupils' phones use when --public-url is not given: "http://ADDR:PORT/" for the
+ * listen address ss, or for a wildcard address this machine's first network address, written
+ * into out (n bytes). False with port 0, whose port is chosen only when the server starts.
+ * *local says whether the address is this computer alone (loopback), which no phone can open.
+ */
+bool listen_public_url(const struct sockaddr_storage *ss, char *out, size_t n, bool *local);
 
 /*
  * Opens a non-blocking listening socket on an address (text names it in messages). An IPv6

@@ -1,0 +1,33 @@
+/*
+ * What `planpack staff list`, `planpack cohort new` and `planpack cohort list` do once
+ * main.c has parsed their arguments: tables for a terminal, and a class code made for a
+ * package's survey. Each writes its result to out and its messages to err, and returns a
+ * store status (STORE_OK or the failure, already explained on err).
+ */
+#ifndef PLANPACK_STAFF_CLI_H
+#define PLANPACK_STAFF_CLI_H
+
+#include <stdio.h>
+
+#include "store/store.h"
+#include "survey/survey.h"
+
+/* Every staff account, its school and its sessions in use, as a table. */
+__attribute__((warn_unused_result)) int cli_staff_list(struct store *s, FILE *out, FILE *err);
+
+/*
+ * Every class code, oldest first, as a table; only school's when school is not NULL. Reads
+ * without locking out a running server.
+ */
+__attribute__((warn_unused_result)) int cli_cohort_list(struct store *s, const char *school,
+                                                        FILE *out, FILE *err);
+
+/*
+ * Makes a class code for spec (whose survey is the package's) and prints it alone on a line
+ * of out, with a line on err saying where pupils use it. Warns when the package's survey
+ * differs from the one stored for its version.
+ */
+__attribute__((warn_unused_result)) int
+cli_cohort_new(struct store *s, const struct store_cohort_spec *spec, FILE *out, FILE *err);
+
+#endif
