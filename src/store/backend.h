@@ -1,7 +1,9 @@
 /*
- * What a storage backend implements behind store.h. store.c checks arguments, encodes
- * answers and masks text once for every backend, then calls through this table; a backend
- * (sqlite.c, postgres.c) only moves rows. Not for use outside src/store.
+ * What a storage backend implements behind store.h. store.c and accounts.c check arguments,
+ * encode answers and mask text once for every backend, and write every statement except
+ * those that store and read answers once too, in SQL that SQLite and PostgreSQL both read;
+ * a backend (sqlite.c, postgres.c) runs those statements through its write() and read(),
+ * and moves answers its own fastest way. Not for use outside src/store.
  */
 #ifndef PLANPACK_STORE_BACKEND_H
 #define PLANPACK_STORE_BACKEND_H
@@ -45,18 +47,55 @@ struct store_async {
  */
 int store_async_enqueue(struct writer *w, struct writer_job *j, struct store_async *req);
 
+/*
+ * A value for a statement's parameter $N, which is args[N - 1] of its struct store_stmt.
+ * Every statement is written once, in SQL that SQLite and PostgreSQL both read: $N
+ * parameters, CAST(... AS ...) rather than ::, ON CONFLICT rather than OR IGNORE.
+ */
+struct store_arg {
+    enum { STORE_ARG_END, STORE_ARG_NULL, STORE_ARG_INT, STORE_ARG_TEXT, STORE_ARG_BYTES } type;
+    int64_t i;
+    const void *p;
+    size_t n; /* the length of bytes */
+};
+
+#define STORE_ARGS_MAX 8
+#define SA_INT(v) ((struct store_arg){STORE_ARG_INT, (v), NULL, 0})
+/* Text, or SQL NULL when s is NULL. */
+#define SA_TEXT(s) ((struct store_arg){(s) ? STORE_ARG_TEXT : STORE_ARG_NULL, 0, (s), 0})
+#define SA_BYTES(b, len) ((struct store_arg){STORE_ARG_BYTES, 0, (b), (len)})
+#define SA_NULL ((struct store_arg){STORE_ARG_NULL, 0, NULL, 0})
+
+/* One statement with its values (the unused ones zero: STORE_ARG_END), and what it did. */
+struct store_stmt {
+    const char *sql;
+    struct store_arg args[STORE_ARGS_MAX];
+    int64_t changes;  /* set by a write: the rows it changed */
+    int64_t returned; /* set by a write: the first column of the first row it returned, or 0 */
+};
+
+/* A column of a row read, as text (integers in decimal); p is NULL for SQL NULL. */
+struct store_col {
+    const char *p;
+    size_t n;
+};
+
+/* Called for each row a query returns, with its columns; non-zero stops and is returned. */
+typedef int store_row_fn(const struct store_col *cols, size_t ncols, void *ctx);
+
 struct store_backend {
     const char *name;
     bool local; /* see store_reads_are_local() */
     void (*close)(struct store *s);
-    int (*survey_put)(struct store *s, const char *package_id, const char *version,
-                      const char *body, bool *changed);
-    int (*surveys)(struct store *s, struct arena *a, struct survey **out, size_t *count);
-    int (*cohort_create)(struct store *s, const char *label, const char *school, int expected_size,
-                         const char *package_id, const char *version, char code[WIRE_CODE_LEN + 1]);
-    int (*cohort_get)(struct store *s, const char *code, struct arena *a, struct store_cohort *out);
-    int (*cohort_set_open)(struct store *s, const char *code, bool open);
-    int (*cohorts)(struct store *s, struct arena *a, struct store_cohort **out, size_t *count);
+    /*
+     * Runs st[0..n) in one transaction, all or none, and fills in each one's changes and
+     * returned. STORE_OK; STORE_ERR_EXISTS when a row would break a uniqueness rule (or,
+     * with SQLite, a reference: PostgreSQL says STORE_ERR_NOT_FOUND then); otherwise
+     * STORE_ERR_IO, logged.
+     */
+    int (*write)(struct store *s, struct store_stmt *st, size_t n);
+    /* Runs one query (q->changes and q->returned unused) and calls fn for each row. */
+    int (*read)(struct store *s, const struct store_stmt *q, store_row_fn *fn, void *ctx);
     /* Writes all n in one transaction when all_or_none, else each stands alone; rcs[i]
      * receives each answer's status. Returns only once every answer is durable or failed. */
     int (*submit)(struct store *s, const struct store_pending *p, size_t n, bool all_or_none,
@@ -66,35 +105,58 @@ struct store_backend {
     /* cohort_id 0: all; then only part `part` of `parts`. */
     int (*answers_each)(struct store *s, int64_t cohort_id, unsigned part, unsigned parts,
                         int (*fn)(const struct store_answer_row *row, void *ctx), void *ctx);
-    int (*answer_count)(struct store *s, int64_t *count);
-    int (*cohort_answers)(struct store *s, int64_t cohort_id, int64_t *count);
     /* Bytes free on the database's disk, for store_options.min_free_bytes; NULL: unknown. */
     int (*free_space)(struct store *s, unsigned long long *bytes);
-    int (*purge)(struct store *s, int before_day, time_t before_time,
-                 struct store_purged *deleted);
-    int (*staff_add)(struct store *s, const char *name, const char *hash, const char *school,
-                     int day);
-    int (*staff_get)(struct store *s, const char *name, struct arena *a, struct store_staff *out);
-    int (*staff_set_hash)(struct store *s, int64_t id, const char *hash);
-    int (*staff_set_throttle)(struct store *s, int64_t id, int failed, time_t until);
-    int (*staff_list)(struct store *s, time_t now, struct arena *a, struct store_staff_entry **out,
-                      size_t *count);
-    int (*staff_remove)(struct store *s, int64_t id); /* and its sessions */
-    int (*staff_end_sessions)(struct store *s, int64_t id, int64_t *ended);
-    int (*session_create)(struct store *s, const unsigned char *hash, int64_t staff_id,
-                          const char *csrf, time_t now);
-    int (*session_get)(struct store *s, const unsigned char *hash, struct arena *a,
-                       struct store_session *out);
-    int (*session_touch)(struct store *s, const unsigned char *hash, time_t now);
-    int (*session_end)(struct store *s, const unsigned char *hash);
-    /* add: recorded today (day given); update: edited today; NOT_FOUND for no such id. */
-    int (*focus_group_add)(struct store *s, const struct store_focus_group *fg, int today,
-                           int64_t *id);
-    int (*focus_group_update)(struct store *s, const struct store_focus_group *fg, int today);
-    int (*focus_group_delete)(struct store *s, int64_t id);
-    int (*focus_groups)(struct store *s, struct arena *a, struct store_focus_group **out,
-                        size_t *count);
+    /* After purge deleted rows: overwrites or frees the space they held, as far as the
+     * database can (SQLite's checkpoint, PostgreSQL's VACUUM). */
+    int (*compact)(struct store *s);
 };
+
+/*
+ * Reads the rows of q through the backend, each into an element of size bytes that fn fills
+ * (false skips the row), strings into a; the array goes into a too (*out, *count).
+ */
+typedef bool store_elem_fn(const struct store_col *cols, size_t ncols, struct arena *a, void *elem);
+__attribute__((warn_unused_result)) int store_read_list(struct store *s, const struct store_stmt *q,
+                                                        store_elem_fn *fn, size_t size,
+                                                        struct arena *a, void **out, size_t *count);
+/* The first row of q into out (size bytes): STORE_ERR_NOT_FOUND when there is none. */
+__attribute__((warn_unused_result)) int store_read_one(struct store *s, const struct store_stmt *q,
+                                                       store_elem_fn *fn, size_t size,
+                                                       struct arena *a, void *out);
+/* The one integer q returns (count(*) and the like) into *out. */
+__attribute__((warn_unused_result)) int store_read_int(struct store *s, const struct store_stmt *q,
+                                                       int64_t *out);
+/* Writes one statement; STORE_ERR_NOT_FOUND when need_change and it changed no row. */
+__attribute__((warn_unused_result)) int store_write_one(struct store *s, struct store_stmt *st,
+                                                        bool need_change);
+/* A column as an integer (0 for NULL), or as a string in a (NULL for NULL). */
+int64_t store_col_int(const struct store_col *c);
+char *store_col_str(struct arena *a, const struct store_col *c);
+/* A name or label: 1 to max bytes of UTF-8 without control characters. */
+bool store_text_ok(const char *t, size_t max);
+/* Makes the school named $1 unless it exists: the first statement of a write that refers to
+ * it as (SELECT id FROM schools WHERE name = ...). */
+#define STORE_SCHOOL_SQL "INSERT INTO schools (name) VALUES ($1) ON CONFLICT DO NOTHING"
+/* Whether the store may write: STORE_OK or STORE_ERR_READ_ONLY. */
+int store_writable(const struct store *s);
+
+/* Idle connections a backend keeps for reading, each taken by one thread at a time. */
+#define STORE_POOL_MAX 16
+struct store_pool {
+    pthread_mutex_t mu;
+    void *idle[STORE_POOL_MAX];
+    size_t n;
+    size_t max; /* at most STORE_POOL_MAX */
+};
+
+void store_pool_init(struct store_pool *p, size_t max);
+/* An idle connection, now the caller's; NULL when there is none (the caller opens one). */
+void *store_pool_take(struct store_pool *p);
+/* Keeps c for the next taker: true, or false when the pool is full and c stays the caller's. */
+bool store_pool_give(struct store_pool *p, void *c);
+/* Frees the pool itself once store_pool_take() has emptied it. */
+void store_pool_release(struct store_pool *p);
 
 /* Survey snapshots as store_survey_get() keeps them (store.c's own). */
 struct survey_shelf;

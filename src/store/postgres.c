@@ -21,7 +21,6 @@
  */
 #include "store/backend.h"
 
-#include <dlfcn.h>
 #include <libpq-fe.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -30,75 +29,9 @@
 #include <time.h>
 
 #include "base/xalloc.h"
+#include "store/pq.h"
 #include "store/schema.h"
 #include "store/writer.h"
-
-/*
- * libpq is loaded when a postgres:// store is first opened, not linked: a server that keeps
- * its feedback in SQLite (most schools) then never maps libpq and the TLS, Kerberos and
- * LDAP libraries it brings, which would add megabytes to every process's memory. The
- * pointers have the types of libpq-fe.h, so every call is checked as if it were direct.
- */
-#define PQ_FUNCTIONS(X)                                                                            \
-    X(PQclear)                                                                                     \
-    X(PQcmdTuples)                                                                                 \
-    X(PQconnectdbParams)                                                                           \
-    X(PQconninfoFree)                                                                              \
-    X(PQconninfoParse)                                                                             \
-    X(PQerrorMessage)                                                                              \
-    X(PQexec)                                                                                      \
-    X(PQexecParams)                                                                                \
-    X(PQexecPrepared)                                                                              \
-    X(PQfinish)                                                                                    \
-    X(PQgetResult)                                                                                 \
-    X(PQgetisnull)                                                                                 \
-    X(PQgetlength)                                                                                 \
-    X(PQgetvalue)                                                                                  \
-    X(PQntuples)                                                                                   \
-    X(PQprepare)                                                                                   \
-    X(PQresultErrorField)                                                                          \
-    X(PQresultErrorMessage)                                                                        \
-    X(PQresultStatus)                                                                              \
-    X(PQstatus)                                                                                    \
-    X(PQtransactionStatus)
-
-static struct {
-/* f names a declaration here, which parentheses would break. */
-#define PQ_POINTER(f) __typeof__(f) *f; // NOLINT(bugprone-macro-parentheses)
-    PQ_FUNCTIONS(PQ_POINTER)
-#undef PQ_POINTER
-} pq;
-
-static pthread_once_t pq_once = PTHREAD_ONCE_INIT;
-static char pq_error[256]; /* why libpq could not be loaded; "" once it is */
-
-static void pq_load_once(void)
-{
-    void *lib = dlopen("libpq.so.5", RTLD_NOW | RTLD_LOCAL);
-    if (!lib) {
-        snprintf(pq_error, sizeof(pq_error),
-                 "PostgreSQL's client library could not be loaded (%s); install the Debian "
-                 "package libpq5",
-                 dlerror());
-        return;
-    }
-#define PQ_LOOKUP(f)                                                                               \
-    if (!(*(void **)&pq.f = dlsym(lib, #f)) && !pq_error[0])                                       \
-        snprintf(pq_error, sizeof(pq_error), "libpq.so.5 has no %s: it is older than 14", #f);
-    PQ_FUNCTIONS(PQ_LOOKUP)
-#undef PQ_LOOKUP
-}
-
-/* Loads libpq once per process. Returns 0, or -1 with the reason in err. */
-static int pq_load(char *err, size_t err_len)
-{
-    pthread_once(&pq_once, pq_load_once);
-    if (pq_error[0]) {
-        snprintf(err, err_len, "%s", pq_error);
-        return -1;
-    }
-    return 0;
-}
 
 /*
  * Idle connections kept per process besides the writer's. More are opened while more threads
@@ -170,9 +103,7 @@ struct pg {
     PGconn *w; /* the writer's connection; NULL when read-only */
     struct writer writer;
 
-    pthread_mutex_t pmu;
-    PGconn *idle[POOL_MAX];
-    size_t nidle;
+    struct store_pool idle;
 };
 
 /* ---- messages ---- */
@@ -281,14 +212,6 @@ static int64_t get_int(const PGresult *r, int row, int col)
     return strtoll(pq.PQgetvalue(r, row, col), NULL, 10);
 }
 
-/* A column as a string in a, or NULL for SQL NULL. */
-static char *get_dup(struct arena *a, const PGresult *r, int row, int col)
-{
-    if (pq.PQgetisnull(r, row, col))
-        return NULL;
-    return arena_strndup(a, pq.PQgetvalue(r, row, col), (size_t)pq.PQgetlength(r, row, col));
-}
-
 /* ---- connections ---- */
 
 /*
@@ -327,11 +250,7 @@ static PGconn *connect_db(const struct pg *q, char *err, size_t err_len)
 /* A pool connection for this thread alone, or NULL (logged) when none can be opened. */
 static PGconn *pool_get(struct pg *q)
 {
-    PGconn *c = NULL;
-    pthread_mutex_lock(&q->pmu);
-    if (q->nidle)
-        c = q->idle[--q->nidle];
-    pthread_mutex_unlock(&q->pmu);
+    PGconn *c = store_pool_take(&q->idle);
     if (c)
         return c;
     char err[1024];
@@ -348,13 +267,8 @@ static void pool_put(struct pg *q, PGconn *c)
     if (!c)
         return;
     bool keep = pq.PQstatus(c) == CONNECTION_OK && pq.PQtransactionStatus(c) == PQTRANS_IDLE;
-    pthread_mutex_lock(&q->pmu);
-    if (keep && q->nidle < POOL_MAX) {
-        q->idle[q->nidle++] = c;
-        c = NULL;
-    }
-    pthread_mutex_unlock(&q->pmu);
-    pq.PQfinish(c);
+    if (!keep || !store_pool_give(&q->idle, c))
+        pq.PQfinish(c);
 }
 
 /* Ends a transaction that failed part-way; a broken connection needs nothing. */
@@ -384,82 +298,88 @@ static int in_transaction(struct pg *q, int (*fn)(struct pg *q, PGconn *c, void 
     return rc;
 }
 
-/* One statement that changes rows, as a transaction of its own. */
-struct one {
-    const char *sql;
-    struct params p;
-    bool need_change; /* no row changed is STORE_ERR_NOT_FOUND */
+/* ---- statements written for every backend (see struct store_stmt) ---- */
+
+_Static_assert(STORE_ARGS_MAX <= sizeof(((struct params *)0)->v) / sizeof(const char *),
+               "every value of a statement fits its parameters");
+
+/* The parameters $1, $2, ... of a statement from its values. */
+static void params_of(const struct store_arg *args, struct params *p)
+{
+    for (size_t i = 0; i < STORE_ARGS_MAX && args[i].type != STORE_ARG_END; i++) {
+        switch (args[i].type) {
+        case STORE_ARG_INT:
+            p_int(p, args[i].i);
+            break;
+        case STORE_ARG_TEXT:
+            p_text(p, args[i].p);
+            break;
+        case STORE_ARG_BYTES:
+            p_bytes(p, args[i].p, args[i].n);
+            break;
+        default:
+            p_text(p, NULL);
+        }
+    }
+}
+
+struct write {
+    struct store_stmt *st;
+    size_t n;
 };
 
-static int run_one(struct pg *q, PGconn *c, void *arg)
+static int run_write(struct pg *q, PGconn *c, void *arg)
 {
-    struct one *o = arg;
-    PGresult *r;
-    int rc = run(q, c, o->sql, &o->p, &r);
-    if (rc == STORE_OK && o->need_change && changed_rows(r) == 0)
-        rc = STORE_ERR_NOT_FOUND;
-    pq.PQclear(r);
-    return rc;
-}
-
-static int write_one(struct pg *q, struct one *o)
-{
-    return in_transaction(q, run_one, o);
-}
-
-/*
- * A query on a pool connection; on STORE_OK *res holds its rows (the caller clears it). The
- * caller's own statements each see what was committed when they started.
- */
-static int read_rows(struct pg *q, const char *sql, const struct params *p, PGresult **res)
-{
-    PGconn *c = pool_get(q);
-    if (!c) {
-        *res = NULL;
-        return STORE_ERR_IO;
+    struct write *w = arg;
+    for (size_t i = 0; i < w->n; i++) {
+        struct store_stmt *s = &w->st[i];
+        struct params p = {0};
+        params_of(s->args, &p);
+        PGresult *r;
+        int rc = run(q, c, s->sql, &p, &r);
+        if (rc != STORE_OK)
+            return rc;
+        s->changes = changed_rows(r);
+        s->returned = pq.PQntuples(r) > 0 ? get_int(r, 0, 0) : 0;
+        pq.PQclear(r);
     }
-    int rc = run(q, c, sql, p, res);
-    pool_put(q, c);
-    return rc;
-}
-
-/* Reads row `row` of r into elem, strings into a. */
-typedef void read_row_fn(const PGresult *r, int row, struct arena *a, void *elem);
-
-/* Looks one row up into out: STORE_ERR_NOT_FOUND when there is none. */
-static int read_one(struct pg *q, const char *sql, const struct params *p, read_row_fn *fn,
-                    struct arena *a, void *out)
-{
-    PGresult *r;
-    int rc = read_rows(q, sql, p, &r);
-    if (rc != STORE_OK)
-        return rc;
-    if (pq.PQntuples(r) == 1)
-        fn(r, 0, a, out);
-    else
-        rc = STORE_ERR_NOT_FOUND;
-    pq.PQclear(r);
-    return rc;
-}
-
-/* Reads every row into an array of elements of size bytes, which goes into a. */
-static int read_list(struct pg *q, const char *sql, const struct params *p, read_row_fn *fn,
-                     size_t size, struct arena *a, void **out, size_t *count)
-{
-    *out = NULL;
-    *count = 0;
-    PGresult *r;
-    int rc = read_rows(q, sql, p, &r);
-    if (rc != STORE_OK)
-        return rc;
-    int rows = pq.PQntuples(r);
-    char *v = arena_alloc(a, (size_t)(rows ? rows : 1) * size);
-    for (int i = 0; i < rows; i++)
-        fn(r, i, a, v + (size_t)i * size);
-    pq.PQclear(r);
-    *out = v;
-    *count = (size_t)rows;
     return STORE_OK;
+}
+
+/* Writes other than answers are few and small: a transaction of their own on the pool, which
+ * the server orders with every other process's. */
+static int pg_write(struct store *s, struct store_stmt *st, size_t n)
+{
+    struct write w = {st, n};
+    return in_transaction((struct pg *)s, run_write, &w);
+}
+
+/* A query on a pool connection; each statement sees what was committed when it started. */
+static int pg_read(struct store *s, const struct store_stmt *qs, store_row_fn *fn, void *ctx)
+{
+    struct pg *q = (struct pg *)s;
+    struct params p = {0};
+    params_of(qs->args, &p);
+    PGconn *c = pool_get(q);
+    if (!c)
+        return STORE_ERR_IO;
+    PGresult *r;
+    int rc = run(q, c, qs->sql, &p, &r);
+    pool_put(q, c);
+    if (rc != STORE_OK)
+        return rc;
+    struct store_col cols[16];
+    int rows = pq.PQntuples(r), n = pq.PQnfields(r);
+    n = n < 16 ? n : 16;
+    for (int i = 0; rc == STORE_OK && i < rows; i++) {
+        for (int k = 0; k < n; k++) {
+            cols[k].p = pq.PQgetisnull(r, i, k) ? NULL : pq.PQgetvalue(r, i, k);
+            cols[k].n = (size_t)pq.PQgetlength(r, i, k);
+        }
+        rc = fn(cols, (size_t)n, ctx);
+    }
+    pq.PQclear(r);
+    return rc;
 }
 
 /* ---- the writer thread and its queue ---- */
@@ -803,9 +723,9 @@ static void pg_close(struct store *s)
     struct pg *q = (struct pg *)s;
     writer_release(&q->writer);
     pq.PQfinish(q->w);
-    for (size_t i = 0; i < q->nidle; i++)
-        pq.PQfinish(q->idle[i]);
-    pthread_mutex_destroy(&q->pmu);
+    for (PGconn *c; (c = store_pool_take(&q->idle));)
+        pq.PQfinish(c);
+    store_pool_release(&q->idle);
     free(q->url);
     free(q->shown);
     free(q->secret);
@@ -865,7 +785,7 @@ int pg_store_open(const char *url, enum store_mode mode, const struct store_opti
     store_location_shown(url, shown, sizeof(shown));
     q->shown = xstrdup(shown);
     find_secret(q);
-    pthread_mutex_init(&q->pmu, NULL);
+    store_pool_init(&q->idle, POOL_MAX);
     writer_init(&q->writer, write_batch, q, q->base.opt.max_batch);
     int rc = mode == STORE_READ_WRITE ? open_writer(q, err, err_len) : STORE_OK;
     if (rc == STORE_OK)
@@ -876,206 +796,6 @@ int pg_store_open(const char *url, enum store_mode mode, const struct store_opti
     }
     *out = &q->base;
     return STORE_OK;
-}
-
-/* ---- surveys ---- */
-
-struct survey_put {
-    const char *package_id, *version, *body;
-    bool changed;
-};
-
-static int run_survey_put(struct pg *q, PGconn *c, void *arg)
-{
-    struct survey_put *s = arg;
-    struct params p = {0};
-    p_text(&p, s->package_id);
-    p_text(&p, s->version);
-    p_text(&p, s->body);
-    int rc = run(q, c,
-                 "INSERT INTO surveys (package_id, package_version, body) VALUES ($1, $2, $3) "
-                 "ON CONFLICT DO NOTHING",
-                 &p, NULL);
-    PGresult *r;
-    p.n = 2;
-    if (rc == STORE_OK)
-        rc = run(q, c, "SELECT body FROM surveys WHERE package_id = $1 AND package_version = $2",
-                 &p, &r);
-    if (rc != STORE_OK)
-        return rc;
-    /* Just inserted, or stored before: it differs only if the package changed meanwhile. */
-    s->changed = pq.PQntuples(r) == 1 && strcmp(pq.PQgetvalue(r, 0, 0), s->body) != 0;
-    pq.PQclear(r);
-    return STORE_OK;
-}
-
-static int pg_survey_put(struct store *s, const char *package_id, const char *version,
-                         const char *body, bool *changed)
-{
-    struct survey_put a = {package_id, version, body, false};
-    int rc = in_transaction((struct pg *)s, run_survey_put, &a);
-    *changed = a.changed;
-    return rc;
-}
-
-static int pg_surveys(struct store *s, struct arena *a, struct survey **out, size_t *count)
-{
-    *out = NULL;
-    *count = 0;
-    PGresult *r;
-    int rc = read_rows((struct pg *)s,
-                       "SELECT body FROM surveys ORDER BY package_id, "
-                       "package_version",
-                       NULL, &r);
-    if (rc != STORE_OK)
-        return rc;
-    int rows = pq.PQntuples(r);
-    struct survey *v = arena_alloc(a, (size_t)(rows ? rows : 1) * sizeof(*v));
-    size_t n = 0;
-    for (int i = 0; i < rows; i++) {
-        if (survey_decode(pq.PQgetvalue(r, i, 0), (size_t)pq.PQgetlength(r, i, 0), a, &v[n]) == 0)
-            n++;
-        else
-            fprintf(stderr, "planpack: database: a stored survey could not be read; skipped\n");
-    }
-    pq.PQclear(r);
-    *out = v;
-    *count = n;
-    return STORE_OK;
-}
-
-/* ---- schools and cohorts ---- */
-
-/* The id of the school of that name, made when new (two processes may make it at once). */
-static int school_id(struct pg *q, PGconn *c, const char *school, int64_t *id)
-{
-    struct params p = {0};
-    p_text(&p, school);
-    int rc = run(q, c, "INSERT INTO schools (name) VALUES ($1) ON CONFLICT DO NOTHING", &p, NULL);
-    PGresult *r;
-    if (rc == STORE_OK)
-        rc = run(q, c, "SELECT id FROM schools WHERE name = $1", &p, &r);
-    if (rc != STORE_OK)
-        return rc;
-    rc = pq.PQntuples(r) == 1 ? STORE_OK : STORE_ERR_IO;
-    *id = rc == STORE_OK ? get_int(r, 0, 0) : 0;
-    pq.PQclear(r);
-    return rc;
-}
-
-struct cohort_new {
-    const char *label, *school, *package_id, *version;
-    int day;
-    int expected_size;
-    char code[WIRE_CODE_LEN + 1];
-};
-
-static int run_cohort_create(struct pg *q, PGconn *c, void *arg)
-{
-    struct cohort_new *n = arg;
-    int64_t school = 0;
-    if (n->school) {
-        int rc = school_id(q, c, n->school, &school);
-        if (rc != STORE_OK)
-            return rc;
-    }
-    /* A fresh code can collide with an old one; try again with another. */
-    for (int attempt = 0; attempt < 20; attempt++) {
-        survey_code_generate(n->code);
-        struct params p = {0};
-        p_text(&p, n->code);
-        p_text(&p, n->label);
-        if (school)
-            p_int(&p, school);
-        else
-            p_text(&p, NULL);
-        p_text(&p, n->package_id);
-        p_text(&p, n->version);
-        p_int(&p, n->day);
-        if (n->expected_size)
-            p_int(&p, n->expected_size);
-        else
-            p_text(&p, NULL);
-        PGresult *r;
-        int rc = run(q, c,
-                     "INSERT INTO cohorts (code, label, school_id, package_id, package_version, "
-                     "created_day, expected_size) VALUES ($1, $2, $3, $4, $5, $6, $7) "
-                     "ON CONFLICT (code) DO NOTHING",
-                     &p, &r);
-        if (rc != STORE_OK)
-            return rc;
-        int64_t added = changed_rows(r);
-        pq.PQclear(r);
-        if (added == 1)
-            return STORE_OK;
-    }
-    return STORE_ERR_IO;
-}
-
-static int pg_cohort_create(struct store *s, const char *label, const char *school,
-                            int expected_size, const char *package_id, const char *version,
-                            char code[WIRE_CODE_LEN + 1])
-{
-    struct cohort_new n = {label, school, package_id, version, store_today(s), expected_size, {0}};
-    int rc = in_transaction((struct pg *)s, run_cohort_create, &n);
-    memcpy(code, rc == STORE_OK ? n.code : "", rc == STORE_OK ? sizeof(n.code) : 1);
-    return rc;
-}
-
-#define COHORT_COLUMNS                                                                             \
-    "SELECT c.id, c.code, c.label, s.name, c.package_id, c.package_version, c.created_day, "       \
-    "c.open, c.expected_size FROM cohorts c LEFT JOIN schools s ON s.id = c.school_id "
-
-static void read_cohort(const PGresult *r, int row, struct arena *a, void *elem)
-{
-    struct store_cohort *c = elem;
-    c->id = get_int(r, row, 0);
-    snprintf(c->code, sizeof(c->code), "%s", pq.PQgetvalue(r, row, 1));
-    c->label = get_dup(a, r, row, 2);
-    c->school = get_dup(a, r, row, 3);
-    c->package_id = get_dup(a, r, row, 4);
-    c->package_version = get_dup(a, r, row, 5);
-    c->created_day = (int)get_int(r, row, 6);
-    c->open = get_int(r, row, 7) != 0;
-    c->expected_size = (int)get_int(r, row, 8);
-}
-
-static int pg_cohort_answers(struct store *s, int64_t cohort_id, int64_t *count)
-{
-    struct params p = {0};
-    p_int(&p, cohort_id);
-    PGresult *r;
-    int rc = read_rows((struct pg *)s, "SELECT count(*) FROM answers WHERE cohort_id = $1", &p, &r);
-    if (rc == STORE_OK) {
-        *count = pq.PQntuples(r) == 1 ? get_int(r, 0, 0) : 0;
-        pq.PQclear(r);
-    }
-    return rc;
-}
-
-static int pg_cohort_get(struct store *s, const char *code, struct arena *a,
-                         struct store_cohort *out)
-{
-    struct params p = {0};
-    p_text(&p, code);
-    return read_one((struct pg *)s, COHORT_COLUMNS "WHERE c.code = $1", &p, read_cohort, a, out);
-}
-
-static int pg_cohort_set_open(struct store *s, const char *code, bool open)
-{
-    struct one o = {.sql = "UPDATE cohorts SET open = $1 WHERE code = $2", .need_change = true};
-    p_int(&o.p, open);
-    p_text(&o.p, code);
-    return write_one((struct pg *)s, &o);
-}
-
-static int pg_cohorts(struct store *s, struct arena *a, struct store_cohort **out, size_t *count)
-{
-    void *v;
-    int rc = read_list((struct pg *)s, COHORT_COLUMNS "ORDER BY c.id", NULL, read_cohort,
-                       sizeof(**out), a, &v, count);
-    *out = v;
-    return rc;
 }
 
 /* ---- answers ---- */
@@ -1192,44 +912,8 @@ static int pg_answers_each(struct store *s, int64_t cohort_id, unsigned part, un
     return rc;
 }
 
-static int pg_answer_count(struct store *s, int64_t *count)
-{
-    PGresult *r;
-    int rc = read_rows((struct pg *)s, "SELECT count(*) FROM answers", NULL, &r);
-    *count = rc == STORE_OK ? get_int(r, 0, 0) : 0;
-    pq.PQclear(r);
-    return rc;
-}
-
-struct purge {
-    int before_day;
-    int64_t before_time;
-    struct store_purged deleted;
-};
-
-static int run_purge(struct pg *q, PGconn *c, void *arg)
-{
-    struct purge *u = arg;
-    struct params day = {0}, time = {0};
-    p_int(&day, u->before_day);
-    p_int(&time, u->before_time);
-    static const char *const sql[] = {"DELETE FROM answers WHERE day < $1",
-                                      "DELETE FROM focus_groups WHERE recorded_day < $1",
-                                      "DELETE FROM sessions WHERE created < $1"};
-    int64_t *counts[] = {&u->deleted.answers, &u->deleted.focus_groups, &u->deleted.sessions};
-    for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
-        PGresult *r;
-        int rc = run(q, c, sql[i], i == 2 ? &time : &day, &r);
-        if (rc != STORE_OK)
-            return rc;
-        *counts[i] = changed_rows(r);
-        pq.PQclear(r);
-    }
-    return STORE_OK;
-}
-
 /*
- * Deletes, then vacuums the tables it deleted from. What PostgreSQL can promise here is less
+ * After a purge, vacuums the tables it deleted from. What PostgreSQL can promise here is less
  * than SQLite's secure_delete: VACUUM marks the deleted rows' space free for new rows, but
  * leaves their bytes on the page until new rows overwrite them, and the write-ahead log,
  * its archive, replicas and backups keep older copies until they are recycled. The rows are
@@ -1237,319 +921,17 @@ static int run_purge(struct pg *q, PGconn *c, void *arg)
  * an encrypted volume and keep the WAL archive and backups no longer than answers are kept
  * (docs/deploy.md).
  */
-static int pg_purge(struct store *s, int before_day, time_t before_time,
-                    struct store_purged *deleted)
+static int pg_compact(struct store *s)
 {
     struct pg *q = (struct pg *)s;
-    struct purge u = {before_day, (int64_t)before_time, {0}};
-    int rc = in_transaction(q, run_purge, &u);
-    if (rc == STORE_OK)
-        *deleted = u.deleted;
-    if (rc != STORE_OK)
-        return rc;
     /* VACUUM cannot run inside a transaction block; on its own it takes no values. */
     PGconn *c = pool_get(q);
     if (!c)
         return STORE_ERR_IO;
     PGresult *r = pq.PQexec(c, "VACUUM answers, focus_groups, sessions");
-    rc = pq.PQresultStatus(r) == PGRES_COMMAND_OK ? STORE_OK : result_error(q, r, "vacuum");
+    int rc = pq.PQresultStatus(r) == PGRES_COMMAND_OK ? STORE_OK : result_error(q, r, "vacuum");
     pq.PQclear(r);
     pool_put(q, c);
-    return rc;
-}
-
-/* ---- staff and sessions ---- */
-
-struct staff_new {
-    const char *name, *hash, *school;
-    int day;
-};
-
-static int run_staff_add(struct pg *q, PGconn *c, void *arg)
-{
-    struct staff_new *f = arg;
-    int64_t school = 0;
-    if (f->school) {
-        int rc = school_id(q, c, f->school, &school);
-        if (rc != STORE_OK)
-            return rc;
-    }
-    struct params p = {0};
-    p_text(&p, f->name);
-    p_text(&p, f->hash);
-    p_int(&p, f->day);
-    if (school)
-        p_int(&p, school);
-    else
-        p_text(&p, NULL);
-    return run(q, c,
-               "INSERT INTO staff (name, password_hash, created_day, school_id) "
-               "VALUES ($1, $2, $3, $4)",
-               &p, NULL);
-}
-
-static int pg_staff_add(struct store *s, const char *name, const char *hash, const char *school,
-                        int day)
-{
-    struct staff_new f = {name, hash, school, day};
-    return in_transaction((struct pg *)s, run_staff_add, &f);
-}
-
-static void read_staff(const PGresult *r, int row, struct arena *a, void *elem)
-{
-    struct store_staff *f = elem;
-    f->id = get_int(r, row, 0);
-    f->name = get_dup(a, r, row, 1);
-    f->password_hash = get_dup(a, r, row, 2);
-    f->failed_logins = (int)get_int(r, row, 3);
-    f->throttled_until = (time_t)get_int(r, row, 4);
-    f->school = get_dup(a, r, row, 5);
-}
-
-static int pg_staff_get(struct store *s, const char *name, struct arena *a, struct store_staff *out)
-{
-    struct params p = {0};
-    p_text(&p, name);
-    return read_one((struct pg *)s,
-                    "SELECT f.id, f.name, f.password_hash, f.failed_logins, f.throttled_until, "
-                    "s.name FROM staff f LEFT JOIN schools s ON s.id = f.school_id "
-                    "WHERE f.name = $1",
-                    &p, read_staff, a, out);
-}
-
-static int pg_staff_set_hash(struct store *s, int64_t id, const char *hash)
-{
-    struct one o = {.sql = "UPDATE staff SET password_hash = $1 WHERE id = $2",
-                    .need_change = true};
-    p_text(&o.p, hash);
-    p_int(&o.p, id);
-    return write_one((struct pg *)s, &o);
-}
-
-static int pg_staff_set_throttle(struct store *s, int64_t id, int failed, time_t until)
-{
-    struct one o = {.sql = "UPDATE staff SET failed_logins = $1, throttled_until = $2 "
-                           "WHERE id = $3",
-                    .need_change = true};
-    p_int(&o.p, failed);
-    p_int(&o.p, (int64_t)until);
-    p_int(&o.p, id);
-    return write_one((struct pg *)s, &o);
-}
-
-static int pg_session_create(struct store *s, const unsigned char *hash, int64_t staff_id,
-                             const char *csrf, time_t now)
-{
-    struct one o = {.sql = "INSERT INTO sessions (token_hash, staff_id, csrf, created, "
-                           "last_seen) VALUES ($1, $2, $3, $4, $4)"};
-    p_bytes(&o.p, hash, STORE_TOKEN_HASH_LEN);
-    p_int(&o.p, staff_id);
-    p_text(&o.p, csrf);
-    p_int(&o.p, (int64_t)now);
-    int rc = write_one((struct pg *)s, &o);
-    /* As in sqlite.c: a refused row means there is no such account. */
-    return rc == STORE_ERR_EXISTS ? STORE_ERR_NOT_FOUND : rc;
-}
-
-static void read_session(const PGresult *r, int row, struct arena *a, void *elem)
-{
-    struct store_session *e = elem;
-    e->staff_id = get_int(r, row, 0);
-    e->staff_name = get_dup(a, r, row, 1);
-    e->csrf = get_dup(a, r, row, 2);
-    e->created = (time_t)get_int(r, row, 3);
-    e->last_seen = (time_t)get_int(r, row, 4);
-    e->school = get_dup(a, r, row, 5);
-}
-
-static int pg_session_get(struct store *s, const unsigned char *hash, struct arena *a,
-                          struct store_session *out)
-{
-    struct params p = {0};
-    p_bytes(&p, hash, STORE_TOKEN_HASH_LEN);
-    return read_one((struct pg *)s,
-                    "SELECT s.staff_id, f.name, s.csrf, s.created, s.last_seen, c.name FROM "
-                    "sessions s JOIN staff f ON f.id = s.staff_id "
-                    "LEFT JOIN schools c ON c.id = f.school_id WHERE s.token_hash = $1",
-                    &p, read_session, a, out);
-}
-
-static int pg_session_touch(struct store *s, const unsigned char *hash, time_t now)
-{
-    struct one o = {.sql = "UPDATE sessions SET last_seen = $1 WHERE token_hash = $2",
-                    .need_change = true};
-    p_int(&o.p, (int64_t)now);
-    p_bytes(&o.p, hash, STORE_TOKEN_HASH_LEN);
-    return write_one((struct pg *)s, &o);
-}
-
-static void read_staff_entry(const PGresult *r, int row, struct arena *a, void *elem)
-{
-    struct store_staff_entry *e = elem;
-    e->name = get_dup(a, r, row, 0);
-    e->school = get_dup(a, r, row, 1);
-    e->sessions = (int)get_int(r, row, 2);
-}
-
-static int pg_staff_list(struct store *s, time_t now, struct arena *a,
-                         struct store_staff_entry **out, size_t *count)
-{
-    struct params p = {0};
-    p_int(&p, (int64_t)now - (int64_t)30 * 60);
-    p_int(&p, (int64_t)now - STORE_SESSION_MAX_AGE);
-    void *v;
-    int rc = read_list((struct pg *)s,
-                       "SELECT f.name, s.name, (SELECT count(*) FROM sessions x "
-                       "WHERE x.staff_id = f.id AND x.last_seen > $1 AND x.created > $2) "
-                       "FROM staff f LEFT JOIN schools s ON s.id = f.school_id ORDER BY f.name",
-                       &p, read_staff_entry, sizeof(**out), a, &v, count);
-    *out = v;
-    return rc;
-}
-
-/* An account and its sessions go together (the sessions by ON DELETE CASCADE). */
-static int pg_staff_remove(struct store *s, int64_t id)
-{
-    struct one o = {.sql = "DELETE FROM staff WHERE id = $1", .need_change = true};
-    p_int(&o.p, id);
-    return write_one((struct pg *)s, &o);
-}
-
-struct end_sessions {
-    int64_t id;
-    int64_t ended;
-};
-
-static int run_end_sessions(struct pg *q, PGconn *c, void *arg)
-{
-    struct end_sessions *e = arg;
-    struct params p = {0};
-    p_int(&p, e->id);
-    PGresult *r;
-    int rc = run(q, c, "DELETE FROM sessions WHERE staff_id = $1", &p, &r);
-    if (rc == STORE_OK)
-        e->ended = changed_rows(r);
-    pq.PQclear(r);
-    return rc;
-}
-
-static int pg_staff_end_sessions(struct store *s, int64_t id, int64_t *ended)
-{
-    struct end_sessions e = {id, 0};
-    int rc = in_transaction((struct pg *)s, run_end_sessions, &e);
-    *ended = rc == STORE_OK ? e.ended : 0;
-    return rc;
-}
-
-static int pg_session_end(struct store *s, const unsigned char *hash)
-{
-    struct one o = {.sql = "DELETE FROM sessions WHERE token_hash = $1"};
-    p_bytes(&o.p, hash, STORE_TOKEN_HASH_LEN);
-    return write_one((struct pg *)s, &o);
-}
-
-/* ---- focus groups ---- */
-
-struct fg_new {
-    const struct store_focus_group *fg;
-    int today;
-    int64_t id;
-};
-
-/* $1 to $5: the day, class code, themes, notes and quotes; $6 who, $7 today. */
-static void fg_params(const struct fg_new *f, const char *who, struct params *p)
-{
-    p_int(p, f->fg->day);
-    p_text(p, f->fg->cohort_code);
-    p_text(p, f->fg->themes);
-    p_text(p, f->fg->notes);
-    p_text(p, f->fg->quotes);
-    p_text(p, who);
-    p_int(p, f->today);
-}
-
-static int run_fg_add(struct pg *q, PGconn *c, void *arg)
-{
-    struct fg_new *f = arg;
-    struct params p = {0};
-    fg_params(f, f->fg->author, &p);
-    PGresult *r;
-    /* The class is found by its code; a code that names none stores nothing. */
-    int rc = run(q, c,
-                 "INSERT INTO focus_groups (day, cohort_id, themes, notes, quotes, author, "
-                 "recorded_day) "
-                 "SELECT $1::integer, c.id, $3::text, $4::text, $5::text, $6::text, $7::integer "
-                 "FROM (SELECT $2::text AS code) k "
-                 "LEFT JOIN cohorts c ON c.code = k.code "
-                 "WHERE k.code IS NULL OR c.id IS NOT NULL RETURNING id",
-                 &p, &r);
-    if (rc != STORE_OK)
-        return rc;
-    if (pq.PQntuples(r) == 1)
-        f->id = get_int(r, 0, 0);
-    else
-        rc = STORE_ERR_NOT_FOUND;
-    pq.PQclear(r);
-    return rc;
-}
-
-static int pg_focus_group_add(struct store *s, const struct store_focus_group *fg, int today,
-                              int64_t *id)
-{
-    struct fg_new f = {fg, today, 0};
-    int rc = in_transaction((struct pg *)s, run_fg_add, &f);
-    *id = rc == STORE_OK ? f.id : 0;
-    return rc;
-}
-
-static int pg_focus_group_update(struct store *s, const struct store_focus_group *fg, int today)
-{
-    struct fg_new f = {fg, today, 0};
-    struct one o = {.sql = "UPDATE focus_groups f SET day = $1::integer, cohort_id = c.id, "
-                           "themes = $3::text, notes = $4::text, quotes = $5::text, "
-                           "edited_by = $6::text, edited_day = $7::integer "
-                           "FROM (SELECT $2::text AS code) k "
-                           "LEFT JOIN cohorts c ON c.code = k.code "
-                           "WHERE f.id = $8 AND (k.code IS NULL OR c.id IS NOT NULL)",
-                    .need_change = true};
-    fg_params(&f, fg->edited_by, &o.p);
-    p_int(&o.p, fg->id);
-    return write_one((struct pg *)s, &o);
-}
-
-static int pg_focus_group_delete(struct store *s, int64_t id)
-{
-    struct one o = {.sql = "DELETE FROM focus_groups WHERE id = $1", .need_change = true};
-    p_int(&o.p, id);
-    return write_one((struct pg *)s, &o);
-}
-
-static void read_focus_group(const PGresult *r, int row, struct arena *a, void *elem)
-{
-    struct store_focus_group *g = elem;
-    g->id = get_int(r, row, 0);
-    g->day = (int)get_int(r, row, 1);
-    g->cohort_code = get_dup(a, r, row, 2);
-    g->themes = get_dup(a, r, row, 3);
-    g->notes = get_dup(a, r, row, 4);
-    g->quotes = get_dup(a, r, row, 5);
-    g->author = get_dup(a, r, row, 6);
-    g->recorded_day = (int)get_int(r, row, 7);
-    g->edited_by = get_dup(a, r, row, 8);
-    g->edited_day = pq.PQgetisnull(r, row, 9) ? 0 : (int)get_int(r, row, 9);
-}
-
-static int pg_focus_groups(struct store *s, struct arena *a, struct store_focus_group **out,
-                           size_t *count)
-{
-    void *v;
-    int rc = read_list((struct pg *)s,
-                       "SELECT f.id, f.day, c.code, f.themes, f.notes, f.quotes, f.author, "
-                       "f.recorded_day, f.edited_by, f.edited_day FROM "
-                       "focus_groups f LEFT JOIN cohorts c ON c.id = f.cohort_id "
-                       "ORDER BY f.day, f.id",
-                       NULL, read_focus_group, sizeof(**out), a, &v, count);
-    *out = v;
     return rc;
 }
 
@@ -1557,31 +939,10 @@ static const struct store_backend postgres_backend = {
     .name = "postgres",
     .local = false,
     .close = pg_close,
-    .survey_put = pg_survey_put,
-    .surveys = pg_surveys,
-    .cohort_create = pg_cohort_create,
-    .cohort_get = pg_cohort_get,
-    .cohort_set_open = pg_cohort_set_open,
-    .cohorts = pg_cohorts,
+    .write = pg_write,
+    .read = pg_read,
     .submit = pg_submit,
     .submit_async = pg_submit_async,
     .answers_each = pg_answers_each,
-    .answer_count = pg_answer_count,
-    .cohort_answers = pg_cohort_answers,
-    .purge = pg_purge,
-    .staff_add = pg_staff_add,
-    .staff_get = pg_staff_get,
-    .staff_set_hash = pg_staff_set_hash,
-    .staff_set_throttle = pg_staff_set_throttle,
-    .staff_list = pg_staff_list,
-    .staff_remove = pg_staff_remove,
-    .staff_end_sessions = pg_staff_end_sessions,
-    .session_create = pg_session_create,
-    .session_get = pg_session_get,
-    .session_touch = pg_session_touch,
-    .session_end = pg_session_end,
-    .focus_group_add = pg_focus_group_add,
-    .focus_group_update = pg_focus_group_update,
-    .focus_group_delete = pg_focus_group_delete,
-    .focus_groups = pg_focus_groups,
+    .compact = pg_compact,
 };

@@ -76,9 +76,7 @@ struct sq {
     size_t nseen;
     struct writer writer;
 
-    pthread_mutex_t rmu;
-    sqlite3 *readers[READER_POOL_MAX];
-    size_t nreaders;
+    struct store_pool readers;
 };
 
 static void log_db(sqlite3 *db, const char *what)
@@ -118,14 +116,6 @@ static int step_error(sqlite3 *db, int rc, const char *what)
     return STORE_ERR_IO;
 }
 
-static char *col_dup(struct arena *a, sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    if (!t)
-        return NULL;
-    return arena_strndup(a, (const char *)t, (size_t)sqlite3_column_bytes(st, i));
-}
-
 /* ---- the writer thread and its queue ---- */
 
 static int run_submit(struct sq *q, struct job *j);
@@ -148,8 +138,8 @@ static int run_batch_job(struct sq *q, struct job *j)
 
 /*
  * Runs a batch of jobs in one transaction (the writer's callback); an I/O failure anywhere
- * fails them all. A job that must be alone (purge, checkpoint) runs by itself, outside any
- * batch transaction, since it commits and checkpoints on its own.
+ * fails them all. A job that must be alone (the checkpoint after a purge) runs by itself,
+ * outside any batch transaction.
  *
  * Answers get increasing row ids, which keeps each commit to a few pages (random ids would
  * touch a page per answer and multiply what every fsync must write). So that row order says
@@ -220,11 +210,7 @@ static int open_conn(const char *path, bool write, int timeout_ms, sqlite3 **out
 
 static sqlite3 *reader_get(struct sq *q)
 {
-    sqlite3 *db = NULL;
-    pthread_mutex_lock(&q->rmu);
-    if (q->nreaders)
-        db = q->readers[--q->nreaders];
-    pthread_mutex_unlock(&q->rmu);
+    sqlite3 *db = store_pool_take(&q->readers);
     if (!db) {
         if (open_conn(q->path, false, q->base.opt.busy_timeout_ms, &db) != SQLITE_OK) {
             fprintf(stderr, "planpack: database: cannot open %s for reading\n", q->path);
@@ -245,15 +231,7 @@ static void reader_close(sqlite3 *db)
 
 static void reader_put(struct sq *q, sqlite3 *db)
 {
-    if (!db)
-        return;
-    pthread_mutex_lock(&q->rmu);
-    if (q->nreaders < READER_POOL_MAX) {
-        q->readers[q->nreaders++] = db;
-        db = NULL;
-    }
-    pthread_mutex_unlock(&q->rmu);
-    if (db)
+    if (db && !store_pool_give(&q->readers, db))
         reader_close(db);
 }
 
@@ -287,140 +265,117 @@ static void reader_release(sqlite3_stmt *st)
     sqlite3_clear_bindings(st);
 }
 
-/* ---- binding helpers for short statements ---- */
+/* ---- statements written for every backend (see struct store_stmt) ---- */
 
-enum { B_END, B_INT, B_TEXT, B_BLOB, B_NULL };
-
-struct bindv {
-    int type;
-    int64_t i;
-    const void *p;
-    size_t n;
-};
-
-#define BI(v) ((struct bindv){B_INT, (v), NULL, 0})
-#define BT(s) ((struct bindv){(s) ? B_TEXT : B_NULL, 0, (s), 0})
-#define BB(b, len) ((struct bindv){B_BLOB, 0, (b), (len)})
-
-static int bind_all(sqlite3_stmt *st, const struct bindv *b)
+/* Binds each parameter $N of st to args[N - 1]. */
+static int bind_args(sqlite3 *db, sqlite3_stmt *st, const struct store_arg *args)
 {
-    int rc = SQLITE_OK;
-    for (int i = 0; rc == SQLITE_OK && b[i].type != B_END; i++) {
-        switch (b[i].type) {
-        case B_INT:
-            rc = sqlite3_bind_int64(st, i + 1, b[i].i);
+    int n = sqlite3_bind_parameter_count(st);
+    for (int i = 1; i <= n; i++) {
+        const char *name = sqlite3_bind_parameter_name(st, i);
+        long k = name && name[0] == '$' ? strtol(name + 1, NULL, 10) : 0;
+        if (k < 1 || k > STORE_ARGS_MAX || args[k - 1].type == STORE_ARG_END) {
+            fprintf(stderr, "planpack: database: %s: no value for %s\n", sqlite3_sql(st),
+                    name ? name : "a parameter");
+            return STORE_ERR_IO;
+        }
+        const struct store_arg *a = &args[k - 1];
+        int rc;
+        switch (a->type) {
+        case STORE_ARG_INT:
+            rc = sqlite3_bind_int64(st, i, a->i);
             break;
-        case B_TEXT:
-            rc = sqlite3_bind_text(st, i + 1, b[i].p, -1, SQLITE_TRANSIENT);
+        case STORE_ARG_TEXT:
+            rc = sqlite3_bind_text(st, i, a->p, -1, SQLITE_STATIC);
             break;
-        case B_BLOB:
-            rc = sqlite3_bind_blob(st, i + 1, b[i].p, (int)b[i].n, SQLITE_TRANSIENT);
+        case STORE_ARG_BYTES:
+            rc = sqlite3_bind_blob(st, i, a->p, (int)a->n, SQLITE_STATIC);
             break;
         default:
-            rc = sqlite3_bind_null(st, i + 1);
+            rc = sqlite3_bind_null(st, i);
+        }
+        if (rc != SQLITE_OK) {
+            log_db(db, "binding a value");
+            return STORE_ERR_IO;
         }
     }
-    return rc;
+    return STORE_OK;
 }
 
-/* Runs one statement that returns no rows on the writer; *changes gets the rows changed. */
-static int wexec(struct sq *q, const char *sql, const struct bindv *b, int64_t *changes)
+/* Runs one statement of a write on the writer's connection. */
+static int run_stmt(struct sq *q, struct store_stmt *s)
 {
     sqlite3_stmt *st;
-    if (prepare(q->w, sql, &st) != STORE_OK)
+    s->changes = s->returned = 0;
+    if (prepare(q->w, s->sql, &st) != STORE_OK)
         return STORE_ERR_IO;
-    int rc = bind_all(st, b);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    int out = rc == SQLITE_DONE || rc == SQLITE_ROW ? STORE_OK : step_error(q->w, rc, sql);
-    if (changes)
-        *changes = sqlite3_changes64(q->w);
+    int rc = bind_args(q->w, st, s->args);
+    if (rc == STORE_OK) {
+        int step, rows = 0;
+        while ((step = sqlite3_step(st)) == SQLITE_ROW)
+            if (rows++ == 0)
+                s->returned = sqlite3_column_int64(st, 0);
+        rc = step == SQLITE_DONE ? STORE_OK : step_error(q->w, step, s->sql);
+    }
+    if (rc == STORE_OK)
+        s->changes = sqlite3_changes64(q->w);
     sqlite3_finalize(st);
-    return out;
+    return rc;
 }
 
-/* A write of one statement, as a job: the common case for staff and session updates. */
-struct sql_job {
-    const char *sql;
-    struct bindv b[8];
-    int64_t changes;
-    bool need_change; /* no row changed is STORE_ERR_NOT_FOUND */
+struct write_job {
+    struct store_stmt *st;
+    size_t n;
 };
 
-static int run_sql_job(struct sq *q, struct job *j)
+static int run_write(struct sq *q, struct job *j)
 {
-    struct sql_job *s = j->arg;
-    int rc = wexec(q, s->sql, s->b, &s->changes);
-    if (rc == STORE_OK && s->need_change && s->changes == 0)
-        return STORE_ERR_NOT_FOUND;
-    return rc;
+    struct write_job *w = j->arg;
+    for (size_t i = 0; i < w->n; i++) {
+        int rc = run_stmt(q, &w->st[i]);
+        if (rc != STORE_OK)
+            return rc;
+    }
+    return STORE_OK;
 }
 
-static int sql_write(struct sq *q, struct sql_job *s)
+/* Every write is a job for the writer: SQLite's only connection that writes. */
+static int sq_write(struct store *s, struct store_stmt *st, size_t n)
 {
-    struct job j = {.run = run_sql_job, .arg = s};
-    return submit_job(q, &j);
+    struct write_job w = {st, n};
+    struct job j = {.run = run_write, .arg = &w, .atomic = n > 1};
+    return submit_job((struct sq *)s, &j);
 }
 
-/* ---- reading ---- */
-
-/* Reads the current row of st into elem, strings into a; false skips the row. */
-typedef bool read_row_fn(sqlite3_stmt *st, struct arena *a, void *elem);
-
-/*
- * Runs a query on a reader connection and reads each row with fn into an array of elements
- * of size bytes, which goes into a (*out, *count). Returns STORE_OK, or STORE_ERR_IO (logged
- * as what) with *out NULL and *count 0.
- */
-static int read_rows(struct sq *q, const char *sql, const struct bindv *b, read_row_fn *fn,
-                     size_t size, struct arena *a, void **out, size_t *count, const char *what)
+/* Reads on a pooled read-only connection, with the statement kept there (reader_prepare). */
+static int sq_read(struct store *s, const struct store_stmt *q, store_row_fn *fn, void *ctx)
 {
-    *out = NULL;
-    *count = 0;
-    sqlite3 *db = reader_get(q);
+    struct sq *sq = (struct sq *)s;
+    sqlite3 *db = reader_get(sq);
     sqlite3_stmt *st = NULL;
-    void *v = NULL;
-    size_t n = 0, cap = 0;
     int rc = STORE_ERR_IO;
-    if (!db || reader_prepare(db, sql, &st) != STORE_OK)
+    if (!db || reader_prepare(db, q->sql, &st) != STORE_OK ||
+        bind_args(db, st, q->args) != STORE_OK)
         goto out;
-    int step = b ? bind_all(st, b) : SQLITE_OK;
-    if (step == SQLITE_OK) {
-        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-            v = xgrow(v, &cap, n + 1, size);
-            char *elem = (char *)v + n * size;
-            memset(elem, 0, size);
-            if (fn(st, a, elem))
-                n++;
-        }
-    }
-    if (step != SQLITE_DONE) {
-        log_db(db, what);
-        goto out;
-    }
-    *out = arena_alloc(a, n ? n * size : 1);
-    if (n)
-        memcpy(*out, v, n * size);
-    *count = n;
+    struct store_col cols[16];
+    int step = SQLITE_DONE;
     rc = STORE_OK;
+    while (rc == STORE_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        int n = sqlite3_column_count(st);
+        n = n < 16 ? n : 16;
+        for (int i = 0; i < n; i++) {
+            cols[i].p = (const char *)sqlite3_column_text(st, i);
+            cols[i].n = (size_t)sqlite3_column_bytes(st, i);
+        }
+        rc = fn(cols, (size_t)n, ctx);
+    }
+    if (rc == STORE_OK && step != SQLITE_DONE) {
+        log_db(db, q->sql);
+        rc = STORE_ERR_IO;
+    }
 out:
-    free(v);
     reader_release(st);
-    reader_put(q, db);
-    return rc;
-}
-
-/* Looks one row up into out (size bytes): STORE_ERR_NOT_FOUND when there is none. */
-static int read_one(struct sq *q, const char *sql, const struct bindv *b, read_row_fn *fn,
-                    size_t size, struct arena *a, void *out, const char *what)
-{
-    void *v;
-    size_t n;
-    int rc = read_rows(q, sql, b, fn, size, a, &v, &n, what);
-    if (rc == STORE_OK && n == 0)
-        return STORE_ERR_NOT_FOUND;
-    if (rc == STORE_OK)
-        memcpy(out, v, size);
+    reader_put(sq, db);
     return rc;
 }
 
@@ -507,8 +462,8 @@ static void sq_close(struct store *s)
 {
     struct sq *q = (struct sq *)s;
     writer_release(&q->writer);
-    for (size_t i = 0; i < q->nreaders; i++)
-        reader_close(q->readers[i]);
+    for (sqlite3 *db; (db = store_pool_take(&q->readers));)
+        reader_close(db);
     sqlite3_finalize(q->st_cohort);
     sqlite3_finalize(q->st_count);
     sqlite3_finalize(q->st_answer);
@@ -519,7 +474,7 @@ static void sq_close(struct store *s)
         log_db(q->w, "close");
     if (q->lock_fd >= 0)
         close(q->lock_fd);
-    pthread_mutex_destroy(&q->rmu);
+    store_pool_release(&q->readers);
     free(q->path);
     free(q);
 }
@@ -654,7 +609,7 @@ int sqlite_store_open(const char *path, enum store_mode mode, const struct store
     q->base.opt = *opt;
     q->path = xstrdup(path);
     q->lock_fd = -1;
-    pthread_mutex_init(&q->rmu, NULL);
+    store_pool_init(&q->readers, READER_POOL_MAX);
     writer_init(&q->writer, run_batch, q, q->base.opt.max_batch);
     int rc = mode == STORE_READ_WRITE ? open_writer(q, err, err_len) : STORE_OK;
     if (rc == STORE_OK)
@@ -665,198 +620,6 @@ int sqlite_store_open(const char *path, enum store_mode mode, const struct store
     }
     *out = &q->base;
     return STORE_OK;
-}
-
-/* ---- surveys ---- */
-
-struct survey_put_job {
-    const char *package_id;
-    const char *version;
-    const char *body;
-    bool changed;
-};
-
-static int run_survey_put(struct sq *q, struct job *j)
-{
-    struct survey_put_job *a = j->arg;
-    sqlite3_stmt *st;
-    if (prepare(q->w, "SELECT body FROM surveys WHERE package_id = ? AND package_version = ?",
-                &st) != STORE_OK)
-        return STORE_ERR_IO;
-    int rc = bind_all(st, (struct bindv[]){BT(a->package_id), BT(a->version), {B_END, 0, 0, 0}});
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        a->changed = strcmp((const char *)sqlite3_column_text(st, 0), a->body) != 0;
-        sqlite3_finalize(st);
-        return STORE_OK;
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return step_error(q->w, rc, "reading a survey");
-    return wexec(q, "INSERT INTO surveys (package_id, package_version, body) VALUES (?, ?, ?)",
-                 (struct bindv[]){BT(a->package_id), BT(a->version), BT(a->body), {B_END, 0, 0, 0}},
-                 NULL);
-}
-
-static int sq_survey_put(struct store *s, const char *package_id, const char *version,
-                         const char *body, bool *changed)
-{
-    struct survey_put_job a = {package_id, version, body, false};
-    struct job j = {.run = run_survey_put, .arg = &a};
-    int rc = submit_job((struct sq *)s, &j);
-    *changed = a.changed;
-    return rc;
-}
-
-static bool read_survey(sqlite3_stmt *st, struct arena *a, void *elem)
-{
-    if (survey_decode((const char *)sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0),
-                      a, elem) == 0)
-        return true;
-    fprintf(stderr, "planpack: database: a stored survey could not be read; skipped\n");
-    return false;
-}
-
-static int sq_surveys(struct store *s, struct arena *a, struct survey **out, size_t *count)
-{
-    void *v;
-    int rc =
-        read_rows((struct sq *)s, "SELECT body FROM surveys ORDER BY package_id, package_version",
-                  NULL, read_survey, sizeof(**out), a, &v, count, "reading surveys");
-    *out = v;
-    return rc;
-}
-
-/* ---- cohorts ---- */
-
-struct cohort_job {
-    const char *label;
-    const char *school;
-    const char *package_id;
-    const char *version;
-    int day;
-    int expected_size;
-    char code[WIRE_CODE_LEN + 1];
-};
-
-static int run_cohort_create(struct sq *q, struct job *j)
-{
-    struct cohort_job *c = j->arg;
-    int rc;
-    int64_t school_id = 0;
-    if (c->school) {
-        rc = wexec(q, "INSERT OR IGNORE INTO schools (name) VALUES (?)",
-                   (struct bindv[]){BT(c->school), {B_END, 0, 0, 0}}, NULL);
-        if (rc != STORE_OK)
-            return rc;
-        sqlite3_stmt *st;
-        if (prepare(q->w, "SELECT id FROM schools WHERE name = ?", &st) != STORE_OK)
-            return STORE_ERR_IO;
-        rc = bind_all(st, (struct bindv[]){BT(c->school), {B_END, 0, 0, 0}});
-        if (rc == SQLITE_OK)
-            rc = sqlite3_step(st);
-        school_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-        sqlite3_finalize(st);
-        if (rc != SQLITE_ROW)
-            return step_error(q->w, rc, "finding a school");
-    }
-    /* A fresh code can collide with an old one; try again with another. */
-    for (int attempt = 0; attempt < 20; attempt++) {
-        survey_code_generate(c->code);
-        rc = wexec(q,
-                   "INSERT INTO cohorts (code, label, school_id, package_id, package_version, "
-                   "created_day, expected_size) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                   (struct bindv[]){BT(c->code),
-                                    BT(c->label),
-                                    school_id ? BI(school_id) : BT(NULL),
-                                    BT(c->package_id),
-                                    BT(c->version),
-                                    BI(c->day),
-                                    c->expected_size ? BI(c->expected_size) : BT(NULL),
-                                    {B_END, 0, 0, 0}},
-                   NULL);
-        if (rc != STORE_ERR_EXISTS)
-            return rc;
-    }
-    return STORE_ERR_IO;
-}
-
-static int sq_cohort_create(struct store *s, const char *label, const char *school,
-                            int expected_size, const char *package_id, const char *version,
-                            char code[WIRE_CODE_LEN + 1])
-{
-    struct cohort_job c = {label, school, package_id, version, store_today(s), expected_size, {0}};
-    struct job j = {.run = run_cohort_create, .arg = &c, .atomic = true};
-    int rc = submit_job((struct sq *)s, &j);
-    memcpy(code, rc == STORE_OK ? c.code : "", rc == STORE_OK ? sizeof(c.code) : 1);
-    return rc;
-}
-
-#define COHORT_COLUMNS                                                                             \
-    "SELECT c.id, c.code, c.label, s.name, c.package_id, c.package_version, c.created_day, "       \
-    "c.open, c.expected_size FROM cohorts c LEFT JOIN schools s ON s.id = c.school_id "
-
-static bool read_cohort(sqlite3_stmt *st, struct arena *a, void *elem)
-{
-    struct store_cohort *c = elem;
-    c->id = sqlite3_column_int64(st, 0);
-    const char *code = (const char *)sqlite3_column_text(st, 1);
-    snprintf(c->code, sizeof(c->code), "%s", code ? code : "");
-    c->label = col_dup(a, st, 2);
-    c->school = col_dup(a, st, 3);
-    c->package_id = col_dup(a, st, 4);
-    c->package_version = col_dup(a, st, 5);
-    c->created_day = sqlite3_column_int(st, 6);
-    c->open = sqlite3_column_int(st, 7) != 0;
-    c->expected_size = sqlite3_column_int(st, 8);
-    return true;
-}
-
-static int sq_cohort_answers(struct store *s, int64_t cohort_id, int64_t *count)
-{
-    struct sq *q = (struct sq *)s;
-    sqlite3 *db = reader_get(q);
-    sqlite3_stmt *st = NULL;
-    int rc = STORE_ERR_IO;
-    if (db &&
-        reader_prepare(db, "SELECT count(*) FROM answers WHERE cohort_id = ?", &st) == STORE_OK) {
-        sqlite3_bind_int64(st, 1, cohort_id);
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            *count = sqlite3_column_int64(st, 0);
-            rc = STORE_OK;
-        } else {
-            log_db(db, "counting a class's answers");
-        }
-    }
-    reader_release(st);
-    reader_put(q, db);
-    return rc;
-}
-
-static int sq_cohort_get(struct store *s, const char *code, struct arena *a,
-                         struct store_cohort *out)
-{
-    return read_one((struct sq *)s, COHORT_COLUMNS "WHERE c.code = ?",
-                    (struct bindv[]){BT(code), {B_END, 0, 0, 0}}, read_cohort, sizeof(*out), a, out,
-                    "finding a class code");
-}
-
-static int sq_cohort_set_open(struct store *s, const char *code, bool open)
-{
-    struct sql_job j = {.sql = "UPDATE cohorts SET open = ? WHERE code = ?",
-                        .b = {BI(open), BT(code)},
-                        .need_change = true};
-    return sql_write((struct sq *)s, &j);
-}
-
-static int sq_cohorts(struct store *s, struct arena *a, struct store_cohort **out, size_t *count)
-{
-    void *v;
-    int rc = read_rows((struct sq *)s, COHORT_COLUMNS "ORDER BY c.id", NULL, read_cohort,
-                       sizeof(**out), a, &v, count, "listing class codes");
-    *out = v;
-    return rc;
 }
 
 /* ---- answers ---- */
@@ -1136,21 +899,6 @@ static int sq_free_space(struct store *s, unsigned long long *bytes)
     return 0;
 }
 
-static int sq_answer_count(struct store *s, int64_t *count)
-{
-    struct sq *q = (struct sq *)s;
-    sqlite3 *db = reader_get(q);
-    int rc = db ? query_int(db, "SELECT count(*) FROM answers", count) : STORE_ERR_IO;
-    reader_put(q, db);
-    return rc;
-}
-
-struct purge_job {
-    int before_day;
-    int64_t before_time;
-    struct store_purged deleted;
-};
-
 static int checkpoint_truncate(struct sq *q)
 {
     /* A reader still on an old snapshot makes the checkpoint give up; wait and retry. */
@@ -1171,361 +919,30 @@ static int checkpoint_truncate(struct sq *q)
     return STORE_OK;
 }
 
-static int run_purge(struct sq *q, struct job *j)
+/* After a purge: secure_delete zeroed the rows in the new page images; the checkpoint writes
+ * them over the old ones in the database file and empties the log that still held the old
+ * rows. A job of its own, outside any transaction. */
+static int run_checkpoint(struct sq *q, struct job *j)
 {
-    struct purge_job *p = j->arg;
-    struct store_purged n = {0};
-    int rc = exec(q->w, "BEGIN IMMEDIATE");
-    if (rc == STORE_OK)
-        rc = wexec(q, "DELETE FROM answers WHERE day < ?",
-                   (struct bindv[]){BI(p->before_day), {B_END, 0, 0, 0}}, &n.answers);
-    if (rc == STORE_OK)
-        rc = wexec(q, "DELETE FROM focus_groups WHERE recorded_day < ?",
-                   (struct bindv[]){BI(p->before_day), {B_END, 0, 0, 0}}, &n.focus_groups);
-    if (rc == STORE_OK)
-        rc = wexec(q, "DELETE FROM sessions WHERE created < ?",
-                   (struct bindv[]){BI(p->before_time), {B_END, 0, 0, 0}}, &n.sessions);
-    if (rc == STORE_OK)
-        rc = exec(q->w, "COMMIT");
-    if (rc != STORE_OK) {
-        if (!sqlite3_get_autocommit(q->w))
-            (void)exec(q->w, "ROLLBACK");
-        return rc;
-    }
-    p->deleted = n;
-    /* secure_delete zeroed the rows in the new page images; the checkpoint writes them over
-     * the old ones in the database file and empties the log that still held the old rows. */
+    (void)j;
     return checkpoint_truncate(q);
 }
 
-static int sq_purge(struct store *s, int before_day, time_t before_time,
-                    struct store_purged *deleted)
+static int sq_compact(struct store *s)
 {
-    struct purge_job p = {before_day, (int64_t)before_time, {0}};
-    struct job j = {.run = run_purge, .arg = &p, .base.alone = true};
-    int rc = submit_job((struct sq *)s, &j);
-    *deleted = p.deleted;
-    return rc;
-}
-
-/* ---- staff and sessions ---- */
-
-struct staff_job {
-    const char *name, *hash, *school;
-    int day;
-};
-
-static int run_staff_add(struct sq *q, struct job *j)
-{
-    struct staff_job *f = j->arg;
-    if (f->school) {
-        int rc = wexec(q, "INSERT OR IGNORE INTO schools (name) VALUES (?)",
-                       (struct bindv[]){BT(f->school), {B_END, 0, 0, 0}}, NULL);
-        if (rc != STORE_OK)
-            return rc;
-    }
-    return wexec(
-        q,
-        "INSERT INTO staff (name, password_hash, created_day, school_id) "
-        "VALUES (?, ?, ?, (SELECT id FROM schools WHERE name = ?))",
-        (struct bindv[]){BT(f->name), BT(f->hash), BI(f->day), BT(f->school), {B_END, 0, 0, 0}},
-        NULL);
-}
-
-static int sq_staff_add(struct store *s, const char *name, const char *hash, const char *school,
-                        int day)
-{
-    struct staff_job f = {name, hash, school, day};
-    struct job j = {.run = run_staff_add, .arg = &f, .atomic = true};
+    struct job j = {.run = run_checkpoint, .base.alone = true};
     return submit_job((struct sq *)s, &j);
-}
-
-static bool read_staff(sqlite3_stmt *st, struct arena *a, void *elem)
-{
-    struct store_staff *f = elem;
-    f->id = sqlite3_column_int64(st, 0);
-    f->name = col_dup(a, st, 1);
-    f->password_hash = col_dup(a, st, 2);
-    f->failed_logins = sqlite3_column_int(st, 3);
-    f->throttled_until = (time_t)sqlite3_column_int64(st, 4);
-    f->school = col_dup(a, st, 5);
-    return true;
-}
-
-static int sq_staff_get(struct store *s, const char *name, struct arena *a, struct store_staff *out)
-{
-    return read_one((struct sq *)s,
-                    "SELECT f.id, f.name, f.password_hash, f.failed_logins, f.throttled_until, "
-                    "s.name FROM staff f LEFT JOIN schools s ON s.id = f.school_id "
-                    "WHERE f.name = ?",
-                    (struct bindv[]){BT(name), {B_END, 0, 0, 0}}, read_staff, sizeof(*out), a, out,
-                    "finding a staff account");
-}
-
-static int sq_staff_set_hash(struct store *s, int64_t id, const char *hash)
-{
-    struct sql_job j = {.sql = "UPDATE staff SET password_hash = ? WHERE id = ?",
-                        .b = {BT(hash), BI(id)},
-                        .need_change = true};
-    return sql_write((struct sq *)s, &j);
-}
-
-static int sq_staff_set_throttle(struct store *s, int64_t id, int failed, time_t until)
-{
-    struct sql_job j = {.sql =
-                            "UPDATE staff SET failed_logins = ?, throttled_until = ? WHERE id = ?",
-                        .b = {BI(failed), BI((int64_t)until), BI(id)},
-                        .need_change = true};
-    return sql_write((struct sq *)s, &j);
-}
-
-static bool read_staff_entry(sqlite3_stmt *st, struct arena *a, void *elem)
-{
-    struct store_staff_entry *e = elem;
-    e->name = col_dup(a, st, 0);
-    e->school = col_dup(a, st, 1);
-    e->sessions = sqlite3_column_int(st, 2);
-    return true;
-}
-
-static int sq_staff_list(struct store *s, time_t now, struct arena *a,
-                         struct store_staff_entry **out, size_t *count)
-{
-    void *v;
-    int rc = read_rows((struct sq *)s,
-                       "SELECT f.name, s.name, (SELECT count(*) FROM sessions x "
-                       "WHERE x.staff_id = f.id AND x.last_seen > ? AND x.created > ?) "
-                       "FROM staff f LEFT JOIN schools s ON s.id = f.school_id ORDER BY f.name",
-                       (struct bindv[]){BI((int64_t)now - (int64_t)30 * 60),
-                                        BI((int64_t)now - STORE_SESSION_MAX_AGE),
-                                        {B_END, 0, 0, 0}},
-                       read_staff_entry, sizeof(**out), a, &v, count, "listing staff accounts");
-    *out = v;
-    return rc;
-}
-
-/* An account and its sessions go together (the sessions by ON DELETE CASCADE). */
-static int sq_staff_remove(struct store *s, int64_t id)
-{
-    struct sql_job j = {
-        .sql = "DELETE FROM staff WHERE id = ?", .b = {BI(id)}, .need_change = true};
-    return sql_write((struct sq *)s, &j);
-}
-
-static int sq_staff_end_sessions(struct store *s, int64_t id, int64_t *ended)
-{
-    struct sql_job j = {.sql = "DELETE FROM sessions WHERE staff_id = ?", .b = {BI(id)}};
-    int rc = sql_write((struct sq *)s, &j);
-    *ended = rc == STORE_OK ? j.changes : 0;
-    return rc;
-}
-
-static int sq_session_create(struct store *s, const unsigned char *hash, int64_t staff_id,
-                             const char *csrf, time_t now)
-{
-    struct sql_job j = {.sql = "INSERT INTO sessions (token_hash, staff_id, csrf, created, "
-                               "last_seen) VALUES (?, ?, ?, ?, ?)",
-                        .b = {BB(hash, STORE_TOKEN_HASH_LEN), BI(staff_id), BT(csrf),
-                              BI((int64_t)now), BI((int64_t)now)}};
-    int rc = sql_write((struct sq *)s, &j);
-    return rc == STORE_ERR_EXISTS ? STORE_ERR_NOT_FOUND : rc; /* no such staff id */
-}
-
-static bool read_session(sqlite3_stmt *st, struct arena *a, void *elem)
-{
-    struct store_session *e = elem;
-    e->staff_id = sqlite3_column_int64(st, 0);
-    e->staff_name = col_dup(a, st, 1);
-    e->csrf = col_dup(a, st, 2);
-    e->created = (time_t)sqlite3_column_int64(st, 3);
-    e->last_seen = (time_t)sqlite3_column_int64(st, 4);
-    e->school = col_dup(a, st, 5);
-    return true;
-}
-
-static int sq_session_get(struct store *s, const unsigned char *hash, struct arena *a,
-                          struct store_session *out)
-{
-    return read_one((struct sq *)s,
-                    "SELECT s.staff_id, f.name, s.csrf, s.created, s.last_seen, c.name FROM "
-                    "sessions s JOIN staff f ON f.id = s.staff_id "
-                    "LEFT JOIN schools c ON c.id = f.school_id WHERE s.token_hash = ?",
-                    (struct bindv[]){BB(hash, STORE_TOKEN_HASH_LEN), {B_END, 0, 0, 0}},
-                    read_session, sizeof(*out), a, out, "finding a session");
-}
-
-static int sq_session_touch(struct store *s, const unsigned char *hash, time_t now)
-{
-    struct sql_job j = {.sql = "UPDATE sessions SET last_seen = ? WHERE token_hash = ?",
-                        .b = {BI((int64_t)now), BB(hash, STORE_TOKEN_HASH_LEN)},
-                        .need_change = true};
-    return sql_write((struct sq *)s, &j);
-}
-
-static int sq_session_end(struct store *s, const unsigned char *hash)
-{
-    struct sql_job j = {.sql = "DELETE FROM sessions WHERE token_hash = ?",
-                        .b = {BB(hash, STORE_TOKEN_HASH_LEN)}};
-    return sql_write((struct sq *)s, &j);
-}
-
-/* ---- focus groups ---- */
-
-struct fg_job {
-    const struct store_focus_group *fg;
-    int today;
-    int64_t id;
-};
-
-/* The id of the class fg names into *cohort (0: none named); STORE_ERR_NOT_FOUND: no such. */
-static int fg_cohort(struct sq *q, const struct store_focus_group *fg, int64_t *cohort)
-{
-    *cohort = 0;
-    if (!fg->cohort_code)
-        return STORE_OK;
-    sqlite3_stmt *st = q->st_cohort;
-    sqlite3_reset(st);
-    sqlite3_bind_text(st, 1, fg->cohort_code, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    *cohort = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW)
-        return rc == SQLITE_DONE ? STORE_ERR_NOT_FOUND : step_error(q->w, rc, "finding a code");
-    return STORE_OK;
-}
-
-static int run_fg_add(struct sq *q, struct job *j)
-{
-    struct fg_job *f = j->arg;
-    int64_t cohort;
-    int rc = fg_cohort(q, f->fg, &cohort);
-    if (rc != STORE_OK)
-        return rc;
-    rc = wexec(q,
-               "INSERT INTO focus_groups (day, cohort_id, themes, notes, quotes, author, "
-               "recorded_day) VALUES (?, ?, ?, ?, ?, ?, ?)",
-               (struct bindv[]){BI(f->fg->day),
-                                cohort ? BI(cohort) : BT(NULL),
-                                BT(f->fg->themes),
-                                BT(f->fg->notes),
-                                BT(f->fg->quotes),
-                                BT(f->fg->author),
-                                BI(f->today),
-                                {B_END, 0, 0, 0}},
-               NULL);
-    f->id = rc == STORE_OK ? sqlite3_last_insert_rowid(q->w) : 0;
-    return rc;
-}
-
-static int sq_focus_group_add(struct store *s, const struct store_focus_group *fg, int today,
-                              int64_t *id)
-{
-    struct fg_job f = {fg, today, 0};
-    struct job j = {.run = run_fg_add, .arg = &f};
-    int rc = submit_job((struct sq *)s, &j);
-    *id = f.id;
-    return rc;
-}
-
-static int run_fg_update(struct sq *q, struct job *j)
-{
-    struct fg_job *f = j->arg;
-    int64_t cohort;
-    int rc = fg_cohort(q, f->fg, &cohort);
-    if (rc != STORE_OK)
-        return rc;
-    int64_t changed = 0;
-    rc = wexec(q,
-               "UPDATE focus_groups SET day = ?, cohort_id = ?, themes = ?, notes = ?, "
-               "quotes = ?, edited_by = ?, edited_day = ? WHERE id = ?",
-               (struct bindv[]){BI(f->fg->day),
-                                cohort ? BI(cohort) : BT(NULL),
-                                BT(f->fg->themes),
-                                BT(f->fg->notes),
-                                BT(f->fg->quotes),
-                                BT(f->fg->edited_by),
-                                BI(f->today),
-                                BI(f->fg->id),
-                                {B_END, 0, 0, 0}},
-               &changed);
-    return rc == STORE_OK && changed == 0 ? STORE_ERR_NOT_FOUND : rc;
-}
-
-static int sq_focus_group_update(struct store *s, const struct store_focus_group *fg, int today)
-{
-    struct fg_job f = {fg, today, 0};
-    struct job j = {.run = run_fg_update, .arg = &f};
-    return submit_job((struct sq *)s, &j);
-}
-
-static int sq_focus_group_delete(struct store *s, int64_t id)
-{
-    struct sql_job j = {.sql = "DELETE FROM focus_groups WHERE id = ?",
-                        .b = {BI(id)},
-                        .need_change = true};
-    return sql_write((struct sq *)s, &j);
-}
-
-static bool read_focus_group(sqlite3_stmt *st, struct arena *a, void *elem)
-{
-    struct store_focus_group *g = elem;
-    g->id = sqlite3_column_int64(st, 0);
-    g->day = sqlite3_column_int(st, 1);
-    g->cohort_code = col_dup(a, st, 2);
-    g->themes = col_dup(a, st, 3);
-    g->notes = col_dup(a, st, 4);
-    g->quotes = col_dup(a, st, 5);
-    g->author = col_dup(a, st, 6);
-    g->recorded_day = sqlite3_column_int(st, 7);
-    g->edited_by = col_dup(a, st, 8);
-    g->edited_day = sqlite3_column_int(st, 9);
-    return true;
-}
-
-static int sq_focus_groups(struct store *s, struct arena *a, struct store_focus_group **out,
-                           size_t *count)
-{
-    void *v;
-    int rc = read_rows((struct sq *)s,
-                       "SELECT f.id, f.day, c.code, f.themes, f.notes, f.quotes, f.author, "
-                       "f.recorded_day, f.edited_by, f.edited_day FROM "
-                       "focus_groups f LEFT JOIN cohorts c ON c.id = f.cohort_id "
-                       "ORDER BY f.day, f.id",
-                       NULL, read_focus_group, sizeof(**out), a, &v, count, "listing focus groups");
-    *out = v;
-    return rc;
 }
 
 static const struct store_backend sqlite_backend = {
     .name = "sqlite",
     .local = true,
     .close = sq_close,
-    .survey_put = sq_survey_put,
-    .surveys = sq_surveys,
-    .cohort_create = sq_cohort_create,
-    .cohort_get = sq_cohort_get,
-    .cohort_set_open = sq_cohort_set_open,
-    .cohorts = sq_cohorts,
+    .write = sq_write,
+    .read = sq_read,
     .submit = sq_submit,
     .submit_async = sq_submit_async,
     .answers_each = sq_answers_each,
-    .answer_count = sq_answer_count,
     .free_space = sq_free_space,
-    .cohort_answers = sq_cohort_answers,
-    .purge = sq_purge,
-    .staff_add = sq_staff_add,
-    .staff_get = sq_staff_get,
-    .staff_set_hash = sq_staff_set_hash,
-    .staff_set_throttle = sq_staff_set_throttle,
-    .staff_list = sq_staff_list,
-    .staff_remove = sq_staff_remove,
-    .staff_end_sessions = sq_staff_end_sessions,
-    .session_create = sq_session_create,
-    .session_get = sq_session_get,
-    .session_touch = sq_session_touch,
-    .session_end = sq_session_end,
-    .focus_group_add = sq_focus_group_add,
-    .focus_group_update = sq_focus_group_update,
-    .focus_group_delete = sq_focus_group_delete,
-    .focus_groups = sq_focus_groups,
+    .compact = sq_compact,
 };

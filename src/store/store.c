@@ -1,6 +1,8 @@
 /*
  * The backend-independent half of the store: argument checks, day arithmetic, answer
- * encoding and masking, then a call through the backend's table.
+ * encoding, survey snapshots, classes and purge as statements every backend runs (see
+ * backend.h), and the helpers that run them. Staff accounts, sessions and focus groups are
+ * in accounts.c.
  */
 #include "store/store.h"
 
@@ -224,33 +226,180 @@ int store_day_parse(const char *s, int *day)
     return 0;
 }
 
-static int writable(const struct store *s)
+int store_writable(const struct store *s)
 {
     return s->mode == STORE_READ_WRITE ? STORE_OK : STORE_ERR_READ_ONLY;
+}
+
+/* ---- statements through the backend (see backend.h) ---- */
+
+int64_t store_col_int(const struct store_col *c)
+{
+    return c->p ? strtoll(c->p, NULL, 10) : 0;
+}
+
+char *store_col_str(struct arena *a, const struct store_col *c)
+{
+    return c->p ? arena_strndup(a, c->p, c->n) : NULL;
+}
+
+/* Elements read so far (store_read_list), in memory of their own until the last row. */
+struct elems {
+    store_elem_fn *fn;
+    size_t size;
+    struct arena *a;
+    char *v;
+    size_t n, cap;
+};
+
+static int add_elem(const struct store_col *cols, size_t ncols, void *ctx)
+{
+    struct elems *e = ctx;
+    e->v = xgrow(e->v, &e->cap, e->n + 1, e->size);
+    char *elem = e->v + e->n * e->size;
+    memset(elem, 0, e->size);
+    if (e->fn(cols, ncols, e->a, elem))
+        e->n++;
+    return 0;
+}
+
+int store_read_list(struct store *s, const struct store_stmt *q, store_elem_fn *fn, size_t size,
+                    struct arena *a, void **out, size_t *count)
+{
+    struct elems e = {fn, size, a, NULL, 0, 0};
+    int rc = s->be->read(s, q, add_elem, &e);
+    *out = NULL;
+    *count = 0;
+    if (rc == STORE_OK) {
+        *out = arena_alloc(a, e.n ? e.n * size : 1);
+        if (e.n)
+            memcpy(*out, e.v, e.n * size);
+        *count = e.n;
+    }
+    free(e.v);
+    return rc;
+}
+
+int store_read_one(struct store *s, const struct store_stmt *q, store_elem_fn *fn, size_t size,
+                   struct arena *a, void *out)
+{
+    void *v;
+    size_t n;
+    int rc = store_read_list(s, q, fn, size, a, &v, &n);
+    if (rc == STORE_OK && n == 0)
+        return STORE_ERR_NOT_FOUND;
+    if (rc == STORE_OK)
+        memcpy(out, v, size);
+    return rc;
+}
+
+static int first_int(const struct store_col *cols, size_t ncols, void *ctx)
+{
+    *(int64_t *)ctx = ncols ? store_col_int(&cols[0]) : 0;
+    return 0;
+}
+
+int store_read_int(struct store *s, const struct store_stmt *q, int64_t *out)
+{
+    *out = 0;
+    return s->be->read(s, q, first_int, out);
+}
+
+int store_write_one(struct store *s, struct store_stmt *st, bool need_change)
+{
+    int rc = s->be->write(s, st, 1);
+    return rc == STORE_OK && need_change && st->changes == 0 ? STORE_ERR_NOT_FOUND : rc;
+}
+
+void store_pool_init(struct store_pool *p, size_t max)
+{
+    pthread_mutex_init(&p->mu, NULL);
+    p->n = 0;
+    p->max = max < STORE_POOL_MAX ? max : STORE_POOL_MAX;
+}
+
+void *store_pool_take(struct store_pool *p)
+{
+    pthread_mutex_lock(&p->mu);
+    void *c = p->n ? p->idle[--p->n] : NULL;
+    pthread_mutex_unlock(&p->mu);
+    return c;
+}
+
+bool store_pool_give(struct store_pool *p, void *c)
+{
+    pthread_mutex_lock(&p->mu);
+    bool kept = p->n < p->max;
+    if (kept)
+        p->idle[p->n++] = c;
+    pthread_mutex_unlock(&p->mu);
+    return kept;
+}
+
+void store_pool_release(struct store_pool *p)
+{
+    pthread_mutex_destroy(&p->mu);
+}
+
+/* ---- survey snapshots ---- */
+
+/* A snapshot being stored, and whether the one stored before differs from it. */
+struct survey_check {
+    const char *body;
+    bool *changed;
+};
+
+static int body_differs(const struct store_col *cols, size_t ncols, void *ctx)
+{
+    struct survey_check *c = ctx;
+    (void)ncols;
+    *c->changed =
+        cols[0].p && (cols[0].n != strlen(c->body) || memcmp(cols[0].p, c->body, cols[0].n) != 0);
+    return 0;
 }
 
 int store_survey_put(struct store *s, const struct survey *sv, bool *changed)
 {
     if (changed)
         *changed = false;
-    if (writable(s) != STORE_OK)
+    if (store_writable(s) != STORE_OK)
         return STORE_ERR_READ_ONLY;
     if (!sv->package_id || !*sv->package_id || !sv->package_version || !*sv->package_version)
         return STORE_ERR_INVALID;
     struct buf b;
     buf_init(&b, STORE_SURVEY_MAX);
     survey_encode(sv, &b);
-    bool dummy;
-    int rc = buf_ok(&b) ? s->be->survey_put(s, sv->package_id, sv->package_version, b.ptr,
-                                            changed ? changed : &dummy)
-                        : STORE_ERR_INVALID;
+    /* Stored unless it is already; then it differs only if the package changed meanwhile. */
+    struct store_stmt st = {
+        .sql = "INSERT INTO surveys (package_id, package_version, body) VALUES ($1, $2, $3) "
+               "ON CONFLICT DO NOTHING",
+        .args = {SA_TEXT(sv->package_id), SA_TEXT(sv->package_version), SA_TEXT(b.ptr)}};
+    int rc = buf_ok(&b) ? s->be->write(s, &st, 1) : STORE_ERR_INVALID;
+    if (rc == STORE_OK && st.changes == 0 && changed) {
+        st.sql = "SELECT body FROM surveys WHERE package_id = $1 AND package_version = $2";
+        st.args[2] = (struct store_arg){0};
+        rc = s->be->read(s, &st, body_differs, &(struct survey_check){b.ptr, changed});
+    }
     buf_release(&b);
     return rc;
 }
 
+static bool read_survey(const struct store_col *cols, size_t ncols, struct arena *a, void *elem)
+{
+    (void)ncols;
+    if (cols[0].p && survey_decode(cols[0].p, cols[0].n, a, elem) == 0)
+        return true;
+    fprintf(stderr, "planpack: database: a stored survey could not be read; skipped\n");
+    return false;
+}
+
 int store_surveys(struct store *s, struct arena *a, struct survey **out, size_t *count)
 {
-    return s->be->surveys(s, a, out, count);
+    struct store_stmt q = {.sql = "SELECT body FROM surveys ORDER BY package_id, package_version"};
+    void *v;
+    int rc = store_read_list(s, &q, read_survey, sizeof(**out), a, &v, count);
+    *out = v;
+    return rc;
 }
 
 static const struct survey *shelf_find(const struct survey_shelf *sh, const char *package_id,
@@ -278,7 +427,7 @@ int store_survey_get(struct store *s, const char *package_id, const char *versio
     int rc = STORE_OK;
     if (!found) {
         struct survey_shelf *sh = xcalloc(1, sizeof(*sh));
-        rc = s->be->surveys(s, &sh->a, &sh->all, &sh->count);
+        rc = store_surveys(s, &sh->a, &sh->all, &sh->count);
         found = rc == STORE_OK ? shelf_find(sh, package_id, version) : NULL;
         if (found) {
             sh->next = s->shelves;
@@ -309,18 +458,50 @@ static bool has_control(const char *t, size_t n)
     return false;
 }
 
+bool store_text_ok(const char *t, size_t max)
+{
+    size_t n = t ? strlen(t) : 0;
+    return n > 0 && n <= max && utf8_valid(t, n) && !has_control(t, n);
+}
+
 /* A label or school name: 1 to 200 bytes of UTF-8, without control characters. */
 static bool valid_text(const char *t)
 {
-    size_t n = t ? strlen(t) : 0;
-    return n > 0 && n <= 200 && utf8_valid(t, n) && !has_control(t, n);
+    return store_text_ok(t, 200);
+}
+
+/* ---- schools and cohorts ---- */
+
+/* Writes the class with a fresh random code; a code can collide with an old one, so it
+ * tries again with another. */
+static int cohort_insert(struct store *s, const struct store_cohort_spec *spec,
+                         char code[WIRE_CODE_LEN + 1])
+{
+    struct store_stmt st[] = {
+        {.sql = STORE_SCHOOL_SQL, .args = {SA_TEXT(spec->school)}},
+        {.sql = "INSERT INTO cohorts (code, label, school_id, package_id, package_version, "
+                "created_day, expected_size) VALUES ($1, $2, "
+                "(SELECT id FROM schools WHERE name = $3), $4, $5, $6, $7) "
+                "ON CONFLICT (code) DO NOTHING",
+         .args = {SA_TEXT(code), SA_TEXT(spec->label), SA_TEXT(spec->school),
+                  SA_TEXT(spec->survey->package_id), SA_TEXT(spec->survey->package_version),
+                  SA_INT(store_today(s)),
+                  spec->expected_size ? SA_INT(spec->expected_size) : SA_NULL}},
+    };
+    for (int attempt = 0; attempt < 20; attempt++) {
+        survey_code_generate(code);
+        int rc = spec->school ? s->be->write(s, st, 2) : s->be->write(s, &st[1], 1);
+        if (rc != STORE_OK || st[1].changes == 1)
+            return rc;
+    }
+    return STORE_ERR_IO;
 }
 
 int store_cohort_create(struct store *s, const struct store_cohort_spec *spec,
                         char code[WIRE_CODE_LEN + 1])
 {
     code[0] = '\0';
-    if (writable(s) != STORE_OK)
+    if (store_writable(s) != STORE_OK)
         return STORE_ERR_READ_ONLY;
     if (!valid_text(spec->label) || !spec->survey || (spec->school && !valid_text(spec->school)) ||
         spec->expected_size < 0 || spec->expected_size > STORE_CLASS_SIZE_MAX)
@@ -328,14 +509,37 @@ int store_cohort_create(struct store *s, const struct store_cohort_spec *spec,
     int rc = store_survey_put(s, spec->survey, NULL);
     if (rc != STORE_OK)
         return rc;
-    return s->be->cohort_create(s, spec->label, spec->school, spec->expected_size,
-                                spec->survey->package_id, spec->survey->package_version, code);
+    rc = cohort_insert(s, spec, code);
+    if (rc != STORE_OK)
+        code[0] = '\0';
+    return rc;
 }
 
 int store_cohort_answers(struct store *s, int64_t cohort_id, int64_t *count)
 {
-    *count = 0;
-    return s->be->cohort_answers(s, cohort_id, count);
+    struct store_stmt q = {.sql = "SELECT count(*) FROM answers WHERE cohort_id = $1",
+                           .args = {SA_INT(cohort_id)}};
+    return store_read_int(s, &q, count);
+}
+
+#define COHORT_COLUMNS                                                                             \
+    "SELECT c.id, c.code, c.label, s.name, c.package_id, c.package_version, c.created_day, "       \
+    "c.open, c.expected_size FROM cohorts c LEFT JOIN schools s ON s.id = c.school_id "
+
+static bool read_cohort(const struct store_col *cols, size_t ncols, struct arena *a, void *elem)
+{
+    (void)ncols;
+    struct store_cohort *c = elem;
+    c->id = store_col_int(&cols[0]);
+    snprintf(c->code, sizeof(c->code), "%.*s", (int)cols[1].n, cols[1].p ? cols[1].p : "");
+    c->label = store_col_str(a, &cols[2]);
+    c->school = store_col_str(a, &cols[3]);
+    c->package_id = store_col_str(a, &cols[4]);
+    c->package_version = store_col_str(a, &cols[5]);
+    c->created_day = (int)store_col_int(&cols[6]);
+    c->open = store_col_int(&cols[7]) != 0;
+    c->expected_size = (int)store_col_int(&cols[8]);
+    return true;
 }
 
 static long long monotonic_ms(void)
@@ -421,7 +625,8 @@ int store_cohort_get(struct store *s, const char *code, struct arena *a, struct 
     unsigned long changes;
     if (memo_get(s, code, now, a, out, &changes))
         return STORE_OK;
-    int rc = s->be->cohort_get(s, code, a, out);
+    struct store_stmt q = {.sql = COHORT_COLUMNS "WHERE c.code = $1", .args = {SA_TEXT(code)}};
+    int rc = store_read_one(s, &q, read_cohort, sizeof(*out), a, out);
     if (rc == STORE_OK)
         memo_put(s, out, now, changes);
     return rc;
@@ -429,18 +634,24 @@ int store_cohort_get(struct store *s, const char *code, struct arena *a, struct 
 
 int store_cohort_set_open(struct store *s, const char *code, bool open)
 {
-    if (writable(s) != STORE_OK)
+    if (store_writable(s) != STORE_OK)
         return STORE_ERR_READ_ONLY;
     if (!code || strlen(code) != WIRE_CODE_LEN)
         return STORE_ERR_NOT_FOUND;
-    int rc = s->be->cohort_set_open(s, code, open);
+    struct store_stmt st = {.sql = "UPDATE cohorts SET open = $1 WHERE code = $2",
+                            .args = {SA_INT(open), SA_TEXT(code)}};
+    int rc = store_write_one(s, &st, true);
     memo_forget(s, code); /* after the change: a read that began before it is not kept */
     return rc;
 }
 
 int store_cohorts(struct store *s, struct arena *a, struct store_cohort **out, size_t *count)
 {
-    return s->be->cohorts(s, a, out, count);
+    struct store_stmt q = {.sql = COHORT_COLUMNS "ORDER BY c.id"};
+    void *v;
+    int rc = store_read_list(s, &q, read_cohort, sizeof(**out), a, &v, count);
+    *out = v;
+    return rc;
 }
 
 void store_cohort_for_survey(const struct store_cohort *c, struct survey_cohort *out)
@@ -474,7 +685,7 @@ static int prepare(struct store *s, const struct survey_answer *a, size_t n,
 
 static int submit(struct store *s, const struct survey_answer *a, size_t n)
 {
-    if (writable(s) != STORE_OK)
+    if (store_writable(s) != STORE_OK)
         return STORE_ERR_READ_ONLY;
     if (n == 0)
         return STORE_OK;
@@ -554,7 +765,7 @@ static bool disk_has_room(struct store *s)
 int store_submit_async(struct store *s, const struct survey_answer *a, store_done_fn *done,
                        void *ctx)
 {
-    if (writable(s) != STORE_OK)
+    if (store_writable(s) != STORE_OK)
         return STORE_ERR_READ_ONLY;
     if (!disk_has_room(s))
         return STORE_ERR_NO_SPACE;
@@ -596,7 +807,8 @@ int store_answers_each_part(struct store *s, unsigned part, unsigned parts,
 
 int store_answer_count(struct store *s, int64_t *count)
 {
-    return s->be->answer_count(s, count);
+    struct store_stmt q = {.sql = "SELECT count(*) FROM answers"};
+    return store_read_int(s, &q, count);
 }
 
 int store_purge(struct store *s, int days, struct store_purged *deleted)
@@ -605,195 +817,22 @@ int store_purge(struct store *s, int days, struct store_purged *deleted)
     if (!deleted)
         deleted = &dummy;
     *deleted = (struct store_purged){0};
-    if (writable(s) != STORE_OK)
+    if (store_writable(s) != STORE_OK)
         return STORE_ERR_READ_ONLY;
     if (days < 0 || days > 100000)
         return STORE_ERR_INVALID;
-    return s->be->purge(s, store_today(s) - days, store_now(s) - STORE_SESSION_MAX_AGE, deleted);
-}
-
-/* A staff account's name: 1 to 100 bytes of UTF-8, without control characters. */
-static bool valid_name(const char *name)
-{
-    size_t n = name ? strlen(name) : 0;
-    return n > 0 && n <= 100 && utf8_valid(name, n) && !has_control(name, n);
-}
-
-int store_staff_add(struct store *s, const char *name, const char *password_hash,
-                    const char *school)
-{
-    if (writable(s) != STORE_OK)
-        return STORE_ERR_READ_ONLY;
-    if (!valid_name(name) || !password_hash || !*password_hash || (school && !valid_text(school)))
-        return STORE_ERR_INVALID;
-    return s->be->staff_add(s, name, password_hash, school, store_today(s));
-}
-
-int store_staff_get(struct store *s, const char *name, struct arena *a, struct store_staff *out)
-{
-    memset(out, 0, sizeof(*out));
-    if (!valid_name(name))
-        return STORE_ERR_NOT_FOUND;
-    return s->be->staff_get(s, name, a, out);
-}
-
-int store_staff_set_hash(struct store *s, int64_t staff_id, const char *password_hash)
-{
-    if (writable(s) != STORE_OK)
-        return STORE_ERR_READ_ONLY;
-    if (!password_hash || !*password_hash)
-        return STORE_ERR_INVALID;
-    return s->be->staff_set_hash(s, staff_id, password_hash);
-}
-
-int store_staff_set_throttle(struct store *s, int64_t staff_id, int failed_logins,
-                             time_t throttled_until)
-{
-    if (writable(s) != STORE_OK)
-        return STORE_ERR_READ_ONLY;
-    return s->be->staff_set_throttle(s, staff_id, failed_logins, throttled_until);
-}
-
-int store_staff_list(struct store *s, time_t now, struct arena *a, struct store_staff_entry **out,
-                     size_t *count)
-{
-    *out = NULL;
-    *count = 0;
-    return s->be->staff_list(s, now, a, out, count);
-}
-
-/* The id of the account named name, for a change to it. */
-static int staff_id_of(struct store *s, const char *name, int64_t *id)
-{
-    if (writable(s) != STORE_OK)
-        return STORE_ERR_READ_ONLY;
-    struct arena a = ARENA_INIT;
-    struct store_staff st;
-    int rc = store_staff_get(s, name, &a, &st);
-    *id = st.id;
-    arena_release(&a);
-    return rc;
-}
-
-int store_staff_remove(struct store *s, const char *name)
-{
-    int64_t id;
-    int rc = staff_id_of(s, name, &id);
-    return rc == STORE_OK ? s->be->staff_remove(s, id) : rc;
-}
-
-int store_staff_end_sessions(struct store *s, const char *name, int64_t *ended)
-{
-    int64_t id, n = 0;
-    int rc = staff_id_of(s, name, &id);
-    if (rc == STORE_OK)
-        rc = s->be->staff_end_sessions(s, id, &n);
-    if (ended)
-        *ended = n;
-    return rc;
-}
-
-int store_session_create(struct store *s, const unsigned char hash[STORE_TOKEN_HASH_LEN],
-                         int64_t staff_id, const char *csrf, time_t now)
-{
-    if (writable(s) != STORE_OK)
-        return STORE_ERR_READ_ONLY;
-    if (!csrf || !*csrf)
-        return STORE_ERR_INVALID;
-    return s->be->session_create(s, hash, staff_id, csrf, now);
-}
-
-int store_session_get(struct store *s, const unsigned char hash[STORE_TOKEN_HASH_LEN],
-                      struct arena *a, struct store_session *out)
-{
-    memset(out, 0, sizeof(*out));
-    return s->be->session_get(s, hash, a, out);
-}
-
-int store_session_touch(struct store *s, const unsigned char hash[STORE_TOKEN_HASH_LEN], time_t now)
-{
-    if (writable(s) != STORE_OK)
-        return STORE_ERR_READ_ONLY;
-    return s->be->session_touch(s, hash, now);
-}
-
-int store_session_end(struct store *s, const unsigned char hash[STORE_TOKEN_HASH_LEN])
-{
-    if (writable(s) != STORE_OK)
-        return STORE_ERR_READ_ONLY;
-    return s->be->session_end(s, hash);
-}
-
-/* Notes and quotes are masked like pupils' text; themes are tags and only cleaned. */
-static const char *masked(struct arena *a, const char *s)
-{
-    if (!s)
-        return "";
-    struct buf b;
-    buf_init(&b, 8 * strlen(s) + 64);
-    survey_clean_text(s, strlen(s), &b);
-    const char *r = arena_strndup(a, b.ptr ? b.ptr : "", b.len);
-    buf_release(&b);
-    return r;
-}
-
-/*
- * A focus group as it is written: texts checked and masked into a, the account's name
- * (who recorded or changed it) checked. STORE_ERR_INVALID when a text cannot be stored.
- */
-static int fg_clean(const struct store_focus_group *fg, const char *who, struct arena *a,
-                    struct store_focus_group *out)
-{
-    /* 10,000 characters of notes, as the staff page promises, are up to 40,000 bytes. */
-    const char *texts[] = {fg->themes, fg->notes, fg->quotes, fg->cohort_code, who};
-    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
-        if (texts[i] && (strlen(texts[i]) > 40000 || !utf8_valid(texts[i], strlen(texts[i]))))
-            return STORE_ERR_INVALID;
-    if (who && !valid_name(who))
-        return STORE_ERR_INVALID;
-    *out = *fg;
-    out->themes = masked(a, fg->themes);
-    out->notes = masked(a, fg->notes);
-    out->quotes = masked(a, fg->quotes);
-    return STORE_OK;
-}
-
-int store_focus_group_add(struct store *s, const struct store_focus_group *fg, int64_t *id)
-{
-    if (writable(s) != STORE_OK)
-        return STORE_ERR_READ_ONLY;
-    struct arena a = ARENA_INIT;
-    struct store_focus_group clean;
-    int64_t dummy;
-    int rc = fg_clean(fg, fg->author, &a, &clean);
-    if (rc == STORE_OK)
-        rc = s->be->focus_group_add(s, &clean, store_today(s), id ? id : &dummy);
-    arena_release(&a);
-    return rc;
-}
-
-int store_focus_group_update(struct store *s, const struct store_focus_group *fg)
-{
-    if (writable(s) != STORE_OK)
-        return STORE_ERR_READ_ONLY;
-    struct arena a = ARENA_INIT;
-    struct store_focus_group clean;
-    int rc = fg_clean(fg, fg->edited_by, &a, &clean);
-    if (rc == STORE_OK)
-        rc = s->be->focus_group_update(s, &clean, store_today(s));
-    arena_release(&a);
-    return rc;
-}
-
-int store_focus_group_delete(struct store *s, int64_t id)
-{
-    if (writable(s) != STORE_OK)
-        return STORE_ERR_READ_ONLY;
-    return s->be->focus_group_delete(s, id);
-}
-
-int store_focus_groups(struct store *s, struct arena *a, struct store_focus_group **out,
-                       size_t *count)
-{
-    return s->be->focus_groups(s, a, out, count);
+    /* Focus groups go by the day they were recorded, whatever meeting day was typed. */
+    int64_t before_day = store_today(s) - days;
+    struct store_stmt st[] = {
+        {.sql = "DELETE FROM answers WHERE day < $1", .args = {SA_INT(before_day)}},
+        {.sql = "DELETE FROM focus_groups WHERE recorded_day < $1", .args = {SA_INT(before_day)}},
+        {.sql = "DELETE FROM sessions WHERE created < $1",
+         .args = {SA_INT((int64_t)store_now(s) - STORE_SESSION_MAX_AGE)}},
+    };
+    int rc = s->be->write(s, st, sizeof(st) / sizeof(st[0]));
+    if (rc != STORE_OK)
+        return rc;
+    *deleted = (struct store_purged){st[0].changes, st[1].changes, st[2].changes};
+    /* The rows are gone from every query; now from the database's files as far as it can. */
+    return s->be->compact(s);
 }

@@ -22,7 +22,7 @@
 /* The part of a job the writer reads; a backend embeds it first in its own job struct. */
 struct writer_job {
     int rc;     /* the job's status, set by the batch callback */
-    bool alone; /* runs in a batch of its own (purge, checkpoint) */
+    bool alone; /* runs in a batch of its own (a checkpoint) */
     /* writer_enqueue(): called on the writer thread once the job's transaction has ended;
      * it may free the job. Quick work only: the next transaction waits for it. */
     void (*finished)(struct writer_job *j);
