@@ -15,10 +15,11 @@
 #include "store/store.h"
 #include "store/writer.h"
 
-/* An answer ready to be written: its class code, package version and encoded body. */
+/* An answer ready to be written: its class code, package versions and encoded body. */
 struct store_pending {
     const char *code;
     const char *package_version;
+    const char *served_version;
     const char *body;
     size_t body_len;
     int day;
@@ -33,6 +34,7 @@ struct store_async {
     struct store_pending p; /* points into the members below */
     char code[WIRE_CODE_LEN + 1];
     char *package_version;
+    char *served_version;
     struct buf body;
     int rc;
     store_done_fn *done;

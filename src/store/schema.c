@@ -82,6 +82,12 @@ static const char *const migrations[] = {
     "ALTER TABLE focus_groups ADD COLUMN edited_by TEXT;"
     "ALTER TABLE focus_groups ADD COLUMN edited_day INTEGER;"
     "UPDATE focus_groups SET recorded_day = day;",
+    /* 5: the package version the server was serving when each answer came, which is what
+     * pupils saw (a class's code may predate it). Earlier answers were all stored under
+     * their class's version, so that is what they keep. */
+    "ALTER TABLE answers ADD COLUMN served_version TEXT;"
+    "UPDATE answers SET served_version = "
+    "  (SELECT c.package_version FROM cohorts c WHERE c.id = answers.cohort_id);",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

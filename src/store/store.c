@@ -676,6 +676,8 @@ static int prepare(struct store *s, const struct survey_answer *a, size_t n,
             return STORE_ERR_INVALID;
         p[i].code = a[i].code;
         p[i].package_version = a[i].package_version;
+        p[i].served_version = a[i].served_version && *a[i].served_version ? a[i].served_version
+                                                                          : a[i].package_version;
         p[i].body = bodies[i].ptr;
         p[i].body_len = bodies[i].len;
         p[i].day = store_today(s);
@@ -714,6 +716,7 @@ static void store_async_free(struct store_async *req)
 {
     buf_release(&req->body);
     free(req->package_version);
+    free(req->served_version);
     free(req);
 }
 
@@ -775,8 +778,10 @@ int store_submit_async(struct store *s, const struct survey_answer *a, store_don
         /* The answer is the caller's only until this returns. */
         memcpy(req->code, a->code, sizeof(req->code));
         req->package_version = xstrdup(a->package_version);
+        req->served_version = xstrdup(req->p.served_version);
         req->p.code = req->code;
         req->p.package_version = req->package_version;
+        req->p.served_version = req->served_version;
         req->done = done;
         req->ctx = ctx;
         rc = s->be->submit_async(s, req);

@@ -22,9 +22,10 @@
  * call blocks its thread for one commit (a few milliseconds), so call it from a thread
  * that may block, or use store_submit_async(). Staff sign-in and sessions are in staff/staff.h.
  *
- * Anonymity: an answer row holds its class, the package version and the day (no time of
- * day, no address, no user agent, no device id). Answers committed together are written in
- * random order, and no read shows row order (see store_answers_each()).
+ * Anonymity: an answer row holds its class, the package versions (its class's, and the one
+ * served when it came) and the day (no time of day, no address, no user agent, no device id).
+ * Answers committed together are written in random order, and no read shows row order (see
+ * store_answers_each()).
  */
 #ifndef PLANPACK_STORE_H
 #define PLANPACK_STORE_H
@@ -71,7 +72,7 @@ struct store_options {
 };
 
 /* The current schema version, and the default database when no --db is given. */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 #define STORE_DEFAULT_PATH "./planpack.db"
 /* The largest survey snapshot stored for one package version (a few KiB in practice). */
 #define STORE_SURVEY_MAX ((size_t)4 << 20)
@@ -207,7 +208,8 @@ void store_cohort_for_survey(const struct store_cohort *c, struct survey_cohort 
  * STORE_ERR_FULL when its class already has expected_size * STORE_ANSWERS_PER_PUPIL;
  * STORE_ERR_NOT_FOUND / STORE_ERR_CLOSED when the code has gone or closed meanwhile,
  * STORE_ERR_IO when the transaction did not commit (nothing of it is stored). The day is
- * today's; the answer is copied, so it may be freed on return.
+ * today's, and the served version a->served_version (or, when that is NULL, the class's);
+ * the answer is copied, so it may be freed on return.
  */
 __attribute__((warn_unused_result)) int store_submit(struct store *s,
                                                      const struct survey_answer *a);
@@ -232,7 +234,8 @@ __attribute__((warn_unused_result)) int store_submit_many(struct store *s,
 /* One stored answer as a report reads it; borrowed for the length of the callback. */
 struct store_answer_row {
     int64_t cohort_id;
-    const char *package_version;
+    const char *package_version; /* its class's, whose survey gives the body its meaning */
+    const char *served_version;  /* the one the server served when it came: what pupils saw */
     int day;
     const char *body; /* survey_answer_encode() form, NOT NUL-terminated: use body_len */
     size_t body_len;

@@ -57,6 +57,9 @@ struct survey_answer {
     const char *package_version;
     const struct survey_item *items; /* answered questions only, in survey order */
     size_t item_count;
+    /* The version of the package the server was serving, which the pupil saw; set by the
+     * server after survey_validate() (NULL: package_version, the class's). */
+    const char *served_version;
 };
 
 /* What the store knows about the class code the form names (NULL when it has no such code). */

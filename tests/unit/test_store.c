@@ -83,7 +83,7 @@ static void test_new_file_has_schema_and_wal(void **state)
                 "SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_info("
                 "'answers') ORDER BY cid)",
                 v, sizeof(v));
-    assert_string_equal(v, "id,cohort_id,package_version,day,body");
+    assert_string_equal(v, "id,cohort_id,package_version,day,body,served_version");
     store_close(s);
     /* Opening again does not migrate twice. */
     s = open_rw(path);
@@ -185,6 +185,7 @@ static void test_migrates_version_1(void **state)
                      "ALTER TABLE focus_groups DROP COLUMN recorded_day;"
                      "ALTER TABLE focus_groups DROP COLUMN edited_by;"
                      "ALTER TABLE focus_groups DROP COLUMN edited_day;"
+                     "ALTER TABLE answers DROP COLUMN served_version;"
                      "INSERT INTO staff (name, password_hash, created_day) "
                      "VALUES ('sam', '$argon2id$fake', 1);"
                      "UPDATE schema_version SET version = 1;");
@@ -211,6 +212,8 @@ static int keep_row(const struct store_answer_row *row, void *ctx)
     out->day = row->day;
     out->body_len = row->body_len;
     assert_string_equal(row->package_version, "1.0.0");
+    /* Stored before the served version was: it keeps its class's. */
+    assert_string_equal(row->served_version, "1.0.0");
     assert_memory_equal(row->body, "{\"old\":1}", row->body_len);
     return 0;
 }
@@ -294,6 +297,68 @@ static void test_migrates_old_databases(void **state)
         arena_release(&a);
         fx_db_free(where);
     }
+}
+
+struct versions_seen {
+    int served_1_0, served_1_1;
+};
+
+static int count_versions(const struct store_answer_row *row, void *ctx)
+{
+    struct versions_seen *v = ctx;
+    /* The body keeps the meaning of its class's survey whatever was served. */
+    assert_string_equal(row->package_version, "1.0.0");
+    if (strcmp(row->served_version, "1.0.0") == 0)
+        v->served_1_0++;
+    else if (strcmp(row->served_version, "1.1.0") == 0)
+        v->served_1_1++;
+    else
+        fail_msg("served version %s", row->served_version);
+    return 0;
+}
+
+static void told_ok(void *ctx, int status)
+{
+    assert_int_equal(status, STORE_OK);
+    atomic_fetch_add((atomic_int *)ctx, 1);
+}
+
+/*
+ * A class made under 1.0.0 answered while the server serves 1.1.0: each answer keeps the
+ * version served, by every way of storing one; without one given, its class's.
+ */
+static void test_served_version_stored(void **state)
+{
+    (void)state;
+    char *where = fx_db_new();
+    struct store *s = open_rw(where);
+    char code[WIRE_CODE_LEN + 1];
+    new_cohort(s, "1.0.0", NULL, code);
+    struct fx_answer f[6];
+    struct survey_answer many[3];
+    for (int i = 0; i < 6; i++) {
+        fx_answer_make(&f[i], code, "1.0.0", "c2", NULL);
+        f[i].a.served_version = i == 5 ? NULL : "1.1.0";
+    }
+    assert_int_equal(store_submit(s, &f[0].a), STORE_OK);
+    /* Queued together, these go many to a statement. */
+    atomic_int told = 0;
+    for (int i = 0; i < 20; i++)
+        assert_int_equal(store_submit_async(s, &f[1].a, told_ok, &told), STORE_OK);
+    for (int i = 0; i < 3; i++)
+        many[i] = f[2 + i].a;
+    assert_int_equal(store_submit_many(s, many, 3), STORE_OK);
+    assert_int_equal(store_submit(s, &f[5].a), STORE_OK);
+    store_close(s);
+    assert_int_equal(atomic_load(&told), 20);
+
+    s = open_rw(where);
+    struct versions_seen v = {0};
+    assert_int_equal(store_answers_each(s, 0, count_versions, &v), STORE_OK);
+    assert_int_equal(v.served_1_1, 24);
+    assert_int_equal(v.served_1_0, 1);
+    store_close(s);
+    fx_db_free(where);
 }
 
 static void test_refuses_text_file(void **state)
@@ -1197,7 +1262,7 @@ static void test_pg_schema_migrated_once(void **state)
                "SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM "
                "information_schema.columns WHERE table_name = 'answers'",
                v, sizeof(v));
-    assert_string_equal(v, "id,cohort_id,package_version,day,body");
+    assert_string_equal(v, "id,cohort_id,package_version,day,body,served_version");
     fx_db_text(url,
                "SELECT data_type FROM information_schema.columns WHERE table_name = 'sessions' "
                "AND column_name = 'token_hash'",
@@ -1318,6 +1383,7 @@ int main(void)
     const struct CMUnitTest common[] = {
         cmocka_unit_test(test_migrates_version_1),
         cmocka_unit_test(test_migrates_old_databases),
+        cmocka_unit_test(test_served_version_stored),
         cmocka_unit_test(test_refuses_foreign_and_newer_databases),
         cmocka_unit_test(test_cohorts),
         cmocka_unit_test(test_cohort_memo),
