@@ -7,8 +7,9 @@
  * Nothing about the pupil is looked at or kept: no cookie is set, and neither the address,
  * the user agent nor the body reaches a log. The answer is checked against the survey
  * snapshot of the package version its class code belongs to (not the package being
- * served, which may have moved on), and the browser is sent on to the page after it only
- * once the store has reported the answer durable.
+ * served, which may have moved on), stored with the version served (what the pupil saw),
+ * and the browser is sent on to the page after it only once the store has reported the
+ * answer durable.
  */
 #include "web/feedback.h"
 
@@ -17,6 +18,7 @@
 
 #include "base/arena.h"
 #include "base/form.h"
+#include "pkg/pkg.h"
 #include "survey/survey.h"
 #include "web/status.h"
 
@@ -133,6 +135,9 @@ unsigned feedback_check(struct store *st, const struct site *site, const char *b
     struct survey_error err;
     if (survey_validate(sv, &f, known, a, ans, &err) != 0)
         return invalid_page(site, &f, &err, page);
+    /* Counted under the version pupils saw, which may be newer than their class's code. */
+    const struct pkg *served = site_pkg(site);
+    ans->served_version = served ? served->version : NULL;
     return 0;
 }
 

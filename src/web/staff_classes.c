@@ -57,8 +57,9 @@ static void class_row(struct staff_page *p, const struct store_cohort *c, size_t
     buf_adds_html(b, c->school ? c->school : "none given");
     buf_adds(b, "</td><td data-label=\"Package version\">");
     buf_adds_html(b, c->package_version);
-    buf_addf(b, "</td><td data-label=\"Created\">%s</td><td data-label=\"Feedback\">%s</td>"
-                "<td data-label=\"Answers\">",
+    buf_addf(b,
+             "</td><td data-label=\"Created\">%s</td><td data-label=\"Feedback\">%s</td>"
+             "<td data-label=\"Answers\">",
              day, c->open ? "open" : "closed");
     class_answers(p, c);
     if (flagged)
@@ -92,6 +93,51 @@ static size_t flagged_in(const struct staff_flagged *v, size_t n, const struct s
     return k;
 }
 
+/*
+ * The open classes whose code was made for another version of the package than the one
+ * served: their pupils see the served version (and their answers are stored under it), so
+ * staff are told, with a button that closes each code at once.
+ */
+static void outdated_codes(struct staff_page *p, const struct store_cohort *cs, size_t n)
+{
+    const struct pkg *pkg = p->rq->site ? site_pkg(p->rq->site) : NULL;
+    struct buf *b = p->out;
+    bool any = false;
+    for (size_t i = 0; pkg && i < n; i++) {
+        const struct store_cohort *c = &cs[i];
+        if (!c->open ||
+            (strcmp(c->package_id, pkg->id) == 0 && strcmp(c->package_version, pkg->version) == 0))
+            continue;
+        if (!any) {
+            buf_adds(b, "<section class=\"notice\" aria-labelledby=\"outdated\">\n"
+                        "<h2 id=\"outdated\">Codes made for another version</h2>\n"
+                        "<p>This server now serves version ");
+            buf_adds_html(b, pkg->version);
+            buf_adds(b, " of the package. The codes below were made for another version, so "
+                        "their pupils now see this one, and their answers are counted under "
+                        "it. Close a code when its lesson is over, and make a new one for the "
+                        "next lesson.</p>\n<ul>\n");
+            any = true;
+        }
+        buf_adds(b, "<li><code>");
+        buf_adds_html(b, c->code);
+        buf_adds(b, "</code> ");
+        buf_adds_html(b, c->label);
+        buf_adds(b, ", made for version ");
+        buf_adds_html(b, c->package_version);
+        buf_adds(b, " <form method=\"post\" action=\"/staff/classes/open\">");
+        staff_page_csrf(p);
+        buf_addf(b,
+                 "<input type=\"hidden\" name=\"code\" value=\"%s\">"
+                 "<input type=\"hidden\" name=\"open\" value=\"0\">"
+                 "<input type=\"hidden\" name=\"confirm\" value=\"yes\">"
+                 "<button type=\"submit\">Close %s now</button></form></li>\n",
+                 c->code, c->code);
+    }
+    if (any)
+        buf_adds(b, "</ul>\n</section>\n");
+}
+
 /* The page, with an error above the form (and the typed values kept) when error is set. */
 static unsigned classes_page(struct staff_page *p, unsigned status, const char *error,
                              const char *label, const char *school, const char *size)
@@ -119,6 +165,7 @@ static unsigned classes_page(struct staff_page *p, unsigned status, const char *
         buf_adds_html(b, mc.code);
         buf_adds(b, "</code> or type the code.</p>\n");
     }
+    outdated_codes(p, cs, n);
 
     if (n == 0) {
         buf_adds(b, "<p>No class codes yet.</p>\n");
