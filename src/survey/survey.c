@@ -270,6 +270,24 @@ static inline __attribute__((always_inline)) int piece_string(const char **pp, c
  * One pass over the object, a member at a time: "id" : (null | "value" | [ "value", ... ]).
  * Each piece takes at least three bytes of the body ("",), hence SURVEY_PIECES_MAX.
  */
+/*
+ * After an item of a list that close ends (']' or '}'): 1 past a ',' and the white space
+ * after it (another item follows), 0 past close (the list has ended), -1 for anything else.
+ */
+static int list_next(const char **p, const char *end, char close)
+{
+    const char *q = skip_ws(*p, end);
+    if (q < end && *q == ',') {
+        *p = skip_ws(q + 1, end);
+        return 1;
+    }
+    if (q < end && *q == close) {
+        *p = q + 1;
+        return 0;
+    }
+    return -1;
+}
+
 int survey_answer_pieces(const char *body, size_t len, struct survey_piece *out, size_t *count)
 {
     const char *p = body, *end = body + len;
@@ -305,16 +323,11 @@ int survey_answer_pieces(const char *body, size_t len, struct survey_piece *out,
                         if (piece_string(&p, end, &out[n]) != 0)
                             return -1;
                         out[n++].kind = SURVEY_PIECE_VALUE;
-                        p = skip_ws(p, end);
-                        if (p < end && *p == ',') {
-                            p = skip_ws(p + 1, end);
-                            continue;
-                        }
-                        if (p < end && *p == ']') {
-                            p++;
+                        int more = list_next(&p, end, ']');
+                        if (more < 0)
+                            return -1;
+                        if (!more)
                             break;
-                        }
-                        return -1;
                     }
                 }
             } else {
@@ -322,16 +335,11 @@ int survey_answer_pieces(const char *body, size_t len, struct survey_piece *out,
                     return -1;
                 out[n++].kind = SURVEY_PIECE_VALUE;
             }
-            p = skip_ws(p, end);
-            if (p < end && *p == ',') {
-                p = skip_ws(p + 1, end);
-                continue;
-            }
-            if (p < end && *p == '}') {
-                p++;
+            int more = list_next(&p, end, '}');
+            if (more < 0)
+                return -1;
+            if (!more)
                 break;
-            }
-            return -1;
         }
     }
     if (skip_ws(p, end) != end)
