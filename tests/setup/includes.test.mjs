@@ -24,7 +24,7 @@ const MAY_INCLUDE = {
     site: ['base', 'survey', 'pkg'],
     store: ['base', 'survey'],
     report: ['base', 'survey', 'store'],
-    staff: ['base', 'store'],
+    staff: ['base', 'survey', 'store'],
     web: ['base', 'survey', 'pkg', 'site', 'store', 'report', 'staff'],
 };
 
