@@ -8,16 +8,16 @@
  * The Latin letters of U+00C0 to U+017F without their accents, one letter each; '?' marks
  * the six pairs folded to two letters (æ, þ, ß, ĳ, œ) and ' ' the two signs × and ÷.
  */
-static const char latin_fold[] = "aaaaaa?ceeeeiiiidnooooo ouuuuy??"  /* U+00C0 */
-                                 "aaaaaa?ceeeeiiiidnooooo ouuuuy?y"  /* U+00E0 */
-                                 "aaaaaaccccccccdd"                  /* U+0100 */
-                                 "ddeeeeeeeeeegggg"                  /* U+0110 */
-                                 "gggghhhhiiiiiiii"                  /* U+0120 */
-                                 "ii??jjkkklllllll"                  /* U+0130 */
-                                 "lllnnnnnnnnnoooo"                  /* U+0140 */
-                                 "oo??rrrrrrssssss"                  /* U+0150 */
-                                 "ssttttttuuuuuuuu"                  /* U+0160 */
-                                 "uuuuwwyyyzzzzzzs";                 /* U+0170 */
+static const char latin_fold[] = "aaaaaa?ceeeeiiiidnooooo ouuuuy??" /* U+00C0 */
+                                 "aaaaaa?ceeeeiiiidnooooo ouuuuy?y" /* U+00E0 */
+                                 "aaaaaaccccccccdd"                 /* U+0100 */
+                                 "ddeeeeeeeeeegggg"                 /* U+0110 */
+                                 "gggghhhhiiiiiiii"                 /* U+0120 */
+                                 "ii??jjkkklllllll"                 /* U+0130 */
+                                 "lllnnnnnnnnnoooo"                 /* U+0140 */
+                                 "oo??rrrrrrssssss"                 /* U+0150 */
+                                 "ssttttttuuuuuuuu"                 /* U+0160 */
+                                 "uuuuwwyyyzzzzzzs";                /* U+0170 */
 _Static_assert(sizeof(latin_fold) - 1 == 0x180 - 0xC0, "one letter for each of U+00C0..U+017F");
 
 static const char *latin_pair(unsigned cp)
@@ -43,9 +43,11 @@ static const char *latin_pair(unsigned cp)
 static unsigned next_char(const unsigned char *s, size_t len, size_t *i)
 {
     unsigned c = s[*i];
-    size_t n = c < 0x80 ? 0 : c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2
-                                                     : c >= 0xF0 && c <= 0xF4 ? 3
-                                                                               : 4;
+    size_t n = c < 0x80                 ? 0
+               : c >= 0xC2 && c <= 0xDF ? 1
+               : c >= 0xE0 && c <= 0xEF ? 2
+               : c >= 0xF0 && c <= 0xF4 ? 3
+                                        : 4;
     if (n == 4 || *i + n >= len + (n == 0)) {
         (*i)++;
         return n == 0 ? c : 0xFFFD;

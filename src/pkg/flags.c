@@ -67,8 +67,8 @@ static void load_list(struct pkg *p, const struct ynode *lang, struct pkg_flag_l
     textmatch_init(&seen);
     for (const struct ynode *item = lang->first; item; item = item->next) {
         if (item->kind != YNODE_SCALAR) {
-            diag_error(diags, FLAGS_FILE, item->line, "each item should be a word or a phrase, not %s",
-                       ytree_kind_name(item));
+            diag_error(diags, FLAGS_FILE, item->line,
+                       "each item should be a word or a phrase, not %s", ytree_kind_name(item));
             continue;
         }
         if (item->len > PHRASE_MAX) {
@@ -133,8 +133,7 @@ void pkg_flags_load(struct pkg *p, const struct fileset *fs, struct diag_list *d
             words = k;
         else
             diag_error(diags, FLAGS_FILE, k->key_line,
-                       "'%s' is not a key of this file: it holds 'disclosure_words:' only",
-                       k->key);
+                       "'%s' is not a key of this file: it holds 'disclosure_words:' only", k->key);
     }
     if (!words) {
         diag_error(diags, FLAGS_FILE, root->line,

@@ -160,9 +160,10 @@ void staff_flags_home(struct staff_page *p)
         classes += !seen;
     }
     if (!classes) {
-        buf_addf(b, "<p>No comment from the last %d days holds words that may signal a "
-                    "disclosure. <a href=\"/staff/comments\">Comments to read first</a> lists "
-                    "older ones.</p>\n",
+        buf_addf(b,
+                 "<p>No comment from the last %d days holds words that may signal a "
+                 "disclosure. <a href=\"/staff/comments\">Comments to read first</a> lists "
+                 "older ones.</p>\n",
                  STAFF_FLAG_DAYS);
         return;
     }
@@ -239,14 +240,15 @@ unsigned staff_flags_get(struct staff_page *p)
             buf_adds_html(b, v[j].phrase);
             buf_adds(b, "\xe2\x80\x9d</p></li>\n");
         }
-        buf_addf(b, "</ul>\n<p><a href=\"/staff/report?class=%s\">The class's report</a></p>\n"
-                    "</section>\n",
+        buf_addf(b,
+                 "</ul>\n<p><a href=\"/staff/report?class=%s\">The class's report</a></p>\n"
+                 "</section>\n",
                  c->code);
         i++;
     }
     if (more)
-        buf_addf(b, "<p>%zu more comments hold such words; the page shows %d at most.</p>\n",
-                 more, FLAGGED_MAX);
+        buf_addf(b, "<p>%zu more comments hold such words; the page shows %d at most.</p>\n", more,
+                 FLAGGED_MAX);
     staff_page_close(p);
     return HTTP_OK;
 }

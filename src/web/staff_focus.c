@@ -142,8 +142,7 @@ static void lines_html(struct buf *b, const char *text, const char *open, const 
 }
 
 /* The name a focus group goes by: its class's label (and code), and the meeting's day. */
-static void fg_name(struct buf *b, const struct store_focus_group *f,
-                    const struct store_cohort *c)
+static void fg_name(struct buf *b, const struct store_focus_group *f, const struct store_cohort *c)
 {
     char day[11];
     store_day_format(f->day, day);
@@ -212,12 +211,14 @@ static void fg_article(struct staff_page *p, const struct store_focus_group *f,
         buf_adds(b, "<h4>Quotes</h4>\n");
         lines_html(b, f->quotes, "<blockquote><p>", "</p></blockquote>\n");
     }
-    buf_addf(b, "<p class=\"actions\"><a href=\"/staff/focus-groups/edit?id=%lld\">Change this "
-                "focus group</a></p>\n<form method=\"post\" action=\"/staff/focus-groups/delete\">",
+    buf_addf(b,
+             "<p class=\"actions\"><a href=\"/staff/focus-groups/edit?id=%lld\">Change this "
+             "focus group</a></p>\n<form method=\"post\" action=\"/staff/focus-groups/delete\">",
              (long long)f->id);
     staff_page_csrf(p);
-    buf_addf(b, "<input type=\"hidden\" name=\"id\" value=\"%lld\"><p><button type=\"submit\">"
-                "Delete\xe2\x80\xa6</button></p></form>\n</article>\n",
+    buf_addf(b,
+             "<input type=\"hidden\" name=\"id\" value=\"%lld\"><p><button type=\"submit\">"
+             "Delete\xe2\x80\xa6</button></p></form>\n</article>\n",
              (long long)f->id);
 }
 
@@ -364,8 +365,7 @@ static unsigned fg_page(struct staff_page *p, unsigned status, const char *error
     staff_page_open(p, "Focus groups");
     const char *done = form_get(p->query, "done");
     if (done && (strcmp(done, "changed") == 0 || strcmp(done, "deleted") == 0))
-        buf_addf(b, "<p class=\"notice\" role=\"status\">The focus group has been %s.</p>\n",
-                 done);
+        buf_addf(b, "<p class=\"notice\" role=\"status\">The focus group has been %s.</p>\n", done);
     buf_adds(b, "<p><a href=\"#record\">Record a focus group</a></p>\n"
                 "<form method=\"get\" action=\"/staff/focus-groups\" class=\"scope\">\n"
                 "<div class=\"field\"><label for=\"f-theme\">Show only the theme</label>\n"

@@ -27,11 +27,13 @@ static void test_fold(void **state)
     assert_folds("Something to TELL", " something to tell ");
     assert_folds("  call me...i have something!! ", " call me i have something ");
     assert_folds("Café NAÏVE Œuvre straße", " cafe naive oeuvre strasse ");
-    assert_folds("Ŵyn ŷ âr", " wyn y ar ");                 /* Welsh */
-    assert_folds("e\xcc\x81t\xc3\xa9", " ete ");                /* combining and composed */
+    assert_folds("Ŵyn ŷ âr", " wyn y ar ");      /* Welsh */
+    assert_folds("e\xcc\x81t\xc3\xa9", " ete "); /* combining and composed */
     assert_folds("don't don\xe2\x80\x99t dont", " dont dont dont ");
-    assert_folds("help\xf0\x9f\x98\xa2me", " help me ");       /* an emoji separates */
-    assert_folds("a\xff" "b\xc3", " a b ");                    /* bytes that are not UTF-8 */
+    assert_folds("help\xf0\x9f\x98\xa2me", " help me "); /* an emoji separates */
+    assert_folds("a\xff"
+                 "b\xc3",
+                 " a b "); /* bytes that are not UTF-8 */
     assert_folds("--- !!", "");
     assert_folds("", "");
 }
