@@ -843,6 +843,7 @@ static int each_row(PGresult *r, int (*fn)(const struct store_answer_row *row, v
             .body_len = (size_t)pq.PQgetlength(r, i, 3),
             .served_version =
                 pq.PQgetisnull(r, i, 4) ? pq.PQgetvalue(r, i, 1) : pq.PQgetvalue(r, i, 4),
+            .id = get_int(r, i, 5),
         };
         int rc = fn(&row, ctx);
         if (rc != 0)
@@ -896,10 +897,10 @@ static int pg_answers_each(struct store *s, int64_t cohort_id, unsigned part, un
     if (rc == STORE_OK)
         rc = run(q, c,
                  cohort_id ? "DECLARE answers_cursor NO SCROLL CURSOR FOR SELECT cohort_id, "
-                             "package_version, day, body, served_version FROM answers "
+                             "package_version, day, body, served_version, id FROM answers "
                              "WHERE cohort_id = $1"
                            : "DECLARE answers_cursor NO SCROLL CURSOR FOR SELECT cohort_id, "
-                             "package_version, day, body, served_version FROM answers "
+                             "package_version, day, body, served_version, id FROM answers "
                              "WHERE id BETWEEN $1 AND $2",
                  &p, NULL);
     while (rc == STORE_OK) {

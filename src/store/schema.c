@@ -88,6 +88,35 @@ static const char *const migrations[] = {
     "ALTER TABLE answers ADD COLUMN served_version TEXT;"
     "UPDATE answers SET served_version = "
     "  (SELECT c.package_version FROM cohorts c WHERE c.id = answers.cohort_id);",
+    /* 6: the evaluators' list of themes, and the themes and package page staff give each
+     * comment (a text answer: its answer row and question) and each focus group. Codes go
+     * with what they code when it is purged or deleted. secrets holds keys made once for
+     * the whole database (see store_secret()). */
+    "CREATE TABLE themes ("
+    "  id {id},"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  description TEXT NOT NULL DEFAULT '',"
+    "  retired INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE comment_themes ("
+    "  answer_id {int64} NOT NULL REFERENCES answers(id) ON DELETE CASCADE,"
+    "  question_id TEXT NOT NULL,"
+    "  theme_id {int64} NOT NULL REFERENCES themes(id),"
+    "  PRIMARY KEY (answer_id, question_id, theme_id));"
+    "CREATE TABLE comment_pages ("
+    "  answer_id {int64} NOT NULL REFERENCES answers(id) ON DELETE CASCADE,"
+    "  question_id TEXT NOT NULL,"
+    "  page_id TEXT NOT NULL,"
+    "  PRIMARY KEY (answer_id, question_id));"
+    "CREATE TABLE focus_group_themes ("
+    "  focus_group_id {int64} NOT NULL REFERENCES focus_groups(id) ON DELETE CASCADE,"
+    "  theme_id {int64} NOT NULL REFERENCES themes(id),"
+    "  PRIMARY KEY (focus_group_id, theme_id));"
+    "CREATE TABLE focus_group_pages ("
+    "  focus_group_id {int64} PRIMARY KEY REFERENCES focus_groups(id) ON DELETE CASCADE,"
+    "  page_id TEXT NOT NULL);"
+    "CREATE TABLE secrets ("
+    "  name TEXT PRIMARY KEY,"
+    "  value TEXT NOT NULL);",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

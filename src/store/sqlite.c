@@ -851,10 +851,10 @@ static int sq_answers_each(struct store *s, int64_t cohort_id, unsigned part, un
         lo = part == 0 ? INT64_MIN : min + step * part;
         hi = part + 1 == parts ? INT64_MAX : min + step * (part + 1) - 1;
     }
-    const char *sql = cohort_id ? "SELECT cohort_id, package_version, day, body, served_version "
+    const char *sql = cohort_id ? "SELECT cohort_id, package_version, day, body, served_version, id "
                                   "FROM answers "
                                   "WHERE cohort_id = ?"
-                                : "SELECT cohort_id, package_version, day, body, served_version "
+                                : "SELECT cohort_id, package_version, day, body, served_version, id "
                                   "FROM answers "
                                   "WHERE id BETWEEN ? AND ?";
     if (prepare(db, sql, &st) != STORE_OK)
@@ -875,6 +875,7 @@ static int sq_answers_each(struct store *s, int64_t cohort_id, unsigned part, un
             /* As a blob: SQLite then hands over the bytes in place, with no NUL to add. */
             .body = (const char *)sqlite3_column_blob(st, 3),
             .body_len = (size_t)sqlite3_column_bytes(st, 3),
+            .id = sqlite3_column_int64(st, 5),
         };
         if (!row.package_version || !row.body)
             continue;

@@ -72,7 +72,7 @@ struct store_options {
 };
 
 /* The current schema version, and the default database when no --db is given. */
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 #define STORE_DEFAULT_PATH "./planpack.db"
 /* The largest survey snapshot stored for one package version (a few KiB in practice). */
 #define STORE_SURVEY_MAX ((size_t)4 << 20)
@@ -233,6 +233,7 @@ __attribute__((warn_unused_result)) int store_submit_many(struct store *s,
 
 /* One stored answer as a report reads it; borrowed for the length of the callback. */
 struct store_answer_row {
+    int64_t id; /* the row's own number, for the codes given its comments (never shown) */
     int64_t cohort_id;
     const char *package_version; /* its class's, whose survey gives the body its meaning */
     const char *served_version;  /* the one the server served when it came: what pupils saw */
@@ -388,5 +389,74 @@ __attribute__((warn_unused_result)) int store_focus_group_delete(struct store *s
 /* Every focus group, by day; the array and strings live in a. */
 __attribute__((warn_unused_result)) int
 store_focus_groups(struct store *s, struct arena *a, struct store_focus_group **out, size_t *count);
+
+/* ---- themes, and the codes staff give comments and focus groups (store/codes.c) ---- */
+
+/* A theme of the evaluators' list. A retired theme is offered no more; its codes stay. */
+struct store_theme {
+    int64_t id;
+    const char *name;        /* 1 to STORE_THEME_NAME_MAX bytes, unique */
+    const char *description; /* "" when none */
+    bool retired;
+};
+
+#define STORE_THEME_NAME_MAX 80
+#define STORE_THEME_DESCRIPTION_MAX 1000
+/* The most themes a list may hold, retired ones included. */
+#define STORE_THEMES_MAX 200
+/* The most themes one comment or focus group may be given. */
+#define STORE_CODE_THEMES_MAX 32
+
+/* Adds a theme (*id set when not NULL). STORE_ERR_EXISTS when the name is taken;
+ * STORE_ERR_FULL when the list has STORE_THEMES_MAX themes. */
+__attribute__((warn_unused_result)) int store_theme_add(struct store *s, const char *name,
+                                                        const char *description, int64_t *id);
+/* Renames, describes again, retires or brings back theme id. STORE_ERR_NOT_FOUND when there is
+ * none; STORE_ERR_EXISTS when another theme has the name. */
+__attribute__((warn_unused_result)) int store_theme_update(struct store *s, int64_t id,
+                                                           const char *name,
+                                                           const char *description, bool retired);
+/* Every theme, in use first and then retired, each by name; the array and strings live in a. */
+__attribute__((warn_unused_result)) int store_themes(struct store *s, struct arena *a,
+                                                     struct store_theme **out, size_t *count);
+
+/*
+ * What one comment (a text answer: answer_id and question_id) or one focus group
+ * (focus_group_id, answer_id 0) has been coded with: themes, and the package page it is
+ * about (page_id, NULL when none).
+ */
+struct store_code {
+    int64_t answer_id;
+    const char *question_id; /* NULL for a focus group */
+    int64_t focus_group_id;  /* 0 for a comment */
+    int64_t *themes;         /* theme ids, ascending */
+    size_t theme_count;
+    const char *page_id;
+};
+
+/*
+ * Every code given, one element per comment or focus group with a theme or a page, comments
+ * first by answer and question, then focus groups by id; the array and strings live in a.
+ */
+__attribute__((warn_unused_result)) int store_codes(struct store *s, struct arena *a,
+                                                    struct store_code **out, size_t *count);
+/*
+ * Codes each of v[0..n) anew, all in one transaction: its themes in use become exactly
+ * v[i].themes (those retired keep the codes they had), and its page v[i].page_id. A theme
+ * that does not exist or is retired is left out, as is a comment or focus group that is gone
+ * (purged or deleted since the page was read). STORE_ERR_INVALID for a page id or question id
+ * longer than 200 bytes or more than STORE_CODE_THEMES_MAX themes.
+ */
+__attribute__((warn_unused_result)) int store_codes_set(struct store *s,
+                                                        const struct store_code *v, size_t n);
+
+/*
+ * A random secret of the database's own, made on first use and the same for every process
+ * that shares it, for keys that must not be guessed (the staff pages name each comment by a
+ * keyed hash of its row instead of the row number, which would tell the order of arrival).
+ */
+#define STORE_SECRET_LEN 32
+__attribute__((warn_unused_result)) int store_secret(struct store *s,
+                                                     unsigned char out[STORE_SECRET_LEN]);
 
 #endif

@@ -186,6 +186,9 @@ static void test_migrates_version_1(void **state)
                      "ALTER TABLE focus_groups DROP COLUMN edited_by;"
                      "ALTER TABLE focus_groups DROP COLUMN edited_day;"
                      "ALTER TABLE answers DROP COLUMN served_version;"
+                     "DROP TABLE comment_themes; DROP TABLE comment_pages;"
+                     "DROP TABLE focus_group_themes; DROP TABLE focus_group_pages;"
+                     "DROP TABLE themes; DROP TABLE secrets;"
                      "INSERT INTO staff (name, password_hash, created_day) "
                      "VALUES ('sam', '$argon2id$fake', 1);"
                      "UPDATE schema_version SET version = 1;");
