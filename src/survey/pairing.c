@@ -6,10 +6,11 @@
  * word sounds like another word (no "red"/"read", "blue"/"blew", "bear"/"bare", "horse"/
  * "hoarse", "bee", "ant"), none has two common spellings ("grey", "cosy", "stripy",
  * "harbour"), none is a first name ("daisy", "robin", "ruby"), none describes a body
- * ("tiny", "curly", "spotty"), and no word is slang that could make a combination rude or
- * unkind (no "windy", "melon", "cherry", "helmet", "puffin", "coconut", "trumpet", "copper").
- * Describing words are cheerful or neutral; things are animals, food and objects from a
- * primary classroom. tests/unit/test_pairing.c checks the distances between words.
+ * ("tiny", "curly", "spotty"), none is about touch or bed ("soft", "smooth", "warm", "cuddly",
+ * "pillow"), which the package's subject could turn into a joke, and no word is slang that could
+ * make a combination rude or unkind (no "windy", "melon", "cherry", "helmet", "puffin", "coconut",
+ * "trumpet", "copper"). Describing words are cheerful or neutral; things are animals, food and
+ * objects from a primary classroom. tests/unit/test_pairing.c checks the distances between words.
  */
 #include "survey/pairing.h"
 
@@ -22,13 +23,13 @@
 
 const char *const pairing_first[] = {
     "happy",  "sunny",  "brave",   "lucky",  "jolly",   "swift",  "proud",  "gentle",   "clever",
-    "green",  "pink",   "gold",    "silver", "orange",  "purple", "lilac",  "bronze",   "fluffy",
-    "smooth", "shiny",  "sparkly", "frosty", "misty",   "snowy",  "rainy",  "starry",   "cloudy",
+    "green",  "pink",   "gold",    "silver", "orange",  "purple", "lilac",  "bronze",   "bright",
+    "calm",   "shiny",  "sparkly", "frosty", "misty",   "snowy",  "rainy",  "starry",   "cloudy",
     "stormy", "breezy", "bouncy",  "busy",   "daring",  "eager",  "fancy",  "friendly", "kind",
-    "keen",   "mighty", "nimble",  "polite", "ready",   "smart",  "snug",   "speedy",   "steady",
+    "keen",   "mighty", "nimble",  "polite", "ready",   "smart",  "sporty", "speedy",   "steady",
     "zesty",  "zippy",  "humble",  "honest", "hopeful", "early",  "grand",  "noble",    "royal",
-    "super",  "wise",   "quick",   "soft",   "warm",    "magic",  "cosmic", "cuddly",   "lively",
-    "lofty",  "mellow", "patient", "tidy",   "crisp",   "fresh",  "cool",   "velvet",
+    "super",  "wise",   "quick",   "cheery", "indigo",  "magic",  "cosmic", "witty",    "lively",
+    "lofty",  "mellow", "patient", "tidy",   "crisp",   "fresh",  "cool",   "chirpy",
 };
 const size_t pairing_first_count = sizeof(pairing_first) / sizeof(pairing_first[0]);
 
@@ -44,8 +45,8 @@ const char *const pairing_second[] = {
     "violin",  "guitar", "drum",    "piano",   "jacket",  "scarf",   "boot",     "sock",
     "hat",     "kite",   "canoe",   "tractor", "engine",  "wagon",   "cloud",    "rainbow",
     "thunder", "sunset", "acorn",   "tulip",   "cactus",  "pebble",  "hedgehog", "squirrel",
-    "hippo",   "walrus", "pony",    "kitten",  "puppy",   "anchor",  "compass",  "blanket",
-    "pillow",  "marble", "magnet",  "robot",   "puzzle",  "tunnel",  "window",   "feather",
+    "hippo",   "walrus", "pony",    "kitten",  "puppy",   "anchor",  "compass",  "postbox",
+    "giraffe", "marble", "magnet",  "robot",   "puzzle",  "tunnel",  "window",   "feather",
     "shell",   "crown",  "glove",   "igloo",   "cabin",   "scooter", "volcano",  "tent",
     "balloon",
 };
