@@ -14,12 +14,14 @@
 #include "base/buf.h"
 #include "store/store.h"
 #include "store/writer.h"
+#include "survey/pairing.h"
 
 /* An answer ready to be written: its class code, package versions and encoded body. */
 struct store_pending {
     const char *code;
     const char *package_version;
     const char *served_version;
+    const char *pairing_word; /* NULL: none */
     const char *body;
     size_t body_len;
     int day;
@@ -35,6 +37,7 @@ struct store_async {
     char code[WIRE_CODE_LEN + 1];
     char *package_version;
     char *served_version;
+    char pairing_word[PAIRING_WORD_MAX];
     struct buf body;
     int rc;
     store_done_fn *done;

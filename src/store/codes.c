@@ -30,8 +30,7 @@ int store_theme_add(struct store *s, const char *name, const char *description, 
     struct store_stmt st = {
         .sql = "INSERT INTO themes (name, description) SELECT CAST($1 AS TEXT), CAST($2 AS TEXT) "
                "WHERE (SELECT count(*) FROM themes) < $3 RETURNING id",
-        .args = {SA_TEXT(name), SA_TEXT(description ? description : ""),
-                 SA_INT(STORE_THEMES_MAX)}};
+        .args = {SA_TEXT(name), SA_TEXT(description ? description : ""), SA_INT(STORE_THEMES_MAX)}};
     int rc = store_write_one(s, &st, true);
     if (rc == STORE_ERR_NOT_FOUND)
         return STORE_ERR_FULL;
@@ -132,11 +131,10 @@ int store_codes(struct store *s, struct arena *a, struct store_code **out, size_
     for (size_t i = 0; i < n;) {
         size_t j = i, themes = 0;
         struct store_code *c = &codes[nc++];
-        *c = (struct store_code){.answer_id = rows[i].answer_id,
-                                 .question_id = rows[i].question_id
-                                                    ? arena_strdup(a, rows[i].question_id)
-                                                    : NULL,
-                                 .focus_group_id = rows[i].focus_group_id};
+        *c = (struct store_code){
+            .answer_id = rows[i].answer_id,
+            .question_id = rows[i].question_id ? arena_strdup(a, rows[i].question_id) : NULL,
+            .focus_group_id = rows[i].focus_group_id};
         for (; j < n && same_subject(c, &rows[j]); j++)
             themes += rows[j].theme_id != 0;
         c->themes = arena_alloc(a, (themes ? themes : 1) * sizeof(*c->themes));
@@ -212,11 +210,11 @@ int store_codes_set(struct store *s, const struct store_code *v, size_t n)
         st[k++] = (struct store_stmt){.sql = sql[0], .args = {who, question}};
         st[k++] = (struct store_stmt){.sql = sql[1], .args = {who, question}};
         for (size_t j = 0; j < c->theme_count; j++)
-            st[k++] = (struct store_stmt){.sql = sql[2],
-                                          .args = {who, question, SA_INT(c->themes[j])}};
+            st[k++] =
+                (struct store_stmt){.sql = sql[2], .args = {who, question, SA_INT(c->themes[j])}};
         if (c->page_id)
-            st[k++] = (struct store_stmt){.sql = sql[3],
-                                          .args = {who, question, SA_TEXT(c->page_id)}};
+            st[k++] =
+                (struct store_stmt){.sql = sql[3], .args = {who, question, SA_TEXT(c->page_id)}};
     }
     int rc = s->be->write(s, st, k);
     free(st);
@@ -231,8 +229,7 @@ static bool read_secret(const struct store_col *c, size_t n, struct arena *a, vo
     (void)a;
     unsigned char *out = elem;
     size_t len = 0;
-    return c[0].p &&
-           sodium_hex2bin(out, STORE_SECRET_LEN, c[0].p, c[0].n, NULL, &len, NULL) == 0 &&
+    return c[0].p && sodium_hex2bin(out, STORE_SECRET_LEN, c[0].p, c[0].n, NULL, &len, NULL) == 0 &&
            len == STORE_SECRET_LEN;
 }
 

@@ -117,6 +117,10 @@ static const char *const migrations[] = {
     "CREATE TABLE secrets ("
     "  name TEXT PRIMARY KEY,"
     "  value TEXT NOT NULL);",
+    /* 7: the pairing word (survey/pairing.h) of an answer, normalised: the one the server
+     * gave with a start answer, or the one a pupil typed with an end answer; NULL: none. It
+     * pairs a pupil's answers in reports and is never shown or exported. */
+    "ALTER TABLE answers ADD COLUMN pairing_word TEXT;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

@@ -561,8 +561,8 @@ static int open_writer(struct sq *q, char *err, size_t err_len)
         prepare(q->w, "SELECT count(*) FROM answers WHERE cohort_id = ?", &q->st_count) !=
             STORE_OK ||
         prepare(q->w,
-                "INSERT INTO answers (cohort_id, package_version, day, body, served_version) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO answers (cohort_id, package_version, day, body, served_version, "
+                "pairing_word) VALUES (?, ?, ?, ?, ?, ?)",
                 &q->st_answer) != STORE_OK) {
         snprintf(err, err_len, "%s: %s", q->path, sqlite3_errmsg(q->w));
         return STORE_ERR_IO;
@@ -703,6 +703,8 @@ static int insert_answer(struct sq *q, const struct store_pending *p)
     sqlite3_bind_int(st, 3, p->day);
     sqlite3_bind_text(st, 4, p->body, (int)p->body_len, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, p->served_version, -1, SQLITE_STATIC);
+    if (p->pairing_word)
+        sqlite3_bind_text(st, 6, p->pairing_word, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
@@ -735,9 +737,9 @@ static sqlite3_stmt *insert_rows(struct sq *q, size_t n)
         struct buf sql;
         buf_init(&sql, (size_t)64 * 1024);
         buf_adds(&sql, "INSERT INTO answers (cohort_id, package_version, day, body, "
-                       "served_version) VALUES ");
+                       "served_version, pairing_word) VALUES ");
         for (size_t i = 0; i < n; i++)
-            buf_adds(&sql, i ? ", (?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?)");
+            buf_adds(&sql, i ? ", (?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?)");
         if (prepare(q->w, sql.ptr, st) != STORE_OK)
             *st = NULL;
         buf_release(&sql);
@@ -776,12 +778,14 @@ static int insert_answers(struct sq *q, struct job **jobs, size_t n)
         return STORE_ERR_IO;
     for (size_t i = 0; i < m; i++) {
         const struct store_pending *p = ((struct submit_job *)rows[i]->arg)->p;
-        int at = (int)(5 * i);
+        int at = (int)(6 * i);
         sqlite3_bind_int64(st, at + 1, cohorts[i]);
         sqlite3_bind_text(st, at + 2, p->package_version, -1, SQLITE_STATIC);
         sqlite3_bind_int(st, at + 3, p->day);
         sqlite3_bind_text(st, at + 4, p->body, (int)p->body_len, SQLITE_STATIC);
         sqlite3_bind_text(st, at + 5, p->served_version, -1, SQLITE_STATIC);
+        if (p->pairing_word)
+            sqlite3_bind_text(st, at + 6, p->pairing_word, -1, SQLITE_STATIC);
     }
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
@@ -851,11 +855,11 @@ static int sq_answers_each(struct store *s, int64_t cohort_id, unsigned part, un
         lo = part == 0 ? INT64_MIN : min + step * part;
         hi = part + 1 == parts ? INT64_MAX : min + step * (part + 1) - 1;
     }
-    const char *sql = cohort_id ? "SELECT cohort_id, package_version, day, body, served_version, id "
-                                  "FROM answers "
+    const char *sql = cohort_id ? "SELECT cohort_id, package_version, day, body, served_version, "
+                                  "id, pairing_word FROM answers "
                                   "WHERE cohort_id = ?"
-                                : "SELECT cohort_id, package_version, day, body, served_version, id "
-                                  "FROM answers "
+                                : "SELECT cohort_id, package_version, day, body, served_version, "
+                                  "id, pairing_word FROM answers "
                                   "WHERE id BETWEEN ? AND ?";
     if (prepare(db, sql, &st) != STORE_OK)
         goto out;
@@ -882,6 +886,7 @@ static int sq_answers_each(struct store *s, int64_t cohort_id, unsigned part, un
         row.served_version = (const char *)sqlite3_column_text(st, 4);
         if (!row.served_version)
             row.served_version = row.package_version;
+        row.pairing_word = (const char *)sqlite3_column_text(st, 6);
         rc = fn(&row, ctx);
         if (rc != 0)
             goto out;

@@ -669,7 +669,8 @@ static int prepare(struct store *s, const struct survey_answer *a, size_t n,
     for (size_t i = 0; i < n; i++) {
         buf_init(&bodies[i], 1 << 20);
         if (strlen(a[i].code) != WIRE_CODE_LEN || !a[i].package_version || !*a[i].package_version ||
-            a[i].item_count == 0)
+            a[i].item_count == 0 ||
+            (a[i].pairing_word && strlen(a[i].pairing_word) >= PAIRING_WORD_MAX))
             return STORE_ERR_INVALID;
         survey_answer_encode(&a[i], &bodies[i]);
         if (!buf_ok(&bodies[i]))
@@ -678,6 +679,7 @@ static int prepare(struct store *s, const struct survey_answer *a, size_t n,
         p[i].package_version = a[i].package_version;
         p[i].served_version = a[i].served_version && *a[i].served_version ? a[i].served_version
                                                                           : a[i].package_version;
+        p[i].pairing_word = a[i].pairing_word && *a[i].pairing_word ? a[i].pairing_word : NULL;
         p[i].body = bodies[i].ptr;
         p[i].body_len = bodies[i].len;
         p[i].day = store_today(s);
@@ -782,6 +784,10 @@ int store_submit_async(struct store *s, const struct survey_answer *a, store_don
         req->p.code = req->code;
         req->p.package_version = req->package_version;
         req->p.served_version = req->served_version;
+        if (req->p.pairing_word) {
+            memcpy(req->pairing_word, req->p.pairing_word, strlen(req->p.pairing_word) + 1);
+            req->p.pairing_word = req->pairing_word;
+        }
         req->done = done;
         req->ctx = ctx;
         rc = s->be->submit_async(s, req);

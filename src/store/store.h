@@ -72,7 +72,7 @@ struct store_options {
 };
 
 /* The current schema version, and the default database when no --db is given. */
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 #define STORE_DEFAULT_PATH "./planpack.db"
 /* The largest survey snapshot stored for one package version (a few KiB in practice). */
 #define STORE_SURVEY_MAX ((size_t)4 << 20)
@@ -209,7 +209,8 @@ void store_cohort_for_survey(const struct store_cohort *c, struct survey_cohort 
  * STORE_ERR_NOT_FOUND / STORE_ERR_CLOSED when the code has gone or closed meanwhile,
  * STORE_ERR_IO when the transaction did not commit (nothing of it is stored). The day is
  * today's, and the served version a->served_version (or, when that is NULL, the class's);
- * the answer is copied, so it may be freed on return.
+ * a->pairing_word is stored as given (at most PAIRING_WORD_MAX - 1 bytes, else
+ * STORE_ERR_INVALID); the answer is copied, so it may be freed on return.
  */
 __attribute__((warn_unused_result)) int store_submit(struct store *s,
                                                      const struct survey_answer *a);
@@ -233,13 +234,18 @@ __attribute__((warn_unused_result)) int store_submit_many(struct store *s,
 
 /* One stored answer as a report reads it; borrowed for the length of the callback. */
 struct store_answer_row {
-    int64_t id; /* the row's own number, for the codes given its comments (never shown) */
+    /* the row's own number, for the codes given its comments and for pairing its start and
+     * end (never shown) */
+    int64_t id;
     int64_t cohort_id;
     const char *package_version; /* its class's, whose survey gives the body its meaning */
     const char *served_version;  /* the one the server served when it came: what pupils saw */
     int day;
     const char *body; /* survey_answer_encode() form, NOT NUL-terminated: use body_len */
     size_t body_len;
+    /* The answer's pairing word, normalised (see survey_answer), or NULL. For pairing in
+     * report.c only: no report, export or page may show it. */
+    const char *pairing_word;
 };
 
 /*
@@ -447,8 +453,8 @@ __attribute__((warn_unused_result)) int store_codes(struct store *s, struct aren
  * (purged or deleted since the page was read). STORE_ERR_INVALID for a page id or question id
  * longer than 200 bytes or more than STORE_CODE_THEMES_MAX themes.
  */
-__attribute__((warn_unused_result)) int store_codes_set(struct store *s,
-                                                        const struct store_code *v, size_t n);
+__attribute__((warn_unused_result)) int store_codes_set(struct store *s, const struct store_code *v,
+                                                        size_t n);
 
 /*
  * A random secret of the database's own, made on first use and the same for every process

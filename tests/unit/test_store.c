@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "store/store.h"
+#include "survey/pairing.h"
 #include "test_fixture_db.h"
 #include "test_fixture_old_schema.h"
 #include "test_fixture_survey.h"
@@ -69,7 +70,7 @@ static void test_new_file_has_schema_and_wal(void **state)
     (void)state;
     char *path = fx_tmp_db();
     struct store *s = open_rw(path);
-    char v[64];
+    char v[128];
     pragma_text(path, "PRAGMA journal_mode", v, sizeof(v));
     assert_string_equal(v, "wal");
     pragma_text(path, "SELECT version FROM schema_version", v, sizeof(v));
@@ -83,7 +84,7 @@ static void test_new_file_has_schema_and_wal(void **state)
                 "SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_info("
                 "'answers') ORDER BY cid)",
                 v, sizeof(v));
-    assert_string_equal(v, "id,cohort_id,package_version,day,body,served_version");
+    assert_string_equal(v, "id,cohort_id,package_version,day,body,served_version,pairing_word");
     store_close(s);
     /* Opening again does not migrate twice. */
     s = open_rw(path);
@@ -189,6 +190,7 @@ static void test_migrates_version_1(void **state)
                      "DROP TABLE comment_themes; DROP TABLE comment_pages;"
                      "DROP TABLE focus_group_themes; DROP TABLE focus_group_pages;"
                      "DROP TABLE themes; DROP TABLE secrets;"
+                     "ALTER TABLE answers DROP COLUMN pairing_word;"
                      "INSERT INTO staff (name, password_hash, created_day) "
                      "VALUES ('sam', '$argon2id$fake', 1);"
                      "UPDATE schema_version SET version = 1;");
@@ -217,6 +219,8 @@ static int keep_row(const struct store_answer_row *row, void *ctx)
     assert_string_equal(row->package_version, "1.0.0");
     /* Stored before the served version was: it keeps its class's. */
     assert_string_equal(row->served_version, "1.0.0");
+    /* Stored before pairing words were: none. */
+    assert_null(row->pairing_word);
     assert_memory_equal(row->body, "{\"old\":1}", row->body_len);
     return 0;
 }
@@ -304,6 +308,9 @@ static void test_migrates_old_databases(void **state)
 
 struct versions_seen {
     int served_1_0, served_1_1;
+    int words;
+    int64_t ids[32];
+    size_t nids;
 };
 
 static int count_versions(const struct store_answer_row *row, void *ctx)
@@ -317,6 +324,16 @@ static int count_versions(const struct store_answer_row *row, void *ctx)
         v->served_1_1++;
     else
         fail_msg("served version %s", row->served_version);
+    /* The pairing word given, and nothing for the answer without one. */
+    if (row->pairing_word) {
+        assert_string_equal(row->pairing_word, "green otter");
+        v->words++;
+    }
+    /* Every row its own id. */
+    assert_true(row->id > 0 && v->nids < 32);
+    for (size_t i = 0; i < v->nids; i++)
+        assert_true(v->ids[i] != row->id);
+    v->ids[v->nids++] = row->id;
     return 0;
 }
 
@@ -328,7 +345,9 @@ static void told_ok(void *ctx, int status)
 
 /*
  * A class made under 1.0.0 answered while the server serves 1.1.0: each answer keeps the
- * version served, by every way of storing one; without one given, its class's.
+ * version served, by every way of storing one; without one given, its class's. So with the
+ * pairing word (a queued answer's copied: the caller's is gone once the call returns); one
+ * too long for its field is refused.
  */
 static void test_served_version_stored(void **state)
 {
@@ -342,16 +361,26 @@ static void test_served_version_stored(void **state)
     for (int i = 0; i < 6; i++) {
         fx_answer_make(&f[i], code, "1.0.0", "c2", NULL);
         f[i].a.served_version = i == 5 ? NULL : "1.1.0";
+        f[i].a.pairing_word = i == 5 ? NULL : "green otter";
     }
     assert_int_equal(store_submit(s, &f[0].a), STORE_OK);
     /* Queued together, these go many to a statement. */
     atomic_int told = 0;
-    for (int i = 0; i < 20; i++)
+    for (int i = 0; i < 20; i++) {
+        char word[PAIRING_WORD_MAX] = "green otter";
+        f[1].a.pairing_word = word;
         assert_int_equal(store_submit_async(s, &f[1].a, told_ok, &told), STORE_OK);
+        memset(word, 'x', sizeof(word) - 1);
+    }
     for (int i = 0; i < 3; i++)
         many[i] = f[2 + i].a;
     assert_int_equal(store_submit_many(s, many, 3), STORE_OK);
     assert_int_equal(store_submit(s, &f[5].a), STORE_OK);
+    char too_long[PAIRING_WORD_MAX + 1];
+    memset(too_long, 'a', PAIRING_WORD_MAX);
+    too_long[PAIRING_WORD_MAX] = '\0';
+    f[5].a.pairing_word = too_long;
+    assert_int_equal(store_submit(s, &f[5].a), STORE_ERR_INVALID);
     store_close(s);
     assert_int_equal(atomic_load(&told), 20);
 
@@ -360,6 +389,7 @@ static void test_served_version_stored(void **state)
     assert_int_equal(store_answers_each(s, 0, count_versions, &v), STORE_OK);
     assert_int_equal(v.served_1_1, 24);
     assert_int_equal(v.served_1_0, 1);
+    assert_int_equal(v.words, 24);
     store_close(s);
     fx_db_free(where);
 }
@@ -1265,7 +1295,7 @@ static void test_pg_schema_migrated_once(void **state)
                "SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM "
                "information_schema.columns WHERE table_name = 'answers'",
                v, sizeof(v));
-    assert_string_equal(v, "id,cohort_id,package_version,day,body,served_version");
+    assert_string_equal(v, "id,cohort_id,package_version,day,body,served_version,pairing_word");
     fx_db_text(url,
                "SELECT data_type FROM information_schema.columns WHERE table_name = 'sessions' "
                "AND column_name = 'token_hash'",
