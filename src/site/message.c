@@ -67,6 +67,16 @@ void render_page_message(struct render *r, const struct site_message *m)
         buf_adds(o, "<p>");
         render_text(r, paras[i]);
         buf_adds(o, "</p>\n");
+        if (i == 0 && m->big && *m->big) {
+            buf_adds(o, "<p class=\"big-words\">");
+            render_text(r, m->big);
+            buf_adds(o, "</p>\n");
+            if (m->big_note && *m->big_note) {
+                buf_adds(o, "<p class=\"big-note\">");
+                render_text(r, m->big_note);
+                buf_adds(o, "</p>\n");
+            }
+        }
     }
     const struct pkg_page *support = m->help ? render_find_kind(r->pkg, PAGE_SUPPORT) : NULL;
     if (support) {
@@ -122,7 +132,7 @@ int site_render_feedback(const struct site *s, const struct site_feedback *fb, s
     return buf_ok(out) ? 0 : -1;
 }
 
-int site_render_feedback_sent(const struct site *s, struct buf *out)
+int site_render_feedback_sent(const struct site *s, const char *pairing_word, struct buf *out)
 {
     const struct site_message m = {
         .status = 200,
@@ -130,6 +140,10 @@ int site_render_feedback_sent(const struct site *s, struct buf *out)
         .text = "Your answers have been saved. They are anonymous: nobody can tell which "
                 "answers are yours.",
         .help = true,
+        .big = pairing_word,
+        .big_note = "This is your pairing word. Write it on your plan or answer sheet: you "
+                    "will be asked for it at the end of the lesson, and it does not say who "
+                    "you are.",
     };
     return site_render_message(s, &m, out);
 }

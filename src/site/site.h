@@ -152,12 +152,14 @@ __attribute__((warn_unused_result)) int site_render_teach(const struct site *s, 
  * Every text is plain text (escaped here), never markup.
  */
 struct site_message {
-    unsigned status;   /* the HTTP status the page goes with: picks the default words */
-    const char *title; /* the <title> and <h1>; NULL: the status's own title */
-    const char *text;  /* the first paragraph; NULL: the status's own text */
-    const char *more;  /* a second paragraph; may be NULL */
-    bool help;         /* add "Need help now?", a link to the support page (if any) */
-    bool no_start;     /* leave out the link to the start page (the Back button is the way) */
+    unsigned status;      /* the HTTP status the page goes with: picks the default words */
+    const char *title;    /* the <title> and <h1>; NULL: the status's own title */
+    const char *text;     /* the first paragraph; NULL: the status's own text */
+    const char *more;     /* a second paragraph; may be NULL */
+    bool help;            /* add "Need help now?", a link to the support page (if any) */
+    bool no_start;        /* leave out the link to the start page (the Back button is the way) */
+    const char *big;      /* a few words shown large after the first paragraph; may be NULL */
+    const char *big_note; /* the sentence that goes with them; may be NULL */
 };
 
 /*
@@ -197,12 +199,13 @@ site_render_feedback(const struct site *s, const struct site_feedback *fb, struc
 
 /*
  * The page a pupil sees once their answers are stored (the server sends the browser there
- * with 303 after the POST, so that reloading it sends nothing again). It is the same page
- * for everyone and says nothing about anyone's answers; the site's layout gives it the
- * quick exit. Returns 0, or -1 if out holds no complete page (out overflowed).
+ * with 303 after the POST, so that reloading it sends nothing again). It says nothing about
+ * anyone's answers; the site's layout gives it the quick exit. After a start answer,
+ * pairing_word (a word of survey/pairing.h, else NULL) is shown large with what to do with
+ * it. Returns 0, or -1 if out holds no complete page (out overflowed).
  */
-__attribute__((warn_unused_result)) int site_render_feedback_sent(const struct site *s,
-                                                                  struct buf *out);
+__attribute__((warn_unused_result)) int
+site_render_feedback_sent(const struct site *s, const char *pairing_word, struct buf *out);
 
 /*
  * Writes the site into outdir as a static site, with a .gz beside each compressible file.

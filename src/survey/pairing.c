@@ -98,6 +98,13 @@ static bool in_list(const char *const *list, size_t count, const char *s, size_t
     return false;
 }
 
+bool pairing_word_known(const char *w)
+{
+    const char *sp = w ? strchr(w, ' ') : NULL;
+    return sp && in_list(pairing_first, pairing_first_count, w, (size_t)(sp - w)) &&
+           in_list(pairing_second, pairing_second_count, sp + 1, strlen(sp + 1));
+}
+
 /*
  * A single word that is two list words run together ("greenotter") gets its space back;
  * only an exact split of a first word then a second word counts, so nothing is guessed.

@@ -46,6 +46,9 @@ extern const size_t pairing_second_count;
  */
 __attribute__((warn_unused_result)) int pairing_word_new(char out[PAIRING_WORD_MAX]);
 
+/* True when w is a word pairing_word_new() could have drawn: "first second", as written. */
+bool pairing_word_known(const char *w);
+
 /*
  * Writes the normalised form of s[0..len) into out (see above). Bytes outside ASCII are kept
  * as they are. Returns 0, -EINVAL when s holds no letter at all (out is ""), or -E2BIG when

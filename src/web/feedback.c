@@ -14,11 +14,13 @@
 #include "web/feedback.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "base/arena.h"
 #include "base/form.h"
 #include "pkg/pkg.h"
+#include "survey/pairing.h"
 #include "survey/survey.h"
 #include "web/status.h"
 
@@ -198,7 +200,27 @@ unsigned feedback_get(const struct site *site, const char *code, struct buf *pag
     return site_render_feedback(site, &fb, page) == 0 ? HTTP_OK : HTTP_INTERNAL_SERVER_ERROR;
 }
 
-unsigned feedback_sent(const struct site *site, struct buf *page)
+void feedback_sent_location(const struct survey_answer *ans, char out[FEEDBACK_SENT_LOCATION_MAX])
 {
-    return site_render_feedback_sent(site, page) == 0 ? HTTP_OK : HTTP_INTERNAL_SERVER_ERROR;
+    const char *w = ans->pairing_word;
+    if (!ans->pairing_word_drawn || !pairing_word_known(w)) {
+        snprintf(out, FEEDBACK_SENT_LOCATION_MAX, "%s", FEEDBACK_SENT_LOCATION);
+        return;
+    }
+    /* List words are small letters only: nothing in them needs escaping in a URL. */
+    int n = snprintf(out, FEEDBACK_SENT_LOCATION_MAX, "%s?%s=%s", FEEDBACK_SENT_LOCATION,
+                     FEEDBACK_SENT_WORD_ARG, w);
+    for (char *p = out + n - (int)strlen(w); *p; p++)
+        if (*p == ' ')
+            *p = '-';
+}
+
+unsigned feedback_sent(const struct site *site, const char *word, struct buf *page)
+{
+    char norm[PAIRING_WORD_MAX];
+    bool show =
+        word && pairing_normalise(word, strlen(word), norm) == 0 && pairing_word_known(norm);
+    return site_render_feedback_sent(site, show ? norm : NULL, page) == 0
+               ? HTTP_OK
+               : HTTP_INTERNAL_SERVER_ERROR;
 }

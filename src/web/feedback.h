@@ -28,11 +28,22 @@
 /*
  * Where the browser goes once its answer is stored: a 303 to FEEDBACK_SENT_LOCATION (from
  * /feedback) so that reloading the page there sends nothing again. The page is made for
- * each request and never cached, so that something for this pupil alone could travel in
- * its query string and be shown on it; today it is the same for everyone.
+ * each request and never cached, so that something for this pupil alone can travel in its
+ * query string and be shown on it: after a start answer, the pairing word the server drew
+ * for it (survey/pairing.h), as FEEDBACK_SENT_WORD_ARG with a hyphen for its space
+ * ("feedback/sent?w=green-otter"). Nothing else links a pupil's start and end answers.
  */
 #define FEEDBACK_SENT_PATH "/feedback/sent"
 #define FEEDBACK_SENT_LOCATION "feedback/sent"
+#define FEEDBACK_SENT_WORD_ARG "w"
+/* Room for FEEDBACK_SENT_LOCATION with a pairing word, and its NUL. */
+#define FEEDBACK_SENT_LOCATION_MAX 80
+
+/*
+ * Writes where the browser goes after answer ans is stored into out: FEEDBACK_SENT_LOCATION,
+ * with ans->pairing_word when it has one that the server drew.
+ */
+void feedback_sent_location(const struct survey_answer *ans, char out[FEEDBACK_SENT_LOCATION_MAX]);
 
 /*
  * A POST /feedback body, in two steps, so that no thread waits for the disk: the answer is
@@ -61,7 +72,12 @@ unsigned feedback_refused(const struct site *site, const char *body, size_t len,
 /* GET /feedback?c=CODE: the form with the code filled in when it is a well-formed code. */
 unsigned feedback_get(const struct site *site, const char *code, struct buf *page);
 
-/* GET FEEDBACK_SENT_PATH: the page after a stored answer. Returns 200 (500: did not fit). */
-unsigned feedback_sent(const struct site *site, struct buf *page);
+/*
+ * GET FEEDBACK_SENT_PATH: the page after a stored answer. word is the query's
+ * FEEDBACK_SENT_WORD_ARG (or NULL): shown when it is a pairing word the server could have
+ * drawn, and ignored otherwise, so that a link cannot make the page say anything else.
+ * Returns 200 (500: did not fit).
+ */
+unsigned feedback_sent(const struct site *site, const char *word, struct buf *page);
 
 #endif

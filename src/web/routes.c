@@ -122,13 +122,8 @@ struct fbjob {
     const char *body; /* the request's own, which outlives the job */
     size_t len;
     int stored; /* the store's status, when base.status is 0 */
-};
-
-/* The answer to a stored answer: on to the page after it, which a reload only reads. */
-static const struct header answer_stored_headers[] = {
-    {MHD_HTTP_HEADER_LOCATION, FEEDBACK_SENT_LOCATION},
-    {MHD_HTTP_HEADER_CACHE_CONTROL, CACHE_NEVER},
-    {NULL, NULL},
+    /* Where a stored answer goes on to: the page after it, with a start answer's word. */
+    char location[FEEDBACK_SENT_LOCATION_MAX];
 };
 
 /* The store's word on an answer (store_done_fn), on the store's writer thread. */
@@ -158,6 +153,7 @@ static void feedback_start(struct server *srv, struct job *base)
         pthread_mutex_lock(&p->mu);
         p->away++;
         pthread_mutex_unlock(&p->mu);
+        feedback_sent_location(&ans, j->location);
         int rc = store_submit_async(srv->opt->store, &ans, answer_stored, j);
         queued = rc == STORE_OK;
         if (!queued) {
@@ -191,11 +187,18 @@ static enum MHD_Result feedback_async(struct server *srv, const struct gen *g,
         unsigned status = j->base.status
                               ? j->base.status
                               : feedback_stored(j->base.g->site, j->body, j->len, j->stored, page);
+        /* The answer to a stored answer: on to the page after it, which a reload only reads. */
+        const struct header stored_headers[] = {
+            {MHD_HTTP_HEADER_LOCATION, j->location},
+            {MHD_HTTP_HEADER_CACHE_CONTROL, CACHE_NEVER},
+            {NULL, NULL},
+        };
         j->base.page = NULL;
+        enum MHD_Result res = send_made(srv, g, c, method, url, status, page,
+                                        status == HTTP_SEE_OTHER ? stored_headers : private_page);
         job_free(u->job);
         u->job = NULL;
-        return send_made(srv, g, c, method, url, status, page,
-                         status == HTTP_SEE_OTHER ? answer_stored_headers : private_page);
+        return res;
     }
     struct fbjob *j = xcalloc(1, sizeof(*j));
     job_init(&j->base, c, g, FEEDBACK_PAGE_MAX, feedback_start);
@@ -232,7 +235,9 @@ static enum MHD_Result get_feedback_sent(struct server *srv, const struct gen *g
     (void)u;
     struct buf *page = xmalloc(sizeof(*page));
     buf_init(page, FEEDBACK_PAGE_MAX);
-    unsigned status = feedback_sent(g->site, page);
+    const char *word =
+        MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, FEEDBACK_SENT_WORD_ARG);
+    unsigned status = feedback_sent(g->site, word, page);
     return send_made(srv, g, c, method, url, status, page, private_page);
 }
 

@@ -82,6 +82,7 @@ static void test_new_words(void **state)
         assert_non_null(sp);
         first_seen[index_of(pairing_first, pairing_first_count, w, (size_t)(sp - w))]++;
         second_seen[index_of(pairing_second, pairing_second_count, sp + 1, strlen(sp + 1))]++;
+        assert_true(pairing_word_known(w));
         /* A drawn word is already normalised. */
         char norm[PAIRING_WORD_MAX];
         assert_int_equal(pairing_normalise(w, strlen(w), norm), 0);
@@ -131,6 +132,21 @@ static void test_normalise(void **state)
     assert_int_equal(pairing_normalise(long_in, PAIRING_WORD_MAX - 1, out), 0);
     assert_int_equal(strlen(out), PAIRING_WORD_MAX - 1);
     assert_int_equal(pairing_normalise(long_in, PAIRING_WORD_MAX, out), -E2BIG);
+}
+
+static void test_known(void **state)
+{
+    (void)state;
+    assert_true(pairing_word_known("green otter"));
+    assert_false(pairing_word_known("otter green")); /* the lists have their places */
+    assert_false(pairing_word_known("green  otter"));
+    assert_false(pairing_word_known("Green otter"));
+    assert_false(pairing_word_known("green otter "));
+    assert_false(pairing_word_known("green"));
+    assert_false(pairing_word_known("green ottr"));
+    assert_false(pairing_word_known("you smell"));
+    assert_false(pairing_word_known(""));
+    assert_false(pairing_word_known(NULL));
 }
 
 static void test_near(void **state)
@@ -248,6 +264,7 @@ int main(void)
         cmocka_unit_test(test_lists),
         cmocka_unit_test(test_new_words),
         cmocka_unit_test(test_normalise),
+        cmocka_unit_test(test_known),
         cmocka_unit_test(test_near),
         cmocka_unit_test(test_match_exact),
         cmocka_unit_test(test_match_near_miss),

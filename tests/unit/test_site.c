@@ -835,9 +835,18 @@ static void test_message_pages_have_the_layout(void **state)
     assert_lacks(out.ptr, "if your teacher gave you one");
     /* The page after a stored answer: the layout, a way to help, nothing about answers. */
     buf_reset(&out);
-    assert_int_equal(site_render_feedback_sent(s, &out), 0);
+    assert_int_equal(site_render_feedback_sent(s, NULL, &out), 0);
     assert_pupil_layout(out.ptr);
     assert_contains(out.ptr, "<h1>Thank you</h1>");
+    assert_lacks(out.ptr, "<form");
+    assert_lacks(out.ptr, "pairing word");
+    /* After a start answer: the pairing word, large, with what to do with it. */
+    buf_reset(&out);
+    assert_int_equal(site_render_feedback_sent(s, "green otter", &out), 0);
+    assert_pupil_layout(out.ptr);
+    assert_contains(out.ptr, "<p class=\"big-words\">green otter</p>");
+    assert_contains(out.ptr, "Write it on your plan or answer sheet");
+    assert_contains(out.ptr, "it does not say who you are");
     assert_lacks(out.ptr, "<form");
 
     /* A page too large for its buffer is reported. */
@@ -845,7 +854,7 @@ static void test_message_pages_have_the_layout(void **state)
     buf_init(&tiny, 100);
     assert_int_equal(site_render_message(s, &m, &tiny), -1);
     assert_int_equal(site_render_feedback(s, NULL, &tiny), -1);
-    assert_int_equal(site_render_feedback_sent(s, &tiny), -1);
+    assert_int_equal(site_render_feedback_sent(s, "green otter", &tiny), -1);
     buf_release(&tiny);
     buf_release(&out);
     site_free(s);
