@@ -102,35 +102,85 @@ void buf_addf(struct buf *b, const char *fmt, ...)
     va_end(ap);
 }
 
-void buf_add_html(struct buf *b, const char *s, size_t len)
+/*
+ * The character reference for c, or NULL to keep it. Tabs and line breaks are kept in HTML
+ * but written as references for XML (breaks), where a parser would otherwise turn them into
+ * spaces in an attribute and "\r\n" into "\n" in text.
+ */
+static const char *entity(char c, bool breaks)
+{
+    switch (c) {
+    case '&':
+        return "&amp;";
+    case '<':
+        return "&lt;";
+    case '>':
+        return "&gt;";
+    case '"':
+        return "&quot;";
+    case '\'':
+        return "&#39;";
+    case '\t':
+        return breaks ? "&#9;" : NULL;
+    case '\n':
+        return breaks ? "&#10;" : NULL;
+    case '\r':
+        return breaks ? "&#13;" : NULL;
+    default:
+        return NULL;
+    }
+}
+
+static void add_escaped(struct buf *b, const char *s, size_t len, bool breaks)
 {
     size_t start = 0;
     for (size_t i = 0; i < len; i++) {
-        const char *rep;
-        switch (s[i]) {
-        case '&':
-            rep = "&amp;";
-            break;
-        case '<':
-            rep = "&lt;";
-            break;
-        case '>':
-            rep = "&gt;";
-            break;
-        case '"':
-            rep = "&quot;";
-            break;
-        case '\'':
-            rep = "&#39;";
-            break;
-        default:
+        const char *rep = entity(s[i], breaks);
+        if (!rep)
             continue;
-        }
         buf_add(b, s + start, i - start);
         buf_adds(b, rep);
         start = i + 1;
     }
     buf_add(b, s + start, len - start);
+}
+
+void buf_add_html(struct buf *b, const char *s, size_t len)
+{
+    add_escaped(b, s, len, false);
+}
+
+void buf_addf_html(struct buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vfill(b, true, fmt, ap);
+    va_end(ap);
+}
+
+void buf_vfill(struct buf *b, bool html, const char *fmt, va_list ap)
+{
+    const char *lit = fmt;
+    const char *pc;
+    while ((pc = strchr(lit, '%'))) {
+        buf_add(b, lit, (size_t)(pc - lit));
+        if (pc[1] == 's') {
+            const char *arg = va_arg(ap, const char *);
+            if (html)
+                buf_adds_html(b, arg);
+            else if (arg)
+                buf_adds(b, arg);
+        } else /* "%%", or what this does not know, as it stands */
+            buf_add(b, pc, pc[1] == '%' || !pc[1] ? 1 : 2);
+        lit = pc[1] ? pc + 2 : pc + 1;
+    }
+    buf_adds(b, lit);
+}
+
+void buf_adds_xml(struct buf *b, const char *s)
+{
+    if (s)
+        add_escaped(b, s, strlen(s), true);
 }
 
 void buf_adds_html(struct buf *b, const char *s)

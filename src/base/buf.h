@@ -50,6 +50,21 @@ void buf_vaddf(struct buf *b, const char *fmt, va_list ap) __attribute__((format
 /* Appends text escaped for HTML element content and double-quoted attribute values. */
 void buf_add_html(struct buf *b, const char *s, size_t len);
 void buf_adds_html(struct buf *b, const char *s);
+/*
+ * Appends fmt with each %s in it replaced by its argument (a string, or NULL for none)
+ * escaped as buf_adds_html() does: markup and the text that fills it in one call. fmt holds
+ * no other conversion than %s and %%; numbers are written with buf_addf().
+ */
+void buf_addf_html(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same from a va_list, the arguments escaped when html, else written as they are. */
+void buf_vfill(struct buf *b, bool html, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+/*
+ * Appends text escaped for XML text and double-quoted attribute values: as buf_adds_html(),
+ * and tabs and line breaks as character references, so that a parser reads the copy back
+ * exactly (pkg/svg.c's sanitised pictures).
+ */
+void buf_adds_xml(struct buf *b, const char *s);
 /* Appends text percent-encoded for a URL query component (RFC 3986 unreserved kept). */
 void buf_add_urlenc(struct buf *b, const char *s, size_t len);
 

@@ -195,55 +195,12 @@ static bool local_ref(const char *v)
     return v[0] == '#' && value_safe(v);
 }
 
-/*
- * Appends s escaped for XML text and double-quoted attribute values. Tabs and line breaks
- * are written as references, since a parser would otherwise turn them into spaces in an
- * attribute and "\r\n" into "\n" in text: read again, the copy is exactly the same.
- */
-static void add_escaped(struct buf *b, const char *s)
-{
-    size_t start = 0;
-    size_t i = 0;
-    for (; s[i]; i++) {
-        const char *rep;
-        switch (s[i]) {
-        case '\t':
-            rep = "&#9;";
-            break;
-        case '\n':
-            rep = "&#10;";
-            break;
-        case '\r':
-            rep = "&#13;";
-            break;
-        case '&':
-            rep = "&amp;";
-            break;
-        case '<':
-            rep = "&lt;";
-            break;
-        case '>':
-            rep = "&gt;";
-            break;
-        case '"':
-            rep = "&quot;";
-            break;
-        default:
-            continue;
-        }
-        buf_add(b, s + start, i - start);
-        buf_adds(b, rep);
-        start = i + 1;
-    }
-    buf_add(b, s + start, i - start);
-}
-
 static void write_attr(struct san *S, const char *name, const char *value)
 {
     buf_addc(S->out, ' ');
     buf_adds(S->out, name);
     buf_adds(S->out, "=\"");
-    add_escaped(S->out, value);
+    buf_adds_xml(S->out, value);
     buf_addc(S->out, '"');
 }
 
@@ -292,7 +249,7 @@ static void write_text(struct san *S, const xmlNode *n, bool text_allowed)
             if (!isspace((unsigned char)*c))
                 return;
     }
-    add_escaped(S->out, t);
+    buf_adds_xml(S->out, t);
 }
 
 static void write_element(struct san *S, const xmlNode *el, bool root)

@@ -47,6 +47,15 @@ void out_text(struct out *o, const char *s)
     out_flush(o, false);
 }
 
+void out_textf(struct out *o, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vfill(&o->b, o->html, fmt, ap);
+    va_end(ap);
+    out_flush(o, false);
+}
+
 void out_day(int day, char out[11])
 {
     store_day_format(day, out);

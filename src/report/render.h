@@ -29,6 +29,8 @@ __attribute__((format(printf, 2, 3))) void out_fmt(struct out *o, const char *fm
 void out_str(struct out *o, const char *s);
 /* Text in HTML is escaped; in plain text, it is written as stored (already cleaned). */
 void out_text(struct out *o, const char *s);
+/* fmt with each %s filled in as out_text() writes it; only %s and %% (see buf_addf_html()). */
+__attribute__((format(printf, 2, 3))) void out_textf(struct out *o, const char *fmt, ...);
 void out_day(int day, char out[11]);
 const char *out_when(enum survey_when w);
 const char *out_type(enum survey_type t);

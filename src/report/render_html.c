@@ -379,14 +379,8 @@ static void html_group(struct out *o, size_t g, bool comments, bool open)
         const struct store_cohort *c = grp->cohort;
         char d[11];
         out_day(c->created_day, d);
-        out_str(o, "Class ");
-        out_text(o, c->code);
-        out_str(o, ": ");
-        out_text(o, c->label);
-        out_str(o, "</h3>\n<span class=\"meta\">");
-        out_text(o, c->school ? c->school : "no school given");
-        out_str(o, ", version ");
-        out_text(o, c->package_version);
+        out_textf(o, "Class %s: %s</h3>\n<span class=\"meta\">%s, version %s", c->code, c->label,
+                  c->school ? c->school : "no school given", c->package_version);
         out_fmt(o, ", created %s, %s. Submissions: %s.</span>\n", d, c->open ? "open" : "closed",
                 n);
         break;
@@ -429,28 +423,18 @@ static void html_compare(struct out *o)
     const struct group *a = &r->g[ga], *b = &r->g[gb];
     out_fmt(o, "<section class=\"compare\" id=\"compare\">\n<details%s>\n<summary>\n<h2>Version ",
             r->compared ? " open" : "");
-    out_text(o, a->name);
-    out_str(o, " and version ");
-    out_text(o, b->name);
-    out_str(o, " side by side</h2>\n</summary>\n");
+    out_textf(o, "%s and version %s side by side</h2>\n</summary>\n", a->name, b->name);
     /* The change log of every version after a, up to b. */
     for (size_t v = a->ver + 1; v <= b->ver && v < r->nvers; v++) {
         const struct survey *sv = r->vers[v].sv;
         if (!sv->change_count)
             continue;
-        out_str(o, "<h3 class=\"changes\">What changed in ");
-        out_text(o, sv->package_version);
-        if (sv->change_date) {
-            out_str(o, " (");
-            out_text(o, sv->change_date);
-            out_str(o, ")");
-        }
+        out_textf(o, "<h3 class=\"changes\">What changed in %s", sv->package_version);
+        if (sv->change_date)
+            out_textf(o, " (%s)", sv->change_date);
         out_str(o, "</h3>\n<ul class=\"changes\">\n");
-        for (size_t i = 0; i < sv->change_count; i++) {
-            out_str(o, "<li>");
-            out_text(o, sv->changes[i]);
-            out_str(o, "</li>\n");
-        }
+        for (size_t i = 0; i < sv->change_count; i++)
+            out_textf(o, "<li>%s</li>\n", sv->changes[i]);
         out_str(o, "</ul>\n");
     }
     for (size_t q = 0; q < r->nq; q++) {
@@ -523,18 +507,12 @@ static void html_focus_groups(struct out *o)
         char d[11];
         out_day(f->day, d);
         out_fmt(o, "<details class=\"focus-group\">\n<summary>\n<h3 class=\"focus\">%s", d);
-        if (f->cohort_code) {
-            out_str(o, ", class ");
-            out_text(o, f->cohort_code);
-        }
-        out_str(o, "</h3>\n</summary>\n<article class=\"focus-group\">\n<p><strong>Themes:"
-                   "</strong> ");
-        out_text(o, f->themes);
-        out_str(o, "</p>\n<p>");
-        out_text(o, f->notes);
-        out_str(o, "</p>\n<blockquote>");
-        out_text(o, f->quotes);
-        out_str(o, "</blockquote>\n</article>\n</details>\n");
+        if (f->cohort_code)
+            out_textf(o, ", class %s", f->cohort_code);
+        out_textf(o,
+                  "</h3>\n</summary>\n<article class=\"focus-group\">\n<p><strong>Themes:</strong> "
+                  "%s</p>\n<p>%s</p>\n<blockquote>%s</blockquote>\n</article>\n</details>\n",
+                  f->themes, f->notes, f->quotes);
     }
     out_str(o, "</section>\n");
 }

@@ -193,14 +193,9 @@ static void text_focus_groups(struct out *o)
             continue;
         char d[11];
         out_day(f->day, d);
-        out_fmt(o, "\n%s%s%s\n  Themes: ", d, f->cohort_code ? ", class " : "",
+        out_fmt(o, "\n%s%s%s\n", d, f->cohort_code ? ", class " : "",
                 f->cohort_code ? f->cohort_code : "");
-        out_text(o, f->themes);
-        out_str(o, "\n  Notes: ");
-        out_text(o, f->notes);
-        out_str(o, "\n  Quotes: ");
-        out_text(o, f->quotes);
-        out_str(o, "\n");
+        out_textf(o, "  Themes: %s\n  Notes: %s\n  Quotes: %s\n", f->themes, f->notes, f->quotes);
     }
 }
 

@@ -49,14 +49,10 @@ static void class_row(struct staff_page *p, const struct store_cohort *c, size_t
     struct buf *b = p->out;
     char day[11];
     store_day_format(c->created_day, day);
-    buf_adds(b, "<tr><th scope=\"row\"><code>");
-    buf_adds_html(b, c->code);
-    buf_adds(b, "</code></th><td data-label=\"Label\">");
-    buf_adds_html(b, c->label);
-    buf_adds(b, "</td><td data-label=\"School\">");
-    buf_adds_html(b, c->school ? c->school : "none given");
-    buf_adds(b, "</td><td data-label=\"Package version\">");
-    buf_adds_html(b, c->package_version);
+    buf_addf_html(b,
+                  "<tr><th scope=\"row\"><code>%s</code></th><td data-label=\"Label\">%s</td>"
+                  "<td data-label=\"School\">%s</td><td data-label=\"Package version\">%s",
+                  c->code, c->label, c->school ? c->school : "none given", c->package_version);
     buf_addf(b,
              "</td><td data-label=\"Created\">%s</td><td data-label=\"Feedback\">%s</td>"
              "<td data-label=\"Answers\">",
@@ -119,12 +115,8 @@ static void outdated_codes(struct staff_page *p, const struct store_cohort *cs, 
                         "next lesson.</p>\n<ul>\n");
             any = true;
         }
-        buf_adds(b, "<li><code>");
-        buf_adds_html(b, c->code);
-        buf_adds(b, "</code> ");
-        buf_adds_html(b, c->label);
-        buf_adds(b, ", made for version ");
-        buf_adds_html(b, c->package_version);
+        buf_addf_html(b, "<li><code>%s</code> %s, made for version %s", c->code, c->label,
+                      c->package_version);
         buf_adds(b, " <form method=\"post\" action=\"/staff/classes/open\">");
         staff_page_csrf(p);
         buf_addf(b,

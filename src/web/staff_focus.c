@@ -322,6 +322,27 @@ static const struct store_focus_group *fg_find(struct staff_page *p, const char 
     return NULL;
 }
 
+/* What a page about one focus group reads: the classes this account may see, and the group. */
+struct fg_one {
+    struct store_cohort *cs;
+    size_t n;
+    const struct store_focus_group *f;
+};
+
+/*
+ * Reads the classes and the focus group of id (as the form or address gives it). Returns 0
+ * when it is found and this account may see it; else the status of the page it wrote.
+ */
+static unsigned fg_load_one(struct staff_page *p, const char *id, struct fg_one *one)
+{
+    struct store_focus_group *fgs;
+    size_t nf;
+    if (fg_load(p, &one->cs, &one->n, &fgs, &nf) != STORE_OK)
+        return fg_unreadable(p);
+    one->f = fg_find(p, id, one->cs, one->n, fgs, nf);
+    return one->f ? 0 : staff_page_not_found(p);
+}
+
 /* Focus groups listed by class name, then the newest meeting first; those of no class last. */
 struct fg_sorted {
     const struct store_focus_group *f;
@@ -494,70 +515,55 @@ static unsigned edit_page(struct staff_page *p, unsigned status, const struct st
 
 unsigned staff_focus_edit_get(struct staff_page *p)
 {
-    struct store_cohort *cs;
-    size_t n;
-    struct store_focus_group *fgs;
-    size_t nf;
-    if (fg_load(p, &cs, &n, &fgs, &nf) != STORE_OK)
-        return fg_unreadable(p);
-    const struct store_focus_group *f = fg_find(p, form_get(p->query, "id"), cs, n, fgs, nf);
-    if (!f)
-        return staff_page_not_found(p);
+    struct fg_one one;
+    unsigned found = fg_load_one(p, form_get(p->query, "id"), &one);
+    if (found)
+        return found;
     char day[11];
-    store_day_format(f->day, day);
-    struct fg_values v = {.id = f->id,
+    store_day_format(one.f->day, day);
+    struct fg_values v = {.id = one.f->id,
                           .day = day,
-                          .code = f->cohort_code,
-                          .themes = f->themes,
-                          .notes = f->notes,
-                          .quotes = f->quotes};
-    return edit_page(p, HTTP_OK, cs, n, &v, NULL);
+                          .code = one.f->cohort_code,
+                          .themes = one.f->themes,
+                          .notes = one.f->notes,
+                          .quotes = one.f->quotes};
+    return edit_page(p, HTTP_OK, one.cs, one.n, &v, NULL);
 }
 
 unsigned staff_focus_edit_post(struct staff_page *p)
 {
-    struct store_cohort *cs;
-    size_t n;
-    struct store_focus_group *fgs;
-    size_t nf;
-    if (fg_load(p, &cs, &n, &fgs, &nf) != STORE_OK)
-        return fg_unreadable(p);
-    const struct store_focus_group *old = fg_find(p, form_get(p->body, "id"), cs, n, fgs, nf);
-    if (!old)
-        return staff_page_not_found(p);
-    struct store_focus_group fg = {.id = old->id, .edited_by = p->sess->staff_name};
+    struct fg_one one;
+    unsigned found = fg_load_one(p, form_get(p->body, "id"), &one);
+    if (found)
+        return found;
+    struct store_focus_group fg = {.id = one.f->id, .edited_by = p->sess->staff_name};
     unsigned status;
     const char *why = fg_read(p, &fg, &status);
     struct fg_values sent = fg_sent(p);
-    sent.id = old->id;
+    sent.id = one.f->id;
     if (why && !status)
         return staff_page_not_found(p);
     if (why)
-        return edit_page(p, status, cs, n, &sent, why);
+        return edit_page(p, status, one.cs, one.n, &sent, why);
     int rc = store_focus_group_update(p->st, &fg);
     if (rc == STORE_ERR_NOT_FOUND)
         return staff_page_not_found(p);
     if (rc != STORE_OK)
         return edit_page(p, rc == STORE_ERR_INVALID ? HTTP_BAD_REQUEST : HTTP_INTERNAL_SERVER_ERROR,
-                         cs, n, &sent, "The changes could not be saved. Please try again.");
+                         one.cs, one.n, &sent, "The changes could not be saved. Please try again.");
     return staff_page_redirect(p, "/staff/focus-groups?done=changed#fg-%lld", (long long)fg.id);
 }
 
 /* Deleting asks first, on a page of its own, as closing a class does. */
 unsigned staff_focus_delete(struct staff_page *p)
 {
-    struct store_cohort *cs;
-    size_t n;
-    struct store_focus_group *fgs;
-    size_t nf;
-    if (fg_load(p, &cs, &n, &fgs, &nf) != STORE_OK)
-        return fg_unreadable(p);
-    const struct store_focus_group *f = fg_find(p, form_get(p->body, "id"), cs, n, fgs, nf);
-    if (!f)
-        return staff_page_not_found(p);
+    struct fg_one one;
+    unsigned found = fg_load_one(p, form_get(p->body, "id"), &one);
+    if (found)
+        return found;
     const char *confirm = form_get(p->body, "confirm");
     if (confirm && strcmp(confirm, "yes") == 0) {
-        int rc = store_focus_group_delete(p->st, f->id);
+        int rc = store_focus_group_delete(p->st, one.f->id);
         if (rc == STORE_ERR_NOT_FOUND)
             return staff_page_not_found(p);
         if (rc != STORE_OK)
@@ -568,7 +574,7 @@ unsigned staff_focus_delete(struct staff_page *p)
     struct buf *b = p->out;
     staff_page_open(p, "Delete this focus group?");
     buf_adds(b, "<p>");
-    fg_name(b, f, class_of(f->cohort_code, cs, n));
+    fg_name(b, one.f, class_of(one.f->cohort_code, one.cs, one.n));
     buf_adds(b, ". Its themes, notes and quotes are deleted for good, and overwritten in the "
                 "database; this cannot be undone. To correct it instead, change it.</p>\n"
                 "<form method=\"post\" action=\"/staff/focus-groups/delete\">");
@@ -578,7 +584,7 @@ unsigned staff_focus_delete(struct staff_page *p)
              "<input type=\"hidden\" name=\"confirm\" value=\"yes\">\n"
              "<p><button type=\"submit\">Delete the focus group</button> "
              "<a href=\"/staff/focus-groups#fg-%lld\">No, keep it</a></p>\n</form>\n",
-             (long long)f->id, (long long)f->id);
+             (long long)one.f->id, (long long)one.f->id);
     staff_page_close(p);
     return HTTP_OK;
 }

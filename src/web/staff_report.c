@@ -425,11 +425,8 @@ static void change_log(struct buf *b, const struct survey *vs, size_t n, const c
         }
         any = true;
         buf_adds(b, "<ul class=\"changes\">\n");
-        for (size_t j = 0; j < sv->change_count; j++) {
-            buf_adds(b, "<li>");
-            buf_adds_html(b, sv->changes[j]);
-            buf_adds(b, "</li>\n");
-        }
+        for (size_t j = 0; j < sv->change_count; j++)
+            buf_addf_html(b, "<li>%s</li>\n", sv->changes[j]);
         buf_adds(b, "</ul>\n");
     }
     if (!any && n == 0)
