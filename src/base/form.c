@@ -84,6 +84,12 @@ static int unescape(const char *s, size_t len, struct arena *a, const char **out
 
 int form_decode(const char *data, size_t len, size_t max_len, struct arena *a, struct form *out)
 {
+    return form_decode_fields(data, len, max_len, FORM_MAX_FIELDS, a, out);
+}
+
+int form_decode_fields(const char *data, size_t len, size_t max_len, size_t max_fields,
+                       struct arena *a, struct form *out)
+{
     out->fields = NULL;
     out->count = 0;
     if (len > max_len)
@@ -95,7 +101,7 @@ int form_decode(const char *data, size_t len, size_t max_len, struct arena *a, s
     for (size_t i = 0; i < len; i++)
         count += data[i] == '&';
     count++;
-    if (count > (size_t)FORM_MAX_FIELDS * 2)
+    if (count > max_fields * 2)
         return FORM_TOO_MANY;
     struct form_field *fields = arena_alloc(a, count * sizeof(*fields));
     size_t n = 0;
@@ -108,7 +114,7 @@ int form_decode(const char *data, size_t len, size_t max_len, struct arena *a, s
             size_t plen = end - start;
             const char *eq = memchr(pair, '=', plen);
             size_t nlen = eq ? (size_t)(eq - pair) : plen;
-            if (n >= FORM_MAX_FIELDS)
+            if (n >= max_fields)
                 return FORM_TOO_MANY;
             int rc = unescape(pair, nlen, a, &fields[n].name);
             if (rc == FORM_OK)

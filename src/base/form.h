@@ -25,7 +25,7 @@ enum form_error {
     FORM_OK = 0,
     FORM_BAD_ESCAPE = -1, /* '%' not followed by two hex digits */
     FORM_BAD_UTF8 = -2,   /* a name or value is not valid UTF-8, or holds a NUL */
-    FORM_TOO_MANY = -3,   /* more than FORM_MAX_FIELDS fields */
+    FORM_TOO_MANY = -3,   /* more than FORM_MAX_FIELDS fields (or the cap given) */
     FORM_TOO_LARGE = -4,  /* input longer than the caller's limit */
 };
 
@@ -35,6 +35,12 @@ enum form_error {
  */
 __attribute__((warn_unused_result)) int form_decode(const char *data, size_t len, size_t max_len,
                                                     struct arena *a, struct form *out);
+
+/* form_decode() with a cap of max_fields fields instead of FORM_MAX_FIELDS, for a form that
+ * lists many items (a staff page coding a few hundred comments at once). */
+__attribute__((warn_unused_result)) int form_decode_fields(const char *data, size_t len,
+                                                           size_t max_len, size_t max_fields,
+                                                           struct arena *a, struct form *out);
 
 /* A plain-English description of a form_decode() error, for a 400 page. */
 const char *form_error_message(int err);

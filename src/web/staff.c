@@ -205,6 +205,7 @@ static void staff_bar(struct buf *b, const void *ctx)
                 "<li><a href=\"/staff/report\">Reports</a></li>\n"
                 "<li><a href=\"/staff/compare\">Compare versions</a></li>\n"
                 "<li><a href=\"/staff/focus-groups\">Focus groups</a></li>\n"
+                "<li><a href=\"/staff/coding\">Coding</a></li>\n"
                 "<li><a href=\"/staff/accounts\">Accounts</a></li>\n</ul>\n</nav>\n"
                 "<form method=\"post\" action=\"/staff/logout\"><p>Signed in as ");
     buf_adds_html(b, p->sess->staff_name);
@@ -340,6 +341,9 @@ static unsigned home_page(struct staff_page *p)
                 "by side, with what changed between them.</li>\n"
                 "<li><a href=\"/staff/focus-groups\">Focus groups</a>: record one, and read the "
                 "notes by theme.</li>\n"
+                "<li><a href=\"/staff/coding\">Coding</a>: give pupils' comments and focus "
+                "groups themes from the <a href=\"/staff/themes\">list of themes</a>, and the "
+                "page they are about.</li>\n"
                 "<li><a href=\"/staff/accounts\">Accounts</a>: change a password; evaluators "
                 "also sign accounts out and remove them.</li>\n</ul>\n");
     staff_page_close(p);
@@ -372,6 +376,11 @@ static const struct route {
     {false, "/staff/focus-groups/edit", staff_focus_edit_get},
     {true, "/staff/focus-groups/edit", staff_focus_edit_post},
     {true, "/staff/focus-groups/delete", staff_focus_delete},
+    {false, "/staff/themes", staff_themes_get},
+    {true, "/staff/themes", staff_themes_add},
+    {true, "/staff/themes/edit", staff_themes_edit},
+    {false, "/staff/coding", staff_coding_get},
+    {true, "/staff/coding", staff_coding_post},
     {false, "/staff/accounts", staff_accounts_get},
     {true, "/staff/accounts/passwd", staff_accounts_passwd},
     {true, "/staff/accounts/end", staff_accounts_end},
@@ -437,8 +446,8 @@ unsigned staff_web_handle(struct store *st, const struct staff_request *rq,
                                   "This form was not sent from this site's own pages.", page);
             goto out;
         }
-        if (form_decode(rq->body ? rq->body : "", rq->body_len, STAFF_WEB_BODY_MAX, &a, &body) !=
-            FORM_OK) {
+        if (form_decode_fields(rq->body ? rq->body : "", rq->body_len, STAFF_WEB_BODY_MAX,
+                               STAFF_WEB_FIELDS_MAX, &a, &body) != FORM_OK) {
             status = message_page(rq->site, HTTP_BAD_REQUEST, "Bad form",
                                   "The form could not be read.", page);
             goto out;

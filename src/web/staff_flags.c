@@ -21,46 +21,83 @@
 /* The most comments the page lists; a page past this says how many more there are. */
 #define FLAGGED_MAX 1000
 
-struct flag_scan {
-    struct staff_page *p;
-    const struct textmatch *words;
+/* Each comment of one class, for staff_comments_each(). */
+struct comment_scan {
     const struct survey *sv;
     const struct store_cohort *cohort;
-    int since;
     struct survey_decoder dec;
-    struct buf scratch;
-    struct staff_flagged *v;
-    size_t n, cap, more;
+    int64_t answers;
+    staff_comment_fn *fn;
+    void *ctx;
 };
 
-static int scan_row(const struct store_answer_row *row, void *ctx)
+static int scan_comments(const struct store_answer_row *row, void *ctx)
 {
-    struct flag_scan *s = ctx;
+    struct comment_scan *s = ctx;
     const struct survey_item *items;
     size_t count;
-    if (row->day < s->since ||
-        survey_answer_decode(&s->dec, row->body, row->body_len, &items, &count) != 0)
+    s->answers++;
+    if (survey_answer_decode(&s->dec, row->body, row->body_len, &items, &count) != 0)
         return 0;
     for (size_t i = 0; i < count; i++) {
         const struct survey_question *q = survey_question(s->sv, items[i].question_id);
         if (!q || q->type != SURVEY_TEXT)
             continue;
         for (size_t j = 0; j < items[i].value_count; j++) {
-            const char *text = items[i].values[j];
-            const char *hit = textmatch_find(s->words, text, strlen(text), &s->scratch);
-            if (!hit)
-                continue;
-            if (s->n == FLAGGED_MAX) {
-                s->more++;
-                continue;
-            }
-            XGROW(s->v, s->cap, s->n + 1);
-            s->v[s->n++] = (struct staff_flagged){.cohort = s->cohort,
-                                                  .day = row->day,
-                                                  .text = arena_strdup(s->p->a, text),
-                                                  .phrase = hit};
+            int rc = s->fn(s->ctx, s->cohort, row, q, items[i].values[j]);
+            if (rc)
+                return rc;
         }
     }
+    return 0;
+}
+
+int staff_comments_each(struct staff_page *p, const struct store_cohort *cs, size_t n,
+                        int64_t *answers, staff_comment_fn *fn, void *ctx)
+{
+    struct comment_scan s = {.fn = fn, .ctx = ctx};
+    survey_decoder_init(&s.dec);
+    int rc = STORE_OK;
+    for (size_t i = 0; i < n && rc == STORE_OK; i++) {
+        s.answers = 0;
+        /* A class whose version's survey was never stored has no answers to read. */
+        if (store_survey_get(p->st, cs[i].package_id, cs[i].package_version, &s.sv) == STORE_OK) {
+            s.cohort = &cs[i];
+            rc = store_answers_each(p->st, cs[i].id, scan_comments, &s);
+        }
+        if (answers)
+            answers[i] = s.answers;
+    }
+    survey_decoder_release(&s.dec);
+    return rc;
+}
+
+struct flag_scan {
+    struct staff_page *p;
+    const struct textmatch *words;
+    int since;
+    struct buf scratch;
+    struct staff_flagged *v;
+    size_t n, cap, more;
+};
+
+static int flag_comment(void *ctx, const struct store_cohort *c, const struct store_answer_row *row,
+                        const struct survey_question *q, const char *text)
+{
+    (void)q;
+    struct flag_scan *s = ctx;
+    if (row->day < s->since)
+        return 0;
+    const char *hit = textmatch_find(s->words, text, strlen(text), &s->scratch);
+    if (!hit)
+        return 0;
+    if (s->n == FLAGGED_MAX) {
+        s->more++;
+        return 0;
+    }
+    XGROW(s->v, s->cap, s->n + 1);
+    s->v[s->n++] = (struct staff_flagged){
+        .cohort = c, .day = row->day, .text = arena_strdup(s->p->a, text), .phrase = hit};
     return 0;
 }
 
@@ -94,17 +131,9 @@ int staff_flagged_comments(struct staff_page *p, int since, struct staff_flagged
         for (size_t j = 0; j < pkg->flag_lists[i].count; j++)
             (void)textmatch_add(&words, pkg->flag_lists[i].phrases[j]);
     struct flag_scan s = {.p = p, .words = &words, .since = since};
-    survey_decoder_init(&s.dec);
     buf_init(&s.scratch, (size_t)64 << 10);
-    for (size_t i = 0; i < nc && rc == STORE_OK; i++) {
-        /* A class whose version's survey was never stored has no answers to read. */
-        if (store_survey_get(p->st, cs[i].package_id, cs[i].package_version, &s.sv) != STORE_OK)
-            continue;
-        s.cohort = &cs[i];
-        rc = store_answers_each(p->st, cs[i].id, scan_row, &s);
-    }
+    rc = staff_comments_each(p, cs, nc, NULL, flag_comment, &s);
     buf_release(&s.scratch);
-    survey_decoder_release(&s.dec);
     textmatch_release(&words);
     if (rc != STORE_OK) {
         free(s.v);
@@ -121,8 +150,7 @@ int staff_flagged_comments(struct staff_page *p, int since, struct staff_flagged
     return STORE_OK;
 }
 
-/* The class as the page names it: its label, code and school. */
-static void class_name(struct buf *b, const struct store_cohort *c)
+void staff_class_name(struct buf *b, const struct store_cohort *c)
 {
     buf_adds_html(b, c->label);
     buf_adds(b, " (<code>");
@@ -183,7 +211,7 @@ void staff_flags_home(struct staff_page *p)
         if (seen)
             continue;
         buf_addf(b, "<li><a href=\"/staff/comments#c-%s\">", v[i].cohort->code);
-        class_name(b, v[i].cohort);
+        staff_class_name(b, v[i].cohort);
         buf_adds(b, "</a></li>\n");
     }
     buf_adds(b, "</ul>\n</section>\n");
@@ -227,7 +255,7 @@ unsigned staff_flags_get(struct staff_page *p)
             continue;
         }
         buf_addf(b, "<section id=\"c-%s\" class=\"flagged-class\">\n<h2>", c->code);
-        class_name(b, c);
+        staff_class_name(b, c);
         buf_adds(b, "</h2>\n<ul class=\"comments\">\n");
         for (size_t j = i; j < n; j++) {
             if (v[j].cohort != c)

@@ -101,9 +101,8 @@ done:
     return out;
 }
 
-/* The visible focus groups: those of the account's classes (every one for evaluators). */
-static bool fg_visible(const struct staff_page *p, const struct store_focus_group *f,
-                       const struct store_cohort *cs, size_t n)
+bool staff_sees_focus_group(const struct staff_page *p, const struct store_focus_group *f,
+                            const struct store_cohort *cs, size_t n)
 {
     if (!p->sess->school)
         return true;
@@ -318,7 +317,7 @@ static const struct store_focus_group *fg_find(struct staff_page *p, const char 
         return NULL;
     for (size_t i = 0; i < nf; i++)
         if (fgs[i].id == want)
-            return fg_visible(p, &fgs[i], cs, n) ? &fgs[i] : NULL;
+            return staff_sees_focus_group(p, &fgs[i], cs, n) ? &fgs[i] : NULL;
     return NULL;
 }
 
@@ -409,7 +408,7 @@ static unsigned fg_page(struct staff_page *p, unsigned status, const char *error
     size_t shown = 0;
     for (size_t i = 0; i < nf; i++) {
         const struct store_focus_group *f = &fgs[i];
-        if (!fg_visible(p, f, cs, n) || (theme && !has_tag(f->themes, theme)) ||
+        if (!staff_sees_focus_group(p, f, cs, n) || (theme && !has_tag(f->themes, theme)) ||
             (code && (!f->cohort_code || strcmp(f->cohort_code, code) != 0)))
             continue;
         v[shown++] = (struct fg_sorted){f, class_of(f->cohort_code, cs, n)};

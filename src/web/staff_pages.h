@@ -44,6 +44,13 @@ void staff_page_error(struct staff_page *p, const char *message);
 bool staff_sees_school(const struct staff_page *p, const char *school);
 
 /*
+ * Whether the account may see a focus group: an evaluator every one, school staff those of
+ * their school's classes, cs[0..n) (from staff_visible_cohorts()).
+ */
+bool staff_sees_focus_group(const struct staff_page *p, const struct store_focus_group *f,
+                            const struct store_cohort *cs, size_t n);
+
+/*
  * The classes this account may see, oldest first, in p->a. Returns a store status.
  */
 __attribute__((warn_unused_result)) int
@@ -77,6 +84,20 @@ struct staff_flagged {
 __attribute__((warn_unused_result)) int staff_flagged_comments(struct staff_page *p, int since,
                                                                struct staff_flagged **out,
                                                                size_t *count, size_t *more);
+/*
+ * Calls fn for each comment (each value of a text answer) of the classes cs[0..n), with its
+ * class and answer row, in storage order (callers sort before showing); a non-zero return
+ * stops and is returned. answers (may be NULL) gets each class's number of answers.
+ */
+typedef int staff_comment_fn(void *ctx, const struct store_cohort *c,
+                             const struct store_answer_row *row, const struct survey_question *q,
+                             const char *text);
+__attribute__((warn_unused_result)) int staff_comments_each(struct staff_page *p,
+                                                            const struct store_cohort *cs,
+                                                            size_t n, int64_t *answers,
+                                                            staff_comment_fn *fn, void *ctx);
+/* A class as the pages name it: its label, code and school, in HTML. */
+void staff_class_name(struct buf *b, const struct store_cohort *c);
 /* The home page's part: which classes have a flagged comment from the last days. */
 void staff_flags_home(struct staff_page *p);
 
@@ -95,6 +116,11 @@ unsigned staff_focus_post(struct staff_page *p);
 unsigned staff_focus_edit_get(struct staff_page *p);
 unsigned staff_focus_edit_post(struct staff_page *p);
 unsigned staff_focus_delete(struct staff_page *p);
+unsigned staff_themes_get(struct staff_page *p);
+unsigned staff_themes_add(struct staff_page *p);
+unsigned staff_themes_edit(struct staff_page *p);
+unsigned staff_coding_get(struct staff_page *p);
+unsigned staff_coding_post(struct staff_page *p);
 unsigned staff_accounts_get(struct staff_page *p);
 unsigned staff_accounts_passwd(struct staff_page *p);
 unsigned staff_accounts_end(struct staff_page *p);

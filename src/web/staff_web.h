@@ -27,6 +27,9 @@
  * percent-encoded, 240,000 bytes for the two, with room for the rest of the form.
  */
 #define STAFF_WEB_BODY_MAX ((size_t)320 << 10)
+/* The most fields a staff form may have: the coding page sends two for each of up to
+ * STAFF_CODING_MAX comments and focus groups. */
+#define STAFF_WEB_FIELDS_MAX 1024
 
 struct staff_request {
     const char *method;

@@ -260,6 +260,23 @@ static void test_field_count_limit(void **state)
     arena_release(&a);
 }
 
+/* A form that lists many items (the staff coding page) may have a cap of its own. */
+static void test_field_count_limit_given(void **state)
+{
+    (void)state;
+    struct arena a = ARENA_INIT;
+    struct form f;
+    char *s = many_fields(1000, 1);
+    assert_int_equal(form_decode_fields(s, strlen(s), strlen(s), 1000, &a, &f), FORM_OK);
+    assert_int_equal(f.count, 1000);
+    assert_field(&f, 999, "f999", "1");
+    assert_int_equal(form_decode_fields(s, strlen(s), strlen(s), 999, &a, &f), FORM_TOO_MANY);
+    assert_int_equal(f.count, 0);
+    assert_int_equal(decode_n(s, strlen(s), strlen(s), &a, &f), FORM_TOO_MANY);
+    free(s);
+    arena_release(&a);
+}
+
 static void test_error_messages(void **state)
 {
     (void)state;
@@ -318,6 +335,7 @@ int main(void)
         cmocka_unit_test(test_nul_bytes),
         cmocka_unit_test(test_size_limit),
         cmocka_unit_test(test_field_count_limit),
+        cmocka_unit_test(test_field_count_limit_given),
         cmocka_unit_test(test_error_messages),
         cmocka_unit_test(test_utf8_valid),
         cmocka_unit_test(test_utf8_control),
