@@ -522,6 +522,25 @@ int store_cohort_answers(struct store *s, int64_t cohort_id, int64_t *count)
     return store_read_int(s, &q, count);
 }
 
+static bool read_word(const struct store_col *cols, size_t ncols, struct arena *a, void *elem)
+{
+    (void)ncols;
+    *(const char **)elem = store_col_str(a, &cols[0]);
+    return cols[0].p != NULL;
+}
+
+int store_pairing_words(struct store *s, int64_t cohort_id, struct arena *a, const char ***out,
+                        size_t *count)
+{
+    struct store_stmt q = {.sql = "SELECT pairing_word FROM answers WHERE cohort_id = $1 AND "
+                                  "pairing_word IS NOT NULL",
+                           .args = {SA_INT(cohort_id)}};
+    void *list = NULL;
+    int rc = store_read_list(s, &q, read_word, sizeof(const char *), a, &list, count);
+    *out = list;
+    return rc;
+}
+
 #define COHORT_COLUMNS                                                                             \
     "SELECT c.id, c.code, c.label, s.name, c.package_id, c.package_version, c.created_day, "       \
     "c.open, c.expected_size FROM cohorts c LEFT JOIN schools s ON s.id = c.school_id "

@@ -232,6 +232,15 @@ store_submit_async(struct store *s, const struct survey_answer *a, store_done_fn
 __attribute__((warn_unused_result)) int store_submit_many(struct store *s,
                                                           const struct survey_answer *a, size_t n);
 
+/*
+ * The pairing words stored with a class's answers (given with start answers, typed with end
+ * answers), into a (which owns the array and its strings), so that the server can give a new
+ * start answer a word apart from them. For that only: no page or report shows them.
+ */
+__attribute__((warn_unused_result)) int store_pairing_words(struct store *s, int64_t cohort_id,
+                                                            struct arena *a, const char ***out,
+                                                            size_t *count);
+
 /* One stored answer as a report reads it; borrowed for the length of the callback. */
 struct store_answer_row {
     /* the row's own number, for the codes given its comments and for pairing its start and

@@ -163,13 +163,13 @@ static size_t letters(const char *s, char *out)
 }
 
 /*
- * The optimal string alignment distance between a and b, stopping at 2: an edit is one
- * letter replaced, added or removed, or two neighbouring letters swapped.
+ * The optimal string alignment distance between a and b, or cap when it is at least cap: an
+ * edit is one letter replaced, added or removed, or two neighbouring letters swapped.
  */
-static unsigned edits(const char *a, size_t m, const char *b, size_t n)
+static unsigned edits(const char *a, size_t m, const char *b, size_t n, unsigned cap)
 {
-    if (m > n + 1 || n > m + 1)
-        return 2;
+    if (m >= n + cap || n >= m + cap)
+        return cap;
     unsigned d[PAIRING_WORD_MAX + 1][PAIRING_WORD_MAX + 1];
     for (size_t i = 0; i <= m; i++)
         d[i][0] = (unsigned)i;
@@ -188,7 +188,7 @@ static unsigned edits(const char *a, size_t m, const char *b, size_t n)
             d[i][j] = best;
         }
     }
-    return d[m][n] < 2 ? d[m][n] : 2;
+    return d[m][n] < cap ? d[m][n] : cap;
 }
 
 bool pairing_same(const char *a, const char *b)
@@ -216,7 +216,31 @@ bool pairing_near(const char *a, const char *b)
     size_t m = letters(a, x), n = letters(b, y);
     if (strcmp(x, y) == 0)
         return false;
-    return edits(x, m, y, n) == 1 || swapped(a, b);
+    return edits(x, m, y, n, 2) == 1 || swapped(a, b);
+}
+
+/* True when a and b are at least three edits apart (spaces aside), and not a swap. */
+static bool far_apart(const char *a, const char *b)
+{
+    char x[PAIRING_WORD_MAX], y[PAIRING_WORD_MAX];
+    size_t m = letters(a, x), n = letters(b, y);
+    return edits(x, m, y, n, 3) == 3 && !swapped(a, b);
+}
+
+int pairing_word_new_apart(const char *const *taken, size_t n, char out[PAIRING_WORD_MAX])
+{
+    int rc = 0;
+    for (int tries = 0; tries < PAIRING_TRIES; tries++) {
+        rc = pairing_word_new(out);
+        if (rc != 0)
+            return rc;
+        size_t i = 0;
+        while (i < n && (!taken[i] || far_apart(out, taken[i])))
+            i++;
+        if (i == n)
+            return 0;
+    }
+    return rc; /* a crowded class: the last word drawn, which may pair with nobody */
 }
 
 static bool has_word(const struct pairing_answer *a)

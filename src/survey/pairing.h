@@ -50,6 +50,16 @@ __attribute__((warn_unused_result)) int pairing_word_new(char out[PAIRING_WORD_M
 bool pairing_word_known(const char *w);
 
 /*
+ * Like pairing_word_new(), but drawn again (up to PAIRING_TRIES times) while the word is
+ * within two edits of, or the swap of, one of taken[0..n) (normalised words already given or
+ * typed in the class; NULL entries are skipped), so that a near miss of one pupil's word is
+ * never a near miss of another's. Returns as pairing_word_new().
+ */
+#define PAIRING_TRIES 64
+__attribute__((warn_unused_result)) int pairing_word_new_apart(const char *const *taken, size_t n,
+                                                               char out[PAIRING_WORD_MAX]);
+
+/*
  * Writes the normalised form of s[0..len) into out (see above). Bytes outside ASCII are kept
  * as they are. Returns 0, -EINVAL when s holds no letter at all (out is ""), or -E2BIG when
  * the normalised word does not fit in PAIRING_WORD_MAX (out is "").

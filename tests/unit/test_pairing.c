@@ -17,8 +17,8 @@
 static unsigned distance(const char *a, const char *b)
 {
     size_t m = strlen(a), n = strlen(b);
-    unsigned d[16][16];
-    assert_true(m < 16 && n < 16);
+    unsigned d[24][24];
+    assert_true(m < 24 && n < 24);
     for (size_t i = 0; i <= m; i++)
         d[i][0] = (unsigned)i;
     for (size_t j = 0; j <= n; j++)
@@ -97,6 +97,43 @@ static void test_new_words(void **state)
         assert_true(second_seen[i] > 0);
         assert_true(second_seen[i] < 3 * DRAWS / pairing_second_count);
     }
+}
+
+/* The letters of w, without its space. */
+static void letters_of(const char *w, char *out)
+{
+    for (; *w; w++)
+        if (*w != ' ')
+            *out++ = *w;
+    *out = '\0';
+}
+
+static void test_new_apart(void **state)
+{
+    (void)state;
+    enum { TAKEN = 50 };
+    char words[TAKEN][PAIRING_WORD_MAX];
+    const char *taken[TAKEN + 1];
+    for (int i = 0; i < TAKEN; i++) {
+        assert_int_equal(pairing_word_new(words[i]), 0);
+        taken[i] = words[i];
+    }
+    taken[TAKEN] = NULL; /* skipped */
+    for (int k = 0; k < 500; k++) {
+        char w[PAIRING_WORD_MAX], a[PAIRING_WORD_MAX], b[PAIRING_WORD_MAX];
+        assert_int_equal(pairing_word_new_apart(taken, TAKEN + 1, w), 0);
+        assert_true(pairing_word_known(w));
+        letters_of(w, a);
+        for (int i = 0; i < TAKEN; i++) {
+            letters_of(taken[i], b);
+            if (distance(a, b) < 3 || pairing_near(w, taken[i]))
+                fail_msg("'%s' was drawn beside '%s'", w, taken[i]);
+        }
+    }
+    /* Nothing taken: any word. */
+    char w[PAIRING_WORD_MAX];
+    assert_int_equal(pairing_word_new_apart(NULL, 0, w), 0);
+    assert_true(pairing_word_known(w));
 }
 
 static void assert_norm(const char *in, const char *want)
@@ -263,6 +300,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lists),
         cmocka_unit_test(test_new_words),
+        cmocka_unit_test(test_new_apart),
         cmocka_unit_test(test_normalise),
         cmocka_unit_test(test_known),
         cmocka_unit_test(test_near),

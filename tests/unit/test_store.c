@@ -390,6 +390,19 @@ static void test_served_version_stored(void **state)
     assert_int_equal(v.served_1_1, 24);
     assert_int_equal(v.served_1_0, 1);
     assert_int_equal(v.words, 24);
+    /* The class's words, for the server to draw a new one apart from them. */
+    struct arena a = ARENA_INIT;
+    struct store_cohort c;
+    assert_int_equal(store_cohort_get(s, code, &a, &c), STORE_OK);
+    const char **words;
+    size_t nwords;
+    assert_int_equal(store_pairing_words(s, c.id, &a, &words, &nwords), STORE_OK);
+    assert_int_equal(nwords, 24);
+    for (size_t i = 0; i < nwords; i++)
+        assert_string_equal(words[i], "green otter");
+    assert_int_equal(store_pairing_words(s, c.id + 1000, &a, &words, &nwords), STORE_OK);
+    assert_int_equal(nwords, 0);
+    arena_release(&a);
     store_close(s);
     fx_db_free(where);
 }
