@@ -89,8 +89,7 @@ static void chart_open(struct out *o, int height, const char *title)
             "height=\"%d\" viewBox=\"0 0 %d %d\" xmlns=\"http://www.w3.org/2000/svg\">\n"
             "<title id=\"chart-%u\">",
             id, CHART_W, height, CHART_W, height, id);
-    out_text(o, title);
-    out_str(o, "</title>\n");
+    out_textf(o, "%s</title>\n", title);
     if (o->standalone)
         out_str(o, "<style>text{font-family:DejaVu Sans,Arial,sans-serif;font-size:15px;"
                    "fill:#1b1b1b}.tick{font-size:13px}.bar,.a{fill:#1d5fa8}.b{fill:#e3ecf7;"
@@ -189,8 +188,7 @@ static void html_compare_chart(struct out *o, size_t q)
         out_fmt(o, "<rect class=\"%s\" x=\"%d\" y=\"4\" width=\"16\" height=\"16\"/>",
                 s ? "b" : "a", s * 160);
         out_fmt(o, "<text class=\"tick\" x=\"%d\" y=\"17\">version ", s * 160 + 22);
-        out_text(o, r->g[gs[s]].name);
-        out_str(o, "</text>\n");
+        out_textf(o, "%s</text>\n", r->g[gs[s]].name);
     }
     for (size_t j = 0; j < none; j++) {
         int y = 30 + (int)j * CHART_CMP_ROW;
@@ -280,24 +278,21 @@ static void html_question(struct out *o, size_t g, size_t q)
     int64_t answers;
     if (report_answers(r, g, q, &answers) != 0)
         return;
-    out_str(o, "<div class=\"question\">\n<h4>");
-    out_text(o, rq->text);
+    out_textf(o, "<div class=\"question\">\n<h4>%s", rq->text);
     out_fmt(o, "</h4>\n<p class=\"meta\">%s, %s</p>\n<div class=\"chart-and-table\">\n<div>\n",
             out_type(rq->type), out_when(rq->when));
     html_chart(o, g, q);
     char key[300];
     group_key(r, g, key, sizeof(key));
     chart_links(o, key, rq->id);
-    out_str(o, "</div>\n<table>\n<caption>");
-    out_text(o, rq->text);
+    out_textf(o, "</div>\n<table>\n<caption>%s", rq->text);
     out_str(o, "</caption>\n<thead><tr><th scope=\"col\">Answer</th><th scope=\"col\">"
                "Submissions</th><th scope=\"col\">Share</th></tr></thead>\n<tbody>\n");
     for (size_t j = 0; j < rq->ncols; j++) {
         char c[32], p[16];
         out_count(r, g, q, j, c);
         out_share(r, g, q, j, p, sizeof(p));
-        out_str(o, "<tr><th scope=\"row\">");
-        out_text(o, out_col_label(rq, j));
+        out_textf(o, "<tr><th scope=\"row\">%s", out_col_label(rq, j));
         out_fmt(o, "</th><td class=\"n\">%s</td><td class=\"share\">%s</td></tr>\n", c, p);
     }
     out_fmt(o,
@@ -325,11 +320,7 @@ static void html_pairs(struct out *o, size_t g)
         any = true;
         char line[256];
         out_pair(r, p, g, line, sizeof(line));
-        out_str(o, "<li>");
-        out_text(o, r->q[pr->after].text);
-        out_str(o, ": ");
-        out_text(o, line);
-        out_str(o, "</li>\n");
+        out_textf(o, "<li>%s: %s</li>\n", r->q[pr->after].text, line);
     }
     if (any)
         out_str(o, "</ul>\n");
@@ -347,16 +338,12 @@ static void html_comments(struct out *o, size_t g)
             continue;
         out_comment_counts(n, dropped, &listed, &more);
         if (listed) {
-            out_str(o, "<h4 class=\"comments\">Comments on \xe2\x80\x9c");
-            out_text(o, r->q[q].text);
+            out_textf(o, "<h4 class=\"comments\">Comments on \xe2\x80\x9c%s", r->q[q].text);
             out_fmt(o, "\xe2\x80\x9d (%lld)</h4>\n<ul class=\"comments\">\n",
                     (long long)listed + (long long)more);
         }
-        for (size_t i = 0; i < listed; i++) {
-            out_str(o, "<li>");
-            out_text(o, v[i]);
-            out_str(o, "</li>\n");
-        }
+        for (size_t i = 0; i < listed; i++)
+            out_textf(o, "<li>%s</li>\n", v[i]);
         if (listed && more > 0)
             out_fmt(o, "<li class=\"more\">and %lld more (see the CSV export)</li>\n",
                     (long long)more);
@@ -386,13 +373,11 @@ static void html_group(struct out *o, size_t g, bool comments, bool open)
         break;
     }
     case GROUP_SCHOOL:
-        out_str(o, "School: ");
-        out_text(o, grp->name);
+        out_textf(o, "School: %s", grp->name);
         out_fmt(o, "</h3>\n<span class=\"meta\">Submissions: %s.</span>\n", n);
         break;
     case GROUP_VERSION:
-        out_str(o, "Package version ");
-        out_text(o, grp->name);
+        out_textf(o, "Package version %s", grp->name);
         out_fmt(o, "</h3>\n<span class=\"meta\">Submissions: %s.</span>\n", n);
         break;
     case GROUP_ALL:
@@ -442,9 +427,9 @@ static void html_compare(struct out *o)
         int64_t na, nb;
         if (report_answers(r, ga, q, &na) != 0 || report_answers(r, gb, q, &nb) != 0)
             continue;
-        out_str(o, "<div class=\"question\">\n<h3>");
-        out_text(o, rq->text);
-        out_str(o, "</h3>\n<div class=\"chart-and-table\">\n<div>\n");
+        out_textf(o,
+                  "<div class=\"question\">\n<h3>%s</h3>\n<div class=\"chart-and-table\">\n<div>\n",
+                  rq->text);
         html_compare_chart(o, q);
         chart_links(o, "compare", rq->id);
         /* Five columns may be wider than a phone: the table scrolls in a region of its own,
@@ -454,15 +439,11 @@ static void html_compare(struct out *o)
                 "aria-labelledby=\"cmp-%zu\">\n<table class=\"side-by-side\">\n<caption "
                 "id=\"cmp-%zu\">",
                 q, q);
-        out_text(o, rq->text);
-        out_str(o, "</caption>\n<thead><tr><th scope=\"col\">Answer</th>");
+        out_textf(o, "%s</caption>\n<thead><tr><th scope=\"col\">Answer</th>", rq->text);
         for (int s = 0; s < 2; s++) {
             const char *name = s ? b->name : a->name;
-            out_str(o, "<th scope=\"col\">");
-            out_text(o, name);
-            out_str(o, ": submissions</th><th scope=\"col\">");
-            out_text(o, name);
-            out_str(o, ": share</th>");
+            out_textf(o, "<th scope=\"col\">%s: submissions</th><th scope=\"col\">%s: share</th>",
+                      name, name);
         }
         out_str(o, "</tr></thead>\n<tbody>\n");
         for (size_t j = 0; j <= rq->ncols; j++) {
@@ -524,11 +505,8 @@ static void html_summary(struct out *o)
     out_day(r->today, today);
     out_fmt(o, "<section class=\"summary\" aria-labelledby=\"summary\">\n"
                "<h2 id=\"summary\">Summary</h2>\n<ul class=\"summary\">\n");
-    if (r->school) {
-        out_str(o, "<li>Only the classes of ");
-        out_text(o, r->school);
-        out_str(o, ".</li>\n");
-    }
+    if (r->school)
+        out_textf(o, "<li>Only the classes of %s.</li>\n", r->school);
     if (r->filter == SIZE_MAX) {
         const struct group *all = &r->g[r->all];
         size_t unnamed, schools = out_schools(r, &unnamed);
@@ -550,10 +528,8 @@ static void html_summary(struct out *o)
         out_fmt(o, "<li>%lld submissions could not be read and are left out.</li>\n",
                 (long long)r->unreadable);
     out_fmt(o, "<li>Made on %s", today);
-    if (r->source) {
-        out_str(o, " from ");
-        out_text(o, r->source);
-    }
+    if (r->source)
+        out_textf(o, " from %s", r->source);
     out_str(o, ".</li>\n</ul>\n");
     size_t g = out_summary_group(r);
     bool any = false;
@@ -565,8 +541,7 @@ static void html_summary(struct out *o)
         if (!any) {
             out_str(o, "<h3 class=\"headlines\">Headline results for ");
             if (r->filter != SIZE_MAX) {
-                out_str(o, "class ");
-                out_text(o, r->g[g].name);
+                out_textf(o, "class %s", r->g[g].name);
             } else {
                 out_str(o, "all submissions");
             }
@@ -576,10 +551,8 @@ static void html_summary(struct out *o)
         any = true;
         char share[16];
         out_share(r, g, q, col, share, sizeof(share));
-        out_str(o, "<li>");
-        out_text(o, r->q[q].text);
-        out_str(o, ": most chose \xe2\x80\x9c");
-        out_text(o, out_col_label(&r->q[q], col));
+        out_textf(o, "<li>%s: most chose \xe2\x80\x9c%s", r->q[q].text,
+                  out_col_label(&r->q[q], col));
         out_fmt(o, "\xe2\x80\x9d: %lld of %lld (%s).</li>\n", (long long)v, (long long)n, share);
     }
     if (any)
@@ -594,17 +567,12 @@ static void html_contents(struct out *o)
     bool cmp = r->cmp_a != SIZE_MAX && r->cmp_b != SIZE_MAX && r->cmp_a != r->cmp_b;
     out_str(o, "<nav class=\"contents\" aria-labelledby=\"contents\">\n"
                "<h2 id=\"contents\">Contents</h2>\n<ol>\n");
-    if (cmp) {
-        out_str(o, "<li><a href=\"#compare\">Version ");
-        out_text(o, r->g[r->cmp_a].name);
-        out_str(o, " and version ");
-        out_text(o, r->g[r->cmp_b].name);
-        out_str(o, " side by side</a></li>\n");
-    }
+    if (cmp)
+        out_textf(o, "<li><a href=\"#compare\">Version %s and version %s side by side</a></li>\n",
+                  r->g[r->cmp_a].name, r->g[r->cmp_b].name);
     if (r->filter != SIZE_MAX) {
         out_fmt(o, "<li><a href=\"#group-%zu\">Class ", r->filter);
-        out_text(o, r->g[r->filter].name);
-        out_str(o, "</a></li>\n");
+        out_textf(o, "%s</a></li>\n", r->g[r->filter].name);
     } else {
         out_fmt(o,
                 "<li><a href=\"#by-version\">By package version</a> (%zu)</li>\n"

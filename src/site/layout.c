@@ -198,21 +198,15 @@ void render_doc_open(struct render *r, const char *title, const char *descriptio
                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                 "<meta name=\"referrer\" content=\"no-referrer\">\n"
                 "<meta name=\"color-scheme\" content=\"light dark\">\n<title>");
-    if (title && p->title && strcmp(title, p->title) != 0) {
-        render_text(r, title);
-        buf_adds(o, " – ");
-    }
-    render_text(r, p->title);
-    buf_adds(o, "</title>\n");
+    if (title && p->title && strcmp(title, p->title) != 0)
+        buf_addf_html(o, "%s – ", title);
+    buf_addf_html(o, "%s</title>\n", p->title);
     /* Every page says what it is for in search results and link previews: a page with no
      * summary of its own (or a page made for one response) takes the start page's. */
     if ((!description || !*description) && p->page_count)
         description = p->pages[0].summary;
-    if (description && *description) {
-        buf_adds(o, "<meta name=\"description\" content=\"");
-        render_text(r, description);
-        buf_adds(o, "\">\n");
-    }
+    if (description && *description)
+        buf_addf_html(o, "<meta name=\"description\" content=\"%s\">\n", description);
     buf_adds(o, "<link rel=\"stylesheet\" href=\"");
     render_asset(r, "style.css");
     if (extra_css) {
@@ -223,8 +217,7 @@ void render_doc_open(struct render *r, const char *title, const char *descriptio
     render_asset(r, "icon.svg");
     buf_adds(o, "\" type=\"image/svg+xml\">\n<script src=\"");
     render_asset(r, script);
-    buf_adds(o, "\" defer></script>\n</head>\n<body class=\"");
-    render_text(r, body_class);
+    buf_addf_html(o, "\" defer></script>\n</head>\n<body class=\"%s", body_class);
     if (r->page) {
         buf_adds(o, " for-");
         buf_adds(o, audience_name(r->page->audience));
@@ -251,9 +244,7 @@ static void brand_name(struct render *r, const char *title)
         return;
     }
     buf_add_html(r->out, title, (size_t)(cut - title));
-    buf_adds(r->out, "<span class=\"brand-more\">");
-    render_text(r, cut);
-    buf_adds(r->out, "</span>");
+    buf_addf_html(r->out, "<span class=\"brand-more\">%s</span>", cut);
 }
 
 /*
@@ -275,8 +266,7 @@ static void page_list(struct render *r, size_t first, bool pupils_only)
         if (pg == r->page)
             buf_adds(o, " aria-current=\"page\"");
         buf_addc(o, '>');
-        render_text(r, nav_title(pg));
-        buf_adds(o, "</a></li>\n");
+        buf_addf_html(o, "%s</a></li>\n", nav_title(pg));
     }
     buf_adds(o, "</ul>\n");
 }
@@ -307,8 +297,8 @@ void render_open(struct render *r, const char *title, const char *description,
     const struct pkg *p = r->pkg;
     struct buf *o = r->out;
     render_doc_open(r, title, description, body_class, NULL, "app.js");
-    buf_adds(o, "<header class=\"top\">\n<a id=\"exit\" class=\"exit\" href=\"");
-    render_text(r, p->exit_url && *p->exit_url ? p->exit_url : DEFAULT_EXIT_URL);
+    buf_addf_html(o, "<header class=\"top\">\n<a id=\"exit\" class=\"exit\" href=\"%s",
+                  p->exit_url && *p->exit_url ? p->exit_url : DEFAULT_EXIT_URL);
     buf_adds(o, "\" rel=\"noreferrer\">Quick exit</a>\n"
                 "<a class=\"skip\" href=\"#main\">Skip to main content</a>\n"
                 "<a class=\"brand\" href=\"");
@@ -335,16 +325,12 @@ static void pager(struct render *r)
     if (prev) {
         buf_adds(o, "<a class=\"prev\" rel=\"prev\" href=\"");
         render_href(r, prev, NULL);
-        buf_adds(o, "\"><span class=\"dir\">Previous</span> ");
-        render_text(r, nav_title(prev));
-        buf_adds(o, "</a>\n");
+        buf_addf_html(o, "\"><span class=\"dir\">Previous</span> %s</a>\n", nav_title(prev));
     }
     if (next) {
         buf_adds(o, "<a class=\"next\" rel=\"next\" href=\"");
         render_href(r, next, NULL);
-        buf_adds(o, "\"><span class=\"dir\">Next</span> ");
-        render_text(r, nav_title(next));
-        buf_adds(o, "</a>\n");
+        buf_addf_html(o, "\"><span class=\"dir\">Next</span> %s</a>\n", nav_title(next));
     }
     buf_adds(o, "</nav>\n");
 }
@@ -357,16 +343,11 @@ void render_close(struct render *r)
     pager(r);
     buf_adds(o, "<footer class=\"foot\">\n<nav aria-label=\"All pages\">\n");
     page_list(r, 0, false);
-    buf_adds(o, "</nav>\n<p>");
-    render_text(r, p->title);
-    if (p->version) {
-        buf_adds(o, ", version ");
-        render_text(r, p->version);
-    }
-    if (p->publisher && *p->publisher) {
-        buf_adds(o, ", by ");
-        render_text(r, p->publisher);
-    }
+    buf_addf_html(o, "</nav>\n<p>%s", p->title);
+    if (p->version)
+        buf_addf_html(o, ", version %s", p->version);
+    if (p->publisher && *p->publisher)
+        buf_addf_html(o, ", by %s", p->publisher);
     buf_adds(o, ". This site sets no cookies and does not track you.</p>\n</footer>\n"
                 "</body>\n</html>\n");
 }

@@ -57,25 +57,16 @@ void render_page_message(struct render *r, const struct site_message *m)
     const char *title = m->title ? m->title : site_status_title(m->status);
     const char *text = m->text ? m->text : w ? w->text : NULL;
     render_open(r, title, NULL, m->status == 404 ? "page-not-found" : "page-message");
-    buf_adds(o, "<h1>");
-    render_text(r, title);
-    buf_adds(o, "</h1>\n");
+    buf_addf_html(o, "<h1>%s</h1>\n", title);
     const char *paras[] = {text, m->more};
     for (size_t i = 0; i < sizeof(paras) / sizeof(paras[0]); i++) {
         if (!paras[i] || !*paras[i])
             continue;
-        buf_adds(o, "<p>");
-        render_text(r, paras[i]);
-        buf_adds(o, "</p>\n");
+        buf_addf_html(o, "<p>%s</p>\n", paras[i]);
         if (i == 0 && m->big && *m->big) {
-            buf_adds(o, "<p class=\"big-words\">");
-            render_text(r, m->big);
-            buf_adds(o, "</p>\n");
-            if (m->big_note && *m->big_note) {
-                buf_adds(o, "<p class=\"big-note\">");
-                render_text(r, m->big_note);
-                buf_adds(o, "</p>\n");
-            }
+            buf_addf_html(o, "<p class=\"big-words\">%s</p>\n", m->big);
+            if (m->big_note && *m->big_note)
+                buf_addf_html(o, "<p class=\"big-note\">%s</p>\n", m->big_note);
         }
     }
     const struct pkg_page *support = m->help ? render_find_kind(r->pkg, PAGE_SUPPORT) : NULL;

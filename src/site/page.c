@@ -32,9 +32,7 @@ const struct render_kind *render_kind(enum pkg_page_kind k)
 static void open_page(struct render *r)
 {
     render_open(r, r->page->title, r->page->summary, render_kind(r->page->kind)->css_class);
-    buf_adds(r->out, "<h1>");
-    render_text(r, r->page->title);
-    buf_adds(r->out, "</h1>\n");
+    buf_addf_html(r->out, "<h1>%s</h1>\n", r->page->title);
 }
 
 void render_page_text(struct render *r)
@@ -75,12 +73,9 @@ void render_chat(struct render *r, const struct pkg_step *step)
              * reader hears every speaker's name, so position carries no meaning alone. */
             buf_adds(o, m->from->me ? "<li class=\"msg me\"><span class=\"who vh\">"
                                     : "<li class=\"msg them\"><span class=\"who\">");
-            render_text(r, m->from->name);
-            buf_adds(o, "<span class=\"vh\">:</span></span> ");
+            buf_addf_html(o, "%s<span class=\"vh\">:</span></span> ", m->from->name);
         }
-        buf_adds(o, "<span class=\"text\">");
-        render_text(r, m->text);
-        buf_adds(o, "</span></li>\n");
+        buf_addf_html(o, "<span class=\"text\">%s</span></li>\n", m->text);
     }
     buf_adds(o, "</ol>\n");
 }
@@ -108,27 +103,20 @@ void render_page_story_step(struct render *r)
     render_open(r, title.ptr, page->summary, "page-story");
     buf_release(&title);
 
-    buf_adds(o, "<h1>");
-    render_text(r, page->title);
-    buf_adds(o, "</h1>\n");
+    buf_addf_html(o, "<h1>%s</h1>\n", page->title);
     if (first)
         render_markdown(r, page->body, 2);
     buf_adds(o, "<section class=\"step\" aria-label=\"");
     render_text(r, step_name && *step_name ? step_name : "The story");
     buf_adds(o, "\">\n");
-    if (step->title && *step->title) {
-        buf_adds(o, "<h2>");
-        render_text(r, step->title);
-        buf_adds(o, "</h2>\n");
-    }
+    if (step->title && *step->title)
+        buf_addf_html(o, "<h2>%s</h2>\n", step->title);
     render_chat(r, step);
     render_markdown(r, step->text, 3);
     if (step->ending || !step->choice_count) {
         buf_adds(o, "<p class=\"ending\"><strong>The end</strong>");
-        if (step->ending_title && *step->ending_title) {
-            buf_adds(o, ": ");
-            render_text(r, step->ending_title);
-        }
+        if (step->ending_title && *step->ending_title)
+            buf_addf_html(o, ": %s", step->ending_title);
         buf_adds(o, "</p>\n<p class=\"again\"><a class=\"button\" href=\"");
         render_href(r, page, NULL);
         buf_adds(o, "\">Read the story again and choose differently</a></p>\n");
@@ -136,9 +124,7 @@ void render_page_story_step(struct render *r)
         const struct pkg_character *me = render_story_me(st);
         buf_adds(o, "<h2 class=\"ask\">");
         if (me) {
-            buf_adds(o, "What should ");
-            render_text(r, me->name);
-            buf_adds(o, " do?");
+            buf_addf_html(o, "What should %s do?", me->name);
         } else {
             buf_adds(o, "What happens next?");
         }
@@ -150,9 +136,7 @@ void render_page_story_step(struct render *r)
                 step_href(r, c->next);
             else
                 render_href(r, page, c->next_id);
-            buf_adds(o, "\">");
-            render_text(r, c->text);
-            buf_adds(o, "</a></li>\n");
+            buf_addf_html(o, "\">%s</a></li>\n", c->text);
         }
         buf_adds(o, "</ul>\n");
     }
@@ -175,23 +159,14 @@ void render_page_questions(struct render *r)
     render_markdown(r, page->body, 2);
     for (size_t g = 0; g < page->group_count; g++) {
         const struct pkg_question_group *grp = &page->groups[g];
-        buf_adds(o, "<section class=\"questions\" id=\"");
-        render_text(r, grp->id);
-        buf_adds(o, "\">\n<h2>");
-        render_text(r, grp->title);
-        buf_adds(o, "</h2>\n<ol>\n");
+        buf_addf_html(o, "<section class=\"questions\" id=\"%s\">\n<h2>%s</h2>\n<ol>\n", grp->id,
+                      grp->title);
         for (size_t q = 0; q < grp->question_count; q++) {
             const struct pkg_question *qu = &grp->questions[q];
-            buf_adds(o, "<li id=\"");
-            render_text(r, render_id(r, qu->id));
-            buf_adds(o, "\"><p class=\"question\">");
-            render_text(r, qu->text);
-            buf_adds(o, "</p>");
-            if (qu->hint && *qu->hint) {
-                buf_adds(o, "<p class=\"hint\">");
-                render_text(r, qu->hint);
-                buf_adds(o, "</p>");
-            }
+            buf_addf_html(o, "<li id=\"%s\"><p class=\"question\">%s</p>", render_id(r, qu->id),
+                          qu->text);
+            if (qu->hint && *qu->hint)
+                buf_addf_html(o, "<p class=\"hint\">%s</p>", qu->hint);
             buf_adds(o, "</li>\n");
         }
         buf_adds(o, "</ol>\n</section>\n");
@@ -225,11 +200,7 @@ static void plan_link(struct render *r, const struct pkg_page *plan,
 {
     buf_adds(r->out, "<p class=\"to-plan\"><a href=\"");
     render_href(r, plan, NULL);
-    buf_adds(r->out, "#sec-");
-    render_text(r, sec->id);
-    buf_adds(r->out, "\">");
-    render_text(r, text);
-    buf_adds(r->out, "</a></p>\n");
+    buf_addf_html(r->out, "#sec-%s\">%s</a></p>\n", sec->id, text);
 }
 
 static void gallery(struct render *r, const struct pkg_strategy *s)
@@ -238,23 +209,15 @@ static void gallery(struct render *r, const struct pkg_strategy *s)
     buf_adds(o, "<ul class=\"gallery\">\n");
     for (size_t i = 0; i < s->reply_count; i++) {
         const struct pkg_reply *rep = &s->replies[i];
-        buf_adds(o, "<li id=\"");
-        render_text(r, render_id(r, rep->id));
-        buf_adds(o, "\">");
+        buf_addf_html(o, "<li id=\"%s\">", render_id(r, rep->id));
         if (rep->image && *rep->image) {
-            buf_adds(o, "<img src=\"");
-            render_text(r, r->prefix);
-            render_text(r, rep->image);
-            buf_adds(o, "\" alt=\"");
+            buf_addf_html(o, "<img src=\"%s%s\" alt=\"", r->prefix, rep->image);
             render_text(r, rep->alt ? rep->alt : "");
             /* Loaded as it scrolls into view, so the gallery costs the page nothing. */
             buf_adds(o, "\" width=\"96\" height=\"96\" loading=\"lazy\">");
         }
-        if (rep->text && *rep->text) {
-            buf_adds(o, "<span class=\"reply\">");
-            render_text(r, rep->text);
-            buf_adds(o, "</span>");
-        }
+        if (rep->text && *rep->text)
+            buf_addf_html(o, "<span class=\"reply\">%s</span>", rep->text);
         buf_adds(o, "</li>\n");
     }
     buf_adds(o, "</ul>\n");
@@ -271,32 +234,18 @@ void render_page_strategies(struct render *r)
     render_markdown(r, page->body, 2);
     if (page->strategy_count > 1) {
         buf_adds(o, "<nav class=\"toc\" aria-label=\"Ways on this page\">\n<ul>\n");
-        for (size_t i = 0; i < page->strategy_count; i++) {
-            buf_adds(o, "<li><a href=\"#");
-            render_text(r, page->strategies[i].id);
-            buf_adds(o, "\">");
-            render_text(r, page->strategies[i].title);
-            buf_adds(o, "</a></li>\n");
-        }
+        for (size_t i = 0; i < page->strategy_count; i++)
+            buf_addf_html(o, "<li><a href=\"#%s\">%s</a></li>\n", page->strategies[i].id,
+                          page->strategies[i].title);
         buf_adds(o, "</ul>\n</nav>\n");
     }
     for (size_t i = 0; i < page->strategy_count; i++) {
         const struct pkg_strategy *s = &page->strategies[i];
-        buf_adds(o, "<section class=\"strategy\" id=\"");
-        render_text(r, s->id);
-        buf_adds(o, "\">\n<h2>");
-        render_text(r, s->title);
-        buf_adds(o, "</h2>\n");
-        if (s->summary && *s->summary) {
-            buf_adds(o, "<p class=\"summary\">");
-            render_text(r, s->summary);
-            buf_adds(o, "</p>\n");
-        }
-        if (s->when && *s->when) {
-            buf_adds(o, "<h3>When it helps</h3>\n<p>");
-            render_text(r, s->when);
-            buf_adds(o, "</p>\n");
-        }
+        buf_addf_html(o, "<section class=\"strategy\" id=\"%s\">\n<h2>%s</h2>\n", s->id, s->title);
+        if (s->summary && *s->summary)
+            buf_addf_html(o, "<p class=\"summary\">%s</p>\n", s->summary);
+        if (s->when && *s->when)
+            buf_addf_html(o, "<h3>When it helps</h3>\n<p>%s</p>\n", s->when);
         if (s->how && *s->how) {
             buf_adds(o, "<h3>How to do it</h3>\n");
             render_markdown(r, s->how, 4);
@@ -345,56 +294,38 @@ static void service(struct render *r, const struct pkg_support *sup)
     struct buf *o = r->out;
     buf_adds(o, sup->emergency ? "<li class=\"service emergency\" id=\""
                                : "<li class=\"service\" id=\"");
-    render_text(r, sup->id);
-    buf_adds(o, "\">\n<h2>");
-    render_text(r, sup->name);
-    buf_adds(o, "</h2>\n<p>");
-    render_text(r, sup->about);
-    buf_adds(o, "</p>\n<ul class=\"contact\">\n");
+    buf_addf_html(o, "%s\">\n<h2>%s</h2>\n<p>%s</p>\n<ul class=\"contact\">\n", sup->id, sup->name,
+                  sup->about);
     if (sup->phone && *sup->phone) {
         buf_adds(o, "<li><a class=\"button\" href=\"tel:");
         if (sup->tel && *sup->tel)
             render_text(r, sup->tel);
         else
             dial(r, sup->phone);
-        buf_adds(o, "\">Call ");
-        render_text(r, sup->phone);
-        buf_adds(o, "</a></li>\n");
+        buf_addf_html(o, "\">Call %s</a></li>\n", sup->phone);
     }
     if (sup->sms && *sup->sms) {
         buf_adds(o, "<li><a class=\"button\" href=\"sms:");
         dial(r, sup->sms);
-        buf_adds(o, "\">Text ");
-        render_text(r, sup->sms);
-        buf_adds(o, "</a></li>\n");
+        buf_addf_html(o, "\">Text %s</a></li>\n", sup->sms);
     }
-    if (sup->chat && *sup->chat) {
-        buf_adds(o, "<li><a href=\"");
-        render_text(r, sup->chat);
-        buf_adds(o, "\" rel=\"noreferrer\">Chat online<span class=\"vh\"> with ");
-        render_text(r, sup->name);
-        buf_adds(o, "</span></a></li>\n");
-    }
+    if (sup->chat && *sup->chat)
+        buf_addf_html(o,
+                      "<li><a href=\"%s\" rel=\"noreferrer\">Chat online<span class=\"vh\"> with "
+                      "%s</span></a></li>\n",
+                      sup->chat, sup->name);
     if (sup->url && *sup->url) {
-        buf_adds(o, "<li><a href=\"");
-        render_text(r, sup->url);
-        buf_adds(o, "\" rel=\"noreferrer\">");
+        buf_addf_html(o, "<li><a href=\"%s\" rel=\"noreferrer\">", sup->url);
         short_url(r, sup->url);
         buf_adds(o, "</a></li>\n");
     }
     buf_adds(o, "</ul>\n");
-    if (sup->hours && *sup->hours) {
-        buf_adds(o, "<p class=\"hours\"><strong>When:</strong> ");
-        render_text(r, sup->hours);
-        buf_adds(o, "</p>\n");
-    }
+    if (sup->hours && *sup->hours)
+        buf_addf_html(o, "<p class=\"hours\"><strong>When:</strong> %s</p>\n", sup->hours);
     if (sup->checked && *sup->checked) {
-        buf_adds(o, "<p class=\"checked\">Details checked on ");
-        render_text(r, sup->checked);
+        buf_addf_html(o, "<p class=\"checked\">Details checked on %s", sup->checked);
         if (sup->source && *sup->source) {
-            buf_adds(o, " from <a href=\"");
-            render_text(r, sup->source);
-            buf_adds(o, "\" rel=\"noreferrer\">");
+            buf_addf_html(o, " from <a href=\"%s\" rel=\"noreferrer\">", sup->source);
             short_url(r, sup->source);
             buf_adds(o, "</a>");
         }
@@ -458,11 +389,10 @@ static const char *typed_text(const struct render *r, const char *qid)
 /* The problem's message beside its field, with the id the field's aria-describedby names. */
 static void field_problem(struct render *r, const struct site_form_problem *pb, const char *id)
 {
-    buf_adds(r->out, "<p class=\"error-msg\" id=\"");
-    render_text(r, id);
-    buf_adds(r->out, "\"><strong><span class=\"vh\">Problem: </span>");
-    render_text(r, pb->message);
-    buf_adds(r->out, "</strong></p>\n");
+    buf_addf_html(r->out,
+                  "<p class=\"error-msg\" id=\"%s\"><strong><span class=\"vh\">Problem: "
+                  "</span>%s</strong></p>\n",
+                  id, pb->message);
 }
 
 static void option(struct render *r, const char *type, const char *qid, const char *value,
@@ -476,17 +406,9 @@ static void option(struct render *r, const char *type, const char *qid, const ch
     buf_release(&id);
     buf_adds(o, "<li><input type=\"");
     buf_adds(o, type);
-    buf_adds(o, "\" id=\"");
-    render_text(r, fid);
-    buf_adds(o, "\" name=\"");
-    render_text(r, qid);
-    buf_adds(o, "\" value=\"");
-    render_text(r, value);
+    buf_addf_html(o, "\" id=\"%s\" name=\"%s\" value=\"%s", fid, qid, value);
     buf_adds(o, was_sent(r, qid, value) ? "\" checked> <label for=\"" : "\"> <label for=\"");
-    render_text(r, fid);
-    buf_adds(o, "\">");
-    render_text(r, label);
-    buf_adds(o, "</label></li>\n");
+    buf_addf_html(o, "%s\">%s</label></li>\n", fid, label);
 }
 
 static const char *survey_type_class(enum survey_type t)
@@ -510,13 +432,9 @@ static void render_survey_question(struct render *r, const struct survey_questio
     }
     buf_adds(o, "<fieldset class=\"q q-");
     buf_adds(o, survey_type_class(q->type));
-    if (err_id) {
-        buf_adds(o, "\" aria-describedby=\"");
-        render_text(r, err_id);
-    }
-    buf_adds(o, "\">\n<legend>");
-    render_text(r, q->text);
-    buf_adds(o, "</legend>\n");
+    if (err_id)
+        buf_addf_html(o, "\" aria-describedby=\"%s", err_id);
+    buf_addf_html(o, "\">\n<legend>%s</legend>\n", q->text);
     if (pb)
         field_problem(r, pb, err_id);
     if (q->type == SURVEY_MULTI)
@@ -527,24 +445,18 @@ static void render_survey_question(struct render *r, const struct survey_questio
         render_field_id(&id, q->id, NULL);
         const char *fid = render_id(r, id.ptr);
         buf_release(&id);
-        buf_adds(o, "<label class=\"vh\" for=\"");
-        render_text(r, fid);
-        buf_adds(o, "\">Your answer</label>\n<textarea id=\"");
-        render_text(r, fid);
-        buf_adds(o, "\" name=\"");
-        render_text(r, q->id);
-        if (err_id) {
-            buf_adds(o, "\" aria-invalid=\"true\" aria-describedby=\"");
-            render_text(r, err_id);
-        }
+        buf_addf_html(
+            o, "<label class=\"vh\" for=\"%s\">Your answer</label>\n<textarea id=\"%s\" name=\"%s",
+            fid, fid, q->id);
+        if (err_id)
+            buf_addf_html(o, "\" aria-invalid=\"true\" aria-describedby=\"%s", err_id);
         buf_addf(o, "\" rows=\"4\" maxlength=\"%zu\" autocomplete=\"off\">",
                  q->max_length ? q->max_length : 500);
         /* A textarea drops one newline right after its start tag: keep the pupil's own. */
         const char *text = typed_text(r, q->id);
         if (text && (text[0] == '\n' || (text[0] == '\r' && text[1] == '\n')))
             buf_addc(o, '\n');
-        render_text(r, text);
-        buf_adds(o, "</textarea>\n");
+        buf_addf_html(o, "%s</textarea>\n", text);
     }
     buf_adds(o, "<ul class=\"options\">\n");
     if (q->type == SURVEY_YESNO) {
@@ -598,9 +510,7 @@ static void problem_summary(struct render *r, const struct site_feedback *fb)
                                 q->type == SURVEY_YESNO ? "yes"
                                 : q->option_count       ? q->options[0].id
                                                         : WIRE_PREFER_NOT);
-            buf_adds(o, "<a href=\"#");
-            render_text(r, id.ptr);
-            buf_adds(o, "\">");
+            buf_addf_html(o, "<a href=\"#%s\">", id.ptr);
             buf_release(&id);
         }
         render_text(r, pb->message);
@@ -623,8 +533,7 @@ static void code_field(struct render *r)
         field_problem(r, pb, "f-code-error");
     buf_adds(o, "<input id=\"f-code\" name=\"" WIRE_FIELD_CODE "\"");
     if (code) {
-        buf_adds(o, " value=\"");
-        render_text(r, code);
+        buf_addf_html(o, " value=\"%s", code);
         buf_addc(o, '"');
     }
     buf_adds(o, pb ? " aria-invalid=\"true\" aria-describedby=\"f-code-hint f-code-error\""
@@ -702,16 +611,12 @@ void render_page_letter(struct render *r)
         render_qr(r, url.ptr, "A QR code that opens the page for parents and carers");
         buf_adds(o, "<p>To read more, scan the code with your phone's camera or go to<br><a "
                     "href=\"");
-        render_text(r, url.ptr);
-        buf_adds(o, "\">");
-        render_text(r, url.ptr);
-        buf_adds(o, "</a></p>\n</div>\n");
+        buf_addf_html(o, "%s\">%s</a></p>\n</div>\n", url.ptr, url.ptr);
     } else if (to) {
         buf_adds(o, "<p class=\"no-print note\">The printed letter has no QR code or web address "
                     "for the page <a href=\"");
         render_href(r, to, NULL);
-        buf_adds(o, "\">");
-        render_text(r, to->title);
+        buf_addf_html(o, "\">%s", to->title);
         buf_adds(o, "</a>, because this site was made without its public address. Start "
                     "planpack with <code>--public-url</code> and the address parents use (for "
                     "example <code>--public-url https://www.school.example/think/</code>) to "

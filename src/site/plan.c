@@ -64,11 +64,8 @@ static void each_choice(struct render *r, const struct pkg_plan_section *sec, ch
 static void choice_label(struct render *r, const struct choice *c)
 {
     render_text(r, c->label);
-    if (c->detail && *c->detail) {
-        buf_adds(r->out, " <span class=\"detail\">");
-        render_text(r, c->detail);
-        buf_adds(r->out, "</span>");
-    }
+    if (c->detail && *c->detail)
+        buf_addf_html(r->out, " <span class=\"detail\">%s</span>", c->detail);
 }
 
 /* --- the builder ------------------------------------------------------------------- */
@@ -83,15 +80,9 @@ static void check_item(struct render *r, const struct pkg_plan_section *sec, con
     render_field_id(&b, sec->id, c->id);
     const char *id = render_id(r, b.ptr);
     buf_release(&b);
-    buf_adds(o, "<li><input type=\"checkbox\" id=\"");
-    render_text(r, id);
-    buf_adds(o, "\" name=\"");
-    render_text(r, sec->id);
-    buf_adds(o, "\" value=\"");
-    render_text(r, c->id);
-    buf_adds(o, "\"> <label for=\"");
-    render_text(r, id);
-    buf_adds(o, "\">");
+    buf_addf_html(
+        o, "<li><input type=\"checkbox\" id=\"%s\" name=\"%s\" value=\"%s\"> <label for=\"%s\">",
+        id, sec->id, c->id, id);
     choice_label(r, c);
     buf_adds(o, "</label></li>\n");
 }
@@ -99,18 +90,12 @@ static void check_item(struct render *r, const struct pkg_plan_section *sec, con
 static void builder_section(struct render *r, const struct pkg_plan_section *sec)
 {
     struct buf *o = r->out;
-    buf_adds(o, "<fieldset class=\"plan-sec\" id=\"sec-");
-    render_text(r, sec->id);
-    buf_adds(o, "\">\n<legend class=\"sec-title\" id=\"lg-");
-    render_text(r, sec->id);
-    buf_adds(o, "\">");
-    render_text(r, sec->title);
-    buf_adds(o, "</legend>\n");
-    if (sec->prompt && *sec->prompt) {
-        buf_adds(o, "<p class=\"hint\">");
-        render_text(r, sec->prompt);
-        buf_adds(o, "</p>\n");
-    }
+    buf_addf_html(o,
+                  "<fieldset class=\"plan-sec\" id=\"sec-%s\">\n<legend class=\"sec-title\" "
+                  "id=\"lg-%s\">%s</legend>\n",
+                  sec->id, sec->id, sec->title);
+    if (sec->prompt && *sec->prompt)
+        buf_addf_html(o, "<p class=\"hint\">%s</p>\n", sec->prompt);
     if (is_list(sec->kind)) {
         buf_adds(o, "<ul class=\"checks\">\n");
         each_choice(r, sec, check_item, NULL);
@@ -123,12 +108,9 @@ static void builder_section(struct render *r, const struct pkg_plan_section *sec
             buf_addf(&b, "-%d", k);
             const char *id = render_id(r, b.ptr);
             buf_release(&b);
-            buf_adds(o, "<div class=\"field\"><label for=\"");
-            render_text(r, id);
+            buf_addf_html(o, "<div class=\"field\"><label for=\"%s", id);
             buf_addf(o, "\">Trusted adult %d</label> <input id=\"", k);
-            render_text(r, id);
-            buf_adds(o, "\" name=\"");
-            render_text(r, sec->id);
+            buf_addf_html(o, "%s\" name=\"%s", id, sec->id);
             buf_addf(o, "\" maxlength=\"%d\" autocomplete=\"off\"></div>\n", PLAN_LINE_MAX);
         }
     } else {
@@ -137,12 +119,8 @@ static void builder_section(struct render *r, const struct pkg_plan_section *sec
         render_field_id(&b, sec->id, NULL);
         const char *id = render_id(r, b.ptr);
         buf_release(&b);
-        buf_adds(o, "<textarea id=\"");
-        render_text(r, id);
-        buf_adds(o, "\" name=\"");
-        render_text(r, sec->id);
-        buf_adds(o, "\" aria-labelledby=\"lg-");
-        render_text(r, sec->id);
+        buf_addf_html(o, "<textarea id=\"%s\" name=\"%s\" aria-labelledby=\"lg-%s", id, sec->id,
+                      sec->id);
         buf_addf(o, "\" rows=\"3\" maxlength=\"%d\" autocomplete=\"off\"></textarea>\n",
                  PLAN_TEXT_MAX);
     }
@@ -153,9 +131,7 @@ static void worksheet_link(struct render *r, const char *text)
 {
     buf_adds(r->out, "<a href=\"");
     render_href(r, r->page, PLAN_WORKSHEET_STEP);
-    buf_adds(r->out, "\">");
-    render_text(r, text);
-    buf_adds(r->out, "</a>");
+    buf_addf_html(r->out, "\">%s</a>", text);
 }
 
 static void plan_tools(struct render *r, bool builder)
@@ -179,9 +155,7 @@ void render_page_plan(struct render *r)
     struct buf *o = r->out;
     bool offline = r->mode == SITE_EXPORT;
     render_open(r, page->title, page->summary, "page-plan");
-    buf_adds(o, "<h1>");
-    render_text(r, page->title);
-    buf_adds(o, "</h1>\n");
+    buf_addf_html(o, "<h1>%s</h1>\n", page->title);
     for (size_t i = 0; i < page->plan_section_count; i++) {
         struct buf b;
         buf_init(&b, 256);
@@ -211,8 +185,7 @@ void render_page_plan(struct render *r)
                 "<div class=\"plan-cols\">\n<form id=\"plan-form\" class=\"plan-form\" "
                 "method=\"post\" action=\"");
     render_href(r, page, NULL);
-    buf_adds(o, "\" data-plan=\"");
-    render_text(r, r->pkg->id);
+    buf_addf_html(o, "\" data-plan=\"%s", r->pkg->id);
     buf_adds(o, offline ? "\" hidden>\n" : "\">\n");
     buf_adds(o, "<p class=\"private\">Nothing you choose or write here is stored by this "
                 "website.</p>\n");
@@ -255,22 +228,16 @@ void render_page_worksheet(struct render *r)
     const struct pkg_page *page = r->page;
     struct buf *o = r->out;
     render_open(r, "A blank plan to print", page->summary, "page-plan page-worksheet");
-    buf_adds(o, "<h1>");
-    render_text(r, page->title);
+    buf_addf_html(o, "<h1>%s", page->title);
     buf_adds(o, ": a blank plan to print</h1>\n<p class=\"no-print\">Print this page and fill "
                 "it in with a pen. Tick the boxes that feel right for you, and keep the "
                 "sheet somewhere private.</p>\n<p class=\"no-print\"><button type=\"button\" "
                 "data-plan-action=\"print-page\" hidden>Print this page</button></p>\n");
     for (size_t i = 0; i < page->plan_section_count; i++) {
         const struct pkg_plan_section *sec = &page->plan_sections[i];
-        buf_adds(o, "<section class=\"sheet-sec\">\n<h2>");
-        render_text(r, sec->title);
-        buf_adds(o, "</h2>\n");
-        if (sec->prompt && *sec->prompt) {
-            buf_adds(o, "<p class=\"hint\">");
-            render_text(r, sec->prompt);
-            buf_adds(o, "</p>\n");
-        }
+        buf_addf_html(o, "<section class=\"sheet-sec\">\n<h2>%s</h2>\n", sec->title);
+        if (sec->prompt && *sec->prompt)
+            buf_addf_html(o, "<p class=\"hint\">%s</p>\n", sec->prompt);
         if (is_list(sec->kind)) {
             buf_adds(o, "<ul class=\"sheet-checks\">\n");
             each_choice(r, sec, sheet_item, NULL);
@@ -336,9 +303,7 @@ static void picked_item(struct render *r, const struct pkg_plan_section *sec,
 
 static void part_open(struct render *r, const struct pkg_plan_section *sec)
 {
-    buf_adds(r->out, "<section class=\"plan-part\">\n<h3>");
-    render_text(r, sec->title);
-    buf_adds(r->out, "</h3>\n");
+    buf_addf_html(r->out, "<section class=\"plan-part\">\n<h3>%s</h3>\n", sec->title);
 }
 
 /*

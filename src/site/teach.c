@@ -194,13 +194,8 @@ static void qr_figure(struct render *r, const char *url, const char *label, cons
     struct buf *o = r->out;
     buf_adds(o, "<figure class=\"qr\">\n");
     render_qr(r, url, label);
-    buf_adds(o, "<figcaption>");
-    render_text(r, caption);
-    buf_adds(o, " <a class=\"url\" href=\"");
-    render_text(r, url);
-    buf_adds(o, "\">");
-    render_text(r, url);
-    buf_adds(o, "</a></figcaption>\n</figure>\n");
+    buf_addf_html(o, "<figcaption>%s <a class=\"url\" href=\"%s\">%s</a></figcaption>\n</figure>\n",
+                  caption, url, url);
     /* Beside the first QR code only, so that every slide still fits the board. */
     if (r->site->public_url_local && !r->said_qr_local) {
         r->said_qr_local = true;
@@ -244,14 +239,11 @@ static void title_slide(struct render *r, const struct deck *d, const struct sho
     (void)d;
     struct buf *o = r->out;
     buf_addf(o, "<h1 id=\"h-%zu\">", n);
-    render_text(r, shown_title(r, d, s));
-    buf_adds(o, "</h1>\n");
+    buf_addf_html(o, "%s</h1>\n", shown_title(r, d, s));
     if (s->def->text)
         render_markdown(r, s->def->text, 2);
     else if (r->pkg->publisher && *r->pkg->publisher) {
-        buf_adds(o, "<p class=\"lead\">");
-        render_text(r, r->pkg->publisher);
-        buf_adds(o, "</p>\n");
+        buf_addf_html(o, "<p class=\"lead\">%s</p>\n", r->pkg->publisher);
     }
     page_qr(r, NULL, "A QR code that opens this site's start page");
 }
@@ -259,8 +251,7 @@ static void title_slide(struct render *r, const struct deck *d, const struct sho
 static void heading(struct render *r, const struct deck *d, const struct shown *s, size_t n)
 {
     buf_addf(r->out, "<h2 id=\"h-%zu\">", n);
-    render_text(r, shown_title(r, d, s));
-    buf_adds(r->out, "</h2>\n");
+    buf_addf_html(r->out, "%s</h2>\n", shown_title(r, d, s));
     if (s->def->text && s->def->show != SLIDE_STORY)
         render_markdown(r, s->def->text, 3);
 }
@@ -269,12 +260,9 @@ static void story_slide(struct render *r, const struct deck *d, const struct sho
 {
     struct buf *o = r->out;
     const struct pkg_step *step = s->step;
-    buf_adds(o, "<p class=\"kicker\">");
-    render_text(r, or_else(d->story->nav_title, d->story->title));
-    buf_adds(o, "</p>\n");
+    buf_addf_html(o, "<p class=\"kicker\">%s</p>\n", or_else(d->story->nav_title, d->story->title));
     buf_addf(o, "<h2 id=\"h-%zu\">", n);
-    render_text(r, shown_title(r, d, s));
-    buf_adds(o, "</h2>\n<div class=\"story-cols\">\n");
+    buf_addf_html(o, "%s</h2>\n<div class=\"story-cols\">\n", shown_title(r, d, s));
     if (step->message_count) {
         buf_adds(o, "<div class=\"story-chat\">\n");
         render_chat(r, step);
@@ -285,10 +273,8 @@ static void story_slide(struct render *r, const struct deck *d, const struct sho
         render_markdown(r, s->def->text, 3);
     if (step->ending || !step->choice_count) {
         buf_adds(o, "<p class=\"ending\"><strong>The end</strong>");
-        if (step->ending_title && *step->ending_title) {
-            buf_adds(o, ": ");
-            render_text(r, step->ending_title);
-        }
+        if (step->ending_title && *step->ending_title)
+            buf_addf_html(o, ": %s", step->ending_title);
         buf_adds(o, "</p>\n");
         render_markdown(r, step->text, 3);
     } else if (step->choice_count == 1) {
@@ -297,8 +283,7 @@ static void story_slide(struct render *r, const struct deck *d, const struct sho
         buf_adds(o, "<p class=\"next-step\">");
         if (to)
             buf_addf(o, "<a href=\"#%zu\">", to);
-        buf_adds(o, "Next: ");
-        render_text(r, step->choices[0].text);
+        buf_addf_html(o, "Next: %s", step->choices[0].text);
         buf_adds(o, to ? "</a></p>\n" : "</p>\n");
     } else {
         render_markdown(r, step->text, 3);
@@ -307,9 +292,7 @@ static void story_slide(struct render *r, const struct deck *d, const struct sho
         const struct pkg_character *me = render_story_me(&d->story->story);
         buf_adds(o, "<p class=\"ask\">");
         if (me) {
-            buf_adds(o, "What could ");
-            render_text(r, me->name);
-            buf_adds(o, " do?");
+            buf_addf_html(o, "What could %s do?", me->name);
         } else {
             buf_adds(o, "What could happen next?");
         }
@@ -339,9 +322,7 @@ static const struct pkg_question *find_question(const struct pkg_page *page, con
 
 static void question_item(struct render *r, const struct pkg_question *q)
 {
-    buf_adds(r->out, "<li>");
-    render_text(r, q->text);
-    buf_adds(r->out, "</li>\n");
+    buf_addf_html(r->out, "<li>%s</li>\n", q->text);
 }
 
 static void questions_slide(struct render *r, const struct deck *d, const struct shown *s, size_t n)
@@ -368,14 +349,9 @@ static void questions_slide(struct render *r, const struct deck *d, const struct
 
 static void strategy_item(struct render *r, const struct pkg_strategy *st)
 {
-    buf_adds(r->out, "<li><strong>");
-    render_text(r, st->title);
-    buf_adds(r->out, "</strong>");
-    if (st->summary && *st->summary) {
-        buf_adds(r->out, " <span>");
-        render_text(r, st->summary);
-        buf_adds(r->out, "</span>");
-    }
+    buf_addf_html(r->out, "<li><strong>%s</strong>", st->title);
+    if (st->summary && *st->summary)
+        buf_addf_html(r->out, " <span>%s</span>", st->summary);
     buf_adds(r->out, "</li>\n");
 }
 
@@ -404,11 +380,8 @@ static void plan_slide(struct render *r, const struct deck *d, const struct show
     struct buf *o = r->out;
     heading(r, d, s, n);
     buf_adds(o, "<div class=\"plan-cols\">\n<ol class=\"big-list\">\n");
-    for (size_t i = 0; i < d->plan->plan_section_count; i++) {
-        buf_adds(o, "<li>");
-        render_text(r, d->plan->plan_sections[i].title);
-        buf_adds(o, "</li>\n");
-    }
+    for (size_t i = 0; i < d->plan->plan_section_count; i++)
+        buf_addf_html(o, "<li>%s</li>\n", d->plan->plan_sections[i].title);
     buf_adds(o, "</ol>\n<div>\n");
     page_qr(r, d->plan, "A QR code that opens the plan builder");
     buf_adds(o, "<p class=\"aside\">No phone? Use a <a href=\"");
@@ -422,13 +395,9 @@ static void service_contact(struct render *r, const struct pkg_support *sup)
 {
     struct buf *o = r->out;
     if (sup->phone && *sup->phone) {
-        buf_adds(o, "<span class=\"contact\">Call ");
-        render_text(r, sup->phone);
-        buf_adds(o, "</span>");
+        buf_addf_html(o, "<span class=\"contact\">Call %s</span>", sup->phone);
     } else if (sup->sms && *sup->sms) {
-        buf_adds(o, "<span class=\"contact\">Text ");
-        render_text(r, sup->sms);
-        buf_adds(o, "</span>");
+        buf_addf_html(o, "<span class=\"contact\">Text %s</span>", sup->sms);
     } else if (sup->url && *sup->url) {
         const char *u = sup->url;
         if (strncmp(u, "https://", 8) == 0)
@@ -444,8 +413,7 @@ static void service_contact(struct render *r, const struct pkg_support *sup)
 static void service_item(struct render *r, const struct pkg_support *sup)
 {
     buf_adds(r->out, sup->emergency ? "<li class=\"emergency\"><strong>" : "<li><strong>");
-    render_text(r, sup->name);
-    buf_adds(r->out, "</strong> ");
+    buf_addf_html(r->out, "%s</strong> ", sup->name);
     service_contact(r, sup);
     buf_adds(r->out, "</li>\n");
 }
@@ -473,15 +441,11 @@ static void support_slide(struct render *r, const struct deck *d, const struct s
         struct buf url;
         buf_init(&url, 4096);
         if (render_public_url(r, &url, d->support)) {
-            buf_adds(r->out, "<a href=\"");
-            render_text(r, url.ptr);
-            buf_adds(r->out, "\">");
-            render_text(r, url.ptr);
+            buf_addf_html(r->out, "<a href=\"%s\">%s", url.ptr, url.ptr);
         } else {
             buf_adds(r->out, "<a href=\"");
             render_href(r, d->support, NULL);
-            buf_adds(r->out, "\">");
-            render_text(r, d->support->title);
+            buf_addf_html(r->out, "\">%s", d->support->title);
         }
         buf_adds(r->out, "</a></p>\n");
         buf_release(&url);
@@ -517,9 +481,8 @@ static void feedback_slide(struct render *r, const struct deck *d, const struct 
         buf_adds(o, "</p>\n");
         return;
     }
-    buf_adds(o, "<p class=\"code-line\">Class code: <strong class=\"code\">");
-    render_text(r, r->class_code);
-    buf_adds(o, "</strong></p>\n");
+    buf_addf_html(o, "<p class=\"code-line\">Class code: <strong class=\"code\">%s</strong></p>\n",
+                  r->class_code);
     struct buf url;
     buf_init(&url, 4096);
     if (render_public_url(r, &url, d->survey)) {
@@ -692,21 +655,16 @@ void render_page_teach(struct render *r)
     if (d.lesson) {
         buf_adds(o, "<a href=\"");
         render_href(r, d.lesson, NULL);
-        buf_adds(o, "\">");
-        render_text(r, d.lesson->title);
-        buf_adds(o, "</a>");
+        buf_addf_html(o, "\">%s</a>", d.lesson->title);
     } else if (p->page_count) {
         buf_adds(o, "<a href=\"");
         render_href(r, &p->pages[0], NULL);
-        buf_adds(o, "\">");
-        render_text(r, p->title);
-        buf_adds(o, "</a>");
+        buf_addf_html(o, "\">%s</a>", p->title);
     }
     buf_adds(o, "</p>\n<nav class=\"deck-toc\" aria-label=\"All slides\">\n<ol>\n");
     for (size_t i = 0; i < d.count; i++) {
         buf_addf(o, "<li><a href=\"#%zu\">", i + 1);
-        render_text(r, shown_title(r, &d, &d.slides[i]));
-        buf_adds(o, "</a></li>\n");
+        buf_addf_html(o, "%s</a></li>\n", shown_title(r, &d, &d.slides[i]));
     }
     buf_adds(o, "</ol>\n</nav>\n</header>\n<main id=\"main\" class=\"deck\" tabindex=\"-1\">\n");
     for (size_t i = 0; i < d.count; i++)
@@ -738,9 +696,8 @@ void render_page_lesson(struct render *r)
     struct deck d;
     render_id(r, "outline");
     render_open(r, page->title, page->summary, "page-lesson");
-    buf_adds(o, "<h1>");
-    render_text(r, page->title);
-    buf_adds(o, "</h1>\n<div class=\"teach-start\">\n<p><a class=\"button\" href=\"");
+    buf_addf_html(o, "<h1>%s</h1>\n<div class=\"teach-start\">\n<p><a class=\"button\" href=\"",
+                  page->title);
     render_teach_href(r, 0);
     buf_adds(o, "\">Show the lesson slides</a></p>\n<p>On the classroom board, press F for full "
                 "screen and use the arrow keys or space to move between slides. N shows your "

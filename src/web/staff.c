@@ -208,8 +208,7 @@ static void staff_bar(struct buf *b, const void *ctx)
                 "<li><a href=\"/staff/coding\">Coding</a></li>\n"
                 "<li><a href=\"/staff/accounts\">Accounts</a></li>\n</ul>\n</nav>\n"
                 "<form method=\"post\" action=\"/staff/logout\"><p>Signed in as ");
-    buf_adds_html(b, p->sess->staff_name);
-    buf_adds(b, ". ");
+    buf_addf_html(b, "%s. ", p->sess->staff_name);
     staff_page_csrf(p);
     buf_adds(b, "<button type=\"submit\">Sign out</button></p></form>\n</header>\n");
 }
@@ -320,12 +319,10 @@ static unsigned home_page(struct staff_page *p)
 {
     struct buf *b = p->out;
     staff_page_open(p, "Staff pages");
-    buf_adds(b, "<p>You are signed in as ");
-    buf_adds_html(b, p->sess->staff_name);
+    buf_addf_html(b, "<p>You are signed in as %s", p->sess->staff_name);
     if (p->sess->school) {
-        buf_adds(b, ", staff of ");
-        buf_adds_html(b, p->sess->school);
-        buf_adds(b, ". You see that school's classes only.</p>\n");
+        buf_addf_html(b, ", staff of %s. You see that school's classes only.</p>\n",
+                      p->sess->school);
     } else {
         buf_adds(b, ", an evaluator: you see all schools.</p>\n");
     }

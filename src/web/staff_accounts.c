@@ -25,8 +25,7 @@ static void name_form(struct staff_page *p, const char *action, const char *name
     struct buf *b = p->out;
     buf_addf(b, "<form method=\"post\" action=\"%s\">", action);
     staff_page_csrf(p);
-    buf_adds(b, "<input type=\"hidden\" name=\"name\" value=\"");
-    buf_adds_html(b, name);
+    buf_addf_html(b, "<input type=\"hidden\" name=\"name\" value=\"%s", name);
     buf_addf(b, "\"><button type=\"submit\">%s</button></form>", button);
 }
 
@@ -34,8 +33,7 @@ static void account_row(struct staff_page *p, const struct store_staff_entry *e)
 {
     struct buf *b = p->out;
     bool self = strcmp(e->name, p->sess->staff_name) == 0;
-    buf_adds(b, "<tr><th scope=\"row\">");
-    buf_adds_html(b, e->name);
+    buf_addf_html(b, "<tr><th scope=\"row\">%s", e->name);
     buf_adds(b, self ? " (you)</th><td>" : "</th><td>");
     buf_adds_html(b, e->school ? e->school : "evaluator: every school");
     buf_addf(b, "</td><td>%d</td><td>", e->sessions);
@@ -87,12 +85,10 @@ static unsigned accounts_page(struct staff_page *p, unsigned status, const char 
         buf_adds(b, "\n<div class=\"field\"><label for=\"a-name\">Account name</label>\n"
                     "<input id=\"a-name\" name=\"name\" required autocapitalize=\"none\" "
                     "spellcheck=\"false\" value=\"");
-        buf_adds_html(b, name ? name : p->sess->staff_name);
-        buf_adds(b, "\"></div>\n");
+        buf_addf_html(b, "%s\"></div>\n", name ? name : p->sess->staff_name);
     } else {
-        buf_adds(b, "<input type=\"hidden\" name=\"name\" value=\"");
-        buf_adds_html(b, p->sess->staff_name);
-        buf_adds(b, "\">\n");
+        buf_addf_html(b, "<input type=\"hidden\" name=\"name\" value=\"%s\">\n",
+                      p->sess->staff_name);
     }
     buf_adds(b, "<div class=\"field\"><label for=\"a-password\">New password</label>\n"
                 "<input id=\"a-password\" name=\"password\" type=\"password\" "

@@ -148,15 +148,11 @@ static unsigned classes_page(struct staff_page *p, unsigned status, const char *
     staff_page_open(p, "Classes");
     const char *made = form_get(p->query, "made");
     struct store_cohort mc;
-    if (!error && made && staff_visible_cohort(p, made, &mc) == STORE_OK) {
-        buf_adds(b, "<p class=\"notice\" role=\"status\">New class code <code>");
-        buf_adds_html(b, mc.code);
-        buf_adds(b, "</code> for ");
-        buf_adds_html(b, mc.label);
-        buf_adds(b, ". Pupils open <code>/feedback?c=");
-        buf_adds_html(b, mc.code);
-        buf_adds(b, "</code> or type the code.</p>\n");
-    }
+    if (!error && made && staff_visible_cohort(p, made, &mc) == STORE_OK)
+        buf_addf_html(b,
+                      "<p class=\"notice\" role=\"status\">New class code <code>%s</code> for %s. "
+                      "Pupils open <code>/feedback?c=%s</code> or type the code.</p>\n",
+                      mc.code, mc.label, mc.code);
     outdated_codes(p, cs, n);
 
     if (n == 0) {
@@ -165,10 +161,8 @@ static unsigned classes_page(struct staff_page *p, unsigned status, const char *
         /* The table is wider than a phone: it scrolls in a region that Tab can reach. */
         buf_adds(b, "<div class=\"scroll\" role=\"region\" aria-label=\"Class codes\" "
                     "tabindex=\"0\">\n<table class=\"classes\">\n<caption>Class codes");
-        if (p->sess->school) {
-            buf_adds(b, " of ");
-            buf_adds_html(b, p->sess->school);
-        }
+        if (p->sess->school)
+            buf_addf_html(b, " of %s", p->sess->school);
         buf_adds(b, ", oldest first</caption>\n<thead><tr><th scope=\"col\">Code</th>"
                     "<th scope=\"col\">Label</th><th scope=\"col\">School</th>"
                     "<th scope=\"col\">Package version</th><th scope=\"col\">Created</th>"
@@ -192,9 +186,7 @@ static unsigned classes_page(struct staff_page *p, unsigned status, const char *
     buf_adds_html(b, label ? label : "");
     buf_adds(b, "\"></div>\n");
     if (p->sess->school) {
-        buf_adds(b, "<p>School: ");
-        buf_adds_html(b, p->sess->school);
-        buf_adds(b, "</p>\n");
+        buf_addf_html(b, "<p>School: %s</p>\n", p->sess->school);
     } else {
         buf_adds(b, "<div class=\"field\"><label for=\"c-school\">School (leave empty for "
                     "none)</label>\n<input id=\"c-school\" name=\"school\" maxlength=\"200\" "
@@ -208,13 +200,9 @@ static unsigned classes_page(struct staff_page *p, unsigned status, const char *
                 "required value=\"");
     buf_adds_html(b, size ? size : "30");
     buf_adds(b, "\"></div>\n");
-    if (pkg) {
-        buf_adds(b, "<p>Package: ");
-        buf_adds_html(b, pkg->title ? pkg->title : pkg->id);
-        buf_adds(b, ", version ");
-        buf_adds_html(b, pkg->version);
-        buf_adds(b, " (the one this server serves).</p>\n");
-    }
+    if (pkg)
+        buf_addf_html(b, "<p>Package: %s, version %s (the one this server serves).</p>\n",
+                      pkg->title ? pkg->title : pkg->id, pkg->version);
     buf_adds(b, "<p><button type=\"submit\">Make a class code</button></p>\n</form>\n");
     staff_page_close(p);
     return status;
@@ -287,13 +275,9 @@ static unsigned confirm_close(struct staff_page *p, const struct store_cohort *c
     char title[64];
     snprintf(title, sizeof(title), "Close class %s?", c->code);
     staff_page_open(p, title);
-    buf_adds(b, "<p>");
-    buf_adds_html(b, c->label);
-    if (c->school) {
-        buf_adds(b, " (");
-        buf_adds_html(b, c->school);
-        buf_adds(b, ")");
-    }
+    buf_addf_html(b, "<p>%s", c->label);
+    if (c->school)
+        buf_addf_html(b, " (%s)", c->school);
     buf_adds(b, ". Answers: ");
     class_answers(p, c);
     buf_adds(b, ".</p>\n<p>Once it is closed, pupils who use this code are told that its "

@@ -152,14 +152,9 @@ int staff_flagged_comments(struct staff_page *p, int since, struct staff_flagged
 
 void staff_class_name(struct buf *b, const struct store_cohort *c)
 {
-    buf_adds_html(b, c->label);
-    buf_adds(b, " (<code>");
-    buf_adds_html(b, c->code);
-    buf_adds(b, "</code>");
-    if (c->school) {
-        buf_adds(b, ", ");
-        buf_adds_html(b, c->school);
-    }
+    buf_addf_html(b, "%s (<code>%s</code>", c->label, c->code);
+    if (c->school)
+        buf_addf_html(b, ", %s", c->school);
     buf_adds(b, ")");
 }
 
@@ -263,10 +258,8 @@ unsigned staff_flags_get(struct staff_page *p)
             char day[11];
             store_day_format(v[j].day, day);
             buf_addf(b, "<li><p><strong>%s</strong>: ", day);
-            buf_adds_html(b, v[j].text);
-            buf_adds(b, "</p><p class=\"hint\">Holds \xe2\x80\x9c");
-            buf_adds_html(b, v[j].phrase);
-            buf_adds(b, "\xe2\x80\x9d</p></li>\n");
+            buf_addf_html(b, "%s</p><p class=\"hint\">Holds \xe2\x80\x9c%s\xe2\x80\x9d</p></li>\n",
+                          v[j].text, v[j].phrase);
         }
         buf_addf(b,
                  "</ul>\n<p><a href=\"/staff/report?class=%s\">The class's report</a></p>\n"

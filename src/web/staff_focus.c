@@ -146,13 +146,9 @@ static void fg_name(struct buf *b, const struct store_focus_group *f, const stru
     char day[11];
     store_day_format(f->day, day);
     if (c) {
-        buf_adds_html(b, c->label);
-        buf_adds(b, " (");
-        buf_adds_html(b, c->code);
-        buf_adds(b, ")");
+        buf_addf_html(b, "%s (%s)", c->label, c->code);
     } else if (f->cohort_code) {
-        buf_adds(b, "Class ");
-        buf_adds_html(b, f->cohort_code);
+        buf_addf_html(b, "Class %s", f->cohort_code);
     } else {
         buf_adds(b, "No one class");
     }
@@ -169,16 +165,14 @@ static void fg_article(struct staff_page *p, const struct store_focus_group *f,
     char day[11];
     store_day_format(f->recorded_day, day);
     if (f->author) {
-        buf_adds(b, "Recorded by ");
-        buf_adds_html(b, f->author);
+        buf_addf_html(b, "Recorded by %s", f->author);
         buf_addf(b, " on %s.", day);
     } else {
         buf_adds(b, "Recorded before planpack kept who wrote it.");
     }
     if (f->edited_by) {
         store_day_format(f->edited_day, day);
-        buf_adds(b, " Last changed by ");
-        buf_adds_html(b, f->edited_by);
+        buf_addf_html(b, " Last changed by %s", f->edited_by);
         buf_addf(b, " on %s.", day);
     }
     buf_adds(b, "</p>\n");
@@ -265,13 +259,9 @@ static void fg_form(struct staff_page *p, const struct store_cohort *cs, size_t 
                 "<select id=\"f-class\" name=\"class\"");
     buf_adds(b, p->sess->school ? " required>\n" : ">\n<option value=\"\">No one class</option>\n");
     for (size_t i = 0; i < n; i++) {
-        buf_adds(b, "<option value=\"");
-        buf_adds_html(b, cs[i].code);
+        buf_addf_html(b, "<option value=\"%s", cs[i].code);
         buf_adds(b, v->code && strcmp(v->code, cs[i].code) == 0 ? "\" selected>" : "\">");
-        buf_adds_html(b, cs[i].label);
-        buf_adds(b, " (");
-        buf_adds_html(b, cs[i].code);
-        buf_adds(b, ")</option>\n");
+        buf_addf_html(b, "%s (%s)</option>\n", cs[i].label, cs[i].code);
     }
     buf_adds(b, "</select></div>\n<div class=\"field\"><label for=\"f-themes\">Themes, "
                 "separated by commas (for example: trust, online safety)</label>\n"
@@ -394,15 +384,10 @@ static unsigned fg_page(struct staff_page *p, unsigned status, const char *error
     buf_adds(b, "\"></div>\n<p><button type=\"submit\">Show</button> <a href=\"/staff/"
                 "focus-groups\">Show all</a></p>\n</form>\n<section aria-labelledby=\"fg-list\">"
                 "\n<h2 id=\"fg-list\">Recorded focus groups");
-    if (theme) {
-        buf_adds(b, " on \xe2\x80\x9c");
-        buf_adds_html(b, theme);
-        buf_adds(b, "\xe2\x80\x9d");
-    }
-    if (code) {
-        buf_adds(b, " of class ");
-        buf_adds_html(b, code);
-    }
+    if (theme)
+        buf_addf_html(b, " on \xe2\x80\x9c%s\xe2\x80\x9d", theme);
+    if (code)
+        buf_addf_html(b, " of class %s", code);
     buf_adds(b, "</h2>\n");
     struct fg_sorted *v = arena_alloc(p->a, (nf + 1) * sizeof(*v));
     size_t shown = 0;

@@ -100,11 +100,9 @@ static unsigned no_classes(struct staff_page *p, const char *title)
 /* An option of a select, selected when its value is chosen. */
 static void option(struct buf *b, const char *value, const char *label, const char *chosen)
 {
-    buf_adds(b, "<option value=\"");
-    buf_adds_html(b, value);
+    buf_addf_html(b, "<option value=\"%s", value);
     buf_adds(b, chosen && strcmp(chosen, value) == 0 ? "\" selected>" : "\">");
-    buf_adds_html(b, label);
-    buf_adds(b, "</option>\n");
+    buf_addf_html(b, "%s</option>\n", label);
 }
 
 /* The form that narrows the report to a class or (for evaluators) a school. */
@@ -409,13 +407,9 @@ static void change_log(struct buf *b, const struct survey *vs, size_t n, const c
         const struct survey *sv = &vs[i];
         bool chosen = (va && strcmp(sv->package_version, va) == 0) ||
                       (vb && strcmp(sv->package_version, vb) == 0);
-        buf_adds(b, "<h3>Version ");
-        buf_adds_html(b, sv->package_version);
-        if (sv->change_date) {
-            buf_adds(b, " (");
-            buf_adds_html(b, sv->change_date);
-            buf_adds(b, ")");
-        }
+        buf_addf_html(b, "<h3>Version %s", sv->package_version);
+        if (sv->change_date)
+            buf_addf_html(b, " (%s)", sv->change_date);
         if (chosen)
             buf_adds(b, " <span class=\"compared\">compared here</span>");
         buf_adds(b, "</h3>\n");
