@@ -64,7 +64,7 @@ describe('the feedback form', { timeout: 300_000 }, () => {
                 await page.check('#f-q-sure-end-end-4');
                 await page.check('#f-q-helpful-h-story');
                 await page.check('#f-q-helpful-h-plan');
-                await page.check('#f-q-help-start-prefer-not-to-say');
+                await page.check('#f-q-law-start-prefer-not-to-say');
                 await page.fill('#f-q-comment', comment);
                 const [refused] = await Promise.all([
                     page.waitForResponse((r) => r.request().method() === 'POST'),
@@ -75,7 +75,7 @@ describe('the feedback form', { timeout: 300_000 }, () => {
 
                 // Every answer is still there.
                 assert.equal(await page.inputValue('#f-code'), typo);
-                for (const id of ['f-q-sure-end-end-4', 'f-q-helpful-h-story', 'f-q-helpful-h-plan', 'f-q-help-start-prefer-not-to-say'])
+                for (const id of ['f-q-sure-end-end-4', 'f-q-helpful-h-story', 'f-q-helpful-h-plan', 'f-q-law-start-prefer-not-to-say'])
                     assert.ok(await page.isChecked(`#${id}`), `${id} is still chosen`);
                 assert.equal(await page.locator('input:checked').count(), 4, 'nothing else is chosen');
                 assert.equal(await page.inputValue('#f-q-comment'), comment);

@@ -54,7 +54,7 @@ describe('the Nu HTML checker', { skip: !binaryExists() && 'no planpack binary' 
             // Every answer kept, with a problem beside the code and one beside the comment.
             ['feedback-kept', '/feedback', {
                 method: 'POST', headers: FORM,
-                body: `c=ABCD-EFGH&q-help-end=yes&q-helpful=h-story&q-comment=${'x'.repeat(501)}`,
+                body: `c=ABCD-EFGH&q-law-end=yes&q-helpful=h-story&q-comment=${'x'.repeat(501)}`,
             }],
             ['feedback-sent', '/feedback/sent', {}],
             ['teach-class', '/teach?c=ABCD-EFGH', {}],

@@ -1,6 +1,6 @@
 // The staff report as a safeguarding lead reads it, on pilot-sized data: three schools, six
 // classes (one under 5 submissions), 70 submissions over the pilot (1.0.0) and the revised
-// package (1.1.0). The report opens with a summary and contents, its groups folded, so that
+// package (2.0.0). The report opens with a summary and contents, its groups folded, so that
 // it is a fraction of its old height (62,070 px on a laptop, 84,401 px on a phone); charts
 // are readable on a phone; printing prints the report, not the navigation; each chart
 // downloads as SVG and PNG; no question id or letter k reaches the page; axe finds nothing.
@@ -25,9 +25,9 @@ const CLASSES = [
     ['1.0.0', 'Hill School', 'Year 9 PSHE', 20],
     ['1.0.0', 'Dale Academy', 'Year 8 tutor group', 3],
     ['1.0.0', 'Vale College', 'Year 10 PSHE', 12],
-    ['1.1.0', 'Hill School', 'Year 9 PSHE, second group', 15],
-    ['1.1.0', 'Vale College', 'Year 10 tutor group', 12],
-    ['1.1.0', 'Dale Academy', 'Year 9 tutor group', 8],
+    ['2.0.0', 'Hill School', 'Year 9 PSHE, second group', 15],
+    ['2.0.0', 'Vale College', 'Year 10 tutor group', 12],
+    ['2.0.0', 'Dale Academy', 'Year 9 tutor group', 8],
 ];
 // The report's height on this data before it opened with a summary and folded its groups
 // (measured by this test on the report as it was: one long page).
@@ -49,9 +49,9 @@ async function answer(base, code, i) {
     const form = new URLSearchParams([
         ['c', code],
         ['q-sure-start', `start-${1 + (i % 3)}`],
-        ['q-help-start', i % 2 ? 'yes' : 'no'],
+        ['q-law-start', i % 2 ? 'yes' : 'no'],
         ['q-sure-end', `end-${3 + (i % 3)}`],
-        ['q-help-end', i % 4 ? 'yes' : 'no'],
+        ['q-law-end', i % 4 ? 'yes' : 'no'],
         ['q-made-plan', i % 3 ? 'yes' : 'no'],
         ['q-way', i % 2 ? 'w-say-no' : 'w-block'],
         ['q-helpful', 'h-story'],
@@ -110,7 +110,7 @@ before(async () => {
     const pilot = await serveVersion(pilotPackage(dir), '1.0.0');
     await pilot.stop();
     assertNoSanitizerReport(pilot);
-    server = await serveVersion(revisedPackage(dir, 'Shorter story steps'), '1.1.0');
+    server = await serveVersion(revisedPackage(dir, 'Shorter story steps'), '2.0.0');
     browser = await launchBrowser();
 }, { timeout: 300_000 });
 
@@ -202,7 +202,7 @@ describe('the staff report on pilot data', { timeout: 600_000 }, () => {
             try {
                 const page = await guard.context.newPage();
                 await signIn(page);
-                await visit(page, `${server.url}staff/compare?a=1.0.0&b=1.1.0`);
+                await visit(page, `${server.url}staff/compare?a=1.0.0&b=2.0.0`);
                 const downloads = page.locator('.downloads').first();
                 const [svg] = await Promise.all([
                     page.waitForEvent('download'),
@@ -248,8 +248,8 @@ describe('the staff report on pilot data', { timeout: 600_000 }, () => {
                 for (const [p, size, viewport, scheme] of [
                     ['staff/report', '390 px', MOBILE, 'light'],
                     ['staff/report', '1366 px dark', DESKTOP, 'dark'],
-                    ['staff/compare?a=1.0.0&b=1.1.0', '390 px', MOBILE, 'light'],
-                    ['staff/compare?a=1.0.0&b=1.1.0', '1366 px dark', DESKTOP, 'dark']]) {
+                    ['staff/compare?a=1.0.0&b=2.0.0', '390 px', MOBILE, 'light'],
+                    ['staff/compare?a=1.0.0&b=2.0.0', '1366 px dark', DESKTOP, 'dark']]) {
                     await page.setViewportSize(viewport);
                     await page.emulateMedia({ colorScheme: scheme });
                     await visit(page, `${server.url}${p}`);

@@ -27,7 +27,7 @@ const CHANGE = 'Shorter story steps, because pupils said the story was too long'
 let dir;
 let db;
 let browser;
-let server; // serves the revised package (1.1.0); the pilot (1.0.0) was served before it
+let server; // serves the revised package (2.0.0); the pilot (1.0.0) was served before it
 
 // Runs `planpack ARGS --db DB`; fails the test on an error.
 function planpack(args, input) {
@@ -84,9 +84,9 @@ async function answer(base, code, i, comment = `Comment number ${i}`) {
     const form = new URLSearchParams([
         ['c', code],
         ['q-sure-start', `start-${1 + (i % 3)}`],
-        ['q-help-start', i % 2 ? 'yes' : 'no'],
+        ['q-law-start', i % 2 ? 'yes' : 'no'],
         ['q-sure-end', `end-${3 + (i % 3)}`],
-        ['q-help-end', 'yes'],
+        ['q-law-end', 'yes'],
         ['q-made-plan', i % 3 ? 'yes' : 'no'],
         ['q-way', i % 2 ? 'w-say-no' : 'w-block'],
         ['q-helpful', 'h-story'],
@@ -217,7 +217,7 @@ describe('staff pages', { timeout: 600_000 }, () => {
                     ['report of the class', `staff/report?class=${code}`],
                     ['report of the school', `staff/report?school=${encodeURIComponent(SCHOOL)}`],
                     ['compare', 'staff/compare'],
-                    ['compare 1.0.0 and 1.1.0', 'staff/compare?a=1.0.0&b=1.1.0'],
+                    ['compare 1.0.0 and 2.0.0', 'staff/compare?a=1.0.0&b=2.0.0'],
                     ['focus groups', 'staff/focus-groups'],
                     ['focus groups on a theme', 'staff/focus-groups?theme=trust'],
                     ['sign-in', 'staff/login'],
@@ -256,9 +256,9 @@ describe('staff pages', { timeout: 600_000 }, () => {
                 assert.equal(csv.trim().split('\n').length, 7, `not a header and six rows:\n${csv}`);
                 assert.ok(csv.includes('\'=HYPERLINK'), 'a formula in the CSV was not neutralised');
 
-                await visit(page, `${server.url}staff/compare?a=1.0.0&b=1.1.0`);
+                await visit(page, `${server.url}staff/compare?a=1.0.0&b=2.0.0`);
                 const compare = await page.locator('main').innerText();
-                assert.match(compare, /Version 1\.0\.0 and version 1\.1\.0 side by side/);
+                assert.match(compare, /Version 1\.0\.0 and version 2\.0\.0 side by side/);
                 assert.ok(compare.includes(CHANGE), 'the change log is not shown');
 
                 await guard.check('the staff pages');
@@ -396,7 +396,7 @@ describe('staff pages', { timeout: 600_000 }, () => {
 
                 await visit(page, `${server.url}staff/compare`);
                 await Promise.all([
-                    page.waitForURL(/\/staff\/compare\?a=1\.0\.0&b=1\.1\.0$/),
+                    page.waitForURL(/\/staff\/compare\?a=1\.0\.0&b=2\.0\.0$/),
                     page.getByRole('button', { name: 'Compare' }).click(),
                 ]);
                 assert.ok((await page.locator('main').innerText()).includes(CHANGE));

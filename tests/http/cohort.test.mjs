@@ -69,9 +69,9 @@ describe('planpack cohort list', () => {
         assert.deepEqual(got.map((r) => r[0]), Object.values(made));
         for (const r of got)
             assert.ok(days.has(r[2]), `made on ${r[2]}, not on ${[...days].join(' or ')}`);
-        assert.deepEqual(got[0], [made['Year 9 PSHE'], 'open', got[0][2], 'default 1.1.0',
+        assert.deepEqual(got[0], [made['Year 9 PSHE'], 'open', got[0][2], 'default 2.0.0',
             'Oak Hill Academy', 'Year 9 PSHE']);
-        assert.deepEqual(got[1], [made['Year 10 tutor group'], 'closed', got[1][2], 'default 1.1.0',
+        assert.deepEqual(got[1], [made['Year 10 tutor group'], 'closed', got[1][2], 'default 2.0.0',
             '-', 'Year 10 tutor group']);
         assert.equal(got[2][4], 'Ysgol Glan-y-Môr');
     });

@@ -116,14 +116,14 @@ describe('GET /feedback', () => {
 describe('POST /feedback refuses bad submissions and stores nothing', () => {
     const long = 'x'.repeat(501);
     const cases = () => [
-        ['no class code', 400, encode([['q-help-end', 'yes']]), /type the class code/],
+        ['no class code', 400, encode([['q-law-end', 'yes']]), /type the class code/],
         ['an empty body', 400, '', /type the class code/],
-        ['an unknown class code', 404, encode([['c', 'ABCDEFGH'], ['q-help-end', 'yes']]), /class code was not found/],
-        ['a malformed class code', 404, encode([['c', 'not a code!'], ['q-help-end', 'yes']]), /class code was not found/],
-        ['a closed class code', 410, encode([['c', closed], ['q-help-end', 'yes']]), /has closed/],
+        ['an unknown class code', 404, encode([['c', 'ABCDEFGH'], ['q-law-end', 'yes']]), /class code was not found/],
+        ['a malformed class code', 404, encode([['c', 'not a code!'], ['q-law-end', 'yes']]), /class code was not found/],
+        ['a closed class code', 410, encode([['c', closed], ['q-law-end', 'yes']]), /has closed/],
         ['an unknown question', 400, encode([['c', code], ['q-nope', 'yes']]), /does not have \(&quot;q-nope&quot;\)/],
-        ['a value out of range', 400, encode([['c', code], ['q-help-end', 'maybe']]), /&quot;maybe&quot; is not one of the answers/],
-        ['two answers to a one-answer question', 400, encode([['c', code], ['q-help-end', 'yes'], ['q-help-end', 'no']]), /q-help-end|one answer|only one/i],
+        ['a value out of range', 400, encode([['c', code], ['q-law-end', 'maybe']]), /&quot;maybe&quot; is not one of the answers/],
+        ['two answers to a one-answer question', 400, encode([['c', code], ['q-law-end', 'yes'], ['q-law-end', 'no']]), /q-law-end|one answer|only one/i],
         ['text over its limit', 400, encode([['c', code], ['q-comment', long]]), /501 characters long; please keep it to 500/],
         ['invalid UTF-8', 400, `c=${code}&q-comment=%FF%FE`, /not valid UTF-8/],
         ['a broken percent-escape', 400, `c=${code}&q-comment=100%`, /./],
@@ -146,7 +146,7 @@ describe('POST /feedback refuses bad submissions and stores nothing', () => {
     });
 
     it('says the answers are still there only when they are', async () => {
-        const kept = errorText((await post(encode([['c', 'ABCDEFGH'], ['q-help-end', 'yes']]))).body.toString('utf8'));
+        const kept = errorText((await post(encode([['c', 'ABCDEFGH'], ['q-law-end', 'yes']]))).body.toString('utf8'));
         assert.match(kept, /Your answers are still here/);
         const unreadable = errorText((await post(`c=${code}&q-comment=100%`)).body.toString('utf8'));
         assert.match(unreadable, /Please fill in the form again/);
@@ -158,7 +158,7 @@ describe('POST /feedback refuses bad submissions and stores nothing', () => {
         const res = await post(encode([
             ['c', 'abcd-efgh'],
             ['q-sure-end', 'end-4'],
-            ['q-help-start', 'prefer-not-to-say'],
+            ['q-law-start', 'prefer-not-to-say'],
             ['q-helpful', 'h-story'],
             ['q-helpful', 'h-plan'],
             ['q-comment', comment],
@@ -170,7 +170,7 @@ describe('POST /feedback refuses bad submissions and stores nothing', () => {
         assert.match(html, /<input id="f-code" name="c" value="abcd-efgh" aria-invalid="true"/);
         assert.match(html, /<input type="radio" id="f-q-sure-end-end-4" name="q-sure-end" value="end-4" checked>/);
         assert.equal((html.match(/ checked>/g) || []).length, 4, 'exactly the four choices made are ticked');
-        assert.match(html, /name="q-help-start" value="prefer-not-to-say" checked>/);
+        assert.match(html, /name="q-law-start" value="prefer-not-to-say" checked>/);
         assert.match(html, /name="q-helpful" value="h-story" checked>/);
         assert.match(html, /name="q-helpful" value="h-plan" checked>/);
         const text = /<textarea id="f-q-comment" name="q-comment" aria-invalid="true"[^>]*>([\s\S]*?)<\/textarea>/.exec(html);
@@ -217,19 +217,19 @@ describe('POST /feedback refuses bad submissions and stores nothing', () => {
     });
 
     it('answers a body over 16 KiB with 413 and a non-form body with 415', async () => {
-        const big = await post(encode([['c', code], ['q-help-end', 'yes'], ['q-comment', 'y'.repeat(17 * 1024)]]));
+        const big = await post(encode([['c', code], ['q-law-end', 'yes'], ['q-comment', 'y'.repeat(17 * 1024)]]));
         assert.equal(big.status, 413);
         // The form again, with what was sent kept so that it can be shortened.
         const html = big.body.toString('utf8');
         assert.match(errorText(html), /longer than this form takes/);
         assert.match(html, new RegExp(`<input id="f-code" name="c" value="${code}"`));
-        assert.match(html, /name="q-help-end" value="yes" checked>/);
+        assert.match(html, /name="q-law-end" value="yes" checked>/);
         assert.match(html, new RegExp(`>${'y'.repeat(17 * 1024)}</textarea>`));
         // Past what is read at all, the server's own page.
         const huge = await post(encode([['c', code], ['q-comment', 'y'.repeat(65 * 1024)]]));
         assert.equal(huge.status, 413);
         assert.doesNotMatch(huge.body.toString('utf8'), /<form/);
-        const json = await post(JSON.stringify({ c: code, 'q-help-end': 'yes' }), { 'content-type': 'application/json' });
+        const json = await post(JSON.stringify({ c: code, 'q-law-end': 'yes' }), { 'content-type': 'application/json' });
         assert.equal(json.status, 415);
     });
 
@@ -245,7 +245,7 @@ describe('POST /feedback stores a good answer', () => {
     it('sends the browser on (303) to the thank-you page, only once stored', async () => {
         const comments = [script, 'mail me at pupil@example.com', 'good', 'fine', 'ok'];
         for (const comment of comments) {
-            const res = await post(encode([['c', code.toLowerCase()], ['q-help-end', 'yes'], ['q-comment', comment]]));
+            const res = await post(encode([['c', code.toLowerCase()], ['q-law-end', 'yes'], ['q-comment', comment]]));
             assert.equal(res.status, 303);
             assert.equal(res.headers.location, 'feedback/sent');
             assert.equal(res.headers['cache-control'], 'no-store');
@@ -281,13 +281,13 @@ describe('POST /feedback stores a good answer', () => {
         assert.equal(csvRows(code).length, before);
         assert.doesNotMatch(sentBefore.body.toString('utf8'), new RegExp(`${code}|${crowd}|<form`));
         // It is a page to read: sending to it stores nothing either.
-        const posted = await request(server, { method: 'POST', path: '/feedback/sent', headers: FORM, body: `c=${code}&q-help-end=yes` });
+        const posted = await request(server, { method: 'POST', path: '/feedback/sent', headers: FORM, body: `c=${code}&q-law-end=yes` });
         assert.notEqual(posted.status, 303);
         assert.equal(csvRows(code).length, before);
     });
 
     it('refuses --compare with --format csv rather than ignoring it', () => {
-        const r = spawnSync(BIN, ['report', '--format', 'csv', '--compare', '1.0.0,1.1.0', '--db', db], {
+        const r = spawnSync(BIN, ['report', '--format', 'csv', '--compare', '1.0.0,2.0.0', '--db', db], {
             encoding: 'utf8',
             timeout: 60_000,
         });
@@ -306,7 +306,7 @@ describe('POST /feedback stores a good answer', () => {
         const n = 200;
         const results = await Promise.all(
             Array.from({ length: n }, (_, i) =>
-                post(encode([['c', crowd], ['q-help-start', i % 2 ? 'yes' : 'no'], ['q-comment', `answer number ${i}`]])),
+                post(encode([['c', crowd], ['q-law-start', i % 2 ? 'yes' : 'no'], ['q-comment', `answer number ${i}`]])),
             ),
         );
         assert.deepEqual(results.map((r) => r.status), Array(n).fill(303));

@@ -41,14 +41,14 @@ function assertPupilLayout(html, what) {
 // The form again, with the class code and the answer that answer() sends still in it.
 function assertKept(html, code, what) {
     assert.match(html, new RegExp(`<input id="f-code" name="c" value="${code}"`), `${what}: the class code is kept`);
-    assert.match(html, /name="q-help-end" value="yes" checked>/, `${what}: the answer is kept`);
+    assert.match(html, /name="q-law-end" value="yes" checked>/, `${what}: the answer is kept`);
     assert.match(html, /<div class="note" id="f-error" role="alert">/, `${what}: the reason is at the top`);
 }
 
 // POST /feedback from a chosen loopback address.
 function answerFrom(server, code, localAddress) {
     return new Promise((resolve, reject) => {
-        const body = `c=${code}&q-help-end=yes`;
+        const body = `c=${code}&q-law-end=yes`;
         const req = http.request({
             host: server.hostname, port: server.port, method: 'POST', path: '/feedback', localAddress, agent: false,
             headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) },

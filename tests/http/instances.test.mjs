@@ -58,7 +58,7 @@ describe('two instances on one PostgreSQL database', { skip }, () => {
         async function client() {
             for (let i = next++; i < ANSWERS; i = next++) {
                 const which = i % 2;
-                const body = `c=${codes[i % codes.length]}&q-help-end=yes&q-comment=${encodeURIComponent(`answer number ${i}`)}`;
+                const body = `c=${codes[i % codes.length]}&q-law-end=yes&q-comment=${encodeURIComponent(`answer number ${i}`)}`;
                 try {
                     const res = await request(servers[which], {
                         method: 'POST',

@@ -148,14 +148,14 @@ describe('feedback off', () => {
         const off = await startServer({ prepare: (cwd) => fs.mkdirSync(path.join(cwd, 'planpack.db')) });
         try {
             assert.match(off.stderr, /feedback is off/);
-            const res = await request(off, { method: 'POST', path: '/feedback', headers: FORM, body: 'c=ABCDEFGH&q-help-end=no&q-comment=kept%20%3Ctext%3E' });
+            const res = await request(off, { method: 'POST', path: '/feedback', headers: FORM, body: 'c=ABCDEFGH&q-law-end=no&q-comment=kept%20%3Ctext%3E' });
             assert.equal(res.status, 503);
             const html = res.body.toString('utf8');
             assertPupilPage(html, '503 feedback off');
             // The form again, with what was given kept and the reason at the top.
             assert.match(html, /<div class="note" id="f-error" role="alert">[\s\S]*<li>Feedback is not set up on this server/);
             assert.match(html, /name="c" value="ABCDEFGH"/);
-            assert.match(html, /name="q-help-end" value="no" checked>/);
+            assert.match(html, /name="q-law-end" value="no" checked>/);
             assert.match(html, />kept &lt;text&gt;<\/textarea>/);
         } finally {
             await off.stopClean();

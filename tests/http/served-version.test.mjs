@@ -1,5 +1,5 @@
 // A class code made under an earlier version of the package and answered after the server
-// moved on to 1.1.0: each answer is stored with the version the server served (what pupils
+// moved on to 2.0.0: each answer is stored with the version the server served (what pupils
 // saw), and the Classes page tells staff which open codes were made for another version,
 // with a button that closes each at once.
 
@@ -36,7 +36,7 @@ before(async () => {
     } finally {
         await pilot.stopClean();
     }
-    // The built-in package, version 1.1.0.
+    // The built-in package, version 2.0.0.
     server = await startServer({ args: ['--db', db] });
     newCode = await makeClass(await signIn(server, 'eva'), 'Revised class', 'School A');
 });
@@ -55,8 +55,8 @@ describe('the version served', () => {
             'JOIN cohorts c ON c.id = a.cohort_id ORDER BY a.id').split('\n');
         assert.deepEqual(rows, [
             `${pilotCode}|1.0.0|1.0.0`,
-            `${pilotCode}|1.0.0|1.1.0`,
-            `${newCode}|1.1.0|1.1.0`,
+            `${pilotCode}|1.0.0|2.0.0`,
+            `${newCode}|2.0.0|2.0.0`,
         ]);
     });
 });
@@ -68,7 +68,7 @@ describe('the Classes page', () => {
         assert.equal(res.status, 200);
         const box = notice(res.text);
         assert.match(box, /<h2 id="outdated">Codes made for another version<\/h2>/);
-        assert.match(box, /This server now serves version 1\.1\.0 of the package\./);
+        assert.match(box, /This server now serves version 2\.0\.0 of the package\./);
         assert.match(box, new RegExp(`<code>${pilotCode}</code> Pilot class, made for version 1\\.0\\.0 `));
         assert.ok(!box.includes(newCode), 'a code made for the version served is not named');
         const ben = await signIn(server, 'ben');

@@ -1,5 +1,5 @@
 // Comparing two package versions on the staff pages: a pilot (the default package as
-// piloted, 1.0.0) and the revision (1.1.0 with its change log) served in turn against one
+// piloted, 1.0.0) and the revision (2.0.0 with its change log) served in turn against one
 // database, each with a class of five answers; the comparison shows both versions side by
 // side with the change log beside the figures, for the evaluator and for a school's staff.
 
@@ -49,21 +49,21 @@ describe('the comparison page', () => {
         const eva = await signIn(server, 'eva');
         const res = await eva.get('/staff/compare');
         assert.equal(res.status, 200);
-        assert.match(res.text, /<label for="v-a">Earlier version[^<]*<\/label>\n<select id="v-a" name="a">\n<option value="1\.0\.0" selected>1\.0\.0<\/option>\n<option value="1\.1\.0">/);
-        assert.match(res.text, /<select id="v-b" name="b">\n<option value="1\.0\.0">1\.0\.0<\/option>\n<option value="1\.1\.0" selected>/);
+        assert.match(res.text, /<label for="v-a">Earlier version[^<]*<\/label>\n<select id="v-a" name="a">\n<option value="1\.0\.0" selected>1\.0\.0<\/option>\n<option value="2\.0\.0">/);
+        assert.match(res.text, /<select id="v-b" name="b">\n<option value="1\.0\.0">1\.0\.0<\/option>\n<option value="2\.0\.0" selected>/);
         assert.ok(res.text.includes(CHANGE), 'the change log is shown before a choice is made');
     });
 
     for (const name of ['eva', 'anna']) {
         it(`shows both versions side by side with the change log, for ${name}`, async () => {
             const who = await signIn(server, name);
-            const res = await who.get('/staff/compare?a=1.0.0&b=1.1.0');
+            const res = await who.get('/staff/compare?a=1.0.0&b=2.0.0');
             assert.equal(res.status, 200, res.text);
-            assert.match(res.text, /<h2>Version 1\.0\.0 and version 1\.1\.0 side by side<\/h2>/);
+            assert.match(res.text, /<h2>Version 1\.0\.0 and version 2\.0\.0 side by side<\/h2>/);
             // Counts and shares in columns of their own, and a chart of both versions.
-            assert.match(res.text, /<th scope="col">Answer<\/th><th scope="col">1\.0\.0: submissions<\/th><th scope="col">1\.0\.0: share<\/th><th scope="col">1\.1\.0: submissions<\/th><th scope="col">1\.1\.0: share<\/th>/);
+            assert.match(res.text, /<th scope="col">Answer<\/th><th scope="col">1\.0\.0: submissions<\/th><th scope="col">1\.0\.0: share<\/th><th scope="col">2\.0\.0: submissions<\/th><th scope="col">2\.0\.0: share<\/th>/);
             assert.match(res.text, /<section class="compare" id="compare">\n<details open>/);
-            assert.match(res.text, /<title id="chart-1">Bar chart of the shares of each answer in version 1\.0\.0 and version 1\.1\.0 for: /);
+            assert.match(res.text, /<title id="chart-1">Bar chart of the shares of each answer in version 1\.0\.0 and version 2\.0\.0 for: /);
             // Each chart downloads as an SVG file of its own.
             const href = /<a href="(\/staff\/report\/chart\?[^"]*group=compare[^"]*)" download>SVG<\/a>/.exec(res.text);
             assert.ok(href, 'no download link for the comparison chart');
@@ -73,20 +73,20 @@ describe('the comparison page', () => {
             assert.match(svg.headers['content-disposition'], /^attachment; filename="planpack-chart-q-[a-z-]+\.svg"$/);
             assert.match(svg.text, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<svg /);
             assert.match(svg.text, /<text class="value a"/);
-            // The change log: in the aside and in the comparison, each with what changed in 1.1.0.
+            // The change log: in the aside and in the comparison, each with what changed in 2.0.0.
             const aside = /<aside class="change-log"[\s\S]*?<\/aside>/.exec(res.text)[0];
-            assert.match(aside, /<h3>Version 1\.1\.0 \(2026-12-06\) <span class="compared">compared here<\/span><\/h3>\n<ul class="changes">\n<li>Shorter story steps/);
+            assert.match(aside, /<h3>Version 2\.0\.0 \(2026-12-06\) <span class="compared">compared here<\/span><\/h3>\n<ul class="changes">\n<li>Shorter story steps/);
             assert.match(aside, /<h3>Version 1\.0\.0 \(2026-11-28\) <span class="compared">/);
             assert.match(aside, /First edition/);
-            assert.match(res.text, /<h3 class="changes">What changed in 1\.1\.0 \(2026-12-06\)<\/h3>\n<ul class="changes">\n<li>Shorter story steps/);
+            assert.match(res.text, /<h3 class="changes">What changed in 2\.0\.0 \(2026-12-06\)<\/h3>\n<ul class="changes">\n<li>Shorter story steps/);
         });
     }
 
     it('keeps the change log in view when the versions are given the other way round', async () => {
         const eva = await signIn(server, 'eva');
-        const res = await eva.get('/staff/compare?a=1.1.0&b=1.0.0');
+        const res = await eva.get('/staff/compare?a=2.0.0&b=1.0.0');
         assert.equal(res.status, 200);
-        assert.match(res.text, /<h2>Version 1\.1\.0 and version 1\.0\.0 side by side<\/h2>/);
+        assert.match(res.text, /<h2>Version 2\.0\.0 and version 1\.0\.0 side by side<\/h2>/);
         assert.ok(/<aside class="change-log"[\s\S]*?<\/aside>/.exec(res.text)[0].includes(CHANGE));
     });
 

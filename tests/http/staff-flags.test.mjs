@@ -146,5 +146,10 @@ describe('the comment box', () => {
         assert.match(page, /Childline/);
         assert.match(page, /0800 1111/);
         assert.match(page, /adult you trust/);
+        // The comment box itself says so, where a pupil writes.
+        const legend = /<legend>([^<]*)<\/legend>\n<label class="vh" for="f-q-comment">/.exec(page);
+        assert.ok(legend, 'no comment box');
+        assert.match(legend[1], /Nobody reads this quickly/);
+        assert.match(legend[1], /adult you trust or call Childline free on 0800 1111/);
     });
 });

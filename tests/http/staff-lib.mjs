@@ -92,7 +92,7 @@ export function answer(server, code, fields = {}) {
         method: 'POST',
         path: '/feedback',
         headers: { 'content-type': FORM },
-        body: encode({ c: code, 'q-help-end': 'yes', ...fields }),
+        body: encode({ c: code, 'q-law-end': 'yes', ...fields }),
     });
 }
 
@@ -110,29 +110,29 @@ export function sql(db, statement) {
 }
 
 // The default package as it was piloted: a copy in dir/pilot at version 1.0.0, without the
-// change-log entries of later versions. The default package itself is the revision (1.1.0).
+// change-log entries of later versions. The default package itself is the revision (2.0.0).
 export function pilotPackage(dir) {
     const pkg = path.join(dir, 'pilot');
     fs.cpSync(path.join(ROOT, 'packages', 'default'), pkg, { recursive: true });
     const yaml = path.join(pkg, 'package.yaml');
     const text = fs.readFileSync(yaml, 'utf8');
-    assert.match(text, /^version: 1\.1\.0$/m);
-    assert.match(text, /^ {2}- version: 1\.1\.0\n[^]*?^ {2}- version: 1\.0\.0$/m);
+    assert.match(text, /^version: 2\.0\.0$/m);
+    assert.match(text, /^ {2}- version: 2\.0\.0\n[^]*?^ {2}- version: 1\.0\.0$/m);
     fs.writeFileSync(yaml, text
-        .replace(/^version: 1\.1\.0$/m, 'version: 1.0.0')
-        .replace(/^ {2}- version: 1\.1\.0\n[^]*?^(?= {2}- version: 1\.0\.0$)/m, ''));
+        .replace(/^version: 2\.0\.0$/m, 'version: 1.0.0')
+        .replace(/^ {2}- version: 2\.0\.0\n[^]*?^(?= {2}- version: 1\.0\.0$)/m, ''));
     return pkg;
 }
 
-// A copy of the default package (version 1.1.0) in dir/revised with `change` added first to
-// its 1.1.0 change-log entry: the revised package of a pilot-and-revise comparison.
+// A copy of the default package (version 2.0.0) in dir/revised with `change` added first to
+// its 2.0.0 change-log entry: the revised package of a pilot-and-revise comparison.
 export function revisedPackage(dir, change) {
     const pkg = path.join(dir, 'revised');
     fs.cpSync(path.join(ROOT, 'packages', 'default'), pkg, { recursive: true });
     const yaml = path.join(pkg, 'package.yaml');
     const text = fs.readFileSync(yaml, 'utf8');
-    assert.match(text, /^version: 1\.1\.0$/m);
-    const entry = /^ {2}- version: 1\.1\.0\n {4}date: .*\n {4}items:\n/m;
+    assert.match(text, /^version: 2\.0\.0$/m);
+    const entry = /^ {2}- version: 2\.0\.0\n {4}date: .*\n {4}items:\n/m;
     assert.match(text, entry);
     fs.writeFileSync(yaml, text.replace(entry, (m) => `${m}      - "${change}"\n`));
     return pkg;

@@ -72,7 +72,7 @@ before(async () => {
             method: 'POST',
             path: '/feedback',
             headers: { 'content-type': 'application/x-www-form-urlencoded' },
-            body: form({ c: code, 'q-help-end': 'yes', 'q-comment': comment }),
+            body: form({ c: code, 'q-law-end': 'yes', 'q-comment': comment }),
         });
         assert.equal(res.status, 303);
     }

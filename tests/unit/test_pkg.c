@@ -673,6 +673,79 @@ static void test_default_stories_help_after_sending(void **state)
     diag_list_release(&diags);
 }
 
+/*
+ * The default survey can show change: every question asked at the start is asked at the end
+ * in the same words (its id with "end" for "start"), no question asks "now", every
+ * multiple choice offers "None of these", and there are confidence scales and knowledge items
+ * (with their right answers) at both ends.
+ */
+static bool has_word(const char *text, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = text; (p = strstr(p, word)) != NULL; p += n) {
+        bool left = p == text || !((p[-1] | 32) >= 'a' && (p[-1] | 32) <= 'z');
+        bool right = !((p[n] | 32) >= 'a' && (p[n] | 32) <= 'z');
+        if (left && right)
+            return true;
+    }
+    return false;
+}
+
+static void test_default_survey(void **state)
+{
+    (void)state;
+    struct fileset fs;
+    struct diag_list diags;
+    struct pkg *p = load_default(&fs, &diags);
+    const struct pkg_page *fb = pkg_page(p, "feedback");
+    assert_non_null(fb);
+    size_t scales = 0, knowledge = 0, none = 0;
+    for (size_t i = 0; i < fb->survey_count; i++) {
+        const struct survey_question *q = &fb->survey[i];
+        /* A question's words must not lead; the comment box may say where to get help now. */
+        if (q->type != SURVEY_TEXT && (has_word(q->text, "now") || has_word(q->text, "Now")))
+            fail_msg("%s leads with \"now\": %s", q->id, q->text);
+        if (q->type == SURVEY_SINGLE || q->type == SURVEY_MULTI) {
+            bool found = false;
+            for (size_t j = 0; j < q->option_count; j++)
+                found = found || strcmp(q->options[j].label, "None of these") == 0;
+            if (!found)
+                fail_msg("%s has no \"None of these\"", q->id);
+            none++;
+        }
+        if (q->when != SURVEY_START)
+            continue;
+        const char *tail = strstr(q->id, "-start");
+        assert_non_null(tail);
+        char end_id[64];
+        snprintf(end_id, sizeof(end_id), "%.*send", (int)(tail - q->id + 1), q->id);
+        const struct survey_question *e = NULL;
+        for (size_t j = 0; j < fb->survey_count; j++)
+            if (strcmp(fb->survey[j].id, end_id) == 0)
+                e = &fb->survey[j];
+        if (!e)
+            fail_msg("%s is asked at the start and not at the end (%s)", q->id, end_id);
+        assert_int_equal(e->when, SURVEY_END);
+        assert_int_equal(e->type, q->type);
+        assert_string_equal(e->text, q->text);
+        assert_int_equal(e->option_count, q->option_count);
+        for (size_t j = 0; j < q->option_count; j++)
+            assert_string_equal(e->options[j].label, q->options[j].label);
+        if (q->correct) {
+            assert_non_null(e->correct);
+            assert_string_equal(e->correct, q->correct);
+            knowledge++;
+        }
+        scales += q->type == SURVEY_SCALE;
+    }
+    assert_true(scales >= 3);
+    assert_true(knowledge >= 2);
+    assert_true(none >= 2);
+    pkg_free(p);
+    fileset_release(&fs);
+    diag_list_release(&diags);
+}
+
 /* safeguarding.yaml: a list per language, each problem at its line, and the model it gives. */
 static void test_disclosure_words(void **state)
 {
@@ -775,6 +848,7 @@ int main(void)
         cmocka_unit_test(test_default_package),
         cmocka_unit_test(test_disclosure_words),
         cmocka_unit_test(test_default_stories_help_after_sending),
+        cmocka_unit_test(test_default_survey),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
