@@ -121,6 +121,7 @@ struct report {
     const char *chart_href; /* where a chart is downloaded from (report_options), or NULL */
     bool compared;          /* the versions compared were asked for: the comparison opens */
     struct store *store;    /* borrowed from report_build()'s caller, for the CSV export */
+    struct rthemes *themes; /* the themes and codes, and what was counted (themes.c) */
 };
 
 static inline struct gq *report_gq(const struct report *r, size_t g, size_t q)
@@ -173,6 +174,30 @@ bool report_pair_effect(const struct report *r, size_t p, size_t g, struct stats
 /* Welch difference between two groups' means on one question (version comparison). */
 bool report_group_diff(const struct report *r, size_t ga, size_t gb, size_t q,
                        struct stats_diff *out);
+/*
+ * Themes (themes.c). report_themes_load() reads the themes and codes once the report's classes
+ * are final; each scanning thread counts into a theme tally of its own, one call per comment
+ * of class c (answer_id and question_id name it), merged into the report when the scan ends.
+ */
+struct rthemes;
+struct theme_tally;
+__attribute__((warn_unused_result)) int report_themes_load(struct report *r, struct store *s);
+struct theme_tally *report_themes_tally_new(const struct report *r);
+void report_themes_tally_free(struct theme_tally *tt);
+void report_themes_tally_comment(struct theme_tally *tt, size_t c, int64_t answer_id,
+                                 const char *question_id, const char *text, size_t len);
+void report_themes_tally_merge(struct report *r, const struct theme_tally *tt);
+/* report_themes() for group index g: -EPERM for a class held back. */
+__attribute__((warn_unused_result)) int report_themes_at(const struct report *r, size_t g,
+                                                         size_t keep, struct report_themes *out);
+
+/*
+ * Appends copies of from[0..n) in a to the list *v (*len of *cap, grown in a), keeping at most
+ * max; each one past it is counted in *dropped instead.
+ */
+void report_strs_merge(struct arena *a, const char ***v, size_t *len, size_t *cap, size_t max,
+                       const char *const *from, size_t n, int64_t *dropped);
+
 /* Orders versions "1.2.10" after "1.2.9". */
 int report_version_cmp(const char *a, const char *b);
 

@@ -78,6 +78,13 @@ void out_compare_row(const struct report *r, size_t q, size_t j, char c[2][32], 
     "Figures count submissions of the feedback form, not pupils. A share is of those who "         \
     "answered the question; \"No answer\" is counted beside the shares, not in them."
 
+/* The name a group goes by in a chart's address and report_themes() ("class:CODE",
+ * "school:NAME", "version:V", "all"), and the group of a name (SIZE_MAX: none). */
+void out_group_key(const struct report *r, size_t g, char *buf, size_t size);
+size_t out_group_named(const struct report *r, const char *key);
+/* Group g's themes: counts, and with quotes the comments coded with each (themes.c). */
+void out_themes(struct out *o, size_t g, bool quotes);
+
 /* The whole report, as text (render_text.c) or HTML (render_html.c). */
 void text_report(struct out *o);
 void html_report(struct out *o);

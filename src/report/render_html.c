@@ -252,7 +252,7 @@ static void chart_links(struct out *o, const char *group, const char *qid)
 }
 
 /* The name a chart's group goes by in a download's address (see report_write_chart()). */
-static void group_key(const struct report *r, size_t g, char *buf, size_t size)
+void out_group_key(const struct report *r, size_t g, char *buf, size_t size)
 {
     const struct group *grp = &r->g[g];
     switch (grp->kind) {
@@ -283,7 +283,7 @@ static void html_question(struct out *o, size_t g, size_t q)
             out_type(rq->type), out_when(rq->when));
     html_chart(o, g, q);
     char key[300];
-    group_key(r, g, key, sizeof(key));
+    out_group_key(r, g, key, sizeof(key));
     chart_links(o, key, rq->id);
     out_textf(o, "</div>\n<table>\n<caption>%s", rq->text);
     out_str(o, "</caption>\n<thead><tr><th scope=\"col\">Answer</th><th scope=\"col\">"
@@ -398,6 +398,7 @@ static void html_group(struct out *o, size_t g, bool comments, bool open)
     html_pairs(o, g);
     if (comments)
         html_comments(o, g);
+    out_themes(o, g, comments);
     out_str(o, "</details>\n");
 }
 
@@ -617,12 +618,12 @@ void html_report(struct out *o)
         out_str(o, "</main>\n</body>\n</html>\n");
 }
 
-/* Finds the group a chart's address names (see group_key()); SIZE_MAX when none. */
-static size_t group_named(const struct report *r, const char *key)
+/* Finds the group a chart's address names (see out_group_key()); SIZE_MAX when none. */
+size_t out_group_named(const struct report *r, const char *key)
 {
     char k[300];
     for (size_t g = 0; g < r->ng; g++) {
-        group_key(r, g, k, sizeof(k));
+        out_group_key(r, g, k, sizeof(k));
         if (strcmp(k, key) == 0)
             return g;
     }
@@ -639,7 +640,7 @@ int report_write_chart(const struct report *r, const char *group, const char *qu
         return -ENOENT;
     int64_t na, nb;
     bool compare = strcmp(group, "compare") == 0;
-    size_t g = compare ? r->cmp_a : group_named(r, group);
+    size_t g = compare ? r->cmp_a : out_group_named(r, group);
     if (compare && (r->cmp_a == SIZE_MAX || r->cmp_b == SIZE_MAX || r->cmp_a == r->cmp_b ||
                     report_answers(r, r->cmp_b, q, &nb) != 0))
         return -ENOENT;

@@ -138,6 +138,7 @@ static void text_group(struct out *o, size_t g, bool comments)
     text_pairs(o, g);
     if (comments)
         text_comments(o, g);
+    out_themes(o, g, comments);
 }
 
 static void text_compare(struct out *o)

@@ -408,6 +408,8 @@ struct tally {
     struct survey_piece *pieces; /* the answer being read */
     size_t pieces_cap;
     double *row_score; /* per question, this answer's scale score or NAN */
+    struct theme_tally *themes; /* the themes of the comments counted */
+    int64_t row_id;             /* the answer being read, whose comments' codes are found */
 };
 
 /* Answers beyond this many in one row are left out (no survey asks that many questions). */
@@ -500,6 +502,8 @@ static void count_answer(struct tally *t, size_t c, const struct rver *ver, size
             counted = true;
             add_comment(t, &t->comments[c * r->nq + qi], t->text.ptr ? t->text.ptr : "",
                         t->text.len);
+            report_themes_tally_comment(t->themes, c, t->row_id, ver->sv->questions[j].id,
+                                        t->text.ptr ? t->text.ptr : "", t->text.len);
         } else {
             if (q->type != SURVEY_MULTI && counted)
                 continue; /* one answer only: the first */
@@ -548,6 +552,7 @@ static int scan_row(const struct store_answer_row *row, void *ctx)
         t->unreadable++;
         return 0;
     }
+    t->row_id = row->id;
     count_answer(t, c, &r->vers[v], np);
     return 0;
 }
@@ -567,6 +572,7 @@ static void tally_init(struct tally *t, struct report *r, const size_t *qoff, si
     t->pair_diff = xcalloc(nc * (r->npairs ? r->npairs : 1) * PAIR_DIFFS, sizeof(*t->pair_diff));
     t->comments = xcalloc(nc * nq, sizeof(*t->comments));
     t->row_score = xcalloc(nq, sizeof(*t->row_score));
+    t->themes = report_themes_tally_new(r);
     buf_init(&t->text, 1 << 20);
 }
 
@@ -583,14 +589,36 @@ static void tally_release(struct tally *t)
     free(t->pair_diff);
     free(t->comments);
     free(t->row_score);
+    report_themes_tally_free(t->themes);
     free(t->pieces);
     buf_release(&t->text);
     arena_release(&t->arena);
 }
 
+void report_strs_merge(struct arena *a, const char ***v, size_t *len, size_t *cap, size_t max,
+                       const char *const *from, size_t n, int64_t *dropped)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (*len == max) {
+            ++*dropped;
+            continue;
+        }
+        if (*len == *cap) {
+            size_t grown = *cap ? *cap * 2 : 8;
+            const char **w = arena_alloc(a, grown * sizeof(*w));
+            if (*len)
+                memcpy(w, *v, *len * sizeof(*w));
+            *v = w;
+            *cap = grown;
+        }
+        (*v)[(*len)++] = arena_strdup(a, from[i]);
+    }
+}
+
 /* Adds a tally into the report's class rows (comment texts are copied into its arena). */
 static void tally_merge(struct report *r, const struct tally *t)
 {
+    report_themes_tally_merge(r, t->themes);
     r->unreadable += t->unreadable;
     for (size_t c = 0; c < r->ncohorts; c++) {
         r->g[c].n += t->n[c];
@@ -603,21 +631,8 @@ static void tally_merge(struct report *r, const struct tally *t)
             stats_merge(&gq->score, &t->score[c * r->nq + q]);
             const struct clist *cl = &t->comments[c * r->nq + q];
             gq->comments_dropped += cl->dropped;
-            for (size_t i = 0; i < cl->n; i++) {
-                if (gq->ncomments == COMMENTS_PER_COHORT) {
-                    gq->comments_dropped++;
-                    continue;
-                }
-                if (gq->ncomments == gq->comments_cap) {
-                    size_t cap = gq->comments_cap ? gq->comments_cap * 2 : 8;
-                    const char **v = arena_alloc(&r->arena, cap * sizeof(*v));
-                    if (gq->ncomments)
-                        memcpy(v, gq->comments, gq->ncomments * sizeof(*v));
-                    gq->comments = v;
-                    gq->comments_cap = cap;
-                }
-                gq->comments[gq->ncomments++] = arena_strdup(&r->arena, cl->v[i]);
-            }
+            report_strs_merge(&r->arena, &gq->comments, &gq->ncomments, &gq->comments_cap,
+                              COMMENTS_PER_COHORT, cl->v, cl->n, &gq->comments_dropped);
         }
         for (size_t p = 0; p < r->npairs; p++) {
             stats_merge(&r->pair_acc[p * r->ng + c], &t->pair[p * r->ncohorts + c]);
@@ -932,6 +947,10 @@ int report_build(struct store *s, const struct report_options *opt, struct repor
         r->cmp_b = r->first_version + r->nvers - 1;
     }
 
+    if ((rc = report_themes_load(r, s)) != STORE_OK) {
+        snprintf(err, err_len, "reading the themes failed");
+        goto fail;
+    }
     rc = scan(r, s);
     if (rc != STORE_OK) {
         snprintf(err, err_len, "reading the answers failed");

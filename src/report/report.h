@@ -226,6 +226,43 @@ __attribute__((warn_unused_result)) int report_write_chart(const struct report *
                                                            const struct report_sink *sink);
 
 /*
+ * Themes (src/report/themes.c): what staff coded comments and focus groups with on the staff
+ * pages' coding page. For group (named as report_write_chart() names groups: "all",
+ * "version:V", "school:NAME", "class:CODE"), how many of its comments there are and how many
+ * were coded, and each theme that a comment or focus group of it has: how many comments,
+ * how many focus groups, and the first `keep` of its comments in alphabetical order (masked as
+ * every stored comment is). Like every figure, a sum over the group's shown classes only: a
+ * class held back shows nothing of its themes (-EPERM), and is in no total. A focus group
+ * counts where its class is shown (one of no class, in "all" only). -ENOENT for a group the
+ * report does not have or show. The caller frees out with report_themes_release(); its
+ * strings are the report's.
+ */
+#define REPORT_THEME_QUOTES 20
+
+struct report_theme {
+    const char *name;
+    const char *description; /* "" when none */
+    bool retired;
+    int64_t comments;     /* comments of the group coded with it */
+    int64_t focus_groups; /* focus groups of the group coded with it */
+    const char **quotes;  /* the first of those comments, alphabetically */
+    size_t nquotes;
+    int64_t more; /* comments with it that are not in quotes */
+};
+
+struct report_themes {
+    int64_t comments;       /* comments of the group's shown classes */
+    int64_t coded;          /* of those, comments with at least one theme */
+    int64_t focus_groups;   /* focus groups of the group */
+    struct report_theme *v; /* most comments first, then most focus groups, then by name */
+    size_t n;
+};
+
+__attribute__((warn_unused_result)) int report_themes(const struct report *r, const char *group,
+                                                      size_t keep, struct report_themes *out);
+void report_themes_release(struct report_themes *t);
+
+/*
  * Data for evaluators (src/report/export.c), each leaving out whole every class the report
  * holds back, with rows in random order within a class and no time of day:
  *   REPORT_EXPORT_CSV       the tidy CSV: one row per submission (class code, school,
