@@ -36,6 +36,7 @@ enum xkind {
     XV_ANSWER, /* scale, single, yes/no: the option's position, from 1 */
     XV_CHOICE, /* one option of a multiple-choice question: 1 chosen, 0 not */
     XV_TEXT,   /* a text question's masked text */
+    XV_THEMES, /* the themes its comment was coded with, by name, "; " between them */
 };
 
 struct xvar {
@@ -78,6 +79,7 @@ struct xport {
     struct survey_decoder dec;
     size_t g; /* the class being read */
     struct arena strings;
+    int64_t row_id; /* the answer being read, for its comments' themes */
     struct xcell *cells; /* this class's rows, nv cells each */
     size_t nrows;
     size_t rows_cap;
@@ -163,6 +165,9 @@ static void build_vars(struct xport *x)
             add_var(x, &cap, rq->type == SURVEY_TEXT ? XV_TEXT : XV_ANSWER,
                     var_name(x, rq->id, NULL), rq->text, q, 0);
         }
+        if (rq->type == SURVEY_TEXT && report_themes_listed(r))
+            add_var(x, &cap, XV_THEMES, var_name(x, rq->id, "themes"),
+                    arena_printf(&x->names, "Themes of: %s", rq->text), q, 0);
     }
 }
 
@@ -210,10 +215,13 @@ static void fill_answers(struct xport *x, struct xcell *row, const struct survey
         const struct rq *rq = &r->q[q];
         for (size_t k = 0; k < x->nv; k++) {
             const struct xvar *v = &x->v[k];
-            if (v->q != q || (v->kind != XV_ANSWER && v->kind != XV_CHOICE && v->kind != XV_TEXT))
+            if (v->q != q || (v->kind != XV_ANSWER && v->kind != XV_CHOICE &&
+                              v->kind != XV_TEXT && v->kind != XV_THEMES))
                 continue;
             struct xcell *c = &row[k];
-            if (it->prefer_not) {
+            if (v->kind == XV_THEMES) {
+                c->str = report_comment_themes(r, x->row_id, it->question_id, &x->strings);
+            } else if (it->prefer_not) {
                 c->code = X_PREFER;
             } else if (v->kind == XV_TEXT) {
                 c->str = it->value_count ? arena_strdup(&x->strings, it->values[0]) : NULL;
@@ -263,6 +271,7 @@ static int read_row(const struct store_answer_row *row, void *ctx)
             break;
         }
     }
+    x->row_id = row->id;
     fill_answers(x, c, sv, items, n);
     for (size_t k = 0; k < x->nv; k++)
         if (c[k].str && strlen(c[k].str) > x->v[k].width)
@@ -413,6 +422,8 @@ static const char *kind_words(const struct xvar *v)
         return "number: 1 chosen, 0 not chosen";
     case XV_PAIRING:
         return "number";
+    case XV_THEMES:
+        return "text: the names of the themes staff coded the comment with, \"; \" between them";
     default:
         return "text";
     }
@@ -456,7 +467,8 @@ static void write_codebook(struct xport *x)
     for (size_t k = 0; k < x->nv; k++) {
         const struct xvar *v = &x->v[k];
         out_fmt(o, "\n%zu. %s (%s)\n", k + 1, v->name, kind_words(v));
-        if (v->kind == XV_ANSWER || v->kind == XV_CHOICE || v->kind == XV_TEXT) {
+        if (v->kind == XV_ANSWER || v->kind == XV_CHOICE || v->kind == XV_TEXT ||
+            v->kind == XV_THEMES) {
             const struct rq *rq = &r->q[v->q];
             out_str(o, "   question ");
             out_text(o, rq->id);
@@ -483,6 +495,7 @@ static void write_codebook(struct xport *x)
             out_fmt(o, "   %s\n", v->label);
         }
     }
+    report_themes_codebook(o);
 }
 
 /* ---- SPSS and Stata ---- */

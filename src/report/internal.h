@@ -187,6 +187,11 @@ void report_themes_tally_free(struct theme_tally *tt);
 void report_themes_tally_comment(struct theme_tally *tt, size_t c, int64_t answer_id,
                                  const char *question_id, const char *text, size_t len);
 void report_themes_tally_merge(struct report *r, const struct theme_tally *tt);
+/* Whether the list has any theme (so the exports carry themes columns). */
+bool report_themes_listed(const struct report *r);
+/* The names of the themes a comment was coded with, "; " between them, in a; NULL: none. */
+const char *report_comment_themes(const struct report *r, int64_t answer_id,
+                                  const char *question_id, struct arena *a);
 /* report_themes() for group index g: -EPERM for a class held back. */
 __attribute__((warn_unused_result)) int report_themes_at(const struct report *r, size_t g,
                                                          size_t keep, struct report_themes *out);

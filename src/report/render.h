@@ -84,6 +84,8 @@ void out_group_key(const struct report *r, size_t g, char *buf, size_t size);
 size_t out_group_named(const struct report *r, const char *key);
 /* Group g's themes: counts, and with quotes the comments coded with each (themes.c). */
 void out_themes(struct out *o, size_t g, bool quotes);
+/* The codebook's list of themes, with their numbers and descriptions (nothing when none). */
+void report_themes_codebook(struct out *o);
 
 /* The whole report, as text (render_text.c) or HTML (render_html.c). */
 void text_report(struct out *o);

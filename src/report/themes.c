@@ -178,6 +178,35 @@ void report_themes_tally_merge(struct report *r, const struct theme_tally *tt)
 
 /* ---- what may leave the report ---- */
 
+bool report_themes_listed(const struct report *r)
+{
+    return r->themes && r->themes->n > 0;
+}
+
+const char *report_comment_themes(const struct report *r, int64_t answer_id,
+                                  const char *question_id, struct arena *a)
+{
+    const struct rthemes *t = r->themes;
+    struct store_code key = {.answer_id = answer_id, .question_id = question_id};
+    const struct store_code *code =
+        t->ncodes ? bsearch(&key, t->codes, t->ncodes, sizeof(*t->codes), code_cmp) : NULL;
+    if (!code)
+        return NULL;
+    struct buf b;
+    buf_init(&b, 64 << 10);
+    for (size_t i = 0; i < code->theme_count; i++) {
+        size_t th = theme_index(t, code->themes[i]);
+        if (th == SIZE_MAX)
+            continue;
+        if (b.len)
+            buf_adds(&b, "; ");
+        buf_adds(&b, t->v[th].name);
+    }
+    const char *names = b.len ? arena_strndup(a, b.ptr, b.len) : NULL;
+    buf_release(&b);
+    return names;
+}
+
 static const struct store_code *fg_code(const struct rthemes *t, int64_t id)
 {
     for (size_t i = 0; i < t->nfcodes; i++)
@@ -366,4 +395,23 @@ void out_themes(struct out *o, size_t g, bool quotes)
             out_str(o, "</ul>\n");
     }
     report_themes_release(&t);
+}
+
+void report_themes_codebook(struct out *o)
+{
+    const struct rthemes *t = o->r->themes;
+    if (!t->n)
+        return;
+    out_str(o, "\nThemes\n\nThe themes staff code comments with on the staff pages (the *_themes "
+               "columns name them):\n");
+    for (size_t i = 0; i < t->n; i++) {
+        out_fmt(o, "\n%lld. ", (long long)t->v[i].id);
+        out_text(o, t->v[i].name);
+        out_str(o, t->v[i].retired ? " (retired)\n" : "\n");
+        if (*t->v[i].description) {
+            out_str(o, "   ");
+            out_text(o, t->v[i].description);
+            out_str(o, "\n");
+        }
+    }
 }

@@ -264,11 +264,60 @@ static void test_text_and_html(void **state)
     report_free(r);
 }
 
+static char *export(struct report *r, enum report_export f)
+{
+    struct buf b;
+    buf_init(&b, 0);
+    struct report_sink sink = {report_sink_buf, &b};
+    assert_int_equal(report_export(r, f, &sink), 0);
+    buf_addc(&b, '\0');
+    return b.ptr;
+}
+
+/* The CSV's line that holds s, or NULL. */
+static const char *line_with(const char *csv, const char *s)
+{
+    const char *p = strstr(csv, s);
+    if (!p)
+        return NULL;
+    while (p > csv && p[-1] != '\n')
+        p--;
+    return p;
+}
+
+static void test_csv_and_codebook(void **state)
+{
+    struct world *w = *state;
+    struct report *r = build(w, NULL);
+    char *csv = export(r, REPORT_EXPORT_CSV);
+    assert_non_null(strstr(csv, ",q_comment,q_comment_themes"));
+    const char *a3 = line_with(csv, "A3 long but I would tell my mum");
+    assert_non_null(a3);
+    assert_true(strncmp(strstr(a3, "A3 long"), "A3 long but I would tell my mum,Too long; Trust\r\n",
+                        strlen("A3 long but I would tell my mum,Too long; Trust\r\n")) == 0);
+    const char *a4 = line_with(csv, "A4 fine");
+    assert_true(strncmp(strstr(a4, "A4 fine"), "A4 fine,\r\n", 10) == 0);
+    /* B is left out whole, its themes with it. */
+    assert_null(strstr(csv, "SMALLCLASS"));
+    free(csv);
+    char *book = export(r, REPORT_EXPORT_CODEBOOK);
+    assert_non_null(strstr(book, "q_comment_themes (text: the names of the themes staff coded "
+                                 "the comment with"));
+    char want[128];
+    snprintf(want, sizeof(want), "\n%lld. Too long\n   It felt long\n", (long long)w->too_long);
+    assert_non_null(strstr(book, want));
+    snprintf(want, sizeof(want), "\n%lld. Unused\n", (long long)w->unused);
+    assert_non_null(strstr(book, want));
+    free(book);
+    report_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_counts_per_group_under_k, setup, teardown),
         cmocka_unit_test_setup_teardown(test_text_and_html, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_csv_and_codebook, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
