@@ -250,6 +250,38 @@ void out_pair(const struct report *r, size_t p, size_t g, char *buf, size_t size
                  (long long)d.n_after, ds);
 }
 
+void out_each_focus_group(struct out *o,
+                          void (*row)(struct out *o, const struct store_focus_group *f,
+                                      const char *day))
+{
+    const struct report *r = o->r;
+    for (size_t i = 0; i < r->nfgs; i++) {
+        const struct store_focus_group *f = &r->fgs[i];
+        if (r->filter != SIZE_MAX &&
+            (!f->cohort_code || strcmp(f->cohort_code, r->g[r->filter].name) != 0))
+            continue;
+        char d[11];
+        out_day(f->day, d);
+        row(o, f, d);
+    }
+}
+
+size_t out_each_pair(struct out *o, size_t g,
+                     void (*row)(struct out *o, bool first, const char *question, const char *line))
+{
+    const struct report *r = o->r;
+    size_t rows = 0;
+    for (size_t p = 0; p < r->npairs; p++) {
+        const struct rpair *pr = &r->pairs[p];
+        if (!report_asked(r, g, pr->before) || !report_asked(r, g, pr->after))
+            continue;
+        char line[256];
+        out_pair(r, p, g, line, sizeof(line));
+        row(o, rows++ == 0, r->q[pr->after].text, line);
+    }
+    return rows;
+}
+
 void out_compare_row(const struct report *r, size_t q, size_t j, char c[2][32], char s[2][16])
 {
     const struct rq *rq = &r->q[q];

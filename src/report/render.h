@@ -66,6 +66,21 @@ void out_comment_counts(size_t n, int64_t dropped, size_t *listed, int64_t *more
 /* A before/after pair's line for group g ("start 2.10 (n = 28), end 3.40 ...: +1.30 (95% CI
  * ...)"), or why there is none. */
 void out_pair(const struct report *r, size_t p, size_t g, char *buf, size_t size);
+/*
+ * The before-and-after list of group g, the walk both formatters share: row() is called for
+ * each pair whose two questions the group was asked, with the later question's text and
+ * the pair's line (first is true for the first row). Returns how many rows there were.
+ */
+/*
+ * The focus groups the report shows (all, or those of the one class it is filtered to), the
+ * walk both formatters share: row() is called for each, with its day as YYYY-MM-DD.
+ */
+void out_each_focus_group(struct out *o,
+                          void (*row)(struct out *o, const struct store_focus_group *f,
+                                      const char *day));
+size_t out_each_pair(struct out *o, size_t g,
+                     void (*row)(struct out *o, bool first, const char *question,
+                                 const char *line));
 /* Row j of question q in the version comparison: each version's count and share (for
  * j == ncols, the submissions and no share); "" where refused. */
 void out_compare_row(const struct report *r, size_t q, size_t j, char c[2][32], char s[2][16]);

@@ -307,22 +307,16 @@ static void html_question(struct out *o, size_t g, size_t q)
     out_str(o, "</div>\n");
 }
 
+static void html_pair(struct out *o, bool first, const char *question, const char *line)
+{
+    if (first)
+        out_str(o, "<h4>Before and after</h4>\n<ul class=\"pairs\">\n");
+    out_textf(o, "<li>%s: %s</li>\n", question, line);
+}
+
 static void html_pairs(struct out *o, size_t g)
 {
-    const struct report *r = o->r;
-    bool any = false;
-    for (size_t p = 0; p < r->npairs; p++) {
-        const struct rpair *pr = &r->pairs[p];
-        if (!report_asked(r, g, pr->before) || !report_asked(r, g, pr->after))
-            continue;
-        if (!any)
-            out_str(o, "<h4>Before and after</h4>\n<ul class=\"pairs\">\n");
-        any = true;
-        char line[256];
-        out_pair(r, p, g, line, sizeof(line));
-        out_textf(o, "<li>%s: %s</li>\n", r->q[pr->after].text, line);
-    }
-    if (any)
+    if (out_each_pair(o, g, html_pair))
         out_str(o, "</ul>\n");
 }
 
@@ -475,27 +469,23 @@ static void html_compare(struct out *o)
     out_str(o, "</details>\n</section>\n");
 }
 
+static void html_focus_group(struct out *o, const struct store_focus_group *f, const char *d)
+{
+    out_fmt(o, "<details class=\"focus-group\">\n<summary>\n<h3 class=\"focus\">%s", d);
+    if (f->cohort_code)
+        out_textf(o, ", class %s", f->cohort_code);
+    out_textf(o,
+              "</h3>\n</summary>\n<article class=\"focus-group\">\n<p><strong>Themes:</strong> "
+              "%s</p>\n<p>%s</p>\n<blockquote>%s</blockquote>\n</article>\n</details>\n",
+              f->themes, f->notes, f->quotes);
+}
+
 static void html_focus_groups(struct out *o)
 {
-    const struct report *r = o->r;
-    if (!r->nfgs)
+    if (!o->r->nfgs)
         return;
     out_str(o, "<section id=\"focus-groups\">\n<h2>Focus groups</h2>\n");
-    for (size_t i = 0; i < r->nfgs; i++) {
-        const struct store_focus_group *f = &r->fgs[i];
-        if (r->filter != SIZE_MAX &&
-            (!f->cohort_code || strcmp(f->cohort_code, r->g[r->filter].name) != 0))
-            continue;
-        char d[11];
-        out_day(f->day, d);
-        out_fmt(o, "<details class=\"focus-group\">\n<summary>\n<h3 class=\"focus\">%s", d);
-        if (f->cohort_code)
-            out_textf(o, ", class %s", f->cohort_code);
-        out_textf(o,
-                  "</h3>\n</summary>\n<article class=\"focus-group\">\n<p><strong>Themes:</strong> "
-                  "%s</p>\n<p>%s</p>\n<blockquote>%s</blockquote>\n</article>\n</details>\n",
-                  f->themes, f->notes, f->quotes);
-    }
+    out_each_focus_group(o, html_focus_group);
     out_str(o, "</section>\n");
 }
 

@@ -56,21 +56,11 @@ static void text_question(struct out *o, size_t g, size_t q)
                 rq->nopt >= 5 ? rq->opt_labels[4] : "", (long long)scored);
 }
 
-static void text_pairs(struct out *o, size_t g)
+static void text_pair(struct out *o, bool first, const char *question, const char *line)
 {
-    const struct report *r = o->r;
-    bool any = false;
-    for (size_t p = 0; p < r->npairs; p++) {
-        const struct rpair *pr = &r->pairs[p];
-        if (!report_asked(r, g, pr->before) || !report_asked(r, g, pr->after))
-            continue;
-        if (!any)
-            out_str(o, "\nBefore and after (change in the mean, 1 to 5):\n");
-        any = true;
-        char line[256];
-        out_pair(r, p, g, line, sizeof(line));
-        out_fmt(o, "  %s: %s\n", r->q[pr->after].text, line);
-    }
+    if (first)
+        out_str(o, "\nBefore and after (change in the mean, 1 to 5):\n");
+    out_fmt(o, "  %s: %s\n", question, line);
 }
 
 static void text_comments(struct out *o, size_t g)
@@ -135,7 +125,7 @@ static void text_group(struct out *o, size_t g, bool comments)
     for (size_t q = 0; q < r->nq; q++)
         if (report_asked(r, g, q))
             text_question(o, g, q);
-    text_pairs(o, g);
+    out_each_pair(o, g, text_pair);
     if (comments)
         text_comments(o, g);
     out_themes(o, g, comments);
@@ -181,23 +171,19 @@ static void text_compare(struct out *o)
     }
 }
 
+static void text_focus_group(struct out *o, const struct store_focus_group *f, const char *d)
+{
+    out_fmt(o, "\n%s%s%s\n", d, f->cohort_code ? ", class " : "",
+            f->cohort_code ? f->cohort_code : "");
+    out_textf(o, "  Themes: %s\n  Notes: %s\n  Quotes: %s\n", f->themes, f->notes, f->quotes);
+}
+
 static void text_focus_groups(struct out *o)
 {
-    const struct report *r = o->r;
-    if (!r->nfgs)
+    if (!o->r->nfgs)
         return;
     out_str(o, "\n\n=== Focus groups\n");
-    for (size_t i = 0; i < r->nfgs; i++) {
-        const struct store_focus_group *f = &r->fgs[i];
-        if (r->filter != SIZE_MAX &&
-            (!f->cohort_code || strcmp(f->cohort_code, r->g[r->filter].name) != 0))
-            continue;
-        char d[11];
-        out_day(f->day, d);
-        out_fmt(o, "\n%s%s%s\n", d, f->cohort_code ? ", class " : "",
-                f->cohort_code ? f->cohort_code : "");
-        out_textf(o, "  Themes: %s\n  Notes: %s\n  Quotes: %s\n", f->themes, f->notes, f->quotes);
-    }
+    out_each_focus_group(o, text_focus_group);
 }
 
 static void text_summary(struct out *o)
