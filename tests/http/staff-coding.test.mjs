@@ -50,7 +50,7 @@ before(async () => {
     classB = await makeClass(ben, 'Year 8 tutor group, B');
     const sent = [];
     for (let i = 0; i < 5; i++) {
-        sent.push([classA, `Alpha comment ${i}: the story was ${i < 3 ? 'too long' : 'good'}`]);
+        sent.push([classA, `Alpha comment ${i}: the story was ${i < 3 ? 'too long' : 'good'}${i === 0 ? ', mail me at pupil@example.org' : ''}`]);
         sent.push([classB, `Bravo comment ${i}: I would tell my mum`]);
     }
     sent.push([smallA, 'Small class comment'], [smallA, 'Another small class comment']);
@@ -235,5 +235,24 @@ describe('coding focus groups', () => {
         // Ben sending its name changes nothing.
         assert.equal((await ben.post('/staff/coding', [[`t-${key}`, themeId.Trust]])).status, 303);
         assert.equal(valueOf((await anna.get('/staff/coding')).text, key), themeId['Too long']);
+    });
+});
+
+describe('the report', () => {
+    it('counts each theme for the school\'s classes, with the masked comments coded with it', async () => {
+        const res = await anna.get('/staff/report');
+        assert.equal(res.status, 200);
+        const page = res.text;
+        // 5 comments of class A (the small class is held back), 4 of them coded.
+        assert.match(page, /<h4 class="themes">Themes<\/h4>\n<p>4 of 5 comments coded with a theme; 1 focus group\.<\/p>/);
+        assert.match(page, /<tr><th scope="row">Trusted adults<\/th><td>4<\/td><td>0<\/td><\/tr>/);
+        assert.match(page, /<tr><th scope="row">Too long<\/th><td>3<\/td><td>1<\/td><\/tr>/);
+        assert.match(page, /<tr><th scope="row">Old idea \(retired\)<\/th><td>1<\/td><td>0<\/td><\/tr>/);
+        assert.match(page, /<h5 class="comments">Comments coded “Too long”<\/h5>\n<ul class="comments">\n<li>Alpha comment 0: the story was too long, mail me at \[email removed\]<\/li>\n<li>Alpha comment 1: the story was too long<\/li>\n<li>Alpha comment 2: the story was too long<\/li>\n<\/ul>/);
+        assert.doesNotMatch(page, /pupil@example\.org|Small class comment|Bravo comment/);
+        // School B's report has none of A's themes.
+        const b = (await ben.get('/staff/report')).text;
+        assert.match(b, /0 of 5 comments coded with a theme; 0 focus groups\./);
+        assert.doesNotMatch(b, /Alpha comment|<th scope="row">Too long/);
     });
 });
