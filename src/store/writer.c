@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "base/xalloc.h"
 #include "store/store.h"
 
@@ -19,11 +20,7 @@ void writer_init(struct writer *w, writer_batch_fn *batch, void *ctx, size_t max
     *w = (struct writer){.batch = batch, .ctx = ctx, .max_batch = max_batch ? max_batch : 1};
     pthread_mutex_init(&w->mu, NULL);
     /* The writer's short waits for stragglers are timed on the monotonic clock. */
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&w->work, &ca);
-    pthread_condattr_destroy(&ca);
+    cond_init_monotonic(&w->work);
 }
 
 /*
@@ -37,13 +34,7 @@ static void wait_for_stragglers(struct writer *w)
 {
     if (w->max_batch <= 1 || w->queued >= w->expected || w->head->alone)
         return;
-    struct timespec until;
-    clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_nsec += COMMIT_DELAY_NS;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
+    struct timespec until = monotonic_after(COMMIT_DELAY_NS);
     w->awaited = w->expected < w->max_batch ? w->expected : w->max_batch;
     while (w->queued < w->awaited && !w->stop)
         if (pthread_cond_timedwait(&w->work, &w->mu, &until) != 0)

@@ -29,6 +29,7 @@
 
 #include "base/arena.h"
 #include "base/buf.h"
+#include "base/clock.h"
 #include "base/form.h"
 #include "base/xalloc.h"
 #include "web/accesslog.h"
@@ -124,15 +125,7 @@ static void *pool_worker(void *arg)
             continue;
         }
         /* The wait is a little longer than asked: the job's clock is the coarse one. */
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        long long ms = soonest - now_ms() + 5;
-        ts.tv_sec += ms / 1000;
-        ts.tv_nsec += (ms % 1000) * 1000000L;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
+        struct timespec ts = monotonic_after((soonest - now_ms() + 5) * 1000000LL);
         pthread_cond_timedwait(&p->work, &p->mu, &ts);
     }
     pthread_mutex_unlock(&p->mu);
@@ -144,11 +137,7 @@ void pool_init(struct pool *p, struct server *srv)
     memset(p, 0, sizeof(*p));
     p->srv = srv;
     pthread_mutex_init(&p->mu, NULL);
-    pthread_condattr_t attr;
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&p->work, &attr);
-    pthread_condattr_destroy(&attr);
+    cond_init_monotonic(&p->work);
     pthread_cond_init(&p->back, NULL);
 }
 
