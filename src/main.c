@@ -716,14 +716,20 @@ static int cmd_report(int argc, char **argv)
     const char *db = STORE_DEFAULT_PATH, *format = "text", *k = NULL, *compare = NULL;
     struct report_options opt = {0};
     const struct value_option opts[] = {
-        {"--db", &db}, {"--cohort", &opt.cohort}, {"--school", &opt.school}, {"--format", &format},
-        {"--k", &k},   {"--compare", &compare},
+        {"--db", &db},
+        {"--cohort", &opt.cohort},
+        {"--school", &opt.school},
+        {"--format", &format},
+        {"--k", &k},
+        {"--compare", &compare},
+        {"--package-version", &opt.version},
     };
     if (value_options("report", argc, argv, 1, opts, sizeof(opts) / sizeof(opts[0])) != EXIT_OK)
         return EXIT_INPUT;
-    enum report_format f = strcmp(format, "text") == 0   ? REPORT_TEXT
-                           : strcmp(format, "html") == 0 ? REPORT_HTML
-                                                         : REPORT_CSV;
+    enum report_format f = strcmp(format, "text") == 0    ? REPORT_TEXT
+                           : strcmp(format, "html") == 0  ? REPORT_HTML
+                           : strcmp(format, "pilot") == 0 ? REPORT_PILOT
+                                                          : REPORT_CSV;
     /* Data files: csv, codebook, sav, dta (report_export()). */
     int data = strcmp(format, "csv") == 0        ? REPORT_EXPORT_CSV
                : strcmp(format, "codebook") == 0 ? REPORT_EXPORT_CODEBOOK
@@ -732,7 +738,16 @@ static int cmd_report(int argc, char **argv)
                                                  : -1;
     if (f == REPORT_CSV && data < 0)
         return usage_error(
-            "report", "--format must be text, html, csv, codebook, sav or dta, not '%s'", format);
+            "report", "--format must be text, html, pilot, csv, codebook, sav or dta, not '%s'",
+            format);
+    /* The pilot report is about package versions, each as a whole. */
+    if (f == REPORT_PILOT && opt.cohort)
+        return usage_error("report", "%s",
+                           "--cohort is not for the pilot report, which covers every class of "
+                           "a version");
+    if (opt.version && (f != REPORT_PILOT || compare))
+        return usage_error("report", "%s",
+                           "--package-version is for --format pilot, without --compare");
     if ((data == REPORT_EXPORT_SAV || data == REPORT_EXPORT_DTA) && isatty(STDOUT_FILENO))
         return usage_error("report",
                            "--format %s writes a binary file: redirect it, as in "
@@ -909,11 +924,13 @@ static const struct command commands[] = {
      cmd_cohort},
     {"report", "Report on pupils' feedback as text or HTML, or as data for evaluators.",
      "report [--db PATH] [--school NAME] [--cohort CODE] [--k N] [--compare OLD,NEW]\n"
-     "                      [--format text|html|csv|codebook|sav|dta]",
+     "                      [--package-version V] [--format text|html|pilot|csv|codebook|sav|dta]",
      "Groups and figures from fewer than k answers (default 5, at least 3) are hidden, and\n"
      "so are figures that would let them be worked out. csv, sav (SPSS) and dta (Stata)\n"
      "have one row per answer, leaving out classes under k; codebook describes them.\n"
-     "--school NAME reports on that school's classes only, as its staff see them.\n",
+     "--school NAME reports on that school's classes only, as its staff see them.\n"
+     "pilot is the printable pilot report (HTML) for one version (--package-version V,\n"
+     "or the newest), or for two side by side (--compare PILOT,REVISION).\n",
      cmd_report},
     {"purge", "Delete stored answers older than a number of days.",
      "purge [--db PATH] --older-than DAYS",

@@ -115,6 +115,25 @@ int report_share_correct(const struct report *r, size_t g, size_t q, struct stat
     return 0;
 }
 
+int report_share_top(const struct report *r, size_t g, size_t q, struct stats_share *out)
+{
+    if (!may_show(r, g, q))
+        return -EPERM;
+    const struct rq *rq = &r->q[q];
+    if (rq->type != SURVEY_SCALE || rq->nopt < 2)
+        return -ENODATA;
+    const int64_t *count = report_gq(r, g, q)->count;
+    int64_t answered = 0, top = 0;
+    for (size_t j = 0; j < rq->nopt; j++) {
+        answered += count[j];
+        if (j >= report_top_from(rq))
+            top += count[j];
+    }
+    if (answered < r->k || stats_wilson(top, answered, out) != 0)
+        return -ENODATA;
+    return 0;
+}
+
 int report_answers_each(const struct report *r, size_t g,
                         int (*fn)(const struct store_answer_row *row, void *ctx), void *ctx)
 {

@@ -116,6 +116,7 @@ struct report {
     const char *school; /* the one school whose classes are all that was read, or NULL */
     size_t cmp_a;       /* version groups compared, or SIZE_MAX */
     size_t cmp_b;
+    size_t version;     /* the pilot report's one version group (report_options), or SIZE_MAX */
     int64_t unreadable; /* answers that could not be decoded or placed */
     bool html_fragment;
     const char *chart_href; /* where a chart is downloaded from (report_options), or NULL */
@@ -160,6 +161,19 @@ report_answers_each(const struct report *r, size_t g,
  */
 __attribute__((warn_unused_result)) int report_share_correct(const struct report *r, size_t g,
                                                              size_t q, struct stats_share *out);
+
+/*
+ * The top answers of a scale: its upper half, the middle included (three of five: "quite,
+ * very or totally sure"), from this option on. report_share_top() is the share of a group's answers
+ * that chose one of them, of those who chose an option, with its Wilson interval; -ENODATA for a
+ * question that is not a scale or when fewer than k chose an option.
+ */
+static inline size_t report_top_from(const struct rq *q)
+{
+    return q->nopt / 2;
+}
+__attribute__((warn_unused_result)) int report_share_top(const struct report *r, size_t g, size_t q,
+                                                         struct stats_share *out);
 
 /* Whether a group's distribution for a question is shown in full (so its mean may be). */
 bool report_row_complete(const struct report *r, size_t g, size_t q);

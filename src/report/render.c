@@ -302,9 +302,11 @@ void out_compare_row(const struct report *r, size_t q, size_t j, char c[2][32], 
 
 int report_write(const struct report *r, enum report_format format, const struct report_sink *sink)
 {
-    struct out o = {.r = r, .sink = sink, .html = format == REPORT_HTML};
+    struct out o = {.r = r, .sink = sink, .html = format == REPORT_HTML || format == REPORT_PILOT};
     buf_init(&o.b, 0);
-    if (o.html)
+    if (format == REPORT_PILOT)
+        pilot_report(&o);
+    else if (o.html)
         html_report(&o);
     else
         text_report(&o);

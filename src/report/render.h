@@ -102,8 +102,25 @@ void out_themes(struct out *o, size_t g, bool quotes);
 /* The codebook's list of themes, with their numbers and descriptions (nothing when none). */
 void report_themes_codebook(struct out *o);
 
-/* The whole report, as text (render_text.c) or HTML (render_html.c). */
+/* The whole report, as text (render_text.c) or HTML (render_html.c); the pilot report
+ * (render_pilot.c). */
 void text_report(struct out *o);
 void html_report(struct out *o);
+void pilot_report(struct out *o);
+
+/* Pieces of the HTML report that the pilot report shares (render_html.c). */
+extern const char *const report_html_style; /* a whole document's <style> element */
+/* Group g's answers to question q as a bar chart (SVG). */
+void html_chart(struct out *o, size_t g, size_t q);
+/* Group g's answers to question q: its heading, chart and table of the same figures. */
+void html_question(struct out *o, size_t g, size_t q);
+/* Question q in the two versions compared (cmp_a, cmp_b), under a heading of this level:
+ * nothing when either was not asked it or is held back. */
+void html_compare_question(struct out *o, size_t q, int level);
+/* A version's change-log entry: "What changed in V (date)" and its list. */
+void html_changes(struct out *o, const struct survey *sv);
+/* Two series' shares side by side: question q[s] in group g[s], named key[s] in the key. */
+void html_chart_two(struct out *o, const size_t g[2], const size_t q[2], const char *const key[2],
+                    const char *title);
 
 #endif

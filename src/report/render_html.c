@@ -15,7 +15,7 @@
 #include "report/render.h"
 
 /* The stylesheet of a whole HTML report (`planpack report --format html`). */
-static const char *const report_html_style =
+const char *const report_html_style =
     "<style>\n"
     "body{font-family:system-ui,sans-serif;line-height:1.45;margin:1rem auto;max-width:70rem;"
     "padding:0 1rem;color:#1b1b1b}\n"
@@ -128,7 +128,7 @@ static void chart_rule(struct out *o, int y)
 }
 
 /* One group's answers to one question: a bar per answer, counts on an axis. */
-static void html_chart(struct out *o, size_t g, size_t q)
+void html_chart(struct out *o, size_t g, size_t q)
 {
     const struct report *r = o->r;
     const struct rq *rq = &r->q[q];
@@ -170,25 +170,25 @@ static void html_chart(struct out *o, size_t g, size_t q)
     out_str(o, "</svg>\n");
 }
 
-/* Two versions' shares of each answer, bar above bar; "No answer" apart, as counts. */
-static void html_compare_chart(struct out *o, size_t q)
+/*
+ * Two series' shares of each answer, bar above bar, "No answer" apart as counts: question
+ * q[s] in group g[s] for each series s (two versions of one question, or one group's start
+ * and end questions, which have the same options). key[s] names each series in the key.
+ */
+void html_chart_two(struct out *o, const size_t g[2], const size_t q[2], const char *const key[2],
+                    const char *title)
 {
     const struct report *r = o->r;
-    const struct rq *rq = &r->q[q];
-    size_t none = rq->ncols - 1, gs[2] = {r->cmp_a, r->cmp_b};
+    const struct rq *rq = &r->q[q[0]];
+    size_t none = rq->ncols - 1;
     int height = 30 + (int)none * CHART_CMP_ROW + CHART_AXIS + 12 + 30;
-    char title[600];
-    snprintf(title, sizeof(title),
-             "Bar chart of the shares of each answer in version %s and version %s for: %s (the "
-             "same figures are in the table)",
-             r->g[gs[0]].name, r->g[gs[1]].name, rq->text);
     chart_open(o, height, title);
-    /* The key: which bar is which version. */
+    /* The key: which bar is which series. */
     for (int s = 0; s < 2; s++) {
         out_fmt(o, "<rect class=\"%s\" x=\"%d\" y=\"4\" width=\"16\" height=\"16\"/>",
                 s ? "b" : "a", s * 160);
-        out_fmt(o, "<text class=\"tick\" x=\"%d\" y=\"17\">version ", s * 160 + 22);
-        out_textf(o, "%s</text>\n", r->g[gs[s]].name);
+        out_fmt(o, "<text class=\"tick\" x=\"%d\" y=\"17\">", s * 160 + 22);
+        out_textf(o, "%s</text>\n", key[s]);
     }
     for (size_t j = 0; j < none; j++) {
         int y = 30 + (int)j * CHART_CMP_ROW;
@@ -198,9 +198,9 @@ static void html_compare_chart(struct out *o, size_t q)
         for (int s = 0; s < 2; s++) {
             int64_t v, n, skipped;
             char share[16];
-            out_share(r, gs[s], q, j, share, sizeof(share));
-            if (report_count(r, gs[s], q, j, &v) != 0 || report_answers(r, gs[s], q, &n) != 0 ||
-                report_count(r, gs[s], q, none, &skipped) != 0)
+            out_share(r, g[s], q[s], j, share, sizeof(share));
+            if (report_count(r, g[s], q[s], j, &v) != 0 || report_answers(r, g[s], q[s], &n) != 0 ||
+                report_count(r, g[s], q[s], r->q[q[s]].ncols - 1, &skipped) != 0)
                 continue;
             double frac = n - skipped > 0 ? (double)v / (double)(n - skipped) : 0;
             int w = (int)lround(CHART_BAR_W * frac);
@@ -219,12 +219,29 @@ static void html_compare_chart(struct out *o, size_t q)
     chart_rule(o, y - 6);
     out_fmt(o, "<text class=\"label\" x=\"0\" y=\"%d\">No answer</text>", y + 17);
     int64_t a, b;
-    if (report_count(r, gs[0], q, none, &a) == 0 && report_count(r, gs[1], q, none, &b) == 0)
+    if (report_count(r, g[0], q[0], none, &a) == 0 &&
+        report_count(r, g[1], q[1], r->q[q[1]].ncols - 1, &b) == 0)
         out_fmt(o,
                 "<text class=\"value a\" x=\"110\" y=\"%d\">%lld</text>"
                 "<text class=\"value b\" x=\"200\" y=\"%d\">%lld</text>",
                 y + 17, (long long)a, y + 17, (long long)b);
     out_str(o, "\n</svg>\n");
+}
+
+/* Two versions' shares of each answer to question q (the version comparison's chart). */
+static void html_compare_chart(struct out *o, size_t q)
+{
+    const struct report *r = o->r;
+    const size_t gs[2] = {r->cmp_a, r->cmp_b}, qs[2] = {q, q};
+    char title[600], ka[96], kb[96];
+    snprintf(title, sizeof(title),
+             "Bar chart of the shares of each answer in version %s and version %s for: %s (the "
+             "same figures are in the table)",
+             r->g[gs[0]].name, r->g[gs[1]].name, r->q[q].text);
+    snprintf(ka, sizeof(ka), "version %s", r->g[gs[0]].name);
+    snprintf(kb, sizeof(kb), "version %s", r->g[gs[1]].name);
+    const char *const key[2] = {ka, kb};
+    html_chart_two(o, gs, qs, key, title);
 }
 
 /*
@@ -271,7 +288,7 @@ void out_group_key(const struct report *r, size_t g, char *buf, size_t size)
     snprintf(buf, size, "all");
 }
 
-static void html_question(struct out *o, size_t g, size_t q)
+void html_question(struct out *o, size_t g, size_t q)
 {
     const struct report *r = o->r;
     const struct rq *rq = &r->q[q];
@@ -396,6 +413,71 @@ static void html_group(struct out *o, size_t g, bool comments, bool open)
     out_str(o, "</details>\n");
 }
 
+void html_changes(struct out *o, const struct survey *sv)
+{
+    out_textf(o, "<h3 class=\"changes\">What changed in %s", sv->package_version);
+    if (sv->change_date)
+        out_textf(o, " (%s)", sv->change_date);
+    out_str(o, "</h3>\n<ul class=\"changes\">\n");
+    for (size_t i = 0; i < sv->change_count; i++)
+        out_textf(o, "<li>%s</li>\n", sv->changes[i]);
+    out_str(o, "</ul>\n");
+}
+
+void html_compare_question(struct out *o, size_t q, int level)
+{
+    const struct report *r = o->r;
+    size_t ga = r->cmp_a, gb = r->cmp_b;
+    const struct group *a = &r->g[ga], *b = &r->g[gb];
+    const struct rq *rq = &r->q[q];
+    int64_t na, nb;
+    if (report_answers(r, ga, q, &na) != 0 || report_answers(r, gb, q, &nb) != 0)
+        return;
+    out_fmt(o, "<div class=\"question\">\n<h%d>", level);
+    out_text(o, rq->text);
+    out_fmt(o, "</h%d>\n<div class=\"chart-and-table\">\n<div>\n", level);
+    html_compare_chart(o, q);
+    chart_links(o, "compare", rq->id);
+    /* Five columns may be wider than a phone: the table scrolls in a region of its own,
+     * which the keyboard reaches too. */
+    out_fmt(o,
+            "</div>\n<div class=\"scroll\" tabindex=\"0\" role=\"region\" "
+            "aria-labelledby=\"cmp-%zu\">\n<table class=\"side-by-side\">\n<caption "
+            "id=\"cmp-%zu\">",
+            q, q);
+    out_textf(o, "%s</caption>\n<thead><tr><th scope=\"col\">Answer</th>", rq->text);
+    for (int s = 0; s < 2; s++) {
+        const char *name = s ? b->name : a->name;
+        out_textf(o, "<th scope=\"col\">%s: submissions</th><th scope=\"col\">%s: share</th>", name,
+                  name);
+    }
+    out_str(o, "</tr></thead>\n<tbody>\n");
+    for (size_t j = 0; j <= rq->ncols; j++) {
+        char c[2][32], sh[2][16];
+        out_compare_row(r, q, j, c, sh);
+        out_str(o, "<tr><th scope=\"row\">");
+        out_text(o, j < rq->ncols ? out_col_label(rq, j) : "Submissions");
+        out_fmt(o,
+                "</th><td class=\"n\">%s</td><td class=\"share\">%s</td><td class=\"n\">%s"
+                "</td><td class=\"share\">%s</td></tr>\n",
+                c[0], sh[0], c[1], sh[1]);
+    }
+    struct stats_diff d;
+    bool diff = rq->type == SURVEY_SCALE && report_group_diff(r, ga, gb, q, &d);
+    if (diff)
+        out_fmt(o,
+                "<tr><th scope=\"row\">Mean (1 to 5)</th><td class=\"mean\">%.2f</td><td>"
+                "</td><td class=\"mean\">%.2f</td><td></td></tr>\n",
+                out_mean(r, ga, q), out_mean(r, gb, q));
+    out_str(o, "</tbody>\n</table>\n</div>\n</div>\n");
+    if (diff) {
+        char ds[96];
+        out_diff(&d, ds, sizeof(ds));
+        out_fmt(o, "<p class=\"mean\">Change in the mean: %s.</p>\n", ds);
+    }
+    out_str(o, "</div>\n");
+}
+
 static void html_compare(struct out *o)
 {
     const struct report *r = o->r;
@@ -405,67 +487,11 @@ static void html_compare(struct out *o)
             r->compared ? " open" : "");
     out_textf(o, "%s and version %s side by side</h2>\n</summary>\n", a->name, b->name);
     /* The change log of every version after a, up to b. */
-    for (size_t v = a->ver + 1; v <= b->ver && v < r->nvers; v++) {
-        const struct survey *sv = r->vers[v].sv;
-        if (!sv->change_count)
-            continue;
-        out_textf(o, "<h3 class=\"changes\">What changed in %s", sv->package_version);
-        if (sv->change_date)
-            out_textf(o, " (%s)", sv->change_date);
-        out_str(o, "</h3>\n<ul class=\"changes\">\n");
-        for (size_t i = 0; i < sv->change_count; i++)
-            out_textf(o, "<li>%s</li>\n", sv->changes[i]);
-        out_str(o, "</ul>\n");
-    }
-    for (size_t q = 0; q < r->nq; q++) {
-        const struct rq *rq = &r->q[q];
-        int64_t na, nb;
-        if (report_answers(r, ga, q, &na) != 0 || report_answers(r, gb, q, &nb) != 0)
-            continue;
-        out_textf(o,
-                  "<div class=\"question\">\n<h3>%s</h3>\n<div class=\"chart-and-table\">\n<div>\n",
-                  rq->text);
-        html_compare_chart(o, q);
-        chart_links(o, "compare", rq->id);
-        /* Five columns may be wider than a phone: the table scrolls in a region of its own,
-         * which the keyboard reaches too. */
-        out_fmt(o,
-                "</div>\n<div class=\"scroll\" tabindex=\"0\" role=\"region\" "
-                "aria-labelledby=\"cmp-%zu\">\n<table class=\"side-by-side\">\n<caption "
-                "id=\"cmp-%zu\">",
-                q, q);
-        out_textf(o, "%s</caption>\n<thead><tr><th scope=\"col\">Answer</th>", rq->text);
-        for (int s = 0; s < 2; s++) {
-            const char *name = s ? b->name : a->name;
-            out_textf(o, "<th scope=\"col\">%s: submissions</th><th scope=\"col\">%s: share</th>",
-                      name, name);
-        }
-        out_str(o, "</tr></thead>\n<tbody>\n");
-        for (size_t j = 0; j <= rq->ncols; j++) {
-            char c[2][32], sh[2][16];
-            out_compare_row(r, q, j, c, sh);
-            out_str(o, "<tr><th scope=\"row\">");
-            out_text(o, j < rq->ncols ? out_col_label(rq, j) : "Submissions");
-            out_fmt(o,
-                    "</th><td class=\"n\">%s</td><td class=\"share\">%s</td><td class=\"n\">%s"
-                    "</td><td class=\"share\">%s</td></tr>\n",
-                    c[0], sh[0], c[1], sh[1]);
-        }
-        struct stats_diff d;
-        bool diff = rq->type == SURVEY_SCALE && report_group_diff(r, ga, gb, q, &d);
-        if (diff)
-            out_fmt(o,
-                    "<tr><th scope=\"row\">Mean (1 to 5)</th><td class=\"mean\">%.2f</td><td>"
-                    "</td><td class=\"mean\">%.2f</td><td></td></tr>\n",
-                    out_mean(r, ga, q), out_mean(r, gb, q));
-        out_str(o, "</tbody>\n</table>\n</div>\n</div>\n");
-        if (diff) {
-            char ds[96];
-            out_diff(&d, ds, sizeof(ds));
-            out_fmt(o, "<p class=\"mean\">Change in the mean: %s.</p>\n", ds);
-        }
-        out_str(o, "</div>\n");
-    }
+    for (size_t v = a->ver + 1; v <= b->ver && v < r->nvers; v++)
+        if (r->vers[v].sv->change_count)
+            html_changes(o, r->vers[v].sv);
+    for (size_t q = 0; q < r->nq; q++)
+        html_compare_question(o, q, 3);
     out_str(o, "</details>\n</section>\n");
 }
 

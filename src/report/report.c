@@ -936,9 +936,16 @@ int report_build(struct store *s, const struct report_options *opt, struct repor
         if (opt->compare_b && strcmp(name, opt->compare_b) == 0)
             r->cmp_b = r->first_version + v;
     }
-    if ((opt->compare_a && r->cmp_a == SIZE_MAX) || (opt->compare_b && r->cmp_b == SIZE_MAX)) {
+    r->version = SIZE_MAX;
+    for (size_t v = 0; opt->version && v < r->nvers; v++)
+        if (strcmp(r->vers[v].sv->package_version, opt->version) == 0)
+            r->version = r->first_version + v;
+    if ((opt->compare_a && r->cmp_a == SIZE_MAX) || (opt->compare_b && r->cmp_b == SIZE_MAX) ||
+        (opt->version && r->version == SIZE_MAX)) {
         snprintf(err, err_len, "no stored package version '%s'",
-                 opt->compare_a && r->cmp_a == SIZE_MAX ? opt->compare_a : opt->compare_b);
+                 opt->compare_a && r->cmp_a == SIZE_MAX   ? opt->compare_a
+                 : opt->compare_b && r->cmp_b == SIZE_MAX ? opt->compare_b
+                                                          : opt->version);
         rc = STORE_ERR_NOT_FOUND;
         goto fail;
     }

@@ -168,7 +168,12 @@ void csv_adds_cell(struct buf *b, const char *s);
 
 /* ---- reports ---- */
 
-enum report_format { REPORT_TEXT, REPORT_CSV, REPORT_HTML };
+/*
+ * REPORT_PILOT is the printable pilot report (src/report/render_pilot.c): one package version,
+ * or two side by side (the pilot and its revision), written as an evaluation report (aims,
+ * method, participants, results, limitations, changes made), with a print stylesheet for A4.
+ */
+enum report_format { REPORT_TEXT, REPORT_CSV, REPORT_HTML, REPORT_PILOT };
 
 struct report_options {
     int k;                 /* 0: REPORT_K_DEFAULT; values below REPORT_K_MIN are raised */
@@ -176,6 +181,8 @@ struct report_options {
     const char *school;    /* only this school's classes (and their focus groups); NULL: all */
     const char *compare_a; /* versions to compare; NULL: the two latest */
     const char *compare_b;
+    /* The pilot report's one package version when no two are compared; NULL: the newest. */
+    const char *version;
     bool html_fragment; /* HTML without <html>, <head> and styles, for the staff pages */
     const char *source; /* where the data came from, for the heading; may be NULL */
     /* HTML: the address each chart is downloaded from, already escaped for a URL, to which

@@ -366,6 +366,7 @@ static const struct route {
     {false, "/staff/report.sav", staff_report_data},
     {false, "/staff/report.dta", staff_report_data},
     {false, "/staff/report/chart", staff_report_chart},
+    {false, "/staff/report/pilot", staff_pilot_get},
     {false, "/staff/compare", staff_compare_get},
     {false, "/staff/comments", staff_flags_get},
     {false, "/staff/focus-groups", staff_focus_get},

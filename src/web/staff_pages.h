@@ -110,6 +110,8 @@ unsigned staff_report_get(struct staff_page *p);
 unsigned staff_report_data(struct staff_page *p);
 unsigned staff_report_chart(struct staff_page *p);
 unsigned staff_compare_get(struct staff_page *p);
+/* /staff/report/pilot: the printable pilot report, for evaluators only. */
+unsigned staff_pilot_get(struct staff_page *p);
 unsigned staff_flags_get(struct staff_page *p);
 unsigned staff_focus_get(struct staff_page *p);
 unsigned staff_focus_post(struct staff_page *p);

@@ -1,11 +1,11 @@
 /*
  * /staff/report, its data files (/staff/report.csv, .txt, .sav, .dta), /staff/report/chart
- * (one chart as an SVG download) and /staff/compare: the report of src/report, which leaves
- * out small classes, narrowed to what the account may see. School staff always get their own
- * school's report (report_options.school), so no figure of another school reaches them, not
- * even inside a total; a class or school of another school in the address answers 404.
- * Every figure shown comes from the report, which hides small groups; these pages print
- * no count of their own.
+ * (one chart as an SVG download), /staff/compare and /staff/report/pilot: the report of src/report,
+ * which leaves out small classes, narrowed to what the account may see. School staff always get
+ * their own school's report (report_options.school), so no figure of another school reaches them,
+ * not even inside a total; a class or school of another school in the address answers 404. Every
+ * figure shown comes from the report, which hides small groups; these pages print no count of their
+ * own.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -153,13 +153,14 @@ static void scope_query(struct buf *b, const struct scope *sc, bool school_too)
 }
 
 /* Writes a report into the page; false (page untouched beyond it) when writing failed. */
-static bool write_report(struct staff_page *p, const struct report *r)
+static bool write_report(struct staff_page *p, const struct report *r, enum report_format f)
 {
     struct report_sink sink = {report_sink_buf, p->out};
-    if (report_write(r, REPORT_HTML, &sink) != 0)
+    if (report_write(r, f, &sink) != 0)
         return false;
-    /* The script adds a PNG download beside each chart's SVG one, drawn in the browser. */
-    const char *js = site_asset_path(p->rq->site, "report.js");
+    /* The script adds a PNG download beside each chart's SVG one, drawn in the browser (the
+     * pilot report, made to print, has no downloads). */
+    const char *js = f == REPORT_HTML ? site_asset_path(p->rq->site, "report.js") : NULL;
     if (js) {
         buf_adds(p->out, "<script src=\"/");
         buf_adds_html(p->out, js);
@@ -221,9 +222,13 @@ unsigned staff_report_get(struct staff_page *p)
     }
     buf_release(&q);
     buf_adds(b, " (one row per submission; classes with fewer than 5 submissions are left "
-                "out).</p>\n"
-                "<div class=\"report\">\n");
-    bool ok = write_report(p, r);
+                "out).</p>\n");
+    if (!p->sess->school)
+        buf_adds(b, "<p class=\"report-links\"><a href=\"/staff/report/pilot\">The pilot "
+                    "report</a>: every school's feedback on a package version, or on the pilot "
+                    "and the revision side by side, laid out to print.</p>\n");
+    buf_adds(b, "<div class=\"report\">\n");
+    bool ok = write_report(p, r, REPORT_HTML);
     report_free(r);
     if (!ok)
         return staff_page_message(p, HTTP_INTERNAL_SERVER_ERROR, "Something went wrong",
@@ -474,8 +479,13 @@ unsigned staff_compare_get(struct staff_page *p)
     buf_adds(b, "<div class=\"compare-layout\">\n");
     change_log(b, vs, n, asked ? va : NULL, asked ? vb : NULL);
     if (r) {
-        buf_adds(b, "<div class=\"report\">\n");
-        bool ok = write_report(p, r);
+        buf_adds(b, "<p class=\"report-links\"><a href=\"/staff/report/pilot?version=");
+        buf_add_urlenc(b, va, strlen(va));
+        buf_adds(b, "&amp;compare=");
+        buf_add_urlenc(b, vb, strlen(vb));
+        buf_adds(b, "\">These two versions as a pilot report</a>, laid out to print.</p>\n"
+                    "<div class=\"report\">\n");
+        bool ok = write_report(p, r, REPORT_HTML);
         report_free(r);
         if (!ok)
             return staff_page_message(p, HTTP_INTERNAL_SERVER_ERROR, "Something went wrong",
@@ -485,4 +495,76 @@ unsigned staff_compare_get(struct staff_page *p)
     buf_adds(b, "</div>\n");
     staff_page_close(p);
     return asked && strcmp(va, vb) == 0 ? HTTP_BAD_REQUEST : HTTP_OK;
+}
+
+/* ---- the pilot report ---- */
+
+/* A select of the stored versions, with a first option for none (value ""). */
+static void version_choice(struct buf *b, const char *name, const char *label, const char *none,
+                           const struct survey *vs, size_t n, const char *chosen)
+{
+    buf_addf(b,
+             "<div class=\"field\"><label for=\"p-%s\">%s</label>\n<select id=\"p-%s\" "
+             "name=\"%s\">\n",
+             name, label, name, name);
+    option(b, "", none, chosen ? chosen : "");
+    for (size_t i = n; i-- > 0;)
+        option(b, vs[i].package_version, vs[i].package_version, chosen);
+    buf_adds(b, "</select></div>\n");
+}
+
+/*
+ * /staff/report/pilot: the printable pilot report, for evaluators (the accounts that see
+ * every school's report; school staff have their school's figures on /staff/report).
+ * ?version=V for one version (default: the newest), &compare=W for V (the pilot) and W (the
+ * revision) side by side. The browser's Print makes the PDF.
+ */
+unsigned staff_pilot_get(struct staff_page *p)
+{
+    if (p->sess->school)
+        return staff_page_message(p, HTTP_FORBIDDEN, "Not allowed",
+                                  "The pilot report covers every school, so only evaluators "
+                                  "may see it. Your school's feedback is on the Reports page.");
+    struct survey *vs;
+    size_t n;
+    if (store_surveys(p->st, p->a, &vs, &n) != STORE_OK)
+        return staff_page_message(p, HTTP_INTERNAL_SERVER_ERROR, "Something went wrong",
+                                  "The package versions could not be read. Please try again.");
+    const char *va = form_get(p->query, "version"), *vb = form_get(p->query, "compare");
+    va = va && *va ? va : NULL;
+    vb = va && vb && *vb && strcmp(va, vb) != 0 ? vb : NULL;
+    if ((va && !version_known(vs, n, va)) || (vb && !version_known(vs, n, vb)))
+        return staff_page_not_found(p);
+    struct scope sc;
+    memset(&sc, 0, sizeof(sc));
+    sc.opt.html_fragment = true;
+    sc.opt.source = SOURCE;
+    if (vb) {
+        sc.opt.compare_a = va;
+        sc.opt.compare_b = vb;
+    } else {
+        sc.opt.version = va;
+    }
+    struct report *r;
+    unsigned status = scope_build(p, &sc, &r);
+    if (status)
+        return status;
+    struct buf *b = p->out;
+    staff_page_open(p, "Pilot report");
+    buf_adds(b, "<form method=\"get\" action=\"/staff/report/pilot\" class=\"scope\">\n");
+    version_choice(b, "version", "Package version (for example the pilot)", "The newest", vs, n,
+                   va);
+    version_choice(b, "compare", "Side by side with (for example the revised version)",
+                   "None: this version alone", vs, n, vb);
+    buf_adds(b, "<p><button type=\"submit\">Show</button></p>\n</form>\n"
+                "<p class=\"report-links\">To keep it as a PDF, print this page and choose "
+                "\xe2\x80\x9cSave as PDF\xe2\x80\x9d: each part starts on a new A4 page, "
+                "without this page's menus.</p>\n");
+    bool ok = write_report(p, r, REPORT_PILOT);
+    report_free(r);
+    if (!ok)
+        return staff_page_message(p, HTTP_INTERNAL_SERVER_ERROR, "Something went wrong",
+                                  "The report could not be written.");
+    staff_page_close(p);
+    return HTTP_OK;
 }

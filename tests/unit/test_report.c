@@ -740,10 +740,9 @@ static void test_accessors_refuse_a_held_back_class(void **state)
  * pupil's pair (the rank-biserial correlation of their differences); start and end answers
  * are two samples (Cliff's delta). Neither is given for a class held back.
  */
-static void test_effect_sizes_of_before_and_after(void **state)
+/* Class A's five answers at the start: c1, c2, c2, c3, c4. */
+static void class_a_starts(struct world *w)
 {
-    struct world *w = *state;
-    /* Class A: five start answers, c1, c2, c2, c3, c4, beside its eight "Somewhat" (c3) ends. */
     const char *starts[] = {"c1", "c2", "c2", "c3", "c4"};
     for (size_t i = 0; i < 5; i++) {
         const char *vals[1] = {starts[i]};
@@ -755,6 +754,13 @@ static void test_effect_sizes_of_before_and_after(void **state)
         snprintf(a.code, sizeof(a.code), "%s", w->a);
         assert_int_equal(store_submit(w->s, &a), STORE_OK);
     }
+}
+
+static void test_effect_sizes_of_before_and_after(void **state)
+{
+    struct world *w = *state;
+    /* Class A: five start answers, c1, c2, c2, c3, c4, beside its eight "Somewhat" (c3) ends. */
+    class_a_starts(w);
     struct report_options opt = {0};
     struct report *r = NULL;
     char err[256];
@@ -988,6 +994,130 @@ static void test_share_correct_of_a_knowledge_item(void **state)
     report_free(r);
 }
 
+/* How many times needle occurs in hay. */
+static size_t occurrences(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+/* Whether HTML doc holds text, escaped as the report escapes it. */
+static bool contains_escaped(const char *doc, const char *text)
+{
+    struct buf b;
+    buf_init(&b, 4096);
+    buf_adds_html(&b, text);
+    char *esc = buf_detach(&b, NULL);
+    bool found = strstr(doc, esc) != NULL;
+    free(esc);
+    return found;
+}
+
+/*
+ * The pilot report of version 1.0.0: its six parts in order; class A's start answers (c1, c2,
+ * c2, c3, c4) against its eight ends (c3), with Cliff's delta worked out apart; and class B,
+ * held back, in no figure: not its answers, its comment, its code, nor its focus group's.
+ * Then the pilot and the revision side by side, with the revision's change log.
+ */
+static void test_pilot_report(void **state)
+{
+    struct world *w = *state;
+    class_a_starts(w);
+    /* Class B, still under 5: an answer at the start and a comment, which must show nowhere. */
+    answer(w->s, w->b, "1.0.0", NULL, "c5", "CLASS-B-COMMENT");
+    struct store_focus_group fg = {.day = store_today(w->s),
+                                   .cohort_code = w->b,
+                                   .themes = "Too long, story",
+                                   .notes = "Class B's notes",
+                                   .quotes = "it was fine"};
+    assert_int_equal(store_focus_group_add(w->s, &fg, NULL), STORE_OK);
+    fg.cohort_code = w->a;
+    fg.themes = "too long";
+    fg.notes = "Class A's notes";
+    assert_int_equal(store_focus_group_add(w->s, &fg, NULL), STORE_OK);
+
+    struct report_options opt = {.version = "1.0.0"};
+    char *h = render(w, &opt, REPORT_PILOT);
+    /* The six parts of an evaluation report, in order, each a section. */
+    const char *ids[] = {"aims", "method", "participants", "results", "limitations", "changes"};
+    const char *at = h;
+    for (size_t i = 0; i < 6; i++) {
+        char want[64];
+        snprintf(want, sizeof(want), "<h2 id=\"%s\">%zu. ", ids[i], i + 1);
+        const char *next = strstr(h, want);
+        assert_non_null(next);
+        assert_true(next > at);
+        at = next;
+    }
+    assert_int_equal(occurrences(h, "<section class=\"pilot-part"), 6);
+    assert_non_null(strstr(h, "@media print{@page{size:A4"));
+    /* Participants: class A alone, 13 submissions; class B held back, counted apart. */
+    assert_non_null(strstr(h, "<strong>13 submissions</strong> from 1 class in 1 school. Held "
+                              "back: 4 submissions from 1 class with fewer than 5, which are in "
+                              "no figure of this report."));
+    char row[128];
+    snprintf(row, sizeof(row), "<th scope=\"row\">%s: Year Eight PSHE</th>", w->a);
+    assert_non_null(strstr(h, row));
+    assert_null(strstr(h, w->b));
+    assert_null(strstr(h, "Year Eight small group"));
+    assert_null(strstr(h, "CLASS-B-COMMENT"));
+    assert_non_null(strstr(h, "CLASS-A-COMMENT"));
+    /* Start against end: the top answers are the upper half of five, the middle included:
+     * 2 of 5 at the start, 8 of 8 at the end. Class B's c3 and c5 are in no count. */
+    const int64_t before[5] = {1, 2, 1, 1, 0}, after[5] = {0, 0, 8, 0, 0};
+    struct stats_effect e;
+    assert_int_equal(stats_cliff(before, after, 5, &e), 0);
+    char words[64], want[512];
+    stats_effect_words(&e, words, sizeof(words));
+    snprintf(want, sizeof(want),
+             "At the end, 100%% were \xe2\x80\x9cSomewhat\xe2\x80\x9d, \xe2\x80\x9cQuite"
+             "\xe2\x80\x9d or \xe2\x80\x9cVery\xe2\x80\x9d, up from 40%% at the start: %s.",
+             words);
+    assert_true(contains_escaped(h, want));
+    snprintf(want, sizeof(want),
+             "Cliff's delta +0.40 (95%% CI %+.2f to %+.2f), from 5 answers at the start and 8 "
+             "at the end: %s.",
+             e.low, e.high, words);
+    assert_true(contains_escaped(h, want));
+    assert_non_null(strstr(h, "<tr><th scope=\"row\">Somewhat</th><td class=\"n\">1</td><td "
+                              "class=\"share\">20%</td><td class=\"n\">8</td><td "
+                              "class=\"share\">100%</td></tr>"));
+    assert_non_null(strstr(h, "<tr><th scope=\"row\">Very</th><td class=\"n\">0</td><td "
+                              "class=\"share\">0%</td><td class=\"n\">0</td><td "
+                              "class=\"share\">0%</td></tr>"));
+    /* Every chart is an accessible SVG, and each has its table. */
+    size_t charts = occurrences(h, "<svg class=\"chart\" role=\"img\" aria-labelledby=");
+    assert_true(charts >= 4);
+    assert_true(occurrences(h, "<table") >= charts);
+    /* Focus groups: both counted in the themes, class B's under no code. */
+    assert_non_null(strstr(h, "<tr><th scope=\"row\">Too long</th><td class=\"n\">2</td></tr>"));
+    assert_non_null(strstr(h, "a class with fewer than 5 submissions"));
+    /* Limitations, and no revision yet: version 1.0.0's own change log. */
+    assert_non_null(strstr(h, "<strong>No control group.</strong>"));
+    assert_non_null(strstr(h, "13 submissions: small numbers"));
+    assert_non_null(strstr(h, "The change log has no entry for version 1.0.0."));
+    free(h);
+
+    /* The pilot and the revision side by side, with what changed. */
+    struct report_options both = {.compare_a = "1.0.0", .compare_b = "1.1.0"};
+    h = render(w, &both, REPORT_PILOT);
+    assert_non_null(strstr(h, "The pilot, version 1.0.0, and the revision, version 1.1.0"));
+    assert_non_null(strstr(h, "Shorter story, after pupils said it was too long."));
+    assert_non_null(strstr(h, "<h3>the revision (version 1.1.0)</h3>"));
+    assert_non_null(strstr(h, "Matched-pairs rank-biserial correlation +1.00"));
+    assert_null(strstr(h, w->b));
+    assert_null(strstr(h, "CLASS-B-COMMENT"));
+    free(h);
+    /* An unknown version is refused. */
+    struct report_options bad = {.version = "9.9.9"};
+    struct report *r = NULL;
+    char err[256];
+    assert_int_equal(report_build(w->s, &bad, &r, err, sizeof(err)), STORE_ERR_NOT_FOUND);
+    assert_non_null(strstr(err, "9.9.9"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -999,6 +1129,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_html_escapes_and_charts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_effect_sizes_of_before_and_after, setup, teardown),
         cmocka_unit_test_setup_teardown(test_share_correct_of_a_knowledge_item, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pilot_report, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sav_and_dta_read_back, setup, teardown),
         cmocka_unit_test_setup_teardown(test_codebook, setup, teardown),
         cmocka_unit_test_setup_teardown(test_csv_export, setup, teardown),

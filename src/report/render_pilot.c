@@ -1,0 +1,751 @@
+/*
+ * The pilot report: what a police force sends to schools with a revised package. One package
+ * version, or two side by side (the pilot and its revision), as an evaluation report in six
+ * parts: aims, method, participants, results (change from start to end, knowledge, other
+ * answers, what pupils said, focus groups), limitations and the changes made. Charts are the
+ * HTML report's SVG charts, each beside a table of the same figures; a print stylesheet lays
+ * it out on A4, each part on a new page. Every figure comes through report.c's accessors, so
+ * a class under k is in none of them; the report says how many submissions are held back.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/render.h"
+
+/* Comments quoted per text question and version: enough to hear pupils, few enough to read. */
+#define PILOT_QUOTES 12
+/* A start share in the top answers at or above this leaves little room to rise. */
+#define PILOT_CEILING 0.75
+/* Fewer submissions than this in a version: the intervals are wide, and the report says so. */
+#define PILOT_SMALL 100
+
+/* Print: A4, a part to a page, charts and tables never split, no navigation. */
+static const char *const pilot_style =
+    "<style>\n"
+    ".pilot .result,.pilot figure{margin:1rem 0}.pilot .sentence{font-weight:600}\n"
+    "@media print{@page{size:A4;margin:16mm}body{max-width:none;margin:0;font-size:11pt}"
+    "nav,.downloads{display:none}section.pilot-part{break-before:page}"
+    "section.pilot-part.first{break-before:auto}h2,h3,h4{break-after:avoid}"
+    ".result,.question,table,svg.chart,blockquote{break-inside:avoid}}\n"
+    "</style>\n";
+
+/* The versions the report is about: two compared, the one asked for, or the newest. */
+static size_t pilot_versions(const struct report *r, size_t v[2])
+{
+    if (r->compared && r->cmp_a != SIZE_MAX && r->cmp_b != SIZE_MAX && r->cmp_a != r->cmp_b) {
+        v[0] = r->cmp_a;
+        v[1] = r->cmp_b;
+        return 2;
+    }
+    if (r->compared && r->cmp_a != SIZE_MAX) {
+        v[0] = r->cmp_a;
+        return 1;
+    }
+    if (r->version != SIZE_MAX) {
+        v[0] = r->version;
+        return 1;
+    }
+    if (r->nversions) {
+        v[0] = r->first_version + r->nversions - 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* Whether class group c belongs to version group gv. */
+static bool in_version(const struct report *r, size_t c, size_t gv)
+{
+    return r->g[c].ver == r->g[gv].ver;
+}
+
+static void part_open(struct out *o, const char *id, const char *title, bool first)
+{
+    out_fmt(o, "<section class=\"pilot-part%s\" aria-labelledby=\"%s\">\n<h2 id=\"%s\">%s</h2>\n",
+            first ? " first" : "", id, id, title);
+}
+
+/* "version 1.0.0" or, of two, "the pilot (version 1.0.0)" and "the revision (...)". */
+static void version_name(const struct report *r, const size_t *v, size_t nv, size_t i, char *buf,
+                         size_t size)
+{
+    if (nv == 2)
+        snprintf(buf, size, "%s (version %s)", i ? "the revision" : "the pilot", r->g[v[i]].name);
+    else
+        snprintf(buf, size, "version %s", r->g[v[i]].name);
+}
+
+/* Whether question q is one side of a before/after pair. */
+static bool in_pair(const struct report *r, size_t q)
+{
+    for (size_t p = 0; p < r->npairs; p++)
+        if (r->pairs[p].before == q || r->pairs[p].after == q)
+            return true;
+    return false;
+}
+
+static bool asked_in_any(const struct report *r, const size_t *v, size_t nv, size_t q)
+{
+    for (size_t i = 0; i < nv; i++)
+        if (report_asked(r, v[i], q))
+            return true;
+    return false;
+}
+
+/* The top answers of scale question q, quoted and joined: "“Quite sure” or “Very sure”". */
+static void top_answers(const struct rq *q, char *buf, size_t size)
+{
+    size_t len = 0, from = report_top_from(q);
+    buf[0] = '\0';
+    for (size_t j = from; j < q->nopt && len < size; j++) {
+        const char *sep = j == from ? "" : j + 1 == q->nopt ? " or " : ", ";
+        int n =
+            snprintf(buf + len, size - len, "%s\xe2\x80\x9c%s\xe2\x80\x9d", sep, q->opt_labels[j]);
+        if (n < 0)
+            break;
+        len += (size_t)n;
+    }
+}
+
+/* ---- aims and method ---- */
+
+static void pilot_aims(struct out *o, const size_t *v, size_t nv)
+{
+    const struct report *r = o->r;
+    char a[96], b[96];
+    part_open(o, "aims", "1. Aims", true);
+    out_str(o, "<p>In the package, each young person makes their own plan and learns where "
+               "to get help. This report looks at ");
+    version_name(r, v, nv, 0, a, sizeof(a));
+    out_text(o, a);
+    if (nv == 2) {
+        version_name(r, v, nv, 1, b, sizeof(b));
+        out_str(o, " and ");
+        out_text(o, b);
+        out_str(o, ", side by side,");
+    }
+    out_str(o, " and asks:</p>\n<ol>\n"
+               "<li>Did pupils' answers change from the start of the lesson to its end?</li>\n"
+               "<li>What did pupils, and the focus groups, say about it?</li>\n");
+    out_str(o, nv == 2 ? "<li>What was changed in the revision, and why?</li>\n"
+                       : "<li>What was changed in this version, and why?</li>\n");
+    out_str(o, "</ol>\n</section>\n");
+}
+
+static void pilot_method(struct out *o, const size_t *v, size_t nv)
+{
+    const struct report *r = o->r;
+    part_open(o, "method", "2. Method", false);
+    out_str(o, "<p>Each class had its own class code. Pupils answered the package's feedback "
+               "form with that code: it asks no names and stores no names, addresses or "
+               "device details, and e-mail addresses and phone numbers written in a comment "
+               "are masked before it is stored. Some questions are asked at the start of the "
+               "lesson and the same ones again at the end; others only at the end, some of "
+               "them looking back on how sure pupils were before the lesson.</p>\n"
+               "<p>Change from start to end is measured with Cliff's delta, an effect size for "
+               "answers in order (from -1, every answer lower at the end, to +1, every answer "
+               "higher), with its 95% confidence interval. Answers at the start and at the end "
+               "are not matched to one pupil, so the two are compared as groups. A looking-back "
+               "answer and an end answer come from one submission, so their change uses the "
+               "matched-pairs rank-biserial correlation. Effects are called negligible, small, "
+               "medium or large (Romano and others, 2006, for Cliff's delta; Cohen, 1988, for a "
+               "correlation), and \xe2\x80\x9cno clear change\xe2\x80\x9d when the interval "
+               "includes 0. A knowledge question's share of right answers has a 95% Wilson "
+               "interval. The top answers of a scale are its upper half, the middle "
+               "included.</p>\n");
+    out_fmt(o, "<p>" OUT_HOLD_BACK " " OUT_COUNTS_ARE "</p>\n", r->k, r->k);
+    out_str(o, "<table>\n<caption>The questions</caption>\n<thead><tr><th scope=\"col\">"
+               "Question</th><th scope=\"col\">Kind</th><th scope=\"col\">Asked</th>");
+    if (nv == 2)
+        for (size_t i = 0; i < nv; i++) {
+            out_str(o, "<th scope=\"col\">In version ");
+            out_text(o, r->g[v[i]].name);
+            out_str(o, "</th>");
+        }
+    out_str(o, "</tr></thead>\n<tbody>\n");
+    for (size_t q = 0; q < r->nq; q++) {
+        if (!asked_in_any(r, v, nv, q))
+            continue;
+        out_str(o, "<tr><th scope=\"row\">");
+        out_text(o, r->q[q].text);
+        out_fmt(o, "</th><td>%s%s</td><td>%s</td>", out_type(r->q[q].type),
+                r->q[q].correct ? " (knowledge)" : "", out_when(r->q[q].when));
+        if (nv == 2)
+            for (size_t i = 0; i < nv; i++)
+                out_str(o, report_asked(r, v[i], q) ? "<td>yes</td>" : "<td>no</td>");
+        out_str(o, "</tr>\n");
+    }
+    out_str(o, "</tbody>\n</table>\n</section>\n");
+}
+
+/* ---- participants ---- */
+
+/* Schools (named) among the shown classes of version gv. */
+static size_t schools_shown(const struct report *r, size_t gv)
+{
+    size_t n = 0;
+    for (size_t c = 0; c < r->ncohorts; c++) {
+        const char *s = r->cohorts[c].school;
+        if (!in_version(r, c, gv) || r->g[c].hidden || !s)
+            continue;
+        bool first = true;
+        for (size_t d = 0; d < c && first; d++)
+            first = !(in_version(r, d, gv) && !r->g[d].hidden && r->cohorts[d].school &&
+                      strcmp(r->cohorts[d].school, s) == 0);
+        n += first;
+    }
+    return n;
+}
+
+static void pilot_participants(struct out *o, const size_t *v, size_t nv)
+{
+    const struct report *r = o->r;
+    part_open(o, "participants", "3. Participants", false);
+    for (size_t i = 0; i < nv; i++) {
+        const struct group *gv = &r->g[v[i]];
+        char name[96];
+        version_name(r, v, nv, i, name, sizeof(name));
+        size_t classes = 0;
+        for (size_t c = 0; c < r->ncohorts; c++)
+            classes += in_version(r, c, v[i]) && !r->g[c].hidden;
+        size_t schools = schools_shown(r, v[i]);
+        if (nv == 2) {
+            out_str(o, "<h3>");
+            out_text(o, name);
+            out_str(o, "</h3>\n");
+        }
+        out_fmt(o, "<p><strong>%lld submissions</strong> from %zu class%s in %zu school%s.",
+                (long long)gv->n, classes, classes == 1 ? "" : "es", schools,
+                schools == 1 ? "" : "s");
+        if (gv->held)
+            out_fmt(o,
+                    " Held back: %lld submissions from %zu class%s with fewer than %d, which "
+                    "are in no figure of this report.",
+                    (long long)gv->held, gv->nheld, gv->nheld == 1 ? "" : "es", r->k);
+        else
+            out_str(o, " No class was held back.");
+        out_str(o, "</p>\n");
+        if (!classes)
+            continue;
+        out_str(o, "<table class=\"participants\">\n<caption>Classes in ");
+        out_text(o, name);
+        out_str(o, "</caption>\n<thead><tr><th scope=\"col\">School</th><th scope=\"col\">"
+                   "Class</th><th scope=\"col\">Code made on</th><th scope=\"col\">"
+                   "Submissions</th></tr></thead>\n<tbody>\n");
+        for (size_t c = 0; c < r->ncohorts; c++) {
+            if (!in_version(r, c, v[i]) || r->g[c].hidden)
+                continue;
+            const struct store_cohort *co = r->g[c].cohort;
+            char d[11];
+            out_day(co->created_day, d);
+            out_str(o, "<tr><td class=\"text\">");
+            out_text(o, co->school ? co->school : "no school given");
+            out_str(o, "</td><th scope=\"row\">");
+            out_text(o, co->code);
+            out_str(o, ": ");
+            out_text(o, co->label);
+            out_fmt(o, "</th><td>%s</td><td class=\"n\">%lld</td></tr>\n", d, (long long)r->g[c].n);
+        }
+        out_str(o, "</tbody>\n</table>\n");
+    }
+    out_str(o, "</section>\n");
+}
+
+/* ---- results ---- */
+
+/* One version's start and end (or looking back and end) answers to pair p. */
+static void pilot_change(struct out *o, size_t p, size_t g, const char *vname)
+{
+    const struct report *r = o->r;
+    const struct rpair *pr = &r->pairs[p];
+    const struct rq *qb = &r->q[pr->before], *qa = &r->q[pr->after];
+    const char *from = pr->paired ? "Looking back" : "Start";
+    out_str(o, "<div class=\"result\">\n");
+    if (vname) {
+        out_str(o, "<h4>");
+        out_text(o, vname);
+        out_str(o, "</h4>\n");
+    }
+    int64_t nb, na;
+    if (report_answers(r, g, pr->before, &nb) != 0 || report_answers(r, g, pr->after, &na) != 0) {
+        out_str(o, "<p>Not asked in this version, or held back.</p>\n</div>\n");
+        return;
+    }
+    struct stats_effect e;
+    struct stats_share sb, sa;
+    bool effect = report_pair_effect(r, p, g, &e);
+    char line[512], what[256];
+    if (effect && !pr->paired && report_share_top(r, g, pr->before, &sb) == 0 &&
+        report_share_top(r, g, pr->after, &sa) == 0) {
+        top_answers(qa, what, sizeof(what));
+        stats_change_sentence(what, &sb, &sa, &e, line, sizeof(line));
+        out_str(o, "<p class=\"sentence\">");
+        out_text(o, line);
+        out_str(o, "</p>\n");
+    }
+    if (effect) {
+        char words[64];
+        stats_effect_words(&e, words, sizeof(words));
+        if (e.kind == STATS_CLIFF)
+            snprintf(line, sizeof(line),
+                     "Cliff's delta %+.2f (95%% CI %+.2f to %+.2f), from %lld answers at the "
+                     "start and %lld at the end: %s.",
+                     e.estimate, e.low, e.high, (long long)e.n_before, (long long)e.n_after, words);
+        else
+            snprintf(line, sizeof(line),
+                     "Matched-pairs rank-biserial correlation %+.2f (95%% CI %+.2f to %+.2f), "
+                     "over the %lld submissions whose two answers differ: %s.",
+                     e.estimate, e.low, e.high, (long long)e.n_before, words);
+    } else {
+        snprintf(line, sizeof(line),
+                 "Too few answers for an effect size: it needs at least %d on each side.", r->k);
+    }
+    out_str(o, "<p class=\"effect\">");
+    out_text(o, line);
+    out_str(o, "</p>\n");
+    if (qb->ncols != qa->ncols) {
+        out_str(o, "</div>\n");
+        return;
+    }
+    char title[600];
+    snprintf(title, sizeof(title),
+             "Bar chart of the shares of each answer %s and at the end for: %s (the same "
+             "figures are in the table)",
+             pr->paired ? "looking back" : "at the start", qa->text);
+    const size_t gs[2] = {g, g}, qs[2] = {pr->before, pr->after};
+    const char *const key[2] = {pr->paired ? "looking back" : "start", "end"};
+    out_str(o, "<div class=\"chart-and-table\">\n<div>\n");
+    html_chart_two(o, gs, qs, key, title);
+    out_str(o, "</div>\n<table>\n<caption>");
+    out_text(o, qa->text);
+    out_fmt(o,
+            "</caption>\n<thead><tr><th scope=\"col\">Answer</th><th scope=\"col\">%s: "
+            "submissions</th><th scope=\"col\">%s: share</th><th scope=\"col\">End: "
+            "submissions</th><th scope=\"col\">End: share</th></tr></thead>\n<tbody>\n",
+            from, from);
+    for (size_t j = 0; j < qa->ncols; j++) {
+        char cb[32], ca[32], pb[16], pa[16];
+        out_count(r, g, pr->before, j, cb);
+        out_count(r, g, pr->after, j, ca);
+        out_share(r, g, pr->before, j, pb, sizeof(pb));
+        out_share(r, g, pr->after, j, pa, sizeof(pa));
+        out_str(o, "<tr><th scope=\"row\">");
+        out_text(o, out_col_label(qa, j));
+        out_fmt(o,
+                "</th><td class=\"n\">%s</td><td class=\"share\">%s</td><td class=\"n\">%s</td>"
+                "<td class=\"share\">%s</td></tr>\n",
+                cb, pb, ca, pa);
+    }
+    out_fmt(o,
+            "<tr><th scope=\"row\">Submissions</th><td class=\"n\">%lld</td><td></td>"
+            "<td class=\"n\">%lld</td><td></td></tr>\n</tbody>\n</table>\n</div>\n</div>\n",
+            (long long)nb, (long long)na);
+}
+
+static void pilot_knowledge(struct out *o, const size_t *v, size_t nv)
+{
+    const struct report *r = o->r;
+    bool any = false;
+    for (size_t q = 0; q < r->nq; q++) {
+        if (!r->q[q].correct || !asked_in_any(r, v, nv, q))
+            continue;
+        if (!any) {
+            out_str(o, "<h3 id=\"knowledge\">Knowledge</h3>\n<table class=\"knowledge\">\n"
+                       "<caption>Share of right answers, of those who chose an answer</caption>\n"
+                       "<thead><tr><th scope=\"col\">Question</th><th scope=\"col\">Asked</th>");
+            for (size_t i = 0; i < nv; i++) {
+                out_str(o, "<th scope=\"col\">Version ");
+                out_text(o, r->g[v[i]].name);
+                out_str(o, "</th>");
+            }
+            out_str(o, "</tr></thead>\n<tbody>\n");
+        }
+        any = true;
+        out_str(o, "<tr><th scope=\"row\">");
+        out_text(o, r->q[q].text);
+        out_fmt(o, "</th><td>%s</td>", out_when(r->q[q].when));
+        for (size_t i = 0; i < nv; i++) {
+            struct stats_share s;
+            if (report_share_correct(r, v[i], q, &s) == 0)
+                out_fmt(o, "<td>%.0f%% (95%% CI %.0f%% to %.0f%%; %lld of %lld)</td>",
+                        100 * s.share, 100 * s.low, 100 * s.high, (long long)s.x, (long long)s.n);
+            else
+                out_str(o, "<td>not shown: too few answers, or not asked</td>");
+        }
+        out_str(o, "</tr>\n");
+    }
+    if (any)
+        out_str(o, "</tbody>\n</table>\n");
+}
+
+/* Questions that are neither a side of a pair nor text: one chart each (two versions: side
+ * by side, where both asked it). */
+static void pilot_other_answers(struct out *o, const size_t *v, size_t nv)
+{
+    const struct report *r = o->r;
+    bool any = false;
+    for (size_t q = 0; q < r->nq; q++) {
+        const struct rq *rq = &r->q[q];
+        if (rq->type == SURVEY_TEXT || in_pair(r, q) || !asked_in_any(r, v, nv, q))
+            continue;
+        if (!any)
+            out_str(o, "<h3 id=\"other-answers\">Other answers</h3>\n");
+        any = true;
+        /* Two versions (the ones compared) side by side where both asked it. */
+        int64_t na, nb;
+        if (nv == 2 && report_answers(r, v[0], q, &na) == 0 &&
+            report_answers(r, v[1], q, &nb) == 0) {
+            html_compare_question(o, q, 4);
+            continue;
+        }
+        for (size_t i = 0; i < nv; i++)
+            html_question(o, v[i], q);
+    }
+}
+
+/* Comments quoted for each text question, per version: as stored, contact details masked. */
+static void pilot_said(struct out *o, const size_t *v, size_t nv)
+{
+    const struct report *r = o->r;
+    out_str(o, "<h3 id=\"said\">What pupils said</h3>\n<p>Comments are quoted as pupils wrote "
+               "them, with e-mail addresses and phone numbers masked, in an order that says "
+               "nothing about who wrote them or when.</p>\n");
+    bool any = false;
+    for (size_t q = 0; q < r->nq; q++) {
+        if (r->q[q].type != SURVEY_TEXT)
+            continue;
+        for (size_t i = 0; i < nv; i++) {
+            const char **c;
+            size_t n;
+            int64_t dropped;
+            if (report_comments(r, v[i], q, PILOT_QUOTES, &c, &n, &dropped) != 0)
+                continue;
+            size_t listed = n < PILOT_QUOTES ? n : PILOT_QUOTES;
+            int64_t total = (int64_t)n + dropped;
+            if (listed) {
+                any = true;
+                out_str(o, "<h4>\xe2\x80\x9c");
+                out_text(o, r->q[q].text);
+                out_str(o, "\xe2\x80\x9d");
+                if (nv == 2) {
+                    out_str(o, ", version ");
+                    out_text(o, r->g[v[i]].name);
+                }
+                out_fmt(o, "</h4>\n<p>%zu of %lld comment%s:</p>\n<ul class=\"quotes\">\n", listed,
+                        (long long)total, total == 1 ? "" : "s");
+                for (size_t j = 0; j < listed; j++) {
+                    out_str(o, "<li><blockquote>");
+                    out_text(o, c[j]);
+                    out_str(o, "</blockquote></li>\n");
+                }
+                out_str(o, "</ul>\n");
+            }
+            free(c);
+        }
+    }
+    if (!any)
+        out_str(o, "<p>No comments from the classes shown.</p>\n");
+}
+
+/* Whether focus group f belongs in the report: its class is of a version reported, or it is
+ * tied to no class. */
+static bool focus_in(const struct report *r, const struct store_focus_group *f, const size_t *v,
+                     size_t nv)
+{
+    if (!f->cohort_code)
+        return true;
+    for (size_t c = 0; c < r->ncohorts; c++)
+        if (strcmp(r->cohorts[c].code, f->cohort_code) == 0)
+            for (size_t i = 0; i < nv; i++)
+                if (in_version(r, c, v[i]))
+                    return true;
+    return false;
+}
+
+/* The themes of the focus groups, counted: each tag (trimmed, compared without case) once per
+ * focus group that gives it. */
+struct theme_count {
+    char name[64];
+    int n;
+};
+
+static int theme_order(const void *x, const void *y)
+{
+    const struct theme_count *a = x, *b = y;
+    return a->n != b->n ? b->n - a->n : strcasecmp(a->name, b->name);
+}
+
+static size_t count_themes(const struct report *r, const size_t *v, size_t nv,
+                           struct theme_count *t, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->nfgs; i++) {
+        const struct store_focus_group *f = &r->fgs[i];
+        if (!focus_in(r, f, v, nv) || !f->themes)
+            continue;
+        bool seen[64] = {false};
+        for (const char *p = f->themes; *p;) {
+            while (*p == ',' || isspace((unsigned char)*p))
+                p++;
+            const char *e = p;
+            while (*e && *e != ',')
+                e++;
+            size_t len = (size_t)(e - p);
+            while (len && isspace((unsigned char)p[len - 1]))
+                len--;
+            if (len) {
+                char name[64];
+                snprintf(name, sizeof(name), "%.*s", (int)len, p);
+                size_t k = 0;
+                while (k < n && strcasecmp(t[k].name, name) != 0)
+                    k++;
+                if (k == n && n < cap) {
+                    snprintf(t[n].name, sizeof(t[n].name), "%s", name);
+                    t[n++].n = 0;
+                }
+                if (k < n && k < sizeof(seen) && !seen[k]) { /* once per focus group */
+                    seen[k] = true;
+                    t[k].n++;
+                }
+            }
+            p = e;
+        }
+    }
+    qsort(t, n, sizeof(*t), theme_order);
+    return n;
+}
+
+static void pilot_focus_groups(struct out *o, const size_t *v, size_t nv)
+{
+    const struct report *r = o->r;
+    out_str(o, "<h3 id=\"focus-groups\">Focus groups</h3>\n");
+    size_t nf = 0;
+    for (size_t i = 0; i < r->nfgs; i++)
+        nf += focus_in(r, &r->fgs[i], v, nv);
+    if (!nf) {
+        out_str(o, "<p>No focus group notes were recorded for these classes.</p>\n");
+        return;
+    }
+    struct theme_count t[64];
+    size_t nt = count_themes(r, v, nv, t, sizeof(t) / sizeof(t[0]));
+    out_fmt(o, "<p>%zu focus group%s, with notes written by staff.</p>\n", nf, nf == 1 ? "" : "s");
+    if (nt) {
+        out_str(o, "<table class=\"themes\">\n<caption>Themes of the focus groups</caption>\n"
+                   "<thead><tr><th scope=\"col\">Theme</th><th scope=\"col\">Focus groups"
+                   "</th></tr></thead>\n<tbody>\n");
+        for (size_t i = 0; i < nt; i++) {
+            out_str(o, "<tr><th scope=\"row\">");
+            out_text(o, t[i].name);
+            out_fmt(o, "</th><td class=\"n\">%d</td></tr>\n", t[i].n);
+        }
+        out_str(o, "</tbody>\n</table>\n");
+    }
+    for (size_t i = 0; i < r->nfgs; i++) {
+        const struct store_focus_group *f = &r->fgs[i];
+        if (!focus_in(r, f, v, nv))
+            continue;
+        char d[11];
+        out_day(f->day, d);
+        out_fmt(o, "<div class=\"focus-group\">\n<h4>%s, ", d);
+        size_t c = 0;
+        while (f->cohort_code && c < r->ncohorts && strcmp(r->cohorts[c].code, f->cohort_code) != 0)
+            c++;
+        if (f->cohort_code && c < r->ncohorts && r->g[c].hidden) {
+            /* Its notes are staff's, but its code would name a class this report holds back. */
+            out_fmt(o, "a class with fewer than %d submissions", r->k);
+        } else if (f->cohort_code) {
+            out_str(o, "class ");
+            out_text(o, f->cohort_code);
+        } else {
+            out_str(o, "not tied to one class");
+        }
+        out_str(o, "</h4>\n<p><strong>Themes:</strong> ");
+        out_text(o, f->themes);
+        out_str(o, "</p>\n<p>");
+        out_text(o, f->notes);
+        out_str(o, "</p>\n");
+        if (f->quotes && *f->quotes) {
+            out_str(o, "<blockquote>");
+            out_text(o, f->quotes);
+            out_str(o, "</blockquote>\n");
+        }
+        out_str(o, "</div>\n");
+    }
+}
+
+static void pilot_results(struct out *o, const size_t *v, size_t nv)
+{
+    const struct report *r = o->r;
+    part_open(o, "results", "4. Results", false);
+    out_str(o, "<h3 id=\"change\">What changed from start to end</h3>\n");
+    bool any = false;
+    for (size_t p = 0; p < r->npairs; p++) {
+        const struct rpair *pr = &r->pairs[p];
+        if (!asked_in_any(r, v, nv, pr->before) || !asked_in_any(r, v, nv, pr->after))
+            continue;
+        any = true;
+        out_str(o, "<div class=\"pair\">\n<h4>");
+        out_text(o, r->q[pr->after].text);
+        out_str(o, pr->paired ? " (looking back, and at the end)</h4>\n"
+                              : " (at the start, and at the end)</h4>\n");
+        for (size_t i = 0; i < nv; i++) {
+            char name[96];
+            snprintf(name, sizeof(name), "Version %s", r->g[v[i]].name);
+            pilot_change(o, p, v[i], nv == 2 ? name : NULL);
+        }
+        out_str(o, "</div>\n");
+    }
+    if (!any)
+        out_str(o, "<p>No question was asked both before and at the end.</p>\n");
+    pilot_knowledge(o, v, nv);
+    pilot_other_answers(o, v, nv);
+    pilot_said(o, v, nv);
+    pilot_focus_groups(o, v, nv);
+    out_str(o, "</section>\n");
+}
+
+/* ---- limitations and changes ---- */
+
+static void pilot_limits(struct out *o, const size_t *v, size_t nv)
+{
+    const struct report *r = o->r;
+    part_open(o, "limitations", "5. Limitations", false);
+    out_str(o, "<ul class=\"limits\">\n"
+               "<li><strong>Self-report.</strong> The answers are what pupils said about "
+               "themselves on the day, not what they will do when it matters.</li>\n"
+               "<li><strong>No control group.</strong> Every class had the lesson, so a change "
+               "cannot be put down to the lesson alone: answering the same question twice, "
+               "or the day itself, may play a part.</li>\n"
+               "<li><strong>Groups, not pupils.</strong> Start and end answers are not matched "
+               "to one pupil: they are compared as two groups, and a pupil who answered only "
+               "once counts on one side only.</li>\n");
+    out_fmt(o, "<li><strong>Submissions, not pupils.</strong> %s</li>\n", OUT_COUNTS_ARE);
+    /* A ceiling, where most were already in the top answers at the start. */
+    bool ceiling = false;
+    for (size_t p = 0; p < r->npairs; p++) {
+        if (r->pairs[p].paired)
+            continue;
+        for (size_t i = 0; i < nv; i++) {
+            struct stats_share s;
+            if (report_share_top(r, v[i], r->pairs[p].before, &s) != 0 || s.share < PILOT_CEILING)
+                continue;
+            ceiling = true;
+            out_fmt(o,
+                    "<li><strong>A ceiling.</strong> In version %s, %.0f%% were already in "
+                    "the top answers at the start for \xe2\x80\x9c",
+                    r->g[v[i]].name, 100 * s.share);
+            out_text(o, r->q[r->pairs[p].before].text);
+            out_str(o, "\xe2\x80\x9d: with little room to rise, a small change there says "
+                       "little.</li>\n");
+        }
+    }
+    if (!ceiling)
+        out_str(o, "<li><strong>A ceiling.</strong> No question had three in four or more in "
+                   "its top answers at the start, so there was room to rise.</li>\n");
+    for (size_t i = 0; i < nv; i++) {
+        const struct group *gv = &r->g[v[i]];
+        out_fmt(o, "<li><strong>Numbers, version ");
+        out_text(o, gv->name);
+        out_fmt(o, ".</strong> %lld submissions", (long long)gv->n);
+        if (gv->n < PILOT_SMALL)
+            out_str(o, ": small numbers, so the intervals are wide and a real change may not "
+                       "show as a clear one");
+        out_str(o, ". ");
+        if (gv->held)
+            out_fmt(o,
+                    "%lld submissions from %zu class%s with fewer than %d are held back and "
+                    "are in no figure, so the classes shown may not be typical of all.",
+                    (long long)gv->held, gv->nheld, gv->nheld == 1 ? "" : "es", r->k);
+        else
+            out_str(o, "No class was held back.");
+        out_str(o, "</li>\n");
+    }
+    if (r->unreadable)
+        out_fmt(o, "<li>%lld submissions could not be read and are left out.</li>\n",
+                (long long)r->unreadable);
+    out_str(o, "</ul>\n</section>\n");
+}
+
+static void pilot_changes(struct out *o, const size_t *v, size_t nv)
+{
+    const struct report *r = o->r;
+    part_open(o, "changes", "6. Changes made", false);
+    out_str(o, "<p>From the package's change log, which its authors write with each new "
+               "version: what was changed, and which feedback prompted it.</p>\n");
+    size_t from = nv == 2 ? r->g[v[0]].ver + 1 : r->g[v[0]].ver;
+    size_t to = r->g[v[nv - 1]].ver;
+    for (size_t ver = from; ver <= to && ver < r->nvers; ver++) {
+        const struct survey *sv = r->vers[ver].sv;
+        if (sv->change_count) {
+            html_changes(o, sv);
+            continue;
+        }
+        out_str(o, "<p>The change log has no entry for version ");
+        out_text(o, sv->package_version);
+        out_str(o, ".</p>\n");
+    }
+    out_str(o, "</section>\n");
+}
+
+/* ---- the whole ---- */
+
+void pilot_report(struct out *o)
+{
+    const struct report *r = o->r;
+    size_t v[2];
+    size_t nv = pilot_versions(r, v);
+    if (!r->html_fragment) {
+        out_str(o, "<!doctype html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
+                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                   "<title>Pilot report</title>\n");
+        out_str(o, report_html_style);
+        out_str(o, pilot_style);
+        out_str(o, "</head>\n<body>\n<main class=\"pilot\">\n<h1>Pilot report</h1>\n");
+    } else {
+        out_str(o, "<div class=\"pilot\">\n");
+    }
+    char today[11];
+    out_day(r->today, today);
+    out_str(o, "<p class=\"meta\">");
+    if (nv == 2) {
+        out_str(o, "The pilot, version ");
+        out_text(o, r->g[v[0]].name);
+        out_str(o, ", and the revision, version ");
+        out_text(o, r->g[v[1]].name);
+        out_str(o, ", side by side. ");
+    } else if (nv == 1) {
+        out_str(o, "Package version ");
+        out_text(o, r->g[v[0]].name);
+        out_str(o, ". ");
+    }
+    if (r->school) {
+        out_str(o, "Only the classes of ");
+        out_text(o, r->school);
+        out_str(o, ". ");
+    }
+    out_fmt(o, "Made on %s", today);
+    if (r->source) {
+        out_str(o, " from ");
+        out_text(o, r->source);
+    }
+    out_str(o, ".</p>\n");
+    if (!nv) {
+        out_str(o, "<p>No class has given feedback yet, so there is nothing to report.</p>\n");
+    } else {
+        out_str(o, "<nav class=\"contents\" aria-labelledby=\"pilot-contents\">\n"
+                   "<h2 id=\"pilot-contents\">Contents</h2>\n<ol>\n"
+                   "<li><a href=\"#aims\">Aims</a></li>\n<li><a href=\"#method\">Method</a></li>\n"
+                   "<li><a href=\"#participants\">Participants</a></li>\n"
+                   "<li><a href=\"#results\">Results</a></li>\n"
+                   "<li><a href=\"#limitations\">Limitations</a></li>\n"
+                   "<li><a href=\"#changes\">Changes made</a></li>\n</ol>\n</nav>\n");
+        pilot_aims(o, v, nv);
+        pilot_method(o, v, nv);
+        pilot_participants(o, v, nv);
+        pilot_results(o, v, nv);
+        pilot_limits(o, v, nv);
+        pilot_changes(o, v, nv);
+    }
+    out_str(o, r->html_fragment ? "</div>\n" : "</main>\n</body>\n</html>\n");
+}
