@@ -102,20 +102,20 @@ describe('the comparison page', () => {
 describe('the pilot report page', () => {
     it('shows the pilot and the revision side by side, in the six parts of an evaluation', async () => {
         const eva = await signIn(server, 'eva');
-        const res = await eva.get('/staff/report/pilot?version=1.0.0&compare=1.1.0');
+        const res = await eva.get('/staff/report/pilot?version=1.0.0&compare=2.0.0');
         assert.equal(res.status, 200, res.text);
         const parts = [...res.text.matchAll(/<h2 id="([a-z]+)">\d\. /g)].map((m) => m[1]);
         assert.deepEqual(parts, ['aims', 'method', 'participants', 'results', 'limitations', 'changes']);
-        assert.match(res.text, /The pilot, version 1\.0\.0, and the revision, version 1\.1\.0, side by side\./);
+        assert.match(res.text, /The pilot, version 1\.0\.0, and the revision, version 2\.0\.0, side by side\./);
         // Each version's classes and submissions; the revision's change log; pupils' comments.
         assert.match(res.text, /<h3>the pilot \(version 1\.0\.0\)<\/h3>\n<p><strong>5 submissions<\/strong> from 1 class in 1 school\. No class was held back\./);
         assert.match(res.text, /<th scope="row">[A-Z0-9]+: Pilot class<\/th>/);
         const changes = res.text.slice(res.text.indexOf('<h2 id="changes">'));
-        assert.match(changes, /<h3 class="changes">What changed in 1\.1\.0 \(2026-12-06\)<\/h3>\n<ul class="changes">\n<li>Shorter story steps/);
+        assert.match(changes, /<h3 class="changes">What changed in 2\.0\.0 \(2026-12-06\)<\/h3>\n<ul class="changes">\n<li>Shorter story steps/);
         assert.doesNotMatch(changes, /First edition/);
         assert.match(res.text, /<blockquote>Revised class 0<\/blockquote>/);
         // Its form keeps the choice; the page has no script and no inline style.
-        assert.match(res.text, /<select id="p-compare" name="compare">\n<option value="">None: this version alone<\/option>\n<option value="1\.1\.0" selected>/);
+        assert.match(res.text, /<select id="p-compare" name="compare">\n<option value="">None: this version alone<\/option>\n<option value="2\.0\.0" selected>/);
         assert.doesNotMatch(res.text, /<script|<style| style="/);
     });
 
@@ -123,7 +123,7 @@ describe('the pilot report page', () => {
         const eva = await signIn(server, 'eva');
         const res = await eva.get('/staff/report/pilot');
         assert.equal(res.status, 200, res.text);
-        assert.match(res.text, /<p class="meta">Package version 1\.1\.0\. /);
+        assert.match(res.text, /<p class="meta">Package version 2\.0\.0\. /);
         assert.doesNotMatch(res.text, /Pilot class/);
         const one = await eva.get('/staff/report/pilot?version=1.0.0');
         assert.match(one.text, /<p class="meta">Package version 1\.0\.0\. /);
@@ -133,8 +133,8 @@ describe('the pilot report page', () => {
     it('is for evaluators: linked from their report page, refused to a school\'s staff', async () => {
         const eva = await signIn(server, 'eva');
         assert.match((await eva.get('/staff/report')).text, /<a href="\/staff\/report\/pilot">The pilot report<\/a>/);
-        assert.match((await eva.get('/staff/compare?a=1.0.0&b=1.1.0')).text,
-            /<a href="\/staff\/report\/pilot\?version=1\.0\.0&amp;compare=1\.1\.0">/);
+        assert.match((await eva.get('/staff/compare?a=1.0.0&b=2.0.0')).text,
+            /<a href="\/staff\/report\/pilot\?version=1\.0\.0&amp;compare=2\.0\.0">/);
         assert.equal((await eva.get('/staff/report/pilot?version=9.9.9')).status, 404);
         const anna = await signIn(server, 'anna');
         assert.doesNotMatch((await anna.get('/staff/report')).text, /\/staff\/report\/pilot/);
