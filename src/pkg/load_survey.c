@@ -100,6 +100,11 @@ void load_survey(struct loader *L, struct pkg_page *page, const struct ynode *fm
         struct survey_question *q = &page->survey[page->survey_count++];
         q->loc = loader_loc(L, item->line);
         q->id = get_id(L, item, "survey question", ID_SURVEY, NULL);
+        if (q->id && wire_field_reserved(q->id))
+            ERR(L, line_of(item, "id"),
+                "'%s' is the name of one of the feedback form's own fields, so no question may "
+                "have it as its id; choose another, e.g. 'q-%s'",
+                q->id, q->id);
         const char *subj = subject(L, "question", q->id);
         q->text = get_text(L, item, "text", true, subj);
         q->when = SURVEY_END;

@@ -58,7 +58,7 @@ static const struct {
     {"school", "School (empty: none given)", XV_SCHOOL},
     {"package_version", "Package version answered", XV_VERSION},
     {"language", "Language of the pages (empty: not recorded)", XV_LANGUAGE},
-    {"part", "Survey part: start, end or later (empty: not recorded)", XV_PART},
+    {"part", "Survey part: start, end or later (empty: one sitting, from before parts)", XV_PART},
     {"day", "Day the answer was sent, YYYY-MM-DD (no time is kept)", XV_DAY},
     {"pairing", "Pairing number within the class (empty: not paired)", XV_PAIRING},
 };
@@ -267,7 +267,10 @@ static int read_row(const struct store_answer_row *row, void *ctx)
         case XV_DAY:
             c[k].str = arena_strdup(&x->strings, day);
             break;
-        default: /* language, part and pairing are not recorded yet; answers follow */
+        case XV_PART: /* NULL: answered in one sitting, before parts; an empty cell */
+            c[k].str = row->part ? arena_strdup(&x->strings, row->part) : NULL;
+            break;
+        default: /* language and pairing are not recorded yet; answers follow */
             break;
         }
     }

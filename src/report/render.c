@@ -68,6 +68,8 @@ const char *out_when(enum survey_when w)
         return "start of the lesson";
     case SURVEY_RETRO:
         return "looking back";
+    case SURVEY_LATER:
+        return "a few weeks later";
     case SURVEY_END:
         break;
     }

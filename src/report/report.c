@@ -270,7 +270,9 @@ static void build_pairs(struct report *r)
         stem(after->id, sa, sizeof(sa));
         for (size_t b = 0; b < r->nq; b++) {
             const struct rq *before = &r->q[b];
-            if (b == a || before->type != SURVEY_SCALE || before->when == SURVEY_END)
+            /* Only start and "looking back" come before the end; a later one comes after. */
+            if (b == a || before->type != SURVEY_SCALE ||
+                (before->when != SURVEY_START && before->when != SURVEY_RETRO))
                 continue;
             stem(before->id, sb, sizeof(sb));
             if (strcmp(sa, sb) != 0)

@@ -471,6 +471,35 @@ static void render_survey_question(struct render *r, const struct survey_questio
     buf_adds(o, "</ul>\n</fieldset>\n");
 }
 
+/*
+ * The part the form shows (enum survey_when: START, END or LATER), or -1 for every question
+ * (the one-sitting form), or -2 for none (the page that asks which part).
+ */
+static int shown_part(const struct render *r)
+{
+    const struct site_feedback *fb = r->feedback;
+    int part = fb && fb->part ? wire_part_index(fb->part) : -1;
+    if (part >= 0)
+        return part;
+    return fb && fb->one_sitting ? -1 : -2;
+}
+
+/* Whether the form shows question q. */
+static bool shown_question(const struct render *r, const struct survey_question *q)
+{
+    int part = shown_part(r);
+    return part == -1 || (part >= 0 && survey_part_of(q->when) == (enum survey_when)part);
+}
+
+/* Whether the survey page asks any question in part. */
+static bool part_has_questions(const struct pkg_page *page, enum survey_when part)
+{
+    for (size_t i = 0; i < page->survey_count; i++)
+        if (survey_part_of(page->survey[i].when) == part)
+            return true;
+    return false;
+}
+
 /* The question of the survey page with this id, or NULL. */
 static const struct survey_question *page_question(const struct pkg_page *page, const char *id)
 {
@@ -484,18 +513,20 @@ static const struct survey_question *page_question(const struct pkg_page *page, 
  * The list at the top of a refused form: every problem, each a link to the field it
  * concerns (its first option for a choice), so that a pupil can go straight to it.
  */
-static void problem_summary(struct render *r, const struct site_feedback *fb)
+static void problem_summary(struct render *r, const struct site_feedback *fb, bool form)
 {
     struct buf *o = r->out;
     buf_adds(o, "\n<div class=\"note\" id=\"f-error\" role=\"alert\">\n<h2>Not sent yet</h2>\n"
                 "<p>Nothing has been saved yet. ");
     /* A body that could not be read has no answers to show again. */
-    buf_adds(o, fb->answers ? "Your answers are still here: please look at what is below and "
+    buf_adds(o, fb->answers && form ? "Your answers are still here: please look at what is below and "
                               "send them again.</p>\n<ul>\n"
                             : "Please fill in the form again.</p>\n<ul>\n");
     for (size_t i = 0; i < fb->problem_count; i++) {
         const struct site_form_problem *pb = &fb->problems[i];
         const struct survey_question *q = page_question(r->page, pb->field);
+        if (q && !shown_question(r, q))
+            q = NULL; /* of another part: not on this form, so no link to it */
         bool code = pb->field && strcmp(pb->field, WIRE_FIELD_CODE) == 0;
         buf_adds(o, "<li>");
         if (code || q) {
@@ -542,6 +573,46 @@ static void code_field(struct render *r)
                 "autocapitalize=\"characters\" spellcheck=\"false\">\n</div>\n");
 }
 
+/* The address of the form for part (NULL: the page that asks which), with the class code. */
+static void part_href(struct render *r, const char *part)
+{
+    const char *code = r->feedback ? r->feedback->code : NULL;
+    render_href(r, r->page, NULL);
+    const char *sep = "?";
+    if (code) {
+        buf_adds(r->out, "?" WIRE_FIELD_CODE "=");
+        render_text(r, code); /* a normalised code: letters and digits */
+        sep = "&amp;";
+    }
+    if (part) {
+        buf_adds(r->out, sep);
+        buf_adds(r->out, WIRE_FIELD_PART "=");
+        buf_adds(r->out, part);
+    }
+}
+
+/*
+ * The page that asks which part the pupil is answering, as plain links (no script): the
+ * teacher says which, in the words the links use. Parts without questions are left out.
+ */
+static void part_chooser(struct render *r)
+{
+    struct buf *o = r->out;
+    buf_adds(o, "<h2>When are you answering?</h2>\n<p>Your teacher will tell you which part "
+                "to answer. Choose it here:</p>\n<ul class=\"parts\">\n");
+    static const enum survey_when parts[] = {SURVEY_START, SURVEY_END, SURVEY_LATER};
+    for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+        if (!part_has_questions(r->page, parts[i]))
+            continue;
+        buf_adds(o, "<li><a class=\"button\" href=\"");
+        part_href(r, survey_when_name(parts[i]));
+        buf_adds(o, "\">");
+        render_text(r, survey_part_label(parts[i]));
+        buf_adds(o, "</a></li>\n");
+    }
+    buf_adds(o, "</ul>\n");
+}
+
 void render_page_survey(struct render *r)
 {
     const struct pkg_page *page = r->page;
@@ -559,16 +630,39 @@ void render_page_survey(struct render *r)
         render_close(r);
         return;
     }
+    int part = shown_part(r);
+    if (part >= 0 && !part_has_questions(page, (enum survey_when)part))
+        part = -2; /* a part this survey does not ask: the choice again */
+    if (part == -2) {
+        if (r->feedback && r->feedback->problem_count)
+            problem_summary(r, r->feedback, false);
+        part_chooser(r);
+        render_close(r);
+        return;
+    }
+    if (part >= 0) {
+        buf_adds(o, "<h2>");
+        render_text(r, survey_part_label((enum survey_when)part));
+        buf_adds(o, "</h2>\n<p>Not this part? <a href=\"");
+        part_href(r, NULL);
+        buf_adds(o, "\">Choose another</a>.</p>\n");
+    }
     buf_adds(o, "<form class=\"survey\" method=\"post\" action=\"");
     render_href(r, page, NULL);
     buf_adds(o, "\">");
+    if (part >= 0) {
+        buf_adds(o, "\n<input type=\"hidden\" name=\"" WIRE_FIELD_PART "\" value=\"");
+        buf_adds(o, survey_when_name((enum survey_when)part));
+        buf_adds(o, "\">");
+    }
     if (r->feedback && r->feedback->problem_count)
-        problem_summary(r, r->feedback);
+        problem_summary(r, r->feedback, true);
     buf_adds(o, "\n<p>Every question is optional. Your answers are anonymous: please do "
                 "not write anyone's name.</p>");
     code_field(r);
     for (size_t i = 0; i < page->survey_count; i++)
-        render_survey_question(r, &page->survey[i]);
+        if (shown_question(r, &page->survey[i]))
+            render_survey_question(r, &page->survey[i]);
     buf_adds(o, "<p><button type=\"submit\">Send my answers</button></p>\n</form>\n");
     render_close(r);
 }

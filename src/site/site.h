@@ -176,6 +176,11 @@ const char *site_status_title(unsigned status);
  * The feedback form (/feedback) made for one response: after a refusal, with every answer
  * the pupil gave kept and each problem shown beside its field (with a list at the top that
  * links to the fields), or for a class (GET /feedback?c=CODE) with the code filled in.
+ *
+ * The survey is answered in parts, each at its own moment (survey/wire.h): a form shows the
+ * questions of one part and sends the part with them. Without a part (and not one_sitting)
+ * the page asks which part the teacher has asked for, as plain links, each carrying the
+ * class code when there is one.
  */
 struct site_form_problem {
     const char *field;   /* WIRE_FIELD_CODE, a question id, or NULL for the whole form */
@@ -187,6 +192,9 @@ struct site_feedback {
     const struct form *answers;               /* the fields sent, to show again; NULL: none */
     const struct site_form_problem *problems; /* why nothing was saved; may be none */
     size_t problem_count;
+    const char *part; /* the part whose questions the form shows ("start", "end", "later") */
+    bool one_sitting; /* no part: every question, as the form was before parts (a refused
+                         answer to such a form is shown again as it was sent) */
 };
 
 /*

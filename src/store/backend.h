@@ -22,6 +22,7 @@ struct store_pending {
     const char *package_version;
     const char *served_version;
     const char *pairing_word; /* NULL: none */
+    const char *part;         /* the survey part's stored name, or NULL: one sitting */
     const char *body;
     size_t body_len;
     int day;

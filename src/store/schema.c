@@ -121,6 +121,9 @@ static const char *const migrations[] = {
      * gave with a start answer, or the one a pupil typed with an end answer; NULL: none. It
      * pairs a pupil's answers in reports and is never shown or exported. */
     "ALTER TABLE answers ADD COLUMN pairing_word TEXT;",
+    /* 8: the survey part each answer was given in ("start", "end" or "later"). Answers
+     * stored before had every question on one form, answered in one sitting: NULL. */
+    "ALTER TABLE answers ADD COLUMN part TEXT;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

@@ -687,9 +687,11 @@ static int prepare(struct store *s, const struct survey_answer *a, size_t n,
 {
     for (size_t i = 0; i < n; i++) {
         buf_init(&bodies[i], 1 << 20);
+        int part = a[i].part ? wire_part_index(a[i].part) : -1;
         if (strlen(a[i].code) != WIRE_CODE_LEN || !a[i].package_version || !*a[i].package_version ||
             a[i].item_count == 0 ||
-            (a[i].pairing_word && strlen(a[i].pairing_word) >= PAIRING_WORD_MAX))
+            (a[i].pairing_word && strlen(a[i].pairing_word) >= PAIRING_WORD_MAX) ||
+            (a[i].part && part < 0))
             return STORE_ERR_INVALID;
         survey_answer_encode(&a[i], &bodies[i]);
         if (!buf_ok(&bodies[i]))
@@ -699,6 +701,8 @@ static int prepare(struct store *s, const struct survey_answer *a, size_t n,
         p[i].served_version = a[i].served_version && *a[i].served_version ? a[i].served_version
                                                                           : a[i].package_version;
         p[i].pairing_word = a[i].pairing_word && *a[i].pairing_word ? a[i].pairing_word : NULL;
+        /* The static name, which outlives the caller's answer (store_submit_async()). */
+        p[i].part = part >= 0 ? wire_when_name((unsigned)part) : NULL;
         p[i].body = bodies[i].ptr;
         p[i].body_len = bodies[i].len;
         p[i].day = store_today(s);

@@ -72,7 +72,7 @@ struct store_options {
 };
 
 /* The current schema version, and the default database when no --db is given. */
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 #define STORE_DEFAULT_PATH "./planpack.db"
 /* The largest survey snapshot stored for one package version (a few KiB in practice). */
 #define STORE_SURVEY_MAX ((size_t)4 << 20)
@@ -210,6 +210,7 @@ void store_cohort_for_survey(const struct store_cohort *c, struct survey_cohort 
  * STORE_ERR_IO when the transaction did not commit (nothing of it is stored). The day is
  * today's, and the served version a->served_version (or, when that is NULL, the class's);
  * a->pairing_word is stored as given (at most PAIRING_WORD_MAX - 1 bytes, else
+ * STORE_ERR_INVALID); a->part too (NULL: one sitting; any name but a part's is
  * STORE_ERR_INVALID); the answer is copied, so it may be freed on return.
  */
 __attribute__((warn_unused_result)) int store_submit(struct store *s,
@@ -249,6 +250,9 @@ struct store_answer_row {
     int64_t cohort_id;
     const char *package_version; /* its class's, whose survey gives the body its meaning */
     const char *served_version;  /* the one the server served when it came: what pupils saw */
+    /* The survey part ("start", "end", "later"), or NULL: answered on the one-sitting form
+     * of before parts (SURVEY_PART_NONE_LABEL). */
+    const char *part;
     int day;
     const char *body; /* survey_answer_encode() form, NOT NUL-terminated: use body_len */
     size_t body_len;

@@ -27,10 +27,12 @@ enum survey_type {
     SURVEY_TEXT,   /* short free text up to max_length bytes */
 };
 
-enum survey_when { SURVEY_START, SURVEY_END, SURVEY_RETRO };
+/* When a question is asked; the order of WIRE_WHEN_NAMES. RETRO ("looking back") questions
+ * are asked in the end part. */
+enum survey_when { SURVEY_START, SURVEY_END, SURVEY_RETRO, SURVEY_LATER };
 
 _Static_assert(SURVEY_TEXT + 1 == WIRE_TYPE_COUNT, "a name in wire.h for every question type");
-_Static_assert(SURVEY_RETRO + 1 == WIRE_WHEN_COUNT, "a name in wire.h for every survey part");
+_Static_assert(SURVEY_LATER + 1 == WIRE_WHEN_COUNT, "a name in wire.h for every survey part");
 
 /* Text answers: max_length counts characters (code points); authors may not go past this. */
 #define SURVEY_TEXT_DEFAULT 500
@@ -82,5 +84,11 @@ const char *survey_option_id(const struct survey_question *q, size_t i);
 const char *survey_option_label(const struct survey_question *q, size_t i);
 /* The stored name of a part (wire.h); one out of range reads "end". Static. */
 const char *survey_when_name(enum survey_when w);
+/* The part a question of this "when" is asked in: its own, but END for RETRO. */
+enum survey_when survey_part_of(enum survey_when w);
+/* A part's name in a pupil's words ("Before the lesson", ...); RETRO reads as END. Static. */
+const char *survey_part_label(enum survey_when part);
+/* Stored answers from before parts existed have no part: they read as this. */
+#define SURVEY_PART_NONE_LABEL "one sitting"
 
 #endif

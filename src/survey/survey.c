@@ -52,6 +52,25 @@ const char *survey_when_name(enum survey_when w)
     return name ? name : "end";
 }
 
+enum survey_when survey_part_of(enum survey_when w)
+{
+    return w == SURVEY_RETRO ? SURVEY_END : w;
+}
+
+const char *survey_part_label(enum survey_when part)
+{
+    switch (survey_part_of(part)) {
+    case SURVEY_START:
+        return "Before the lesson";
+    case SURVEY_LATER:
+        return "A few weeks later";
+    case SURVEY_END:
+    case SURVEY_RETRO:
+        break;
+    }
+    return "After the lesson";
+}
+
 void survey_encode(const struct survey *sv, struct buf *out)
 {
     buf_adds(out, "{\"package\":");

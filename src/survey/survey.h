@@ -5,6 +5,10 @@
  * The form contract (for the page that renders the survey and the handler of POST /feedback):
  *   c=CODE                 the class code (WIRE_FIELD_CODE); letters may be lower case and
  *                          spaces or hyphens are ignored ("abcd-efgh")
+ *   part=PART              the survey part the form shows (WIRE_FIELD_PART): start, end or
+ *                          later; every question answered must be of that part. Without
+ *                          it, any question may be answered and the answer has no part
+ *                          (the one-sitting form of before parts).
  *   QUESTION-ID=OPTION-ID  scale and single questions: one option id
  *   QUESTION-ID=yes|no|not-sure   yes/no questions
  *   QUESTION-ID=OPTION-ID  multi questions: the field repeated once per ticked option
@@ -65,6 +69,9 @@ struct survey_answer {
      * Set by the server after survey_validate(); it never leaves the store. */
     const char *pairing_word;
     bool pairing_word_drawn;
+    /* The survey part answered, by its stored name ("start", "end", "later"; static), or
+     * NULL for an answer to the one-sitting form. */
+    const char *part;
 };
 
 /* What the store knows about the class code the form names (NULL when it has no such code). */
@@ -88,6 +95,8 @@ enum survey_error_kind {
     SURVEY_E_BAD_TEXT,          /* invalid UTF-8 or a NUL */
     SURVEY_E_PREFER_AND_OPTION, /* "prefer not to say" ticked with options */
     SURVEY_E_EMPTY,             /* nothing answered */
+    SURVEY_E_BAD_PART,          /* a part that is not start, end or later */
+    SURVEY_E_OTHER_PART,        /* a question of another part than the form's */
 };
 
 /* A problem with a submitted form, in plain English for the pupil, naming the question. */

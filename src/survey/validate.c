@@ -5,6 +5,7 @@
 #include "survey/survey.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,6 +186,48 @@ static int check_text(const struct survey_question *q, struct slot *sl, struct a
     return 0;
 }
 
+/*
+ * The form's part (WIRE_FIELD_PART) into *part: -1 when there is none (the one-sitting
+ * form), else start, end or later. Returns -1 with the problem for any other value, or
+ * more than one: the form is not one this server made, and nothing of it can be judged.
+ */
+static int check_part(const struct form *f, int *part, struct survey_error *err)
+{
+    size_t seen = 0;
+    const char *given = NULL;
+    for (size_t i = 0; i < f->count; i++)
+        if (strcmp(f->fields[i].name, WIRE_FIELD_PART) == 0) {
+            seen++;
+            given = f->fields[i].value;
+        }
+    if (seen == 0)
+        return 0;
+    *part = seen == 1 ? wire_part_index(given) : -1;
+    if (*part >= 0)
+        return 0;
+    return fail(err, SURVEY_E_BAD_PART, NULL,
+                "This form names a part of the survey that does not exist, so nothing was "
+                "saved. Please open the feedback page again and choose when you are answering: "
+                "before the lesson, after it, or a few weeks later.");
+}
+
+/* Whether q, answered in the form, belongs to another part than the form's (a problem). */
+static bool in_other_part(const struct survey_question *q, const struct slot *sl,
+                          enum survey_when part, struct survey_error *err)
+{
+    bool answered = false;
+    for (size_t i = 0; i < sl->count; i++)
+        answered |= sl->values[i][0] != '\0';
+    if (!answered || survey_part_of(q->when) == part)
+        return false;
+    fail(err, SURVEY_E_OTHER_PART, q->id,
+         "The question \"%s\" is for the part \"%s\", not this one (\"%s\"), so this form "
+         "cannot take an answer to it. Please send your other answers again, and answer it "
+         "when your teacher asks for that part.",
+         q->text, survey_part_label(q->when), survey_part_label(part));
+    return true;
+}
+
 int survey_validate(const struct survey *sv, const struct form *f,
                     const struct survey_cohort *cohort, struct arena *a, struct survey_answer *out,
                     struct survey_error *err)
@@ -207,9 +250,12 @@ int survey_validate(const struct survey *sv, const struct form *f,
     }
     /* A bad code is reported first, and the answers are still checked. */
     (void)!check_code(sv, f, cohort, out, err);
+    int part = -1; /* the form's part, or -1: the one-sitting form */
+    if (check_part(f, &part, err) != 0)
+        goto out;
     for (size_t i = 0; i < f->count; i++) {
         const struct form_field *fl = &f->fields[i];
-        if (strcmp(fl->name, WIRE_FIELD_CODE) == 0)
+        if (wire_field_reserved(fl->name))
             continue;
         const struct survey_question *q = survey_question(sv, fl->name);
         if (!q) {
@@ -229,8 +275,10 @@ int survey_validate(const struct survey *sv, const struct form *f,
         struct survey_item *it = &items[n];
         memset(it, 0, sizeof(*it));
         it->question_id = q->id;
-        int r = q->type == SURVEY_TEXT ? check_text(q, &slots[i], a, it, err)
-                                       : check_choice(q, &slots[i], a, it, err);
+        int r = part >= 0 && in_other_part(q, &slots[i], (enum survey_when)part, err)
+                    ? -1
+                : q->type == SURVEY_TEXT ? check_text(q, &slots[i], a, it, err)
+                                         : check_choice(q, &slots[i], a, it, err);
         /* A refused question counts as answered: the pupil did answer it. */
         if (r != 0 || it->prefer_not || it->value_count > 0)
             n++;
@@ -241,6 +289,7 @@ int survey_validate(const struct survey *sv, const struct form *f,
              "say\".");
     if (err->count > 0)
         goto out;
+    out->part = part >= 0 ? wire_when_name((unsigned)part) : NULL;
     out->package_id = sv->package_id;
     out->package_version = sv->package_version;
     out->items = items;

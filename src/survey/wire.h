@@ -19,6 +19,18 @@
  * may send instead of an answer (never an option id). */
 #define WIRE_FIELD_CODE "c"
 #define WIRE_PREFER_NOT "prefer-not-to-say"
+/*
+ * The form field (and query parameter) naming the survey part a form belongs to: the stored
+ * name of a part ("start", "end" or "later"; see wire_part_index()). A form without it is
+ * the one-sitting form of before parts existed: every question, stored with no part.
+ */
+#define WIRE_FIELD_PART "part"
+
+/* Whether name is one of the form's own fields above, which no question id may be. */
+static inline int wire_field_reserved(const char *name)
+{
+    return strcmp(name, WIRE_FIELD_CODE) == 0 || strcmp(name, WIRE_FIELD_PART) == 0;
+}
 
 /* Class codes: 8 characters from an alphabet without look-alikes (no 0 O 1 I L U). */
 #define WIRE_CODE_LEN 8
@@ -63,14 +75,14 @@ __attribute__((warn_unused_result)) static inline int wire_code_normalise(const 
  * and enum survey_when (survey/model.h, which asserts the counts).
  */
 #define WIRE_TYPE_COUNT 5
-#define WIRE_WHEN_COUNT 3
+#define WIRE_WHEN_COUNT 4
 #define WIRE_TYPE_NAMES                                                                            \
     {                                                                                              \
         "scale", "single", "multi", "yesno", "text"                                                \
     }
 #define WIRE_WHEN_NAMES                                                                            \
     {                                                                                              \
-        "start", "end", "retro"                                                                    \
+        "start", "end", "retro", "later"                                                           \
     }
 
 /* The name of question type t, or NULL past the last. Static. */
@@ -80,7 +92,7 @@ static inline const char *wire_type_name(unsigned t)
     return t < WIRE_TYPE_COUNT ? names[t] : NULL;
 }
 
-/* The name of survey part w ("start", "end", "retro"), or NULL past the last. Static. */
+/* The name of survey part w ("start", "end", "retro", "later"), or NULL past the last. Static. */
 static inline const char *wire_when_name(unsigned w)
 {
     static const char *const names[WIRE_WHEN_COUNT] = WIRE_WHEN_NAMES;
@@ -102,6 +114,17 @@ static inline int wire_when_index(const char *name)
         if (strcmp(wire_when_name(i), name) == 0)
             return (int)i;
     return -1;
+}
+
+/*
+ * The parts a pupil answers at their own moments are the "when" values but "retro": start
+ * (before the lesson), end (after it, with the "looking back" questions) and later (a
+ * follow-up weeks on). The index of a part's name, or -1 for anything else (retro too).
+ */
+static inline int wire_part_index(const char *name)
+{
+    int w = wire_when_index(name);
+    return w < 0 || (name && strcmp(name, "retro") == 0) ? -1 : w;
 }
 
 #endif

@@ -29,16 +29,24 @@
  * when the page did not fit (the server then sends its own 500 page, since !buf_ok(page)).
  */
 
-/* The form again for a refused answer f (NULL when it could not be read), with problems. */
+/*
+ * The form again for a refused answer f (NULL when it could not be read), with problems:
+ * the form of the part f was sent from, or the one-sitting form for an answer sent without
+ * a part; a body that could not be read gets the choice of parts with the problem.
+ */
 static unsigned form_page(const struct site *site, const struct form *f,
                           const struct site_form_problem *problems, size_t count, unsigned status,
                           struct buf *page)
 {
+    const char *part = f ? form_get(f, WIRE_FIELD_PART) : NULL;
+    int p = part ? wire_part_index(part) : -1;
     const struct site_feedback fb = {
         .code = f ? form_get(f, WIRE_FIELD_CODE) : NULL,
         .answers = f,
         .problems = problems,
         .problem_count = count,
+        .part = p >= 0 ? wire_when_name((unsigned)p) : NULL,
+        .one_sitting = f && !part,
     };
     return site_render_feedback(site, &fb, page) == 0 ? status : HTTP_INTERNAL_SERVER_ERROR;
 }
@@ -192,11 +200,16 @@ unsigned feedback_refused(const struct site *site, const char *body, size_t len,
     return r;
 }
 
-unsigned feedback_get(const struct site *site, const char *code, struct buf *page)
+unsigned feedback_get(const struct site *site, const char *code, const char *part,
+                      struct buf *page)
 {
     char norm[WIRE_CODE_LEN + 1];
     bool ok = code && wire_code_normalise(code, norm) == 0;
-    const struct site_feedback fb = {.code = ok ? norm : NULL};
+    int p = part ? wire_part_index(part) : -1;
+    const struct site_feedback fb = {
+        .code = ok ? norm : NULL,
+        .part = p >= 0 ? wire_when_name((unsigned)p) : NULL, /* else: which part? */
+    };
     return site_render_feedback(site, &fb, page) == 0 ? HTTP_OK : HTTP_INTERNAL_SERVER_ERROR;
 }
 

@@ -1,7 +1,8 @@
 /*
  * The pupil feedback form's server side, kept apart from the static-file server: POST
  * /feedback validates an answer against the survey of its class's package version and
- * stores it; GET /feedback?c=CODE shows the form with the code filled in. Each renders a
+ * stores it; GET /feedback?c=CODE&part=PART shows one part's form with the code filled in.
+ * Each renders a
  * page into a buffer and returns the HTTP status; the server sends it with no-store.
  */
 #ifndef PLANPACK_WEB_FEEDBACK_H
@@ -69,8 +70,13 @@ unsigned feedback_stored(const struct site *site, const char *body, size_t len, 
 unsigned feedback_refused(const struct site *site, const char *body, size_t len, unsigned status,
                           struct buf *page);
 
-/* GET /feedback?c=CODE: the form with the code filled in when it is a well-formed code. */
-unsigned feedback_get(const struct site *site, const char *code, struct buf *page);
+/*
+ * GET /feedback?c=CODE&part=PART: the form of one survey part (WIRE_FIELD_PART), with the
+ * code filled in when it is a well-formed code. Without a known part (NULL, or a name that
+ * is not a part's), the page that asks which part the teacher has asked for.
+ */
+unsigned feedback_get(const struct site *site, const char *code, const char *part,
+                      struct buf *page);
 
 /*
  * GET FEEDBACK_SENT_PATH: the page after a stored answer. word is the query's

@@ -214,16 +214,17 @@ static enum MHD_Result feedback_async(struct server *srv, const struct gen *g,
 }
 
 /*
- * GET /feedback?c=CODE (web/feedback.c): the form with the code filled in, made for this
- * response and never cached. POST /feedback is feedback_async().
+ * GET /feedback?c=CODE&part=PART (web/feedback.c): one part's form with the code filled in
+ * (or, without a part, the choice of parts), made for this response and never cached.
+ * POST /feedback is feedback_async().
  */
 static enum MHD_Result send_feedback_form(struct server *srv, const struct gen *g,
                                           struct MHD_Connection *c, const char *method,
-                                          const char *url, const char *code)
+                                          const char *url, const char *code, const char *part)
 {
     struct buf *page = xmalloc(sizeof(*page));
     buf_init(page, FEEDBACK_PAGE_MAX);
-    unsigned status = feedback_get(g->site, code, page);
+    unsigned status = feedback_get(g->site, code, part, page);
     return send_made(srv, g, c, method, url, status, page, private_page);
 }
 
@@ -594,15 +595,19 @@ static const char *query_code(struct MHD_Connection *c)
     return code && *code ? code : NULL;
 }
 
-/* GET /feedback?c=CODE: the form for a class; without a code, the site's own page. */
+/*
+ * GET /feedback?c=CODE&part=PART: a part's form for a class; with neither, the site's own
+ * page (which asks which part).
+ */
 static enum MHD_Result get_feedback(struct server *srv, const struct gen *g,
                                     struct MHD_Connection *c, const char *method, const char *url,
                                     struct upload *u)
 {
     (void)u;
     const char *code = query_code(c);
-    return code ? send_feedback_form(srv, g, c, method, url, code)
-                : send_site(srv, g, c, method, url, true);
+    const char *part = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, WIRE_FIELD_PART);
+    return code || (part && *part) ? send_feedback_form(srv, g, c, method, url, code, part)
+                                   : send_site(srv, g, c, method, url, true);
 }
 
 /* GET /teach?c=CODE: the slides for a class; without a code, the site's own page. */

@@ -56,7 +56,10 @@ describe('the feedback form', { timeout: 300_000 }, () => {
             const guard = await newGuardedContext(browser, { javaScriptEnabled: js, bypassCSP: true });
             try {
                 const page = await guard.context.newPage();
+                // The page asks which part; the pupil picks the one the teacher named.
                 await visit(page, `${server.url}feedback`);
+                await Promise.all([page.waitForURL((u) => u.search === '?part=end'), page.click('text=After the lesson')]);
+                assert.equal(await page.locator('form.survey input[name=part]').inputValue(), 'end');
                 // What a pupil does: a code with one letter wrong, some choices, a comment.
                 const typo = `${code.slice(0, 7)}${code[7] === 'A' ? 'B' : 'A'}`.toLowerCase();
                 const comment = 'The story felt real.\nThe funny replies helped.';
@@ -64,7 +67,7 @@ describe('the feedback form', { timeout: 300_000 }, () => {
                 await page.check('#f-q-sure-end-end-4');
                 await page.check('#f-q-helpful-h-story');
                 await page.check('#f-q-helpful-h-plan');
-                await page.check('#f-q-law-start-prefer-not-to-say');
+                await page.check('#f-q-law-end-prefer-not-to-say');
                 await page.fill('#f-q-comment', comment);
                 const [refused] = await Promise.all([
                     page.waitForResponse((r) => r.request().method() === 'POST'),
@@ -75,7 +78,7 @@ describe('the feedback form', { timeout: 300_000 }, () => {
 
                 // Every answer is still there.
                 assert.equal(await page.inputValue('#f-code'), typo);
-                for (const id of ['f-q-sure-end-end-4', 'f-q-helpful-h-story', 'f-q-helpful-h-plan', 'f-q-law-start-prefer-not-to-say'])
+                for (const id of ['f-q-sure-end-end-4', 'f-q-helpful-h-story', 'f-q-helpful-h-plan', 'f-q-law-end-prefer-not-to-say'])
                     assert.ok(await page.isChecked(`#${id}`), `${id} is still chosen`);
                 assert.equal(await page.locator('input:checked').count(), 4, 'nothing else is chosen');
                 assert.equal(await page.inputValue('#f-q-comment'), comment);

@@ -91,7 +91,7 @@ after(async () => {
 
 describe('GET /feedback', () => {
     it('fills in a class code from the address, normalised, with no-store and no cookie', async () => {
-        const res = await request(server, { path: `/feedback?c=${code.slice(0, 4).toLowerCase()}-${code.slice(4)}` });
+        const res = await request(server, { path: `/feedback?c=${code.slice(0, 4).toLowerCase()}-${code.slice(4)}&part=end` });
         assert.equal(res.status, 200);
         assertSecurityHeaders(res, 'GET /feedback?c=');
         assert.equal(res.headers['cache-control'], 'no-store');
@@ -106,10 +106,12 @@ describe('GET /feedback', () => {
         assert.doesNotMatch(html, /name="c" value=/);
     });
 
-    it('still serves the plain form without a code', async () => {
+    it('asks which part without a code, and serves a part\'s form without one', async () => {
         const res = await request(server, { path: '/feedback' });
         assert.equal(res.status, 200);
-        assert.match(res.body.toString('utf8'), /<form class="survey" method="post"/);
+        assert.match(res.body.toString('utf8'), /<a class="button" href="feedback\?part=end">After the lesson<\/a>/);
+        const form = await request(server, { path: '/feedback?part=end' });
+        assert.match(form.body.toString('utf8'), /<form class="survey" method="post"/);
     });
 });
 
@@ -141,7 +143,11 @@ describe('POST /feedback refuses bad submissions and stores nothing', () => {
             assert.ok(text, `${what}: no error shown in the form`);
             assert.match(text, message, what);
             assert.match(text, /Nothing has been saved/, what);
-            assert.match(html, /<form class="survey"/, `${what}: the form is shown again`);
+            // A body that cannot be read names no part: the page asks which, with the reason.
+            if (/UTF-8|percent/.test(what))
+                assert.match(html, /When are you answering\?/, `${what}: the parts are offered`);
+            else
+                assert.match(html, /<form class="survey"/, `${what}: the form is shown again`);
         }
     });
 

@@ -295,3 +295,15 @@ export async function waitFor(check, { ms = 5000, what = 'a condition' } = {}) {
         await new Promise((r) => setTimeout(r, 50));
     }
 }
+
+// Copies the fixture package tests/fixtures/valid into the folder into, with one question
+// more, asked a few weeks later (when: later), so that it has a question in every survey
+// part: start (q-year), end (q-before, looking back; q-useful, q-tell, q-comment) and later
+// (q-still).
+export function partsPackage(into) {
+    fs.cpSync(path.join(ROOT, 'tests/fixtures/valid'), into, { recursive: true });
+    const file = path.join(into, 'pages/feedback.md');
+    const text = fs.readFileSync(file, 'utf8');
+    const later = '  - id: q-still\n    type: yesno\n    when: later\n    text: Do you still remember your plan?\n';
+    fs.writeFileSync(file, text.replace(/\n---\n/, `\n${later}---\n`));
+}

@@ -701,8 +701,21 @@ static void test_survey_per_mode(void **state)
     (void)state;
     struct site *serve = site_render(make_pkg(8), SITE_SERVE);
     struct site *exp = site_render(make_pkg(8), SITE_EXPORT);
-    const char *a = text_of(serve, "feedback.html");
+    /* The served page asks which part, offering only the parts that have questions. */
+    const char *chooser = text_of(serve, "feedback.html");
+    assert_contains(chooser, "<h2>When are you answering?</h2>");
+    assert_contains(chooser, "href=\"feedback?part=start\">Before the lesson</a>");
+    assert_contains(chooser, "href=\"feedback?part=end\">After the lesson</a>");
+    assert_lacks(chooser, "part=later");
+    assert_lacks(chooser, "<form");
+    /* The one-sitting form (shown again for an answer sent without a part) has every one. */
+    struct buf one;
+    buf_init(&one, 1 << 20);
+    const struct site_feedback all = {.one_sitting = true};
+    assert_int_equal(site_render_feedback(serve, &all, &one), 0);
+    const char *a = one.ptr;
     assert_contains(a, "<form class=\"survey\" method=\"post\" action=\"feedback\">");
+    assert_lacks(a, "name=\"" WIRE_FIELD_PART "\"");
     assert_contains(a, "name=\"" WIRE_FIELD_CODE "\"");
     /* Every question offers "prefer not to say", with the value no option id can have. */
     assert_int_equal(count_of(a, "value=\"" WIRE_PREFER_NOT "\"> <label"), 5);
@@ -717,6 +730,7 @@ static void test_survey_per_mode(void **state)
     /* Ids stay unique though two questions share option ids. */
     assert_int_equal(count_of(a, "id=\"f-q-liked-story\""), 1);
     assert_int_equal(count_of(a, "id=\"f-q-single-story\""), 1);
+    buf_release(&one);
 
     const char *b = text_of(exp, "feedback.html");
     assert_lacks(b, "<form");
@@ -795,7 +809,7 @@ static void test_message_pages_have_the_layout(void **state)
         {"q-comment", "Too long."},
         {NULL, "Please wait a minute."},
     };
-    const struct site_feedback fb = {"abcd-<2345", &answers, problems, 3};
+    const struct site_feedback fb = {"abcd-<2345", &answers, problems, 3, NULL, true};
     assert_int_equal(site_render_feedback(s, &fb, &out), 0);
     assert_pupil_layout(out.ptr);
     assert_contains(out.ptr, "action=\"feedback\">\n<div class=\"note\" id=\"f-error\" "
@@ -829,6 +843,15 @@ static void test_message_pages_have_the_layout(void **state)
     buf_reset(&out);
     assert_int_equal(site_render_feedback(s, NULL, &out), 0);
     assert_string_equal(out.ptr, text_of(s, "feedback.html"));
+    /* The served page asks which part, as plain links; each part's form shows its own. */
+    assert_contains(out.ptr, "<a class=\"button\" href=\"feedback?part=start\">Before the "
+                             "lesson</a>");
+    assert_lacks(out.ptr, "<form");
+    buf_reset(&out);
+    const struct site_feedback end = {.code = "ABCD2345", .part = "end"};
+    assert_int_equal(site_render_feedback(s, &end, &out), 0);
+    assert_contains(out.ptr, "<input type=\"hidden\" name=\"part\" value=\"end\">");
+    assert_contains(out.ptr, "<a href=\"feedback?c=ABCD2345\">Choose another</a>");
     /* The class code field says what the rule is: answers need it to be counted. */
     assert_contains(out.ptr, "<label for=\"f-code\">Class code</label>");
     assert_contains(out.ptr, "Your answers need it to be counted");

@@ -84,7 +84,7 @@ static void test_new_file_has_schema_and_wal(void **state)
                 "SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_info("
                 "'answers') ORDER BY cid)",
                 v, sizeof(v));
-    assert_string_equal(v, "id,cohort_id,package_version,day,body,served_version,pairing_word");
+    assert_string_equal(v, "id,cohort_id,package_version,day,body,served_version,pairing_word,part");
     store_close(s);
     /* Opening again does not migrate twice. */
     s = open_rw(path);
@@ -191,6 +191,7 @@ static void test_migrates_version_1(void **state)
                      "DROP TABLE focus_group_themes; DROP TABLE focus_group_pages;"
                      "DROP TABLE themes; DROP TABLE secrets;"
                      "ALTER TABLE answers DROP COLUMN pairing_word;"
+                     "ALTER TABLE answers DROP COLUMN part;"
                      "INSERT INTO staff (name, password_hash, created_day) "
                      "VALUES ('sam', '$argon2id$fake', 1);"
                      "UPDATE schema_version SET version = 1;");
@@ -221,6 +222,8 @@ static int keep_row(const struct store_answer_row *row, void *ctx)
     assert_string_equal(row->served_version, "1.0.0");
     /* Stored before pairing words were: none. */
     assert_null(row->pairing_word);
+    /* Stored before parts were: answered in one sitting. */
+    assert_null(row->part);
     assert_memory_equal(row->body, "{\"old\":1}", row->body_len);
     return 0;
 }
@@ -403,6 +406,75 @@ static void test_served_version_stored(void **state)
     assert_int_equal(store_pairing_words(s, c.id + 1000, &a, &words, &nwords), STORE_OK);
     assert_int_equal(nwords, 0);
     arena_release(&a);
+    store_close(s);
+    fx_db_free(where);
+}
+
+struct parts_seen {
+    int start, end, later, none;
+};
+
+static int count_parts(const struct store_answer_row *row, void *ctx)
+{
+    struct parts_seen *v = ctx;
+    if (!row->part)
+        v->none++;
+    else if (strcmp(row->part, "start") == 0)
+        v->start++;
+    else if (strcmp(row->part, "end") == 0)
+        v->end++;
+    else if (strcmp(row->part, "later") == 0)
+        v->later++;
+    else
+        fail_msg("part %s", row->part);
+    return 0;
+}
+
+/*
+ * Each answer keeps the survey part it was given in, by every way of storing one; without
+ * one it has none (one sitting); a name that is not a part's is refused and nothing stored.
+ */
+static void test_part_stored(void **state)
+{
+    (void)state;
+    char *where = fx_db_new();
+    struct store *s = open_rw(where);
+    char code[WIRE_CODE_LEN + 1];
+    new_cohort(s, "1.0.0", NULL, code);
+    struct fx_answer f[6];
+    struct survey_answer many[3];
+    static const char *const parts[6] = {"start", "end", "later", "start", "end", NULL};
+    for (int i = 0; i < 6; i++) {
+        fx_answer_make(&f[i], code, "1.0.0", "c2", NULL);
+        f[i].a.part = parts[i];
+    }
+    assert_int_equal(store_submit(s, &f[0].a), STORE_OK);
+    atomic_int told = 0;
+    for (int i = 0; i < 20; i++) {
+        /* The async copy must not lean on the caller's string. */
+        char later[8] = "later";
+        f[2].a.part = later;
+        assert_int_equal(store_submit_async(s, &f[2].a, told_ok, &told), STORE_OK);
+        memset(later, 'x', sizeof(later) - 1);
+    }
+    for (int i = 0; i < 3; i++)
+        many[i] = f[i == 0 ? 1 : 2 + i].a;
+    assert_int_equal(store_submit_many(s, many, 3), STORE_OK);
+    assert_int_equal(store_submit(s, &f[5].a), STORE_OK);
+    f[1].a.part = "retro"; /* asked in the end part, never a part of its own */
+    assert_int_equal(store_submit(s, &f[1].a), STORE_ERR_INVALID);
+    f[1].a.part = "";
+    assert_int_equal(store_submit(s, &f[1].a), STORE_ERR_INVALID);
+    store_close(s);
+    assert_int_equal(atomic_load(&told), 20);
+
+    s = open_rw(where);
+    struct parts_seen v = {0};
+    assert_int_equal(store_answers_each(s, 0, count_parts, &v), STORE_OK);
+    assert_int_equal(v.start, 2);
+    assert_int_equal(v.end, 2);
+    assert_int_equal(v.later, 20);
+    assert_int_equal(v.none, 1);
     store_close(s);
     fx_db_free(where);
 }
@@ -1308,7 +1380,7 @@ static void test_pg_schema_migrated_once(void **state)
                "SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM "
                "information_schema.columns WHERE table_name = 'answers'",
                v, sizeof(v));
-    assert_string_equal(v, "id,cohort_id,package_version,day,body,served_version,pairing_word");
+    assert_string_equal(v, "id,cohort_id,package_version,day,body,served_version,pairing_word,part");
     fx_db_text(url,
                "SELECT data_type FROM information_schema.columns WHERE table_name = 'sessions' "
                "AND column_name = 'token_hash'",
@@ -1430,6 +1502,7 @@ int main(void)
         cmocka_unit_test(test_migrates_version_1),
         cmocka_unit_test(test_migrates_old_databases),
         cmocka_unit_test(test_served_version_stored),
+        cmocka_unit_test(test_part_stored),
         cmocka_unit_test(test_refuses_foreign_and_newer_databases),
         cmocka_unit_test(test_cohorts),
         cmocka_unit_test(test_cohort_memo),
