@@ -79,7 +79,7 @@ struct xport {
     struct survey_decoder dec;
     size_t g; /* the class being read */
     struct arena strings;
-    int64_t row_id; /* the answer being read, for its comments' themes */
+    int64_t row_id;      /* the answer being read, for its comments' themes */
     struct xcell *cells; /* this class's rows, nv cells each */
     size_t nrows;
     size_t rows_cap;
@@ -215,8 +215,8 @@ static void fill_answers(struct xport *x, struct xcell *row, const struct survey
         const struct rq *rq = &r->q[q];
         for (size_t k = 0; k < x->nv; k++) {
             const struct xvar *v = &x->v[k];
-            if (v->q != q || (v->kind != XV_ANSWER && v->kind != XV_CHOICE &&
-                              v->kind != XV_TEXT && v->kind != XV_THEMES))
+            if (v->q != q || (v->kind != XV_ANSWER && v->kind != XV_CHOICE && v->kind != XV_TEXT &&
+                              v->kind != XV_THEMES))
                 continue;
             struct xcell *c = &row[k];
             if (v->kind == XV_THEMES) {

@@ -409,7 +409,7 @@ struct tally {
     struct buf text;             /* unescaping scratch */
     struct survey_piece *pieces; /* the answer being read */
     size_t pieces_cap;
-    double *row_score; /* per question, this answer's scale score or NAN */
+    double *row_score;          /* per question, this answer's scale score or NAN */
     struct theme_tally *themes; /* the themes of the comments counted */
     int64_t row_id;             /* the answer being read, whose comments' codes are found */
 };

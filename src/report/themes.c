@@ -133,8 +133,7 @@ void report_themes_tally_comment(struct theme_tally *tt, size_t c, int64_t answe
     if (!t->ncodes)
         return;
     struct store_code key = {.answer_id = answer_id, .question_id = question_id};
-    const struct store_code *code =
-        bsearch(&key, t->codes, t->ncodes, sizeof(*t->codes), code_cmp);
+    const struct store_code *code = bsearch(&key, t->codes, t->ncodes, sizeof(*t->codes), code_cmp);
     if (!code)
         return;
     const char *copy = NULL;
@@ -322,8 +321,7 @@ int report_themes_at(const struct report *r, size_t g, size_t keep, struct repor
     return 0;
 }
 
-int report_themes(const struct report *r, const char *group, size_t keep,
-                  struct report_themes *out)
+int report_themes(const struct report *r, const char *group, size_t keep, struct report_themes *out)
 {
     memset(out, 0, sizeof(*out));
     size_t g = out_group_named(r, group);
@@ -381,15 +379,17 @@ void out_themes(struct out *o, size_t g, bool quotes)
         if (!th->nquotes)
             continue;
         if (o->html)
-            out_textf(o, "<h5 class=\"comments\">Comments coded \xe2\x80\x9c%s\xe2\x80\x9d</h5>\n"
-                         "<ul class=\"comments\">\n",
+            out_textf(o,
+                      "<h5 class=\"comments\">Comments coded \xe2\x80\x9c%s\xe2\x80\x9d</h5>\n"
+                      "<ul class=\"comments\">\n",
                       th->name);
         else
             out_fmt(o, "\nComments coded \"%s\":\n", th->name);
         for (size_t j = 0; j < th->nquotes; j++)
             out_textf(o, o->html ? "<li>%s</li>\n" : "  - %s\n", th->quotes[j]);
         if (th->more > 0)
-            out_fmt(o, o->html ? "<li class=\"more\">and %lld more</li>\n" : "  ... and %lld more\n",
+            out_fmt(o,
+                    o->html ? "<li class=\"more\">and %lld more</li>\n" : "  ... and %lld more\n",
                     (long long)th->more);
         if (o->html)
             out_str(o, "</ul>\n");

@@ -31,14 +31,14 @@ _Static_assert(2 * CODING_MAX + 8 <= STAFF_WEB_FIELDS_MAX, "the coding form fits
 
 /* One comment or focus group of the page. */
 struct item {
-    const struct store_cohort *cohort;        /* NULL: a focus group of no one class */
-    int64_t answer_id;                        /* a comment's answer row; 0 for a focus group */
-    const char *question_id;                  /* a comment's question */
-    const char *question;                     /* its wording */
-    const struct store_focus_group *fg;       /* a focus group */
-    const char *text;                         /* the comment */
-    char key[TOKEN_LEN + 1];                  /* "t-" or "p-" is put before it in the form */
-    const struct store_code *code;            /* its codes now, or NULL */
+    const struct store_cohort *cohort;  /* NULL: a focus group of no one class */
+    int64_t answer_id;                  /* a comment's answer row; 0 for a focus group */
+    const char *question_id;            /* a comment's question */
+    const char *question;               /* its wording */
+    const struct store_focus_group *fg; /* a focus group */
+    const char *text;                   /* the comment */
+    char key[TOKEN_LEN + 1];            /* "t-" or "p-" is put before it in the form */
+    const struct store_code *code;      /* its codes now, or NULL */
     /* from a POST: what it is coded with */
     int64_t themes[STORE_CODE_THEMES_MAX];
     size_t ntheme;
@@ -54,8 +54,8 @@ struct coding {
     const struct store_cohort *only; /* ?class=CODE, or NULL */
     struct item *v;
     size_t n, cap;
-    size_t more;    /* past CODING_MAX */
-    size_t held;    /* classes not listed for having fewer than k answers */
+    size_t more; /* past CODING_MAX */
+    size_t held; /* classes not listed for having fewer than k answers */
     unsigned char secret[STORE_SECRET_LEN];
 };
 
@@ -108,8 +108,9 @@ static unsigned themes_page(struct staff_page *p, unsigned status, const char *e
                      (long long)t[i].id, (long long)t[i].id, (long long)t[i].id,
                      STORE_THEME_NAME_MAX);
             buf_adds_html(b, t[i].name);
-            buf_addf(b, "\"> <label for=\"d%lld\">Description</label> <input id=\"d%lld\" "
-                        "name=\"description\" maxlength=\"%d\" value=\"",
+            buf_addf(b,
+                     "\"> <label for=\"d%lld\">Description</label> <input id=\"d%lld\" "
+                     "name=\"description\" maxlength=\"%d\" value=\"",
                      (long long)t[i].id, (long long)t[i].id, STORE_THEME_DESCRIPTION_MAX);
             buf_adds_html(b, t[i].description);
             buf_addf(b,
@@ -219,8 +220,10 @@ static void item_key(struct coding *c, struct item *it)
     int n = snprintf(in, sizeof(in), "%lld:%s", (long long)it->answer_id, it->question_id);
     unsigned char h[TOKEN_BYTES];
     crypto_generichash(h, sizeof(h), (const unsigned char *)in,
-                       n < 0 ? 0 : (size_t)n < sizeof(in) ? (size_t)n : sizeof(in) - 1, c->secret,
-                       sizeof(c->secret));
+                       n < 0                    ? 0
+                       : (size_t)n < sizeof(in) ? (size_t)n
+                                                : sizeof(in) - 1,
+                       c->secret, sizeof(c->secret));
     it->key[0] = 'c';
     sodium_bin2hex(it->key + 1, sizeof(it->key) - 1, h, sizeof(h));
 }
@@ -511,7 +514,7 @@ static unsigned coding_page(struct staff_page *p, struct coding *c, unsigned sta
                  "reports.</p>\n",
                  c->held, c->held == 1 ? "class has" : "classes have", REPORT_K_DEFAULT,
                  c->held == 1 ? "is" : "are");
-    if (!c->n) {
+    if (!c->n || !c->v) {
         buf_adds(b, "<p>There are no comments or focus groups to code yet.</p>\n");
         staff_page_close(p);
         return status;
@@ -521,9 +524,10 @@ static unsigned coding_page(struct staff_page *p, struct coding *c, unsigned sta
     else
         buf_adds(b, "<form method=\"post\" action=\"/staff/coding\">\n");
     staff_page_csrf(p);
+    const struct item *v = c->v;
     for (size_t i = 0; i < c->n; i++) {
-        const struct item *it = &c->v[i];
-        const struct item *prev = i ? &c->v[i - 1] : NULL;
+        const struct item *it = &v[i];
+        const struct item *prev = i ? &v[i - 1] : NULL;
         /* A section for each class's comments, then one for the focus groups. */
         if (!prev || (it->fg ? !prev->fg : it->cohort != prev->cohort)) {
             if (prev)
@@ -595,8 +599,9 @@ static const char *item_read(struct coding *c, struct item *it, const char *them
         long long id = strtoll(s, &end, 10);
         const struct store_theme *t = end == s + len && id > 0 ? theme_of(c, id) : NULL;
         if (!t || t->retired)
-            return arena_printf(p->a, "\xe2\x80\x9c%s\xe2\x80\x9d: %.*s is not the number of a theme in use.",
-                                item_named(p, it), (int)(len > 20 ? 20 : len), s);
+            return arena_printf(
+                p->a, "\xe2\x80\x9c%s\xe2\x80\x9d: %.*s is not the number of a theme in use.",
+                item_named(p, it), (int)(len > 20 ? 20 : len), s);
         bool dup = false;
         for (size_t j = 0; j < it->ntheme && !dup; j++)
             dup = it->themes[j] == id;

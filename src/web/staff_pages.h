@@ -93,9 +93,9 @@ typedef int staff_comment_fn(void *ctx, const struct store_cohort *c,
                              const struct store_answer_row *row, const struct survey_question *q,
                              const char *text);
 __attribute__((warn_unused_result)) int staff_comments_each(struct staff_page *p,
-                                                            const struct store_cohort *cs,
-                                                            size_t n, int64_t *answers,
-                                                            staff_comment_fn *fn, void *ctx);
+                                                            const struct store_cohort *cs, size_t n,
+                                                            int64_t *answers, staff_comment_fn *fn,
+                                                            void *ctx);
 /* A class as the pages name it: its label, code and school, in HTML. */
 void staff_class_name(struct buf *b, const struct store_cohort *c);
 /* The home page's part: which classes have a flagged comment from the last days. */

@@ -59,8 +59,8 @@ static void code(struct world *w, const char *comment, int64_t t1, int64_t t2)
     if (!f.id)
         fail_msg("no answer holds \"%s\"", comment);
     int64_t themes[] = {t1, t2};
-    struct store_code c = {.answer_id = f.id, .question_id = "q-comment", .themes = themes,
-                           .theme_count = t2 ? 2 : 1};
+    struct store_code c = {
+        .answer_id = f.id, .question_id = "q-comment", .themes = themes, .theme_count = t2 ? 2 : 1};
     assert_int_equal(store_codes_set(w->s, &c, 1), STORE_OK);
 }
 
@@ -80,8 +80,12 @@ static void say(struct world *w, const char *code, const char *comment)
 
 static int64_t focus_group(struct world *w, const char *code, int64_t theme)
 {
-    struct store_focus_group fg = {.day = store_today(w->s), .cohort_code = code, .themes = "",
-                                   .notes = "notes", .quotes = "", .author = "eva"};
+    struct store_focus_group fg = {.day = store_today(w->s),
+                                   .cohort_code = code,
+                                   .themes = "",
+                                   .notes = "notes",
+                                   .quotes = "",
+                                   .author = "eva"};
     int64_t id;
     assert_int_equal(store_focus_group_add(w->s, &fg, &id), STORE_OK);
     struct store_code c = {.focus_group_id = id, .themes = &theme, .theme_count = 1};
@@ -293,7 +297,8 @@ static void test_csv_and_codebook(void **state)
     assert_non_null(strstr(csv, ",q_comment,q_comment_themes"));
     const char *a3 = line_with(csv, "A3 long but I would tell my mum");
     assert_non_null(a3);
-    assert_true(strncmp(strstr(a3, "A3 long"), "A3 long but I would tell my mum,Too long; Trust\r\n",
+    assert_true(strncmp(strstr(a3, "A3 long"),
+                        "A3 long but I would tell my mum,Too long; Trust\r\n",
                         strlen("A3 long but I would tell my mum,Too long; Trust\r\n")) == 0);
     const char *a4 = line_with(csv, "A4 fine");
     assert_true(strncmp(strstr(a4, "A4 fine"), "A4 fine,\r\n", 10) == 0);

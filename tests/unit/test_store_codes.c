@@ -121,14 +121,21 @@ static void test_codes_set_and_read(void **state)
     assert_int_equal(store_theme_add(s, "Length", NULL, &length), STORE_OK);
     assert_int_equal(store_theme_add(s, "Trust", NULL, &trust), STORE_OK);
     assert_int_equal(store_theme_add(s, "Old", NULL, &old), STORE_OK);
-    struct store_focus_group fg = {.day = store_today(s), .cohort_code = code, .notes = "n",
-                                   .themes = "", .quotes = "", .author = "eva"};
+    struct store_focus_group fg = {.day = store_today(s),
+                                   .cohort_code = code,
+                                   .notes = "n",
+                                   .themes = "",
+                                   .quotes = "",
+                                   .author = "eva"};
     int64_t fgid;
     assert_int_equal(store_focus_group_add(s, &fg, &fgid), STORE_OK);
 
     int64_t both[] = {length, trust}, one[] = {old}, bogus[] = {trust, trust + old + 50};
     struct store_code set[] = {
-        {.answer_id = ids.v[0], .question_id = "q-comment", .themes = both, .theme_count = 2,
+        {.answer_id = ids.v[0],
+         .question_id = "q-comment",
+         .themes = both,
+         .theme_count = 2,
          .page_id = "story"},
         {.answer_id = ids.v[1], .question_id = "q-comment", .themes = one, .theme_count = 1},
         {.focus_group_id = fgid, .themes = bogus, .theme_count = 2, .page_id = "support"},
@@ -171,11 +178,11 @@ static void test_codes_set_and_read(void **state)
     assert_null(c1->page_id);
 
     /* Bad arguments change nothing. */
-    struct store_code bad = {.answer_id = ids.v[2], .question_id = "", .themes = &trust,
-                             .theme_count = 1};
+    struct store_code bad = {
+        .answer_id = ids.v[2], .question_id = "", .themes = &trust, .theme_count = 1};
     assert_int_equal(store_codes_set(s, &bad, 1), STORE_ERR_INVALID);
-    bad = (struct store_code){.answer_id = ids.v[2], .focus_group_id = fgid,
-                              .question_id = "q-comment"};
+    bad = (struct store_code){
+        .answer_id = ids.v[2], .focus_group_id = fgid, .question_id = "q-comment"};
     assert_int_equal(store_codes_set(s, &bad, 1), STORE_ERR_INVALID);
 
     /* Deleting the focus group, and purging the answers, take their codes with them. */
