@@ -256,3 +256,29 @@ describe('the report', () => {
         assert.doesNotMatch(b, /Alpha comment|<th scope="row">Too long/);
     });
 });
+
+describe('a large class', () => {
+    it('is coded in one POST of more fields than other forms take (two for each comment)', async () => {
+        const big = await makeClass(eva, 'Year 11 big', 'School A');
+        for (let i = 0; i < 140; i++) {
+            const res = await answer(server, big, { 'q-comment': `Big class comment ${String(i).padStart(3, '0')}` });
+            assert.equal(res.status, 303);
+        }
+        const page = (await eva.get(`/staff/coding?class=${big}`)).text;
+        const keys = Object.entries(keysOf(page)).filter(([t]) => t.startsWith('Big class comment'));
+        assert.equal(keys.length, 140);
+        const fields = [];
+        for (const [, k] of keys)
+            fields.push([`t-${k}`, themeId['Too long']], [`p-${k}`, '']);
+        assert.ok(fields.length > 256);
+        const res = await eva.post(`/staff/coding?class=${big}`, fields);
+        assert.equal(res.status, 303, res.text.slice(0, 500));
+        assert.equal(res.headers.location, `/staff/coding?class=${big}&saved=1`);
+        const after = (await eva.get(`/staff/coding?class=${big}`)).text;
+        for (const [, k] of keys)
+            assert.equal(valueOf(after, k), themeId['Too long']);
+        // School A's staff see them coded; School B's do not see them at all.
+        assert.equal(valueOf((await anna.get(`/staff/coding?class=${big}`)).text, keys[0][1]), themeId['Too long']);
+        assert.equal((await ben.get(`/staff/coding?class=${big}`)).status, 404);
+    });
+});
