@@ -97,6 +97,8 @@ void out_compare_row(const struct report *r, size_t q, size_t j, char c[2][32], 
  * "school:NAME", "version:V", "all"), and the group of a name (SIZE_MAX: none). */
 void out_group_key(const struct report *r, size_t g, char *buf, size_t size);
 size_t out_group_named(const struct report *r, const char *key);
+/* Whether staff keep a list of themes (so that out_themes() has something to say). */
+bool report_has_themes(const struct report *r);
 /* Group g's themes: counts, and with quotes the comments coded with each (themes.c). */
 void out_themes(struct out *o, size_t g, bool quotes);
 /* The codebook's list of themes, with their numbers and descriptions (nothing when none). */

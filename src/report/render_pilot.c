@@ -28,7 +28,8 @@ static const char *const pilot_style =
     "@media print{@page{size:A4;margin:16mm}body{max-width:none;margin:0;font-size:11pt}"
     "nav,.downloads{display:none}section.pilot-part{break-before:page}"
     "section.pilot-part.first{break-before:auto}h2,h3,h4{break-after:avoid}"
-    ".result,.question,table,svg.chart,blockquote{break-inside:avoid}}\n"
+    ".result,.question,table,svg.chart,blockquote{break-inside:avoid}"
+    ".chart{width:8.5cm}table{font-size:9pt}}\n"
     "</style>\n";
 
 /* The versions the report is about: two compared, the one asked for, or the newest. */
@@ -411,6 +412,12 @@ static void pilot_said(struct out *o, const size_t *v, size_t nv)
     out_str(o, "<h3 id=\"said\">What pupils said</h3>\n<p>Comments are quoted as pupils wrote "
                "them, with e-mail addresses and phone numbers masked, in an order that says "
                "nothing about who wrote them or when.</p>\n");
+    /* The themes staff coded comments and focus groups with, counted under the k rule. */
+    for (size_t i = 0; i < nv && report_has_themes(r); i++) {
+        if (nv == 2)
+            out_textf(o, "<h4>Version %s</h4>\n", r->g[v[i]].name);
+        out_themes(o, v[i], true);
+    }
     bool any = false;
     for (size_t q = 0; q < r->nq; q++) {
         if (r->q[q].type != SURVEY_TEXT)
@@ -531,7 +538,8 @@ static void pilot_focus_groups(struct out *o, const size_t *v, size_t nv)
     size_t nt = count_themes(r, v, nv, t, sizeof(t) / sizeof(t[0]));
     out_fmt(o, "<p>%zu focus group%s, with notes written by staff.</p>\n", nf, nf == 1 ? "" : "s");
     if (nt) {
-        out_str(o, "<table class=\"themes\">\n<caption>Themes of the focus groups</caption>\n"
+        out_str(o, "<table class=\"themes\">\n<caption>Themes written in the focus groups&#39; "
+                   "notes</caption>\n"
                    "<thead><tr><th scope=\"col\">Theme</th><th scope=\"col\">Focus groups"
                    "</th></tr></thead>\n<tbody>\n");
         for (size_t i = 0; i < nt; i++) {

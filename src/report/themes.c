@@ -340,6 +340,11 @@ void report_themes_release(struct report_themes *t)
 
 /* ---- as text and HTML ---- */
 
+bool report_has_themes(const struct report *r)
+{
+    return r->themes && r->themes->n;
+}
+
 void out_themes(struct out *o, size_t g, bool quotes)
 {
     const struct report *r = o->r;

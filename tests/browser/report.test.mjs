@@ -3,7 +3,8 @@
 // package (2.0.0). The report opens with a summary and contents, its groups folded, so that
 // it is a fraction of its old height (62,070 px on a laptop, 84,401 px on a phone); charts
 // are readable on a phone; printing prints the report, not the navigation; each chart
-// downloads as SVG and PNG; no question id or letter k reaches the page; axe finds nothing.
+// downloads as SVG and PNG; no question id or letter k reaches the page; axe finds nothing;
+// the pilot report passes axe and prints to an A4 PDF without the menus.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -266,4 +267,43 @@ describe('the staff report on pilot data', { timeout: 600_000 }, () => {
                 await guard.context.close();
             }
         });
+    // The pilot report of both versions, as an evaluator prints it for the schools: axe finds
+    // nothing, and Chromium prints it to an A4 PDF without the page's menus, each of its six
+    // parts on a page of its own.
+    test('the pilot report passes axe and prints to a PDF', { timeout: 180_000 }, async () => {
+        const guard = await staffContext({ bypassCSP: true });
+        try {
+            const page = await guard.context.newPage();
+            await signIn(page);
+            await visit(page, `${server.url}staff/report/pilot?version=1.0.0&compare=2.0.0`);
+            const main = await page.locator('main').innerText();
+            for (const part of ['1. Aims', '2. Method', '3. Participants', '4. Results',
+                '5. Limitations', '6. Changes made'])
+                assert.ok(main.includes(part), `no part "${part}"`);
+            // Dale's first class (3 submissions) is held back: counted apart, in no figure.
+            assert.match(main, /Held back: 3 submissions from 1 class with fewer than 5/);
+            assert.doesNotMatch(main, /Year 8 tutor group/);
+            const charts = await page.locator('main svg.chart[role="img"]').count();
+            assert.ok(charts >= 4, `only ${charts} charts`);
+            const violations = await axeCheck(page, '/staff/report/pilot');
+            assert.deepEqual(violations, [], `axe found problems:\n${violations.join('\n')}`);
+
+            await page.emulateMedia({ media: 'print' });
+            for (const sel of ['.staff-bar', 'form.scope', 'nav.contents', '.report-links'])
+                assert.equal(await page.locator(sel).first().isVisible(), false, `${sel} prints`);
+            const breaks = await page.evaluate(() => [...document.querySelectorAll('section.pilot-part')]
+                .map((s) => getComputedStyle(s).breakBefore));
+            assert.deepEqual(breaks, ['auto', 'page', 'page', 'page', 'page', 'page']);
+            const pdf = await page.pdf({ format: 'A4', printBackground: false });
+            const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page\b/g) || []).length;
+            console.log(`pilot report PDF: ${pdf.length} bytes, ${pages} A4 pages, ${charts} charts`);
+            assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
+            assert.ok(pdf.length > 20_000, `the PDF is ${pdf.length} bytes`);
+            // Six parts, each from a new page (32 pages on this data: 20 charts, each with its table).
+            assert.ok(pages >= 6 && pages <= 36, `${pages} pages`);
+            await guard.check('the pilot report');
+        } finally {
+            await guard.context.close();
+        }
+    });
 });
