@@ -519,25 +519,11 @@ static void check_lesson(struct checker *C, const struct pkg_page *page)
 }
 
 /* The ids planpack's own routes expect, by page kind (DESIGN.md's /plan, /feedback, …). */
-static const char *expected_id(enum pkg_page_kind kind)
-{
-    switch (kind) {
-    case PAGE_PLAN:
-        return "plan";
-    case PAGE_SURVEY:
-        return "feedback";
-    case PAGE_SUPPORT:
-        return "support";
-    case PAGE_TEXT:
-    case PAGE_STORY:
-    case PAGE_QUESTIONS:
-    case PAGE_STRATEGIES:
-    case PAGE_LESSON:
-    case PAGE_LETTER:
-        break;
-    }
-    return NULL;
-}
+static const char *const expected_ids[PAGE_KIND_COUNT] = {
+    [PAGE_PLAN] = "plan",
+    [PAGE_SURVEY] = "feedback",
+    [PAGE_SUPPORT] = "support",
+};
 
 static void check_page(struct checker *C, size_t index, const struct pkg_page **first_of_kind)
 {
@@ -595,7 +581,7 @@ static void check_page(struct checker *C, size_t index, const struct pkg_page **
         break;
     }
 
-    const char *want = expected_id(page->kind);
+    const char *want = expected_ids[page->kind];
     if (page->kind == PAGE_PLAN || page->kind == PAGE_SURVEY || page->kind == PAGE_LESSON) {
         const struct pkg_page *first = first_of_kind[page->kind];
         if (first)

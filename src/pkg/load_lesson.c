@@ -23,25 +23,12 @@ static const char *const step_note_keys[] = {"step", "say", "safeguarding", NULL
 /* ---- lesson slides ---- */
 
 /* The key that lists what a slide shows, by what it shows; NULL when it takes none. */
-static const char *slide_list_key(enum pkg_slide_kind k)
-{
-    switch (k) {
-    case SLIDE_QUESTIONS:
-        return "questions";
-    case SLIDE_WAYS:
-        return "ways";
-    case SLIDE_SUPPORT:
-        return "services";
-    case SLIDE_STORY:
-        return "steps";
-    case SLIDE_TITLE:
-    case SLIDE_TEXT:
-    case SLIDE_PLAN:
-    case SLIDE_FEEDBACK:
-        break;
-    }
-    return NULL;
-}
+static const char *const slide_list_keys[COUNT(slide_kind_names)] = {
+    [SLIDE_QUESTIONS] = "questions",
+    [SLIDE_WAYS] = "ways",
+    [SLIDE_SUPPORT] = "services",
+    [SLIDE_STORY] = "steps",
+};
 
 static void load_notes(struct loader *L, const struct ynode *map, const char *subj,
                        struct pkg_notes *n)
@@ -145,9 +132,9 @@ void load_lesson(struct loader *L, struct pkg_page *page, const struct ynode *fm
         /* Each list key belongs to one kind of slide. */
         static const enum pkg_slide_kind listing[] = {SLIDE_QUESTIONS, SLIDE_WAYS, SLIDE_SUPPORT,
                                                       SLIDE_STORY};
-        const char *mine = known ? slide_list_key(s->show) : NULL;
+        const char *mine = known ? slide_list_keys[s->show] : NULL;
         for (size_t i = 0; known && i < COUNT(listing); i++) {
-            const char *key = slide_list_key(listing[i]);
+            const char *key = slide_list_keys[listing[i]];
             const struct ynode *v = ytree_get(item, key);
             if (v && listing[i] != s->show)
                 ERR(L, v->key_line, "'%s' is for slides that show '%s', but this slide shows '%s'",

@@ -378,3 +378,8 @@ const char *pkg_page_kind_name(enum pkg_page_kind k)
 {
     return (size_t)k < PAGE_KIND_COUNT ? page_kinds[k].name : "?";
 }
+
+const char *pkg_audience_name(enum pkg_audience a)
+{
+    return (size_t)a < COUNT(audience_names) ? audience_names[a] : "pupil";
+}

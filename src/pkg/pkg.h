@@ -297,6 +297,7 @@ const struct pkg_file *pkg_file(const struct pkg *p, const char *path);
 /* Names used in the format and in messages ("story", "scale", …). */
 const char *pkg_page_kind_name(enum pkg_page_kind k);
 const char *pkg_slide_kind_name(enum pkg_slide_kind k);
+const char *pkg_audience_name(enum pkg_audience a);
 const char *pkg_survey_type_name(enum survey_type t);
 
 #endif

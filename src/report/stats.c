@@ -122,6 +122,16 @@ double stats_t_quantile(double p, double df)
     return t;
 }
 
+/* Completes a difference from its diff, se and df: the 95% confidence interval and the counts. */
+static void ci95(struct stats_diff *out, int64_t n_before, int64_t n_after)
+{
+    double t = stats_t_quantile(0.975, out->df);
+    out->low = out->diff - t * out->se;
+    out->high = out->diff + t * out->se;
+    out->n_before = n_before;
+    out->n_after = n_after;
+}
+
 int stats_welch(const struct stats_acc *before, const struct stats_acc *after,
                 struct stats_diff *out)
 {
@@ -134,11 +144,7 @@ int stats_welch(const struct stats_acc *before, const struct stats_acc *after,
     /* Welch-Satterthwaite; with no spread on either side, the pooled degrees of freedom. */
     double denom = a * a / (n1 - 1.0) + b * b / (n2 - 1.0);
     out->df = denom > 0 ? (a + b) * (a + b) / denom : n1 + n2 - 2.0;
-    double t = stats_t_quantile(0.975, out->df);
-    out->low = out->diff - t * out->se;
-    out->high = out->diff + t * out->se;
-    out->n_before = before->n;
-    out->n_after = after->n;
+    ci95(out, before->n, after->n);
     return 0;
 }
 
@@ -150,10 +156,6 @@ int stats_paired(const struct stats_acc *differences, struct stats_diff *out)
     out->diff = stats_mean(differences);
     out->se = sqrt(stats_variance(differences) / n);
     out->df = n - 1.0;
-    double t = stats_t_quantile(0.975, out->df);
-    out->low = out->diff - t * out->se;
-    out->high = out->diff + t * out->se;
-    out->n_before = differences->n;
-    out->n_after = differences->n;
+    ci95(out, differences->n, differences->n);
     return 0;
 }

@@ -174,19 +174,6 @@ static const char *nav_title(const struct pkg_page *page)
     return page->nav_title && *page->nav_title ? page->nav_title : page->title;
 }
 
-static const char *audience_name(enum pkg_audience a)
-{
-    switch (a) {
-    case AUDIENCE_PARENT:
-        return "parent";
-    case AUDIENCE_TEACHER:
-        return "teacher";
-    case AUDIENCE_PUPIL:
-        break;
-    }
-    return "pupil";
-}
-
 void render_doc_open(struct render *r, const char *title, const char *description,
                      const char *body_class, const char *extra_css, const char *script)
 {
@@ -220,7 +207,7 @@ void render_doc_open(struct render *r, const char *title, const char *descriptio
     buf_addf_html(o, "\" defer></script>\n</head>\n<body class=\"%s", body_class);
     if (r->page) {
         buf_adds(o, " for-");
-        buf_adds(o, audience_name(r->page->audience));
+        buf_adds(o, pkg_audience_name(r->page->audience));
     }
     buf_adds(o, "\">\n");
 }
