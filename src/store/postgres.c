@@ -957,7 +957,9 @@ static int pg_compact(struct store *s)
     PGconn *c = pool_get(q);
     if (!c)
         return STORE_ERR_IO;
-    PGresult *r = pq.PQexec(c, "VACUUM answers, focus_groups, sessions");
+    /* The codes given comments and focus groups are deleted with them (ON DELETE CASCADE). */
+    PGresult *r = pq.PQexec(c, "VACUUM answers, focus_groups, sessions, comment_themes, "
+                               "comment_pages, focus_group_themes, focus_group_pages");
     int rc = pq.PQresultStatus(r) == PGRES_COMMAND_OK ? STORE_OK : result_error(q, r, "vacuum");
     pq.PQclear(r);
     pool_put(q, c);
