@@ -4,13 +4,14 @@
 // side with the change log beside the figures, for the evaluator and for a school's staff.
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { newDb, startServer } from './lib.mjs';
-import { addStaff, answer, makeClass, pilotPackage, revisedPackage, signIn } from './staff-lib.mjs';
+import { BIN, newDb, startServer } from './lib.mjs';
+import { addStaff, answer, makeClass, pilotPackage, planpack, revisedPackage, signIn } from './staff-lib.mjs';
 
 const CHANGE = 'Shorter story steps, because pupils said the story was too long';
 
@@ -141,5 +142,23 @@ describe('the pilot report page', () => {
         const refused = await anna.get('/staff/report/pilot?version=1.0.0');
         assert.equal(refused.status, 403);
         assert.doesNotMatch(refused.text, /Pilot class|Revised class/);
+    });
+
+    it('is written by planpack report --format pilot, a page of its own with its print layout', () => {
+        const html = planpack(db, ['report', '--format', 'pilot', '--compare', '1.0.0,2.0.0']);
+        assert.match(html, /^<!doctype html>\n<html lang="en-GB">/);
+        assert.match(html, /@media print\{@page\{size:A4/);
+        assert.match(html, /<h1>Pilot report<\/h1>\n<p class="meta">The pilot, version 1\.0\.0, and the revision, version 2\.0\.0, side by side\./);
+        assert.equal([...html.matchAll(/<section class="pilot-part/g)].length, 6);
+        const one = planpack(db, ['report', '--format', 'pilot', '--package-version', '1.0.0']);
+        assert.match(one, /<p class="meta">Package version 1\.0\.0\. /);
+        assert.doesNotMatch(one, /Revised class/);
+        // Options that do not fit the pilot report are refused, with nothing written.
+        for (const args of [['--package-version', '1.0.0'], ['--format', 'pilot', '--cohort', 'ABCD2345'],
+            ['--format', 'pilot', '--package-version', '9.9.9']]) {
+            const r = spawnSync(BIN, ['report', ...args, '--db', db], { encoding: 'utf8', timeout: 60_000 });
+            assert.notEqual(r.status, 0, args.join(' '));
+            assert.equal(r.stdout, '');
+        }
     });
 });
