@@ -519,9 +519,10 @@ static void problem_summary(struct render *r, const struct site_feedback *fb, bo
     buf_adds(o, "\n<div class=\"note\" id=\"f-error\" role=\"alert\">\n<h2>Not sent yet</h2>\n"
                 "<p>Nothing has been saved yet. ");
     /* A body that could not be read has no answers to show again. */
-    buf_adds(o, fb->answers && form ? "Your answers are still here: please look at what is below and "
-                              "send them again.</p>\n<ul>\n"
-                            : "Please fill in the form again.</p>\n<ul>\n");
+    buf_adds(o, fb->answers && form
+                    ? "Your answers are still here: please look at what is below and "
+                      "send them again.</p>\n<ul>\n"
+                    : "Please fill in the form again.</p>\n<ul>\n");
     for (size_t i = 0; i < fb->problem_count; i++) {
         const struct site_form_problem *pb = &fb->problems[i];
         const struct survey_question *q = page_question(r->page, pb->field);
@@ -571,6 +572,29 @@ static void code_field(struct render *r)
                    : " aria-describedby=\"f-code-hint\"");
     buf_adds(o, " maxlength=\"32\" autocomplete=\"off\" "
                 "autocapitalize=\"characters\" spellcheck=\"false\">\n</div>\n");
+}
+
+/*
+ * The end part's field for the pairing word given after the start part (survey/pairing.h):
+ * optional, and what was typed kept when the form comes back refused.
+ */
+static void pairing_field(struct render *r)
+{
+    struct buf *o = r->out;
+    const struct form *f = r->feedback ? r->feedback->answers : NULL;
+    const char *typed = f ? form_get(f, WIRE_FIELD_PAIRING) : NULL;
+    buf_adds(o, "\n<div class=\"field\">\n<label for=\"f-pairing\">Your pairing word, if you "
+                "have one</label>\n<p class=\"hint\" id=\"f-pairing-hint\">The two words you "
+                "were given after the first part, written on your plan or answer sheet. They do "
+                "not say who you are: they only put your two sets of answers together.</p>\n"
+                "<input id=\"f-pairing\" name=\"" WIRE_FIELD_PAIRING "\"");
+    if (typed && *typed) {
+        buf_adds(o, " value=\"");
+        render_text(r, typed);
+        buf_addc(o, '"');
+    }
+    buf_adds(o, " aria-describedby=\"f-pairing-hint\" maxlength=\"40\" autocomplete=\"off\" "
+                "autocapitalize=\"none\" spellcheck=\"false\">\n</div>\n");
 }
 
 /* The address of the form for part (NULL: the page that asks which), with the class code. */
@@ -660,6 +684,8 @@ void render_page_survey(struct render *r)
     buf_adds(o, "\n<p>Every question is optional. Your answers are anonymous: please do "
                 "not write anyone's name.</p>");
     code_field(r);
+    if (part == SURVEY_END)
+        pairing_field(r);
     for (size_t i = 0; i < page->survey_count; i++)
         if (shown_question(r, &page->survey[i]))
             render_survey_question(r, &page->survey[i]);

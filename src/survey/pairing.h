@@ -30,9 +30,6 @@
 /* Room for a normalised pairing word and its NUL; longer input is refused. */
 #define PAIRING_WORD_MAX 48
 
-/* The form field of the end part that carries the word a pupil typed (optional). */
-#define PAIRING_FIELD "pairing-word"
-
 /* The fixed lists: pairing_first[i] describes, pairing_second[j] names. Static strings. */
 extern const char *const pairing_first[];
 extern const size_t pairing_first_count;

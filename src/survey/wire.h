@@ -25,11 +25,18 @@
  * the one-sitting form of before parts existed: every question, stored with no part.
  */
 #define WIRE_FIELD_PART "part"
+/*
+ * The end part's optional field for the pairing word the pupil was given after the start
+ * part (survey/pairing.h); the server keeps it with the answer, normalised, and it is not
+ * an answer to a question. On any other form it is ignored.
+ */
+#define WIRE_FIELD_PAIRING "pairing-word"
 
 /* Whether name is one of the form's own fields above, which no question id may be. */
 static inline int wire_field_reserved(const char *name)
 {
-    return strcmp(name, WIRE_FIELD_CODE) == 0 || strcmp(name, WIRE_FIELD_PART) == 0;
+    return strcmp(name, WIRE_FIELD_CODE) == 0 || strcmp(name, WIRE_FIELD_PART) == 0 ||
+           strcmp(name, WIRE_FIELD_PAIRING) == 0;
 }
 
 /* Class codes: 8 characters from an alphabet without look-alikes (no 0 O 1 I L U). */

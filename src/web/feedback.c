@@ -104,6 +104,33 @@ static const struct form *decoded(const char *body, size_t len, struct arena *a,
     return form_decode(body ? body : "", len, FEEDBACK_READ_MAX, a, f) == FORM_OK ? f : NULL;
 }
 
+/*
+ * A start answer is given a pairing word, drawn apart from those its class already has (when
+ * they can be read; otherwise any); an end answer keeps the word the pupil typed, if any,
+ * normalised. Without randomness, or with a word typed too long, there is no word: the
+ * answer still counts, and simply pairs with nothing.
+ */
+static void pairing_for(struct store *st, const struct store_cohort *cohort, const struct form *f,
+                        struct arena *a, struct survey_answer *ans)
+{
+    int part = ans->part ? wire_part_index(ans->part) : -1;
+    char *word = arena_alloc(a, PAIRING_WORD_MAX);
+    if (part == SURVEY_START && cohort) {
+        const char **taken = NULL;
+        size_t n = 0;
+        if (store_pairing_words(st, cohort->id, a, &taken, &n) != STORE_OK)
+            n = 0;
+        if (pairing_word_new_apart(taken, n, word) == 0) {
+            ans->pairing_word = word;
+            ans->pairing_word_drawn = true;
+        }
+    } else if (part == SURVEY_END) {
+        const char *typed = form_get(f, WIRE_FIELD_PAIRING);
+        if (typed && pairing_normalise(typed, strlen(typed), word) == 0)
+            ans->pairing_word = word;
+    }
+}
+
 unsigned feedback_check(struct store *st, const struct site *site, const char *body, size_t len,
                         struct arena *a, struct survey_answer *ans, struct buf *page)
 {
@@ -148,6 +175,7 @@ unsigned feedback_check(struct store *st, const struct site *site, const char *b
     /* Counted under the version pupils saw, which may be newer than their class's code. */
     const struct pkg *served = site_pkg(site);
     ans->served_version = served ? served->version : NULL;
+    pairing_for(st, known ? &cohort : NULL, &f, a, ans);
     return 0;
 }
 
@@ -200,8 +228,7 @@ unsigned feedback_refused(const struct site *site, const char *body, size_t len,
     return r;
 }
 
-unsigned feedback_get(const struct site *site, const char *code, const char *part,
-                      struct buf *page)
+unsigned feedback_get(const struct site *site, const char *code, const char *part, struct buf *page)
 {
     char norm[WIRE_CODE_LEN + 1];
     bool ok = code && wire_code_normalise(code, norm) == 0;
