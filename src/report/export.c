@@ -270,7 +270,16 @@ static int read_row(const struct store_answer_row *row, void *ctx)
         case XV_PART: /* NULL: answered in one sitting, before parts; an empty cell */
             c[k].str = row->part ? arena_strdup(&x->strings, row->part) : NULL;
             break;
-        default: /* language and pairing are not recorded yet; answers follow */
+        case XV_PAIRING: {
+            /* The number of its pair within the class; the pairing word itself stays out. */
+            uint32_t number = report_pairing_number(r, row->id);
+            if (number) {
+                c[k].code = (int32_t)number;
+                c[k].str = arena_printf(&x->strings, "%u", (unsigned)number);
+            }
+            break;
+        }
+        default: /* the language is not recorded yet; answers follow */
             break;
         }
     }

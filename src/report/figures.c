@@ -26,6 +26,8 @@ bool report_pair_diff(const struct report *r, size_t p, size_t g, struct stats_d
         const struct stats_acc *d = &r->pair_acc[p * r->ng + g];
         return d->n >= r->k && stats_paired(d, out) == 0;
     }
+    if (report_pair_matched(r, p, g))
+        return stats_paired(&r->match_acc[p * r->ng + g], out) == 0;
     const struct stats_acc *b = &report_gq(r, g, pr->before)->score;
     const struct stats_acc *a = &report_gq(r, g, pr->after)->score;
     return b->n >= r->k && a->n >= r->k && stats_welch(b, a, out) == 0;
@@ -40,6 +42,10 @@ bool report_pair_effect(const struct report *r, size_t p, size_t g, struct stats
         return r->pair_acc[p * r->ng + g].n >= r->k &&
                stats_rank_biserial(&r->pair_diff[(p * r->ng + g) * PAIR_DIFFS], PAIR_SPAN, out) ==
                    0;
+    /* Pupils paired by their pairing words: their own change, as with "looking back". */
+    if (report_pair_matched(r, p, g))
+        return stats_rank_biserial(&r->match_diff[(p * r->ng + g) * PAIR_DIFFS], PAIR_SPAN, out) ==
+               0;
     const struct gq *b = report_gq(r, g, pr->before), *a = report_gq(r, g, pr->after);
     /* The two questions' options in order are the scale's levels; both must have them all. */
     size_t levels = r->q[pr->before].nopt;

@@ -85,6 +85,30 @@ struct rpair {
     bool paired; /* retrospective: both in one answer */
 };
 
+/* A start or end answer with a pairing word, as the scan found it (report/matching.c). */
+struct rword {
+    int64_t id;
+    size_t cohort;
+    bool end;         /* false: a start answer */
+    const char *word; /* never shown: it pairs, and that is all */
+    double *score;    /* per before/after pair: its start (end) question's score, or NAN */
+};
+
+/* A group's pairing figures (report/matching.c). */
+struct rpairing {
+    int64_t start; /* start answers, of the classes whose pairing figures are shown */
+    int64_t end;   /* end answers, of the same */
+    int64_t pairs; /* start and end answers paired */
+    bool held;     /* a class: its pairing figures are held back (see matching.c) */
+    size_t nheld;  /* a total: classes held back from its pairing figures */
+};
+
+/* A paired answer and the number of its pair within its class (1, 2, 3...). */
+struct rnumber {
+    int64_t id;
+    uint32_t number;
+};
+
 struct report {
     struct arena arena;
     int k;
@@ -110,6 +134,14 @@ struct report {
     size_t npairs;
     struct stats_acc *pair_acc; /* npairs x ng: paired differences */
     int64_t *pair_diff;         /* npairs x ng x PAIR_DIFFS: paired differences by size */
+    int64_t *part_n;            /* per class: [2c] start answers, [2c + 1] end answers */
+    struct rword *words;        /* start and end answers with a pairing word */
+    size_t nwords;
+    struct rpairing *pairing; /* per group */
+    struct rnumber *numbers;  /* paired answers of the classes shown, by id */
+    size_t nnumbers;
+    struct stats_acc *match_acc; /* npairs x ng: changes over pupils paired by their words */
+    int64_t *match_diff;         /* npairs x ng x PAIR_DIFFS: the same by size */
     struct store_focus_group *fgs;
     size_t nfgs;
     size_t filter;      /* the one cohort group shown, or SIZE_MAX */
@@ -177,12 +209,16 @@ __attribute__((warn_unused_result)) int report_share_top(const struct report *r,
 
 /* Whether a group's distribution for a question is shown in full (so its mean may be). */
 bool report_row_complete(const struct report *r, size_t g, size_t q);
-/* Before/after for pair p in group g; false when hidden or too few answers. */
+/*
+ * Before/after for pair p in group g; false when hidden or too few answers. Over the pupils
+ * paired by their words (a paired interval) when report_pair_matched(), else Welch's.
+ */
 bool report_pair_diff(const struct report *r, size_t p, size_t g, struct stats_diff *out);
 /*
  * The effect size of before/after pair p in group g, under the same rules as
  * report_pair_diff(): the matched-pairs rank-biserial correlation where each answer holds
- * both ("looking back"), Cliff's delta between the start and end answers otherwise.
+ * both ("looking back") or where pupils' start and end answers are paired by their words
+ * (report_pair_matched()), Cliff's delta between the start and end answers otherwise.
  */
 bool report_pair_effect(const struct report *r, size_t p, size_t g, struct stats_effect *out);
 /* Welch difference between two groups' means on one question (version comparison). */
@@ -216,6 +252,26 @@ __attribute__((warn_unused_result)) int report_themes_at(const struct report *r,
  */
 void report_strs_merge(struct arena *a, const char ***v, size_t *len, size_t *cap, size_t max,
                        const char *const *from, size_t n, int64_t *dropped);
+
+/* ---- pairing words (report/matching.c) ---- */
+
+/* 0 for a start answer's part, 1 for an end answer's, -1 for any other (or none). */
+int report_part_side(const char *part);
+/* Pairs each class's start and end answers by their words, after hold_back(). */
+void report_match(struct report *r);
+/*
+ * A group's pairing figures: -EPERM when they are held back (the class, or its pairing, has
+ * fewer than k), -ENODATA when the group has no start or end answers at all.
+ */
+__attribute__((warn_unused_result)) int report_pairing(const struct report *r, size_t g,
+                                                       struct rpairing *out);
+/* The pairing number of an answer within its class, or 0 when it is not paired (or held). */
+uint32_t report_pairing_number(const struct report *r, int64_t answer_id);
+/*
+ * Whether before/after pair p's change in group g is measured over pupils paired by their
+ * words: a start/end pair (not "looking back") with at least k pairs that answered both.
+ */
+bool report_pair_matched(const struct report *r, size_t p, size_t g);
 
 /* Orders versions "1.2.10" after "1.2.9". */
 int report_version_cmp(const char *a, const char *b);

@@ -3,6 +3,7 @@
  * formatter: render_text.c, render_html.c (export.c writes the data files). Figures come
  * only through report.c's accessors, which refuse what a held-back class holds.
  */
+#include <errno.h>
 #include <math.h>
 #include <sodium.h>
 #include <stdarg.h>
@@ -246,6 +247,13 @@ void out_pair(const struct report *r, size_t p, size_t g, char *buf, size_t size
     if (pr->paired)
         snprintf(buf, size, "looking back %.2f, now %.2f, the same %lld submissions: %s",
                  out_mean(r, g, pr->before), out_mean(r, g, pr->after), (long long)d.n_before, ds);
+    else if (report_pair_matched(r, p, g))
+        snprintf(buf, size,
+                 "start %.2f (n = %lld), end %.2f (n = %lld); change over the %lld pupils paired "
+                 "by their pairing words: %s",
+                 out_mean(r, g, pr->before), (long long)report_gq(r, g, pr->before)->score.n,
+                 out_mean(r, g, pr->after), (long long)report_gq(r, g, pr->after)->score.n,
+                 (long long)d.n_before, ds);
     else
         snprintf(buf, size, "start %.2f (n = %lld), end %.2f (n = %lld): %s",
                  out_mean(r, g, pr->before), (long long)d.n_before, out_mean(r, g, pr->after),
@@ -282,6 +290,42 @@ size_t out_each_pair(struct out *o, size_t g,
         row(o, rows++ == 0, r->q[pr->after].text, line);
     }
     return rows;
+}
+
+bool out_pairing(const struct report *r, size_t g, char *buf, size_t size)
+{
+    struct rpairing rp;
+    int rc = report_pairing(r, g, &rp);
+    if (rc == -EPERM) {
+        if (r->g[g].hidden)
+            return false; /* the class says so itself */
+        snprintf(buf, size,
+                 "Pairing words: not shown yet, since this class has fewer than %d start "
+                 "answers, fewer than %d end answers, or between 1 and %d pairs.",
+                 r->k, r->k, r->k - 1);
+        return true;
+    }
+    if (rc != 0)
+        return false;
+    char held[96] = "";
+    if (rp.nheld)
+        snprintf(held, sizeof(held), " (%zu class%s with fewer than %d not counted)", rp.nheld,
+                 rp.nheld == 1 ? "" : "es", r->k);
+    if (rp.start == 0 || rp.end == 0) {
+        snprintf(buf, size, "Pairing words: no pairs, since there are %s%s.",
+                 rp.start ? "no end answers"
+                 : rp.end ? "no start answers"
+                          : "no answers counted",
+                 held);
+        return true;
+    }
+    snprintf(buf, size,
+             "Pairing words: %lld pair%s. %.0f%% of the %lld start answers and %.0f%% of the %lld "
+             "end answers were paired%s.",
+             (long long)rp.pairs, rp.pairs == 1 ? "" : "s",
+             100.0 * (double)rp.pairs / (double)rp.start, (long long)rp.start,
+             100.0 * (double)rp.pairs / (double)rp.end, (long long)rp.end, held);
+    return true;
 }
 
 void out_compare_row(const struct report *r, size_t q, size_t j, char c[2][32], char s[2][16])

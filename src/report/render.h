@@ -81,6 +81,12 @@ void out_each_focus_group(struct out *o,
 size_t out_each_pair(struct out *o, size_t g,
                      void (*row)(struct out *o, bool first, const char *question,
                                  const char *line));
+/*
+ * Group g's pairing words in one sentence ("12 pairs: 60% of 20 start answers and 67% of
+ * 18 end answers were paired by their pairing words."), or why it is held back. False when
+ * there is nothing to say (no start or end answers).
+ */
+bool out_pairing(const struct report *r, size_t g, char *buf, size_t size);
 /* Row j of question q in the version comparison: each version's count and share (for
  * j == ncols, the submissions and no share); "" where refused. */
 void out_compare_row(const struct report *r, size_t q, size_t j, char c[2][32], char s[2][16]);

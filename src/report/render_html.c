@@ -406,6 +406,12 @@ static void html_group(struct out *o, size_t g, bool comments, bool open)
     }
     for (size_t q = 0; q < r->nq; q++)
         html_question(o, g, q);
+    char pairing[320];
+    if (out_pairing(r, g, pairing, sizeof(pairing))) {
+        out_str(o, "<p class=\"pairing\">");
+        out_text(o, pairing);
+        out_str(o, "</p>\n");
+    }
     html_pairs(o, g);
     if (comments)
         html_comments(o, g);

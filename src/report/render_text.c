@@ -125,6 +125,9 @@ static void text_group(struct out *o, size_t g, bool comments)
     for (size_t q = 0; q < r->nq; q++)
         if (report_asked(r, g, q))
             text_question(o, g, q);
+    char pairing[320];
+    if (out_pairing(r, g, pairing, sizeof(pairing)))
+        out_fmt(o, "\n%s\n", pairing);
     out_each_pair(o, g, text_pair);
     if (comments)
         text_comments(o, g);

@@ -404,6 +404,10 @@ struct tally {
     struct stats_acc *pair;  /* per pair, per class */
     int64_t *pair_diff;      /* per pair, per class, PAIR_DIFFS: the differences by size */
     struct clist *comments;  /* per class, per question */
+    int64_t *part_n;         /* per class: start answers, end answers */
+    struct rword *words;     /* start and end answers with a pairing word (strings in arena) */
+    size_t nwords;
+    size_t words_cap;
     int64_t unreadable;
     struct arena arena;          /* comment texts */
     struct buf text;             /* unescaping scratch */
@@ -532,6 +536,30 @@ static void count_answer(struct tally *t, size_t c, const struct rver *ver, size
     }
 }
 
+/*
+ * A start or end answer (just counted, so t->row_score holds its scores): counted for the
+ * match rate, and kept with its pairing word and its scores for pairing (report/matching.c).
+ */
+static void note_part(struct tally *t, size_t c, const struct store_answer_row *row)
+{
+    const struct report *r = t->r;
+    int side = report_part_side(row->part);
+    if (side < 0)
+        return;
+    t->part_n[2 * c + (size_t)side]++;
+    if (!row->pairing_word || !*row->pairing_word)
+        return;
+    XGROW(t->words, t->words_cap, t->nwords + 1);
+    struct rword *w = &t->words[t->nwords++];
+    w->id = row->id;
+    w->cohort = c;
+    w->end = side == 1;
+    w->word = arena_strdup(&t->arena, row->pairing_word);
+    w->score = arena_alloc(&t->arena, (r->npairs ? r->npairs : 1) * sizeof(*w->score));
+    for (size_t p = 0; p < r->npairs; p++)
+        w->score[p] = t->row_score[side ? r->pairs[p].after : r->pairs[p].before];
+}
+
 static int scan_row(const struct store_answer_row *row, void *ctx)
 {
     struct tally *t = ctx;
@@ -556,6 +584,7 @@ static int scan_row(const struct store_answer_row *row, void *ctx)
     }
     t->row_id = row->id;
     count_answer(t, c, &r->vers[v], np);
+    note_part(t, c, row);
     return 0;
 }
 
@@ -573,6 +602,7 @@ static void tally_init(struct tally *t, struct report *r, const size_t *qoff, si
     t->pair = xcalloc(nc * (r->npairs ? r->npairs : 1), sizeof(*t->pair));
     t->pair_diff = xcalloc(nc * (r->npairs ? r->npairs : 1) * PAIR_DIFFS, sizeof(*t->pair_diff));
     t->comments = xcalloc(nc * nq, sizeof(*t->comments));
+    t->part_n = xcalloc(2 * nc, sizeof(*t->part_n));
     t->row_score = xcalloc(nq, sizeof(*t->row_score));
     t->themes = report_themes_tally_new(r);
     buf_init(&t->text, 1 << 20);
@@ -590,6 +620,8 @@ static void tally_release(struct tally *t)
     free(t->pair);
     free(t->pair_diff);
     free(t->comments);
+    free(t->part_n);
+    free(t->words);
     free(t->row_score);
     report_themes_tally_free(t->themes);
     free(t->pieces);
@@ -622,6 +654,15 @@ static void tally_merge(struct report *r, const struct tally *t)
 {
     report_themes_tally_merge(r, t->themes);
     r->unreadable += t->unreadable;
+    for (size_t c = 0; c < 2 * r->ncohorts; c++)
+        r->part_n[c] += t->part_n[c];
+    for (size_t i = 0; i < t->nwords; i++) {
+        struct rword *w = &r->words[r->nwords++];
+        *w = t->words[i];
+        w->word = arena_strdup(&r->arena, w->word);
+        w->score = arena_alloc(&r->arena, (r->npairs ? r->npairs : 1) * sizeof(*w->score));
+        memcpy(w->score, t->words[i].score, r->npairs * sizeof(*w->score));
+    }
     for (size_t c = 0; c < r->ncohorts; c++) {
         r->g[c].n += t->n[c];
         for (size_t q = 0; q < r->nq; q++) {
@@ -695,6 +736,13 @@ static int scan(struct report *r, struct store *s)
         if (rc == STORE_OK)
             rc = t[i].rc;
     }
+    size_t nwords = 0;
+    for (unsigned i = 0; i < parts; i++)
+        nwords += t[i].nwords;
+    r->part_n = arena_alloc(&r->arena, 2 * (r->ncohorts ? r->ncohorts : 1) * sizeof(*r->part_n));
+    memset(r->part_n, 0, 2 * (r->ncohorts ? r->ncohorts : 1) * sizeof(*r->part_n));
+    r->words = arena_alloc(&r->arena, (nwords ? nwords : 1) * sizeof(*r->words));
+    r->nwords = 0;
     for (unsigned i = 0; i < parts; i++) {
         if (rc == STORE_OK)
             tally_merge(r, &t[i]);
@@ -967,6 +1015,7 @@ int report_build(struct store *s, const struct report_options *opt, struct repor
     }
     hold_back(r);
     aggregate(r);
+    report_match(r);
     *out = r;
     return STORE_OK;
 fail:

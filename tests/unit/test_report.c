@@ -806,6 +806,184 @@ static void test_effect_sizes_of_before_and_after(void **state)
     report_free(r);
 }
 
+/* A start or end answer (part) to the confidence question, with a pairing word or none. */
+static void part_answer(struct store *s, const char *code, const char *part, const char *value,
+                        const char *word)
+{
+    const char *vals[1] = {value};
+    struct survey_item item = {strcmp(part, "start") == 0 ? "q-confident-start" : "q-confident-end",
+                               false, vals, 1};
+    struct survey_answer a = {.package_id = "sharing-images",
+                              .package_version = "1.0.0",
+                              .items = &item,
+                              .item_count = 1,
+                              .part = part,
+                              .pairing_word = word};
+    snprintf(a.code, sizeof(a.code), "%s", code);
+    assert_int_equal(store_submit(s, &a), STORE_OK);
+}
+
+/* The pairing column (the 7th) of each CSV row of class code, in counts per number. */
+static void pairing_numbers(const char *csv, const char *code, int *count, int max, int *empty)
+{
+    *empty = 0;
+    for (const char *line = csv; line && *line;) {
+        const char *next = strstr(line, "\r\n");
+        const char *f = line;
+        line = next ? next + 2 : NULL;
+        if (strncmp(f, code, strlen(code)) != 0)
+            continue;
+        for (int i = 0; i < 6; i++)
+            f = strchr(f, ',') + 1;
+        if (*f == ',') {
+            (*empty)++;
+            continue;
+        }
+        int n = atoi(f);
+        assert_true(n >= 1 && n < max);
+        count[n]++;
+    }
+}
+
+/*
+ * Pairing words: class D's start and end answers pair exactly, on a near miss and on swapped
+ * words, but not on a word given twice; class E has two pairs only, fewer than k, so its
+ * pairing figures and numbers are held back. The report gives the match rate, the change over
+ * the matched pairs as the matched-pairs rank-biserial correlation, and the CSV the pairing
+ * numbers; no word is in any output.
+ */
+static void test_pairing_words(void **state)
+{
+    struct world *w = *state;
+    char d[WIRE_CODE_LEN + 1], e[WIRE_CODE_LEN + 1];
+    cohort(w->s, "1.0.0", "Hillside School", "Year Eight pairs", d);
+    cohort(w->s, "1.0.0", "Hillside School", "Year Eight few pairs", e);
+    const char *starts[8] = {"green otter", "pink lion",  "brave kite", "lucky drum",
+                             "swift tulip", "gold comet", "gold comet", "happy robot"};
+    const char *ends[8] = {"green otter", "pink lion",  "brave kite",  "lucky drum",
+                           "swift tulp",  "gold comet", "robot happy", NULL};
+    /* Starts all c2; the six pairs end c4, c4, c4, c3, c5, c4: changes +2 x4, +1, +3. */
+    const char *end_values[8] = {"c4", "c4", "c4", "c3", "c5", "c1", "c4", "c1"};
+    for (int i = 0; i < 8; i++) {
+        part_answer(w->s, d, "start", "c2", starts[i]);
+        part_answer(w->s, d, "end", end_values[i], ends[i]);
+    }
+    const char *e_starts[5] = {"purple owl", "orange shark", "noble crown", "royal igloo",
+                               "quick cabin"};
+    const char *e_ends[5] = {"purple owl", "orange shark", "lilac moth", "grand tent", NULL};
+    for (int i = 0; i < 5; i++) {
+        part_answer(w->s, e, "start", "c2", e_starts[i]);
+        part_answer(w->s, e, "end", "c4", e_ends[i]);
+    }
+    struct report_options opt = {0};
+    struct report *r = NULL;
+    char err[256];
+    assert_int_equal(report_build(w->s, &opt, &r, err, sizeof(err)), STORE_OK);
+    size_t gd = SIZE_MAX, ge = SIZE_MAX, ga = SIZE_MAX, hill = SIZE_MAX, start = SIZE_MAX;
+    for (size_t g = 0; g < r->ng; g++) {
+        gd = strcmp(r->g[g].name, d) == 0 ? g : gd;
+        ge = strcmp(r->g[g].name, e) == 0 ? g : ge;
+        ga = strcmp(r->g[g].name, w->a) == 0 ? g : ga;
+        hill =
+            r->g[g].kind == GROUP_SCHOOL && strcmp(r->g[g].name, "Hillside School") == 0 ? g : hill;
+    }
+    for (size_t p = 0; p < r->npairs; p++)
+        start = strcmp(r->q[r->pairs[p].before].id, "q-confident-start") == 0 ? p : start;
+    assert_true(gd != SIZE_MAX && ge != SIZE_MAX && hill != SIZE_MAX && start != SIZE_MAX);
+    struct rpairing rp;
+    assert_int_equal(report_pairing(r, gd, &rp), 0);
+    assert_int_equal(rp.pairs, 6);
+    assert_int_equal(rp.start, 8);
+    assert_int_equal(rp.end, 8);
+    /* Class E: two pairs, fewer than k. */
+    assert_int_equal(report_pairing(r, ge, &rp), -EPERM);
+    /* Class A answered in one sitting: nothing to pair. */
+    assert_int_equal(report_pairing(r, ga, &rp), -ENODATA);
+    /* The school and the whole: class D's figures, class E held back. */
+    assert_int_equal(report_pairing(r, hill, &rp), 0);
+    assert_int_equal(rp.pairs, 6);
+    assert_int_equal(rp.start, 8);
+    assert_int_equal(rp.nheld, 1);
+    assert_int_equal(report_pairing(r, r->all, &rp), 0);
+    assert_int_equal(rp.pairs, 6);
+    assert_int_equal(rp.end, 8);
+    /* The change over class D's six pairs: the matched-pairs rank-biserial correlation. */
+    assert_true(report_pair_matched(r, start, gd));
+    assert_false(report_pair_matched(r, start, ge));
+    struct stats_effect ef, want;
+    assert_true(report_pair_effect(r, start, gd, &ef));
+    const int64_t diffs[9] = {0, 0, 0, 0, 0, 1, 4, 1, 0};
+    assert_int_equal(stats_rank_biserial(diffs, 4, &want), 0);
+    assert_int_equal(ef.kind, STATS_RANK_BISERIAL);
+    assert_int_equal(ef.n_before, 6);
+    assert_float_equal(ef.estimate, want.estimate, 1e-12);
+    assert_float_equal(ef.low, want.low, 1e-12);
+    struct stats_diff df;
+    assert_true(report_pair_diff(r, start, gd, &df));
+    assert_int_equal(df.n_before, 6);
+    assert_float_equal(df.diff, 2.0, 1e-12);
+    /* Class E's start and end stay apart: Cliff's delta. */
+    assert_true(report_pair_effect(r, start, ge, &ef));
+    assert_int_equal(ef.kind, STATS_CLIFF);
+    report_free(r);
+
+    char *text = render(w, &opt, REPORT_TEXT);
+    char head_d[32], head_e[32];
+    snprintf(head_d, sizeof(head_d), "Class %s:", d);
+    snprintf(head_e, sizeof(head_e), "Class %s:", e);
+    char *sd = section(text, head_d), *se = section(text, head_e);
+    assert_non_null(strstr(sd, "Pairing words: 6 pairs. 75% of the 8 start answers and 75% of "
+                               "the 8 end answers were paired."));
+    assert_non_null(strstr(se, "Pairing words: not shown yet"));
+    assert_non_null(strstr(text, "Pairing words: 6 pairs. 75% of the 8 start answers and 75% of "
+                                 "the 8 end answers were paired (1 class with fewer than 5 not "
+                                 "counted)."));
+    free(sd);
+    free(se);
+    char *html = render(w, &opt, REPORT_HTML);
+    char *csv = render(w, &opt, REPORT_CSV);
+    int count[16] = {0}, empty;
+    pairing_numbers(csv, d, count, 16, &empty);
+    for (int n = 1; n <= 6; n++)
+        assert_int_equal(count[n], 2); /* the start and the end answer of pair n */
+    assert_int_equal(count[7], 0);
+    assert_int_equal(empty, 4);
+    int ecount[16] = {0};
+    pairing_numbers(csv, e, ecount, 16, &empty);
+    assert_int_equal(empty, 10);
+    /* The words are in no output. */
+    const char *const *outs[] = {starts, ends, e_starts, e_ends};
+    const char *docs[] = {text, html, csv};
+    for (size_t o = 0; o < 4; o++)
+        for (size_t i = 0; i < (o < 2 ? 8u : 5u); i++)
+            for (size_t k = 0; k < 3 && outs[o][i]; k++)
+                if (strstr(docs[k], outs[o][i]))
+                    fail_msg("'%s' is in an output", outs[o][i]);
+    for (size_t k = 0; k < 3; k++)
+        assert_null(strstr(docs[k], "otter"));
+    free(text);
+    free(html);
+    free(csv);
+    for (int i = 0; i < 2; i++) {
+        const char *ext = i ? "dta" : "sav";
+        char *path = export_file(w, &opt, i ? REPORT_EXPORT_DTA : REPORT_EXPORT_SAV, ext);
+        char cmd[700];
+        snprintf(cmd, sizeof(cmd), "/usr/bin/readstat '%s' - 2>/dev/null", path);
+        char *data = run(cmd);
+        assert_null(strstr(data, "otter"));
+        assert_null(strstr(data, "comet"));
+        free(data);
+        /* Nor in the file's bytes. */
+        FILE *fp = fopen(path, "rb");
+        assert_non_null(fp);
+        char buf[1 << 16];
+        size_t n = fread(buf, 1, sizeof(buf) - 1, fp);
+        fclose(fp);
+        assert_null(memmem(buf, n, "otter", 5));
+        fx_tmp_free(path);
+    }
+}
+
 /* The text of doc with its tags taken out (what a reader sees), the caller's to free(). */
 static char *visible(const char *doc)
 {
@@ -1133,6 +1311,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sav_and_dta_read_back, setup, teardown),
         cmocka_unit_test_setup_teardown(test_codebook, setup, teardown),
         cmocka_unit_test_setup_teardown(test_csv_export, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pairing_words, setup, teardown),
         cmocka_unit_test_setup_teardown(test_summary_first_then_folded_groups, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plain_words_for_leads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_charts_axis_no_answer_and_downloads, setup, teardown),
