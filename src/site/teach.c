@@ -462,10 +462,53 @@ static void cohort_help(struct render *r)
     buf_adds(r->out, "?c=CODE</code>.");
 }
 
-static void feedback_slide(struct render *r, const struct deck *d, const struct shown *s, size_t n)
+/* Whether the survey asks anything in part (so that it has a QR code of its own). */
+static bool survey_asks(const struct deck *d, enum survey_when part)
+{
+    for (size_t i = 0; d->survey && i < d->survey->survey_count; i++)
+        if (survey_part_of(d->survey->survey[i].when) == part)
+            return true;
+    return false;
+}
+
+/* How many feedback slides the deck has. */
+static size_t feedback_slides(const struct deck *d)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < d->count; i++)
+        n += d->slides[i].def->show == SLIDE_FEEDBACK && d->slides[i].first;
+    return n;
+}
+
+/*
+ * The survey part a feedback slide gives the QR code of: START for one that another
+ * feedback slide follows (a lesson that asks the start questions on a slide of its own),
+ * END for the last.
+ */
+static enum survey_when feedback_part(const struct deck *d, size_t i)
+{
+    for (size_t k = i + 1; k < d->count; k++)
+        if (d->slides[k].def->show == SLIDE_FEEDBACK && d->slides[k].def != d->slides[i].def)
+            return SURVEY_START;
+    return SURVEY_END;
+}
+
+/*
+ * Whether the second slide carries the start part's QR code: when the deck's one feedback
+ * slide (at the end) gives the end part's and the survey asks anything at the start.
+ */
+static bool start_on_second(const struct deck *d)
+{
+    return d->count >= 2 && feedback_slides(d) == 1 && survey_asks(d, SURVEY_START);
+}
+
+/*
+ * The class code and a QR code with the address of one survey part's form for this class
+ * (/feedback?c=CODE&part=PART), or a note saying what is missing.
+ */
+static void part_qr(struct render *r, const struct deck *d, enum survey_when part)
 {
     struct buf *o = r->out;
-    heading(r, d, s, n);
     if (r->mode == SITE_EXPORT) {
         buf_adds(o, "<p class=\"setup\">Feedback needs the planpack server: this saved copy of "
                     "the site cannot collect answers. Show these slides from the server to "
@@ -483,17 +526,34 @@ static void feedback_slide(struct render *r, const struct deck *d, const struct 
     }
     buf_addf_html(o, "<p class=\"code-line\">Class code: <strong class=\"code\">%s</strong></p>\n",
                   r->class_code);
-    struct buf url;
+    struct buf url, label;
     buf_init(&url, 4096);
+    buf_init(&label, 256);
     if (render_public_url(r, &url, d->survey)) {
-        buf_adds(&url, "?c=");
-        buf_adds(&url, r->class_code);
-        qr_figure(r, url.ptr, "A QR code that opens the feedback questions for this class",
-                  "Scan with your phone's camera, or go to");
+        buf_addf(&url, "?" WIRE_FIELD_CODE "=%s&" WIRE_FIELD_PART "=%s", r->class_code,
+                 survey_when_name(part));
+        buf_addf(&label, "A QR code that opens the questions for this class: %s",
+                 survey_part_label(part));
+        qr_figure(r, url.ptr, label.ptr, "Scan with your phone's camera, or go to");
     } else {
         no_public_url(r);
     }
+    buf_release(&label);
     buf_release(&url);
+}
+
+/* The second slide: the start part's questions, answered before the lesson begins. */
+static void start_part(struct render *r, const struct deck *d)
+{
+    buf_adds(r->out, "<div class=\"part-start\">\n<h3>Before we start: a few questions</h3>\n");
+    part_qr(r, d, SURVEY_START);
+    buf_adds(r->out, "</div>\n");
+}
+
+static void feedback_slide(struct render *r, const struct deck *d, const struct shown *s, size_t n)
+{
+    heading(r, d, s, n);
+    part_qr(r, d, feedback_part(d, n - 1));
 }
 
 static void text_slide(struct render *r, const struct deck *d, const struct shown *s, size_t n)
@@ -561,6 +621,18 @@ static void notes(struct render *r, const struct deck *d, const struct shown *s,
         buf_adds(o, "<p>Discuss, then vote. Each choice opens the slide it leads to; after "
                     "following the vote, come back and try the others.</p>\n");
     notes_part(r, level + 1, "Say and do", "say", own ? own->say : NULL, step ? step->say : NULL);
+    bool start = (n == 2 && start_on_second(d)) ||
+                 (s->def->show == SLIDE_FEEDBACK && feedback_part(d, n - 1) == SURVEY_START);
+    if (start)
+        buf_adds(o, "<p class=\"nt-survey\">Before you teach anything, give pupils about three "
+                    "minutes to answer the start questions (\"Before the lesson\") with this QR "
+                    "code or address, so that their answers show where they were before the "
+                    "lesson.</p>\n");
+    else if (s->def->show == SLIDE_FEEDBACK && survey_asks(d, SURVEY_END))
+        buf_adds(o, "<p class=\"nt-survey\">At the very end of the lesson, give pupils about "
+                    "five minutes to answer the end questions (\"After the lesson\") with this "
+                    "QR code or address: not the start one."
+                    "</p>\n");
     notes_part(r, level + 1, "Safeguarding", "safeguarding", own ? own->safeguarding : NULL,
                step ? step->safeguarding : NULL);
     if (o->len == mark)
@@ -616,6 +688,8 @@ static void slide(struct render *r, const struct deck *d, size_t i)
         text_slide(r, d, s, n);
         break;
     }
+    if (n == 2 && start_on_second(d))
+        start_part(r, d);
     buf_adds(o, "</div>\n");
     notes(r, d, s, n);
     buf_adds(o, "</section>\n");

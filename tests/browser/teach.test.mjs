@@ -380,7 +380,9 @@ describe('the lesson slides', { timeout: 900_000 }, () => {
                 const want = {
                     title: server.url,
                     plan: `${server.url}plan`,
-                    feedback: `${server.url}feedback?c=${CODE}`,
+                    // The first feedback slide gives the start part's form, the last the end's.
+                    feedback: `${server.url}feedback?c=${CODE}&part=start`,
+                    end: `${server.url}feedback?c=${CODE}&part=end`,
                 };
                 const found = [];
                 for (const [slide, url] of [['s-title', want.title], ['s-plan', want.plan],
@@ -398,7 +400,7 @@ describe('the lesson slides', { timeout: 900_000 }, () => {
                 await page.goto(`${server.url}teach?c=${CODE.toLowerCase()}#1`);
                 await page.keyboard.press('End');
                 const last = await readQrCodes(page, 'served-lowercase');
-                assert.deepEqual(last.map((c) => c.decoded[0]), [want.feedback]);
+                assert.deepEqual(last.map((c) => c.decoded[0]), [want.end]);
                 // A code that is not one gives no QR code, and says so.
                 const bad = await page.goto(`${server.url}teach?c=%22%3E%3Cb%3Ex#1`);
                 assert.equal(bad.status(), 200);

@@ -333,8 +333,17 @@ static void test_class_code_in_the_address(void **state)
     assert_int_equal(site_render_teach(s, "abcd-2345", &fx->out), 0);
     const char *fb = slide(fx->out.ptr, 12);
     assert_contains(fb, "Class code: <strong class=\"code\">ABCD-2345</strong>");
-    assert_qr(fb, "A QR code that opens the feedback questions for this class",
-              PUBLIC "feedback?c=ABCD-2345");
+    /* The last slide gives the end part's form; its notes say when. */
+    assert_qr(fb, "A QR code that opens the questions for this class: After the lesson",
+              PUBLIC "feedback?c=ABCD-2345&amp;part=end");
+    assert_contains(fb, "<p class=\"nt-survey\">At the very end of the lesson, give pupils");
+    /* The second slide gives the start part's, to answer before anything is taught. */
+    const char *second = slide(fx->out.ptr, 2);
+    assert_contains(second, "<h3>Before we start: a few questions</h3>");
+    assert_qr(second, "A QR code that opens the questions for this class: Before the lesson",
+              PUBLIC "feedback?c=ABCD-2345&amp;part=start");
+    assert_contains(second, "<p class=\"nt-survey\">Before you teach anything, give pupils");
+    assert_lacks(second, "part=end");
     /* The rest of the page is the same slides. */
     assert_int_equal(count_of(fx->out.ptr, "<section class=\"slide "), 12);
 
