@@ -523,11 +523,7 @@ static int staff_parse(int argc, char **argv, struct staff_args *o)
 
 static int cmd_staff(int argc, char **argv)
 {
-    static const char *const subs[] = {"add", "list", "remove", "passwd", "sessions"};
-    bool known = false;
-    for (size_t i = 0; argc >= 2 && i < sizeof(subs) / sizeof(subs[0]); i++)
-        known |= strcmp(argv[1], subs[i]) == 0;
-    if (!known)
+    if (argc < 2 || !cli_staff_known(argv[1]))
         return usage_error(
             "staff", "%s",
             "give add, list, remove, passwd or sessions (see 'planpack help staff')");
@@ -536,11 +532,12 @@ static int cmd_staff(int argc, char **argv)
         return EXIT_INPUT;
     const char *sub = argv[1], *name = o.name;
     bool needs_password = strcmp(sub, "add") == 0 || strcmp(sub, "passwd") == 0;
-    char password[STAFF_PASSWORD_MAX + 2] = "", err[256];
+    char password[STAFF_PASSWORD_MAX + 2] = "";
     if (needs_password) {
         char prompt[160];
         snprintf(prompt, sizeof(prompt), "%s password for %s: ", sub[0] == 'a' ? "Password" : "New",
                  name);
+        char err[256];
         if (staff_read_password(stdin, prompt, true, password, sizeof(password), err,
                                 sizeof(err)) != 0) {
             fprintf(stderr, "planpack staff: %s\n", err);
@@ -559,35 +556,9 @@ static int cmd_staff(int argc, char **argv)
     store_location_shown(o.db, shown, sizeof(shown));
     if (rc != STORE_OK)
         goto out;
-    int64_t ended = 0;
-    if (strcmp(sub, "add") == 0) {
-        rc = staff_add(s, name, o.school, password, strlen(password), err, sizeof(err));
-        if (rc != STORE_OK)
-            fprintf(stderr, "planpack staff: %s\n", err);
-        else if (o.school)
-            printf("added staff account '%s' of %s to %s\n", name, o.school, shown);
-        else
-            printf("added evaluator account '%s' (every school) to %s\n", name, shown);
-    } else if (strcmp(sub, "list") == 0) {
-        rc = cli_staff_list(s, stdout, stderr);
-    } else if (strcmp(sub, "passwd") == 0) {
-        rc = staff_passwd(s, name, password, strlen(password), err, sizeof(err));
-        if (rc != STORE_OK)
-            fprintf(stderr, "planpack staff: %s\n", err);
-        else
-            printf("changed the password of '%s'; its sessions have ended\n", name);
-    } else {
-        bool remove = strcmp(sub, "remove") == 0;
-        rc = remove ? store_staff_remove(s, name) : store_staff_end_sessions(s, name, &ended);
-        if (rc == STORE_ERR_NOT_FOUND)
-            fprintf(stderr, "planpack staff: there is no account named '%s'\n", name);
-        else if (rc != STORE_OK)
-            fprintf(stderr, "planpack staff: %s\n", store_strerror(rc));
-        else if (remove)
-            printf("removed the account '%s' from %s; its sessions have ended\n", name, shown);
-        else
-            printf("ended %lld session%s of '%s'\n", (long long)ended, ended == 1 ? "" : "s", name);
-    }
+    struct cli_staff_args args = {
+        .sub = sub, .name = name, .school = o.school, .password = password, .shown = shown};
+    rc = cli_staff(s, &args, stdout, stderr);
     store_close(s);
 out:
     explicit_bzero(password, sizeof(password));

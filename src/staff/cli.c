@@ -5,6 +5,7 @@
 
 #include "base/arena.h"
 #include "base/form.h"
+#include "staff/staff.h"
 
 /* The characters in UTF-8 text: what it takes of a terminal's width, near enough. */
 static int text_width(const char *t)
@@ -123,4 +124,89 @@ int cli_cohort_new(struct store *s, const struct store_cohort_spec *spec, FILE *
     fprintf(err, "class code for '%s' (%s %s): pupils open /feedback?c=%s\n", spec->label,
             sv->package_id, sv->package_version, code);
     return rc;
+}
+
+/* ---- planpack staff: one function a subcommand, and the table that names them ---- */
+
+static int staff_cmd_add(struct store *s, const struct cli_staff_args *a, FILE *out, FILE *err)
+{
+    char why[256];
+    int rc = staff_add(s, a->name, a->school, a->password, strlen(a->password), why, sizeof(why));
+    if (rc != STORE_OK)
+        fprintf(err, "planpack staff: %s\n", why);
+    else if (a->school)
+        fprintf(out, "added staff account '%s' of %s to %s\n", a->name, a->school, a->shown);
+    else
+        fprintf(out, "added evaluator account '%s' (every school) to %s\n", a->name, a->shown);
+    return rc;
+}
+
+static int staff_cmd_list(struct store *s, const struct cli_staff_args *a, FILE *out, FILE *err)
+{
+    (void)a;
+    return cli_staff_list(s, out, err);
+}
+
+static int staff_cmd_passwd(struct store *s, const struct cli_staff_args *a, FILE *out, FILE *err)
+{
+    char why[256];
+    int rc = staff_passwd(s, a->name, a->password, strlen(a->password), why, sizeof(why));
+    if (rc != STORE_OK)
+        fprintf(err, "planpack staff: %s\n", why);
+    else
+        fprintf(out, "changed the password of '%s'; its sessions have ended\n", a->name);
+    return rc;
+}
+
+/* A store status of remove or sessions, said as the user needs it; false when it failed. */
+static bool staff_done(int rc, const char *name, FILE *err)
+{
+    if (rc == STORE_ERR_NOT_FOUND)
+        fprintf(err, "planpack staff: there is no account named '%s'\n", name);
+    else if (rc != STORE_OK)
+        fprintf(err, "planpack staff: %s\n", store_strerror(rc));
+    return rc == STORE_OK;
+}
+
+static int staff_cmd_remove(struct store *s, const struct cli_staff_args *a, FILE *out, FILE *err)
+{
+    int rc = store_staff_remove(s, a->name);
+    if (staff_done(rc, a->name, err))
+        fprintf(out, "removed the account '%s' from %s; its sessions have ended\n", a->name,
+                a->shown);
+    return rc;
+}
+
+static int staff_cmd_sessions(struct store *s, const struct cli_staff_args *a, FILE *out, FILE *err)
+{
+    int64_t ended = 0;
+    int rc = store_staff_end_sessions(s, a->name, &ended);
+    if (staff_done(rc, a->name, err))
+        fprintf(out, "ended %lld session%s of '%s'\n", (long long)ended, ended == 1 ? "" : "s",
+                a->name);
+    return rc;
+}
+
+static const struct {
+    const char *name;
+    int (*run)(struct store *s, const struct cli_staff_args *a, FILE *out, FILE *err);
+} staff_cmds[] = {
+    {"add", staff_cmd_add},       {"list", staff_cmd_list},         {"remove", staff_cmd_remove},
+    {"passwd", staff_cmd_passwd}, {"sessions", staff_cmd_sessions},
+};
+
+bool cli_staff_known(const char *sub)
+{
+    for (size_t i = 0; sub && i < sizeof(staff_cmds) / sizeof(staff_cmds[0]); i++)
+        if (strcmp(sub, staff_cmds[i].name) == 0)
+            return true;
+    return false;
+}
+
+int cli_staff(struct store *s, const struct cli_staff_args *a, FILE *out, FILE *err)
+{
+    for (size_t i = 0; i < sizeof(staff_cmds) / sizeof(staff_cmds[0]); i++)
+        if (strcmp(a->sub, staff_cmds[i].name) == 0)
+            return staff_cmds[i].run(s, a, out, err);
+    return STORE_ERR_INVALID;
 }

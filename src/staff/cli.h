@@ -1,8 +1,8 @@
 /*
- * What `planpack staff list`, `planpack cohort new` and `planpack cohort list` do once
- * main.c has parsed their arguments: tables for a terminal, and a class code made for a
- * package's survey. Each writes its result to out and its messages to err, and returns a
- * store status (STORE_OK or the failure, already explained on err).
+ * What `planpack staff`, `planpack cohort new` and `planpack cohort list` do once main.c has
+ * parsed their arguments (and read a password): the staff subcommands, tables for a
+ * terminal, and a class code made for a package's survey. Each writes its result to out and its
+ * messages to err, and returns a store status (STORE_OK or the failure, already explained on err).
  */
 #ifndef PLANPACK_STAFF_CLI_H
 #define PLANPACK_STAFF_CLI_H
@@ -11,6 +11,21 @@
 
 #include "store/store.h"
 #include "survey/survey.h"
+
+/* A `planpack staff` subcommand, parsed, with the password it needs already read. */
+struct cli_staff_args {
+    const char *sub;      /* add, list, remove, passwd or sessions */
+    const char *name;     /* the account (all but list) */
+    const char *school;   /* add: the account's school; NULL for an evaluator (every school) */
+    const char *password; /* add and passwd */
+    const char *shown;    /* where the store is, as messages show it */
+};
+
+/* Whether sub is one of the staff subcommands. */
+bool cli_staff_known(const char *sub);
+/* Runs a staff subcommand on s (opened read-write, or read-only for list). */
+__attribute__((warn_unused_result)) int cli_staff(struct store *s, const struct cli_staff_args *a,
+                                                  FILE *out, FILE *err);
 
 /* Every staff account, its school and its sessions in use, as a table. */
 __attribute__((warn_unused_result)) int cli_staff_list(struct store *s, FILE *out, FILE *err);
