@@ -543,12 +543,18 @@ static unsigned coding_page(struct staff_page *p, struct coding *c, unsigned sta
     }
     buf_adds(b, "</ol>\n</section>\n<p><button type=\"submit\">Save the codes</button></p>\n"
                 "</form>\n");
-    if (c->more)
+    if (c->more) {
         buf_addf(b,
                  "<p>%zu more comments and focus groups are not on this page, which lists %d "
-                 "at most: open one class's with <code>?class=CODE</code>, from the class's "
-                 "report.</p>\n",
+                 "at most. Code one class at a time:</p>\n<ul>\n",
                  c->more, CODING_MAX);
+        for (size_t i = 0; i < c->ncs; i++) {
+            buf_addf(b, "<li><a href=\"/staff/coding?class=%s\">", c->cs[i].code);
+            staff_class_name(b, &c->cs[i]);
+            buf_adds(b, "</a></li>\n");
+        }
+        buf_adds(b, "</ul>\n");
+    }
     staff_page_close(p);
     return status;
 }

@@ -282,3 +282,19 @@ describe('a large class', () => {
         assert.equal((await ben.get(`/staff/coding?class=${big}`)).status, 404);
     });
 });
+
+describe('more than a page holds', () => {
+    it('lists 400 and links each class to code it alone', async () => {
+        const res = await eva.post('/staff/classes', { label: 'Year 7 huge', school: 'School A', size: '40' });
+        assert.equal(res.status, 303, res.text);
+        const huge = /made=([A-Z2-9]{8})/.exec(res.headers.location)[1];
+        for (let i = 0; i < 260; i++)
+            assert.equal((await answer(server, huge, { 'q-comment': `Huge class comment ${i}` })).status, 303);
+        const page = (await eva.get('/staff/coding')).text;
+        // 5 + 140 + 260 comments of School A and 5 of School B, and a focus group: 411.
+        assert.equal(Object.keys(keysOf(page)).length, 400);
+        assert.match(page, /<p>11 more comments and focus groups are not on this page, which lists 400 at most\. Code one class at a time:<\/p>/);
+        assert.match(page, new RegExp(`<li><a href="/staff/coding\\?class=${huge}">Year 7 huge \\(<code>${huge}</code>, School A\\)</a></li>`));
+        assert.equal(Object.keys(keysOf((await eva.get(`/staff/coding?class=${huge}`)).text)).length, 260);
+    });
+});
