@@ -143,18 +143,24 @@ static void pilot_method(struct out *o, const size_t *v, size_t nv)
                "device details, and e-mail addresses and phone numbers written in a comment "
                "are masked before it is stored. Some questions are asked at the start of the "
                "lesson and the same ones again at the end; others only at the end, some of "
-               "them looking back on how sure pupils were before the lesson.</p>\n"
-               "<p>Change from start to end is measured with Cliff's delta, an effect size for "
-               "answers in order (from -1, every answer lower at the end, to +1, every answer "
-               "higher), with its 95% confidence interval. Answers at the start and at the end "
-               "are not matched to one pupil, so the two are compared as groups. A looking-back "
-               "answer and an end answer come from one submission, so their change uses the "
-               "matched-pairs rank-biserial correlation. Effects are called negligible, small, "
-               "medium or large (Romano and others, 2006, for Cliff's delta; Cohen, 1988, for a "
-               "correlation), and \xe2\x80\x9cno clear change\xe2\x80\x9d when the interval "
-               "includes 0. A knowledge question's share of right answers has a 95% Wilson "
-               "interval. The top answers of a scale are its upper half, the middle "
-               "included.</p>\n");
+               "them looking back on how sure pupils were before the lesson. After the start "
+               "part each pupil is given a pairing word (two everyday words, drawn at random, "
+               "which say nothing about the pupil) to write down, and the end part asks for "
+               "it.</p>\n");
+    out_fmt(o,
+            "<p>Change from start to end is measured with Cliff's delta, an effect size for "
+            "answers in order (from -1, every answer lower at the end, to +1, every answer "
+            "higher), with its 95%% confidence interval, comparing the start answers and the "
+            "end answers as two groups. Where at least %d pupils of a class, school or version "
+            "are paired by their pairing words, the change is measured over their own two "
+            "answers instead, with the matched-pairs rank-biserial correlation; so is a "
+            "looking-back answer against an end answer, which come from one submission. "
+            "Effects are called negligible, small, medium or large (Romano and others, 2006, "
+            "for Cliff's delta; Cohen, 1988, for a correlation), and \xe2\x80\x9cno clear "
+            "change\xe2\x80\x9d when the interval includes 0. A knowledge question's share of "
+            "right answers has a 95%% Wilson interval. The top answers of a scale are its "
+            "upper half, the middle included.</p>\n",
+            r->k);
     out_fmt(o, "<p>" OUT_HOLD_BACK " " OUT_COUNTS_ARE "</p>\n", r->k, r->k);
     out_str(o, "<table>\n<caption>The questions</caption>\n<thead><tr><th scope=\"col\">"
                "Question</th><th scope=\"col\">Kind</th><th scope=\"col\">Asked</th>");
@@ -227,6 +233,9 @@ static void pilot_participants(struct out *o, const size_t *v, size_t nv)
         else
             out_str(o, " No class was held back.");
         out_str(o, "</p>\n");
+        char pairing[320];
+        if (out_pairing(r, v[i], pairing, sizeof(pairing)))
+            out_textf(o, "<p class=\"pairing\">%s</p>\n", pairing);
         if (!classes)
             continue;
         out_str(o, "<table class=\"participants\">\n<caption>Classes in ");
@@ -296,8 +305,9 @@ static void pilot_change(struct out *o, size_t p, size_t g, const char *vname)
         else
             snprintf(line, sizeof(line),
                      "Matched-pairs rank-biserial correlation %+.2f (95%% CI %+.2f to %+.2f), "
-                     "over the %lld submissions whose two answers differ: %s.",
-                     e.estimate, e.low, e.high, (long long)e.n_before, words);
+                     "over the %lld %s whose two answers differ: %s.",
+                     e.estimate, e.low, e.high, (long long)e.n_before,
+                     pr->paired ? "submissions" : "pupils paired by their pairing words", words);
     } else {
         snprintf(line, sizeof(line),
                  "Too few answers for an effect size: it needs at least %d on each side.", r->k);
@@ -625,9 +635,10 @@ static void pilot_limits(struct out *o, const size_t *v, size_t nv)
                "<li><strong>No control group.</strong> Every class had the lesson, so a change "
                "cannot be put down to the lesson alone: answering the same question twice, "
                "or the day itself, may play a part.</li>\n"
-               "<li><strong>Groups, not pupils.</strong> Start and end answers are not matched "
-               "to one pupil: they are compared as two groups, and a pupil who answered only "
-               "once counts on one side only.</li>\n");
+               "<li><strong>Few pairs.</strong> A pairing word is optional: only pupils who "
+               "kept theirs and typed it at the end are paired. Where too few are paired, "
+               "start and end answers are compared as two groups, and a pupil who answered "
+               "only once counts on one side only.</li>\n");
     out_fmt(o, "<li><strong>Submissions, not pupils.</strong> %s</li>\n", OUT_COUNTS_ARE);
     /* A ceiling, where most were already in the top answers at the start. */
     bool ceiling = false;
