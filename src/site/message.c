@@ -123,6 +123,26 @@ int site_render_feedback(const struct site *s, const struct site_feedback *fb, s
     return buf_ok(out) ? 0 : -1;
 }
 
+int site_render_answer_sheet(const struct site *s, const char *code, const char *part,
+                             struct buf *out)
+{
+    const struct pkg_page *page = render_find_kind(s->pkg, PAGE_SURVEY);
+    if (!page || s->mode != SITE_SERVE)
+        return site_render_message(s,
+                                   &(struct site_message){
+                                       .status = 404,
+                                       .title = "Answer sheets",
+                                       .text = "This site has no feedback questions to print.",
+                                   },
+                                   out);
+    char norm[WIRE_CODE_LEN + 1];
+    struct render r;
+    render_init(&r, s, out, page);
+    render_answer_sheet(&r, code && wire_code_normalise(code, norm) == 0 ? norm : NULL, part);
+    render_release(&r);
+    return buf_ok(out) ? 0 : -1;
+}
+
 int site_render_feedback_sent(const struct site *s, const char *pairing_word, struct buf *out)
 {
     const struct site_message m = {

@@ -693,6 +693,108 @@ void render_page_survey(struct render *r)
     render_close(r);
 }
 
+/* --- the printed answer sheet ------------------------------------------------------- */
+
+/* One question on the sheet: its options numbered, each with a box to tick. */
+static void sheet_question(struct render *r, const struct survey_question *q, size_t number)
+{
+    struct buf *o = r->out;
+    buf_addf(o, "<li class=\"sq\">\n<p class=\"sq-text\"><span class=\"sq-no\">%zu.</span> ",
+             number);
+    render_text(r, q->text);
+    if (q->type == SURVEY_MULTI)
+        buf_adds(o, " <em>Tick as many as you like.</em>");
+    else if (q->type != SURVEY_TEXT)
+        buf_adds(o, " <em>Tick one.</em>");
+    buf_adds(o, "</p>\n");
+    if (q->type == SURVEY_TEXT) {
+        buf_adds(o, "<div class=\"sq-write\"></div>\n</li>\n");
+        return;
+    }
+    buf_adds(o, "<ol class=\"sq-options\">\n");
+    size_t n = survey_option_count(q);
+    for (size_t i = 0; i < n; i++) {
+        buf_addf(o, "<li><span class=\"box\" aria-hidden=\"true\"></span> <span "
+                    "class=\"sq-opt-no\">%zu</span> ",
+                 i + 1);
+        render_text(r, survey_option_label(q, i));
+        buf_adds(o, "</li>\n");
+    }
+    buf_adds(o, "<li><span class=\"box\" aria-hidden=\"true\"></span> <span "
+                "class=\"sq-opt-no\">0</span> Prefer not to say</li>\n</ol>\n</li>\n");
+}
+
+/* The address of a part's sheet (NULL: the page that asks which), with the class code. */
+static void sheet_href(struct render *r, const char *code, const char *part)
+{
+    buf_adds(r->out, "sheet?");
+    if (code) {
+        buf_adds(r->out, WIRE_FIELD_CODE "=");
+        render_text(r, code);
+        if (part)
+            buf_adds(r->out, "&amp;");
+    }
+    if (part) {
+        buf_adds(r->out, WIRE_FIELD_PART "=");
+        buf_adds(r->out, part);
+    }
+}
+
+void render_answer_sheet(struct render *r, const char *code, const char *part)
+{
+    const struct pkg_page *page = r->page;
+    struct buf *o = r->out;
+    int p = part ? wire_part_index(part) : -1;
+    if (p >= 0 && !part_has_questions(page, (enum survey_when)p))
+        p = -1;
+    /* Under /feedback/, so that the layout's links climb one level. */
+    r->prefix = "../";
+    render_open(r, "Answer sheets", "Printable feedback answer sheets", "page-sheet");
+    if (p < 0) {
+        buf_adds(o, "<h1>Answer sheets</h1>\n<p>For a class without phones or computers: print "
+                    "the sheet for the part your class is answering, one for each pupil.</p>\n"
+                    "<ul class=\"parts\">\n");
+        static const enum survey_when parts[] = {SURVEY_START, SURVEY_END, SURVEY_LATER};
+        for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+            if (!part_has_questions(page, parts[i]))
+                continue;
+            buf_adds(o, "<li><a class=\"button\" href=\"");
+            sheet_href(r, code, survey_when_name(parts[i]));
+            buf_adds(o, "\">");
+            render_text(r, survey_part_label(parts[i]));
+            buf_adds(o, "</a></li>\n");
+        }
+        buf_adds(o, "</ul>\n");
+        render_close(r);
+        return;
+    }
+    enum survey_when w = (enum survey_when)p;
+    buf_adds(o, "<div class=\"no-print note\">\n<p>Print one sheet for each pupil (A4). Staff "
+                "type the ticked boxes in afterwards, one sheet at a time, by the numbers "
+                "beside the boxes. <a href=\"");
+    sheet_href(r, code, NULL);
+    buf_adds(o, "\">Another part's sheet</a></p>\n</div>\n<h1>");
+    render_text(r, page->title);
+    buf_adds(o, ": ");
+    render_text(r, survey_part_label(w));
+    buf_adds(o, "</h1>\n<p class=\"sheet-code\">Class code: ");
+    if (code) {
+        buf_adds(o, "<strong class=\"code\">");
+        render_text(r, code);
+        buf_adds(o, "</strong>");
+    } else {
+        buf_adds(o, "<span class=\"fill\"></span>");
+    }
+    buf_adds(o, "</p>\n<p>Every question is optional. Do not write your name or anyone "
+                "else's. Tick a box like this: &#10003;</p>\n<ol class=\"sheet\">\n");
+    size_t number = 0;
+    for (size_t i = 0; i < page->survey_count; i++)
+        if (survey_part_of(page->survey[i].when) == w)
+            sheet_question(r, &page->survey[i], ++number);
+    buf_adds(o, "</ol>\n");
+    render_close(r);
+}
+
 /* --- the letter home ---------------------------------------------------------------- */
 
 /* The page the letter sends parents to: the one with the id "parents", else the first

@@ -140,6 +140,8 @@ void render_page_questions(struct render *r);
 void render_page_strategies(struct render *r);
 void render_page_support(struct render *r);
 void render_page_survey(struct render *r);
+/* The printable answer sheet of a survey part for r->page (see site_render_answer_sheet()). */
+void render_answer_sheet(struct render *r, const char *code, const char *part);
 void render_page_not_found(struct render *r);
 /* A message page (message.c): the server's errors, refusals and thank-you page. */
 void render_page_message(struct render *r, const struct site_message *m);

@@ -206,6 +206,19 @@ __attribute__((warn_unused_result)) int
 site_render_feedback(const struct site *s, const struct site_feedback *fb, struct buf *out);
 
 /*
+ * The printable answer sheet of one survey part (part: "start", "end" or "later"), for a
+ * class without devices: one A4 sheet per pupil, each question with a box to tick per
+ * option, numbered as staff type them in (1, 2, ... in order; 0 for "prefer not to say"),
+ * and the class code printed on it when code is a well-formed one (else a line to write
+ * it on). Without a known part it is the page that asks which part, with links to each
+ * part's sheet. Returns 0, or -1 if out holds no complete page (out overflowed).
+ */
+__attribute__((warn_unused_result)) int site_render_answer_sheet(const struct site *s,
+                                                                 const char *code,
+                                                                 const char *part,
+                                                                 struct buf *out);
+
+/*
  * The page a pupil sees once their answers are stored (the server sends the browser there
  * with 303 after the POST, so that reloading it sends nothing again). It says nothing about
  * anyone's answers; the site's layout gives it the quick exit. After a start answer,

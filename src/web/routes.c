@@ -243,6 +243,25 @@ static enum MHD_Result get_feedback_sent(struct server *srv, const struct gen *g
 }
 
 /*
+ * GET /feedback/sheet?c=CODE&part=PART: a part's printable answer sheet, made for this
+ * response (no part: the choice of parts).
+ */
+static enum MHD_Result get_feedback_sheet(struct server *srv, const struct gen *g,
+                                          struct MHD_Connection *c, const char *method,
+                                          const char *url, struct upload *u)
+{
+    (void)u;
+    struct buf *page = xmalloc(sizeof(*page));
+    buf_init(page, FEEDBACK_PAGE_MAX);
+    const char *code = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, WIRE_FIELD_CODE);
+    const char *part = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, WIRE_FIELD_PART);
+    unsigned status = site_render_answer_sheet(g->site, code, part, page) == 0
+                          ? HTTP_OK
+                          : HTTP_INTERNAL_SERVER_ERROR;
+    return send_made(srv, g, c, method, url, status, page, private_page);
+}
+
+/*
  * A POST /feedback refused before its answer is checked (429, 503): the form again, with
  * what the pupil gave kept (web/feedback.c).
  */
@@ -651,6 +670,7 @@ static const struct route routes[] = {
      .get = get_feedback,
      .post = send_feedback},
     {.path = FEEDBACK_SENT_PATH, .get = get_feedback_sent},
+    {.path = "/feedback/sheet", .get = get_feedback_sheet},
     {.path = "/teach", .get = get_teach},
     {.path = WEB_PROBLEMS_PATH, .get = get_problems},
     {.path = "/staff", .any = send_staff},
