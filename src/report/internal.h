@@ -1,6 +1,6 @@
 /*
- * The built report, shared by report.c (aggregation and every decision about what may be
- * shown) and the formatters (render*.c), which read figures only through the accessors below.
+ * The built report, shared by report.c (aggregation), scope.c (every decision about what may
+ * be shown) and the formatters (render*.c), which read figures only through the accessors below.
  * Internal.
  */
 #ifndef PLANPACK_REPORT_INTERNAL_H
@@ -275,5 +275,11 @@ bool report_pair_matched(const struct report *r, size_t p, size_t g);
 
 /* Orders versions "1.2.10" after "1.2.9". */
 int report_version_cmp(const char *a, const char *b);
+
+/* ---- scope.c: what a report may hold (see there) ---- */
+void report_hold_back(struct report *r);
+void report_keep_used_versions(struct report *r);
+int report_keep_school(struct report *r, const char *school, const char *cohort, char *err,
+                       size_t err_len);
 
 #endif

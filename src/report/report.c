@@ -829,94 +829,6 @@ static void aggregate(struct report *r)
     }
 }
 
-/* ---- holding back small classes ---- */
-
-/*
- * A class with answers but fewer than k is held back: left out of every figure of the
- * report, its own and every total it belongs to, until it has k. Every view is built from
- * the same classes by the same rule, so no view holds anything of a held-back class that
- * another could be subtracted from. Classes only gain answers, so a class once shown stays
- * shown, and a lower k holds back fewer classes.
- */
-static void hold_back(struct report *r)
-{
-    for (size_t c = 0; c < r->ncohorts; c++) {
-        r->g[c].hidden = r->g[c].n > 0 && r->g[c].n < r->k;
-        if (!r->g[c].hidden)
-            continue;
-        /* Its comments too: a list of a version's comments would otherwise hold them. */
-        for (size_t q = 0; q < r->nq; q++) {
-            report_gq(r, c, q)->ncomments = 0;
-            report_gq(r, c, q)->comments_dropped = 0;
-        }
-    }
-}
-
-/* ---- one school's view ---- */
-
-/*
- * Keeps only the package versions some class of the report was given: in one school's
- * view, a version only other schools used would be an empty section. Every stored version
- * belongs to at least one class, so the report on every school keeps them all.
- */
-static void keep_used_versions(struct report *r)
-{
-    size_t kept = 0;
-    for (size_t v = 0; v < r->nvers; v++) {
-        const struct survey *sv = r->vers[v].sv;
-        bool used = false;
-        for (size_t c = 0; c < r->ncohorts && !used; c++)
-            used = strcmp(r->cohorts[c].package_id, sv->package_id) == 0 &&
-                   strcmp(r->cohorts[c].package_version, sv->package_version) == 0;
-        if (used)
-            r->vers[kept++] = r->vers[v];
-    }
-    r->nvers = kept;
-}
-
-/*
- * Narrows the report to one school's classes before anything is built from them, so that
- * every group, total, comparison and comment is that school's alone: school staff see what
- * an evaluator would see for their classes, and nothing of any other school, not even as
- * the difference between a total and its parts. Focus groups stay only when their class is
- * the school's. r->filter (the one class asked for, if any) is moved to its new index.
- */
-static int keep_school(struct report *r, const char *school, const char *cohort, char *err,
-                       size_t err_len)
-{
-    size_t kept = 0, filter = SIZE_MAX;
-    for (size_t c = 0; c < r->ncohorts; c++) {
-        const struct store_cohort *co = &r->cohorts[c];
-        if (!co->school || strcmp(co->school, school) != 0)
-            continue;
-        if (c == r->filter)
-            filter = kept;
-        r->cohorts[kept++] = *co;
-    }
-    if (!kept) {
-        snprintf(err, err_len, "no class belongs to a school named '%s'", school);
-        return STORE_ERR_NOT_FOUND;
-    }
-    if (r->filter != SIZE_MAX && filter == SIZE_MAX) {
-        snprintf(err, err_len, "the class '%s' is not one of %s's classes", cohort, school);
-        return STORE_ERR_NOT_FOUND;
-    }
-    r->ncohorts = kept;
-    r->filter = filter;
-    r->school = arena_strdup(&r->arena, school);
-    size_t nfgs = 0;
-    for (size_t i = 0; i < r->nfgs; i++) {
-        const struct store_focus_group *f = &r->fgs[i];
-        bool ours = false;
-        for (size_t c = 0; c < r->ncohorts && f->cohort_code && !ours; c++)
-            ours = strcmp(f->cohort_code, r->cohorts[c].code) == 0;
-        if (ours)
-            r->fgs[nfgs++] = *f;
-    }
-    r->nfgs = nfgs;
-    return STORE_OK;
-}
-
 /* ---- building ---- */
 
 int report_k(const struct report *r)
@@ -972,9 +884,10 @@ int report_build(struct store *s, const struct report_options *opt, struct repor
             goto fail;
         }
     }
-    if (opt->school && (rc = keep_school(r, opt->school, opt->cohort, err, err_len)) != STORE_OK)
+    if (opt->school &&
+        (rc = report_keep_school(r, opt->school, opt->cohort, err, err_len)) != STORE_OK)
         goto fail;
-    keep_used_versions(r);
+    report_keep_used_versions(r);
     build_questions(r);
     build_groups(r);
     build_pairs(r);
@@ -1013,7 +926,7 @@ int report_build(struct store *s, const struct report_options *opt, struct repor
         snprintf(err, err_len, "reading the answers failed");
         goto fail;
     }
-    hold_back(r);
+    report_hold_back(r);
     aggregate(r);
     report_match(r);
     *out = r;
