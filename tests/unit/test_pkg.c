@@ -319,6 +319,28 @@ static void test_duplicate_yaml_key(void **state)
                   "pages/start.md:3: error: 'title' is given twice (first on line 2)");
 }
 
+/* No question may take the name of one of the feedback form's own fields (c, part). */
+static void test_question_ids_of_form_fields(void **state)
+{
+    (void)state;
+    static const char page[] = "---\ntitle: A\nkind: survey\nquestions:\n  - id: part\n"
+                               "    type: yesno\n    text: A question?\n---\nBody.\n";
+    const struct file_entry entries[] = {
+        ENTRY("package.yaml", one_page_manifest),
+        {"pages/start.md", (const unsigned char *)page, sizeof(page) - 1},
+    };
+    struct fileset fs;
+    struct diag_list diags;
+    struct pkg *p = load(entries, 2, &fs, &diags);
+    assert_int_equal(diag_count(&diags, DIAG_ERROR), 1);
+    assert_true(has_diag(&diags, "pages/start.md:5: error: 'part' is the name of one of the "
+                                 "feedback form's own fields, so no question may have it as its "
+                                 "id; choose another, e.g. 'q-part'"));
+    pkg_free(p);
+    fileset_release(&fs);
+    diag_list_release(&diags);
+}
+
 /* A page whose front matter is the given YAML, and a body. */
 static char *page_with(const char *front, size_t *len)
 {
@@ -834,6 +856,7 @@ int main(void)
         cmocka_unit_test(test_crlf_and_bom),
         cmocka_unit_test(test_every_problem_in_a_file),
         cmocka_unit_test(test_duplicate_yaml_key),
+        cmocka_unit_test(test_question_ids_of_form_fields),
         cmocka_unit_test(test_limit_items),
         cmocka_unit_test(test_limit_text),
         cmocka_unit_test(test_limit_values),
