@@ -459,14 +459,9 @@ static void render_survey_question(struct render *r, const struct survey_questio
         buf_addf_html(o, "%s</textarea>\n", text);
     }
     buf_adds(o, "<ul class=\"options\">\n");
-    if (q->type == SURVEY_YESNO) {
-        option(r, type, q->id, "yes", "Yes");
-        option(r, type, q->id, "no", "No");
-        option(r, type, q->id, "not-sure", "Not sure");
-    } else {
-        for (size_t i = 0; i < q->option_count; i++)
-            option(r, type, q->id, q->options[i].id, q->options[i].label);
-    }
+    /* The survey owns the options' ids and labels, yes / no / not sure among them. */
+    for (size_t i = 0; i < survey_option_count(q); i++)
+        option(r, type, q->id, survey_option_id(q, i), survey_option_label(q, i));
     option(r, type, q->id, WIRE_PREFER_NOT, "Prefer not to say");
     buf_adds(o, "</ul>\n</fieldset>\n");
 }
