@@ -140,7 +140,8 @@ describe('a list a lead has edited', () => {
 
 describe('the comment box', () => {
     it('says nobody reads it straight away, and where to get help now', async () => {
-        const res = await request(server, { path: '/feedback' });
+        // The comment box is asked after the lesson, in the end part's form.
+        const res = await request(server, { path: '/feedback?part=end' });
         const page = res.body.toString();
         assert.match(page, /Nobody reads these answers straight away/);
         assert.match(page, /Childline/);
