@@ -58,7 +58,7 @@ describe('the feedback form', { timeout: 300_000 }, () => {
                 const page = await guard.context.newPage();
                 // The page asks which part; the pupil picks the one the teacher named.
                 await visit(page, `${server.url}feedback`);
-                await Promise.all([page.waitForURL((u) => u.search === '?part=end'), page.click('text=After the lesson')]);
+                await Promise.all([page.waitForURL((u) => u.search === '?part=end'), page.click('ul.parts a[href$="part=end"]')]);
                 assert.equal(await page.locator('form.survey input[name=part]').inputValue(), 'end');
                 // What a pupil does: a code with one letter wrong, some choices, a comment.
                 const typo = `${code.slice(0, 7)}${code[7] === 'A' ? 'B' : 'A'}`.toLowerCase();
