@@ -56,7 +56,7 @@ static const struct {
 } fixed_vars[] = {
     {"class_code", "Class code", XV_CLASS},
     {"school", "School (empty: none given)", XV_SCHOOL},
-    {"package_version", "Package version answered", XV_VERSION},
+    {"package_version", "Package version served (what the pupil saw)", XV_VERSION},
     {"language", "Language of the pages (empty: not recorded)", XV_LANGUAGE},
     {"part", "Survey part: start, end or later (empty: one sitting, from before parts)", XV_PART},
     {"day", "Day the answer was sent, YYYY-MM-DD (no time is kept)", XV_DAY},
@@ -262,7 +262,9 @@ static int read_row(const struct store_answer_row *row, void *ctx)
             c[k].str = grp->cohort->school;
             break;
         case XV_VERSION:
-            c[k].str = arena_strdup(&x->strings, row->package_version);
+            /* The version pupils were served, which the report counts it under. */
+            c[k].str = arena_strdup(&x->strings, row->served_version ? row->served_version
+                                                                     : row->package_version);
             break;
         case XV_DAY:
             c[k].str = arena_strdup(&x->strings, day);
@@ -417,8 +419,9 @@ static int each_class(struct xport *x, bool write)
 static void left_out(const struct report *r, int64_t *answers, size_t *classes)
 {
     if (r->filter != SIZE_MAX) {
-        *answers = r->g[r->filter].hidden ? r->g[r->filter].n : 0;
-        *classes = r->g[r->filter].hidden ? 1 : 0;
+        const struct group *c = &r->g[r->filter];
+        *answers = c->hidden ? c->n : c->held;
+        *classes = c->hidden ? 1 : c->nheld;
         return;
     }
     *answers = r->g[r->all].held;
@@ -468,9 +471,10 @@ static void write_codebook(struct xport *x)
             "order within each class.\n",
             (long long)x->total);
     out_fmt(o,
-            "\nSmall classes: a class with fewer than %d submissions is left out of every "
-            "file whole.\nLeft out here: %lld submission%s from %zu class%s.\n",
-            r->k, (long long)held, held == 1 ? "" : "s", nheld, nheld == 1 ? "" : "es");
+            "\nSmall classes: a class with fewer than %d submissions under one package "
+            "version served\nis left out of every file, those submissions whole, until it "
+            "has %d.\nLeft out here: %lld submission%s from %zu class%s.\n",
+            r->k, r->k, (long long)held, held == 1 ? "" : "s", nheld, nheld == 1 ? "" : "es");
     out_str(o, "\nFree text has e-mail addresses and phone numbers replaced. Only the day of "
                "an answer is kept,\nnever the time.\n");
     out_str(o, "\nMissing values: an empty cell is a question not answered (or not asked "
@@ -573,8 +577,8 @@ static int write_stat(struct xport *x)
     int64_t held;
     size_t nheld;
     left_out(r, &held, &nheld);
-    snprintf(line, sizeof(line), "Classes with fewer than %d submissions are left out whole.",
-             r->k);
+    snprintf(line, sizeof(line),
+             "A class's submissions under one version served are left out while under %d.", r->k);
     stat_note(x, line);
     snprintf(line, sizeof(line), "Left out here: %lld submissions from %zu classes.",
              (long long)held, nheld);

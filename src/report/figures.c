@@ -1,7 +1,8 @@
 /*
  * What may leave the report: the accessors every formatter reads figures through. A group
- * held back (a class with fewer than k answers, see hold_back() in report.c) gives nothing
- * here but its size, so no formatter, present or future, can print its figures.
+ * held back (a class's answers under one served version, fewer than k, see hold_back() in
+ * report.c) gives nothing here but its size, so no formatter, present or future, can print
+ * its figures.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -140,12 +141,33 @@ int report_share_top(const struct report *r, size_t g, size_t q, struct stats_sh
     return 0;
 }
 
+struct shown_rows {
+    const struct report *r;
+    const struct group *cls;
+    int (*fn)(const struct store_answer_row *row, void *ctx);
+    void *ctx;
+};
+
+/* Passes on a row of a unit shown; one of a unit held back, or come since, is left out. */
+static int shown_row(const struct store_answer_row *row, void *ctx)
+{
+    const struct shown_rows *x = ctx;
+    const char *served = row->served_version ? row->served_version : row->package_version;
+    for (size_t m = 0; m < x->cls->nmembers; m++) {
+        const struct group *u = &x->r->g[x->cls->members[m]];
+        if (strcmp(u->name, served) == 0)
+            return u->hidden ? 0 : x->fn(row, x->ctx);
+    }
+    return 0;
+}
+
 int report_answers_each(const struct report *r, size_t g,
                         int (*fn)(const struct store_answer_row *row, void *ctx), void *ctx)
 {
     if (g >= r->ncohorts || r->g[g].hidden)
         return -EPERM;
-    return store_answers_each(r->store, r->cohorts[g].id, fn, ctx);
+    struct shown_rows x = {r, &r->g[g], fn, ctx};
+    return store_answers_each(r->store, r->cohorts[g].id, shown_row, &x);
 }
 
 static int str_cmp(const void *a, const void *b)
@@ -204,8 +226,8 @@ int report_comments(const struct report *r, size_t g, size_t q, size_t keep, con
     const struct group *grp = &r->g[g];
     size_t n = 0;
     *dropped = 0;
-    const size_t *members = grp->kind == GROUP_COHORT ? &g : grp->members;
-    size_t nm = grp->kind == GROUP_COHORT ? 1 : grp->nmembers;
+    const size_t *members = grp->kind == GROUP_UNIT ? &g : grp->members;
+    size_t nm = grp->kind == GROUP_UNIT ? 1 : grp->nmembers;
     for (size_t m = 0; m < nm; m++)
         n += report_gq(r, members[m], q)->ncomments;
     const char **v = xmalloc((n ? n : 1) * sizeof(*v));

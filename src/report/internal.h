@@ -45,20 +45,29 @@ struct rver {
 /* The name of the group of classes given no school. */
 #define NO_SCHOOL "(no school given)"
 
-enum group_kind { GROUP_COHORT, GROUP_SCHOOL, GROUP_VERSION, GROUP_ALL };
+/*
+ * A class's answers under one served version (GROUP_UNIT) are what the k rule holds back or
+ * shows: every other group, a class's own included, is the sum of the units it has that are
+ * shown. A class that has had no answer has one unit, empty, under its own version.
+ */
+enum group_kind { GROUP_COHORT, GROUP_SCHOOL, GROUP_VERSION, GROUP_ALL, GROUP_UNIT };
 
 struct group {
     enum group_kind kind;
-    const char *name;                  /* code, school, "package version", "All answers" */
-    const struct store_cohort *cohort; /* GROUP_COHORT */
-    size_t ver;                        /* GROUP_COHORT, GROUP_VERSION: index in vers, or SIZE_MAX */
-    size_t school;                     /* GROUP_COHORT: its school's group */
-    size_t *members;                   /* aggregate groups: cohort groups */
+    const char *name; /* code, school, "package version", "All answers", served version */
+    const struct store_cohort *cohort; /* GROUP_COHORT, GROUP_UNIT */
+    /* GROUP_COHORT: its class's version; GROUP_VERSION and GROUP_UNIT: the version (served)
+     * (index in vers, or SIZE_MAX) */
+    size_t ver;
+    size_t school;   /* GROUP_COHORT: its school's group */
+    size_t cls;      /* GROUP_UNIT: its class's group */
+    size_t *members; /* every group but units: the units it adds up */
     size_t nmembers;
-    int64_t n;    /* answers counted: for a total, from the classes shown */
-    bool hidden;  /* a class with fewer than k answers: held back from every figure */
-    int64_t held; /* totals: answers of the classes held back, not counted in n */
-    size_t nheld; /* totals: how many classes are held back */
+    int64_t n;     /* answers counted: for a total, from the units shown */
+    bool hidden;   /* a unit with fewer than k answers, or a class all of whose are */
+    int64_t held;  /* totals: answers of the units held back, not counted in n */
+    size_t nheld;  /* totals: how many classes have answers held back */
+    size_t nshown; /* totals: how many classes have a unit shown */
 };
 
 /* A group's answers to one question. */
@@ -120,6 +129,8 @@ struct report {
     size_t nvers;
     struct store_cohort *cohorts;
     size_t ncohorts;
+    struct store_served *served; /* the classes' answers by version served */
+    size_t nserved;
     struct rq *q;
     size_t nq;
     struct group *g;
@@ -129,6 +140,8 @@ struct report {
     size_t first_version;
     size_t nversions;
     size_t all;
+    size_t first_unit; /* units come last, each class's together, after r->all */
+    size_t nunits;
     struct gq *gq; /* ng x nq */
     struct rpair *pairs;
     size_t npairs;
@@ -180,7 +193,8 @@ __attribute__((warn_unused_result)) int report_mean(const struct report *r, size
 __attribute__((warn_unused_result)) int report_comments(const struct report *r, size_t g, size_t q,
                                                         size_t keep, const char ***out,
                                                         size_t *count, int64_t *dropped);
-/* Each stored answer of class g (a cohort group), or -EPERM for a held-back class. */
+/* Each stored answer of class g (a cohort group) that the report counts as shown: none of a
+ * unit held back (-EPERM for a class all of whose answers are). */
 __attribute__((warn_unused_result)) int
 report_answers_each(const struct report *r, size_t g,
                     int (*fn)(const struct store_answer_row *row, void *ctx), void *ctx);
@@ -227,7 +241,8 @@ bool report_group_diff(const struct report *r, size_t ga, size_t gb, size_t q,
 /*
  * Themes (themes.c). report_themes_load() reads the themes and codes once the report's classes
  * are final; each scanning thread counts into a theme tally of its own, one call per comment
- * of class c (answer_id and question_id name it), merged into the report when the scan ends.
+ * of a unit (its index among the units; answer_id and question_id name the comment), merged
+ * into the report when the scan ends.
  */
 struct rthemes;
 struct theme_tally;

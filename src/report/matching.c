@@ -89,8 +89,11 @@ static void match_class(struct report *r, size_t c, const struct rword *w, size_
                     : 0;
     rp->pairs = (int64_t)np;
     /* A class with neither has nothing to hold back: it answered in one sitting, or not. */
-    rp->held = (rp->start || rp->end) && (r->g[c].hidden || rp->start < r->k || rp->end < r->k ||
-                                          (np > 0 && np < (size_t)r->k));
+    /* Pairs span a class's answers whatever version each was served, so a class with any of
+     * them held back (a unit under k, see hold_back()) is held back here whole. */
+    rp->held = (rp->start || rp->end) &&
+               (r->g[c].hidden || r->g[c].nheld > 0 || rp->start < r->k || rp->end < r->k ||
+                (np > 0 && np < (size_t)r->k));
     if (!rp->held) {
         for (size_t i = np; i > 1; i--) {
             size_t j = randombytes_uniform((uint32_t)i);
@@ -117,11 +120,14 @@ static void match_class(struct report *r, size_t c, const struct rword *w, size_
 /* Adds the classes whose pairing figures are shown into each total, and counts the rest. */
 static void add_up(struct report *r)
 {
-    for (size_t g = r->ncohorts; g < r->ng; g++) {
+    for (size_t g = r->ncohorts; g < r->first_unit; g++) {
         struct rpairing *to = &r->pairing[g];
         const struct group *grp = &r->g[g];
+        /* Members are units, each class's together: a class is added once. */
         for (size_t m = 0; m < grp->nmembers; m++) {
-            size_t c = grp->members[m];
+            size_t c = r->g[grp->members[m]].cls;
+            if (m > 0 && r->g[grp->members[m - 1]].cls == c)
+                continue;
             const struct rpairing *from = &r->pairing[c];
             if (from->start == 0 && from->end == 0)
                 continue;

@@ -223,9 +223,25 @@ size_t out_schools(const struct report *r, size_t *unnamed)
     if (schools && strcmp(r->g[r->first_school + schools - 1].name, NO_SCHOOL) == 0) {
         schools--;
         const struct group *none = &r->g[r->first_school + schools];
-        *unnamed = none->nmembers - none->nheld;
+        *unnamed = none->nshown;
     }
     return schools;
+}
+
+void out_class_versions(const struct report *r, size_t g, char *buf, size_t size)
+{
+    const struct group *grp = &r->g[g];
+    const char *own = grp->cohort->package_version;
+    int n = snprintf(buf, size, "version %s", own);
+    bool other = false;
+    for (size_t m = 0; m < grp->nmembers; m++)
+        other |= strcmp(r->g[grp->members[m]].name, own) != 0;
+    for (size_t m = 0; other && m < grp->nmembers && n >= 0 && (size_t)n < size; m++)
+        n += snprintf(buf + n, size - (size_t)n, "%s%s",
+                      m == 0                   ? ", submissions served under "
+                      : m + 1 == grp->nmembers ? " and "
+                                               : ", ",
+                      r->g[grp->members[m]].name);
 }
 
 void out_comment_counts(size_t n, int64_t dropped, size_t *listed, int64_t *more)

@@ -60,6 +60,12 @@ void out_group_size(const struct report *r, size_t g, char *buf, size_t size);
 /* Schools counted in the whole report (classes with no school given are not a school), and
  * the shown classes that have no school. */
 size_t out_schools(const struct report *r, size_t *unnamed);
+/*
+ * The versions of class g (a cohort group) as its heading gives them: "version 1.0.0", and
+ * where some of its submissions were served another, "version 1.0.0, submissions served
+ * under 1.0.0 and 1.1.0". Written into buf.
+ */
+void out_class_versions(const struct report *r, size_t g, char *buf, size_t size);
 /* A comments heading's count: how many are listed and how many more there are. */
 void out_comment_counts(size_t n, int64_t dropped, size_t *listed, int64_t *more);
 
@@ -93,8 +99,9 @@ void out_compare_row(const struct report *r, size_t q, size_t j, char c[2][32], 
 
 /* What a lead reads first about small classes and what the figures count. */
 #define OUT_HOLD_BACK                                                                              \
-    "Classes with fewer than %d submissions are not shown: they are left out of every "            \
-    "figure, totals included, until they have %d, so that no pupil's answers can be picked out."
+    "Classes with fewer than %d submissions are not shown, a class's submissions under each "      \
+    "package version served counted apart: they are left out of every figure, totals included, "   \
+    "until they number %d, so that no pupil's answers can be picked out."
 #define OUT_COUNTS_ARE                                                                             \
     "Figures count submissions of the feedback form, not pupils. A share is of those who "         \
     "answered the question; \"No answer\" is counted beside the shares, not in them."

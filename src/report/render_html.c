@@ -282,6 +282,9 @@ void out_group_key(const struct report *r, size_t g, char *buf, size_t size)
     case GROUP_VERSION:
         snprintf(buf, size, "version:%s", grp->name);
         return;
+    case GROUP_UNIT: /* inside its class's, never a chart of its own */
+        snprintf(buf, size, "unit:%zu", g);
+        return;
     case GROUP_ALL:
         break;
     }
@@ -377,8 +380,10 @@ static void html_group(struct out *o, size_t g, bool comments, bool open)
         const struct store_cohort *c = grp->cohort;
         char d[11];
         out_day(c->created_day, d);
-        out_textf(o, "Class %s: %s</h3>\n<span class=\"meta\">%s, version %s", c->code, c->label,
-                  c->school ? c->school : "no school given", c->package_version);
+        char v[200];
+        out_class_versions(r, g, v, sizeof(v));
+        out_textf(o, "Class %s: %s</h3>\n<span class=\"meta\">%s, %s", c->code, c->label,
+                  c->school ? c->school : "no school given", v);
         out_fmt(o, ", created %s, %s. Submissions: %s.</span>\n", d, c->open ? "open" : "closed",
                 n);
         break;
@@ -392,6 +397,7 @@ static void html_group(struct out *o, size_t g, bool comments, bool open)
         out_fmt(o, "</h3>\n<span class=\"meta\">Submissions: %s.</span>\n", n);
         break;
     case GROUP_ALL:
+    case GROUP_UNIT: /* never shown on its own */
         out_fmt(o, "All submissions</h3>\n<span class=\"meta\">Submissions: %s.</span>\n", n);
         break;
     }
@@ -533,7 +539,7 @@ static void html_summary(struct out *o)
     if (r->filter == SIZE_MAX) {
         const struct group *all = &r->g[r->all];
         size_t unnamed, schools = out_schools(r, &unnamed);
-        size_t shown = r->ncohorts - all->nheld;
+        size_t shown = all->nshown;
         out_fmt(o, "<li><strong>%lld submissions</strong> from %zu class%s", (long long)all->n,
                 shown, shown == 1 ? "" : "es");
         if (unnamed)

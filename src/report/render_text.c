@@ -98,10 +98,11 @@ static void text_group(struct out *o, size_t g, bool comments)
     switch (grp->kind) {
     case GROUP_COHORT: {
         const struct store_cohort *c = grp->cohort;
-        char d[11];
+        char d[11], v[200];
         out_day(c->created_day, d);
-        out_fmt(o, "Class %s: %s\n    %s, version %s, created %s, %s. Submissions: %s.\n", c->code,
-                c->label, c->school ? c->school : "no school given", c->package_version, d,
+        out_class_versions(r, g, v, sizeof(v));
+        out_fmt(o, "Class %s: %s\n    %s, %s, created %s, %s. Submissions: %s.\n", c->code,
+                c->label, c->school ? c->school : "no school given", v, d,
                 c->open ? "open" : "closed", n);
         break;
     }
@@ -112,6 +113,7 @@ static void text_group(struct out *o, size_t g, bool comments)
         out_fmt(o, "Package version %s\n    Submissions: %s.\n", grp->name, n);
         break;
     case GROUP_ALL:
+    case GROUP_UNIT: /* never shown on its own */
         out_fmt(o, "All submissions\n    Submissions: %s.\n", n);
         break;
     }
@@ -201,7 +203,7 @@ static void text_summary(struct out *o)
     if (r->filter == SIZE_MAX) {
         const struct group *all = &r->g[r->all];
         size_t unnamed, schools = out_schools(r, &unnamed);
-        size_t shown = r->ncohorts - all->nheld;
+        size_t shown = all->nshown;
         out_fmt(o, "%lld submissions from %zu class%s", (long long)all->n, shown,
                 shown == 1 ? "" : "es");
         if (unnamed)

@@ -43,6 +43,15 @@ static int survey_order(const void *x, const void *y)
     return c ? c : report_version_cmp(a->package_version, b->package_version);
 }
 
+/* By class, then version: each class's units together, its versions in order. */
+static int served_order(const void *x, const void *y)
+{
+    const struct store_served *a = x, *b = y;
+    if (a->cohort_id != b->cohort_id)
+        return a->cohort_id < b->cohort_id ? -1 : 1;
+    return report_version_cmp(a->version, b->version);
+}
+
 /* ---- questions ---- */
 
 static size_t find_q(const struct report *r, const char *id)
@@ -302,11 +311,34 @@ static size_t find_ver(const struct report *r, const char *package_id, const cha
     return SIZE_MAX;
 }
 
-static void add_member(struct report *r, struct group *g, size_t cohort_group)
+static void add_member(struct report *r, struct group *g, size_t unit)
 {
     if (!g->members)
-        g->members = arena_alloc(&r->arena, r->ncohorts * sizeof(size_t));
-    g->members[g->nmembers++] = cohort_group;
+        g->members = arena_alloc(&r->arena, (r->nunits ? r->nunits : 1) * sizeof(size_t));
+    g->members[g->nmembers++] = unit;
+}
+
+/*
+ * The versions class c's answers were served under: how many (0 for a class with none),
+ * and where they start in r->served (ordered by class id, so a class's are together).
+ */
+static size_t class_units(const struct report *r, size_t c, const struct store_served **first)
+{
+    int64_t id = r->cohorts[c].id;
+    size_t lo = 0, hi = r->nserved;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->served[mid].cohort_id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t n = 0;
+    while (lo + n < r->nserved && r->served[lo + n].cohort_id == id)
+        n++;
+    if (first)
+        *first = &r->served[lo];
+    return n;
 }
 
 static void build_groups(struct report *r)
@@ -331,13 +363,20 @@ static void build_groups(struct report *r)
     if (unnamed)
         schools[ns++] = NO_SCHOOL;
 
-    r->ng = r->ncohorts + ns + r->nvers + 1;
+    r->nunits = 0;
+    for (size_t c = 0; c < r->ncohorts; c++) {
+        size_t nu = class_units(r, c, NULL);
+        r->nunits += nu ? nu : 1;
+    }
+    r->ng = r->ncohorts + ns + r->nvers + 1 + r->nunits;
     r->g = arena_alloc(&r->arena, r->ng * sizeof(*r->g));
+    memset(r->g, 0, r->ng * sizeof(*r->g));
     r->first_school = r->ncohorts;
     r->nschools = ns;
     r->first_version = r->ncohorts + ns;
     r->nversions = r->nvers;
-    r->all = r->ng - 1;
+    r->all = r->first_version + r->nvers;
+    r->first_unit = r->all + 1;
     for (size_t i = 0; i < ns; i++) {
         struct group *g = &r->g[r->first_school + i];
         g->kind = GROUP_SCHOOL;
@@ -355,6 +394,7 @@ static void build_groups(struct report *r)
     all->kind = GROUP_ALL;
     all->name = "All answers";
     all->ver = SIZE_MAX;
+    size_t unit = 0;
     for (size_t c = 0; c < r->ncohorts; c++) {
         struct group *g = &r->g[c];
         const struct store_cohort *co = &r->cohorts[c];
@@ -366,10 +406,27 @@ static void build_groups(struct report *r)
         for (size_t i = 0; i < ns; i++)
             if (strcmp(schools[i], school) == 0)
                 g->school = r->first_school + i;
-        add_member(r, &r->g[g->school], c);
-        if (g->ver != SIZE_MAX)
-            add_member(r, &r->g[r->first_version + g->ver], c);
-        add_member(r, all, c);
+        const struct store_served *sv;
+        size_t nu = class_units(r, c, &sv);
+        for (size_t i = 0; i < (nu ? nu : 1); i++) {
+            size_t u = r->first_unit + unit++;
+            struct group *ug = &r->g[u];
+            ug->kind = GROUP_UNIT;
+            ug->name = nu ? sv[i].version : co->package_version;
+            ug->cohort = co;
+            ug->cls = c;
+            ug->school = g->school;
+            /* Served a version the store has no survey of: its class's, which gave it
+             * its meaning. */
+            ug->ver = find_ver(r, co->package_id, ug->name);
+            if (ug->ver == SIZE_MAX)
+                ug->ver = g->ver;
+            add_member(r, g, u);
+            add_member(r, &r->g[g->school], u);
+            if (ug->ver != SIZE_MAX)
+                add_member(r, &r->g[r->first_version + ug->ver], u);
+            add_member(r, all, u);
+        }
     }
     free(schools);
 }
@@ -397,13 +454,13 @@ struct tally {
     int64_t max_id;
     size_t stride;           /* columns per class: every question's columns */
     const size_t *qoff;      /* first column of each question */
-    int64_t *n;              /* per class: answers */
-    int64_t *count;          /* per class, per column */
-    int64_t *any;            /* per class, per question: multi answers with an option */
-    struct stats_acc *score; /* per class, per question */
-    struct stats_acc *pair;  /* per pair, per class */
-    int64_t *pair_diff;      /* per pair, per class, PAIR_DIFFS: the differences by size */
-    struct clist *comments;  /* per class, per question */
+    int64_t *n;              /* per unit: answers */
+    int64_t *count;          /* per unit, per column */
+    int64_t *any;            /* per unit, per question: multi answers with an option */
+    struct stats_acc *score; /* per unit, per question */
+    struct stats_acc *pair;  /* per pair, per unit */
+    int64_t *pair_diff;      /* per pair, per unit, PAIR_DIFFS: the differences by size */
+    struct clist *comments;  /* per unit, per question */
     int64_t *part_n;         /* per class: start answers, end answers */
     struct rword *words;     /* start and end answers with a pairing word (strings in arena) */
     size_t nwords;
@@ -456,8 +513,8 @@ static void add_comment(struct tally *t, struct clist *cl, const char *text, siz
 }
 
 /*
- * Counts one answer of class c, already split into np pieces (and so known to be well
- * formed: a bad row counts nothing). Ids are matched where they lie in the row instead of
+ * Counts one answer of unit c (see struct group), already split into np pieces (and so known to be
+ * well formed: a bad row counts nothing). Ids are matched where they lie in the row instead of
  * being copied out: this runs once per stored answer.
  */
 static void count_answer(struct tally *t, size_t c, const struct rver *ver, size_t np)
@@ -530,9 +587,9 @@ static void count_answer(struct tally *t, size_t c, const struct rver *ver, size
         if (!pr->paired || isnan(t->row_score[pr->before]) || isnan(t->row_score[pr->after]))
             continue;
         double d = t->row_score[pr->after] - t->row_score[pr->before];
-        stats_add(&t->pair[p * r->ncohorts + c], d);
+        stats_add(&t->pair[p * r->nunits + c], d);
         if (fabs(d) <= PAIR_SPAN)
-            t->pair_diff[(p * r->ncohorts + c) * PAIR_DIFFS + (size_t)(PAIR_SPAN + (long)d)]++;
+            t->pair_diff[(p * r->nunits + c) * PAIR_DIFFS + (size_t)(PAIR_SPAN + (long)d)]++;
     }
 }
 
@@ -570,8 +627,16 @@ static int scan_row(const struct store_answer_row *row, void *ctx)
             t->unreadable++;
         return 0;
     }
-    size_t c = t->by_id[row->cohort_id];
-    const struct group *grp = &r->g[c];
+    const struct group *grp = &r->g[t->by_id[row->cohort_id]];
+    /* The unit of the version it was served, which the report read before the answers: one
+     * that came since has none, and waits for the next report. */
+    size_t c = SIZE_MAX;
+    const char *served = row->served_version ? row->served_version : row->package_version;
+    for (size_t m = 0; m < grp->nmembers && c == SIZE_MAX; m++)
+        if (strcmp(r->g[grp->members[m]].name, served) == 0)
+            c = grp->members[m] - r->first_unit;
+    if (c == SIZE_MAX)
+        return 0;
     size_t v = grp->ver;
     if (v == SIZE_MAX || strcmp(r->vers[v].sv->package_version, row->package_version) != 0)
         v = find_ver(r, grp->cohort->package_id, row->package_version);
@@ -584,7 +649,7 @@ static int scan_row(const struct store_answer_row *row, void *ctx)
     }
     t->row_id = row->id;
     count_answer(t, c, &r->vers[v], np);
-    note_part(t, c, row);
+    note_part(t, t->by_id[row->cohort_id], row); /* pairing is a class's, whatever it was served */
     return 0;
 }
 
@@ -594,7 +659,7 @@ static void tally_init(struct tally *t, struct report *r, const size_t *qoff, si
     t->r = r;
     t->qoff = qoff;
     t->stride = stride;
-    size_t nc = r->ncohorts ? r->ncohorts : 1, nq = r->nq ? r->nq : 1;
+    size_t nc = r->nunits ? r->nunits : 1, nq = r->nq ? r->nq : 1;
     t->n = xcalloc(nc, sizeof(*t->n));
     t->count = xcalloc(nc * (stride ? stride : 1), sizeof(*t->count));
     t->any = xcalloc(nc * nq, sizeof(*t->any));
@@ -610,7 +675,7 @@ static void tally_init(struct tally *t, struct report *r, const size_t *qoff, si
 
 static void tally_release(struct tally *t)
 {
-    size_t cells = (t->r->ncohorts ? t->r->ncohorts : 1) * (t->r->nq ? t->r->nq : 1);
+    size_t cells = (t->r->nunits ? t->r->nunits : 1) * (t->r->nq ? t->r->nq : 1);
     for (size_t i = 0; i < cells; i++)
         free(t->comments[i].v);
     free(t->n);
@@ -649,7 +714,7 @@ void report_strs_merge(struct arena *a, const char ***v, size_t *len, size_t *ca
     }
 }
 
-/* Adds a tally into the report's class rows (comment texts are copied into its arena). */
+/* Adds a tally into the report's unit rows (comment texts are copied into its arena). */
 static void tally_merge(struct report *r, const struct tally *t)
 {
     report_themes_tally_merge(r, t->themes);
@@ -663,10 +728,11 @@ static void tally_merge(struct report *r, const struct tally *t)
         w->score = arena_alloc(&r->arena, (r->npairs ? r->npairs : 1) * sizeof(*w->score));
         memcpy(w->score, t->words[i].score, r->npairs * sizeof(*w->score));
     }
-    for (size_t c = 0; c < r->ncohorts; c++) {
-        r->g[c].n += t->n[c];
+    for (size_t c = 0; c < r->nunits; c++) {
+        size_t g = r->first_unit + c;
+        r->g[g].n += t->n[c];
         for (size_t q = 0; q < r->nq; q++) {
-            struct gq *gq = report_gq(r, c, q);
+            struct gq *gq = report_gq(r, g, q);
             const int64_t *from = &t->count[c * t->stride + t->qoff[q]];
             for (size_t j = 0; j < r->q[q].ncols; j++)
                 gq->count[j] += from[j];
@@ -678,10 +744,10 @@ static void tally_merge(struct report *r, const struct tally *t)
                               COMMENTS_PER_COHORT, cl->v, cl->n, &gq->comments_dropped);
         }
         for (size_t p = 0; p < r->npairs; p++) {
-            stats_merge(&r->pair_acc[p * r->ng + c], &t->pair[p * r->ncohorts + c]);
+            stats_merge(&r->pair_acc[p * r->ng + g], &t->pair[p * r->nunits + c]);
             for (size_t d = 0; d < PAIR_DIFFS; d++)
-                r->pair_diff[(p * r->ng + c) * PAIR_DIFFS + d] +=
-                    t->pair_diff[(p * r->ncohorts + c) * PAIR_DIFFS + d];
+                r->pair_diff[(p * r->ng + g) * PAIR_DIFFS + d] +=
+                    t->pair_diff[(p * r->nunits + c) * PAIR_DIFFS + d];
         }
     }
 }
@@ -693,7 +759,7 @@ static void *scan_thread(void *arg)
     return NULL;
 }
 
-/* Reads every answer, in parallel parts, into the class rows. */
+/* Reads every answer, in parallel parts, into the unit rows. */
 static int scan(struct report *r, struct store *s)
 {
     int64_t max_id = 0;
@@ -766,21 +832,22 @@ static void alloc_gq(struct report *r)
             gq->count = arena_alloc(&r->arena, r->q[q].ncols * sizeof(int64_t));
         }
     }
-    /* A class is asked what its version's survey holds. */
-    for (size_t c = 0; c < r->ncohorts; c++) {
-        size_t v = r->g[c].ver;
+    /* A unit is asked what its class's version's survey holds, which gives its answers their
+     * meaning (those served a later version were checked against it). */
+    for (size_t u = r->first_unit; u < r->ng; u++) {
+        size_t v = r->g[r->g[u].cls].ver;
         if (v == SIZE_MAX)
             continue;
         const struct survey *sv = r->vers[v].sv;
         for (size_t i = 0; i < sv->count; i++)
-            report_gq(r, c, r->vers[v].qmap[i])->asked = true;
+            report_gq(r, u, r->vers[v].qmap[i])->asked = true;
     }
 }
 
-/* Completes class rows ("no answer", n) and adds classes up into the other groups. */
+/* Completes unit rows ("no answer", n) and adds shown units up into every other group. */
 static void aggregate(struct report *r)
 {
-    for (size_t c = 0; c < r->ncohorts; c++) {
+    for (size_t c = r->first_unit; c < r->ng; c++) {
         for (size_t q = 0; q < r->nq; q++) {
             struct gq *gq = report_gq(r, c, q);
             if (!gq->asked)
@@ -797,15 +864,21 @@ static void aggregate(struct report *r)
             gq->count[rq->nopt + 1] = gq->n - answered;
         }
     }
-    for (size_t g = r->ncohorts; g < r->ng; g++) {
+    for (size_t g = 0; g < r->first_unit; g++) {
         struct group *grp = &r->g[g];
+        /* A class is counted once however many of its units there are: they are together. */
+        size_t last_held = SIZE_MAX, last_shown = SIZE_MAX;
         for (size_t m = 0; m < grp->nmembers; m++) {
             size_t c = grp->members[m];
+            size_t cls = r->g[c].cls;
             if (r->g[c].hidden) {
                 grp->held += r->g[c].n;
-                grp->nheld++;
+                grp->nheld += cls != last_held;
+                last_held = cls;
                 continue;
             }
+            grp->nshown += cls != last_shown;
+            last_shown = cls;
             grp->n += r->g[c].n;
             for (size_t q = 0; q < r->nq; q++) {
                 const struct gq *from = report_gq(r, c, q);
@@ -825,6 +898,13 @@ static void aggregate(struct report *r)
                     r->pair_diff[(p * r->ng + g) * PAIR_DIFFS + d] +=
                         r->pair_diff[(p * r->ng + c) * PAIR_DIFFS + d];
             }
+        }
+        /* A class none of whose answers may be shown is held back whole, as it says. */
+        if (grp->kind == GROUP_COHORT && !grp->nshown) {
+            grp->hidden = true;
+            grp->n = grp->held;
+            grp->held = 0;
+            grp->nheld = 0;
         }
     }
 }
@@ -863,11 +943,13 @@ int report_build(struct store *s, const struct report_options *opt, struct repor
 
     if ((rc = store_surveys(s, &r->arena, &r->surveys, &r->nsurveys)) != STORE_OK ||
         (rc = store_cohorts(s, &r->arena, &r->cohorts, &r->ncohorts)) != STORE_OK ||
-        (rc = store_focus_groups(s, &r->arena, &r->fgs, &r->nfgs)) != STORE_OK) {
+        (rc = store_focus_groups(s, &r->arena, &r->fgs, &r->nfgs)) != STORE_OK ||
+        (rc = store_served_versions(s, &r->arena, &r->served, &r->nserved)) != STORE_OK) {
         snprintf(err, err_len, "reading the database failed");
         goto fail;
     }
     qsort(r->surveys, r->nsurveys, sizeof(*r->surveys), survey_order);
+    qsort(r->served, r->nserved, sizeof(*r->served), served_order);
     r->nvers = r->nsurveys;
     r->vers = arena_alloc(&r->arena, (r->nvers ? r->nvers : 1) * sizeof(*r->vers));
     for (size_t v = 0; v < r->nvers; v++)

@@ -11,15 +11,15 @@
 /* ---- holding back small classes ---- */
 
 /*
- * A class with answers but fewer than k is held back: left out of every figure of the
- * report, its own and every total it belongs to, until it has k. Every view is built from
- * the same classes by the same rule, so no view holds anything of a held-back class that
- * another could be subtracted from. Classes only gain answers, so a class once shown stays
- * shown, and a lower k holds back fewer classes.
+ * A class's answers under one served version (a unit) with fewer than k is held back: left
+ * out of every figure of the report, its class's own and every total it belongs to, until it
+ * has k. Every view is built from the same units by the same rule, so no view holds anything
+ * of a held-back unit that another could be subtracted from. Units only gain answers, so a
+ * unit once shown stays shown, and a lower k holds back fewer units.
  */
 void report_hold_back(struct report *r)
 {
-    for (size_t c = 0; c < r->ncohorts; c++) {
+    for (size_t c = r->first_unit; c < r->ng; c++) {
         r->g[c].hidden = r->g[c].n > 0 && r->g[c].n < r->k;
         if (!r->g[c].hidden)
             continue;
@@ -34,7 +34,7 @@ void report_hold_back(struct report *r)
 /* ---- one school's view ---- */
 
 /*
- * Keeps only the package versions some class of the report was given: in one school's
+ * Keeps only the package versions some class of the report was given or served: in one school's
  * view, a version only other schools used would be an empty section. Every stored version
  * belongs to at least one class, so the report on every school keeps them all.
  */
@@ -44,9 +44,14 @@ void report_keep_used_versions(struct report *r)
     for (size_t v = 0; v < r->nvers; v++) {
         const struct survey *sv = r->vers[v].sv;
         bool used = false;
-        for (size_t c = 0; c < r->ncohorts && !used; c++)
-            used = strcmp(r->cohorts[c].package_id, sv->package_id) == 0 &&
-                   strcmp(r->cohorts[c].package_version, sv->package_version) == 0;
+        for (size_t c = 0; c < r->ncohorts && !used; c++) {
+            if (strcmp(r->cohorts[c].package_id, sv->package_id) != 0)
+                continue;
+            used = strcmp(r->cohorts[c].package_version, sv->package_version) == 0;
+            for (size_t i = 0; i < r->nserved && !used; i++)
+                used = r->served[i].cohort_id == r->cohorts[c].id &&
+                       strcmp(r->served[i].version, sv->package_version) == 0;
+        }
         if (used)
             r->vers[kept++] = r->vers[v];
     }

@@ -1,8 +1,9 @@
 /*
  * Themes in the report: what staff coded comments and focus groups with (store_codes()),
- * counted per class while the answers are scanned, and per school, version and in all from
- * the shown classes only, as every other figure (see report.h). A class held back shows
- * nothing of its themes, and nothing of it is in any total; the quotes are the comments as
+ * counted per unit (a class's answers under one served version) while the answers are
+ * scanned, and per class, school, version and in all from the shown units only, as every
+ * other figure (see report.h). A unit held back shows nothing of its themes, and nothing of
+ * it is in any total; the quotes are the comments as
  * stored, so masked as every comment is.
  */
 #include <errno.h>
@@ -12,7 +13,7 @@
 #include "base/xalloc.h"
 #include "report/render.h"
 
-/* Quotes kept per class and theme; the count goes on past them. */
+/* Quotes kept per unit and theme; the count goes on past them. */
 #define QUOTES_PER_COHORT 200
 
 struct quotes {
@@ -21,12 +22,12 @@ struct quotes {
     int64_t dropped;
 };
 
-/* What one scanning thread counted, class by class. */
+/* What one scanning thread counted, unit by unit. */
 struct theme_tally {
     const struct rthemes *t;
-    int64_t *count; /* per class, per theme: comments coded with it */
-    int64_t *coded; /* per class: comments with a theme */
-    int64_t *seen;  /* per class: comments */
+    int64_t *count; /* per unit, per theme: comments coded with it */
+    int64_t *coded; /* per unit: comments with a theme */
+    int64_t *seen;  /* per unit: comments */
     struct quotes *quotes;
     struct arena arena;
 };
@@ -38,7 +39,7 @@ struct rthemes {
     size_t ncodes;
     struct store_code *fcodes; /* focus groups' codes */
     size_t nfcodes;
-    size_t ncohorts;
+    size_t nunits;
     int64_t *count;
     int64_t *coded;
     int64_t *seen;
@@ -74,13 +75,13 @@ int report_themes_load(struct report *r, struct store *s)
     t->nfcodes = n - nc;
     /* The database's order of question ids need not be strcmp()'s. */
     qsort(t->codes, t->ncodes, sizeof(*t->codes), code_cmp);
-    t->ncohorts = r->ncohorts;
-    size_t cells = (r->ncohorts ? r->ncohorts : 1) * (t->n ? t->n : 1);
+    t->nunits = r->nunits;
+    size_t cells = (r->nunits ? r->nunits : 1) * (t->n ? t->n : 1);
     t->count = arena_alloc(&r->arena, cells * sizeof(*t->count));
     memset(t->count, 0, cells * sizeof(*t->count));
     t->quotes = arena_alloc(&r->arena, cells * sizeof(*t->quotes));
     memset(t->quotes, 0, cells * sizeof(*t->quotes));
-    size_t nco = r->ncohorts ? r->ncohorts : 1;
+    size_t nco = r->nunits ? r->nunits : 1;
     t->coded = arena_alloc(&r->arena, nco * sizeof(*t->coded));
     t->seen = arena_alloc(&r->arena, nco * sizeof(*t->seen));
     memset(t->coded, 0, nco * sizeof(*t->coded));
@@ -94,7 +95,7 @@ struct theme_tally *report_themes_tally_new(const struct report *r)
     const struct rthemes *t = r->themes;
     struct theme_tally *tt = xcalloc(1, sizeof(*tt));
     tt->t = t;
-    size_t nco = t->ncohorts ? t->ncohorts : 1, cells = nco * (t->n ? t->n : 1);
+    size_t nco = t->nunits ? t->nunits : 1, cells = nco * (t->n ? t->n : 1);
     tt->count = xcalloc(cells, sizeof(*tt->count));
     tt->quotes = xcalloc(cells, sizeof(*tt->quotes));
     tt->coded = xcalloc(nco, sizeof(*tt->coded));
@@ -106,7 +107,7 @@ void report_themes_tally_free(struct theme_tally *tt)
 {
     if (!tt)
         return;
-    size_t cells = (tt->t->ncohorts ? tt->t->ncohorts : 1) * (tt->t->n ? tt->t->n : 1);
+    size_t cells = (tt->t->nunits ? tt->t->nunits : 1) * (tt->t->n ? tt->t->n : 1);
     for (size_t i = 0; i < cells; i++)
         free(tt->quotes[i].v);
     free(tt->quotes);
@@ -160,7 +161,7 @@ void report_themes_tally_comment(struct theme_tally *tt, size_t c, int64_t answe
 void report_themes_tally_merge(struct report *r, const struct theme_tally *tt)
 {
     struct rthemes *t = r->themes;
-    for (size_t c = 0; c < t->ncohorts; c++) {
+    for (size_t c = 0; c < t->nunits; c++) {
         t->coded[c] += tt->coded[c];
         t->seen[c] += tt->seen[c];
         for (size_t th = 0; th < t->n; th++) {
@@ -214,16 +215,17 @@ static const struct store_code *fg_code(const struct rthemes *t, int64_t id)
     return NULL;
 }
 
-/* Whether class c (a cohort group) is one of group g's shown classes. */
-static bool shown_member(const struct report *r, size_t g, size_t c)
+/* Whether unit u (its index among the units) is one of group g's shown units. */
+static bool shown_member(const struct report *r, size_t g, size_t u)
 {
-    if (r->g[c].hidden)
+    size_t ug = r->first_unit + u;
+    if (r->g[ug].hidden)
         return false;
     const struct group *grp = &r->g[g];
-    if (grp->kind == GROUP_COHORT)
-        return c == g;
+    if (grp->kind == GROUP_UNIT)
+        return ug == g;
     for (size_t m = 0; m < grp->nmembers; m++)
-        if (grp->members[m] == c)
+        if (grp->members[m] == ug)
             return true;
     return false;
 }
@@ -234,9 +236,15 @@ static bool fg_in_group(const struct report *r, size_t g, const struct store_foc
 {
     if (!f->cohort_code)
         return r->g[g].kind == GROUP_ALL;
-    for (size_t c = 0; c < r->ncohorts; c++)
-        if (strcmp(r->cohorts[c].code, f->cohort_code) == 0)
-            return shown_member(r, g, c);
+    for (size_t c = 0; c < r->ncohorts; c++) {
+        if (strcmp(r->cohorts[c].code, f->cohort_code) != 0)
+            continue;
+        /* A class's focus group counts where one of its units is shown. */
+        for (size_t m = 0; m < r->g[c].nmembers; m++)
+            if (shown_member(r, g, r->g[c].members[m] - r->first_unit))
+                return true;
+        return false;
+    }
     return false;
 }
 
@@ -268,7 +276,7 @@ int report_themes_at(const struct report *r, size_t g, size_t keep, struct repor
         v[th].description = t->v[th].description;
         v[th].retired = t->v[th].retired;
     }
-    for (size_t c = 0; c < r->ncohorts; c++) {
+    for (size_t c = 0; c < r->nunits; c++) {
         if (!shown_member(r, g, c))
             continue;
         out->comments += t->seen[c];
@@ -296,12 +304,12 @@ int report_themes_at(const struct report *r, size_t g, size_t keep, struct repor
         if (!v[th].comments && !v[th].focus_groups)
             continue;
         size_t all = 0;
-        for (size_t c = 0; c < r->ncohorts; c++)
+        for (size_t c = 0; c < r->nunits; c++)
             if (shown_member(r, g, c))
                 all += t->quotes[c * t->n + th].n;
         const char **q = xmalloc((all ? all : 1) * sizeof(*q));
         all = 0;
-        for (size_t c = 0; c < r->ncohorts; c++) {
+        for (size_t c = 0; c < r->nunits; c++) {
             const struct quotes *from = &t->quotes[c * t->n + th];
             if (shown_member(r, g, c) && from->n) {
                 memcpy(q + all, from->v, from->n * sizeof(*q));

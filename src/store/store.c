@@ -541,6 +541,27 @@ int store_pairing_words(struct store *s, int64_t cohort_id, struct arena *a, con
     return rc;
 }
 
+static bool read_served(const struct store_col *cols, size_t ncols, struct arena *a, void *elem)
+{
+    (void)ncols;
+    struct store_served *v = elem;
+    v->cohort_id = store_col_int(&cols[0]);
+    v->version = store_col_str(a, &cols[1]);
+    v->answers = store_col_int(&cols[2]);
+    return v->version != NULL;
+}
+
+int store_served_versions(struct store *s, struct arena *a, struct store_served **out,
+                          size_t *count)
+{
+    struct store_stmt q = {.sql = "SELECT cohort_id, COALESCE(served_version, package_version), "
+                                  "count(*) FROM answers GROUP BY 1, 2 ORDER BY 1, 2"};
+    void *v = NULL;
+    int rc = store_read_list(s, &q, read_served, sizeof(**out), a, &v, count);
+    *out = v;
+    return rc;
+}
+
 #define COHORT_COLUMNS                                                                             \
     "SELECT c.id, c.code, c.label, s.name, c.package_id, c.package_version, c.created_day, "       \
     "c.open, c.expected_size FROM cohorts c LEFT JOIN schools s ON s.id = c.school_id "

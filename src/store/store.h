@@ -242,6 +242,20 @@ __attribute__((warn_unused_result)) int store_pairing_words(struct store *s, int
                                                             struct arena *a, const char ***out,
                                                             size_t *count);
 
+/* How many answers a class has under one served version (see store_answer_row). */
+struct store_served {
+    int64_t cohort_id;
+    const char *version; /* served_version, or the class's version where none was stored */
+    int64_t answers;
+};
+
+/*
+ * Every class and served version that has answers, with their count, ordered by class id
+ * and then version; the array and strings live in a.
+ */
+__attribute__((warn_unused_result)) int
+store_served_versions(struct store *s, struct arena *a, struct store_served **out, size_t *count);
+
 /* One stored answer as a report reads it; borrowed for the length of the callback. */
 struct store_answer_row {
     /* the row's own number, for the codes given its comments and for pairing its start and
