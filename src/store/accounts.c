@@ -82,6 +82,15 @@ int store_staff_set_throttle(struct store *s, int64_t staff_id, int failed_login
     return store_write_one(s, &st, true);
 }
 
+int store_staff_set_comments_seen(struct store *s, int64_t staff_id, int day)
+{
+    if (store_writable(s) != STORE_OK)
+        return STORE_ERR_READ_ONLY;
+    struct store_stmt st = {.sql = "UPDATE staff SET comments_seen_day = $1 WHERE id = $2",
+                            .args = {SA_INT(day), SA_INT(staff_id)}};
+    return store_write_one(s, &st, true);
+}
+
 static bool read_staff_entry(const struct store_col *c, size_t n, struct arena *a, void *elem)
 {
     (void)n;
@@ -168,6 +177,7 @@ static bool read_session(const struct store_col *c, size_t n, struct arena *a, v
     e->created = (time_t)store_col_int(&c[3]);
     e->last_seen = (time_t)store_col_int(&c[4]);
     e->school = store_col_str(a, &c[5]);
+    e->comments_seen_day = c[6].p ? (int)store_col_int(&c[6]) : -1;
     return true;
 }
 
@@ -175,11 +185,12 @@ int store_session_get(struct store *s, const unsigned char hash[STORE_TOKEN_HASH
                       struct arena *a, struct store_session *out)
 {
     memset(out, 0, sizeof(*out));
-    struct store_stmt q = {
-        .sql = "SELECT s.staff_id, f.name, s.csrf, s.created, s.last_seen, c.name FROM "
-               "sessions s JOIN staff f ON f.id = s.staff_id "
-               "LEFT JOIN schools c ON c.id = f.school_id WHERE s.token_hash = $1",
-        .args = {SA_BYTES(hash, STORE_TOKEN_HASH_LEN)}};
+    struct store_stmt q = {.sql =
+                               "SELECT s.staff_id, f.name, s.csrf, s.created, s.last_seen, c.name, "
+                               "f.comments_seen_day FROM "
+                               "sessions s JOIN staff f ON f.id = s.staff_id "
+                               "LEFT JOIN schools c ON c.id = f.school_id WHERE s.token_hash = $1",
+                           .args = {SA_BYTES(hash, STORE_TOKEN_HASH_LEN)}};
     return store_read_one(s, &q, read_session, sizeof(*out), a, out);
 }
 

@@ -124,6 +124,9 @@ static const char *const migrations[] = {
     /* 8: the survey part each answer was given in ("start", "end" or "later"). Answers
      * stored before had every question on one form, answered in one sitting: NULL. */
     "ALTER TABLE answers ADD COLUMN part TEXT;",
+    /* 9: the day each account last opened the comments to read first, so that the home page
+     * tells of those sent since (NULL: never opened). */
+    "ALTER TABLE staff ADD COLUMN comments_seen_day INTEGER;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

@@ -72,7 +72,7 @@ struct store_options {
 };
 
 /* The current schema version, and the default database when no --db is given. */
-#define STORE_SCHEMA_VERSION 8
+#define STORE_SCHEMA_VERSION 9
 #define STORE_DEFAULT_PATH "./planpack.db"
 /* The largest survey snapshot stored for one package version (a few KiB in practice). */
 #define STORE_SURVEY_MAX ((size_t)4 << 20)
@@ -334,6 +334,9 @@ __attribute__((warn_unused_result)) int store_staff_get(struct store *s, const c
 /* Replaces an account's password hash (a rehash with stronger settings, or a new password). */
 __attribute__((warn_unused_result)) int store_staff_set_hash(struct store *s, int64_t staff_id,
                                                              const char *password_hash);
+/* Records that the account opened the comments to read first on day (store_today()). */
+__attribute__((warn_unused_result)) int store_staff_set_comments_seen(struct store *s,
+                                                                      int64_t staff_id, int day);
 /* Records a login attempt's throttling state for the account. */
 __attribute__((warn_unused_result)) int store_staff_set_throttle(struct store *s, int64_t staff_id,
                                                                  int failed_logins,
@@ -370,6 +373,8 @@ struct store_session {
     const char *csrf;   /* the session's CSRF token, for every staff form */
     time_t created;
     time_t last_seen;
+    int comments_seen_day; /* the day the account last opened the comments to read first;
+                              -1: never */
 };
 
 __attribute__((warn_unused_result)) int

@@ -4,7 +4,9 @@
  * may see the class: its label, its school and the day, never the time, the pupil's other
  * answers or anything else that could tell who wrote it. Within a class and a day the
  * comments are in alphabetical order, so their order says nothing of when each was sent.
- * The home page names the classes with one from the last STAFF_FLAG_DAYS days.
+ * The home page names the classes with one sent since the account last opened the page
+ * (from that day on: a comment carries its day, not its time), or, before it first does, from
+ * the last STAFF_FLAG_DAYS days.
  *
  * Answers stay anonymous: a flag is worked out each time the page is read, from the words
  * the package has now, and never stored. So a lead's change to the list applies to every
@@ -169,7 +171,17 @@ void staff_flags_home(struct staff_page *p)
     }
     struct staff_flagged *v;
     size_t n, more;
-    int since = store_today(p->st) - (STAFF_FLAG_DAYS - 1);
+    int looked = p->sess->comments_seen_day;
+    int since = looked >= 0 ? looked : store_today(p->st) - (STAFF_FLAG_DAYS - 1);
+    /* "since you last looked at them (on DAY, sent that day included)" or "from the last 14
+     * days" */
+    char when[128], day[11];
+    store_day_format(looked, day);
+    if (looked >= 0)
+        snprintf(when, sizeof(when),
+                 "since you last looked at them (on %s: those sent that day are counted too)", day);
+    else
+        snprintf(when, sizeof(when), "from the last %d days", STAFF_FLAG_DAYS);
     if (staff_flagged_comments(p, since, &v, &n, &more) != STORE_OK) {
         staff_page_error(p, "The comments could not be read, so this page cannot say whether "
                             "any may be a disclosure. Please reload it.");
@@ -184,21 +196,19 @@ void staff_flags_home(struct staff_page *p)
     }
     if (!classes) {
         buf_addf(b,
-                 "<p>No comment from the last %d days holds words that may signal a "
-                 "disclosure. <a href=\"/staff/comments\">Comments to read first</a> lists "
-                 "older ones.</p>\n",
-                 STAFF_FLAG_DAYS);
+                 "<p>No comment %s holds words that may signal a disclosure. <a "
+                 "href=\"/staff/comments\">Comments to read first</a> lists older ones.</p>\n",
+                 when);
         return;
     }
     buf_adds(b, "<section class=\"flagged\" aria-labelledby=\"flagged-h\">\n"
                 "<h2 id=\"flagged-h\">Comments to read first</h2>\n");
     buf_addf(b,
-             "<p><strong>%zu %s</strong> %s comments from the last %d days that may be a "
+             "<p><strong>%zu %s</strong> %s comments %s that may be a "
              "disclosure or a cry for help. Read them, then act for the whole class: speak to "
              "the teacher, and make sure every pupil knows where to get help. Answers are "
              "anonymous, so nobody can tell which pupil wrote one.</p>\n<ul>\n",
-             classes, classes == 1 ? "class" : "classes", classes == 1 ? "has" : "have",
-             STAFF_FLAG_DAYS);
+             classes, classes == 1 ? "class" : "classes", classes == 1 ? "has" : "have", when);
     for (size_t i = 0; i < n; i++) {
         bool seen = false;
         for (size_t j = 0; j < i && !seen; j++)
@@ -219,9 +229,16 @@ unsigned staff_flags_get(struct staff_page *p)
     if (staff_flagged_comments(p, 0, &v, &n, &more) != STORE_OK)
         return staff_page_message(p, HTTP_INTERNAL_SERVER_ERROR, "Something went wrong",
                                   "The comments could not be read. Please try again.");
+    /* Looked at: the home page now tells of comments since today. A store that cannot be
+     * written (read-only) keeps the day before, which only tells of more. */
+    bool noted =
+        store_staff_set_comments_seen(p->st, p->sess->staff_id, store_today(p->st)) == STORE_OK;
     struct buf *b = p->out;
     const struct pkg *pkg = p->rq->site ? site_pkg(p->rq->site) : NULL;
     staff_page_open(p, "Comments to read first");
+    if (!noted)
+        buf_adds(p->out, "<p class=\"warning\">The server could not note that you have looked, "
+                         "so the home page will go on telling you of these comments.</p>\n");
     buf_adds(b, "<p>Pupils' comments that hold words or phrases that may signal a disclosure "
                 "or a cry for help, newest first. A word list cannot understand: many of these "
                 "will be ordinary comments, and a worrying comment in other words is not "

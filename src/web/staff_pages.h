@@ -65,7 +65,8 @@ __attribute__((warn_unused_result)) int staff_visible_cohort(struct staff_page *
 
 /*
  * Comments that may be a disclosure (web/staff_flags.c). The home page names the classes
- * with one from the last STAFF_FLAG_DAYS days.
+ * with one sent since the account last opened /staff/comments, or, before it first has,
+ * from the last STAFF_FLAG_DAYS days.
  */
 #define STAFF_FLAG_DAYS 14
 

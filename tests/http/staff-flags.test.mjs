@@ -1,7 +1,7 @@
 // Comments that may be a disclosure: found with the package's word list (whole words, any
 // case, any accents), shown first to the staff of the class's school with the class and the
-// day only, named on the home page for the last 14 days, and found again after a lead edits
-// the list. The pupil's comment box says nobody reads it straight away and where to go.
+// day only, named on the home page for those sent since the account last looked at them (the
+// last 14 days before it first has), and found again after a lead edits the list. The pupil's comment box says nobody reads it straight away and where to go.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -29,6 +29,7 @@ before(async () => {
     addStaff(db, 'anna', 'School A');
     addStaff(db, 'ben', 'School B');
     addStaff(db, 'eva');
+    addStaff(db, 'cara', 'School A');
     server = await startServer({ args: ['--db', db] });
     anna = await signIn(server, 'anna');
     ben = await signIn(server, 'ben');
@@ -91,7 +92,8 @@ describe('comments to read first', () => {
     it('names the classes with one on the home page, linking to them', async () => {
         const a = await anna.get('/staff/');
         assert.match(a.text, /<h2 id="flagged-h">Comments to read first<\/h2>/);
-        assert.match(a.text, /<strong>1 class<\/strong> has comments from the last 14 days that may be a disclosure/);
+        // Anna has looked at them today: the home page counts from today on.
+        assert.match(a.text, /<strong>1 class<\/strong> has comments since you last looked at them \(on \d{4}-\d\d-\d\d: those sent that day are counted too\) that may be a disclosure/);
         assert.match(a.text, new RegExp(`<li><a href="/staff/comments#c-${classA}">Year 9 PSHE, A \\(<code>${classA}</code>, School A\\)</a></li>`));
         assert.doesNotMatch(a.text, new RegExp(`${quietA}|${classB}`));
         const e = await eva.get('/staff/');
@@ -99,11 +101,32 @@ describe('comments to read first', () => {
         assert.match(e.text, new RegExp(`#c-${classB}"`));
     });
 
+    it('tells an account that has never looked of the last 14 days, then of what came since it looked', async () => {
+        const cara = await signIn(server, 'cara');
+        const first = (await cara.get('/staff/')).text;
+        assert.match(first, /<strong>1 class<\/strong> has comments from the last 14 days that may be a disclosure/);
+        assert.match(first, new RegExp(`#c-${classA}"`));
+        assert.match((await cara.get('/staff/comments')).text, /I think about SUICIDE sometimes/);
+        // What Cara saw is dated yesterday now; she looked today, so it is not new to her
+        // (the 14 days would still hold it) ...
+        sql(db, `UPDATE answers SET day = day - 1 WHERE cohort_id = (SELECT id FROM cohorts WHERE code = '${classA}')`);
+        const after = (await cara.get('/staff/')).text;
+        assert.doesNotMatch(after, /flagged-h/);
+        assert.match(after, /No comment since you last looked at them \(on \d{4}-\d\d-\d\d: those sent that day are counted too\) holds words that may signal a disclosure/);
+        // ... while a comment sent since is.
+        assert.equal((await answer(server, quietA, { 'q-comment': 'i have something to tell' })).status, 303);
+        const next = (await cara.get('/staff/')).text;
+        assert.match(next, /<strong>1 class<\/strong> has comments since you last looked/);
+        assert.match(next, new RegExp(`#c-${quietA}"`));
+        assert.doesNotMatch(next, new RegExp(`#c-${classA}"`));
+    });
+
     it('leaves older comments off the home page but on the comments page', async () => {
         sql(db, `UPDATE answers SET day = day - 20 WHERE cohort_id = (SELECT id FROM cohorts WHERE code = '${classB}')`);
         const b = await ben.get('/staff/');
         assert.doesNotMatch(b.text, /flagged-h/);
-        assert.match(b.text, /No comment from the last 14 days holds words that may signal a disclosure/);
+        // Ben has looked at them (today), so the 14 days are not what he is told of.
+        assert.match(b.text, /No comment since you last looked at them \(on [-\d]+: those sent that day are counted too\) holds words that may signal a disclosure/);
         assert.match((await ben.get('/staff/comments')).text, /older man keeps asking me/);
     });
 });

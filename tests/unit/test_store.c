@@ -192,6 +192,7 @@ static void test_migrates_version_1(void **state)
                      "DROP TABLE themes; DROP TABLE secrets;"
                      "ALTER TABLE answers DROP COLUMN pairing_word;"
                      "ALTER TABLE answers DROP COLUMN part;"
+                     "ALTER TABLE staff DROP COLUMN comments_seen_day;"
                      "INSERT INTO staff (name, password_hash, created_day) "
                      "VALUES ('sam', '$argon2id$fake', 1);"
                      "UPDATE schema_version SET version = 1;");
