@@ -55,7 +55,7 @@ static const struct {
     enum xkind kind;
 } fixed_vars[] = {
     {"class_code", "Class code", XV_CLASS},
-    {"school", "School (empty: none given)", XV_SCHOOL},
+    {"school", "School (empty: no school given)", XV_SCHOOL},
     {"package_version", "Package version served (what the pupil saw)", XV_VERSION},
     {"language", "Language of the pages (empty: not recorded)", XV_LANGUAGE},
     {"part", "Survey part: start, end or later (empty: one sitting, from before parts)", XV_PART},

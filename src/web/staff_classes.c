@@ -14,7 +14,7 @@
 
 #define LABEL_MAX 200
 
-/* How many answers a class has so far, and its limit, for its row and the confirmation. */
+/* How many submissions a class has so far, and its limit, for its row and the confirmation. */
 static void class_answers(struct staff_page *p, const struct store_cohort *c)
 {
     struct buf *b = p->out;
@@ -31,11 +31,11 @@ static void class_answers(struct staff_page *p, const struct store_cohort *c)
     int64_t cap = (int64_t)c->expected_size * STORE_ANSWERS_PER_PUPIL;
     buf_addf(b, ", of up to %lld (%d pupils)", (long long)cap, c->expected_size);
     if (have >= cap)
-        buf_adds(b, "<br><strong class=\"warning\">Full: new answers are refused. "
+        buf_adds(b, "<br><strong class=\"warning\">Full: new submissions are refused. "
                     "If the class is bigger, or someone sent answers again and again, "
                     "close this code and make a new one.</strong>");
     else if (have * 5 >= cap * 4)
-        buf_adds(b, "<br><strong class=\"warning\">Nearly full: many more answers than "
+        buf_adds(b, "<br><strong class=\"warning\">Nearly full: many more submissions than "
                     "pupils.</strong>");
 }
 
@@ -52,10 +52,10 @@ static void class_row(struct staff_page *p, const struct store_cohort *c, size_t
     buf_addf_html(b,
                   "<tr><th scope=\"row\"><code>%s</code></th><td data-label=\"Label\">%s</td>"
                   "<td data-label=\"School\">%s</td><td data-label=\"Package version\">%s",
-                  c->code, c->label, c->school ? c->school : "none given", c->package_version);
+                  c->code, c->label, c->school ? c->school : "no school given", c->package_version);
     buf_addf(b,
              "</td><td data-label=\"Created\">%s</td><td data-label=\"Feedback\">%s</td>"
-             "<td data-label=\"Answers\">",
+             "<td data-label=\"Submissions\">",
              day, c->open ? "open" : "closed");
     class_answers(p, c);
     if (flagged)
@@ -166,7 +166,7 @@ static unsigned classes_page(struct staff_page *p, unsigned status, const char *
         buf_adds(b, ", oldest first</caption>\n<thead><tr><th scope=\"col\">Code</th>"
                     "<th scope=\"col\">Label</th><th scope=\"col\">School</th>"
                     "<th scope=\"col\">Package version</th><th scope=\"col\">Created</th>"
-                    "<th scope=\"col\">Feedback</th><th scope=\"col\">Answers</th>"
+                    "<th scope=\"col\">Feedback</th><th scope=\"col\">Submissions</th>"
                     "<th scope=\"col\">Pages</th>"
                     "<th scope=\"col\">Change</th></tr></thead>\n<tbody>\n");
         for (size_t i = 0; i < n; i++)
@@ -278,7 +278,7 @@ static unsigned confirm_close(struct staff_page *p, const struct store_cohort *c
     buf_addf_html(b, "<p>%s", c->label);
     if (c->school)
         buf_addf_html(b, " (%s)", c->school);
-    buf_adds(b, ". Answers: ");
+    buf_adds(b, ". Submissions: ");
     class_answers(p, c);
     buf_adds(b, ".</p>\n<p>Once it is closed, pupils who use this code are told that its "
                 "feedback has closed, and nothing they send is kept. The answers it has stay. "

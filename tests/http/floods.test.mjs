@@ -103,8 +103,8 @@ describe('a class', () => {
             assert.match(html, /<p class="error-msg" id="f-code-error"><strong>.*all the answers it can take/, '409: beside the code');
             const alice = await signIn(server, 'alice');
             const page = await alice.get('/staff/classes');
-            assert.match(page.text, /<td data-label="Answers">20 so far, of up to 20 \(2 pupils\)<br>/);
-            assert.match(page.text, /Full: new answers are refused/);
+            assert.match(page.text, /<td data-label="Submissions">20 so far, of up to 20 \(2 pupils\)<br>/);
+            assert.match(page.text, /Full: new submissions are refused/);
             assert.equal(planpack(db, ['report', '--format', 'csv']).trim().split('\n').length, 21, 'twenty stored');
         } finally {
             await server.stopClean();

@@ -79,8 +79,8 @@ describe('comments to read first', () => {
 
     it('are counted in their class\'s row on the Classes page, linking to them', async () => {
         const page = (await anna.get('/staff/classes')).text;
-        assert.match(page, new RegExp(`<code>${classA}</code></th>[^\\n]*<td data-label="Answers">4 so far, of up to 300 \\(30 pupils\\)<br><a class="warning" href="/staff/comments#c-${classA}"><strong>2 comments to read first</strong></a></td>`));
-        assert.match(page, new RegExp(`<code>${quietA}</code></th>[^\\n]*<td data-label="Answers">2 so far, of up to 300 \\(30 pupils\\)</td>`));
+        assert.match(page, new RegExp(`<code>${classA}</code></th>[^\\n]*<td data-label="Submissions">4 so far, of up to 300 \\(30 pupils\\)<br><a class="warning" href="/staff/comments#c-${classA}"><strong>2 comments to read first</strong></a></td>`));
+        assert.match(page, new RegExp(`<code>${quietA}</code></th>[^\\n]*<td data-label="Submissions">2 so far, of up to 300 \\(30 pupils\\)</td>`));
     });
 
     it('shows a class under 5 answers too, since acting on a disclosure comes first', async () => {

@@ -267,11 +267,19 @@ describe('classes', () => {
         assert.match(e.text, /<input id="c-school" name="school"/);
     });
 
+    it('say "no school given" for a class with none, as the reports do', async () => {
+        const code = await makeClass(eva, 'Year 11 no school');
+        const page = (await eva.get('/staff/classes')).text;
+        assert.match(page, new RegExp(`<code>${code}</code></th><td data-label="Label">Year 11 no school</td><td data-label="School">no school given</td>`));
+        const report = (await eva.get(`/staff/report?class=${code}`)).text;
+        assert.match(report, /<span class="meta">no school given, version /);
+    });
+
     it('are made on the page while the server runs, take feedback and reach the report', async () => {
         const code = await makeClass(eva, 'Year 10 <b>PSHE</b>', 'School C');
         const page = await eva.get(`/staff/classes?made=${code}`);
         assert.ok(page.text.includes(`New class code <code>${code}</code> for Year 10 &lt;b&gt;PSHE&lt;/b&gt;`));
-        assert.match(page.text, new RegExp(`<code>${code}</code></th><td data-label="Label">Year 10 &lt;b&gt;PSHE&lt;/b&gt;</td><td data-label="School">School C</td><td data-label="Package version">${SERVED_RE}</td><td data-label="Created">\\d{4}-\\d\\d-\\d\\d</td><td data-label="Feedback">open</td><td data-label="Answers">0 so far, of up to 300 \\(30 pupils\\)</td>`));
+        assert.match(page.text, new RegExp(`<code>${code}</code></th><td data-label="Label">Year 10 &lt;b&gt;PSHE&lt;/b&gt;</td><td data-label="School">School C</td><td data-label="Package version">${SERVED_RE}</td><td data-label="Created">\\d{4}-\\d\\d-\\d\\d</td><td data-label="Feedback">open</td><td data-label="Submissions">0 so far, of up to 300 \\(30 pupils\\)</td>`));
         // Four answers: the class is not shown yet, in any figure.
         for (let i = 0; i < 4; i++)
             assert.equal((await answer(server, code, { 'q-comment': `C note ${i}` })).status, 303);
@@ -324,14 +332,14 @@ describe('classes', () => {
         const asked = await anna.post('/staff/classes/open', { code, open: '0' });
         assert.equal(asked.status, 200);
         assert.match(asked.text, new RegExp(`<h1>Close class ${code}\\?</h1>`));
-        assert.match(asked.text, /Year 9 closing \(School A\)\. Answers: 0 so far, of up to 300 \(30 pupils\)\./);
+        assert.match(asked.text, /Year 9 closing \(School A\)\. Submissions: 0 so far, of up to 300 \(30 pupils\)\./);
         assert.match(asked.text, /name="confirm" value="yes">\n<p><button type="submit">Close the class<\/button> <a href="\/staff\/classes">No, keep it open<\/a>/);
         assert.match((await anna.get('/staff/classes')).text, new RegExp(`${code}[\\s\\S]*?<td data-label="Feedback">open</td>`));
         assert.equal((await answer(server, code)).status, 303);
         const closed = await anna.post('/staff/classes/open', { code, open: '0', confirm: 'yes' });
         assert.equal(closed.status, 303);
         assert.equal(closed.headers.location, '/staff/classes');
-        assert.match((await anna.get('/staff/classes')).text, new RegExp(`${code}[\\s\\S]*?<td data-label="Feedback">closed</td><td data-label="Answers">1 so far, of up to 300 \\(30 pupils\\)</td>[\\s\\S]*?aria-label="Reopen ${code}"`));
+        assert.match((await anna.get('/staff/classes')).text, new RegExp(`${code}[\\s\\S]*?<td data-label="Feedback">closed</td><td data-label="Submissions">1 so far, of up to 300 \\(30 pupils\\)</td>[\\s\\S]*?aria-label="Reopen ${code}"`));
         const refused = await answer(server, code);
         assert.equal(refused.status, 410);
         assert.match(refused.body.toString(), /closed/);
