@@ -12,6 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
+#include "base/xalloc.h"
 #include "report/render.h"
 
 /* The stylesheet of a whole HTML report (`planpack report --format html`). */
@@ -245,26 +248,63 @@ static void html_compare_chart(struct out *o, size_t q)
 }
 
 /*
- * The link to download a chart on its own (as SVG), where the report was given an address
- * for them. On the staff pages a script adds a PNG beside it, drawn in the browser from the
- * same SVG.
+ * The link to download chart q of group g (SIZE_MAX: the version comparison) on its own, as
+ * SVG: where the report was given an address for them, to that address (on the staff pages a
+ * script adds a PNG beside it, drawn in the browser from the same SVG); in a report written
+ * to a file, which no server stands behind, the SVG document itself, in a data: address.
  */
-static void chart_links(struct out *o, const char *group, const char *qid)
+static void chart_links(struct out *o, size_t g, size_t q)
 {
     const struct report *r = o->r;
-    if (!r->chart_href)
+    if (!r->chart_href && r->html_fragment)
         return;
+    char key[300];
+    if (g == SIZE_MAX)
+        snprintf(key, sizeof(key), "compare");
+    else
+        out_group_key(r, g, key, sizeof(key));
+    const char *qid = r->q[q].id;
     struct buf href;
-    buf_init(&href, 4096);
-    buf_adds(&href, r->chart_href);
-    buf_adds(&href, strchr(r->chart_href, '?') ? "&group=" : "?group=");
-    buf_add_urlenc(&href, group, strlen(group));
-    buf_adds(&href, "&q=");
-    buf_add_urlenc(&href, qid, strlen(qid));
-    buf_adds(&href, "&format=svg");
-    out_str(o, "<p class=\"downloads\">Download this chart: <a href=\"");
-    out_text(o, href.ptr ? href.ptr : "");
-    out_str(o, "\" download>SVG</a></p>\n");
+    buf_init(&href, 0);
+    if (r->chart_href) {
+        buf_adds(&href, r->chart_href);
+        buf_adds(&href, strchr(r->chart_href, '?') ? "&group=" : "?group=");
+        buf_add_urlenc(&href, key, strlen(key));
+        buf_adds(&href, "&q=");
+        buf_add_urlenc(&href, qid, strlen(qid));
+        buf_adds(&href, "&format=svg");
+        out_str(o, "<p class=\"downloads\">Download this chart: <a href=\"");
+        out_text(o, href.ptr ? href.ptr : "");
+        out_str(o, "\" download>SVG</a></p>\n");
+        buf_release(&href);
+        return;
+    }
+    struct report_sink sink = {report_sink_buf, &href};
+    struct out c = {.r = r, .sink = &sink, .html = true, .standalone = true};
+    buf_init(&c.b, 0);
+    if (g == SIZE_MAX)
+        html_compare_chart(&c, q);
+    else
+        html_chart(&c, g, q);
+    out_flush(&c, true);
+    buf_release(&c.b);
+    if (!c.failed && buf_ok(&href) && href.len) {
+        size_t n = sodium_base64_encoded_len(href.len, sodium_base64_VARIANT_ORIGINAL);
+        char *b64 = xmalloc(n);
+        sodium_bin2base64(b64, n, (const unsigned char *)href.ptr, href.len,
+                          sodium_base64_VARIANT_ORIGINAL);
+        /* A file name of letters, digits and hyphens, whatever the group is called. */
+        char name[400];
+        snprintf(name, sizeof(name), "planpack-chart-%s-%s", key, qid);
+        for (char *p = name; *p; p++)
+            if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+                *p = '-';
+        out_str(o, "<p class=\"downloads\">Download this chart: <a href=\"data:image/svg+xml;"
+                   "base64,");
+        out_str(o, b64);
+        out_fmt(o, "\" download=\"%s.svg\">SVG</a></p>\n", name);
+        free(b64);
+    }
     buf_release(&href);
 }
 
@@ -302,9 +342,7 @@ void html_question(struct out *o, size_t g, size_t q)
     out_fmt(o, "</h4>\n<p class=\"meta\">%s, %s</p>\n<div class=\"chart-and-table\">\n<div>\n",
             out_type(rq->type), out_when(rq->when));
     html_chart(o, g, q);
-    char key[300];
-    out_group_key(r, g, key, sizeof(key));
-    chart_links(o, key, rq->id);
+    chart_links(o, g, q);
     out_textf(o, "</div>\n<table>\n<caption>%s", rq->text);
     out_str(o, "</caption>\n<thead><tr><th scope=\"col\">Answer</th><th scope=\"col\">"
                "Submissions</th><th scope=\"col\">Share</th></tr></thead>\n<tbody>\n");
@@ -449,7 +487,7 @@ void html_compare_question(struct out *o, size_t q, int level)
     out_text(o, rq->text);
     out_fmt(o, "</h%d>\n<div class=\"chart-and-table\">\n<div>\n", level);
     html_compare_chart(o, q);
-    chart_links(o, "compare", rq->id);
+    chart_links(o, SIZE_MAX, q);
     /* Five columns may be wider than a phone: the table scrolls in a region of its own,
      * which the keyboard reaches too. */
     out_fmt(o,

@@ -11,6 +11,7 @@
 #include "testutil.h"
 
 #include <errno.h>
+#include <sodium.h>
 
 #include "report/internal.h"
 #include "report/report.h"
@@ -1125,6 +1126,46 @@ static void test_charts_axis_no_answer_and_downloads(void **state)
     report_free(r);
 }
 
+/*
+ * A report written to a file (planpack report --format html) has no server to download a
+ * chart from: each chart's link holds the chart's own SVG document, as a data: address.
+ */
+static void test_html_file_carries_each_chart_to_download(void **state)
+{
+    struct world *w = *state;
+    struct report_options opt = {0};
+    char *h = render(w, &opt, REPORT_HTML);
+    size_t charts = 0, links = 0;
+    for (const char *p = strstr(h, "<svg class=\"chart\""); p; p = strstr(p + 1, "<svg class"))
+        charts++;
+    const char *lead = "<a href=\"data:image/svg+xml;base64,";
+    for (const char *p = strstr(h, lead); p; p = strstr(p + 1, lead)) {
+        links++;
+        const char *b64 = p + strlen(lead), *end = strchr(b64, '"');
+        assert_non_null(end);
+        unsigned char svg[65536];
+        size_t len;
+        assert_int_equal(sodium_base642bin(svg, sizeof(svg) - 1, b64, (size_t)(end - b64), NULL,
+                                           &len, NULL, sodium_base64_VARIANT_ORIGINAL),
+                         0);
+        svg[len] = '\0';
+        assert_true(strncmp((const char *)svg, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg",
+                            43) == 0);
+        assert_non_null(strstr((const char *)svg, "<style>"));
+        assert_true(strncmp(end, "\" download=\"planpack-chart-", 27) == 0);
+    }
+    assert_true(charts > 0);
+    assert_int_equal(links, charts);
+    /* The version comparison's charts too. */
+    assert_non_null(strstr(h, "download=\"planpack-chart-compare-q-confident-end.svg\">SVG</a>"));
+    free(h);
+    /* The staff pages' fragment links to the server instead, or to nothing. */
+    opt.html_fragment = true;
+    h = render(w, &opt, REPORT_HTML);
+    assert_null(strstr(h, "data:image"));
+    free(h);
+}
+
 /* A knowledge item: the share of those who chose an answer that chose the right one. */
 static void test_share_correct_of_a_knowledge_item(void **state)
 {
@@ -1315,6 +1356,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_summary_first_then_folded_groups, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plain_words_for_leads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_charts_axis_no_answer_and_downloads, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_html_file_carries_each_chart_to_download, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_one_class_and_k, setup, teardown),
         cmocka_unit_test_setup_teardown(test_school_view_shows_only_its_classes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_school_view_keeps_k_anonymity, setup, teardown),
