@@ -56,9 +56,30 @@ static size_t pilot_versions(const struct report *r, size_t v[2])
 }
 
 /* Whether class group c belongs to version group gv. */
+/* Class c's submissions under version gv (those of its units served gv): shown, or all. */
+static int64_t in_version_n(const struct report *r, size_t c, size_t gv, bool shown)
+{
+    int64_t n = 0;
+    for (size_t m = 0; m < r->g[c].nmembers; m++) {
+        const struct group *u = &r->g[r->g[c].members[m]];
+        if (u->ver == r->g[gv].ver && (!shown || !u->hidden))
+            n += u->n;
+    }
+    return n;
+}
+
+/* Whether class c has submissions shown under version gv, or, with none yet, was made for it. */
+static bool shown_in_version(const struct report *r, size_t c, size_t gv)
+{
+    return in_version_n(r, c, gv, true) > 0 ||
+           (r->g[c].n == 0 && !r->g[c].hidden && r->g[c].ver == r->g[gv].ver);
+}
+
+/* Whether class c has submissions under version gv, or, with none yet, was made for it. */
 static bool in_version(const struct report *r, size_t c, size_t gv)
 {
-    return r->g[c].ver == r->g[gv].ver;
+    return in_version_n(r, c, gv, false) > 0 ||
+           (r->g[c].n == 0 && !r->g[c].hidden && r->g[c].ver == r->g[gv].ver);
 }
 
 static void part_open(struct out *o, const char *id, const char *title, bool first)
@@ -194,11 +215,11 @@ static size_t schools_shown(const struct report *r, size_t gv)
     size_t n = 0;
     for (size_t c = 0; c < r->ncohorts; c++) {
         const char *s = r->cohorts[c].school;
-        if (!in_version(r, c, gv) || r->g[c].hidden || !s)
+        if (!shown_in_version(r, c, gv) || !s)
             continue;
         bool first = true;
         for (size_t d = 0; d < c && first; d++)
-            first = !(in_version(r, d, gv) && !r->g[d].hidden && r->cohorts[d].school &&
+            first = !(shown_in_version(r, d, gv) && r->cohorts[d].school &&
                       strcmp(r->cohorts[d].school, s) == 0);
         n += first;
     }
@@ -215,7 +236,7 @@ static void pilot_participants(struct out *o, const size_t *v, size_t nv)
         version_name(r, v, nv, i, name, sizeof(name));
         size_t classes = 0;
         for (size_t c = 0; c < r->ncohorts; c++)
-            classes += in_version(r, c, v[i]) && !r->g[c].hidden;
+            classes += shown_in_version(r, c, v[i]);
         size_t schools = schools_shown(r, v[i]);
         if (nv == 2) {
             out_str(o, "<h3>");
@@ -244,7 +265,7 @@ static void pilot_participants(struct out *o, const size_t *v, size_t nv)
                    "Class</th><th scope=\"col\">Code made on</th><th scope=\"col\">"
                    "Submissions</th></tr></thead>\n<tbody>\n");
         for (size_t c = 0; c < r->ncohorts; c++) {
-            if (!in_version(r, c, v[i]) || r->g[c].hidden)
+            if (!shown_in_version(r, c, v[i]))
                 continue;
             const struct store_cohort *co = r->g[c].cohort;
             char d[11];
@@ -255,7 +276,8 @@ static void pilot_participants(struct out *o, const size_t *v, size_t nv)
             out_text(o, co->code);
             out_str(o, ": ");
             out_text(o, co->label);
-            out_fmt(o, "</th><td>%s</td><td class=\"n\">%lld</td></tr>\n", d, (long long)r->g[c].n);
+            out_fmt(o, "</th><td>%s</td><td class=\"n\">%lld</td></tr>\n", d,
+                    (long long)in_version_n(r, c, v[i], true));
         }
         out_str(o, "</tbody>\n</table>\n");
     }
