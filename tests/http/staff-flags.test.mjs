@@ -1,7 +1,8 @@
 // Comments that may be a disclosure: found with the package's word list (whole words, any
 // case, any accents), shown first to the staff of the class's school with the class and the
 // day only, named on the home page for those sent since the account last looked at them (the
-// last 14 days before it first has), and found again after a lead edits the list. The pupil's comment box says nobody reads it straight away and where to go.
+// last 14 days before it first has), and found again after a lead edits the list. The
+// pupil's comment box says nobody reads it straight away and where to go.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
