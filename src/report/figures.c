@@ -5,6 +5,7 @@
  * its figures.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,8 @@ bool report_row_complete(const struct report *r, size_t g, size_t q)
 bool report_pair_diff(const struct report *r, size_t p, size_t g, struct stats_diff *out)
 {
     const struct rpair *pr = &r->pairs[p];
+    if (pr->knowledge)
+        return false; /* right or not has no mean on a scale */
     if (!report_row_complete(r, g, pr->before) || !report_row_complete(r, g, pr->after))
         return false;
     if (pr->paired) {
@@ -37,6 +40,8 @@ bool report_pair_diff(const struct report *r, size_t p, size_t g, struct stats_d
 bool report_pair_effect(const struct report *r, size_t p, size_t g, struct stats_effect *out)
 {
     const struct rpair *pr = &r->pairs[p];
+    if (pr->knowledge)
+        return false; /* see report_pair_change() */
     if (!report_row_complete(r, g, pr->before) || !report_row_complete(r, g, pr->after))
         return false;
     if (pr->paired)
@@ -158,6 +163,53 @@ static int shown_row(const struct store_answer_row *row, void *ctx)
         if (strcmp(u->name, served) == 0)
             return u->hidden ? 0 : x->fn(row, x->ctx);
     }
+    return 0;
+}
+
+/* "a, b or c" from labels[from..n), each with its first letter in lower case. */
+static void top_words(const struct rq *rq, size_t from, char *buf, size_t size)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t j = from; j < rq->nopt && len < size; j++) {
+        const char *sep = j == from ? "" : j + 1 == rq->nopt ? " or " : ", ";
+        const char *l = rq->opt_labels[j];
+        int w = snprintf(buf + len, size - len, "%s%c%s", sep,
+                         l[0] >= 'A' && l[0] <= 'Z' ? l[0] - 'A' + 'a' : l[0], l[0] ? l + 1 : "");
+        len += w > 0 ? (size_t)w : 0;
+    }
+}
+
+int report_pair_change(const struct report *r, size_t p, size_t g, struct report_change *out)
+{
+    const struct rpair *pr = &r->pairs[p];
+    if (!may_show(r, g, pr->before) || !may_show(r, g, pr->after))
+        return -EPERM;
+    memset(out, 0, sizeof(*out));
+    out->knowledge = pr->knowledge;
+    out->paired = pr->paired;
+    const struct rq *before = &r->q[pr->before];
+    if (pr->knowledge) {
+        snprintf(out->top, sizeof(out->top), "right");
+        out->have_start = report_share_correct(r, g, pr->before, &out->start) == 0;
+        out->have_end = report_share_correct(r, g, pr->after, &out->end) == 0;
+        if (out->have_start && out->have_end) {
+            const int64_t b[2] = {out->start.n - out->start.x, out->start.x};
+            const int64_t a[2] = {out->end.n - out->end.x, out->end.x};
+            out->have_effect = stats_cliff(b, a, 2, &out->effect) == 0;
+        }
+        out->ceiling = out->have_start && out->start.share >= REPORT_CEILING;
+    } else {
+        top_words(before, report_top_from(before), out->top, sizeof(out->top));
+        out->have_start = report_share_top(r, g, pr->before, &out->start) == 0;
+        out->have_end = report_share_top(r, g, pr->after, &out->end) == 0;
+        out->have_effect = report_pair_effect(r, p, g, &out->effect);
+        out->ceiling = out->have_start && out->start.share >= REPORT_CEILING;
+    }
+    if (out->have_start && out->have_end && out->have_effect)
+        stats_change_sentence_since(out->top, pr->paired ? "looking back" : "at the start",
+                                    &out->start, &out->end, &out->effect, out->sentence,
+                                    sizeof(out->sentence));
     return 0;
 }
 

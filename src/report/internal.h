@@ -87,11 +87,13 @@ struct gq {
 #define PAIR_SPAN 4
 #define PAIR_DIFFS (2 * PAIR_SPAN + 1)
 
-/* A before/after pair of scale questions sharing an id stem ("q-x-start", "q-x-end"). */
+/* A before/after pair of scale questions, or of knowledge items (questions with a right
+ * answer), sharing an id stem ("q-x-start", "q-x-end"). */
 struct rpair {
     size_t before;
     size_t after;
-    bool paired; /* retrospective: both in one answer */
+    bool paired;    /* retrospective: both in one answer */
+    bool knowledge; /* knowledge items: scored as right or not */
 };
 
 /* A start or end answer with a pairing word, as the scan found it (report/matching.c). */
@@ -235,6 +237,40 @@ bool report_pair_diff(const struct report *r, size_t p, size_t g, struct stats_d
  * (report_pair_matched()), Cliff's delta between the start and end answers otherwise.
  */
 bool report_pair_effect(const struct report *r, size_t p, size_t g, struct stats_effect *out);
+
+/*
+ * What changed from start to end for pair p in group g, as a report shows it. Each figure is
+ * there only where the k rule lets it out, each part and the pairs counted separately: a
+ * share where that part has k answers, an effect where both parts (or k pairs) do.
+ *   scale:     the share in the top answers (report_share_top()); the effect is Cliff's
+ *              delta, or the matched-pairs rank-biserial correlation for a "looking back" pair.
+ *   knowledge: the share of right answers (report_share_correct()); the effect is Cliff's
+ *              delta on right (1) against not right (0), which is the difference of the shares.
+ * ceiling: most answers at the start were already at the top (REPORT_CEILING of them in the
+ * top answers, or right), so there was little room to rise.
+ * sentence: one plain sentence for a head teacher, or "" when a figure it needs is held back.
+ */
+#define REPORT_CEILING 0.75
+
+struct report_change {
+    bool knowledge;
+    bool paired;
+    bool have_start;
+    bool have_end;
+    bool have_effect;
+    bool ceiling;
+    struct stats_share start;
+    struct stats_share end;
+    struct stats_effect effect;
+    char top[96]; /* what the top answers are, in words ("quite sure, very sure or totally
+                     sure"); "right" for a knowledge item */
+    char sentence[320];
+};
+
+/* Returns 0, or -EPERM for a group held back or a pair it was not asked (both parts). */
+__attribute__((warn_unused_result)) int report_pair_change(const struct report *r, size_t p,
+                                                           size_t g, struct report_change *out);
+
 /* Welch difference between two groups' means on one question (version comparison). */
 bool report_group_diff(const struct report *r, size_t ga, size_t gb, size_t q,
                        struct stats_diff *out);

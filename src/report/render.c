@@ -292,18 +292,16 @@ void out_each_focus_group(struct out *o,
     }
 }
 
-size_t out_each_pair(struct out *o, size_t g,
-                     void (*row)(struct out *o, bool first, const char *question, const char *line))
+size_t out_each_change(struct out *o, size_t g,
+                       void (*row)(struct out *o, bool first, size_t g, size_t p,
+                                   const struct report_change *c))
 {
     const struct report *r = o->r;
     size_t rows = 0;
     for (size_t p = 0; p < r->npairs; p++) {
-        const struct rpair *pr = &r->pairs[p];
-        if (!report_asked(r, g, pr->before) || !report_asked(r, g, pr->after))
-            continue;
-        char line[256];
-        out_pair(r, p, g, line, sizeof(line));
-        row(o, rows++ == 0, r->q[pr->after].text, line);
+        struct report_change c;
+        if (report_pair_change(r, p, g, &c) == 0)
+            row(o, rows++ == 0, g, p, &c);
     }
     return rows;
 }
@@ -342,6 +340,108 @@ bool out_pairing(const struct report *r, size_t g, char *buf, size_t size)
              100.0 * (double)rp.pairs / (double)rp.start, (long long)rp.start,
              100.0 * (double)rp.pairs / (double)rp.end, (long long)rp.end, held);
     return true;
+}
+
+void out_change_share(const struct report *r, const struct stats_share *s, bool have, char *buf,
+                      size_t size)
+{
+    if (!have)
+        snprintf(buf, size, "not shown: fewer than %d answers", r->k);
+    else
+        snprintf(buf, size, "%ld%% (95%% CI %ld%% to %ld%%; %lld of %lld)", lround(s->share * 100),
+                 lround(s->low * 100), lround(s->high * 100), (long long)s->x, (long long)s->n);
+}
+
+void out_change_effect(const struct report *r, const struct report_change *c, char *buf,
+                       size_t size)
+{
+    const struct stats_effect *e = &c->effect;
+    if (!c->have_effect) {
+        if (c->paired)
+            snprintf(buf, size,
+                     "none: fewer than %d submissions answered both, or fewer than 2 changed",
+                     r->k);
+        else
+            snprintf(buf, size, "none: fewer than %d answers at the start or at the end", r->k);
+        return;
+    }
+    char words[64];
+    stats_effect_words(e, words, sizeof(words));
+    if (e->kind == STATS_RANK_BISERIAL)
+        snprintf(buf, size,
+                 "matched-pairs rank-biserial correlation %+.2f (95%% CI %+.2f to %+.2f; %lld "
+                 "pupils whose answers changed): %s",
+                 e->estimate, e->low, e->high, (long long)e->n_before, words);
+    else
+        snprintf(buf, size, "Cliff's delta %+.2f (95%% CI %+.2f to %+.2f; %lld and %lld answers): %s",
+                 e->estimate, e->low, e->high, (long long)e->n_before, (long long)e->n_after,
+                 words);
+}
+
+void out_change_ceiling(const struct report_change *c, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    if (!c->ceiling)
+        return;
+    if (c->knowledge)
+        snprintf(buf, size,
+                 "Most already knew the right answer at the start (%ld%%), so there was little "
+                 "room to rise: a small change here does not mean the lesson taught little.",
+                 lround(c->start.share * 100));
+    else
+        snprintf(buf, size,
+                 "Most were already in the top answers at the start (%ld%%), so there was "
+                 "little room to rise (a ceiling): a small change here does not mean the "
+                 "lesson did little.",
+                 lround(c->start.share * 100));
+}
+
+void out_change_cell(const struct report *r, size_t g, size_t q, size_t j, bool have, char *count,
+                     char *share, size_t size)
+{
+    count[0] = share[0] = '\0';
+    if (!have)
+        return;
+    out_count(r, g, q, j, count);
+    out_share(r, g, q, j, share, size);
+}
+
+bool out_change_next(const struct report *r, size_t g, size_t *p, struct report_change *c)
+{
+    for (; *p < r->npairs; ++*p)
+        if (report_pair_change(r, *p, g, c) == 0 && c->sentence[0])
+            return true;
+    return false;
+}
+
+const char *out_change_since(const struct report_change *c)
+{
+    return c->paired ? "Looking back" : "Start";
+}
+
+bool out_change_limits(const struct report *r, char *buf, size_t size)
+{
+    bool any = false, ceiling = false;
+    for (size_t g = 0; g < r->ng; g++)
+        for (size_t p = 0; p < r->npairs; p++) {
+            struct report_change c;
+            if (report_pair_change(r, p, g, &c) != 0)
+                continue;
+            any = true;
+            ceiling = ceiling || c.ceiling;
+        }
+    snprintf(buf, size,
+             "What the start and end figures cannot show: the answers are what pupils say about "
+             "themselves, not what they do. No group of pupils went without the lesson to "
+             "compare with (there is no control group), so a change may also come from "
+             "something else, such as answering the same questions twice. Start and end "
+             "answers are matched pupil by pupil only where a pairing word or a \"looking "
+             "back\" question links them; pupils who missed a part change the figures.%s",
+             ceiling ? " Where most pupils were already sure, or already right, at the start, "
+                       "there was little room to rise (a ceiling): this report says so beside "
+                       "each such result."
+                     : "");
+    return any;
 }
 
 void out_compare_row(const struct report *r, size_t q, size_t j, char c[2][32], char s[2][16])

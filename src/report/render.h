@@ -73,26 +73,51 @@ void out_comment_counts(size_t n, int64_t dropped, size_t *listed, int64_t *more
  * ...)"), or why there is none. */
 void out_pair(const struct report *r, size_t p, size_t g, char *buf, size_t size);
 /*
- * The before-and-after list of group g, the walk both formatters share: row() is called for
- * each pair whose two questions the group was asked, with the later question's text and
- * the pair's line (first is true for the first row). Returns how many rows there were.
- */
-/*
  * The focus groups the report shows (all, or those of the one class it is filtered to), the
  * walk both formatters share: row() is called for each, with its day as YYYY-MM-DD.
  */
 void out_each_focus_group(struct out *o,
                           void (*row)(struct out *o, const struct store_focus_group *f,
                                       const char *day));
-size_t out_each_pair(struct out *o, size_t g,
-                     void (*row)(struct out *o, bool first, const char *question,
-                                 const char *line));
 /*
  * Group g's pairing words in one sentence ("12 pairs: 60% of 20 start answers and 67% of
  * 18 end answers were paired by their pairing words."), or why it is held back. False when
  * there is nothing to say (no start or end answers).
  */
 bool out_pairing(const struct report *r, size_t g, char *buf, size_t size);
+/*
+ * What changed from start to end in group g, the walk both formatters share: row() is called
+ * for each pair report_pair_change() lets out, with the group, the pair's index and its
+ * figures (first is true for the first row). Returns how many rows there were.
+ */
+size_t out_each_change(struct out *o, size_t g,
+                       void (*row)(struct out *o, bool first, size_t g, size_t p,
+                                   const struct report_change *c));
+/*
+ * What changed from start to end (report_pair_change()), in words both formatters write:
+ * a share "42% (95% CI 30% to 55%; 10 of 24)" or why it is not shown; the effect size
+ * "Cliff's delta +0.45 (95% CI +0.20 to +0.65), a medium effect" or why there is none; and,
+ * where the data show one, the note on a ceiling.
+ */
+void out_change_share(const struct report *r, const struct stats_share *s, bool have, char *buf,
+                      size_t size);
+void out_change_effect(const struct report *r, const struct report_change *c, char *buf,
+                       size_t size);
+void out_change_ceiling(const struct report_change *c, char *buf, size_t size);
+/* A count (count, at least 21 bytes) and share of one answer of one part, or "" for a part
+ * with fewer than k answers (have is false): a part held back shows nothing. */
+void out_change_cell(const struct report *r, size_t g, size_t q, size_t j, bool have, char *count,
+                     char *share, size_t size);
+/* The next pair from *p on whose change in group g has a sentence, in c; false at the end. */
+bool out_change_next(const struct report *r, size_t g, size_t *p, struct report_change *c);
+/* The heading of a pair's start column: "Start" or "Looking back". */
+const char *out_change_since(const struct report_change *c);
+/*
+ * What the before-and-after figures cannot show, as one paragraph; it names a ceiling when
+ * some shown result has one. False when the report shows no start-and-end result at all.
+ */
+bool out_change_limits(const struct report *r, char *buf, size_t size);
+
 /* Row j of question q in the version comparison: each version's count and share (for
  * j == ncols, the submissions and no share); "" where refused. */
 void out_compare_row(const struct report *r, size_t q, size_t j, char c[2][32], char s[2][16]);

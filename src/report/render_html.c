@@ -365,17 +365,79 @@ void html_question(struct out *o, size_t g, size_t q)
     out_str(o, "</div>\n");
 }
 
-static void html_pair(struct out *o, bool first, const char *question, const char *line)
+/* A pair's answers at the start and at the end, side by side, when both have the same options. */
+static void html_change_table(struct out *o, size_t g, const struct rpair *pr,
+                              const struct report_change *c, unsigned id)
 {
-    if (first)
-        out_str(o, "<h4>Before and after</h4>\n<ul class=\"pairs\">\n");
-    out_textf(o, "<li>%s: %s</li>\n", question, line);
+    const struct report *r = o->r;
+    const struct rq *b = &r->q[pr->before], *a = &r->q[pr->after];
+    if (b->nopt != a->nopt)
+        return;
+    /* Five columns may be wider than a phone: the table scrolls in a region of its own. The
+     * questions' ids name each column's figures for a reader of the markup. */
+    out_fmt(o,
+            "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"chg-%u\">\n",
+            id);
+    out_textf(o, "<table class=\"change\" data-before=\"%s\" data-after=\"%s\">\n", b->id,
+              a->id);
+    out_fmt(o,
+            "<thead><tr><th scope=\"col\">Answer</th>"
+            "<th scope=\"col\">%s: submissions</th><th scope=\"col\">%s: share</th>"
+            "<th scope=\"col\">End: submissions</th><th scope=\"col\">End: share</th></tr>"
+            "</thead>\n<tbody>\n",
+            out_change_since(c), out_change_since(c));
+    /* The options and "prefer not to say": "no answer" would count the other part's
+     * submissions, which were not asked. */
+    for (size_t j = 0; j + 1 < a->ncols; j++) {
+        char cb[32], sb[16], ca[32], sa[16];
+        out_change_cell(r, g, pr->before, j, c->have_start, cb, sb, sizeof(sb));
+        out_change_cell(r, g, pr->after, j, c->have_end, ca, sa, sizeof(sa));
+        bool right = c->knowledge && j < a->nopt && strcmp(a->opt_ids[j], a->correct) == 0;
+        out_textf(o, "<tr><th scope=\"row\">%s%s</th>", out_col_label(a, j),
+                  right ? " (right)" : "");
+        out_fmt(o,
+                "<td class=\"n\">%s</td><td class=\"share\">%s</td><td class=\"n\">%s</td>"
+                "<td class=\"share\">%s</td></tr>\n",
+                cb, sb, ca, sa);
+    }
+    out_str(o, "</tbody>\n</table>\n</div>\n");
 }
 
-static void html_pairs(struct out *o, size_t g)
+static void html_change(struct out *o, bool first, size_t g, size_t p,
+                        const struct report_change *c)
 {
-    if (out_each_pair(o, g, html_pair))
-        out_str(o, "</ul>\n");
+    const struct report *r = o->r;
+    const struct rpair *pr = &r->pairs[p];
+    if (first)
+        out_str(o, "<h4>What changed from start to end</h4>\n");
+    unsigned id = ++o->ids;
+    out_fmt(o, "<div class=\"change\">\n<h5 id=\"chg-%u\">", id);
+    out_textf(o, "%s <span class=\"meta\">(%s)</span></h5>\n", r->q[pr->after].text,
+              c->knowledge ? "knowledge: the share who chose the right answer"
+              : c->paired  ? "looking back and at the end, in the same submissions"
+                           : "at the start and at the end");
+    if (c->sentence[0])
+        out_textf(o, "<p class=\"sentence\">%s</p>\n", c->sentence);
+    html_change_table(o, g, pr, c, id);
+    char start[128], end[128], line[256];
+    out_change_share(r, &c->start, c->have_start, start, sizeof(start));
+    out_change_share(r, &c->end, c->have_end, end, sizeof(end));
+    out_change_effect(r, c, line, sizeof(line));
+    out_textf(o,
+              "<ul class=\"figures\">\n<li>%s%s%s: %s %s; end %s.</li>\n"
+              "<li>Effect size: %s.</li>\n",
+              c->knowledge ? "Chose the right answer" : "In the top answers (",
+              c->knowledge ? "" : c->top, c->knowledge ? "" : ")", out_change_since(c), start,
+              end, line);
+    if (!c->knowledge) {
+        out_pair(r, p, g, line, sizeof(line));
+        out_textf(o, "<li>Mean (1 to 5): %s</li>\n", line);
+    }
+    out_str(o, "</ul>\n");
+    out_change_ceiling(c, line, sizeof(line));
+    if (line[0])
+        out_textf(o, "<p class=\"ceiling\">%s</p>\n", line);
+    out_str(o, "</div>\n");
 }
 
 static void html_comments(struct out *o, size_t g)
@@ -456,7 +518,7 @@ static void html_group(struct out *o, size_t g, bool comments, bool open)
         out_text(o, pairing);
         out_str(o, "</p>\n");
     }
-    html_pairs(o, g);
+    out_each_change(o, g, html_change);
     if (comments)
         html_comments(o, g);
     out_themes(o, g, comments);
@@ -565,6 +627,25 @@ static void html_focus_groups(struct out *o)
     out_str(o, "</section>\n");
 }
 
+/* The summary's start-to-end sentences for group g, and what they cannot show. */
+static void html_summary_change(struct out *o, size_t g)
+{
+    const struct report *r = o->r;
+    bool any = false;
+    struct report_change c;
+    for (size_t p = 0; out_change_next(r, g, &p, &c); p++, any = true) {
+        if (!any)
+            out_str(o, "<h3 class=\"changes\">What changed from start to end</h3>\n"
+                       "<ul class=\"changes\">\n");
+        out_textf(o, "<li>%s %s</li>\n", r->q[r->pairs[p].after].text, c.sentence);
+    }
+    if (any)
+        out_str(o, "</ul>\n");
+    char limits[1024];
+    if (out_change_limits(r, limits, sizeof(limits)))
+        out_textf(o, "<p class=\"limits\">%s</p>\n", limits);
+}
+
 static void html_summary(struct out *o)
 {
     const struct report *r = o->r;
@@ -624,6 +705,7 @@ static void html_summary(struct out *o)
     }
     if (any)
         out_str(o, "</ul>\n");
+    html_summary_change(o, g);
     out_str(o, "</section>\n");
 }
 

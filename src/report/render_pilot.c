@@ -622,7 +622,9 @@ static void pilot_results(struct out *o, const size_t *v, size_t nv)
     bool any = false;
     for (size_t p = 0; p < r->npairs; p++) {
         const struct rpair *pr = &r->pairs[p];
-        if (!asked_in_any(r, v, nv, pr->before) || !asked_in_any(r, v, nv, pr->after))
+        /* A knowledge item's change is a share right, not a scale's: not written here yet. */
+        if (pr->knowledge || !asked_in_any(r, v, nv, pr->before) ||
+            !asked_in_any(r, v, nv, pr->after))
             continue;
         any = true;
         out_str(o, "<div class=\"pair\">\n<h4>");

@@ -56,11 +56,68 @@ static void text_question(struct out *o, size_t g, size_t q)
                 rq->nopt >= 5 ? rq->opt_labels[4] : "", (long long)scored);
 }
 
-static void text_pair(struct out *o, bool first, const char *question, const char *line)
+/* A pair's answers at the start and at the end, side by side, when both have the same options. */
+static void text_change_table(struct out *o, size_t g, const struct rpair *pr,
+                              const struct report_change *c)
 {
+    const struct report *r = o->r;
+    const struct rq *b = &r->q[pr->before], *a = &r->q[pr->after];
+    if (b->nopt != a->nopt)
+        return;
+    buf_add(&o->b, "    ", 4);
+    out_field(&o->b, "Answer", 36, true);
+    out_fmt(o, " %14s %14s\n", out_change_since(c), "End");
+    /* The options and "prefer not to say": "no answer" would count the other part's
+     * submissions, which were not asked. */
+    for (size_t j = 0; j + 1 < a->ncols; j++) {
+        char cb[32], sb[16], ca[32], sa[16], cell[2][64];
+        out_change_cell(r, g, pr->before, j, c->have_start, cb, sb, sizeof(sb));
+        out_change_cell(r, g, pr->after, j, c->have_end, ca, sa, sizeof(sa));
+        snprintf(cell[0], sizeof(cell[0]), "%s %5s", cb, sb);
+        snprintf(cell[1], sizeof(cell[1]), "%s %5s", ca, sa);
+        char label[160];
+        snprintf(label, sizeof(label), "%s%s", out_col_label(a, j),
+                 c->knowledge && j < a->nopt && strcmp(a->opt_ids[j], a->correct) == 0
+                     ? " (right)"
+                     : "");
+        buf_add(&o->b, "    ", 4);
+        out_field(&o->b, label, 36, true);
+        out_fmt(o, " %14s %14s\n", cell[0], cell[1]);
+    }
+}
+
+static void text_change(struct out *o, bool first, size_t g, size_t p,
+                        const struct report_change *c)
+{
+    const struct report *r = o->r;
+    const struct rpair *pr = &r->pairs[p];
     if (first)
-        out_str(o, "\nBefore and after (change in the mean, 1 to 5):\n");
-    out_fmt(o, "  %s: %s\n", question, line);
+        out_str(o, "\nWhat changed from start to end:\n");
+    out_fmt(o, "\n  %s\n  (%s)\n", r->q[pr->after].text,
+            c->knowledge ? "knowledge: the share who chose the right answer"
+            : c->paired  ? "looking back and at the end, in the same submissions"
+                         : "at the start and at the end");
+    text_change_table(o, g, pr, c);
+    char line[256];
+    out_change_share(r, &c->start, c->have_start, line, sizeof(line));
+    if (c->knowledge)
+        out_str(o, "    Chose the right answer:\n");
+    else
+        out_fmt(o, "    In the top answers (%s):\n", c->top);
+    out_fmt(o, "      %s: %s\n", out_change_since(c), line);
+    out_change_share(r, &c->end, c->have_end, line, sizeof(line));
+    out_fmt(o, "      End: %s\n", line);
+    out_change_effect(r, c, line, sizeof(line));
+    out_fmt(o, "    Effect size: %s\n", line);
+    if (!c->knowledge) {
+        out_pair(r, p, g, line, sizeof(line));
+        out_fmt(o, "    Mean (1 to 5): %s\n", line);
+    }
+    if (c->sentence[0])
+        out_fmt(o, "    %s\n", c->sentence);
+    out_change_ceiling(c, line, sizeof(line));
+    if (line[0])
+        out_fmt(o, "    %s\n", line);
 }
 
 static void text_comments(struct out *o, size_t g)
@@ -130,7 +187,7 @@ static void text_group(struct out *o, size_t g, bool comments)
     char pairing[320];
     if (out_pairing(r, g, pairing, sizeof(pairing)))
         out_fmt(o, "\n%s\n", pairing);
-    out_each_pair(o, g, text_pair);
+    out_each_change(o, g, text_change);
     if (comments)
         text_comments(o, g);
     out_themes(o, g, comments);
@@ -191,6 +248,20 @@ static void text_focus_groups(struct out *o)
     out_each_focus_group(o, text_focus_group);
 }
 
+/* The summary's start-to-end sentences for group g, and what they cannot show. */
+static void text_summary_change(struct out *o, size_t g)
+{
+    const struct report *r = o->r;
+    struct report_change c;
+    bool first = true;
+    for (size_t p = 0; out_change_next(r, g, &p, &c); p++, first = false)
+        out_fmt(o, "%s  - %s %s\n", first ? "\nWhat changed from start to end:\n" : "",
+                r->q[r->pairs[p].after].text, c.sentence);
+    char limits[1024];
+    if (out_change_limits(r, limits, sizeof(limits)))
+        out_fmt(o, "\n%s\n", limits);
+}
+
 static void text_summary(struct out *o)
 {
     const struct report *r = o->r;
@@ -215,6 +286,7 @@ static void text_summary(struct out *o)
                     (long long)all->held, all->nheld, all->nheld == 1 ? "" : "es", r->k);
     }
     out_fmt(o, OUT_HOLD_BACK "\n" OUT_COUNTS_ARE "\n", r->k, r->k);
+
     if (r->unreadable)
         out_fmt(o, "%lld submissions could not be read and are left out.\n",
                 (long long)r->unreadable);
@@ -238,6 +310,7 @@ static void text_summary(struct out *o)
         out_fmt(o, "  - %s: most chose \xe2\x80\x9c%s\xe2\x80\x9d: %lld of %lld (%s).\n",
                 r->q[q].text, out_col_label(&r->q[q], col), (long long)v, (long long)n, share);
     }
+    text_summary_change(o, g);
 }
 
 void text_report(struct out *o)

@@ -268,25 +268,33 @@ static void stem(const char *id, char *out, size_t size)
     }
 }
 
+/*
+ * Pairs a scale question asked at the end with the scale questions asked at the start or
+ * looking back, and a knowledge item asked at the end with the same item asked at the start
+ * (a "looking back" question is not a knowledge test: it has no right answer to score).
+ */
 static void build_pairs(struct report *r)
 {
     r->pairs = arena_alloc(&r->arena, (r->nq ? r->nq : 1) * 2 * sizeof(*r->pairs));
     for (size_t a = 0; a < r->nq; a++) {
         const struct rq *after = &r->q[a];
-        if (after->type != SURVEY_SCALE || after->when != SURVEY_END)
+        bool knows = after->correct != NULL;
+        if ((after->type != SURVEY_SCALE && !knows) || after->when != SURVEY_END)
             continue;
         char sa[64], sb[64];
         stem(after->id, sa, sizeof(sa));
         for (size_t b = 0; b < r->nq; b++) {
             const struct rq *before = &r->q[b];
             /* Only start and "looking back" come before the end; a later one comes after. */
-            if (b == a || before->type != SURVEY_SCALE ||
-                (before->when != SURVEY_START && before->when != SURVEY_RETRO))
+            if (b == a || (before->when != SURVEY_START && before->when != SURVEY_RETRO))
+                continue;
+            if (knows ? before->correct == NULL || before->when != SURVEY_START
+                      : before->type != SURVEY_SCALE)
                 continue;
             stem(before->id, sb, sizeof(sb));
             if (strcmp(sa, sb) != 0)
                 continue;
-            r->pairs[r->npairs++] = (struct rpair){b, a, before->when == SURVEY_RETRO};
+            r->pairs[r->npairs++] = (struct rpair){b, a, before->when == SURVEY_RETRO, knows};
         }
     }
     r->pair_acc = arena_alloc(&r->arena, (r->npairs ? r->npairs : 1) * (r->ng ? r->ng : 1) *

@@ -17,7 +17,16 @@
  * after, retro, now and then are taken out ("q-sure-start", "q-sure-end", "q-retro-sure").
  * Start and end answers cannot be matched to one pupil, so their change is Welch's interval
  * for two independent samples; a looking-back answer and an end answer in one submission
- * are the same pupil's, so their change is the paired interval.
+ * are the same pupil's, so their change is the paired interval. A knowledge item (a question
+ * with a right answer) asked at the end pairs in the same way with the one asked at the start.
+ *
+ * What changed from start to end (report_pair_change() in internal.h) is shown for each pair
+ * in each group shown: both distributions side by side, the share in the top answers (or the
+ * share right) at each end with its Wilson interval, an effect size for ordinal answers
+ * (Cliff's delta, or the matched-pairs rank-biserial correlation for pairs in one
+ * submission) with its interval, and a sentence. The k rule holds for each part and for the
+ * pairs separately: a part with fewer than k answers gives none of these figures (its
+ * column, share or effect size), even in a class that is shown.
  */
 #ifndef PLANPACK_REPORT_H
 #define PLANPACK_REPORT_H
@@ -156,6 +165,11 @@ void stats_effect_words(const struct stats_effect *e, char *buf, size_t size);
 void stats_change_sentence(const char *what, const struct stats_share *start,
                            const struct stats_share *end, const struct stats_effect *e, char *buf,
                            size_t size);
+/* The same, with the start said in other words: since is "at the start" above, or for a
+ * "looking back" question "looking back". */
+void stats_change_sentence_since(const char *what, const char *since,
+                                 const struct stats_share *start, const struct stats_share *end,
+                                 const struct stats_effect *e, char *buf, size_t size);
 
 /* ---- CSV ---- */
 

@@ -724,13 +724,15 @@ static void read_chart_line(struct world *w, struct system *sy, const struct vie
     }
 }
 
+#define CHANGE_TABLE "<table class=\"change\" data-before=\""
+
 /* Reads every figure of an HTML report: the summary's headlines, each group's size, tables,
  * charts and comment counts, and the comparison's. */
 static void read_html(struct world *w, struct system *sy, const struct view *v, const char *vname,
                       const char *doc)
 {
     char section[160] = "", cmp[2][32] = {"", ""}, x[400];
-    const struct survey_question *q = NULL;
+    const struct survey_question *q = NULL, *change[2] = {NULL, NULL};
     bool compare = false;
     const char *p = doc;
     char line[4096];
@@ -766,6 +768,31 @@ static void read_html(struct world *w, struct system *sy, const struct view *v, 
                    atoll(strrchr(x, '(') + 1));
         } else if (strstr(line, "<text class=\"label\"")) {
             read_chart_line(w, sy, v, vname, section, (const char(*)[32])cmp, compare, q, line);
+        } else if (strncmp(line, CHANGE_TABLE, strlen(CHANGE_TABLE)) == 0) {
+            /* What changed from start to end: the start question's counts, then the end's. */
+            char b[64], a[64];
+            if (sscanf(line + strlen(CHANGE_TABLE), "%63[^\"]\" data-after=\"%63[^\"]", b, a) != 2)
+                fail_msg("%s: a change table not read: %s", vname, line);
+            change[0] = fx_q(b);
+            change[1] = fx_q(a);
+            if (!change[0] || !change[1])
+                fail_msg("%s: a change table of unknown questions: %s", vname, line);
+        } else if (change[0] && strncmp(line, "</table>", 8) == 0) {
+            change[0] = change[1] = NULL;
+        } else if (change[0] && between(line, "<tr><th scope=\"row\">", "</th>", x, sizeof(x))) {
+            char *right = strstr(x, " (right)");
+            if (right)
+                *right = '\0';
+            int side = 0;
+            for (const char *c = strstr(line, "<td class=\"n\">"); c && side < 2;
+                 c = strstr(c + 1, "<td class=\"n\">"), side++) {
+                char *end;
+                long long n = strtoll(c + 14, &end, 10);
+                if (!known_label(change[side], x))
+                    fail_msg("%s: a change row not read: %s", vname, line);
+                if (end != c + 14 && *end == '<')
+                    figure(w, sy, v, vname, section, change[side], x, n);
+            }
         } else if (q && between(line, "<tr><th scope=\"row\">", "</th>", x, sizeof(x)) &&
                    known_label(q, x)) {
             char label[64];

@@ -1,0 +1,400 @@
+/*
+ * What changed from start to end, as the rendered report shows it, on a fixed data set: the
+ * effect sizes and intervals that tests/unit/effect_check.py works out independently (with
+ * SciPy, from the individual answers), the knowledge item's share right with its Wilson
+ * interval, the plain sentence, the limits paragraph and the ceiling note, and the k rule on
+ * each part: a class held back shows nothing, and a part with fewer than k answers shows no
+ * figure of its own.
+ *
+ * The data (k = 5), one survey with a confidence scale at the start, at the end and looking
+ * back, and a knowledge item (right answer "yes") at the start and at the end:
+ *   class A: 17 start and 18 end submissions (the end ones with a "looking back" answer);
+ *   class B: 3 start submissions, held back;
+ *   class C: 8 end submissions and 2 start ones: its start part is held back;
+ *   class D: 6 and 6, most already at the top at the start (a ceiling).
+ */
+#include "testutil.h"
+
+#include <errno.h>
+#include <math.h>
+
+#include "report/internal.h"
+#include "report/report.h"
+#include "test_fixture_survey.h"
+
+static struct survey_option sure_opts[] = {
+    {{"c", 1}, "s1", "Not sure at all"}, {{"c", 1}, "s2", "A bit sure"},
+    {{"c", 1}, "s3", "Quite sure"},      {{"c", 1}, "s4", "Very sure"},
+    {{"c", 1}, "s5", "Totally sure"},
+};
+
+#define SURE "How sure do you feel about saying no?"
+#define LAW "Can it be against the law to take a nude picture of yourself if you are under 18?"
+
+static struct survey_question questions[] = {
+    {{"c", 1}, "q-sure-start", SURVEY_SCALE, SURVEY_START, SURE, sure_opts, 5, 0, NULL},
+    {{"c", 1}, "q-law-start", SURVEY_YESNO, SURVEY_START, LAW, NULL, 0, 0, "yes"},
+    {{"c", 1}, "q-sure-end", SURVEY_SCALE, SURVEY_END, SURE, sure_opts, 5, 0, NULL},
+    {{"c", 1}, "q-law-end", SURVEY_YESNO, SURVEY_END, LAW, NULL, 0, 0, "yes"},
+    {{"c", 1},
+     "q-retro-sure",
+     SURVEY_SCALE,
+     SURVEY_RETRO,
+     "Looking back: how sure did you feel?",
+     sure_opts,
+     5,
+     0,
+     NULL},
+};
+
+static struct survey survey_v1(void)
+{
+    return (struct survey){.package_id = "change",
+                           .package_version = "1.0.0",
+                           .questions = questions,
+                           .count = sizeof(questions) / sizeof(questions[0])};
+}
+
+/* Class A: start levels 3 x1, 6 x2, 5 x3, 2 x4, 1 x5; end levels, each with its look back. */
+static const int a_start[17] = {1, 1, 1, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 4, 4, 5};
+static const int a_end[18] = {1, 2, 2, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 5, 5, 5, 5};
+static const int a_back[18] = {1, 1, 2, 2, 3, 2, 3, 1, 3, 4, 2, 4, 3, 5, 4, 3, 5, 2};
+/* The knowledge item: 9 of 17 right at the start (5 no, 3 not sure), 15 of 18 at the end. */
+static const char *const a_law_start[3] = {"yes", "no", "not-sure"};
+static const int a_law_start_n[3] = {9, 5, 3};
+static const int a_law_end_n[3] = {15, 2, 1};
+static const int d_start[6] = {5, 5, 5, 4, 4, 3};
+static const int d_end[6] = {5, 5, 5, 5, 4, 4};
+
+struct world {
+    char *path;
+    struct store *s;
+    char a[WIRE_CODE_LEN + 1], b[WIRE_CODE_LEN + 1], c[WIRE_CODE_LEN + 1], d[WIRE_CODE_LEN + 1];
+};
+
+static void submit(struct store *s, const char *code, const char *sure_q, int level,
+                   const char *law_q, const char *law, int back)
+{
+    static const char *const levels[] = {"", "s1", "s2", "s3", "s4", "s5"};
+    struct survey_item items[3];
+    const char *vals[3][1];
+    size_t n = 0;
+    if (level) {
+        vals[n][0] = levels[level];
+        items[n] = (struct survey_item){sure_q, false, vals[n], 1};
+        n++;
+    }
+    if (law) {
+        vals[n][0] = law;
+        items[n] = (struct survey_item){law_q, false, vals[n], 1};
+        n++;
+    }
+    if (back) {
+        vals[n][0] = levels[back];
+        items[n] = (struct survey_item){"q-retro-sure", false, vals[n], 1};
+        n++;
+    }
+    struct survey_answer a = {
+        .package_id = "change", .package_version = "1.0.0", .items = items, .item_count = n};
+    snprintf(a.code, sizeof(a.code), "%s", code);
+    assert_int_equal(store_submit(s, &a), STORE_OK);
+}
+
+/* The knowledge answer of the i-th submission, for counts per answer. */
+static const char *law_answer(const int *counts, int i)
+{
+    for (int k = 0; k < 3; i -= counts[k], k++)
+        if (i < counts[k])
+            return a_law_start[k];
+    return NULL;
+}
+
+static int setup(void **state)
+{
+    struct world *w = calloc(1, sizeof(*w));
+    w->path = fx_tmp_db();
+    char err[256];
+    assert_int_equal(store_open(w->path, STORE_READ_WRITE, NULL, &w->s, err, sizeof(err)),
+                     STORE_OK);
+    struct survey sv = survey_v1();
+    char *codes[4] = {w->a, w->b, w->c, w->d};
+    const char *labels[4] = {"Class A", "Class B", "Class C", "Class D"};
+    for (int i = 0; i < 4; i++) {
+        struct store_cohort_spec spec = {.label = labels[i], .school = "Hill School", .survey = &sv};
+        assert_int_equal(store_cohort_create(w->s, &spec, codes[i]), STORE_OK);
+    }
+    for (int i = 0; i < 17; i++)
+        submit(w->s, w->a, "q-sure-start", a_start[i], "q-law-start",
+               law_answer(a_law_start_n, i), 0);
+    for (int i = 0; i < 18; i++)
+        submit(w->s, w->a, "q-sure-end", a_end[i], "q-law-end", law_answer(a_law_end_n, i),
+               a_back[i]);
+    for (int i = 0; i < 3; i++)
+        submit(w->s, w->b, "q-sure-start", 1, "q-law-start", "no", 0);
+    for (int i = 0; i < 8; i++)
+        submit(w->s, w->c, "q-sure-end", 4, "q-law-end", "yes", 0);
+    for (int i = 0; i < 2; i++)
+        submit(w->s, w->c, "q-sure-start", 2, "q-law-start", "no", 0);
+    for (int i = 0; i < 6; i++) {
+        submit(w->s, w->d, "q-sure-start", d_start[i], NULL, NULL, 0);
+        submit(w->s, w->d, "q-sure-end", d_end[i], NULL, NULL, 0);
+    }
+    *state = w;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct world *w = *state;
+    store_close(w->s);
+    fx_tmp_free(w->path);
+    free(w);
+    return 0;
+}
+
+static char *render(struct world *w, enum report_format f)
+{
+    struct report_options opt = {.k = 5};
+    struct report *r = NULL;
+    char err[256] = "";
+    if (report_build(w->s, &opt, &r, err, sizeof(err)) != STORE_OK)
+        fail_msg("report_build: %s", err);
+    struct buf b;
+    buf_init(&b, BUF_MAX_DEFAULT);
+    struct report_sink sink = {report_sink_buf, &b};
+    assert_int_equal(report_write(r, f, &sink), 0);
+    report_free(r);
+    buf_addc(&b, '\0');
+    return buf_detach(&b, NULL);
+}
+
+/* The text report's section of class code: from its heading to the next group's. */
+static char *class_section(const char *t, const char *code)
+{
+    char head[64];
+    snprintf(head, sizeof(head), "--- Class %s:", code);
+    const char *s = strstr(t, head);
+    if (!s)
+        fail_msg("no section %s", head);
+    assert_non_null(s);
+    const char *e = strstr(s + strlen(head), "\n\n--- ");
+    size_t n = e ? (size_t)(e - s) : strlen(s);
+    char *out = malloc(n + 1);
+    memcpy(out, s, n);
+    out[n] = '\0';
+    return out;
+}
+
+static void expect(const char *hay, const char *needle)
+{
+    if (!strstr(hay, needle)) {
+        fprintf(stderr, "missing: %s\nin:\n%s\n", needle, hay);
+        fail();
+    }
+}
+
+static void expect_not(const char *hay, const char *needle)
+{
+    if (strstr(hay, needle)) {
+        fprintf(stderr, "should not be there: %s\nin:\n%s\n", needle, hay);
+        fail();
+    }
+}
+
+/* Appends " NAME a,b,c" with n levels from v. */
+static void add_levels(char *cmd, size_t size, const int *v, int n)
+{
+    for (int i = 0; i < n; i++) {
+        size_t len = strlen(cmd);
+        snprintf(cmd + len, size - len, "%s%d", i ? "," : " ", v[i]);
+    }
+}
+
+/* Runs effect_check.py on class A's answers: Cliff's delta of the scale, the pairs, the two
+ * Wilson intervals and Cliff's delta of right (1) against not right (0). */
+static void check_values(double cliff[3], double pairs[3], double wil_s[3], double wil_e[3],
+                         double know[3])
+{
+    char cmd[4096], dir[512];
+    snprintf(dir, sizeof(dir), "%s", __FILE__);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    snprintf(cmd, sizeof(cmd), "/usr/bin/python3 %s/effect_check.py cliff", dir);
+    add_levels(cmd, sizeof(cmd), a_start, 17);
+    add_levels(cmd, sizeof(cmd), a_end, 18);
+    strncat(cmd, " pairs ", sizeof(cmd) - strlen(cmd) - 1);
+    for (int i = 0; i < 18; i++) {
+        size_t len = strlen(cmd);
+        snprintf(cmd + len, sizeof(cmd) - len, "%s%d:%d", i ? "," : "", a_back[i], a_end[i]);
+    }
+    strncat(cmd, " wilson 9 17 wilson 15 18 cliff ", sizeof(cmd) - strlen(cmd) - 1);
+    for (int i = 0; i < 17; i++)
+        strncat(cmd, i < 8 ? "0," : "1,", sizeof(cmd) - strlen(cmd) - 1);
+    cmd[strlen(cmd) - 1] = ' ';
+    for (int i = 0; i < 18; i++)
+        strncat(cmd, i < 3 ? "0," : "1,", sizeof(cmd) - strlen(cmd) - 1);
+    cmd[strlen(cmd) - 1] = '\0';
+    FILE *f = popen(cmd, "r");
+    assert_non_null(f);
+    double *out[5] = {cliff, pairs, wil_s, wil_e, know};
+    const char *kinds[5] = {"cliff", "pairs", "wilson", "wilson", "cliff"};
+    for (int i = 0; i < 5; i++) {
+        char line[512], k[16];
+        if (!fgets(line, sizeof(line), f) ||
+            sscanf(line, "%15s %lf %lf %lf", k, &out[i][0], &out[i][1], &out[i][2]) != 4 ||
+            strcmp(k, kinds[i]) != 0)
+            fail_msg("effect_check.py: expected %s", kinds[i]);
+    }
+    assert_int_equal(pclose(f), 0);
+}
+
+/* Romano et al.'s (2006) words for Cliff's delta, "no clear change" when the interval holds 0. */
+static const char *cliff_words(const double v[3], char *buf, size_t size)
+{
+    double a = fabs(v[0]);
+    if (v[1] <= 0 && v[2] >= 0)
+        snprintf(buf, size, "no clear change");
+    else
+        snprintf(buf, size, "a %s %s",
+                 a < 0.147  ? "negligible"
+                 : a < 0.33 ? "small"
+                 : a < 0.474 ? "medium"
+                             : "large",
+                 v[0] > 0 ? "rise" : "fall");
+    return buf;
+}
+
+static void test_change_against_scipy(void **state)
+{
+    struct world *w = *state;
+    double cliff[3], pairs[3], ws[3], we[3], know[3];
+    check_values(cliff, pairs, ws, we, know);
+    print_message("cliff %.4f [%.4f, %.4f], pairs %.4f [%.4f, %.4f]\n", cliff[0], cliff[1],
+                  cliff[2], pairs[0], pairs[1], pairs[2]);
+    char *t = render(w, REPORT_TEXT);
+    char *sa = class_section(t, w->a);
+    char want[512], words[64];
+    /* The scale: both distributions side by side, the top answers, Cliff's delta. */
+    expect(sa, "What changed from start to end:");
+    expect(sa, "    Answer                                        Start            End\n");
+    expect(sa, "    Quite sure                                  5   29%        5   28%\n");
+    expect_not(sa, "    No answer    ");
+    expect(sa, "    In the top answers (quite sure, very sure or totally sure):\n"
+               "      Start: 47% (95% CI 26% to 69%; 8 of 17)\n"
+               "      End: 83% (95% CI 61% to 94%; 15 of 18)\n");
+    snprintf(want, sizeof(want),
+             "Effect size: Cliff's delta %+.2f (95%% CI %+.2f to %+.2f; 17 and 18 answers): %s",
+             cliff[0], cliff[1], cliff[2], cliff_words(cliff, words, sizeof(words)));
+    expect(sa, want);
+    /* The sentence a head teacher reads. */
+    snprintf(want, sizeof(want),
+             "At the end, 83%% were quite sure, very sure or totally sure, up from 47%% at the "
+             "start: %s.",
+             words);
+    expect(sa, want);
+    /* Looking back and at the end in one submission: the matched-pairs correlation. */
+    snprintf(want, sizeof(want),
+             "Effect size: matched-pairs rank-biserial correlation %+.2f (95%% CI %+.2f to %+.2f;",
+             pairs[0], pairs[1], pairs[2]);
+    expect(sa, want);
+    /* The knowledge item: share right at each end with Wilson's interval, and the change. */
+    expect(sa, "    Yes (right)  ");
+    snprintf(want, sizeof(want),
+             "    Chose the right answer:\n      Start: %ld%% (95%% CI %ld%% to %ld%%; 9 of 17)\n"
+             "      End: %ld%% (95%% CI %ld%% to %ld%%; 15 of 18)\n",
+             lround(ws[0] * 100), lround(ws[1] * 100), lround(ws[2] * 100), lround(we[0] * 100),
+             lround(we[1] * 100), lround(we[2] * 100));
+    expect(sa, want);
+    snprintf(want, sizeof(want), "Cliff's delta %+.2f (95%% CI %+.2f to %+.2f; 17 and 18 answers)",
+             know[0], know[1], know[2]);
+    expect(sa, want);
+    snprintf(want, sizeof(want), "At the end, 83%% were right, up from 53%% at the start: %s.",
+             cliff_words(know, words, sizeof(words)));
+    expect(sa, want);
+    expect_not(sa, "little room to rise");
+    /* The summary gives the whole report's sentences and what the figures cannot show,
+     * with the ceiling that class D's data show. */
+    const char *summary_end = strstr(t, "=== By package version");
+    assert_non_null(summary_end);
+    char *summary = strndup(t, (size_t)(summary_end - t));
+    expect(summary, "What changed from start to end:\n  - " SURE " At the end, ");
+    expect(summary, "the answers are what pupils say about themselves, not what they do");
+    expect(summary, "(there is no control group)");
+    expect(summary, "there was little room to rise (a ceiling)");
+    free(summary);
+    /* The HTML report says the same. */
+    char *h = render(w, REPORT_HTML);
+    snprintf(want, sizeof(want),
+             "<p class=\"sentence\">At the end, 83%% were quite sure, very sure or totally sure, "
+             "up from 47%% at the start: %s.</p>",
+             cliff_words(cliff, words, sizeof(words)));
+    expect(h, want);
+    snprintf(want, sizeof(want), "delta %+.2f (95%% CI %+.2f to %+.2f; 17 and 18 answers)",
+             cliff[0], cliff[1], cliff[2]);
+    expect(h, want);
+    snprintf(want, sizeof(want),
+             "<li>Chose the right answer: Start %ld%% (95%% CI %ld%% to %ld%%; 9 of 17); end "
+             "%ld%% (95%% CI %ld%% to %ld%%; 15 of 18).</li>",
+             lround(ws[0] * 100), lround(ws[1] * 100), lround(ws[2] * 100), lround(we[0] * 100),
+             lround(we[1] * 100), lround(we[2] * 100));
+    expect(h, want);
+    expect(h, "<li>In the top answers (quite sure, very sure or totally sure): Start 47% (95% CI "
+              "26% to 69%; 8 of 17); end 83% (95% CI 61% to 94%; 15 of 18).</li>");
+    expect(h, "<p class=\"limits\">What the start and end figures cannot show:");
+    expect(h, "<th scope=\"col\">Start: share</th><th scope=\"col\">End: submissions</th>");
+    free(h);
+    free(sa);
+    free(t);
+}
+
+static void test_k_rule_for_each_part(void **state)
+{
+    struct world *w = *state;
+    char *t = render(w, REPORT_TEXT);
+    /* Class B is held back whole: nothing of what changed. */
+    char *sb = class_section(t, w->b);
+    expect(sb, "Not shown yet");
+    expect_not(sb, "What changed");
+    expect_not(sb, "%");
+    free(sb);
+    /* Class C is shown, but its start part has 2 answers: no start figure, no effect, no
+     * sentence, and its start column is empty. */
+    char *sc = class_section(t, w->c);
+    expect(sc, "What changed from start to end:");
+    expect(sc, "      Start: not shown: fewer than 5 answers\n      End: 100% (95% CI 68% to "
+               "100%; 8 of 8)\n");
+    expect(sc, "    Quite sure                                                 0    0%\n");
+    expect(sc, "Effect size: none: fewer than 5 answers at the start or at the end");
+    expect_not(sc, "Cliff's delta");
+    expect_not(sc, "At the end, ");
+    free(sc);
+    /* Class D: most were already at the top at the start. */
+    char *sd = class_section(t, w->d);
+    expect(sd, "Most were already in the top answers at the start (100%), so there was little "
+               "room to rise (a ceiling)");
+    free(sd);
+    free(t);
+    /* The accessor itself refuses the held-back class. */
+    struct report_options opt = {.k = 5};
+    struct report *r = NULL;
+    char err[256];
+    assert_int_equal(report_build(w->s, &opt, &r, err, sizeof(err)), STORE_OK);
+    size_t gb = SIZE_MAX;
+    for (size_t g = 0; g < r->ncohorts; g++)
+        gb = strcmp(r->g[g].name, w->b) == 0 ? g : gb;
+    assert_true(gb != SIZE_MAX && r->npairs == 3);
+    struct report_change c;
+    for (size_t p = 0; p < r->npairs; p++)
+        assert_int_equal(report_pair_change(r, p, gb, &c), -EPERM);
+    report_free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_change_against_scipy, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_k_rule_for_each_part, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
