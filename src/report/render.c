@@ -373,9 +373,9 @@ void out_change_effect(const struct report *r, const struct report_change *c, ch
                  "pupils whose answers changed): %s",
                  e->estimate, e->low, e->high, (long long)e->n_before, words);
     else
-        snprintf(buf, size, "Cliff's delta %+.2f (95%% CI %+.2f to %+.2f; %lld and %lld answers): %s",
-                 e->estimate, e->low, e->high, (long long)e->n_before, (long long)e->n_after,
-                 words);
+        snprintf(
+            buf, size, "Cliff's delta %+.2f (95%% CI %+.2f to %+.2f; %lld and %lld answers): %s",
+            e->estimate, e->low, e->high, (long long)e->n_before, (long long)e->n_after, words);
 }
 
 void out_change_ceiling(const struct report_change *c, char *buf, size_t size)
@@ -412,6 +412,13 @@ bool out_change_next(const struct report *r, size_t g, size_t *p, struct report_
         if (report_pair_change(r, *p, g, c) == 0 && c->sentence[0])
             return true;
     return false;
+}
+
+const char *out_change_kind(const struct report_change *c)
+{
+    return c->knowledge ? "knowledge: the share who chose the right answer"
+           : c->paired  ? "looking back and at the end, in the same submissions"
+                        : "at the start and at the end";
 }
 
 const char *out_change_since(const struct report_change *c)

@@ -110,6 +110,8 @@ void out_change_cell(const struct report *r, size_t g, size_t q, size_t j, bool 
                      char *share, size_t size);
 /* The next pair from *p on whose change in group g has a sentence, in c; false at the end. */
 bool out_change_next(const struct report *r, size_t g, size_t *p, struct report_change *c);
+/* What a pair compares, in words: "at the start and at the end", ... Static. */
+const char *out_change_kind(const struct report_change *c);
 /* The heading of a pair's start column: "Start" or "Looking back". */
 const char *out_change_since(const struct report_change *c);
 /*

@@ -375,11 +375,9 @@ static void html_change_table(struct out *o, size_t g, const struct rpair *pr,
         return;
     /* Five columns may be wider than a phone: the table scrolls in a region of its own. The
      * questions' ids name each column's figures for a reader of the markup. */
-    out_fmt(o,
-            "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"chg-%u\">\n",
+    out_fmt(o, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"chg-%u\">\n",
             id);
-    out_textf(o, "<table class=\"change\" data-before=\"%s\" data-after=\"%s\">\n", b->id,
-              a->id);
+    out_textf(o, "<table class=\"change\" data-before=\"%s\" data-after=\"%s\">\n", b->id, a->id);
     out_fmt(o,
             "<thead><tr><th scope=\"col\">Answer</th>"
             "<th scope=\"col\">%s: submissions</th><th scope=\"col\">%s: share</th>"
@@ -413,9 +411,7 @@ static void html_change(struct out *o, bool first, size_t g, size_t p,
     unsigned id = ++o->ids;
     out_fmt(o, "<div class=\"change\">\n<h5 id=\"chg-%u\">", id);
     out_textf(o, "%s <span class=\"meta\">(%s)</span></h5>\n", r->q[pr->after].text,
-              c->knowledge ? "knowledge: the share who chose the right answer"
-              : c->paired  ? "looking back and at the end, in the same submissions"
-                           : "at the start and at the end");
+              out_change_kind(c));
     if (c->sentence[0])
         out_textf(o, "<p class=\"sentence\">%s</p>\n", c->sentence);
     html_change_table(o, g, pr, c, id);
@@ -427,8 +423,8 @@ static void html_change(struct out *o, bool first, size_t g, size_t p,
               "<ul class=\"figures\">\n<li>%s%s%s: %s %s; end %s.</li>\n"
               "<li>Effect size: %s.</li>\n",
               c->knowledge ? "Chose the right answer" : "In the top answers (",
-              c->knowledge ? "" : c->top, c->knowledge ? "" : ")", out_change_since(c), start,
-              end, line);
+              c->knowledge ? "" : c->top, c->knowledge ? "" : ")", out_change_since(c), start, end,
+              line);
     if (!c->knowledge) {
         out_pair(r, p, g, line, sizeof(line));
         out_textf(o, "<li>Mean (1 to 5): %s</li>\n", line);

@@ -77,9 +77,8 @@ static void text_change_table(struct out *o, size_t g, const struct rpair *pr,
         snprintf(cell[1], sizeof(cell[1]), "%s %5s", ca, sa);
         char label[160];
         snprintf(label, sizeof(label), "%s%s", out_col_label(a, j),
-                 c->knowledge && j < a->nopt && strcmp(a->opt_ids[j], a->correct) == 0
-                     ? " (right)"
-                     : "");
+                 c->knowledge && j < a->nopt && strcmp(a->opt_ids[j], a->correct) == 0 ? " (right)"
+                                                                                       : "");
         buf_add(&o->b, "    ", 4);
         out_field(&o->b, label, 36, true);
         out_fmt(o, " %14s %14s\n", cell[0], cell[1]);
@@ -93,10 +92,7 @@ static void text_change(struct out *o, bool first, size_t g, size_t p,
     const struct rpair *pr = &r->pairs[p];
     if (first)
         out_str(o, "\nWhat changed from start to end:\n");
-    out_fmt(o, "\n  %s\n  (%s)\n", r->q[pr->after].text,
-            c->knowledge ? "knowledge: the share who chose the right answer"
-            : c->paired  ? "looking back and at the end, in the same submissions"
-                         : "at the start and at the end");
+    out_fmt(o, "\n  %s\n  (%s)\n", r->q[pr->after].text, out_change_kind(c));
     text_change_table(o, g, pr, c);
     char line[256];
     out_change_share(r, &c->start, c->have_start, line, sizeof(line));

@@ -120,12 +120,13 @@ static int setup(void **state)
     char *codes[4] = {w->a, w->b, w->c, w->d};
     const char *labels[4] = {"Class A", "Class B", "Class C", "Class D"};
     for (int i = 0; i < 4; i++) {
-        struct store_cohort_spec spec = {.label = labels[i], .school = "Hill School", .survey = &sv};
+        struct store_cohort_spec spec = {
+            .label = labels[i], .school = "Hill School", .survey = &sv};
         assert_int_equal(store_cohort_create(w->s, &spec, codes[i]), STORE_OK);
     }
     for (int i = 0; i < 17; i++)
-        submit(w->s, w->a, "q-sure-start", a_start[i], "q-law-start",
-               law_answer(a_law_start_n, i), 0);
+        submit(w->s, w->a, "q-sure-start", a_start[i], "q-law-start", law_answer(a_law_start_n, i),
+               0);
     for (int i = 0; i < 18; i++)
         submit(w->s, w->a, "q-sure-end", a_end[i], "q-law-end", law_answer(a_law_end_n, i),
                a_back[i]);
@@ -257,8 +258,8 @@ static const char *cliff_words(const double v[3], char *buf, size_t size)
         snprintf(buf, size, "no clear change");
     else
         snprintf(buf, size, "a %s %s",
-                 a < 0.147  ? "negligible"
-                 : a < 0.33 ? "small"
+                 a < 0.147   ? "negligible"
+                 : a < 0.33  ? "small"
                  : a < 0.474 ? "medium"
                              : "large",
                  v[0] > 0 ? "rise" : "fall");
