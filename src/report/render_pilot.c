@@ -566,7 +566,7 @@ static void pilot_focus_groups(struct out *o, const size_t *v, size_t nv)
         out_str(o, "<p>No focus group notes were recorded for these classes.</p>\n");
         return;
     }
-    struct theme_count t[64];
+    struct theme_count t[64] = {0};
     size_t nt = count_themes(r, v, nv, t, sizeof(t) / sizeof(t[0]));
     out_fmt(o, "<p>%zu focus group%s, with notes written by staff.</p>\n", nf, nf == 1 ? "" : "s");
     if (nt) {
