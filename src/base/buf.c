@@ -1,6 +1,7 @@
 #include "base/buf.h"
 #include "base/xalloc.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +11,8 @@ void buf_init(struct buf *b, size_t max)
     b->ptr = NULL;
     b->len = 0;
     b->cap = 0;
-    b->max = max ? max : BUF_MAX_DEFAULT;
+    assert(max > 0);
+    b->max = max;
     b->overflow = false;
 }
 

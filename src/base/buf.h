@@ -25,8 +25,7 @@ struct buf {
 
 /*
  * Empties b with max, the most it may ever hold: every caller names the cap that fits what
- * it writes, so that hostile input cannot grow a buffer without bound. (0 still means
- * BUF_MAX_DEFAULT, for callers not yet given a cap of their own; do not add more.)
+ * it writes, so that hostile input cannot grow a buffer without bound. max must not be 0.
  */
 void buf_init(struct buf *b, size_t max);
 /* Frees the contents; the buffer may be initialised again. Accepts a zeroed buffer. */

@@ -624,7 +624,7 @@ static int write_stat(struct xport *x)
 int report_export(const struct report *r, enum report_export format, const struct report_sink *sink)
 {
     struct out o = {.r = r, .sink = sink};
-    buf_init(&o.b, 0);
+    buf_init(&o.b, OUT_BUF_MAX);
     struct xport x = {.r = r, .format = format, .o = &o};
     survey_decoder_init(&x.dec);
     build_vars(&x);

@@ -16,7 +16,9 @@
 
 void out_flush(struct out *o, bool force)
 {
-    if (o->failed || (!force && o->b.len < (size_t)64 * 1024))
+    if (!buf_ok(&o->b))
+        o->failed = true;
+    if (o->failed || (!force && o->b.len < OUT_FLUSH_AT))
         return;
     if (o->b.len && o->sink->write(o->sink->ctx, o->b.ptr, o->b.len) != 0)
         o->failed = true;
@@ -472,7 +474,7 @@ void out_compare_row(const struct report *r, size_t q, size_t j, char c[2][32], 
 int report_write(const struct report *r, enum report_format format, const struct report_sink *sink)
 {
     struct out o = {.r = r, .sink = sink, .html = format == REPORT_HTML || format == REPORT_PILOT};
-    buf_init(&o.b, 0);
+    buf_init(&o.b, OUT_BUF_MAX);
     if (format == REPORT_PILOT)
         pilot_report(&o);
     else if (o.html)

@@ -12,7 +12,15 @@
 
 #define COMMENTS_SHOWN 100
 
-/* Output is gathered in a buffer and handed to the sink in pieces. */
+/*
+ * Output is gathered in a buffer and handed to the sink in pieces of OUT_FLUSH_AT or more.
+ * OUT_BUF_MAX leaves room above that for the longest single piece a formatter writes (a
+ * chart's SVG as a data: link); past it the output fails rather than growing. A chart drawn
+ * for its download link is gathered whole, up to CHART_SVG_MAX, or given no link.
+ */
+#define OUT_FLUSH_AT ((size_t)64 << 10)
+#define OUT_BUF_MAX ((size_t)4 << 20)
+#define CHART_SVG_MAX ((size_t)1 << 20)
 struct out {
     const struct report *r;
     const struct report_sink *sink;

@@ -265,7 +265,7 @@ static void chart_links(struct out *o, size_t g, size_t q)
         out_group_key(r, g, key, sizeof(key));
     const char *qid = r->q[q].id;
     struct buf href;
-    buf_init(&href, 0);
+    buf_init(&href, CHART_SVG_MAX);
     if (r->chart_href) {
         buf_adds(&href, r->chart_href);
         buf_adds(&href, strchr(r->chart_href, '?') ? "&group=" : "?group=");
@@ -281,7 +281,7 @@ static void chart_links(struct out *o, size_t g, size_t q)
     }
     struct report_sink sink = {report_sink_buf, &href};
     struct out c = {.r = r, .sink = &sink, .html = true, .standalone = true};
-    buf_init(&c.b, 0);
+    buf_init(&c.b, OUT_BUF_MAX);
     if (g == SIZE_MAX)
         html_compare_chart(&c, q);
     else
@@ -793,7 +793,7 @@ int report_write_chart(const struct report *r, const char *group, const char *qu
         report_answers(r, g, q, &na) != 0)
         return -ENOENT;
     struct out o = {.r = r, .sink = sink, .html = true, .standalone = true};
-    buf_init(&o.b, 0);
+    buf_init(&o.b, OUT_BUF_MAX);
     if (compare)
         html_compare_chart(&o, q);
     else

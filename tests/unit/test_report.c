@@ -597,7 +597,7 @@ static void test_school_view_shows_only_its_classes(void **state)
     /* The CSV export holds the same rows as the whole export's for that school. */
     char *csv_all = render(w, &all, REPORT_CSV), *csv_one = render(w, &river, REPORT_CSV);
     struct buf mine;
-    buf_init(&mine, 0);
+    buf_init(&mine, BUF_MAX_DEFAULT);
     for (const char *l = csv_all; *l;) {
         const char *e = strchr(l, '\n') + 1;
         if (l == csv_all || strstr(l, ",Riverside School,") < e)
@@ -1105,7 +1105,7 @@ static void test_charts_axis_no_answer_and_downloads(void **state)
     char err[256];
     assert_int_equal(report_build(w->s, &opt, &r, err, sizeof(err)), STORE_OK);
     struct buf b;
-    buf_init(&b, 0);
+    buf_init(&b, BUF_MAX_DEFAULT);
     struct report_sink sink = {report_sink_buf, &b};
     char key[32];
     snprintf(key, sizeof(key), "class:%s", w->a);

@@ -228,7 +228,7 @@ static void test_counts_per_group_under_k(void **state)
 static char *render(struct report *r, enum report_format f)
 {
     struct buf b;
-    buf_init(&b, 0);
+    buf_init(&b, BUF_MAX_DEFAULT);
     struct report_sink sink = {report_sink_buf, &b};
     assert_int_equal(report_write(r, f, &sink), 0);
     buf_addc(&b, '\0');
@@ -271,7 +271,7 @@ static void test_text_and_html(void **state)
 static char *export(struct report *r, enum report_export f)
 {
     struct buf b;
-    buf_init(&b, 0);
+    buf_init(&b, BUF_MAX_DEFAULT);
     struct report_sink sink = {report_sink_buf, &b};
     assert_int_equal(report_export(r, f, &sink), 0);
     buf_addc(&b, '\0');

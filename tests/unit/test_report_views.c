@@ -267,7 +267,7 @@ static char *render(struct world *w, const struct report_options *opt, enum repo
     if (rc != STORE_OK)
         fail_msg("report_build: %s", err);
     struct buf b;
-    buf_init(&b, 0);
+    buf_init(&b, BUF_MAX_DEFAULT);
     struct report_sink sink = {report_sink_buf, &b};
     if (f == REPORT_CSV)
         assert_int_equal(report_write_csv(r, &sink), 0);
@@ -288,7 +288,7 @@ static char *render_data(struct world *w, const struct report_options *opt, enum
     if (report_build(w->s, opt, &r, err, sizeof(err)) != STORE_OK)
         fail_msg("report_build: %s", err);
     struct buf b;
-    buf_init(&b, 0);
+    buf_init(&b, BUF_MAX_DEFAULT);
     if (f != REPORT_EXPORT_DTA) {
         struct report_sink sink = {report_sink_buf, &b};
         assert_int_equal(report_export(r, f, &sink), 0);
@@ -1009,7 +1009,7 @@ static void read_charts(struct world *w, struct system *sy, const struct view *v
         for (size_t j = 0; j < sizeof(fx_questions) / sizeof(fx_questions[0]); j++) {
             const struct survey_question *q = &fx_questions[j];
             struct buf b;
-            buf_init(&b, 0);
+            buf_init(&b, BUF_MAX_DEFAULT);
             buf_adds(&b, sections[i]);
             if (strcmp(keys[i], "compare") == 0)
                 buf_addf(&b, "<h3>%s</h3>\n", q->text);
