@@ -709,8 +709,9 @@ static void sheet_question(struct render *r, const struct survey_question *q, si
     buf_adds(o, "<ol class=\"sq-options\">\n");
     size_t n = survey_option_count(q);
     for (size_t i = 0; i < n; i++) {
-        buf_addf(o, "<li><span class=\"box\" aria-hidden=\"true\"></span> <span "
-                    "class=\"sq-opt-no\">%zu</span> ",
+        buf_addf(o,
+                 "<li><span class=\"box\" aria-hidden=\"true\"></span> <span "
+                 "class=\"sq-opt-no\">%zu</span> ",
                  i + 1);
         render_text(r, survey_option_label(q, i));
         buf_adds(o, "</li>\n");
@@ -764,9 +765,9 @@ void render_answer_sheet(struct render *r, const char *code, const char *part)
         return;
     }
     enum survey_when w = (enum survey_when)p;
-    buf_adds(o, "<div class=\"no-print note\">\n<p>Print one sheet for each pupil (A4). Staff "
-                "type the ticked boxes in afterwards, one sheet at a time, by the numbers "
-                "beside the boxes. <a href=\"");
+    buf_adds(o, "<div class=\"no-print note\">\n<p>Print one sheet for each pupil (A4). The "
+                "number beside each box stands for that answer when the sheets are counted. "
+                "<a href=\"");
     sheet_href(r, code, NULL);
     buf_adds(o, "\">Another part's sheet</a></p>\n</div>\n<h1>");
     render_text(r, page->title);
