@@ -568,6 +568,24 @@ out:
 /* Pupils in a class when its maker says nothing: a class of 30 takes up to 300 answers. */
 #define COHORT_SIZE_DEFAULT 30
 
+/*
+ * Opens db (read-only for list, which must not lock out serve), runs the cohort subcommand a
+ * on it and closes it again; the exit code of the outcome.
+ */
+static int cohort_run(const char *db, const struct cli_cohort_args *a)
+{
+    bool list = strcmp(a->sub, "list") == 0;
+    struct store *s;
+    int rc =
+        open_store_or("cohort", db, list ? STORE_READ_ONLY : STORE_READ_WRITE,
+                      list ? NULL : "while it runs use the Classes page of the staff pages", &s);
+    if (rc == STORE_OK) {
+        rc = cli_cohort(s, a, stdout, stderr);
+        store_close(s);
+    }
+    return store_exit(rc);
+}
+
 static int cohort_new(int argc, char **argv)
 {
     const char *db = STORE_DEFAULT_PATH, *label = NULL, *school = NULL, *dir = NULL;
@@ -605,53 +623,37 @@ static int cohort_new(int argc, char **argv)
     struct arena a = ARENA_INIT;
     struct survey sv;
     pkg_survey(l.pkg, &a, &sv);
-    struct store *s = NULL;
     if (sv.count == 0) {
         fprintf(stderr, "planpack cohort: the package has no survey questions (a page with "
                         "kind: survey)\n");
-        rc = STORE_ERR_INVALID;
-        goto out;
+        rc = store_exit(STORE_ERR_INVALID);
+    } else {
+        struct store_cohort_spec spec = {
+            .label = label, .school = school, .survey = &sv, .expected_size = (int)size};
+        rc = cohort_run(db, &(struct cli_cohort_args){.sub = "new", .spec = &spec});
     }
-    rc = open_store_or("cohort", db, STORE_READ_WRITE,
-                       "while it runs use the Classes page of the staff pages", &s);
-    if (rc != STORE_OK)
-        goto out;
-    struct store_cohort_spec spec = {
-        .label = label, .school = school, .survey = &sv, .expected_size = (int)size};
-    rc = cli_cohort_new(s, &spec, stdout, stderr);
-out:
-    store_close(s);
     arena_release(&a);
     loaded_release(&l);
-    return store_exit(rc);
+    return rc;
 }
 
-/* planpack cohort list: every class code, oldest first, read without locking out serve. */
-static int cohort_list(int argc, char **argv)
-{
-    const char *db = STORE_DEFAULT_PATH, *school = NULL;
-    const struct value_option opts[] = {{"--db", &db}, {"--school", &school}};
-    if (value_options("cohort", argc, argv, 2, opts, 2) != EXIT_OK)
-        return EXIT_INPUT;
-    struct store *s;
-    int rc = open_store("cohort", db, STORE_READ_ONLY, &s);
-    if (rc != STORE_OK)
-        return store_exit(rc);
-    rc = cli_cohort_list(s, school, stdout, stderr);
-    store_close(s);
-    return store_exit(rc);
-}
-
+/* planpack cohort: new reads a package; list, close and open read their options here. */
 static int cmd_cohort(int argc, char **argv)
 {
-    if (argc >= 2 && strcmp(argv[1], "new") == 0)
-        return cohort_new(argc, argv);
-    if (argc >= 2 && strcmp(argv[1], "list") == 0)
-        return cohort_list(argc, argv);
-    if (argc < 2 || (strcmp(argv[1], "close") != 0 && strcmp(argv[1], "open") != 0))
+    if (argc < 2 || !cli_cohort_known(argv[1]))
         return usage_error("cohort", "%s",
                            "give 'new --label TEXT', 'list', 'close CODE' or 'open CODE'");
-    const char *db = STORE_DEFAULT_PATH, *given = NULL;
+    if (strcmp(argv[1], "new") == 0)
+        return cohort_new(argc, argv);
+    const char *db = STORE_DEFAULT_PATH;
+    if (strcmp(argv[1], "list") == 0) {
+        const char *school = NULL;
+        const struct value_option opts[] = {{"--db", &db}, {"--school", &school}};
+        if (value_options("cohort", argc, argv, 2, opts, 2) != EXIT_OK)
+            return EXIT_INPUT;
+        return cohort_run(db, &(struct cli_cohort_args){.sub = "list", .school = school});
+    }
+    const char *given = NULL;
     for (int i = 2; i < argc; i++) {
         if (strcmp(argv[i], "--db") == 0) {
             if (++i >= argc)
@@ -666,20 +668,7 @@ static int cmd_cohort(int argc, char **argv)
     char code[WIRE_CODE_LEN + 1];
     if (!given || wire_code_normalise(given, code) != 0)
         return usage_error("cohort", "%s", "give the class code to close or open");
-    struct store *s;
-    int rc = open_store_or("cohort", db, STORE_READ_WRITE,
-                           "while it runs use the Classes page of the staff pages", &s);
-    if (rc != STORE_OK)
-        return store_exit(rc);
-    bool open = strcmp(argv[1], "open") == 0;
-    rc = store_cohort_set_open(s, code, open);
-    if (rc == STORE_OK)
-        printf("class code %s is %s\n", code, open ? "open" : "closed");
-    else
-        fprintf(stderr, "planpack cohort: %s: %s\n", code,
-                rc == STORE_ERR_NOT_FOUND ? "no such class code" : store_strerror(rc));
-    store_close(s);
-    return store_exit(rc);
+    return cohort_run(db, &(struct cli_cohort_args){.sub = argv[1], .code = code});
 }
 
 static int cmd_report(int argc, char **argv)

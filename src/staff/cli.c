@@ -128,6 +128,18 @@ int cli_cohort_new(struct store *s, const struct store_cohort_spec *spec, FILE *
 
 /* ---- planpack staff: one function a subcommand, and the table that names them ---- */
 
+/*
+ * The entry named sub in a table of n entries of size bytes each, every one beginning with
+ * its name (a const char *); n when none is, or sub is NULL.
+ */
+static size_t sub_find(const void *table, size_t n, size_t size, const char *sub)
+{
+    for (size_t i = 0; sub && i < n; i++)
+        if (strcmp(sub, *(const char *const *)(const void *)((const char *)table + i * size)) == 0)
+            return i;
+    return n;
+}
+
 static int staff_cmd_add(struct store *s, const struct cli_staff_args *a, FILE *out, FILE *err)
 {
     char why[256];
@@ -195,18 +207,63 @@ static const struct {
     {"passwd", staff_cmd_passwd}, {"sessions", staff_cmd_sessions},
 };
 
+#define STAFF_CMDS (sizeof(staff_cmds) / sizeof(staff_cmds[0]))
+
 bool cli_staff_known(const char *sub)
 {
-    for (size_t i = 0; sub && i < sizeof(staff_cmds) / sizeof(staff_cmds[0]); i++)
-        if (strcmp(sub, staff_cmds[i].name) == 0)
-            return true;
-    return false;
+    return sub_find(staff_cmds, STAFF_CMDS, sizeof(staff_cmds[0]), sub) < STAFF_CMDS;
 }
 
 int cli_staff(struct store *s, const struct cli_staff_args *a, FILE *out, FILE *err)
 {
-    for (size_t i = 0; i < sizeof(staff_cmds) / sizeof(staff_cmds[0]); i++)
-        if (strcmp(a->sub, staff_cmds[i].name) == 0)
-            return staff_cmds[i].run(s, a, out, err);
-    return STORE_ERR_INVALID;
+    size_t i = sub_find(staff_cmds, STAFF_CMDS, sizeof(staff_cmds[0]), a->sub);
+    return i < STAFF_CMDS ? staff_cmds[i].run(s, a, out, err) : STORE_ERR_INVALID;
+}
+
+/* ---- planpack cohort: one function a subcommand, and the table that names them ---- */
+
+static int cohort_cmd_new(struct store *s, const struct cli_cohort_args *a, FILE *out, FILE *err)
+{
+    return cli_cohort_new(s, a->spec, out, err);
+}
+
+static int cohort_cmd_list(struct store *s, const struct cli_cohort_args *a, FILE *out, FILE *err)
+{
+    return cli_cohort_list(s, a->school, out, err);
+}
+
+/* close and open: whether pupils can still answer with the class code. */
+static int cohort_cmd_state(struct store *s, const struct cli_cohort_args *a, FILE *out, FILE *err)
+{
+    bool open = strcmp(a->sub, "open") == 0;
+    int rc = store_cohort_set_open(s, a->code, open);
+    if (rc == STORE_OK)
+        fprintf(out, "class code %s is %s\n", a->code, open ? "open" : "closed");
+    else
+        fprintf(err, "planpack cohort: %s: %s\n", a->code,
+                rc == STORE_ERR_NOT_FOUND ? "no such class code" : store_strerror(rc));
+    return rc;
+}
+
+static const struct {
+    const char *name;
+    int (*run)(struct store *s, const struct cli_cohort_args *a, FILE *out, FILE *err);
+} cohort_cmds[] = {
+    {"new", cohort_cmd_new},
+    {"list", cohort_cmd_list},
+    {"close", cohort_cmd_state},
+    {"open", cohort_cmd_state},
+};
+
+#define COHORT_CMDS (sizeof(cohort_cmds) / sizeof(cohort_cmds[0]))
+
+bool cli_cohort_known(const char *sub)
+{
+    return sub_find(cohort_cmds, COHORT_CMDS, sizeof(cohort_cmds[0]), sub) < COHORT_CMDS;
+}
+
+int cli_cohort(struct store *s, const struct cli_cohort_args *a, FILE *out, FILE *err)
+{
+    size_t i = sub_find(cohort_cmds, COHORT_CMDS, sizeof(cohort_cmds[0]), a->sub);
+    return i < COHORT_CMDS ? cohort_cmds[i].run(s, a, out, err) : STORE_ERR_INVALID;
 }

@@ -1,7 +1,7 @@
 /*
- * What `planpack staff`, `planpack cohort new` and `planpack cohort list` do once main.c has
- * parsed their arguments (and read a password): the staff subcommands, tables for a
- * terminal, and a class code made for a package's survey. Each writes its result to out and its
+ * What `planpack staff` and `planpack cohort` do once main.c has parsed their arguments (and
+ * read a password or a package): the staff and cohort subcommands, tables for a terminal, and
+ * a class code made for a package's survey. Each writes its result to out and its
  * messages to err, and returns a store status (STORE_OK or the failure, already explained on err).
  */
 #ifndef PLANPACK_STAFF_CLI_H
@@ -44,5 +44,19 @@ __attribute__((warn_unused_result)) int cli_cohort_list(struct store *s, const c
  */
 __attribute__((warn_unused_result)) int
 cli_cohort_new(struct store *s, const struct store_cohort_spec *spec, FILE *out, FILE *err);
+
+/* A `planpack cohort` subcommand, parsed (and, for new, the package's survey read). */
+struct cli_cohort_args {
+    const char *sub;                      /* new, list, close or open */
+    const struct store_cohort_spec *spec; /* new: the class to make */
+    const char *school;                   /* list: only this school's classes; NULL for all */
+    const char *code;                     /* close and open: the class code, normalised */
+};
+
+/* Whether sub is one of the cohort subcommands. */
+bool cli_cohort_known(const char *sub);
+/* Runs a cohort subcommand on s (opened read-write, or read-only for list). */
+__attribute__((warn_unused_result)) int cli_cohort(struct store *s, const struct cli_cohort_args *a,
+                                                   FILE *out, FILE *err);
 
 #endif
