@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/textmatch.h"
 #include "base/xalloc.h"
 #include "report/internal.h"
 
@@ -270,8 +271,14 @@ static void sort_first(const char **v, size_t n, size_t keep)
     qsort(v, keep, sizeof(*v), str_cmp);
 }
 
-int report_comments(const struct report *r, size_t g, size_t q, size_t keep, const char ***out,
-                    size_t *count, int64_t *dropped)
+/* Whether a comment is one r->flag_words flags; scratch is the caller's. */
+static bool flagged(const struct report *r, const char *text, struct buf *scratch)
+{
+    return r->flag_words && textmatch_find(r->flag_words, text, strlen(text), scratch);
+}
+
+static int comments(const struct report *r, size_t g, size_t q, size_t keep, bool unflagged,
+                    const char ***out, size_t *count, int64_t *dropped)
 {
     if (!may_show(r, g, q))
         return -EPERM;
@@ -284,15 +291,67 @@ int report_comments(const struct report *r, size_t g, size_t q, size_t keep, con
         n += report_gq(r, members[m], q)->ncomments;
     const char **v = xmalloc((n ? n : 1) * sizeof(*v));
     n = 0;
+    struct buf scratch;
+    buf_init(&scratch, (size_t)64 << 10);
     for (size_t m = 0; m < nm; m++) {
         const struct gq *gq = report_gq(r, members[m], q);
-        if (gq->ncomments)
-            memcpy(v + n, gq->comments, gq->ncomments * sizeof(*v));
-        n += gq->ncomments;
+        for (size_t i = 0; i < gq->ncomments; i++)
+            if (!unflagged || !flagged(r, gq->comments[i], &scratch))
+                v[n++] = gq->comments[i];
         *dropped += gq->comments_dropped;
     }
+    buf_release(&scratch);
     sort_first(v, n, keep);
     *count = n;
     *out = v;
+    return 0;
+}
+
+int report_comments(const struct report *r, size_t g, size_t q, size_t keep, const char ***out,
+                    size_t *count, int64_t *dropped)
+{
+    return comments(r, g, q, keep, false, out, count, dropped);
+}
+
+int report_comments_unflagged(const struct report *r, size_t g, size_t q, size_t keep,
+                              const char ***out, size_t *count, int64_t *dropped)
+{
+    return comments(r, g, q, keep, true, out, count, dropped);
+}
+
+static int rflagged_cmp(const void *a, const void *b)
+{
+    const struct rflagged *x = a, *y = b;
+    if (x->unit != y->unit)
+        return x->unit < y->unit ? -1 : 1;
+    return strcmp(x->text, y->text);
+}
+
+int report_flagged(const struct report *r, size_t g, size_t q, struct rflagged **out, size_t *count)
+{
+    *out = NULL;
+    *count = 0;
+    if (!may_show(r, g, q))
+        return -EPERM;
+    const struct group *grp = &r->g[g];
+    const size_t *members = grp->kind == GROUP_UNIT ? &g : grp->members;
+    size_t nm = grp->kind == GROUP_UNIT ? 1 : grp->nmembers;
+    size_t n = 0, cap = 0;
+    struct rflagged *v = NULL;
+    struct buf scratch;
+    buf_init(&scratch, (size_t)64 << 10);
+    for (size_t m = 0; m < nm; m++) {
+        const struct gq *gq = report_gq(r, members[m], q);
+        for (size_t i = 0; i < gq->ncomments; i++)
+            if (flagged(r, gq->comments[i], &scratch)) {
+                XGROW(v, cap, n + 1);
+                v[n++] = (struct rflagged){.text = gq->comments[i], .unit = members[m]};
+            }
+    }
+    buf_release(&scratch);
+    if (n)
+        qsort(v, n, sizeof(*v), rflagged_cmp);
+    *out = v;
+    *count = n;
     return 0;
 }

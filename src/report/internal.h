@@ -159,7 +159,8 @@ struct report {
     int64_t *match_diff;         /* npairs x ng x PAIR_DIFFS: the same by size */
     struct store_focus_group *fgs;
     size_t nfgs;
-    size_t filter;      /* the one cohort group shown, or SIZE_MAX */
+    const struct textmatch *flag_words; /* report_options.flag_words, borrowed */
+    size_t filter;                      /* the one cohort group shown, or SIZE_MAX */
     const char *school; /* the one school whose classes are all that was read, or NULL */
     size_t cmp_a;       /* version groups compared, or SIZE_MAX */
     size_t cmp_b;
@@ -195,6 +196,20 @@ __attribute__((warn_unused_result)) int report_mean(const struct report *r, size
 __attribute__((warn_unused_result)) int report_comments(const struct report *r, size_t g, size_t q,
                                                         size_t keep, const char ***out,
                                                         size_t *count, int64_t *dropped);
+/* A comment that may be a disclosure, and the class (its cohort group) it came from. */
+struct rflagged {
+    const char *text; /* the report's */
+    size_t unit;      /* its unit group (class and version served) */
+};
+/* The comments of a group's shown classes that r->flag_words flags, by class then text
+ * (*out is the caller's to free(); none without flag words); -EPERM as report_comments().
+ * With `unflagged`, report_comments() lists the rest: its *out then holds no flagged one. */
+__attribute__((warn_unused_result)) int report_flagged(const struct report *r, size_t g, size_t q,
+                                                       struct rflagged **out, size_t *count);
+__attribute__((warn_unused_result)) int report_comments_unflagged(const struct report *r, size_t g,
+                                                                  size_t q, size_t keep,
+                                                                  const char ***out, size_t *count,
+                                                                  int64_t *dropped);
 /* Each stored answer of class g (a cohort group) that the report counts as shown: none of a
  * unit held back (-EPERM for a class all of whose answers are). */
 __attribute__((warn_unused_result)) int

@@ -443,22 +443,33 @@ static void html_comments(struct out *o, size_t g)
         size_t n, listed;
         int64_t dropped, more;
         const char **v;
-        if (r->q[q].type != SURVEY_TEXT ||
-            report_comments(r, g, q, COMMENTS_SHOWN, &v, &n, &dropped) != 0)
+        struct rflagged *f;
+        size_t nf;
+        if (r->q[q].type != SURVEY_TEXT || report_flagged(r, g, q, &f, &nf) != 0)
             continue;
+        if (report_comments_unflagged(r, g, q, COMMENTS_SHOWN, &v, &n, &dropped) != 0) {
+            free(f);
+            continue;
+        }
         out_comment_counts(n, dropped, &listed, &more);
-        if (listed) {
+        if (nf || listed) {
             out_textf(o, "<h4 class=\"comments\">Comments on \xe2\x80\x9c%s", r->q[q].text);
             out_fmt(o, "\xe2\x80\x9d (%lld)</h4>\n<ul class=\"comments\">\n",
-                    (long long)listed + (long long)more);
+                    (long long)(nf + listed) + (long long)more);
         }
+        for (size_t i = 0; i < nf; i++)
+            out_textf(o,
+                      "<li class=\"flagged\"><strong>" REPORT_FLAG_MARK
+                      "</strong> (class %s) %s</li>\n",
+                      r->g[f[i].unit].cohort->code, f[i].text);
         for (size_t i = 0; i < listed; i++)
             out_textf(o, "<li>%s</li>\n", v[i]);
         if (listed && more > 0)
             out_fmt(o, "<li class=\"more\">and %lld more (see the CSV export)</li>\n",
                     (long long)more);
-        if (listed)
+        if (nf || listed)
             out_str(o, "</ul>\n");
+        free(f);
         free(v);
     }
 }

@@ -123,13 +123,24 @@ static void text_comments(struct out *o, size_t g)
         size_t n, listed;
         int64_t dropped, more;
         const char **v;
-        if (r->q[q].type != SURVEY_TEXT ||
-            report_comments(r, g, q, COMMENTS_SHOWN, &v, &n, &dropped) != 0)
+        struct rflagged *f;
+        size_t nf;
+        if (r->q[q].type != SURVEY_TEXT || report_flagged(r, g, q, &f, &nf) != 0)
             continue;
+        if (report_comments_unflagged(r, g, q, COMMENTS_SHOWN, &v, &n, &dropped) != 0) {
+            free(f);
+            continue;
+        }
         out_comment_counts(n, dropped, &listed, &more);
-        if (listed)
+        if (nf || listed)
             out_fmt(o, "\nComments on \"%s\" (%lld):\n", r->q[q].text,
-                    (long long)listed + (long long)more);
+                    (long long)(nf + listed) + (long long)more);
+        for (size_t i = 0; i < nf; i++) {
+            out_fmt(o, "  - " REPORT_FLAG_MARK " (class %s): ", r->g[f[i].unit].cohort->code);
+            text_indented(o, f[i].text, "    ");
+            out_str(o, "\n");
+        }
+        free(f);
         for (size_t i = 0; i < listed; i++) {
             out_str(o, "  - ");
             text_indented(o, v[i], "    ");

@@ -945,6 +945,7 @@ int report_build(struct store *s, const struct report_options *opt, struct repor
     r->today = store_today(s);
     r->html_fragment = opt->html_fragment;
     r->chart_href = opt->chart_href ? arena_strdup(&r->arena, opt->chart_href) : NULL;
+    r->flag_words = opt->flag_words;
     r->compared = opt->compare_a || opt->compare_b;
     r->store = s;
     r->filter = r->cmp_a = r->cmp_b = SIZE_MAX;

@@ -189,6 +189,8 @@ void csv_adds_cell(struct buf *b, const char *s);
  */
 enum report_format { REPORT_TEXT, REPORT_CSV, REPORT_HTML, REPORT_PILOT };
 
+struct textmatch;
+
 struct report_options {
     int k;                 /* 0: REPORT_K_DEFAULT; values below REPORT_K_MIN are raised */
     const char *cohort;    /* only this class (a code); NULL: everything */
@@ -202,7 +204,15 @@ struct report_options {
     /* HTML: the address each chart is downloaded from, already escaped for a URL, to which
      * "&group=...&q=...&format=svg|png" is added (see report_write_chart()); NULL: no links. */
     const char *chart_href;
+    /* Phrases that mark a comment as one that may be a disclosure (base/textmatch.h), from
+     * the package the caller has; borrowed, kept until report_free(). NULL: none flagged.
+     * Flagged comments of a shown class come first in the text and HTML comments, with
+     * REPORT_FLAG_MARK and the class; a class held back shows no comments, flagged or not. */
+    const struct textmatch *flag_words;
 };
+
+/* How the report marks a comment that may be a disclosure: the one place it is worded. */
+#define REPORT_FLAG_MARK "May be a disclosure: read and act at class level"
 
 /* Where output goes: write returns 0, or -1 to stop (the error is the sink's to report). */
 struct report_sink {

@@ -103,6 +103,15 @@ static int flag_comment(void *ctx, const struct store_cohort *c, const struct st
     return 0;
 }
 
+void staff_flag_words(struct staff_page *p, struct textmatch *m)
+{
+    textmatch_init(m);
+    const struct pkg *pkg = p->rq->site ? site_pkg(p->rq->site) : NULL;
+    for (size_t i = 0; pkg && i < pkg->flag_list_count; i++)
+        for (size_t j = 0; j < pkg->flag_lists[i].count; j++)
+            (void)textmatch_add(m, pkg->flag_lists[i].phrases[j]);
+}
+
 /* Newest day first; then by class, in the order the classes were made; then the text. */
 static int cmp_flagged(const void *a, const void *b)
 {
@@ -128,10 +137,7 @@ int staff_flagged_comments(struct staff_page *p, int since, struct staff_flagged
     if (rc != STORE_OK)
         return rc;
     struct textmatch words;
-    textmatch_init(&words);
-    for (size_t i = 0; i < pkg->flag_list_count; i++)
-        for (size_t j = 0; j < pkg->flag_lists[i].count; j++)
-            (void)textmatch_add(&words, pkg->flag_lists[i].phrases[j]);
+    staff_flag_words(p, &words);
     struct flag_scan s = {.p = p, .words = &words, .since = since};
     buf_init(&s.scratch, (size_t)64 << 10);
     rc = staff_comments_each(p, cs, nc, NULL, flag_comment, &s);

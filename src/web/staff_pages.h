@@ -79,6 +79,13 @@ struct staff_flagged {
 };
 
 /*
+ * Initialises m (the caller releases it) with the phrases of the package's word lists that
+ * mark a comment that may be a disclosure (safeguarding.yaml); none without a package.
+ */
+struct textmatch;
+void staff_flag_words(struct staff_page *p, struct textmatch *m);
+
+/*
  * The flagged comments of the classes this account may see, from day since on (0: all),
  * newest day first, at most 1000 (*more: how many past that), in p->a. A store status.
  */

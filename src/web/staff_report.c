@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/textmatch.h"
 #include "report/report.h"
 #include "site/site.h"
 #include "web/staff_pages.h"
@@ -198,9 +199,15 @@ unsigned staff_report_get(struct staff_page *p)
     if (sc.ncohorts == 0 && p->sess->school)
         return no_classes(p, "Reports");
     sc.opt.chart_href = chart_href(p, &sc);
+    /* Comments that may be a disclosure come first, marked (report_options.flag_words). */
+    struct textmatch words;
+    staff_flag_words(p, &words);
+    sc.opt.flag_words = &words;
     struct report *r;
-    if ((status = scope_build(p, &sc, &r)))
+    if ((status = scope_build(p, &sc, &r))) {
+        textmatch_release(&words);
         return status;
+    }
     struct buf *b = p->out;
     staff_page_open(p, "Reports");
     scope_form(p, &sc);
@@ -230,6 +237,7 @@ unsigned staff_report_get(struct staff_page *p)
     buf_adds(b, "<div class=\"report\">\n");
     bool ok = write_report(p, r, REPORT_HTML);
     report_free(r);
+    textmatch_release(&words);
     if (!ok)
         return staff_page_message(p, HTTP_INTERNAL_SERVER_ERROR, "Something went wrong",
                                   "The report could not be written.");

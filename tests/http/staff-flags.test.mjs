@@ -178,3 +178,25 @@ describe('the comment box', () => {
         assert.match(legend[1], /adult you trust or call Childline free on 0800 1111/);
     });
 });
+
+describe('the staff report', () => {
+    let shown; // School A: 5 answers, so shown
+    before(async () => {
+        shown = await makeClass(anna, 'Year 11 PSHE, A');
+        const sent = ['A good lesson', 'Better than last week', 'Fine', 'Useful',
+            'zz i need to talk to someone'];
+        for (const text of sent)
+            assert.equal((await answer(server, shown, { 'q-comment': text })).status, 303, text);
+    });
+
+    it('lists a shown class\'s flagged comment first, marked, with its class; none of a class held back', async () => {
+        const res = await anna.get(`/staff/report?class=${shown}`);
+        assert.equal(res.status, 200);
+        assert.match(res.text, new RegExp('<ul class="comments">\\n<li class="flagged"><strong>May be a disclosure: read and act at class level</strong> '
+            + `\\(class ${shown}\\) zz i need to talk to someone</li>\\n<li>A good lesson</li>`));
+        // Class A has 4 answers: held back, so none of its comments, flagged or not.
+        const all = (await anna.get('/staff/report')).text;
+        assert.match(all, /zz i need to talk to someone/);
+        assert.doesNotMatch(all, /something to tell|SUICIDE/);
+    });
+});

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <sodium.h>
 
+#include "base/textmatch.h"
 #include "report/internal.h"
 #include "report/report.h"
 #include "test_fixture_survey.h"
@@ -1337,9 +1338,51 @@ static void test_pilot_report(void **state)
     assert_non_null(strstr(err, "9.9.9"));
 }
 
+/*
+ * A comment that may be a disclosure (the caller's word list) comes first among a shown
+ * class's comments, marked and with its class, though it sorts last; a held-back class's
+ * one is nowhere, flagged or not.
+ */
+static void test_flagged_comments_first(void **state)
+{
+    struct world *w = *state;
+    answer(w->s, w->a, "1.0.0", NULL, "c3", "zz please call me something happened");
+    answer(w->s, w->b, "1.0.0", NULL, "c3", "zz held back call me");
+    struct textmatch words;
+    textmatch_init(&words);
+    assert_true(textmatch_add(&words, "call me"));
+    struct report_options opt = {.flag_words = &words};
+    char *t = render(w, &opt, REPORT_TEXT);
+    char line[256];
+    /* Class A's comments, listed under its version (9: B's, held back, is not counted). */
+    snprintf(line, sizeof(line),
+             "(9):\n  - " REPORT_FLAG_MARK " (class %s): zz please call me something happened\n"
+             "  - CLASS-A-COMMENT\n",
+             w->a);
+    assert_non_null(strstr(t, line));
+    assert_null(strstr(t, "held back call me"));
+    char *h = render(w, &opt, REPORT_HTML);
+    snprintf(line, sizeof(line),
+             "<ul class=\"comments\">\n<li class=\"flagged\"><strong>" REPORT_FLAG_MARK
+             "</strong> (class %s) zz please call me something happened</li>\n"
+             "<li>CLASS-A-COMMENT</li>\n",
+             w->a);
+    assert_non_null(strstr(h, line));
+    assert_null(strstr(h, "held back call me"));
+    free(h);
+    /* Without a word list nothing is marked: the comment sorts among the rest. */
+    char *plain = render(w, &(struct report_options){0}, REPORT_TEXT);
+    assert_null(strstr(plain, REPORT_FLAG_MARK));
+    assert_non_null(strstr(plain, "zz please call me"));
+    free(plain);
+    free(t);
+    textmatch_release(&words);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_flagged_comments_first, setup, teardown),
         cmocka_unit_test_setup_teardown(test_accessors_refuse_a_held_back_class, setup, teardown),
         cmocka_unit_test_setup_teardown(test_small_class_held_back_from_every_total, setup,
                                         teardown),
