@@ -257,13 +257,13 @@ static const struct {
 
 #define COHORT_CMDS (sizeof(cohort_cmds) / sizeof(cohort_cmds[0]))
 
-bool cli_cohort_known(const char *sub)
-{
-    return sub_find(cohort_cmds, COHORT_CMDS, sizeof(cohort_cmds[0]), sub) < COHORT_CMDS;
-}
-
 int cli_cohort(struct store *s, const struct cli_cohort_args *a, FILE *out, FILE *err)
 {
     size_t i = sub_find(cohort_cmds, COHORT_CMDS, sizeof(cohort_cmds[0]), a->sub);
     return i < COHORT_CMDS ? cohort_cmds[i].run(s, a, out, err) : STORE_ERR_INVALID;
+}
+
+bool cli_cohort_known(const char *sub)
+{
+    return sub_find(cohort_cmds, COHORT_CMDS, sizeof(cohort_cmds[0]), sub) < COHORT_CMDS;
 }
