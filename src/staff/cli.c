@@ -134,9 +134,12 @@ int cli_cohort_new(struct store *s, const struct store_cohort_spec *spec, FILE *
  */
 static size_t sub_find(const void *table, size_t n, size_t size, const char *sub)
 {
-    for (size_t i = 0; sub && i < n; i++)
-        if (strcmp(sub, *(const char *const *)(const void *)((const char *)table + i * size)) == 0)
+    for (size_t i = 0; sub && i < n; i++) {
+        const char *name;
+        memcpy(&name, (const char *)table + i * size, sizeof(name));
+        if (strcmp(sub, name) == 0)
             return i;
+    }
     return n;
 }
 
