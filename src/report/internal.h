@@ -313,6 +313,14 @@ __attribute__((warn_unused_result)) int report_themes_at(const struct report *r,
                                                          size_t keep, struct report_themes *out);
 
 /*
+ * Pairs each scale question asked at the end with those asked at the start or looking
+ * back, and each knowledge item asked at the end with the same item asked at the start,
+ * by the stem of their ids ("q-sure-start", "q-sure-end" and "q-retro-sure" give "q-sure");
+ * then makes room for the pairs' sums in every group. Called once by report_build().
+ */
+void report_build_pairs(struct report *r);
+
+/*
  * Appends copies of from[0..n) in a to the list *v (*len of *cap, grown in a), keeping at most
  * max; each one past it is counted in *dropped instead.
  */

@@ -91,9 +91,8 @@ static void match_class(struct report *r, size_t c, const struct rword *w, size_
     /* A class with neither has nothing to hold back: it answered in one sitting, or not. */
     /* Pairs span a class's answers whatever version each was served, so a class with any of
      * them held back (a unit under k, see hold_back()) is held back here whole. */
-    rp->held = (rp->start || rp->end) &&
-               (r->g[c].hidden || r->g[c].nheld > 0 || rp->start < r->k || rp->end < r->k ||
-                (np > 0 && np < (size_t)r->k));
+    rp->held = (rp->start || rp->end) && (r->g[c].hidden || r->g[c].nheld > 0 || rp->start < r->k ||
+                                          rp->end < r->k || (np > 0 && np < (size_t)r->k));
     if (!rp->held) {
         for (size_t i = np; i > 1; i--) {
             size_t j = randombytes_uniform((uint32_t)i);

@@ -213,10 +213,8 @@ site_render_feedback(const struct site *s, const struct site_feedback *fb, struc
  * it on). Without a known part it is the page that asks which part, with links to each
  * part's sheet. Returns 0, or -1 if out holds no complete page (out overflowed).
  */
-__attribute__((warn_unused_result)) int site_render_answer_sheet(const struct site *s,
-                                                                 const char *code,
-                                                                 const char *part,
-                                                                 struct buf *out);
+__attribute__((warn_unused_result)) int
+site_render_answer_sheet(const struct site *s, const char *code, const char *part, struct buf *out);
 
 /*
  * The page a pupil sees once their answers are stored (the server sends the browser there

@@ -914,15 +914,14 @@ static int pg_answers_each(struct store *s, int64_t cohort_id, unsigned part, un
     }
     if (rc == STORE_OK)
         rc = run(q, c,
-                 cohort_id
-                     ? "DECLARE answers_cursor NO SCROLL CURSOR FOR SELECT cohort_id, "
-                       "package_version, day, body, served_version, id, pairing_word, part "
-                       "FROM answers "
-                       "WHERE cohort_id = $1"
-                     : "DECLARE answers_cursor NO SCROLL CURSOR FOR SELECT cohort_id, "
-                       "package_version, day, body, served_version, id, pairing_word, part "
-                       "FROM answers "
-                       "WHERE id BETWEEN $1 AND $2",
+                 cohort_id ? "DECLARE answers_cursor NO SCROLL CURSOR FOR SELECT cohort_id, "
+                             "package_version, day, body, served_version, id, pairing_word, part "
+                             "FROM answers "
+                             "WHERE cohort_id = $1"
+                           : "DECLARE answers_cursor NO SCROLL CURSOR FOR SELECT cohort_id, "
+                             "package_version, day, body, served_version, id, pairing_word, part "
+                             "FROM answers "
+                             "WHERE id BETWEEN $1 AND $2",
                  &p, NULL);
     while (rc == STORE_OK) {
         PGresult *r;

@@ -275,8 +275,7 @@ int survey_validate(const struct survey *sv, const struct form *f,
         struct survey_item *it = &items[n];
         memset(it, 0, sizeof(*it));
         it->question_id = q->id;
-        int r = part >= 0 && in_other_part(q, &slots[i], (enum survey_when)part, err)
-                    ? -1
+        int r = part >= 0 && in_other_part(q, &slots[i], (enum survey_when)part, err) ? -1
                 : q->type == SURVEY_TEXT ? check_text(q, &slots[i], a, it, err)
                                          : check_choice(q, &slots[i], a, it, err);
         /* A refused question counts as answered: the pupil did answer it. */

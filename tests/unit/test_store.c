@@ -84,7 +84,8 @@ static void test_new_file_has_schema_and_wal(void **state)
                 "SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_info("
                 "'answers') ORDER BY cid)",
                 v, sizeof(v));
-    assert_string_equal(v, "id,cohort_id,package_version,day,body,served_version,pairing_word,part");
+    assert_string_equal(v,
+                        "id,cohort_id,package_version,day,body,served_version,pairing_word,part");
     store_close(s);
     /* Opening again does not migrate twice. */
     s = open_rw(path);
@@ -1381,7 +1382,8 @@ static void test_pg_schema_migrated_once(void **state)
                "SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM "
                "information_schema.columns WHERE table_name = 'answers'",
                v, sizeof(v));
-    assert_string_equal(v, "id,cohort_id,package_version,day,body,served_version,pairing_word,part");
+    assert_string_equal(v,
+                        "id,cohort_id,package_version,day,body,served_version,pairing_word,part");
     fx_db_text(url,
                "SELECT data_type FROM information_schema.columns WHERE table_name = 'sessions' "
                "AND column_name = 'token_hash'",
