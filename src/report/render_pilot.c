@@ -16,8 +16,6 @@
 
 /* Comments quoted per text question and version: enough to hear pupils, few enough to read. */
 #define PILOT_QUOTES 12
-/* A start share in the top answers at or above this leaves little room to rise. */
-#define PILOT_CEILING 0.75
 /* Fewer submissions than this in a version: the intervals are wide, and the report says so. */
 #define PILOT_SMALL 100
 
@@ -671,7 +669,7 @@ static void pilot_limits(struct out *o, const size_t *v, size_t nv)
             continue;
         for (size_t i = 0; i < nv; i++) {
             struct stats_share s;
-            if (report_share_top(r, v[i], r->pairs[p].before, &s) != 0 || s.share < PILOT_CEILING)
+            if (report_share_top(r, v[i], r->pairs[p].before, &s) != 0 || s.share < REPORT_CEILING)
                 continue;
             ceiling = true;
             out_fmt(o,
