@@ -19,6 +19,7 @@ struct checker {
     const struct pkg *p;
     const struct fileset *fs; /* to tell a picture refused on loading from a missing one */
     const struct pkg_impl *impl;
+    const struct pkg_page_note *note; /* the current page's */
     struct diag_list *diags;
     bool any_broken;      /* some file could not be read, so "missing" may just mean unread */
     size_t page_problems; /* link and image problems found on the current page */
@@ -222,8 +223,9 @@ static void check_markdown(struct checker *C, const char *file, int first_line, 
     buf_release(&alt);
 }
 
-static void check_story(struct checker *C, const struct pkg_page *page, int steps_line)
+static void check_story(struct checker *C, const struct pkg_page *page)
 {
+    int steps_line = C->note->steps_line;
     const struct pkg_story *s = &page->story;
     const char *file = page->loc.file;
     if (s->step_count == 0)
@@ -376,62 +378,68 @@ static bool blank(const char *s)
 
 /* ---- lesson slides ---- */
 
-/* Whether id names an item of the kind a slide lists; offers each candidate to sg. */
-static bool ref_found(const struct pkg *p, enum pkg_slide_kind show, const char *id,
-                      struct suggest *sg)
+/* Offers candidate to sg; whether it is id. */
+static bool offer(const char *candidate, const char *id, struct suggest *sg)
+{
+    if (!candidate)
+        return false;
+    suggest_try(sg, candidate);
+    return strcmp(candidate, id) == 0;
+}
+
+/* Whether id names a support entry; offers each to sg. */
+static bool find_support(const struct pkg *p, const char *id, struct suggest *sg)
 {
     bool found = false;
-    if (show == SLIDE_SUPPORT) {
-        for (size_t i = 0; i < p->support_count; i++) {
-            if (!p->support[i].id)
-                continue;
-            found |= strcmp(p->support[i].id, id) == 0;
-            suggest_try(sg, p->support[i].id);
-        }
-        return found;
-    }
+    for (size_t i = 0; i < p->support_count; i++)
+        found |= offer(p->support[i].id, id, sg);
+    return found;
+}
+
+static bool find_question(const struct pkg *p, const char *id, struct suggest *sg)
+{
+    bool found = false;
     for (size_t i = 0; i < p->page_count; i++) {
         const struct pkg_page *pg = &p->pages[i];
-        for (size_t g = 0; show == SLIDE_QUESTIONS && g < pg->group_count; g++)
-            for (size_t q = 0; q < pg->groups[g].question_count; q++) {
-                const char *qid = pg->groups[g].questions[q].id;
-                if (!qid)
-                    continue;
-                found |= strcmp(qid, id) == 0;
-                suggest_try(sg, qid);
-            }
-        for (size_t k = 0; show == SLIDE_WAYS && k < pg->strategy_count; k++) {
-            const char *sid = pg->strategies[k].id;
-            if (!sid)
-                continue;
-            found |= strcmp(sid, id) == 0;
-            suggest_try(sg, sid);
-        }
+        for (size_t g = 0; g < pg->group_count; g++)
+            for (size_t q = 0; q < pg->groups[g].question_count; q++)
+                found |= offer(pg->groups[g].questions[q].id, id, sg);
     }
     return found;
 }
 
-/* The page a kind of slide draws on, as a kind of page; -1 when it needs none. */
-static int slide_source(enum pkg_slide_kind show)
+static bool find_strategy(const struct pkg *p, const char *id, struct suggest *sg)
 {
-    switch (show) {
-    case SLIDE_STORY:
-        return PAGE_STORY;
-    case SLIDE_QUESTIONS:
-        return PAGE_QUESTIONS;
-    case SLIDE_WAYS:
-        return PAGE_STRATEGIES;
-    case SLIDE_PLAN:
-        return PAGE_PLAN;
-    case SLIDE_FEEDBACK:
-        return PAGE_SURVEY;
-    case SLIDE_TITLE:
-    case SLIDE_TEXT:
-    case SLIDE_SUPPORT:
-        break;
-    }
-    return -1;
+    bool found = false;
+    for (size_t i = 0; i < p->page_count; i++)
+        for (size_t k = 0; k < p->pages[i].strategy_count; k++)
+            found |= offer(p->pages[i].strategies[k].id, id, sg);
+    return found;
 }
+
+/*
+ * What a slide of each kind draws on, indexed by enum pkg_slide_kind: a kind of page, the
+ * support entries of package.yaml, or nothing; and for a slide that lists items by id, what
+ * those items are and how to find one. Every row gives every field, so that a kind added
+ * without its row stops the build at the assertion below.
+ */
+static const struct slide_rule {
+    int page;         /* the enum pkg_page_kind it shows, or -1 */
+    bool support;     /* it shows package.yaml's 'support' entries */
+    const char *item; /* what each id it lists names; NULL when it lists none */
+    bool (*find)(const struct pkg *p, const char *id, struct suggest *sg);
+} slide_rules[] = {
+    [SLIDE_TITLE] = {-1, false, NULL, NULL},
+    [SLIDE_TEXT] = {-1, false, NULL, NULL},
+    [SLIDE_STORY] = {PAGE_STORY, false, NULL, NULL},
+    [SLIDE_QUESTIONS] = {PAGE_QUESTIONS, false, "question", find_question},
+    [SLIDE_WAYS] = {PAGE_STRATEGIES, false, "strategy", find_strategy},
+    [SLIDE_PLAN] = {PAGE_PLAN, false, NULL, NULL},
+    [SLIDE_SUPPORT] = {-1, true, "support entry", find_support},
+    [SLIDE_FEEDBACK] = {PAGE_SURVEY, false, NULL, NULL},
+};
+_Static_assert(sizeof(slide_rules) / sizeof(slide_rules[0]) == SLIDE_KIND_COUNT,
+               "a row for every slide kind");
 
 static void check_notes(struct checker *C, const char *file, const struct pkg_notes *n)
 {
@@ -475,39 +483,37 @@ static void check_lesson(struct checker *C, const struct pkg_page *page)
         any_safeguarding |= !blank(sl->notes.safeguarding);
         for (size_t k = 0; k < sl->step_note_count; k++)
             any_safeguarding |= !blank(sl->step_notes[k].notes.safeguarding);
-        if (sl->show == SLIDE_STORY)
-            check_story_notes(C, file, sl);
+        /* Only story slides have notes for steps; the loader takes them nowhere else. */
+        check_story_notes(C, file, sl);
         if (C->any_broken)
             continue; /* what the slide draws on may be in a page that could not be read */
-        int source = slide_source(sl->show);
-        if (source >= 0 && !pkg_page_of_kind(C->p, (enum pkg_page_kind)source)) {
+        const struct slide_rule *rule = &slide_rules[sl->show];
+        if (rule->page >= 0 && !pkg_page_of_kind(C->p, (enum pkg_page_kind)rule->page)) {
             diag_error(C->diags, file, sl->loc.line,
                        "a slide that shows '%s' needs a page of kind '%s', and the package has "
                        "none",
-                       pkg_slide_kind_name(sl->show), pkg_page_kind_name(source));
+                       pkg_slide_kind_name(sl->show), pkg_page_kind_name(rule->page));
             continue;
         }
-        if (sl->show == SLIDE_SUPPORT && C->p->support_count == 0) {
+        if (rule->support && C->p->support_count == 0) {
             diag_error(C->diags, file, sl->loc.line,
-                       "a slide that shows 'support' needs 'support' entries in package.yaml");
+                       "a slide that shows '%s' needs 'support' entries in package.yaml",
+                       pkg_slide_kind_name(sl->show));
             continue;
         }
-        for (size_t k = 0; k < sl->ref_count; k++) {
+        for (size_t k = 0; rule->find && k < sl->ref_count; k++) {
             const struct pkg_ref *ref = &sl->refs[k];
             struct suggest sg;
             suggest_init(&sg, ref->id);
-            if (ref_found(C->p, sl->show, ref->id, &sg))
+            if (rule->find(C->p, ref->id, &sg))
                 continue;
-            const char *what = sl->show == SLIDE_QUESTIONS ? "question"
-                               : sl->show == SLIDE_WAYS    ? "strategy"
-                                                           : "support entry";
             if (sg.best)
                 diag_error(C->diags, file, ref->loc.line,
-                           "there is no %s '%s' in the package; did you mean '%s'?", what, ref->id,
-                           sg.best);
+                           "there is no %s '%s' in the package; did you mean '%s'?", rule->item,
+                           ref->id, sg.best);
             else
                 diag_error(C->diags, file, ref->loc.line, "there is no %s '%s' in the package",
-                           what, ref->id);
+                           rule->item, ref->id);
         }
     }
     if (page->slide_count && !any_safeguarding)
@@ -518,12 +524,44 @@ static void check_lesson(struct checker *C, const struct pkg_page *page)
                      "an image");
 }
 
-/* The ids planpack's own routes expect, by page kind (DESIGN.md's /plan, /feedback, …). */
-static const char *const expected_ids[PAGE_KIND_COUNT] = {
-    [PAGE_PLAN] = "plan",
-    [PAGE_SURVEY] = "feedback",
-    [PAGE_SUPPORT] = "support",
+static void check_not_empty(struct checker *C, const struct pkg_page *page)
+{
+    if (blank(page->body))
+        diag_error(C->diags, page->loc.file, 1,
+                   "the page is empty: write some Markdown after the front matter");
+}
+
+static void check_support_page(struct checker *C, const struct pkg_page *page)
+{
+    if (C->p->support_count == 0 && !C->impl->manifest_broken)
+        diag_error(C->diags, page->loc.file, 1,
+                   "a support page shows the support directory, but package.yaml has no "
+                   "'support' entries");
+}
+
+/*
+ * What is checked of a page of each kind, indexed by enum pkg_page_kind: the checks of its
+ * own, the id that planpack's own routes expect it to have (DESIGN.md's /plan, /feedback,
+ * /support), and whether that id is kept for it alone and a package may have only one.
+ */
+static const struct page_rule {
+    void (*check)(struct checker *C, const struct pkg_page *page); /* NULL: none of its own */
+    const char *id;    /* the id its address should have, or NULL */
+    const char *keeps; /* the id is kept for this ("the plan builder"); NULL when it is not */
+    bool one;          /* a package has one at most */
+} page_rules[] = {
+    [PAGE_TEXT] = {check_not_empty, NULL, NULL, false},
+    [PAGE_STORY] = {check_story, NULL, NULL, false},
+    [PAGE_QUESTIONS] = {NULL, NULL, NULL, false},
+    [PAGE_STRATEGIES] = {NULL, NULL, NULL, false},
+    [PAGE_PLAN] = {check_plan, "plan", "the plan builder", true},
+    [PAGE_SUPPORT] = {check_support_page, "support", NULL, false},
+    [PAGE_SURVEY] = {NULL, "feedback", "the survey", true},
+    [PAGE_LESSON] = {check_lesson, NULL, NULL, true},
+    [PAGE_LETTER] = {check_not_empty, NULL, NULL, false},
 };
+_Static_assert(sizeof(page_rules) / sizeof(page_rules[0]) == PAGE_KIND_COUNT,
+               "a row for every page kind");
 
 static void check_page(struct checker *C, size_t index, const struct pkg_page **first_of_kind)
 {
@@ -532,6 +570,7 @@ static void check_page(struct checker *C, size_t index, const struct pkg_page **
     const struct pkg_page_note *note = &C->impl->notes[index];
     const char *file = page->loc.file;
 
+    C->note = note;
     C->page_problems = 0;
     check_markdown(C, file, page->body_line, page->body);
     for (size_t i = 0; i < page->story.step_count; i++) {
@@ -553,36 +592,10 @@ static void check_page(struct checker *C, size_t index, const struct pkg_page **
     if (note->broken)
         return;
 
-    switch (page->kind) {
-    case PAGE_TEXT:
-    case PAGE_LETTER:
-        if (blank(page->body))
-            diag_error(C->diags, file, 1,
-                       "the page is empty: write some Markdown after the front matter");
-        break;
-    case PAGE_SUPPORT:
-        if (p->support_count == 0 && !C->impl->manifest_broken)
-            diag_error(C->diags, file, 1,
-                       "a support page shows the support directory, but package.yaml has no "
-                       "'support' entries");
-        break;
-    case PAGE_STORY:
-        check_story(C, page, note->steps_line);
-        break;
-    case PAGE_PLAN:
-        check_plan(C, page);
-        break;
-    case PAGE_LESSON:
-        check_lesson(C, page);
-        break;
-    case PAGE_QUESTIONS:
-    case PAGE_STRATEGIES:
-    case PAGE_SURVEY:
-        break;
-    }
-
-    const char *want = expected_ids[page->kind];
-    if (page->kind == PAGE_PLAN || page->kind == PAGE_SURVEY || page->kind == PAGE_LESSON) {
+    const struct page_rule *rule = &page_rules[page->kind];
+    if (rule->check)
+        rule->check(C, page);
+    if (rule->one) {
         const struct pkg_page *first = first_of_kind[page->kind];
         if (first)
             diag_error(C->diags, file, 1,
@@ -591,19 +604,20 @@ static void check_page(struct checker *C, size_t index, const struct pkg_page **
         else
             first_of_kind[page->kind] = page;
     }
-    if (want && strcmp(page->id, want) != 0)
+    if (rule->id && strcmp(page->id, rule->id) != 0)
         diag_warning(C->diags, file, 1,
                      "a %s page should have the id '%s', so that its address is /%s as schools "
                      "are told",
-                     pkg_page_kind_name(page->kind), want, want);
-    if (strcmp(page->id, "plan") == 0 && page->kind != PAGE_PLAN)
-        diag_error(C->diags, file, 1,
-                   "the id 'plan' is kept for the plan builder (kind: plan), because planpack "
-                   "answers /plan itself");
-    if (strcmp(page->id, "feedback") == 0 && page->kind != PAGE_SURVEY)
-        diag_error(C->diags, file, 1,
-                   "the id 'feedback' is kept for the survey (kind: survey), because planpack "
-                   "answers /feedback itself");
+                     pkg_page_kind_name(page->kind), rule->id, rule->id);
+    for (size_t k = 0; k < PAGE_KIND_COUNT; k++) {
+        const struct page_rule *other = &page_rules[k];
+        if (other->keeps && k != (size_t)page->kind && strcmp(page->id, other->id) == 0)
+            diag_error(C->diags, file, 1,
+                       "the id '%s' is kept for %s (kind: %s), because planpack answers /%s "
+                       "itself",
+                       other->id, other->keeps, pkg_page_kind_name((enum pkg_page_kind)k),
+                       other->id);
+    }
 }
 
 void pkg_check(const struct pkg *p, const struct fileset *fs, struct diag_list *diags)

@@ -10,25 +10,37 @@
 #include "base/buf.h"
 #include "base/xalloc.h"
 
-static const char *const slide_kind_names[] = {"title", "text", "story",   "questions",
-                                               "ways",  "plan", "support", "feedback"};
-
-_Static_assert(COUNT(slide_kind_names) == SLIDE_FEEDBACK + 1, "a name for every slide kind");
+/*
+ * One row per kind of slide, indexed by enum pkg_slide_kind: its name in the format and,
+ * for a slide that lists what it shows, the key of that list and what each item must be.
+ */
+static const struct slide_kind {
+    const char *name;
+    const char *list_key;
+    const char *items;
+} slide_kinds[] = {
+    [SLIDE_TITLE] = {"title", NULL, NULL},
+    [SLIDE_TEXT] = {"text", NULL, NULL},
+    [SLIDE_STORY] = {"story", "steps", NULL},
+    [SLIDE_QUESTIONS] = {"questions", "questions", "questions (e.g. '- q-why-ask')"},
+    [SLIDE_WAYS] = {"ways", "ways", "strategies (e.g. '- say-no')"},
+    [SLIDE_PLAN] = {"plan", NULL, NULL},
+    [SLIDE_SUPPORT] = {"support", "services", "support entries (e.g. '- childline')"},
+    [SLIDE_FEEDBACK] = {"feedback", NULL, NULL},
+};
+_Static_assert(COUNT(slide_kinds) == SLIDE_KIND_COUNT, "a row for every slide kind");
 
 static const char *const slide_keys[] = {"show",     "title",        "text",      "minutes",
                                          "say",      "safeguarding", "questions", "ways",
                                          "services", "steps",        NULL};
 static const char *const step_note_keys[] = {"step", "say", "safeguarding", NULL};
 
-/* ---- lesson slides ---- */
-
-/* The key that lists what a slide shows, by what it shows; NULL when it takes none. */
-static const char *const slide_list_keys[COUNT(slide_kind_names)] = {
-    [SLIDE_QUESTIONS] = "questions",
-    [SLIDE_WAYS] = "ways",
-    [SLIDE_SUPPORT] = "services",
-    [SLIDE_STORY] = "steps",
-};
+/* The kinds' names, in order, for messages that list them. */
+static void slide_kind_names(const char *names[SLIDE_KIND_COUNT])
+{
+    for (size_t k = 0; k < SLIDE_KIND_COUNT; k++)
+        names[k] = slide_kinds[k].name;
+}
 
 static void load_notes(struct loader *L, const struct ynode *map, const char *subj,
                        struct pkg_notes *n)
@@ -57,10 +69,10 @@ static void load_minutes(struct loader *L, struct pkg_slide *s, const struct yno
     s->minutes = (int)n;
 }
 
-/* The ids a slide lists under key: each must be an id; check.c finds what they name. */
-static void load_refs(struct loader *L, struct pkg_slide *s, const struct ynode *item,
-                      const char *key)
+/* The ids a slide lists: each must be an id; check.c finds what they name. */
+static void load_refs(struct loader *L, struct pkg_slide *s, const struct ynode *item)
 {
+    const char *key = slide_kinds[s->show].list_key;
     const struct ynode *list = get_list(L, item, key, false, "a slide");
     if (!list)
         return;
@@ -68,9 +80,7 @@ static void load_refs(struct loader *L, struct pkg_slide *s, const struct ynode 
     for (const struct ynode *v = list->first; v; v = v->next) {
         if (v->kind != YNODE_SCALAR || !pkg_id_valid(v->str)) {
             ERR(L, v->line, "each item of '%s' should be the id of one of the package's %s", key,
-                strcmp(key, "questions") == 0 ? "questions (e.g. '- q-why-ask')"
-                : strcmp(key, "ways") == 0    ? "strategies (e.g. '- say-no')"
-                                              : "support entries (e.g. '- childline')");
+                slide_kinds[s->show].items);
             continue;
         }
         s->refs[s->ref_count++] =
@@ -114,13 +124,15 @@ void load_lesson(struct loader *L, struct pkg_page *page, const struct ynode *fm
         const char *show = get_text(L, item, "show", true, "a slide");
         bool known = false;
         if (show) {
-            int k = find_name(slide_kind_names, COUNT(slide_kind_names), show);
+            const char *names[SLIDE_KIND_COUNT];
+            slide_kind_names(names);
+            int k = find_name(names, SLIDE_KIND_COUNT, show);
             if (k >= 0) {
                 s->show = (enum pkg_slide_kind)k;
                 known = true;
             } else {
-                report_unknown_name(L, line_of(item, "show"), "kind of slide", show,
-                                    slide_kind_names, COUNT(slide_kind_names));
+                report_unknown_name(L, line_of(item, "show"), "kind of slide", show, names,
+                                    SLIDE_KIND_COUNT);
             }
         }
         s->title = get_text(L, item, "title", known && s->show == SLIDE_TEXT, "a text slide");
@@ -132,24 +144,23 @@ void load_lesson(struct loader *L, struct pkg_page *page, const struct ynode *fm
         /* Each list key belongs to one kind of slide. */
         static const enum pkg_slide_kind listing[] = {SLIDE_QUESTIONS, SLIDE_WAYS, SLIDE_SUPPORT,
                                                       SLIDE_STORY};
-        const char *mine = known ? slide_list_keys[s->show] : NULL;
         for (size_t i = 0; known && i < COUNT(listing); i++) {
-            const char *key = slide_list_keys[listing[i]];
+            const char *key = slide_kinds[listing[i]].list_key;
             const struct ynode *v = ytree_get(item, key);
             if (v && listing[i] != s->show)
                 ERR(L, v->key_line, "'%s' is for slides that show '%s', but this slide shows '%s'",
-                    key, slide_kind_names[listing[i]], slide_kind_names[s->show]);
+                    key, slide_kinds[listing[i]].name, slide_kinds[s->show].name);
         }
-        if (!mine)
+        if (!known || !slide_kinds[s->show].list_key)
             continue;
         if (s->show == SLIDE_STORY)
             load_step_notes(L, s, item);
         else
-            load_refs(L, s, item, mine);
+            load_refs(L, s, item);
     }
 }
 
 const char *pkg_slide_kind_name(enum pkg_slide_kind k)
 {
-    return (size_t)k < COUNT(slide_kind_names) ? slide_kind_names[k] : "?";
+    return (size_t)k < SLIDE_KIND_COUNT ? slide_kinds[k].name : "?";
 }

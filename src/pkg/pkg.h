@@ -170,6 +170,8 @@ enum pkg_slide_kind {
     SLIDE_SUPPORT,   /* chosen services from the support directory */
     SLIDE_FEEDBACK,  /* the class feedback code, with a QR code to the survey */
 };
+/* How many kinds of slide there are: the last one + 1. Tables indexed by kind assert it. */
+#define SLIDE_KIND_COUNT (SLIDE_FEEDBACK + 1)
 
 /* An item a slide shows, named by its id: a question, a strategy or a support entry. */
 struct pkg_ref {
