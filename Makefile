@@ -32,6 +32,7 @@ SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 LIB_SRC  := $(sort $(filter-out src/main.c,$(wildcard src/*/*.c)))
 PKG_FILES   := $(sort $(shell find packages/default -type f ! -name '.*'))
 ASSET_FILES := $(sort $(shell find assets -type f ! -name '.*'))
+CATALOG_FILES := $(sort $(wildcard src/site/catalogs/*.yaml))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 
 .PHONY: all run test unit http browser fuzz fuzz-build asan lint format bench install uninstall clean deps
@@ -42,10 +43,11 @@ $(B)/embed: scripts/embed.c
 	@mkdir -p $(@D)
 	$(CC) -O1 -o $@ $<
 
-$(B)/gen/embedded.c: $(B)/embed $(PKG_FILES) $(ASSET_FILES) Makefile
+$(B)/gen/embedded.c: $(B)/embed $(PKG_FILES) $(ASSET_FILES) $(CATALOG_FILES) Makefile
 	@mkdir -p $(@D)
 	{ $(B)/embed embedded_package packages/default $(PKG_FILES); \
-	  $(B)/embed embedded_assets assets $(ASSET_FILES) | sed 1,2d; } > $@.tmp && mv $@.tmp $@
+	  $(B)/embed embedded_assets assets $(ASSET_FILES) | sed 1,2d; \
+	  $(B)/embed embedded_catalogs src/site/catalogs $(CATALOG_FILES) | sed 1,2d; } > $@.tmp && mv $@.tmp $@
 
 # Objects for the release build and for the sanitizer build live apart.
 # src/base/banned.h comes first in every file of src/: strcpy, sprintf, atoi and friends do

@@ -55,5 +55,8 @@ extern const struct file_entry embedded_package[];
 extern const size_t embedded_package_count;
 extern const struct file_entry embedded_assets[];
 extern const size_t embedded_assets_count;
+/* The interface catalogs planpack ships (src/site/catalogs/LL.yaml, site/catalog.h). */
+extern const struct file_entry embedded_catalogs[];
+extern const size_t embedded_catalogs_count;
 
 #endif

@@ -18,6 +18,7 @@ void render_init(struct render *r, const struct site *s, struct buf *out,
     memset(r, 0, sizeof(*r));
     r->site = s;
     r->pkg = s->pkg;
+    r->ui = &s->ui;
     r->mode = s->mode;
     r->prefix = "";
     r->out = out;
@@ -65,6 +66,63 @@ const char *render_id(struct render *r, const char *want)
 void render_text(struct render *r, const char *text)
 {
     buf_adds_html(r->out, text);
+}
+
+const char *ui(const struct render *r, enum ui_text t)
+{
+    const char *s = (size_t)t < UI_TEXT_COUNT ? r->ui->text[t] : NULL;
+    return s ? s : "";
+}
+
+/* Appends text to b with args[k] in place of {k+1}; escaping the text and the args each
+ * as asked. A place with no value is left out. */
+static void expand(struct buf *b, const char *text, const char *const args[2], bool esc_text,
+                   bool esc_args)
+{
+    const char *p = text;
+    for (;;) {
+        const char *at = strchr(p, '{');
+        while (at && !(at[1] >= '1' && at[1] <= '2' && at[2] == '}'))
+            at = strchr(at + 1, '{');
+        size_t n = at ? (size_t)(at - p) : strlen(p);
+        if (esc_text)
+            buf_add_html(b, p, n);
+        else
+            buf_add(b, p, n);
+        if (!at)
+            return;
+        const char *v = args[at[1] - '1'];
+        if (v) {
+            if (esc_args)
+                buf_adds_html(b, v);
+            else
+                buf_adds(b, v);
+        }
+        p = at + 3;
+    }
+}
+
+void render_ui(struct render *r, enum ui_text t)
+{
+    buf_adds_html(r->out, ui(r, t));
+}
+
+void render_uif(struct render *r, enum ui_text t, const char *a1, const char *a2)
+{
+    const char *args[2] = {a1, a2};
+    expand(r->out, ui(r, t), args, true, true);
+}
+
+void render_ui_html(struct render *r, enum ui_text t, const char *html)
+{
+    const char *args[2] = {html, NULL};
+    expand(r->out, ui(r, t), args, true, false);
+}
+
+void ui_plain(const struct render *r, struct buf *b, enum ui_text t, const char *a1, const char *a2)
+{
+    const char *args[2] = {a1, a2};
+    expand(b, ui(r, t), args, false, false);
 }
 
 static bool is_home(const struct pkg *p, const struct pkg_page *page)
@@ -273,7 +331,9 @@ static void page_nav(struct render *r)
         n += p->pages[i].audience == AUDIENCE_PUPIL;
     if (n < 2)
         return;
-    buf_adds(o, "<nav class=\"pages\" aria-label=\"Pages\">\n");
+    buf_adds(o, "<nav class=\"pages\" aria-label=\"");
+    render_ui(r, UI_NAV_PAGES);
+    buf_adds(o, "\">\n");
     page_list(r, 1, true);
     buf_adds(o, "</nav>\n");
 }
@@ -286,16 +346,19 @@ void render_open(struct render *r, const char *title, const char *description,
     render_doc_open(r, title, description, body_class, NULL, "app.js");
     buf_addf_html(o, "<header class=\"top\">\n<a id=\"exit\" class=\"exit\" href=\"%s",
                   p->exit_url && *p->exit_url ? p->exit_url : DEFAULT_EXIT_URL);
-    buf_adds(o, "\" rel=\"noreferrer\">Quick exit</a>\n"
-                "<a class=\"skip\" href=\"#main\">Skip to main content</a>\n"
-                "<a class=\"brand\" href=\"");
+    buf_adds(o, "\" rel=\"noreferrer\">");
+    render_ui(r, UI_QUICK_EXIT);
+    buf_adds(o, "</a>\n<a class=\"skip\" href=\"#main\">");
+    render_ui(r, UI_SKIP);
+    buf_adds(o, "</a>\n<a class=\"brand\" href=\"");
     if (p->page_count)
         render_href(r, &p->pages[0], NULL);
     buf_adds(o, r->page && is_home(p, r->page) ? "\" aria-current=\"page\">" : "\">");
     brand_name(r, p->title);
     buf_adds(o, "</a>\n<button id=\"text-size\" class=\"text-size\" type=\"button\" "
-                "aria-pressed=\"false\" hidden>Larger text</button>\n"
-                "<p id=\"exit-status\" class=\"vh\" role=\"status\"></p>\n"
+                "aria-pressed=\"false\" hidden>");
+    render_ui(r, UI_LARGER_TEXT);
+    buf_adds(o, "</button>\n<p id=\"exit-status\" class=\"vh\" role=\"status\"></p>\n"
                 "</header>\n");
     page_nav(r);
     buf_adds(o, "<main id=\"main\" tabindex=\"-1\">\n");
@@ -308,16 +371,22 @@ static void pager(struct render *r)
     if (!prev && !next)
         return;
     struct buf *o = r->out;
-    buf_adds(o, "<nav class=\"pager\" aria-label=\"Page order\">\n");
+    buf_adds(o, "<nav class=\"pager\" aria-label=\"");
+    render_ui(r, UI_NAV_ORDER);
+    buf_adds(o, "\">\n");
     if (prev) {
         buf_adds(o, "<a class=\"prev\" rel=\"prev\" href=\"");
         render_href(r, prev, NULL);
-        buf_addf_html(o, "\"><span class=\"dir\">Previous</span> %s</a>\n", nav_title(prev));
+        buf_adds(o, "\"><span class=\"dir\">");
+        render_ui(r, UI_PREVIOUS);
+        buf_addf_html(o, "</span> %s</a>\n", nav_title(prev));
     }
     if (next) {
         buf_adds(o, "<a class=\"next\" rel=\"next\" href=\"");
         render_href(r, next, NULL);
-        buf_addf_html(o, "\"><span class=\"dir\">Next</span> %s</a>\n", nav_title(next));
+        buf_adds(o, "\"><span class=\"dir\">");
+        render_ui(r, UI_NEXT);
+        buf_addf_html(o, "</span> %s</a>\n", nav_title(next));
     }
     buf_adds(o, "</nav>\n");
 }
@@ -328,15 +397,22 @@ void render_close(struct render *r)
     struct buf *o = r->out;
     buf_adds(o, "</main>\n");
     pager(r);
-    buf_adds(o, "<footer class=\"foot\">\n<nav aria-label=\"All pages\">\n");
+    buf_adds(o, "<footer class=\"foot\">\n<nav aria-label=\"");
+    render_ui(r, UI_NAV_ALL);
+    buf_adds(o, "\">\n");
     page_list(r, 0, false);
     buf_addf_html(o, "</nav>\n<p>%s", p->title);
-    if (p->version)
-        buf_addf_html(o, ", version %s", p->version);
-    if (p->publisher && *p->publisher)
-        buf_addf_html(o, ", by %s", p->publisher);
-    buf_adds(o, ". This site sets no cookies and does not track you.</p>\n</footer>\n"
-                "</body>\n</html>\n");
+    if (p->version) {
+        buf_adds(o, ", ");
+        render_uif(r, UI_FOOT_VERSION, p->version, NULL);
+    }
+    if (p->publisher && *p->publisher) {
+        buf_adds(o, ", ");
+        render_uif(r, UI_FOOT_BY, p->publisher, NULL);
+    }
+    buf_adds(o, ". ");
+    render_ui(r, UI_FOOT_PRIVACY);
+    buf_adds(o, "</p>\n</footer>\n</body>\n</html>\n");
 }
 
 void render_field_id(struct buf *b, const char *name, const char *item)

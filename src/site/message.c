@@ -8,30 +8,16 @@
 
 #include <string.h>
 
-/* The words for a status when the caller gives none. */
+/* The words for a status when the caller gives none: interface texts (site/catalog.h). */
 static const struct status_words {
     unsigned status;
-    const char *title;
-    const char *text;
+    enum ui_text title;
+    enum ui_text text;
 } status_words[] = {
-    {400, "Bad request", "This server could not read the request. Nothing has been kept."},
-    {404, "Page not found",
-     "There is no page at this address. It may have moved, or the address may have a typing "
-     "mistake."},
-    {405, "Method not allowed", "This address can only be read, not sent to."},
-    {413, "Too much to send",
-     "What you sent is longer than this server takes. Nothing you wrote has been kept."},
-    {415, "The form could not be read",
-     "The form was sent in a format that this server does not read. Nothing you wrote has "
-     "been kept."},
-    {429, "Too many requests",
-     "This server has had a lot of requests from here in a short time. Please wait a minute "
-     "and try again. Nothing you sent has been kept."},
-    {500, "Something went wrong",
-     "Something went wrong on this server. Nothing you wrote has been kept."},
-    {503, "Not available just now",
-     "This server cannot do that just now. Please try again in a few minutes. Nothing you "
-     "sent has been kept."},
+    {400, UI_400_TITLE, UI_400_TEXT}, {404, UI_404_TITLE, UI_404_TEXT},
+    {405, UI_405_TITLE, UI_405_TEXT}, {413, UI_413_TITLE, UI_413_TEXT},
+    {415, UI_415_TITLE, UI_415_TEXT}, {429, UI_429_TITLE, UI_429_TEXT},
+    {500, UI_500_TITLE, UI_500_TEXT}, {503, UI_503_TITLE, UI_503_TEXT},
 };
 
 static const struct status_words *words_for(unsigned status)
@@ -42,20 +28,26 @@ static const struct status_words *words_for(unsigned status)
     return NULL;
 }
 
-const char *site_status_title(unsigned status)
+static enum ui_text status_title(unsigned status)
 {
     const struct status_words *w = words_for(status);
     if (w)
         return w->title;
-    return status >= 200 && status < 300 ? "Done" : "Something went wrong";
+    return status >= 200 && status < 300 ? UI_DONE : UI_500_TITLE;
+}
+
+const char *site_status_title(const struct site *s, unsigned status)
+{
+    const char *t = s->ui.text[status_title(status)];
+    return t ? t : "";
 }
 
 void render_page_message(struct render *r, const struct site_message *m)
 {
     struct buf *o = r->out;
     const struct status_words *w = words_for(m->status);
-    const char *title = m->title ? m->title : site_status_title(m->status);
-    const char *text = m->text ? m->text : w ? w->text : NULL;
+    const char *title = m->title ? m->title : ui(r, status_title(m->status));
+    const char *text = m->text ? m->text : w ? ui(r, w->text) : NULL;
     render_open(r, title, NULL, m->status == 404 ? "page-not-found" : "page-message");
     buf_addf_html(o, "<h1>%s</h1>\n", title);
     const char *paras[] = {text, m->more};
@@ -73,13 +65,18 @@ void render_page_message(struct render *r, const struct site_message *m)
     if (support) {
         buf_adds(o, "<p><strong><a href=\"");
         render_href(r, support, NULL);
-        buf_adds(o, "\">Need help now?</a></strong> If anything in this lesson worried you, "
-                    "you can talk to someone today.</p>\n");
+        buf_adds(o, "\">");
+        render_ui(r, UI_HELP_LINK);
+        buf_adds(o, "</a></strong> ");
+        render_ui(r, UI_HELP_TEXT);
+        buf_adds(o, "</p>\n");
     }
     if (!m->no_start && r->pkg->page_count) {
         buf_adds(o, "<p><a class=\"button\" href=\"");
         render_href(r, &r->pkg->pages[0], NULL);
-        buf_adds(o, "\">Go to the start</a></p>\n");
+        buf_adds(o, "\">");
+        render_ui(r, UI_GO_START);
+        buf_adds(o, "</a></p>\n");
     }
     render_close(r);
 }
@@ -109,9 +106,9 @@ int site_render_feedback(const struct site *s, const struct site_feedback *fb, s
         return site_render_message(s,
                                    &(struct site_message){
                                        .status = 400,
-                                       .title = "Feedback",
-                                       .text = why ? why : "This site has no feedback form.",
-                                       .more = "Nothing has been saved.",
+                                       .title = s->ui.text[UI_FEEDBACK],
+                                       .text = why ? why : s->ui.text[UI_NO_FEEDBACK],
+                                       .more = s->ui.text[UI_NOTHING_SAVED],
                                    },
                                    out);
     }
@@ -131,8 +128,8 @@ int site_render_answer_sheet(const struct site *s, const char *code, const char 
         return site_render_message(s,
                                    &(struct site_message){
                                        .status = 404,
-                                       .title = "Answer sheets",
-                                       .text = "This site has no feedback questions to print.",
+                                       .title = s->ui.text[UI_SHEETS],
+                                       .text = s->ui.text[UI_NO_SHEETS],
                                    },
                                    out);
     char norm[WIRE_CODE_LEN + 1];
@@ -147,14 +144,11 @@ int site_render_feedback_sent(const struct site *s, const char *pairing_word, st
 {
     const struct site_message m = {
         .status = 200,
-        .title = "Thank you",
-        .text = "Your answers have been saved. They are anonymous: nobody can tell which "
-                "answers are yours.",
+        .title = s->ui.text[UI_THANK_YOU],
+        .text = s->ui.text[UI_SAVED],
         .help = true,
         .big = pairing_word,
-        .big_note = "This is your pairing word. Write it on your plan or answer sheet: you "
-                    "will be asked for it at the end of the lesson, and it does not say who "
-                    "you are.",
+        .big_note = s->ui.text[UI_PAIRING_NOTE],
     };
     return site_render_message(s, &m, out);
 }

@@ -63,7 +63,9 @@ void render_chat(struct render *r, const struct pkg_step *step)
     struct buf *o = r->out;
     if (!step->message_count)
         return;
-    buf_adds(o, "<ol class=\"chat\" aria-label=\"Messages\">\n");
+    buf_adds(o, "<ol class=\"chat\" aria-label=\"");
+    render_ui(r, UI_MESSAGES);
+    buf_adds(o, "\">\n");
     for (size_t i = 0; i < step->message_count; i++) {
         const struct pkg_message *m = &step->messages[i];
         if (!m->from) {
@@ -107,27 +109,30 @@ void render_page_story_step(struct render *r)
     if (first)
         render_markdown(r, page->body, 2);
     buf_adds(o, "<section class=\"step\" aria-label=\"");
-    render_text(r, step_name && *step_name ? step_name : "The story");
+    render_text(r, step_name && *step_name ? step_name : ui(r, UI_THE_STORY));
     buf_adds(o, "\">\n");
     if (step->title && *step->title)
         buf_addf_html(o, "<h2>%s</h2>\n", step->title);
     render_chat(r, step);
     render_markdown(r, step->text, 3);
     if (step->ending || !step->choice_count) {
-        buf_adds(o, "<p class=\"ending\"><strong>The end</strong>");
+        buf_adds(o, "<p class=\"ending\"><strong>");
+        render_ui(r, UI_THE_END);
+        buf_adds(o, "</strong>");
         if (step->ending_title && *step->ending_title)
             buf_addf_html(o, ": %s", step->ending_title);
         buf_adds(o, "</p>\n<p class=\"again\"><a class=\"button\" href=\"");
         render_href(r, page, NULL);
-        buf_adds(o, "\">Read the story again and choose differently</a></p>\n");
+        buf_adds(o, "\">");
+        render_ui(r, UI_READ_AGAIN);
+        buf_adds(o, "</a></p>\n");
     } else {
         const struct pkg_character *me = render_story_me(st);
         buf_adds(o, "<h2 class=\"ask\">");
-        if (me) {
-            buf_addf_html(o, "What should %s do?", me->name);
-        } else {
-            buf_adds(o, "What happens next?");
-        }
+        if (me)
+            render_uif(r, UI_WHAT_SHOULD, me->name, NULL);
+        else
+            render_ui(r, UI_WHAT_NEXT);
         buf_adds(o, "</h2>\n<ul class=\"choices\">\n");
         for (size_t i = 0; i < step->choice_count; i++) {
             const struct pkg_choice *c = &step->choices[i];
@@ -173,10 +178,13 @@ void render_page_questions(struct render *r)
     }
     /* The notes box belongs to no form, so the browser has nothing to send. */
     buf_adds(o, "<section class=\"notes\" aria-labelledby=\"notes-title\">\n"
-                "<h2 id=\"notes-title\">My private notes</h2>\n"
-                "<p id=\"notes-help\">You can write your thoughts here. They stay on this "
-                "page: they are not sent or saved, and they are gone when you leave.</p>\n"
-                "<label for=\"notes\">My notes</label>\n"
+                "<h2 id=\"notes-title\">");
+    render_ui(r, UI_NOTES_TITLE);
+    buf_adds(o, "</h2>\n<p id=\"notes-help\">");
+    render_ui(r, UI_NOTES_HELP);
+    buf_adds(o, "</p>\n<label for=\"notes\">");
+    render_ui(r, UI_NOTES_LABEL);
+    buf_adds(o, "</label>\n"
                 "<textarea id=\"notes\" rows=\"6\" aria-describedby=\"notes-help\" "
                 "autocomplete=\"off\"></textarea>\n</section>\n");
     render_close(r);
@@ -196,11 +204,13 @@ static const struct pkg_plan_section *plan_section_of(const struct pkg_page *pla
 }
 
 static void plan_link(struct render *r, const struct pkg_page *plan,
-                      const struct pkg_plan_section *sec, const char *text)
+                      const struct pkg_plan_section *sec, enum ui_text text)
 {
     buf_adds(r->out, "<p class=\"to-plan\"><a href=\"");
     render_href(r, plan, NULL);
-    buf_addf_html(r->out, "#sec-%s\">%s</a></p>\n", sec->id, text);
+    buf_addf_html(r->out, "#sec-%s\">", sec->id);
+    render_ui(r, text);
+    buf_adds(r->out, "</a></p>\n");
 }
 
 static void gallery(struct render *r, const struct pkg_strategy *s)
@@ -233,7 +243,9 @@ void render_page_strategies(struct render *r)
         render_id(r, page->strategies[i].id);
     render_markdown(r, page->body, 2);
     if (page->strategy_count > 1) {
-        buf_adds(o, "<nav class=\"toc\" aria-label=\"Ways on this page\">\n<ul>\n");
+        buf_adds(o, "<nav class=\"toc\" aria-label=\"");
+        render_ui(r, UI_WAYS_ON_PAGE);
+        buf_adds(o, "\">\n<ul>\n");
         for (size_t i = 0; i < page->strategy_count; i++)
             buf_addf_html(o, "<li><a href=\"#%s\">%s</a></li>\n", page->strategies[i].id,
                           page->strategies[i].title);
@@ -244,24 +256,31 @@ void render_page_strategies(struct render *r)
         buf_addf_html(o, "<section class=\"strategy\" id=\"%s\">\n<h2>%s</h2>\n", s->id, s->title);
         if (s->summary && *s->summary)
             buf_addf_html(o, "<p class=\"summary\">%s</p>\n", s->summary);
-        if (s->when && *s->when)
-            buf_addf_html(o, "<h3>When it helps</h3>\n<p>%s</p>\n", s->when);
+        if (s->when && *s->when) {
+            buf_adds(o, "<h3>");
+            render_ui(r, UI_WHEN_HELPS);
+            buf_addf_html(o, "</h3>\n<p>%s</p>\n", s->when);
+        }
         if (s->how && *s->how) {
-            buf_adds(o, "<h3>How to do it</h3>\n");
+            buf_adds(o, "<h3>");
+            render_ui(r, UI_HOW);
+            buf_adds(o, "</h3>\n");
             render_markdown(r, s->how, 4);
         }
         if (s->reply_count) {
-            buf_adds(o, "<h3>Replies you could send</h3>\n");
+            buf_adds(o, "<h3>");
+            render_ui(r, UI_REPLIES);
+            buf_adds(o, "</h3>\n");
             gallery(r, s);
             const struct pkg_plan_section *sec = plan_section_of(plan, PLAN_REPLIES);
             if (sec)
-                plan_link(r, plan, sec, "Pick your favourite replies for your plan");
+                plan_link(r, plan, sec, UI_PICK_REPLIES);
         }
         buf_adds(o, "</section>\n");
     }
     const struct pkg_plan_section *sec = plan_section_of(plan, PLAN_STRATEGIES);
     if (sec && page->strategy_count)
-        plan_link(r, plan, sec, "Choose the ways that feel right for you in your plan");
+        plan_link(r, plan, sec, UI_CHOOSE_WAYS);
     render_close(r);
 }
 
@@ -302,32 +321,50 @@ static void service(struct render *r, const struct pkg_support *sup)
             render_text(r, sup->tel);
         else
             dial(r, sup->phone);
-        buf_addf_html(o, "\">Call %s</a></li>\n", sup->phone);
+        buf_adds(o, "\">");
+        render_uif(r, UI_CALL, sup->phone, NULL);
+        buf_adds(o, "</a></li>\n");
     }
     if (sup->sms && *sup->sms) {
         buf_adds(o, "<li><a class=\"button\" href=\"sms:");
         dial(r, sup->sms);
-        buf_addf_html(o, "\">Text %s</a></li>\n", sup->sms);
+        buf_adds(o, "\">");
+        render_uif(r, UI_TEXT_NUMBER, sup->sms, NULL);
+        buf_adds(o, "</a></li>\n");
     }
-    if (sup->chat && *sup->chat)
-        buf_addf_html(o,
-                      "<li><a href=\"%s\" rel=\"noreferrer\">Chat online<span class=\"vh\"> with "
-                      "%s</span></a></li>\n",
-                      sup->chat, sup->name);
+    if (sup->chat && *sup->chat) {
+        buf_addf_html(o, "<li><a href=\"%s\" rel=\"noreferrer\">", sup->chat);
+        render_ui(r, UI_CHAT_ONLINE);
+        buf_adds(o, "<span class=\"vh\"> ");
+        render_uif(r, UI_CHAT_WITH, sup->name, NULL);
+        buf_adds(o, "</span></a></li>\n");
+    }
     if (sup->url && *sup->url) {
         buf_addf_html(o, "<li><a href=\"%s\" rel=\"noreferrer\">", sup->url);
         short_url(r, sup->url);
         buf_adds(o, "</a></li>\n");
     }
     buf_adds(o, "</ul>\n");
-    if (sup->hours && *sup->hours)
-        buf_addf_html(o, "<p class=\"hours\"><strong>When:</strong> %s</p>\n", sup->hours);
+    if (sup->hours && *sup->hours) {
+        buf_adds(o, "<p class=\"hours\"><strong>");
+        render_ui(r, UI_WHEN);
+        buf_addf_html(o, "</strong> %s</p>\n", sup->hours);
+    }
     if (sup->checked && *sup->checked) {
-        buf_addf_html(o, "<p class=\"checked\">Details checked on %s", sup->checked);
+        buf_adds(o, "<p class=\"checked\">");
+        render_uif(r, UI_CHECKED, sup->checked, NULL);
         if (sup->source && *sup->source) {
-            buf_addf_html(o, " from <a href=\"%s\" rel=\"noreferrer\">", sup->source);
+            struct buf link;
+            buf_init(&link, 4096);
+            struct buf *keep = r->out;
+            r->out = &link;
+            buf_addf_html(&link, "<a href=\"%s\" rel=\"noreferrer\">", sup->source);
             short_url(r, sup->source);
-            buf_adds(o, "</a>");
+            buf_adds(&link, "</a>");
+            r->out = keep;
+            buf_addc(o, ' ');
+            render_ui_html(r, UI_CHECKED_FROM, link.ptr);
+            buf_release(&link);
         }
         buf_adds(o, ".</p>\n");
     }
@@ -389,10 +426,9 @@ static const char *typed_text(const struct render *r, const char *qid)
 /* The problem's message beside its field, with the id the field's aria-describedby names. */
 static void field_problem(struct render *r, const struct site_form_problem *pb, const char *id)
 {
-    buf_addf_html(r->out,
-                  "<p class=\"error-msg\" id=\"%s\"><strong><span class=\"vh\">Problem: "
-                  "</span>%s</strong></p>\n",
-                  id, pb->message);
+    buf_addf_html(r->out, "<p class=\"error-msg\" id=\"%s\"><strong><span class=\"vh\">", id);
+    render_ui(r, UI_PROBLEM);
+    buf_addf_html(r->out, " </span>%s</strong></p>\n", pb->message);
 }
 
 static void option(struct render *r, const char *type, const char *qid, const char *value,
@@ -409,6 +445,29 @@ static void option(struct render *r, const char *type, const char *qid, const ch
     buf_addf_html(o, "\" id=\"%s\" name=\"%s\" value=\"%s", fid, qid, value);
     buf_adds(o, was_sent(r, qid, value) ? "\" checked> <label for=\"" : "\"> <label for=\"");
     buf_addf_html(o, "%s\">%s</label></li>\n", fid, label);
+}
+
+/* The label of a question's i-th option: yes, no and not sure in the page's language. */
+static const char *option_label(const struct render *r, const struct survey_question *q, size_t i)
+{
+    static const enum ui_text yesno[] = {UI_YES, UI_NO, UI_NOT_SURE};
+    if (q->type == SURVEY_YESNO && i < sizeof(yesno) / sizeof(yesno[0]))
+        return ui(r, yesno[i]);
+    return survey_option_label(q, i);
+}
+
+const char *render_part_label(const struct render *r, enum survey_when part)
+{
+    switch (survey_part_of(part)) {
+    case SURVEY_START:
+        return ui(r, UI_PART_START);
+    case SURVEY_LATER:
+        return ui(r, UI_PART_LATER);
+    case SURVEY_END:
+    case SURVEY_RETRO:
+        break;
+    }
+    return ui(r, UI_PART_END);
 }
 
 static const char *survey_type_class(enum survey_type t)
@@ -437,17 +496,20 @@ static void render_survey_question(struct render *r, const struct survey_questio
     buf_addf_html(o, "\">\n<legend>%s</legend>\n", q->text);
     if (pb)
         field_problem(r, pb, err_id);
-    if (q->type == SURVEY_MULTI)
-        buf_adds(o, "<p class=\"hint\">Choose as many as you like.</p>\n");
+    if (q->type == SURVEY_MULTI) {
+        buf_adds(o, "<p class=\"hint\">");
+        render_ui(r, UI_MULTI_HINT);
+        buf_adds(o, "</p>\n");
+    }
     if (q->type == SURVEY_TEXT) {
         struct buf id;
         buf_init(&id, 256);
         render_field_id(&id, q->id, NULL);
         const char *fid = render_id(r, id.ptr);
         buf_release(&id);
-        buf_addf_html(
-            o, "<label class=\"vh\" for=\"%s\">Your answer</label>\n<textarea id=\"%s\" name=\"%s",
-            fid, fid, q->id);
+        buf_addf_html(o, "<label class=\"vh\" for=\"%s\">", fid);
+        render_ui(r, UI_YOUR_ANSWER);
+        buf_addf_html(o, "</label>\n<textarea id=\"%s\" name=\"%s", fid, q->id);
         if (err_id)
             buf_addf_html(o, "\" aria-invalid=\"true\" aria-describedby=\"%s", err_id);
         buf_addf(o, "\" rows=\"4\" maxlength=\"%zu\" autocomplete=\"off\">",
@@ -461,8 +523,8 @@ static void render_survey_question(struct render *r, const struct survey_questio
     buf_adds(o, "<ul class=\"options\">\n");
     /* The survey owns the options' ids and labels, yes / no / not sure among them. */
     for (size_t i = 0; i < survey_option_count(q); i++)
-        option(r, type, q->id, survey_option_id(q, i), survey_option_label(q, i));
-    option(r, type, q->id, WIRE_PREFER_NOT, "Prefer not to say");
+        option(r, type, q->id, survey_option_id(q, i), option_label(r, q, i));
+    option(r, type, q->id, WIRE_PREFER_NOT, ui(r, UI_PREFER_NOT));
     buf_adds(o, "</ul>\n</fieldset>\n");
 }
 
@@ -511,13 +573,14 @@ static const struct survey_question *page_question(const struct pkg_page *page, 
 static void problem_summary(struct render *r, const struct site_feedback *fb, bool form)
 {
     struct buf *o = r->out;
-    buf_adds(o, "\n<div class=\"note\" id=\"f-error\" role=\"alert\">\n<h2>Not sent yet</h2>\n"
-                "<p>Nothing has been saved yet. ");
+    buf_adds(o, "\n<div class=\"note\" id=\"f-error\" role=\"alert\">\n<h2>");
+    render_ui(r, UI_NOT_SENT);
+    buf_adds(o, "</h2>\n<p>");
+    render_ui(r, UI_NOT_SAVED_YET);
+    buf_addc(o, ' ');
     /* A body that could not be read has no answers to show again. */
-    buf_adds(o, fb->answers && form
-                    ? "Your answers are still here: please look at what is below and "
-                      "send them again.</p>\n<ul>\n"
-                    : "Please fill in the form again.</p>\n<ul>\n");
+    render_ui(r, fb->answers && form ? UI_STILL_HERE : UI_FILL_AGAIN);
+    buf_adds(o, "</p>\n<ul>\n");
     for (size_t i = 0; i < fb->problem_count; i++) {
         const struct site_form_problem *pb = &fb->problems[i];
         const struct survey_question *q = page_question(r->page, pb->field);
@@ -552,10 +615,11 @@ static void code_field(struct render *r)
     struct buf *o = r->out;
     const struct site_form_problem *pb = problem_for(r, WIRE_FIELD_CODE);
     const char *code = r->feedback ? r->feedback->code : NULL;
-    buf_adds(o, "\n<div class=\"field\">\n<label for=\"f-code\">Class code</label>\n"
-                "<p class=\"hint\" id=\"f-code-hint\">Your teacher gives your class this code. "
-                "Your answers need it to be counted: if you do not have it, please ask your "
-                "teacher.</p>\n");
+    buf_adds(o, "\n<div class=\"field\">\n<label for=\"f-code\">");
+    render_ui(r, UI_CLASS_CODE);
+    buf_adds(o, "</label>\n<p class=\"hint\" id=\"f-code-hint\">");
+    render_ui(r, UI_CLASS_CODE_HINT);
+    buf_adds(o, "</p>\n");
     if (pb)
         field_problem(r, pb, "f-code-error");
     buf_adds(o, "<input id=\"f-code\" name=\"" WIRE_FIELD_CODE "\"");
@@ -578,11 +642,11 @@ static void pairing_field(struct render *r)
     struct buf *o = r->out;
     const struct form *f = r->feedback ? r->feedback->answers : NULL;
     const char *typed = f ? form_get(f, WIRE_FIELD_PAIRING) : NULL;
-    buf_adds(o, "\n<div class=\"field\">\n<label for=\"f-pairing\">Your pairing word, if you "
-                "have one</label>\n<p class=\"hint\" id=\"f-pairing-hint\">The two words you "
-                "were given after the first part, written on your plan or answer sheet. They do "
-                "not say who you are: they only put your two sets of answers together.</p>\n"
-                "<input id=\"f-pairing\" name=\"" WIRE_FIELD_PAIRING "\"");
+    buf_adds(o, "\n<div class=\"field\">\n<label for=\"f-pairing\">");
+    render_ui(r, UI_PAIRING_LABEL);
+    buf_adds(o, "</label>\n<p class=\"hint\" id=\"f-pairing-hint\">");
+    render_ui(r, UI_PAIRING_HINT);
+    buf_adds(o, "</p>\n<input id=\"f-pairing\" name=\"" WIRE_FIELD_PAIRING "\"");
     if (typed && *typed) {
         buf_adds(o, " value=\"");
         render_text(r, typed);
@@ -617,8 +681,11 @@ static void part_href(struct render *r, const char *part)
 static void part_chooser(struct render *r)
 {
     struct buf *o = r->out;
-    buf_adds(o, "<h2>When are you answering?</h2>\n<p>Your teacher will tell you which part "
-                "to answer. Choose it here:</p>\n<ul class=\"parts\">\n");
+    buf_adds(o, "<h2>");
+    render_ui(r, UI_WHEN_ANSWERING);
+    buf_adds(o, "</h2>\n<p>");
+    render_ui(r, UI_TEACHER_TELLS);
+    buf_adds(o, "</p>\n<ul class=\"parts\">\n");
     static const enum survey_when parts[] = {SURVEY_START, SURVEY_END, SURVEY_LATER};
     for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
         if (!part_has_questions(r->page, parts[i]))
@@ -626,7 +693,7 @@ static void part_chooser(struct render *r)
         buf_adds(o, "<li><a class=\"button\" href=\"");
         part_href(r, survey_when_name(parts[i]));
         buf_adds(o, "\">");
-        render_text(r, survey_part_label(parts[i]));
+        render_text(r, render_part_label(r, parts[i]));
         buf_adds(o, "</a></li>\n");
     }
     buf_adds(o, "</ul>\n");
@@ -643,9 +710,9 @@ void render_page_survey(struct render *r)
     render_id(r, "f-error");
     render_markdown(r, page->body, 2);
     if (r->mode == SITE_EXPORT) {
-        buf_adds(o, "<p class=\"note\">Sending feedback needs the online version of this "
-                    "site: a saved copy like this one cannot send anything. Ask the person "
-                    "who gave you this site for the online address.</p>\n");
+        buf_adds(o, "<p class=\"note\">");
+        render_ui(r, UI_EXPORT_NO_FEEDBACK);
+        buf_adds(o, "</p>\n");
         render_close(r);
         return;
     }
@@ -661,10 +728,21 @@ void render_page_survey(struct render *r)
     }
     if (part >= 0) {
         buf_adds(o, "<h2>");
-        render_text(r, survey_part_label((enum survey_when)part));
-        buf_adds(o, "</h2>\n<p>Not this part? <a href=\"");
+        render_text(r, render_part_label(r, (enum survey_when)part));
+        buf_adds(o, "</h2>\n<p>");
+        struct buf link;
+        buf_init(&link, 4096);
+        struct buf *keep = r->out;
+        r->out = &link;
+        buf_adds(&link, "<a href=\"");
         part_href(r, NULL);
-        buf_adds(o, "\">Choose another</a>.</p>\n");
+        buf_adds(&link, "\">");
+        render_ui(r, UI_CHOOSE_ANOTHER);
+        buf_adds(&link, "</a>");
+        r->out = keep;
+        render_ui_html(r, UI_NOT_THIS_PART, link.ptr);
+        buf_release(&link);
+        buf_adds(o, "</p>\n");
     }
     buf_adds(o, "<form class=\"survey\" method=\"post\" action=\"");
     render_href(r, page, NULL);
@@ -676,15 +754,18 @@ void render_page_survey(struct render *r)
     }
     if (r->feedback && r->feedback->problem_count)
         problem_summary(r, r->feedback, true);
-    buf_adds(o, "\n<p>Every question is optional. Your answers are anonymous: please do "
-                "not write anyone's name.</p>");
+    buf_adds(o, "\n<p>");
+    render_ui(r, UI_OPTIONAL);
+    buf_adds(o, "</p>");
     code_field(r);
     if (part == SURVEY_END)
         pairing_field(r);
     for (size_t i = 0; i < page->survey_count; i++)
         if (shown_question(r, &page->survey[i]))
             render_survey_question(r, &page->survey[i]);
-    buf_adds(o, "<p><button type=\"submit\">Send my answers</button></p>\n</form>\n");
+    buf_adds(o, "<p><button type=\"submit\">");
+    render_ui(r, UI_SEND);
+    buf_adds(o, "</button></p>\n</form>\n");
     render_close(r);
 }
 
@@ -697,10 +778,11 @@ static void sheet_question(struct render *r, const struct survey_question *q, si
     buf_addf(o, "<li class=\"sq\">\n<p class=\"sq-text\"><span class=\"sq-no\">%zu.</span> ",
              number);
     render_text(r, q->text);
-    if (q->type == SURVEY_MULTI)
-        buf_adds(o, " <em>Tick as many as you like.</em>");
-    else if (q->type != SURVEY_TEXT)
-        buf_adds(o, " <em>Tick one.</em>");
+    if (q->type != SURVEY_TEXT) {
+        buf_adds(o, " <em>");
+        render_ui(r, q->type == SURVEY_MULTI ? UI_TICK_MANY : UI_TICK_ONE);
+        buf_adds(o, "</em>");
+    }
     buf_adds(o, "</p>\n");
     if (q->type == SURVEY_TEXT) {
         buf_adds(o, "<div class=\"sq-write\"></div>\n</li>\n");
@@ -713,11 +795,13 @@ static void sheet_question(struct render *r, const struct survey_question *q, si
                  "<li><span class=\"box\" aria-hidden=\"true\"></span> <span "
                  "class=\"sq-opt-no\">%zu</span> ",
                  i + 1);
-        render_text(r, survey_option_label(q, i));
+        render_text(r, option_label(r, q, i));
         buf_adds(o, "</li>\n");
     }
     buf_adds(o, "<li><span class=\"box\" aria-hidden=\"true\"></span> <span "
-                "class=\"sq-opt-no\">0</span> Prefer not to say</li>\n</ol>\n</li>\n");
+                "class=\"sq-opt-no\">0</span> ");
+    render_ui(r, UI_PREFER_NOT);
+    buf_adds(o, "</li>\n</ol>\n</li>\n");
 }
 
 /* The address of a part's sheet (NULL: the page that asks which), with the class code. */
@@ -745,11 +829,13 @@ void render_answer_sheet(struct render *r, const char *code, const char *part)
         p = -1;
     /* Under /feedback/, so that the layout's links climb one level. */
     r->prefix = "../";
-    render_open(r, "Answer sheets", "Printable feedback answer sheets", "page-sheet");
+    render_open(r, ui(r, UI_SHEETS), ui(r, UI_SHEETS_PRINTABLE), "page-sheet");
     if (p < 0) {
-        buf_adds(o, "<h1>Answer sheets</h1>\n<p>For a class without phones or computers: print "
-                    "the sheet for the part your class is answering, one for each pupil.</p>\n"
-                    "<ul class=\"parts\">\n");
+        buf_adds(o, "<h1>");
+        render_ui(r, UI_SHEETS);
+        buf_adds(o, "</h1>\n<p>");
+        render_ui(r, UI_SHEETS_INTRO);
+        buf_adds(o, "</p>\n<ul class=\"parts\">\n");
         static const enum survey_when parts[] = {SURVEY_START, SURVEY_END, SURVEY_LATER};
         for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
             if (!part_has_questions(page, parts[i]))
@@ -757,7 +843,7 @@ void render_answer_sheet(struct render *r, const char *code, const char *part)
             buf_adds(o, "<li><a class=\"button\" href=\"");
             sheet_href(r, code, survey_when_name(parts[i]));
             buf_adds(o, "\">");
-            render_text(r, survey_part_label(parts[i]));
+            render_text(r, render_part_label(r, parts[i]));
             buf_adds(o, "</a></li>\n");
         }
         buf_adds(o, "</ul>\n");
@@ -765,15 +851,19 @@ void render_answer_sheet(struct render *r, const char *code, const char *part)
         return;
     }
     enum survey_when w = (enum survey_when)p;
-    buf_adds(o, "<div class=\"no-print note\">\n<p>Print one sheet for each pupil (A4). The "
-                "number beside each box stands for that answer when the sheets are counted. "
-                "<a href=\"");
+    buf_adds(o, "<div class=\"no-print note\">\n<p>");
+    render_ui(r, UI_SHEETS_PRINT);
+    buf_adds(o, " <a href=\"");
     sheet_href(r, code, NULL);
-    buf_adds(o, "\">Another part's sheet</a></p>\n</div>\n<h1>");
+    buf_adds(o, "\">");
+    render_ui(r, UI_SHEETS_OTHER);
+    buf_adds(o, "</a></p>\n</div>\n<h1>");
     render_text(r, page->title);
     buf_adds(o, ": ");
-    render_text(r, survey_part_label(w));
-    buf_adds(o, "</h1>\n<p class=\"sheet-code\">Class code: ");
+    render_text(r, render_part_label(r, w));
+    buf_adds(o, "</h1>\n<p class=\"sheet-code\">");
+    render_ui(r, UI_CLASS_CODE);
+    buf_adds(o, ": ");
     if (code) {
         buf_adds(o, "<strong class=\"code\">");
         render_text(r, code);
@@ -781,8 +871,9 @@ void render_answer_sheet(struct render *r, const char *code, const char *part)
     } else {
         buf_adds(o, "<span class=\"fill\"></span>");
     }
-    buf_adds(o, "</p>\n<p>Every question is optional. Do not write your name or anyone "
-                "else's. Tick a box like this: &#10003;</p>\n<ol class=\"sheet\">\n");
+    buf_adds(o, "</p>\n<p>");
+    render_ui_html(r, UI_SHEET_OPTIONAL, "&#10003;");
+    buf_adds(o, "</p>\n<ol class=\"sheet\">\n");
     size_t number = 0;
     for (size_t i = 0; i < page->survey_count; i++)
         if (survey_part_of(page->survey[i].when) == w)
@@ -813,22 +904,27 @@ void render_page_letter(struct render *r)
     const struct pkg_page *to = parents_page(r->pkg, page);
     struct buf *o = r->out;
     open_page(r);
-    buf_adds(o, "<div class=\"no-print note\">\n<p>For schools: print this letter on one "
-                "sheet of A4 and send it home before the lesson. Write in your school's name, "
-                "the date and who it is from.</p>\n<p><button type=\"button\" "
-                "data-plan-action=\"print-page\" hidden>Print this letter</button></p>\n"
-                "</div>\n");
-    buf_adds(o, "<p class=\"letter-head\"><span class=\"fill\">School:</span> "
-                "<span class=\"fill\">Date:</span></p>\n");
+    buf_adds(o, "<div class=\"no-print note\">\n<p>");
+    render_ui(r, UI_LETTER_NOTE);
+    buf_adds(o, "</p>\n<p><button type=\"button\" data-plan-action=\"print-page\" hidden>");
+    render_ui(r, UI_LETTER_PRINT);
+    buf_adds(o, "</button></p>\n</div>\n<p class=\"letter-head\"><span class=\"fill\">");
+    render_ui(r, UI_SCHOOL);
+    buf_adds(o, "</span> <span class=\"fill\">");
+    render_ui(r, UI_DATE);
+    buf_adds(o, "</span></p>\n");
     render_markdown(r, page->body, 2);
-    buf_adds(o, "<p class=\"letter-sign\"><span class=\"fill\">From:</span></p>\n");
+    buf_adds(o, "<p class=\"letter-sign\"><span class=\"fill\">");
+    render_ui(r, UI_FROM);
+    buf_adds(o, "</span></p>\n");
     struct buf url;
     buf_init(&url, 4096);
     if (to && render_public_url(r, &url, to)) {
         buf_adds(o, "<div class=\"letter-qr\">\n");
-        render_qr(r, url.ptr, "A QR code that opens the page for parents and carers");
-        buf_adds(o, "<p>To read more, scan the code with your phone's camera or go to<br><a "
-                    "href=\"");
+        render_qr(r, url.ptr, ui(r, UI_PARENTS_QR));
+        buf_adds(o, "<p>");
+        render_ui(r, UI_READ_MORE);
+        buf_adds(o, "<br><a href=\"");
         buf_addf_html(o, "%s\">%s</a></p>\n</div>\n", url.ptr, url.ptr);
     } else if (to) {
         buf_adds(o, "<p class=\"no-print note\">The printed letter has no QR code or web address "

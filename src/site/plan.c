@@ -11,6 +11,7 @@
  */
 #include "site/render.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* --- what a plan section offers ---------------------------------------------------- */
@@ -109,7 +110,11 @@ static void builder_section(struct render *r, const struct pkg_plan_section *sec
             const char *id = render_id(r, b.ptr);
             buf_release(&b);
             buf_addf_html(o, "<div class=\"field\"><label for=\"%s", id);
-            buf_addf(o, "\">Trusted adult %d</label> <input id=\"", k);
+            buf_adds(o, "\">");
+            char num[16];
+            snprintf(num, sizeof(num), "%d", k);
+            render_uif(r, UI_TRUSTED_ADULT, num, NULL);
+            buf_adds(o, "</label> <input id=\"");
             buf_addf_html(o, "%s\" name=\"%s", id, sec->id);
             buf_addf(o, "\" maxlength=\"%d\" autocomplete=\"off\"></div>\n", PLAN_LINE_MAX);
         }
@@ -127,25 +132,36 @@ static void builder_section(struct render *r, const struct pkg_plan_section *sec
     buf_adds(o, "</fieldset>\n");
 }
 
-static void worksheet_link(struct render *r, const char *text)
+static void worksheet_link(struct render *r, enum ui_text text)
 {
     buf_adds(r->out, "<a href=\"");
     render_href(r, r->page, PLAN_WORKSHEET_STEP);
-    buf_addf_html(r->out, "\">%s</a>", text);
+    buf_adds(r->out, "\">");
+    render_ui(r, text);
+    buf_adds(r->out, "</a>");
+}
+
+/* A button that works only with the script: <button ... data-plan-action="action">. */
+static void tool(struct render *r, const char *attrs, const char *action, enum ui_text text)
+{
+    buf_adds(r->out, "<button type=\"button\"");
+    buf_adds(r->out, attrs);
+    buf_adds(r->out, " data-plan-action=\"");
+    buf_adds(r->out, action);
+    buf_adds(r->out, "\">");
+    render_ui(r, text);
+    buf_adds(r->out, "</button>\n");
 }
 
 static void plan_tools(struct render *r, bool builder)
 {
     /* These buttons need the script, so they stay hidden until it runs. */
-    buf_adds(r->out, "<div class=\"plan-tools\" hidden>\n"
-                     "<button type=\"button\" data-plan-action=\"print\">Print my plan</button>\n"
-                     "<button type=\"button\" data-plan-action=\"card\">Print as a wallet card"
-                     "</button>\n"
-                     "<button type=\"button\" data-plan-action=\"download\">Download my plan"
-                     "</button>\n");
+    buf_adds(r->out, "<div class=\"plan-tools\" hidden>\n");
+    tool(r, "", "print", UI_PLAN_PRINT);
+    tool(r, "", "card", UI_PLAN_CARD);
+    tool(r, "", "download", UI_PLAN_DOWNLOAD);
     if (builder)
-        buf_adds(r->out, "<button type=\"button\" class=\"danger\" data-plan-action=\"delete\">"
-                         "Delete my plan</button>\n");
+        tool(r, " class=\"danger\"", "delete", UI_PLAN_DELETE);
     buf_adds(r->out, "</div>\n<p id=\"plan-status\" class=\"status\" role=\"status\"></p>\n");
 }
 
@@ -174,39 +190,51 @@ void render_page_plan(struct render *r)
         render_id(r, fixed_ids[i]);
     render_markdown(r, page->body, 2);
     if (offline) {
-        buf_adds(o, "<p class=\"js-off\">This copy of the site makes your plan with "
-                    "JavaScript, which is not running here. You can ");
-        worksheet_link(r, "print a blank plan and fill it in by hand");
-        buf_adds(o, ".</p>\n");
+        struct buf link;
+        buf_init(&link, 4096);
+        r->out = &link;
+        worksheet_link(r, UI_PLAN_BLANK_LINK);
+        r->out = o;
+        buf_adds(o, "<p class=\"js-off\">");
+        render_ui_html(r, UI_PLAN_JS_OFF, link.ptr);
+        buf_adds(o, "</p>\n");
+        buf_release(&link);
     }
     /* On a phone the preview is below the whole form, so a link leads to it; from about
      * 1024 px it stands beside the form (assets/style.css) and the link is not shown. */
-    buf_adds(o, "<p class=\"jump\"><a href=\"#my-plan\">See my plan so far</a></p>\n"
-                "<div class=\"plan-cols\">\n<form id=\"plan-form\" class=\"plan-form\" "
+    buf_adds(o, "<p class=\"jump\"><a href=\"#my-plan\">");
+    render_ui(r, UI_PLAN_SO_FAR);
+    buf_adds(o, "</a></p>\n<div class=\"plan-cols\">\n<form id=\"plan-form\" class=\"plan-form\" "
                 "method=\"post\" action=\"");
     render_href(r, page, NULL);
     buf_addf_html(o, "\" data-plan=\"%s", r->pkg->id);
     buf_adds(o, offline ? "\" hidden>\n" : "\">\n");
-    buf_adds(o, "<p class=\"private\">Nothing you choose or write here is stored by this "
-                "website.</p>\n");
+    buf_adds(o, "<p class=\"private\">");
+    render_ui(r, UI_PLAN_PRIVATE);
+    buf_adds(o, "</p>\n");
     for (size_t i = 0; i < page->plan_section_count; i++)
         builder_section(r, &page->plan_sections[i]);
     buf_adds(o, "<div class=\"keep\" hidden>\n<input type=\"checkbox\" id=\"keep\"> "
-                "<label for=\"keep\">Keep my plan on this device</label>\n"
-                "<p class=\"hint\">Only tick this on your own phone or computer. Your plan is "
-                "then saved in this browser and nowhere else. Quick exit and "
-                "&ldquo;Delete my plan&rdquo; remove it.</p>\n</div>\n");
-    if (!offline)
-        buf_adds(o, "<p class=\"submit\"><button type=\"submit\">Show my plan</button> "
-                    "<button type=\"submit\" name=\"layout\" value=\"card\" class=\"secondary\">"
-                    "Show it as a wallet card</button></p>\n");
+                "<label for=\"keep\">");
+    render_ui(r, UI_PLAN_KEEP);
+    buf_adds(o, "</label>\n<p class=\"hint\">");
+    render_ui(r, UI_PLAN_KEEP_HINT);
+    buf_adds(o, "</p>\n</div>\n");
+    if (!offline) {
+        buf_adds(o, "<p class=\"submit\"><button type=\"submit\">");
+        render_ui(r, UI_PLAN_SHOW);
+        buf_adds(o, "</button> <button type=\"submit\" name=\"layout\" value=\"card\" "
+                    "class=\"secondary\">");
+        render_ui(r, UI_PLAN_SHOW_CARD);
+        buf_adds(o, "</button></p>\n");
+    }
     buf_adds(o, "</form>\n<div class=\"plan-side\">\n<section id=\"my-plan\" class=\"plan-out\" "
-                "aria-labelledby=\"my-plan-title\" hidden>\n"
-                "<h2 id=\"my-plan-title\">My plan</h2>\n<div class=\"plan-body\"></div>\n"
-                "</section>\n");
+                "aria-labelledby=\"my-plan-title\" hidden>\n<h2 id=\"my-plan-title\">");
+    render_ui(r, UI_MY_PLAN);
+    buf_adds(o, "</h2>\n<div class=\"plan-body\"></div>\n</section>\n");
     plan_tools(r, true);
     buf_adds(o, "</div>\n</div>\n<p class=\"worksheet\">");
-    worksheet_link(r, "A blank plan to print and fill in by hand");
+    worksheet_link(r, UI_BLANK_PLAN);
     buf_adds(o, "</p>\n");
     render_close(r);
 }
@@ -227,12 +255,19 @@ void render_page_worksheet(struct render *r)
 {
     const struct pkg_page *page = r->page;
     struct buf *o = r->out;
-    render_open(r, "A blank plan to print", page->summary, "page-plan page-worksheet");
-    buf_addf_html(o, "<h1>%s", page->title);
-    buf_adds(o, ": a blank plan to print</h1>\n<p class=\"no-print\">Print this page and fill "
-                "it in with a pen. Tick the boxes that feel right for you, and keep the "
-                "sheet somewhere private.</p>\n<p class=\"no-print\"><button type=\"button\" "
-                "data-plan-action=\"print-page\" hidden>Print this page</button></p>\n");
+    struct buf title;
+    buf_init(&title, 4096);
+    ui_plain(r, &title, UI_BLANK_TITLE, page->title, NULL);
+    render_open(r, title.ptr, page->summary, "page-plan page-worksheet");
+    buf_release(&title);
+    buf_adds(o, "<h1>");
+    render_uif(r, UI_BLANK_TITLE, page->title, NULL);
+    buf_adds(o, "</h1>\n<p class=\"no-print\">");
+    render_ui(r, UI_BLANK_INTRO);
+    buf_adds(o, "</p>\n<p class=\"no-print\">");
+    buf_adds(o, "<button type=\"button\" data-plan-action=\"print-page\" hidden>");
+    render_ui(r, UI_PRINT_PAGE);
+    buf_adds(o, "</button></p>\n");
     for (size_t i = 0; i < page->plan_section_count; i++) {
         const struct pkg_plan_section *sec = &page->plan_sections[i];
         buf_addf_html(o, "<section class=\"sheet-sec\">\n<h2>%s</h2>\n", sec->title);
@@ -244,12 +279,16 @@ void render_page_worksheet(struct render *r)
             buf_adds(o, "</ul>\n");
         } else if (sec->kind == PLAN_ADULTS) {
             buf_adds(o, "<ol class=\"sheet-lines\">\n");
-            for (int k = 0; k < PLAN_ADULTS; k++)
-                buf_adds(o, "<li><span class=\"vh\">Space to write a name</span></li>\n");
+            for (int k = 0; k < PLAN_ADULTS; k++) {
+                buf_adds(o, "<li><span class=\"vh\">");
+                render_ui(r, UI_SPACE_NAME);
+                buf_adds(o, "</span></li>\n");
+            }
             buf_adds(o, "</ol>\n");
         } else {
-            buf_adds(o, "<div class=\"sheet-write\"><span class=\"vh\">Space to write"
-                        "</span></div>\n");
+            buf_adds(o, "<div class=\"sheet-write\"><span class=\"vh\">");
+            render_ui(r, UI_SPACE_WRITE);
+            buf_adds(o, "</span></div>\n");
         }
         buf_adds(o, "</section>\n");
     }
@@ -367,27 +406,38 @@ int site_render_plan(const struct site *s, const struct form *fields, struct buf
         fields = &none;
     struct render r;
     render_init(&r, s, out, page);
-    render_open(&r, "My plan", page ? page->summary : NULL, "page-plan page-plan-result");
-    buf_adds(out, "<h1>Your plan</h1>\n");
+    render_open(&r, ui(&r, UI_MY_PLAN), page ? page->summary : NULL, "page-plan page-plan-result");
+    buf_adds(out, "<h1>");
+    render_ui(&r, UI_YOUR_PLAN);
+    buf_adds(out, "</h1>\n");
     bool card = form_has(fields, "layout", "card");
     if (page) {
         buf_adds(out, card ? "<section id=\"my-plan\" class=\"plan-out card\" "
                            : "<section id=\"my-plan\" class=\"plan-out\" ");
-        buf_adds(out, "aria-labelledby=\"my-plan-title\">\n<h2 id=\"my-plan-title\">My plan"
-                      "</h2>\n<div class=\"plan-body\">\n");
+        buf_adds(out, "aria-labelledby=\"my-plan-title\">\n<h2 id=\"my-plan-title\">");
+        render_ui(&r, UI_MY_PLAN);
+        buf_adds(out, "</h2>\n<div class=\"plan-body\">\n");
         size_t parts = plan_body(&r, page, fields);
-        if (!parts)
-            buf_adds(out, "<p>Your plan is empty: nothing was chosen or written.</p>\n");
-        buf_adds(out, "</div>\n</section>\n");
-        buf_adds(out, "<p class=\"private no-print\">This website has not kept a copy of your "
-                      "plan. Print it or save it now if you want to keep it.</p>\n");
+        if (!parts) {
+            buf_adds(out, "<p>");
+            render_ui(&r, UI_PLAN_EMPTY);
+            buf_adds(out, "</p>\n");
+        }
+        buf_adds(out, "</div>\n</section>\n<p class=\"private no-print\">");
+        render_ui(&r, UI_PLAN_NOT_KEPT);
+        buf_adds(out, "</p>\n");
         plan_tools(&r, false);
         buf_adds(out, "<p class=\"no-print\"><a href=\"");
         render_href(&r, page, NULL);
-        buf_adds(out, "\">Change my plan</a> (your browser&rsquo;s Back button keeps what "
-                      "you wrote)</p>\n");
+        buf_adds(out, "\">");
+        render_ui(&r, UI_PLAN_CHANGE);
+        buf_adds(out, "</a> ");
+        render_ui(&r, UI_PLAN_BACK_KEEPS);
+        buf_adds(out, "</p>\n");
     } else {
-        buf_adds(out, "<p>This package has no plan page.</p>\n");
+        buf_adds(out, "<p>");
+        render_ui(&r, UI_NO_PLAN);
+        buf_adds(out, "</p>\n");
     }
     render_close(&r);
     render_release(&r);

@@ -11,6 +11,7 @@
 
 #include "base/arena.h"
 #include "base/buf.h"
+#include "site/catalog.h"
 #include "site/site.h"
 
 /* The largest page the renderer will produce, before compression. */
@@ -49,12 +50,16 @@ struct site {
     struct site_asset *assets;
     size_t asset_count;
     size_t not_found;
+    /* The interface's words in the site's language: every text there (a gap in the
+     * language's own catalog holds the English text). */
+    struct ui_catalog ui;
 };
 
 /* One page being written: where links point and which element ids are already taken. */
 struct render {
     const struct site *site;
     const struct pkg *pkg;
+    const struct ui_catalog *ui; /* the interface's words, every one there */
     enum site_mode mode;
     /* Put before every local link: "" for pages at the top of the site, "/" for the
      * served 404 page, which answers at any depth. */
@@ -125,6 +130,19 @@ void render_field_id(struct buf *b, const char *name, const char *item);
 /* Writes text escaped, or nothing for NULL. */
 void render_text(struct render *r, const char *text);
 
+/* An interface text in the page's language (site/catalog.h). Borrowed from the site. */
+const char *ui(const struct render *r, enum ui_text t);
+/* Writes an interface text escaped. */
+void render_ui(struct render *r, enum ui_text t);
+/* Writes an interface text escaped, with plain texts a1 and a2 (escaped too; NULL for none)
+ * in its places {1} and {2}. */
+void render_uif(struct render *r, enum ui_text t, const char *a1, const char *a2);
+/* Writes an interface text escaped, with the markup html in its place {1}. */
+void render_ui_html(struct render *r, enum ui_text t, const char *html);
+/* Appends an interface text to b unescaped, with a1 and a2 in its places {1} and {2}. */
+void ui_plain(const struct render *r, struct buf *b, enum ui_text t, const char *a1,
+              const char *a2);
+
 /* The page kinds (page.c). */
 /* What each page kind is rendered with: a table in page.c, one row per kind. Static. */
 struct render_kind {
@@ -140,6 +158,8 @@ void render_page_questions(struct render *r);
 void render_page_strategies(struct render *r);
 void render_page_support(struct render *r);
 void render_page_survey(struct render *r);
+/* The name of a survey part ("Before the lesson") in the page's language. Borrowed. */
+const char *render_part_label(const struct render *r, enum survey_when part);
 /* The printable answer sheet of a survey part for r->page (see site_render_answer_sheet()). */
 void render_answer_sheet(struct render *r, const char *code, const char *part);
 void render_page_not_found(struct render *r);

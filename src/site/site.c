@@ -372,6 +372,25 @@ const struct pkg *site_pkg(const struct site *s)
     return s->pkg;
 }
 
+/*
+ * The interface's words for language: the catalog planpack ships for it, with each text it
+ * lacks taken from the English one, so that a page never has a hole where a word should be.
+ */
+static void merge_catalog(struct site *s, const char *language)
+{
+    const struct ui_catalog *en = ui_catalog_builtin(&s->arena, "en");
+    const struct ui_catalog *own = ui_catalog_builtin(&s->arena, language);
+    struct ui_catalog *c = &s->ui;
+    memset(c, 0, sizeof(*c));
+    c->language = language;
+    c->name = own && own->name ? own->name : ui_language_name(language);
+    c->draft = own && own->draft;
+    for (size_t i = 0; i < UI_TEXT_COUNT; i++) {
+        const char *t = own ? own->text[i] : NULL;
+        c->text[i] = t ? t : en && en->text[i] ? en->text[i] : "";
+    }
+}
+
 struct site *site_render(const struct pkg *p, enum site_mode mode)
 {
     struct site_options opt = {.mode = mode};
@@ -394,6 +413,7 @@ struct site *site_render_with(const struct pkg *p, const struct site_options *op
         s->public_url = arena_printf(&s->arena, "%s%s", opt->public_url, slash ? "" : "/");
         s->public_url_local = opt->public_url_local;
     }
+    merge_catalog(s, p->language && *p->language ? p->language : "en");
     plan_assets(s);
     bool ok = render_pages(s);
     if (ok) {

@@ -169,8 +169,9 @@ struct site_message {
 __attribute__((warn_unused_result)) int
 site_render_message(const struct site *s, const struct site_message *m, struct buf *out);
 
-/* The title that site_render_message() gives a status when m->title is NULL. Static. */
-const char *site_status_title(unsigned status);
+/* The title that site_render_message() gives a status when m->title is NULL, in the
+ * site's language. Borrowed from the site. */
+const char *site_status_title(const struct site *s, unsigned status);
 
 /*
  * The feedback form (/feedback) made for one response: after a refusal, with every answer

@@ -169,21 +169,21 @@ static const char *shown_title(const struct render *r, const struct deck *d, con
     case SLIDE_TITLE:
         return or_else(def->title, r->pkg->title);
     case SLIDE_STORY:
-        return or_else(s->step->title, or_else(s->step->ending_title, "The story"));
+        return or_else(s->step->title, or_else(s->step->ending_title, ui(r, UI_THE_STORY)));
     case SLIDE_QUESTIONS:
-        return or_else(def->title, page_title(d->questions, "Questions to think about"));
+        return or_else(def->title, page_title(d->questions, ui(r, UI_QUESTIONS)));
     case SLIDE_WAYS:
-        return or_else(def->title, page_title(d->ways, "Ways to handle a request"));
+        return or_else(def->title, page_title(d->ways, ui(r, UI_WAYS)));
     case SLIDE_PLAN:
-        return or_else(def->title, page_title(d->plan, "Make your plan"));
+        return or_else(def->title, page_title(d->plan, ui(r, UI_MAKE_PLAN)));
     case SLIDE_SUPPORT:
-        return or_else(def->title, page_title(d->support, "Where to get help"));
+        return or_else(def->title, page_title(d->support, ui(r, UI_GET_HELP)));
     case SLIDE_FEEDBACK:
-        return or_else(def->title, page_title(d->survey, "Tell us what you think"));
+        return or_else(def->title, page_title(d->survey, ui(r, UI_TELL_US)));
     case SLIDE_TEXT:
         break;
     }
-    return or_else(def->title, "Slide");
+    return or_else(def->title, ui(r, UI_SLIDE));
 }
 
 /* --- pieces of a slide ------------------------------------------------------------- */
@@ -228,7 +228,7 @@ static void page_qr(struct render *r, const struct pkg_page *page, const char *l
     struct buf url;
     buf_init(&url, 4096);
     if (render_public_url(r, &url, page))
-        qr_figure(r, url.ptr, label, "Scan with your phone's camera, or go to");
+        qr_figure(r, url.ptr, label, ui(r, UI_SCAN));
     else
         no_public_url(r);
     buf_release(&url);
@@ -245,7 +245,7 @@ static void title_slide(struct render *r, const struct deck *d, const struct sho
     else if (r->pkg->publisher && *r->pkg->publisher) {
         buf_addf_html(o, "<p class=\"lead\">%s</p>\n", r->pkg->publisher);
     }
-    page_qr(r, NULL, "A QR code that opens this site's start page");
+    page_qr(r, NULL, ui(r, UI_QR_START));
 }
 
 static void heading(struct render *r, const struct deck *d, const struct shown *s, size_t n)
@@ -272,7 +272,9 @@ static void story_slide(struct render *r, const struct deck *d, const struct sho
     if (s->first && s->def->text)
         render_markdown(r, s->def->text, 3);
     if (step->ending || !step->choice_count) {
-        buf_adds(o, "<p class=\"ending\"><strong>The end</strong>");
+        buf_adds(o, "<p class=\"ending\"><strong>");
+        render_ui(r, UI_THE_END);
+        buf_adds(o, "</strong>");
         if (step->ending_title && *step->ending_title)
             buf_addf_html(o, ": %s", step->ending_title);
         buf_adds(o, "</p>\n");
@@ -283,7 +285,7 @@ static void story_slide(struct render *r, const struct deck *d, const struct sho
         buf_adds(o, "<p class=\"next-step\">");
         if (to)
             buf_addf(o, "<a href=\"#%zu\">", to);
-        buf_addf_html(o, "Next: %s", step->choices[0].text);
+        render_uif(r, UI_NEXT_STEP, step->choices[0].text, NULL);
         buf_adds(o, to ? "</a></p>\n" : "</p>\n");
     } else {
         render_markdown(r, step->text, 3);
@@ -291,11 +293,10 @@ static void story_slide(struct render *r, const struct deck *d, const struct sho
          * distance that makes it safe to talk about. */
         const struct pkg_character *me = render_story_me(&d->story->story);
         buf_adds(o, "<p class=\"ask\">");
-        if (me) {
-            buf_addf_html(o, "What could %s do?", me->name);
-        } else {
-            buf_adds(o, "What could happen next?");
-        }
+        if (me)
+            render_uif(r, UI_WHAT_COULD, me->name, NULL);
+        else
+            render_ui(r, UI_WHAT_COULD_HAPPEN);
         buf_adds(o, "</p>\n<ol class=\"choices\">\n");
         for (size_t i = 0; i < step->choice_count; i++) {
             const struct pkg_choice *c = &step->choices[i];
@@ -383,11 +384,20 @@ static void plan_slide(struct render *r, const struct deck *d, const struct show
     for (size_t i = 0; i < d->plan->plan_section_count; i++)
         buf_addf_html(o, "<li>%s</li>\n", d->plan->plan_sections[i].title);
     buf_adds(o, "</ol>\n<div>\n");
-    page_qr(r, d->plan, "A QR code that opens the plan builder");
-    buf_adds(o, "<p class=\"aside\">No phone? Use a <a href=\"");
+    page_qr(r, d->plan, ui(r, UI_QR_PLAN));
+    struct buf link;
+    buf_init(&link, 4096);
+    r->out = &link;
+    buf_adds(&link, "<a href=\"");
     render_href(r, d->plan, PLAN_WORKSHEET_STEP);
-    buf_adds(o, "\">printed blank plan</a>. Your plan is yours: nobody else needs to see it.</p>\n"
-                "</div>\n</div>\n");
+    buf_adds(&link, "\">");
+    render_ui(r, UI_PRINTED_PLAN);
+    buf_adds(&link, "</a>");
+    r->out = o;
+    buf_adds(o, "<p class=\"aside\">");
+    render_ui_html(r, UI_NO_PHONE, link.ptr);
+    buf_adds(o, "</p>\n</div>\n</div>\n");
+    buf_release(&link);
 }
 
 /* The way to reach a service, shortest first: the number to call or text, or the site. */
@@ -395,9 +405,13 @@ static void service_contact(struct render *r, const struct pkg_support *sup)
 {
     struct buf *o = r->out;
     if (sup->phone && *sup->phone) {
-        buf_addf_html(o, "<span class=\"contact\">Call %s</span>", sup->phone);
+        buf_adds(o, "<span class=\"contact\">");
+        render_uif(r, UI_CALL, sup->phone, NULL);
+        buf_adds(o, "</span>");
     } else if (sup->sms && *sup->sms) {
-        buf_addf_html(o, "<span class=\"contact\">Text %s</span>", sup->sms);
+        buf_adds(o, "<span class=\"contact\">");
+        render_uif(r, UI_TEXT_NUMBER, sup->sms, NULL);
+        buf_adds(o, "</span>");
     } else if (sup->url && *sup->url) {
         const char *u = sup->url;
         if (strncmp(u, "https://", 8) == 0)
@@ -437,7 +451,9 @@ static void support_slide(struct render *r, const struct deck *d, const struct s
                 service_item(r, &p->support[k]);
     buf_adds(r->out, "</ul>\n");
     if (d->support) {
-        buf_adds(r->out, "<p class=\"aside\">All of them, with what each is for: ");
+        buf_adds(r->out, "<p class=\"aside\">");
+        render_ui(r, UI_ALL_SERVICES);
+        buf_addc(r->out, ' ');
         struct buf url;
         buf_init(&url, 4096);
         if (render_public_url(r, &url, d->support)) {
@@ -524,17 +540,17 @@ static void part_qr(struct render *r, const struct deck *d, enum survey_when par
         buf_adds(o, "</p>\n");
         return;
     }
-    buf_addf_html(o, "<p class=\"code-line\">Class code: <strong class=\"code\">%s</strong></p>\n",
-                  r->class_code);
+    buf_adds(o, "<p class=\"code-line\">");
+    render_ui(r, UI_CLASS_CODE);
+    buf_addf_html(o, ": <strong class=\"code\">%s</strong></p>\n", r->class_code);
     struct buf url, label;
     buf_init(&url, 4096);
     buf_init(&label, 256);
     if (render_public_url(r, &url, d->survey)) {
         buf_addf(&url, "?" WIRE_FIELD_CODE "=%s&" WIRE_FIELD_PART "=%s", r->class_code,
                  survey_when_name(part));
-        buf_addf(&label, "A QR code that opens the questions for this class: %s",
-                 survey_part_label(part));
-        qr_figure(r, url.ptr, label.ptr, "Scan with your phone's camera, or go to");
+        ui_plain(r, &label, UI_QR_PART, render_part_label(r, part), NULL);
+        qr_figure(r, url.ptr, label.ptr, ui(r, UI_SCAN));
     } else {
         no_public_url(r);
     }
@@ -545,7 +561,9 @@ static void part_qr(struct render *r, const struct deck *d, enum survey_when par
 /* The second slide: the start part's questions, answered before the lesson begins. */
 static void start_part(struct render *r, const struct deck *d)
 {
-    buf_adds(r->out, "<div class=\"part-start\">\n<h3>Before we start: a few questions</h3>\n");
+    buf_adds(r->out, "<div class=\"part-start\">\n<h3>");
+    render_ui(r, UI_BEFORE_START);
+    buf_adds(r->out, "</h3>\n");
     part_qr(r, d, SURVEY_START);
     buf_adds(r->out, "</div>\n");
 }
@@ -658,10 +676,12 @@ static void slide(struct render *r, const struct deck *d, size_t i)
              slide_class(s->def->show), n, n);
     /* The slide and its notes scroll when they do not fit (on a phone), so the keyboard
      * must be able to reach them. */
-    buf_addf(o,
-             "<div class=\"slide-body\" tabindex=\"0\">\n<p class=\"slide-no\">Slide %zu of "
-             "%zu</p>\n",
-             n, d->count);
+    char num[24], total[24];
+    snprintf(num, sizeof(num), "%zu", n);
+    snprintf(total, sizeof(total), "%zu", d->count);
+    buf_adds(o, "<div class=\"slide-body\" tabindex=\"0\">\n<p class=\"slide-no\">");
+    render_uif(r, UI_SLIDE_N, num, total);
+    buf_adds(o, "</p>\n");
     switch (s->def->show) {
     case SLIDE_TITLE:
         title_slide(r, d, s, n);
@@ -714,18 +734,18 @@ void render_page_teach(struct render *r)
         snprintf(id, sizeof(id), "nt-%zu", i);
         render_id(r, id);
     }
-    const char *title = d.lesson ? d.lesson->title : "Lesson";
+    const char *title = d.lesson ? d.lesson->title : ui(r, UI_LESSON);
     struct buf head;
     buf_init(&head, 4096);
-    buf_adds(&head, "Slides: ");
-    buf_adds(&head, title);
+    ui_plain(r, &head, UI_SLIDES, title, NULL);
     render_doc_open(r, head.ptr, d.lesson ? d.lesson->summary : NULL, "page-teach for-teacher",
                     "teach.css", "teach.js");
     buf_release(&head);
 
     /* Without a script this is a long page: a way back, and a list of the slides. */
-    buf_adds(o, "<header class=\"deck-head\">\n<a class=\"skip\" href=\"#main\">Skip to the "
-                "slides</a>\n<p class=\"brand\">");
+    buf_adds(o, "<header class=\"deck-head\">\n<a class=\"skip\" href=\"#main\">");
+    render_ui(r, UI_SKIP_SLIDES);
+    buf_adds(o, "</a>\n<p class=\"brand\">");
     if (d.lesson) {
         buf_adds(o, "<a href=\"");
         render_href(r, d.lesson, NULL);
@@ -735,7 +755,9 @@ void render_page_teach(struct render *r)
         render_href(r, &p->pages[0], NULL);
         buf_addf_html(o, "\">%s</a>", p->title);
     }
-    buf_adds(o, "</p>\n<nav class=\"deck-toc\" aria-label=\"All slides\">\n<ol>\n");
+    buf_adds(o, "</p>\n<nav class=\"deck-toc\" aria-label=\"");
+    render_ui(r, UI_ALL_SLIDES);
+    buf_adds(o, "\">\n<ol>\n");
     for (size_t i = 0; i < d.count; i++) {
         buf_addf(o, "<li><a href=\"#%zu\">", i + 1);
         buf_addf_html(o, "%s</a></li>\n", shown_title(r, &d, &d.slides[i]));
@@ -745,19 +767,23 @@ void render_page_teach(struct render *r)
         slide(r, &d, i);
     buf_adds(o, "</main>\n");
     /* The controls work only with the script, which shows them. */
-    buf_addf(o,
-             "<nav id=\"deck-bar\" class=\"deck-bar\" aria-label=\"Slide controls\" hidden>\n"
-             "<button type=\"button\" data-deck=\"prev\">Back</button>\n"
-             "<p id=\"deck-count\" class=\"deck-count\">1 / %zu</p>\n"
-             "<button type=\"button\" data-deck=\"next\">Next</button>\n"
-             "<button type=\"button\" data-deck=\"notes\" aria-pressed=\"false\">Notes</button>\n"
-             "<button type=\"button\" data-deck=\"presenter\">Presenter</button>\n"
-             "<button type=\"button\" data-deck=\"full\">Full screen</button>\n"
-             "<p id=\"deck-help\" class=\"deck-help\">Keys: arrows, space, Home, End; "
-             "F full screen, N notes, P presenter window</p>\n"
-             "<p id=\"deck-status\" class=\"vh\" role=\"status\"></p>\n"
-             "</nav>\n</body>\n</html>\n",
-             d.count);
+    buf_adds(o, "<nav id=\"deck-bar\" class=\"deck-bar\" aria-label=\"");
+    render_ui(r, UI_SLIDE_CONTROLS);
+    buf_adds(o, "\" hidden>\n<button type=\"button\" data-deck=\"prev\">");
+    render_ui(r, UI_BACK);
+    buf_addf(o, "</button>\n<p id=\"deck-count\" class=\"deck-count\">1 / %zu</p>\n", d.count);
+    buf_adds(o, "<button type=\"button\" data-deck=\"next\">");
+    render_ui(r, UI_NEXT);
+    buf_adds(o, "</button>\n<button type=\"button\" data-deck=\"notes\" aria-pressed=\"false\">");
+    render_ui(r, UI_NOTES);
+    buf_adds(o, "</button>\n<button type=\"button\" data-deck=\"presenter\">");
+    render_ui(r, UI_PRESENTER);
+    buf_adds(o, "</button>\n<button type=\"button\" data-deck=\"full\">");
+    render_ui(r, UI_FULL_SCREEN);
+    buf_adds(o, "</button>\n<p id=\"deck-help\" class=\"deck-help\">");
+    render_ui(r, UI_KEYS);
+    buf_adds(o, "</p>\n<p id=\"deck-status\" class=\"vh\" role=\"status\"></p>\n"
+                "</nav>\n</body>\n</html>\n");
     deck_release(&d);
 }
 

@@ -20,6 +20,7 @@
 #include "base/form.h"
 #include "pkg/check.h"
 #include "pkg/pkg.h"
+#include "site/catalog.h"
 #include "site/render.h"
 #include "site/site.h"
 
@@ -755,6 +756,83 @@ static void assert_pupil_layout(const char *html)
     assert_contains(body, "</body>\n</html>\n");
 }
 
+/* --- interface catalogs ----------------------------------------------------------- */
+
+/* The places {1}, {2} a text has, as bits. */
+static unsigned places(const char *text)
+{
+    unsigned m = 0;
+    for (const char *p = strchr(text, '{'); p; p = strchr(p + 1, '{'))
+        if (p[1] >= '1' && p[1] <= '9' && p[2] == '}')
+            m |= 1u << (p[1] - '1');
+    return m;
+}
+
+/* Every catalog planpack ships reads without a problem and has every text, with the same
+ * places for values as the English one. */
+static void test_every_catalog_has_every_text(void **state)
+{
+    (void)state;
+    struct arena a = ARENA_INIT;
+    const struct ui_catalog *en = ui_catalog_builtin(&a, "en-GB");
+    assert_non_null(en);
+    assert_true(embedded_catalogs_count >= 2);
+    for (size_t i = 0; i < embedded_catalogs_count; i++) {
+        const struct file_entry *e = &embedded_catalogs[i];
+        struct ui_catalog c;
+        struct diag_list diags;
+        diag_list_init(&diags);
+        int rc = ui_catalog_read(&c, &a, (const char *)e->data, e->len, e->path, &diags);
+        if (rc != 0 || diags.count)
+            fail_msg("%s: %s", e->path, diags.count ? diags.items[0].message : "not read");
+        diag_list_release(&diags);
+        assert_non_null(c.language);
+        assert_non_null(c.name);
+        assert_int_equal(strncmp(e->path, c.language, strlen(c.language)), 0);
+        for (size_t t = 0; t < UI_TEXT_COUNT; t++) {
+            if (!c.text[t])
+                fail_msg("%s has no text for '%s'", e->path, ui_text_id((enum ui_text)t));
+            if (places(c.text[t]) != places(en->text[t]))
+                fail_msg("%s: '%s' does not have the places {1} {2} of the English text", e->path,
+                         ui_text_id((enum ui_text)t));
+        }
+    }
+    const struct ui_catalog *cy = ui_catalog_builtin(&a, "cy");
+    assert_non_null(cy);
+    assert_string_equal(cy->name, "Cymraeg");
+    assert_true(cy->draft);
+    assert_false(en->draft);
+    assert_null(ui_catalog_builtin(&a, "xx"));
+    arena_release(&a);
+}
+
+/* A catalog's mistakes are reported at their line, and the rest of it is still read. */
+static void test_catalog_problems_have_a_line(void **state)
+{
+    (void)state;
+    static const char text[] = "language: ar\nname: العربية\nstatus: finished\ntexts:\n"
+                               "  quick-exit: خروج سريع\n  quick-exit-now: x\n"
+                               "  call: \"Call {3}\"\n";
+    struct arena a = ARENA_INIT;
+    struct ui_catalog c;
+    struct diag_list diags;
+    diag_list_init(&diags);
+    assert_int_equal(ui_catalog_read(&c, &a, text, sizeof(text) - 1, "interface.yaml", &diags), -1);
+    assert_int_equal(diags.count, 3);
+    assert_int_equal(diags.items[0].line, 3);
+    assert_int_equal(diags.items[1].line, 6);
+    assert_int_equal(diags.items[2].line, 7);
+    assert_string_equal(c.text[UI_QUICK_EXIT], "خروج سريع");
+    assert_null(c.text[UI_CALL]);
+    assert_true(ui_language_rtl("ar"));
+    assert_true(ui_language_rtl("ur-PK"));
+    assert_true(ui_language_rtl("pa-Arab"));
+    assert_false(ui_language_rtl("cy"));
+    assert_false(ui_language_rtl("en-GB"));
+    diag_list_release(&diags);
+    arena_release(&a);
+}
+
 static void test_message_pages_have_the_layout(void **state)
 {
     (void)state;
@@ -770,7 +848,7 @@ static void test_message_pages_have_the_layout(void **state)
         assert_pupil_layout(out.ptr);
         /* The status's own title, and links that work at any depth. */
         char h1[128];
-        snprintf(h1, sizeof(h1), "<h1>%s</h1>", site_status_title(statuses[i]));
+        snprintf(h1, sizeof(h1), "<h1>%s</h1>", site_status_title(s, statuses[i]));
         assert_contains(out.ptr, h1);
         assert_contains(out.ptr, "<a class=\"button\" href=\"/\">Go to the start</a>");
     }
@@ -1141,6 +1219,8 @@ int main(void)
         cmocka_unit_test(test_plan_page_per_mode),
         cmocka_unit_test(test_posted_plan_is_escaped),
         cmocka_unit_test(test_survey_per_mode),
+        cmocka_unit_test(test_every_catalog_has_every_text),
+        cmocka_unit_test(test_catalog_problems_have_a_line),
         cmocka_unit_test(test_message_pages_have_the_layout),
         cmocka_unit_test(test_every_page_has_a_description),
         cmocka_unit_test(test_support_directory),

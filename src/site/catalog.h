@@ -1,0 +1,230 @@
+/*
+ * The interface's own words (Quick exit, Next, the error pages, the form labels): one
+ * catalog per language, each text under a stable id, so that every language has the same
+ * ids and a translator sees at once what is missing.
+ *
+ * planpack carries a catalog for each language it ships (src/site/catalogs/LL.yaml,
+ * embedded at build time); a package may add one for another language, or override some
+ * texts of a shipped one, in translations/LL/interface.yaml. A catalog is a YAML map:
+ *
+ *     language: cy           the language it is in (BCP 47)
+ *     name: Cymraeg          the language's own name, for the language switcher
+ *     status: draft          or reviewed; a draft's pages say so
+ *     texts:
+ *       quick-exit: Gadael yn gyflym
+ *       ...
+ *
+ * A text may hold {1}, {2}: the values the interface puts in (a name, a number). Texts are
+ * plain text, escaped where they are written, never markup.
+ */
+#ifndef PLANPACK_SITE_CATALOG_H
+#define PLANPACK_SITE_CATALOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/arena.h"
+#include "base/diag.h"
+
+/* Every interface text: its name in C and its id in a catalog. */
+/* clang-format off */
+#define UI_TEXTS(X) \
+    X(UI_QUICK_EXIT, "quick-exit") \
+    X(UI_SKIP, "skip-to-content") \
+    X(UI_LARGER_TEXT, "larger-text") \
+    X(UI_NAV_PAGES, "nav-pages") \
+    X(UI_NAV_ORDER, "nav-page-order") \
+    X(UI_NAV_ALL, "nav-all-pages") \
+    X(UI_PREVIOUS, "previous") \
+    X(UI_NEXT, "next") \
+    X(UI_LANGUAGES, "languages") \
+    X(UI_DRAFT, "draft-notice") \
+    X(UI_FOOT_VERSION, "footer-version") \
+    X(UI_FOOT_BY, "footer-by") \
+    X(UI_FOOT_PRIVACY, "footer-privacy") \
+    X(UI_400_TITLE, "status-400-title") \
+    X(UI_400_TEXT, "status-400-text") \
+    X(UI_404_TITLE, "status-404-title") \
+    X(UI_404_TEXT, "status-404-text") \
+    X(UI_405_TITLE, "status-405-title") \
+    X(UI_405_TEXT, "status-405-text") \
+    X(UI_413_TITLE, "status-413-title") \
+    X(UI_413_TEXT, "status-413-text") \
+    X(UI_415_TITLE, "status-415-title") \
+    X(UI_415_TEXT, "status-415-text") \
+    X(UI_429_TITLE, "status-429-title") \
+    X(UI_429_TEXT, "status-429-text") \
+    X(UI_500_TITLE, "status-500-title") \
+    X(UI_500_TEXT, "status-500-text") \
+    X(UI_503_TITLE, "status-503-title") \
+    X(UI_503_TEXT, "status-503-text") \
+    X(UI_DONE, "status-done") \
+    X(UI_HELP_LINK, "need-help-link") \
+    X(UI_HELP_TEXT, "need-help-text") \
+    X(UI_GO_START, "go-to-start") \
+    X(UI_FEEDBACK, "feedback-title") \
+    X(UI_NO_FEEDBACK, "no-feedback-form") \
+    X(UI_NOTHING_SAVED, "nothing-saved") \
+    X(UI_SHEETS, "answer-sheets") \
+    X(UI_NO_SHEETS, "no-sheet-questions") \
+    X(UI_THANK_YOU, "thank-you") \
+    X(UI_SAVED, "answers-saved") \
+    X(UI_PAIRING_NOTE, "pairing-word-note") \
+    X(UI_THE_STORY, "the-story") \
+    X(UI_THE_END, "the-end") \
+    X(UI_READ_AGAIN, "read-again") \
+    X(UI_WHAT_SHOULD, "what-should-do") \
+    X(UI_WHAT_NEXT, "what-happens-next") \
+    X(UI_MESSAGES, "chat-messages") \
+    X(UI_NOTES_TITLE, "notes-title") \
+    X(UI_NOTES_HELP, "notes-help") \
+    X(UI_NOTES_LABEL, "notes-label") \
+    X(UI_WAYS_ON_PAGE, "ways-on-page") \
+    X(UI_WHEN_HELPS, "when-it-helps") \
+    X(UI_HOW, "how-to-do-it") \
+    X(UI_REPLIES, "replies-to-send") \
+    X(UI_PICK_REPLIES, "pick-replies") \
+    X(UI_CHOOSE_WAYS, "choose-ways") \
+    X(UI_CHAT_ONLINE, "chat-online") \
+    X(UI_CHAT_WITH, "chat-with") \
+    X(UI_WHEN, "when") \
+    X(UI_CHECKED, "details-checked") \
+    X(UI_CHECKED_FROM, "details-from") \
+    X(UI_PROBLEM, "problem") \
+    X(UI_MULTI_HINT, "choose-many") \
+    X(UI_YOUR_ANSWER, "your-answer") \
+    X(UI_PREFER_NOT, "prefer-not-to-say") \
+    X(UI_YES, "yes") \
+    X(UI_NO, "no") \
+    X(UI_NOT_SURE, "not-sure") \
+    X(UI_PART_START, "part-start") \
+    X(UI_PART_END, "part-end") \
+    X(UI_PART_LATER, "part-later") \
+    X(UI_NOT_SENT, "not-sent-yet") \
+    X(UI_NOT_SAVED_YET, "nothing-saved-yet") \
+    X(UI_STILL_HERE, "answers-still-here") \
+    X(UI_FILL_AGAIN, "fill-in-again") \
+    X(UI_CLASS_CODE, "class-code") \
+    X(UI_CLASS_CODE_HINT, "class-code-hint") \
+    X(UI_PAIRING_LABEL, "pairing-word-label") \
+    X(UI_PAIRING_HINT, "pairing-word-hint") \
+    X(UI_WHEN_ANSWERING, "when-answering") \
+    X(UI_TEACHER_TELLS, "teacher-tells-part") \
+    X(UI_NOT_THIS_PART, "not-this-part") \
+    X(UI_CHOOSE_ANOTHER, "choose-another") \
+    X(UI_EXPORT_NO_FEEDBACK, "export-no-feedback") \
+    X(UI_OPTIONAL, "all-optional") \
+    X(UI_SEND, "send-answers") \
+    X(UI_TICK_MANY, "tick-many") \
+    X(UI_TICK_ONE, "tick-one") \
+    X(UI_SHEETS_PRINTABLE, "sheets-summary") \
+    X(UI_SHEETS_INTRO, "sheets-intro") \
+    X(UI_SHEETS_PRINT, "sheets-print-note") \
+    X(UI_SHEETS_OTHER, "sheets-other-part") \
+    X(UI_SHEET_OPTIONAL, "sheet-optional") \
+    X(UI_LETTER_NOTE, "letter-note") \
+    X(UI_LETTER_PRINT, "letter-print") \
+    X(UI_SCHOOL, "letter-school") \
+    X(UI_DATE, "letter-date") \
+    X(UI_FROM, "letter-from") \
+    X(UI_PARENTS_QR, "letter-qr-label") \
+    X(UI_READ_MORE, "letter-read-more") \
+    X(UI_TRUSTED_ADULT, "trusted-adult") \
+    X(UI_PLAN_PRINT, "plan-print") \
+    X(UI_PLAN_CARD, "plan-card") \
+    X(UI_PLAN_DOWNLOAD, "plan-download") \
+    X(UI_PLAN_DELETE, "plan-delete") \
+    X(UI_PLAN_JS_OFF, "plan-needs-script") \
+    X(UI_PLAN_BLANK_LINK, "plan-blank-link") \
+    X(UI_PLAN_SO_FAR, "plan-so-far") \
+    X(UI_PLAN_PRIVATE, "plan-private") \
+    X(UI_PLAN_KEEP, "plan-keep") \
+    X(UI_PLAN_KEEP_HINT, "plan-keep-hint") \
+    X(UI_PLAN_SHOW, "plan-show") \
+    X(UI_PLAN_SHOW_CARD, "plan-show-card") \
+    X(UI_MY_PLAN, "my-plan") \
+    X(UI_BLANK_PLAN, "plan-blank") \
+    X(UI_BLANK_TITLE, "plan-blank-title") \
+    X(UI_BLANK_INTRO, "plan-blank-intro") \
+    X(UI_PRINT_PAGE, "print-page") \
+    X(UI_SPACE_NAME, "space-for-name") \
+    X(UI_SPACE_WRITE, "space-to-write") \
+    X(UI_YOUR_PLAN, "your-plan") \
+    X(UI_PLAN_EMPTY, "plan-empty") \
+    X(UI_PLAN_NOT_KEPT, "plan-not-kept") \
+    X(UI_PLAN_CHANGE, "plan-change") \
+    X(UI_PLAN_BACK_KEEPS, "plan-back-keeps") \
+    X(UI_NO_PLAN, "no-plan-page") \
+    X(UI_SLIDES, "slides") \
+    X(UI_SLIDE_N, "slide-n-of") \
+    X(UI_SKIP_SLIDES, "skip-to-slides") \
+    X(UI_ALL_SLIDES, "all-slides") \
+    X(UI_SLIDE_CONTROLS, "slide-controls") \
+    X(UI_BACK, "back") \
+    X(UI_NOTES, "notes") \
+    X(UI_PRESENTER, "presenter") \
+    X(UI_FULL_SCREEN, "full-screen") \
+    X(UI_KEYS, "slide-keys") \
+    X(UI_NEXT_STEP, "next-step") \
+    X(UI_WHAT_COULD, "what-could-do") \
+    X(UI_WHAT_COULD_HAPPEN, "what-could-happen") \
+    X(UI_SCAN, "scan-or-go") \
+    X(UI_QR_START, "qr-start-page") \
+    X(UI_QR_PLAN, "qr-plan") \
+    X(UI_QR_PART, "qr-part") \
+    X(UI_NO_PHONE, "no-phone") \
+    X(UI_PRINTED_PLAN, "printed-plan") \
+    X(UI_CALL, "call") \
+    X(UI_TEXT_NUMBER, "text-number") \
+    X(UI_ALL_SERVICES, "all-services") \
+    X(UI_BEFORE_START, "before-we-start") \
+    X(UI_LESSON, "lesson") \
+    X(UI_SLIDE, "slide") \
+    X(UI_QUESTIONS, "questions-to-think") \
+    X(UI_WAYS, "ways-to-handle") \
+    X(UI_MAKE_PLAN, "make-your-plan") \
+    X(UI_GET_HELP, "where-to-get-help") \
+    X(UI_TELL_US, "tell-us")
+/* clang-format on */
+
+enum ui_text {
+#define UI_ENUM(name, id) name,
+    UI_TEXTS(UI_ENUM)
+#undef UI_ENUM
+        UI_TEXT_COUNT
+};
+
+/* One language's texts. Every string lives in the arena the catalog was read into. */
+struct ui_catalog {
+    const char *language;            /* "cy"; BCP 47 */
+    const char *name;                /* the language's own name, "Cymraeg"; may be NULL */
+    bool draft;                      /* status: draft */
+    const char *text[UI_TEXT_COUNT]; /* NULL where the catalog has no text */
+};
+
+/* The id of a text in a catalog ("quick-exit"). Static. */
+const char *ui_text_id(enum ui_text t);
+
+/*
+ * Reads a catalog from YAML text (file names it in diagnostics) into c, its strings in a.
+ * An unknown id, a text that is not one line of text, or a text whose {N} placeholders
+ * differ from the English one's is an error at its line; a missing id is not (the caller
+ * decides what a gap means). Returns 0, or -1 when the file could not be read as a catalog.
+ */
+__attribute__((warn_unused_result)) int ui_catalog_read(struct ui_catalog *c, struct arena *a,
+                                                        const char *text, size_t len,
+                                                        const char *file, struct diag_list *diags);
+
+/*
+ * The catalog planpack ships for language (BCP 47; "en-GB" finds "en"), read once into a
+ * and returned, or NULL when it ships none. The English catalog ("en") is always there.
+ */
+const struct ui_catalog *ui_catalog_builtin(struct arena *a, const char *language);
+
+/* Whether a language is written right to left (ar, he, fa, ur and others). */
+bool ui_language_rtl(const char *language);
+
+/* The language's own name when planpack knows it ("Cymraeg" for "cy"), else NULL. Static. */
+const char *ui_language_name(const char *language);
+
+#endif
