@@ -122,6 +122,13 @@
     X(UI_SHEETS_PRINT, "sheets-print-note") \
     X(UI_SHEETS_OTHER, "sheets-other-part") \
     X(UI_SHEET_OPTIONAL, "sheet-optional") \
+    X(UI_SHEETS_COUNT_NOTE, "sheets-count-note") \
+    X(UI_SHEETS_COUNT_LABEL, "sheets-count-label") \
+    X(UI_SHEETS_MAKE, "sheets-make") \
+    X(UI_SHEET_WORD, "sheet-pairing-word") \
+    X(UI_SHEET_WORD_BOX, "sheet-pairing-box") \
+    X(UI_SHEET_SLIP_KEEP, "sheet-slip-keep") \
+    X(UI_SHEET_SLIP_NOTE, "sheet-slip-note") \
     X(UI_LETTER_NOTE, "letter-note") \
     X(UI_LETTER_PRINT, "letter-print") \
     X(UI_SCHOOL, "letter-school") \

@@ -120,7 +120,7 @@ int site_render_feedback(const struct site *s, const struct site_feedback *fb, s
     return buf_ok(out) ? 0 : -1;
 }
 
-int site_render_answer_sheet(const struct site *s, const char *code, const char *part,
+int site_render_answer_sheet(const struct site *s, const struct site_answer_sheets *sh,
                              struct buf *out)
 {
     const struct pkg_page *page = render_find_kind(s->pkg, PAGE_SURVEY);
@@ -133,9 +133,11 @@ int site_render_answer_sheet(const struct site *s, const char *code, const char 
                                    },
                                    out);
     char norm[WIRE_CODE_LEN + 1];
+    struct site_answer_sheets shown = *sh;
+    shown.code = sh->code && wire_code_normalise(sh->code, norm) == 0 ? norm : NULL;
     struct render r;
     render_init(&r, s, out, page);
-    render_answer_sheet(&r, code && wire_code_normalise(code, norm) == 0 ? norm : NULL, part);
+    render_answer_sheet(&r, &shown);
     render_release(&r);
     return buf_ok(out) ? 0 : -1;
 }

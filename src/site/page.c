@@ -820,11 +820,64 @@ static void sheet_href(struct render *r, const char *code, const char *part)
     }
 }
 
-void render_answer_sheet(struct render *r, const char *code, const char *part)
+/* Where the pupil writes or finds the pairing word: printed on a start sheet, a box on an end
+ * sheet (word NULL). */
+static void sheet_word(struct render *r, enum survey_when w, const char *word)
+{
+    struct buf *o = r->out;
+    if (w == SURVEY_START && word) {
+        buf_adds(o, "<p class=\"sheet-word\">");
+        render_ui(r, UI_SHEET_WORD);
+        buf_adds(o, ": <strong>");
+        render_text(r, word);
+        buf_adds(o, "</strong></p>\n");
+    } else if (w == SURVEY_END) {
+        buf_adds(o, "<p class=\"sheet-word\">");
+        render_ui(r, UI_SHEET_WORD_BOX);
+        buf_adds(o, ": <span class=\"fill\"></span></p>\n");
+    }
+}
+
+/* The slip a pupil tears off a start sheet and keeps: the same word as on the sheet. */
+static void sheet_slip(struct render *r, const char *word)
+{
+    struct buf *o = r->out;
+    buf_adds(o, "<div class=\"slip\">\n<p><span aria-hidden=\"true\">&#9986;</span> ");
+    render_ui(r, UI_SHEET_SLIP_KEEP);
+    buf_adds(o, "</p>\n<p class=\"big-words\">");
+    render_text(r, word);
+    buf_adds(o, "</p>\n<p>");
+    render_ui(r, UI_SHEET_SLIP_NOTE);
+    buf_adds(o, "</p>\n</div>\n");
+}
+
+/* The form that makes the start part's sheets again for another number of pupils. */
+static void sheet_count_form(struct render *r, const struct site_answer_sheets *sh)
+{
+    struct buf *o = r->out;
+    buf_adds(o, "<form method=\"get\" action=\"sheet\">\n");
+    if (sh->code) {
+        buf_adds(o, "<input type=\"hidden\" name=\"" WIRE_FIELD_CODE "\" value=\"");
+        render_text(r, sh->code);
+        buf_adds(o, "\">\n");
+    }
+    buf_adds(o, "<input type=\"hidden\" name=\"" WIRE_FIELD_PART "\" value=\"start\">\n"
+                "<p><label for=\"sheet-n\">");
+    render_ui(r, UI_SHEETS_COUNT_LABEL);
+    buf_addf(o,
+             "</label>\n<input id=\"sheet-n\" name=\"n\" type=\"number\" min=\"1\" "
+             "max=\"%d\" value=\"%zu\"> <button type=\"submit\">",
+             SITE_SHEETS_MAX, sh->count);
+    render_ui(r, UI_SHEETS_MAKE);
+    buf_adds(o, "</button></p>\n</form>\n");
+}
+
+void render_answer_sheet(struct render *r, const struct site_answer_sheets *sh)
 {
     const struct pkg_page *page = r->page;
     struct buf *o = r->out;
-    int p = part ? wire_part_index(part) : -1;
+    const char *code = sh->code;
+    int p = sh->part ? wire_part_index(sh->part) : -1;
     if (p >= 0 && !part_has_questions(page, (enum survey_when)p))
         p = -1;
     /* Under /feedback/, so that the layout's links climb one level. */
@@ -851,34 +904,59 @@ void render_answer_sheet(struct render *r, const char *code, const char *part)
         return;
     }
     enum survey_when w = (enum survey_when)p;
-    buf_adds(o, "<div class=\"no-print note\">\n<p>");
-    render_ui(r, UI_SHEETS_PRINT);
+    /* The start part's sheets differ only in their pairing words: one page holds them all. */
+    bool worded = w == SURVEY_START && sh->count > 0;
+    size_t sheets = worded ? sh->count : 1;
+    buf_adds(o, "<div class=\"no-print note\">\n<h1>");
+    render_ui(r, UI_SHEETS);
+    buf_adds(o, ": ");
+    render_text(r, render_part_label(r, w));
+    buf_adds(o, "</h1>\n<p>");
+    if (worded) {
+        char n[24];
+        snprintf(n, sizeof(n), "%zu", sheets);
+        render_uif(r, UI_SHEETS_COUNT_NOTE, n, NULL);
+    } else {
+        render_ui(r, UI_SHEETS_PRINT);
+    }
     buf_adds(o, " <a href=\"");
     sheet_href(r, code, NULL);
     buf_adds(o, "\">");
     render_ui(r, UI_SHEETS_OTHER);
-    buf_adds(o, "</a></p>\n</div>\n<h1>");
-    render_text(r, page->title);
-    buf_adds(o, ": ");
-    render_text(r, render_part_label(r, w));
-    buf_adds(o, "</h1>\n<p class=\"sheet-code\">");
-    render_ui(r, UI_CLASS_CODE);
-    buf_adds(o, ": ");
-    if (code) {
-        buf_adds(o, "<strong class=\"code\">");
-        render_text(r, code);
-        buf_adds(o, "</strong>");
-    } else {
-        buf_adds(o, "<span class=\"fill\"></span>");
+    buf_adds(o, "</a></p>\n");
+    if (worded)
+        sheet_count_form(r, sh);
+    buf_adds(o, "</div>\n");
+    for (size_t k = 0; k < sheets; k++) {
+        const char *word = worded ? sh->words[k] : NULL;
+        buf_adds(o, "<section class=\"sheet-page\">\n<h2 class=\"sheet-h\">");
+        render_text(r, page->title);
+        buf_adds(o, ": ");
+        render_text(r, render_part_label(r, w));
+        buf_adds(o, "</h2>\n<p class=\"sheet-code\">");
+        render_ui(r, UI_CLASS_CODE);
+        buf_adds(o, ": ");
+        if (code) {
+            buf_adds(o, "<strong class=\"code\">");
+            render_text(r, code);
+            buf_adds(o, "</strong>");
+        } else {
+            buf_adds(o, "<span class=\"fill\"></span>");
+        }
+        buf_adds(o, "</p>\n");
+        sheet_word(r, w, word);
+        buf_adds(o, "<p>");
+        render_ui_html(r, UI_SHEET_OPTIONAL, "&#10003;");
+        buf_adds(o, "</p>\n<ol class=\"sheet\">\n");
+        size_t number = 0;
+        for (size_t i = 0; i < page->survey_count; i++)
+            if (survey_part_of(page->survey[i].when) == w)
+                sheet_question(r, &page->survey[i], ++number);
+        buf_adds(o, "</ol>\n");
+        if (word)
+            sheet_slip(r, word);
+        buf_adds(o, "</section>\n");
     }
-    buf_adds(o, "</p>\n<p>");
-    render_ui_html(r, UI_SHEET_OPTIONAL, "&#10003;");
-    buf_adds(o, "</p>\n<ol class=\"sheet\">\n");
-    size_t number = 0;
-    for (size_t i = 0; i < page->survey_count; i++)
-        if (survey_part_of(page->survey[i].when) == w)
-            sheet_question(r, &page->survey[i], ++number);
-    buf_adds(o, "</ol>\n");
     render_close(r);
 }
 

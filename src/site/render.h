@@ -161,7 +161,7 @@ void render_page_survey(struct render *r);
 /* The name of a survey part ("Before the lesson") in the page's language. Borrowed. */
 const char *render_part_label(const struct render *r, enum survey_when part);
 /* The printable answer sheet of a survey part for r->page (see site_render_answer_sheet()). */
-void render_answer_sheet(struct render *r, const char *code, const char *part);
+void render_answer_sheet(struct render *r, const struct site_answer_sheets *sh);
 void render_page_not_found(struct render *r);
 /* A message page (message.c): the server's errors, refusals and thank-you page. */
 void render_page_message(struct render *r, const struct site_message *m);

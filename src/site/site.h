@@ -207,15 +207,29 @@ __attribute__((warn_unused_result)) int
 site_render_feedback(const struct site *s, const struct site_feedback *fb, struct buf *out);
 
 /*
- * The printable answer sheet of one survey part (part: "start", "end" or "later"), for a
+ * The printable answer sheets of one survey part (part: "start", "end" or "later"), for a
  * class without devices: one A4 sheet per pupil, each question with a box to tick per
  * option, numbered as staff type them in (1, 2, ... in order; 0 for "prefer not to say"),
  * and the class code printed on it when code is a well-formed one (else a line to write
- * it on). Without a known part it is the page that asks which part, with links to each
- * part's sheet. Returns 0, or -1 if out holds no complete page (out overflowed).
+ * it on). The start part's sheets are count sheets, one for each of words[0..count) (pairing
+ * words, survey/pairing.h): each sheet has its word printed on it and on a slip that the
+ * pupil tears off and keeps; the end part's sheet has a box to write the word in. Without a
+ * known part it is the page that asks which part, with links to each part's sheet. All
+ * borrowed. Returns 0, or -1 if out holds no complete page (out overflowed).
  */
+struct site_answer_sheets {
+    const char *code;
+    const char *part;
+    const char *const *words;
+    size_t count;
+};
+
+#define SITE_SHEETS_DEFAULT 35
+#define SITE_SHEETS_MAX 60
+
 __attribute__((warn_unused_result)) int
-site_render_answer_sheet(const struct site *s, const char *code, const char *part, struct buf *out);
+site_render_answer_sheet(const struct site *s, const struct site_answer_sheets *sh,
+                         struct buf *out);
 
 /*
  * The page a pupil sees once their answers are stored (the server sends the browser there

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/arena.h"
@@ -131,11 +132,49 @@ static void pairing_for(struct store *st, const struct store_cohort *cohort, con
     }
 }
 
+int feedback_validate(struct store *st, const struct site *site, const struct form *f,
+                      struct arena *a, struct store_cohort *cohort, bool *known,
+                      struct survey_answer *ans, struct survey_error *err)
+{
+    char code[WIRE_CODE_LEN + 1] = "";
+    bool have_code = survey_form_code(f, code) == 0;
+    struct survey_cohort sc;
+    /* The snapshot of the survey of the class's package version; none matches nothing. */
+    static const struct survey none;
+    const struct survey *sv = &none;
+    *known = false;
+    int rc = have_code ? store_cohort_get(st, code, a, cohort) : STORE_ERR_NOT_FOUND;
+    if (rc == STORE_OK) {
+        store_cohort_for_survey(cohort, &sc);
+        *known = true;
+        rc = store_survey_get(st, cohort->package_id, cohort->package_version, &sv);
+        if (rc == STORE_ERR_NOT_FOUND) {
+            sv = &none;
+            rc = STORE_OK;
+        }
+    } else if (rc == STORE_ERR_NOT_FOUND) {
+        /* No class: the answers are still checked, against the form the pupil was shown. */
+        if (site) {
+            struct survey *served = arena_alloc(a, sizeof(*served));
+            pkg_survey(site_pkg(site), a, served);
+            sv = served;
+        }
+        rc = STORE_OK;
+    }
+    if (rc != STORE_OK)
+        return rc;
+    if (survey_validate(sv, f, *known ? &sc : NULL, a, ans, err) != 0)
+        return 1;
+    /* Counted under the version pupils saw, which may be newer than their class's code. */
+    const struct pkg *served = site ? site_pkg(site) : NULL;
+    ans->served_version = served ? served->version : NULL;
+    return 0;
+}
+
 unsigned feedback_check(struct store *st, const struct site *site, const char *body, size_t len,
                         struct arena *a, struct survey_answer *ans, struct buf *page)
 {
     struct form f;
-    char code[WIRE_CODE_LEN + 1] = "";
     int rc = form_decode(body ? body : "", len, FEEDBACK_BODY_MAX, a, &f);
     if (rc == FORM_TOO_LARGE)
         return refuse(site, decoded(body, len, a, &f), NULL,
@@ -144,37 +183,14 @@ unsigned feedback_check(struct store *st, const struct site *site, const char *b
                       HTTP_CONTENT_TOO_LARGE, page);
     if (rc != FORM_OK)
         return refuse(site, NULL, NULL, form_error_message(rc), HTTP_BAD_REQUEST, page);
-    bool have_code = survey_form_code(&f, code) == 0;
     struct store_cohort cohort;
-    struct survey_cohort sc;
-    const struct survey_cohort *known = NULL;
-    /* The snapshot of the survey of the class's package version; none matches nothing. */
-    static const struct survey none;
-    const struct survey *sv = &none;
-    rc = have_code ? store_cohort_get(st, code, a, &cohort) : STORE_ERR_NOT_FOUND;
-    if (rc == STORE_OK) {
-        store_cohort_for_survey(&cohort, &sc);
-        known = &sc;
-        rc = store_survey_get(st, cohort.package_id, cohort.package_version, &sv);
-        if (rc == STORE_ERR_NOT_FOUND) {
-            sv = &none;
-            rc = STORE_OK;
-        }
-    } else if (rc == STORE_ERR_NOT_FOUND) {
-        /* No class: the answers are still checked, against the form the pupil was shown. */
-        struct survey *served = arena_alloc(a, sizeof(*served));
-        pkg_survey(site_pkg(site), a, served);
-        sv = served;
-        rc = STORE_OK;
-    }
-    if (rc != STORE_OK)
+    bool known;
+    struct survey_error err = {.count = 0};
+    rc = feedback_validate(st, site, &f, a, &cohort, &known, ans, &err);
+    if (rc < 0)
         return refuse(site, &f, NULL, not_saved, HTTP_INTERNAL_SERVER_ERROR, page);
-    struct survey_error err;
-    if (survey_validate(sv, &f, known, a, ans, &err) != 0)
+    if (rc > 0)
         return invalid_page(site, &f, &err, page);
-    /* Counted under the version pupils saw, which may be newer than their class's code. */
-    const struct pkg *served = site_pkg(site);
-    ans->served_version = served ? served->version : NULL;
     pairing_for(st, known ? &cohort : NULL, &f, a, ans);
     return 0;
 }
@@ -238,6 +254,27 @@ unsigned feedback_get(const struct site *site, const char *code, const char *par
         .part = p >= 0 ? wire_when_name((unsigned)p) : NULL, /* else: which part? */
     };
     return site_render_feedback(site, &fb, page) == 0 ? HTTP_OK : HTTP_INTERNAL_SERVER_ERROR;
+}
+
+unsigned feedback_sheets(const struct site *site, const char *code, const char *part, const char *n,
+                         struct buf *page)
+{
+    char *end = NULL;
+    long want = n ? strtol(n, &end, 10) : 0;
+    size_t count = n && end != n && !*end && want >= 1 && want <= SITE_SHEETS_MAX
+                       ? (size_t)want
+                       : SITE_SHEETS_DEFAULT;
+    char words[SITE_SHEETS_MAX][PAIRING_WORD_MAX];
+    const char *drawn[SITE_SHEETS_MAX];
+    size_t have = 0;
+    bool start = part && wire_part_index(part) == SURVEY_START;
+    while (start && have < count && pairing_word_new_apart(drawn, have, words[have]) == 0) {
+        drawn[have] = words[have];
+        have++;
+    }
+    const struct site_answer_sheets sh = {
+        .code = code, .part = part, .words = drawn, .count = have == count ? count : 0};
+    return site_render_answer_sheet(site, &sh, page) == 0 ? HTTP_OK : HTTP_INTERNAL_SERVER_ERROR;
 }
 
 void feedback_sent_location(const struct survey_answer *ans, char out[FEEDBACK_SENT_LOCATION_MAX])

@@ -8,10 +8,12 @@
 #ifndef PLANPACK_WEB_FEEDBACK_H
 #define PLANPACK_WEB_FEEDBACK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "base/arena.h"
 #include "base/buf.h"
+#include "base/form.h"
 #include "site/site.h"
 #include "store/store.h"
 
@@ -63,6 +65,21 @@ unsigned feedback_stored(const struct site *site, const char *body, size_t len, 
                          struct buf *page);
 
 /*
+ * The checks every answer goes through, online or typed in from a paper sheet
+ * (web/staff_sheets.c): f's class code is looked up, and its answers are checked with
+ * survey_validate() against the survey of the class's package version (the served
+ * package's, for a code the store does not know). Returns 0 with *ans (kept in a) valid and
+ * its served version set, ready for its pairing word and store_submit(); 1 with err filled,
+ * when the survey refuses it; or a store status (< 0) when the store could not be read.
+ * *known tells whether the class was found, and *cohort is then filled (strings in a).
+ */
+__attribute__((warn_unused_result)) int feedback_validate(struct store *st, const struct site *site,
+                                                          const struct form *f, struct arena *a,
+                                                          struct store_cohort *cohort, bool *known,
+                                                          struct survey_answer *ans,
+                                                          struct survey_error *err);
+
+/*
  * A POST /feedback refused before it was checked: status 429 (too many from one address)
  * or 503 (no store). Renders the form with the answers of body kept and the reason; returns
  * status, or 500 when the page did not fit.
@@ -77,6 +94,16 @@ unsigned feedback_refused(const struct site *site, const char *body, size_t len,
  */
 unsigned feedback_get(const struct site *site, const char *code, const char *part,
                       struct buf *page);
+
+/*
+ * GET /feedback/sheet?c=CODE&part=PART&n=N: a part's printable answer sheets
+ * (site_render_answer_sheet()). The start part's are n sheets (FEEDBACK_SHEETS_ARG; 1 to
+ * SITE_SHEETS_MAX, else SITE_SHEETS_DEFAULT), each with a pairing word drawn here, apart from
+ * the others (without randomness, one sheet without a word). Returns 200 (500: did not fit).
+ */
+#define FEEDBACK_SHEETS_ARG "n"
+unsigned feedback_sheets(const struct site *site, const char *code, const char *part, const char *n,
+                         struct buf *page);
 
 /*
  * GET FEEDBACK_SENT_PATH: the page after a stored answer. word is the query's

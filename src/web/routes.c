@@ -243,7 +243,7 @@ static enum MHD_Result get_feedback_sent(struct server *srv, const struct gen *g
 }
 
 /*
- * GET /feedback/sheet?c=CODE&part=PART: a part's printable answer sheet, made for this
+ * GET /feedback/sheet?c=CODE&part=PART&n=N: a part's printable answer sheets, made for this
  * response (no part: the choice of parts).
  */
 static enum MHD_Result get_feedback_sheet(struct server *srv, const struct gen *g,
@@ -255,9 +255,8 @@ static enum MHD_Result get_feedback_sheet(struct server *srv, const struct gen *
     buf_init(page, FEEDBACK_PAGE_MAX);
     const char *code = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, WIRE_FIELD_CODE);
     const char *part = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, WIRE_FIELD_PART);
-    unsigned status = site_render_answer_sheet(g->site, code, part, page) == 0
-                          ? HTTP_OK
-                          : HTTP_INTERNAL_SERVER_ERROR;
+    const char *n = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, FEEDBACK_SHEETS_ARG);
+    unsigned status = feedback_sheets(g->site, code, part, n, page);
     return send_made(srv, g, c, method, url, status, page, private_page);
 }
 

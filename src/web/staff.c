@@ -330,6 +330,8 @@ static unsigned home_page(struct staff_page *p)
     buf_adds(b, "<ul class=\"staff-links\">\n"
                 "<li><a href=\"/staff/classes\">Classes</a>: make a feedback code for a class, "
                 "close or reopen one.</li>\n"
+                "<li><a href=\"/staff/sheets\">Paper answer sheets</a>: print them for a "
+                "class without devices, and type them in afterwards.</li>\n"
                 "<li><a href=\"/staff/comments\">Comments to read first</a>: pupils' comments "
                 "that may be a disclosure or a cry for help.</li>\n"
                 "<li><a href=\"/staff/report\">Reports</a>: pupils' anonymous feedback by "
@@ -379,6 +381,8 @@ static const struct route {
     {true, "/staff/themes/edit", staff_themes_edit},
     {false, "/staff/coding", staff_coding_get},
     {true, "/staff/coding", staff_coding_post},
+    {false, "/staff/sheets", staff_sheets_get},
+    {true, "/staff/sheets", staff_sheets_post},
     {false, "/staff/accounts", staff_accounts_get},
     {true, "/staff/accounts/passwd", staff_accounts_passwd},
     {true, "/staff/accounts/end", staff_accounts_end},

@@ -67,8 +67,9 @@ static void class_row(struct staff_page *p, const struct store_cohort *c, size_t
     buf_addf(b,
              "<a href=\"/staff/report?class=%s\">Report</a> \xc2\xb7 "
              "<a href=\"/feedback?c=%s\">Feedback form</a> \xc2\xb7 "
-             "<a href=\"/teach?c=%s\">Lesson</a></td><td data-label=\"Change\">",
-             c->code, c->code, c->code);
+             "<a href=\"/teach?c=%s\">Lesson</a> \xc2\xb7 "
+             "<a href=\"/staff/sheets?class=%s\">Paper sheets</a></td><td data-label=\"Change\">",
+             c->code, c->code, c->code, c->code);
     /* Closing asks first (staff_classes_set_open()); reopening does not need to. */
     buf_adds(b, "<form method=\"post\" action=\"/staff/classes/open\">");
     staff_page_csrf(p);

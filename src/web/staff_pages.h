@@ -131,6 +131,9 @@ unsigned staff_themes_add(struct staff_page *p);
 unsigned staff_themes_edit(struct staff_page *p);
 unsigned staff_coding_get(struct staff_page *p);
 unsigned staff_coding_post(struct staff_page *p);
+/* /staff/sheets: a class's paper answer sheets typed in (web/staff_sheets.c). */
+unsigned staff_sheets_get(struct staff_page *p);
+unsigned staff_sheets_post(struct staff_page *p);
 unsigned staff_accounts_get(struct staff_page *p);
 unsigned staff_accounts_passwd(struct staff_page *p);
 unsigned staff_accounts_end(struct staff_page *p);

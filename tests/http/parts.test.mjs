@@ -177,15 +177,18 @@ describe('the part is checked and stored with the answers', () => {
 
 describe('the printed answer sheet', () => {
     it('has one part\'s questions, a numbered box per option and the class code', async () => {
-        const html = await get(`/feedback/sheet?c=${code.toLowerCase()}&part=start`);
-        assert.match(html, /<h1>Tell us what you think: Before the lesson<\/h1>/);
+        const html = await get(`/feedback/sheet?c=${code.toLowerCase()}&part=start&n=1`);
+        assert.match(html, /<h1>Answer sheets: Before the lesson<\/h1>/);
+        assert.match(html, /<h2 class="sheet-h">Tell us what you think: Before the lesson<\/h2>/);
         assert.match(html, new RegExp(`Class code: <strong class="code">${code}</strong>`));
         assert.equal((html.match(/<li class="sq">/g) || []).length, 1, 'the start part has one question');
         assert.match(html, /Which year are you in\?/);
         assert.doesNotMatch(html, /Do you know who you could tell/);
         const options = [...html.matchAll(/<span class="box" aria-hidden="true"><\/span> <span class="sq-opt-no">(\d)<\/span> ([^<]+)<\/li>/g)].map((m) => `${m[1]} ${m[2]}`);
         assert.deepEqual(options, ['1 Year 7 to 9', '2 Year 10 or 11', '3 Year 12 or 13', '0 Prefer not to say']);
-        assert.doesNotMatch(html, /<form/);
+        // Its one form, not printed, makes the sheets again for another number of pupils.
+        assert.equal((html.match(/<form/g) || []).length, 1);
+        assert.match(html, /<form method="get" action="sheet">/);
         const end = await get(`/feedback/sheet?c=${code}&part=end`);
         assert.equal((end.match(/<li class="sq">/g) || []).length, 4);
         assert.match(end, /<div class="sq-write"><\/div>/, 'a text question has room to write');
