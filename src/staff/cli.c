@@ -1,11 +1,31 @@
 #include "staff/cli.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
-#include "base/arena.h"
+#include "base/cli.h"
 #include "base/form.h"
 #include "staff/staff.h"
+#include "store/cli.h"
+#include "store/store.h"
+
+/* A `planpack staff` subcommand, parsed, with the password it needs already read. */
+struct cli_staff_args {
+    const char *sub;      /* add, list, remove, passwd or sessions */
+    const char *name;     /* the account (all but list) */
+    const char *school;   /* add: the account's school; NULL for an evaluator (every school) */
+    const char *password; /* add and passwd */
+    const char *shown;    /* where the store is, as messages show it */
+};
+
+/* A `planpack cohort` subcommand, parsed (and, for new, the package's survey read). */
+struct cli_cohort_args {
+    const char *sub;                      /* new, list, close or open */
+    const struct store_cohort_spec *spec; /* new: the class to make */
+    const char *school;                   /* list: only this school's classes; NULL for all */
+    const char *code;                     /* close and open: the class code, normalised */
+};
 
 /* The characters in UTF-8 text: what it takes of a terminal's width, near enough. */
 static int text_width(const char *t)
@@ -34,7 +54,7 @@ static void put_text(FILE *out, const char *t, int width)
     fprintf(out, "%*s", width > n ? width - n : 0, "");
 }
 
-int cli_staff_list(struct store *s, FILE *out, FILE *err)
+static int cli_staff_list(struct store *s, FILE *out, FILE *err)
 {
     struct arena a = ARENA_INIT;
     struct store_staff_entry *e;
@@ -56,7 +76,11 @@ int cli_staff_list(struct store *s, FILE *out, FILE *err)
     return rc;
 }
 
-int cli_cohort_list(struct store *s, const char *school, FILE *out, FILE *err)
+/*
+ * Every class code, oldest first, as a table; only school's when school is not NULL. Reads
+ * without locking out a running server.
+ */
+static int cli_cohort_list(struct store *s, const char *school, FILE *out, FILE *err)
 {
     struct arena a = ARENA_INIT;
     struct store_cohort *c;
@@ -99,7 +123,13 @@ out:
     return rc;
 }
 
-int cli_cohort_new(struct store *s, const struct store_cohort_spec *spec, FILE *out, FILE *err)
+/*
+ * Makes a class code for spec (whose survey is the package's) and prints it alone on a line
+ * of out, with a line on err saying where pupils use it. Warns when the package's survey
+ * differs from the one stored for its version.
+ */
+static int cli_cohort_new(struct store *s, const struct store_cohort_spec *spec, FILE *out,
+                          FILE *err)
 {
     const struct survey *sv = spec->survey;
     bool changed = false;
@@ -212,12 +242,12 @@ static const struct {
 
 #define STAFF_CMDS (sizeof(staff_cmds) / sizeof(staff_cmds[0]))
 
-bool cli_staff_known(const char *sub)
+static bool cli_staff_known(const char *sub)
 {
     return sub_find(staff_cmds, STAFF_CMDS, sizeof(staff_cmds[0]), sub) < STAFF_CMDS;
 }
 
-int cli_staff(struct store *s, const struct cli_staff_args *a, FILE *out, FILE *err)
+static int cli_staff(struct store *s, const struct cli_staff_args *a, FILE *out, FILE *err)
 {
     size_t i = sub_find(staff_cmds, STAFF_CMDS, sizeof(staff_cmds[0]), a->sub);
     return i < STAFF_CMDS ? staff_cmds[i].run(s, a, out, err) : STORE_ERR_INVALID;
@@ -260,13 +290,194 @@ static const struct {
 
 #define COHORT_CMDS (sizeof(cohort_cmds) / sizeof(cohort_cmds[0]))
 
-int cli_cohort(struct store *s, const struct cli_cohort_args *a, FILE *out, FILE *err)
+static int cli_cohort(struct store *s, const struct cli_cohort_args *a, FILE *out, FILE *err)
 {
     size_t i = sub_find(cohort_cmds, COHORT_CMDS, sizeof(cohort_cmds[0]), a->sub);
     return i < COHORT_CMDS ? cohort_cmds[i].run(s, a, out, err) : STORE_ERR_INVALID;
 }
 
-bool cli_cohort_known(const char *sub)
+static bool cli_cohort_known(const char *sub)
 {
     return sub_find(cohort_cmds, COHORT_CMDS, sizeof(cohort_cmds[0]), sub) < COHORT_CMDS;
+}
+
+/* ---- reading the command line ---- */
+
+/* The options every staff subcommand reads: --db, --school (add only), --end (sessions). */
+struct staff_options {
+    const char *db, *name, *school;
+    bool end;
+};
+
+static int staff_parse(int argc, char **argv, struct staff_options *o)
+{
+    const char *sub = argv[1];
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--db") == 0) {
+            if (++i >= argc)
+                return cli_usage_error("staff", "%s", "--db needs a path");
+            o->db = argv[i];
+        } else if (strcmp(argv[i], "--school") == 0 && strcmp(sub, "add") == 0) {
+            if (++i >= argc)
+                return cli_usage_error("staff", "%s", "--school needs a school's name");
+            o->school = argv[i];
+        } else if (strcmp(argv[i], "--end") == 0 && strcmp(sub, "sessions") == 0) {
+            o->end = true;
+        } else if (argv[i][0] == '-') {
+            return cli_usage_error("staff", "unknown option '%s'", argv[i]);
+        } else if (o->name || strcmp(sub, "list") == 0) {
+            return cli_usage_error("staff", "unexpected '%s'", argv[i]);
+        } else {
+            o->name = argv[i];
+        }
+    }
+    if (strcmp(sub, "list") != 0 && !o->name)
+        return cli_usage_error("staff", "no name: give 'staff %s NAME'", sub);
+    if (strcmp(sub, "sessions") == 0 && !o->end)
+        return cli_usage_error("staff", "%s", "give 'staff sessions --end NAME'");
+    return EXIT_OK;
+}
+
+int staff_cli_staff(int argc, char **argv)
+{
+    if (argc < 2 || !cli_staff_known(argv[1]))
+        return cli_usage_error(
+            "staff", "%s",
+            "give add, list, remove, passwd or sessions (see 'planpack help staff')");
+    struct staff_options o = {.db = STORE_DEFAULT_PATH};
+    if (staff_parse(argc, argv, &o) != EXIT_OK)
+        return EXIT_INPUT;
+    const char *sub = argv[1], *name = o.name;
+    bool needs_password = strcmp(sub, "add") == 0 || strcmp(sub, "passwd") == 0;
+    char password[STAFF_PASSWORD_MAX + 2] = "";
+    if (needs_password) {
+        char prompt[160];
+        snprintf(prompt, sizeof(prompt), "%s password for %s: ", sub[0] == 'a' ? "Password" : "New",
+                 name);
+        char err[256];
+        if (staff_read_password(stdin, prompt, true, password, sizeof(password), err,
+                                sizeof(err)) != 0) {
+            fprintf(stderr, "planpack staff: %s\n", err);
+            return EXIT_INPUT;
+        }
+    }
+    struct store *s;
+    /* An evaluator does all but adding an account on the Accounts page. */
+    int rc = store_cli_open(
+        "staff", o.db, strcmp(sub, "list") == 0 ? STORE_READ_ONLY : STORE_READ_WRITE,
+        strcmp(sub, "add") == 0 ? NULL
+                                : "while it runs an evaluator can do this on the staff pages' "
+                                  "Accounts page",
+        &s);
+    char shown[512];
+    store_location_shown(o.db, shown, sizeof(shown));
+    if (rc != STORE_OK)
+        goto out;
+    struct cli_staff_args args = {
+        .sub = sub, .name = name, .school = o.school, .password = password, .shown = shown};
+    rc = cli_staff(s, &args, stdout, stderr);
+out:
+    store_close(s);
+    explicit_bzero(password, sizeof(password));
+    return store_cli_exit(rc);
+}
+
+/* Pupils in a class when its maker says nothing: a class of 30 takes up to 300 answers. */
+#define COHORT_SIZE_DEFAULT 30
+
+/*
+ * Opens db (read-only for list, which must not lock out serve), runs the cohort subcommand a
+ * on it and closes it again; the exit code of the outcome.
+ */
+static int cohort_run(const char *db, const struct cli_cohort_args *a)
+{
+    bool list = strcmp(a->sub, "list") == 0;
+    struct store *s;
+    int rc =
+        store_cli_open("cohort", db, list ? STORE_READ_ONLY : STORE_READ_WRITE,
+                       list ? NULL : "while it runs use the Classes page of the staff pages", &s);
+    if (rc == STORE_OK)
+        rc = cli_cohort(s, a, stdout, stderr);
+    store_close(s);
+    return store_cli_exit(rc);
+}
+
+static int cohort_new(int argc, char **argv, const struct cli_survey_reader *reader)
+{
+    const char *db = STORE_DEFAULT_PATH, *label = NULL, *school = NULL, *dir = NULL;
+    unsigned size = COHORT_SIZE_DEFAULT;
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--size") == 0) {
+            if (cli_option_number("cohort", argc, argv, &i, 0, STORE_CLASS_SIZE_MAX, &size) !=
+                EXIT_OK)
+                return EXIT_INPUT;
+            continue;
+        }
+        const char **opt = strcmp(argv[i], "--db") == 0       ? &db
+                           : strcmp(argv[i], "--label") == 0  ? &label
+                           : strcmp(argv[i], "--school") == 0 ? &school
+                                                              : NULL;
+        if (opt) {
+            if (++i >= argc)
+                return cli_usage_error("cohort", "%s needs a value", argv[i - 1]);
+            *opt = argv[i];
+        } else if (cli_package_dir("cohort", argv[i], &dir) != EXIT_OK) {
+            return EXIT_INPUT;
+        }
+    }
+    if (!label || !*label)
+        return cli_usage_error("cohort", "%s",
+                               "no label: give --label TEXT (e.g. \"Year 9 PSHE\")");
+    struct arena a = ARENA_INIT;
+    struct survey sv;
+    void *held = NULL;
+    int rc = reader->open(dir, &a, &sv, &held);
+    if (rc != EXIT_OK)
+        goto out;
+    if (sv.count == 0) {
+        fprintf(stderr, "planpack cohort: the package has no survey questions (a page with "
+                        "kind: survey)\n");
+        rc = store_cli_exit(STORE_ERR_INVALID);
+        goto out;
+    }
+    struct store_cohort_spec spec = {
+        .label = label, .school = school, .survey = &sv, .expected_size = (int)size};
+    rc = cohort_run(db, &(struct cli_cohort_args){.sub = "new", .spec = &spec});
+out:
+    arena_release(&a);
+    reader->close(held);
+    return rc;
+}
+
+int staff_cli_cohort(int argc, char **argv, const struct cli_survey_reader *reader)
+{
+    if (argc < 2 || !cli_cohort_known(argv[1]))
+        return cli_usage_error("cohort", "%s",
+                               "give 'new --label TEXT', 'list', 'close CODE' or 'open CODE'");
+    if (strcmp(argv[1], "new") == 0)
+        return cohort_new(argc, argv, reader);
+    const char *db = STORE_DEFAULT_PATH;
+    if (strcmp(argv[1], "list") == 0) {
+        const char *school = NULL;
+        const struct cli_value_option opts[] = {{"--db", &db}, {"--school", &school}};
+        if (cli_value_options("cohort", argc, argv, 2, opts, 2) != EXIT_OK)
+            return EXIT_INPUT;
+        return cohort_run(db, &(struct cli_cohort_args){.sub = "list", .school = school});
+    }
+    const char *given = NULL;
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--db") == 0) {
+            if (++i >= argc)
+                return cli_usage_error("cohort", "%s", "--db needs a path");
+            db = argv[i];
+        } else if (argv[i][0] == '-' || given) {
+            return cli_usage_error("cohort", "unexpected '%s'", argv[i]);
+        } else {
+            given = argv[i];
+        }
+    }
+    char code[WIRE_CODE_LEN + 1];
+    if (!given || wire_code_normalise(given, code) != 0)
+        return cli_usage_error("cohort", "%s", "give the class code to close or open");
+    return cohort_run(db, &(struct cli_cohort_args){.sub = argv[1], .code = code});
 }
