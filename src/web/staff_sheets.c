@@ -28,6 +28,8 @@
 #define ANSWER_PREFIX "a-"
 /* The most numbers read from one field: more than any question has boxes. */
 #define NUMBERS_MAX 64
+/* The field that stores a sheet whose pairing word the part already has. */
+#define AGAIN_FIELD "again"
 
 /* A problem, beside its field (a question id, or WIRE_FIELD_PAIRING) or above the form. */
 struct sheet_problem {
@@ -46,6 +48,7 @@ struct sheet {
     struct sheet_problem *problems;
     size_t np, problems_max;
     long entered; /* sheets stored so far this time */
+    bool twice;   /* the part already has an answer with this sheet's pairing word */
 };
 
 static void problem(struct sheet *s, const char *field, const char *message)
@@ -113,23 +116,43 @@ static unsigned sheet_open(struct staff_page *p, const char *code, const char *p
     return 0;
 }
 
-/* How many answers to the part the class has stored, online and from paper; -1: not known. */
-struct part_count {
+/*
+ * The class's stored answers to the part: how many, online and from paper, and whether one
+ * has the pairing word word (NULL: none looked for).
+ */
+struct part_scan {
     const char *part;
+    const char *word;
     long long n;
+    bool same;
 };
 
-static int count_part(const struct store_answer_row *row, void *ctx)
+static int scan_part(const struct store_answer_row *row, void *ctx)
 {
-    struct part_count *pc = ctx;
-    pc->n += row->part && strcmp(row->part, pc->part) == 0;
+    struct part_scan *ps = ctx;
+    if (!row->part || strcmp(row->part, ps->part) != 0)
+        return 0;
+    ps->n++;
+    ps->same |= ps->word && row->pairing_word && pairing_same(row->pairing_word, ps->word);
     return 0;
 }
 
+/* How many answers to the part the class has stored; -1: not known. */
 static long long stored_in_part(const struct sheet *s)
 {
-    struct part_count pc = {survey_when_name(s->part), 0};
-    return store_answers_each(s->p->st, s->c.id, count_part, &pc) == STORE_OK ? pc.n : -1;
+    struct part_scan ps = {survey_when_name(s->part), NULL, 0, false};
+    return store_answers_each(s->p->st, s->c.id, scan_part, &ps) == STORE_OK ? ps.n : -1;
+}
+
+/*
+ * Whether an answer to the part with the pairing word word is stored already: most likely
+ * this very sheet, typed in before, which would count twice (and, its word given twice, pair
+ * with neither). Another pupil's sheet with the same word may be stored once staff say so.
+ */
+static bool word_stored(const struct sheet *s, const char *word)
+{
+    struct part_scan ps = {survey_when_name(s->part), word, 0, false};
+    return word[0] && store_answers_each(s->p->st, s->c.id, scan_part, &ps) == STORE_OK && ps.same;
 }
 
 /* The class and part in words: "class ABCD2345, start part". */
@@ -221,7 +244,15 @@ static void word_field(struct sheet *s, bool focus)
                    : " aria-describedby=\"s-pairing-hint\"");
     if (focus)
         buf_adds(b, " autofocus");
-    buf_addf_html(b, " value=\"%s\">\n</div>\n", typed ? typed : "");
+    buf_addf_html(b, " value=\"%s\">\n", typed ? typed : "");
+    const char *again = s->typed ? form_get(s->typed, AGAIN_FIELD) : NULL;
+    if (s->twice || again)
+        buf_addf(b,
+                 "<p><input type=\"checkbox\" id=\"s-again\" name=\"" AGAIN_FIELD "\" "
+                 "value=\"yes\"%s> <label for=\"s-again\">This is another pupil's sheet: "
+                 "store it anyway</label></p>\n",
+                 again ? " checked" : "");
+    buf_adds(b, "</div>\n");
 }
 
 /* The list of problems above a refused sheet, each a link to its field. */
@@ -557,6 +588,14 @@ unsigned staff_sheets_post(struct staff_page *p)
         read_answer(&s, &s.qs[i], &f);
     char *word = arena_alloc(p->a, PAIRING_WORD_MAX);
     read_word(&s, word);
+    if (!s.np && !form_get(p->body, AGAIN_FIELD) && word_stored(&s, word)) {
+        s.twice = true;
+        problem(&s, WIRE_FIELD_PAIRING,
+                "A sheet with this pairing word is already stored for this part of the class. "
+                "If you typed this sheet in before, leave it out. If it is another pupil's, "
+                "tick the box below to store it anyway: then neither answer is paired, since "
+                "either could be the pupil's.");
+    }
     if (s.np)
         return sheet_page(&s, HTTP_BAD_REQUEST);
 

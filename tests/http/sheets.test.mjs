@@ -38,8 +38,8 @@ function fieldsIn(html) {
 }
 
 // Types one sheet in: fields by question id (the number typed) and the pairing word.
-function sheet(who, part, answers, word) {
-    const fields = [['class', code], ['part', part], ['entered', '0']];
+function sheet(who, part, answers, word, extra = []) {
+    const fields = [['class', code], ['part', part], ['entered', '0'], ...extra];
     if (word !== undefined)
         fields.push(['pairing-word', word]);
     for (const [q, v] of Object.entries(answers))
@@ -48,8 +48,8 @@ function sheet(who, part, answers, word) {
 }
 
 // Types in a sheet that must be stored, and follows the page back to the empty form.
-async function stored(part, answers, word) {
-    const res = await sheet(anna, part, answers, word);
+async function stored(part, answers, word, extra) {
+    const res = await sheet(anna, part, answers, word, extra);
     assert.equal(res.status, 303, res.text);
     assert.match(res.headers.location, new RegExp(`^/staff/sheets\\?class=${code}&part=${part}&entered=1$`));
     return res;
@@ -149,6 +149,8 @@ describe('typing sheets in', () => {
             [{ 'q-sure-start': '2 4' }, words[5], /./, 's-q-sure-start'], // two boxes: the survey's own check
             [{ 'q-sure-start': '2' }, 'green ottar', /That is not a word the sheets print/, 's-pairing'],
             [{}, words[5], /Nothing is typed in for this sheet/, null],
+            // A sheet typed in twice would count twice: its word says so.
+            [{ 'q-sure-start': '2' }, words[0], /A sheet with this pairing word is already stored for this part/, 's-pairing'],
         ];
         for (const [answers, word, message, field] of cases) {
             const res = await sheet(anna, 'start', answers, word);
@@ -174,12 +176,17 @@ describe('typing sheets in', () => {
             [words[0], { 'q-sure-end': '4', 'q-helpful': '1 3' }],
             [words[1].toUpperCase(), { 'q-sure-end': '5', 'q-helpful': '2,3' }],
             [words[2].slice(0, -1), { 'q-sure-end': '3', 'q-comment': 'It was good' }], // a letter missing
-            [words[3], { 'q-sure-end': '4' }], // the same word twice: pairs with neither
-            [words[3], { 'q-sure-end': '2' }],
+            [words[3], { 'q-sure-end': '4' }],
             ['', { 'q-sure-end': '1' }],
         ];
         for (const [word, answers] of typed)
             await stored('end', answers, word);
+        // The same word again: refused as maybe the same sheet, until staff say it is another
+        // pupil's; then both count, and pair with neither.
+        const again = await sheet(anna, 'end', { 'q-sure-end': '2' }, words[3]);
+        assert.equal(again.status, 400);
+        assert.match(again.text, /<input type="checkbox" id="s-again" name="again" value="yes">/);
+        await stored('end', { 'q-sure-end': '2' }, words[3], [['again', 'yes']]);
         const rows = csvRows().filter((r) => r.part === 'end');
         assert.equal(rows.length, 6);
         assert.deepEqual(rows.map((r) => r.q_sure_end).sort(), ['end-1', 'end-2', 'end-3', 'end-4', 'end-4', 'end-5']);
