@@ -29,6 +29,15 @@ struct pkg_impl {
     struct pkg pub;
     struct pkg_page_note *notes; /* one per page, in the arena */
     bool manifest_broken;        /* package.yaml could not be read as a set of keys */
+    /* Translations (translation.h): the source holds one view per language after the first;
+     * a view knows its source, its review status and which of its texts are the source's. */
+    struct pkg_impl **views; /* source only: views[i] is in pub.languages[i + 1] */
+    const struct pkg_impl *source;
+    const char **fallbacks; /* views only: the source's text pointers the view shows, sorted */
+    size_t fallback_count;
+    const char *status; /* views only: "draft" or "reviewed" */
+    const char *reviewer;
+    const char *reviewed_date;
 };
 
 static inline const struct pkg_impl *pkg_impl_of(const struct pkg *p)

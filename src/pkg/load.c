@@ -22,6 +22,7 @@
 #include "base/buf.h"
 #include "base/form.h"
 #include "base/xalloc.h"
+#include "pkg/translation.h"
 
 static const char *const id_kind_names[] = {
     "step",         "character",       "question group", "question",      "strategy", "reply",
@@ -334,6 +335,7 @@ struct pkg *pkg_load(const struct fileset *fs, struct diag_list *diags)
         impl->pub.exit_url = "https://www.bbc.co.uk/weather";
     if (!impl->pub.reading_age)
         impl->pub.reading_age = 11;
+    translations_load(&impl->pub, fs, diags);
     report_duplicates(&L);
     free(L.ids);
     arena_release(&L.tmp);

@@ -7,15 +7,16 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/buf.h"
 #include "base/xalloc.h"
 
 /* ---- package.yaml ---- */
 
-static const char *const package_keys[] = {"id",       "title",     "version",     "language",
-                                           "audience", "publisher", "reading_age", "exit_url",
-                                           "pages",    "support",   "changes",     NULL};
+static const char *const package_keys[] = {
+    "id",       "title", "version", "language", "audience",  "publisher", "reading_age",
+    "exit_url", "pages", "support", "changes",  "languages", NULL};
 static const char *const support_keys[] = {"id",   "name",  "for",    "phone",   "sms",       "url",
                                            "chat", "hours", "source", "checked", "emergency", NULL};
 static const char *const change_keys[] = {"version", "date", "items", NULL};
@@ -158,6 +159,32 @@ static void load_reading_age(struct loader *L, const struct ynode *root)
         v->kind == YNODE_SCALAR ? "'" : "");
 }
 
+/*
+ * `languages:`, the languages pupils can read the package in: the source `language` first
+ * (implied when the list leaves it out), then each translation's, once each.
+ */
+static void load_languages(struct loader *L, const struct ynode *root)
+{
+    struct pkg *p = L->p;
+    const struct ynode *list = get_list(L, root, "languages", false, "package.yaml");
+    p->languages = arena_alloc(L->a, ((list ? list->count : 0) + 1) * sizeof(*p->languages));
+    p->languages[p->n_languages++] = p->language ? p->language : "en";
+    for (const struct ynode *v = list ? list->first : NULL; v; v = v->next) {
+        if (v->kind != YNODE_SCALAR || !pkg_language_valid(v->str)) {
+            ERR(L, v->line, "'%s' is not a language tag: use one such as en-GB or cy",
+                v->kind == YNODE_SCALAR ? v->str : ytree_kind_name(v));
+            continue;
+        }
+        bool seen = false;
+        for (size_t i = 0; i < p->n_languages; i++)
+            seen = seen || strcasecmp(p->languages[i], v->str) == 0;
+        if (seen && (!p->language || strcasecmp(p->language, v->str) != 0))
+            ERR(L, v->line, "'%s' is listed twice in 'languages'", v->str);
+        if (!seen)
+            p->languages[p->n_languages++] = arena_strndup(L->a, v->str, v->len);
+    }
+}
+
 /* Reads package.yaml; returns its tree, or NULL when it cannot be read as a set of keys. */
 const struct ynode *load_manifest(struct loader *L, const struct file_entry *e)
 {
@@ -194,6 +221,7 @@ const struct ynode *load_manifest(struct loader *L, const struct file_entry *e)
     if (p->language && !pkg_language_valid(p->language))
         ERR(L, line_of(root, "language"), "'%s' is not a language tag: use one such as en-GB or cy",
             p->language);
+    load_languages(L, root);
     p->audience = get_text(L, root, "audience", true, "package.yaml");
     p->publisher = get_text(L, root, "publisher", false, "package.yaml");
     load_reading_age(L, root);

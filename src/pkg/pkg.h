@@ -255,8 +255,12 @@ struct pkg {
     struct arena arena; /* owns everything below */
     const char *id;
     const char *title;
-    const char *version;    /* semantic version, e.g. "1.0.0" */
-    const char *language;   /* BCP 47, e.g. "en-GB" */
+    const char *version;  /* semantic version, e.g. "1.0.0" */
+    const char *language; /* BCP 47, e.g. "en-GB"; in a translated view, that view's */
+    /* The languages pupils can read it in (`languages:`): languages[0] is the source
+     * language, the one the package is written in; the others have translations/LL/. */
+    const char **languages;
+    size_t n_languages;
     const char *audience;   /* who it is for, one line */
     const char *publisher;  /* who made it */
     double reading_age;     /* target reading age in years for pupil pages */
@@ -295,6 +299,38 @@ const struct pkg_page *pkg_page_of_kind(const struct pkg *p, enum pkg_page_kind 
 const struct pkg_support *pkg_support_entry(const struct pkg *p, const char *id);
 const struct pkg_step *pkg_step(const struct pkg_story *s, const char *id);
 const struct pkg_file *pkg_file(const struct pkg *p, const char *path);
+
+/*
+ * Translations (translations/LL/ beside the source; docs/authoring.md, "Translations").
+ *
+ * pkg_in_language() returns the package as pupils see it in lang (one of p->languages,
+ * compared without regard to case): a struct pkg of the same shape as p (the same pages,
+ * steps, questions and ids, in the same order) whose texts are the translation where there
+ * is an up-to-date one and the source text where not, and whose `language` is lang. It
+ * returns p itself for the source language and NULL for a language p does not list. The
+ * view is made when p is loaded and is borrowed from p: it lives as long as p, is never
+ * freed on its own, and its lookups (pkg_page() and the others) work as they do on p.
+ */
+const struct pkg *pkg_in_language(const struct pkg *p, const char *lang);
+
+/*
+ * Whether text, a text of view, is the source language's because it has no translation
+ * (or only one made for an earlier source text), so that the page marks its element with
+ * lang="<source>". A fallback text is the very pointer the source package holds; the view
+ * keeps those pointers in a sorted array and answers by binary search. Always false for
+ * the source package itself and for NULL.
+ */
+bool pkg_text_is_fallback(const struct pkg *view, const char *text);
+
+/*
+ * A translation's review status, from translations/LL/package.yaml: "draft" (the default,
+ * until someone who speaks the language has reviewed it) or "reviewed"; NULL for the
+ * source package. Static strings.
+ */
+const char *pkg_translation_status(const struct pkg *view);
+/* Who reviewed a reviewed translation and when (YYYY-MM-DD), borrowed from the package;
+ * both NULL for a draft and for the source package. */
+void pkg_translation_reviewer(const struct pkg *view, const char **name, const char **date);
 
 /* Names used in the format and in messages ("story", "scale", …). */
 const char *pkg_page_kind_name(enum pkg_page_kind k);

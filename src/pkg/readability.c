@@ -16,6 +16,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/buf.h"
 
@@ -360,8 +361,17 @@ static bool measured(const struct pkg *p, size_t i)
     return p->pages[i].audience == AUDIENCE_PUPIL && !(impl->notes && impl->notes[i].broken);
 }
 
+/* The Flesch-Kincaid formula counts English syllables: other languages are not measured. */
+static bool english(const char *language)
+{
+    return !language ||
+           (strncasecmp(language, "en", 2) == 0 && (language[2] == '\0' || language[2] == '-'));
+}
+
 void readability_check(const struct pkg *p, struct diag_list *diags)
 {
+    if (!english(p->language))
+        return;
     for (size_t i = 0; i < p->page_count; i++) {
         if (!measured(p, i))
             continue;
@@ -379,8 +389,31 @@ void readability_check(const struct pkg *p, struct diag_list *diags)
     }
 }
 
+/* Says which of the package's languages the reading age was not measured in. */
+static void print_unmeasured(const struct pkg *p, FILE *out)
+{
+    for (size_t i = 0; i < p->n_languages; i++) {
+        if (english(p->languages[i]))
+            continue;
+        if (i == 0)
+            fprintf(out,
+                    "Reading age not measured: this package is in %s, and the Flesch-Kincaid "
+                    "formula is for English.\n",
+                    p->languages[i]);
+        else
+            fprintf(out,
+                    "Reading age of the %s translation not measured: the Flesch-Kincaid "
+                    "formula is for English.\n",
+                    p->languages[i]);
+    }
+}
+
 void check_print_readability(const struct pkg *p, FILE *out)
 {
+    if (!english(p->language)) {
+        print_unmeasured(p, out);
+        return;
+    }
     size_t shown = 0;
     for (size_t i = 0; i < p->page_count; i++) {
         if (!measured(p, i))
@@ -407,4 +440,5 @@ void check_print_readability(const struct pkg *p, FILE *out)
     }
     if (shown == 0)
         fprintf(out, "No pupil pages to measure.\n");
+    print_unmeasured(p, out);
 }
