@@ -29,9 +29,8 @@ struct store_pending {
 };
 
 /*
- * An answer queued by store_submit_async(): the backend makes a job that stores p like any
- * answer (rc is there for a backend that wants a place for the answer's status) and hands
- * it to store_async_enqueue().
+ * An answer queued by store_submit_async(): store.c has the backend make the job that stores
+ * p like any answer, with rc as the place for its status, and queues it on the writer.
  */
 struct store_async {
     struct store_pending p; /* points into the members below */
@@ -44,14 +43,6 @@ struct store_async {
     store_done_fn *done;
     void *ctx;
 };
-
-/*
- * Queues j, the backend's job for req: allocated with malloc, beginning with its
- * writer_job, otherwise ready to run. Once its transaction has ended, the writer thread
- * tells req's submitter its status and frees j and req. Returns as writer_enqueue(); on
- * failure j is freed and req stays the caller's.
- */
-int store_async_enqueue(struct writer *w, struct writer_job *j, struct store_async *req);
 
 /*
  * A value for a statement's parameter $N, which is args[N - 1] of its struct store_stmt.
@@ -89,10 +80,29 @@ struct store_col {
 /* Called for each row a query returns, with its columns; non-zero stops and is returned. */
 typedef int store_row_fn(const struct store_col *cols, size_t ncols, void *ctx);
 
+/*
+ * What differs between backends; store.c does the rest once. A backend's NAME_store_new()
+ * makes its handle without touching the database, and store_open() then opens it the same
+ * way for every backend: the writer (writer.h) set up with batch(), then for
+ * STORE_READ_WRITE open_writer() and the writer thread started, then check_schema(). Answers
+ * reach the database only as the jobs answers_job() makes, run by batch() on the writer
+ * thread; every other write is write().
+ */
 struct store_backend {
     const char *name;
     bool local; /* see store_reads_are_local() */
+    /* Frees the handle and every connection; the writer thread has already stopped. */
     void (*close)(struct store *s);
+    /* The writer's callback: runs a batch of this backend's jobs (ctx is the store). */
+    writer_batch_fn *batch;
+    /*
+     * Opens the one connection that writes answers, takes the lock that keeps other
+     * processes from writing where the database needs one (SQLite), and brings the schema
+     * to the current version; a store status, with a message in err.
+     */
+    int (*open_writer)(struct store *s, char *err, size_t err_len);
+    /* Whether a reader finds a planpack database at the current schema version (as above). */
+    int (*check_schema)(struct store *s, char *err, size_t err_len);
     /*
      * Runs st[0..n) in one transaction, all or none, and fills in each one's changes and
      * returned. STORE_OK; STORE_ERR_EXISTS when a row would break a uniqueness rule (or,
@@ -102,12 +112,12 @@ struct store_backend {
     int (*write)(struct store *s, struct store_stmt *st, size_t n);
     /* Runs one query (q->changes and q->returned unused) and calls fn for each row. */
     int (*read)(struct store *s, const struct store_stmt *q, store_row_fn *fn, void *ctx);
-    /* Writes all n in one transaction when all_or_none, else each stands alone; rcs[i]
-     * receives each answer's status. Returns only once every answer is durable or failed. */
-    int (*submit)(struct store *s, const struct store_pending *p, size_t n, bool all_or_none,
-                  int *rcs);
-    /* Queues req (see struct store_async); STORE_OK, or a status and req stays the caller's. */
-    int (*submit_async)(struct store *s, struct store_async *req);
+    /*
+     * Makes j (answers_job_size bytes, zeroed, beginning with its writer_job) the job that
+     * stores p[0..n) in one transaction, all or none, each answer's status into rcs[i].
+     */
+    size_t answers_job_size;
+    void (*answers_job)(struct writer_job *j, const struct store_pending *p, size_t n, int *rcs);
     /* cohort_id 0: all; then only part `part` of `parts`. */
     int (*answers_each)(struct store *s, int64_t cohort_id, unsigned part, unsigned parts,
                         int (*fn)(const struct store_answer_row *row, void *ctx), void *ctx);
@@ -183,15 +193,19 @@ struct store {
     /* Whether the disk had room at the last look, and when that was (seconds). */
     _Atomic long long space_checked;
     atomic_bool space_ok;
+    /* The group-commit writer: started by store_open() for STORE_READ_WRITE. */
+    struct writer writer;
 };
 
 /* Sessions older than this (absolute limit) are deleted by purge whatever their use. */
 #define STORE_SESSION_MAX_AGE ((time_t)12 * 60 * 60)
 
-int sqlite_store_open(const char *path, enum store_mode mode, const struct store_options *opt,
-                      struct store **out, char *err, size_t err_len);
+/*
+ * A backend's handle for the database at path or url, not yet opened:
+ * STORE_OK and *out, or a status with a message in err. store_open() opens it.
+ */
+int sqlite_store_new(const char *path, struct store **out, char *err, size_t err_len);
 /* url is a postgres:// or postgresql:// URL, as libpq reads it. */
-int pg_store_open(const char *url, enum store_mode mode, const struct store_options *opt,
-                  struct store **out, char *err, size_t err_len);
+int pg_store_new(const char *url, struct store **out, char *err, size_t err_len);
 
 #endif

@@ -105,7 +105,6 @@ struct pg {
     char *secret; /* the password, removed from any message libpq makes; NULL when none */
 
     PGconn *w; /* the writer's connection; NULL when read-only */
-    struct writer writer;
 
     struct store_pool idle;
 };
@@ -613,12 +612,6 @@ static void write_batch(void *ctx, struct writer_job **order, size_t n)
             (void)run_batch(q, &order[i], 1);
 }
 
-/* Queues a job and waits until the transaction that ran it has committed or failed. */
-static int submit_job(struct pg *q, struct job *j)
-{
-    return writer_submit(&q->writer, &j->base);
-}
-
 /* ---- schema ---- */
 
 /* Reads the schema version; STORE_ERR_SCHEMA when the database is not planpack's or newer. */
@@ -651,14 +644,7 @@ static int schema_version(struct pg *q, PGconn *c, int64_t *version, int64_t *ta
         *version = get_int(r, 0, 0);
         pq.PQclear(r);
     }
-    if (*version > STORE_SCHEMA_VERSION) {
-        snprintf(err, err_len,
-                 "the database has schema version %lld, newer than this planpack's %d; use a "
-                 "newer planpack",
-                 (long long)*version, STORE_SCHEMA_VERSION);
-        return STORE_ERR_SCHEMA;
-    }
-    return STORE_OK;
+    return store_schema_check(NULL, *version, true, err, err_len);
 }
 
 /* The connection store_schema_upgrade() runs its statements on. */
@@ -709,8 +695,9 @@ static int migrate(struct pg *q, PGconn *c, char *err, size_t err_len)
 }
 
 /* A read-only store needs a database at the current version, made by a writer. */
-static int check_reader(struct pg *q, char *err, size_t err_len)
+static int pg_check_schema(struct store *s, char *err, size_t err_len)
 {
+    struct pg *q = (struct pg *)s;
     PGconn *c = connect_db(q, err, err_len);
     if (!c)
         return STORE_ERR_IO;
@@ -722,12 +709,8 @@ static int check_reader(struct pg *q, char *err, size_t err_len)
                  "create it)",
                  q->shown);
         rc = STORE_ERR_NOT_FOUND;
-    } else if (rc == STORE_OK && version != STORE_SCHEMA_VERSION) {
-        snprintf(err, err_len,
-                 "%s has schema version %lld; open it once for writing (planpack serve or "
-                 "purge) to bring it to version %d",
-                 q->shown, (long long)version, STORE_SCHEMA_VERSION);
-        rc = STORE_ERR_SCHEMA;
+    } else if (rc == STORE_OK) {
+        rc = store_schema_check(q->shown, version, false, err, err_len);
     }
     pool_put(q, c); /* the pool's first connection */
     return rc;
@@ -740,7 +723,6 @@ static const struct store_backend postgres_backend;
 static void pg_close(struct store *s)
 {
     struct pg *q = (struct pg *)s;
-    writer_release(&q->writer);
     pq.PQfinish(q->w);
     for (PGconn *c; (c = store_pool_take(&q->idle));)
         pq.PQfinish(c);
@@ -761,8 +743,9 @@ static void find_secret(struct pg *q)
     pq.PQconninfoFree(opts);
 }
 
-static int open_writer(struct pg *q, char *err, size_t err_len)
+static int pg_open_writer(struct store *s, char *err, size_t err_len)
 {
+    struct pg *q = (struct pg *)s;
     q->w = connect_db(q, err, err_len);
     if (!q->w)
         return STORE_ERR_IO;
@@ -783,67 +766,30 @@ static int open_writer(struct pg *q, char *err, size_t err_len)
                     q->shown);
         pq.PQclear(r);
     }
-    if (writer_start(&q->writer) != 0) {
-        snprintf(err, err_len, "cannot start the writer thread");
-        return STORE_ERR_IO;
-    }
     return STORE_OK;
 }
 
-int pg_store_open(const char *url, enum store_mode mode, const struct store_options *opt,
-                  struct store **out, char *err, size_t err_len)
+int pg_store_new(const char *url, struct store **out, char *err, size_t err_len)
 {
     if (pq_load(err, err_len) != 0)
         return STORE_ERR_IO;
     struct pg *q = xcalloc(1, sizeof(*q));
     q->base.be = &postgres_backend;
-    q->base.mode = mode;
-    q->base.opt = *opt;
     q->url = xstrdup(url);
     char shown[512];
     store_location_shown(url, shown, sizeof(shown));
     q->shown = xstrdup(shown);
     find_secret(q);
     store_pool_init(&q->idle, POOL_MAX);
-    writer_init(&q->writer, write_batch, q, q->base.opt.max_batch);
-    int rc = mode == STORE_READ_WRITE ? open_writer(q, err, err_len) : STORE_OK;
-    if (rc == STORE_OK)
-        rc = check_reader(q, err, err_len);
-    if (rc != STORE_OK) {
-        pg_close(&q->base);
-        return rc;
-    }
     *out = &q->base;
     return STORE_OK;
 }
 
 /* ---- answers ---- */
 
-static int pg_submit(struct store *s, const struct store_pending *p, size_t n, bool all_or_none,
-                     int *rcs)
+static void pg_answers_job(struct writer_job *w, const struct store_pending *p, size_t n, int *rcs)
 {
-    struct pg *q = (struct pg *)s;
-    if (!all_or_none) {
-        /* Each answer its own job; they still share transactions with everything queued. */
-        int worst = STORE_OK;
-        for (size_t i = 0; i < n; i++) {
-            struct job j = {.p = &p[i], .n = 1, .rcs = &rcs[i]};
-            rcs[i] = submit_job(q, &j);
-            if (rcs[i] != STORE_OK)
-                worst = rcs[i];
-        }
-        return worst;
-    }
-    struct job j = {.p = p, .n = n, .rcs = rcs};
-    return submit_job(q, &j);
-}
-
-/* An answer queued by store_submit_async(): the writer thread ends it, no thread waits. */
-static int pg_submit_async(struct store *s, struct store_async *req)
-{
-    struct job *j = xcalloc(1, sizeof(*j));
-    *j = (struct job){.p = &req->p, .n = 1, .rcs = &req->rc};
-    return store_async_enqueue(&((struct pg *)s)->writer, &j->base, req);
+    *(struct job *)w = (struct job){.p = p, .n = n, .rcs = rcs};
 }
 
 /* Calls fn for each row of a fetched block; non-zero from fn stops. */
@@ -969,10 +915,13 @@ static const struct store_backend postgres_backend = {
     .name = "postgres",
     .local = false,
     .close = pg_close,
+    .batch = write_batch,
+    .open_writer = pg_open_writer,
+    .check_schema = pg_check_schema,
     .write = pg_write,
     .read = pg_read,
-    .submit = pg_submit,
-    .submit_async = pg_submit_async,
+    .answers_job_size = sizeof(struct job),
+    .answers_job = pg_answers_job,
     .answers_each = pg_answers_each,
     .compact = pg_compact,
 };

@@ -182,3 +182,23 @@ int store_schema_upgrade(const struct store_dialect *d, int64_t from, store_exec
     }
     return rc;
 }
+
+int store_schema_check(const char *where, int64_t version, bool upgrading, char *err,
+                       size_t err_len)
+{
+    if (version > STORE_SCHEMA_VERSION) {
+        snprintf(err, err_len,
+                 "the database has schema version %lld, newer than this planpack's %d; use a "
+                 "newer planpack",
+                 (long long)version, STORE_SCHEMA_VERSION);
+        return STORE_ERR_SCHEMA;
+    }
+    if (!upgrading && version != STORE_SCHEMA_VERSION) {
+        snprintf(err, err_len,
+                 "%s has schema version %lld; open it once for writing (planpack serve or "
+                 "purge) to bring it to version %d",
+                 where, (long long)version, STORE_SCHEMA_VERSION);
+        return STORE_ERR_SCHEMA;
+    }
+    return STORE_OK;
+}

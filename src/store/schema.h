@@ -11,6 +11,7 @@
 #ifndef PLANPACK_STORE_SCHEMA_H
 #define PLANPACK_STORE_SCHEMA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,5 +41,14 @@ typedef int store_exec_fn(void *ctx, const char *sql);
 __attribute__((warn_unused_result)) int store_schema_upgrade(const struct store_dialect *d,
                                                              int64_t from, store_exec_fn *exec,
                                                              void *ctx, char *err, size_t err_len);
+
+/*
+ * Whether a database at schema version can be used: STORE_OK, or STORE_ERR_SCHEMA with the
+ * reason in err (err_len bytes) when it is newer than this planpack's, or when it is older
+ * and not upgrading (only the writer brings a schema forward; where names the database in
+ * that message).
+ */
+__attribute__((warn_unused_result)) int
+store_schema_check(const char *where, int64_t version, bool upgrading, char *err, size_t err_len);
 
 #endif

@@ -74,7 +74,6 @@ struct sq {
         int64_t room; /* answers the class may still take; -1: no limit */
     } seen[SEEN_MAX];
     size_t nseen;
-    struct writer writer;
 
     struct store_pool readers;
 };
@@ -187,7 +186,7 @@ static void run_batch(void *ctx, struct writer_job **jobs, size_t n)
 /* Queues a job and waits until the transaction that ran it has committed or failed. */
 static int submit_job(struct sq *q, struct job *j)
 {
-    return writer_submit(&q->writer, &j->base);
+    return writer_submit(&q->base.writer, &j->base);
 }
 
 /* ---- readers ---- */
@@ -416,14 +415,7 @@ static int schema_version(sqlite3 *db, int64_t *version, char *err, size_t err_l
         snprintf(err, err_len, "%s", sqlite3_errmsg(db));
         return STORE_ERR_IO;
     }
-    if (*version > STORE_SCHEMA_VERSION) {
-        snprintf(err, err_len,
-                 "the database has schema version %lld, newer than this planpack's %d; use a "
-                 "newer planpack",
-                 (long long)*version, STORE_SCHEMA_VERSION);
-        return STORE_ERR_SCHEMA;
-    }
-    return STORE_OK;
+    return store_schema_check(NULL, *version, true, err, err_len);
 }
 
 static int exec_cb(void *db, const char *sql)
@@ -461,7 +453,6 @@ static const struct store_backend sqlite_backend;
 static void sq_close(struct store *s)
 {
     struct sq *q = (struct sq *)s;
-    writer_release(&q->writer);
     for (sqlite3 *db; (db = store_pool_take(&q->readers));)
         reader_close(db);
     sqlite3_finalize(q->st_cohort);
@@ -520,8 +511,9 @@ static int create_private(const char *path, char *err, size_t err_len)
     return STORE_OK;
 }
 
-static int open_writer(struct sq *q, char *err, size_t err_len)
+static int sq_open_writer(struct store *s, char *err, size_t err_len)
 {
+    struct sq *q = (struct sq *)s;
     int rc = take_lock(q, err, err_len);
     if (rc != STORE_OK)
         return rc;
@@ -567,15 +559,12 @@ static int open_writer(struct sq *q, char *err, size_t err_len)
         snprintf(err, err_len, "%s: %s", q->path, sqlite3_errmsg(q->w));
         return STORE_ERR_IO;
     }
-    if (writer_start(&q->writer) != 0) {
-        snprintf(err, err_len, "cannot start the writer thread");
-        return STORE_ERR_IO;
-    }
     return STORE_OK;
 }
 
-static int check_reader(struct sq *q, char *err, size_t err_len)
+static int sq_check_schema(struct store *s, char *err, size_t err_len)
 {
+    struct sq *q = (struct sq *)s;
     if (access(q->path, F_OK) != 0) {
         snprintf(err, err_len,
                  "%s: no such database (planpack cohort new, staff add and serve create it)",
@@ -589,35 +578,21 @@ static int check_reader(struct sq *q, char *err, size_t err_len)
     }
     int64_t version = 0;
     int rc = schema_version(db, &version, err, err_len);
-    if (rc == STORE_OK && version != STORE_SCHEMA_VERSION) {
-        snprintf(err, err_len,
-                 "%s has schema version %lld; open it once for writing (planpack serve or "
-                 "purge) to bring it to version %d",
-                 q->path, (long long)version, STORE_SCHEMA_VERSION);
-        rc = STORE_ERR_SCHEMA;
-    }
+    if (rc == STORE_OK)
+        rc = store_schema_check(q->path, version, false, err, err_len);
     reader_put(q, db);
     return rc;
 }
 
-int sqlite_store_open(const char *path, enum store_mode mode, const struct store_options *opt,
-                      struct store **out, char *err, size_t err_len)
+int sqlite_store_new(const char *path, struct store **out, char *err, size_t err_len)
 {
+    (void)err;
+    (void)err_len;
     struct sq *q = xcalloc(1, sizeof(*q));
     q->base.be = &sqlite_backend;
-    q->base.mode = mode;
-    q->base.opt = *opt;
     q->path = xstrdup(path);
     q->lock_fd = -1;
     store_pool_init(&q->readers, READER_POOL_MAX);
-    writer_init(&q->writer, run_batch, q, q->base.opt.max_batch);
-    int rc = mode == STORE_READ_WRITE ? open_writer(q, err, err_len) : STORE_OK;
-    if (rc == STORE_OK)
-        rc = check_reader(q, err, err_len);
-    if (rc != STORE_OK) {
-        sq_close(&q->base);
-        return rc;
-    }
     *out = &q->base;
     return STORE_OK;
 }
@@ -797,37 +772,17 @@ static int insert_answers(struct sq *q, struct job **jobs, size_t n)
     return rc == SQLITE_DONE ? STORE_OK : step_error(q->w, rc, "storing answers");
 }
 
-static int sq_submit(struct store *s, const struct store_pending *p, size_t n, bool all_or_none,
-                     int *rcs)
-{
-    struct sq *q = (struct sq *)s;
-    if (!all_or_none) {
-        /* Each answer its own job; they still share transactions with everything queued. */
-        int worst = STORE_OK;
-        for (size_t i = 0; i < n; i++) {
-            struct submit_job a = {&p[i], 1, &rcs[i]};
-            struct job j = {.run = run_submit, .arg = &a};
-            rcs[i] = submit_job(q, &j);
-            if (rcs[i] != STORE_OK)
-                worst = rcs[i];
-        }
-        return worst;
-    }
-    struct submit_job a = {p, n, rcs};
-    struct job j = {.run = run_submit, .arg = &a, .atomic = n > 1};
-    return submit_job(q, &j);
-}
+/* Answers as a job: the job that stores them, and what it stores. */
+struct answers_job {
+    struct job job; /* first */
+    struct submit_job a;
+};
 
-/* An answer queued by store_submit_async(): the writer thread ends it, no thread waits. */
-static int sq_submit_async(struct store *s, struct store_async *req)
+static void sq_answers_job(struct writer_job *w, const struct store_pending *p, size_t n, int *rcs)
 {
-    struct async_job {
-        struct job job; /* first */
-        struct submit_job a;
-    } *j = xcalloc(1, sizeof(*j));
-    j->a = (struct submit_job){&req->p, 1, &req->rc};
-    j->job = (struct job){.run = run_submit, .arg = &j->a};
-    return store_async_enqueue(&((struct sq *)s)->writer, &j->job.base, req);
+    struct answers_job *j = (struct answers_job *)w;
+    j->a = (struct submit_job){p, n, rcs};
+    j->job = (struct job){.run = run_submit, .arg = &j->a, .atomic = n > 1};
 }
 
 static int sq_answers_each(struct store *s, int64_t cohort_id, unsigned part, unsigned parts,
@@ -957,10 +912,13 @@ static const struct store_backend sqlite_backend = {
     .name = "sqlite",
     .local = true,
     .close = sq_close,
+    .batch = run_batch,
+    .open_writer = sq_open_writer,
+    .check_schema = sq_check_schema,
     .write = sq_write,
     .read = sq_read,
-    .submit = sq_submit,
-    .submit_async = sq_submit_async,
+    .answers_job_size = sizeof(struct answers_job),
+    .answers_job = sq_answers_job,
     .answers_each = sq_answers_each,
     .free_space = sq_free_space,
     .compact = sq_compact,

@@ -104,19 +104,39 @@ int store_open(const char *where, enum store_mode mode, const struct store_optio
         o.busy_timeout_ms = 5000;
     if (o.max_batch == 0)
         o.max_batch = 1024;
-    int rc = is_postgres_url(where) ? pg_store_open(where, mode, &o, out, err, err_len)
-                                    : sqlite_store_open(where, mode, &o, out, err, err_len);
-    if (rc == STORE_OK) {
-        pthread_mutex_init(&(*out)->shelf_mu, NULL);
-        (*out)->shelves = NULL;
-        pthread_mutex_init(&(*out)->memo_mu, NULL);
-        atomic_init(&(*out)->space_checked, 0);
-        atomic_init(&(*out)->space_ok, true);
-        (*out)->memo = xcalloc(COHORT_MEMO, sizeof(*(*out)->memo));
-        (*out)->memo_next = 0;
-        (*out)->memo_changes = 0;
+    struct store *s = NULL;
+    int rc = is_postgres_url(where) ? pg_store_new(where, &s, err, err_len)
+                                    : sqlite_store_new(where, &s, err, err_len);
+    if (rc != STORE_OK)
+        return rc;
+    /* The same for every backend: the writer, and the one connection that writes. */
+    s->mode = mode;
+    s->opt = o;
+    writer_init(&s->writer, s->be->batch, s, o.max_batch);
+    if (mode == STORE_READ_WRITE) {
+        rc = s->be->open_writer(s, err, err_len);
+        if (rc == STORE_OK && writer_start(&s->writer) != 0) {
+            snprintf(err, err_len, "cannot start the writer thread");
+            rc = STORE_ERR_IO;
+        }
     }
-    return rc;
+    if (rc == STORE_OK)
+        rc = s->be->check_schema(s, err, err_len);
+    if (rc != STORE_OK) {
+        writer_release(&s->writer);
+        s->be->close(s);
+        return rc;
+    }
+    pthread_mutex_init(&s->shelf_mu, NULL);
+    s->shelves = NULL;
+    pthread_mutex_init(&s->memo_mu, NULL);
+    atomic_init(&s->space_checked, 0);
+    atomic_init(&s->space_ok, true);
+    s->memo = xcalloc(COHORT_MEMO, sizeof(*s->memo));
+    s->memo_next = 0;
+    s->memo_changes = 0;
+    *out = s;
+    return STORE_OK;
 }
 
 /* Copies s[0..n) into the buffer, or "***" in its place when hide is set. */
@@ -188,6 +208,8 @@ void store_close(struct store *s)
         memo_clear(&s->memo[i]);
     free(s->memo);
     pthread_mutex_destroy(&s->memo_mu);
+    /* Every queued write is done before the backend closes its connections. */
+    writer_release(&s->writer);
     s->be->close(s);
 }
 
@@ -741,8 +763,13 @@ static int submit(struct store *s, const struct survey_answer *a, size_t n)
     struct buf *bodies = xcalloc(n, sizeof(*bodies));
     int *rcs = xcalloc(n, sizeof(*rcs));
     int rc = prepare(s, a, n, p, bodies);
-    if (rc == STORE_OK)
-        rc = s->be->submit(s, p, n, true, rcs);
+    if (rc == STORE_OK) {
+        /* One job: the answers are stored in one transaction, all or none. */
+        struct writer_job *j = xcalloc(1, s->be->answers_job_size);
+        s->be->answers_job(j, p, n, rcs);
+        rc = writer_submit(&s->writer, j);
+        free(j);
+    }
     for (size_t i = 0; i < n; i++)
         buf_release(&bodies[i]);
     free(bodies);
@@ -775,11 +802,18 @@ static void async_finished(struct writer_job *j)
     free(j); /* the backend's job, which begins with j */
 }
 
-int store_async_enqueue(struct writer *w, struct writer_job *j, struct store_async *req)
+/*
+ * Queues req's answer as the backend's job, without waiting: once its transaction has ended,
+ * the writer thread tells req's submitter its status and frees the job and req. Returns as
+ * writer_enqueue(); on failure req stays the caller's.
+ */
+static int async_enqueue(struct store *s, struct store_async *req)
 {
+    struct writer_job *j = xcalloc(1, s->be->answers_job_size);
+    s->be->answers_job(j, &req->p, 1, &req->rc);
     j->finished = async_finished;
     j->ctx = req;
-    int rc = writer_enqueue(w, j);
+    int rc = writer_enqueue(&s->writer, j);
     if (rc != STORE_OK)
         free(j);
     return rc;
@@ -834,7 +868,7 @@ int store_submit_async(struct store *s, const struct survey_answer *a, store_don
         }
         req->done = done;
         req->ctx = ctx;
-        rc = s->be->submit_async(s, req);
+        rc = async_enqueue(s, req);
     }
     if (rc != STORE_OK)
         store_async_free(req);

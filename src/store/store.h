@@ -9,13 +9,16 @@
  * cut. Answers are written by one writer thread that gathers every answer waiting into one
  * transaction (group commit): throughput grows with concurrency instead of collapsing.
  *
- * With SQLite, every write (answers, cohorts, staff, sessions, purge, checkpoints) goes
- * through that one writer connection and reads use separate read-only connections, since
- * Debian's SQLite must never have two connections writing or checkpointing at once. With
- * PostgreSQL, answers go through the writer (group commit) and every other write is a short
- * transaction of its own on the connections reads use; the server orders them, across
- * processes too. Every function is safe to call from many threads at once on one struct
- * store.
+ * With SQLite, every write goes through the writer's one connection: the schema's migrations
+ * when the store opens, before the writer thread starts, and from then on everything else
+ * (answers, classes, staff, sessions, purge, checkpoints) as jobs of the writer thread;
+ * reads use separate read-only connections, since Debian's SQLite must never have two
+ * connections writing or checkpointing at once. With PostgreSQL, only answers go through the
+ * writer thread (group commit), and the migrations through its connection; every other write
+ * (classes, staff, sessions, purge) is a short transaction of its own on the pooled
+ * connections reads use (purge's VACUUM too, outside any transaction), and the server orders
+ * them, across processes too. Every function is safe to call from many threads at once on
+ * one struct store.
  *
  * For POST /feedback: survey_form_code(), store_cohort_get(), store_cohort_for_survey(),
  * survey_validate(), then store_submit(); show the thank-you page only on STORE_OK. Each
