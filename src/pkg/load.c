@@ -65,8 +65,8 @@ int find_name(const char *const *names, size_t n, const char *s)
 }
 
 /* Reports an unknown value among names: "unknown WHAT 'x'; did you mean 'y'? (WHATs: ...)". */
-void report_unknown_name(struct loader *L, int line, const char *what, const char *value,
-                         const char *const *names, size_t n)
+static void report_unknown_name(struct loader *L, int line, const char *what, const char *value,
+                                const char *const *names, size_t n)
 {
     struct suggest sg;
     suggest_init(&sg, value);
@@ -172,6 +172,20 @@ const char *get_text(struct loader *L, const struct ynode *map, const char *key,
         return NULL;
     }
     return arena_strndup(L->a, v->str, v->len);
+}
+
+/* A value that must be one of names: its index, NAME_ABSENT, or NAME_UNKNOWN once reported. */
+int get_name(struct loader *L, const struct ynode *map, const char *key, bool required,
+             const char *subj, const char *what, const char *const *names, size_t n)
+{
+    const char *value = get_text(L, map, key, required, subj);
+    if (!value)
+        return NAME_ABSENT;
+    int k = find_name(names, n, value);
+    if (k >= 0)
+        return k;
+    report_unknown_name(L, line_of(map, key), what, value, names, n);
+    return NAME_UNKNOWN;
 }
 
 /* The line of a member's value, or of the map when the member is absent. */

@@ -16,18 +16,6 @@ static const char *const plan_kind_names[] = {"strategies", "replies",  "words",
 
 _Static_assert(COUNT(plan_kind_names) == PLAN_TEXT + 1, "a name for every plan section kind");
 
-static const char *const character_keys[] = {"id", "name", "me", NULL};
-static const char *const step_keys[] = {"id",      "title",  "messages", "text",
-                                        "choices", "ending", NULL};
-static const char *const message_keys[] = {"from", "text", NULL};
-static const char *const choice_keys[] = {"text", "next", NULL};
-static const char *const group_keys[] = {"id", "title", "questions", NULL};
-static const char *const question_keys[] = {"id", "text", "hint", NULL};
-static const char *const strategy_keys[] = {"id",  "title",   "summary", "when",
-                                            "how", "replies", NULL};
-static const char *const reply_keys[] = {"id", "text", "image", "alt", NULL};
-static const char *const section_keys[] = {"id", "title", "kind", "prompt", NULL};
-
 static const struct pkg_character *find_character(const struct pkg_story *s, const char *id)
 {
     for (size_t i = 0; i < s->character_count; i++)
@@ -36,56 +24,62 @@ static const struct pkg_character *find_character(const struct pkg_story *s, con
     return NULL;
 }
 
-static void load_messages(struct loader *L, struct pkg_step *step, const struct pkg_story *story,
-                          const struct ynode *list)
+/* Who a message is from: a character of the story (ctx), or nobody for narration. */
+static void read_message(struct loader *L, const struct ynode *map, void *item, const char *subj,
+                         void *ctx)
 {
-    step->messages = alloc_items(L, list, sizeof(*step->messages));
-    for (const struct ynode *item = list->first; item; item = item->next) {
-        if (!item_is_map(L, item, "messages", "from: alex"))
-            continue;
-        check_keys(L, item, message_keys, "a message");
-        struct pkg_message *m = &step->messages[step->message_count++];
-        m->loc = loader_loc(L, item->line);
-        m->text = get_text(L, item, "text", true, "a message");
-        const char *from = get_text(L, item, "from", false, "a message");
-        if (!from)
-            continue;
-        m->from = find_character(story, from);
-        if (m->from)
-            continue;
-        if (story->character_count == 0) {
-            ERR(L, line_of(item, "from"),
-                "message from '%s', but the story has no 'characters' to say who that is", from);
-            continue;
-        }
-        struct suggest sg;
-        suggest_init(&sg, from);
-        /* Suggestions cost a comparison per character; a huge cast gets none. */
-        for (size_t i = 0; i < story->character_count && story->character_count <= 500; i++)
-            suggest_try(&sg, story->characters[i].id);
-        if (sg.best)
-            ERR(L, line_of(item, "from"),
-                "message from '%s', who is not a character in this story; did you mean '%s'?", from,
-                sg.best);
-        else
-            ERR(L, line_of(item, "from"), "message from '%s', who is not a character in this story",
-                from);
+    struct pkg_message *m = item;
+    const struct pkg_story *story = ctx;
+    const char *from = get_text(L, map, "from", false, subj);
+    if (!from)
+        return;
+    m->from = find_character(story, from);
+    if (m->from)
+        return;
+    if (story->character_count == 0) {
+        ERR(L, line_of(map, "from"),
+            "message from '%s', but the story has no 'characters' to say who that is", from);
+        return;
     }
+    struct suggest sg;
+    suggest_init(&sg, from);
+    /* Suggestions cost a comparison per character; a huge cast gets none. */
+    for (size_t i = 0; i < story->character_count && story->character_count <= 500; i++)
+        suggest_try(&sg, story->characters[i].id);
+    if (sg.best)
+        ERR(L, line_of(map, "from"),
+            "message from '%s', who is not a character in this story; did you mean '%s'?", from,
+            sg.best);
+    else
+        ERR(L, line_of(map, "from"), "message from '%s', who is not a character in this story",
+            from);
 }
 
-static void load_choices(struct loader *L, struct pkg_step *step, const struct ynode *list)
+static const struct list_field message_fields[] = {
+    LIST_OTHER("from"),
+    LIST_NEED(struct pkg_message, "text", text),
+};
+static const struct list_shape messages = {
+    {"messages", "from: alex", "a message", "message"},
+    LIST_ITEMS(struct pkg_message, message_fields, read_message)};
+
+/* A choice is where it leads: its line is the line of 'next'. */
+static void read_choice(struct loader *L, const struct ynode *map, void *item, const char *subj,
+                        void *ctx)
 {
-    step->choices = alloc_items(L, list, sizeof(*step->choices));
-    for (const struct ynode *item = list->first; item; item = item->next) {
-        if (!item_is_map(L, item, "choices", "text: Say no"))
-            continue;
-        check_keys(L, item, choice_keys, "a choice");
-        struct pkg_choice *c = &step->choices[step->choice_count++];
-        c->loc = loader_loc(L, line_of(item, "next"));
-        c->text = get_text(L, item, "text", true, "a choice");
-        c->next_id = get_text(L, item, "next", true, "a choice");
-    }
+    (void)subj;
+    (void)ctx;
+    struct pkg_choice *c = item;
+    c->loc = loader_loc(L, line_of(map, "next"));
 }
+
+static const struct list_field choice_fields[] = {
+    LIST_NEED(struct pkg_choice, "text", text),
+    LIST_NEED(struct pkg_choice, "next", next_id),
+};
+static const struct list_shape choices = {
+    {"choices", "text: Say no", "a choice", "choice"},
+    LIST_ITEMS(struct pkg_choice, choice_fields, read_choice)};
 
 static void load_ending(struct loader *L, struct pkg_step *step, const struct ynode *v)
 {
@@ -102,67 +96,74 @@ static void load_ending(struct loader *L, struct pkg_step *step, const struct yn
     step->ending_title = arena_strndup(L->a, v->str, v->len);
 }
 
-void load_story(struct loader *L, struct pkg_page *page, struct pkg_page_note *note,
-                const struct ynode *fm)
+/* Only one character is the reader; ctx holds the one found so far. */
+static void read_character(struct loader *L, const struct ynode *map, void *item, const char *subj,
+                           void *ctx)
+{
+    (void)subj;
+    struct pkg_character *c = item;
+    const struct pkg_character **me = ctx;
+    if (c->me && *me)
+        ERR(L, line_of(map, "me"),
+            "only one character can be 'me' (the reader), and '%s' already is",
+            (*me)->id     ? (*me)->id
+            : (*me)->name ? (*me)->name
+                          : "another");
+    else if (c->me)
+        *me = c;
+}
+
+static const struct list_field character_fields[] = {
+    LIST_ID(struct pkg_character),
+    LIST_NEED(struct pkg_character, "name", name),
+    LIST_BOOL(struct pkg_character, "me", me),
+};
+static const struct list_shape characters = {
+    {"characters", "id: sam", "a character", "character"},
+    LIST_ITEMS(struct pkg_character, character_fields, read_character),
+    LIST_OWNED_IDS(ID_CHARACTER)};
+
+/* A step's address on its page, its messages, text, choices and ending; ctx is the page. */
+static void read_step(struct loader *L, const struct ynode *map, void *item, const char *subj,
+                      void *ctx)
+{
+    struct pkg_step *s = item;
+    struct pkg_page *page = ctx;
+    if (s->id && pkg_id_valid(s->id) && pkg_id_valid(page->id))
+        note_id(L, ID_ADDRESS, NULL, arena_printf(L->a, "%s-%s", page->id, s->id),
+                line_of(map, "id"),
+                arena_printf(&L->tmp, "step '%s' of page '%s'", s->id, page->id), page);
+    s->messages = load_list(L, get_list(L, map, "messages", false, subj), &messages, NULL,
+                            &page->story, &s->message_count);
+    s->text = get_text(L, map, "text", false, subj);
+    const struct ynode *text = ytree_get(map, "text");
+    s->text_line = text ? text->text_line : s->loc.line;
+    s->choices = load_list(L, get_list(L, map, "choices", false, subj), &choices, NULL, NULL,
+                           &s->choice_count);
+    const struct ynode *ending = ytree_get(map, "ending");
+    if (ending)
+        load_ending(L, s, ending);
+    if (s->message_count == 0 && !s->text)
+        ERR(L, map->line, "%s is empty: give it 'messages' or 'text'", subj);
+}
+
+static const struct list_field step_fields[] = {
+    LIST_ID(struct pkg_step), LIST_TEXT(struct pkg_step, "title", title),
+    LIST_OTHER("messages"),   LIST_OTHER("text"),
+    LIST_OTHER("choices"),    LIST_OTHER("ending"),
+};
+static const struct list_shape steps = {{"steps", "id: start", "a story step", "step"},
+                                        LIST_ITEMS(struct pkg_step, step_fields, read_step),
+                                        LIST_IDS(ID_STEP, NULL)};
+
+void load_story(struct loader *L, struct pkg_page *page, const struct ynode *fm)
 {
     struct pkg_story *story = &page->story;
-    const struct ynode *chars = get_list(L, fm, "characters", false, "the front matter");
-    if (chars) {
-        story->characters = alloc_items(L, chars, sizeof(*story->characters));
-        const struct pkg_character *me = NULL;
-        for (const struct ynode *item = chars->first; item; item = item->next) {
-            if (!item_is_map(L, item, "characters", "id: sam"))
-                continue;
-            check_keys(L, item, character_keys, "a character");
-            struct pkg_character *c = &story->characters[story->character_count++];
-            c->loc = loader_loc(L, item->line);
-            c->id = get_id(L, item, "character", ID_CHARACTER, page);
-            c->name = get_text(L, item, "name", true, subject(L, "character", c->id));
-            c->me = get_bool(L, item, "me");
-            if (c->me && me)
-                ERR(L, line_of(item, "me"),
-                    "only one character can be 'me' (the reader), and '%s' already is",
-                    me->id     ? me->id
-                    : me->name ? me->name
-                               : "another");
-            else if (c->me)
-                me = c;
-        }
-    }
-    const struct ynode *steps = get_list(L, fm, "steps", true, "the front matter");
-    const struct ynode *steps_member = ytree_get(fm, "steps");
-    note->steps_line = steps_member ? steps_member->key_line : fm->line;
-    if (!steps)
-        return;
-    story->steps = alloc_items(L, steps, sizeof(*story->steps));
-    for (const struct ynode *item = steps->first; item; item = item->next) {
-        if (!item_is_map(L, item, "steps", "id: start"))
-            continue;
-        check_keys(L, item, step_keys, "a story step");
-        struct pkg_step *s = &story->steps[story->step_count++];
-        s->loc = loader_loc(L, item->line);
-        s->id = get_id(L, item, "step", ID_STEP, NULL);
-        if (s->id && pkg_id_valid(s->id) && pkg_id_valid(page->id))
-            note_id(L, ID_ADDRESS, NULL, arena_printf(L->a, "%s-%s", page->id, s->id),
-                    line_of(item, "id"),
-                    arena_printf(&L->tmp, "step '%s' of page '%s'", s->id, page->id), page);
-        const char *subj = subject(L, "step", s->id);
-        s->title = get_text(L, item, "title", false, subj);
-        const struct ynode *messages = get_list(L, item, "messages", false, subj);
-        if (messages)
-            load_messages(L, s, story, messages);
-        s->text = get_text(L, item, "text", false, subj);
-        const struct ynode *text = ytree_get(item, "text");
-        s->text_line = text ? text->text_line : s->loc.line;
-        const struct ynode *choices = get_list(L, item, "choices", false, subj);
-        if (choices)
-            load_choices(L, s, choices);
-        const struct ynode *ending = ytree_get(item, "ending");
-        if (ending)
-            load_ending(L, s, ending);
-        if (s->message_count == 0 && !s->text)
-            ERR(L, item->line, "%s is empty: give it 'messages' or 'text'", subj);
-    }
+    const struct pkg_character *me = NULL;
+    story->characters = load_list(L, get_list(L, fm, "characters", false, "the front matter"),
+                                  &characters, page, &me, &story->character_count);
+    const struct ynode *list = get_list(L, fm, "steps", true, "the front matter");
+    story->steps = load_list(L, list, &steps, NULL, page, &story->step_count);
     /* Choices are resolved once every step is known; check.c reports those that are not. */
     for (size_t i = 0; i < story->step_count; i++)
         for (size_t j = 0; j < story->steps[i].choice_count; j++) {
@@ -171,112 +172,114 @@ void load_story(struct loader *L, struct pkg_page *page, struct pkg_page_note *n
         }
 }
 
-void load_questions(struct loader *L, struct pkg_page *page, const struct ynode *fm)
+static const struct list_field question_fields[] = {
+    LIST_ID(struct pkg_question),
+    LIST_NEED(struct pkg_question, "text", text),
+    LIST_TEXT(struct pkg_question, "hint", hint),
+};
+static const struct list_shape questions = {
+    {"questions", "id: q-why-ask", "a question", "question"},
+    LIST_ITEMS(struct pkg_question, question_fields, NULL),
+    LIST_IDS(ID_QUESTION, NULL)};
+
+static void read_group(struct loader *L, const struct ynode *map, void *item, const char *subj,
+                       void *ctx)
 {
-    const struct ynode *groups = get_list(L, fm, "groups", true, "the front matter");
-    if (!groups)
-        return;
-    page->groups = alloc_items(L, groups, sizeof(*page->groups));
-    for (const struct ynode *item = groups->first; item; item = item->next) {
-        if (!item_is_map(L, item, "groups", "id: why"))
-            continue;
-        check_keys(L, item, group_keys, "a question group");
-        struct pkg_question_group *g = &page->groups[page->group_count++];
-        g->loc = loader_loc(L, item->line);
-        g->id = get_id(L, item, "question group", ID_GROUP, NULL);
-        const char *subj = subject(L, "question group", g->id);
-        g->title = get_text(L, item, "title", true, subj);
-        const struct ynode *qs = get_list(L, item, "questions", true, subj);
-        if (!qs)
-            continue;
-        g->questions = alloc_items(L, qs, sizeof(*g->questions));
-        for (const struct ynode *qi = qs->first; qi; qi = qi->next) {
-            if (!item_is_map(L, qi, "questions", "id: q-why-ask"))
-                continue;
-            check_keys(L, qi, question_keys, "a question");
-            struct pkg_question *q = &g->questions[g->question_count++];
-            q->loc = loader_loc(L, qi->line);
-            q->id = get_id(L, qi, "question", ID_QUESTION, NULL);
-            const char *qsubj = subject(L, "question", q->id);
-            q->text = get_text(L, qi, "text", true, qsubj);
-            q->hint = get_text(L, qi, "hint", false, qsubj);
-        }
-    }
+    (void)ctx;
+    struct pkg_question_group *g = item;
+    g->questions = load_list(L, get_list(L, map, "questions", true, subj), &questions, NULL, NULL,
+                             &g->question_count);
 }
 
-static void load_replies(struct loader *L, struct pkg_strategy *s, const struct ynode *list)
+static const struct list_field group_fields[] = {
+    LIST_ID(struct pkg_question_group),
+    LIST_NEED(struct pkg_question_group, "title", title),
+    LIST_OTHER("questions"),
+};
+static const struct list_shape groups = {
+    {"groups", "id: why", "a question group", "question group"},
+    LIST_ITEMS(struct pkg_question_group, group_fields, read_group),
+    LIST_IDS(ID_GROUP, NULL)};
+
+void load_questions(struct loader *L, struct pkg_page *page, const struct ynode *fm)
 {
-    s->replies = alloc_items(L, list, sizeof(*s->replies));
-    for (const struct ynode *item = list->first; item; item = item->next) {
-        if (!item_is_map(L, item, "replies", "id: r-pizza"))
-            continue;
-        check_keys(L, item, reply_keys, "a reply");
-        struct pkg_reply *r = &s->replies[s->reply_count++];
-        r->loc = loader_loc(L, item->line);
-        r->id = get_id(L, item, "reply", ID_REPLY, NULL);
-        const char *subj = subject(L, "reply", r->id);
-        r->text = get_text(L, item, "text", true, subj);
-        r->image = get_text(L, item, "image", false, subj);
-        r->alt = get_text(L, item, "alt", false, subj);
-        if (r->alt && !r->image)
-            WARN(L, line_of(item, "alt"), "'alt' describes a picture, but %s has no 'image'", subj);
-    }
+    page->groups = load_list(L, get_list(L, fm, "groups", true, "the front matter"), &groups, NULL,
+                             NULL, &page->group_count);
 }
+
+static void read_reply(struct loader *L, const struct ynode *map, void *item, const char *subj,
+                       void *ctx)
+{
+    (void)ctx;
+    const struct pkg_reply *r = item;
+    if (r->alt && !r->image)
+        WARN(L, line_of(map, "alt"), "'alt' describes a picture, but %s has no 'image'", subj);
+}
+
+static const struct list_field reply_fields[] = {
+    LIST_ID(struct pkg_reply),
+    LIST_NEED(struct pkg_reply, "text", text),
+    LIST_TEXT(struct pkg_reply, "image", image),
+    LIST_TEXT(struct pkg_reply, "alt", alt),
+};
+static const struct list_shape replies = {{"replies", "id: r-pizza", "a reply", "reply"},
+                                          LIST_ITEMS(struct pkg_reply, reply_fields, read_reply),
+                                          LIST_IDS(ID_REPLY, NULL)};
+
+static void read_strategy(struct loader *L, const struct ynode *map, void *item, const char *subj,
+                          void *ctx)
+{
+    (void)ctx;
+    struct pkg_strategy *s = item;
+    s->replies = load_list(L, get_list(L, map, "replies", false, subj), &replies, NULL, NULL,
+                           &s->reply_count);
+    if (!s->summary && !s->when && !s->how && s->reply_count == 0)
+        ERR(L, map->line, "%s says nothing: give it a 'summary', 'when', 'how' or 'replies'", subj);
+}
+
+static const struct list_field strategy_fields[] = {
+    LIST_ID(struct pkg_strategy),
+    LIST_NEED(struct pkg_strategy, "title", title),
+    LIST_TEXT(struct pkg_strategy, "summary", summary),
+    LIST_TEXT(struct pkg_strategy, "when", when),
+    LIST_MARKDOWN(struct pkg_strategy, "how", how, how_line),
+    LIST_OTHER("replies"),
+};
+static const struct list_shape strategies = {
+    {"strategies", "id: say-no", "a strategy", "strategy"},
+    LIST_ITEMS(struct pkg_strategy, strategy_fields, read_strategy),
+    LIST_IDS(ID_STRATEGY, NULL)};
 
 void load_strategies(struct loader *L, struct pkg_page *page, const struct ynode *fm)
 {
-    const struct ynode *list = get_list(L, fm, "strategies", true, "the front matter");
-    if (!list)
-        return;
-    page->strategies = alloc_items(L, list, sizeof(*page->strategies));
-    for (const struct ynode *item = list->first; item; item = item->next) {
-        if (!item_is_map(L, item, "strategies", "id: say-no"))
-            continue;
-        check_keys(L, item, strategy_keys, "a strategy");
-        struct pkg_strategy *s = &page->strategies[page->strategy_count++];
-        s->loc = loader_loc(L, item->line);
-        s->id = get_id(L, item, "strategy", ID_STRATEGY, NULL);
-        const char *subj = subject(L, "strategy", s->id);
-        s->title = get_text(L, item, "title", true, subj);
-        s->summary = get_text(L, item, "summary", false, subj);
-        s->when = get_text(L, item, "when", false, subj);
-        s->how = get_text(L, item, "how", false, subj);
-        const struct ynode *how = ytree_get(item, "how");
-        s->how_line = how ? how->text_line : s->loc.line;
-        const struct ynode *replies = get_list(L, item, "replies", false, subj);
-        if (replies)
-            load_replies(L, s, replies);
-        if (!s->summary && !s->when && !s->how && s->reply_count == 0)
-            ERR(L, item->line, "%s says nothing: give it a 'summary', 'when', 'how' or 'replies'",
-                subj);
-    }
+    page->strategies = load_list(L, get_list(L, fm, "strategies", true, "the front matter"),
+                                 &strategies, NULL, NULL, &page->strategy_count);
 }
+
+/* A section's kind, read after its prompt as it always has been. */
+static void read_section(struct loader *L, const struct ynode *map, void *item, const char *subj,
+                         void *ctx)
+{
+    (void)ctx;
+    struct pkg_plan_section *s = item;
+    int k = get_name(L, map, "kind", true, subj, "plan section kind", plan_kind_names,
+                     COUNT(plan_kind_names));
+    s->kind = k >= 0 ? (enum pkg_plan_kind)k : PLAN_TEXT;
+}
+
+static const struct list_field section_fields[] = {
+    LIST_ID(struct pkg_plan_section),
+    LIST_NEED(struct pkg_plan_section, "title", title),
+    LIST_OTHER("kind"),
+    LIST_TEXT(struct pkg_plan_section, "prompt", prompt),
+};
+static const struct list_shape sections = {
+    {"sections", "id: my-ways", "a plan section", "plan section"},
+    LIST_ITEMS(struct pkg_plan_section, section_fields, read_section),
+    LIST_IDS(ID_SECTION, NULL)};
 
 void load_plan(struct loader *L, struct pkg_page *page, const struct ynode *fm)
 {
-    const struct ynode *list = get_list(L, fm, "sections", true, "the front matter");
-    if (!list)
-        return;
-    page->plan_sections = alloc_items(L, list, sizeof(*page->plan_sections));
-    for (const struct ynode *item = list->first; item; item = item->next) {
-        if (!item_is_map(L, item, "sections", "id: my-ways"))
-            continue;
-        check_keys(L, item, section_keys, "a plan section");
-        struct pkg_plan_section *s = &page->plan_sections[page->plan_section_count++];
-        s->loc = loader_loc(L, item->line);
-        s->id = get_id(L, item, "plan section", ID_SECTION, NULL);
-        const char *subj = subject(L, "plan section", s->id);
-        s->title = get_text(L, item, "title", true, subj);
-        s->prompt = get_text(L, item, "prompt", false, subj);
-        const char *kind = get_text(L, item, "kind", true, subj);
-        s->kind = PLAN_TEXT;
-        if (kind) {
-            int k = find_name(plan_kind_names, COUNT(plan_kind_names), kind);
-            if (k >= 0)
-                s->kind = (enum pkg_plan_kind)k;
-            else
-                report_unknown_name(L, line_of(item, "kind"), "plan section kind", kind,
-                                    plan_kind_names, COUNT(plan_kind_names));
-        }
-    }
+    page->plan_sections = load_list(L, get_list(L, fm, "sections", true, "the front matter"),
+                                    &sections, NULL, NULL, &page->plan_section_count);
 }

@@ -30,11 +30,6 @@ static const struct slide_kind {
 };
 _Static_assert(COUNT(slide_kinds) == SLIDE_KIND_COUNT, "a row for every slide kind");
 
-static const char *const slide_keys[] = {"show",     "title",        "text",      "minutes",
-                                         "say",      "safeguarding", "questions", "ways",
-                                         "services", "steps",        NULL};
-static const char *const step_note_keys[] = {"step", "say", "safeguarding", NULL};
-
 /* The kinds' names, in order, for messages that list them. */
 static void slide_kind_names(const char *names[SLIDE_KIND_COUNT])
 {
@@ -88,76 +83,76 @@ static void load_refs(struct loader *L, struct pkg_slide *s, const struct ynode 
     }
 }
 
-static void load_step_notes(struct loader *L, struct pkg_slide *s, const struct ynode *item)
+static void read_step_notes(struct loader *L, const struct ynode *map, void *item, const char *subj,
+                            void *ctx)
 {
-    const struct ynode *list = get_list(L, item, "steps", false, "a slide");
-    if (!list)
-        return;
-    s->step_notes = alloc_items(L, list, sizeof(*s->step_notes));
-    for (const struct ynode *v = list->first; v; v = v->next) {
-        if (!item_is_map(L, v, "steps", "step: start"))
-            continue;
-        check_keys(L, v, step_note_keys, "a step's notes");
-        struct pkg_step_notes *n = &s->step_notes[s->step_note_count++];
-        n->loc = loader_loc(L, v->line);
-        n->step = get_text(L, v, "step", true, "a step's notes");
-        load_notes(L, v, "a step's notes", &n->notes);
-        if (!n->notes.say && !n->notes.safeguarding)
-            ERR(L, v->line, "the notes for step '%s' are empty: give them 'say' or 'safeguarding'",
-                n->step ? n->step : "?");
-    }
+    (void)subj;
+    (void)ctx;
+    const struct pkg_step_notes *n = item;
+    if (!n->notes.say && !n->notes.safeguarding)
+        ERR(L, map->line, "the notes for step '%s' are empty: give them 'say' or 'safeguarding'",
+            n->step ? n->step : "?");
 }
+
+static const struct list_field step_note_fields[] = {
+    LIST_NEED(struct pkg_step_notes, "step", step),
+    LIST_MARKDOWN(struct pkg_step_notes, "say", notes.say, notes.say_line),
+    LIST_MARKDOWN(struct pkg_step_notes, "safeguarding", notes.safeguarding,
+                  notes.safeguarding_line),
+};
+static const struct list_shape step_notes = {
+    {"steps", "step: start", "a step's notes", "step's notes"},
+    LIST_ITEMS(struct pkg_step_notes, step_note_fields, read_step_notes)};
+
+/* What a slide shows and says; every key is read here, show first. */
+static void read_slide(struct loader *L, const struct ynode *map, void *item, const char *subj,
+                       void *ctx)
+{
+    (void)ctx;
+    struct pkg_slide *s = item;
+    const char *names[SLIDE_KIND_COUNT];
+    slide_kind_names(names);
+    int k = get_name(L, map, "show", true, subj, "kind of slide", names, SLIDE_KIND_COUNT);
+    bool known = k >= 0;
+    s->show = known ? (enum pkg_slide_kind)k : SLIDE_TEXT;
+    s->title = get_text(L, map, "title", known && s->show == SLIDE_TEXT, "a text slide");
+    s->text = get_text(L, map, "text", false, subj);
+    const struct ynode *text = ytree_get(map, "text");
+    s->text_line = text ? text->text_line : s->loc.line;
+    load_minutes(L, s, map);
+    load_notes(L, map, subj, &s->notes);
+    /* Each list key belongs to one kind of slide. */
+    static const enum pkg_slide_kind listing[] = {SLIDE_QUESTIONS, SLIDE_WAYS, SLIDE_SUPPORT,
+                                                  SLIDE_STORY};
+    for (size_t i = 0; known && i < COUNT(listing); i++) {
+        const char *key = slide_kinds[listing[i]].list_key;
+        const struct ynode *v = ytree_get(map, key);
+        if (v && listing[i] != s->show)
+            ERR(L, v->key_line, "'%s' is for slides that show '%s', but this slide shows '%s'", key,
+                slide_kinds[listing[i]].name, slide_kinds[s->show].name);
+    }
+    if (!known || !slide_kinds[s->show].list_key)
+        return;
+    if (s->show == SLIDE_STORY)
+        s->step_notes = load_list(L, get_list(L, map, "steps", false, subj), &step_notes, NULL,
+                                  NULL, &s->step_note_count);
+    else
+        load_refs(L, s, map);
+}
+
+static const struct list_field slide_fields[] = {
+    LIST_OTHER("show"),      LIST_OTHER("title"), LIST_OTHER("text"),
+    LIST_OTHER("minutes"),   LIST_OTHER("say"),   LIST_OTHER("safeguarding"),
+    LIST_OTHER("questions"), LIST_OTHER("ways"),  LIST_OTHER("services"),
+    LIST_OTHER("steps"),
+};
+static const struct list_shape slides = {{"slides", "show: title", "a slide", "slide"},
+                                         LIST_ITEMS(struct pkg_slide, slide_fields, read_slide)};
 
 void load_lesson(struct loader *L, struct pkg_page *page, const struct ynode *fm)
 {
-    const struct ynode *list = get_list(L, fm, "slides", true, "the front matter");
-    if (!list)
-        return;
-    page->slides = alloc_items(L, list, sizeof(*page->slides));
-    for (const struct ynode *item = list->first; item; item = item->next) {
-        if (!item_is_map(L, item, "slides", "show: title"))
-            continue;
-        check_keys(L, item, slide_keys, "a slide");
-        struct pkg_slide *s = &page->slides[page->slide_count++];
-        s->loc = loader_loc(L, item->line);
-        s->show = SLIDE_TEXT;
-        const char *show = get_text(L, item, "show", true, "a slide");
-        bool known = false;
-        if (show) {
-            const char *names[SLIDE_KIND_COUNT];
-            slide_kind_names(names);
-            int k = find_name(names, SLIDE_KIND_COUNT, show);
-            if (k >= 0) {
-                s->show = (enum pkg_slide_kind)k;
-                known = true;
-            } else {
-                report_unknown_name(L, line_of(item, "show"), "kind of slide", show, names,
-                                    SLIDE_KIND_COUNT);
-            }
-        }
-        s->title = get_text(L, item, "title", known && s->show == SLIDE_TEXT, "a text slide");
-        s->text = get_text(L, item, "text", false, "a slide");
-        const struct ynode *text = ytree_get(item, "text");
-        s->text_line = text ? text->text_line : s->loc.line;
-        load_minutes(L, s, item);
-        load_notes(L, item, "a slide", &s->notes);
-        /* Each list key belongs to one kind of slide. */
-        static const enum pkg_slide_kind listing[] = {SLIDE_QUESTIONS, SLIDE_WAYS, SLIDE_SUPPORT,
-                                                      SLIDE_STORY};
-        for (size_t i = 0; known && i < COUNT(listing); i++) {
-            const char *key = slide_kinds[listing[i]].list_key;
-            const struct ynode *v = ytree_get(item, key);
-            if (v && listing[i] != s->show)
-                ERR(L, v->key_line, "'%s' is for slides that show '%s', but this slide shows '%s'",
-                    key, slide_kinds[listing[i]].name, slide_kinds[s->show].name);
-        }
-        if (!known || !slide_kinds[s->show].list_key)
-            continue;
-        if (s->show == SLIDE_STORY)
-            load_step_notes(L, s, item);
-        else
-            load_refs(L, s, item);
-    }
+    page->slides = load_list(L, get_list(L, fm, "slides", true, "the front matter"), &slides, NULL,
+                             NULL, &page->slide_count);
 }
 
 const char *pkg_slide_kind_name(enum pkg_slide_kind k)

@@ -17,9 +17,6 @@
 static const char *const package_keys[] = {
     "id",       "title", "version", "language", "audience",  "publisher", "reading_age",
     "exit_url", "pages", "support", "changes",  "languages", NULL};
-static const char *const support_keys[] = {"id",   "name",  "for",    "phone",   "sms",       "url",
-                                           "chat", "hours", "source", "checked", "emergency", NULL};
-static const char *const change_keys[] = {"version", "date", "items", NULL};
 
 bool pkg_language_valid(const char *s)
 {
@@ -60,83 +57,84 @@ static void check_date(struct loader *L, const struct ynode *map, const char *ke
             value);
 }
 
-static void load_support(struct loader *L, const struct ynode *list)
+/* A support entry's numbers, addresses and date, checked once they are all read. */
+static void read_support(struct loader *L, const struct ynode *map, void *item, const char *subj,
+                         void *ctx)
 {
-    struct pkg *p = L->p;
-    p->support = alloc_items(L, list, sizeof(*p->support));
-    for (const struct ynode *item = list->first; item; item = item->next) {
-        if (!item_is_map(L, item, "support", "id: childline"))
+    (void)ctx;
+    struct pkg_support *s = item;
+    if (s->phone) {
+        char tel[32];
+        if (pkg_phone_normalise(s->phone, tel, sizeof(tel)))
+            s->tel = arena_strdup(L->a, tel);
+        else
+            ERR(L, line_of(map, "phone"),
+                "'%s' is not a UK phone number planpack recognises: write it as it is "
+                "dialled, in digits and spaces, e.g. 0800 1111, 999, 116 123 or "
+                "0808 800 5000",
+                s->phone);
+    }
+    if (s->sms && !pkg_sms_valid(s->sms))
+        ERR(L, line_of(map, "sms"), "'%s' is not a number to text: use 5 to 11 digits, e.g. 85258",
+            s->sms);
+    check_https(L, map, "url", s->url);
+    check_https(L, map, "chat", s->chat);
+    check_https(L, map, "source", s->source);
+    check_date(L, map, "checked", s->checked);
+    if (!s->phone && !s->sms && !s->url && !s->chat)
+        ERR(L, map->line, "%s gives no way to get in touch: add a 'phone', 'sms', 'url' or 'chat'",
+            subj);
+}
+
+static const struct list_field support_fields[] = {
+    LIST_ID(struct pkg_support),
+    LIST_NEED(struct pkg_support, "name", name),
+    LIST_NEED(struct pkg_support, "for", about),
+    LIST_TEXT(struct pkg_support, "phone", phone),
+    LIST_TEXT(struct pkg_support, "sms", sms),
+    LIST_TEXT(struct pkg_support, "url", url),
+    LIST_TEXT(struct pkg_support, "chat", chat),
+    LIST_TEXT(struct pkg_support, "hours", hours),
+    LIST_NEED(struct pkg_support, "source", source),
+    LIST_NEED(struct pkg_support, "checked", checked),
+    LIST_BOOL(struct pkg_support, "emergency", emergency),
+};
+static const struct list_shape support = {
+    {"support", "id: childline", "a support entry", "support entry"},
+    LIST_ITEMS(struct pkg_support, support_fields, read_support),
+    LIST_IDS(ID_SUPPORT, NULL)};
+
+/* A change's version and date, checked, and what changed: a list of lines of text. */
+static void read_change(struct loader *L, const struct ynode *map, void *item, const char *subj,
+                        void *ctx)
+{
+    (void)ctx;
+    struct pkg_change *c = item;
+    if (c->version && !pkg_version_valid(c->version))
+        ERR(L, line_of(map, "version"),
+            "'%s' is not a version number: use MAJOR.MINOR.PATCH, e.g. 1.0.0", c->version);
+    check_date(L, map, "date", c->date);
+    const struct ynode *items = get_list(L, map, "items", true, subj);
+    if (!items)
+        return;
+    c->items = alloc_items(L, items, sizeof(*c->items));
+    for (const struct ynode *t = items->first; t; t = t->next) {
+        if (t->kind != YNODE_SCALAR || scalar_blank(t)) {
+            ERR(L, t->line, "each item of 'items' should be a line of text saying what changed");
             continue;
-        check_keys(L, item, support_keys, "a support entry");
-        struct pkg_support *s = &p->support[p->support_count++];
-        s->loc = loader_loc(L, item->line);
-        s->id = get_id(L, item, "support entry", ID_SUPPORT, NULL);
-        const char *subj = subject(L, "support entry", s->id);
-        s->name = get_text(L, item, "name", true, subj);
-        s->about = get_text(L, item, "for", true, subj);
-        s->phone = get_text(L, item, "phone", false, subj);
-        s->sms = get_text(L, item, "sms", false, subj);
-        s->url = get_text(L, item, "url", false, subj);
-        s->chat = get_text(L, item, "chat", false, subj);
-        s->hours = get_text(L, item, "hours", false, subj);
-        s->source = get_text(L, item, "source", true, subj);
-        s->checked = get_text(L, item, "checked", true, subj);
-        s->emergency = get_bool(L, item, "emergency");
-        if (s->phone) {
-            char tel[32];
-            if (pkg_phone_normalise(s->phone, tel, sizeof(tel)))
-                s->tel = arena_strdup(L->a, tel);
-            else
-                ERR(L, line_of(item, "phone"),
-                    "'%s' is not a UK phone number planpack recognises: write it as it is "
-                    "dialled, in digits and spaces, e.g. 0800 1111, 999, 116 123 or "
-                    "0808 800 5000",
-                    s->phone);
         }
-        if (s->sms && !pkg_sms_valid(s->sms))
-            ERR(L, line_of(item, "sms"),
-                "'%s' is not a number to text: use 5 to 11 digits, e.g. 85258", s->sms);
-        check_https(L, item, "url", s->url);
-        check_https(L, item, "chat", s->chat);
-        check_https(L, item, "source", s->source);
-        check_date(L, item, "checked", s->checked);
-        if (!s->phone && !s->sms && !s->url && !s->chat)
-            ERR(L, item->line,
-                "%s gives no way to get in touch: add a 'phone', 'sms', 'url' or 'chat'", subj);
+        c->items[c->item_count++] = arena_strndup(L->a, t->str, t->len);
     }
 }
 
-static void load_changes(struct loader *L, const struct ynode *list)
-{
-    struct pkg *p = L->p;
-    p->changes = alloc_items(L, list, sizeof(*p->changes));
-    for (const struct ynode *item = list->first; item; item = item->next) {
-        if (!item_is_map(L, item, "changes", "version: 1.0.0"))
-            continue;
-        check_keys(L, item, change_keys, "a change");
-        struct pkg_change *c = &p->changes[p->change_count++];
-        c->loc = loader_loc(L, item->line);
-        c->version = get_text(L, item, "version", true, "a change");
-        c->date = get_text(L, item, "date", true, "a change");
-        if (c->version && !pkg_version_valid(c->version))
-            ERR(L, line_of(item, "version"),
-                "'%s' is not a version number: use MAJOR.MINOR.PATCH, e.g. 1.0.0", c->version);
-        check_date(L, item, "date", c->date);
-        const struct ynode *items = get_list(L, item, "items", true, "a change");
-        if (!items)
-            continue;
-        c->items = alloc_items(L, items, sizeof(*c->items));
-        for (const struct ynode *t = items->first; t; t = t->next) {
-            if (t->kind != YNODE_SCALAR || scalar_blank(t)) {
-                ERR(L, t->line,
-                    "each item of 'items' should be a line of text saying what "
-                    "changed");
-                continue;
-            }
-            c->items[c->item_count++] = arena_strndup(L->a, t->str, t->len);
-        }
-    }
-}
+static const struct list_field change_fields[] = {
+    LIST_NEED(struct pkg_change, "version", version),
+    LIST_NEED(struct pkg_change, "date", date),
+    LIST_OTHER("items"),
+};
+static const struct list_shape changes = {
+    {"changes", "version: 1.0.0", "a change", "change"},
+    LIST_ITEMS(struct pkg_change, change_fields, read_change)};
 
 static void load_reading_age(struct loader *L, const struct ynode *root)
 {
@@ -227,11 +225,9 @@ const struct ynode *load_manifest(struct loader *L, const struct file_entry *e)
     load_reading_age(L, root);
     p->exit_url = get_text(L, root, "exit_url", false, "package.yaml");
     check_https(L, root, "exit_url", p->exit_url);
-    const struct ynode *support = get_list(L, root, "support", false, "package.yaml");
-    if (support)
-        load_support(L, support);
-    const struct ynode *changes = get_list(L, root, "changes", false, "package.yaml");
-    if (changes)
-        load_changes(L, changes);
+    p->support = load_list(L, get_list(L, root, "support", false, "package.yaml"), &support, NULL,
+                           NULL, &p->support_count);
+    p->changes = load_list(L, get_list(L, root, "changes", false, "package.yaml"), &changes, NULL,
+                           NULL, &p->change_count);
     return root;
 }

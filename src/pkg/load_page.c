@@ -19,23 +19,24 @@ _Static_assert(COUNT(audience_names) == AUDIENCE_TEACHER + 1, "a name for every 
 static const char *const common_keys[] = {"title", "nav_title", "summary", "kind", "audience"};
 
 /*
- * One row per page kind, indexed by enum pkg_page_kind: its name in the format and the
- * front-matter keys it adds to common_keys. What it reads from them is the loader that
- * load_front_matter() calls for it (the compiler lists that switch).
+ * One row per page kind, indexed by enum pkg_page_kind: its name in the format, the
+ * front-matter keys it adds to common_keys, and the loader that reads them (NULL when it
+ * adds none).
  */
 static const struct page_kind {
     const char *name;
     const char *keys[3];
+    void (*load)(struct loader *L, struct pkg_page *page, const struct ynode *fm);
 } page_kinds[] = {
-    [PAGE_TEXT] = {"text", {NULL}},
-    [PAGE_STORY] = {"story", {"characters", "steps", NULL}},
-    [PAGE_QUESTIONS] = {"questions", {"groups", NULL}},
-    [PAGE_STRATEGIES] = {"strategies", {"strategies", NULL}},
-    [PAGE_PLAN] = {"plan", {"sections", NULL}},
-    [PAGE_SUPPORT] = {"support", {NULL}},
-    [PAGE_SURVEY] = {"survey", {"questions", NULL}},
-    [PAGE_LESSON] = {"lesson", {"slides", NULL}},
-    [PAGE_LETTER] = {"letter", {NULL}},
+    [PAGE_TEXT] = {"text", {NULL}, NULL},
+    [PAGE_STORY] = {"story", {"characters", "steps", NULL}, load_story},
+    [PAGE_QUESTIONS] = {"questions", {"groups", NULL}, load_questions},
+    [PAGE_STRATEGIES] = {"strategies", {"strategies", NULL}, load_strategies},
+    [PAGE_PLAN] = {"plan", {"sections", NULL}, load_plan},
+    [PAGE_SUPPORT] = {"support", {NULL}, NULL},
+    [PAGE_SURVEY] = {"survey", {"questions", NULL}, load_survey},
+    [PAGE_LESSON] = {"lesson", {"slides", NULL}, load_lesson},
+    [PAGE_LETTER] = {"letter", {NULL}, NULL},
 };
 /* A kind added to pkg.h without its row here would be read as another; the build stops. */
 _Static_assert(COUNT(page_kinds) == PAGE_KIND_COUNT, "a row for every page kind");
@@ -93,64 +94,31 @@ static void check_page_keys(struct loader *L, const struct ynode *fm, enum pkg_p
 static void load_front_matter(struct loader *L, struct pkg_page *page, struct pkg_page_note *note,
                               const struct ynode *fm)
 {
-    bool kind_known = true;
-    const char *kind = get_text(L, fm, "kind", false, "the front matter");
-    if (kind) {
-        const char *names[PAGE_KIND_COUNT];
-        page_kind_names(names);
-        int k = find_name(names, PAGE_KIND_COUNT, kind);
-        if (k >= 0) {
-            page->kind = (enum pkg_page_kind)k;
-        } else {
-            report_unknown_name(L, line_of(fm, "kind"), "page kind", kind, names, PAGE_KIND_COUNT);
-            kind_known = false;
-            note->broken = true;
-        }
-    }
+    const char *names[PAGE_KIND_COUNT];
+    page_kind_names(names);
+    int k = get_name(L, fm, "kind", false, "the front matter", "page kind", names, PAGE_KIND_COUNT);
+    if (k >= 0)
+        page->kind = (enum pkg_page_kind)k;
+    bool kind_known = k != NAME_UNKNOWN;
+    note->broken |= !kind_known;
     check_page_keys(L, fm, page->kind, kind_known);
     page->title = get_text(L, fm, "title", true, "the front matter");
     page->nav_title = get_text(L, fm, "nav_title", false, "the front matter");
     page->summary = get_text(L, fm, "summary", false, "the front matter");
-    const char *audience = get_text(L, fm, "audience", false, "the front matter");
+    int a = get_name(L, fm, "audience", false, "the front matter", "audience", audience_names,
+                     COUNT(audience_names));
     /* A lesson is for teachers and a letter for parents unless the author says otherwise. */
-    if (page->kind == PAGE_LESSON)
+    if (a >= 0)
+        page->audience = (enum pkg_audience)a;
+    else if (page->kind == PAGE_LESSON)
         page->audience = AUDIENCE_TEACHER;
     else if (page->kind == PAGE_LETTER)
         page->audience = AUDIENCE_PARENT;
-    if (audience) {
-        int a = find_name(audience_names, COUNT(audience_names), audience);
-        if (a >= 0)
-            page->audience = (enum pkg_audience)a;
-        else
-            report_unknown_name(L, line_of(fm, "audience"), "audience", audience, audience_names,
-                                COUNT(audience_names));
-    }
-    if (!kind_known)
-        return;
-    switch (page->kind) {
-    case PAGE_STORY:
-        load_story(L, page, note, fm);
-        break;
-    case PAGE_QUESTIONS:
-        load_questions(L, page, fm);
-        break;
-    case PAGE_STRATEGIES:
-        load_strategies(L, page, fm);
-        break;
-    case PAGE_PLAN:
-        load_plan(L, page, fm);
-        break;
-    case PAGE_SURVEY:
-        load_survey(L, page, fm);
-        break;
-    case PAGE_LESSON:
-        load_lesson(L, page, fm);
-        break;
-    case PAGE_TEXT:
-    case PAGE_SUPPORT:
-    case PAGE_LETTER:
-        break;
-    }
+    /* Where the checker says that a story has no ending. */
+    const struct ynode *steps = ytree_get(fm, "steps");
+    note->steps_line = steps ? steps->key_line : fm->line;
+    if (kind_known && page_kinds[page->kind].load)
+        page_kinds[page->kind].load(L, page, fm);
 }
 
 /* One line of s from pos: its end (at '\n' or len) and whether it is a front matter fence. */

@@ -13,23 +13,13 @@
 static const char *const survey_type_names[WIRE_TYPE_COUNT] = WIRE_TYPE_NAMES;
 static const char *const survey_when_names[WIRE_WHEN_COUNT] = WIRE_WHEN_NAMES;
 
-static const char *const survey_keys[] = {"id",      "type",       "when",    "text",
-                                          "options", "max_length", "correct", NULL};
-static const char *const option_keys[] = {"id", "label", NULL};
-
-static void load_options(struct loader *L, struct survey_question *q, const struct ynode *list)
-{
-    q->options = alloc_items(L, list, sizeof(*q->options));
-    for (const struct ynode *item = list->first; item; item = item->next) {
-        if (!item_is_map(L, item, "options", "id: c1"))
-            continue;
-        check_keys(L, item, option_keys, "an option");
-        struct survey_option *o = &q->options[q->option_count++];
-        o->loc = loader_loc(L, item->line);
-        o->id = get_id(L, item, "option", ID_OPTION, q);
-        o->label = get_text(L, item, "label", true, subject(L, "option", o->id));
-    }
-}
+static const struct list_field option_fields[] = {
+    LIST_ID(struct survey_option),
+    LIST_NEED(struct survey_option, "label", label),
+};
+static const struct list_shape options = {{"options", "id: c1", "an option", "option"},
+                                          LIST_ITEMS(struct survey_option, option_fields, NULL),
+                                          LIST_OWNED_IDS(ID_OPTION)};
 
 /*
  * `correct: ID` makes a single or yes/no question a knowledge item, with ID its right answer:
@@ -87,82 +77,81 @@ static void load_max_length(struct loader *L, struct survey_question *q, const s
     q->max_length = (size_t)n;
 }
 
+/* What a question's type asks of its options. */
+static void check_options(struct loader *L, const struct survey_question *q, const char *subj,
+                          int line, bool has_options)
+{
+    switch (q->type) {
+    case SURVEY_SCALE:
+        if (q->option_count != 5)
+            ERR(L, line, "%s is a 'scale' question, so it needs exactly 5 options, not %zu", subj,
+                q->option_count);
+        break;
+    case SURVEY_SINGLE:
+    case SURVEY_MULTI:
+        if (q->option_count < 2)
+            ERR(L, line, "%s is a '%s' question, so it needs at least 2 options, not %zu", subj,
+                survey_type_names[q->type], q->option_count);
+        break;
+    case SURVEY_YESNO:
+        if (has_options)
+            ERR(L, line,
+                "%s is a 'yesno' question, so it takes no 'options' (yes, no and not sure "
+                "are built in)",
+                subj);
+        break;
+    case SURVEY_TEXT:
+        if (has_options)
+            ERR(L, line, "%s is a 'text' question, so it takes no 'options'", subj);
+        break;
+    }
+}
+
+/* Everything but the id, in the order that puts a reserved id's message first. */
+static void read_question(struct loader *L, const struct ynode *map, void *item, const char *subj,
+                          void *ctx)
+{
+    (void)ctx;
+    struct survey_question *q = item;
+    if (q->id && wire_field_reserved(q->id))
+        ERR(L, line_of(map, "id"),
+            "'%s' is the name of one of the feedback form's own fields, so no question may "
+            "have it as its id; choose another, e.g. 'q-%s'",
+            q->id, q->id);
+    q->text = get_text(L, map, "text", true, subj);
+    int w = get_name(L, map, "when", false, subj, "'when' value", survey_when_names,
+                     COUNT(survey_when_names));
+    q->when = w >= 0 ? (enum survey_when)w : SURVEY_END;
+    int t = get_name(L, map, "type", true, subj, "question type", survey_type_names,
+                     COUNT(survey_type_names));
+    bool have_type = t >= 0;
+    q->type = have_type ? (enum survey_type)t : SURVEY_TEXT;
+    const struct ynode *list = get_list(L, map, "options", false, subj);
+    q->options = load_list(L, list, &options, q, NULL, &q->option_count);
+    load_max_length(L, q, map, subj, have_type);
+    load_correct(L, q, map, subj, have_type);
+    if (have_type)
+        check_options(L, q, subj, list ? list->key_line : map->line, list != NULL);
+}
+
+static const struct list_field question_fields[] = {
+    LIST_ID(struct survey_question),
+    LIST_OTHER("type"),
+    LIST_OTHER("when"),
+    LIST_OTHER("text"),
+    LIST_OTHER("options"),
+    LIST_OTHER("max_length"),
+    LIST_OTHER("correct"),
+};
+static const struct list_shape questions = {
+    {"questions", "id: q-confident", "a survey question", "question"},
+    LIST_ITEMS(struct survey_question, question_fields, read_question),
+    LIST_IDS(ID_SURVEY, "survey question")};
+
 void load_survey(struct loader *L, struct pkg_page *page, const struct ynode *fm)
 {
-    const struct ynode *list = get_list(L, fm, "questions", true, "the front matter");
-    if (!list)
-        return;
-    page->survey = alloc_items(L, list, sizeof(*page->survey));
-    for (const struct ynode *item = list->first; item; item = item->next) {
-        if (!item_is_map(L, item, "questions", "id: q-confident"))
-            continue;
-        check_keys(L, item, survey_keys, "a survey question");
-        struct survey_question *q = &page->survey[page->survey_count++];
-        q->loc = loader_loc(L, item->line);
-        q->id = get_id(L, item, "survey question", ID_SURVEY, NULL);
-        if (q->id && wire_field_reserved(q->id))
-            ERR(L, line_of(item, "id"),
-                "'%s' is the name of one of the feedback form's own fields, so no question may "
-                "have it as its id; choose another, e.g. 'q-%s'",
-                q->id, q->id);
-        const char *subj = subject(L, "question", q->id);
-        q->text = get_text(L, item, "text", true, subj);
-        q->when = SURVEY_END;
-        const char *when = get_text(L, item, "when", false, subj);
-        if (when) {
-            int w = find_name(survey_when_names, COUNT(survey_when_names), when);
-            if (w >= 0)
-                q->when = (enum survey_when)w;
-            else
-                report_unknown_name(L, line_of(item, "when"), "'when' value", when,
-                                    survey_when_names, COUNT(survey_when_names));
-        }
-        const char *type = get_text(L, item, "type", true, subj);
-        bool have_type = false;
-        q->type = SURVEY_TEXT;
-        if (type) {
-            int t = find_name(survey_type_names, COUNT(survey_type_names), type);
-            if (t >= 0) {
-                q->type = (enum survey_type)t;
-                have_type = true;
-            } else {
-                report_unknown_name(L, line_of(item, "type"), "question type", type,
-                                    survey_type_names, COUNT(survey_type_names));
-            }
-        }
-        const struct ynode *options = get_list(L, item, "options", false, subj);
-        if (options)
-            load_options(L, q, options);
-        load_max_length(L, q, item, subj, have_type);
-        load_correct(L, q, item, subj, have_type);
-        if (!have_type)
-            continue;
-        int line = options ? options->key_line : item->line;
-        switch (q->type) {
-        case SURVEY_SCALE:
-            if (q->option_count != 5)
-                ERR(L, line, "%s is a 'scale' question, so it needs exactly 5 options, not %zu",
-                    subj, q->option_count);
-            break;
-        case SURVEY_SINGLE:
-        case SURVEY_MULTI:
-            if (q->option_count < 2)
-                ERR(L, line, "%s is a '%s' question, so it needs at least 2 options, not %zu", subj,
-                    survey_type_names[q->type], q->option_count);
-            break;
-        case SURVEY_YESNO:
-            if (options)
-                ERR(L, line,
-                    "%s is a 'yesno' question, so it takes no 'options' (yes, no and not sure "
-                    "are built in)",
-                    subj);
-            break;
-        case SURVEY_TEXT:
-            if (options)
-                ERR(L, line, "%s is a 'text' question, so it takes no 'options'", subj);
-            break;
-        }
-    }
+    page->survey = load_list(L, get_list(L, fm, "questions", true, "the front matter"), &questions,
+                             NULL, NULL, &page->survey_count);
 }
 
 const char *pkg_survey_type_name(enum survey_type t)
