@@ -189,17 +189,19 @@ static void question_field(struct sheet *s, const struct survey_question *q, siz
                       "<p class=\"error-msg\" id=\"s-%s-error\"><strong><span class=\"vh\">"
                       "Problem: </span>%s</strong></p>\n",
                       q->id, pb->message);
-    if (q->type == SURVEY_TEXT)
+    if (q->type == SURVEY_TEXT) {
         buf_addf_html(b, "<textarea id=\"s-%s\" name=\"" ANSWER_PREFIX "%s\" rows=\"3\"", q->id,
                       q->id);
-    else
+        buf_addf(b, " maxlength=\"%zu\"", q->max_length ? q->max_length : SURVEY_TEXT_DEFAULT);
+    } else {
         buf_addf_html(b,
                       "<input id=\"s-%s\" name=\"" ANSWER_PREFIX "%s\" size=\"8\" "
                       "maxlength=\"40\"",
                       q->id, q->id);
-    /* One box: a phone's number pad will do. Several need a space between them. */
-    if (q->type != SURVEY_TEXT && q->type != SURVEY_MULTI)
-        buf_adds(b, " inputmode=\"numeric\"");
+        /* One box: a phone's number pad will do. Several need a space between them. */
+        if (q->type != SURVEY_MULTI)
+            buf_adds(b, " inputmode=\"numeric\"");
+    }
     buf_adds(b, " autocomplete=\"off\" spellcheck=\"false\"");
     if (pb)
         buf_addf_html(b, " aria-invalid=\"true\" aria-describedby=\"s-%s-hint s-%s-error\"", q->id,
