@@ -604,7 +604,12 @@ static void test_suggestions(void **state)
     assert_null(sg.best);
 }
 
-/* Loads and checks the embedded default package; fails on any error or warning. */
+/*
+ * Loads and checks the embedded default package; fails on any error, and on any warning
+ * but a translation's. What check says of a translation (a draft, a text whose English has
+ * changed since it was translated) is for its translator and by design never stops the
+ * package being published, so a change to the English must not fail this test either.
+ */
 static struct pkg *load_default(struct fileset *fs, struct diag_list *diags)
 {
     diag_list_init(diags);
@@ -612,9 +617,15 @@ static struct pkg *load_default(struct fileset *fs, struct diag_list *diags)
     struct pkg *p = pkg_load(fs, diags);
     assert_non_null(p);
     pkg_check(p, fs, diags);
-    if (diags->count)
+    size_t others = 0;
+    for (size_t i = 0; i < diags->count; i++) {
+        const struct diag *d = &diags->items[i];
+        if (d->severity == DIAG_ERROR || strncmp(d->file, "translations/", 13) != 0)
+            others++;
+    }
+    if (others)
         diag_print(diags, "packages/default/", DIAG_WARNING, stderr);
-    assert_int_equal(diags->count, 0);
+    assert_int_equal(others, 0);
     return p;
 }
 
