@@ -20,9 +20,10 @@ WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvl
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Isrc -I$(B)/gen \
              -DPLANPACK_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS)) $(PQ_CFLAGS)
-# ReadStat (libreadstat-dev) writes the SPSS and Stata exports; Debian ships it without a
+# ReadStat (libreadstat-dev) writes the SPSS and Stata exports, and GNU gettext's libgettextpo
+# (libgettextpo-dev) the PO files of `planpack translate`; Debian ships both without a
 # pkg-config file.
-LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lreadstat -lm -lpthread
+LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lreadstat -lgettextpo -lm -lpthread
 
 # `make V=1` shows full compiler command lines.
 V        ?= 0

@@ -135,6 +135,16 @@ static const struct command commands[] = {
      "pilot is the printable pilot report (HTML) for one version (--package-version V,\n"
      "or the newest), or for two side by side (--compare PILOT,REVISION).\n",
      report_cli},
+    {"translate", "Write a package's texts for a translator, and read the translation back.",
+     "translate export [PKGDIR] --lang LL [-o FILE.po]\n"
+     "                      | translate import PKGDIR FILE.po --lang LL",
+     "export writes every text of the package, with its LL translation where there is one,\n"
+     "as a gettext PO file (to stdout without -o) that Poedit, Weblate, Lokalize or OmegaT\n"
+     "open. A translation whose source text has changed since is marked fuzzy.\n"
+     "import writes the PO file's translations into PKGDIR/translations/LL/, refusing the\n"
+     "whole file, with every reason, when a message names a text the package does not have\n"
+     "or its msgid is no longer the source text. Fuzzy and empty messages are not taken.\n",
+     pkg_cli_translate},
     {"purge", "Delete stored answers older than a number of days.",
      "purge [--db PATH] --older-than DAYS",
      "Answers and focus-group notes from before that many days ago are deleted and\n"

@@ -7,6 +7,7 @@
 #include "base/cli.h"
 #include "base/xalloc.h"
 #include "pkg/check.h"
+#include "pkg/translate.h"
 
 void pkg_loaded_release(struct pkg_loaded *l)
 {
@@ -57,6 +58,47 @@ int pkg_cli_check(int argc, char **argv)
                l.pkg->version ? l.pkg->version : "?", l.pkg->page_count,
                diag_count(&l.diags, DIAG_ERROR), diag_count(&l.diags, DIAG_WARNING));
         check_print_readability(l.pkg, stdout);
+    }
+    pkg_loaded_release(&l);
+    return rc;
+}
+
+int pkg_cli_translate(int argc, char **argv)
+{
+    const char *what = argc > 1 ? argv[1] : "";
+    bool export = strcmp(what, "export") == 0;
+    if (!export && strcmp(what, "import") != 0)
+        return cli_usage_error("translate", "%s", "say 'export' or 'import'");
+    const char *lang = NULL;
+    const char *out = "-";
+    const char *args[2] = {NULL, NULL};
+    size_t nargs = 0;
+    for (int i = 2; i < argc; i++) {
+        bool is_lang = strcmp(argv[i], "--lang") == 0;
+        bool is_out = export && (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0);
+        if (is_lang || is_out) {
+            if (++i >= argc)
+                return cli_usage_error("translate", "%s needs a value", argv[i - 1]);
+            *(is_lang ? &lang : &out) = argv[i];
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            return cli_usage_error("translate", "unknown option '%s'", argv[i]);
+        } else if (nargs == (export ? 1 : 2)) {
+            return cli_usage_error("translate", "unexpected '%s'", argv[i]);
+        } else {
+            args[nargs++] = argv[i];
+        }
+    }
+    if (!lang)
+        return cli_usage_error("translate", "%s", "give --lang LL, the language to translate into");
+    if (!export && nargs != 2)
+        return cli_usage_error("translate", "%s",
+                               "give the package folder and the PO file: import PKGDIR FILE.po");
+    struct pkg_loaded l;
+    int rc = pkg_loaded_open(args[0], false, &l);
+    if (rc == EXIT_OK) {
+        int r = export ? translate_export(l.pkg, &l.files, lang, out, stderr)
+                       : translate_import(l.pkg, &l.files, args[0], lang, args[1], stderr);
+        rc = r == 0 ? EXIT_OK : r == -1 ? EXIT_INPUT : EXIT_INTERNAL;
     }
     pkg_loaded_release(&l);
     return rc;

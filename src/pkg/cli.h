@@ -35,6 +35,10 @@ void pkg_loaded_release(struct pkg_loaded *l);
 /* planpack check [PKGDIR]: an exit code. */
 int pkg_cli_check(int argc, char **argv);
 
+/* planpack translate export [PKGDIR] --lang LL [-o FILE] | import PKGDIR FILE.po --lang LL:
+ * an exit code (translate.h does the work). */
+int pkg_cli_translate(int argc, char **argv);
+
 /*
  * For `cohort new`: loads the package in dir as pkg_loaded_open() does and gathers its
  * survey into *sv (the list allocated in a, the strings borrowed from the package, which

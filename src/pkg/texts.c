@@ -36,7 +36,7 @@ struct walk {
 __attribute__((format(printf, 5, 6))) static void visit(struct walk *w, const char **text, int line,
                                                         const char *note, const char *fmt, ...)
 {
-    if (!*text)
+    if (!*text || !(*text)[strspn(*text, " \t\r\n")])
         return;
     va_list ap;
     va_start(ap, fmt);

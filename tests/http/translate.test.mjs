@@ -1,0 +1,130 @@
+// `planpack translate export|import` with GNU gettext's own programs as the translator's
+// tool: export a package's texts as PO, translate them with msgen, msgattrib and msgfilter,
+// import them, and see that check finds every text translated and that a second export
+// gives back the same file. A PO file that no longer matches the package is refused whole.
+// No server: the binary runs as a command.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import { BIN, ROOT } from './lib.mjs';
+
+const FIXTURE = path.join(ROOT, 'tests', 'fixtures', 'translations');
+
+function run(cmd, args, opts = {}) {
+    const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 60_000, ...opts });
+    assert.ok(!r.error, `${cmd} could not run (scripts/deps --test installs gettext): ${r.error?.message}`);
+    return r;
+}
+
+function planpack(...args) {
+    return run(BIN, args);
+}
+
+/* Every file under dir, relative path → contents, to see that nothing was written. */
+function snapshot(dir) {
+    const out = {};
+    const walk = (d) => {
+        for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+            const p = path.join(d, e.name);
+            if (e.isDirectory())
+                walk(p);
+            else
+                out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
+        }
+    };
+    walk(dir);
+    return out;
+}
+
+describe('planpack translate', () => {
+    let tmp;
+    let pkg;
+    before(() => {
+        tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'planpack-translate-'));
+        pkg = path.join(tmp, 'pkg');
+        fs.cpSync(FIXTURE, pkg, { recursive: true });
+    });
+    after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+    it('exports every text with its id, source hash, and fuzzy when stale', () => {
+        const r = planpack('translate', 'export', pkg, '--lang', 'cy');
+        assert.equal(r.status, 0, r.stderr);
+        const po = r.stdout;
+        assert.match(po, /^"Language: cy\\n"$/m);
+        // An up-to-date translation, with where it appears and its source's hash.
+        assert.match(po, /#\. page 'The story', step 'ask', choice 1\n#\. source hash 6d6134ff\n#: pages\/story\.md:\d+\nmsgctxt "story\/step:ask\/choice:1"\nmsgid "Say no"\nmsgstr "Dweud na"\n/);
+        // A translation of an earlier source text: fuzzy, so a translator looks again.
+        assert.match(po, /#, fuzzy\nmsgctxt "story\/step:ask\/message:1"\nmsgid "Send me a picture"\nmsgstr "Anfona lun ata i"\n/);
+        // An untranslated one, and the package's own texts.
+        assert.match(po, /msgctxt "story\/step:sent\/text"\nmsgid "The picture was shared\."\nmsgstr ""\n/);
+        assert.match(po, /msgctxt "package\.yaml\/support:childline\/for"\nmsgid "Anyone under 19\."\n/);
+        // Translations whose ids are gone are not offered.
+        assert.doesNotMatch(po, /step:gone/);
+    });
+
+    it('imports a file translated with gettext tools; check then finds nothing missing, and a second export round-trips', () => {
+        const exported = path.join(tmp, 'cy.po');
+        assert.equal(planpack('translate', 'export', pkg, '--lang', 'cy', '-o', exported).status, 0);
+        // The translator's work: fill every message, confirm the fuzzy one, translate.
+        const filled = path.join(tmp, 'filled.po');
+        const confirmed = path.join(tmp, 'confirmed.po');
+        const translated = path.join(tmp, 'translated.po');
+        let r = run('msgen', ['-o', filled, exported]);
+        assert.equal(r.status, 0, r.stderr);
+        r = run('msgattrib', ['--clear-fuzzy', '-o', confirmed, filled]);
+        assert.equal(r.status, 0, r.stderr);
+        r = run('msgfilter', ['--keep-header', '-i', confirmed, '-o', translated, 'sed', '-e', 's/^/[cy] /']);
+        assert.equal(r.status, 0, r.stderr);
+
+        r = planpack('translate', 'import', pkg, translated, '--lang', 'cy');
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(r.stdout, /imported 17 translated texts/);
+        const story = fs.readFileSync(path.join(pkg, 'translations', 'cy', 'pages', 'story.yaml'), 'utf8');
+        assert.match(story, /- id: "step:ask\/message:1"\n {4}source: "50ea71ce"\n {4}text: "\[cy\] Anfona lun ata i"\n/);
+
+        r = planpack('check', pkg);
+        assert.equal(r.status, 0, r.stderr);
+        const warnings = r.stderr.split('\n').filter((l) => l.includes('warning:'));
+        assert.deepEqual(warnings.map((l) => l.replace(/^.*?translations\//, 'translations/')),
+            ['translations/cy/package.yaml:4: warning: draft translation, not yet reviewed (cy)']);
+        assert.match(r.stdout, /Reading age of the cy translation not measured: the Flesch-Kincaid formula is for English\./);
+
+        const again = planpack('translate', 'export', pkg, '--lang', 'cy');
+        assert.equal(again.status, 0, again.stderr);
+        assert.equal(again.stdout, fs.readFileSync(translated, 'utf8'));
+    });
+
+    it('refuses a file whose msgid no longer matches the source, or whose id is unknown, writing nothing', () => {
+        const good = planpack('translate', 'export', pkg, '--lang', 'cy').stdout;
+        const changed = path.join(tmp, 'changed.po');
+        fs.writeFileSync(changed, good
+            .replace('msgid "Say no"', 'msgid "Say no way"')
+            .replace('msgctxt "story/step:sent/text"', 'msgctxt "story/step:gone/text"'));
+        const before = snapshot(pkg);
+        const r = planpack('translate', 'import', pkg, changed, '--lang', 'cy');
+        assert.equal(r.status, 1);
+        assert.match(r.stderr, /changed\.po: error: 'story\/step:ask\/choice:1': its msgid is not the source text as the package has it now \(pages\/story\.md:\d+\)/);
+        assert.match(r.stderr, /changed\.po: error: 'story\/step:gone\/text' is not a text of this package/);
+        assert.match(r.stderr, /2 problems, so nothing was imported/);
+        assert.deepEqual(snapshot(pkg), before);
+    });
+
+    it('refuses a file for another language, and one that is not PO', () => {
+        const po = path.join(tmp, 'cy-again.po');
+        assert.equal(planpack('translate', 'export', pkg, '--lang', 'cy', '-o', po).status, 0);
+        let r = planpack('translate', 'import', pkg, po, '--lang', 'pl');
+        assert.equal(r.status, 1);
+        assert.match(r.stderr, /this file is a translation into 'cy', not 'pl'/);
+        const broken = path.join(tmp, 'broken.po');
+        fs.writeFileSync(broken, 'msgid "unterminated\nmsgstr ""\n');
+        r = planpack('translate', 'import', pkg, broken, '--lang', 'cy');
+        assert.equal(r.status, 1);
+        assert.match(r.stderr, /broken\.po:2: error: end-of-line within string/);
+        assert.match(r.stderr, /not read as a PO file, so nothing was imported/);
+    });
+});
