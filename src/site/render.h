@@ -160,7 +160,13 @@ void render_page_support(struct render *r);
 void render_page_survey(struct render *r);
 /* The name of a survey part ("Before the lesson") in the page's language. Borrowed. */
 const char *render_part_label(const struct render *r, enum survey_when part);
-/* The printable answer sheet of a survey part for r->page (see site_render_answer_sheet()). */
+/* Whether the survey page asks any question in part. */
+bool render_part_asked(const struct pkg_page *page, enum survey_when part);
+/* The label of a question's i-th option: yes, no and not sure in the page's language.
+ * Borrowed from the package or the interface texts. */
+const char *render_option_label(const struct render *r, const struct survey_question *q, size_t i);
+/* The printable answer sheet of a survey part for r->page (see site_render_answer_sheet()),
+ * in sheet.c. */
 void render_answer_sheet(struct render *r, const struct site_answer_sheets *sh);
 void render_page_not_found(struct render *r);
 /* A message page (message.c): the server's errors, refusals and thank-you page. */
