@@ -44,7 +44,8 @@ async function chrome(page) {
 const inside = (a, b) => a && b && a.top >= b.top - 0.5 && a.bottom <= b.bottom + 0.5 &&
     a.left >= b.left - 0.5 && a.right <= b.right + 0.5;
 
-describe('page layout', { timeout: 600_000 }, () => {
+// Two tests at a time, each in a browser context of its own.
+describe('page layout', { timeout: 600_000, concurrency: 2 }, () => {
     const fx = useSitesAndBrowser();
 
     for (const which of [0, 1]) {

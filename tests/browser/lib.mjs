@@ -545,9 +545,16 @@ export async function firstTabStop(page) {
 
 /*
  * The address of the first page linked from the start page whose <body> has the class
- * cls (the renderer marks each page kind: page-plan, page-story, ...).
+ * cls (the renderer marks each page kind: page-plan, page-story, ...). The answer is
+ * remembered for the rest of the test file: a site's pages do not change while it runs,
+ * and looking again would load up to every page linked from the start page each time.
  */
+const kindFound = new Map();
+
 export async function findPageOfKind(page, site, cls, { not } = {}) {
+    const key = JSON.stringify([site.start, site.base, cls, not || '']);
+    if (kindFound.has(key))
+        return kindFound.get(key);
     await visit(page, site.start);
     const candidates = [...new Set((await links(page))
         .filter((l) => l.href.startsWith(site.base))
@@ -556,10 +563,37 @@ export async function findPageOfKind(page, site, cls, { not } = {}) {
         await visit(page, url);
         const hit = await page.evaluate(([c, n]) => document.body.classList.contains(c) &&
             !(n && document.body.classList.contains(n)), [cls, not]);
-        if (hit)
+        if (hit) {
+            kindFound.set(key, url);
             return url;
+        }
     }
     assert.fail(`no page linked from the start page has the class ${cls}`);
+}
+
+/*
+ * Calls fn(item, index) for every item with at most `width` calls under way at once, and
+ * returns their results in the items' order. The first failure is thrown once every call
+ * has ended, so that no call is left running into the next test.
+ */
+export async function eachAtOnce(items, width, fn) {
+    const results = new Array(items.length);
+    const errors = [];
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            try {
+                results[i] = await fn(items[i], i);
+            } catch (e) {
+                errors.push(e);
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
+    if (errors.length)
+        throw errors[0];
+    return results;
 }
 
 /*

@@ -11,7 +11,8 @@ import {
     newGuardedContext, pageKey, rel, shownBySelector, useSitesAndBrowser, visit,
 } from './lib.mjs';
 
-describe('without JavaScript', { timeout: 600_000 }, () => {
+// Two tests at a time, each in a browser context of its own.
+describe('without JavaScript', { timeout: 600_000, concurrency: 2 }, () => {
     const fx = useSitesAndBrowser();
 
     for (const which of [0, 1]) {

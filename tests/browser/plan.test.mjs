@@ -29,7 +29,8 @@ async function formValues(page) {
         .filter(Boolean));
 }
 
-describe('the plan with JavaScript', { timeout: 900_000 }, () => {
+// Two tests at a time, each in a browser context of its own (so with storage of its own).
+describe('the plan with JavaScript', { timeout: 900_000, concurrency: 2 }, () => {
     const fx = useSitesAndBrowser();
 
     for (const which of [0, 1]) {

@@ -41,7 +41,8 @@ async function pictureReply(page) {
     return li;
 }
 
-describe('replies to send', { timeout: 300_000 }, () => {
+// Two tests at a time, each in a browser context of its own.
+describe('replies to send', { timeout: 300_000, concurrency: 2 }, () => {
     const fx = useSitesAndBrowser();
 
     test('with JavaScript and Web Share: "Send this" shares a PNG made on the device, and ' +

@@ -12,8 +12,21 @@ import {
 
 const MAX_PATHS = 500;
 
-/* The first step of every story: pages in the site's navigation that show choices. */
-async function findStories(page, site) {
+/*
+ * The first step of every story: pages in the site's navigation that show choices. Found
+ * once for each site in a test file (its pages do not change while it runs).
+ */
+const storiesOf = new Map();
+
+function findStories(page, site) {
+    // The promise is kept, so that a test that asks while another is still looking waits
+    // for the same answer.
+    if (!storiesOf.has(site.start))
+        storiesOf.set(site.start, lookForStories(page, site));
+    return storiesOf.get(site.start);
+}
+
+async function lookForStories(page, site) {
     await visit(page, site.start);
     const candidates = [...new Set((await links(page))
         .filter((l) => l.href.startsWith(site.base))
@@ -81,7 +94,8 @@ function allPaths(steps, start) {
     return paths;
 }
 
-describe('the story', { timeout: 600_000 }, () => {
+// Two tests at a time, each in a browser context of its own.
+describe('the story', { timeout: 600_000, concurrency: 2 }, () => {
     const fx = useSitesAndBrowser();
 
     for (const which of [0, 1]) {

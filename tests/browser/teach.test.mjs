@@ -116,7 +116,9 @@ function pdfPages(buf) {
     return (buf.toString('latin1').match(/\/Type\s*\/Page(?![s\w])/g) || []).length;
 }
 
-describe('the lesson slides', { timeout: 900_000 }, () => {
+// Two tests at a time, each in a browser context of its own; the exports and screenshots
+// they write have names of their own.
+describe('the lesson slides', { timeout: 900_000, concurrency: 2 }, () => {
     let server;
     let browser;
     let exp;
@@ -334,6 +336,7 @@ describe('the lesson slides', { timeout: 900_000 }, () => {
                 // The stylesheet keeps room above an anchor (scroll-padding-top: 4.5rem).
                 assert.ok(m.nineTop >= 0 && m.nineTop < 100, `#9 did not scroll to slide 9 (${m.nineTop}px)`);
                 assert.equal(m.bar, false, 'the slide controls need JavaScript and should be hidden');
+                fs.mkdirSync(SHOTS, { recursive: true });
                 await page.screenshot({ path: path.join(SHOTS, 'nojs-1280x720.png') });
                 await guard.check('the long page');
             } finally {
