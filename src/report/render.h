@@ -160,6 +160,12 @@ void pilot_report(struct out *o);
 
 /* Pieces of the HTML report that the pilot report shares (render_html.c). */
 extern const char *const report_html_style; /* a whole document's <style> element */
+/* A whole HTML document up to its <main> (with class main_class, when not NULL) and its
+ * <h1>title</h1>, its head holding the report's style and style (when not NULL); and its
+ * end. The HTML report and the pilot report are each such a document. */
+void html_document_open(struct out *o, const char *title, const char *style,
+                        const char *main_class);
+void html_document_close(struct out *o);
 /* Group g's answers to question q as a bar chart (SVG). */
 void html_chart(struct out *o, size_t g, size_t q);
 /* Group g's answers to question q: its heading, chart and table of the same figures. */

@@ -741,16 +741,30 @@ static void html_contents(struct out *o)
     out_str(o, "</ol>\n<p>Each part opens when you choose it.</p>\n</nav>\n");
 }
 
+void html_document_open(struct out *o, const char *title, const char *style, const char *main_class)
+{
+    out_str(o, "<!doctype html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
+               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    out_textf(o, "<title>%s</title>\n", title);
+    out_str(o, report_html_style);
+    if (style)
+        out_str(o, style);
+    out_str(o, "</head>\n<body>\n<main");
+    if (main_class)
+        out_textf(o, " class=\"%s\"", main_class);
+    out_textf(o, ">\n<h1>%s</h1>\n", title);
+}
+
+void html_document_close(struct out *o)
+{
+    out_str(o, "</main>\n</body>\n</html>\n");
+}
+
 void html_report(struct out *o)
 {
     const struct report *r = o->r;
-    if (!r->html_fragment) {
-        out_str(o, "<!doctype html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
-                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                   "<title>Feedback report</title>\n");
-        out_str(o, report_html_style);
-        out_str(o, "</head>\n<body>\n<main>\n<h1>Feedback report</h1>\n");
-    }
+    if (!r->html_fragment)
+        html_document_open(o, "Feedback report", NULL, NULL);
     html_summary(o);
     html_contents(o);
     if (r->filter != SIZE_MAX) {
@@ -770,7 +784,7 @@ void html_report(struct out *o)
     }
     html_focus_groups(o);
     if (!r->html_fragment)
-        out_str(o, "</main>\n</body>\n</html>\n");
+        html_document_close(o);
 }
 
 /* Finds the group a chart's address names (see out_group_key()); SIZE_MAX when none. */

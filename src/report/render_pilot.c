@@ -736,16 +736,10 @@ void pilot_report(struct out *o)
     const struct report *r = o->r;
     size_t v[2];
     size_t nv = pilot_versions(r, v);
-    if (!r->html_fragment) {
-        out_str(o, "<!doctype html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
-                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                   "<title>Pilot report</title>\n");
-        out_str(o, report_html_style);
-        out_str(o, pilot_style);
-        out_str(o, "</head>\n<body>\n<main class=\"pilot\">\n<h1>Pilot report</h1>\n");
-    } else {
+    if (!r->html_fragment)
+        html_document_open(o, "Pilot report", pilot_style, "pilot");
+    else
         out_str(o, "<div class=\"pilot\">\n");
-    }
     char today[11];
     out_day(r->today, today);
     out_str(o, "<p class=\"meta\">");
@@ -788,5 +782,8 @@ void pilot_report(struct out *o)
         pilot_limits(o, v, nv);
         pilot_changes(o, v, nv);
     }
-    out_str(o, r->html_fragment ? "</div>\n" : "</main>\n</body>\n</html>\n");
+    if (r->html_fragment)
+        out_str(o, "</div>\n");
+    else
+        html_document_close(o);
 }

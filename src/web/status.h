@@ -1,6 +1,6 @@
 /*
  * The HTTP statuses the server answers with, under one name each: every file of src/web
- * says HTTP_NOT_FOUND, never 404u, HTTP_NOT_FOUND or a name of its own. Plain
+ * says HTTP_NOT_FOUND, never 404u, MHD_HTTP_NOT_FOUND or a name of its own. Plain
  * unsigned constants, as libmicrohttpd's MHD_queue_response() takes them; nothing here
  * depends on anything.
  */

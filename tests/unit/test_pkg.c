@@ -117,17 +117,24 @@ static struct pkg *load(const struct file_entry *entries, size_t n, struct files
     return p;
 }
 
-/* Whether diags holds exactly the line "FILE:LINE: error: MESSAGE" (or warning). */
+/* Whether diags holds exactly the line "FILE:LINE: error: MESSAGE" (or warning), as
+ * diag_write() writes it for the command line. */
 static bool has_diag(const struct diag_list *diags, const char *want)
 {
-    char line[2048];
-    for (size_t i = 0; i < diags->count; i++) {
-        const struct diag *d = &diags->items[i];
-        snprintf(line, sizeof(line), "%s:%d: %s: %s", d->file, d->line,
-                 d->severity == DIAG_ERROR ? "error" : "warning", d->message);
-        if (strcmp(line, want) == 0)
-            return true;
+    struct buf all;
+    buf_init(&all, BUF_MAX_DEFAULT);
+    diag_write(diags, NULL, DIAG_WARNING, &all);
+    size_t n = strlen(want);
+    bool found = false;
+    for (const char *line = all.ptr; line && *line && !found;) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        found = len == n && memcmp(line, want, n) == 0;
+        line += len + (end != NULL);
     }
+    buf_release(&all);
+    if (found)
+        return true;
     print_error("missing diagnostic: %s\nhave:\n", want);
     diag_print(diags, "  ", DIAG_WARNING, stderr);
     return false;
