@@ -127,7 +127,7 @@ struct exporter {
 static void export_one(void *ctx, const struct pkg_text *text)
 {
     struct exporter *E = ctx;
-    struct text_id id;
+    struct text_id id = {.key = ""};
     text_id(text, &id);
     const char *key = id.key;
     const char *hash = id.hash;
@@ -268,7 +268,7 @@ static bool same_text(const char *a, const char *b)
 static void import_one(void *ctx, const struct pkg_text *text)
 {
     struct importer *I = ctx;
-    struct text_id id;
+    struct text_id id = {.key = ""};
     text_id(text, &id);
     const char *key = id.key;
     const char *hash = id.hash;
