@@ -274,6 +274,9 @@ static void import_one(void *ctx, const struct pkg_text *text)
     const char *hash = id.hash;
     struct po_text *m = po_find(I, key);
     struct entry e = {text->scope, arena_strdup(&I->a, text->path), NULL, NULL};
+    struct translated_text *old = translation_find(I->old, text->scope, text->path);
+    if (old)
+        old->used = true;
     if (m) {
         m->used = true;
         if (!same_text(m->msgid, *text->text)) {
@@ -290,7 +293,6 @@ static void import_one(void *ctx, const struct pkg_text *text)
         }
     }
     if (!e.text) {
-        const struct translated_text *old = translation_find(I->old, text->scope, text->path);
         if (!old)
             return;
         e.hash = old->source_hash;
@@ -566,6 +568,12 @@ int translate_import(struct pkg *p, const struct fileset *fs, const char *dir, c
             printf("%zu fuzzy message%s not taken: once a translation is checked against its "
                    "source text, clear its fuzzy mark and import again\n",
                    I.fuzzy, I.fuzzy == 1 ? " was" : "s were");
+        size_t dropped = 0;
+        for (size_t i = 0; i < old.count; i++)
+            dropped += !old.texts[i].used;
+        if (dropped)
+            printf("%zu translation%s of texts the package no longer has %s left out\n", dropped,
+                   dropped == 1 ? "" : "s", dropped == 1 ? "was" : "were");
     }
     goto out;
 refused:

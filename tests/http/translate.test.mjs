@@ -84,6 +84,8 @@ describe('planpack translate', () => {
         r = planpack('translate', 'import', pkg, translated, '--lang', 'cy');
         assert.equal(r.status, 0, r.stderr);
         assert.match(r.stdout, /imported 17 translated texts/);
+        // support:nspcc/name and step:gone/title name nothing the package has.
+        assert.match(r.stdout, /2 translations of texts the package no longer has were left out/);
         const story = fs.readFileSync(path.join(pkg, 'translations', 'cy', 'pages', 'story.yaml'), 'utf8');
         assert.match(story, /- id: "step:ask\/message:1"\n {4}source: "50ea71ce"\n {4}text: "\[cy\] Anfona lun ata i"\n/);
 
