@@ -346,7 +346,7 @@ static bool read_po(struct importer *I, po_file_t f, const char *lang)
             .key = xstrdup(ctx),
             .msgid = msgid,
             /* A fuzzy message is one the translator has not confirmed: not taken. */
-            .msgstr = str && *str && !po_message_is_fuzzy(m) ? str : NULL,
+            .msgstr = str && str[strspn(str, " \t\r\n")] && !po_message_is_fuzzy(m) ? str : NULL,
         };
     }
     po_message_iterator_free(it);

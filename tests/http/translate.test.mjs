@@ -129,4 +129,39 @@ describe('planpack translate', () => {
         assert.match(r.stderr, /broken\.po:2: error: end-of-line within string/);
         assert.match(r.stderr, /not read as a PO file, so nothing was imported/);
     });
+
+    it('keeps a translation exactly, whatever its spaces, quotes, line ends or YAML-like marks', () => {
+        // Each translation as a translator might write it, and as import must keep it.
+        const texts = {
+            'start/title': '  leading spaces, "quotes", a \\ backslash and a\ttab',
+            'start/body': 'line one\n\n  indented line\n\nlast\n\n\n',
+            'story/title': '# not a comment: {not: a map} [nor a list] - & * ! | >',
+            'story/character:sam/name': 'Siôn – ŵ ŷ 😀',
+            'story/step:ask/message:2': 'two\nlines',
+            'story/step:no/text': 'trailing spaces   \nnext line',
+        };
+        const sources = {};
+        const exported = planpack('translate', 'export', pkg, '--lang', 'cy');
+        for (const m of exported.stdout.matchAll(/msgctxt "([^"]+)"\nmsgid ((?:".*"\n)+)/g))
+            sources[m[1]] = m[2];
+        const po = ['msgid ""', 'msgstr ""', '"Language: cy\\n"', '"Content-Type: text/plain; charset=UTF-8\\n"', ''];
+        const quote = (t) => JSON.stringify(t).replace(/\\u([0-9a-f]{4})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
+        for (const [ctx, text] of Object.entries(texts)) {
+            assert.ok(sources[ctx], `no message ${ctx} in the export`);
+            po.push(`msgctxt "${ctx}"`, `msgid ${sources[ctx].trimEnd()}`, `msgstr ${quote(text)}`, '');
+        }
+        const file = path.join(tmp, 'edges.po');
+        fs.writeFileSync(file, po.join('\n'));
+        let r = planpack('translate', 'import', pkg, file, '--lang', 'cy');
+        assert.equal(r.status, 0, r.stderr);
+        assert.equal(planpack('check', pkg).status, 0);
+        // Read every message of a second export back with gettext's msgexec, byte for byte.
+        const again = path.join(tmp, 'edges-again.po');
+        assert.equal(planpack('translate', 'export', pkg, '--lang', 'cy', '-o', again).status, 0);
+        r = run('msgexec', ['-i', again, 'sh', '-c', 'printf "%s\\001" "$MSGEXEC_MSGCTXT"; cat; printf "\\002"']);
+        assert.equal(r.status, 0, r.stderr);
+        const got = Object.fromEntries(r.stdout.split('\u0002').filter((x) => x.includes('\u0001')).map((x) => x.split('\u0001')));
+        for (const [ctx, text] of Object.entries(texts))
+            assert.equal(got[ctx], text, ctx);
+    });
 });
