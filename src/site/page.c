@@ -44,12 +44,19 @@ void render_page_text(struct render *r)
 
 /* --- story ------------------------------------------------------------------------- */
 
-const struct pkg_character *render_story_me(const struct pkg_story *st)
+void render_story_ask(struct render *r, const struct pkg_story *st, const char *tag,
+                      enum ui_text about_me, enum ui_text about_nobody)
 {
-    for (size_t i = 0; i < st->character_count; i++)
+    const struct pkg_character *me = NULL;
+    for (size_t i = 0; i < st->character_count && !me; i++)
         if (st->characters[i].me)
-            return &st->characters[i];
-    return NULL;
+            me = &st->characters[i];
+    buf_addf(r->out, "<%s class=\"ask\">", tag);
+    if (me)
+        render_uif(r, about_me, me->name, NULL);
+    else
+        render_ui(r, about_nobody);
+    buf_addf(r->out, "</%s>\n", tag);
 }
 
 static void step_href(struct render *r, const struct pkg_step *step)
@@ -127,13 +134,8 @@ void render_page_story_step(struct render *r)
         render_ui(r, UI_READ_AGAIN);
         buf_adds(o, "</a></p>\n");
     } else {
-        const struct pkg_character *me = render_story_me(st);
-        buf_adds(o, "<h2 class=\"ask\">");
-        if (me)
-            render_uif(r, UI_WHAT_SHOULD, me->name, NULL);
-        else
-            render_ui(r, UI_WHAT_NEXT);
-        buf_adds(o, "</h2>\n<ul class=\"choices\">\n");
+        render_story_ask(r, st, "h2", UI_WHAT_SHOULD, UI_WHAT_NEXT);
+        buf_adds(o, "<ul class=\"choices\">\n");
         for (size_t i = 0; i < step->choice_count; i++) {
             const struct pkg_choice *c = &step->choices[i];
             buf_adds(o, "<li><a class=\"choice\" href=\"");

@@ -112,8 +112,13 @@ void render_doc_open(struct render *r, const char *title, const char *descriptio
 bool render_public_url(const struct render *r, struct buf *b, const struct pkg_page *page);
 /* A QR code for url as inline SVG, labelled for screen readers with label. */
 void render_qr(struct render *r, const char *url, const char *label);
-/* The character whose point of view the story takes (`me: true`), or NULL (page.c). */
-const struct pkg_character *render_story_me(const struct pkg_story *st);
+/*
+ * What a decision point of story st asks, as <tag class="ask">: text about_me with the name
+ * of the character whose point of view the story takes (`me: true`), or about_nobody when
+ * no character is `me` (page.c).
+ */
+void render_story_ask(struct render *r, const struct pkg_story *st, const char *tag,
+                      enum ui_text about_me, enum ui_text about_nobody);
 /* A story step's chat as a list of messages (page.c). */
 void render_chat(struct render *r, const struct pkg_step *step);
 /* The previous/next links, the closing of <main>, the footer and the document end. */

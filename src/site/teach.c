@@ -291,13 +291,8 @@ static void story_slide(struct render *r, const struct deck *d, const struct sho
         render_markdown(r, step->text, 3);
         /* A question about the character, not about the pupils: the story keeps the
          * distance that makes it safe to talk about. */
-        const struct pkg_character *me = render_story_me(&d->story->story);
-        buf_adds(o, "<p class=\"ask\">");
-        if (me)
-            render_uif(r, UI_WHAT_COULD, me->name, NULL);
-        else
-            render_ui(r, UI_WHAT_COULD_HAPPEN);
-        buf_adds(o, "</p>\n<ol class=\"choices\">\n");
+        render_story_ask(r, &d->story->story, "p", UI_WHAT_COULD, UI_WHAT_COULD_HAPPEN);
+        buf_adds(o, "<ol class=\"choices\">\n");
         for (size_t i = 0; i < step->choice_count; i++) {
             const struct pkg_choice *c = &step->choices[i];
             size_t to = c->next ? slide_of_step(d, s, c->next) : 0;
@@ -660,11 +655,29 @@ static void notes(struct render *r, const struct deck *d, const struct shown *s,
 
 /* --- the presentation -------------------------------------------------------------- */
 
-static const char *slide_class(enum pkg_slide_kind k)
+/*
+ * One row per kind of slide, indexed by enum pkg_slide_kind: the class of its <section> for
+ * the style sheet, and the function that writes what it shows.
+ */
+static const struct slide_kind {
+    const char *class_name;
+    void (*write)(struct render *r, const struct deck *d, const struct shown *s, size_t n);
+} slide_kinds[] = {
+    [SLIDE_TITLE] = {"s-title", title_slide},
+    [SLIDE_TEXT] = {"s-text", text_slide},
+    [SLIDE_STORY] = {"s-story", story_slide},
+    [SLIDE_QUESTIONS] = {"s-questions", questions_slide},
+    [SLIDE_WAYS] = {"s-ways", ways_slide},
+    [SLIDE_PLAN] = {"s-plan", plan_slide},
+    [SLIDE_SUPPORT] = {"s-support", support_slide},
+    [SLIDE_FEEDBACK] = {"s-feedback", feedback_slide},
+};
+_Static_assert(sizeof(slide_kinds) / sizeof(slide_kinds[0]) == SLIDE_KIND_COUNT,
+               "a row for every slide kind");
+
+static const struct slide_kind *slide_kind(enum pkg_slide_kind k)
 {
-    static const char *const names[] = {"s-title", "s-text", "s-story",   "s-questions",
-                                        "s-ways",  "s-plan", "s-support", "s-feedback"};
-    return (size_t)k < sizeof(names) / sizeof(names[0]) ? names[k] : "s-text";
+    return (size_t)k < SLIDE_KIND_COUNT ? &slide_kinds[k] : &slide_kinds[SLIDE_TEXT];
 }
 
 static void slide(struct render *r, const struct deck *d, size_t i)
@@ -673,7 +686,7 @@ static void slide(struct render *r, const struct deck *d, size_t i)
     const struct shown *s = &d->slides[i];
     size_t n = i + 1;
     buf_addf(o, "<section class=\"slide %s\" id=\"%zu\" aria-labelledby=\"h-%zu\">\n",
-             slide_class(s->def->show), n, n);
+             slide_kind(s->def->show)->class_name, n, n);
     /* The slide and its notes scroll when they do not fit (on a phone), so the keyboard
      * must be able to reach them. */
     char num[24], total[24];
@@ -682,32 +695,7 @@ static void slide(struct render *r, const struct deck *d, size_t i)
     buf_adds(o, "<div class=\"slide-body\" tabindex=\"0\">\n<p class=\"slide-no\">");
     render_uif(r, UI_SLIDE_N, num, total);
     buf_adds(o, "</p>\n");
-    switch (s->def->show) {
-    case SLIDE_TITLE:
-        title_slide(r, d, s, n);
-        break;
-    case SLIDE_STORY:
-        story_slide(r, d, s, n);
-        break;
-    case SLIDE_QUESTIONS:
-        questions_slide(r, d, s, n);
-        break;
-    case SLIDE_WAYS:
-        ways_slide(r, d, s, n);
-        break;
-    case SLIDE_PLAN:
-        plan_slide(r, d, s, n);
-        break;
-    case SLIDE_SUPPORT:
-        support_slide(r, d, s, n);
-        break;
-    case SLIDE_FEEDBACK:
-        feedback_slide(r, d, s, n);
-        break;
-    case SLIDE_TEXT:
-        text_slide(r, d, s, n);
-        break;
-    }
+    slide_kind(s->def->show)->write(r, d, s, n);
     if (n == 2 && start_on_second(d))
         start_part(r, d);
     buf_adds(o, "</div>\n");
