@@ -5,10 +5,13 @@
  */
 #include "testutil.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/diag.h"
 #include "base/fileset.h"
+#include "pkg/check.h"
 #include "pkg/pkg.h"
 
 #define FIXTURE "tests/fixtures/translations"
@@ -144,6 +147,45 @@ static void test_reviewed(void **state)
     diag_list_release(&diags);
 }
 
+/* The Flesch-Kincaid formula is for English: a package in Welsh is not measured, and says so. */
+static void test_reading_age_english_only(void **state)
+{
+    (void)state;
+    static const char manifest[] = "id: t\ntitle: T\nversion: 1.0.0\nlanguage: cy\n"
+                                   "audience: A\nreading_age: 7\npages: [start]\n";
+    /* Long enough to be judged, and far above a reading age of 7 by the English formula. */
+    static const char start[] =
+        "---\ntitle: Dechrau\n---\nMae cymdeithasol gyfrifoldebau cydweithredol "
+        "rhyngwladol cynhwysfawr yn angenrheidiol ar gyfer datblygiadau cynaliadwy "
+        "llwyddiannus mewn cymunedau amrywiol trwy gydol blynyddoedd anghyffredin "
+        "cymhleth, oherwydd rhaid i sefydliadau cyhoeddus cydnabyddedig ystyried "
+        "goblygiadau technolegol ddiweddaraf yn ofalus bob amser.\n";
+    const struct file_entry files[] = {
+        {"package.yaml", (const unsigned char *)manifest, sizeof(manifest) - 1},
+        {"pages/start.md", (const unsigned char *)start, sizeof(start) - 1},
+    };
+    struct fileset fs;
+    fileset_borrow(&fs, files, 2);
+    struct diag_list diags;
+    diag_list_init(&diags);
+    struct pkg *p = pkg_load(&fs, &diags);
+    assert_non_null(p);
+    pkg_check(p, &fs, &diags);
+    assert_int_equal(diag_count(&diags, DIAG_ERROR), 0);
+    assert_int_equal(diag_count(&diags, DIAG_WARNING), 0);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    check_print_readability(p, out);
+    fclose(out);
+    assert_string_equal(text, "Reading age not measured: this package is in cy, and the "
+                              "Flesch-Kincaid formula is for English.\n");
+    free(text);
+    pkg_free(p);
+    fileset_release(&fs);
+    diag_list_release(&diags);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -153,6 +195,7 @@ int main(void)
     };
     const struct CMUnitTest alone[] = {
         cmocka_unit_test(test_reviewed),
+        cmocka_unit_test(test_reading_age_english_only),
     };
     return cmocka_run_group_tests(tests, setup, teardown) +
            cmocka_run_group_tests(alone, NULL, NULL);
