@@ -224,6 +224,7 @@ void translation_read(struct pkg *p, const struct fileset *fs, const char *lang,
         const char *rest = e->path + dlen;
         if (strcmp(rest, "package.yaml") == 0) {
             read_file(&R, e, TEXTS_PACKAGE);
+            out->file_count++;
             continue;
         }
         size_t n = strlen(rest);
@@ -234,6 +235,7 @@ void translation_read(struct pkg *p, const struct fileset *fs, const char *lang,
             id[n - 11] = '\0';
             if (pkg_id_valid(id)) {
                 read_file(&R, e, id);
+                out->file_count++;
                 continue;
             }
         }
@@ -359,7 +361,13 @@ void translations_load(struct pkg *p, const struct fileset *fs, struct diag_list
         translation_read(p, fs, p->languages[i], &t, diags);
         struct matcher M = {.p = p, .diags = diags, .lang = p->languages[i]};
         impl->views[i - 1] = (struct pkg_impl *)view_build(p, &t, match_one, &M);
-        translation_report(&M, &t);
+        if (t.file_count)
+            translation_report(&M, &t);
+        else
+            diag_warning(diags, "package.yaml", 0,
+                         "'languages' lists %s, but there is no translation into it yet "
+                         "(translations/%s/): every text shows in %s",
+                         p->languages[i], p->languages[i], p->languages[0]);
         free(M.pages);
     }
 }

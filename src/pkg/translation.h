@@ -68,6 +68,7 @@ struct translation {
     const char *reviewer;      /* reviewed: NAME */
     const char *reviewed_date; /* reviewed: ..., YYYY-MM-DD */
     struct diag_loc status_loc;
+    size_t file_count;             /* translation files found under translations/LL/ */
     struct translated_text *texts; /* sorted by scope, then path */
     size_t count;
 };

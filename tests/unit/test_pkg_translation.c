@@ -147,6 +147,39 @@ static void test_reviewed(void **state)
     diag_list_release(&diags);
 }
 
+/* A language listed with no translation at all is one warning, not one for every page. */
+static void test_no_translation_yet(void **state)
+{
+    (void)state;
+    static const char manifest[] = "id: t\ntitle: T\nversion: 1.0.0\nlanguage: en-GB\n"
+                                   "languages: [en-GB, pl]\naudience: A\nreading_age: 11\n"
+                                   "pages: [start, more]\n";
+    static const char start[] = "---\ntitle: Start\n---\nHello.\n";
+    static const char more[] = "---\ntitle: More\n---\nMore.\n";
+    const struct file_entry files[] = {
+        {"package.yaml", (const unsigned char *)manifest, sizeof(manifest) - 1},
+        {"pages/more.md", (const unsigned char *)more, sizeof(more) - 1},
+        {"pages/start.md", (const unsigned char *)start, sizeof(start) - 1},
+    };
+    struct fileset fs;
+    fileset_borrow(&fs, files, 3);
+    struct diag_list diags;
+    diag_list_init(&diags);
+    struct pkg *p = pkg_load(&fs, &diags);
+    assert_non_null(p);
+    assert_int_equal(diag_count(&diags, DIAG_WARNING), 1);
+    assert_string_equal(diags.items[0].file, "package.yaml");
+    assert_string_equal(diags.items[0].message,
+                        "'languages' lists pl, but there is no translation into it yet "
+                        "(translations/pl/): every text shows in en-GB");
+    const struct pkg *pl = pkg_in_language(p, "pl");
+    assert_non_null(pl);
+    assert_true(pkg_text_is_fallback(pl, pkg_page(pl, "more")->title));
+    pkg_free(p);
+    fileset_release(&fs);
+    diag_list_release(&diags);
+}
+
 /* The Flesch-Kincaid formula is for English: a package in Welsh is not measured, and says so. */
 static void test_reading_age_english_only(void **state)
 {
@@ -196,6 +229,7 @@ int main(void)
     const struct CMUnitTest alone[] = {
         cmocka_unit_test(test_reviewed),
         cmocka_unit_test(test_reading_age_english_only),
+        cmocka_unit_test(test_no_translation_yet),
     };
     return cmocka_run_group_tests(tests, setup, teardown) +
            cmocka_run_group_tests(alone, NULL, NULL);
