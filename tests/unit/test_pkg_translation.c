@@ -33,13 +33,26 @@ static int setup(void **state)
     return l.p && diag_count(&l.diags, DIAG_ERROR) == 0 ? 0 : -1;
 }
 
-static int teardown(void **state)
+static void loaded_release(struct loaded *l)
 {
-    struct loaded *l = *state;
     pkg_free(l->p);
     fileset_release(&l->fs);
     diag_list_release(&l->diags);
+}
+
+static int teardown(void **state)
+{
+    loaded_release(*state);
     return 0;
+}
+
+/* Loads a package from files in memory into l, which loaded_release() frees. */
+static void load_memory(struct loaded *l, const struct file_entry *files, size_t n)
+{
+    fileset_borrow(&l->fs, files, n);
+    diag_list_init(&l->diags);
+    l->p = pkg_load(&l->fs, &l->diags);
+    assert_non_null(l->p);
 }
 
 static void test_languages(void **state)
@@ -123,13 +136,10 @@ static void test_reviewed(void **state)
         {"pages/start.md", (const unsigned char *)start, sizeof(start) - 1},
         {"translations/cy/package.yaml", (const unsigned char *)cy, sizeof(cy) - 1},
     };
-    struct fileset fs;
-    fileset_borrow(&fs, files, 3);
-    struct diag_list diags;
-    diag_list_init(&diags);
-    struct pkg *p = pkg_load(&fs, &diags);
-    assert_non_null(p);
-    assert_int_equal(diag_count(&diags, DIAG_ERROR), 0);
+    struct loaded l;
+    load_memory(&l, files, 3);
+    struct pkg *p = l.p;
+    assert_int_equal(diag_count(&l.diags, DIAG_ERROR), 0);
     /* The source language is implied first when `languages:` leaves it out. */
     assert_int_equal(p->n_languages, 2);
     assert_string_equal(p->languages[0], "en-GB");
@@ -142,9 +152,7 @@ static void test_reviewed(void **state)
     assert_string_equal(date, "2026-12-01");
     /* With nothing translated, every text is the source's. */
     assert_true(pkg_text_is_fallback(v, pkg_page(v, "start")->body));
-    pkg_free(p);
-    fileset_release(&fs);
-    diag_list_release(&diags);
+    loaded_release(&l);
 }
 
 /* A language listed with no translation at all is one warning, not one for every page. */
@@ -161,23 +169,18 @@ static void test_no_translation_yet(void **state)
         {"pages/more.md", (const unsigned char *)more, sizeof(more) - 1},
         {"pages/start.md", (const unsigned char *)start, sizeof(start) - 1},
     };
-    struct fileset fs;
-    fileset_borrow(&fs, files, 3);
-    struct diag_list diags;
-    diag_list_init(&diags);
-    struct pkg *p = pkg_load(&fs, &diags);
-    assert_non_null(p);
-    assert_int_equal(diag_count(&diags, DIAG_WARNING), 1);
-    assert_string_equal(diags.items[0].file, "package.yaml");
-    assert_string_equal(diags.items[0].message,
+    struct loaded l;
+    load_memory(&l, files, 3);
+    struct pkg *p = l.p;
+    assert_int_equal(diag_count(&l.diags, DIAG_WARNING), 1);
+    assert_string_equal(l.diags.items[0].file, "package.yaml");
+    assert_string_equal(l.diags.items[0].message,
                         "'languages' lists pl, but there is no translation into it yet "
                         "(translations/pl/): every text shows in en-GB");
     const struct pkg *pl = pkg_in_language(p, "pl");
     assert_non_null(pl);
     assert_true(pkg_text_is_fallback(pl, pkg_page(pl, "more")->title));
-    pkg_free(p);
-    fileset_release(&fs);
-    diag_list_release(&diags);
+    loaded_release(&l);
 }
 
 /* The Flesch-Kincaid formula is for English: a package in Welsh is not measured, and says so. */
@@ -197,15 +200,12 @@ static void test_reading_age_english_only(void **state)
         {"package.yaml", (const unsigned char *)manifest, sizeof(manifest) - 1},
         {"pages/start.md", (const unsigned char *)start, sizeof(start) - 1},
     };
-    struct fileset fs;
-    fileset_borrow(&fs, files, 2);
-    struct diag_list diags;
-    diag_list_init(&diags);
-    struct pkg *p = pkg_load(&fs, &diags);
-    assert_non_null(p);
-    pkg_check(p, &fs, &diags);
-    assert_int_equal(diag_count(&diags, DIAG_ERROR), 0);
-    assert_int_equal(diag_count(&diags, DIAG_WARNING), 0);
+    struct loaded l;
+    load_memory(&l, files, 2);
+    struct pkg *p = l.p;
+    pkg_check(p, &l.fs, &l.diags);
+    assert_int_equal(diag_count(&l.diags, DIAG_ERROR), 0);
+    assert_int_equal(diag_count(&l.diags, DIAG_WARNING), 0);
     char *text = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&text, &len);
@@ -214,9 +214,7 @@ static void test_reading_age_english_only(void **state)
     assert_string_equal(text, "Reading age not measured: this package is in cy, and the "
                               "Flesch-Kincaid formula is for English.\n");
     free(text);
-    pkg_free(p);
-    fileset_release(&fs);
-    diag_list_release(&diags);
+    loaded_release(&l);
 }
 
 int main(void)
