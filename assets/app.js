@@ -17,6 +17,18 @@
       return null;
     }
   }
+  /* The page's words when it is not in English: the interface texts it carries by id
+   * (src/site/layout.c, script_words()). t() gives one, with {1} filled in. */
+  var uiWords = {};
+  try {
+    var given = d.getElementById('ui-words');
+    if (given) uiWords = JSON.parse(given.textContent);
+  } catch (e) { /* then the English words below */ }
+  function t(id, english, value) {
+    var s = uiWords[id] || english;
+    return value === undefined ? s : s.replace('{1}', value);
+  }
+
   var local = storage('localStorage');
   var session = storage('sessionStorage');
 
@@ -95,13 +107,13 @@
     }
     if (presses >= 3) {
       reset();
-      say('Leaving this page.');
+      say(t('js-leaving', 'Leaving this page.'));
       leave();
       return;
     }
     var left = 3 - presses;
-    say('Shift pressed. Press it ' + left + ' more ' + (left === 1 ? 'time' : 'times') +
-        ' to leave this page.');
+    say(left === 1 ? t('js-shift-one', 'Shift pressed. Press it 1 more time to leave this page.')
+      : t('js-shift-more', 'Shift pressed. Press it {1} more times to leave this page.', left));
   }, true);
 
   /* --- text size --------------------------------------------------------------- */
@@ -180,18 +192,18 @@
       } catch (e) { /* an old browser without File: the download below still works */ }
       if (file && navigator.canShare && navigator.canShare({ files: [file] })) {
         navigator.share({ files: [file] }).then(function () {
-          note('Sent to your share menu.');
+          note(t('js-shared', 'Sent to your share menu.'));
         }, function (e) {
-          if (!e || e.name !== 'AbortError') note('Sharing did not work. Try Copy.');
+          if (!e || e.name !== 'AbortError') note(t('js-share-failed', 'Sharing did not work. Try Copy.'));
         });
         return;
       }
       if (!png) {
-        note('This browser cannot make the picture. Press and hold it to save it.');
+        note(t('js-no-picture', 'This browser cannot make the picture. Press and hold it to save it.'));
         return;
       }
       saveBlob(png, name);
-      note('Saved as ' + name + ' in your downloads. Send it from there.');
+      note(t('js-saved-as', 'Saved as {1} in your downloads. Send it from there.', name));
     });
   }
 
@@ -200,7 +212,7 @@
     function plain() {
       if (cb && cb.writeText) {
         cb.writeText(text).then(function () {
-          note('Copied the words. Paste them in your chat.');
+          note(t('js-copied-words', 'Copied the words. Paste them in your chat.'));
         }, oldCopy);
       } else {
         oldCopy();
@@ -216,14 +228,15 @@
       try {
         ok = d.execCommand('copy');
       } catch (e) { /* then the words stay selected for the young person to copy */ }
-      note(ok ? 'Copied the words. Paste them in your chat.' : 'The words are selected. Copy them.');
+      note(ok ? t('js-copied-words', 'Copied the words. Paste them in your chat.')
+        : t('js-words-selected', 'The words are selected. Copy them.'));
     }
     if (!li.querySelector('img') || !cb || !cb.write || !window.ClipboardItem) return plain();
     var made = new Promise(function (ok, no) {
       replyPng(li, text, function (b) { if (b) ok(b); else no(new Error('no picture')); });
     });
     cb.write([new ClipboardItem({ 'image/png': made })]).then(function () {
-      note('Copied the picture. Paste it in your chat.');
+      note(t('js-copied-picture', 'Copied the picture. Paste it in your chat.'));
     }, plain);
   }
 
@@ -234,7 +247,7 @@
     var tools = el('div', 'reply-tools');
     var status = el('p', 'reply-status');
     status.setAttribute('role', 'status');
-    function note(t) { status.textContent = t; }
+    function note(text) { status.textContent = text; }
     if (span && li.id) span.id = li.id + '-words';
     function button(label, act) {
       var b = el('button', 'secondary', label);
@@ -243,8 +256,8 @@
       b.addEventListener('click', act);
       tools.appendChild(b);
     }
-    button('Copy', function () { copyReply(li, text, span, note); });
-    button('Send this', function () { sendReply(li, text, note); });
+    button(t('js-copy', 'Copy'), function () { copyReply(li, text, span, note); });
+    button(t('js-send-this', 'Send this'), function () { sendReply(li, text, note); });
     li.appendChild(tools);
     li.appendChild(status);
   });
@@ -312,8 +325,8 @@
       }
     });
     if (!parts) {
-      body.appendChild(el('p', '', 'Your plan is empty so far. What you choose or write ' +
-                                   'above shows here.'));
+      body.appendChild(el('p', '', t('js-plan-empty', 'Your plan is empty so far. What you ' +
+                                     'choose or write above shows here.')));
     }
   }
 
@@ -349,7 +362,7 @@
     try {
       local.setItem(saveKey, JSON.stringify(state()));
     } catch (e) {
-      tell('Your plan could not be kept on this device.');
+      tell(t('js-plan-not-kept', 'Your plan could not be kept on this device.'));
     }
   }
   function forget() {
@@ -371,10 +384,10 @@
       'margin:0}.detail{color:#4d4d4d}';
     var html = '<!doctype html>\n<html lang="' + lang + '">\n<head>\n<meta charset="utf-8">\n' +
       '<meta name="viewport" content="width=device-width, initial-scale=1">\n' +
-      '<title>My plan</title>\n<style>' + css + '</style>\n</head>\n<body>\n' +
+      '<title>' + t('my-plan', 'My plan') + '</title>\n<style>' + css + '</style>\n</head>\n<body>\n' +
       copy.outerHTML + '\n</body>\n</html>\n';
     saveBlob(new Blob([html], { type: 'text/html' }), 'my-plan.html');
-    tell('Your plan was saved as my-plan.html in your downloads.');
+    tell(t('js-plan-downloaded', 'Your plan was saved as {1} in your downloads.', 'my-plan.html'));
   }
 
   function printCard() {
@@ -393,7 +406,7 @@
     form.reset();
     forget();
     render();
-    tell('Your plan has been deleted from this page and from this device.');
+    tell(t('js-plan-deleted', 'Your plan has been deleted from this page and from this device.'));
   }
 
   each(d.querySelectorAll('[data-plan-action]'), function (button) {
@@ -433,10 +446,10 @@
       if (e.target === keep) {
         if (keep.checked) {
           save();
-          tell('Your plan is now kept in this browser on this device.');
+          tell(t('js-plan-kept', 'Your plan is now kept in this browser on this device.'));
         } else {
           forget();
-          tell('Your plan is no longer kept on this device.');
+          tell(t('js-plan-no-longer-kept', 'Your plan is no longer kept on this device.'));
         }
         return;
       }

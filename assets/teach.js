@@ -5,6 +5,15 @@
  * anywhere; the two windows talk to each other only. */
 (function () {
   'use strict';
+  /* The page's words when it is not in English (src/site/layout.c, script_words()). */
+  var uiWords = {};
+  try {
+    var given = document.getElementById('ui-words');
+    if (given) uiWords = JSON.parse(given.textContent);
+  } catch (e) { /* then the English words below */ }
+  function t(id, english, a, b) {
+    return (uiWords[id] || english).replace('{1}', a).replace('{2}', b);
+  }
   var d = document;
   var root = d.documentElement;
   var slides = d.querySelectorAll('main.deck > .slide');
@@ -73,9 +82,10 @@
         window.location.hash = '#' + n;
       }
     }
-    if (status) status.textContent = 'Slide ' + n + ' of ' + slides.length + ': ' + title(i);
+    if (status) status.textContent = t('slide-n-of', 'Slide {1} of {2}', n, slides.length) + ': ' + title(i);
     var next = d.getElementById('deck-next');
-    if (next) next.textContent = i + 1 < slides.length ? 'Next: ' + title(i + 1) : 'Last slide';
+    if (next) next.textContent = i + 1 < slides.length ? t('next-step', 'Next: {1}', title(i + 1))
+      : t('js-last-slide', 'Last slide');
     var main = slide.parentNode;
     if (main) main.scrollTop = 0;
     slide.querySelector('.slide-body').scrollTop = 0;
@@ -110,7 +120,7 @@
   function openPresenter() {
     var w = window.open(window.location.href, PRESENTER, 'width=1200,height=760');
     if (!w) {
-      if (status) status.textContent = 'The browser blocked the presenter window. Allow pop-ups for this page, or use Notes.';
+      if (status) status.textContent = t('js-popup-blocked', 'The browser blocked the presenter window. Allow pop-ups for this page, or use Notes.');
       return;
     }
     partner = w;
@@ -142,7 +152,7 @@
     var tick = function () {
       var s = Math.floor((Date.now() - started) / 1000);
       var sec = s % 60;
-      clock.textContent = 'Time: ' + Math.floor(s / 60) + ':' + (sec < 10 ? '0' : '') + sec;
+      clock.textContent = t('js-time', 'Time: {1}', Math.floor(s / 60) + ':' + (sec < 10 ? '0' : '') + sec);
     };
     tick();
     setInterval(tick, 1000);

@@ -55,7 +55,7 @@ extern const struct file_entry embedded_package[];
 extern const size_t embedded_package_count;
 extern const struct file_entry embedded_assets[];
 extern const size_t embedded_assets_count;
-/* The interface catalogs planpack ships (src/site/catalogs/LL.yaml, site/catalog.h). */
+/* The interface catalogs planpack ships (src/site/catalogs/LL.yaml, pkg/catalog.h). */
 extern const struct file_entry embedded_catalogs[];
 extern const size_t embedded_catalogs_count;
 

@@ -4,6 +4,7 @@
  * builder offers, and reading age. Pictures themselves are checked as they are loaded.
  */
 #include "pkg/check.h"
+#include "pkg/catalog.h"
 #include "pkg/internal.h"
 
 #include <cmark.h>
@@ -633,5 +634,6 @@ void pkg_check(const struct pkg *p, const struct fileset *fs, struct diag_list *
     for (size_t i = 0; i < p->page_count; i++)
         check_page(&C, i, first_of_kind);
     readability_check(p, diags);
+    ui_catalog_check(p, diags);
     diag_sort(diags);
 }

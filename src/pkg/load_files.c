@@ -101,17 +101,35 @@ static bool load_image(struct loader *L, const struct file_entry *e, struct pkg_
     return true;
 }
 
-/* The pictures pages use, checked and made safe; every other file in images/ is left out. */
+/* Whether path is a language's interface catalog, translations/LL/interface.yaml, which the
+ * site reads (pkg/catalog.h). */
+static bool interface_catalog(const char *path)
+{
+    if (strncmp(path, "translations/", 13) != 0)
+        return false;
+    const char *slash = strchr(path + 13, '/');
+    return slash && slash > path + 13 && strcmp(slash, "/interface.yaml") == 0;
+}
+
+/*
+ * The pictures pages use, checked and made safe (every other file in images/ is left out),
+ * and the interface catalogs, kept as they are for the site.
+ */
 void load_files(struct loader *L)
 {
     struct pkg *p = L->p;
     size_t n = 0;
     for (size_t i = 0; i < L->fs->count; i++)
-        n += strncmp(L->fs->files[i].path, "images/", 7) == 0;
+        n += strncmp(L->fs->files[i].path, "images/", 7) == 0 ||
+             interface_catalog(L->fs->files[i].path);
     p->files = arena_alloc(L->a, n * sizeof(*p->files) + 1);
     for (size_t i = 0; i < L->fs->count; i++) {
         const struct file_entry *e = &L->fs->files[i];
         size_t len = strlen(e->path);
+        if (interface_catalog(e->path)) {
+            p->files[p->file_count++] = (struct pkg_file){e->path, e->data, e->len};
+            continue;
+        }
         if (strncmp(e->path, "images/", 7) != 0)
             continue;
         if (!(len > 4 && (strcasecmp(e->path + len - 4, ".png") == 0 ||

@@ -227,6 +227,10 @@ void translation_read(struct pkg *p, const struct fileset *fs, const char *lang,
             out->file_count++;
             continue;
         }
+        /* The interface's words in this language, which the catalog check reads
+         * (pkg/catalog.h). */
+        if (strcmp(rest, "interface.yaml") == 0)
+            continue;
         size_t n = strlen(rest);
         char id[PKG_ID_MAX + 1];
         if (strncmp(rest, "pages/", 6) == 0 && n > 11 && n - 11 <= PKG_ID_MAX &&
@@ -240,8 +244,8 @@ void translation_read(struct pkg *p, const struct fileset *fs, const char *lang,
             }
         }
         diag_warning(diags, e->path, 0,
-                     "not a translation file, so not read: a translation holds package.yaml "
-                     "and pages/ID.yaml for each page ID");
+                     "not a translation file, so not read: a translation holds package.yaml, "
+                     "pages/ID.yaml for each page ID and interface.yaml");
     }
     if (out->count > 1)
         qsort(out->texts, out->count, sizeof(*out->texts), cmp_text);

@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define DEFAULT_EXIT_URL "https://www.bbc.co.uk/weather"
 
@@ -21,6 +22,7 @@ void render_init(struct render *r, const struct site *s, struct buf *out,
     r->ui = &s->ui;
     r->mode = s->mode;
     r->prefix = "";
+    r->up = s->root ? "../" : "";
     r->out = out;
     r->page = page;
     /* The layout's own ids, so that no heading in the page's Markdown can take them. */
@@ -61,6 +63,43 @@ const char *render_id(struct render *r, const char *want)
     XGROW(r->ids, r->id_cap, r->id_count + 1);
     r->ids[r->id_count] = buf_detach(&b, NULL);
     return r->ids[r->id_count++];
+}
+
+void render_anywhere(struct render *r)
+{
+    r->prefix = r->site->lang_abs;
+    r->up = "/";
+}
+
+bool render_is_fallback(const struct render *r, const char *text)
+{
+    return r->site->root && text && pkg_text_is_fallback(r->pkg, text);
+}
+
+void render_lang_of(struct render *r, const char *text)
+{
+    if (!render_is_fallback(r, text))
+        return;
+    buf_adds(r->out, " lang=\"");
+    render_text(r, r->site->root->pkg->language);
+    buf_addc(r->out, '"');
+}
+
+void render_elem(struct render *r, const char *open, const char *text, const char *close)
+{
+    buf_adds(r->out, open);
+    render_lang_of(r, text);
+    buf_addc(r->out, '>');
+    render_text(r, text);
+    buf_adds(r->out, close);
+}
+
+void render_span(struct render *r, const char *text)
+{
+    if (render_is_fallback(r, text))
+        render_elem(r, "<span", text, "</span>");
+    else
+        render_text(r, text);
 }
 
 void render_text(struct render *r, const char *text)
@@ -172,6 +211,7 @@ bool render_public_url(const struct render *r, struct buf *b, const struct pkg_p
     if (!base)
         return false;
     buf_adds(b, base);
+    buf_adds(b, r->site->lang_dir);
     /* The start page is the folder itself, on a server and on any static host. */
     if (!page || is_home(r->pkg, page))
         return true;
@@ -201,7 +241,7 @@ void render_href(struct render *r, const struct pkg_page *page, const char *step
 void render_asset(struct render *r, const char *name)
 {
     const char *path = site_asset_path(r->site, name);
-    buf_adds_html(r->out, r->prefix);
+    buf_adds_html(r->out, r->up);
     buf_adds_html(r->out, path ? path : name);
 }
 
@@ -232,14 +272,76 @@ static const char *nav_title(const struct pkg_page *page)
     return page->nav_title && *page->nav_title ? page->nav_title : page->title;
 }
 
+bool render_in_english(const struct render *r)
+{
+    const char *lang = r->ui->language;
+    return !lang || (strncasecmp(lang, "en", 2) == 0 && (!lang[2] || lang[2] == '-'));
+}
+
+void render_teacher_open(struct render *r, const char *open)
+{
+    buf_adds(r->out, open);
+    if (!render_in_english(r))
+        buf_adds(r->out, " lang=\"en\"");
+    buf_addc(r->out, '>');
+}
+
+/* Appends text as a JSON string that is safe inside a <script> element. */
+static void json_string(struct buf *b, const char *text)
+{
+    buf_addc(b, '"');
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if (*p == '"' || *p == '\\') {
+            buf_addc(b, '\\');
+            buf_addc(b, (char)*p);
+        } else if (*p < 0x20 || *p == '<' || *p == '>' || *p == '&') {
+            buf_addf(b, "\\u%04x", *p);
+        } else {
+            buf_addc(b, (char)*p);
+        }
+    }
+    buf_addc(b, '"');
+}
+
+/*
+ * The words the scripts say (assets/app.js, teach.js), for a page whose language is not
+ * English: a JSON object of interface texts by id, which a script reads and never runs.
+ * An English page needs none, since the scripts carry the English words.
+ */
+static void script_words(struct render *r)
+{
+    static const enum ui_text said[] = {
+        UI_JS_LEAVING,        UI_JS_SHIFT_ONE,      UI_JS_SHIFT_MORE, UI_JS_SHARED,
+        UI_JS_SHARE_FAILED,   UI_JS_NO_PICTURE,     UI_JS_SAVED_AS,   UI_JS_COPIED_WORDS,
+        UI_JS_WORDS_SELECTED, UI_JS_COPIED_PICTURE, UI_JS_COPY,       UI_JS_SEND_THIS,
+        UI_JS_PLAN_EMPTY,     UI_JS_NOT_KEPT,       UI_JS_DOWNLOADED, UI_JS_DELETED,
+        UI_JS_KEPT,           UI_JS_NO_LONGER_KEPT, UI_JS_LAST_SLIDE, UI_JS_POPUP,
+        UI_JS_TIME,           UI_MY_PLAN,           UI_SLIDE_N,       UI_NEXT_STEP,
+    };
+    if (render_in_english(r))
+        return;
+    struct buf *o = r->out;
+    buf_adds(o, "<script type=\"application/json\" id=\"ui-words\">{");
+    for (size_t i = 0; i < sizeof(said) / sizeof(said[0]); i++) {
+        if (i)
+            buf_addc(o, ',');
+        json_string(o, ui_text_id(said[i]));
+        buf_addc(o, ':');
+        json_string(o, ui(r, said[i]));
+    }
+    buf_adds(o, "}</script>\n");
+}
+
 void render_doc_open(struct render *r, const char *title, const char *description,
                      const char *body_class, const char *extra_css, const char *script)
 {
     const struct pkg *p = r->pkg;
     struct buf *o = r->out;
+    const char *lang = p->language && *p->language ? p->language : "en";
     buf_adds(o, "<!doctype html>\n<html lang=\"");
-    render_text(r, p->language && *p->language ? p->language : "en");
-    buf_adds(o, "\">\n<head>\n<meta charset=\"utf-8\">\n"
+    render_text(r, lang);
+    buf_adds(o, ui_language_rtl(lang) ? "\" dir=\"rtl\">\n<head>" : "\">\n<head>");
+    buf_adds(o, "\n<meta charset=\"utf-8\">\n"
                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                 "<meta name=\"referrer\" content=\"no-referrer\">\n"
                 "<meta name=\"color-scheme\" content=\"light dark\">\n<title>");
@@ -262,7 +364,9 @@ void render_doc_open(struct render *r, const char *title, const char *descriptio
     render_asset(r, "icon.svg");
     buf_adds(o, "\" type=\"image/svg+xml\">\n<script src=\"");
     render_asset(r, script);
-    buf_addf_html(o, "\" defer></script>\n</head>\n<body class=\"%s", body_class);
+    buf_adds(o, "\" defer></script>\n");
+    script_words(r);
+    buf_addf_html(o, "</head>\n<body class=\"%s", body_class);
     if (r->page) {
         buf_adds(o, " for-");
         buf_adds(o, pkg_audience_name(r->page->audience));
@@ -310,8 +414,7 @@ static void page_list(struct render *r, size_t first, bool pupils_only)
         buf_addc(o, '"');
         if (pg == r->page)
             buf_adds(o, " aria-current=\"page\"");
-        buf_addc(o, '>');
-        buf_addf_html(o, "%s</a></li>\n", nav_title(pg));
+        render_elem(r, "", nav_title(pg), "</a></li>\n");
     }
     buf_adds(o, "</ul>\n");
 }
@@ -338,6 +441,77 @@ static void page_nav(struct render *r)
     buf_adds(o, "</nav>\n");
 }
 
+/* Appends to b the address of the page r writes, as the site v (another language) has it. */
+static void same_page_in(const struct render *r, const struct site *v, struct buf *b)
+{
+    buf_adds(b, r->up);
+    buf_adds(b, v->lang_dir);
+    const struct pkg *p = v->pkg;
+    const struct pkg_page *page = p->page_count ? &p->pages[0] : NULL;
+    const char *step = NULL;
+    /* The views have the pages of the source, in its order. */
+    if (r->page && (size_t)(r->page - r->pkg->pages) < p->page_count) {
+        page = &p->pages[r->page - r->pkg->pages];
+        step = r->file_step;
+    }
+    if (!page)
+        return;
+    if (r->mode == SITE_EXPORT) {
+        render_file_name(p, b, page, step);
+        return;
+    }
+    if (!is_home(p, page) || step) {
+        buf_adds(b, page->id);
+        if (step) {
+            buf_addc(b, '-');
+            buf_adds(b, step);
+        }
+    }
+    /* A class's form keeps its class and part in the other language. */
+    const struct site_feedback *fb = r->feedback;
+    if (fb && (fb->code || fb->part)) {
+        buf_adds(b, "?");
+        if (fb->code)
+            buf_addf(b, WIRE_FIELD_CODE "=%s%s", fb->code, fb->part ? "&" : "");
+        if (fb->part)
+            buf_addf(b, WIRE_FIELD_PART "=%s", fb->part);
+    }
+}
+
+/*
+ * The same page in each other language the site has, each named in its own language, and
+ * the notice that a translation is a draft. Nothing for a site in one language.
+ */
+static void languages(struct render *r)
+{
+    const struct site *root = r->site->root ? r->site->root : r->site;
+    struct buf *o = r->out;
+    if (root->lang_count < 2)
+        return;
+    buf_adds(o, "<nav class=\"langs\" aria-label=\"");
+    render_ui(r, UI_LANGUAGES);
+    buf_adds(o, "\">\n<ul>\n");
+    for (size_t i = 0; i < root->lang_count; i++) {
+        const struct site *v = root->langs[i];
+        if (v == r->site)
+            continue;
+        struct buf href;
+        buf_init(&href, 4096);
+        same_page_in(r, v, &href);
+        buf_addf_html(o, "<li><a href=\"%s\" hreflang=\"%s\" lang=\"%s\">%s</a></li>\n",
+                      href.ptr ? href.ptr : "./", v->pkg->language, v->pkg->language,
+                      v->ui.name ? v->ui.name : v->pkg->language);
+        buf_release(&href);
+    }
+    buf_adds(o, "</ul>\n</nav>\n");
+    const char *status = pkg_translation_status(r->pkg);
+    if ((status && strcmp(status, "draft") == 0) || r->site->ui.draft) {
+        buf_adds(o, "<p class=\"draft-note\">");
+        render_ui(r, UI_DRAFT);
+        buf_adds(o, "</p>\n");
+    }
+}
+
 void render_open(struct render *r, const char *title, const char *description,
                  const char *body_class)
 {
@@ -360,6 +534,7 @@ void render_open(struct render *r, const char *title, const char *description,
     render_ui(r, UI_LARGER_TEXT);
     buf_adds(o, "</button>\n<p id=\"exit-status\" class=\"vh\" role=\"status\"></p>\n"
                 "</header>\n");
+    languages(r);
     page_nav(r);
     buf_adds(o, "<main id=\"main\" tabindex=\"-1\">\n");
 }
@@ -379,14 +554,18 @@ static void pager(struct render *r)
         render_href(r, prev, NULL);
         buf_adds(o, "\"><span class=\"dir\">");
         render_ui(r, UI_PREVIOUS);
-        buf_addf_html(o, "</span> %s</a>\n", nav_title(prev));
+        buf_adds(o, "</span> ");
+        render_span(r, nav_title(prev));
+        buf_adds(o, "</a>\n");
     }
     if (next) {
         buf_adds(o, "<a class=\"next\" rel=\"next\" href=\"");
         render_href(r, next, NULL);
         buf_adds(o, "\"><span class=\"dir\">");
         render_ui(r, UI_NEXT);
-        buf_addf_html(o, "</span> %s</a>\n", nav_title(next));
+        buf_adds(o, "</span> ");
+        render_span(r, nav_title(next));
+        buf_adds(o, "</a>\n");
     }
     buf_adds(o, "</nav>\n");
 }

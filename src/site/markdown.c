@@ -145,10 +145,10 @@ void render_markdown(struct render *r, const char *markdown, int min_level)
             break;
         case CMARK_NODE_IMAGE:
             if (package_image(r->pkg, cmark_node_get_url(node))) {
-                if (*r->prefix) {
+                if (*r->up) {
                     struct buf b;
                     buf_init(&b, 8192);
-                    buf_adds(&b, r->prefix);
+                    buf_adds(&b, r->up);
                     buf_adds(&b, cmark_node_get_url(node));
                     if (buf_ok(&b))
                         cmark_node_set_url(node, b.ptr);
@@ -194,8 +194,17 @@ void render_markdown(struct render *r, const char *markdown, int min_level)
     }
 
     html = cmark_render_html(doc, CMARK_OPT_DEFAULT);
+    /* Text shown in the source language for want of a translation says so. */
+    bool fallback = render_is_fallback(r, markdown);
+    if (fallback) {
+        buf_adds(r->out, "<div");
+        render_lang_of(r, markdown);
+        buf_adds(r->out, ">\n");
+    }
     if (html)
         add_heading_ids(r->out, html, heads, head_count);
+    if (fallback)
+        buf_adds(r->out, "</div>\n");
     free(html);
     free(heads);
     free(drop);

@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-/* The words for a status when the caller gives none: interface texts (site/catalog.h). */
+/* The words for a status when the caller gives none: interface texts (pkg/catalog.h). */
 static const struct status_words {
     unsigned status;
     enum ui_text title;
@@ -92,7 +92,7 @@ int site_render_message(const struct site *s, const struct site_message *m, stru
     render_init(&r, s, out, NULL);
     /* A message may answer at any address ("/a/b/c"), so its links start at "/". */
     if (s->mode == SITE_SERVE)
-        r.prefix = "/";
+        render_anywhere(&r);
     render_page_message(&r, m);
     render_release(&r);
     return buf_ok(out) ? 0 : -1;

@@ -32,7 +32,7 @@ const struct render_kind *render_kind(enum pkg_page_kind k)
 static void open_page(struct render *r)
 {
     render_open(r, r->page->title, r->page->summary, render_kind(r->page->kind)->css_class);
-    buf_addf_html(r->out, "<h1>%s</h1>\n", r->page->title);
+    render_elem(r, "<h1", r->page->title, "</h1>\n");
 }
 
 void render_page_text(struct render *r)
@@ -84,7 +84,7 @@ void render_chat(struct render *r, const struct pkg_step *step)
                                     : "<li class=\"msg them\"><span class=\"who\">");
             buf_addf_html(o, "%s<span class=\"vh\">:</span></span> ", m->from->name);
         }
-        buf_addf_html(o, "<span class=\"text\">%s</span></li>\n", m->text);
+        render_elem(r, "<span class=\"text\"", m->text, "</span></li>\n");
     }
     buf_adds(o, "</ol>\n");
 }
@@ -112,22 +112,24 @@ void render_page_story_step(struct render *r)
     render_open(r, title.ptr, page->summary, "page-story");
     buf_release(&title);
 
-    buf_addf_html(o, "<h1>%s</h1>\n", page->title);
+    render_elem(r, "<h1", page->title, "</h1>\n");
     if (first)
         render_markdown(r, page->body, 2);
     buf_adds(o, "<section class=\"step\" aria-label=\"");
     render_text(r, step_name && *step_name ? step_name : ui(r, UI_THE_STORY));
     buf_adds(o, "\">\n");
     if (step->title && *step->title)
-        buf_addf_html(o, "<h2>%s</h2>\n", step->title);
+        render_elem(r, "<h2", step->title, "</h2>\n");
     render_chat(r, step);
     render_markdown(r, step->text, 3);
     if (step->ending || !step->choice_count) {
         buf_adds(o, "<p class=\"ending\"><strong>");
         render_ui(r, UI_THE_END);
         buf_adds(o, "</strong>");
-        if (step->ending_title && *step->ending_title)
-            buf_addf_html(o, ": %s", step->ending_title);
+        if (step->ending_title && *step->ending_title) {
+            buf_adds(o, ": ");
+            render_span(r, step->ending_title);
+        }
         buf_adds(o, "</p>\n<p class=\"again\"><a class=\"button\" href=\"");
         render_href(r, page, NULL);
         buf_adds(o, "\">");
@@ -143,7 +145,8 @@ void render_page_story_step(struct render *r)
                 step_href(r, c->next);
             else
                 render_href(r, page, c->next_id);
-            buf_addf_html(o, "\">%s</a></li>\n", c->text);
+            buf_addc(o, '"');
+            render_elem(r, "", c->text, "</a></li>\n");
         }
         buf_adds(o, "</ul>\n");
     }
@@ -166,14 +169,14 @@ void render_page_questions(struct render *r)
     render_markdown(r, page->body, 2);
     for (size_t g = 0; g < page->group_count; g++) {
         const struct pkg_question_group *grp = &page->groups[g];
-        buf_addf_html(o, "<section class=\"questions\" id=\"%s\">\n<h2>%s</h2>\n<ol>\n", grp->id,
-                      grp->title);
+        buf_addf_html(o, "<section class=\"questions\" id=\"%s\">\n", grp->id);
+        render_elem(r, "<h2", grp->title, "</h2>\n<ol>\n");
         for (size_t q = 0; q < grp->question_count; q++) {
             const struct pkg_question *qu = &grp->questions[q];
-            buf_addf_html(o, "<li id=\"%s\"><p class=\"question\">%s</p>", render_id(r, qu->id),
-                          qu->text);
+            buf_addf_html(o, "<li id=\"%s\">", render_id(r, qu->id));
+            render_elem(r, "<p class=\"question\"", qu->text, "</p>");
             if (qu->hint && *qu->hint)
-                buf_addf_html(o, "<p class=\"hint\">%s</p>", qu->hint);
+                render_elem(r, "<p class=\"hint\"", qu->hint, "</p>");
             buf_adds(o, "</li>\n");
         }
         buf_adds(o, "</ol>\n</section>\n");
@@ -223,7 +226,7 @@ static void gallery(struct render *r, const struct pkg_strategy *s)
         const struct pkg_reply *rep = &s->replies[i];
         buf_addf_html(o, "<li id=\"%s\">", render_id(r, rep->id));
         if (rep->image && *rep->image) {
-            buf_addf_html(o, "<img src=\"%s%s\" alt=\"", r->prefix, rep->image);
+            buf_addf_html(o, "<img src=\"%s%s\" alt=\"", r->up, rep->image);
             render_text(r, rep->alt ? rep->alt : "");
             /* Loaded as it scrolls into view, so the gallery costs the page nothing. */
             buf_adds(o, "\" width=\"96\" height=\"96\" loading=\"lazy\">");
@@ -255,13 +258,15 @@ void render_page_strategies(struct render *r)
     }
     for (size_t i = 0; i < page->strategy_count; i++) {
         const struct pkg_strategy *s = &page->strategies[i];
-        buf_addf_html(o, "<section class=\"strategy\" id=\"%s\">\n<h2>%s</h2>\n", s->id, s->title);
+        buf_addf_html(o, "<section class=\"strategy\" id=\"%s\">\n", s->id);
+        render_elem(r, "<h2", s->title, "</h2>\n");
         if (s->summary && *s->summary)
-            buf_addf_html(o, "<p class=\"summary\">%s</p>\n", s->summary);
+            render_elem(r, "<p class=\"summary\"", s->summary, "</p>\n");
         if (s->when && *s->when) {
             buf_adds(o, "<h3>");
             render_ui(r, UI_WHEN_HELPS);
-            buf_addf_html(o, "</h3>\n<p>%s</p>\n", s->when);
+            buf_adds(o, "</h3>\n");
+            render_elem(r, "<p", s->when, "</p>\n");
         }
         if (s->how && *s->how) {
             buf_adds(o, "<h3>");
@@ -315,8 +320,9 @@ static void service(struct render *r, const struct pkg_support *sup)
     struct buf *o = r->out;
     buf_adds(o, sup->emergency ? "<li class=\"service emergency\" id=\""
                                : "<li class=\"service\" id=\"");
-    buf_addf_html(o, "%s\">\n<h2>%s</h2>\n<p>%s</p>\n<ul class=\"contact\">\n", sup->id, sup->name,
-                  sup->about);
+    buf_addf_html(o, "%s\">\n", sup->id);
+    render_elem(r, "<h2", sup->name, "</h2>\n");
+    render_elem(r, "<p", sup->about, "</p>\n<ul class=\"contact\">\n");
     if (sup->phone && *sup->phone) {
         buf_adds(o, "<li><a class=\"button\" href=\"tel:");
         if (sup->tel && *sup->tel)
@@ -350,7 +356,9 @@ static void service(struct render *r, const struct pkg_support *sup)
     if (sup->hours && *sup->hours) {
         buf_adds(o, "<p class=\"hours\"><strong>");
         render_ui(r, UI_WHEN);
-        buf_addf_html(o, "</strong> %s</p>\n", sup->hours);
+        buf_adds(o, "</strong> ");
+        render_span(r, sup->hours);
+        buf_adds(o, "</p>\n");
     }
     if (sup->checked && *sup->checked) {
         buf_adds(o, "<p class=\"checked\">");
@@ -446,7 +454,9 @@ static void option(struct render *r, const char *type, const char *qid, const ch
     buf_adds(o, type);
     buf_addf_html(o, "\" id=\"%s\" name=\"%s\" value=\"%s", fid, qid, value);
     buf_adds(o, was_sent(r, qid, value) ? "\" checked> <label for=\"" : "\"> <label for=\"");
-    buf_addf_html(o, "%s\">%s</label></li>\n", fid, label);
+    buf_addf_html(o, "%s\">", fid);
+    render_span(r, label);
+    buf_adds(o, "</label></li>\n");
 }
 
 const char *render_option_label(const struct render *r, const struct survey_question *q, size_t i)
@@ -494,7 +504,8 @@ static void render_survey_question(struct render *r, const struct survey_questio
     buf_adds(o, survey_type_class(q->type));
     if (err_id)
         buf_addf_html(o, "\" aria-describedby=\"%s", err_id);
-    buf_addf_html(o, "\">\n<legend>%s</legend>\n", q->text);
+    buf_adds(o, "\">\n");
+    render_elem(r, "<legend", q->text, "</legend>\n");
     if (pb)
         field_problem(r, pb, err_id);
     if (q->type == SURVEY_MULTI) {
@@ -814,7 +825,8 @@ void render_page_letter(struct render *r)
         buf_adds(o, "<br><a href=\"");
         buf_addf_html(o, "%s\">%s</a></p>\n</div>\n", url.ptr, url.ptr);
     } else if (to) {
-        buf_adds(o, "<p class=\"no-print note\">The printed letter has no QR code or web address "
+        render_teacher_open(r, "<p class=\"no-print note\"");
+        buf_adds(o, "The printed letter has no QR code or web address "
                     "for the page <a href=\"");
         render_href(r, to, NULL);
         buf_addf_html(o, "\">%s", to->title);

@@ -64,7 +64,7 @@ static void each_choice(struct render *r, const struct pkg_plan_section *sec, ch
 
 static void choice_label(struct render *r, const struct choice *c)
 {
-    render_text(r, c->label);
+    render_span(r, c->label);
     if (c->detail && *c->detail)
         buf_addf_html(r->out, " <span class=\"detail\">%s</span>", c->detail);
 }
@@ -93,10 +93,11 @@ static void builder_section(struct render *r, const struct pkg_plan_section *sec
     struct buf *o = r->out;
     buf_addf_html(o,
                   "<fieldset class=\"plan-sec\" id=\"sec-%s\">\n<legend class=\"sec-title\" "
-                  "id=\"lg-%s\">%s</legend>\n",
-                  sec->id, sec->id, sec->title);
+                  "id=\"lg-%s\"",
+                  sec->id, sec->id);
+    render_elem(r, "", sec->title, "</legend>\n");
     if (sec->prompt && *sec->prompt)
-        buf_addf_html(o, "<p class=\"hint\">%s</p>\n", sec->prompt);
+        render_elem(r, "<p class=\"hint\"", sec->prompt, "</p>\n");
     if (is_list(sec->kind)) {
         buf_adds(o, "<ul class=\"checks\">\n");
         each_choice(r, sec, check_item, NULL);
@@ -171,7 +172,7 @@ void render_page_plan(struct render *r)
     struct buf *o = r->out;
     bool offline = r->mode == SITE_EXPORT;
     render_open(r, page->title, page->summary, "page-plan");
-    buf_addf_html(o, "<h1>%s</h1>\n", page->title);
+    render_elem(r, "<h1", page->title, "</h1>\n");
     for (size_t i = 0; i < page->plan_section_count; i++) {
         struct buf b;
         buf_init(&b, 256);
@@ -270,9 +271,10 @@ void render_page_worksheet(struct render *r)
     buf_adds(o, "</button></p>\n");
     for (size_t i = 0; i < page->plan_section_count; i++) {
         const struct pkg_plan_section *sec = &page->plan_sections[i];
-        buf_addf_html(o, "<section class=\"sheet-sec\">\n<h2>%s</h2>\n", sec->title);
+        buf_adds(o, "<section class=\"sheet-sec\">\n");
+        render_elem(r, "<h2", sec->title, "</h2>\n");
         if (sec->prompt && *sec->prompt)
-            buf_addf_html(o, "<p class=\"hint\">%s</p>\n", sec->prompt);
+            render_elem(r, "<p class=\"hint\"", sec->prompt, "</p>\n");
         if (is_list(sec->kind)) {
             buf_adds(o, "<ul class=\"sheet-checks\">\n");
             each_choice(r, sec, sheet_item, NULL);

@@ -11,7 +11,7 @@
 
 #include "base/arena.h"
 #include "base/buf.h"
-#include "site/catalog.h"
+#include "pkg/catalog.h"
 #include "site/site.h"
 
 /* The largest page the renderer will produce, before compression. */
@@ -53,6 +53,17 @@ struct site {
     /* The interface's words in the site's language: every text there (a gap in the
      * language's own catalog holds the English text). */
     struct ui_catalog ui;
+    /*
+     * The languages. The site in the package's source language (the root) holds every
+     * file: its own pages at the top, each other language's in a folder named by its code
+     * ("cy/index.html"). The site in another language is a view of the root that renders
+     * in that language and shares the root's files, routes and assets.
+     */
+    const struct site *root; /* NULL on the root */
+    struct site **langs;     /* on the root: the site in each language, the root first */
+    size_t lang_count;
+    const char *lang_dir; /* the language's folder: "" on the root, "cy/" */
+    const char *lang_abs; /* its served address: "/" on the root, "/cy/" */
 };
 
 /* One page being written: where links point and which element ids are already taken. */
@@ -64,8 +75,12 @@ struct render {
     /* Put before every local link: "" for pages at the top of the site, "/" for the
      * served 404 page, which answers at any depth. */
     const char *prefix;
+    /* The way from the page's folder to the top of the site, for assets, package images
+     * and the other languages: "", "../" (a page in a language's folder), or "/". */
+    const char *up;
     struct buf *out;
     const struct pkg_page *page; /* the page being written, or NULL (404) */
+    const char *file_step;       /* the step or worksheet in the page's file name, or NULL */
     const struct pkg_step *step; /* the story step being written, on a story page */
     char **ids;
     size_t id_count;
@@ -132,10 +147,30 @@ void render_markdown(struct render *r, const char *markdown, int min_level);
  * before render_id() makes it unique. */
 void render_field_id(struct buf *b, const char *name, const char *item);
 
+/* Whether the page's interface words are English. */
+bool render_in_english(const struct render *r);
+/* Opens an element (open: its start tag without the '>') of words for teachers, which stay
+ * in English: marked lang="en" on a page in another language. */
+void render_teacher_open(struct render *r, const char *open);
+
+/* Makes r's links work at any address ("/a/b/c"): pages made for one response. */
+void render_anywhere(struct render *r);
+
+/* Writes open ("<h1", "<p class=\"hint\""), the lang attribute that text needs, '>', text
+ * escaped and close ("</h1>\n"). */
+void render_elem(struct render *r, const char *open, const char *text, const char *close);
+/* Writes text escaped, in a <span lang> of its own when it is the source's own text. */
+void render_span(struct render *r, const char *text);
+/* Whether text is the source's own text on a page in another language (no translation). */
+bool render_is_fallback(const struct render *r, const char *text);
+/* Writes ` lang="en-GB"` (the source language) when text is the source's own text shown
+ * on a page in another language, for want of a translation; nothing otherwise. */
+void render_lang_of(struct render *r, const char *text);
+
 /* Writes text escaped, or nothing for NULL. */
 void render_text(struct render *r, const char *text);
 
-/* An interface text in the page's language (site/catalog.h). Borrowed from the site. */
+/* An interface text in the page's language (pkg/catalog.h). Borrowed from the site. */
 const char *ui(const struct render *r, enum ui_text t);
 /* Writes an interface text escaped. */
 void render_ui(struct render *r, enum ui_text t);

@@ -118,6 +118,7 @@ void render_answer_sheet(struct render *r, const struct site_answer_sheets *sh)
         p = -1;
     /* Under /feedback/, so that the layout's links climb one level. */
     r->prefix = "../";
+    r->up = r->site->root ? "../../" : "../";
     render_open(r, ui(r, UI_SHEETS), ui(r, UI_SHEETS_PRINTABLE), "page-sheet");
     if (p < 0) {
         buf_adds(o, "<h1>");

@@ -9,10 +9,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Lets deflate read from const data without a cast. */
 #define ZLIB_CONST
 #include <zlib.h>
+
+/* The site that holds the files: the root. */
+static const struct site *files_of(const struct site *s)
+{
+    return s->root ? s->root : s;
+}
 
 /* --- bytes ------------------------------------------------------------------------- */
 
@@ -120,19 +127,23 @@ static bool add_page(struct site *s, const char *path, struct buf *b)
 
 typedef void page_fn(struct render *r);
 
-/* Renders one page (or one story step, or the worksheet) into the site. */
-static bool render_one(struct site *s, const struct pkg_page *page, const struct pkg_step *step,
-                       const char *name_suffix, page_fn *fn, struct buf *out)
+/* Renders one page (or one story step, or the worksheet) of the site v, in v's language,
+ * into the files of s (the root), in v's folder. */
+static bool render_one(struct site *s, const struct site *v, const struct pkg_page *page,
+                       const struct pkg_step *step, const char *name_suffix, page_fn *fn,
+                       struct buf *out)
 {
     struct buf name;
     buf_init(&name, 4096);
     buf_reset(out);
     struct render r;
-    render_init(&r, s, out, page);
+    render_init(&r, v, out, page);
     r.step = step;
+    r.file_step = name_suffix;
     fn(&r);
     render_release(&r);
-    render_file_name(s->pkg, &name, page, name_suffix);
+    buf_adds(&name, v->lang_dir);
+    render_file_name(v->pkg, &name, page, name_suffix);
     bool ok = add_page(s, name.ptr, out);
     buf_release(&name);
     return ok;
@@ -143,11 +154,10 @@ static page_fn *page_renderer(enum pkg_page_kind kind)
     return render_kind(kind)->render;
 }
 
-static bool render_pages(struct site *s)
+/* Renders every page of the site v (one language) into s, the root. */
+static bool render_language(struct site *s, struct site *v, struct buf *out)
 {
-    const struct pkg *p = s->pkg;
-    struct buf out;
-    buf_init(&out, SITE_PAGE_MAX);
+    const struct pkg *p = v->pkg;
     bool ok = true;
     for (size_t i = 0; ok && i < p->page_count; i++) {
         const struct pkg_page *page = &p->pages[i];
@@ -156,35 +166,53 @@ static bool render_pages(struct site *s)
              * so that each one works without a script and has an address. */
             const struct pkg_story *st = &page->story;
             for (size_t k = 0; ok && k < st->step_count; k++)
-                ok = render_one(s, page, &st->steps[k], k ? st->steps[k].id : NULL,
-                                render_page_story_step, &out);
+                ok = render_one(s, v, page, &st->steps[k], k ? st->steps[k].id : NULL,
+                                render_page_story_step, out);
             continue;
         }
-        ok = render_one(s, page, NULL, NULL, page_renderer(page->kind), &out);
+        ok = render_one(s, v, page, NULL, NULL, page_renderer(page->kind), out);
         if (ok && page->kind == PAGE_PLAN)
-            ok = render_one(s, page, NULL, PLAN_WORKSHEET_STEP, render_page_worksheet, &out);
+            ok = render_one(s, v, page, NULL, PLAN_WORKSHEET_STEP, render_page_worksheet, out);
     }
+    struct buf name;
+    buf_init(&name, 4096);
     if (ok) {
         /* The lesson presentation, for every package: it belongs to no page. */
-        buf_reset(&out);
+        buf_reset(out);
         struct render r;
-        render_init(&r, s, &out, NULL);
+        render_init(&r, v, out, NULL);
         render_page_teach(&r);
         render_release(&r);
-        ok = add_page(s, TEACH_FILE, &out);
+        buf_adds(&name, v->lang_dir);
+        buf_adds(&name, TEACH_FILE);
+        ok = add_page(s, name.ptr, out);
     }
     if (ok) {
-        buf_reset(&out);
+        buf_reset(out);
         struct render r;
-        render_init(&r, s, &out, NULL);
+        render_init(&r, v, out, NULL);
         /* The served 404 page answers at any depth ("/a/b/c"), so its links start at "/". */
         if (s->mode == SITE_SERVE)
-            r.prefix = "/";
+            render_anywhere(&r);
         render_page_not_found(&r);
         render_release(&r);
-        ok = add_page(s, "404.html", &out);
-        s->not_found = s->count - 1;
+        buf_reset(&name);
+        buf_adds(&name, v->lang_dir);
+        buf_adds(&name, "404.html");
+        ok = add_page(s, name.ptr, out);
+        v->not_found = s->count - 1;
     }
+    buf_release(&name);
+    return ok;
+}
+
+static bool render_pages(struct site *s)
+{
+    struct buf out;
+    buf_init(&out, SITE_PAGE_MAX);
+    bool ok = true;
+    for (size_t i = 0; ok && i < s->lang_count; i++)
+        ok = render_language(s, s->langs[i], &out);
     buf_release(&out);
     return ok;
 }
@@ -233,6 +261,7 @@ static void add_assets(struct site *s)
 
 const char *site_asset_path(const struct site *s, const char *name)
 {
+    s = files_of(s);
     for (size_t i = 0; i < s->asset_count; i++)
         if (strcmp(s->assets[i].name, name) == 0)
             return s->assets[i].path;
@@ -299,10 +328,16 @@ static bool finish(struct site *s)
     for (size_t i = 0; i < s->count; i++) {
         const struct site_file *f = &s->files[i];
         const char *route;
-        if (i == s->not_found)
+        bool not_found = false;
+        for (size_t k = 0; k < s->lang_count; k++)
+            not_found |= i == s->langs[k]->not_found;
+        if (not_found)
             continue;
+        size_t n = strlen(f->path);
         if (strcmp(f->path, "index.html") == 0)
             route = "/";
+        else if (f->page && n > 11 && strcmp(f->path + n - 11, "/index.html") == 0)
+            route = arena_printf(&s->arena, "/%.*s", (int)(n - 10), f->path);
         else if (f->page)
             route = arena_printf(&s->arena, "/%.*s", (int)(strlen(f->path) - 5), f->path);
         else
@@ -376,19 +411,90 @@ const struct pkg *site_pkg(const struct site *s)
  * The interface's words for language: the catalog planpack ships for it, with each text it
  * lacks taken from the English one, so that a page never has a hole where a word should be.
  */
-static void merge_catalog(struct site *s, const char *language)
+static void merge_catalog(struct site *s, struct arena *a, const struct pkg *p,
+                          const char *language)
 {
-    const struct ui_catalog *en = ui_catalog_builtin(&s->arena, "en");
-    const struct ui_catalog *own = ui_catalog_builtin(&s->arena, language);
+    const struct ui_catalog *en = ui_catalog_builtin(a, "en");
+    const struct ui_catalog *own = ui_catalog_builtin(a, language);
+    /* The package's own catalog for the language comes first (ui_catalog_check() reports its
+     * problems to the author; whatever of it reads well is used). */
+    struct ui_catalog pc;
+    const struct pkg_file *f = ui_package_catalog(p, language);
+    struct diag_list ignored;
+    diag_list_init(&ignored);
+    int rc = f ? ui_catalog_read(&pc, a, (const char *)f->data, f->len, f->path, &ignored) : -1;
+    bool has_pc = f != NULL; /* what reads well is used, even beside a mistake (rc < 0) */
+    (void)rc;
+    diag_list_release(&ignored);
     struct ui_catalog *c = &s->ui;
     memset(c, 0, sizeof(*c));
     c->language = language;
-    c->name = own && own->name ? own->name : ui_language_name(language);
-    c->draft = own && own->draft;
+    c->name = has_pc && pc.name  ? pc.name
+              : own && own->name ? own->name
+                                 : ui_language_name(language);
+    c->draft = has_pc ? pc.draft : own && own->draft;
     for (size_t i = 0; i < UI_TEXT_COUNT; i++) {
-        const char *t = own ? own->text[i] : NULL;
+        const char *t = has_pc ? pc.text[i] : NULL;
+        if (!t && own)
+            t = own->text[i];
         c->text[i] = t ? t : en && en->text[i] ? en->text[i] : "";
     }
+}
+
+/*
+ * The site in each language the package lists: the root in the source language, and a
+ * view for each other one, with its folder, its package as seen in that language and its
+ * interface words. A language the package cannot show (no view) is left out.
+ */
+static void add_languages(struct site *s)
+{
+    const struct pkg *p = s->pkg;
+    s->lang_dir = "";
+    s->lang_abs = "/";
+    merge_catalog(s, &s->arena, p, p->language && *p->language ? p->language : "en");
+    s->langs = xcalloc(p->n_languages + 1, sizeof(struct site *));
+    s->langs[s->lang_count++] = s;
+    for (size_t i = 1; i < p->n_languages; i++) {
+        const struct pkg *view = pkg_in_language(p, p->languages[i]);
+        if (!view || view == p)
+            continue;
+        struct site *v = xcalloc(1, sizeof(*v));
+        v->root = s;
+        v->pkg = view;
+        v->mode = s->mode;
+        v->public_url = s->public_url;
+        v->public_url_local = s->public_url_local;
+        v->lang_dir = arena_printf(&s->arena, "%s/", p->languages[i]);
+        v->lang_abs = arena_printf(&s->arena, "/%s/", p->languages[i]);
+        merge_catalog(v, &s->arena, p, p->languages[i]);
+        s->langs[s->lang_count++] = v;
+    }
+}
+
+const struct site *site_in_language(const struct site *s, const char *lang)
+{
+    const struct site *root = s->root ? s->root : s;
+    for (size_t i = 0; lang && i < root->lang_count; i++)
+        if (strcasecmp(root->langs[i]->pkg->language, lang) == 0)
+            return root->langs[i];
+    return NULL;
+}
+
+const struct site *site_for_path(const struct site *s, const char *url_path, const char **rest)
+{
+    const struct site *root = s->root ? s->root : s;
+    for (size_t i = 1; url_path && i < root->lang_count; i++) {
+        const char *dir = root->langs[i]->lang_abs;
+        size_t n = strlen(dir);
+        if (strncmp(url_path, dir, n) == 0) {
+            if (rest)
+                *rest = url_path + n - 1;
+            return root->langs[i];
+        }
+    }
+    if (rest)
+        *rest = url_path;
+    return root;
 }
 
 struct site *site_render(const struct pkg *p, enum site_mode mode)
@@ -413,7 +519,7 @@ struct site *site_render_with(const struct pkg *p, const struct site_options *op
         s->public_url = arena_printf(&s->arena, "%s%s", opt->public_url, slash ? "" : "/");
         s->public_url_local = opt->public_url_local;
     }
-    merge_catalog(s, p->language && *p->language ? p->language : "en");
+    add_languages(s);
     plan_assets(s);
     bool ok = render_pages(s);
     if (ok) {
@@ -431,6 +537,9 @@ void site_free(struct site *s)
 {
     if (!s)
         return;
+    for (size_t i = 1; i < s->lang_count; i++)
+        free(s->langs[i]);
+    free(s->langs);
     arena_release(&s->arena);
     free(s->files);
     free(s->by_path);
@@ -441,22 +550,26 @@ void site_free(struct site *s)
 
 size_t site_file_count(const struct site *s)
 {
+    s = files_of(s);
     return s->count;
 }
 
 const struct site_file *site_file_at(const struct site *s, size_t i)
 {
+    s = files_of(s);
     return i < s->count ? &s->files[i] : NULL;
 }
 
 const struct site_file *site_get(const struct site *s, const char *path)
 {
+    s = files_of(s);
     long i = path ? lookup(s->by_path, s->count, path) : -1;
     return i < 0 ? NULL : &s->files[i];
 }
 
 const struct site_file *site_route(const struct site *s, const char *url_path)
 {
+    s = files_of(s);
     if (!url_path || url_path[0] != '/')
         return NULL;
     size_t n = strlen(url_path);
@@ -471,5 +584,5 @@ const struct site_file *site_route(const struct site *s, const char *url_path)
 
 const struct site_file *site_not_found(const struct site *s)
 {
-    return &s->files[s->not_found];
+    return &files_of(s)->files[s->not_found];
 }

@@ -92,7 +92,23 @@ const struct site_file *site_get(const struct site *s, const char *path);
  */
 const struct site_file *site_route(const struct site *s, const char *url_path);
 
-/* The package's 404 page ("404.html"); never NULL for a rendered site. */
+/*
+ * The languages. A package that lists several (`languages:`) is rendered in each: the
+ * source language at the top of the site, every other one in a folder named by its code
+ * ("cy/index.html", served at /cy/). site_render() returns the site in the source
+ * language, which holds every file; the site in another language shares them and renders
+ * the pages made for one response (the plan, a refusal, the feedback form) in its language.
+ *
+ * site_in_language() returns the site in lang (as the package lists it, any case), or NULL
+ * when the site has no such language. site_for_path() returns the site in the language
+ * whose folder url_path is in ("/cy/plan": the Welsh one), setting *rest (when not NULL) to
+ * the address within it ("/plan"); for any other path, the source language's site and
+ * url_path itself. Both are borrowed from s.
+ */
+const struct site *site_in_language(const struct site *s, const char *lang);
+const struct site *site_for_path(const struct site *s, const char *url_path, const char **rest);
+
+/* The package's 404 page ("404.html", "cy/404.html" in its language); never NULL. */
 const struct site_file *site_not_found(const struct site *s);
 
 /*

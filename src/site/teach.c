@@ -199,7 +199,8 @@ static void qr_figure(struct render *r, const char *url, const char *label, cons
     /* Beside the first QR code only, so that every slide still fits the board. */
     if (r->site->public_url_local && !r->said_qr_local) {
         r->said_qr_local = true;
-        buf_adds(o, "<p class=\"setup\">Pupils' phones cannot open this QR code: it points to "
+        render_teacher_open(r, "<p class=\"setup\"");
+        buf_adds(o, "Pupils' phones cannot open this QR code: it points to "
                     "this computer only. To fix it, stop planpack and start it again with "
                     "<code>--listen</code> and this computer's address on the school network, "
                     "for example <code>planpack serve --listen 0.0.0.0:8080</code>, or with "
@@ -210,7 +211,8 @@ static void qr_figure(struct render *r, const char *url, const char *label, cons
 /* Said when a QR code cannot be drawn because the site does not know its own address. */
 static void no_public_url(struct render *r)
 {
-    buf_adds(r->out, "<p class=\"setup\">No QR code: planpack does not know the address pupils "
+    render_teacher_open(r, "<p class=\"setup\"");
+    buf_adds(r->out, "No QR code: planpack does not know the address pupils "
                      "use for this site. ");
     if (r->mode == SITE_EXPORT)
         buf_adds(r->out, "Export it again with <code>--public-url</code> and the address where "
@@ -521,13 +523,14 @@ static void part_qr(struct render *r, const struct deck *d, enum survey_when par
 {
     struct buf *o = r->out;
     if (r->mode == SITE_EXPORT) {
-        buf_adds(o, "<p class=\"setup\">Feedback needs the planpack server: this saved copy of "
+        render_teacher_open(r, "<p class=\"setup\"");
+        buf_adds(o, "Feedback needs the planpack server: this saved copy of "
                     "the site cannot collect answers. Show these slides from the server to "
                     "give pupils a QR code for their class.</p>\n");
         return;
     }
     if (!r->class_code) {
-        buf_adds(o, "<p class=\"setup\">");
+        render_teacher_open(r, "<p class=\"setup\"");
         if (r->bad_class_code)
             buf_adds(o, "The class code in this page's address is not a class code: check "
                         "it against the one that <code>planpack cohort new</code> printed. ");
@@ -586,7 +589,10 @@ static void notes_part(struct render *r, int level, const char *title, const cha
         return;
     buf_adds(r->out, "<div class=\"");
     buf_adds(r->out, cls);
-    buf_addf(r->out, "\">\n<h%d class=\"nt-part\">", level);
+    buf_addf(r->out, "\">\n<h%d class=\"nt-part\"", level);
+    if (!render_in_english(r))
+        buf_adds(r->out, " lang=\"en\"");
+    buf_addc(r->out, '>');
     render_text(r, title);
     buf_addf(r->out, "</h%d>\n", level);
     if (a)
@@ -603,8 +609,8 @@ static void timing(struct render *r, const struct deck *d, const struct shown *s
     if (def->minutes) {
         int to = s->from + def->minutes;
         size_t count = s->group_end - s->group_first;
-        buf_addf(o, "<p class=\"timing\">About %d minute%s", def->minutes,
-                 def->minutes == 1 ? "" : "s");
+        render_teacher_open(r, "<p class=\"timing\"");
+        buf_addf(o, "About %d minute%s", def->minutes, def->minutes == 1 ? "" : "s");
         if (count > 1)
             buf_addf(o, " for slides %zu to %zu together", s->group_first + 1, s->group_end);
         buf_addf(o, ": %d to %d minutes into the lesson.", s->from, to);
@@ -612,7 +618,8 @@ static void timing(struct render *r, const struct deck *d, const struct shown *s
             buf_addf(o, " The whole lesson takes about %d minutes.", d->total);
         buf_adds(o, "</p>\n");
     } else if (n == 1 && d->total) {
-        buf_addf(o, "<p class=\"timing\">The whole lesson takes about %d minutes.</p>\n", d->total);
+        render_teacher_open(r, "<p class=\"timing\"");
+        buf_addf(o, "The whole lesson takes about %d minutes.</p>\n", d->total);
     }
 }
 
@@ -626,30 +633,40 @@ static void notes(struct render *r, const struct deck *d, const struct shown *s,
     int level = s->def->show == SLIDE_TITLE ? 2 : 3;
     buf_addf(o,
              "<aside class=\"notes\" aria-labelledby=\"nt-%zu\" tabindex=\"0\">\n<h%d "
-             "class=\"nt-title\" id=\"nt-%zu\">Notes for slide %zu of %zu</h%d>\n",
-             n, level, n, n, d->count, level);
+             "class=\"nt-title\" id=\"nt-%zu\"",
+             n, level, n);
+    if (!render_in_english(r))
+        buf_adds(o, " lang=\"en\"");
+    buf_addf(o, ">Notes for slide %zu of %zu</h%d>\n", n, d->count, level);
     size_t mark = o->len;
     timing(r, d, s, n);
-    if (s->step && s->step->choice_count > 1 && !s->step->ending)
-        buf_adds(o, "<p>Discuss, then vote. Each choice opens the slide it leads to; after "
+    if (s->step && s->step->choice_count > 1 && !s->step->ending) {
+        render_teacher_open(r, "<p");
+        buf_adds(o, "Discuss, then vote. Each choice opens the slide it leads to; after "
                     "following the vote, come back and try the others.</p>\n");
+    }
     notes_part(r, level + 1, "Say and do", "say", own ? own->say : NULL, step ? step->say : NULL);
     bool start = (n == 2 && start_on_second(d)) ||
                  (s->def->show == SLIDE_FEEDBACK && feedback_part(d, n - 1) == SURVEY_START);
-    if (start)
-        buf_adds(o, "<p class=\"nt-survey\">Before you teach anything, give pupils about three "
+    if (start) {
+        render_teacher_open(r, "<p class=\"nt-survey\"");
+        buf_adds(o, "Before you teach anything, give pupils about three "
                     "minutes to answer the start questions (\"Before the lesson\") with this QR "
                     "code or address, so that their answers show where they were before the "
                     "lesson.</p>\n");
-    else if (s->def->show == SLIDE_FEEDBACK && survey_asks(d, SURVEY_END))
-        buf_adds(o, "<p class=\"nt-survey\">At the very end of the lesson, give pupils about "
+    } else if (s->def->show == SLIDE_FEEDBACK && survey_asks(d, SURVEY_END)) {
+        render_teacher_open(r, "<p class=\"nt-survey\"");
+        buf_adds(o, "At the very end of the lesson, give pupils about "
                     "five minutes to answer the end questions (\"After the lesson\") with this "
                     "QR code or address: not the start one."
                     "</p>\n");
+    }
     notes_part(r, level + 1, "Safeguarding", "safeguarding", own ? own->safeguarding : NULL,
                step ? step->safeguarding : NULL);
-    if (o->len == mark)
-        buf_adds(o, "<p>No notes for this slide.</p>\n");
+    if (o->len == mark) {
+        render_teacher_open(r, "<p");
+        buf_adds(o, "No notes for this slide.</p>\n");
+    }
     buf_adds(o, "</aside>\n");
 }
 
@@ -784,8 +801,9 @@ void render_page_lesson(struct render *r)
     struct deck d;
     render_id(r, "outline");
     render_open(r, page->title, page->summary, "page-lesson");
-    buf_addf_html(o, "<h1>%s</h1>\n<div class=\"teach-start\">\n<p><a class=\"button\" href=\"",
-                  page->title);
+    render_elem(r, "<h1", page->title, "</h1>\n");
+    render_teacher_open(r, "<div class=\"teach-start\"");
+    buf_adds(o, "\n<p><a class=\"button\" href=\"");
     render_teach_href(r, 0);
     buf_adds(o, "\">Show the lesson slides</a></p>\n<p>On the classroom board, press F for full "
                 "screen and use the arrow keys or space to move between slides. N shows your "
@@ -795,7 +813,10 @@ void render_page_lesson(struct render *r)
     deck_build(r, &d);
     if (d.count) {
         buf_adds(o, "<section class=\"outline\" aria-labelledby=\"outline\">\n"
-                    "<h2 id=\"outline\">The lesson at a glance</h2>\n<ol>\n");
+                    "<h2 id=\"outline\"");
+        if (!render_in_english(r))
+            buf_adds(o, " lang=\"en\"");
+        buf_adds(o, ">The lesson at a glance</h2>\n<ol>\n");
         for (size_t i = 0; i < d.count; i++) {
             const struct shown *s = &d.slides[i];
             if (!s->first)

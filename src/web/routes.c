@@ -41,6 +41,15 @@
 #include "web/watch.h"
 
 /*
+ * The site in the language of the address: "/cy/plan" is the plan in Welsh when the package
+ * has Welsh (site_for_path()); every other address is the source language's.
+ */
+static const struct site *lang_site(const struct gen *g, const char *url)
+{
+    return site_for_path(g->site, url, NULL);
+}
+
+/*
  * POST /plan: decodes the form and renders the young person's plan for this response only.
  * The page is sent with Cache-Control: no-store and freed (wiped) after sending.
  */
@@ -71,7 +80,7 @@ static enum MHD_Result send_plan(struct server *srv, const struct gen *g, struct
     }
     page = xmalloc(sizeof(*page));
     buf_init(page, WEB_PLAN_PAGE_MAX);
-    if (site_render_plan(g->site, &form, page) != 0) {
+    if (site_render_plan(lang_site(g, url), &form, page) != 0) {
         made_page_free(page);
         ret = send_reply(srv, c, method, url, HTTP_INTERNAL_SERVER_ERROR, &g->fixed[R_INTERNAL]);
         goto out;
@@ -96,7 +105,7 @@ static enum MHD_Result send_teach(struct server *srv, const struct gen *g, struc
 {
     struct buf *page = xmalloc(sizeof(*page));
     buf_init(page, WEB_PLAN_PAGE_MAX);
-    if (site_render_teach(g->site, code, page) != 0) {
+    if (site_render_teach(lang_site(g, url), code, page) != 0) {
         made_page_free(page);
         return send_reply(srv, c, method, url, HTTP_INTERNAL_SERVER_ERROR, &g->fixed[R_INTERNAL]);
     }
@@ -119,7 +128,8 @@ static enum MHD_Result send_teach(struct server *srv, const struct gen *g, struc
  */
 struct fbjob {
     struct job base;
-    const char *body; /* the request's own, which outlives the job */
+    const struct site *site; /* the site in the form's language */
+    const char *body;        /* the request's own, which outlives the job */
     size_t len;
     int stored; /* the store's status, when base.status is 0 */
     /* Where a stored answer goes on to: the page after it, with a start answer's word. */
@@ -147,7 +157,7 @@ static void feedback_start(struct server *srv, struct job *base)
     struct arena a = ARENA_INIT;
     struct survey_answer ans;
     unsigned status =
-        feedback_check(srv->opt->store, base->g->site, j->body, j->len, &a, &ans, base->page);
+        feedback_check(srv->opt->store, j->site, j->body, j->len, &a, &ans, base->page);
     bool queued = false;
     if (status == 0) {
         pthread_mutex_lock(&p->mu);
@@ -160,7 +170,7 @@ static void feedback_start(struct server *srv, struct job *base)
             pthread_mutex_lock(&p->mu);
             p->away--;
             pthread_mutex_unlock(&p->mu);
-            status = feedback_stored(base->g->site, j->body, j->len, rc, base->page);
+            status = feedback_stored(j->site, j->body, j->len, rc, base->page);
         }
     }
     arena_release(&a);
@@ -186,7 +196,7 @@ static enum MHD_Result feedback_async(struct server *srv, const struct gen *g,
         struct buf *page = j->base.page;
         unsigned status = j->base.status
                               ? j->base.status
-                              : feedback_stored(j->base.g->site, j->body, j->len, j->stored, page);
+                              : feedback_stored(j->site, j->body, j->len, j->stored, page);
         /* The answer to a stored answer: on to the page after it, which a reload only reads. */
         const struct header stored_headers[] = {
             {MHD_HTTP_HEADER_LOCATION, j->location},
@@ -202,6 +212,7 @@ static enum MHD_Result feedback_async(struct server *srv, const struct gen *g,
     }
     struct fbjob *j = xcalloc(1, sizeof(*j));
     job_init(&j->base, c, g, FEEDBACK_PAGE_MAX, feedback_start);
+    j->site = lang_site(g, url);
     j->body = u->body.ptr ? u->body.ptr : "";
     j->len = u->body.len;
     u->job = &j->base;
@@ -224,7 +235,7 @@ static enum MHD_Result send_feedback_form(struct server *srv, const struct gen *
 {
     struct buf *page = xmalloc(sizeof(*page));
     buf_init(page, FEEDBACK_PAGE_MAX);
-    unsigned status = feedback_get(g->site, code, part, page);
+    unsigned status = feedback_get(lang_site(g, url), code, part, page);
     return send_made(srv, g, c, method, url, status, page, private_page);
 }
 
@@ -238,7 +249,7 @@ static enum MHD_Result get_feedback_sent(struct server *srv, const struct gen *g
     buf_init(page, FEEDBACK_PAGE_MAX);
     const char *word =
         MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, FEEDBACK_SENT_WORD_ARG);
-    unsigned status = feedback_sent(g->site, word, page);
+    unsigned status = feedback_sent(lang_site(g, url), word, page);
     return send_made(srv, g, c, method, url, status, page, private_page);
 }
 
@@ -256,7 +267,7 @@ static enum MHD_Result get_feedback_sheet(struct server *srv, const struct gen *
     const char *code = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, WIRE_FIELD_CODE);
     const char *part = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, WIRE_FIELD_PART);
     const char *n = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, FEEDBACK_SHEETS_ARG);
-    unsigned status = feedback_sheets(g->site, code, part, n, page);
+    unsigned status = feedback_sheets(lang_site(g, url), code, part, n, page);
     return send_made(srv, g, c, method, url, status, page, private_page);
 }
 
@@ -276,7 +287,7 @@ static enum MHD_Result refuse_feedback(struct server *srv, const struct gen *g,
     };
     struct buf *page = xmalloc(sizeof(*page));
     buf_init(page, FEEDBACK_PAGE_MAX);
-    unsigned sent = feedback_refused(g->site, u->body.ptr, u->body.len, status, page);
+    unsigned sent = feedback_refused(lang_site(g, url), u->body.ptr, u->body.len, status, page);
     return send_made(srv, g, c, method, url, sent, page,
                      sent == HTTP_TOO_MANY_REQUESTS ? slow_down : private_page);
 }
@@ -653,6 +664,7 @@ struct route {
                         goes to the site (POST /plan, /feedback?c=CODE) */
     bool under;      /* path ends in '/' and the route answers every address below it */
     bool form;       /* a POST body is a form, kept for the handler */
+    bool lang;       /* answers in each language's folder too ("/cy/plan") */
     size_t body_max; /* the largest body taken; 0 for WEB_BODY_MAX */
     route_fn *any;   /* answers every method; or */
     route_fn *get;   /* GET and HEAD (NULL: the site's file) */
@@ -661,16 +673,17 @@ struct route {
 
 static const struct route routes[] = {
     {.path = "/healthz", .any = send_healthz},
-    {.path = "/plan", .page = true, .form = true, .post = send_plan},
+    {.path = "/plan", .page = true, .form = true, .lang = true, .post = send_plan},
     {.path = "/feedback",
      .page = true,
      .form = true,
+     .lang = true,
      .body_max = FEEDBACK_READ_MAX,
      .get = get_feedback,
      .post = send_feedback},
-    {.path = FEEDBACK_SENT_PATH, .get = get_feedback_sent},
-    {.path = "/feedback/sheet", .get = get_feedback_sheet},
-    {.path = "/teach", .get = get_teach},
+    {.path = FEEDBACK_SENT_PATH, .lang = true, .get = get_feedback_sent},
+    {.path = "/feedback/sheet", .lang = true, .get = get_feedback_sheet},
+    {.path = "/teach", .lang = true, .get = get_teach},
     {.path = WEB_PROBLEMS_PATH, .get = get_problems},
     {.path = "/staff", .any = send_staff},
     {.path = "/staff/",
@@ -699,16 +712,53 @@ bool route_name(size_t i, char *out, size_t size, bool *page)
     return true;
 }
 
-bool takes_form(const char *url)
+/*
+ * The route of url, also in a language's folder ("/cy/plan"), before the site is at hand:
+ * for reading a request's body, where a folder that names no language of the site costs
+ * no more than the 404 that follows.
+ */
+static const struct route *route_of_body(const char *url)
 {
     const struct route *rt = route_find(url);
+    if (rt || url[0] != '/')
+        return rt;
+    const char *slash = strchr(url + 1, '/');
+    if (!slash || slash - url > WEB_LANG_MAX + 1)
+        return NULL;
+    rt = route_find(slash);
+    return rt && rt->lang ? rt : NULL;
+}
+
+bool takes_form(const char *url)
+{
+    const struct route *rt = route_of_body(url);
     return rt && rt->form;
 }
 
 size_t route_body_max(const char *url)
 {
-    const struct route *rt = route_find(url);
+    const struct route *rt = route_of_body(url);
     return rt && rt->body_max ? rt->body_max : WEB_BODY_MAX;
+}
+
+/*
+ * The 404 page in the language of the address: the source language's is made once
+ * (send_not_found()); another language's, which only an address in its folder gets, is
+ * made for the response.
+ */
+static enum MHD_Result not_found(struct server *srv, const struct gen *g, struct MHD_Connection *c,
+                                 const char *method, const char *url)
+{
+    const struct site *ls = lang_site(g, url);
+    if (ls == g->site)
+        return send_not_found(srv, g, c, method, url);
+    struct buf *page = xmalloc(sizeof(*page));
+    buf_init(page, FEEDBACK_PAGE_MAX);
+    if (site_render_message(ls, &(struct site_message){.status = HTTP_NOT_FOUND}, page) != 0) {
+        made_page_free(page);
+        return send_not_found(srv, g, c, method, url);
+    }
+    return send_made(srv, g, c, method, url, HTTP_NOT_FOUND, page, private_page);
 }
 
 /*
@@ -721,18 +771,22 @@ static enum MHD_Result send_site(struct server *srv, const struct gen *g, struct
     const struct site_file *f = site_route(g->site, url);
     const struct entry *e = f ? entry_for(g, f) : NULL;
     if (is_get(method))
-        return e ? send_file(srv, c, method, url, e) : send_not_found(srv, g, c, method, url);
+        return e ? send_file(srv, c, method, url, e) : not_found(srv, g, c, method, url);
     if (form)
         return send_reply(srv, c, method, url, HTTP_METHOD_NOT_ALLOWED, &g->fixed[R_METHOD_POST]);
     if (e)
         return send_reply(srv, c, method, url, HTTP_METHOD_NOT_ALLOWED, &g->fixed[R_METHOD_GET]);
-    return send_not_found(srv, g, c, method, url);
+    return not_found(srv, g, c, method, url);
 }
 
 enum MHD_Result dispatch(struct server *srv, const struct gen *g, struct MHD_Connection *c,
                          const char *url, const char *method, struct upload *u)
 {
-    const struct route *rt = route_find(url);
+    const char *rest;
+    const struct site *ls = site_for_path(g->site, url, &rest);
+    const struct route *rt = route_find(rest);
+    if (rt && ls != g->site && !rt->lang)
+        rt = NULL; /* the server's own pages (staff, healthz) have no language folders */
     if (rt && rt->any)
         return rt->any(srv, g, c, method, url, u);
     if (rt && rt->post && strcmp(method, MHD_HTTP_METHOD_POST) == 0)

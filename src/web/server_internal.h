@@ -33,6 +33,8 @@
  * answered at once and the connection closed; one that turns out larger is cut off.
  */
 #define WEB_DISCARD_MAX (64 * WEB_BODY_MAX)
+/* The longest language folder of a site ("/cy/", "/pt-BR/"): a BCP 47 tag, at most this long. */
+#define WEB_LANG_MAX 35
 /* A rendered plan page is a few tens of KiB; this only bounds a renderer gone wrong. */
 #define WEB_PLAN_PAGE_MAX ((size_t)4 << 20)
 /*

@@ -18,6 +18,19 @@ const PKG = path.join(process.cwd(), 'packages', 'default', 'package.yaml');
 const yaml = fs.readFileSync(PKG, 'utf8');
 const LANG = /^language:\s*(\S+)/m.exec(yaml)[1];
 const EXIT = /^exit_url:\s*(\S+)/m.exec(yaml)[1];
+// The other languages it lists (`languages: [en-GB, cy]`): each has its pages under /LL/.
+const OTHERS = (/^languages:\s*\[([^\]]*)\]/m.exec(yaml)?.[1] ?? '').split(',').map((l) => l.trim())
+    .filter((l) => l && l !== LANG);
+// The layout's words in each language planpack ships (src/site/catalogs), as the page has them.
+const WORDS = {
+    en: { exit: 'Quick exit', skip: 'Skip to main content', foot: 'This site sets no cookies' },
+    cy: { exit: 'Gadael yn gyflym', skip: 'Neidio i&#39;r prif gynnwys', foot: 'Dyw&#39;r wefan hon ddim yn gosod cwcis' },
+};
+// The language of a page at path p: its folder's, else the package's own.
+function langOf(p) {
+    const first = p.split('/')[1];
+    return OTHERS.includes(first) ? first : LANG;
+}
 
 let dir;
 let db;
@@ -26,18 +39,22 @@ let code;
 let closed;
 
 // Asserts that html is a pupil page in the site's layout; what names it in messages.
-function assertPupilPage(html, what) {
-    assert.match(html, new RegExp(`^<!doctype html>\\n<html lang="${LANG}">`), `${what}: the package's language`);
-    const exit = html.indexOf(`<a id="exit" class="exit" href="${EXIT}" rel="noreferrer">Quick exit</a>`);
+function assertPupilPage(html, what, lang = LANG) {
+    const words = WORDS[lang.split('-')[0]];
+    assert.match(html, new RegExp(`^<!doctype html>\\n<html lang="${lang}">`), `${what}: the page's language`);
+    const exit = html.indexOf(`<a id="exit" class="exit" href="${EXIT}" rel="noreferrer">${words.exit}</a>`);
     assert.ok(exit > 0, `${what}: no quick exit link`);
     const body = html.indexOf('<body');
     assert.ok(body > 0 && exit > body, `${what}: the quick exit is not in the body`);
-    const skip = html.indexOf('<a class="skip" href="#main">Skip to main content</a>');
+    const skip = html.indexOf(`<a class="skip" href="#main">${words.skip}</a>`);
     const main = html.indexOf('<main id="main"');
     assert.ok(skip > exit, `${what}: no skip link after the quick exit`);
     assert.ok(main > skip, `${what}: no <main id="main"> after the skip link`);
     assert.match(html, /<script src="[^"]*assets\/app\.[0-9a-f]{8}\.js" defer><\/script>/, `${what}: no script for the Shift shortcut`);
-    assert.match(html, /<footer class="foot">[\s\S]*This site sets no cookies/, `${what}: no footer`);
+    assert.ok(/<footer class="foot">/.test(html) && html.includes(words.foot), `${what}: no footer`);
+    // Every other language's same page, by its own name.
+    for (const other of [LANG, ...OTHERS].filter((l) => l !== lang))
+        assert.match(html, new RegExp(`<a href="[^"]*" hreflang="${other}" lang="${other}">`), `${what}: no link to ${other}`);
     assert.match(html, /<h1>[^<]+<\/h1>/, `${what}: no heading`);
 }
 
@@ -76,11 +93,11 @@ describe('pupil pages', () => {
             const res = await request(server, { path: p });
             assert.equal(res.status, 200, p);
             const html = res.body.toString('utf8');
-            assertPupilPage(html, `GET ${p}`);
+            assertPupilPage(html, `GET ${p}`, langOf(p));
             for (const link of linksIn(html)) {
                 const u = new URL(link, `http://127.0.0.1${p}`);
                 // The slides are the teacher's, on the classroom board: not a pupil page.
-                if (u.host !== '127.0.0.1' || u.pathname.startsWith('/assets/') || u.pathname === '/teach')
+                if (u.host !== '127.0.0.1' || u.pathname.startsWith('/assets/') || u.pathname.endsWith('/teach'))
                     continue;
                 if (/\.(svg|png|jpe?g|gif|webp)$/.test(u.pathname))
                     continue;
@@ -88,6 +105,10 @@ describe('pupil pages', () => {
             }
         }
         assert.ok(seen.size >= 5, `only ${[...seen].join(' ')} crawled`);
+        // The language switcher leads to every page in every language.
+        for (const lang of OTHERS)
+            assert.ok([...seen].filter((p) => langOf(p) === lang).length * 2 >= seen.size - 2,
+                `few pages crawled in ${lang}`);
     });
 
     it('every status the server answers a pupil with has the layout', async () => {
@@ -114,6 +135,16 @@ describe('pupil pages', () => {
             [413, 'feedback too long', { method: 'POST', path: '/feedback', headers: FORM, body: big }],
             [415, 'a plan in another format', { method: 'POST', path: '/plan', headers: { 'content-type': 'text/plain' }, body: 'a=1' }],
         ];
+        // The same in each other language's folder, in that language.
+        for (const lang of OTHERS) {
+            asks.push([200, `the form with a class code in ${lang}`, { path: `/${lang}/feedback?c=${code}&part=end` }],
+                [200, `a plan in ${lang}`, { method: 'POST', path: `/${lang}/plan`, headers: FORM, body: 'layout=card' }],
+                [200, `thank you in ${lang}`, { path: `/${lang}/feedback/sent` }],
+                [200, `answer sheets in ${lang}`, { path: `/${lang}/feedback/sheet` }],
+                [400, `feedback without a class code in ${lang}`, { method: 'POST', path: `/${lang}/feedback`, headers: FORM, body: 'q-x=1' }],
+                [404, `a missing page in ${lang}`, { path: `/${lang}/no-such-page` }],
+                [404, `no staff pages in ${lang}`, { path: `/${lang}/staff/login` }]);
+        }
         // A stored answer is not a page: the browser is sent on to the thank-you page.
         const stored = await request(server, { method: 'POST', path: '/feedback', headers: FORM, body: answer });
         assert.equal(stored.status, 303);
@@ -123,7 +154,7 @@ describe('pupil pages', () => {
             const res = await request(server, ask);
             assert.equal(res.status, status, what);
             assert.match(res.headers['content-type'], /^text\/html/, what);
-            assertPupilPage(res.body.toString('utf8'), `${status} ${what}`);
+            assertPupilPage(res.body.toString('utf8'), `${status} ${what}`, langOf(ask.path));
             statuses.add(status);
         }
         // A body framed in a way that cannot be read is refused before it is read.

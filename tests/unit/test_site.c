@@ -20,7 +20,7 @@
 #include "base/form.h"
 #include "pkg/check.h"
 #include "pkg/pkg.h"
-#include "site/catalog.h"
+#include "pkg/catalog.h"
 #include "site/render.h"
 #include "site/site.h"
 
@@ -1162,6 +1162,207 @@ static void test_export_writes_gz_and_replaces_cleanly(void **state)
  * gzipped), and the reply pictures on the ways page are separate files loaded lazily, not
  * drawn into the page.
  */
+/* --- languages -------------------------------------------------------------------- */
+
+/* The package in dir (NULL: the default one), loaded and checked without an error. */
+static struct pkg *load_checked(const char *dir, struct fileset *fs)
+{
+    struct diag_list diags;
+    diag_list_init(&diags);
+    if (dir)
+        assert_int_equal(fileset_read_dir(fs, dir, &diags), 0);
+    else
+        fileset_borrow(fs, embedded_package, embedded_package_count);
+    struct pkg *p = pkg_load(fs, &diags);
+    assert_non_null(p);
+    pkg_check(p, fs, &diags);
+    assert_int_equal(diag_count(&diags, DIAG_ERROR), 0);
+    diag_list_release(&diags);
+    return p;
+}
+
+/* What a pupil's page in Welsh must have: its language, the Welsh quick exit first in the
+ * body, no English interface word of the layout, and the way to the page in English. */
+static void assert_welsh_page(const struct site_file *f)
+{
+    char *html = strndup((const char *)f->data, f->len);
+    static const char head[] = "<!doctype html>\n<html lang=\"cy\">";
+    if (strncmp(html, head, sizeof(head) - 1) != 0)
+        fail_msg("%s is not marked as Welsh", f->path);
+    const char *body = strstr(html, "<body");
+    assert_non_null(body);
+    if (!strstr(f->path, "teach.html")) {
+        static const char top[] = "\n<header class=\"top\">\n<a id=\"exit\"";
+        if (strncmp(strchr(body, '>') + 1, top, sizeof(top) - 1) != 0)
+            fail_msg("%s does not start with the quick exit", f->path);
+        assert_contains(body, "rel=\"noreferrer\">Gadael yn gyflym</a>");
+        assert_contains(body, "hreflang=\"en-GB\" lang=\"en-GB\">English</a>");
+        assert_contains(body, "<p class=\"draft-note\">Cyfieithiad drafft, heb ei wirio eto</p>");
+        assert_contains(body, "Neidio i&#39;r prif gynnwys");
+        static const char *const english[] = {"rel=\"noreferrer\">Quick exit<",
+                                              ">Skip to main content<",
+                                              ">Larger text<",
+                                              ">Next</span>",
+                                              ">Previous</span>",
+                                              "does not track you"};
+        for (size_t i = 0; i < sizeof(english) / sizeof(english[0]); i++)
+            if (strstr(body, english[i]))
+                fail_msg("%s has the English '%s'", f->path, english[i]);
+    }
+    free(html);
+}
+
+/* The default package in Welsh: every page again under cy/, in Welsh, each linking to the
+ * same page in English and back, with links that work from the folder, served and saved. */
+static void test_every_page_in_each_language(void **state)
+{
+    (void)state;
+    struct fileset fs;
+    struct pkg *p = load_checked(NULL, &fs);
+    for (int mode = SITE_SERVE; mode <= SITE_EXPORT; mode++) {
+        bool serve = mode == SITE_SERVE;
+        struct site *s = site_render(p, (enum site_mode)mode);
+        assert_non_null(s);
+        const struct site *cy = site_in_language(s, "cy");
+        assert_non_null(cy);
+        assert_ptr_equal(site_in_language(s, "EN-gb"), s);
+        assert_null(site_in_language(s, "fr"));
+        size_t en = 0, welsh = 0;
+        for (size_t i = 0; i < site_file_count(s); i++) {
+            const struct site_file *f = site_file_at(s, i);
+            if (!f->page)
+                continue;
+            if (strncmp(f->path, "cy/", 3) == 0) {
+                welsh++;
+                assert_welsh_page(f);
+            } else {
+                en++;
+                if (strcmp(f->path, "teach.html") != 0)
+                    assert_contains((const char *)f->data,
+                                    "hreflang=\"cy\" lang=\"cy\">Cymraeg</a>");
+            }
+        }
+        assert_true(en >= 30);
+        assert_int_equal(welsh, en);
+        const char *index = text_of(s, "cy/index.html");
+        assert_contains(index, serve ? "<a href=\"../\" hreflang=\"en-GB\""
+                                     : "<a href=\"../index.html\" hreflang=\"en-GB\"");
+        assert_contains(index, "<link rel=\"stylesheet\" href=\"../assets/style.");
+        assert_contains(text_of(s, "index.html"),
+                        serve ? "<a href=\"cy/\" hreflang=\"cy\""
+                              : "<a href=\"cy/index.html\" hreflang=\"cy\"");
+        assert_contains(text_of(s, "cy/plan.html"), serve ? "<a href=\"../plan\" hreflang"
+                                                          : "<a href=\"../plan.html\" hreflang");
+        assert_contains(text_of(s, "cy/ways.html"), "src=\"../images/cat.svg\"");
+        /* The 404 page answers in the language of the folder. */
+        const struct site_file *nf = site_not_found(cy);
+        assert_string_equal(nf->path, "cy/404.html");
+        assert_welsh_page(nf);
+        assert_contains((const char *)nf->data, "<h1>Dim tudalen yma</h1>");
+        if (serve) {
+            assert_contains((const char *)nf->data, "<a class=\"button\" href=\"/cy/\">");
+            assert_ptr_equal(site_route(s, "/cy/"), site_get(s, "cy/index.html"));
+            assert_ptr_equal(site_route(s, "/cy/plan"), site_get(s, "cy/plan.html"));
+            assert_null(site_route(s, "/cy/404"));
+            const char *rest = NULL;
+            assert_ptr_equal(site_for_path(s, "/cy/feedback", &rest), cy);
+            assert_string_equal(rest, "/feedback");
+            assert_ptr_equal(site_for_path(s, "/cy/", &rest), cy);
+            assert_string_equal(rest, "/");
+            assert_ptr_equal(site_for_path(s, "/cymraeg", &rest), s);
+            assert_string_equal(rest, "/cymraeg");
+            /* Pages made for one response speak the language of their folder too. */
+            struct buf out;
+            buf_init(&out, 1 << 20);
+            assert_int_equal(site_render_message(cy, &(struct site_message){.status = 429}, &out),
+                             0);
+            assert_contains(out.ptr, "<h1>Gormod o geisiadau</h1>");
+            assert_contains(out.ptr, "<link rel=\"stylesheet\" href=\"/assets/style.");
+            buf_reset(&out);
+            assert_int_equal(site_render_plan(cy, NULL, &out), 0);
+            assert_contains(out.ptr, "<h1>Dy gynllun</h1>");
+            buf_reset(&out);
+            assert_int_equal(
+                site_render_feedback(cy, &(struct site_feedback){.code = "ABC123", .part = "start"},
+                                     &out),
+                0);
+            assert_contains(out.ptr, "<label for=\"f-code\">Cod y dosbarth</label>");
+            assert_contains(out.ptr, "href=\"../feedback?c=ABC123&amp;part=start\" hreflang");
+            buf_release(&out);
+        }
+        site_free(s);
+    }
+    pkg_free(p);
+    fileset_release(&fs);
+}
+
+/* A text with no translation is shown in the source language, and its element says so; a
+ * translated one is not marked. */
+static void test_untranslated_texts_are_marked(void **state)
+{
+    (void)state;
+    struct fileset fs;
+    struct pkg *p = load_checked("tests/fixtures/translations", &fs);
+    struct site *s = site_render(p, SITE_EXPORT);
+    assert_non_null(s);
+    const char *story = text_of(s, "cy/story.html");
+    assert_contains(story, "<h1>Y stori</h1>");
+    assert_contains(story, "<span class=\"text\" lang=\"en-GB\">Why?</span>");
+    assert_contains(story, "lang=\"en-GB\">Send it</a>");
+    assert_contains(text_of(s, "cy/story-no.html"), "<div lang=\"en-GB\">\n<p>");
+    /* The source's own pages mark nothing. */
+    assert_lacks(text_of(s, "story.html"), "<span class=\"text\" lang=");
+    site_free(s);
+    pkg_free(p);
+    fileset_release(&fs);
+}
+
+/* A package in a language written right to left says so on every page. */
+static void test_right_to_left_package(void **state)
+{
+    (void)state;
+    struct fileset fs;
+    struct pkg *p = load_checked("tests/fixtures/rtl", &fs);
+    struct site *s = site_render(p, SITE_EXPORT);
+    assert_non_null(s);
+    size_t n = 0;
+    for (size_t i = 0; i < site_file_count(s); i++) {
+        const struct site_file *f = site_file_at(s, i);
+        if (!f->page)
+            continue;
+        n++;
+        static const char head[] = "<!doctype html>\n<html lang=\"ar\" dir=\"rtl\">";
+        if (strncmp((const char *)f->data, head, sizeof(head) - 1) != 0)
+            fail_msg("%s is not marked as Arabic, right to left", f->path);
+    }
+    assert_true(n >= 5);
+    /* The package's own catalog gives the interface's words. */
+    const char *story = text_of(s, "story.html");
+    assert_contains(story, "rel=\"noreferrer\">خروج سريع</a>");
+    assert_contains(story, "<h2 class=\"ask\">ماذا يجب أن يفعل سام؟</h2>");
+    assert_contains(text_of(s, "support.html"), ">اتصل على 0800 1111</a>");
+    site_free(s);
+    pkg_free(p);
+    fileset_release(&fs);
+}
+
+/* A language's folder cannot share its name with a page, and a package's catalog is
+ * checked like every other file it has. */
+static void test_language_checks(void **state)
+{
+    (void)state;
+    struct pkg *p = (struct pkg *)make_pkg(8);
+    static const char *langs[] = {"en-GB", "parents"};
+    p->languages = langs;
+    p->n_languages = 2;
+    struct diag_list diags;
+    diag_list_init(&diags);
+    ui_catalog_check(p, &diags);
+    assert_int_equal(diag_count(&diags, DIAG_ERROR), 1);
+    assert_non_null(strstr(diags.items[0].message, "no page may have the id 'parents'"));
+    diag_list_release(&diags);
+}
+
 static void test_default_package_pages_fit_the_budget(void **state)
 {
     (void)state;
@@ -1229,6 +1430,10 @@ int main(void)
         cmocka_unit_test(test_pages_that_would_share_a_file_are_refused),
         cmocka_unit_test(test_export_writes_gz_and_replaces_cleanly),
         cmocka_unit_test(test_default_package_pages_fit_the_budget),
+        cmocka_unit_test(test_every_page_in_each_language),
+        cmocka_unit_test(test_right_to_left_package),
+        cmocka_unit_test(test_untranslated_texts_are_marked),
+        cmocka_unit_test(test_language_checks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

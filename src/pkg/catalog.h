@@ -5,7 +5,9 @@
  *
  * planpack carries a catalog for each language it ships (src/site/catalogs/LL.yaml,
  * embedded at build time); a package may add one for another language, or override some
- * texts of a shipped one, in translations/LL/interface.yaml. A catalog is a YAML map:
+ * texts of a shipped one, in translations/LL/interface.yaml. The words are the site's, but
+ * a package can hold a catalog, so reading and checking one is the package's business, as
+ * for every other file of a package. A catalog is a YAML map:
  *
  *     language: cy           the language it is in (BCP 47)
  *     name: Cymraeg          the language's own name, for the language switcher
@@ -191,7 +193,28 @@
     X(UI_WAYS, "ways-to-handle") \
     X(UI_MAKE_PLAN, "make-your-plan") \
     X(UI_GET_HELP, "where-to-get-help") \
-    X(UI_TELL_US, "tell-us")
+    X(UI_TELL_US, "tell-us") \
+    X(UI_JS_LEAVING, "js-leaving") \
+    X(UI_JS_SHIFT_ONE, "js-shift-one") \
+    X(UI_JS_SHIFT_MORE, "js-shift-more") \
+    X(UI_JS_SHARED, "js-shared") \
+    X(UI_JS_SHARE_FAILED, "js-share-failed") \
+    X(UI_JS_NO_PICTURE, "js-no-picture") \
+    X(UI_JS_SAVED_AS, "js-saved-as") \
+    X(UI_JS_COPIED_WORDS, "js-copied-words") \
+    X(UI_JS_WORDS_SELECTED, "js-words-selected") \
+    X(UI_JS_COPIED_PICTURE, "js-copied-picture") \
+    X(UI_JS_COPY, "js-copy") \
+    X(UI_JS_SEND_THIS, "js-send-this") \
+    X(UI_JS_PLAN_EMPTY, "js-plan-empty") \
+    X(UI_JS_NOT_KEPT, "js-plan-not-kept") \
+    X(UI_JS_DOWNLOADED, "js-plan-downloaded") \
+    X(UI_JS_DELETED, "js-plan-deleted") \
+    X(UI_JS_KEPT, "js-plan-kept") \
+    X(UI_JS_NO_LONGER_KEPT, "js-plan-no-longer-kept") \
+    X(UI_JS_LAST_SLIDE, "js-last-slide") \
+    X(UI_JS_POPUP, "js-popup-blocked") \
+    X(UI_JS_TIME, "js-time")
 /* clang-format on */
 
 enum ui_text {
@@ -227,6 +250,20 @@ __attribute__((warn_unused_result)) int ui_catalog_read(struct ui_catalog *c, st
  * and returned, or NULL when it ships none. The English catalog ("en") is always there.
  */
 const struct ui_catalog *ui_catalog_builtin(struct arena *a, const char *language);
+
+struct pkg;
+struct pkg_file;
+
+/* A package's own catalog for language, translations/LL/interface.yaml, or NULL. Borrowed
+ * from the package. */
+const struct pkg_file *ui_package_catalog(const struct pkg *p, const char *language);
+
+/*
+ * What an author must know of the interface in each language of p, added to diags: a
+ * problem in one of its catalogs at its line, how many interface texts a language would
+ * show in English for want of a translation, and a language code that is also a page's id.
+ */
+void ui_catalog_check(const struct pkg *p, struct diag_list *diags);
 
 /* Whether a language is written right to left (ar, he, fa, ur and others). */
 bool ui_language_rtl(const char *language);

@@ -2,10 +2,12 @@
  * Interface catalogs: reading one from YAML, the ones planpack ships, and what the site
  * needs to know of a language (its own name, its direction).
  */
-#include "site/catalog.h"
+#include "pkg/catalog.h"
 #include "base/fileset.h"
+#include "pkg/pkg.h"
 #include "pkg/yamltree.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -171,4 +173,46 @@ const char *ui_language_name(const char *language)
         if (same_primary(names[i].tag, language))
             return names[i].name;
     return NULL;
+}
+
+const struct pkg_file *ui_package_catalog(const struct pkg *p, const char *language)
+{
+    char path[128];
+    int n = snprintf(path, sizeof(path), "translations/%s/interface.yaml", language);
+    return n > 0 && (size_t)n < sizeof(path) ? pkg_file(p, path) : NULL;
+}
+
+void ui_catalog_check(const struct pkg *p, struct diag_list *diags)
+{
+    struct arena a = ARENA_INIT;
+    for (size_t i = 0; i < p->n_languages; i++) {
+        const char *lang = p->languages[i];
+        const struct pkg_file *f = ui_package_catalog(p, lang);
+        const struct ui_catalog *own = ui_catalog_builtin(&a, lang);
+        struct ui_catalog pc;
+        if (f && ui_catalog_read(&pc, &a, (const char *)f->data, f->len, f->path, diags) != 0)
+            f = NULL;
+        /* A language folder beside a page of the same name would be two things at one
+         * address: /cy/ and /cy. */
+        if (i > 0 && pkg_page(p, lang))
+            diag_error(diags, "package.yaml", 0,
+                       "the language '%s' has a folder of its own on the site, so no page "
+                       "may have the id '%s'",
+                       lang, lang);
+        /* A code that is not a language tag is an error of its own (load_manifest.c). */
+        size_t primary = primary_len(lang);
+        if (primary < 2 || primary > 3)
+            continue;
+        size_t missing = 0;
+        for (size_t t = 0; t < UI_TEXT_COUNT; t++)
+            missing += !(f && pc.text[t]) && !(own && own->text[t]);
+        if (missing)
+            diag_warning(diags, f ? f->path : "package.yaml", 0,
+                         "%zu of the %d interface texts (Quick exit, Next, the form's words) "
+                         "have no translation into '%s', so they show in English; "
+                         "translations/%s/interface.yaml can give them (docs/authoring.md, "
+                         "\"Interface texts\")",
+                         missing, UI_TEXT_COUNT, lang, lang);
+    }
+    arena_release(&a);
 }
