@@ -246,10 +246,28 @@ void out_class_versions(const struct report *r, size_t g, char *buf, size_t size
                       r->g[grp->members[m]].name);
 }
 
-void out_comment_counts(size_t n, int64_t dropped, size_t *listed, int64_t *more)
+void out_each_comments(struct out *o, size_t g,
+                       void (*row)(struct out *o, size_t q, const struct out_comments *c))
 {
-    *listed = n < COMMENTS_SHOWN ? n : COMMENTS_SHOWN;
-    *more = (int64_t)(n - *listed) + dropped;
+    const struct report *r = o->r;
+    for (size_t q = 0; q < r->nq; q++) {
+        struct rflagged *f;
+        const char **v;
+        size_t nf, n;
+        int64_t dropped;
+        if (r->q[q].type != SURVEY_TEXT || report_flagged(r, g, q, &f, &nf) != 0)
+            continue;
+        if (report_comments_unflagged(r, g, q, COMMENTS_SHOWN, &v, &n, &dropped) != 0) {
+            free(f);
+            continue;
+        }
+        size_t listed = n < COMMENTS_SHOWN ? n : COMMENTS_SHOWN;
+        struct out_comments c = {f, nf, v, listed, (int64_t)(n - listed) + dropped};
+        if (nf || listed)
+            row(o, q, &c);
+        free(f);
+        free(v);
+    }
 }
 
 void out_pair(const struct report *r, size_t p, size_t g, char *buf, size_t size)

@@ -74,8 +74,22 @@ size_t out_schools(const struct report *r, size_t *unnamed);
  * under 1.0.0 and 1.1.0". Written into buf.
  */
 void out_class_versions(const struct report *r, size_t g, char *buf, size_t size);
-/* A comments heading's count: how many are listed and how many more there are. */
-void out_comment_counts(size_t n, int64_t dropped, size_t *listed, int64_t *more);
+/*
+ * The comments on one text question in one group, as both formatters list them: those that
+ * may be a disclosure first, then the first COMMENTS_SHOWN others, and how many more there
+ * are (listed in the CSV export only). Borrowed from the report for the length of a row().
+ */
+struct out_comments {
+    const struct rflagged *flagged;
+    size_t nflagged;
+    const char *const *listed;
+    size_t nlisted;
+    int64_t more;
+};
+/* The comments walk both formatters share: row() is called for each text question of group g
+ * that has a comment the report lets out. */
+void out_each_comments(struct out *o, size_t g,
+                       void (*row)(struct out *o, size_t q, const struct out_comments *c));
 
 /* A before/after pair's line for group g ("start 2.10 (n = 28), end 3.40 ...: +1.30 (95% CI
  * ...)"), or why there is none. */

@@ -436,42 +436,22 @@ static void html_change(struct out *o, bool first, size_t g, size_t p,
     out_str(o, "</div>\n");
 }
 
-static void html_comments(struct out *o, size_t g)
+static void html_comments(struct out *o, size_t q, const struct out_comments *c)
 {
     const struct report *r = o->r;
-    for (size_t q = 0; q < r->nq; q++) {
-        size_t n, listed;
-        int64_t dropped, more;
-        const char **v;
-        struct rflagged *f;
-        size_t nf;
-        if (r->q[q].type != SURVEY_TEXT || report_flagged(r, g, q, &f, &nf) != 0)
-            continue;
-        if (report_comments_unflagged(r, g, q, COMMENTS_SHOWN, &v, &n, &dropped) != 0) {
-            free(f);
-            continue;
-        }
-        out_comment_counts(n, dropped, &listed, &more);
-        if (nf || listed) {
-            out_textf(o, "<h4 class=\"comments\">Comments on \xe2\x80\x9c%s", r->q[q].text);
-            out_fmt(o, "\xe2\x80\x9d (%lld)</h4>\n<ul class=\"comments\">\n",
-                    (long long)(nf + listed) + (long long)more);
-        }
-        for (size_t i = 0; i < nf; i++)
-            out_textf(o,
-                      "<li class=\"flagged\"><strong>" REPORT_FLAG_MARK
-                      "</strong> (class %s) %s</li>\n",
-                      r->g[f[i].unit].cohort->code, f[i].text);
-        for (size_t i = 0; i < listed; i++)
-            out_textf(o, "<li>%s</li>\n", v[i]);
-        if (listed && more > 0)
-            out_fmt(o, "<li class=\"more\">and %lld more (see the CSV export)</li>\n",
-                    (long long)more);
-        if (nf || listed)
-            out_str(o, "</ul>\n");
-        free(f);
-        free(v);
-    }
+    out_textf(o, "<h4 class=\"comments\">Comments on \xe2\x80\x9c%s", r->q[q].text);
+    out_fmt(o, "\xe2\x80\x9d (%lld)</h4>\n<ul class=\"comments\">\n",
+            (long long)(c->nflagged + c->nlisted) + (long long)c->more);
+    for (size_t i = 0; i < c->nflagged; i++)
+        out_textf(
+            o, "<li class=\"flagged\"><strong>" REPORT_FLAG_MARK "</strong> (class %s) %s</li>\n",
+            r->g[c->flagged[i].unit].cohort->code, c->flagged[i].text);
+    for (size_t i = 0; i < c->nlisted; i++)
+        out_textf(o, "<li>%s</li>\n", c->listed[i]);
+    if (c->nlisted && c->more > 0)
+        out_fmt(o, "<li class=\"more\">and %lld more (see the CSV export)</li>\n",
+                (long long)c->more);
+    out_str(o, "</ul>\n");
 }
 
 static void html_group(struct out *o, size_t g, bool comments, bool open)
@@ -527,7 +507,7 @@ static void html_group(struct out *o, size_t g, bool comments, bool open)
     }
     out_each_change(o, g, html_change);
     if (comments)
-        html_comments(o, g);
+        out_each_comments(o, g, html_comments);
     out_themes(o, g, comments);
     out_str(o, "</details>\n");
 }

@@ -116,40 +116,24 @@ static void text_change(struct out *o, bool first, size_t g, size_t p,
         out_fmt(o, "    %s\n", line);
 }
 
-static void text_comments(struct out *o, size_t g)
+static void text_comments(struct out *o, size_t q, const struct out_comments *c)
 {
     const struct report *r = o->r;
-    for (size_t q = 0; q < r->nq; q++) {
-        size_t n, listed;
-        int64_t dropped, more;
-        const char **v;
-        struct rflagged *f;
-        size_t nf;
-        if (r->q[q].type != SURVEY_TEXT || report_flagged(r, g, q, &f, &nf) != 0)
-            continue;
-        if (report_comments_unflagged(r, g, q, COMMENTS_SHOWN, &v, &n, &dropped) != 0) {
-            free(f);
-            continue;
-        }
-        out_comment_counts(n, dropped, &listed, &more);
-        if (nf || listed)
-            out_fmt(o, "\nComments on \"%s\" (%lld):\n", r->q[q].text,
-                    (long long)(nf + listed) + (long long)more);
-        for (size_t i = 0; i < nf; i++) {
-            out_fmt(o, "  - " REPORT_FLAG_MARK " (class %s): ", r->g[f[i].unit].cohort->code);
-            text_indented(o, f[i].text, "    ");
-            out_str(o, "\n");
-        }
-        free(f);
-        for (size_t i = 0; i < listed; i++) {
-            out_str(o, "  - ");
-            text_indented(o, v[i], "    ");
-            out_str(o, "\n");
-        }
-        if (listed && more > 0)
-            out_fmt(o, "  ... and %lld more (see the CSV export)\n", (long long)more);
-        free(v);
+    out_fmt(o, "\nComments on \"%s\" (%lld):\n", r->q[q].text,
+            (long long)(c->nflagged + c->nlisted) + (long long)c->more);
+    for (size_t i = 0; i < c->nflagged; i++) {
+        const struct rflagged *f = &c->flagged[i];
+        out_fmt(o, "  - " REPORT_FLAG_MARK " (class %s): ", r->g[f->unit].cohort->code);
+        text_indented(o, f->text, "    ");
+        out_str(o, "\n");
     }
+    for (size_t i = 0; i < c->nlisted; i++) {
+        out_str(o, "  - ");
+        text_indented(o, c->listed[i], "    ");
+        out_str(o, "\n");
+    }
+    if (c->nlisted && c->more > 0)
+        out_fmt(o, "  ... and %lld more (see the CSV export)\n", (long long)c->more);
 }
 
 static void text_group(struct out *o, size_t g, bool comments)
@@ -196,7 +180,7 @@ static void text_group(struct out *o, size_t g, bool comments)
         out_fmt(o, "\n%s\n", pairing);
     out_each_change(o, g, text_change);
     if (comments)
-        text_comments(o, g);
+        out_each_comments(o, g, text_comments);
     out_themes(o, g, comments);
 }
 
