@@ -43,7 +43,10 @@
         var k = local.key(i);
         if (k && k.indexOf(KEY) === 0) local.removeItem(k);
       }
-      if (session) session.removeItem(KEY + '-text');
+      if (session) {
+        session.removeItem(KEY + '-text');
+        session.removeItem(KEY + '-reader');
+      }
     } catch (e) { /* storage may be switched off; there is then nothing to remove */ }
   }
 
@@ -57,6 +60,7 @@
     leaving = true;
     var url = exit ? exit.href : 'https://www.bbc.co.uk/weather';
     wipe();
+    if (window.speechSynthesis) window.speechSynthesis.cancel();
     /* Blank the page at once, then replace it so that Back does not return here. */
     root.classList.add('leaving');
     d.title = '';
@@ -132,6 +136,116 @@
     sizeButton.addEventListener('click', function () {
       setLarge(!root.classList.contains('large'));
     });
+  }
+
+  /* --- reading settings ------------------------------------------------------- */
+  /* Colours and spacing last for this tab (session storage) while the pupil goes from page
+   * to page; only "Remember on this device" keeps them in local storage. Quick exit removes
+   * both (wipe). */
+  var PREFS = KEY + '-reader';
+  var reader = d.getElementById('reader');
+  function readPrefs() {
+    try {
+      var raw = (local && local.getItem(PREFS)) || (session && session.getItem(PREFS));
+      return (raw && JSON.parse(raw)) || {};
+    } catch (e) {
+      return {};
+    }
+  }
+  var prefs = readPrefs();
+  function applyPrefs() {
+    var scheme = /^(light|dark|contrast)$/.test(prefs.scheme || '') ? prefs.scheme : '';
+    if (scheme) root.setAttribute('data-scheme', scheme);
+    else root.removeAttribute('data-scheme');
+    root.classList.toggle('spaced', !!prefs.spaced);
+  }
+  function savePrefs() {
+    applyPrefs();
+    try {
+      if (local) local.removeItem(PREFS);
+      if (session) session.removeItem(PREFS);
+      var keep = prefs.remember ? local : session;
+      if (keep && (prefs.scheme || prefs.spaced || prefs.remember))
+        keep.setItem(PREFS, JSON.stringify(prefs));
+    } catch (e) { /* the settings then last for this page only */ }
+  }
+  applyPrefs();
+  if (reader) {
+    each(reader.querySelectorAll('input[name=reader-scheme]'), function (radio) {
+      radio.checked = radio.value === (prefs.scheme || '');
+      radio.addEventListener('change', function () {
+        prefs.scheme = radio.value;
+        savePrefs();
+      });
+    });
+    each([['reader-spaced', 'spaced'], ['reader-remember', 'remember']], function (pair) {
+      var box = d.getElementById(pair[0]);
+      if (!box) return;
+      box.checked = !!prefs[pair[1]];
+      box.addEventListener('change', function () {
+        prefs[pair[1]] = box.checked;
+        savePrefs();
+      });
+    });
+    reader.hidden = false;
+  }
+
+  /* --- read aloud -------------------------------------------------------------- */
+  /* Only a voice that runs on this device (localService) and speaks the page's language,
+   * so that no word of the page is sent to a speech service; the control stays hidden where
+   * there is none. It reads the selected words, or else the page's main part. */
+  var synth = window.speechSynthesis;
+  var speech = d.getElementById('reader-speech');
+  var readButton = d.getElementById('read-aloud');
+  var stopButton = d.getElementById('read-stop');
+  function localVoice() {
+    var lang = (root.lang || 'en').toLowerCase();
+    var voices = synth.getVoices() || [];
+    var near = null;
+    for (var i = 0; i < voices.length; i++) {
+      var v = voices[i];
+      var vl = (v.lang || '').toLowerCase().replace('_', '-');
+      if (!v.localService) continue;
+      if (vl === lang) return v;
+      if (!near && vl.split('-')[0] === lang.split('-')[0]) near = v;
+    }
+    return near;
+  }
+  function stopReading() {
+    synth.cancel();
+    stopButton.hidden = true;
+  }
+  if (synth && window.SpeechSynthesisUtterance && speech && readButton && stopButton) {
+    var offer = function () { speech.hidden = !localVoice(); };
+    offer();
+    if (synth.addEventListener) synth.addEventListener('voiceschanged', offer);
+    readButton.addEventListener('click', function () {
+      var voice = localVoice();
+      var main = d.getElementById('main');
+      var chosen = window.getSelection ? String(window.getSelection()).trim() : '';
+      var text = chosen || (main ? main.innerText : '');
+      synth.cancel();
+      if (!voice) {
+        speech.hidden = true;
+        return;
+      }
+      /* A paragraph an utterance: some engines stop a long one part of the way through. */
+      var parts = text.split(/\n+/).filter(function (t) { return /\S/.test(t); });
+      for (var i = 0; i < parts.length; i++) {
+        var u = new SpeechSynthesisUtterance(parts[i]);
+        u.voice = voice;
+        u.lang = voice.lang;
+        if (i === parts.length - 1) u.onend = u.onerror = function () { stopButton.hidden = true; };
+        synth.speak(u);
+      }
+      stopButton.hidden = !parts.length;
+      if (parts.length) stopButton.focus();
+    });
+    stopButton.addEventListener('click', function () {
+      stopReading();
+      readButton.focus();
+    });
+    window.addEventListener('pagehide', stopReading);
   }
 
   /* --- replies to send -------------------------------------------------------- */

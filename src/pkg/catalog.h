@@ -34,6 +34,17 @@
     X(UI_QUICK_EXIT, "quick-exit") \
     X(UI_SKIP, "skip-to-content") \
     X(UI_LARGER_TEXT, "larger-text") \
+    X(UI_READER, "reader-settings") \
+    X(UI_COLOURS, "reader-colours") \
+    X(UI_SCHEME_DEVICE, "reader-scheme-device") \
+    X(UI_SCHEME_LIGHT, "reader-scheme-light") \
+    X(UI_SCHEME_DARK, "reader-scheme-dark") \
+    X(UI_SCHEME_CONTRAST, "reader-scheme-contrast") \
+    X(UI_SPACED, "reader-spaced") \
+    X(UI_READ_ALOUD, "read-aloud") \
+    X(UI_READ_STOP, "read-stop") \
+    X(UI_READ_HINT, "read-aloud-hint") \
+    X(UI_REMEMBER, "reader-remember") \
     X(UI_NAV_PAGES, "nav-pages") \
     X(UI_NAV_ORDER, "nav-page-order") \
     X(UI_NAV_ALL, "nav-all-pages") \

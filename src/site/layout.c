@@ -26,7 +26,11 @@ void render_init(struct render *r, const struct site *s, struct buf *out,
     r->out = out;
     r->page = page;
     /* The layout's own ids, so that no heading in the page's Markdown can take them. */
-    static const char *const layout_ids[] = {"exit", "main", "text-size", "exit-status"};
+    static const char *const layout_ids[] = {
+        "exit",           "main",          "text-size",     "exit-status",  "reader",
+        "reader-body",    "reader-spaced", "read-aloud",    "read-stop",    "reader-remember",
+        "read-hint",      "reader-speech", "scheme-device", "scheme-light", "scheme-dark",
+        "scheme-contrast"};
     for (size_t i = 0; i < sizeof(layout_ids) / sizeof(layout_ids[0]); i++)
         render_id(r, layout_ids[i]);
 }
@@ -512,6 +516,54 @@ static void languages(struct render *r)
     }
 }
 
+/*
+ * One choice of colours in the reading settings: a radio button inside its label. None is
+ * checked here: the script ticks the one in force, and the page has nothing ticked for
+ * the pupil before they choose.
+ */
+static void scheme_choice(struct render *r, const char *value, enum ui_text label)
+{
+    buf_addf_html(r->out,
+                  "<label><input type=\"radio\" name=\"reader-scheme\" id=\"scheme-%s\" "
+                  "value=\"%s\"> ",
+                  *value ? value : "device", value);
+    render_ui(r, label);
+    buf_adds(r->out, "</label>\n");
+}
+
+/*
+ * The reading settings beside the text size switch: colours, wider spacing, read aloud
+ * and "Remember on this device". They need the script (which shows them), since without
+ * it the page already follows the device's own colour, contrast and motion settings; read
+ * aloud stays hidden until the script finds a voice on the device for the page's language.
+ */
+static void reader_settings(struct render *r)
+{
+    struct buf *o = r->out;
+    buf_adds(o, "<details id=\"reader\" class=\"reader\" hidden>\n<summary>");
+    render_ui(r, UI_READER);
+    buf_adds(o, "</summary>\n<div id=\"reader-body\" class=\"reader-body\">\n<fieldset>\n<legend>");
+    render_ui(r, UI_COLOURS);
+    buf_adds(o, "</legend>\n");
+    scheme_choice(r, "", UI_SCHEME_DEVICE);
+    scheme_choice(r, "light", UI_SCHEME_LIGHT);
+    scheme_choice(r, "dark", UI_SCHEME_DARK);
+    scheme_choice(r, "contrast", UI_SCHEME_CONTRAST);
+    buf_adds(o, "</fieldset>\n<label><input type=\"checkbox\" id=\"reader-spaced\"> ");
+    render_ui(r, UI_SPACED);
+    buf_adds(o, "</label>\n<p id=\"reader-speech\" class=\"speech\" hidden>"
+                "<button type=\"button\" id=\"read-aloud\" class=\"secondary\" "
+                "aria-describedby=\"read-hint\">");
+    render_ui(r, UI_READ_ALOUD);
+    buf_adds(o, "</button> <button type=\"button\" id=\"read-stop\" class=\"secondary\" hidden>");
+    render_ui(r, UI_READ_STOP);
+    buf_adds(o, "</button> <span id=\"read-hint\" class=\"hint\">");
+    render_ui(r, UI_READ_HINT);
+    buf_adds(o, "</span></p>\n<label><input type=\"checkbox\" id=\"reader-remember\"> ");
+    render_ui(r, UI_REMEMBER);
+    buf_adds(o, "</label>\n</div>\n</details>\n");
+}
+
 void render_open(struct render *r, const char *title, const char *description,
                  const char *body_class)
 {
@@ -535,6 +587,7 @@ void render_open(struct render *r, const char *title, const char *description,
     buf_adds(o, "</button>\n<p id=\"exit-status\" class=\"vh\" role=\"status\"></p>\n"
                 "</header>\n");
     languages(r);
+    reader_settings(r);
     page_nav(r);
     buf_adds(o, "<main id=\"main\" tabindex=\"-1\">\n");
 }
