@@ -342,6 +342,7 @@ export async function links(page) {
         inNav: !!a.closest('nav, header, footer'),
         inMain: !!a.closest('main'),
         rel: a.getAttribute('rel') || '',
+        hreflang: a.getAttribute('hreflang') || '',
     })));
 }
 
@@ -386,7 +387,9 @@ export async function crawl(guard, start, base, { limit = 200 } = {}) {
             const audience = await audienceOf(page, base);
             seen.set(url, { url, title, audience, links: found });
             for (const l of found) {
-                if (!inSite(l.href, base))
+                // The same page in another language (/cy/...): the crawl stays in the start
+                // page's language, so that a site in two languages does not take twice as long.
+                if (!inSite(l.href, base) || l.hreflang)
                     continue;
                 const key = pageKey(l.href);
                 if (new URL(key).pathname.includes('/staff'))
