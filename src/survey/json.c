@@ -49,6 +49,17 @@ void json_adds_string(struct buf *b, const char *s)
     json_add_string(b, s, strlen(s));
 }
 
+void json_adds_strings(struct buf *b, const char *const *s, size_t n)
+{
+    buf_addc(b, '[');
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            buf_addc(b, ',');
+        json_adds_string(b, s[i]);
+    }
+    buf_addc(b, ']');
+}
+
 static int hex4(const char *p, const char *end, unsigned *out)
 {
     if (end - p < 4)

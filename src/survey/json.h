@@ -43,6 +43,8 @@ const char *json_get_str(const struct json_value *v, const char *key);
 /* Appends s[0..len) as a quoted JSON string, escaping quotes, backslashes and controls. */
 void json_add_string(struct buf *b, const char *s, size_t len);
 void json_adds_string(struct buf *b, const char *s);
+/* Appends the n strings s[0..n) as a JSON array of strings. */
+void json_adds_strings(struct buf *b, const char *const *s, size_t n);
 
 /*
  * Reads one JSON string starting at *p (which must point at the opening quote) and appends

@@ -109,13 +109,8 @@ void survey_encode(const struct survey *sv, struct buf *out)
     if (sv->change_count) {
         buf_adds(out, ",\"change_date\":");
         json_adds_string(out, sv->change_date ? sv->change_date : "");
-        buf_adds(out, ",\"changes\":[");
-        for (size_t i = 0; i < sv->change_count; i++) {
-            if (i)
-                buf_addc(out, ',');
-            json_adds_string(out, sv->changes[i]);
-        }
-        buf_addc(out, ']');
+        buf_adds(out, ",\"changes\":");
+        json_adds_strings(out, sv->changes, sv->change_count);
     }
     buf_addc(out, '}');
 }
@@ -217,13 +212,7 @@ void survey_answer_encode(const struct survey_answer *a, struct buf *out)
         } else if (it->value_count == 1) {
             json_adds_string(out, it->values[0]);
         } else {
-            buf_addc(out, '[');
-            for (size_t j = 0; j < it->value_count; j++) {
-                if (j)
-                    buf_addc(out, ',');
-                json_adds_string(out, it->values[j]);
-            }
-            buf_addc(out, ']');
+            json_adds_strings(out, it->values, it->value_count);
         }
     }
     buf_addc(out, '}');
