@@ -592,6 +592,20 @@ void render_open(struct render *r, const char *title, const char *description,
     buf_adds(o, "<main id=\"main\" tabindex=\"-1\">\n");
 }
 
+/* One link of the pager: rel is "prev" or "next", and also its class. */
+static void pager_link(struct render *r, const struct pkg_page *to, const char *rel,
+                       enum ui_text dir)
+{
+    struct buf *o = r->out;
+    buf_addf(o, "<a class=\"%s\" rel=\"%s\" href=\"", rel, rel);
+    render_href(r, to, NULL);
+    buf_adds(o, "\"><span class=\"dir\">");
+    render_ui(r, dir);
+    buf_adds(o, "</span> ");
+    render_span(r, nav_title(to));
+    buf_adds(o, "</a>\n");
+}
+
 static void pager(struct render *r)
 {
     const struct pkg_page *prev = render_page_before(r->pkg, r->page);
@@ -602,24 +616,10 @@ static void pager(struct render *r)
     buf_adds(o, "<nav class=\"pager\" aria-label=\"");
     render_ui(r, UI_NAV_ORDER);
     buf_adds(o, "\">\n");
-    if (prev) {
-        buf_adds(o, "<a class=\"prev\" rel=\"prev\" href=\"");
-        render_href(r, prev, NULL);
-        buf_adds(o, "\"><span class=\"dir\">");
-        render_ui(r, UI_PREVIOUS);
-        buf_adds(o, "</span> ");
-        render_span(r, nav_title(prev));
-        buf_adds(o, "</a>\n");
-    }
-    if (next) {
-        buf_adds(o, "<a class=\"next\" rel=\"next\" href=\"");
-        render_href(r, next, NULL);
-        buf_adds(o, "\"><span class=\"dir\">");
-        render_ui(r, UI_NEXT);
-        buf_adds(o, "</span> ");
-        render_span(r, nav_title(next));
-        buf_adds(o, "</a>\n");
-    }
+    if (prev)
+        pager_link(r, prev, "prev", UI_PREVIOUS);
+    if (next)
+        pager_link(r, next, "next", UI_NEXT);
     buf_adds(o, "</nav>\n");
 }
 

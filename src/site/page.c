@@ -568,6 +568,24 @@ bool render_part_asked(const struct pkg_page *page, enum survey_when part)
     return false;
 }
 
+void render_part_links(struct render *r, const char *code,
+                       void (*href)(struct render *r, const char *code, const char *part))
+{
+    struct buf *o = r->out;
+    buf_adds(o, "<ul class=\"parts\">\n");
+    static const enum survey_when parts[] = {SURVEY_START, SURVEY_END, SURVEY_LATER};
+    for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+        if (!render_part_asked(r->page, parts[i]))
+            continue;
+        buf_adds(o, "<li><a class=\"button\" href=\"");
+        href(r, code, survey_when_name(parts[i]));
+        buf_adds(o, "\">");
+        render_text(r, render_part_label(r, parts[i]));
+        buf_adds(o, "</a></li>\n");
+    }
+    buf_adds(o, "</ul>\n");
+}
+
 /* The question of the survey page with this id, or NULL. */
 static const struct survey_question *page_question(const struct pkg_page *page, const char *id)
 {
@@ -668,9 +686,8 @@ static void pairing_field(struct render *r)
 }
 
 /* The address of the form for part (NULL: the page that asks which), with the class code. */
-static void part_href(struct render *r, const char *part)
+static void part_href(struct render *r, const char *code, const char *part)
 {
-    const char *code = r->feedback ? r->feedback->code : NULL;
     render_href(r, r->page, NULL);
     const char *sep = "?";
     if (code) {
@@ -696,18 +713,8 @@ static void part_chooser(struct render *r)
     render_ui(r, UI_WHEN_ANSWERING);
     buf_adds(o, "</h2>\n<p>");
     render_ui(r, UI_TEACHER_TELLS);
-    buf_adds(o, "</p>\n<ul class=\"parts\">\n");
-    static const enum survey_when parts[] = {SURVEY_START, SURVEY_END, SURVEY_LATER};
-    for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-        if (!render_part_asked(r->page, parts[i]))
-            continue;
-        buf_adds(o, "<li><a class=\"button\" href=\"");
-        part_href(r, survey_when_name(parts[i]));
-        buf_adds(o, "\">");
-        render_text(r, render_part_label(r, parts[i]));
-        buf_adds(o, "</a></li>\n");
-    }
-    buf_adds(o, "</ul>\n");
+    buf_adds(o, "</p>\n");
+    render_part_links(r, r->feedback ? r->feedback->code : NULL, part_href);
 }
 
 void render_page_survey(struct render *r)
@@ -746,7 +753,7 @@ void render_page_survey(struct render *r)
         struct buf *keep = r->out;
         r->out = &link;
         buf_adds(&link, "<a href=\"");
-        part_href(r, NULL);
+        part_href(r, r->feedback ? r->feedback->code : NULL, NULL);
         buf_adds(&link, "\">");
         render_ui(r, UI_CHOOSE_ANOTHER);
         buf_adds(&link, "</a>");

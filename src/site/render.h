@@ -202,6 +202,12 @@ void render_page_survey(struct render *r);
 const char *render_part_label(const struct render *r, enum survey_when part);
 /* Whether the survey page asks any question in part. */
 bool render_part_asked(const struct pkg_page *page, enum survey_when part);
+/*
+ * The parts r->page asks, as a list of links (<ul class="parts">) named in the page's
+ * language: href() writes each one's address, given code and the part's name ("start").
+ */
+void render_part_links(struct render *r, const char *code,
+                       void (*href)(struct render *r, const char *code, const char *part));
 /* The label of a question's i-th option: yes, no and not sure in the page's language.
  * Borrowed from the package or the interface texts. */
 const char *render_option_label(const struct render *r, const struct survey_question *q, size_t i);

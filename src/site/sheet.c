@@ -125,18 +125,8 @@ void render_answer_sheet(struct render *r, const struct site_answer_sheets *sh)
         render_ui(r, UI_SHEETS);
         buf_adds(o, "</h1>\n<p>");
         render_ui(r, UI_SHEETS_INTRO);
-        buf_adds(o, "</p>\n<ul class=\"parts\">\n");
-        static const enum survey_when parts[] = {SURVEY_START, SURVEY_END, SURVEY_LATER};
-        for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-            if (!render_part_asked(page, parts[i]))
-                continue;
-            buf_adds(o, "<li><a class=\"button\" href=\"");
-            sheet_href(r, code, survey_when_name(parts[i]));
-            buf_adds(o, "\">");
-            render_text(r, render_part_label(r, parts[i]));
-            buf_adds(o, "</a></li>\n");
-        }
-        buf_adds(o, "</ul>\n");
+        buf_adds(o, "</p>\n");
+        render_part_links(r, code, sheet_href);
         render_close(r);
         return;
     }
