@@ -48,8 +48,7 @@ void job_init(struct job *j, struct MHD_Connection *c, const struct gen *g, size
     j->c = c;
     j->g = (struct gen *)g;
     atomic_fetch_add_explicit(&j->g->refs, 1, memory_order_relaxed);
-    j->page = xmalloc(sizeof(*j->page));
-    buf_init(j->page, page_max);
+    j->page = made_page_new(page_max);
     j->run = run;
     atomic_init(&j->done, false);
 }

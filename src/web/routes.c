@@ -78,8 +78,7 @@ static enum MHD_Result send_plan(struct server *srv, const struct gen *g, struct
         ret = send_reply(srv, c, method, url, HTTP_BAD_REQUEST, &g->fixed[R_BAD_FORM + i]);
         goto out;
     }
-    page = xmalloc(sizeof(*page));
-    buf_init(page, WEB_PLAN_PAGE_MAX);
+    page = made_page_new(WEB_PLAN_PAGE_MAX);
     if (site_render_plan(lang_site(g, url), &form, page) != 0) {
         made_page_free(page);
         ret = send_reply(srv, c, method, url, HTTP_INTERNAL_SERVER_ERROR, &g->fixed[R_INTERNAL]);
@@ -103,8 +102,7 @@ static bool is_get(const char *method)
 static enum MHD_Result send_teach(struct server *srv, const struct gen *g, struct MHD_Connection *c,
                                   const char *method, const char *url, const char *code)
 {
-    struct buf *page = xmalloc(sizeof(*page));
-    buf_init(page, WEB_PLAN_PAGE_MAX);
+    struct buf *page = made_page_new(WEB_PLAN_PAGE_MAX);
     if (site_render_teach(lang_site(g, url), code, page) != 0) {
         made_page_free(page);
         return send_reply(srv, c, method, url, HTTP_INTERNAL_SERVER_ERROR, &g->fixed[R_INTERNAL]);
@@ -233,8 +231,7 @@ static enum MHD_Result send_feedback_form(struct server *srv, const struct gen *
                                           struct MHD_Connection *c, const char *method,
                                           const char *url, const char *code, const char *part)
 {
-    struct buf *page = xmalloc(sizeof(*page));
-    buf_init(page, FEEDBACK_PAGE_MAX);
+    struct buf *page = made_page_new(FEEDBACK_PAGE_MAX);
     unsigned status = feedback_get(lang_site(g, url), code, part, page);
     return send_made(srv, g, c, method, url, status, page, private_page);
 }
@@ -245,8 +242,7 @@ static enum MHD_Result get_feedback_sent(struct server *srv, const struct gen *g
                                          const char *url, struct upload *u)
 {
     (void)u;
-    struct buf *page = xmalloc(sizeof(*page));
-    buf_init(page, FEEDBACK_PAGE_MAX);
+    struct buf *page = made_page_new(FEEDBACK_PAGE_MAX);
     const char *word =
         MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, FEEDBACK_SENT_WORD_ARG);
     unsigned status = feedback_sent(lang_site(g, url), word, page);
@@ -262,8 +258,7 @@ static enum MHD_Result get_feedback_sheet(struct server *srv, const struct gen *
                                           const char *url, struct upload *u)
 {
     (void)u;
-    struct buf *page = xmalloc(sizeof(*page));
-    buf_init(page, FEEDBACK_PAGE_MAX);
+    struct buf *page = made_page_new(FEEDBACK_PAGE_MAX);
     const char *code = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, WIRE_FIELD_CODE);
     const char *part = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, WIRE_FIELD_PART);
     const char *n = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, FEEDBACK_SHEETS_ARG);
@@ -285,8 +280,7 @@ static enum MHD_Result refuse_feedback(struct server *srv, const struct gen *g,
         {MHD_HTTP_HEADER_RETRY_AFTER, "60"},
         {NULL, NULL},
     };
-    struct buf *page = xmalloc(sizeof(*page));
-    buf_init(page, FEEDBACK_PAGE_MAX);
+    struct buf *page = made_page_new(FEEDBACK_PAGE_MAX);
     unsigned sent = feedback_refused(lang_site(g, url), u->body.ptr, u->body.len, status, page);
     return send_made(srv, g, c, method, url, sent, page,
                      sent == HTTP_TOO_MANY_REQUESTS ? slow_down : private_page);
@@ -525,8 +519,7 @@ static enum MHD_Result send_staff(struct server *srv, const struct gen *g, struc
         .site = g->site,
     };
     struct staff_response rs;
-    struct buf *page = xmalloc(sizeof(*page));
-    buf_init(page, STAFF_WEB_PAGE_MAX);
+    struct buf *page = made_page_new(STAFF_WEB_PAGE_MAX);
     unsigned status = staff_web_handle(srv->opt->store, &rq, &rs, page);
     buf_release(&query);
     struct header headers[7];
@@ -752,8 +745,7 @@ static enum MHD_Result not_found(struct server *srv, const struct gen *g, struct
     const struct site *ls = lang_site(g, url);
     if (ls == g->site)
         return send_not_found(srv, g, c, method, url);
-    struct buf *page = xmalloc(sizeof(*page));
-    buf_init(page, FEEDBACK_PAGE_MAX);
+    struct buf *page = made_page_new(FEEDBACK_PAGE_MAX);
     if (site_render_message(ls, &(struct site_message){.status = HTTP_NOT_FOUND}, page) != 0) {
         made_page_free(page);
         return send_not_found(srv, g, c, method, url);

@@ -246,6 +246,13 @@ enum MHD_Result send_not_found(struct server *srv, const struct gen *g, struct M
 }
 
 /* Frees a page made for one request once it has been sent, wiping it first (plans, answers). */
+struct buf *made_page_new(size_t max)
+{
+    struct buf *page = xmalloc(sizeof(*page));
+    buf_init(page, max);
+    return page;
+}
+
 void made_page_free(void *cls)
 {
     struct buf *page = cls;

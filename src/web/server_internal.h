@@ -283,6 +283,9 @@ enum MHD_Result send_file(struct server *srv, struct MHD_Connection *c, const ch
                           const char *url, const struct entry *e);
 enum MHD_Result send_not_found(struct server *srv, const struct gen *g, struct MHD_Connection *c,
                                const char *method, const char *url);
+/* A page to make for one request, of max bytes at most; the caller's, freed by
+ * made_page_free() or handed to send_made(). */
+struct buf *made_page_new(size_t max);
 /* Frees a page made for one request (a struct buf *), wiping it first. */
 void made_page_free(void *cls);
 /*
