@@ -399,6 +399,17 @@ const struct pkg_step *pkg_step(const struct pkg_story *s, const char *id)
     return NULL;
 }
 
+const char *pkg_language(const struct pkg *p, const char *tag)
+{
+    /* Tags are compared without regard to case (BCP 47 says they are case-insensitive). */
+    for (size_t i = 0; tag && i < p->n_languages; i++)
+        if (strcasecmp(p->languages[i], tag) == 0)
+            return p->languages[i];
+    if (tag && !p->n_languages && p->language && strcasecmp(p->language, tag) == 0)
+        return p->language;
+    return NULL;
+}
+
 const struct pkg_file *pkg_file(const struct pkg *p, const char *path)
 {
     for (size_t i = 0; i < p->file_count; i++)

@@ -299,6 +299,12 @@ const struct pkg_page *pkg_page_of_kind(const struct pkg *p, enum pkg_page_kind 
 const struct pkg_support *pkg_support_entry(const struct pkg *p, const char *id);
 const struct pkg_step *pkg_step(const struct pkg_story *s, const char *id);
 const struct pkg_file *pkg_file(const struct pkg *p, const char *path);
+/*
+ * The package's spelling of language tag `tag` when the package has pages in it (its own
+ * language, or one it is translated into), compared without regard to case; else NULL.
+ * The feedback form's language (WIRE_FIELD_LANG) is checked with this. Borrowed.
+ */
+const char *pkg_language(const struct pkg *p, const char *tag);
 
 /*
  * Translations (translations/LL/ beside the source; docs/authoring.md, "Translations").

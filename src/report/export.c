@@ -57,7 +57,7 @@ static const struct {
     {"class_code", "Class code", XV_CLASS},
     {"school", "School (empty: no school given)", XV_SCHOOL},
     {"package_version", "Package version served (what the pupil saw)", XV_VERSION},
-    {"language", "Language of the pages (empty: not recorded)", XV_LANGUAGE},
+    {"language", "Language of the page the answer was given on (empty: not recorded)", XV_LANGUAGE},
     {"part", "Survey part: start, end or later (empty: one sitting, from before parts)", XV_PART},
     {"day", "Day the answer was sent, YYYY-MM-DD (no time is kept)", XV_DAY},
     {"pairing", "Pairing number within the class (empty: not paired)", XV_PAIRING},
@@ -269,6 +269,9 @@ static int read_row(const struct store_answer_row *row, void *ctx)
         case XV_DAY:
             c[k].str = arena_strdup(&x->strings, day);
             break;
+        case XV_LANGUAGE: /* NULL: stored before languages were; an empty cell */
+            c[k].str = row->language ? arena_strdup(&x->strings, row->language) : NULL;
+            break;
         case XV_PART: /* NULL: answered in one sitting, before parts; an empty cell */
             c[k].str = row->part ? arena_strdup(&x->strings, row->part) : NULL;
             break;
@@ -281,7 +284,7 @@ static int read_row(const struct store_answer_row *row, void *ctx)
             }
             break;
         }
-        default: /* the language is not recorded yet; answers follow */
+        default: /* the answers, filled below */
             break;
         }
     }

@@ -336,12 +336,18 @@ static void script_words(struct render *r)
     buf_adds(o, "}</script>\n");
 }
 
+const char *render_page_language(const struct render *r)
+{
+    const struct pkg *p = r->pkg;
+    return p->language && *p->language ? p->language : "en";
+}
+
 void render_doc_open(struct render *r, const char *title, const char *description,
                      const char *body_class, const char *extra_css, const char *script)
 {
     const struct pkg *p = r->pkg;
     struct buf *o = r->out;
-    const char *lang = p->language && *p->language ? p->language : "en";
+    const char *lang = render_page_language(r);
     buf_adds(o, "<!doctype html>\n<html lang=\"");
     render_text(r, lang);
     buf_adds(o, ui_language_rtl(lang) ? "\" dir=\"rtl\">\n<head>" : "\">\n<head>");

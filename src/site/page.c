@@ -772,6 +772,10 @@ void render_page_survey(struct render *r)
     }
     if (r->feedback && r->feedback->problem_count)
         problem_summary(r, r->feedback, true);
+    /* So that reports can be read by the language of the page the answers were given on. */
+    buf_adds(o, "\n<input type=\"hidden\" name=\"" WIRE_FIELD_LANG "\" value=\"");
+    render_text(r, render_page_language(r));
+    buf_adds(o, "\">");
     buf_adds(o, "\n<p>");
     render_ui(r, UI_OPTIONAL);
     buf_adds(o, "</p>");

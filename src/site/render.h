@@ -169,6 +169,8 @@ void render_lang_of(struct render *r, const char *text);
 
 /* Writes text escaped, or nothing for NULL. */
 void render_text(struct render *r, const char *text);
+/* The language tag of the page being written (its <html lang>); borrowed from the package. */
+const char *render_page_language(const struct render *r);
 
 /* An interface text in the page's language (pkg/catalog.h). Borrowed from the site. */
 const char *ui(const struct render *r, enum ui_text t);

@@ -23,6 +23,7 @@ struct store_pending {
     const char *served_version;
     const char *pairing_word; /* NULL: none */
     const char *part;         /* the survey part's stored name, or NULL: one sitting */
+    const char *language;     /* the page's language tag, or NULL: not known */
     const char *body;
     size_t body_len;
     int day;
@@ -38,6 +39,7 @@ struct store_async {
     char *package_version;
     char *served_version;
     char pairing_word[PAIRING_WORD_MAX];
+    char language[WIRE_LANG_MAX + 1];
     struct buf body;
     int rc;
     store_done_fn *done;

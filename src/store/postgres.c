@@ -65,26 +65,27 @@ _Static_assert(STORE_ANSWERS_PER_PUPIL == 10, "CLASS_ANSWERS_PER_PUPIL is the sa
     "WITH c AS (SELECT k.id, " CLASS_STATE " AS state FROM (SELECT *, 1 AS rn FROM cohorts "       \
     "WHERE code = $1) k), "                                                                        \
     "i AS (INSERT INTO answers (cohort_id, package_version, day, body, served_version, "           \
-    "pairing_word, part) SELECT id, $2::text, $3::integer, $4::text, $5::text, $6::text, "         \
-    "$7::text FROM c WHERE state = 1 RETURNING id) "                                               \
+    "pairing_word, part, language) SELECT id, $2::text, $3::integer, $4::text, $5::text, "         \
+    "$6::text, $7::text, $8::text FROM c WHERE state = 1 RETURNING id) "                           \
     "SELECT state FROM c"
 
 /*
  * Stores many answers in one statement, each unless its class is unknown or closed. The
- * answers go as seven arrays; the result has one row per answer, in order, with its class's
+ * answers go as eight arrays; the result has one row per answer, in order, with its class's
  * open flag: NULL for an unknown code, and the insert happened when it is neither NULL nor
  * 0. One statement instead of one per answer keeps the server's work per answer small.
  */
 #define INSERT_ANSWERS_SQL                                                                         \
     "WITH a AS (SELECT * FROM unnest($1::text[], $2::text[], $3::integer[], $4::text[], "          \
-    "$5::text[], $6::text[], $7::text[]) WITH ORDINALITY "                                         \
-    "AS a(code, version, day, body, served, word, part, n)), "                                     \
+    "$5::text[], $6::text[], $7::text[], $8::text[]) WITH ORDINALITY "                             \
+    "AS a(code, version, day, body, served, word, part, lang, n)), "                               \
     "r AS (SELECT a.n, k.*, row_number() OVER (PARTITION BY k.id ORDER BY a.n) AS rn "             \
     "FROM a LEFT JOIN cohorts k ON k.code = a.code), "                                             \
     "c AS (SELECT r.n, r.id, CASE WHEN r.id IS NULL THEN NULL ELSE "                               \
     "(SELECT " CLASS_STATE " FROM (SELECT r.*) k) END AS state FROM r), "                          \
     "i AS (INSERT INTO answers (cohort_id, package_version, day, body, served_version, "           \
-    "pairing_word, part) SELECT c.id, a.version, a.day, a.body, a.served, a.word, a.part FROM a "  \
+    "pairing_word, part, language) SELECT c.id, a.version, a.day, a.body, a.served, a.word, "      \
+    "a.part, a.lang FROM a "                                                                       \
     "JOIN c ON c.n = a.n "                                                                         \
     "WHERE c.state = 1 "                                                                           \
     "ORDER BY a.n) "                                                                               \
@@ -440,6 +441,7 @@ static int insert_answer(struct pg *q, const struct store_pending *a)
     p_text(&p, a->served_version);
     p_text(&p, a->pairing_word); /* NULL: none */
     p_text(&p, a->part);         /* NULL: one sitting */
+    p_text(&p, a->language);     /* NULL: not known */
     PGresult *r = pq.PQexecPrepared(q->w, "insert_answer", p.n, p.v, p.len, p.fmt, 0);
     int rc = answer_status(q, r);
     pq.PQclear(r);
@@ -463,7 +465,7 @@ static void array_element(struct buf *b, const char *text, size_t len)
 }
 
 /* The number of arrays INSERT_ANSWERS_SQL takes, one per column. */
-#define ANSWER_ARRAYS 7
+#define ANSWER_ARRAYS 8
 
 /* Stores jobs[0, n) of one answer each with INSERT_ANSWERS_SQL and sets each job's rc. */
 static int insert_answers(struct pg *q, struct job **jobs, size_t n)
@@ -488,6 +490,10 @@ static int insert_answers(struct pg *q, struct job **jobs, size_t n)
             array_element(&arrays[6], a->part, strlen(a->part));
         else /* one sitting */
             buf_adds(&arrays[6], arrays[6].len ? ",NULL" : "{NULL");
+        if (a->language)
+            array_element(&arrays[7], a->language, strlen(a->language));
+        else /* not known */
+            buf_adds(&arrays[7], arrays[7].len ? ",NULL" : "{NULL");
     }
     struct params p = {0};
     bool ok = true;
@@ -808,6 +814,7 @@ static int each_row(PGresult *r, int (*fn)(const struct store_answer_row *row, v
             .id = get_int(r, i, 5),
             .pairing_word = pq.PQgetisnull(r, i, 6) ? NULL : pq.PQgetvalue(r, i, 6),
             .part = pq.PQgetisnull(r, i, 7) ? NULL : pq.PQgetvalue(r, i, 7),
+            .language = pq.PQgetisnull(r, i, 8) ? NULL : pq.PQgetvalue(r, i, 8),
         };
         int rc = fn(&row, ctx);
         if (rc != 0)
@@ -859,16 +866,18 @@ static int pg_answers_each(struct store *s, int64_t cohort_id, unsigned part, un
         p_int(&p, hi);
     }
     if (rc == STORE_OK)
-        rc = run(q, c,
-                 cohort_id ? "DECLARE answers_cursor NO SCROLL CURSOR FOR SELECT cohort_id, "
-                             "package_version, day, body, served_version, id, pairing_word, part "
-                             "FROM answers "
-                             "WHERE cohort_id = $1"
-                           : "DECLARE answers_cursor NO SCROLL CURSOR FOR SELECT cohort_id, "
-                             "package_version, day, body, served_version, id, pairing_word, part "
-                             "FROM answers "
-                             "WHERE id BETWEEN $1 AND $2",
-                 &p, NULL);
+        rc = run(
+            q, c,
+            cohort_id
+                ? "DECLARE answers_cursor NO SCROLL CURSOR FOR SELECT cohort_id, "
+                  "package_version, day, body, served_version, id, pairing_word, part, language "
+                  "FROM answers "
+                  "WHERE cohort_id = $1"
+                : "DECLARE answers_cursor NO SCROLL CURSOR FOR SELECT cohort_id, "
+                  "package_version, day, body, served_version, id, pairing_word, part, language "
+                  "FROM answers "
+                  "WHERE id BETWEEN $1 AND $2",
+            &p, NULL);
     while (rc == STORE_OK) {
         PGresult *r;
         rc = run(q, c, FETCH_SQL, NULL, &r);

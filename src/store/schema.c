@@ -127,6 +127,10 @@ static const char *const migrations[] = {
     /* 9: the day each account last opened the comments to read first, so that the home page
      * tells of those sent since (NULL: never opened). */
     "ALTER TABLE staff ADD COLUMN comments_seen_day INTEGER;",
+    /* 10: the language tag of the page each answer was given on ("en-GB", "cy"), so that
+     * reports can be read by language. Answers stored before came from pages in their
+     * package's own language, which the store was never told: NULL, "not recorded". */
+    "ALTER TABLE answers ADD COLUMN language TEXT;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

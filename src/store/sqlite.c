@@ -554,7 +554,7 @@ static int sq_open_writer(struct store *s, char *err, size_t err_len)
             STORE_OK ||
         prepare(q->w,
                 "INSERT INTO answers (cohort_id, package_version, day, body, served_version, "
-                "pairing_word, part) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "pairing_word, part, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 &q->st_answer) != STORE_OK) {
         snprintf(err, err_len, "%s: %s", q->path, sqlite3_errmsg(q->w));
         return STORE_ERR_IO;
@@ -682,6 +682,8 @@ static int insert_answer(struct sq *q, const struct store_pending *p)
         sqlite3_bind_text(st, 6, p->pairing_word, -1, SQLITE_STATIC);
     if (p->part)
         sqlite3_bind_text(st, 7, p->part, -1, SQLITE_STATIC);
+    if (p->language)
+        sqlite3_bind_text(st, 8, p->language, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
@@ -714,9 +716,9 @@ static sqlite3_stmt *insert_rows(struct sq *q, size_t n)
         struct buf sql;
         buf_init(&sql, (size_t)64 * 1024);
         buf_adds(&sql, "INSERT INTO answers (cohort_id, package_version, day, body, "
-                       "served_version, pairing_word, part) VALUES ");
+                       "served_version, pairing_word, part, language) VALUES ");
         for (size_t i = 0; i < n; i++)
-            buf_adds(&sql, i ? ", (?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?)");
+            buf_adds(&sql, i ? ", (?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?)");
         if (prepare(q->w, sql.ptr, st) != STORE_OK)
             *st = NULL;
         buf_release(&sql);
@@ -755,7 +757,7 @@ static int insert_answers(struct sq *q, struct job **jobs, size_t n)
         return STORE_ERR_IO;
     for (size_t i = 0; i < m; i++) {
         const struct store_pending *p = ((struct submit_job *)rows[i]->arg)->p;
-        int at = (int)(7 * i);
+        int at = (int)(8 * i);
         sqlite3_bind_int64(st, at + 1, cohorts[i]);
         sqlite3_bind_text(st, at + 2, p->package_version, -1, SQLITE_STATIC);
         sqlite3_bind_int(st, at + 3, p->day);
@@ -765,6 +767,8 @@ static int insert_answers(struct sq *q, struct job **jobs, size_t n)
             sqlite3_bind_text(st, at + 6, p->pairing_word, -1, SQLITE_STATIC);
         if (p->part)
             sqlite3_bind_text(st, at + 7, p->part, -1, SQLITE_STATIC);
+        if (p->language)
+            sqlite3_bind_text(st, at + 8, p->language, -1, SQLITE_STATIC);
     }
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
@@ -815,10 +819,10 @@ static int sq_answers_each(struct store *s, int64_t cohort_id, unsigned part, un
         hi = part + 1 == parts ? INT64_MAX : min + step * (part + 1) - 1;
     }
     const char *sql = cohort_id ? "SELECT cohort_id, package_version, day, body, served_version, "
-                                  "id, pairing_word, part FROM answers "
+                                  "id, pairing_word, part, language FROM answers "
                                   "WHERE cohort_id = ?"
                                 : "SELECT cohort_id, package_version, day, body, served_version, "
-                                  "id, pairing_word, part FROM answers "
+                                  "id, pairing_word, part, language FROM answers "
                                   "WHERE id BETWEEN ? AND ?";
     if (prepare(db, sql, &st) != STORE_OK)
         goto out;
@@ -847,6 +851,7 @@ static int sq_answers_each(struct store *s, int64_t cohort_id, unsigned part, un
             row.served_version = row.package_version;
         row.pairing_word = (const char *)sqlite3_column_text(st, 6);
         row.part = (const char *)sqlite3_column_text(st, 7);
+        row.language = (const char *)sqlite3_column_text(st, 8);
         rc = fn(&row, ctx);
         if (rc != 0)
             goto out;

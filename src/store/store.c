@@ -734,7 +734,7 @@ static int prepare(struct store *s, const struct survey_answer *a, size_t n,
         if (strlen(a[i].code) != WIRE_CODE_LEN || !a[i].package_version || !*a[i].package_version ||
             a[i].item_count == 0 ||
             (a[i].pairing_word && strlen(a[i].pairing_word) >= PAIRING_WORD_MAX) ||
-            (a[i].part && part < 0))
+            (a[i].part && part < 0) || (a[i].language && strlen(a[i].language) > WIRE_LANG_MAX))
             return STORE_ERR_INVALID;
         survey_answer_encode(&a[i], &bodies[i]);
         if (!buf_ok(&bodies[i]))
@@ -746,6 +746,7 @@ static int prepare(struct store *s, const struct survey_answer *a, size_t n,
         p[i].pairing_word = a[i].pairing_word && *a[i].pairing_word ? a[i].pairing_word : NULL;
         /* The static name, which outlives the caller's answer (store_submit_async()). */
         p[i].part = part >= 0 ? wire_when_name((unsigned)part) : NULL;
+        p[i].language = a[i].language && *a[i].language ? a[i].language : NULL;
         p[i].body = bodies[i].ptr;
         p[i].body_len = bodies[i].len;
         p[i].day = store_today(s);
@@ -865,6 +866,10 @@ int store_submit_async(struct store *s, const struct survey_answer *a, store_don
         if (req->p.pairing_word) {
             memcpy(req->pairing_word, req->p.pairing_word, strlen(req->p.pairing_word) + 1);
             req->p.pairing_word = req->pairing_word;
+        }
+        if (req->p.language) {
+            memcpy(req->language, req->p.language, strlen(req->p.language) + 1);
+            req->p.language = req->language;
         }
         req->done = done;
         req->ctx = ctx;

@@ -75,7 +75,7 @@ struct store_options {
 };
 
 /* The current schema version, and the default database when no --db is given. */
-#define STORE_SCHEMA_VERSION 9
+#define STORE_SCHEMA_VERSION 10
 #define STORE_DEFAULT_PATH "./planpack.db"
 /* The largest survey snapshot stored for one package version (a few KiB in practice). */
 #define STORE_SURVEY_MAX ((size_t)4 << 20)
@@ -214,7 +214,8 @@ void store_cohort_for_survey(const struct store_cohort *c, struct survey_cohort 
  * today's, and the served version a->served_version (or, when that is NULL, the class's);
  * a->pairing_word is stored as given (at most PAIRING_WORD_MAX - 1 bytes, else
  * STORE_ERR_INVALID); a->part too (NULL: one sitting; any name but a part's is
- * STORE_ERR_INVALID); the answer is copied, so it may be freed on return.
+ * STORE_ERR_INVALID); a->language as given (NULL: not known; longer than WIRE_LANG_MAX
+ * bytes, STORE_ERR_INVALID); the answer is copied, so it may be freed on return.
  */
 __attribute__((warn_unused_result)) int store_submit(struct store *s,
                                                      const struct survey_answer *a);
@@ -259,6 +260,9 @@ struct store_served {
 __attribute__((warn_unused_result)) int
 store_served_versions(struct store *s, struct arena *a, struct store_served **out, size_t *count);
 
+/* How reports name the language of answers stored before languages were (NULL). */
+#define STORE_LANGUAGE_NONE_LABEL "not recorded"
+
 /* One stored answer as a report reads it; borrowed for the length of the callback. */
 struct store_answer_row {
     /* the row's own number, for the codes given its comments and for pairing its start and
@@ -270,6 +274,9 @@ struct store_answer_row {
     /* The survey part ("start", "end", "later"), or NULL: answered on the one-sitting form
      * of before parts (SURVEY_PART_NONE_LABEL). */
     const char *part;
+    /* The language tag of the page it was given on, or NULL: stored before languages were
+     * (STORE_LANGUAGE_NONE_LABEL). */
+    const char *language;
     int day;
     const char *body; /* survey_answer_encode() form, NOT NUL-terminated: use body_len */
     size_t body_len;

@@ -72,6 +72,9 @@ struct survey_answer {
     /* The survey part answered, by its stored name ("start", "end", "later"; static), or
      * NULL for an answer to the one-sitting form. */
     const char *part;
+    /* The language tag of the page the answer was given on (WIRE_FIELD_LANG), checked by
+     * the server against the package's languages after survey_validate(); NULL: not known. */
+    const char *language;
 };
 
 /* What the store knows about the class code the form names (NULL when it has no such code). */

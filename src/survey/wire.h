@@ -31,12 +31,22 @@
  * an answer to a question. On any other form it is ignored.
  */
 #define WIRE_FIELD_PAIRING "pairing-word"
+/*
+ * The form field carrying the language tag of the page the form was on ("en-GB", "cy"), so
+ * that reports can be read by language. The server takes only one of the package's
+ * languages (its own language, or one it is translated into) and stores it with the
+ * answer; a form without it (one made before, or a paper sheet typed in) is stored under
+ * the package's own language.
+ */
+#define WIRE_FIELD_LANG "lang"
+/* The longest language tag taken from a form; BCP 47 tags in use are far shorter. */
+#define WIRE_LANG_MAX 35
 
 /* Whether name is one of the form's own fields above, which no question id may be. */
 static inline int wire_field_reserved(const char *name)
 {
     return strcmp(name, WIRE_FIELD_CODE) == 0 || strcmp(name, WIRE_FIELD_PART) == 0 ||
-           strcmp(name, WIRE_FIELD_PAIRING) == 0;
+           strcmp(name, WIRE_FIELD_PAIRING) == 0 || strcmp(name, WIRE_FIELD_LANG) == 0;
 }
 
 /* Class codes: 8 characters from an alphabet without look-alikes (no 0 O 1 I L U). */

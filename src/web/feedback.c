@@ -132,6 +132,22 @@ static void pairing_for(struct store *st, const struct store_cohort *cohort, con
     }
 }
 
+/*
+ * The language of the page the form was on (WIRE_FIELD_LANG), as the served package spells
+ * it; a form without one is the package's own language (an older form, or a sheet typed
+ * in). NULL for a tag the package has no pages in (not a form this site made), or with no
+ * package.
+ */
+static const char *answer_language(const struct pkg *served, const struct form *f)
+{
+    const char *tag = form_get(f, WIRE_FIELD_LANG);
+    if (!served)
+        return NULL;
+    if (!tag)
+        return served->language;
+    return strlen(tag) <= WIRE_LANG_MAX ? pkg_language(served, tag) : NULL;
+}
+
 int feedback_validate(struct store *st, const struct site *site, const struct form *f,
                       struct arena *a, struct store_cohort *cohort, bool *known,
                       struct survey_answer *ans, struct survey_error *err)
@@ -168,6 +184,7 @@ int feedback_validate(struct store *st, const struct site *site, const struct fo
     /* Counted under the version pupils saw, which may be newer than their class's code. */
     const struct pkg *served = site ? site_pkg(site) : NULL;
     ans->served_version = served ? served->version : NULL;
+    ans->language = answer_language(served, f);
     return 0;
 }
 
@@ -183,6 +200,13 @@ unsigned feedback_check(struct store *st, const struct site *site, const char *b
                       HTTP_CONTENT_TOO_LARGE, page);
     if (rc != FORM_OK)
         return refuse(site, NULL, NULL, form_error_message(rc), HTTP_BAD_REQUEST, page);
+    /* A language this site has no pages in: not a form it made. */
+    if (site_pkg(site) && !answer_language(site_pkg(site), &f))
+        return refuse(site, &f, NULL,
+                      "This form came from a page in a language this site does not have, so "
+                      "your answers were not saved. Please open the feedback page on this site "
+                      "again and send them from there.",
+                      HTTP_BAD_REQUEST, page);
     struct store_cohort cohort;
     bool known;
     struct survey_error err = {.count = 0};

@@ -68,10 +68,11 @@ unsigned feedback_stored(const struct site *site, const char *body, size_t len, 
  * The checks every answer goes through, online or typed in from a paper sheet
  * (web/staff_sheets.c): f's class code is looked up, and its answers are checked with
  * survey_validate() against the survey of the class's package version (the served
- * package's, for a code the store does not know). Returns 0 with *ans (kept in a) valid and
- * its served version set, ready for its pairing word and store_submit(); 1 with err filled,
- * when the survey refuses it; or a store status (< 0) when the store could not be read.
- * *known tells whether the class was found, and *cohort is then filled (strings in a).
+ * package's, for a code the store does not know). Returns 0 with *ans (kept in a) valid, its
+ * served version and language (the page's, WIRE_FIELD_LANG) set, ready for its pairing word
+ * and store_submit(); 1 with err filled, when the survey refuses it; or a store status (< 0)
+ * when the store could not be read. *known tells whether the class was found, and *cohort is
+ * then filled (strings in a).
  */
 __attribute__((warn_unused_result)) int feedback_validate(struct store *st, const struct site *site,
                                                           const struct form *f, struct arena *a,

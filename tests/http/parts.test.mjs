@@ -21,6 +21,8 @@ let db;
 let server;
 let code; // answers are posted to it one by one
 let quiet; // a class that stays without answers
+let langs; // answers sent with and without a language
+let foreign; // answers sent with a language the package has no pages in
 
 function planpack(...args) {
     const r = spawnSync(BIN, [...args, '--db', db], { encoding: 'utf8', timeout: 60_000 });
@@ -73,6 +75,8 @@ before(async () => {
     db = newDb(dir);
     code = newCohort('Year 9 parts');
     quiet = newCohort('Year 9 quiet');
+    langs = newCohort('Year 9 languages');
+    foreign = newCohort('Year 9 refused language');
     server = await startServer({ args: [pkg, '--db', db] });
 });
 
@@ -87,6 +91,7 @@ describe('each part has a form of its own', () => {
         const html = await get(`/feedback?c=${code}&part=start`);
         assert.deepEqual(questionsIn(html), ['q-year']);
         assert.match(html, /<input type="hidden" name="part" value="start">/);
+        assert.match(html, /<input type="hidden" name="lang" value="en-GB">/, 'the page\'s language');
         assert.match(html, new RegExp(`<input id="f-code" name="c" value="${code}"`));
         assert.match(html, /<h2>Before the lesson<\/h2>/);
     });
@@ -172,6 +177,32 @@ describe('the part is checked and stored with the answers', () => {
         const seen = rows.map((r) => `${r.part}:${r.q_year}:${r.q_tell}:${r.q_still}`).sort();
         assert.deepEqual(seen, [':y12-13:no:', 'end::yes:', 'later:::no', 'start:y10-11::', 'start:y7-9::']);
         assert.deepEqual(csvRows(quiet), []);
+    });
+});
+
+describe('the language of the page is stored with the answers', () => {
+    it('keeps the package\'s spelling of the page\'s language, or its own when the form sends none', async () => {
+        const other = langs;
+        for (const pairs of [
+            [['c', other], ['part', 'start'], ['lang', 'en-GB'], ['q-year', 'y7-9']],
+            [['c', other], ['part', 'start'], ['lang', 'EN-gb'], ['q-year', 'y7-9']],
+            [['c', other], ['part', 'later'], ['q-still', 'yes']],
+        ]) {
+            const { status, html } = await post(pairs);
+            assert.equal(status, 303, html);
+        }
+        assert.deepEqual(csvRows(other).map((r) => r.language), ['en-GB', 'en-GB', 'en-GB']);
+    });
+
+    it('refuses a language the package has no pages in, keeps the answers and stores nothing', async () => {
+        const other = foreign;
+        for (const lang of ['fr', 'x'.repeat(80), '']) {
+            const { status, html } = await post([['c', other], ['part', 'start'], ['lang', lang], ['q-year', 'y10-11']]);
+            assert.equal(status, 400, lang);
+            assert.match(html, /a page in a language this site does not have/);
+            assert.match(html, /<input type="radio" id="f-q-year-y10-11" name="q-year" value="y10-11" checked>/);
+        }
+        assert.deepEqual(csvRows(other), []);
     });
 });
 

@@ -84,8 +84,8 @@ static void test_new_file_has_schema_and_wal(void **state)
                 "SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_info("
                 "'answers') ORDER BY cid)",
                 v, sizeof(v));
-    assert_string_equal(v,
-                        "id,cohort_id,package_version,day,body,served_version,pairing_word,part");
+    assert_string_equal(
+        v, "id,cohort_id,package_version,day,body,served_version,pairing_word,part,language");
     store_close(s);
     /* Opening again does not migrate twice. */
     s = open_rw(path);
@@ -193,6 +193,7 @@ static void test_migrates_version_1(void **state)
                      "DROP TABLE themes; DROP TABLE secrets;"
                      "ALTER TABLE answers DROP COLUMN pairing_word;"
                      "ALTER TABLE answers DROP COLUMN part;"
+                     "ALTER TABLE answers DROP COLUMN language;"
                      "ALTER TABLE staff DROP COLUMN comments_seen_day;"
                      "INSERT INTO staff (name, password_hash, created_day) "
                      "VALUES ('sam', '$argon2id$fake', 1);"
@@ -226,6 +227,8 @@ static int keep_row(const struct store_answer_row *row, void *ctx)
     assert_null(row->pairing_word);
     /* Stored before parts were: answered in one sitting. */
     assert_null(row->part);
+    /* Stored before languages were: not recorded. */
+    assert_null(row->language);
     assert_memory_equal(row->body, "{\"old\":1}", row->body_len);
     return 0;
 }
@@ -476,6 +479,70 @@ static void test_part_stored(void **state)
     assert_int_equal(v.start, 2);
     assert_int_equal(v.end, 2);
     assert_int_equal(v.later, 20);
+    assert_int_equal(v.none, 1);
+    store_close(s);
+    fx_db_free(where);
+}
+
+struct languages_seen {
+    int en, cy, none;
+};
+
+static int count_languages(const struct store_answer_row *row, void *ctx)
+{
+    struct languages_seen *v = ctx;
+    if (!row->language)
+        v->none++;
+    else if (strcmp(row->language, "en-GB") == 0)
+        v->en++;
+    else if (strcmp(row->language, "cy") == 0)
+        v->cy++;
+    else
+        fail_msg("language %s", row->language);
+    return 0;
+}
+
+/*
+ * Each answer keeps the language of the page it was given on, by every way of storing one;
+ * without one it has none; a tag longer than any the form takes is refused.
+ */
+static void test_language_stored(void **state)
+{
+    (void)state;
+    char *where = fx_db_new();
+    struct store *s = open_rw(where);
+    char code[WIRE_CODE_LEN + 1];
+    new_cohort(s, "1.0.0", NULL, code);
+    struct fx_answer f[4];
+    static const char *const langs[4] = {"en-GB", "cy", NULL, "cy"};
+    for (int i = 0; i < 4; i++) {
+        fx_answer_make(&f[i], code, "1.0.0", "c2", NULL);
+        f[i].a.language = langs[i];
+    }
+    assert_int_equal(store_submit(s, &f[0].a), STORE_OK);
+    atomic_int told = 0;
+    for (int i = 0; i < 5; i++) {
+        /* The async copy must not lean on the caller's string. */
+        char cy[4] = "cy";
+        f[1].a.language = cy;
+        assert_int_equal(store_submit_async(s, &f[1].a, told_ok, &told), STORE_OK);
+        memset(cy, 'x', sizeof(cy) - 1);
+    }
+    struct survey_answer many[3] = {f[0].a, f[2].a, f[3].a};
+    assert_int_equal(store_submit_many(s, many, 3), STORE_OK);
+    char long_tag[WIRE_LANG_MAX + 2];
+    memset(long_tag, 'a', sizeof(long_tag) - 1);
+    long_tag[sizeof(long_tag) - 1] = '\0';
+    f[0].a.language = long_tag;
+    assert_int_equal(store_submit(s, &f[0].a), STORE_ERR_INVALID);
+    store_close(s);
+    assert_int_equal(atomic_load(&told), 5);
+
+    s = open_rw(where);
+    struct languages_seen v = {0};
+    assert_int_equal(store_answers_each(s, 0, count_languages, &v), STORE_OK);
+    assert_int_equal(v.en, 2);
+    assert_int_equal(v.cy, 6);
     assert_int_equal(v.none, 1);
     store_close(s);
     fx_db_free(where);
@@ -1382,8 +1449,8 @@ static void test_pg_schema_migrated_once(void **state)
                "SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM "
                "information_schema.columns WHERE table_name = 'answers'",
                v, sizeof(v));
-    assert_string_equal(v,
-                        "id,cohort_id,package_version,day,body,served_version,pairing_word,part");
+    assert_string_equal(
+        v, "id,cohort_id,package_version,day,body,served_version,pairing_word,part,language");
     fx_db_text(url,
                "SELECT data_type FROM information_schema.columns WHERE table_name = 'sessions' "
                "AND column_name = 'token_hash'",
@@ -1506,6 +1573,7 @@ int main(void)
         cmocka_unit_test(test_migrates_old_databases),
         cmocka_unit_test(test_served_version_stored),
         cmocka_unit_test(test_part_stored),
+        cmocka_unit_test(test_language_stored),
         cmocka_unit_test(test_refuses_foreign_and_newer_databases),
         cmocka_unit_test(test_cohorts),
         cmocka_unit_test(test_cohort_memo),
