@@ -446,6 +446,16 @@ const char *out_change_since(const struct report_change *c)
     return c->paired ? "Looking back" : "Start";
 }
 
+const char *out_later_note(const struct report *r)
+{
+    for (size_t q = 0; q < r->nq; q++)
+        if (r->q[q].when == SURVEY_LATER)
+            return "These figures go from the start to the end of the lesson only: the answers "
+                   "to the later part, a few weeks on, are counted under their own questions "
+                   "but are not compared with the start, and are not paired.";
+    return "";
+}
+
 bool out_change_limits(const struct report *r, char *buf, size_t size)
 {
     bool any = false, ceiling = false;
@@ -463,11 +473,12 @@ bool out_change_limits(const struct report *r, char *buf, size_t size)
              "compare with (there is no control group), so a change may also come from "
              "something else, such as answering the same questions twice. Start and end "
              "answers are matched pupil by pupil only where a pairing word or a \"looking "
-             "back\" question links them; pupils who missed a part change the figures.%s",
+             "back\" question links them; pupils who missed a part change the figures.%s%s%s",
              ceiling ? " Where most pupils were already sure, or already right, at the start, "
                        "there was little room to rise (a ceiling): this report says so beside "
                        "each such result."
-                     : "");
+                     : "",
+             *out_later_note(r) ? " " : "", out_later_note(r));
     return any;
 }
 

@@ -141,6 +141,11 @@ const char *out_change_since(const struct report_change *c);
  * some shown result has one. False when the report shows no start-and-end result at all.
  */
 bool out_change_limits(const struct report *r, char *buf, size_t size);
+/*
+ * Said wherever change is reported when the survey has a later part: its answers are not in
+ * the start-to-end figures. Static; empty when the survey has no later questions.
+ */
+const char *out_later_note(const struct report *r);
 
 /* Row j of question q in the version comparison: each version's count and share (for
  * j == ncols, the submissions and no share); "" where refused. */

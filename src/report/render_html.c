@@ -628,7 +628,7 @@ static void html_summary_change(struct out *o, size_t g)
     }
     if (any)
         out_str(o, "</ul>\n");
-    char limits[1024];
+    char limits[1536];
     if (out_change_limits(r, limits, sizeof(limits)))
         out_textf(o, "<p class=\"limits\">%s</p>\n", limits);
 }

@@ -661,6 +661,8 @@ static void pilot_limits(struct out *o, const size_t *v, size_t nv)
                "kept theirs and typed it at the end are paired. Where too few are paired, "
                "start and end answers are compared as two groups, and a pupil who answered "
                "only once counts on one side only.</li>\n");
+    if (*out_later_note(r))
+        out_fmt(o, "<li><strong>Start to end only.</strong> %s</li>\n", out_later_note(r));
     out_fmt(o, "<li><strong>Submissions, not pupils.</strong> %s</li>\n", OUT_COUNTS_ARE);
     /* A ceiling, where most were already in the top answers at the start. */
     bool ceiling = false;

@@ -248,7 +248,7 @@ static void text_summary_change(struct out *o, size_t g)
     for (size_t p = 0; out_change_next(r, g, &p, &c); p++, first = false)
         out_fmt(o, "%s  - %s %s\n", first ? "\nWhat changed from start to end:\n" : "",
                 r->q[r->pairs[p].after].text, c.sentence);
-    char limits[1024];
+    char limits[1536];
     if (out_change_limits(r, limits, sizeof(limits)))
         out_fmt(o, "\n%s\n", limits);
 }

@@ -663,7 +663,8 @@ static void code_field(struct render *r)
 }
 
 /*
- * The end part's field for the pairing word given after the start part (survey/pairing.h):
+ * The end and later parts' field for the pairing word given after the start part
+ * (survey/pairing.h):
  * optional, and what was typed kept when the form comes back refused.
  */
 static void pairing_field(struct render *r)
@@ -780,7 +781,7 @@ void render_page_survey(struct render *r)
     render_ui(r, UI_OPTIONAL);
     buf_adds(o, "</p>");
     code_field(r);
-    if (part == SURVEY_END)
+    if (part == SURVEY_END || part == SURVEY_LATER)
         pairing_field(r);
     for (size_t i = 0; i < page->survey_count; i++)
         if (shown_question(r, &page->survey[i]))

@@ -65,7 +65,7 @@ struct survey_answer {
      * server after survey_validate() (NULL: package_version, the class's). */
     const char *served_version;
     /* The pairing word (survey/pairing.h), normalised: drawn by the server for a start
-     * answer (pairing_word_drawn), or typed by the pupil with an end answer; NULL: none.
+     * answer (pairing_word_drawn), or typed by the pupil with an end or later answer; NULL: none.
      * Set by the server after survey_validate(); it never leaves the store. */
     const char *pairing_word;
     bool pairing_word_drawn;

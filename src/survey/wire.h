@@ -26,9 +26,9 @@
  */
 #define WIRE_FIELD_PART "part"
 /*
- * The end part's optional field for the pairing word the pupil was given after the start
- * part (survey/pairing.h); the server keeps it with the answer, normalised, and it is not
- * an answer to a question. On any other form it is ignored.
+ * The end and later parts' optional field for the pairing word the pupil was given after the
+ * start part (survey/pairing.h); the server keeps it with the answer, normalised, and it is
+ * not an answer to a question. On the start form it is ignored.
  */
 #define WIRE_FIELD_PAIRING "pairing-word"
 /*

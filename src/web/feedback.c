@@ -107,8 +107,8 @@ static const struct form *decoded(const char *body, size_t len, struct arena *a,
 
 /*
  * A start answer is given a pairing word, drawn apart from those its class already has (when
- * they can be read; otherwise any); an end answer keeps the word the pupil typed, if any,
- * normalised. Without randomness, or with a word typed too long, there is no word: the
+ * they can be read; otherwise any); an end or later answer keeps the word the pupil typed,
+ * if any, normalised. Without randomness, or with a word typed too long, there is no word: the
  * answer still counts, and simply pairs with nothing.
  */
 static void pairing_for(struct store *st, const struct store_cohort *cohort, const struct form *f,
@@ -125,7 +125,7 @@ static void pairing_for(struct store *st, const struct store_cohort *cohort, con
             ans->pairing_word = word;
             ans->pairing_word_drawn = true;
         }
-    } else if (part == SURVEY_END) {
+    } else if (part == SURVEY_END || part == SURVEY_LATER) {
         const char *typed = form_get(f, WIRE_FIELD_PAIRING);
         if (typed && pairing_normalise(typed, strlen(typed), word) == 0)
             ans->pairing_word = word;

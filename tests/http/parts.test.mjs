@@ -107,6 +107,7 @@ describe('each part has a form of its own', () => {
         const html = await get(`/feedback?c=${code}&part=later`);
         assert.deepEqual(questionsIn(html), ['q-still']);
         assert.match(html, /<input type="hidden" name="part" value="later">/);
+        assert.match(html, /<input id="f-pairing" name="pairing-word"/, 'the pairing word is asked again, optionally');
     });
 });
 
