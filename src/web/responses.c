@@ -2,9 +2,9 @@
  * The responses made once. Every site file is compressed (gzip by the renderer, brotli by
  * web/brotli.c) and gets its responses (each encoding, 200 and 304) created with all their
  * headers when a generation is made, together with the server's own pages (405, 413, 415,
- * 400, 500, 503 and the 404 page, rendered by src/site with the pupils' layout), so that a
- * request only looks up a table and queues a shared response. Each fixed response exists
- * twice, once as is and once with "Connection: close", for a graceful shutdown.
+ * 400, 500, 503 and the 404 page, rendered by src/site with the pupils' layout, in each of its
+ * languages), so that a request only looks up a table and queues a shared response. Each fixed
+ * response exists twice, once as is and once with "Connection: close", for a graceful shutdown.
  */
 #include "web/server_internal.h"
 
@@ -64,6 +64,9 @@ static void gen_free(struct gen *g)
     free(g->entries);
     free(g->by_file);
     free(g->pages);
+    for (size_t i = 0; i < g->lang_count; i++)
+        free(g->langs[i].pages);
+    free(g->langs);
     if (g->owner && g->srv->opt->release)
         g->srv->opt->release(g->srv->opt->ctx, g->owner);
     free(g);
@@ -106,6 +109,9 @@ void gen_retire(struct gen *g)
     }
     for (size_t i = 0; i < R_FIXED_COUNT; i++)
         reply_release(&g->fixed[i]);
+    for (size_t l = 0; l < g->lang_count; l++)
+        for (size_t i = 0; i < R_PROBLEMS; i++)
+            reply_release(&g->langs[l].fixed[i]);
     gen_unref(g);
 }
 
@@ -320,6 +326,94 @@ static void problems_render(struct buf *b, const char *problems)
     web_page_close(b);
 }
 
+/*
+ * Renders the pages of specs with site (and the author's page when problems is not NULL)
+ * into one allocation, *pages, and makes their responses in fixed.
+ */
+__attribute__((warn_unused_result)) static int
+specs_init(struct gen *g, const struct page_spec *specs, size_t n, const struct site *site,
+           const char *problems, struct reply *fixed, char **pages)
+{
+    size_t offsets[R_FIXED_COUNT + 2];
+    struct buf all;
+    buf_init(&all, (size_t)1 << 20);
+    for (size_t i = 0; i < n; i++) {
+        offsets[i] = all.len;
+        page_render(&all, &specs[i], site);
+    }
+    offsets[n] = all.len;
+    if (problems)
+        problems_render(&all, problems);
+    offsets[n + 1] = all.len;
+    if (!buf_ok(&all)) {
+        buf_release(&all);
+        return -1;
+    }
+    size_t total;
+    *pages = buf_detach(&all, &total);
+    for (size_t i = 0; i < n; i++) {
+        const struct header headers[] = {
+            {MHD_HTTP_HEADER_CONTENT_TYPE, TYPE_HTML},
+            {MHD_HTTP_HEADER_CACHE_CONTROL, specs[i].cache},
+            {MHD_HTTP_HEADER_ALLOW, specs[i].allow},
+            {NULL, NULL},
+        };
+        if (reply_init(g, &fixed[specs[i].which], *pages + offsets[i], offsets[i + 1] - offsets[i],
+                       headers) != 0)
+            return -1;
+    }
+    const struct header html_never[] = {
+        {MHD_HTTP_HEADER_CONTENT_TYPE, TYPE_HTML},
+        {MHD_HTTP_HEADER_CACHE_CONTROL, CACHE_NEVER},
+        {NULL, NULL},
+    };
+    if (problems && reply_init(g, &fixed[R_PROBLEMS], *pages + offsets[n],
+                               offsets[n + 1] - offsets[n], html_never) != 0)
+        return -1;
+    return 0;
+}
+
+/*
+ * The same pages in each other language of the site, for addresses in its folder. Their
+ * words are the language's catalog texts for each status (UI_405_TITLE...), which have no
+ * English details such as the form's size or type.
+ */
+__attribute__((warn_unused_result)) static int langs_init(struct gen *g,
+                                                          const struct page_spec *specs, size_t n)
+{
+    const struct pkg *p = site_pkg(g->site);
+    if (p->n_languages < 2)
+        return 0;
+    g->langs = xcalloc(p->n_languages - 1, sizeof(*g->langs));
+    struct page_spec plain[R_FIXED_COUNT];
+    for (size_t i = 0; i < n; i++) {
+        plain[i] = specs[i];
+        plain[i].title = NULL;
+        plain[i].message = NULL;
+    }
+    for (size_t l = 1; l < p->n_languages; l++) {
+        const struct site *ls = site_in_language(g->site, p->languages[l]);
+        if (!ls || ls == g->site)
+            continue;
+        struct gen_lang *gl = &g->langs[g->lang_count++];
+        gl->site = ls;
+        if (specs_init(g, plain, n, ls, NULL, gl->fixed, &gl->pages) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+const struct reply *gen_fixed(const struct gen *g, const char *url, enum fixed which)
+{
+    if (g->lang_count && which > R_HEALTHZ && which < R_PROBLEMS) {
+        const struct site *ls = site_for_path(g->site, url, NULL);
+        for (size_t i = 0; i < g->lang_count; i++)
+            if (g->langs[i].site == ls)
+                return &g->langs[i].fixed[which];
+    }
+    return &g->fixed[which];
+}
+
 __attribute__((warn_unused_result)) static int pages_init(struct gen *g, const char *problems)
 {
     /*
@@ -363,41 +457,9 @@ __attribute__((warn_unused_result)) static int pages_init(struct gen *g, const c
          CACHE_NEVER},
     };
     size_t n = sizeof(specs) / sizeof(specs[0]);
-    size_t offsets[sizeof(specs) / sizeof(specs[0]) + 2];
-    struct buf all;
-    buf_init(&all, (size_t)1 << 20);
-    for (size_t i = 0; i < n; i++) {
-        offsets[i] = all.len;
-        page_render(&all, &specs[i], g->site);
-    }
-    offsets[n] = all.len;
-    if (problems)
-        problems_render(&all, problems);
-    offsets[n + 1] = all.len;
-    if (!buf_ok(&all)) {
-        buf_release(&all);
+    if (specs_init(g, specs, n, g->site, problems, g->fixed, &g->pages) != 0)
         return -1;
-    }
-    size_t total;
-    g->pages = buf_detach(&all, &total);
-    for (size_t i = 0; i < n; i++) {
-        const struct header headers[] = {
-            {MHD_HTTP_HEADER_CONTENT_TYPE, TYPE_HTML},
-            {MHD_HTTP_HEADER_CACHE_CONTROL, specs[i].cache},
-            {MHD_HTTP_HEADER_ALLOW, specs[i].allow},
-            {NULL, NULL},
-        };
-        if (reply_init(g, &g->fixed[specs[i].which], g->pages + offsets[i],
-                       offsets[i + 1] - offsets[i], headers) != 0)
-            return -1;
-    }
-    const struct header html_never[] = {
-        {MHD_HTTP_HEADER_CONTENT_TYPE, TYPE_HTML},
-        {MHD_HTTP_HEADER_CACHE_CONTROL, CACHE_NEVER},
-        {NULL, NULL},
-    };
-    if (problems && reply_init(g, &g->fixed[R_PROBLEMS], g->pages + offsets[n],
-                               offsets[n + 1] - offsets[n], html_never) != 0)
+    if (g->site && langs_init(g, specs, n) != 0)
         return -1;
     const struct header plain[] = {
         {MHD_HTTP_HEADER_CONTENT_TYPE, TYPE_TEXT},

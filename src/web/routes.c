@@ -57,11 +57,13 @@ static enum MHD_Result send_plan(struct server *srv, const struct gen *g, struct
                                  const char *method, const char *url, struct upload *u)
 {
     if (u && u->too_large)
-        return send_reply(srv, c, method, url, HTTP_CONTENT_TOO_LARGE, &g->fixed[R_TOO_LARGE]);
+        return send_reply(srv, c, method, url, HTTP_CONTENT_TOO_LARGE,
+                          gen_fixed(g, url, R_TOO_LARGE));
     const char *type =
         MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
     if (u && !http_media_type_is(type, "application/x-www-form-urlencoded"))
-        return send_reply(srv, c, method, url, HTTP_UNSUPPORTED_MEDIA_TYPE, &g->fixed[R_BAD_TYPE]);
+        return send_reply(srv, c, method, url, HTTP_UNSUPPORTED_MEDIA_TYPE,
+                          gen_fixed(g, url, R_BAD_TYPE));
 
     enum MHD_Result ret = MHD_NO;
     struct arena arena = ARENA_INIT;
@@ -75,13 +77,14 @@ static enum MHD_Result send_plan(struct server *srv, const struct gen *g, struct
                    : rc == FORM_TOO_MANY  ? 2
                    : rc == FORM_TOO_LARGE ? 3
                                           : 4;
-        ret = send_reply(srv, c, method, url, HTTP_BAD_REQUEST, &g->fixed[R_BAD_FORM + i]);
+        ret = send_reply(srv, c, method, url, HTTP_BAD_REQUEST, gen_fixed(g, url, R_BAD_FORM + i));
         goto out;
     }
     page = made_page_new(WEB_PLAN_PAGE_MAX);
     if (site_render_plan(lang_site(g, url), &form, page) != 0) {
         made_page_free(page);
-        ret = send_reply(srv, c, method, url, HTTP_INTERNAL_SERVER_ERROR, &g->fixed[R_INTERNAL]);
+        ret = send_reply(srv, c, method, url, HTTP_INTERNAL_SERVER_ERROR,
+                         gen_fixed(g, url, R_INTERNAL));
         goto out;
     }
     ret = send_made(srv, g, c, method, url, HTTP_OK, page, private_page);
@@ -105,7 +108,8 @@ static enum MHD_Result send_teach(struct server *srv, const struct gen *g, struc
     struct buf *page = made_page_new(WEB_PLAN_PAGE_MAX);
     if (site_render_teach(lang_site(g, url), code, page) != 0) {
         made_page_free(page);
-        return send_reply(srv, c, method, url, HTTP_INTERNAL_SERVER_ERROR, &g->fixed[R_INTERNAL]);
+        return send_reply(srv, c, method, url, HTTP_INTERNAL_SERVER_ERROR,
+                          gen_fixed(g, url, R_INTERNAL));
     }
     const struct header headers[] = {
         {MHD_HTTP_HEADER_CONTENT_TYPE, TYPE_HTML},
@@ -501,7 +505,7 @@ static enum MHD_Result send_staff(struct server *srv, const struct gen *g, struc
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_query_arg, &query);
     if (!buf_ok(&query)) {
         buf_release(&query);
-        return send_reply(srv, c, method, url, HTTP_BAD_REQUEST, &g->fixed[R_BAD_REQUEST]);
+        return send_reply(srv, c, method, url, HTTP_BAD_REQUEST, gen_fixed(g, url, R_BAD_REQUEST));
     }
     const struct staff_request rq = {
         .method = method,
@@ -531,7 +535,8 @@ static enum MHD_Result send_staff(struct server *srv, const struct gen *g, struc
     struct MHD_Response *r = MHD_create_response_from_fd64(rs.file_size, rs.file_fd);
     if (!r) {
         close(rs.file_fd);
-        return send_reply(srv, c, method, url, HTTP_INTERNAL_SERVER_ERROR, &g->fixed[R_INTERNAL]);
+        return send_reply(srv, c, method, url, HTTP_INTERNAL_SERVER_ERROR,
+                          gen_fixed(g, url, R_INTERNAL));
     }
     enum MHD_Result ret = MHD_NO;
     if (add_headers(srv, r, headers, atomic_load_explicit(&srv->closing, memory_order_relaxed))) {
@@ -550,9 +555,9 @@ static enum MHD_Result send_healthz(struct server *srv, const struct gen *g,
                                     struct upload *u)
 {
     (void)u;
-    return is_get(method)
-               ? send_reply(srv, c, method, url, HTTP_OK, &g->fixed[R_HEALTHZ])
-               : send_reply(srv, c, method, url, HTTP_METHOD_NOT_ALLOWED, &g->fixed[R_METHOD_GET]);
+    return is_get(method) ? send_reply(srv, c, method, url, HTTP_OK, &g->fixed[R_HEALTHZ])
+                          : send_reply(srv, c, method, url, HTTP_METHOD_NOT_ALLOWED,
+                                       gen_fixed(g, url, R_METHOD_GET));
 }
 
 /*
@@ -592,16 +597,19 @@ static enum MHD_Result send_feedback(struct server *srv, const struct gen *g,
 {
     /* begin_request() gives every POST to a form an upload, empty or not. */
     if (!u)
-        return send_reply(srv, c, method, url, HTTP_INTERNAL_SERVER_ERROR, &g->fixed[R_INTERNAL]);
+        return send_reply(srv, c, method, url, HTTP_INTERNAL_SERVER_ERROR,
+                          gen_fixed(g, url, R_INTERNAL));
     if (u->too_large)
-        return send_reply(srv, c, method, url, HTTP_CONTENT_TOO_LARGE, &g->fixed[R_TOO_LARGE]);
+        return send_reply(srv, c, method, url, HTTP_CONTENT_TOO_LARGE,
+                          gen_fixed(g, url, R_TOO_LARGE));
     /* Without a store, say plainly that nothing was saved. */
     if (!srv->opt->store)
         return refuse_feedback(srv, g, c, method, url, u, HTTP_SERVICE_UNAVAILABLE);
     const char *type =
         MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
     if (!http_media_type_is(type, "application/x-www-form-urlencoded"))
-        return send_reply(srv, c, method, url, HTTP_UNSUPPORTED_MEDIA_TYPE, &g->fixed[R_BAD_TYPE]);
+        return send_reply(srv, c, method, url, HTTP_UNSUPPORTED_MEDIA_TYPE,
+                          gen_fixed(g, url, R_BAD_TYPE));
     if (!u->job && !answer_allowed(srv, c))
         return refuse_feedback(srv, g, c, method, url, u, HTTP_TOO_MANY_REQUESTS);
     return feedback_async(srv, g, c, method, url, u);
@@ -737,11 +745,25 @@ size_t route_body_max(const char *url)
 /*
  * The 404 page in the language of the address: the source language's is made once
  * (send_not_found()); another language's, which only an address in its folder gets, is
- * made for the response.
+ * made for the response. A language's folder without its slash is sent on to the folder.
  */
 static enum MHD_Result not_found(struct server *srv, const struct gen *g, struct MHD_Connection *c,
                                  const char *method, const char *url)
 {
+    /* A language's folder named without its slash ("/cy"): on to the folder itself. */
+    char dir[WEB_LANG_MAX + 3];
+    const char *rest;
+    size_t n = strlen(url);
+    if (n + 2 <= sizeof(dir) && snprintf(dir, sizeof(dir), "%s/", url) > 0 &&
+        site_for_path(g->site, dir, &rest) != g->site && strcmp(rest, "/") == 0) {
+        const struct header moved[] = {
+            {MHD_HTTP_HEADER_LOCATION, dir},
+            {MHD_HTTP_HEADER_CACHE_CONTROL, CACHE_REVALIDATE},
+            {NULL, NULL},
+        };
+        return send_made(srv, g, c, method, url, HTTP_PERMANENT_REDIRECT,
+                         made_page_new(FEEDBACK_PAGE_MAX), moved);
+    }
     const struct site *ls = lang_site(g, url);
     if (ls == g->site)
         return send_not_found(srv, g, c, method, url);
@@ -765,9 +787,11 @@ static enum MHD_Result send_site(struct server *srv, const struct gen *g, struct
     if (is_get(method))
         return e ? send_file(srv, c, method, url, e) : not_found(srv, g, c, method, url);
     if (form)
-        return send_reply(srv, c, method, url, HTTP_METHOD_NOT_ALLOWED, &g->fixed[R_METHOD_POST]);
+        return send_reply(srv, c, method, url, HTTP_METHOD_NOT_ALLOWED,
+                          gen_fixed(g, url, R_METHOD_POST));
     if (e)
-        return send_reply(srv, c, method, url, HTTP_METHOD_NOT_ALLOWED, &g->fixed[R_METHOD_GET]);
+        return send_reply(srv, c, method, url, HTTP_METHOD_NOT_ALLOWED,
+                          gen_fixed(g, url, R_METHOD_GET));
     return not_found(srv, g, c, method, url);
 }
 

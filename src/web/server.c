@@ -273,7 +273,8 @@ enum MHD_Result send_made(struct server *srv, const struct gen *g, struct MHD_Co
 {
     if (!buf_ok(page)) {
         made_page_free(page);
-        return send_reply(srv, c, method, url, HTTP_INTERNAL_SERVER_ERROR, &g->fixed[R_INTERNAL]);
+        return send_reply(srv, c, method, url, HTTP_INTERNAL_SERVER_ERROR,
+                          gen_fixed(g, url, R_INTERNAL));
     }
     size_t len = page->len;
     struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback_cls(
@@ -320,12 +321,13 @@ static enum MHD_Result answer_early(struct server *srv, struct MHD_Connection *c
 {
     *req_cls = &mark_answered;
     const struct gen *g = gen_enter(srv);
+    const struct reply *fx = gen_fixed(g, url, which);
     enum MHD_Result r;
     if (close) {
-        log_request(srv, method, url, status, g->fixed[which].len);
-        r = MHD_queue_response(c, status, g->fixed[which].close);
+        log_request(srv, method, url, status, fx->len);
+        r = MHD_queue_response(c, status, fx->close);
     } else {
-        r = send_reply(srv, c, method, url, status, &g->fixed[which]);
+        r = send_reply(srv, c, method, url, status, fx);
     }
     gen_leave(srv);
     return r;

@@ -179,6 +179,16 @@ struct pool {
     pthread_t threads[WEB_POOL_THREADS_MAX];
 };
 
+/*
+ * The server's own pages for a pupil (R_METHOD_GET up to R_INTERNAL) in one other language
+ * of the site, served for addresses in its folder (/cy/...).
+ */
+struct gen_lang {
+    const struct site *site;
+    struct reply fixed[R_PROBLEMS];
+    char *pages; /* their bodies, one allocation */
+};
+
 /* A site and every response made from it. */
 struct gen {
     struct server *srv;
@@ -189,7 +199,9 @@ struct gen {
     size_t entry_count;
     const struct entry **by_file; /* entries sorted by site_file address, for lookup */
     struct reply fixed[R_FIXED_COUNT];
-    char *pages; /* the bodies of the server's own pages, one allocation */
+    char *pages;            /* the bodies of the server's own pages, one allocation */
+    struct gen_lang *langs; /* the site's other languages, in the package's order */
+    size_t lang_count;
 };
 
 /*
@@ -310,6 +322,12 @@ struct gen *gen_new(struct server *srv, const struct site *site, void *owner, co
 /* Lets go of the generation's responses; it is freed when its last response is. */
 void gen_retire(struct gen *g);
 void gen_unref(struct gen *g);
+/*
+ * The server's own page which in the language of the address url ("/cy/plan": Welsh), for
+ * a page that exists in each language; otherwise (or for any other page) the one in g.
+ */
+const struct reply *gen_fixed(const struct gen *g, const char *url, enum fixed which);
+
 /* The responses of a site file, or NULL. Borrowed from g. */
 const struct entry *entry_for(const struct gen *g, const struct site_file *f);
 /* Adds the security headers, then headers (NULL values skipped). Returns false on failure. */

@@ -26,6 +26,12 @@ const WORDS = {
     en: { exit: 'Quick exit', skip: 'Skip to main content', foot: 'This site sets no cookies' },
     cy: { exit: 'Gadael yn gyflym', skip: 'Neidio i&#39;r prif gynnwys', foot: 'Dyw&#39;r wefan hon ddim yn gosod cwcis' },
 };
+// The catalog's title for a status in a language, as a page writes it (src/site/catalogs).
+function statusTitle(lang, status) {
+    const file = path.join(process.cwd(), 'src', 'site', 'catalogs', `${lang.split('-')[0]}.yaml`);
+    const m = new RegExp(`^\\s*status-${status}-title:\\s*"([^"]*)"`, 'm').exec(fs.readFileSync(file, 'utf8'));
+    return m && m[1].replaceAll('&', '&amp;').replaceAll("'", '&#39;').replaceAll('<', '&lt;');
+}
 // The language of a page at path p: its folder's, else the package's own.
 function langOf(p) {
     const first = p.split('/')[1];
@@ -142,7 +148,13 @@ describe('pupil pages', () => {
                 [200, `thank you in ${lang}`, { path: `/${lang}/feedback/sent` }],
                 [200, `answer sheets in ${lang}`, { path: `/${lang}/feedback/sheet` }],
                 [400, `feedback without a class code in ${lang}`, { method: 'POST', path: `/${lang}/feedback`, headers: FORM, body: 'q-x=1' }],
+                [400, `a plan form that cannot be read in ${lang}`, { method: 'POST', path: `/${lang}/plan`, headers: FORM, body: 'a=%zz' }],
                 [404, `a missing page in ${lang}`, { path: `/${lang}/no-such-page` }],
+                [405, `a page that is only read in ${lang}`, { method: 'PUT', path: `/${lang}/support`, headers: FORM, body: 'a=1' }],
+                [405, `a form sent with PUT in ${lang}`, { method: 'PUT', path: `/${lang}/plan`, headers: FORM, body: 'a=1' }],
+                [413, `a plan too long in ${lang}`, { method: 'POST', path: `/${lang}/plan`, headers: FORM, body: big }],
+                [413, `feedback too long in ${lang}`, { method: 'POST', path: `/${lang}/feedback`, headers: FORM, body: big }],
+                [415, `a plan in another format in ${lang}`, { method: 'POST', path: `/${lang}/plan`, headers: { 'content-type': 'text/plain' }, body: 'a=1' }],
                 [404, `no staff pages in ${lang}`, { path: `/${lang}/staff/login` }]);
         }
         // A stored answer is not a page: the browser is sent on to the thank-you page.
@@ -154,7 +166,12 @@ describe('pupil pages', () => {
             const res = await request(server, ask);
             assert.equal(res.status, status, what);
             assert.match(res.headers['content-type'], /^text\/html/, what);
-            assertPupilPage(res.body.toString('utf8'), `${status} ${what}`, langOf(ask.path));
+            const html = res.body.toString('utf8');
+            assertPupilPage(html, `${status} ${what}`, langOf(ask.path));
+            // A refusal in another language's folder has that language's words, not English
+            // (the feedback form refused comes back as the form, with the reason).
+            if (langOf(ask.path) !== LANG && [405, 413, 415].includes(status) && !ask.path.endsWith('/feedback'))
+                assert.ok(html.includes(`<h1>${statusTitle(langOf(ask.path), status)}</h1>`), `${status} ${what}: the title`);
             statuses.add(status);
         }
         // A body framed in a way that cannot be read is refused before it is read.
@@ -165,10 +182,19 @@ describe('pupil pages', () => {
         assert.deepEqual([...statuses].sort(), [200, 400, 404, 405, 410, 413, 415]);
     });
 
+    it('a language folder named without its slash leads to the folder', async () => {
+        for (const lang of OTHERS) {
+            const res = await request(server, { path: `/${lang}` });
+            assert.equal(res.status, 308, `/${lang}`);
+            assert.equal(res.headers.location, `/${lang}/`);
+        }
+        assert.equal((await request(server, { path: '/cymru' })).status, 404);
+    });
+
     it('the form with a reason shows the reason and keeps the class code', async () => {
         const res = await request(server, { method: 'POST', path: '/feedback', headers: FORM, body: 'c=ABCDEFGH' });
         const html = res.body.toString('utf8');
-        assert.match(html, /<form class="survey" method="post" action="feedback">\n<div class="note" id="f-error" role="alert">\n<h2>Not sent yet<\/h2>\n<p>Nothing has been saved yet\.[^<]*<\/p>\n<ul>\n<li><a href="#f-code">[^<]+<\/a><\/li>\n<li>No question was answered[^<]+<\/li>\n<\/ul>\n<\/div>\n<p>Every question/);
+        assert.match(html, /<form class="survey" method="post" action="feedback">\n<div class="note" id="f-error" role="alert">\n<h2>Not sent yet<\/h2>\n<p>Nothing has been saved yet\.[^<]*<\/p>\n<ul>\n<li><a href="#f-code">[^<]+<\/a><\/li>\n<li>No question was answered[^<]+<\/li>\n<\/ul>\n<\/div>\n(<input type="hidden" name="lang" value="[^"]+">\n)?<p>Every question/);
         assert.match(html, /<input id="f-code" name="c" value="ABCDEFGH" aria-invalid="true" aria-describedby="f-code-hint f-code-error" maxlength="32"/);
     });
 });
