@@ -104,6 +104,17 @@
     X(UI_CHECKED, "details-checked") \
     X(UI_CHECKED_FROM, "details-from") \
     X(UI_PROBLEM, "problem") \
+    X(UI_PB_CODE_MISSING, "problem-code-missing") \
+    X(UI_PB_CODE_UNKNOWN, "problem-code-unknown") \
+    X(UI_PB_CODE_CLOSED, "problem-code-closed") \
+    X(UI_PB_CODE_VERSION, "problem-code-version") \
+    X(UI_PB_UNKNOWN_QUESTION, "problem-unknown-question") \
+    X(UI_PB_BAD_OPTION, "problem-bad-option") \
+    X(UI_PB_TOO_MANY, "problem-too-many") \
+    X(UI_PB_BAD_TEXT, "problem-bad-text") \
+    X(UI_PB_PREFER_AND_OPTION, "problem-prefer-and-option") \
+    X(UI_PB_EMPTY, "problem-empty") \
+    X(UI_PB_BAD_PART, "problem-bad-part") \
     X(UI_MULTI_HINT, "choose-many") \
     X(UI_YOUR_ANSWER, "your-answer") \
     X(UI_PREFER_NOT, "prefer-not-to-say") \

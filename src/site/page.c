@@ -433,12 +433,49 @@ static const char *typed_text(const struct render *r, const char *qid)
     return NULL;
 }
 
+/* The survey's problems that the catalog words, each with its interface text. */
+static const struct {
+    enum survey_error_kind kind;
+    enum ui_text text;
+} problem_texts[] = {
+    {SURVEY_E_CODE_MISSING, UI_PB_CODE_MISSING},
+    {SURVEY_E_CODE_UNKNOWN, UI_PB_CODE_UNKNOWN},
+    {SURVEY_E_CODE_CLOSED, UI_PB_CODE_CLOSED},
+    {SURVEY_E_CODE_VERSION, UI_PB_CODE_VERSION},
+    {SURVEY_E_UNKNOWN_QUESTION, UI_PB_UNKNOWN_QUESTION},
+    {SURVEY_E_BAD_OPTION, UI_PB_BAD_OPTION},
+    {SURVEY_E_TOO_MANY, UI_PB_TOO_MANY},
+    {SURVEY_E_BAD_TEXT, UI_PB_BAD_TEXT},
+    {SURVEY_E_PREFER_AND_OPTION, UI_PB_PREFER_AND_OPTION},
+    {SURVEY_E_EMPTY, UI_PB_EMPTY},
+    {SURVEY_E_BAD_PART, UI_PB_BAD_PART},
+};
+
+/*
+ * A problem's words in the page's language: the catalog's text for the survey's problem,
+ * with its values, written into b (which the caller releases); else its message.
+ */
+static const char *problem_text(const struct render *r, const struct site_form_problem *pb,
+                                struct buf *b)
+{
+    buf_init(b, 4096);
+    for (size_t i = 0; i < sizeof(problem_texts) / sizeof(problem_texts[0]); i++) {
+        if (problem_texts[i].kind != pb->kind)
+            continue;
+        ui_plain(r, b, problem_texts[i].text, pb->arg[0], pb->arg[1]);
+        return buf_ok(b) && b->ptr ? b->ptr : pb->message;
+    }
+    return pb->message;
+}
+
 /* The problem's message beside its field, with the id the field's aria-describedby names. */
 static void field_problem(struct render *r, const struct site_form_problem *pb, const char *id)
 {
     buf_addf_html(r->out, "<p class=\"error-msg\" id=\"%s\"><strong><span class=\"vh\">", id);
     render_ui(r, UI_PROBLEM);
-    buf_addf_html(r->out, " </span>%s</strong></p>\n", pb->message);
+    struct buf words;
+    buf_addf_html(r->out, " </span>%s</strong></p>\n", problem_text(r, pb, &words));
+    buf_release(&words);
 }
 
 static void option(struct render *r, const char *type, const char *qid, const char *value,
@@ -632,7 +669,9 @@ static void problem_summary(struct render *r, const struct site_feedback *fb, bo
             buf_addf_html(o, "<a href=\"#%s\">", id.ptr);
             buf_release(&id);
         }
-        render_text(r, pb->message);
+        struct buf words;
+        render_text(r, problem_text(r, pb, &words));
+        buf_release(&words);
         buf_adds(o, code || q ? "</a></li>\n" : "</li>\n");
     }
     buf_adds(o, "</ul>\n</div>");

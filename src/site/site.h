@@ -14,6 +14,7 @@
 #include "base/buf.h"
 #include "base/form.h"
 #include "pkg/pkg.h"
+#include "survey/survey.h"
 
 /*
  * How links are written. SITE_SERVE: pages link to "plan", "./" (served routes, the DESIGN
@@ -202,6 +203,10 @@ const char *site_status_title(const struct site *s, unsigned status);
 struct site_form_problem {
     const char *field;   /* WIRE_FIELD_CODE, a question id, or NULL for the whole form */
     const char *message; /* plain text, in the pupil's words */
+    /* The survey's problem (SURVEY_E_NONE: none) and its values, which word it in the
+     * page's language when the catalog has a text for it; else message is shown. */
+    enum survey_error_kind kind;
+    const char *arg[2];
 };
 
 struct site_feedback {

@@ -12,15 +12,19 @@
 
 #include "base/xalloc.h"
 
-__attribute__((format(printf, 4, 5))) static int fail(struct survey_error *err,
+/* Adds a problem: its message from fmt, and a1 and a2 (or NULL) as its values. */
+__attribute__((format(printf, 6, 7))) static int fail(struct survey_error *err,
                                                       enum survey_error_kind kind,
-                                                      const char *question_id, const char *fmt, ...)
+                                                      const char *question_id, const char *a1,
+                                                      const char *a2, const char *fmt, ...)
 {
     if (err->count == SURVEY_PROBLEMS_MAX)
         return -1;
     struct survey_problem *pb = &err->problems[err->count++];
     pb->kind = kind;
     pb->question_id = question_id;
+    snprintf(pb->arg[0], sizeof(pb->arg[0]), "%s", a1 ? a1 : "");
+    snprintf(pb->arg[1], sizeof(pb->arg[1]), "%s", a2 ? a2 : "");
     va_list ap;
     va_start(ap, fmt);
     /* The analyser misses the va_start above. */
@@ -79,27 +83,38 @@ static int check_code(const struct survey *sv, const struct form *f,
         seen += strcmp(f->fields[i].name, WIRE_FIELD_CODE) == 0;
     const char *given = form_get(f, WIRE_FIELD_CODE);
     if (!given || given[strspn(given, " ")] == '\0')
-        return fail(err, SURVEY_E_CODE_MISSING, NULL,
+        return fail(err, SURVEY_E_CODE_MISSING, NULL, NULL, NULL,
                     "Please type the class code your teacher gave you.");
+    char len[16];
+    snprintf(len, sizeof(len), "%d", WIRE_CODE_LEN);
     if (seen > 1 || survey_form_code(f, out->code) != 0 || !cohort ||
         strcmp(cohort->code, out->code) != 0)
-        return fail(err, SURVEY_E_CODE_UNKNOWN, NULL,
+        return fail(err, SURVEY_E_CODE_UNKNOWN, NULL, len, NULL,
                     "That class code was not found. Check the code your teacher gave you: "
                     "it has %d letters and numbers.",
                     WIRE_CODE_LEN);
     if (!cohort->open)
-        return fail(err, SURVEY_E_CODE_CLOSED, NULL,
+        return fail(err, SURVEY_E_CODE_CLOSED, NULL, out->code, NULL,
                     "Feedback for the class code %s has closed. Thank you for wanting to "
                     "help; ask your teacher if there is a new code.",
                     out->code);
     if (!sv->package_id || !cohort->package_id || strcmp(sv->package_id, cohort->package_id) != 0 ||
         !sv->package_version || !cohort->package_version ||
         strcmp(sv->package_version, cohort->package_version) != 0)
-        return fail(err, SURVEY_E_CODE_VERSION, NULL,
+        return fail(err, SURVEY_E_CODE_VERSION, NULL, out->code, NULL,
                     "The class code %s belongs to a different version of this package, so "
                     "its questions do not match. Ask your teacher for a new code.",
                     out->code);
     return 0;
+}
+
+/* More than one answer to a question that takes one. */
+static int too_many(struct survey_error *err, const struct survey_question *q, size_t given)
+{
+    char n[24];
+    snprintf(n, sizeof(n), "%zu", given);
+    return fail(err, SURVEY_E_TOO_MANY, q->id, q->text, n,
+                "The question \"%s\" takes one answer, but the form gave %s.", q->text, n);
 }
 
 static int check_choice(const struct survey_question *q, struct slot *sl, struct arena *a,
@@ -117,10 +132,11 @@ static int check_choice(const struct survey_question *q, struct slot *sl, struct
             continue;
         }
         int idx = survey_option_index(q, v);
-        if (idx < 0)
-            return fail(err, SURVEY_E_BAD_OPTION, q->id,
-                        "\"%s\" is not one of the answers to the question \"%s\".",
-                        quote(shown, sizeof(shown), v), q->text);
+        if (idx < 0) {
+            quote(shown, sizeof(shown), v);
+            return fail(err, SURVEY_E_BAD_OPTION, q->id, shown, q->text,
+                        "\"%s\" is not one of the answers to the question \"%s\".", shown, q->text);
+        }
         const char *id = survey_option_id(q, (size_t)idx);
         bool dup = false;
         for (size_t k = 0; k < n; k++)
@@ -129,14 +145,12 @@ static int check_choice(const struct survey_question *q, struct slot *sl, struct
             vals[n++] = id;
     }
     if (it->prefer_not && n > 0)
-        return fail(err, SURVEY_E_PREFER_AND_OPTION, q->id,
+        return fail(err, SURVEY_E_PREFER_AND_OPTION, q->id, q->text, NULL,
                     "For the question \"%s\" you chose \"prefer not to say\" and an answer as "
                     "well. Please choose one or the other.",
                     q->text);
     if (q->type != SURVEY_MULTI && n + it->prefer_not > 1)
-        return fail(err, SURVEY_E_TOO_MANY, q->id,
-                    "The question \"%s\" takes one answer, but the form gave %zu.", q->text,
-                    n + it->prefer_not);
+        return too_many(err, q, n + it->prefer_not);
     it->values = vals;
     it->value_count = n;
     return 0;
@@ -157,9 +171,7 @@ static int check_text(const struct survey_question *q, struct slot *sl, struct a
         }
     }
     if (nonempty > 1)
-        return fail(err, SURVEY_E_TOO_MANY, q->id,
-                    "The question \"%s\" takes one answer, but the form gave %zu.", q->text,
-                    nonempty);
+        return too_many(err, q, nonempty);
     if (!text)
         return 0;
     if (strcmp(text, WIRE_PREFER_NOT) == 0) {
@@ -169,7 +181,7 @@ static int check_text(const struct survey_question *q, struct slot *sl, struct a
     size_t len = strlen(text);
     size_t chars = utf8_chars(text, len);
     if (chars > max)
-        return fail(err, SURVEY_E_TOO_LONG, q->id,
+        return fail(err, SURVEY_E_TOO_LONG, q->id, NULL, NULL,
                     "Your answer to \"%s\" is %zu characters long; please keep it to %zu or "
                     "fewer.",
                     q->text, chars, max);
@@ -205,7 +217,7 @@ static int check_part(const struct form *f, int *part, struct survey_error *err)
     *part = seen == 1 ? wire_part_index(given) : -1;
     if (*part >= 0)
         return 0;
-    return fail(err, SURVEY_E_BAD_PART, NULL,
+    return fail(err, SURVEY_E_BAD_PART, NULL, NULL, NULL,
                 "This form names a part of the survey that does not exist, so nothing was "
                 "saved. Please open the feedback page again and choose when you are answering: "
                 "before the lesson, after it, or a few weeks later.");
@@ -220,7 +232,7 @@ static bool in_other_part(const struct survey_question *q, const struct slot *sl
         answered |= sl->values[i][0] != '\0';
     if (!answered || survey_part_of(q->when) == part)
         return false;
-    fail(err, SURVEY_E_OTHER_PART, q->id,
+    fail(err, SURVEY_E_OTHER_PART, q->id, NULL, NULL,
          "The question \"%s\" is for the part \"%s\", not this one (\"%s\"), so this form "
          "cannot take an answer to it. Please send your other answers again, and answer it "
          "when your teacher asks for that part.",
@@ -242,7 +254,7 @@ int survey_validate(const struct survey *sv, const struct form *f,
     for (size_t i = 0; i < f->count; i++) {
         const struct form_field *fl = &f->fields[i];
         if (!utf8_valid(fl->name, strlen(fl->name)) || !utf8_valid(fl->value, strlen(fl->value))) {
-            fail(err, SURVEY_E_BAD_TEXT, NULL,
+            fail(err, SURVEY_E_BAD_TEXT, NULL, NULL, NULL,
                  "The form held text that is not valid UTF-8, so nothing was saved. Please "
                  "type your answers again.");
             goto out;
@@ -260,10 +272,11 @@ int survey_validate(const struct survey *sv, const struct form *f,
         const struct survey_question *q = survey_question(sv, fl->name);
         if (!q) {
             char shown[48];
-            fail(err, SURVEY_E_UNKNOWN_QUESTION, NULL,
+            quote(shown, sizeof(shown), fl->name);
+            fail(err, SURVEY_E_UNKNOWN_QUESTION, NULL, shown, NULL,
                  "The form answered a question this survey does not have (\"%s\"). Please "
                  "reload the feedback page and try again.",
-                 quote(shown, sizeof(shown), fl->name));
+                 shown);
             goto out;
         }
         struct slot *sl = &slots[q - sv->questions];
@@ -283,7 +296,7 @@ int survey_validate(const struct survey *sv, const struct form *f,
             n++;
     }
     if (n == 0)
-        fail(err, SURVEY_E_EMPTY, NULL,
+        fail(err, SURVEY_E_EMPTY, NULL, NULL, NULL,
              "No question was answered. Answer at least one, or choose \"prefer not to "
              "say\".");
     if (err->count > 0)

@@ -94,6 +94,8 @@ static unsigned invalid_page(const struct site *site, const struct form *f,
         pbs[n++] = (struct site_form_problem){
             .field = code_problem(p->kind) ? WIRE_FIELD_CODE : p->question_id,
             .message = p->message,
+            .kind = p->kind,
+            .arg = {p->arg[0], p->arg[1]},
         };
     }
     return form_page(site, f, pbs, n, validation_status(err->kind), page);

@@ -182,6 +182,21 @@ describe('pupil pages', () => {
         assert.deepEqual([...statuses].sort(), [200, 400, 404, 405, 410, 413, 415]);
     });
 
+    it('the form refused in another language gives its reasons in that language', async () => {
+        for (const lang of OTHERS) {
+            const file = path.join(process.cwd(), 'src', 'site', 'catalogs', `${lang.split('-')[0]}.yaml`);
+            const catalog = fs.readFileSync(file, 'utf8');
+            const text = (id) => new RegExp(`^\\s*${id}:\\s*"([^"]*)"`, 'm').exec(catalog)[1]
+                .replaceAll('&', '&amp;').replaceAll("'", '&#39;');
+            const res = await request(server, { method: 'POST', path: `/${lang}/feedback`, headers: FORM, body: 'c=ABCDEFGH' });
+            const html = res.body.toString('utf8');
+            assertPupilPage(html, `the form refused in ${lang}`, lang);
+            assert.ok(html.includes(text('problem-code-unknown').replace('{1}', '8')), `${lang}: the class code's problem`);
+            assert.ok(html.includes(text('problem-empty')), `${lang}: no answer`);
+            assert.ok(!html.includes('That class code was not found'), `${lang}: English problem`);
+        }
+    });
+
     it('a language folder named without its slash leads to the folder', async () => {
         for (const lang of OTHERS) {
             const res = await request(server, { path: `/${lang}` });

@@ -883,9 +883,9 @@ static void test_message_pages_have_the_layout(void **state)
     };
     const struct form answers = {sent, sizeof(sent) / sizeof(sent[0])};
     const struct site_form_problem problems[] = {
-        {WIRE_FIELD_CODE, "That <code> was not found."},
-        {"q-comment", "Too long."},
-        {NULL, "Please wait a minute."},
+        {.field = WIRE_FIELD_CODE, .message = "That <code> was not found."},
+        {.field = "q-comment", .message = "Too long."},
+        {.field = NULL, .message = "Please wait a minute."},
     };
     const struct site_feedback fb = {"abcd-<2345", &answers, problems, 3, NULL, true};
     assert_int_equal(site_render_feedback(s, &fb, &out), 0);
