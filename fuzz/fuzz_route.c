@@ -3,7 +3,8 @@
  * default package rendered once. Beyond "no crash", it checks what routing promises: a path
  * without a leading slash, or with "//", a "." or ".." segment or a ".html" suffix, finds
  * nothing; the 404 page is never found by a name of its own; and a file that is found is
- * one of the site's, at exactly the one address that it has.
+ * one of the site's, at exactly the one address that it has (pages in another language
+ * than the package's own are under its folder, "/cy/", "/cy/plan").
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -67,11 +68,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         own |= site_file_at(site, i) == f;
     if (!own)
         abort();
-    /* The one address of a file: "/" for the start page, pages without ".html". */
+    /* The one address of a file: "/" for the start page ("/cy/" for a language's start
+     * page, cy/index.html), pages without ".html". */
     char want[4096];
     size_t len = strlen(f->path);
-    if (strcmp(f->path, "index.html") == 0)
-        snprintf(want, sizeof(want), "/");
+    if (strcmp(f->path, "index.html") == 0 || has_suffix(f->path, "/index.html"))
+        snprintf(want, sizeof(want), "/%.*s", (int)(len - strlen("index.html")), f->path);
     else if (f->page && has_suffix(f->path, ".html") && len < sizeof(want) - 1)
         snprintf(want, sizeof(want), "/%.*s", (int)(len - 5), f->path);
     else
