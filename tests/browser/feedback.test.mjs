@@ -80,7 +80,7 @@ describe('the feedback form', { timeout: 300_000 }, () => {
                 assert.equal(await page.inputValue('#f-code'), typo);
                 for (const id of ['f-q-sure-end-end-4', 'f-q-helpful-h-story', 'f-q-helpful-h-plan', 'f-q-law-end-prefer-not-to-say'])
                     assert.ok(await page.isChecked(`#${id}`), `${id} is still chosen`);
-                assert.equal(await page.locator('input:checked').count(), 4, 'nothing else is chosen');
+                assert.equal(await page.locator('form.survey input:checked').count(), 4, 'nothing else is chosen');
                 assert.equal(await page.inputValue('#f-q-comment'), comment);
 
                 // The problem is beside the code box and is what a screen reader hears with it.

@@ -130,8 +130,14 @@ describe('page layout', { timeout: 600_000, concurrency: 2 }, () => {
                             `${c.column.right}px`);
                     const nav = await page.evaluate(() => {
                         const main = document.querySelector('main').getBoundingClientRect();
-                        const navs = [...document.querySelectorAll('nav')].filter((n) =>
+                        // The language switcher is a landmark of its own, named by its label;
+                        // the page navigation is the one other above the page.
+                        const above = [...document.querySelectorAll('nav')].filter((n) =>
                             n.getClientRects().length && n.getBoundingClientRect().bottom <= main.top);
+                        const langs = above.filter((n) => n.classList.contains('langs'));
+                        if (langs.some((n) => !n.getAttribute('aria-label')))
+                            return { count: -1 };
+                        const navs = above.filter((n) => !n.classList.contains('langs'));
                         if (navs.length !== 1)
                             return { count: navs.length };
                         const links = [...navs[0].querySelectorAll('a')];
@@ -146,8 +152,12 @@ describe('page layout', { timeout: 600_000, concurrency: 2 }, () => {
                             footer: [...document.querySelectorAll('footer nav a')].map((a) => a.href),
                         };
                     });
+                    if (nav.count === -1) {
+                        problems.push(`${name}: the language switcher has no label`);
+                        continue;
+                    }
                     if (nav.count !== 1) {
-                        problems.push(`${name}: ${nav.count} navigation landmarks above the page (want 1)`);
+                        problems.push(`${name}: ${nav.count} page navigation landmarks above the page (want 1)`);
                         continue;
                     }
                     if (!nav.label)
