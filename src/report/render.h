@@ -194,6 +194,13 @@ void html_question(struct out *o, size_t g, size_t q);
 void html_compare_question(struct out *o, size_t q, int level);
 /* A version's change-log entry: "What changed in V (date)" and its list. */
 void html_changes(struct out *o, const struct survey *sv);
+/*
+ * Pair p's figures in group g as the HTML report gives them (c from report_pair_change()):
+ * both parts' answers side by side in a table labelled by the heading with id "chg-ID", the
+ * shares in the top answers (or right), the effect size, the means, and the ceiling note.
+ */
+void html_change_figures(struct out *o, size_t g, size_t p, const struct report_change *c,
+                         unsigned id);
 /* Two series' shares side by side: question q[s] in group g[s], named key[s] in the key. */
 void html_chart_two(struct out *o, const size_t g[2], const size_t q[2], const char *const key[2],
                     const char *title);

@@ -401,20 +401,11 @@ static void html_change_table(struct out *o, size_t g, const struct rpair *pr,
     out_str(o, "</tbody>\n</table>\n</div>\n");
 }
 
-static void html_change(struct out *o, bool first, size_t g, size_t p,
-                        const struct report_change *c)
+void html_change_figures(struct out *o, size_t g, size_t p, const struct report_change *c,
+                         unsigned id)
 {
     const struct report *r = o->r;
-    const struct rpair *pr = &r->pairs[p];
-    if (first)
-        out_str(o, "<h4>What changed from start to end</h4>\n");
-    unsigned id = ++o->ids;
-    out_fmt(o, "<div class=\"change\">\n<h5 id=\"chg-%u\">", id);
-    out_textf(o, "%s <span class=\"meta\">(%s)</span></h5>\n", r->q[pr->after].text,
-              out_change_kind(c));
-    if (c->sentence[0])
-        out_textf(o, "<p class=\"sentence\">%s</p>\n", c->sentence);
-    html_change_table(o, g, pr, c, id);
+    html_change_table(o, g, &r->pairs[p], c, id);
     char start[128], end[128], line[256];
     out_change_share(r, &c->start, c->have_start, start, sizeof(start));
     out_change_share(r, &c->end, c->have_end, end, sizeof(end));
@@ -433,6 +424,21 @@ static void html_change(struct out *o, bool first, size_t g, size_t p,
     out_change_ceiling(c, line, sizeof(line));
     if (line[0])
         out_textf(o, "<p class=\"ceiling\">%s</p>\n", line);
+}
+
+static void html_change(struct out *o, bool first, size_t g, size_t p,
+                        const struct report_change *c)
+{
+    const struct report *r = o->r;
+    if (first)
+        out_str(o, "<h4>What changed from start to end</h4>\n");
+    unsigned id = ++o->ids;
+    out_fmt(o, "<div class=\"change\">\n<h5 id=\"chg-%u\">", id);
+    out_textf(o, "%s <span class=\"meta\">(%s)</span></h5>\n", r->q[r->pairs[p].after].text,
+              out_change_kind(c));
+    if (c->sentence[0])
+        out_textf(o, "<p class=\"sentence\">%s</p>\n", c->sentence);
+    html_change_figures(o, g, p, c, id);
     out_str(o, "</div>\n");
 }
 

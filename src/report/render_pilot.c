@@ -113,21 +113,6 @@ static bool asked_in_any(const struct report *r, const size_t *v, size_t nv, siz
     return false;
 }
 
-/* The top answers of scale question q, quoted and joined: "“Quite sure” or “Very sure”". */
-static void top_answers(const struct rq *q, char *buf, size_t size)
-{
-    size_t len = 0, from = report_top_from(q);
-    buf[0] = '\0';
-    for (size_t j = from; j < q->nopt && len < size; j++) {
-        const char *sep = j == from ? "" : j + 1 == q->nopt ? " or " : ", ";
-        int n =
-            snprintf(buf + len, size - len, "%s\xe2\x80\x9c%s\xe2\x80\x9d", sep, q->opt_labels[j]);
-        if (n < 0)
-            break;
-        len += (size_t)n;
-    }
-}
-
 /* ---- aims and method ---- */
 
 static void pilot_aims(struct out *o, const size_t *v, size_t nv)
@@ -284,94 +269,49 @@ static void pilot_participants(struct out *o, const size_t *v, size_t nv)
 
 /* ---- results ---- */
 
-/* One version's start and end (or looking back and end) answers to pair p. */
-static void pilot_change(struct out *o, size_t p, size_t g, const char *vname)
+/*
+ * One version's start and end (or looking back and end) answers to pair p, as
+ * report_pair_change() gives them: its sentence, a chart of both parts where each has k
+ * answers, and the figures the HTML report gives (html_change_figures()), labelled by the
+ * heading with id "chg-ID" or, when a version is named, by a heading of its own.
+ */
+static void pilot_change(struct out *o, size_t p, size_t g, const char *vname, unsigned id)
 {
     const struct report *r = o->r;
     const struct rpair *pr = &r->pairs[p];
     const struct rq *qb = &r->q[pr->before], *qa = &r->q[pr->after];
-    const char *from = pr->paired ? "Looking back" : "Start";
     out_str(o, "<div class=\"result\">\n");
     if (vname) {
-        out_str(o, "<h4>");
+        id = ++o->ids;
+        out_fmt(o, "<h5 id=\"chg-%u\">", id);
         out_text(o, vname);
-        out_str(o, "</h4>\n");
+        out_str(o, "</h5>\n");
     }
-    int64_t nb, na;
-    if (report_answers(r, g, pr->before, &nb) != 0 || report_answers(r, g, pr->after, &na) != 0) {
+    struct report_change c;
+    if (report_pair_change(r, p, g, &c) != 0) {
         out_str(o, "<p>Not asked in this version, or held back.</p>\n</div>\n");
         return;
     }
-    struct stats_effect e;
-    struct stats_share sb, sa;
-    bool effect = report_pair_effect(r, p, g, &e);
-    char line[512], what[256];
-    if (effect && !pr->paired && report_share_top(r, g, pr->before, &sb) == 0 &&
-        report_share_top(r, g, pr->after, &sa) == 0) {
-        top_answers(qa, what, sizeof(what));
-        stats_change_sentence(what, &sb, &sa, &e, line, sizeof(line));
-        out_str(o, "<p class=\"sentence\">");
-        out_text(o, line);
-        out_str(o, "</p>\n");
-    }
-    if (effect) {
-        char words[64];
-        stats_effect_words(&e, words, sizeof(words));
-        if (e.kind == STATS_CLIFF)
-            snprintf(line, sizeof(line),
-                     "Cliff's delta %+.2f (95%% CI %+.2f to %+.2f), from %lld answers at the "
-                     "start and %lld at the end: %s.",
-                     e.estimate, e.low, e.high, (long long)e.n_before, (long long)e.n_after, words);
-        else
-            snprintf(line, sizeof(line),
-                     "Matched-pairs rank-biserial correlation %+.2f (95%% CI %+.2f to %+.2f), "
-                     "over the %lld %s whose two answers differ: %s.",
-                     e.estimate, e.low, e.high, (long long)e.n_before,
-                     pr->paired ? "submissions" : "pupils paired by their pairing words", words);
-    } else {
-        snprintf(line, sizeof(line),
-                 "Too few answers for an effect size: it needs at least %d on each side.", r->k);
-    }
-    out_str(o, "<p class=\"effect\">");
-    out_text(o, line);
-    out_str(o, "</p>\n");
-    if (qb->ncols != qa->ncols) {
-        out_str(o, "</div>\n");
+    if (c.sentence[0])
+        out_textf(o, "<p class=\"sentence\">%s</p>\n", c.sentence);
+    /* A chart only where both parts have k answers: a part held back draws no bars. */
+    if (c.have_start && c.have_end && qb->ncols == qa->ncols) {
+        char title[600];
+        snprintf(title, sizeof(title),
+                 "Bar chart of the shares of each answer %s and at the end for: %s (the same "
+                 "figures are in the table)",
+                 pr->paired ? "looking back" : "at the start", qa->text);
+        const size_t gs[2] = {g, g}, qs[2] = {pr->before, pr->after};
+        const char *const key[2] = {pr->paired ? "looking back" : "start", "end"};
+        out_str(o, "<div class=\"chart-and-table\">\n<div>\n");
+        html_chart_two(o, gs, qs, key, title);
+        out_str(o, "</div>\n<div>\n");
+        html_change_figures(o, g, p, &c, id);
+        out_str(o, "</div>\n</div>\n</div>\n");
         return;
     }
-    char title[600];
-    snprintf(title, sizeof(title),
-             "Bar chart of the shares of each answer %s and at the end for: %s (the same "
-             "figures are in the table)",
-             pr->paired ? "looking back" : "at the start", qa->text);
-    const size_t gs[2] = {g, g}, qs[2] = {pr->before, pr->after};
-    const char *const key[2] = {pr->paired ? "looking back" : "start", "end"};
-    out_str(o, "<div class=\"chart-and-table\">\n<div>\n");
-    html_chart_two(o, gs, qs, key, title);
-    out_str(o, "</div>\n<table>\n<caption>");
-    out_text(o, qa->text);
-    out_fmt(o,
-            "</caption>\n<thead><tr><th scope=\"col\">Answer</th><th scope=\"col\">%s: "
-            "submissions</th><th scope=\"col\">%s: share</th><th scope=\"col\">End: "
-            "submissions</th><th scope=\"col\">End: share</th></tr></thead>\n<tbody>\n",
-            from, from);
-    for (size_t j = 0; j < qa->ncols; j++) {
-        char cb[32], ca[32], pb[16], pa[16];
-        out_count(r, g, pr->before, j, cb);
-        out_count(r, g, pr->after, j, ca);
-        out_share(r, g, pr->before, j, pb, sizeof(pb));
-        out_share(r, g, pr->after, j, pa, sizeof(pa));
-        out_str(o, "<tr><th scope=\"row\">");
-        out_text(o, out_col_label(qa, j));
-        out_fmt(o,
-                "</th><td class=\"n\">%s</td><td class=\"share\">%s</td><td class=\"n\">%s</td>"
-                "<td class=\"share\">%s</td></tr>\n",
-                cb, pb, ca, pa);
-    }
-    out_fmt(o,
-            "<tr><th scope=\"row\">Submissions</th><td class=\"n\">%lld</td><td></td>"
-            "<td class=\"n\">%lld</td><td></td></tr>\n</tbody>\n</table>\n</div>\n</div>\n",
-            (long long)nb, (long long)na);
+    html_change_figures(o, g, p, &c, id);
+    out_str(o, "</div>\n");
 }
 
 static void pilot_knowledge(struct out *o, const size_t *v, size_t nv)
@@ -625,14 +565,15 @@ static void pilot_results(struct out *o, const size_t *v, size_t nv)
             !asked_in_any(r, v, nv, pr->after))
             continue;
         any = true;
-        out_str(o, "<div class=\"pair\">\n<h4>");
+        unsigned id = ++o->ids;
+        out_fmt(o, "<div class=\"pair\">\n<h4 id=\"chg-%u\">", id);
         out_text(o, r->q[pr->after].text);
         out_str(o, pr->paired ? " (looking back, and at the end)</h4>\n"
                               : " (at the start, and at the end)</h4>\n");
         for (size_t i = 0; i < nv; i++) {
             char name[96];
             snprintf(name, sizeof(name), "Version %s", r->g[v[i]].name);
-            pilot_change(o, p, v[i], nv == 2 ? name : NULL);
+            pilot_change(o, p, v[i], nv == 2 ? name : NULL, id);
         }
         out_str(o, "</div>\n");
     }

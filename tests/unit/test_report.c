@@ -1292,14 +1292,12 @@ static void test_pilot_report(void **state)
     char words[64], want[512];
     stats_effect_words(&e, words, sizeof(words));
     snprintf(want, sizeof(want),
-             "At the end, 100%% were \xe2\x80\x9cSomewhat\xe2\x80\x9d, \xe2\x80\x9cQuite"
-             "\xe2\x80\x9d or \xe2\x80\x9cVery\xe2\x80\x9d, up from 40%% at the start: %s.",
+             "At the end, 100%% were somewhat, quite or very, up from 40%% at the start: %s.",
              words);
     assert_true(contains_escaped(h, want));
     snprintf(want, sizeof(want),
-             "Cliff's delta +0.40 (95%% CI %+.2f to %+.2f), from 5 answers at the start and 8 "
-             "at the end: %s.",
-             e.low, e.high, words);
+             "Cliff's delta +0.40 (95%% CI %+.2f to %+.2f; 5 and 8 answers): %s.", e.low, e.high,
+             words);
     assert_true(contains_escaped(h, want));
     assert_non_null(strstr(h, "<tr><th scope=\"row\">Somewhat</th><td class=\"n\">1</td><td "
                               "class=\"share\">20%</td><td class=\"n\">8</td><td "
@@ -1326,7 +1324,7 @@ static void test_pilot_report(void **state)
     assert_non_null(strstr(h, "The pilot, version 1.0.0, and the revision, version 1.1.0"));
     assert_non_null(strstr(h, "Shorter story, after pupils said it was too long."));
     assert_non_null(strstr(h, "<h3>the revision (version 1.1.0)</h3>"));
-    assert_non_null(strstr(h, "Matched-pairs rank-biserial correlation +1.00"));
+    assert_non_null(strstr(h, "matched-pairs rank-biserial correlation +1.00"));
     assert_null(strstr(h, w->b));
     assert_null(strstr(h, "CLASS-B-COMMENT"));
     free(h);
