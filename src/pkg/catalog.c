@@ -195,7 +195,7 @@ void ui_catalog_check(const struct pkg *p, struct diag_list *diags)
         /* A language folder beside a page of the same name would be two things at one
          * address: /cy/ and /cy. */
         if (i > 0 && pkg_page(p, lang))
-            diag_error(diags, "package.yaml", 0,
+            diag_error(diags, "package.yaml", pkg_language_line(p, i),
                        "the language '%s' has a folder of its own on the site, so no page "
                        "may have the id '%s'",
                        lang, lang);
@@ -207,7 +207,7 @@ void ui_catalog_check(const struct pkg *p, struct diag_list *diags)
         for (size_t t = 0; t < UI_TEXT_COUNT; t++)
             missing += !(f && pc.text[t]) && !(own && own->text[t]);
         if (missing)
-            diag_warning(diags, f ? f->path : "package.yaml", 0,
+            diag_warning(diags, "package.yaml", pkg_language_line(p, i),
                          "%zu of the %d interface texts (Quick exit, Next, the form's words) "
                          "have no translation into '%s', so they show in English; "
                          "translations/%s/interface.yaml can give them (docs/authoring.md, "

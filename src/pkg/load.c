@@ -410,6 +410,11 @@ const char *pkg_language(const struct pkg *p, const char *tag)
     return NULL;
 }
 
+int pkg_language_line(const struct pkg *p, size_t i)
+{
+    return p->language_lines && i < p->n_languages ? p->language_lines[i] : 0;
+}
+
 const struct pkg_file *pkg_file(const struct pkg *p, const char *path)
 {
     for (size_t i = 0; i < p->file_count; i++)

@@ -165,7 +165,10 @@ static void load_languages(struct loader *L, const struct ynode *root)
 {
     struct pkg *p = L->p;
     const struct ynode *list = get_list(L, root, "languages", false, "package.yaml");
-    p->languages = arena_alloc(L->a, ((list ? list->count : 0) + 1) * sizeof(*p->languages));
+    size_t most = (list ? list->count : 0) + 1;
+    p->languages = arena_alloc(L->a, most * sizeof(*p->languages));
+    p->language_lines = arena_alloc(L->a, most * sizeof(*p->language_lines));
+    p->language_lines[0] = line_of(root, "language");
     p->languages[p->n_languages++] = p->language ? p->language : "en";
     for (const struct ynode *v = list ? list->first : NULL; v; v = v->next) {
         if (v->kind != YNODE_SCALAR || !pkg_language_valid(v->str)) {
@@ -178,8 +181,12 @@ static void load_languages(struct loader *L, const struct ynode *root)
             seen = seen || strcasecmp(p->languages[i], v->str) == 0;
         if (seen && (!p->language || strcasecmp(p->language, v->str) != 0))
             ERR(L, v->line, "'%s' is listed twice in 'languages'", v->str);
-        if (!seen)
+        else if (seen)
+            p->language_lines[0] = v->line;
+        if (!seen) {
+            p->language_lines[p->n_languages] = v->line;
             p->languages[p->n_languages++] = arena_strndup(L->a, v->str, v->len);
+        }
     }
 }
 

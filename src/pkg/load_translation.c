@@ -368,7 +368,7 @@ void translations_load(struct pkg *p, const struct fileset *fs, struct diag_list
         if (t.file_count)
             translation_report(&M, &t);
         else
-            diag_warning(diags, "package.yaml", 0,
+            diag_warning(diags, "package.yaml", pkg_language_line(p, i),
                          "'languages' lists %s, but there is no translation into it yet "
                          "(translations/%s/): every text shows in %s",
                          p->languages[i], p->languages[i], p->languages[0]);

@@ -261,6 +261,9 @@ struct pkg {
      * language, the one the package is written in; the others have translations/LL/. */
     const char **languages;
     size_t n_languages;
+    /* The line of package.yaml that names each language (the source's: its `language:`
+     * line, unless the list names it); NULL when package.yaml could not be read. */
+    int *language_lines;
     const char *audience;   /* who it is for, one line */
     const char *publisher;  /* who made it */
     double reading_age;     /* target reading age in years for pupil pages */
@@ -305,6 +308,9 @@ const struct pkg_file *pkg_file(const struct pkg *p, const char *path);
  * The feedback form's language (WIRE_FIELD_LANG) is checked with this. Borrowed.
  */
 const char *pkg_language(const struct pkg *p, const char *tag);
+/* The line of package.yaml that names p->languages[i], where a problem with that language
+ * as a whole is reported; 0 when it is not known. */
+int pkg_language_line(const struct pkg *p, size_t i);
 
 /*
  * Translations (translations/LL/ beside the source; docs/authoring.md, "Translations").

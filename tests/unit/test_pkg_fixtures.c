@@ -1,14 +1,18 @@
 /*
  * Fixture packages: each folder under tests/fixtures/ is a package, mostly broken on
  * purpose, with expected.txt holding the exact diagnostics that pkg_load() and pkg_check()
- * must report, one "FILE:LINE: error: MESSAGE" line each, in diag_sort() order.
+ * must report, one "FILE:LINE: error: MESSAGE" line each, in diag_sort() order. In
+ * expected.txt, "{n}" stands for any number: a count that every new interface text
+ * changes ("181 of the 206 interface texts") is not what a fixture is there to test.
  *
  * Set PLANPACK_FIXTURE_PRINT=1 to print what a fixture actually gives (to write a new one;
  * read every line before trusting it).
  */
 #include "testutil.h"
 
+#include <ctype.h>
 #include <dirent.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +65,26 @@ static char *read_text(const char *path)
     return buf_detach(&b, NULL);
 }
 
+/* Whether the actual line a is the expected line e, where "{n}" in e matches any number. */
+static bool line_matches(const char *e, const char *a)
+{
+    static const char any[] = "{n}";
+    for (;;) {
+        const char *hole = strstr(e, any);
+        size_t fixed = hole ? (size_t)(hole - e) : strlen(e) + 1;
+        if (strncmp(e, a, fixed) != 0)
+            return false;
+        if (!hole)
+            return true;
+        a += fixed;
+        if (!isdigit((unsigned char)*a))
+            return false;
+        while (isdigit((unsigned char)*a))
+            a++;
+        e = hole + sizeof(any) - 1;
+    }
+}
+
 /* Loads and checks the package in dir; returns its diagnostics as text, one per line. */
 static char *diagnose(const char *dir)
 {
@@ -107,7 +131,7 @@ static void test_fixture(void **state)
     for (size_t i = 0; i < n; i++) {
         const char *e = i < ne ? exp_lines[i] : NULL;
         const char *a = i < na ? act_lines[i] : NULL;
-        if (e && a && strcmp(e, a) == 0)
+        if (e && a && line_matches(e, a))
             continue;
         if (mismatches++ == 0)
             print_error("fixture %s: diagnostics differ from %s\n", name, expected_path);

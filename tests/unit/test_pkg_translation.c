@@ -160,8 +160,8 @@ static void test_no_translation_yet(void **state)
 {
     (void)state;
     static const char manifest[] = "id: t\ntitle: T\nversion: 1.0.0\nlanguage: en-GB\n"
-                                   "languages: [en-GB, pl]\naudience: A\nreading_age: 11\n"
-                                   "pages: [start, more]\n";
+                                   "languages:\n  - en-GB\n  - pl\naudience: A\n"
+                                   "reading_age: 11\npages: [start, more]\n";
     static const char start[] = "---\ntitle: Start\n---\nHello.\n";
     static const char more[] = "---\ntitle: More\n---\nMore.\n";
     const struct file_entry files[] = {
@@ -173,7 +173,9 @@ static void test_no_translation_yet(void **state)
     load_memory(&l, files, 3);
     struct pkg *p = l.p;
     assert_int_equal(diag_count(&l.diags, DIAG_WARNING), 1);
+    /* At the line that lists the language. */
     assert_string_equal(l.diags.items[0].file, "package.yaml");
+    assert_int_equal(l.diags.items[0].line, 7);
     assert_string_equal(l.diags.items[0].message,
                         "'languages' lists pl, but there is no translation into it yet "
                         "(translations/pl/): every text shows in en-GB");
