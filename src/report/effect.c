@@ -137,17 +137,19 @@ void stats_change_sentence(const char *what, const struct stats_share *start,
                            const struct stats_share *end, const struct stats_effect *e, char *buf,
                            size_t size)
 {
-    stats_change_sentence_since(what, "at the start", start, end, e, buf, size);
+    char were[160];
+    snprintf(were, sizeof(were), "were %s", what);
+    stats_change_sentence_at("At the end", were, "at the start", start, end, e, buf, size);
 }
 
-void stats_change_sentence_since(const char *what, const char *since,
-                                 const struct stats_share *start, const struct stats_share *end,
-                                 const struct stats_effect *e, char *buf, size_t size)
+void stats_change_sentence_at(const char *at, const char *what, const char *since,
+                              const struct stats_share *start, const struct stats_share *end,
+                              const struct stats_effect *e, char *buf, size_t size)
 {
     long before = lround(start->share * 100), after = lround(end->share * 100);
     char words[64];
     stats_effect_words(e, words, sizeof(words));
-    snprintf(buf, size, "At the end, %ld%% were %s, %s %ld%% %s: %s.", after, what,
+    snprintf(buf, size, "%s, %ld%% %s, %s %ld%% %s: %s.", at, after, what,
              after > before   ? "up from"
              : after < before ? "down from"
                               : "the same as",

@@ -167,13 +167,13 @@ static int shown_row(const struct store_answer_row *row, void *ctx)
     return 0;
 }
 
-/* "a, b or c" from labels[from..n), each with its first letter in lower case. */
-static void top_words(const struct rq *rq, size_t from, char *buf, size_t size)
+/* "a, b or c" from labels[from..to), each with its first letter in lower case. */
+static void top_words(const struct rq *rq, size_t from, size_t to, char *buf, size_t size)
 {
     size_t len = 0;
     buf[0] = '\0';
-    for (size_t j = from; j < rq->nopt && len < size; j++) {
-        const char *sep = j == from ? "" : j + 1 == rq->nopt ? " or " : ", ";
+    for (size_t j = from; j < to && len < size; j++) {
+        const char *sep = j == from ? "" : j + 1 == to ? " or " : ", ";
         const char *l = rq->opt_labels[j];
         int w = snprintf(buf + len, size - len, "%s%c%s", sep,
                          l[0] >= 'A' && l[0] <= 'Z' ? l[0] - 'A' + 'a' : l[0], l[0] ? l + 1 : "");
@@ -189,9 +189,14 @@ int report_pair_change(const struct report *r, size_t p, size_t g, struct report
     memset(out, 0, sizeof(*out));
     out->knowledge = pr->knowledge;
     out->paired = pr->paired;
+    out->later = r->q[pr->after].when == SURVEY_LATER;
     const struct rq *before = &r->q[pr->before];
+    char what[160];
     if (pr->knowledge) {
-        snprintf(out->top, sizeof(out->top), "right");
+        for (size_t j = 0; j < before->nopt; j++)
+            if (strcmp(before->opt_ids[j], before->correct) == 0)
+                top_words(before, j, j + 1, out->top, sizeof(out->top));
+        snprintf(what, sizeof(what), "gave the right answer (%s)", out->top);
         out->have_start = report_share_correct(r, g, pr->before, &out->start) == 0;
         out->have_end = report_share_correct(r, g, pr->after, &out->end) == 0;
         if (out->have_start && out->have_end) {
@@ -199,18 +204,18 @@ int report_pair_change(const struct report *r, size_t p, size_t g, struct report
             const int64_t a[2] = {out->end.n - out->end.x, out->end.x};
             out->have_effect = stats_cliff(b, a, 2, &out->effect) == 0;
         }
-        out->ceiling = out->have_start && out->start.share >= REPORT_CEILING;
     } else {
-        top_words(before, report_top_from(before), out->top, sizeof(out->top));
+        top_words(before, report_top_from(before), before->nopt, out->top, sizeof(out->top));
+        snprintf(what, sizeof(what), "were %s", out->top);
         out->have_start = report_share_top(r, g, pr->before, &out->start) == 0;
         out->have_end = report_share_top(r, g, pr->after, &out->end) == 0;
         out->have_effect = report_pair_effect(r, p, g, &out->effect);
-        out->ceiling = out->have_start && out->start.share >= REPORT_CEILING;
     }
+    out->ceiling = out->have_start && out->start.share >= REPORT_CEILING;
     if (out->have_start && out->have_end && out->have_effect)
-        stats_change_sentence_since(out->top, pr->paired ? "looking back" : "at the start",
-                                    &out->start, &out->end, &out->effect, out->sentence,
-                                    sizeof(out->sentence));
+        stats_change_sentence_at(out->later ? "A few weeks later" : "At the end", what,
+                                 pr->paired ? "looking back" : "at the start", &out->start,
+                                 &out->end, &out->effect, out->sentence, sizeof(out->sentence));
     return 0;
 }
 

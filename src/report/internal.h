@@ -254,7 +254,8 @@ bool report_pair_diff(const struct report *r, size_t p, size_t g, struct stats_d
 bool report_pair_effect(const struct report *r, size_t p, size_t g, struct stats_effect *out);
 
 /*
- * What changed from start to end for pair p in group g, as a report shows it. Each figure is
+ * What changed from start to end (or, for a question asked again in the later part, from the
+ * start to a few weeks later) for pair p in group g, as a report shows it. Each figure is
  * there only where the k rule lets it out, each part and the pairs counted separately: a
  * share where that part has k answers, an effect where both parts (or k pairs) do.
  *   scale:     the share in the top answers (report_share_top()); the effect is Cliff's
@@ -270,6 +271,7 @@ bool report_pair_effect(const struct report *r, size_t p, size_t g, struct stats
 struct report_change {
     bool knowledge;
     bool paired;
+    bool later; /* from the start to the later part, a few weeks on, instead of to the end */
     bool have_start;
     bool have_end;
     bool have_effect;
@@ -278,7 +280,7 @@ struct report_change {
     struct stats_share end;
     struct stats_effect effect;
     char top[96]; /* what the top answers are, in words ("quite sure, very sure or totally
-                     sure"); "right" for a knowledge item */
+                     sure"); for a knowledge item, its right answer ("yes") */
     char sentence[320];
 };
 
@@ -314,8 +316,9 @@ __attribute__((warn_unused_result)) int report_themes_at(const struct report *r,
 
 /*
  * Pairs each scale question asked at the end with those asked at the start or looking
- * back, and each knowledge item asked at the end with the same item asked at the start,
- * by the stem of their ids ("q-sure-start", "q-sure-end" and "q-retro-sure" give "q-sure");
+ * back, each knowledge item asked at the end with the same item asked at the start, and
+ * each asked in the later part with the same asked at the start, by the stem of their ids
+ * ("q-sure-start", "q-sure-end", "q-retro-sure" and "q-sure-later" give "q-sure");
  * then makes room for the pairs' sums in every group. Called once by report_build().
  */
 void report_build_pairs(struct report *r);

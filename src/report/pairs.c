@@ -1,6 +1,7 @@
 /*
  * Which questions are asked before and after (report/internal.h): a question asked at the
- * end pairs with the questions asked at the start, or looking back, whose ids share a stem.
+ * end pairs with the questions asked at the start, or looking back, whose ids share a stem;
+ * one asked in the later part, with those asked at the start.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -9,12 +10,13 @@
 
 /*
  * The stem that pairs questions: the id without the words that say when it is asked, as
- * whole hyphen-separated parts ("q-sure-start", "q-sure-end" and "q-retro-sure" all give
- * "q-sure").
+ * whole hyphen-separated parts ("q-sure-start", "q-sure-end", "q-retro-sure" and
+ * "q-sure-later" all give "q-sure").
  */
 static void stem(const char *id, char *out, size_t size)
 {
-    static const char *const words[] = {"start", "end", "before", "after", "retro", "now", "then"};
+    static const char *const words[] = {"start", "end", "before", "after",
+                                        "retro", "now", "then",   "later"};
     size_t n = 0;
     out[0] = '\0';
     for (const char *p = id; *p;) {
@@ -35,34 +37,56 @@ static void stem(const char *id, char *out, size_t size)
 }
 
 /*
- * Pairs a scale question asked at the end with the scale questions asked at the start or
- * looking back, and a knowledge item asked at the end with the same item asked at the start
- * (a "looking back" question is not a knowledge test: it has no right answer to score).
+ * Whether questions b and a pair as before and after: a scale question asked at the end
+ * with a scale question asked at the start or looking back, a knowledge item asked at the
+ * end with the same item asked at the start (a "looking back" question is not a knowledge
+ * test: it has no right answer to score); and either asked in the later part, a few weeks
+ * on, with the same asked at the start. sa is a's stem.
  */
-void report_build_pairs(struct report *r)
+static bool pairs_with(const struct report *r, size_t b, size_t a, const char *sa)
 {
-    r->pairs = arena_alloc(&r->arena, (r->nq ? r->nq : 1) * 2 * sizeof(*r->pairs));
+    const struct rq *after = &r->q[a], *before = &r->q[b];
+    bool knows = after->correct != NULL;
+    if (b == a || (after->type != SURVEY_SCALE && !knows))
+        return false;
+    if (after->when == SURVEY_LATER ? before->when != SURVEY_START
+                                    : after->when != SURVEY_END || (before->when != SURVEY_START &&
+                                                                    before->when != SURVEY_RETRO))
+        return false;
+    if (knows ? before->correct == NULL || before->when != SURVEY_START
+              : before->type != SURVEY_SCALE)
+        return false;
+    char sb[64];
+    stem(before->id, sb, sizeof(sb));
+    return strcmp(sa, sb) == 0;
+}
+
+/* Each question asked at the end or later, with every question it pairs with, in r->pairs
+ * (when not NULL); returns how many pairs there are. */
+static size_t find_pairs(struct report *r)
+{
+    size_t n = 0;
     for (size_t a = 0; a < r->nq; a++) {
-        const struct rq *after = &r->q[a];
-        bool knows = after->correct != NULL;
-        if ((after->type != SURVEY_SCALE && !knows) || after->when != SURVEY_END)
-            continue;
-        char sa[64], sb[64];
-        stem(after->id, sa, sizeof(sa));
+        char sa[64];
+        stem(r->q[a].id, sa, sizeof(sa));
         for (size_t b = 0; b < r->nq; b++) {
-            const struct rq *before = &r->q[b];
-            /* Only start and "looking back" come before the end; a later one comes after. */
-            if (b == a || (before->when != SURVEY_START && before->when != SURVEY_RETRO))
+            if (!pairs_with(r, b, a, sa))
                 continue;
-            if (knows ? before->correct == NULL || before->when != SURVEY_START
-                      : before->type != SURVEY_SCALE)
-                continue;
-            stem(before->id, sb, sizeof(sb));
-            if (strcmp(sa, sb) != 0)
-                continue;
-            r->pairs[r->npairs++] = (struct rpair){b, a, before->when == SURVEY_RETRO, knows};
+            if (r->pairs)
+                r->pairs[n] =
+                    (struct rpair){b, a, r->q[b].when == SURVEY_RETRO, r->q[a].correct != NULL};
+            n++;
         }
     }
+    return n;
+}
+
+void report_build_pairs(struct report *r)
+{
+    r->pairs = NULL;
+    size_t n = find_pairs(r);
+    r->pairs = arena_alloc(&r->arena, (n ? n : 1) * sizeof(*r->pairs));
+    r->npairs = find_pairs(r);
     r->pair_acc = arena_alloc(&r->arena, (r->npairs ? r->npairs : 1) * (r->ng ? r->ng : 1) *
                                              sizeof(*r->pair_acc));
     r->pair_diff = arena_alloc(&r->arena, (r->npairs ? r->npairs : 1) * (r->ng ? r->ng : 1) *

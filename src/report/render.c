@@ -280,7 +280,11 @@ void out_pair(const struct report *r, size_t p, size_t g, char *buf, size_t size
     }
     char ds[96];
     out_diff(&d, ds, sizeof(ds));
-    if (pr->paired)
+    if (r->q[pr->after].when == SURVEY_LATER)
+        snprintf(buf, size, "start %.2f (n = %lld), weeks later %.2f (n = %lld): %s",
+                 out_mean(r, g, pr->before), (long long)d.n_before, out_mean(r, g, pr->after),
+                 (long long)d.n_after, ds);
+    else if (pr->paired)
         snprintf(buf, size, "looking back %.2f, now %.2f, the same %lld submissions: %s",
                  out_mean(r, g, pr->before), out_mean(r, g, pr->after), (long long)d.n_before, ds);
     else if (report_pair_matched(r, p, g))
@@ -312,7 +316,7 @@ void out_each_focus_group(struct out *o,
     }
 }
 
-size_t out_each_change(struct out *o, size_t g,
+size_t out_each_change(struct out *o, size_t g, bool later,
                        void (*row)(struct out *o, bool first, size_t g, size_t p,
                                    const struct report_change *c))
 {
@@ -320,7 +324,7 @@ size_t out_each_change(struct out *o, size_t g,
     size_t rows = 0;
     for (size_t p = 0; p < r->npairs; p++) {
         struct report_change c;
-        if (report_pair_change(r, p, g, &c) == 0)
+        if (report_pair_change(r, p, g, &c) == 0 && c.later == later)
             row(o, rows++ == 0, g, p, &c);
     }
     return rows;
@@ -382,7 +386,8 @@ void out_change_effect(const struct report *r, const struct report_change *c, ch
                      "none: fewer than %d submissions answered both, or fewer than 2 changed",
                      r->k);
         else
-            snprintf(buf, size, "none: fewer than %d answers at the start or at the end", r->k);
+            snprintf(buf, size, "none: fewer than %d answers at the start or %s", r->k,
+                     c->later ? "a few weeks later" : "at the end");
         return;
     }
     char words[64];
@@ -426,16 +431,21 @@ void out_change_cell(const struct report *r, size_t g, size_t q, size_t j, bool 
     out_share(r, g, q, j, share, size);
 }
 
-bool out_change_next(const struct report *r, size_t g, size_t *p, struct report_change *c)
+bool out_change_next(const struct report *r, size_t g, bool later, size_t *p,
+                     struct report_change *c)
 {
     for (; *p < r->npairs; ++*p)
-        if (report_pair_change(r, *p, g, c) == 0 && c->sentence[0])
+        if (report_pair_change(r, *p, g, c) == 0 && c->later == later && c->sentence[0])
             return true;
     return false;
 }
 
 const char *out_change_kind(const struct report_change *c)
 {
+    if (c->later)
+        return c->knowledge ? "knowledge, at the start and a few weeks later: the share who chose "
+                              "the right answer"
+                            : "at the start and a few weeks later";
     return c->knowledge ? "knowledge: the share who chose the right answer"
            : c->paired  ? "looking back and at the end, in the same submissions"
                         : "at the start and at the end";
@@ -446,13 +456,25 @@ const char *out_change_since(const struct report_change *c)
     return c->paired ? "Looking back" : "Start";
 }
 
+const char *out_change_until(const struct report_change *c)
+{
+    return c->later ? "Weeks later" : "End";
+}
+
+const char *out_change_heading(bool later)
+{
+    return later ? "What changed from the start to a few weeks later"
+                 : "What changed from start to end";
+}
+
 const char *out_later_note(const struct report *r)
 {
     for (size_t q = 0; q < r->nq; q++)
         if (r->q[q].when == SURVEY_LATER)
-            return "These figures go from the start to the end of the lesson only: the answers "
-                   "to the later part, a few weeks on, are counted under their own questions "
-                   "but are not compared with the start, and are not paired.";
+            return "The answers to the later part, a few weeks on, are compared with the start "
+                   "where the same question was asked at both, as two groups: they are not "
+                   "paired pupil by pupil, and pupils who answered at the start may not be the "
+                   "ones who answered weeks later.";
     return "";
 }
 

@@ -108,11 +108,12 @@ void out_each_focus_group(struct out *o,
  */
 bool out_pairing(const struct report *r, size_t g, char *buf, size_t size);
 /*
- * What changed from start to end in group g, the walk both formatters share: row() is called
- * for each pair report_pair_change() lets out, with the group, the pair's index and its
- * figures (first is true for the first row). Returns how many rows there were.
+ * What changed from start to end in group g (or, with later, from the start to the later
+ * part), the walk both formatters share: row() is called for each such pair
+ * report_pair_change() lets out, with the group, the pair's index and its figures (first is
+ * true for the first row). Returns how many rows there were.
  */
-size_t out_each_change(struct out *o, size_t g,
+size_t out_each_change(struct out *o, size_t g, bool later,
                        void (*row)(struct out *o, bool first, size_t g, size_t p,
                                    const struct report_change *c));
 /*
@@ -130,20 +131,27 @@ void out_change_ceiling(const struct report_change *c, char *buf, size_t size);
  * with fewer than k answers (have is false): a part held back shows nothing. */
 void out_change_cell(const struct report *r, size_t g, size_t q, size_t j, bool have, char *count,
                      char *share, size_t size);
-/* The next pair from *p on whose change in group g has a sentence, in c; false at the end. */
-bool out_change_next(const struct report *r, size_t g, size_t *p, struct report_change *c);
+/* The next pair from *p on whose change in group g has a sentence, in c, of those to the
+ * later part or of the others; false at the end. */
+bool out_change_next(const struct report *r, size_t g, bool later, size_t *p,
+                     struct report_change *c);
 /* What a pair compares, in words: "at the start and at the end", ... Static. */
 const char *out_change_kind(const struct report_change *c);
-/* The heading of a pair's start column: "Start" or "Looking back". */
+/* The heading of a pair's start column: "Start" or "Looking back"; of its other column,
+ * "End" or "Weeks later". Static. */
 const char *out_change_since(const struct report_change *c);
+const char *out_change_until(const struct report_change *c);
+/* The heading over the pairs to the end, or to the later part. Static. */
+const char *out_change_heading(bool later);
 /*
  * What the before-and-after figures cannot show, as one paragraph; it names a ceiling when
  * some shown result has one. False when the report shows no start-and-end result at all.
  */
 bool out_change_limits(const struct report *r, char *buf, size_t size);
 /*
- * Said wherever change is reported when the survey has a later part: its answers are not in
- * the start-to-end figures. Static; empty when the survey has no later questions.
+ * Said wherever change is reported when the survey has a later part: its answers are compared
+ * with the start as two groups, never paired. Static; empty when the survey has no later
+ * questions.
  */
 const char *out_later_note(const struct report *r);
 

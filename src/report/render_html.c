@@ -381,9 +381,9 @@ static void html_change_table(struct out *o, size_t g, const struct rpair *pr,
     out_fmt(o,
             "<thead><tr><th scope=\"col\">Answer</th>"
             "<th scope=\"col\">%s: submissions</th><th scope=\"col\">%s: share</th>"
-            "<th scope=\"col\">End: submissions</th><th scope=\"col\">End: share</th></tr>"
+            "<th scope=\"col\">%s: submissions</th><th scope=\"col\">%s: share</th></tr>"
             "</thead>\n<tbody>\n",
-            out_change_since(c), out_change_since(c));
+            out_change_since(c), out_change_since(c), out_change_until(c), out_change_until(c));
     /* The options and "prefer not to say": "no answer" would count the other part's
      * submissions, which were not asked. */
     for (size_t j = 0; j + 1 < a->ncols; j++) {
@@ -411,11 +411,11 @@ void html_change_figures(struct out *o, size_t g, size_t p, const struct report_
     out_change_share(r, &c->end, c->have_end, end, sizeof(end));
     out_change_effect(r, c, line, sizeof(line));
     out_textf(o,
-              "<ul class=\"figures\">\n<li>%s%s%s: %s %s; end %s.</li>\n"
+              "<ul class=\"figures\">\n<li>%s%s%s: %s %s; %s %s.</li>\n"
               "<li>Effect size: %s.</li>\n",
               c->knowledge ? "Chose the right answer" : "In the top answers (",
-              c->knowledge ? "" : c->top, c->knowledge ? "" : ")", out_change_since(c), start, end,
-              line);
+              c->knowledge ? "" : c->top, c->knowledge ? "" : ")", out_change_since(c), start,
+              c->later ? "weeks later" : "end", end, line);
     if (!c->knowledge) {
         out_pair(r, p, g, line, sizeof(line));
         out_textf(o, "<li>Mean (1 to 5): %s</li>\n", line);
@@ -431,7 +431,7 @@ static void html_change(struct out *o, bool first, size_t g, size_t p,
 {
     const struct report *r = o->r;
     if (first)
-        out_str(o, "<h4>What changed from start to end</h4>\n");
+        out_textf(o, "<h4>%s</h4>\n", out_change_heading(c->later));
     unsigned id = ++o->ids;
     out_fmt(o, "<div class=\"change\">\n<h5 id=\"chg-%u\">", id);
     out_textf(o, "%s <span class=\"meta\">(%s)</span></h5>\n", r->q[r->pairs[p].after].text,
@@ -511,7 +511,8 @@ static void html_group(struct out *o, size_t g, bool comments, bool open)
         out_text(o, pairing);
         out_str(o, "</p>\n");
     }
-    out_each_change(o, g, html_change);
+    out_each_change(o, g, false, html_change);
+    out_each_change(o, g, true, html_change);
     if (comments)
         out_each_comments(o, g, html_comments);
     out_themes(o, g, comments);
@@ -620,20 +621,23 @@ static void html_focus_groups(struct out *o)
     out_str(o, "</section>\n");
 }
 
-/* The summary's start-to-end sentences for group g, and what they cannot show. */
+/* The summary's start-to-end (then start-to-later) sentences for group g, and what they
+ * cannot show. */
 static void html_summary_change(struct out *o, size_t g)
 {
     const struct report *r = o->r;
-    bool any = false;
-    struct report_change c;
-    for (size_t p = 0; out_change_next(r, g, &p, &c); p++, any = true) {
-        if (!any)
-            out_str(o, "<h3 class=\"changes\">What changed from start to end</h3>\n"
-                       "<ul class=\"changes\">\n");
-        out_textf(o, "<li>%s %s</li>\n", r->q[r->pairs[p].after].text, c.sentence);
+    for (int later = 0; later < 2; later++) {
+        bool any = false;
+        struct report_change c;
+        for (size_t p = 0; out_change_next(r, g, later, &p, &c); p++, any = true) {
+            if (!any)
+                out_textf(o, "<h3 class=\"changes\">%s</h3>\n<ul class=\"changes\">\n",
+                          out_change_heading(later));
+            out_textf(o, "<li>%s %s</li>\n", r->q[r->pairs[p].after].text, c.sentence);
+        }
+        if (any)
+            out_str(o, "</ul>\n");
     }
-    if (any)
-        out_str(o, "</ul>\n");
     char limits[1536];
     if (out_change_limits(r, limits, sizeof(limits)))
         out_textf(o, "<p class=\"limits\">%s</p>\n", limits);

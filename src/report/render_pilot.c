@@ -113,6 +113,28 @@ static bool asked_in_any(const struct report *r, const size_t *v, size_t nv, siz
     return false;
 }
 
+/* The pairs each part of the results shows: start (or looking back) to end on a scale, the
+ * knowledge items from start to end, and the start to the later part, a few weeks on. */
+enum pilot_pairs { PILOT_CHANGE, PILOT_KNOWLEDGE, PILOT_LATER };
+
+static bool pair_in(const struct report *r, size_t p, enum pilot_pairs which)
+{
+    const struct rpair *pr = &r->pairs[p];
+    if (r->q[pr->after].when == SURVEY_LATER)
+        return which == PILOT_LATER;
+    return which == (pr->knowledge ? PILOT_KNOWLEDGE : PILOT_CHANGE);
+}
+
+/* Whether some pair of this kind was asked, both of its questions, in some version. */
+static bool pairs_asked(const struct report *r, const size_t *v, size_t nv, enum pilot_pairs which)
+{
+    for (size_t p = 0; p < r->npairs; p++)
+        if (pair_in(r, p, which) && asked_in_any(r, v, nv, r->pairs[p].before) &&
+            asked_in_any(r, v, nv, r->pairs[p].after))
+            return true;
+    return false;
+}
+
 /* ---- aims and method ---- */
 
 static void pilot_aims(struct out *o, const size_t *v, size_t nv)
@@ -131,8 +153,10 @@ static void pilot_aims(struct out *o, const size_t *v, size_t nv)
         out_str(o, ", side by side,");
     }
     out_str(o, " and asks:</p>\n<ol>\n"
-               "<li>Did pupils' answers change from the start of the lesson to its end?</li>\n"
-               "<li>What did pupils, and the focus groups, say about it?</li>\n");
+               "<li>Did pupils' answers change from the start of the lesson to its end?</li>\n");
+    if (pairs_asked(r, v, nv, PILOT_LATER))
+        out_str(o, "<li>Were the answers a few weeks later still different from the start?</li>\n");
+    out_str(o, "<li>What did pupils, and the focus groups, say about it?</li>\n");
     out_str(o, nv == 2 ? "<li>What was changed in the revision, and why?</li>\n"
                        : "<li>What was changed in this version, and why?</li>\n");
     out_str(o, "</ol>\n</section>\n");
@@ -165,6 +189,11 @@ static void pilot_method(struct out *o, const size_t *v, size_t nv)
             "right answers has a 95%% Wilson interval. The top answers of a scale are its "
             "upper half, the middle included.</p>\n",
             r->k);
+    if (pairs_asked(r, v, nv, PILOT_LATER))
+        out_str(o, "<p>Some questions are asked again in a later part, a few weeks after the "
+                   "lesson. Those answers are compared with the start answers in the same way, "
+                   "as two groups with Cliff's delta: pairing words pair only the start and the "
+                   "end.</p>\n");
     out_fmt(o, "<p>" OUT_HOLD_BACK " " OUT_COUNTS_ARE "</p>\n", r->k, r->k);
     out_str(o, "<table>\n<caption>The questions</caption>\n<thead><tr><th scope=\"col\">"
                "Question</th><th scope=\"col\">Kind</th><th scope=\"col\">Asked</th>");
@@ -298,11 +327,13 @@ static void pilot_change(struct out *o, size_t p, size_t g, const char *vname, u
     if (c.have_start && c.have_end && qb->ncols == qa->ncols) {
         char title[600];
         snprintf(title, sizeof(title),
-                 "Bar chart of the shares of each answer %s and at the end for: %s (the same "
-                 "figures are in the table)",
-                 pr->paired ? "looking back" : "at the start", qa->text);
+                 "Bar chart of the shares of each answer %s and %s for: %s (the same figures "
+                 "are in the table)",
+                 pr->paired ? "looking back" : "at the start",
+                 c.later ? "a few weeks later" : "at the end", qa->text);
         const size_t gs[2] = {g, g}, qs[2] = {pr->before, pr->after};
-        const char *const key[2] = {pr->paired ? "looking back" : "start", "end"};
+        const char *const key[2] = {pr->paired ? "looking back" : "start",
+                                    c.later ? "weeks later" : "end"};
         out_str(o, "<div class=\"chart-and-table\">\n<div>\n");
         html_chart_two(o, gs, qs, key, title);
         out_str(o, "</div>\n<div>\n");
@@ -314,16 +345,17 @@ static void pilot_change(struct out *o, size_t p, size_t g, const char *vname, u
     out_str(o, "</div>\n");
 }
 
+/* Knowledge items in no pair (asked once): the share right in each version. */
 static void pilot_knowledge(struct out *o, const size_t *v, size_t nv)
 {
     const struct report *r = o->r;
     bool any = false;
     for (size_t q = 0; q < r->nq; q++) {
-        if (!r->q[q].correct || !asked_in_any(r, v, nv, q))
+        if (!r->q[q].correct || in_pair(r, q) || !asked_in_any(r, v, nv, q))
             continue;
         if (!any) {
-            out_str(o, "<h3 id=\"knowledge\">Knowledge</h3>\n<table class=\"knowledge\">\n"
-                       "<caption>Share of right answers, of those who chose an answer</caption>\n"
+            out_str(o, "<table class=\"knowledge\">\n<caption>Share of right answers to the "
+                       "questions asked once, of those who chose an answer</caption>\n"
                        "<thead><tr><th scope=\"col\">Question</th><th scope=\"col\">Asked</th>");
             for (size_t i = 0; i < nv; i++) {
                 out_str(o, "<th scope=\"col\">Version ");
@@ -337,12 +369,11 @@ static void pilot_knowledge(struct out *o, const size_t *v, size_t nv)
         out_text(o, r->q[q].text);
         out_fmt(o, "</th><td>%s</td>", out_when(r->q[q].when));
         for (size_t i = 0; i < nv; i++) {
-            struct stats_share s;
-            if (report_share_correct(r, v[i], q, &s) == 0)
-                out_fmt(o, "<td>%.0f%% (95%% CI %.0f%% to %.0f%%; %lld of %lld)</td>",
-                        100 * s.share, 100 * s.low, 100 * s.high, (long long)s.x, (long long)s.n);
-            else
-                out_str(o, "<td>not shown: too few answers, or not asked</td>");
+            struct stats_share sh;
+            char cell[128];
+            out_change_share(r, &sh, report_share_correct(r, v[i], q, &sh) == 0, cell,
+                             sizeof(cell));
+            out_textf(o, "<td>%s</td>", cell);
         }
         out_str(o, "</tr>\n");
     }
@@ -552,24 +583,21 @@ static void pilot_focus_groups(struct out *o, const size_t *v, size_t nv)
     }
 }
 
-static void pilot_results(struct out *o, const size_t *v, size_t nv)
+/* Each pair of one kind asked in a version: its question, then each version's change. */
+static void pilot_pairs(struct out *o, const size_t *v, size_t nv, enum pilot_pairs which)
 {
     const struct report *r = o->r;
-    part_open(o, "results", "4. Results", false);
-    out_str(o, "<h3 id=\"change\">What changed from start to end</h3>\n");
-    bool any = false;
     for (size_t p = 0; p < r->npairs; p++) {
         const struct rpair *pr = &r->pairs[p];
-        /* A knowledge item's change is a share right, not a scale's: not written here yet. */
-        if (pr->knowledge || !asked_in_any(r, v, nv, pr->before) ||
+        if (!pair_in(r, p, which) || !asked_in_any(r, v, nv, pr->before) ||
             !asked_in_any(r, v, nv, pr->after))
             continue;
-        any = true;
         unsigned id = ++o->ids;
         out_fmt(o, "<div class=\"pair\">\n<h4 id=\"chg-%u\">", id);
         out_text(o, r->q[pr->after].text);
-        out_str(o, pr->paired ? " (looking back, and at the end)</h4>\n"
-                              : " (at the start, and at the end)</h4>\n");
+        out_str(o, pr->paired             ? " (looking back, and at the end)</h4>\n"
+                   : which == PILOT_LATER ? " (at the start, and a few weeks later)</h4>\n"
+                                          : " (at the start, and at the end)</h4>\n");
         for (size_t i = 0; i < nv; i++) {
             char name[96];
             snprintf(name, sizeof(name), "Version %s", r->g[v[i]].name);
@@ -577,9 +605,32 @@ static void pilot_results(struct out *o, const size_t *v, size_t nv)
         }
         out_str(o, "</div>\n");
     }
-    if (!any)
+}
+
+static void pilot_results(struct out *o, const size_t *v, size_t nv)
+{
+    const struct report *r = o->r;
+    part_open(o, "results", "4. Results", false);
+    out_str(o, "<h3 id=\"change\">What changed from start to end</h3>\n");
+    if (pairs_asked(r, v, nv, PILOT_CHANGE))
+        pilot_pairs(o, v, nv, PILOT_CHANGE);
+    else
         out_str(o, "<p>No question was asked both before and at the end.</p>\n");
-    pilot_knowledge(o, v, nv);
+    bool knowledge = false;
+    for (size_t q = 0; q < r->nq && !knowledge; q++)
+        knowledge = r->q[q].correct && asked_in_any(r, v, nv, q);
+    if (knowledge) {
+        out_str(o, "<h3 id=\"knowledge\">Knowledge</h3>\n<p>Questions with a right answer: "
+                   "the share who gave it, of those who chose an answer (\xe2\x80\x9cnot "
+                   "sure\xe2\x80\x9d is an answer, and not the right one), with its 95% Wilson "
+                   "interval.</p>\n");
+        pilot_pairs(o, v, nv, PILOT_KNOWLEDGE);
+        pilot_knowledge(o, v, nv);
+    }
+    if (pairs_asked(r, v, nv, PILOT_LATER)) {
+        out_textf(o, "<h3 id=\"later\">A few weeks later</h3>\n<p>%s</p>\n", out_later_note(r));
+        pilot_pairs(o, v, nv, PILOT_LATER);
+    }
     pilot_other_answers(o, v, nv);
     pilot_said(o, v, nv);
     pilot_focus_groups(o, v, nv);
@@ -603,22 +654,24 @@ static void pilot_limits(struct out *o, const size_t *v, size_t nv)
                "start and end answers are compared as two groups, and a pupil who answered "
                "only once counts on one side only.</li>\n");
     if (*out_later_note(r))
-        out_fmt(o, "<li><strong>Start to end only.</strong> %s</li>\n", out_later_note(r));
+        out_fmt(o, "<li><strong>The later part.</strong> %s</li>\n", out_later_note(r));
     out_fmt(o, "<li><strong>Submissions, not pupils.</strong> %s</li>\n", OUT_COUNTS_ARE);
-    /* A ceiling, where most were already in the top answers at the start. */
+    /* A ceiling, where most were already in the top answers (or right) at the start. */
     bool ceiling = false;
     for (size_t p = 0; p < r->npairs; p++) {
-        if (r->pairs[p].paired)
-            continue;
+        if (pair_in(r, p, PILOT_LATER) || r->pairs[p].paired)
+            continue; /* the same start as its start-to-end pair; not a start */
         for (size_t i = 0; i < nv; i++) {
-            struct stats_share s;
-            if (report_share_top(r, v[i], r->pairs[p].before, &s) != 0 || s.share < REPORT_CEILING)
+            struct report_change c;
+            if (report_pair_change(r, p, v[i], &c) != 0 || !c.ceiling)
                 continue;
             ceiling = true;
             out_fmt(o,
-                    "<li><strong>A ceiling.</strong> In version %s, %.0f%% were already in "
-                    "the top answers at the start for \xe2\x80\x9c",
-                    r->g[v[i]].name, 100 * s.share);
+                    "<li><strong>A ceiling.</strong> In version %s, %.0f%% %s at the start for "
+                    "\xe2\x80\x9c",
+                    r->g[v[i]].name, 100 * c.start.share,
+                    c.knowledge ? "already gave the right answer"
+                                : "were already in the top answers");
             out_text(o, r->q[r->pairs[p].before].text);
             out_str(o, "\xe2\x80\x9d: with little room to rise, a small change there says "
                        "little.</li>\n");
@@ -626,7 +679,7 @@ static void pilot_limits(struct out *o, const size_t *v, size_t nv)
     }
     if (!ceiling)
         out_str(o, "<li><strong>A ceiling.</strong> No question had three in four or more in "
-                   "its top answers at the start, so there was room to rise.</li>\n");
+                   "its top answers, or right, at the start, so there was room to rise.</li>\n");
     for (size_t i = 0; i < nv; i++) {
         const struct group *gv = &r->g[v[i]];
         out_fmt(o, "<li><strong>Numbers, version ");

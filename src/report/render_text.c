@@ -66,7 +66,7 @@ static void text_change_table(struct out *o, size_t g, const struct rpair *pr,
         return;
     buf_add(&o->b, "    ", 4);
     out_field(&o->b, "Answer", 36, true);
-    out_fmt(o, " %14s %14s\n", out_change_since(c), "End");
+    out_fmt(o, " %14s %14s\n", out_change_since(c), out_change_until(c));
     /* The options and "prefer not to say": "no answer" would count the other part's
      * submissions, which were not asked. */
     for (size_t j = 0; j + 1 < a->ncols; j++) {
@@ -91,7 +91,7 @@ static void text_change(struct out *o, bool first, size_t g, size_t p,
     const struct report *r = o->r;
     const struct rpair *pr = &r->pairs[p];
     if (first)
-        out_str(o, "\nWhat changed from start to end:\n");
+        out_fmt(o, "\n%s:\n", out_change_heading(c->later));
     out_fmt(o, "\n  %s\n  (%s)\n", r->q[pr->after].text, out_change_kind(c));
     text_change_table(o, g, pr, c);
     char line[256];
@@ -102,7 +102,7 @@ static void text_change(struct out *o, bool first, size_t g, size_t p,
         out_fmt(o, "    In the top answers (%s):\n", c->top);
     out_fmt(o, "      %s: %s\n", out_change_since(c), line);
     out_change_share(r, &c->end, c->have_end, line, sizeof(line));
-    out_fmt(o, "      End: %s\n", line);
+    out_fmt(o, "      %s: %s\n", out_change_until(c), line);
     out_change_effect(r, c, line, sizeof(line));
     out_fmt(o, "    Effect size: %s\n", line);
     if (!c->knowledge) {
@@ -178,7 +178,8 @@ static void text_group(struct out *o, size_t g, bool comments)
     char pairing[320];
     if (out_pairing(r, g, pairing, sizeof(pairing)))
         out_fmt(o, "\n%s\n", pairing);
-    out_each_change(o, g, text_change);
+    out_each_change(o, g, false, text_change);
+    out_each_change(o, g, true, text_change);
     if (comments)
         out_each_comments(o, g, text_comments);
     out_themes(o, g, comments);
@@ -239,15 +240,20 @@ static void text_focus_groups(struct out *o)
     out_each_focus_group(o, text_focus_group);
 }
 
-/* The summary's start-to-end sentences for group g, and what they cannot show. */
+/* The summary's start-to-end (then start-to-later) sentences for group g, and what they
+ * cannot show. */
 static void text_summary_change(struct out *o, size_t g)
 {
     const struct report *r = o->r;
     struct report_change c;
-    bool first = true;
-    for (size_t p = 0; out_change_next(r, g, &p, &c); p++, first = false)
-        out_fmt(o, "%s  - %s %s\n", first ? "\nWhat changed from start to end:\n" : "",
-                r->q[r->pairs[p].after].text, c.sentence);
+    for (int later = 0; later < 2; later++) {
+        bool first = true;
+        for (size_t p = 0; out_change_next(r, g, later, &p, &c); p++, first = false) {
+            if (first)
+                out_fmt(o, "\n%s:\n", out_change_heading(later));
+            out_fmt(o, "  - %s %s\n", r->q[r->pairs[p].after].text, c.sentence);
+        }
+    }
     char limits[1536];
     if (out_change_limits(r, limits, sizeof(limits)))
         out_fmt(o, "\n%s\n", limits);

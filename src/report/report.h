@@ -165,11 +165,14 @@ void stats_effect_words(const struct stats_effect *e, char *buf, size_t size);
 void stats_change_sentence(const char *what, const struct stats_share *start,
                            const struct stats_share *end, const struct stats_effect *e, char *buf,
                            size_t size);
-/* The same, with the start said in other words: since is "at the start" above, or for a
- * "looking back" question "looking back". */
-void stats_change_sentence_since(const char *what, const char *since,
-                                 const struct stats_share *start, const struct stats_share *end,
-                                 const struct stats_effect *e, char *buf, size_t size);
+/*
+ * The same in other words: at is when the second share was found ("At the end" above, "A few
+ * weeks later"), what says what it counts with its verb ("were quite or very sure ...",
+ * "gave the right answer"), and since when the first was ("at the start", "looking back").
+ */
+void stats_change_sentence_at(const char *at, const char *what, const char *since,
+                              const struct stats_share *start, const struct stats_share *end,
+                              const struct stats_effect *e, char *buf, size_t size);
 
 /* ---- CSV ---- */
 

@@ -12,6 +12,8 @@
  *   class B: 3 start submissions, held back;
  *   class C: 8 end submissions and 2 start ones: its start part is held back;
  *   class D: 6 and 6, most already at the top at the start (a ceiling).
+ * The later part, a few weeks on, asks the scale and the knowledge item again: class A has
+ * 15 later submissions, class C 3 (its later part is held back).
  */
 #include "testutil.h"
 
@@ -45,6 +47,8 @@ static struct survey_question questions[] = {
      5,
      0,
      NULL},
+    {{"c", 1}, "q-sure-later", SURVEY_SCALE, SURVEY_LATER, SURE, sure_opts, 5, 0, NULL},
+    {{"c", 1}, "q-law-later", SURVEY_YESNO, SURVEY_LATER, LAW, NULL, 0, 0, "yes"},
 };
 
 static struct survey survey_v1(void)
@@ -63,6 +67,9 @@ static const int a_back[18] = {1, 1, 2, 2, 3, 2, 3, 1, 3, 4, 2, 4, 3, 5, 4, 3, 5
 static const char *const a_law_start[3] = {"yes", "no", "not-sure"};
 static const int a_law_start_n[3] = {9, 5, 3};
 static const int a_law_end_n[3] = {15, 2, 1};
+/* Class A a few weeks later: the scale, and the knowledge item 11 of 15 right. */
+static const int a_later[15] = {1, 2, 2, 2, 3, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5};
+static const int a_law_later_n[3] = {11, 3, 1};
 static const int d_start[6] = {5, 5, 5, 4, 4, 3};
 static const int d_end[6] = {5, 5, 5, 5, 4, 4};
 
@@ -130,6 +137,11 @@ static int setup(void **state)
     for (int i = 0; i < 18; i++)
         submit(w->s, w->a, "q-sure-end", a_end[i], "q-law-end", law_answer(a_law_end_n, i),
                a_back[i]);
+    for (int i = 0; i < 15; i++)
+        submit(w->s, w->a, "q-sure-later", a_later[i], "q-law-later", law_answer(a_law_later_n, i),
+               0);
+    for (int i = 0; i < 3; i++)
+        submit(w->s, w->c, "q-sure-later", 5, "q-law-later", "yes", 0);
     for (int i = 0; i < 3; i++)
         submit(w->s, w->b, "q-sure-start", 1, "q-law-start", "no", 0);
     for (int i = 0; i < 8; i++)
@@ -250,6 +262,39 @@ static void check_values(double cliff[3], double pairs[3], double wil_s[3], doub
     assert_int_equal(pclose(f), 0);
 }
 
+/* The same for class A's start and later answers: Cliff's delta of the scale, the later
+ * knowledge item's Wilson interval, and Cliff's delta of right against not right. */
+static void check_later(double cliff[3], double wil_l[3], double know[3])
+{
+    char cmd[4096], dir[512];
+    snprintf(dir, sizeof(dir), "%s", __FILE__);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    snprintf(cmd, sizeof(cmd), "/usr/bin/python3 %s/effect_check.py cliff", dir);
+    add_levels(cmd, sizeof(cmd), a_start, 17);
+    add_levels(cmd, sizeof(cmd), a_later, 15);
+    strncat(cmd, " wilson 11 15 cliff ", sizeof(cmd) - strlen(cmd) - 1);
+    for (int i = 0; i < 17; i++)
+        strncat(cmd, i < 8 ? "0," : "1,", sizeof(cmd) - strlen(cmd) - 1);
+    cmd[strlen(cmd) - 1] = ' ';
+    for (int i = 0; i < 15; i++)
+        strncat(cmd, i < 4 ? "0," : "1,", sizeof(cmd) - strlen(cmd) - 1);
+    cmd[strlen(cmd) - 1] = '\0';
+    FILE *f = popen(cmd, "r");
+    assert_non_null(f);
+    double *out[3] = {cliff, wil_l, know};
+    const char *kinds[3] = {"cliff", "wilson", "cliff"};
+    for (int i = 0; i < 3; i++) {
+        char line[512], k[16];
+        if (!fgets(line, sizeof(line), f) ||
+            sscanf(line, "%15s %lf %lf %lf", k, &out[i][0], &out[i][1], &out[i][2]) != 4 ||
+            strcmp(k, kinds[i]) != 0)
+            fail_msg("effect_check.py: expected %s", kinds[i]);
+    }
+    assert_int_equal(pclose(f), 0);
+}
+
 /* Romano et al.'s (2006) words for Cliff's delta, "no clear change" when the interval holds 0. */
 static const char *cliff_words(const double v[3], char *buf, size_t size)
 {
@@ -310,10 +355,38 @@ static void test_change_against_scipy(void **state)
     snprintf(want, sizeof(want), "Cliff's delta %+.2f (95%% CI %+.2f to %+.2f; 17 and 18 answers)",
              know[0], know[1], know[2]);
     expect(sa, want);
-    snprintf(want, sizeof(want), "At the end, 83%% were right, up from 53%% at the start: %s.",
+    snprintf(want, sizeof(want),
+             "At the end, 83%% gave the right answer (yes), up from 53%% at the start: %s.",
              cliff_words(know, words, sizeof(words)));
     expect(sa, want);
     expect_not(sa, "little room to rise");
+    /* From the start to a few weeks later, by the same figures, under a heading of its own. */
+    double lc[3], wl[3], lk[3];
+    check_later(lc, wl, lk);
+    const char *later = strstr(sa, "What changed from the start to a few weeks later:\n");
+    assert_non_null(later);
+    expect(later, "    Answer                                        Start    Weeks later\n");
+    expect(later, "      Start: 47% (95% CI 26% to 69%; 8 of 17)\n"
+                  "      Weeks later: 73% (95% CI 48% to 89%; 11 of 15)\n");
+    snprintf(want, sizeof(want),
+             "Effect size: Cliff's delta %+.2f (95%% CI %+.2f to %+.2f; 17 and 15 answers): %s",
+             lc[0], lc[1], lc[2], cliff_words(lc, words, sizeof(words)));
+    expect(later, want);
+    snprintf(want, sizeof(want),
+             "A few weeks later, 73%% were quite sure, very sure or totally sure, up from 47%% "
+             "at the start: %s.",
+             words);
+    expect(later, want);
+    snprintf(want, sizeof(want),
+             "      Start: %ld%% (95%% CI %ld%% to %ld%%; 9 of 17)\n"
+             "      Weeks later: %ld%% (95%% CI %ld%% to %ld%%; 11 of 15)\n",
+             lround(ws[0] * 100), lround(ws[1] * 100), lround(ws[2] * 100), lround(wl[0] * 100),
+             lround(wl[1] * 100), lround(wl[2] * 100));
+    expect(later, want);
+    snprintf(want, sizeof(want),
+             "A few weeks later, 73%% gave the right answer (yes), up from 53%% at the start: %s.",
+             cliff_words(lk, words, sizeof(words)));
+    expect(later, want);
     /* The summary gives the whole report's sentences and what the figures cannot show,
      * with the ceiling that class D's data show. */
     const char *summary_end = strstr(t, "=== By package version");
@@ -349,6 +422,83 @@ static void test_change_against_scipy(void **state)
     free(t);
 }
 
+/* A Wilson interval worked out by effect_check.py, as a report writes it. */
+static void wilson_words(int x, int n, char *buf, size_t size)
+{
+    char cmd[1024], dir[512];
+    snprintf(dir, sizeof(dir), "%s", __FILE__);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    snprintf(cmd, sizeof(cmd), "/usr/bin/python3 %s/effect_check.py wilson %d %d", dir, x, n);
+    FILE *f = popen(cmd, "r");
+    assert_non_null(f);
+    double v[3];
+    char line[256];
+    if (!fgets(line, sizeof(line), f) ||
+        sscanf(line, "wilson %lf %lf %lf", &v[0], &v[1], &v[2]) != 3)
+        fail_msg("effect_check.py wilson %d %d", x, n);
+    assert_int_equal(pclose(f), 0);
+    snprintf(buf, size, "%ld%% (95%% CI %ld%% to %ld%%; %d of %d)", lround(v[0] * 100),
+             lround(v[1] * 100), lround(v[2] * 100), x, n);
+}
+
+/*
+ * The pilot report gives the same figures and sentences as the HTML report: the knowledge
+ * item's share right at the start, at the end and weeks later with their Wilson intervals
+ * (classes A and C: 9 of 19, 23 of 26, 14 of 18), each change's sentence, and the later part
+ * under its own heading; class B nowhere.
+ */
+static void test_pilot_report_says_the_same(void **state)
+{
+    struct world *w = *state;
+    char *p = render(w, REPORT_PILOT), *h = render(w, REPORT_HTML);
+    char s[3][96], want[512];
+    wilson_words(9, 19, s[0], sizeof(s[0]));
+    wilson_words(23, 26, s[1], sizeof(s[1]));
+    wilson_words(14, 18, s[2], sizeof(s[2]));
+    snprintf(want, sizeof(want), "<li>Chose the right answer: Start %s; end %s.</li>", s[0], s[1]);
+    expect(p, want);
+    expect(h, want);
+    snprintf(want, sizeof(want), "<li>Chose the right answer: Start %s; weeks later %s.</li>", s[0],
+             s[2]);
+    expect(p, want);
+    expect(h, want);
+    /* Each change's sentence for the version is the pilot report's, as report_pair_change()
+     * words it: five of them, two of them a few weeks later. */
+    struct report_options opt = {.k = 5};
+    struct report *r = NULL;
+    char err[256];
+    assert_int_equal(report_build(w->s, &opt, &r, err, sizeof(err)), STORE_OK);
+    assert_int_equal(r->nversions, 1);
+    int sentences = 0, later = 0;
+    for (size_t i = 0; i < r->npairs; i++) {
+        struct report_change c;
+        assert_int_equal(report_pair_change(r, i, r->first_version, &c), 0);
+        if (!c.sentence[0])
+            continue;
+        struct buf b;
+        buf_init(&b, 4096);
+        buf_adds_html(&b, c.sentence);
+        char *esc = buf_detach(&b, NULL);
+        expect(p, esc);
+        free(esc);
+        sentences++;
+        later += c.later;
+    }
+    report_free(r);
+    assert_int_equal(sentences, 5);
+    assert_int_equal(later, 2);
+    expect(p, "At the end, 88% gave the right answer (yes), up from 47% at the start: ");
+    expect(p, "A few weeks later, 78% gave the right answer (yes), up from 47% at the start: ");
+    expect(p, "<h3 id=\"later\">A few weeks later</h3>");
+    expect(p, "<h4 id=\"chg-7\">How sure do you feel about saying no? (at the start, and a few "
+              "weeks later)</h4>");
+    expect_not(p, w->b);
+    free(p);
+    free(h);
+}
+
 static void test_k_rule_for_each_part(void **state)
 {
     struct world *w = *state;
@@ -369,6 +519,10 @@ static void test_k_rule_for_each_part(void **state)
     expect(sc, "Effect size: none: fewer than 5 answers at the start or at the end");
     expect_not(sc, "Cliff's delta");
     expect_not(sc, "At the end, ");
+    /* Its later part has 3: nothing of it either. */
+    expect(sc, "      Weeks later: not shown: fewer than 5 answers\n");
+    expect(sc, "Effect size: none: fewer than 5 answers at the start or a few weeks later");
+    expect_not(sc, "A few weeks later, ");
     free(sc);
     /* Class D: most were already at the top at the start. */
     char *sd = class_section(t, w->d);
@@ -384,7 +538,7 @@ static void test_k_rule_for_each_part(void **state)
     size_t gb = SIZE_MAX;
     for (size_t g = 0; g < r->ncohorts; g++)
         gb = strcmp(r->g[g].name, w->b) == 0 ? g : gb;
-    assert_true(gb != SIZE_MAX && r->npairs == 3);
+    assert_true(gb != SIZE_MAX && r->npairs == 5);
     struct report_change c;
     for (size_t p = 0; p < r->npairs; p++)
         assert_int_equal(report_pair_change(r, p, gb, &c), -EPERM);
@@ -396,6 +550,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_change_against_scipy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_k_rule_for_each_part, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pilot_report_says_the_same, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
