@@ -223,36 +223,32 @@ static void add_levels(char *cmd, size_t size, const int *v, int n)
     }
 }
 
-/* Runs effect_check.py on class A's answers: Cliff's delta of the scale, the pairs, the two
- * Wilson intervals and Cliff's delta of right (1) against not right (0). */
-static void check_values(double cliff[3], double pairs[3], double wil_s[3], double wil_e[3],
-                         double know[3])
+/* "/usr/bin/python3 DIR/effect_check.py" into cmd, DIR this file's. */
+static void check_command(char *cmd, size_t size)
 {
-    char cmd[4096], dir[512];
+    char dir[512];
     snprintf(dir, sizeof(dir), "%s", __FILE__);
     char *slash = strrchr(dir, '/');
     if (slash)
         *slash = '\0';
-    snprintf(cmd, sizeof(cmd), "/usr/bin/python3 %s/effect_check.py cliff", dir);
-    add_levels(cmd, sizeof(cmd), a_start, 17);
-    add_levels(cmd, sizeof(cmd), a_end, 18);
-    strncat(cmd, " pairs ", sizeof(cmd) - strlen(cmd) - 1);
-    for (int i = 0; i < 18; i++) {
+    snprintf(cmd, size, "/usr/bin/python3 %s/effect_check.py", dir);
+}
+
+/* Appends " 0,0,1,1,1" to cmd: n answers, the first wrong of them not right (0). */
+static void add_right(char *cmd, size_t size, int n, int wrong)
+{
+    for (int i = 0; i < n; i++) {
         size_t len = strlen(cmd);
-        snprintf(cmd + len, sizeof(cmd) - len, "%s%d:%d", i ? "," : "", a_back[i], a_end[i]);
+        snprintf(cmd + len, size - len, "%s%d", i ? "," : " ", i >= wrong);
     }
-    strncat(cmd, " wilson 9 17 wilson 15 18 cliff ", sizeof(cmd) - strlen(cmd) - 1);
-    for (int i = 0; i < 17; i++)
-        strncat(cmd, i < 8 ? "0," : "1,", sizeof(cmd) - strlen(cmd) - 1);
-    cmd[strlen(cmd) - 1] = ' ';
-    for (int i = 0; i < 18; i++)
-        strncat(cmd, i < 3 ? "0," : "1,", sizeof(cmd) - strlen(cmd) - 1);
-    cmd[strlen(cmd) - 1] = '\0';
+}
+
+/* Runs cmd and reads its n lines, each the case kinds[i]: estimate, low and high in out[i]. */
+static void run_check(const char *cmd, double *const out[], const char *const kinds[], int n)
+{
     FILE *f = popen(cmd, "r");
     assert_non_null(f);
-    double *out[5] = {cliff, pairs, wil_s, wil_e, know};
-    const char *kinds[5] = {"cliff", "pairs", "wilson", "wilson", "cliff"};
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < n; i++) {
         char line[512], k[16];
         if (!fgets(line, sizeof(line), f) ||
             sscanf(line, "%15s %lf %lf %lf", k, &out[i][0], &out[i][1], &out[i][2]) != 4 ||
@@ -262,37 +258,47 @@ static void check_values(double cliff[3], double pairs[3], double wil_s[3], doub
     assert_int_equal(pclose(f), 0);
 }
 
+/* An effect_check.py command whose first case is Cliff's delta of before against after. */
+static void check_cliff(char *cmd, size_t size, const int *before, int nb, const int *after, int na)
+{
+    check_command(cmd, size);
+    strncat(cmd, " cliff", size - strlen(cmd) - 1);
+    add_levels(cmd, size, before, nb);
+    add_levels(cmd, size, after, na);
+}
+
+/* Runs effect_check.py on class A's answers: Cliff's delta of the scale, the pairs, the two
+ * Wilson intervals and Cliff's delta of right (1) against not right (0). */
+static void check_values(double cliff[3], double pairs[3], double wil_s[3], double wil_e[3],
+                         double know[3])
+{
+    char cmd[4096];
+    check_cliff(cmd, sizeof(cmd), a_start, 17, a_end, 18);
+    strncat(cmd, " pairs ", sizeof(cmd) - strlen(cmd) - 1);
+    for (int i = 0; i < 18; i++) {
+        size_t len = strlen(cmd);
+        snprintf(cmd + len, sizeof(cmd) - len, "%s%d:%d", i ? "," : "", a_back[i], a_end[i]);
+    }
+    strncat(cmd, " wilson 9 17 wilson 15 18 cliff", sizeof(cmd) - strlen(cmd) - 1);
+    add_right(cmd, sizeof(cmd), 17, 8);
+    add_right(cmd, sizeof(cmd), 18, 3);
+    double *const out[5] = {cliff, pairs, wil_s, wil_e, know};
+    const char *const kinds[5] = {"cliff", "pairs", "wilson", "wilson", "cliff"};
+    run_check(cmd, out, kinds, 5);
+}
+
 /* The same for class A's start and later answers: Cliff's delta of the scale, the later
  * knowledge item's Wilson interval, and Cliff's delta of right against not right. */
 static void check_later(double cliff[3], double wil_l[3], double know[3])
 {
-    char cmd[4096], dir[512];
-    snprintf(dir, sizeof(dir), "%s", __FILE__);
-    char *slash = strrchr(dir, '/');
-    if (slash)
-        *slash = '\0';
-    snprintf(cmd, sizeof(cmd), "/usr/bin/python3 %s/effect_check.py cliff", dir);
-    add_levels(cmd, sizeof(cmd), a_start, 17);
-    add_levels(cmd, sizeof(cmd), a_later, 15);
-    strncat(cmd, " wilson 11 15 cliff ", sizeof(cmd) - strlen(cmd) - 1);
-    for (int i = 0; i < 17; i++)
-        strncat(cmd, i < 8 ? "0," : "1,", sizeof(cmd) - strlen(cmd) - 1);
-    cmd[strlen(cmd) - 1] = ' ';
-    for (int i = 0; i < 15; i++)
-        strncat(cmd, i < 4 ? "0," : "1,", sizeof(cmd) - strlen(cmd) - 1);
-    cmd[strlen(cmd) - 1] = '\0';
-    FILE *f = popen(cmd, "r");
-    assert_non_null(f);
-    double *out[3] = {cliff, wil_l, know};
-    const char *kinds[3] = {"cliff", "wilson", "cliff"};
-    for (int i = 0; i < 3; i++) {
-        char line[512], k[16];
-        if (!fgets(line, sizeof(line), f) ||
-            sscanf(line, "%15s %lf %lf %lf", k, &out[i][0], &out[i][1], &out[i][2]) != 4 ||
-            strcmp(k, kinds[i]) != 0)
-            fail_msg("effect_check.py: expected %s", kinds[i]);
-    }
-    assert_int_equal(pclose(f), 0);
+    char cmd[4096];
+    check_cliff(cmd, sizeof(cmd), a_start, 17, a_later, 15);
+    strncat(cmd, " wilson 11 15 cliff", sizeof(cmd) - strlen(cmd) - 1);
+    add_right(cmd, sizeof(cmd), 17, 8);
+    add_right(cmd, sizeof(cmd), 15, 4);
+    double *const out[3] = {cliff, wil_l, know};
+    const char *const kinds[3] = {"cliff", "wilson", "cliff"};
+    run_check(cmd, out, kinds, 3);
 }
 
 /* Romano et al.'s (2006) words for Cliff's delta, "no clear change" when the interval holds 0. */
@@ -309,6 +315,45 @@ static const char *cliff_words(const double v[3], char *buf, size_t size)
                              : "large",
                  v[0] > 0 ? "rise" : "fall");
     return buf;
+}
+
+/* Expects the effect-size line of Cliff's delta v over nb and na answers; its words in buf. */
+static const char *expect_cliff(const char *hay, const double v[3], int nb, int na, char *buf,
+                                size_t size)
+{
+    char want[256];
+    snprintf(want, sizeof(want),
+             "Effect size: Cliff's delta %+.2f (95%% CI %+.2f to %+.2f; %d and %d answers): %s",
+             v[0], v[1], v[2], nb, na, cliff_words(v, buf, size));
+    expect(hay, want);
+    return buf;
+}
+
+/* Expects the text report's two shares right: x of n at the start (Wilson s), y of m at the
+ * other part (until, Wilson e). */
+static void expect_right(const char *hay, const char *until, const double s[3], int x, int n,
+                         const double e[3], int y, int m)
+{
+    char want[256];
+    snprintf(want, sizeof(want),
+             "      Start: %ld%% (95%% CI %ld%% to %ld%%; %d of %d)\n"
+             "      %s: %ld%% (95%% CI %ld%% to %ld%%; %d of %d)\n",
+             lround(s[0] * 100), lround(s[1] * 100), lround(s[2] * 100), x, n, until,
+             lround(e[0] * 100), lround(e[1] * 100), lround(e[2] * 100), y, m);
+    expect(hay, want);
+}
+
+#define TOP "were quite sure, very sure or totally sure"
+#define RIGHT "gave the right answer (yes)"
+
+/* Expects the sentence "AT, NOW% WHAT, up from THEN% at the start: WORDS." */
+static void expect_sentence(const char *hay, const char *at, int now, const char *what, int then,
+                            const char *words)
+{
+    char want[512];
+    snprintf(want, sizeof(want), "%s, %d%% %s, up from %d%% at the start: %s.", at, now, what, then,
+             words);
+    expect(hay, want);
 }
 
 static void test_change_against_scipy(void **state)
@@ -329,16 +374,9 @@ static void test_change_against_scipy(void **state)
     expect(sa, "    In the top answers (quite sure, very sure or totally sure):\n"
                "      Start: 47% (95% CI 26% to 69%; 8 of 17)\n"
                "      End: 83% (95% CI 61% to 94%; 15 of 18)\n");
-    snprintf(want, sizeof(want),
-             "Effect size: Cliff's delta %+.2f (95%% CI %+.2f to %+.2f; 17 and 18 answers): %s",
-             cliff[0], cliff[1], cliff[2], cliff_words(cliff, words, sizeof(words)));
-    expect(sa, want);
+    expect_cliff(sa, cliff, 17, 18, words, sizeof(words));
     /* The sentence a head teacher reads. */
-    snprintf(want, sizeof(want),
-             "At the end, 83%% were quite sure, very sure or totally sure, up from 47%% at the "
-             "start: %s.",
-             words);
-    expect(sa, want);
+    expect_sentence(sa, "At the end", 83, TOP, 47, words);
     /* Looking back and at the end in one submission: the matched-pairs correlation. */
     snprintf(want, sizeof(want),
              "Effect size: matched-pairs rank-biserial correlation %+.2f (95%% CI %+.2f to %+.2f;",
@@ -346,19 +384,12 @@ static void test_change_against_scipy(void **state)
     expect(sa, want);
     /* The knowledge item: share right at each end with Wilson's interval, and the change. */
     expect(sa, "    Yes (right)  ");
-    snprintf(want, sizeof(want),
-             "    Chose the right answer:\n      Start: %ld%% (95%% CI %ld%% to %ld%%; 9 of 17)\n"
-             "      End: %ld%% (95%% CI %ld%% to %ld%%; 15 of 18)\n",
-             lround(ws[0] * 100), lround(ws[1] * 100), lround(ws[2] * 100), lround(we[0] * 100),
-             lround(we[1] * 100), lround(we[2] * 100));
-    expect(sa, want);
+    expect(sa, "    Chose the right answer:\n      Start: ");
+    expect_right(sa, "End", ws, 9, 17, we, 15, 18);
     snprintf(want, sizeof(want), "Cliff's delta %+.2f (95%% CI %+.2f to %+.2f; 17 and 18 answers)",
              know[0], know[1], know[2]);
     expect(sa, want);
-    snprintf(want, sizeof(want),
-             "At the end, 83%% gave the right answer (yes), up from 53%% at the start: %s.",
-             cliff_words(know, words, sizeof(words)));
-    expect(sa, want);
+    expect_sentence(sa, "At the end", 83, RIGHT, 53, cliff_words(know, words, sizeof(words)));
     expect_not(sa, "little room to rise");
     /* From the start to a few weeks later, by the same figures, under a heading of its own. */
     double lc[3], wl[3], lk[3];
@@ -368,25 +399,11 @@ static void test_change_against_scipy(void **state)
     expect(later, "    Answer                                        Start    Weeks later\n");
     expect(later, "      Start: 47% (95% CI 26% to 69%; 8 of 17)\n"
                   "      Weeks later: 73% (95% CI 48% to 89%; 11 of 15)\n");
-    snprintf(want, sizeof(want),
-             "Effect size: Cliff's delta %+.2f (95%% CI %+.2f to %+.2f; 17 and 15 answers): %s",
-             lc[0], lc[1], lc[2], cliff_words(lc, words, sizeof(words)));
-    expect(later, want);
-    snprintf(want, sizeof(want),
-             "A few weeks later, 73%% were quite sure, very sure or totally sure, up from 47%% "
-             "at the start: %s.",
-             words);
-    expect(later, want);
-    snprintf(want, sizeof(want),
-             "      Start: %ld%% (95%% CI %ld%% to %ld%%; 9 of 17)\n"
-             "      Weeks later: %ld%% (95%% CI %ld%% to %ld%%; 11 of 15)\n",
-             lround(ws[0] * 100), lround(ws[1] * 100), lround(ws[2] * 100), lround(wl[0] * 100),
-             lround(wl[1] * 100), lround(wl[2] * 100));
-    expect(later, want);
-    snprintf(want, sizeof(want),
-             "A few weeks later, 73%% gave the right answer (yes), up from 53%% at the start: %s.",
-             cliff_words(lk, words, sizeof(words)));
-    expect(later, want);
+    expect_cliff(later, lc, 17, 15, words, sizeof(words));
+    expect_sentence(later, "A few weeks later", 73, TOP, 47, words);
+    expect_right(later, "Weeks later", ws, 9, 17, wl, 11, 15);
+    expect_sentence(later, "A few weeks later", 73, RIGHT, 53,
+                    cliff_words(lk, words, sizeof(words)));
     /* The summary gives the whole report's sentences and what the figures cannot show,
      * with the ceiling that class D's data show. */
     const char *summary_end = strstr(t, "=== By package version");
@@ -425,20 +442,14 @@ static void test_change_against_scipy(void **state)
 /* A Wilson interval worked out by effect_check.py, as a report writes it. */
 static void wilson_words(int x, int n, char *buf, size_t size)
 {
-    char cmd[1024], dir[512];
-    snprintf(dir, sizeof(dir), "%s", __FILE__);
-    char *slash = strrchr(dir, '/');
-    if (slash)
-        *slash = '\0';
-    snprintf(cmd, sizeof(cmd), "/usr/bin/python3 %s/effect_check.py wilson %d %d", dir, x, n);
-    FILE *f = popen(cmd, "r");
-    assert_non_null(f);
+    char cmd[1024];
+    check_command(cmd, sizeof(cmd));
+    size_t len = strlen(cmd);
+    snprintf(cmd + len, sizeof(cmd) - len, " wilson %d %d", x, n);
     double v[3];
-    char line[256];
-    if (!fgets(line, sizeof(line), f) ||
-        sscanf(line, "wilson %lf %lf %lf", &v[0], &v[1], &v[2]) != 3)
-        fail_msg("effect_check.py wilson %d %d", x, n);
-    assert_int_equal(pclose(f), 0);
+    double *const out[1] = {v};
+    const char *const kinds[1] = {"wilson"};
+    run_check(cmd, out, kinds, 1);
     snprintf(buf, size, "%ld%% (95%% CI %ld%% to %ld%%; %d of %d)", lround(v[0] * 100),
              lround(v[1] * 100), lround(v[2] * 100), x, n);
 }
