@@ -31,11 +31,11 @@ static int find_id(const char *id)
     return -1;
 }
 
-/* Whether every '{' in text opens a place for a value, {1} or {2}. */
+/* Whether every '{' in text opens a place for a value, {1} to {UI_PLACES_MAX}. */
 static bool placeholders_ok(const char *text)
 {
     for (const char *p = strchr(text, '{'); p; p = strchr(p + 1, '{'))
-        if (p[1] < '1' || p[1] > '2' || p[2] != '}')
+        if (p[1] < '1' || p[1] > '0' + UI_PLACES_MAX || p[2] != '}')
             return false;
     return true;
 }
@@ -94,8 +94,9 @@ int ui_catalog_read(struct ui_catalog *c, struct arena *a, const char *text, siz
             rc = -1;
         } else if (!placeholders_ok(m->str)) {
             diag_error(diags, file, m->line,
-                       "the text of '%s' has a '{' that is not a place for a value ({1}, {2})",
-                       m->key);
+                       "the text of '%s' has a '{' that is not a place for a value ({1} to "
+                       "{%d})",
+                       m->key, UI_PLACES_MAX);
             rc = -1;
         } else {
             c->text[i] = m->str;

@@ -16,8 +16,8 @@
  *       quick-exit: Gadael yn gyflym
  *       ...
  *
- * A text may hold {1}, {2}: the values the interface puts in (a name, a number). Texts are
- * plain text, escaped where they are written, never markup.
+ * A text may hold {1}, {2}, {3} (up to UI_PLACES_MAX): the values the interface puts in (a
+ * name, a number). Texts are plain text, escaped where they are written, never markup.
  */
 #ifndef PLANPACK_SITE_CATALOG_H
 #define PLANPACK_SITE_CATALOG_H
@@ -115,6 +115,26 @@
     X(UI_PB_PREFER_AND_OPTION, "problem-prefer-and-option") \
     X(UI_PB_EMPTY, "problem-empty") \
     X(UI_PB_BAD_PART, "problem-bad-part") \
+    X(UI_PB_TOO_LONG, "problem-too-long") \
+    X(UI_PB_OTHER_PART, "problem-other-part") \
+    X(UI_RF_POST_OR_GET, "refusal-post-or-get") \
+    X(UI_RF_TOO_LARGE, "refusal-too-large") \
+    X(UI_RF_BAD_TYPE, "refusal-bad-type") \
+    X(UI_RF_BACK, "refusal-back") \
+    X(UI_RF_FORM_ESCAPE, "refusal-form-escape") \
+    X(UI_RF_FORM_UTF8, "refusal-form-utf8") \
+    X(UI_RF_FORM_FIELDS, "refusal-form-fields") \
+    X(UI_RF_FORM_SIZE, "refusal-form-size") \
+    X(UI_RF_FORM_UNREAD, "refusal-form-unread") \
+    X(UI_RF_ANSWERS_LONG, "refusal-answers-long") \
+    X(UI_RF_FORM_LANGUAGE, "refusal-form-language") \
+    X(UI_RF_NOT_SAVED, "refusal-not-saved") \
+    X(UI_RF_NO_SPACE, "refusal-no-space") \
+    X(UI_RF_CLASS_FULL, "refusal-class-full") \
+    X(UI_RF_CODE_CLOSED, "refusal-code-closed") \
+    X(UI_RF_CODE_GONE, "refusal-code-gone") \
+    X(UI_RF_TOO_MANY, "refusal-too-many") \
+    X(UI_RF_FEEDBACK_OFF, "refusal-feedback-off") \
     X(UI_MULTI_HINT, "choose-many") \
     X(UI_YOUR_ANSWER, "your-answer") \
     X(UI_PREFER_NOT, "prefer-not-to-say") \
@@ -238,6 +258,9 @@
     X(UI_JS_POPUP, "js-popup-blocked") \
     X(UI_JS_TIME, "js-time")
 /* clang-format on */
+
+/* The most values a text takes: its places are {1} to {UI_PLACES_MAX}. */
+#define UI_PLACES_MAX 3
 
 enum ui_text {
 #define UI_ENUM(name, id) name,

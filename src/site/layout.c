@@ -119,13 +119,13 @@ const char *ui(const struct render *r, enum ui_text t)
 
 /* Appends text to b with args[k] in place of {k+1}; escaping the text and the args each
  * as asked. A place with no value is left out. */
-static void expand(struct buf *b, const char *text, const char *const args[2], bool esc_text,
-                   bool esc_args)
+static void expand(struct buf *b, const char *text, const char *const args[UI_PLACES_MAX],
+                   bool esc_text, bool esc_args)
 {
     const char *p = text;
     for (;;) {
         const char *at = strchr(p, '{');
-        while (at && !(at[1] >= '1' && at[1] <= '2' && at[2] == '}'))
+        while (at && !(at[1] >= '1' && at[1] <= '0' + UI_PLACES_MAX && at[2] == '}'))
             at = strchr(at + 1, '{');
         size_t n = at ? (size_t)(at - p) : strlen(p);
         if (esc_text)
@@ -152,20 +152,26 @@ void render_ui(struct render *r, enum ui_text t)
 
 void render_uif(struct render *r, enum ui_text t, const char *a1, const char *a2)
 {
-    const char *args[2] = {a1, a2};
+    const char *args[UI_PLACES_MAX] = {a1, a2};
     expand(r->out, ui(r, t), args, true, true);
 }
 
 void render_ui_html(struct render *r, enum ui_text t, const char *html)
 {
-    const char *args[2] = {html, NULL};
+    const char *args[UI_PLACES_MAX] = {html};
     expand(r->out, ui(r, t), args, true, false);
 }
 
 void ui_plain(const struct render *r, struct buf *b, enum ui_text t, const char *a1, const char *a2)
 {
-    const char *args[2] = {a1, a2};
+    const char *args[UI_PLACES_MAX] = {a1, a2};
     expand(b, ui(r, t), args, false, false);
+}
+
+void ui_plain_values(const struct render *r, struct buf *b, enum ui_text t,
+                     const char *const values[UI_PLACES_MAX])
+{
+    expand(b, ui(r, t), values, false, false);
 }
 
 static bool is_home(const struct pkg *p, const struct pkg_page *page)

@@ -42,15 +42,93 @@ const char *site_status_title(const struct site *s, unsigned status)
     return t ? t : "";
 }
 
+/*
+ * The words of each reason: its title on a message page (UI_TEXT_COUNT: the status's), its
+ * text (beside a field of the form, or the page's first paragraph) and a second paragraph
+ * on a message page (UI_TEXT_COUNT: none).
+ */
+static const struct reason_words {
+    enum ui_text title;
+    enum ui_text text;
+    enum ui_text more;
+} reasons[] = {
+    [SITE_REASON_NONE] = {UI_TEXT_COUNT, UI_TEXT_COUNT, UI_TEXT_COUNT},
+    [SITE_REASON_POST_OR_GET] = {UI_405_TITLE, UI_RF_POST_OR_GET, UI_TEXT_COUNT},
+    [SITE_REASON_TOO_LARGE] = {UI_413_TITLE, UI_RF_TOO_LARGE, UI_RF_BACK},
+    [SITE_REASON_BAD_TYPE] = {UI_415_TITLE, UI_RF_BAD_TYPE, UI_RF_BACK},
+    [SITE_REASON_FORM_ESCAPE] = {UI_415_TITLE, UI_RF_FORM_ESCAPE, UI_RF_BACK},
+    [SITE_REASON_FORM_UTF8] = {UI_415_TITLE, UI_RF_FORM_UTF8, UI_RF_BACK},
+    [SITE_REASON_FORM_FIELDS] = {UI_415_TITLE, UI_RF_FORM_FIELDS, UI_RF_BACK},
+    [SITE_REASON_FORM_SIZE] = {UI_415_TITLE, UI_RF_FORM_SIZE, UI_RF_BACK},
+    [SITE_REASON_FORM_UNREAD] = {UI_415_TITLE, UI_RF_FORM_UNREAD, UI_RF_BACK},
+    [SITE_REASON_ANSWERS_LONG] = {UI_TEXT_COUNT, UI_RF_ANSWERS_LONG, UI_TEXT_COUNT},
+    [SITE_REASON_FORM_LANGUAGE] = {UI_TEXT_COUNT, UI_RF_FORM_LANGUAGE, UI_TEXT_COUNT},
+    [SITE_REASON_NOT_SAVED] = {UI_TEXT_COUNT, UI_RF_NOT_SAVED, UI_TEXT_COUNT},
+    [SITE_REASON_NO_SPACE] = {UI_TEXT_COUNT, UI_RF_NO_SPACE, UI_TEXT_COUNT},
+    [SITE_REASON_CLASS_FULL] = {UI_TEXT_COUNT, UI_RF_CLASS_FULL, UI_TEXT_COUNT},
+    [SITE_REASON_CODE_CLOSED] = {UI_TEXT_COUNT, UI_RF_CODE_CLOSED, UI_TEXT_COUNT},
+    [SITE_REASON_CODE_GONE] = {UI_TEXT_COUNT, UI_RF_CODE_GONE, UI_TEXT_COUNT},
+    [SITE_REASON_TOO_MANY] = {UI_TEXT_COUNT, UI_RF_TOO_MANY, UI_TEXT_COUNT},
+    [SITE_REASON_FEEDBACK_OFF] = {UI_TEXT_COUNT, UI_RF_FEEDBACK_OFF, UI_TEXT_COUNT},
+};
+_Static_assert(sizeof(reasons) / sizeof(reasons[0]) == SITE_REASON_COUNT, "words for every reason");
+
+static const struct reason_words *reason_words(enum site_reason reason)
+{
+    return (size_t)reason < SITE_REASON_COUNT ? &reasons[reason] : &reasons[SITE_REASON_NONE];
+}
+
+enum site_reason site_form_reason(int form_error)
+{
+    switch (form_error) {
+    case FORM_BAD_ESCAPE:
+        return SITE_REASON_FORM_ESCAPE;
+    case FORM_BAD_UTF8:
+        return SITE_REASON_FORM_UTF8;
+    case FORM_TOO_MANY:
+        return SITE_REASON_FORM_FIELDS;
+    case FORM_TOO_LARGE:
+        return SITE_REASON_FORM_SIZE;
+    default:
+        return SITE_REASON_FORM_UNREAD;
+    }
+}
+
+/* The text t with value in its place, written into b; NULL for t UI_TEXT_COUNT (none). */
+static const char *with_value(const struct render *r, struct buf *b, enum ui_text t,
+                              const char *value)
+{
+    if (t == UI_TEXT_COUNT)
+        return NULL;
+    ui_plain(r, b, t, value, NULL);
+    return buf_ok(b) && b->ptr ? b->ptr : "";
+}
+
+void render_reason(const struct render *r, struct buf *b, enum site_reason reason,
+                   const char *value)
+{
+    (void)with_value(r, b, reason_words(reason)->text, value);
+}
+
 void render_page_message(struct render *r, const struct site_message *m)
 {
     struct buf *o = r->out;
     const struct status_words *w = words_for(m->status);
-    const char *title = m->title ? m->title : ui(r, status_title(m->status));
-    const char *text = m->text ? m->text : w ? ui(r, w->text) : NULL;
+    const struct reason_words *rw = reason_words(m->reason);
+    struct buf text_buf, more_buf;
+    buf_init(&text_buf, 4096);
+    buf_init(&more_buf, 4096);
+    const char *title = m->title                     ? m->title
+                        : rw->title != UI_TEXT_COUNT ? ui(r, rw->title)
+                                                     : ui(r, status_title(m->status));
+    const char *text = m->text                     ? m->text
+                       : rw->text != UI_TEXT_COUNT ? with_value(r, &text_buf, rw->text, m->value)
+                       : w                         ? ui(r, w->text)
+                                                   : NULL;
+    const char *more = m->more ? m->more : with_value(r, &more_buf, rw->more, m->value);
     render_open(r, title, NULL, m->status == 404 ? "page-not-found" : "page-message");
     buf_addf_html(o, "<h1>%s</h1>\n", title);
-    const char *paras[] = {text, m->more};
+    const char *paras[] = {text, more};
     for (size_t i = 0; i < sizeof(paras) / sizeof(paras[0]); i++) {
         if (!paras[i] || !*paras[i])
             continue;
@@ -79,6 +157,8 @@ void render_page_message(struct render *r, const struct site_message *m)
         buf_adds(o, "</a></p>\n");
     }
     render_close(r);
+    buf_release(&text_buf);
+    buf_release(&more_buf);
 }
 
 void render_page_not_found(struct render *r)
@@ -101,18 +181,26 @@ int site_render_message(const struct site *s, const struct site_message *m, stru
 int site_render_feedback(const struct site *s, const struct site_feedback *fb, struct buf *out)
 {
     const struct pkg_page *page = render_find_kind(s->pkg, PAGE_SURVEY);
-    if (!page || s->mode != SITE_SERVE) {
-        const char *why = fb && fb->problem_count ? fb->problems[0].message : NULL;
-        return site_render_message(s,
-                                   &(struct site_message){
-                                       .status = 400,
-                                       .title = s->ui.text[UI_FEEDBACK],
-                                       .text = why ? why : s->ui.text[UI_NO_FEEDBACK],
-                                       .more = s->ui.text[UI_NOTHING_SAVED],
-                                   },
-                                   out);
-    }
     struct render r;
+    if (!page || s->mode != SITE_SERVE) {
+        /* No form to show again: a page that says why nothing was saved. */
+        render_init(&r, s, out, NULL);
+        if (s->mode == SITE_SERVE)
+            render_anywhere(&r);
+        struct buf why;
+        buf_init(&why, 4096);
+        if (fb && fb->problem_count)
+            render_problem(&r, &why, &fb->problems[0]);
+        render_page_message(&r, &(struct site_message){
+                                    .status = 400,
+                                    .title = ui(&r, UI_FEEDBACK),
+                                    .text = why.len ? why.ptr : ui(&r, UI_NO_FEEDBACK),
+                                    .more = ui(&r, UI_NOTHING_SAVED),
+                                });
+        buf_release(&why);
+        render_release(&r);
+        return buf_ok(out) ? 0 : -1;
+    }
     render_init(&r, s, out, page);
     r.feedback = fb;
     render_page_survey(&r);

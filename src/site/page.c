@@ -433,39 +433,54 @@ static const char *typed_text(const struct render *r, const char *qid)
     return NULL;
 }
 
-/* The survey's problems that the catalog words, each with its interface text. */
+/* The words of each of the survey's problems; parts: which values are parts' names. */
 static const struct {
     enum survey_error_kind kind;
     enum ui_text text;
+    unsigned parts; /* bit k: the value of {k+1} */
 } problem_texts[] = {
-    {SURVEY_E_CODE_MISSING, UI_PB_CODE_MISSING},
-    {SURVEY_E_CODE_UNKNOWN, UI_PB_CODE_UNKNOWN},
-    {SURVEY_E_CODE_CLOSED, UI_PB_CODE_CLOSED},
-    {SURVEY_E_CODE_VERSION, UI_PB_CODE_VERSION},
-    {SURVEY_E_UNKNOWN_QUESTION, UI_PB_UNKNOWN_QUESTION},
-    {SURVEY_E_BAD_OPTION, UI_PB_BAD_OPTION},
-    {SURVEY_E_TOO_MANY, UI_PB_TOO_MANY},
-    {SURVEY_E_BAD_TEXT, UI_PB_BAD_TEXT},
-    {SURVEY_E_PREFER_AND_OPTION, UI_PB_PREFER_AND_OPTION},
-    {SURVEY_E_EMPTY, UI_PB_EMPTY},
-    {SURVEY_E_BAD_PART, UI_PB_BAD_PART},
+    {SURVEY_E_CODE_MISSING, UI_PB_CODE_MISSING, 0},
+    {SURVEY_E_CODE_UNKNOWN, UI_PB_CODE_UNKNOWN, 0},
+    {SURVEY_E_CODE_CLOSED, UI_PB_CODE_CLOSED, 0},
+    {SURVEY_E_CODE_VERSION, UI_PB_CODE_VERSION, 0},
+    {SURVEY_E_UNKNOWN_QUESTION, UI_PB_UNKNOWN_QUESTION, 0},
+    {SURVEY_E_BAD_OPTION, UI_PB_BAD_OPTION, 0},
+    {SURVEY_E_TOO_MANY, UI_PB_TOO_MANY, 0},
+    {SURVEY_E_TOO_LONG, UI_PB_TOO_LONG, 0},
+    {SURVEY_E_BAD_TEXT, UI_PB_BAD_TEXT, 0},
+    {SURVEY_E_PREFER_AND_OPTION, UI_PB_PREFER_AND_OPTION, 0},
+    {SURVEY_E_EMPTY, UI_PB_EMPTY, 0},
+    {SURVEY_E_BAD_PART, UI_PB_BAD_PART, 0},
+    {SURVEY_E_OTHER_PART, UI_PB_OTHER_PART, 6},
 };
+_Static_assert(SURVEY_PROBLEM_VALUES <= UI_PLACES_MAX, "a place for every value of a problem");
 
-/*
- * A problem's words in the page's language: the catalog's text for the survey's problem,
- * with its values, written into b (which the caller releases); else its message.
- */
-static const char *problem_text(const struct render *r, const struct site_form_problem *pb,
-                                struct buf *b)
+void render_problem(const struct render *r, struct buf *b, const struct site_form_problem *pb)
 {
-    buf_init(b, 4096);
     for (size_t i = 0; i < sizeof(problem_texts) / sizeof(problem_texts[0]); i++) {
         if (problem_texts[i].kind != pb->kind)
             continue;
-        ui_plain(r, b, problem_texts[i].text, pb->arg[0], pb->arg[1]);
-        return buf_ok(b) && b->ptr ? b->ptr : pb->message;
+        const char *values[UI_PLACES_MAX] = {NULL};
+        for (size_t k = 0; k < SURVEY_PROBLEM_VALUES; k++) {
+            bool named = problem_texts[i].parts >> k & 1 && pb->arg[k];
+            int part = named ? wire_part_index(pb->arg[k]) : -1;
+            values[k] = part >= 0 ? render_part_label(r, (enum survey_when)part) : pb->arg[k];
+        }
+        ui_plain_values(r, b, problem_texts[i].text, values);
+        return;
     }
-    return pb->message;
+    render_reason(r, b, pb->reason, NULL);
+}
+
+/* Writes the words of a problem, escaped. */
+static void write_problem(struct render *r, const struct site_form_problem *pb)
+{
+    struct buf words;
+    buf_init(&words, 4096);
+    render_problem(r, &words, pb);
+    if (buf_ok(&words) && words.ptr)
+        render_text(r, words.ptr);
+    buf_release(&words);
 }
 
 /* The problem's message beside its field, with the id the field's aria-describedby names. */
@@ -473,9 +488,9 @@ static void field_problem(struct render *r, const struct site_form_problem *pb, 
 {
     buf_addf_html(r->out, "<p class=\"error-msg\" id=\"%s\"><strong><span class=\"vh\">", id);
     render_ui(r, UI_PROBLEM);
-    struct buf words;
-    buf_addf_html(r->out, " </span>%s</strong></p>\n", problem_text(r, pb, &words));
-    buf_release(&words);
+    buf_adds(r->out, " </span>");
+    write_problem(r, pb);
+    buf_adds(r->out, "</strong></p>\n");
 }
 
 static void option(struct render *r, const char *type, const char *qid, const char *value,
@@ -669,9 +684,7 @@ static void problem_summary(struct render *r, const struct site_feedback *fb, bo
             buf_addf_html(o, "<a href=\"#%s\">", id.ptr);
             buf_release(&id);
         }
-        struct buf words;
-        render_text(r, problem_text(r, pb, &words));
-        buf_release(&words);
+        write_problem(r, pb);
         buf_adds(o, code || q ? "</a></li>\n" : "</li>\n");
     }
     buf_adds(o, "</ul>\n</div>");

@@ -184,6 +184,9 @@ void render_ui_html(struct render *r, enum ui_text t, const char *html);
 /* Appends an interface text to b unescaped, with a1 and a2 in its places {1} and {2}. */
 void ui_plain(const struct render *r, struct buf *b, enum ui_text t, const char *a1,
               const char *a2);
+/* Appends an interface text to b unescaped, with values[k] (NULL: none) in its place {k+1}. */
+void ui_plain_values(const struct render *r, struct buf *b, enum ui_text t,
+                     const char *const values[UI_PLACES_MAX]);
 
 /* The page kinds (page.c). */
 /* What each page kind is rendered with: a table in page.c, one row per kind. Static. */
@@ -219,6 +222,13 @@ void render_answer_sheet(struct render *r, const struct site_answer_sheets *sh);
 void render_page_not_found(struct render *r);
 /* A message page (message.c): the server's errors, refusals and thank-you page. */
 void render_page_message(struct render *r, const struct site_message *m);
+/* Appends to b the sentence that gives a reason (site.h) with its value, unescaped; nothing
+ * for SITE_REASON_NONE (message.c). */
+void render_reason(const struct render *r, struct buf *b, enum site_reason reason,
+                   const char *value);
+/* Appends to b the words of a problem of the feedback form in the page's language,
+ * unescaped (page.c). */
+void render_problem(const struct render *r, struct buf *b, const struct site_form_problem *pb);
 
 /* The teachers' guide of a lesson page, the slides at /teach (teach.c), and the letter to
  * send home (page.c). */

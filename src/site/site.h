@@ -155,24 +155,59 @@ __attribute__((warn_unused_result)) int site_render_teach(const struct site *s, 
  * so a young person on a watched device can always leave at once. Links start at "/",
  * because such a page may answer at any address.
  *
- * To refuse a request in a pupil's words, fill what differs from the status's own words
- * and send the page with that status:
+ * The words are the site's, in the page's language (pkg/catalog.h): the caller picks the
+ * status and, when the status's own words do not say enough, the reason (with the value
+ * its words name, a size or a count), and sends the page with that status:
  *
  *     struct buf *page = ...;                      (buf_init with its cap)
  *     if (site_render_message(site, &(struct site_message){
- *             .status = 429,
- *             .text = "This class has sent a lot of answers in a short time. Please "
- *                     "wait a minute and send yours again.",
+ *             .status = 413,
+ *             .reason = SITE_REASON_TOO_LARGE,
+ *             .value = "16",
  *         }, page) != 0)
  *         ... send the 500 page instead ...
- *
- * Every text is plain text (escaped here), never markup.
  */
+
+/*
+ * Why the server refused a request, when its status alone does not say: each is worded by
+ * the site in the page's language (a title and one or two paragraphs on a message page,
+ * or one sentence beside a field of the feedback form). SITE_REASON_NONE: the status's own
+ * words.
+ */
+enum site_reason {
+    SITE_REASON_NONE,
+    SITE_REASON_POST_OR_GET,   /* 405 at an address that takes a form */
+    SITE_REASON_TOO_LARGE,     /* 413: more than the server reads; value: its limit in KiB */
+    SITE_REASON_BAD_TYPE,      /* 415: a form not sent as application/x-www-form-urlencoded */
+    SITE_REASON_FORM_ESCAPE,   /* 400: form_decode()'s errors (site_form_reason()) */
+    SITE_REASON_FORM_UTF8,     /*      ... */
+    SITE_REASON_FORM_FIELDS,   /*      ... */
+    SITE_REASON_FORM_SIZE,     /*      ... */
+    SITE_REASON_FORM_UNREAD,   /*      ... and any other */
+    SITE_REASON_ANSWERS_LONG,  /* 413: answers longer than the feedback form takes */
+    SITE_REASON_FORM_LANGUAGE, /* 400: a form from a page in a language the site lacks */
+    SITE_REASON_NOT_SAVED,     /* 500: the store failed */
+    SITE_REASON_NO_SPACE,      /* 503: the store's disk is short of space */
+    SITE_REASON_CLASS_FULL,    /* 409: the class has all the answers it can take */
+    SITE_REASON_CODE_CLOSED,   /* 410: the class code closed while the answer was checked */
+    SITE_REASON_CODE_GONE,     /* 404: the class code went while the answer was checked */
+    SITE_REASON_TOO_MANY,      /* 429: too many answers from one address */
+    SITE_REASON_FEEDBACK_OFF,  /* 503: no store, so no feedback */
+    SITE_REASON_COUNT
+};
+
+/* The reason for a form_decode() error (base/form.h), FORM_TOO_LARGE included. */
+enum site_reason site_form_reason(int form_error);
+
 struct site_message {
-    unsigned status;      /* the HTTP status the page goes with: picks the default words */
-    const char *title;    /* the <title> and <h1>; NULL: the status's own title */
-    const char *text;     /* the first paragraph; NULL: the status's own text */
-    const char *more;     /* a second paragraph; may be NULL */
+    unsigned status;         /* the HTTP status the page goes with: picks the default words */
+    enum site_reason reason; /* what the page says; SITE_REASON_NONE: the status's words */
+    const char *value;       /* the value the reason's words name (a number); may be NULL */
+    /* The words of the site's own pages (src/site), which the status's and the reasons'
+     * do not cover: its catalog texts, each plain text (escaped here), never markup. */
+    const char *title;    /* the <title> and <h1>; NULL: the reason's or status's title */
+    const char *text;     /* the first paragraph; NULL: the reason's or status's text */
+    const char *more;     /* a second paragraph; NULL: the reason's (if any) */
     bool help;            /* add "Need help now?", a link to the support page (if any) */
     bool no_start;        /* leave out the link to the start page (the Back button is the way) */
     const char *big;      /* a few words shown large after the first paragraph; may be NULL */
@@ -201,12 +236,12 @@ const char *site_status_title(const struct site *s, unsigned status);
  * class code when there is one.
  */
 struct site_form_problem {
-    const char *field;   /* WIRE_FIELD_CODE, a question id, or NULL for the whole form */
-    const char *message; /* plain text, in the pupil's words */
-    /* The survey's problem (SURVEY_E_NONE: none) and its values, which word it in the
-     * page's language when the catalog has a text for it; else message is shown. */
+    const char *field; /* WIRE_FIELD_CODE, a question id, or NULL for the whole form */
+    /* What is wrong, worded in the page's language: the survey's problem with its values
+     * (a part by its name, "end"), or when kind is SURVEY_E_NONE the server's reason. */
     enum survey_error_kind kind;
-    const char *arg[2];
+    const char *arg[SURVEY_PROBLEM_VALUES];
+    enum site_reason reason;
 };
 
 struct site_feedback {

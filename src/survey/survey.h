@@ -102,16 +102,19 @@ enum survey_error_kind {
     SURVEY_E_OTHER_PART,        /* a question of another part than the form's */
 };
 
+/* The most values a problem carries (the question, a count, a limit). */
+#define SURVEY_PROBLEM_VALUES 3
+
 /*
  * A problem with a submitted form, in plain English for the pupil, naming the question.
- * kind is its stable id: a page in another language words it from kind and the values in
- * arg (the question, the class code, a count: "" where the message has none).
+ * kind is its stable id: a pupil's page words it from kind and the values in arg (the
+ * question, the class code, a count, the name of a part: "" where the message has none).
  */
 struct survey_problem {
     enum survey_error_kind kind;
     const char *question_id; /* the question concerned, or NULL; borrowed from the survey */
     char message[320];
-    char arg[2][320];
+    char arg[SURVEY_PROBLEM_VALUES][320];
 };
 
 /* The most problems one refused form reports; later ones are left for the next try. */

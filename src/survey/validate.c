@@ -12,19 +12,22 @@
 
 #include "base/xalloc.h"
 
-/* Adds a problem: its message from fmt, and a1 and a2 (or NULL) as its values. */
-__attribute__((format(printf, 6, 7))) static int fail(struct survey_error *err,
-                                                      enum survey_error_kind kind,
-                                                      const char *question_id, const char *a1,
-                                                      const char *a2, const char *fmt, ...)
+/* The values of a problem, in the order of its catalog text's places {1}, {2}, {3}. */
+#define VALUES(...) ((const char *const[SURVEY_PROBLEM_VALUES]){__VA_ARGS__})
+#define NO_VALUES VALUES(NULL)
+
+/* Adds a problem: its message from fmt, and its values (NULL: none). */
+__attribute__((format(printf, 5, 6))) static int
+fail(struct survey_error *err, enum survey_error_kind kind, const char *question_id,
+     const char *const values[SURVEY_PROBLEM_VALUES], const char *fmt, ...)
 {
     if (err->count == SURVEY_PROBLEMS_MAX)
         return -1;
     struct survey_problem *pb = &err->problems[err->count++];
     pb->kind = kind;
     pb->question_id = question_id;
-    snprintf(pb->arg[0], sizeof(pb->arg[0]), "%s", a1 ? a1 : "");
-    snprintf(pb->arg[1], sizeof(pb->arg[1]), "%s", a2 ? a2 : "");
+    for (size_t i = 0; i < SURVEY_PROBLEM_VALUES; i++)
+        snprintf(pb->arg[i], sizeof(pb->arg[i]), "%s", values[i] ? values[i] : "");
     va_list ap;
     va_start(ap, fmt);
     /* The analyser misses the va_start above. */
@@ -83,25 +86,25 @@ static int check_code(const struct survey *sv, const struct form *f,
         seen += strcmp(f->fields[i].name, WIRE_FIELD_CODE) == 0;
     const char *given = form_get(f, WIRE_FIELD_CODE);
     if (!given || given[strspn(given, " ")] == '\0')
-        return fail(err, SURVEY_E_CODE_MISSING, NULL, NULL, NULL,
+        return fail(err, SURVEY_E_CODE_MISSING, NULL, NO_VALUES,
                     "Please type the class code your teacher gave you.");
     char len[16];
     snprintf(len, sizeof(len), "%d", WIRE_CODE_LEN);
     if (seen > 1 || survey_form_code(f, out->code) != 0 || !cohort ||
         strcmp(cohort->code, out->code) != 0)
-        return fail(err, SURVEY_E_CODE_UNKNOWN, NULL, len, NULL,
+        return fail(err, SURVEY_E_CODE_UNKNOWN, NULL, VALUES(len),
                     "That class code was not found. Check the code your teacher gave you: "
                     "it has %d letters and numbers.",
                     WIRE_CODE_LEN);
     if (!cohort->open)
-        return fail(err, SURVEY_E_CODE_CLOSED, NULL, out->code, NULL,
+        return fail(err, SURVEY_E_CODE_CLOSED, NULL, VALUES(out->code),
                     "Feedback for the class code %s has closed. Thank you for wanting to "
                     "help; ask your teacher if there is a new code.",
                     out->code);
     if (!sv->package_id || !cohort->package_id || strcmp(sv->package_id, cohort->package_id) != 0 ||
         !sv->package_version || !cohort->package_version ||
         strcmp(sv->package_version, cohort->package_version) != 0)
-        return fail(err, SURVEY_E_CODE_VERSION, NULL, out->code, NULL,
+        return fail(err, SURVEY_E_CODE_VERSION, NULL, VALUES(out->code),
                     "The class code %s belongs to a different version of this package, so "
                     "its questions do not match. Ask your teacher for a new code.",
                     out->code);
@@ -113,7 +116,7 @@ static int too_many(struct survey_error *err, const struct survey_question *q, s
 {
     char n[24];
     snprintf(n, sizeof(n), "%zu", given);
-    return fail(err, SURVEY_E_TOO_MANY, q->id, q->text, n,
+    return fail(err, SURVEY_E_TOO_MANY, q->id, VALUES(q->text, n),
                 "The question \"%s\" takes one answer, but the form gave %s.", q->text, n);
 }
 
@@ -134,7 +137,7 @@ static int check_choice(const struct survey_question *q, struct slot *sl, struct
         int idx = survey_option_index(q, v);
         if (idx < 0) {
             quote(shown, sizeof(shown), v);
-            return fail(err, SURVEY_E_BAD_OPTION, q->id, shown, q->text,
+            return fail(err, SURVEY_E_BAD_OPTION, q->id, VALUES(shown, q->text),
                         "\"%s\" is not one of the answers to the question \"%s\".", shown, q->text);
         }
         const char *id = survey_option_id(q, (size_t)idx);
@@ -145,7 +148,7 @@ static int check_choice(const struct survey_question *q, struct slot *sl, struct
             vals[n++] = id;
     }
     if (it->prefer_not && n > 0)
-        return fail(err, SURVEY_E_PREFER_AND_OPTION, q->id, q->text, NULL,
+        return fail(err, SURVEY_E_PREFER_AND_OPTION, q->id, VALUES(q->text),
                     "For the question \"%s\" you chose \"prefer not to say\" and an answer as "
                     "well. Please choose one or the other.",
                     q->text);
@@ -180,11 +183,15 @@ static int check_text(const struct survey_question *q, struct slot *sl, struct a
     }
     size_t len = strlen(text);
     size_t chars = utf8_chars(text, len);
-    if (chars > max)
-        return fail(err, SURVEY_E_TOO_LONG, q->id, NULL, NULL,
-                    "Your answer to \"%s\" is %zu characters long; please keep it to %zu or "
+    if (chars > max) {
+        char has[24], most[24];
+        snprintf(has, sizeof(has), "%zu", chars);
+        snprintf(most, sizeof(most), "%zu", max);
+        return fail(err, SURVEY_E_TOO_LONG, q->id, VALUES(q->text, has, most),
+                    "Your answer to \"%s\" is %s characters long; please keep it to %s or "
                     "fewer.",
-                    q->text, chars, max);
+                    q->text, has, most);
+    }
     struct buf b;
     buf_init(&b, 4 * len + 64);
     survey_clean_text(text, len, &b);
@@ -217,7 +224,7 @@ static int check_part(const struct form *f, int *part, struct survey_error *err)
     *part = seen == 1 ? wire_part_index(given) : -1;
     if (*part >= 0)
         return 0;
-    return fail(err, SURVEY_E_BAD_PART, NULL, NULL, NULL,
+    return fail(err, SURVEY_E_BAD_PART, NULL, NO_VALUES,
                 "This form names a part of the survey that does not exist, so nothing was "
                 "saved. Please open the feedback page again and choose when you are answering: "
                 "before the lesson, after it, or a few weeks later.");
@@ -232,7 +239,9 @@ static bool in_other_part(const struct survey_question *q, const struct slot *sl
         answered |= sl->values[i][0] != '\0';
     if (!answered || survey_part_of(q->when) == part)
         return false;
-    fail(err, SURVEY_E_OTHER_PART, q->id, NULL, NULL,
+    /* The parts go by their names ("end"): a page words them in its own language. */
+    fail(err, SURVEY_E_OTHER_PART, q->id,
+         VALUES(q->text, survey_when_name(survey_part_of(q->when)), survey_when_name(part)),
          "The question \"%s\" is for the part \"%s\", not this one (\"%s\"), so this form "
          "cannot take an answer to it. Please send your other answers again, and answer it "
          "when your teacher asks for that part.",
@@ -254,7 +263,7 @@ int survey_validate(const struct survey *sv, const struct form *f,
     for (size_t i = 0; i < f->count; i++) {
         const struct form_field *fl = &f->fields[i];
         if (!utf8_valid(fl->name, strlen(fl->name)) || !utf8_valid(fl->value, strlen(fl->value))) {
-            fail(err, SURVEY_E_BAD_TEXT, NULL, NULL, NULL,
+            fail(err, SURVEY_E_BAD_TEXT, NULL, NO_VALUES,
                  "The form held text that is not valid UTF-8, so nothing was saved. Please "
                  "type your answers again.");
             goto out;
@@ -273,7 +282,7 @@ int survey_validate(const struct survey *sv, const struct form *f,
         if (!q) {
             char shown[48];
             quote(shown, sizeof(shown), fl->name);
-            fail(err, SURVEY_E_UNKNOWN_QUESTION, NULL, shown, NULL,
+            fail(err, SURVEY_E_UNKNOWN_QUESTION, NULL, VALUES(shown),
                  "The form answered a question this survey does not have (\"%s\"). Please "
                  "reload the feedback page and try again.",
                  shown);
@@ -296,7 +305,7 @@ int survey_validate(const struct survey *sv, const struct form *f,
             n++;
     }
     if (n == 0)
-        fail(err, SURVEY_E_EMPTY, NULL, NULL, NULL,
+        fail(err, SURVEY_E_EMPTY, NULL, NO_VALUES,
              "No question was answered. Answer at least one, or choose \"prefer not to "
              "say\".");
     if (err->count > 0)

@@ -52,17 +52,13 @@ static unsigned form_page(const struct site *site, const struct form *f,
     return site_render_feedback(site, &fb, page) == 0 ? status : HTTP_INTERNAL_SERVER_ERROR;
 }
 
-/* The form again with one problem: field (or NULL for the whole form) and its message. */
+/* The form again with one problem: field (or NULL for the whole form) and the reason. */
 static unsigned refuse(const struct site *site, const struct form *f, const char *field,
-                       const char *message, unsigned status, struct buf *page)
+                       enum site_reason reason, unsigned status, struct buf *page)
 {
-    const struct site_form_problem pb = {.field = field, .message = message};
+    const struct site_form_problem pb = {.field = field, .reason = reason};
     return form_page(site, f, &pb, 1, status, page);
 }
-
-static const char *const not_saved =
-    "Something went wrong on this server, so your answers were not saved. Please send them "
-    "again in a minute.";
 
 /* The status a refusal by the survey goes with: the class code's, when it is the reason. */
 static unsigned validation_status(enum survey_error_kind kind)
@@ -93,9 +89,8 @@ static unsigned invalid_page(const struct site *site, const struct form *f,
             continue;
         pbs[n++] = (struct site_form_problem){
             .field = code_problem(p->kind) ? WIRE_FIELD_CODE : p->question_id,
-            .message = p->message,
             .kind = p->kind,
-            .arg = {p->arg[0], p->arg[1]},
+            .arg = {p->arg[0], p->arg[1], p->arg[2]},
         };
     }
     return form_page(site, f, pbs, n, validation_status(err->kind), page);
@@ -196,25 +191,19 @@ unsigned feedback_check(struct store *st, const struct site *site, const char *b
     struct form f;
     int rc = form_decode(body ? body : "", len, FEEDBACK_BODY_MAX, a, &f);
     if (rc == FORM_TOO_LARGE)
-        return refuse(site, decoded(body, len, a, &f), NULL,
-                      "Your answers are longer than this form takes, so they were not saved. "
-                      "Please make what you wrote shorter and send them again.",
+        return refuse(site, decoded(body, len, a, &f), NULL, SITE_REASON_ANSWERS_LONG,
                       HTTP_CONTENT_TOO_LARGE, page);
     if (rc != FORM_OK)
-        return refuse(site, NULL, NULL, form_error_message(rc), HTTP_BAD_REQUEST, page);
+        return refuse(site, NULL, NULL, site_form_reason(rc), HTTP_BAD_REQUEST, page);
     /* A language this site has no pages in: not a form it made. */
     if (site_pkg(site) && !answer_language(site_pkg(site), &f))
-        return refuse(site, &f, NULL,
-                      "This form came from a page in a language this site does not have, so "
-                      "your answers were not saved. Please open the feedback page on this site "
-                      "again and send them from there.",
-                      HTTP_BAD_REQUEST, page);
+        return refuse(site, &f, NULL, SITE_REASON_FORM_LANGUAGE, HTTP_BAD_REQUEST, page);
     struct store_cohort cohort;
     bool known;
     struct survey_error err = {.count = 0};
     rc = feedback_validate(st, site, &f, a, &cohort, &known, ans, &err);
     if (rc < 0)
-        return refuse(site, &f, NULL, not_saved, HTTP_INTERNAL_SERVER_ERROR, page);
+        return refuse(site, &f, NULL, SITE_REASON_NOT_SAVED, HTTP_INTERNAL_SERVER_ERROR, page);
     if (rc > 0)
         return invalid_page(site, &f, &err, page);
     pairing_for(st, known ? &cohort : NULL, &f, a, ans);
@@ -231,25 +220,15 @@ unsigned feedback_stored(const struct site *site, const char *body, size_t len, 
     const struct form *fp = decoded(body, len, &a, &f);
     unsigned status;
     if (store_status == STORE_ERR_NO_SPACE)
-        status = refuse(site, fp, NULL,
-                        "This server is short of space, so your answers were not saved. Please "
-                        "tell your teacher. You could send them again later.",
-                        HTTP_SERVICE_UNAVAILABLE, page);
+        status = refuse(site, fp, NULL, SITE_REASON_NO_SPACE, HTTP_SERVICE_UNAVAILABLE, page);
     else if (store_status == STORE_ERR_FULL)
-        status = refuse(site, fp, WIRE_FIELD_CODE,
-                        "This class code has already had all the answers it can take, so yours "
-                        "were not saved. Please tell your teacher: they can give you a new code.",
-                        HTTP_CONFLICT, page);
+        status = refuse(site, fp, WIRE_FIELD_CODE, SITE_REASON_CLASS_FULL, HTTP_CONFLICT, page);
     else if (store_status == STORE_ERR_CLOSED)
-        status = refuse(site, fp, WIRE_FIELD_CODE,
-                        "Feedback for this class code has just closed. Ask your teacher if there "
-                        "is a new code.",
-                        HTTP_GONE, page);
+        status = refuse(site, fp, WIRE_FIELD_CODE, SITE_REASON_CODE_CLOSED, HTTP_GONE, page);
     else if (store_status == STORE_ERR_NOT_FOUND)
-        status = refuse(site, fp, WIRE_FIELD_CODE, "That class code was not found.", HTTP_NOT_FOUND,
-                        page);
+        status = refuse(site, fp, WIRE_FIELD_CODE, SITE_REASON_CODE_GONE, HTTP_NOT_FOUND, page);
     else
-        status = refuse(site, fp, NULL, not_saved, HTTP_INTERNAL_SERVER_ERROR, page);
+        status = refuse(site, fp, NULL, SITE_REASON_NOT_SAVED, HTTP_INTERNAL_SERVER_ERROR, page);
     arena_release(&a);
     return status;
 }
@@ -257,12 +236,8 @@ unsigned feedback_stored(const struct site *site, const char *body, size_t len, 
 unsigned feedback_refused(const struct site *site, const char *body, size_t len, unsigned status,
                           struct buf *page)
 {
-    const char *why =
-        status == HTTP_TOO_MANY_REQUESTS
-            ? "A lot of answers have come from your network in a short time, so yours were not "
-              "saved. Please wait a minute, then send them again."
-            : "Feedback is not set up on this server, so your answers were not saved. Thank you "
-              "for wanting to help: you could tell your teacher what you thought instead.";
+    enum site_reason why =
+        status == HTTP_TOO_MANY_REQUESTS ? SITE_REASON_TOO_MANY : SITE_REASON_FEEDBACK_OFF;
     struct arena a = ARENA_INIT;
     struct form f;
     unsigned r = refuse(site, decoded(body, len, &a, &f), NULL, why, status, page);

@@ -2,9 +2,10 @@
  * The responses made once. Every site file is compressed (gzip by the renderer, brotli by
  * web/brotli.c) and gets its responses (each encoding, 200 and 304) created with all their
  * headers when a generation is made, together with the server's own pages (405, 413, 415,
- * 400, 500, 503 and the 404 page, rendered by src/site with the pupils' layout, in each of its
- * languages), so that a request only looks up a table and queues a shared response. Each fixed
- * response exists twice, once as is and once with "Connection: close", for a graceful shutdown.
+ * 400, 500 and the 404 page, worded and rendered by src/site with the pupils' layout, in each
+ * of its languages), so that a request only looks up a table and queues a shared response.
+ * Each fixed response exists twice, once as is and once with "Connection: close", for a
+ * graceful shutdown.
  */
 #include "web/server_internal.h"
 
@@ -258,30 +259,21 @@ __attribute__((warn_unused_result)) static int entry_init(struct gen *g, struct 
 struct page_spec {
     enum fixed which;
     unsigned status;
-    const char *title;
-    const char *message;
-    const char *allow; /* Allow header for 405, or NULL */
+    enum site_reason reason; /* its words (the site's), or SITE_REASON_NONE: the status's */
+    const char *value;       /* the value the reason's words name, or NULL */
+    const char *allow;       /* Allow header for 405, or NULL */
     const char *cache;
 };
 
 /*
- * A pupil may see any of these pages, so the site renders them with its layout (quick exit,
- * language, footer). Only without a site (the generation that holds a failed reload's
- * errors, whose only page in use is the author's) are they plain pages of the server's own.
+ * A pupil may see any of these pages, so the site renders them, in its language and with
+ * its layout (quick exit, language, footer).
  */
 static void page_render(struct buf *b, const struct page_spec *p, const struct site *site)
 {
-    if (site) {
-        const struct site_message m = {.status = p->status, .title = p->title, .text = p->message};
-        /* An overflow leaves !buf_ok(b), which pages_init() checks once for all pages. */
-        (void)!site_render_message(site, &m, b);
-        return;
-    }
-    web_page_open(b, &(struct web_page){.title = p->title});
-    buf_adds(b, "<p>");
-    buf_adds_html(b, p->message);
-    buf_adds(b, "</p>\n<p><a href=\"/\">Go to the start page</a></p>\n");
-    web_page_close(b);
+    const struct site_message m = {.status = p->status, .reason = p->reason, .value = p->value};
+    /* An overflow leaves !buf_ok(b), which specs_init() checks once for all pages. */
+    (void)!site_render_message(site, &m, b);
 }
 
 /*
@@ -328,13 +320,17 @@ static void problems_render(struct buf *b, const char *problems)
 
 /*
  * Renders the pages of specs with site (and the author's page when problems is not NULL)
- * into one allocation, *pages, and makes their responses in fixed.
+ * into one allocation, *pages, and makes their responses in fixed. Without a site (the
+ * generation that holds a failed reload's errors, whose only page in use is the author's)
+ * there are no pupil pages to make, and specs are left out.
  */
 __attribute__((warn_unused_result)) static int
 specs_init(struct gen *g, const struct page_spec *specs, size_t n, const struct site *site,
            const char *problems, struct reply *fixed, char **pages)
 {
     size_t offsets[R_FIXED_COUNT + 2];
+    if (!site)
+        n = 0;
     struct buf all;
     buf_init(&all, (size_t)1 << 20);
     for (size_t i = 0; i < n; i++) {
@@ -373,11 +369,7 @@ specs_init(struct gen *g, const struct page_spec *specs, size_t n, const struct 
     return 0;
 }
 
-/*
- * The same pages in each other language of the site, for addresses in its folder. Their
- * words are the language's catalog texts for each status (UI_405_TITLE...), which have no
- * English details such as the form's size or type.
- */
+/* The same pages in each other language of the site, for addresses in its folder. */
 __attribute__((warn_unused_result)) static int langs_init(struct gen *g,
                                                           const struct page_spec *specs, size_t n)
 {
@@ -385,19 +377,13 @@ __attribute__((warn_unused_result)) static int langs_init(struct gen *g,
     if (p->n_languages < 2)
         return 0;
     g->langs = xcalloc(p->n_languages - 1, sizeof(*g->langs));
-    struct page_spec plain[R_FIXED_COUNT];
-    for (size_t i = 0; i < n; i++) {
-        plain[i] = specs[i];
-        plain[i].title = NULL;
-        plain[i].message = NULL;
-    }
     for (size_t l = 1; l < p->n_languages; l++) {
         const struct site *ls = site_in_language(g->site, p->languages[l]);
         if (!ls || ls == g->site)
             continue;
         struct gen_lang *gl = &g->langs[g->lang_count++];
         gl->site = ls;
-        if (specs_init(g, plain, n, ls, NULL, gl->fixed, &gl->pages) != 0)
+        if (specs_init(g, specs, n, ls, NULL, gl->fixed, &gl->pages) != 0)
             return -1;
     }
     return 0;
@@ -416,45 +402,28 @@ const struct reply *gen_fixed(const struct gen *g, const char *url, enum fixed w
 
 __attribute__((warn_unused_result)) static int pages_init(struct gen *g, const char *problems)
 {
-    /*
-     * The Back button is the way back: it returns to the form with what was typed still in
-     * it, where a link would open an empty form.
-     */
-    static const char back[] = "Nothing you wrote has been kept. Use your browser's Back "
-                               "button to return to the form";
-    static const int form_errors[5] = {FORM_BAD_ESCAPE, FORM_BAD_UTF8, FORM_TOO_MANY,
-                                       FORM_TOO_LARGE, -100};
-    char msg[5][256], too_long[256], bad_type[256];
-    for (size_t i = 0; i < 5; i++)
-        snprintf(msg[i], sizeof(msg[i]), "%s %s and try again.", form_error_message(form_errors[i]),
-                 back);
-    snprintf(too_long, sizeof(too_long),
-             "What you sent is longer than this form takes (%zu KiB). %s, shorten it and try "
-             "again.",
-             WEB_BODY_MAX / 1024, back);
-    snprintf(bad_type, sizeof(bad_type),
-             "The form was sent in a format that this server does not read (it reads "
-             "application/x-www-form-urlencoded). %s.",
-             back);
-    static const char title[] = "The form could not be read";
+    char kib[24];
+    snprintf(kib, sizeof(kib), "%zu", WEB_BODY_MAX / 1024);
+    /* The Back button is the way back from a form's refusal: it returns to the form with
+     * what was typed still in it, where a link would open an empty form. */
     const struct page_spec specs[] = {
-        {R_METHOD_GET, HTTP_METHOD_NOT_ALLOWED, "Method not allowed",
-         "This address can only be read, not sent to.", ALLOW_GET, CACHE_REVALIDATE},
-        {R_METHOD_POST, HTTP_METHOD_NOT_ALLOWED, "Method not allowed",
-         "This address takes a form sent with POST, or can be read with GET.", ALLOW_POST,
+        {R_METHOD_GET, HTTP_METHOD_NOT_ALLOWED, SITE_REASON_NONE, NULL, ALLOW_GET,
          CACHE_REVALIDATE},
-        {R_TOO_LARGE, HTTP_CONTENT_TOO_LARGE, "Too much to send", too_long, NULL, CACHE_NEVER},
-        {R_BAD_TYPE, HTTP_UNSUPPORTED_MEDIA_TYPE, title, bad_type, NULL, CACHE_NEVER},
-        {R_BAD_FORM + 0, HTTP_BAD_REQUEST, title, msg[0], NULL, CACHE_NEVER},
-        {R_BAD_FORM + 1, HTTP_BAD_REQUEST, title, msg[1], NULL, CACHE_NEVER},
-        {R_BAD_FORM + 2, HTTP_BAD_REQUEST, title, msg[2], NULL, CACHE_NEVER},
-        {R_BAD_FORM + 3, HTTP_BAD_REQUEST, title, msg[3], NULL, CACHE_NEVER},
-        {R_BAD_FORM + 4, HTTP_BAD_REQUEST, title, msg[4], NULL, CACHE_NEVER},
-        {R_BAD_REQUEST, HTTP_BAD_REQUEST, "Bad request",
-         "This server could not read the request. Nothing has been kept.", NULL, CACHE_NEVER},
-        {R_INTERNAL, HTTP_INTERNAL_SERVER_ERROR, "Something went wrong",
-         "Something went wrong on this server. Nothing you wrote has been kept.", NULL,
+        {R_METHOD_POST, HTTP_METHOD_NOT_ALLOWED, SITE_REASON_POST_OR_GET, NULL, ALLOW_POST,
+         CACHE_REVALIDATE},
+        {R_TOO_LARGE, HTTP_CONTENT_TOO_LARGE, SITE_REASON_TOO_LARGE, kib, NULL, CACHE_NEVER},
+        {R_BAD_TYPE, HTTP_UNSUPPORTED_MEDIA_TYPE, SITE_REASON_BAD_TYPE, NULL, NULL, CACHE_NEVER},
+        {R_BAD_FORM + 0, HTTP_BAD_REQUEST, site_form_reason(FORM_BAD_ESCAPE), NULL, NULL,
          CACHE_NEVER},
+        {R_BAD_FORM + 1, HTTP_BAD_REQUEST, site_form_reason(FORM_BAD_UTF8), NULL, NULL,
+         CACHE_NEVER},
+        {R_BAD_FORM + 2, HTTP_BAD_REQUEST, site_form_reason(FORM_TOO_MANY), NULL, NULL,
+         CACHE_NEVER},
+        {R_BAD_FORM + 3, HTTP_BAD_REQUEST, site_form_reason(FORM_TOO_LARGE), NULL, NULL,
+         CACHE_NEVER},
+        {R_BAD_FORM + 4, HTTP_BAD_REQUEST, site_form_reason(-100), NULL, NULL, CACHE_NEVER},
+        {R_BAD_REQUEST, HTTP_BAD_REQUEST, SITE_REASON_NONE, NULL, NULL, CACHE_NEVER},
+        {R_INTERNAL, HTTP_INTERNAL_SERVER_ERROR, SITE_REASON_NONE, NULL, NULL, CACHE_NEVER},
     };
     size_t n = sizeof(specs) / sizeof(specs[0]);
     if (specs_init(g, specs, n, g->site, problems, g->fixed, &g->pages) != 0)

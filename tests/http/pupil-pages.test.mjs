@@ -1,7 +1,8 @@
 // Every page a pupil can be shown, whatever its status, comes from the site's layout: the
 // quick exit first, the skip link, the package's language and its footer. This crawls the
 // site from its start page and then asks the server for each status it can answer a pupil
-// with (200 pages made for one response, 400, 404, 405, 410, 413, 415, 503), and checks each.
+// with (200 pages made for one response, 400, 404, 405, 409, 410, 413, 415, 429, 503), in
+// every language, and checks each: a page in another language has no English interface text.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -26,11 +27,74 @@ const WORDS = {
     en: { exit: 'Quick exit', skip: 'Skip to main content', foot: 'This site sets no cookies' },
     cy: { exit: 'Gadael yn gyflym', skip: 'Neidio i&#39;r prif gynnwys', foot: 'Dyw&#39;r wefan hon ddim yn gosod cwcis' },
 };
-// The catalog's title for a status in a language, as a page writes it (src/site/catalogs).
-function statusTitle(lang, status) {
+// A catalog planpack ships (src/site/catalogs), as a map from id to text.
+function catalog(lang) {
     const file = path.join(process.cwd(), 'src', 'site', 'catalogs', `${lang.split('-')[0]}.yaml`);
-    const m = new RegExp(`^\\s*status-${status}-title:\\s*"([^"]*)"`, 'm').exec(fs.readFileSync(file, 'utf8'));
-    return m && m[1].replaceAll('&', '&amp;').replaceAll("'", '&#39;').replaceAll('<', '&lt;');
+    const texts = new Map();
+    for (const m of fs.readFileSync(file, 'utf8').matchAll(/^ {2}"?([a-z0-9-]+)"?:\s*"((?:[^"\\]|\\.)*)"\s*$/gm))
+        texts.set(m[1], m[2].replace(/\\(.)/g, '$1'));
+    return texts;
+}
+// Text escaped as a page writes it (buf_adds_html()).
+function escapeHtml(text) {
+    return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;')
+        .replaceAll('"', '&quot;').replaceAll("'", '&#39;');
+}
+// The catalog's title for a status in a language, as a page writes it.
+function statusTitle(lang, status) {
+    const t = catalog(lang).get(`status-${status}-title`);
+    return t && escapeHtml(t);
+}
+// The English interface texts that another language words differently, each as the pieces
+// around its places for values ({1}) that hold a word, escaped as a page writes them.
+const ENGLISH = catalog('en');
+const piecesOf = new Map();
+function englishPieces(lang) {
+    if (piecesOf.has(lang))
+        return piecesOf.get(lang);
+    const own = catalog(lang);
+    const pieces = [];
+    for (const [id, text] of ENGLISH) {
+        assert.ok(own.has(id), `${lang} has no text for ${id}`);
+        if (own.get(id) === text)
+            continue;
+        for (const piece of text.split(/\{[1-9]\}/))
+            if (/[A-Za-z]/.test(piece))
+                pieces.push([id, escapeHtml(piece)]);
+    }
+    assert.ok(pieces.length > 200, `only ${pieces.length} English texts to look for`);
+    piecesOf.set(lang, pieces);
+    return pieces;
+}
+const letter = /[A-Za-z]/;
+// Asserts that html has no English interface text, outside the elements marked as English
+// (lang="en...": the teachers' notes, text shown for want of a translation). A piece that
+// starts or ends with a letter is not found inside a longer word ("No" in "Nodiadau").
+function assertNoEnglish(html, what, lang) {
+    let text = html;
+    for (let at = text.indexOf(' lang="en'); at >= 0; at = text.indexOf(' lang="en', at + 1)) {
+        const lt = text.lastIndexOf('<', at);
+        const name = /^<([a-z0-9]+)/.exec(text.slice(lt))[1];
+        const gt = text.indexOf('>', at);
+        let depth = 1;
+        let i = gt + 1;
+        for (; i < text.length; i++) {
+            if (text.startsWith(`<${name}`, i) && /[ >]/.test(text[i + name.length + 1]))
+                depth++;
+            else if (text.startsWith(`</${name}>`, i) && --depth === 0)
+                break;
+        }
+        text = text.slice(0, gt + 1) + ' '.repeat(i - gt - 1) + text.slice(i);
+    }
+    for (const [id, piece] of englishPieces(lang)) {
+        for (let at = text.indexOf(piece); at >= 0; at = text.indexOf(piece, at + 1)) {
+            if (letter.test(piece[0]) && letter.test(text[at - 1] ?? ''))
+                continue;
+            if (letter.test(piece.at(-1)) && letter.test(text[at + piece.length] ?? ''))
+                continue;
+            assert.fail(`${what}: the English text of ${id} ("${piece}") at "${text.slice(at, at + 60)}"`);
+        }
+    }
 }
 // The language of a page at path p: its folder's, else the package's own.
 function langOf(p) {
@@ -43,6 +107,7 @@ let db;
 let server;
 let code;
 let closed;
+let full;
 
 // Asserts that html is a pupil page in the site's layout; what names it in messages.
 function assertPupilPage(html, what, lang = LANG) {
@@ -78,6 +143,8 @@ before(async () => {
     const shut = planpack('cohort', 'new', '--label', 'Closed').trim().split('\n');
     closed = shut[shut.length - 1].trim();
     planpack('cohort', 'close', closed);
+    const small = planpack('cohort', 'new', '--label', 'Full', '--size', '1').trim().split('\n');
+    full = small[small.length - 1].trim();
     server = await startServer({ args: ['--db', db] });
 });
 
@@ -100,6 +167,8 @@ describe('pupil pages', () => {
             assert.equal(res.status, 200, p);
             const html = res.body.toString('utf8');
             assertPupilPage(html, `GET ${p}`, langOf(p));
+            if (langOf(p) !== LANG)
+                assertNoEnglish(html, `GET ${p}`, langOf(p));
             for (const link of linksIn(html)) {
                 const u = new URL(link, `http://127.0.0.1${p}`);
                 // The slides are the teacher's, on the classroom board: not a pupil page.
@@ -148,6 +217,10 @@ describe('pupil pages', () => {
                 [200, `thank you in ${lang}`, { path: `/${lang}/feedback/sent` }],
                 [200, `answer sheets in ${lang}`, { path: `/${lang}/feedback/sheet` }],
                 [400, `feedback without a class code in ${lang}`, { method: 'POST', path: `/${lang}/feedback`, headers: FORM, body: 'q-x=1' }],
+                [400, `a feedback form that cannot be read in ${lang}`, { method: 'POST', path: `/${lang}/feedback`, headers: FORM, body: 'a=%zz' }],
+                [404, `an unknown class code in ${lang}`, { method: 'POST', path: `/${lang}/feedback`, headers: FORM, body: 'c=ABCDEFGH' }],
+                [410, `a closed class code in ${lang}`, { method: 'POST', path: `/${lang}/feedback`, headers: FORM, body: `c=${closed}` }],
+                [409, `a class that has all its answers in ${lang}`, { method: 'POST', path: `/${lang}/feedback`, headers: FORM, body: answer.replace(code, full) }],
                 [400, `a plan form that cannot be read in ${lang}`, { method: 'POST', path: `/${lang}/plan`, headers: FORM, body: 'a=%zz' }],
                 [404, `a missing page in ${lang}`, { path: `/${lang}/no-such-page` }],
                 [405, `a page that is only read in ${lang}`, { method: 'PUT', path: `/${lang}/support`, headers: FORM, body: 'a=1' }],
@@ -161,6 +234,9 @@ describe('pupil pages', () => {
         const stored = await request(server, { method: 'POST', path: '/feedback', headers: FORM, body: answer });
         assert.equal(stored.status, 303);
         assert.equal(stored.headers.location, 'feedback/sent');
+        // A class of one pupil takes ten answers, then refuses (409).
+        for (let i = 0; i < 10; i++)
+            assert.equal((await request(server, { method: 'POST', path: '/feedback', headers: FORM, body: answer.replace(code, full) })).status, 303);
         const statuses = new Set();
         for (const [status, what, ask] of asks) {
             const res = await request(server, ask);
@@ -170,8 +246,11 @@ describe('pupil pages', () => {
             assertPupilPage(html, `${status} ${what}`, langOf(ask.path));
             // A refusal in another language's folder has that language's words, not English
             // (the feedback form refused comes back as the form, with the reason).
-            if (langOf(ask.path) !== LANG && [405, 413, 415].includes(status) && !ask.path.endsWith('/feedback'))
-                assert.ok(html.includes(`<h1>${statusTitle(langOf(ask.path), status)}</h1>`), `${status} ${what}: the title`);
+            if (langOf(ask.path) !== LANG) {
+                assertNoEnglish(html, `${status} ${what}`, langOf(ask.path));
+                if ([405, 413, 415].includes(status) && !ask.path.endsWith('/feedback'))
+                    assert.ok(html.includes(`<h1>${statusTitle(langOf(ask.path), status)}</h1>`), `${status} ${what}: the title`);
+            }
             statuses.add(status);
         }
         // A body framed in a way that cannot be read is refused before it is read.
@@ -179,7 +258,7 @@ describe('pupil pages', () => {
             'Connection: close\r\n\r\n');
         assert.equal(rawStatus(text), 400);
         assertPupilPage(text.slice(text.indexOf('\r\n\r\n') + 4), '400 for a body that cannot be framed');
-        assert.deepEqual([...statuses].sort(), [200, 400, 404, 405, 410, 413, 415]);
+        assert.deepEqual([...statuses].sort(), [200, 400, 404, 405, ...(OTHERS.length ? [409] : []), 410, 413, 415]);
     });
 
     it('the form refused in another language gives its reasons in that language', async () => {
@@ -214,6 +293,43 @@ describe('pupil pages', () => {
     });
 });
 
+describe('refusals of an answer that need a server of their own', () => {
+    // Under /LL/ the form comes back in that language with the reason, and with the answers
+    // kept: the disk short of space (503), then too many answers from one address (429).
+    it('are in the language of the form', async () => {
+        const own = fs.mkdtempSync(path.join(os.tmpdir(), 'planpack-pupil-busy-'));
+        const ownDb = newDb(own);
+        const r = spawnSync(BIN, ['cohort', 'new', '--label', 'Busy', '--db', ownDb], { encoding: 'utf8', timeout: 60_000 });
+        assert.equal(r.status, 0, r.stderr);
+        const busy = r.stdout.trim().split('\n').at(-1).trim();
+        // More free space than any disk has: the guard is on from the start (SQLite only).
+        const srv = await startServer({ args: ['--db', ownDb, '--answers-per-client', '1', '--min-free-disk', '1000000000'] });
+        try {
+            for (const lang of OTHERS) {
+                const words = catalog(lang);
+                const body = `c=${busy}&q-law-end=no&lang=${lang}`;
+                const first = await request(srv, { method: 'POST', path: `/${lang}/feedback`, headers: FORM, body });
+                assert.equal(first.status, PG ? 303 : 503, `${lang}: the first answer`);
+                const refused = [[429, await request(srv, { method: 'POST', path: `/${lang}/feedback`, headers: FORM, body })]];
+                if (!PG)
+                    refused.push([503, first]);
+                for (const [status, res] of refused) {
+                    assert.equal(res.status, status, `${lang}: ${status}`);
+                    const html = res.body.toString('utf8');
+                    assertPupilPage(html, `${status} in ${lang}`, lang);
+                    assertNoEnglish(html, `${status} in ${lang}`, lang);
+                    const id = status === 429 ? 'refusal-too-many' : 'refusal-no-space';
+                    assert.ok(html.includes(`<li>${escapeHtml(words.get(id))}</li>`), `${status} in ${lang}: the reason`);
+                    assert.match(html, /name="q-law-end" value="no" checked>/, `${status} in ${lang}: the answer is kept`);
+                }
+            }
+        } finally {
+            await srv.stopClean();
+            fs.rmSync(own, { recursive: true, force: true });
+        }
+    });
+});
+
 describe('feedback off', () => {
     it('says so in a pupil page with the layout (503)', { skip: PG ? 'needs a SQLite default store' : false }, async () => {
         // A folder where the default store's file would be: the store cannot open, feedback is off.
@@ -229,6 +345,14 @@ describe('feedback off', () => {
             assert.match(html, /name="c" value="ABCDEFGH"/);
             assert.match(html, /name="q-law-end" value="no" checked>/);
             assert.match(html, />kept &lt;text&gt;<\/textarea>/);
+            for (const lang of OTHERS) {
+                const cy = await request(off, { method: 'POST', path: `/${lang}/feedback`, headers: FORM, body: 'c=ABCDEFGH&q-law-end=no' });
+                assert.equal(cy.status, 503);
+                const page = cy.body.toString('utf8');
+                assertPupilPage(page, `503 feedback off in ${lang}`, lang);
+                assertNoEnglish(page, `503 feedback off in ${lang}`, lang);
+                assert.ok(page.includes(`<li>${escapeHtml(catalog(lang).get('refusal-feedback-off'))}</li>`), `${lang}: the reason`);
+            }
         } finally {
             await off.stopClean();
         }
