@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/cli.h"
+#include "pkg/catalog.h"
 #include "pkg/cli.h"
 #include "report/cli.h"
 #include "site/cli.h"
@@ -30,6 +31,13 @@ static int cmd_cohort(int argc, char **argv)
 {
     static const struct cli_survey_reader reader = {pkg_cli_survey_open, pkg_cli_survey_close};
     return staff_cli_cohort(argc, argv, &reader);
+}
+
+/* report names languages by their own names, which src/report cannot see: src/pkg lends
+ * them here. */
+static int cmd_report(int argc, char **argv)
+{
+    return report_cli(argc, argv, ui_language_name);
 }
 
 static void print_command_help(const struct command *c)
@@ -134,7 +142,7 @@ static const struct command commands[] = {
      "--school NAME reports on that school's classes only, as its staff see them.\n"
      "pilot is the printable pilot report (HTML) for one version (--package-version V,\n"
      "or the newest), or for two side by side (--compare PILOT,REVISION).\n",
-     report_cli},
+     cmd_report},
     {"translate", "Write a package's texts for a translator, and read the translation back.",
      "translate export [PKGDIR] --lang LL [-o FILE.po]\n"
      "                      | translate import PKGDIR FILE.po --lang LL",

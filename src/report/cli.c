@@ -85,10 +85,10 @@ static int report_cli_parse(int argc, char **argv, struct report_options *opt,
     return EXIT_OK;
 }
 
-int report_cli(int argc, char **argv)
+int report_cli(int argc, char **argv, const char *(*language_name)(const char *language))
 {
     const char *db = STORE_DEFAULT_PATH;
-    struct report_options opt = {0};
+    struct report_options opt = {.language_name = language_name};
     struct report_cli_format f;
     char versions[64] = "";
     if (report_cli_parse(argc, argv, &opt, &f, &db, versions) != EXIT_OK)

@@ -1,8 +1,8 @@
 /*
  * What may leave the report: the accessors every formatter reads figures through. A group
- * held back (a class's answers under one served version, fewer than k, see hold_back() in
- * report.c) gives nothing here but its size, so no formatter, present or future, can print
- * its figures.
+ * held back (a class's answers under one served version in one language, fewer than k, see
+ * report_hold_back() in scope.c) gives nothing here but its size, so no formatter, present or
+ * future, can print its figures.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -149,7 +149,7 @@ int report_share_top(const struct report *r, size_t g, size_t q, struct stats_sh
 
 struct shown_rows {
     const struct report *r;
-    const struct group *cls;
+    size_t cls;
     int (*fn)(const struct store_answer_row *row, void *ctx);
     void *ctx;
 };
@@ -158,13 +158,10 @@ struct shown_rows {
 static int shown_row(const struct store_answer_row *row, void *ctx)
 {
     const struct shown_rows *x = ctx;
-    const char *served = row->served_version ? row->served_version : row->package_version;
-    for (size_t m = 0; m < x->cls->nmembers; m++) {
-        const struct group *u = &x->r->g[x->cls->members[m]];
-        if (strcmp(u->name, served) == 0)
-            return u->hidden ? 0 : x->fn(row, x->ctx);
-    }
-    return 0;
+    size_t u = report_unit_of(x->r, x->cls,
+                              row->served_version ? row->served_version : row->package_version,
+                              row->language);
+    return u == SIZE_MAX || x->r->g[u].hidden ? 0 : x->fn(row, x->ctx);
 }
 
 /* "a, b or c" from labels[from..to), each with its first letter in lower case. */
@@ -224,7 +221,7 @@ int report_answers_each(const struct report *r, size_t g,
 {
     if (g >= r->ncohorts || r->g[g].hidden)
         return -EPERM;
-    struct shown_rows x = {r, &r->g[g], fn, ctx};
+    struct shown_rows x = {r, g, fn, ctx};
     return store_answers_each(r->store, r->cohorts[g].id, shown_row, &x);
 }
 

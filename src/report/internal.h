@@ -46,28 +46,45 @@ struct rver {
 #define NO_SCHOOL "(no school given)"
 
 /*
- * A class's answers under one served version (GROUP_UNIT) are what the k rule holds back or
- * shows: every other group, a class's own included, is the sum of the units it has that are
- * shown. A class that has had no answer has one unit, empty, under its own version.
+ * A class's answers under one served version in one language (GROUP_UNIT) are what the k
+ * rule holds back or shows (scope.c): every other group, a class's own included, is the sum
+ * of the units it has that are shown. A class that has had no answer has one unit, empty,
+ * under its own version and in no language. Built by report_build_groups() (groups.c).
  */
-enum group_kind { GROUP_COHORT, GROUP_SCHOOL, GROUP_VERSION, GROUP_ALL, GROUP_UNIT };
+enum group_kind {
+    GROUP_COHORT,
+    GROUP_SCHOOL,
+    GROUP_VERSION,
+    GROUP_LANGUAGE,
+    GROUP_ALL,
+    GROUP_UNIT
+};
 
 struct group {
     enum group_kind kind;
-    const char *name; /* code, school, "package version", "All answers", served version */
+    /* code, school, package version, language tag (or STORE_LANGUAGE_NONE_LABEL), "All
+     * answers", served version */
+    const char *name;
     const struct store_cohort *cohort; /* GROUP_COHORT, GROUP_UNIT */
+    /* GROUP_LANGUAGE and GROUP_UNIT: the language tag, NULL for answers stored before
+     * languages were (a language of its own, "not recorded") */
+    const char *language;
+    bool served; /* GROUP_UNIT: it has answers (the store counted them) */
     /* GROUP_COHORT: its class's version; GROUP_VERSION and GROUP_UNIT: the version (served)
      * (index in vers, or SIZE_MAX) */
     size_t ver;
     size_t school;   /* GROUP_COHORT: its school's group */
     size_t cls;      /* GROUP_UNIT: its class's group */
-    size_t *members; /* every group but units: the units it adds up */
+    size_t *members; /* every group but units: the units it adds up, each class's together */
     size_t nmembers;
     int64_t n;     /* answers counted: for a total, from the units shown */
     bool hidden;   /* a unit with fewer than k answers, or a class all of whose are */
     int64_t held;  /* totals: answers of the units held back, not counted in n */
     size_t nheld;  /* totals: how many classes have answers held back */
     size_t nshown; /* totals: how many classes have a unit shown */
+    /* totals: of held, answers of classes that have a unit shown (a version or a language
+     * with fewer than k of the class's answers) */
+    int64_t held_in_shown;
 };
 
 /* A group's answers to one question. */
@@ -100,6 +117,7 @@ struct rpair {
 struct rword {
     int64_t id;
     size_t cohort;
+    size_t unit;      /* its unit, as an index among the units */
     bool end;         /* false: a start answer */
     const char *word; /* never shown: it pairs, and that is all */
     double *score;    /* per before/after pair: its start (end) question's score, or NAN */
@@ -141,6 +159,8 @@ struct report {
     size_t nschools;
     size_t first_version;
     size_t nversions;
+    size_t first_language;
+    size_t nlanguages;
     size_t all;
     size_t first_unit; /* units come last, each class's together, after r->all */
     size_t nunits;
@@ -149,7 +169,7 @@ struct report {
     size_t npairs;
     struct stats_acc *pair_acc; /* npairs x ng: paired differences */
     int64_t *pair_diff;         /* npairs x ng x PAIR_DIFFS: paired differences by size */
-    int64_t *part_n;            /* per class: [2c] start answers, [2c + 1] end answers */
+    int64_t *part_n;            /* per unit: [2u] start answers, [2u + 1] end answers */
     struct rword *words;        /* start and end answers with a pairing word */
     size_t nwords;
     struct rpairing *pairing; /* per group */
@@ -159,8 +179,9 @@ struct report {
     int64_t *match_diff;         /* npairs x ng x PAIR_DIFFS: the same by size */
     struct store_focus_group *fgs;
     size_t nfgs;
-    const struct textmatch *flag_words; /* report_options.flag_words, borrowed */
-    size_t filter;                      /* the one cohort group shown, or SIZE_MAX */
+    const struct textmatch *flag_words;                 /* report_options.flag_words, borrowed */
+    const char *(*language_name)(const char *language); /* report_options.language_name */
+    size_t filter;      /* the one cohort group shown, or SIZE_MAX */
     const char *school; /* the one school whose classes are all that was read, or NULL */
     size_t cmp_a;       /* version groups compared, or SIZE_MAX */
     size_t cmp_b;
@@ -352,6 +373,18 @@ bool report_pair_matched(const struct report *r, size_t p, size_t g);
 
 /* Orders versions "1.2.10" after "1.2.9". */
 int report_version_cmp(const char *a, const char *b);
+
+/* ---- groups.c: the units and the groups that add them up ---- */
+
+/* Orders language tags as strcmp() does, NULL ("not recorded") after every tag. */
+int report_language_cmp(const char *a, const char *b);
+/* Sorts r->served and builds every group of the report's classes (r->g). */
+void report_build_groups(struct report *r);
+/* The stored version of a package, as an index in r->vers, or SIZE_MAX. */
+size_t report_find_ver(const struct report *r, const char *package_id, const char *version);
+/* The unit of class c (a cohort group) that holds the answers served a version in a
+ * language (NULL: not recorded), or SIZE_MAX: none (an answer come since the report read). */
+size_t report_unit_of(const struct report *r, size_t c, const char *served, const char *language);
 
 /* ---- scope.c: what a report may hold (see there) ---- */
 void report_hold_back(struct report *r);

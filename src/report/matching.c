@@ -3,11 +3,16 @@
  * what may be shown of it: the pairs found, the match rate, the change on each scale
  * question over the matched pairs, and each paired answer's pairing number for the CSV.
  *
- * The k rule: a class's pairing figures are shown when the class itself is, it has at least
- * k start answers and k end answers, and its pairs are none or at least k; otherwise they
- * are held back, from its own view and from every total, like a class with fewer than k
- * answers. A total adds up the classes whose pairing figures are shown, and says how many
- * were held back. The words themselves stay here: nothing in this file hands one out.
+ * The k rule: pairing reads only the answers of the units shown (scope.c), so that a unit held
+ * back is as if it had no answers here too: its words pair with nothing and its answers are
+ * in no count. A pupil may answer the start in one language and the end in another, so
+ * pairs are found within a class across its units shown. A class's pairing figures are
+ * shown when the class itself is, its shown units have at least k start answers and k end
+ * answers, and its pairs are none or at least k; otherwise they are held back, from its own
+ * view and from every total, like a class with fewer than k answers. A total adds up the
+ * classes whose pairing figures are shown, and says how many were held back; a language has
+ * no pairing figures (a pair may span two), so its change is between its start and end
+ * answers. The words themselves stay here: nothing in this file hands one out.
  */
 #include <errno.h>
 #include <math.h>
@@ -63,14 +68,24 @@ static void add_change(struct report *r, size_t g, const struct rword *start,
 static void match_class(struct report *r, size_t c, const struct rword *w, size_t n)
 {
     struct rpairing *rp = &r->pairing[c];
-    rp->start = r->part_n[2 * c];
-    rp->end = r->part_n[2 * c + 1];
+    const struct group *cls = &r->g[c];
+    bool parts = false; /* start or end answers, shown or not */
+    for (size_t m = 0; m < cls->nmembers; m++) {
+        size_t u = cls->members[m] - r->first_unit;
+        parts |= r->part_n[2 * u] || r->part_n[2 * u + 1];
+        if (r->g[cls->members[m]].hidden)
+            continue;
+        rp->start += r->part_n[2 * u];
+        rp->end += r->part_n[2 * u + 1];
+    }
     struct pairing_answer *start = xcalloc(n ? n : 1, sizeof(*start));
     struct pairing_answer *end = xcalloc(n ? n : 1, sizeof(*end));
     size_t *start_at = xcalloc(n ? n : 1, sizeof(*start_at)); /* positions in w */
     size_t *end_at = xcalloc(n ? n : 1, sizeof(*end_at));
     size_t ns = 0, ne = 0;
     for (size_t i = 0; i < n; i++) {
+        if (r->g[r->first_unit + w[i].unit].hidden)
+            continue;
         if (w[i].end) {
             end_at[ne] = i;
             end[ne] = (struct pairing_answer){(int64_t)ne + 1, w[i].word};
@@ -89,10 +104,8 @@ static void match_class(struct report *r, size_t c, const struct rword *w, size_
                     : 0;
     rp->pairs = (int64_t)np;
     /* A class with neither has nothing to hold back: it answered in one sitting, or not. */
-    /* Pairs span a class's answers whatever version each was served, so a class with any of
-     * them held back (a unit under k, see hold_back()) is held back here whole. */
-    rp->held = (rp->start || rp->end) && (r->g[c].hidden || r->g[c].nheld > 0 || rp->start < r->k ||
-                                          rp->end < r->k || (np > 0 && np < (size_t)r->k));
+    rp->held = parts && (r->g[c].hidden || rp->start < r->k || rp->end < r->k ||
+                         (np > 0 && np < (size_t)r->k));
     if (!rp->held) {
         for (size_t i = np; i > 1; i--) {
             size_t j = randombytes_uniform((uint32_t)i);
@@ -122,6 +135,8 @@ static void add_up(struct report *r)
     for (size_t g = r->ncohorts; g < r->first_unit; g++) {
         struct rpairing *to = &r->pairing[g];
         const struct group *grp = &r->g[g];
+        if (grp->kind == GROUP_LANGUAGE)
+            continue;
         /* Members are units, each class's together: a class is added once. */
         for (size_t m = 0; m < grp->nmembers; m++) {
             size_t c = r->g[grp->members[m]].cls;

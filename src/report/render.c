@@ -230,6 +230,68 @@ size_t out_schools(const struct report *r, size_t *unnamed)
     return schools;
 }
 
+void out_language(const struct report *r, const char *language, char *buf, size_t size)
+{
+    const char *name = language && r->language_name ? r->language_name(language) : NULL;
+    if (!language)
+        snprintf(buf, size, "%s", STORE_LANGUAGE_NONE_LABEL);
+    else if (name)
+        snprintf(buf, size, "%s (%s)", name, language);
+    else
+        snprintf(buf, size, "%s", language);
+}
+
+void out_language_heading(const struct report *r, size_t g, char *buf, size_t size)
+{
+    const char *language = r->g[g].language;
+    char name[128];
+    out_language(r, language, name, sizeof(name));
+    if (language)
+        snprintf(buf, size, "Answers in %s", name);
+    else
+        snprintf(buf, size, "Answers whose language was %s", name);
+}
+
+/* Appends ", what A, B and C" to buf (n bytes used) for the distinct names units have
+ * (name(unit), NULL for none), in the order of the class's units; returns how many. */
+static size_t add_distinct_names(const struct report *r, const struct group *grp, const char *what,
+                                 const char *(*name)(const struct report *r, size_t u, char *tmp),
+                                 char *buf, size_t size, int *n)
+{
+    const char *v[16];
+    char tmp[16][128];
+    size_t nv = 0;
+    for (size_t m = 0; m < grp->nmembers && nv < 16; m++) {
+        const char *s = name(r, grp->members[m], tmp[nv]);
+        bool seen = !s;
+        for (size_t i = 0; i < nv && !seen; i++)
+            seen = strcmp(v[i], s) == 0;
+        if (!seen)
+            v[nv++] = s;
+    }
+    for (size_t i = 0; nv > 1 && i < nv && *n >= 0 && (size_t)*n < size; i++)
+        *n += snprintf(buf + *n, size - (size_t)*n, "%s%s",
+                       i == 0        ? what
+                       : i + 1 == nv ? " and "
+                                     : ", ",
+                       v[i]);
+    return nv;
+}
+
+static const char *unit_version(const struct report *r, size_t u, char *tmp)
+{
+    (void)tmp;
+    return r->g[u].name;
+}
+
+static const char *unit_language(const struct report *r, size_t u, char *tmp)
+{
+    if (!r->g[u].served)
+        return NULL;
+    out_language(r, r->g[u].language, tmp, 128);
+    return tmp;
+}
+
 void out_class_versions(const struct report *r, size_t g, char *buf, size_t size)
 {
     const struct group *grp = &r->g[g];
@@ -238,12 +300,27 @@ void out_class_versions(const struct report *r, size_t g, char *buf, size_t size
     bool other = false;
     for (size_t m = 0; m < grp->nmembers; m++)
         other |= strcmp(r->g[grp->members[m]].name, own) != 0;
-    for (size_t m = 0; other && m < grp->nmembers && n >= 0 && (size_t)n < size; m++)
-        n += snprintf(buf + n, size - (size_t)n, "%s%s",
-                      m == 0                   ? ", submissions served under "
-                      : m + 1 == grp->nmembers ? " and "
-                                               : ", ",
-                      r->g[grp->members[m]].name);
+    if (other) {
+        /* One version served: another than the class's, said as such. */
+        if (add_distinct_names(r, grp, ", submissions served under ", unit_version, buf, size,
+                               &n) == 1 &&
+            n >= 0 && (size_t)n < size)
+            n += snprintf(buf + n, size - (size_t)n, ", submissions served under %s",
+                          r->g[grp->members[0]].name);
+    }
+    add_distinct_names(r, grp, ", answered in ", unit_language, buf, size, &n);
+}
+
+void out_held_note(const struct report *r, size_t g, char *buf, size_t size)
+{
+    const struct group *grp = &r->g[g];
+    buf[0] = '\0';
+    if (grp->held_in_shown > 0)
+        snprintf(buf, size,
+                 "Of those not shown yet, %lld %s from classes that are shown: submissions "
+                 "under a package version or in a language of which a class has fewer than %d "
+                 "are counted apart, and left out until they number %d.",
+                 (long long)grp->held_in_shown, grp->held_in_shown == 1 ? "is" : "are", r->k, r->k);
 }
 
 void out_each_comments(struct out *o, size_t g,

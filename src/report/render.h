@@ -71,9 +71,18 @@ size_t out_schools(const struct report *r, size_t *unnamed);
 /*
  * The versions of class g (a cohort group) as its heading gives them: "version 1.0.0", and
  * where some of its submissions were served another, "version 1.0.0, submissions served
- * under 1.0.0 and 1.1.0". Written into buf.
+ * under 1.0.0 and 1.1.0"; where they came in more than one language, ", answered in
+ * Cymraeg (cy) and English (en-GB)". Written into buf.
  */
 void out_class_versions(const struct report *r, size_t g, char *buf, size_t size);
+/* A language as reports name it: "Cymraeg (cy)" (its own name when the report was lent
+ * one, see report_options.language_name), "cy", or STORE_LANGUAGE_NONE_LABEL for NULL. */
+void out_language(const struct report *r, const char *language, char *buf, size_t size);
+/* The heading of language group g: "Answers in Cymraeg (cy)". */
+void out_language_heading(const struct report *r, size_t g, char *buf, size_t size);
+/* Why a total holds back answers of classes it shows (a version or a language of a class
+ * under k), in one sentence; "" when it holds back none such. */
+void out_held_note(const struct report *r, size_t g, char *buf, size_t size);
 /*
  * The comments on one text question in one group, as both formatters list them: those that
  * may be a disclosure first, then the first COMMENTS_SHOWN others, and how many more there
@@ -162,14 +171,15 @@ void out_compare_row(const struct report *r, size_t q, size_t j, char c[2][32], 
 /* What a lead reads first about small classes and what the figures count. */
 #define OUT_HOLD_BACK                                                                              \
     "Classes with fewer than %d submissions are not shown, a class's submissions under each "      \
-    "package version served counted apart: they are left out of every figure, totals included, "   \
-    "until they number %d, so that no pupil's answers can be picked out."
+    "package version served and in each language counted apart: they are left out of every "       \
+    "figure, totals included, until they number %d, so that no pupil's answers can be picked "     \
+    "out."
 #define OUT_COUNTS_ARE                                                                             \
     "Figures count submissions of the feedback form, not pupils. A share is of those who "         \
     "answered the question; \"No answer\" is counted beside the shares, not in them."
 
 /* The name a group goes by in a chart's address and report_themes() ("class:CODE",
- * "school:NAME", "version:V", "all"), and the group of a name (SIZE_MAX: none). */
+ * "school:NAME", "version:V", "language:TAG", "all"), and the group of a name (SIZE_MAX: none). */
 void out_group_key(const struct report *r, size_t g, char *buf, size_t size);
 size_t out_group_named(const struct report *r, const char *key);
 /* Whether staff keep a list of themes (so that out_themes() has something to say). */

@@ -322,6 +322,9 @@ void out_group_key(const struct report *r, size_t g, char *buf, size_t size)
     case GROUP_VERSION:
         snprintf(buf, size, "version:%s", grp->name);
         return;
+    case GROUP_LANGUAGE:
+        snprintf(buf, size, "language:%s", grp->language ? grp->language : "not-recorded");
+        return;
     case GROUP_UNIT: /* inside its class's, never a chart of its own */
         snprintf(buf, size, "unit:%zu", g);
         return;
@@ -489,6 +492,13 @@ static void html_group(struct out *o, size_t g, bool comments, bool open)
         out_textf(o, "Package version %s", grp->name);
         out_fmt(o, "</h3>\n<span class=\"meta\">Submissions: %s.</span>\n", n);
         break;
+    case GROUP_LANGUAGE: {
+        char h[200];
+        out_language_heading(r, g, h, sizeof(h));
+        out_text(o, h);
+        out_fmt(o, "</h3>\n<span class=\"meta\">Submissions: %s.</span>\n", n);
+        break;
+    }
     case GROUP_ALL:
     case GROUP_UNIT: /* never shown on its own */
         out_fmt(o, "All submissions</h3>\n<span class=\"meta\">Submissions: %s.</span>\n", n);
@@ -667,6 +677,10 @@ static void html_summary(struct out *o)
                     "<li>Not shown yet: %lld submissions from %zu class%s with fewer than "
                     "%d.</li>\n",
                     (long long)all->held, all->nheld, all->nheld == 1 ? "" : "es", r->k);
+        char held[400];
+        out_held_note(r, r->all, held, sizeof(held));
+        if (held[0])
+            out_fmt(o, "<li>%s</li>\n", held);
     }
     out_fmt(o, "<li>" OUT_HOLD_BACK "</li>\n<li>" OUT_COUNTS_ARE "</li>\n", r->k, r->k);
     if (r->unreadable)
@@ -720,11 +734,13 @@ static void html_contents(struct out *o)
         out_fmt(o, "<li><a href=\"#group-%zu\">Class ", r->filter);
         out_textf(o, "%s</a></li>\n", r->g[r->filter].name);
     } else {
+        out_fmt(o, "<li><a href=\"#by-version\">By package version</a> (%zu)</li>\n", r->nversions);
+        if (r->nlanguages > 1)
+            out_fmt(o, "<li><a href=\"#by-language\">By language</a> (%zu)</li>\n", r->nlanguages);
         out_fmt(o,
-                "<li><a href=\"#by-version\">By package version</a> (%zu)</li>\n"
                 "<li><a href=\"#by-school\">By school</a> (%zu)</li>\n"
                 "<li><a href=\"#by-class\">By class</a> (%zu)</li>\n",
-                r->nversions, r->nschools, r->ncohorts);
+                r->nschools, r->ncohorts);
     }
     if (r->nfgs)
         out_str(o, "<li><a href=\"#focus-groups\">Focus groups</a></li>\n");
@@ -765,6 +781,11 @@ void html_report(struct out *o)
         out_str(o, "<h2 id=\"by-version\">By package version</h2>\n");
         for (size_t v = 0; v < r->nversions; v++)
             html_group(o, r->first_version + v, true, false);
+        if (r->nlanguages > 1) {
+            out_str(o, "<h2 id=\"by-language\">By language</h2>\n");
+            for (size_t l = 0; l < r->nlanguages; l++)
+                html_group(o, r->first_language + l, false, false);
+        }
         out_str(o, "<h2 id=\"by-school\">By school</h2>\n");
         for (size_t s = 0; s < r->nschools; s++)
             html_group(o, r->first_school + s, false, false);

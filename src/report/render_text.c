@@ -160,6 +160,12 @@ static void text_group(struct out *o, size_t g, bool comments)
     case GROUP_VERSION:
         out_fmt(o, "Package version %s\n    Submissions: %s.\n", grp->name, n);
         break;
+    case GROUP_LANGUAGE: {
+        char h[200];
+        out_language_heading(r, g, h, sizeof(h));
+        out_fmt(o, "%s\n    Submissions: %s.\n", h, n);
+        break;
+    }
     case GROUP_ALL:
     case GROUP_UNIT: /* never shown on its own */
         out_fmt(o, "All submissions\n    Submissions: %s.\n", n);
@@ -281,6 +287,10 @@ static void text_summary(struct out *o)
         if (all->held)
             out_fmt(o, "Not shown yet: %lld submissions from %zu class%s with fewer than %d.\n",
                     (long long)all->held, all->nheld, all->nheld == 1 ? "" : "es", r->k);
+        char held[400];
+        out_held_note(r, r->all, held, sizeof(held));
+        if (held[0])
+            out_fmt(o, "%s\n", held);
     }
     out_fmt(o, OUT_HOLD_BACK "\n" OUT_COUNTS_ARE "\n", r->k, r->k);
 
@@ -322,6 +332,11 @@ void text_report(struct out *o)
         out_str(o, "\n\n=== By package version\n");
         for (size_t v = 0; v < r->nversions; v++)
             text_group(o, r->first_version + v, true);
+        if (r->nlanguages > 1) {
+            out_str(o, "\n\n=== By language\n");
+            for (size_t l = 0; l < r->nlanguages; l++)
+                text_group(o, r->first_language + l, false);
+        }
         out_str(o, "\n\n=== By school\n");
         for (size_t s = 0; s < r->nschools; s++)
             text_group(o, r->first_school + s, false);

@@ -43,15 +43,6 @@ static int survey_order(const void *x, const void *y)
     return c ? c : report_version_cmp(a->package_version, b->package_version);
 }
 
-/* By class, then version: each class's units together, its versions in order. */
-static int served_order(const void *x, const void *y)
-{
-    const struct store_served *a = x, *b = y;
-    if (a->cohort_id != b->cohort_id)
-        return a->cohort_id < b->cohort_id ? -1 : 1;
-    return report_version_cmp(a->version, b->version);
-}
-
 /* ---- questions ---- */
 
 static size_t find_q(const struct report *r, const char *id)
@@ -241,142 +232,6 @@ static void build_questions(struct report *r)
     free(caps);
 }
 
-/* ---- groups ---- */
-
-static int str_order(const void *x, const void *y)
-{
-    return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
-static size_t find_ver(const struct report *r, const char *package_id, const char *version)
-{
-    for (size_t v = 0; v < r->nvers; v++)
-        if (strcmp(r->vers[v].sv->package_id, package_id) == 0 &&
-            strcmp(r->vers[v].sv->package_version, version) == 0)
-            return v;
-    return SIZE_MAX;
-}
-
-static void add_member(struct report *r, struct group *g, size_t unit)
-{
-    if (!g->members)
-        g->members = arena_alloc(&r->arena, (r->nunits ? r->nunits : 1) * sizeof(size_t));
-    g->members[g->nmembers++] = unit;
-}
-
-/*
- * The versions class c's answers were served under: how many (0 for a class with none),
- * and where they start in r->served (ordered by class id, so a class's are together).
- */
-static size_t class_units(const struct report *r, size_t c, const struct store_served **first)
-{
-    int64_t id = r->cohorts[c].id;
-    size_t lo = 0, hi = r->nserved;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (r->served[mid].cohort_id < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    size_t n = 0;
-    while (lo + n < r->nserved && r->served[lo + n].cohort_id == id)
-        n++;
-    if (first)
-        *first = &r->served[lo];
-    return n;
-}
-
-static void build_groups(struct report *r)
-{
-    /* Schools, sorted, with classes that gave none last. */
-    const char **schools = xcalloc(r->ncohorts + 1, sizeof(*schools));
-    size_t ns = 0;
-    bool unnamed = false;
-    for (size_t c = 0; c < r->ncohorts; c++) {
-        const char *s = r->cohorts[c].school;
-        if (!s) {
-            unnamed = true;
-            continue;
-        }
-        bool seen = false;
-        for (size_t i = 0; i < ns && !seen; i++)
-            seen = strcmp(schools[i], s) == 0;
-        if (!seen)
-            schools[ns++] = s;
-    }
-    qsort(schools, ns, sizeof(*schools), str_order);
-    if (unnamed)
-        schools[ns++] = NO_SCHOOL;
-
-    r->nunits = 0;
-    for (size_t c = 0; c < r->ncohorts; c++) {
-        size_t nu = class_units(r, c, NULL);
-        r->nunits += nu ? nu : 1;
-    }
-    r->ng = r->ncohorts + ns + r->nvers + 1 + r->nunits;
-    r->g = arena_alloc(&r->arena, r->ng * sizeof(*r->g));
-    memset(r->g, 0, r->ng * sizeof(*r->g));
-    r->first_school = r->ncohorts;
-    r->nschools = ns;
-    r->first_version = r->ncohorts + ns;
-    r->nversions = r->nvers;
-    r->all = r->first_version + r->nvers;
-    r->first_unit = r->all + 1;
-    for (size_t i = 0; i < ns; i++) {
-        struct group *g = &r->g[r->first_school + i];
-        g->kind = GROUP_SCHOOL;
-        g->name = schools[i];
-        g->ver = SIZE_MAX;
-    }
-    for (size_t v = 0; v < r->nvers; v++) {
-        struct group *g = &r->g[r->first_version + v];
-        g->kind = GROUP_VERSION;
-        g->name = r->vers[v].sv->package_version;
-        g->ver = v;
-        r->vers[v].group = r->first_version + v;
-    }
-    struct group *all = &r->g[r->all];
-    all->kind = GROUP_ALL;
-    all->name = "All answers";
-    all->ver = SIZE_MAX;
-    size_t unit = 0;
-    for (size_t c = 0; c < r->ncohorts; c++) {
-        struct group *g = &r->g[c];
-        const struct store_cohort *co = &r->cohorts[c];
-        g->kind = GROUP_COHORT;
-        g->name = co->code;
-        g->cohort = co;
-        g->ver = find_ver(r, co->package_id, co->package_version);
-        const char *school = co->school ? co->school : NO_SCHOOL;
-        for (size_t i = 0; i < ns; i++)
-            if (strcmp(schools[i], school) == 0)
-                g->school = r->first_school + i;
-        const struct store_served *sv;
-        size_t nu = class_units(r, c, &sv);
-        for (size_t i = 0; i < (nu ? nu : 1); i++) {
-            size_t u = r->first_unit + unit++;
-            struct group *ug = &r->g[u];
-            ug->kind = GROUP_UNIT;
-            ug->name = nu ? sv[i].version : co->package_version;
-            ug->cohort = co;
-            ug->cls = c;
-            ug->school = g->school;
-            /* Served a version the store has no survey of: its class's, which gave it
-             * its meaning. */
-            ug->ver = find_ver(r, co->package_id, ug->name);
-            if (ug->ver == SIZE_MAX)
-                ug->ver = g->ver;
-            add_member(r, g, u);
-            add_member(r, &r->g[g->school], u);
-            if (ug->ver != SIZE_MAX)
-                add_member(r, &r->g[r->first_version + ug->ver], u);
-            add_member(r, all, u);
-        }
-    }
-    free(schools);
-}
-
 /* ---- counting answers ---- */
 
 /*
@@ -407,7 +262,7 @@ struct tally {
     struct stats_acc *pair;  /* per pair, per unit */
     int64_t *pair_diff;      /* per pair, per unit, PAIR_DIFFS: the differences by size */
     struct clist *comments;  /* per unit, per question */
-    int64_t *part_n;         /* per class: start answers, end answers */
+    int64_t *part_n;         /* per unit: start answers, end answers */
     struct rword *words;     /* start and end answers with a pairing word (strings in arena) */
     size_t nwords;
     size_t words_cap;
@@ -543,19 +398,20 @@ static void count_answer(struct tally *t, size_t c, const struct rver *ver, size
  * A start or end answer (just counted, so t->row_score holds its scores): counted for the
  * match rate, and kept with its pairing word and its scores for pairing (report/matching.c).
  */
-static void note_part(struct tally *t, size_t c, const struct store_answer_row *row)
+static void note_part(struct tally *t, size_t c, size_t u, const struct store_answer_row *row)
 {
     const struct report *r = t->r;
     int side = report_part_side(row->part);
     if (side < 0)
         return;
-    t->part_n[2 * c + (size_t)side]++;
+    t->part_n[2 * u + (size_t)side]++;
     if (!row->pairing_word || !*row->pairing_word)
         return;
     XGROW(t->words, t->words_cap, t->nwords + 1);
     struct rword *w = &t->words[t->nwords++];
     w->id = row->id;
     w->cohort = c;
+    w->unit = u;
     w->end = side == 1;
     w->word = arena_strdup(&t->arena, row->pairing_word);
     w->score = arena_alloc(&t->arena, (r->npairs ? r->npairs : 1) * sizeof(*w->score));
@@ -573,19 +429,18 @@ static int scan_row(const struct store_answer_row *row, void *ctx)
             t->unreadable++;
         return 0;
     }
-    const struct group *grp = &r->g[t->by_id[row->cohort_id]];
-    /* The unit of the version it was served, which the report read before the answers: one
-     * that came since has none, and waits for the next report. */
-    size_t c = SIZE_MAX;
-    const char *served = row->served_version ? row->served_version : row->package_version;
-    for (size_t m = 0; m < grp->nmembers && c == SIZE_MAX; m++)
-        if (strcmp(r->g[grp->members[m]].name, served) == 0)
-            c = grp->members[m] - r->first_unit;
-    if (c == SIZE_MAX)
+    size_t cls = t->by_id[row->cohort_id];
+    const struct group *grp = &r->g[cls];
+    /* The unit of the version it was served and its language, which the report read before
+     * the answers: one that came since has none, and waits for the next report. */
+    size_t u = report_unit_of(
+        r, cls, row->served_version ? row->served_version : row->package_version, row->language);
+    if (u == SIZE_MAX)
         return 0;
+    size_t c = u - r->first_unit;
     size_t v = grp->ver;
     if (v == SIZE_MAX || strcmp(r->vers[v].sv->package_version, row->package_version) != 0)
-        v = find_ver(r, grp->cohort->package_id, row->package_version);
+        v = report_find_ver(r, grp->cohort->package_id, row->package_version);
     if (t->pieces_cap < SURVEY_PIECES_MAX(row->body_len))
         XGROW(t->pieces, t->pieces_cap, SURVEY_PIECES_MAX(row->body_len));
     size_t np;
@@ -595,7 +450,7 @@ static int scan_row(const struct store_answer_row *row, void *ctx)
     }
     t->row_id = row->id;
     count_answer(t, c, &r->vers[v], np);
-    note_part(t, t->by_id[row->cohort_id], row); /* pairing is a class's, whatever it was served */
+    note_part(t, cls, c, row); /* pairs are found within a class, across its units */
     return 0;
 }
 
@@ -665,8 +520,8 @@ static void tally_merge(struct report *r, const struct tally *t)
 {
     report_themes_tally_merge(r, t->themes);
     r->unreadable += t->unreadable;
-    for (size_t c = 0; c < 2 * r->ncohorts; c++)
-        r->part_n[c] += t->part_n[c];
+    for (size_t u = 0; u < 2 * r->nunits; u++)
+        r->part_n[u] += t->part_n[u];
     for (size_t i = 0; i < t->nwords; i++) {
         struct rword *w = &r->words[r->nwords++];
         *w = t->words[i];
@@ -751,8 +606,8 @@ static int scan(struct report *r, struct store *s)
     size_t nwords = 0;
     for (unsigned i = 0; i < parts; i++)
         nwords += t[i].nwords;
-    r->part_n = arena_alloc(&r->arena, 2 * (r->ncohorts ? r->ncohorts : 1) * sizeof(*r->part_n));
-    memset(r->part_n, 0, 2 * (r->ncohorts ? r->ncohorts : 1) * sizeof(*r->part_n));
+    r->part_n = arena_alloc(&r->arena, 2 * (r->nunits ? r->nunits : 1) * sizeof(*r->part_n));
+    memset(r->part_n, 0, 2 * (r->nunits ? r->nunits : 1) * sizeof(*r->part_n));
     r->words = arena_alloc(&r->arena, (nwords ? nwords : 1) * sizeof(*r->words));
     r->nwords = 0;
     for (unsigned i = 0; i < parts; i++) {
@@ -819,6 +674,9 @@ static void aggregate(struct report *r)
             size_t cls = r->g[c].cls;
             if (r->g[c].hidden) {
                 grp->held += r->g[c].n;
+                /* Classes come first, so a total's classes have been added up by now. */
+                if (grp->kind != GROUP_COHORT && r->g[cls].nshown)
+                    grp->held_in_shown += r->g[c].n;
                 grp->nheld += cls != last_held;
                 last_held = cls;
                 continue;
@@ -845,6 +703,8 @@ static void aggregate(struct report *r)
                         r->pair_diff[(p * r->ng + c) * PAIR_DIFFS + d];
             }
         }
+        if (grp->kind == GROUP_COHORT && grp->nshown)
+            grp->held_in_shown = grp->held;
         /* A class none of whose answers may be shown is held back whole, as it says. */
         if (grp->kind == GROUP_COHORT && !grp->nshown) {
             grp->hidden = true;
@@ -884,6 +744,7 @@ int report_build(struct store *s, const struct report_options *opt, struct repor
     r->html_fragment = opt->html_fragment;
     r->chart_href = opt->chart_href ? arena_strdup(&r->arena, opt->chart_href) : NULL;
     r->flag_words = opt->flag_words;
+    r->language_name = opt->language_name;
     r->compared = opt->compare_a || opt->compare_b;
     r->store = s;
     r->filter = r->cmp_a = r->cmp_b = SIZE_MAX;
@@ -896,7 +757,6 @@ int report_build(struct store *s, const struct report_options *opt, struct repor
         goto fail;
     }
     qsort(r->surveys, r->nsurveys, sizeof(*r->surveys), survey_order);
-    qsort(r->served, r->nserved, sizeof(*r->served), served_order);
     r->nvers = r->nsurveys;
     r->vers = arena_alloc(&r->arena, (r->nvers ? r->nvers : 1) * sizeof(*r->vers));
     for (size_t v = 0; v < r->nvers; v++)
@@ -918,7 +778,7 @@ int report_build(struct store *s, const struct report_options *opt, struct repor
         goto fail;
     report_keep_used_versions(r);
     build_questions(r);
-    build_groups(r);
+    report_build_groups(r);
     report_build_pairs(r);
     alloc_gq(r);
     for (size_t v = 0; v < r->nvers; v++) {

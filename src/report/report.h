@@ -1,13 +1,15 @@
 /*
- * Staff reports on pupils' feedback: counts and distributions by class code, school and
- * package version, a side-by-side comparison of two versions with the change log, before /
- * after change as a mean difference with a 95% confidence interval, free-text comments, and
- * data for evaluators (a tidy CSV, its codebook, SPSS and Stata files). Output as plain text
- * or HTML (with SVG bar charts, each beside an accessible data table).
+ * Staff reports on pupils' feedback: counts and distributions by class code, school,
+ * package version and language, a side-by-side comparison of two versions with the change
+ * log, before / after change as a mean difference with a 95% confidence interval, free-text
+ * comments, and data for evaluators (a tidy CSV, its codebook, SPSS and Stata files). Output as
+ * plain text or HTML (with SVG bar charts, each beside an accessible data table).
  *
  * Small classes: a class with answers but fewer than k is held back, left out of every
- * figure of every view (its own, its school's, its version's, the comparison's and the grand
- * total) until it has k; reports say how many answers are held back, never what they say.
+ * figure of every view (its own, its school's, its version's, its language's, the
+ * comparison's and the grand total) until it has k; so are a class's answers under one
+ * package version served, or in one language, when they are fewer than k (see
+ * src/report/scope.c). Reports say how many answers are held back, never what they say.
  * Classes with k or more answers are shown in full, zeros included. Because each figure is
  * a sum over shown classes only, no view, nor any combination of views, holds anything of a
  * held-back class; a lower k only shows more, and a new answer never hides a figure.
@@ -212,6 +214,10 @@ struct report_options {
      * Flagged comments of a shown class come first in the text and HTML comments, with
      * REPORT_FLAG_MARK and the class; a class held back shows no comments, flagged or not. */
     const struct textmatch *flag_words;
+    /* The own name of a language ("Cymraeg" for "cy"), or NULL when not known, for the
+     * headings of the answers in each language; lent by a caller that can see the interface
+     * catalogs (src/pkg), which the reports may not. NULL: languages go by their tags. */
+    const char *(*language_name)(const char *language);
 };
 
 /* How the report marks a comment that may be a disclosure: the one place it is worded. */
@@ -251,7 +257,8 @@ report_write(const struct report *r, enum report_format format, const struct rep
 /*
  * Writes one chart of the HTML report as an SVG document of its own, for a written report:
  * group names the group as the chart's download link does ("all", "version:1.0.0",
- * "school:NAME", "class:CODE", or "compare" for the version comparison), question is a
+ * "school:NAME", "class:CODE", "language:TAG" ("language:not-recorded" for
+ * answers stored before languages were), or "compare" for the version comparison), question is a
  * question id. Returns 0; -ENOENT for a chart the report does not show (unknown, or a class
  * held back: it has no figures); -1 when the sink failed.
  */
@@ -262,8 +269,8 @@ __attribute__((warn_unused_result)) int report_write_chart(const struct report *
 /*
  * Themes (src/report/themes.c): what staff coded comments and focus groups with on the staff
  * pages' coding page. For group (named as report_write_chart() names groups: "all",
- * "version:V", "school:NAME", "class:CODE"), how many of its comments there are and how many
- * were coded, and each theme that a comment or focus group of it has: how many comments,
+ * "version:V", "language:TAG", "school:NAME", "class:CODE"), how many of its comments there are and
+ * how many were coded, and each theme that a comment or focus group of it has: how many comments,
  * how many focus groups, and the first `keep` of its comments in alphabetical order (masked as
  * every stored comment is). Like every figure, a sum over the group's shown classes only: a
  * class held back shows nothing of its themes (-EPERM), and is in no total. A focus group

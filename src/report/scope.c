@@ -11,11 +11,21 @@
 /* ---- holding back small classes ---- */
 
 /*
- * A class's answers under one served version (a unit) with fewer than k is held back: left
- * out of every figure of the report, its class's own and every total it belongs to, until it
+ * A class's answers under one served version in one language (a unit, groups.c) with fewer
+ * than k are held back: left out of every figure of the report, its class's own and every
+ * total it belongs to (its school, its version, its language, all), the pairing of start and
+ * end answers (matching.c) and the rows of the data files (report_answers_each()), until it
  * has k. Every view is built from the same units by the same rule, so no view holds anything
- * of a held-back unit that another could be subtracted from. Units only gain answers, so a
- * unit once shown stays shown, and a lower k holds back fewer units.
+ * of a held-back unit that another could be subtracted from: with k = 5, a class of 6
+ * answers in English and 2 in Welsh shows 6 everywhere, its own view, its school's, the
+ * English answers' and all, and says that 2 are held back. Were the language not part of the
+ * unit, the class would show 8 and the English answers 6, and the difference would be the 2
+ * Welsh answers' figures. Units only gain answers, so a unit once shown stays shown, and a
+ * lower k holds back fewer units.
+ *
+ * Answers stored before languages were (schema 10) have none, and the store was never told
+ * which language their package had: they are a language of their own, "not recorded", in
+ * every view alike, so that no two views split a class's answers differently.
  */
 void report_hold_back(struct report *r)
 {

@@ -236,6 +236,8 @@ static bool fg_in_group(const struct report *r, size_t g, const struct store_foc
 {
     if (!f->cohort_code)
         return r->g[g].kind == GROUP_ALL;
+    if (r->g[g].kind == GROUP_LANGUAGE)
+        return false; /* a focus group is a class's talk, in no one language of its answers */
     for (size_t c = 0; c < r->ncohorts; c++) {
         if (strcmp(r->cohorts[c].code, f->cohort_code) != 0)
             continue;

@@ -569,7 +569,8 @@ static bool read_served(const struct store_col *cols, size_t ncols, struct arena
     struct store_served *v = elem;
     v->cohort_id = store_col_int(&cols[0]);
     v->version = store_col_str(a, &cols[1]);
-    v->answers = store_col_int(&cols[2]);
+    v->language = store_col_str(a, &cols[2]);
+    v->answers = store_col_int(&cols[3]);
     return v->version != NULL;
 }
 
@@ -577,7 +578,7 @@ int store_served_versions(struct store *s, struct arena *a, struct store_served 
                           size_t *count)
 {
     struct store_stmt q = {.sql = "SELECT cohort_id, COALESCE(served_version, package_version), "
-                                  "count(*) FROM answers GROUP BY 1, 2 ORDER BY 1, 2"};
+                                  "language, count(*) FROM answers GROUP BY 1, 2, 3"};
     void *v = NULL;
     int rc = store_read_list(s, &q, read_served, sizeof(**out), a, &v, count);
     *out = v;

@@ -246,16 +246,18 @@ __attribute__((warn_unused_result)) int store_pairing_words(struct store *s, int
                                                             struct arena *a, const char ***out,
                                                             size_t *count);
 
-/* How many answers a class has under one served version (see store_answer_row). */
+/* How many answers a class has under one served version in one language (see
+ * store_answer_row). */
 struct store_served {
     int64_t cohort_id;
-    const char *version; /* served_version, or the class's version where none was stored */
+    const char *version;  /* served_version, or the class's version where none was stored */
+    const char *language; /* NULL: stored before languages were (STORE_LANGUAGE_NONE_LABEL) */
     int64_t answers;
 };
 
 /*
- * Every class and served version that has answers, with their count, ordered by class id
- * and then version; the array and strings live in a.
+ * Every class, served version and language that has answers, with their count; the array
+ * and strings live in a, in no particular order (backends sort a NULL language apart).
  */
 __attribute__((warn_unused_result)) int
 store_served_versions(struct store *s, struct arena *a, struct store_served **out, size_t *count);

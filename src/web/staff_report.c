@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "base/textmatch.h"
+#include "pkg/catalog.h"
 #include "report/report.h"
 #include "site/site.h"
 #include "web/staff_pages.h"
@@ -47,6 +48,7 @@ static unsigned scope_read(struct staff_page *p, struct scope *sc)
     memset(sc, 0, sizeof(*sc));
     sc->opt.html_fragment = true;
     sc->opt.source = SOURCE;
+    sc->opt.language_name = ui_language_name;
     if (staff_visible_cohorts(p, &sc->cohorts, &sc->ncohorts) != STORE_OK)
         return staff_page_message(p, HTTP_INTERNAL_SERVER_ERROR, "Something went wrong",
                                   "The classes could not be read. Please try again.");
@@ -547,6 +549,7 @@ unsigned staff_pilot_get(struct staff_page *p)
     memset(&sc, 0, sizeof(sc));
     sc.opt.html_fragment = true;
     sc.opt.source = SOURCE;
+    sc.opt.language_name = ui_language_name;
     if (vb) {
         sc.opt.compare_a = va;
         sc.opt.compare_b = vb;
