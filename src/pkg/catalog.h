@@ -180,6 +180,8 @@
     X(UI_FROM, "letter-from") \
     X(UI_PARENTS_QR, "letter-qr-label") \
     X(UI_READ_MORE, "letter-read-more") \
+    X(UI_LETTER_OTHER_LANGS, "letter-other-languages") \
+    X(UI_LETTER_LANGS, "letter-languages") \
     X(UI_TRUSTED_ADULT, "trusted-adult") \
     X(UI_PLAN_PRINT, "plan-print") \
     X(UI_PLAN_CARD, "plan-card") \

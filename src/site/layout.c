@@ -457,40 +457,71 @@ static void page_nav(struct render *r)
     buf_adds(o, "</nav>\n");
 }
 
-/* Appends to b the address of the page r writes, as the site v (another language) has it. */
-static void same_page_in(const struct render *r, const struct site *v, struct buf *b)
+/*
+ * Appends to b the address of page (one of r's package's pages, or NULL for the start page)
+ * or of its story step, as the site v (the package in one of its languages) has it, from
+ * the page r writes. Returns false, appending only the language's folder, when v has no
+ * pages.
+ */
+static bool page_in(const struct render *r, const struct site *v, const struct pkg_page *page,
+                    const char *step, struct buf *b)
 {
+    if (v == r->site && page) {
+        render_url(r, b, page, step);
+        return true;
+    }
     buf_adds(b, r->up);
     buf_adds(b, v->lang_dir);
     const struct pkg *p = v->pkg;
-    const struct pkg_page *page = p->page_count ? &p->pages[0] : NULL;
-    const char *step = NULL;
+    const struct pkg_page *to = p->page_count ? &p->pages[0] : NULL;
     /* The views have the pages of the source, in its order. */
-    if (r->page && (size_t)(r->page - r->pkg->pages) < p->page_count) {
-        page = &p->pages[r->page - r->pkg->pages];
-        step = r->file_step;
-    }
-    if (!page)
-        return;
+    if (page && (size_t)(page - r->pkg->pages) < p->page_count)
+        to = &p->pages[page - r->pkg->pages];
+    else
+        step = NULL;
+    if (!to)
+        return false;
     if (r->mode == SITE_EXPORT) {
-        render_file_name(p, b, page, step);
-        return;
+        render_file_name(p, b, to, step);
+        return true;
     }
-    if (!is_home(p, page) || step) {
-        buf_adds(b, page->id);
+    if (!is_home(p, to) || step) {
+        buf_adds(b, to->id);
         if (step) {
             buf_addc(b, '-');
             buf_adds(b, step);
         }
     }
-    /* A class's form keeps its class and part in the other language. */
-    const struct site_feedback *fb = r->feedback;
-    if (fb && (fb->code || fb->part)) {
-        buf_adds(b, "?");
-        if (fb->code)
-            buf_addf(b, WIRE_FIELD_CODE "=%s%s", fb->code, fb->part ? "&" : "");
-        if (fb->part)
-            buf_addf(b, WIRE_FIELD_PART "=%s", fb->part);
+    return true;
+}
+
+/*
+ * The items of a list of links to page (or its story step) in each language of the site,
+ * each named in its own language: the page's own language too when own. A link to the page
+ * r writes, the feedback form for a class, keeps the class and the part.
+ */
+static void language_items(struct render *r, const struct pkg_page *page, const char *step,
+                           bool own)
+{
+    const struct site *root = r->site->root ? r->site->root : r->site;
+    const struct site_feedback *fb = page == r->page ? r->feedback : NULL;
+    for (size_t i = 0; i < root->lang_count; i++) {
+        const struct site *v = root->langs[i];
+        if (v == r->site && !own)
+            continue;
+        struct buf href;
+        buf_init(&href, 4096);
+        if (page_in(r, v, page, step, &href) && fb && (fb->code || fb->part)) {
+            buf_adds(&href, "?");
+            if (fb->code)
+                buf_addf(&href, WIRE_FIELD_CODE "=%s%s", fb->code, fb->part ? "&" : "");
+            if (fb->part)
+                buf_addf(&href, WIRE_FIELD_PART "=%s", fb->part);
+        }
+        buf_addf_html(r->out, "<li><a href=\"%s\" hreflang=\"%s\" lang=\"%s\">%s</a></li>\n",
+                      href.ptr ? href.ptr : "./", v->pkg->language, v->pkg->language,
+                      v->ui.name ? v->ui.name : v->pkg->language);
+        buf_release(&href);
     }
 }
 
@@ -507,18 +538,7 @@ static void languages(struct render *r)
     buf_adds(o, "<nav class=\"langs\" aria-label=\"");
     render_ui(r, UI_LANGUAGES);
     buf_adds(o, "\">\n<ul>\n");
-    for (size_t i = 0; i < root->lang_count; i++) {
-        const struct site *v = root->langs[i];
-        if (v == r->site)
-            continue;
-        struct buf href;
-        buf_init(&href, 4096);
-        same_page_in(r, v, &href);
-        buf_addf_html(o, "<li><a href=\"%s\" hreflang=\"%s\" lang=\"%s\">%s</a></li>\n",
-                      href.ptr ? href.ptr : "./", v->pkg->language, v->pkg->language,
-                      v->ui.name ? v->ui.name : v->pkg->language);
-        buf_release(&href);
-    }
+    language_items(r, r->page, r->file_step, false);
     buf_adds(o, "</ul>\n</nav>\n");
     const char *status = pkg_translation_status(r->pkg);
     if ((status && strcmp(status, "draft") == 0) || r->site->ui.draft) {
@@ -526,6 +546,19 @@ static void languages(struct render *r)
         render_ui(r, UI_DRAFT);
         buf_adds(o, "</p>\n");
     }
+}
+
+void render_page_languages(struct render *r, const struct pkg_page *page, enum ui_text label,
+                           bool own)
+{
+    const struct site *root = r->site->root ? r->site->root : r->site;
+    if (root->lang_count < 2)
+        return;
+    buf_adds(r->out, "<p class=\"page-langs-for\">");
+    render_ui(r, label);
+    buf_adds(r->out, "</p>\n<ul class=\"page-langs\">\n");
+    language_items(r, page, NULL, own);
+    buf_adds(r->out, "</ul>\n");
 }
 
 /*

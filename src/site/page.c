@@ -870,7 +870,9 @@ void render_page_letter(struct render *r)
     render_ui(r, UI_LETTER_NOTE);
     buf_adds(o, "</p>\n<p><button type=\"button\" data-plan-action=\"print-page\" hidden>");
     render_ui(r, UI_LETTER_PRINT);
-    buf_adds(o, "</button></p>\n</div>\n<p class=\"letter-head\"><span class=\"fill\">");
+    buf_adds(o, "</button></p>\n");
+    render_page_languages(r, page, UI_LETTER_OTHER_LANGS, false);
+    buf_adds(o, "</div>\n<p class=\"letter-head\"><span class=\"fill\">");
     render_ui(r, UI_SCHOOL);
     buf_adds(o, "</span> <span class=\"fill\">");
     render_ui(r, UI_DATE);

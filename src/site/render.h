@@ -153,6 +153,14 @@ bool render_in_english(const struct render *r);
  * in English: marked lang="en" on a page in another language. */
 void render_teacher_open(struct render *r, const char *open);
 
+/*
+ * label, then a list of links to page (or the start page when NULL) in each language of
+ * the site, each named in its own language: the page's own language too when own.
+ * Nothing for a site in one language.
+ */
+void render_page_languages(struct render *r, const struct pkg_page *page, enum ui_text label,
+                           bool own);
+
 /* Makes r's links work at any address ("/a/b/c"): pages made for one response. */
 void render_anywhere(struct render *r);
 

@@ -810,6 +810,10 @@ void render_page_lesson(struct render *r)
                 "notes under the slide; P opens them in a second window that follows the "
                 "slides. Printing the slides page gives the lesson plan with every note.</p>\n"
                 "</div>\n");
+    /* Schools most often ask for the letter home in each family's own language. */
+    const struct pkg_page *letter = render_find_kind(r->pkg, PAGE_LETTER);
+    if (letter)
+        render_page_languages(r, letter, UI_LETTER_LANGS, true);
     deck_build(r, &d);
     if (d.count) {
         buf_adds(o, "<section class=\"outline\" aria-labelledby=\"outline\">\n"

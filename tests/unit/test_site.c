@@ -1468,6 +1468,68 @@ static void test_every_page_in_each_language(void **state)
     fileset_release(&fs);
 }
 
+/* Copies pattern to out (of size bytes), with ext in the place of each "{ext}". */
+static void with_ext(char *out, size_t size, const char *pattern, const char *ext)
+{
+    size_t n = 0;
+    for (const char *p = pattern; *p && n + 1 < size;) {
+        if (strncmp(p, "{ext}", 5) == 0) {
+            n += (size_t)snprintf(out + n, size - n, "%s", ext);
+            p += 5;
+        } else {
+            out[n++] = *p++;
+        }
+    }
+    out[n < size ? n : size - 1] = '\0';
+}
+
+/* The letter home in each language, one click away on the letter (on screen: in its note
+ * for schools) and listed on the teachers' guide, served and saved. */
+static void test_letter_in_every_language(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *file;
+        const char *want; /* "{ext}" is ".html" in an export */
+    } letters[] = {
+        {"parents-letter.html",
+         "<p class=\"page-langs-for\">Print this letter in another language:</p>\n"
+         "<ul class=\"page-langs\">\n"
+         "<li><a href=\"cy/parents-letter{ext}\" hreflang=\"cy\" lang=\"cy\">Cymraeg</a></li>\n"
+         "</ul>\n</div>\n<p class=\"letter-head\">"},
+        {"cy/parents-letter.html",
+         "<p class=\"page-langs-for\">Argraffu&#39;r llythyr hwn mewn iaith arall:</p>\n"
+         "<ul class=\"page-langs\">\n"
+         "<li><a href=\"../parents-letter{ext}\" hreflang=\"en-GB\" lang=\"en-GB\">English</a>"
+         "</li>\n</ul>\n</div>\n"},
+        {"teachers.html",
+         "<p class=\"page-langs-for\">The letter home, to print for each family in their own "
+         "language:</p>\n<ul class=\"page-langs\">\n"
+         "<li><a href=\"parents-letter{ext}\" hreflang=\"en-GB\" lang=\"en-GB\">English</a></li>\n"
+         "<li><a href=\"cy/parents-letter{ext}\" hreflang=\"cy\" lang=\"cy\">Cymraeg</a></li>\n"},
+        {"cy/teachers.html",
+         "<p class=\"page-langs-for\">Y llythyr adref, i&#39;w argraffu i bob teulu yn ei iaith "
+         "ei hun:</p>\n<ul class=\"page-langs\">\n"
+         "<li><a href=\"../parents-letter{ext}\" hreflang=\"en-GB\" lang=\"en-GB\">English</a>"
+         "</li>\n<li><a href=\"parents-letter{ext}\" hreflang=\"cy\" "
+         "lang=\"cy\">Cymraeg</a></li>\n"},
+    };
+    struct fileset fs;
+    struct pkg *p = load_checked(NULL, &fs);
+    for (int mode = SITE_SERVE; mode <= SITE_EXPORT; mode++) {
+        struct site *s = site_render(p, (enum site_mode)mode);
+        assert_non_null(s);
+        for (size_t i = 0; i < sizeof(letters) / sizeof(letters[0]); i++) {
+            char want[1024];
+            with_ext(want, sizeof(want), letters[i].want, mode == SITE_SERVE ? "" : ".html");
+            assert_contains(text_of(s, letters[i].file), want);
+        }
+        site_free(s);
+    }
+    pkg_free(p);
+    fileset_release(&fs);
+}
+
 /* A text with no translation is shown in the source language, and its element says so; a
  * translated one is not marked. */
 static void test_untranslated_texts_are_marked(void **state)
@@ -1604,6 +1666,7 @@ int main(void)
         cmocka_unit_test(test_default_package_pages_fit_the_budget),
         cmocka_unit_test(test_english_texts_are_found),
         cmocka_unit_test(test_every_page_in_each_language),
+        cmocka_unit_test(test_letter_in_every_language),
         cmocka_unit_test(test_right_to_left_package),
         cmocka_unit_test(test_untranslated_texts_are_marked),
         cmocka_unit_test(test_language_checks),
