@@ -16,6 +16,7 @@
 #include "base/textmatch.h"
 #include "report/internal.h"
 #include "report/report.h"
+#include "test_fixture_report.h"
 #include "test_fixture_survey.h"
 
 struct world {
@@ -133,44 +134,11 @@ static char *render_export(struct world *w, const struct report_options *opt, en
     return buf_detach(&b, NULL);
 }
 
-/* Runs a command and returns what it printed (its exit status must be 0). */
-static char *run(const char *cmd)
-{
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    struct buf b;
-    buf_init(&b, BUF_MAX_DEFAULT);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), p)) > 0)
-        buf_add(&b, chunk, n);
-    int status = pclose(p);
-    if (status != 0)
-        fail_msg("%s: exit status %d", cmd, status);
-    buf_addc(&b, '\0');
-    return buf_detach(&b, NULL);
-}
-
 /* An export written to a temporary file, whose name the caller frees with fx_tmp_free(). */
 static char *export_file(struct world *w, const struct report_options *opt, enum report_export f,
                          const char *ext)
 {
-    struct report *r = NULL;
-    char err[256] = "";
-    if (report_build(w->s, opt, &r, err, sizeof(err)) != STORE_OK)
-        fail_msg("report_build: %s", err);
-    char *db = fx_tmp_db();
-    size_t n = strlen(db) + 8;
-    char *path = malloc(n);
-    snprintf(path, n, "%s.%s", db, ext);
-    free(db); /* its folder holds the file, and goes with fx_tmp_free(path) */
-    FILE *out = fopen(path, "wb");
-    assert_non_null(out);
-    struct report_sink sink = {report_sink_file, out};
-    assert_int_equal(report_export(r, f, &sink), 0);
-    assert_int_equal(fclose(out), 0);
-    report_free(r);
-    return path;
+    return fx_export_file(w->s, opt, f, ext);
 }
 
 /* The text between the heading that starts with `from` and the next heading. */
@@ -295,19 +263,6 @@ static void test_html_escapes_and_charts(void **state)
 }
 
 /* Lines of text that contain needle. */
-static size_t lines_with(const char *text, const char *needle)
-{
-    size_t n = 0;
-    for (const char *l = text; *l;) {
-        const char *e = strchr(l, '\n');
-        size_t len = e ? (size_t)(e - l) : strlen(l);
-        const char *hit = strstr(l, needle);
-        n += hit && hit < l + len;
-        l += len + (e != NULL);
-    }
-    return n;
-}
-
 static size_t count_lines(const char *text)
 {
     size_t n = 0;
@@ -395,7 +350,7 @@ static void test_sav_and_dta_read_back(void **state)
         char *path = export_file(w, &opt, f[i], ext[i]);
         char cmd[700];
         snprintf(cmd, sizeof(cmd), "/usr/bin/readstat '%s' - 2>/dev/null", path);
-        char *data = run(cmd);
+        char *data = fx_run(cmd);
         /* SPSS numbers are doubles: readstat writes 3 as 3.000000. */
         for (char *p; (p = strstr(data, ".000000"));)
             memmove(p, p + 7, strlen(p + 7) + 1);
@@ -406,20 +361,22 @@ static void test_sav_and_dta_read_back(void **state)
                                 "\"q_confident_end\",\"q_confident_before\",\"q_topics_story\","
                                 "\"q_topics_replies\",\"q_topics_support\",\"q_useful\","
                                 "\"q_best\",\"q_comment\"\n"));
-        assert_int_equal(lines_with(data, w->a), 8);
-        assert_int_equal(lines_with(data, w->b), 0);
-        assert_int_equal(lines_with(data, w->c), 13);
+        assert_int_equal(fx_lines_with(data, w->a), 8);
+        assert_int_equal(fx_lines_with(data, w->b), 0);
+        assert_int_equal(fx_lines_with(data, w->c), 13);
         /* Class A: "Somewhat" (3) at the end; class C: looking back c2 or c3, now c4 or c5. */
-        assert_int_equal(lines_with(data, ",,,3,,,,,,,\"CLASS-A-COMMENT\""), 8);
-        assert_int_equal(lines_with(data, ",,,4,2,,,,,,") + lines_with(data, ",,,4,3,,,,,,"), 6);
-        assert_int_equal(lines_with(data, ",,,5,2,,,,,,") + lines_with(data, ",,,5,3,,,,,,"), 6);
+        assert_int_equal(fx_lines_with(data, ",,,3,,,,,,,\"CLASS-A-COMMENT\""), 8);
+        assert_int_equal(fx_lines_with(data, ",,,4,2,,,,,,") + fx_lines_with(data, ",,,4,3,,,,,,"),
+                         6);
+        assert_int_equal(fx_lines_with(data, ",,,5,2,,,,,,") + fx_lines_with(data, ",,,5,3,,,,,,"),
+                         6);
         /* The extra answer: prefer not to say, two topics of three, "not sure". */
-        assert_int_equal(lines_with(data, extra[i]), 1);
-        assert_int_equal(lines_with(data, "=HYPERLINK(\"\"http://x.example\"\")"), 1);
+        assert_int_equal(fx_lines_with(data, extra[i]), 1);
+        assert_int_equal(fx_lines_with(data, "=HYPERLINK(\"\"http://x.example\"\")"), 1);
         free(data);
 
         snprintf(cmd, sizeof(cmd), "/usr/bin/extract_metadata '%s' /dev/stdout 2>/dev/null", path);
-        char *meta = run(cmd);
+        char *meta = fx_run(cmd);
         const char *end = strstr(meta, "\"name\": \"q_confident_end\"");
         assert_non_null(end);
         const char *next = strstr(end, "\n");
@@ -439,7 +396,7 @@ static void test_sav_and_dta_read_back(void **state)
         free(meta);
 
         snprintf(cmd, sizeof(cmd), "/usr/bin/readstat '%s'", path);
-        char *summary = run(cmd);
+        char *summary = fx_run(cmd);
         assert_non_null(strstr(summary, "Rows: 21\n"));
         /* The file's own date is a day: no time of day. */
         assert_non_null(strstr(summary, " 00:00\n"));
@@ -971,7 +928,7 @@ static void test_pairing_words(void **state)
         char *path = export_file(w, &opt, i ? REPORT_EXPORT_DTA : REPORT_EXPORT_SAV, ext);
         char cmd[700];
         snprintf(cmd, sizeof(cmd), "/usr/bin/readstat '%s' - 2>/dev/null", path);
-        char *data = run(cmd);
+        char *data = fx_run(cmd);
         assert_null(strstr(data, "otter"));
         assert_null(strstr(data, "comet"));
         free(data);

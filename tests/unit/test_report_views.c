@@ -29,6 +29,7 @@
 #include <sodium.h>
 
 #include "report/report.h"
+#include "test_fixture_report.h"
 #include "test_fixture_survey.h"
 
 #define MAX_CLASSES 24
@@ -283,35 +284,28 @@ static char *render(struct world *w, const struct report_options *opt, enum repo
  */
 static char *render_data(struct world *w, const struct report_options *opt, enum report_export f)
 {
+    struct buf b;
+    buf_init(&b, BUF_MAX_DEFAULT);
+    if (f == REPORT_EXPORT_DTA) {
+        char *path = fx_export_file(w->s, opt, f, "dta");
+        char cmd[700];
+        snprintf(cmd, sizeof(cmd), "/usr/bin/readstat '%s' - 2>/dev/null", path);
+        FILE *p = popen(cmd, "r");
+        assert_non_null(p);
+        for (int c; (c = getc(p)) != EOF;)
+            if (c != '"')
+                buf_addc(&b, (char)c);
+        assert_int_equal(pclose(p), 0);
+        fx_tmp_free(path);
+        return buf_detach(&b, NULL);
+    }
     struct report *r = NULL;
     char err[256] = "";
     if (report_build(w->s, opt, &r, err, sizeof(err)) != STORE_OK)
         fail_msg("report_build: %s", err);
-    struct buf b;
-    buf_init(&b, BUF_MAX_DEFAULT);
-    if (f != REPORT_EXPORT_DTA) {
-        struct report_sink sink = {report_sink_buf, &b};
-        assert_int_equal(report_export(r, f, &sink), 0);
-        report_free(r);
-        return buf_detach(&b, NULL);
-    }
-    char path[600];
-    snprintf(path, sizeof(path), "%s.dta", w->path);
-    FILE *out = fopen(path, "wb");
-    assert_non_null(out);
-    struct report_sink sink = {report_sink_file, out};
+    struct report_sink sink = {report_sink_buf, &b};
     assert_int_equal(report_export(r, f, &sink), 0);
-    assert_int_equal(fclose(out), 0);
     report_free(r);
-    char cmd[700];
-    snprintf(cmd, sizeof(cmd), "/usr/bin/readstat '%s' - 2>/dev/null", path);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    for (int c; (c = getc(p)) != EOF;)
-        if (c != '"')
-            buf_addc(&b, (char)c);
-    assert_int_equal(pclose(p), 0);
-    unlink(path);
     return buf_detach(&b, NULL);
 }
 
