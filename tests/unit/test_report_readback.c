@@ -2,12 +2,14 @@
  * The SPSS and Stata files' part and language columns, read back by ReadStat's own programs
  * (Debian's readstat and extract_metadata, which scripts/deps --test installs): each answer's
  * part and language as it was stored, an answer from before parts or languages with empty
- * cells, both columns with their variable labels, and a class held back (fewer than k) in
- * no row.
+ * cells, both columns with their variable labels, and what the k rule holds back in no row:
+ * a class with fewer than k answers, and a class's answers in one language that number
+ * fewer than k.
  *
  * The data (k = 5), each answer one scale answer:
  *   class A: 6 start answers (4 in English, 2 in Welsh), 5 end answers (3 in Welsh, 2 with
- *            no language recorded), 5 later answers in English, 2 in one sitting (no part);
+ *            no language recorded), 5 later answers in English and 2 in French (held back),
+ *            3 in one sitting (no part, no language);
  *   class B: 3 start answers in Welsh, held back.
  */
 #include "testutil.h"
@@ -51,8 +53,10 @@ static int setup(void **state)
         submit(w->s, w->a, "end", i < 3 ? "cy" : NULL);
     for (int i = 0; i < 5; i++)
         submit(w->s, w->a, "later", "en");
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < 3; i++)
         submit(w->s, w->a, NULL, NULL);
+    for (int i = 0; i < 2; i++)
+        submit(w->s, w->a, "later", "fr");
     for (int i = 0; i < 3; i++)
         submit(w->s, w->b, "start", "cy");
     *state = w;
@@ -102,7 +106,7 @@ static void test_part_and_language_read_back(void **state)
             size_t rows;
         } rows[] = {
             {"\"en\",\"start\",", 4}, {"\"cy\",\"start\",", 2}, {"\"cy\",\"end\",", 3},
-            {"\"\",\"end\",", 2},     {"\"en\",\"later\",", 5}, {"\"\",\"\",", 2},
+            {"\"\",\"end\",", 2},     {"\"en\",\"later\",", 5}, {"\"\",\"\",", 3},
         };
         for (size_t k = 0; k < sizeof(rows) / sizeof(rows[0]); k++) {
             snprintf(want, sizeof(want), "\"%s\",\"Hill School\",\"1.0.0\",%s", w->a,
@@ -111,8 +115,9 @@ static void test_part_and_language_read_back(void **state)
                 fail_msg("%s: %zu rows with %s, not %zu", ext[i], fx_lines_with(data, want), want,
                          rows[k].rows);
         }
-        assert_int_equal(fx_lines_with(data, w->a), 18);
+        assert_int_equal(fx_lines_with(data, w->a), 19);
         assert_int_equal(fx_lines_with(data, w->b), 0);
+        assert_int_equal(fx_lines_with(data, "\"fr\""), 0);
         free(data);
 
         /* Both columns as text, each with its label. */
