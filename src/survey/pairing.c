@@ -73,21 +73,35 @@ static int random_below(uint32_t n, uint32_t *out)
     }
 }
 
-int pairing_word_new(char out[PAIRING_WORD_MAX])
+/*
+ * A word whose describing word is at a place in pairing_first that is `half` (0 or 1) modulo
+ * 2, or at any place (half < 0).
+ */
+static int word_new(int half, char out[PAIRING_WORD_MAX])
 {
     uint32_t i = 0, j = 0;
     out[0] = '\0';
-    int rc = random_below((uint32_t)pairing_first_count, &i);
+    uint32_t firsts = (uint32_t)pairing_first_count;
+    if (half >= 0)
+        firsts = (firsts - (uint32_t)half + 1) / 2;
+    int rc = random_below(firsts, &i);
     if (rc == 0)
         rc = random_below((uint32_t)pairing_second_count, &j);
     if (rc != 0)
         return rc;
+    if (half >= 0)
+        i = 2 * i + (uint32_t)half;
     size_t a = strlen(pairing_first[i]), b = strlen(pairing_second[j]);
     memcpy(out, pairing_first[i], a);
     out[a] = ' ';
     memcpy(out + a + 1, pairing_second[j], b);
     out[a + 1 + b] = '\0';
     return 0;
+}
+
+int pairing_word_new(char out[PAIRING_WORD_MAX])
+{
+    return word_new(-1, out);
 }
 
 static bool in_list(const char *const *list, size_t count, const char *s, size_t len)
@@ -227,11 +241,12 @@ static bool far_apart(const char *a, const char *b)
     return edits(x, m, y, n, 3) == 3 && !swapped(a, b);
 }
 
-int pairing_word_new_apart(const char *const *taken, size_t n, char out[PAIRING_WORD_MAX])
+int pairing_word_new_apart(enum pairing_source from, const char *const *taken, size_t n,
+                           char out[PAIRING_WORD_MAX])
 {
     int rc = 0;
     for (int tries = 0; tries < PAIRING_TRIES; tries++) {
-        rc = pairing_word_new(out);
+        rc = word_new(from == PAIRING_ONLINE ? 1 : 0, out);
         if (rc != 0)
             return rc;
         size_t i = 0;

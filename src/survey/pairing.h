@@ -47,13 +47,26 @@ __attribute__((warn_unused_result)) int pairing_word_new(char out[PAIRING_WORD_M
 bool pairing_word_known(const char *w);
 
 /*
- * Like pairing_word_new(), but drawn again (up to PAIRING_TRIES times) while the word is
- * within two edits of, or the swap of, one of taken[0..n) (normalised words already given or
- * typed in the class; NULL entries are skipped), so that a near miss of one pupil's word is
- * never a near miss of another's. Returns as pairing_word_new().
+ * Where a start word is handed out: on the page that thanks a pupil for an online start
+ * answer, or printed on a paper start sheet. The server keeps a printed word only once the
+ * sheet is typed in, so an online word could not be kept apart from the words on a class's
+ * sheets still in a drawer; instead the two draw their describing words from halves of
+ * pairing_first that share none (online the odd places, printed the even), so that a word
+ * given online is never a word printed, nor a near miss of one (two words of the lists are
+ * never a near miss of each other), and neither pupil loses their pair to the other.
+ */
+enum pairing_source { PAIRING_PRINTED, PAIRING_ONLINE };
+
+/*
+ * Like pairing_word_new(), but from the half of the lists that `from` draws from, and drawn
+ * again (up to PAIRING_TRIES times) while the word is within two edits of, or the swap of,
+ * one of taken[0..n) (normalised words already given or typed in the class; NULL entries are
+ * skipped), so that a near miss of one pupil's word is never a near miss of another's.
+ * Returns as pairing_word_new().
  */
 #define PAIRING_TRIES 64
-__attribute__((warn_unused_result)) int pairing_word_new_apart(const char *const *taken, size_t n,
+__attribute__((warn_unused_result)) int pairing_word_new_apart(enum pairing_source from,
+                                                               const char *const *taken, size_t n,
                                                                char out[PAIRING_WORD_MAX]);
 
 /*

@@ -104,7 +104,8 @@ static const struct form *decoded(const char *body, size_t len, struct arena *a,
 
 /*
  * A start answer is given a pairing word, drawn apart from those its class already has (when
- * they can be read; otherwise any); an end or later answer keeps the word the pupil typed,
+ * they can be read; otherwise any) and never one printed on a start sheet (PAIRING_ONLINE,
+ * see survey/pairing.h); an end or later answer keeps the word the pupil typed,
  * if any, normalised. Without randomness, or with a word typed too long, there is no word: the
  * answer still counts, and simply pairs with nothing.
  */
@@ -118,7 +119,7 @@ static void pairing_for(struct store *st, const struct store_cohort *cohort, con
         size_t n = 0;
         if (store_pairing_words(st, cohort->id, a, &taken, &n) != STORE_OK)
             n = 0;
-        if (pairing_word_new_apart(taken, n, word) == 0) {
+        if (pairing_word_new_apart(PAIRING_ONLINE, taken, n, word) == 0) {
             ans->pairing_word = word;
             ans->pairing_word_drawn = true;
         }
@@ -269,7 +270,8 @@ unsigned feedback_sheets(const struct site *site, const char *code, const char *
     const char *drawn[SITE_SHEETS_MAX];
     size_t have = 0;
     bool start = part && wire_part_index(part) == SURVEY_START;
-    while (start && have < count && pairing_word_new_apart(drawn, have, words[have]) == 0) {
+    while (start && have < count &&
+           pairing_word_new_apart(PAIRING_PRINTED, drawn, have, words[have]) == 0) {
         drawn[have] = words[have];
         have++;
     }

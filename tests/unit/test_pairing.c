@@ -121,7 +121,7 @@ static void test_new_apart(void **state)
     taken[TAKEN] = NULL; /* skipped */
     for (int k = 0; k < 500; k++) {
         char w[PAIRING_WORD_MAX], a[PAIRING_WORD_MAX], b[PAIRING_WORD_MAX];
-        assert_int_equal(pairing_word_new_apart(taken, TAKEN + 1, w), 0);
+        assert_int_equal(pairing_word_new_apart(PAIRING_ONLINE, taken, TAKEN + 1, w), 0);
         assert_true(pairing_word_known(w));
         letters_of(w, a);
         for (int i = 0; i < TAKEN; i++) {
@@ -132,8 +132,38 @@ static void test_new_apart(void **state)
     }
     /* Nothing taken: any word. */
     char w[PAIRING_WORD_MAX];
-    assert_int_equal(pairing_word_new_apart(NULL, 0, w), 0);
+    assert_int_equal(pairing_word_new_apart(PAIRING_PRINTED, NULL, 0, w), 0);
     assert_true(pairing_word_known(w));
+}
+
+/*
+ * Words handed out online and words printed on sheets draw their describing words from
+ * halves of the list that share none, each half whole: an online word is never a printed
+ * one, nor a near miss of one, so a class's paper and online pupils never take each other's
+ * pairs.
+ */
+static void test_online_never_printed(void **state)
+{
+    (void)state;
+    enum { DRAWS = 3000 };
+    static char words[2][DRAWS][PAIRING_WORD_MAX];
+    static unsigned seen[2][256];
+    for (int s = 0; s < 2; s++)
+        for (int k = 0; k < DRAWS; k++) {
+            char *w = words[s][k];
+            assert_int_equal(
+                pairing_word_new_apart(s ? PAIRING_ONLINE : PAIRING_PRINTED, NULL, 0, w), 0);
+            assert_true(pairing_word_known(w));
+            size_t i = index_of(pairing_first, pairing_first_count, w, strcspn(w, " "));
+            assert_int_equal(i % 2, s); /* online: odd places; printed: even */
+            seen[s][i]++;
+        }
+    for (size_t i = 0; i < pairing_first_count; i++)
+        assert_true(seen[i % 2][i] > 0);
+    for (int a = 0; a < DRAWS; a += 7)
+        for (int b = 0; b < DRAWS; b++)
+            if (pairing_same(words[1][a], words[0][b]) || pairing_near(words[1][a], words[0][b]))
+                fail_msg("online '%s' beside printed '%s'", words[1][a], words[0][b]);
 }
 
 static void assert_norm(const char *in, const char *want)
@@ -301,6 +331,7 @@ int main(void)
         cmocka_unit_test(test_lists),
         cmocka_unit_test(test_new_words),
         cmocka_unit_test(test_new_apart),
+        cmocka_unit_test(test_online_never_printed),
         cmocka_unit_test(test_normalise),
         cmocka_unit_test(test_known),
         cmocka_unit_test(test_near),
