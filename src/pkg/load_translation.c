@@ -151,6 +151,8 @@ static void read_status(struct reader *R, const char *file, const struct ynode *
 static void read_file(struct reader *R, const struct file_entry *e, const char *scope)
 {
     const char *file = arena_strdup(&R->p->arena, e->path);
+    struct translation_file *f = &R->t->files[R->t->file_count++];
+    *f = (struct translation_file){arena_strdup(&R->p->arena, scope), {file, 1}};
     if (e->len > PKG_MAX_YAML_BYTES) {
         diag_error(R->diags, file, 1, "this file is larger than %zu bytes, the most allowed",
                    PKG_MAX_YAML_BYTES);
@@ -166,6 +168,7 @@ static void read_file(struct reader *R, const struct file_entry *e, const char *
                    ytree_kind_name(root));
         return;
     }
+    f->loc.line = root->line;
     bool package = strcmp(scope, TEXTS_PACKAGE) == 0;
     for (const struct ynode *m = root->first; m; m = m->next)
         if (strcmp(m->key, "texts") != 0 &&
@@ -178,6 +181,7 @@ static void read_file(struct reader *R, const struct file_entry *e, const char *
     const struct ynode *texts = ytree_get(root, "texts");
     if (!texts)
         return;
+    f->loc.line = texts->key_line;
     if (texts->kind != YNODE_SEQ) {
         if (!scalar_blank(texts))
             diag_error(R->diags, file, texts->line,
@@ -214,6 +218,7 @@ void translation_read(struct pkg *p, const struct fileset *fs, const char *lang,
     struct reader R = {.p = p, .diags = diags, .t = out};
     *out = (struct translation){.language = lang, .status = "draft"};
     out->status_loc.file = arena_printf(&p->arena, "translations/%s/package.yaml", lang);
+    out->files = arena_alloc(&p->arena, fs->count * sizeof(*out->files) + 1);
     char dir[64];
     snprintf(dir, sizeof(dir), "translations/%s/", lang);
     size_t dlen = strlen(dir);
@@ -224,7 +229,6 @@ void translation_read(struct pkg *p, const struct fileset *fs, const char *lang,
         const char *rest = e->path + dlen;
         if (strcmp(rest, "package.yaml") == 0) {
             read_file(&R, e, TEXTS_PACKAGE);
-            out->file_count++;
             continue;
         }
         /* The interface's words in this language, which the catalog check reads
@@ -239,11 +243,10 @@ void translation_read(struct pkg *p, const struct fileset *fs, const char *lang,
             id[n - 11] = '\0';
             if (pkg_id_valid(id)) {
                 read_file(&R, e, id);
-                out->file_count++;
                 continue;
             }
         }
-        diag_warning(diags, e->path, 0,
+        diag_warning(diags, e->path, 1,
                      "not a translation file, so not read: a translation holds package.yaml, "
                      "pages/ID.yaml for each page ID and interface.yaml");
     }
@@ -282,6 +285,7 @@ struct matcher {
     struct pkg *p;
     struct diag_list *diags;
     const char *lang;
+    int lang_line; /* the line of package.yaml that lists lang */
     struct page_count *pages;
     size_t page_count;
     size_t page_cap;
@@ -333,16 +337,23 @@ static void translation_report(struct matcher *M, const struct translation *t)
         const struct page_count *pc = &M->pages[i];
         if (!pc->missing)
             continue;
-        if (strcmp(pc->scope, TEXTS_PACKAGE) == 0)
-            diag_warning(M->diags, pc->file, 0,
-                         "package.yaml: %zu of its %zu texts are not translated into %s, so "
-                         "they show in %s",
-                         pc->missing, pc->total, M->lang, M->p->languages[0]);
+        const struct translation_file *f = NULL;
+        for (size_t j = 0; j < t->file_count && !f; j++)
+            if (strcmp(t->files[j].scope, pc->scope) == 0)
+                f = &t->files[j];
+        bool package = strcmp(pc->scope, TEXTS_PACKAGE) == 0;
+        const char *what =
+            package ? "package.yaml" : arena_printf(&M->p->arena, "page '%s'", pc->scope);
+        /* A file that is not there has no line to point at: the language's line does. */
+        if (!f)
+            diag_warning(M->diags, "package.yaml", M->lang_line,
+                         "%s has no translation into %s yet (%s): its %zu texts show in %s", what,
+                         M->lang, pc->file, pc->total, M->p->languages[0]);
         else
-            diag_warning(M->diags, pc->file, 0,
-                         "page '%s': %zu of its %zu texts are not translated into %s, so they "
-                         "show in %s",
-                         pc->scope, pc->missing, pc->total, M->lang, M->p->languages[0]);
+            diag_warning(M->diags, f->loc.file, f->loc.line,
+                         "%s: %zu of its %zu texts are not translated into %s, so they show "
+                         "in %s",
+                         what, pc->missing, pc->total, M->lang, M->p->languages[0]);
     }
     if (strcmp(t->status, "draft") == 0)
         diag_warning(M->diags, t->status_loc.file, t->status_loc.line,
@@ -363,8 +374,11 @@ void translations_load(struct pkg *p, const struct fileset *fs, struct diag_list
     for (size_t i = 1; i < p->n_languages; i++) {
         struct translation t;
         translation_read(p, fs, p->languages[i], &t, diags);
-        struct matcher M = {.p = p, .diags = diags, .lang = p->languages[i]};
+        struct matcher M = {
+            .p = p, .diags = diags, .lang = p->languages[i], .lang_line = pkg_language_line(p, i)};
         impl->views[i - 1] = (struct pkg_impl *)view_build(p, &t, match_one, &M);
+        if (!t.status_loc.line) /* no translations/LL/package.yaml */
+            t.status_loc = (struct diag_loc){"package.yaml", M.lang_line};
         if (t.file_count)
             translation_report(&M, &t);
         else

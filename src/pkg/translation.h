@@ -61,6 +61,13 @@ struct translated_text {
     bool used;               /* matched a text of the source */
 };
 
+/* One file of a translation, and where a count of the texts it lacks is reported: the line
+ * of its `texts:`, or of its first key when it has none. */
+struct translation_file {
+    const char *scope; /* a page id, or TEXTS_PACKAGE */
+    struct diag_loc loc;
+};
+
 /* A translation into one language: its status and texts, read by load_translation.c. */
 struct translation {
     const char *language;
@@ -68,7 +75,8 @@ struct translation {
     const char *reviewer;      /* reviewed: NAME */
     const char *reviewed_date; /* reviewed: ..., YYYY-MM-DD */
     struct diag_loc status_loc;
-    size_t file_count;             /* translation files found under translations/LL/ */
+    struct translation_file *files; /* the files found under translations/LL/ */
+    size_t file_count;
     struct translated_text *texts; /* sorted by scope, then path */
     size_t count;
 };

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/diag.h"
 #include "base/fileset.h"
 #include "pkg/check.h"
@@ -185,6 +186,42 @@ static void test_no_translation_yet(void **state)
     loaded_release(&l);
 }
 
+/* A page's count of untranslated texts names its file's `texts:` line; a page with no file,
+ * and a translation with no package.yaml, name the line that lists the language. */
+static void test_untranslated_lines(void **state)
+{
+    (void)state;
+    static const char manifest[] = "id: t\ntitle: T\nversion: 1.0.0\nlanguage: en-GB\n"
+                                   "languages: [en-GB, cy]\naudience: A\nreading_age: 11\n"
+                                   "pages: [start, more]\n";
+    static const char start[] = "---\ntitle: Start\n---\nHello.\n";
+    static const char more[] = "---\ntitle: More\n---\nMore.\n";
+    static const char cy_start[] = "# Welsh\ntexts:\n  - id: title\n    source: 0ae8097f\n"
+                                   "    text: Dechrau\n";
+    const struct file_entry files[] = {
+        {"package.yaml", (const unsigned char *)manifest, sizeof(manifest) - 1},
+        {"pages/more.md", (const unsigned char *)more, sizeof(more) - 1},
+        {"pages/start.md", (const unsigned char *)start, sizeof(start) - 1},
+        {"translations/cy/pages/start.yaml", (const unsigned char *)cy_start, sizeof(cy_start) - 1},
+    };
+    struct loaded l;
+    load_memory(&l, files, 4);
+    struct buf out;
+    buf_init(&out, BUF_MAX_DEFAULT);
+    diag_write(&l.diags, NULL, DIAG_WARNING, &out);
+    assert_string_equal(
+        out.ptr,
+        "package.yaml:5: warning: package.yaml has no translation into cy yet "
+        "(translations/cy/package.yaml): its 2 texts show in en-GB\n"
+        "package.yaml:5: warning: page 'more' has no translation into cy yet "
+        "(translations/cy/pages/more.yaml): its 2 texts show in en-GB\n"
+        "package.yaml:5: warning: draft translation, not yet reviewed (cy)\n"
+        "translations/cy/pages/start.yaml:2: warning: page 'start': 1 of its 2 texts are not "
+        "translated into cy, so they show in en-GB\n");
+    buf_release(&out);
+    loaded_release(&l);
+}
+
 /* The Flesch-Kincaid formula is for English: a package in Welsh is not measured, and says so. */
 static void test_reading_age_english_only(void **state)
 {
@@ -230,6 +267,7 @@ int main(void)
         cmocka_unit_test(test_reviewed),
         cmocka_unit_test(test_reading_age_english_only),
         cmocka_unit_test(test_no_translation_yet),
+        cmocka_unit_test(test_untranslated_lines),
     };
     return cmocka_run_group_tests(tests, setup, teardown) +
            cmocka_run_group_tests(alone, NULL, NULL);
