@@ -4,9 +4,11 @@
  *
  * The data are generated: three schools and classes with no school, two package versions,
  * classes whose answers were served under both (a code made under 1.0.0 still taking answers
- * once the server serves 1.1.0), sizes on both sides of every k tried, random answers and
- * comments. What the k rule holds back or shows is a unit: one class's answers under one
- * version served, so a cell is (class, version served, question, answer). For each k the
+ * once the server serves 1.1.0), classes answering in two languages (a language not recorded,
+ * as answers before languages were, and Welsh), sizes on both sides of every k tried, random
+ * answers and comments. What the k rule holds back or shows is a unit: one class's answers
+ * under one version served in one language, so a cell is (class, version served, language,
+ * question, answer). For each k the
  * test renders every view such a user can ask for (every school, every class, every class
  * within its school, the version comparison on every school and on each, each as text,
  * HTML and the data exports: CSV, the Stata file as ReadStat reads it back, and the codebook's
@@ -33,17 +35,18 @@
 #include "test_fixture_survey.h"
 
 #define MAX_CLASSES 24
-#define MAX_ATOMS 1024
+#define MAX_ATOMS 1280
 #define PRIME 2147483647ULL
 
-/* A unit: a class's answers under one version served. A class answered under two versions
- * is two of these, with one code. */
+/* A unit: a class's answers under one version served in one language. A class answered under
+ * two versions, or in two languages, is two of these, with one code. */
 struct cls {
     char code[WIRE_CODE_LEN + 1];
     const char *school;           /* NULL: no school */
     const char *version;          /* the class's, its code was made for */
     const char *served;           /* the version its answers were served */
-    char key[WIRE_CODE_LEN + 16]; /* "CODE@SERVED", naming its cells */
+    const char *language;         /* the language they were given in; NULL: not recorded */
+    char key[WIRE_CODE_LEN + 24]; /* "CODE@SERVED" or "CODE@SERVED@LANGUAGE", naming its cells */
     int n;
 };
 
@@ -157,6 +160,7 @@ static void answer(struct world *w, struct cls *c)
     struct survey_answer a = {.package_id = "sharing-images",
                               .package_version = c->version,
                               .served_version = c->served,
+                              .language = c->language,
                               .items = items,
                               .item_count = ni};
     snprintf(a.code, sizeof(a.code), "%s", c->code);
@@ -167,7 +171,8 @@ static void answer(struct world *w, struct cls *c)
 /* Unit c's cells in the truth, zeros included, and then n answers. */
 static void add_answers(struct world *w, struct cls *c, int n)
 {
-    snprintf(c->key, sizeof(c->key), "%s@%s", c->code, c->served);
+    snprintf(c->key, sizeof(c->key), "%s@%s%s%s", c->code, c->served, c->language ? "@" : "",
+             c->language ? c->language : "");
     for (size_t i = 0; i < sizeof(fx_questions) / sizeof(fx_questions[0]); i++) {
         const char *lab[8];
         size_t nl = labels(&fx_questions[i], lab);
@@ -180,17 +185,25 @@ static void add_answers(struct world *w, struct cls *c, int n)
         answer(w, c);
 }
 
-static struct cls *add_class(struct world *w, const char *school, const char *version, int n)
+/* A class whose n answers are in language (NULL: not recorded). */
+static struct cls *add_class_in(struct world *w, const char *school, const char *version,
+                                const char *language, int n)
 {
     assert_true(w->nc < MAX_CLASSES);
     struct cls *c = &w->c[w->nc++];
     c->school = school;
     c->version = c->served = version;
+    c->language = language;
     struct survey sv = fx_survey(version);
     struct store_cohort_spec spec = {.label = "Year 8", .school = school, .survey = &sv};
     assert_int_equal(store_cohort_create(w->s, &spec, c->code), STORE_OK);
     add_answers(w, c, n);
     return c;
+}
+
+static struct cls *add_class(struct world *w, const char *school, const char *version, int n)
+{
+    return add_class_in(w, school, version, NULL, n);
 }
 
 /* n answers of class c served under another version: a unit of its own. */
@@ -200,6 +213,18 @@ static struct cls *add_served(struct world *w, const struct cls *c, const char *
     struct cls *u = &w->c[w->nc++];
     *u = *c;
     u->served = served;
+    u->n = 0;
+    add_answers(w, u, n);
+    return u;
+}
+
+/* n answers of class c in another language: a unit of its own. */
+static struct cls *add_language(struct world *w, const struct cls *c, const char *language, int n)
+{
+    assert_true(w->nc < MAX_CLASSES);
+    struct cls *u = &w->c[w->nc++];
+    *u = *c;
+    u->language = language;
     u->n = 0;
     add_answers(w, u, n);
     return u;
@@ -247,6 +272,10 @@ static void world_make(struct world *w, uint64_t seed)
     add_served(w, add_class(w, schools[0], "1.0.0", 7), "1.1.0", 2);
     c = add_class(w, schools[2], "1.0.0", sizes[rnd(w, 10)]);
     add_served(w, c, "1.1.0", sizes[rnd(w, 10)]);
+    /* Welsh: a class of 6 answers and 2 in Welsh (the 2 held back at every k tried), and a
+     * class in Welsh alone, of a random size. */
+    add_language(w, add_class(w, schools[1], "1.0.0", 6), "cy", 2);
+    add_class_in(w, schools[0], "1.0.0", "cy", sizes[rnd(w, 10)]);
 }
 
 static void world_free(struct world *w)
@@ -457,6 +486,11 @@ static size_t members(const struct world *w, const struct view *v, const char *s
         snprintf(want, sizeof(want), "School: %s", sch);
         in |= strcmp(section, want) == 0;
         snprintf(want, sizeof(want), "Package version %s", k->served);
+        in |= strcmp(section, want) == 0;
+        if (k->language)
+            snprintf(want, sizeof(want), "Answers in %s", k->language);
+        else
+            snprintf(want, sizeof(want), "Answers whose language was not recorded");
         in |= strcmp(section, want) == 0;
         if (in)
             out[n++] = c;
@@ -815,17 +849,20 @@ static void read_html(struct world *w, struct system *sy, const struct view *v, 
         fail_msg("%s: %zu figures read of the %zu in the HTML", vname, sy->nshown - before, want);
 }
 
-/* The rows of unit c in a CSV: its class code, then its school, then the version served. */
+/* The rows of unit c in a CSV: its class code, then its school, the version served and the
+ * language (empty: not recorded). */
 static size_t csv_rows(const struct world *w, size_t c, const char *doc)
 {
     const struct cls *u = &w->c[c];
     size_t rows = 0;
+    const char *lang = u->language ? u->language : "";
     for (const char *p = strstr(doc, u->code); p; p = strstr(p + 1, u->code)) {
         if (p != doc && p[-1] != '\n')
             continue;
         const char *school = strchr(p, ','), *version = school ? strchr(school + 1, ',') : NULL;
-        size_t len = strlen(u->served);
-        rows += version && strncmp(version + 1, u->served, len) == 0 && version[1 + len] == ',';
+        size_t len = strlen(u->served), ll = strlen(lang);
+        rows += version && strncmp(version + 1, u->served, len) == 0 && version[1 + len] == ',' &&
+                strncmp(version + 2 + len, lang, ll) == 0 && version[2 + len + ll] == ',';
     }
     return rows;
 }
@@ -976,7 +1013,7 @@ static void read_charts(struct world *w, struct system *sy, const struct view *v
     struct report *r = NULL;
     char err[256] = "";
     assert_int_equal(report_build(w->s, opt, &r, err, sizeof(err)), STORE_OK);
-    char keys[4 + 2 * MAX_CLASSES][96], sections[4 + 2 * MAX_CLASSES][160];
+    char keys[6 + 2 * MAX_CLASSES][96], sections[6 + 2 * MAX_CLASSES][160];
     size_t nk = 0;
     snprintf(keys[nk], 96, "all");
     snprintf(sections[nk++], 160, "<h3>All submissions</h3>\n");
@@ -993,6 +1030,10 @@ static void read_charts(struct world *w, struct system *sy, const struct view *v
         snprintf(keys[nk], 96, "school:%s", sch);
         snprintf(sections[nk++], 160, "<h3>School: %s</h3>\n", sch);
     }
+    snprintf(keys[nk], 96, "language:cy");
+    snprintf(sections[nk++], 160, "<h3>Answers in cy</h3>\n");
+    snprintf(keys[nk], 96, "language:not-recorded");
+    snprintf(sections[nk++], 160, "<h3>Answers whose language was not recorded</h3>\n");
     for (size_t c = 0; c < w->nc; c++) {
         if (!first_of_class(w, c))
             continue;
