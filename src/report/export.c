@@ -475,8 +475,8 @@ static void write_codebook(struct xport *x)
             (long long)x->total);
     out_fmt(o,
             "\nSmall classes: a class with fewer than %d submissions under one package "
-            "version served\nis left out of every file, those submissions whole, until it "
-            "has %d.\nLeft out here: %lld submission%s from %zu class%s.\n",
+            "version served\nin one language is left out of every file, those submissions "
+            "whole, until it has %d.\nLeft out here: %lld submission%s from %zu class%s.\n",
             r->k, r->k, (long long)held, held == 1 ? "" : "s", nheld, nheld == 1 ? "" : "es");
     out_str(o, "\nFree text has e-mail addresses and phone numbers replaced. Only the day of "
                "an answer is kept,\nnever the time.\n");
@@ -581,7 +581,7 @@ static int write_stat(struct xport *x)
     size_t nheld;
     left_out(r, &held, &nheld);
     snprintf(line, sizeof(line),
-             "A class's submissions under one version served are left out while under %d.", r->k);
+             "A class's submissions per version served and language: left out under %d.", r->k);
     stat_note(x, line);
     snprintf(line, sizeof(line), "Left out here: %lld submissions from %zu classes.",
              (long long)held, nheld);
