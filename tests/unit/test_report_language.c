@@ -308,8 +308,23 @@ static void test_pairing_across_languages_and_held_units(void **state)
     assert_true(report_pair_diff(r, p, ga, &d));
     assert_int_equal(d.n_before, 5);
     assert_float_equal(d.diff, 2.0, 1e-12);
-    /* A language's change is between its start and end answers, unpaired. */
+    /* A language's change is between its start and end answers, unpaired, shown in its
+     * section as a class's is: English has class A's 6 starts and both classes' 10 ends. */
     assert_false(report_pair_matched(r, p, cy));
+    size_t en = group(r, GROUP_LANGUAGE, "en-GB");
+    struct report_change ch;
+    assert_int_equal(report_pair_change(r, p, en, &ch), 0);
+    assert_true(ch.have_start && ch.have_end && ch.have_effect);
+    assert_int_equal(ch.start.n, 6);
+    assert_int_equal(ch.end.n, 10);
+    assert_int_equal(ch.effect.kind, STATS_CLIFF);
+    char *t = render(r, REPORT_TEXT);
+    const char *sec = strstr(t, "\n--- Answers in en-GB\n");
+    assert_non_null(sec);
+    const char *next = strstr(sec + 1, "\n--- ");
+    const char *changed = strstr(sec, "What changed from start to end:");
+    assert_true(changed && (!next || changed < next));
+    free(t);
     /* The CSV: class A's 11 rows shown, 10 paired and its unpaired start; class B's 10. */
     size_t paired, unpaired;
     csv_paired(r, &paired, &unpaired);
