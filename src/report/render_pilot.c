@@ -53,13 +53,13 @@ static size_t pilot_versions(const struct report *r, size_t v[2])
     return 0;
 }
 
-/* Whether class group c belongs to version group gv. */
-/* Class c's submissions under version gv (those of its units served gv): shown, or all. */
-static int64_t in_version_n(const struct report *r, size_t c, size_t gv, bool shown)
+/* Group g's submissions (a class's or a language's) under version gv, those of its units
+ * served gv: shown, or all. */
+static int64_t in_version_n(const struct report *r, size_t g, size_t gv, bool shown)
 {
     int64_t n = 0;
-    for (size_t m = 0; m < r->g[c].nmembers; m++) {
-        const struct group *u = &r->g[r->g[c].members[m]];
+    for (size_t m = 0; m < r->g[g].nmembers; m++) {
+        const struct group *u = &r->g[r->g[g].members[m]];
         if (u->ver == r->g[gv].ver && (!shown || !u->hidden))
             n += u->n;
     }
@@ -78,6 +78,16 @@ static bool in_version(const struct report *r, size_t c, size_t gv)
 {
     return in_version_n(r, c, gv, false) > 0 ||
            (r->g[c].n == 0 && !r->g[c].hidden && r->g[c].ver == r->g[gv].ver);
+}
+
+/* Language group l's shown submissions under the report's versions v[0..nv): 0 when none
+ * of its units there is shown, and then the report does not name it. */
+static int64_t language_n(const struct report *r, size_t l, const size_t *v, size_t nv)
+{
+    int64_t n = 0;
+    for (size_t i = 0; i < nv; i++)
+        n += in_version_n(r, l, v[i], true);
+    return n;
 }
 
 static void part_open(struct out *o, const char *id, const char *title, bool first)
@@ -162,6 +172,40 @@ static void pilot_aims(struct out *o, const size_t *v, size_t nv)
     out_str(o, "</ol>\n</section>\n");
 }
 
+/*
+ * The languages with submissions shown under versions v[0..nv), as the reports name them,
+ * between before and after: with counts, "12 in Cymraeg (cy) and 6 in English (en-GB)", every
+ * language; without, "Cymraeg (cy) and English (en-GB)", recorded languages only. A language
+ * none of whose units there is shown is not named; nothing is written when fewer than min
+ * (at least 1) are.
+ */
+static void pilot_language_list(struct out *o, const size_t *v, size_t nv, bool counts, size_t min,
+                                const char *before, const char *after)
+{
+    const struct report *r = o->r;
+    const size_t first = r->first_language, end = first + r->nlanguages;
+    size_t listed = 0;
+    for (size_t l = first; l < end; l++)
+        listed += (counts || r->g[l].language) && language_n(r, l, v, nv) > 0;
+    if (listed < min)
+        return;
+    out_str(o, before);
+    size_t i = 0;
+    for (size_t l = first; l < end; l++) {
+        int64_t n = language_n(r, l, v, nv);
+        if (!n || (!counts && !r->g[l].language))
+            continue;
+        char name[128];
+        out_language(r, r->g[l].language, name, sizeof(name));
+        out_str(o, i == 0 ? "" : i + 1 == listed ? " and " : ", ");
+        if (counts)
+            out_fmt(o, "%lld %s", (long long)n, r->g[l].language ? "in " : "whose language was ");
+        out_text(o, name);
+        i++;
+    }
+    out_str(o, after);
+}
+
 static void pilot_method(struct out *o, const size_t *v, size_t nv)
 {
     const struct report *r = o->r;
@@ -194,6 +238,11 @@ static void pilot_method(struct out *o, const size_t *v, size_t nv)
                    "lesson. Those answers are compared with the start answers in the same way, "
                    "as two groups with Cliff's delta: pairing words pair only the start and the "
                    "end.</p>\n");
+    /* Answers are stored by question and option ids, not words: languages add up. */
+    pilot_language_list(o, v, nv, false, 2, "<p>The feedback form was offered in ",
+                        ". Answers are stored by question and answer, not by their words, so "
+                        "the answers in every language are counted together, question by "
+                        "question.</p>\n");
     out_fmt(o, "<p>" OUT_HOLD_BACK " " OUT_COUNTS_ARE "</p>\n", r->k, r->k);
     out_str(o, "<table>\n<caption>The questions</caption>\n<thead><tr><th scope=\"col\">"
                "Question</th><th scope=\"col\">Kind</th><th scope=\"col\">Asked</th>");
@@ -266,6 +315,8 @@ static void pilot_participants(struct out *o, const size_t *v, size_t nv)
         else
             out_str(o, " No class was held back.");
         out_str(o, "</p>\n");
+        pilot_language_list(o, &v[i], 1, true, 1,
+                            "<p class=\"languages\">By language: ", ".</p>\n");
         char pairing[320];
         if (out_pairing(r, v[i], pairing, sizeof(pairing)))
             out_textf(o, "<p class=\"pairing\">%s</p>\n", pairing);

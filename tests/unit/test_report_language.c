@@ -333,6 +333,44 @@ static void test_pairing_across_languages_and_held_units(void **state)
     report_free(r);
 }
 
+/*
+ * The pilot report's participants give each language's submissions from the units shown, and
+ * its method says the form was offered in those languages. With k = 5, class A's 6 English
+ * and 5 Welsh answers are shown, class B's 6 English too, but its 2 Welsh answers are held
+ * back: Welsh counts 5, never 7. When no Welsh answer is shown, Welsh is not named at all.
+ */
+static void test_pilot_report_languages(void **state)
+{
+    struct world *w = *state;
+    char a[WIRE_CODE_LEN + 1], b[WIRE_CODE_LEN + 1];
+    cohort(w, "Ysgol y Bryn", a);
+    cohort(w, "Ysgol y Bryn", b);
+    answer(w, a, "en-GB", NULL, "c2", NULL, 6);
+    answer(w, b, "en-GB", NULL, "c2", NULL, 6);
+    answer(w, b, "cy", NULL, "c4", NULL, 2);
+    struct report *r = build(w);
+    char *t = render(r, REPORT_PILOT);
+    /* Only the English answers are shown: one language, named with its count alone. */
+    assert_non_null(strstr(t, "<p class=\"languages\">By language: 12 in en-GB.</p>\n"));
+    assert_null(strstr(t, "in cy"));
+    assert_null(strstr(t, "The feedback form was offered in"));
+    free(t);
+    report_free(r);
+    answer(w, a, "cy", NULL, "c4", NULL, 5);
+    r = build(w);
+    r->language_name = welsh_name;
+    t = render(r, REPORT_PILOT);
+    const char *part = strstr(t, "<h2 id=\"participants\">");
+    assert_non_null(part);
+    assert_non_null(strstr(part, "<p class=\"languages\">By language: 5 in Cymraeg (cy) and 12 "
+                                 "in en-GB.</p>\n"));
+    assert_null(strstr(t, "7 in Cymraeg"));
+    assert_non_null(strstr(t, "<p>The feedback form was offered in Cymraeg (cy) and en-GB. "
+                              "Answers are stored by question and answer"));
+    free(t);
+    report_free(r);
+}
+
 int main(void)
 {
     if (sodium_init() < 0)
@@ -343,6 +381,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_pairing_across_languages_and_held_units, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_pilot_report_languages, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
