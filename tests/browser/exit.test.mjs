@@ -2,26 +2,30 @@
 // reaches on every pupil page; clicking it blanks the page and leaves with
 // location.replace, so Back does not return; Shift pressed three times within five seconds
 // leaves the same way; Shift with another key, any other key, or a pause of more than five
-// seconds starts the count again; and the count is announced to screen readers. The exit
-// destination is answered by a local stub so that nothing leaves the machine.
+// seconds starts the count again; and the count is announced to screen readers, in Welsh on
+// a Welsh page. The exit destination is answered by a local stub so that nothing leaves the
+// machine.
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import {
-    crawl, eachAtOnce, firstTabStop, newGuardedContext, pageKey, rel, useSitesAndBrowser, visit,
+    discover, eachAtOnce, firstTabStop, newGuardedContext, pageKey, rel, useSitesAndBrowser, visit,
 } from './lib.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/* Opens url in a fresh tab, finds the exit link by Tab, and stubs its destination. */
-async function openWithExit(guard, url, base, { delayMs = 0 } = {}) {
+/*
+ * Opens url in a fresh tab, finds the exit link by Tab (named by word, the page language's
+ * word for it), and stubs its destination.
+ */
+async function openWithExit(guard, url, base, { delayMs = 0, word = /exit|leave/i } = {}) {
     const page = await guard.context.newPage();
     await visit(page, url);
     const first = await firstTabStop(page);
     const name = rel(url, base) || '(start)';
     assert.ok(first && /^https?:/.test(first.href) && !first.href.startsWith(base) &&
-        /exit|leave/i.test(first.text),
+        word.test(first.text),
     `${name}: the first thing Tab reaches is not the quick exit link: ${JSON.stringify(first)}`);
     guard.allow(new URL(first.href).origin, { delayMs });
     return { page, exitUrl: first.href, name };
@@ -67,12 +71,46 @@ describe('quick exit', { timeout: 600_000, concurrency: 2 }, () => {
     for (const which of [0, 1]) {
         const label = which === 0 ? 'served' : 'export (file://)';
 
+        // One page in Welsh stands for them all (every one has the same quick exit, which
+        // tests/browser/site.test.mjs finds first on each): the button and Shift work there,
+        // and the count is announced in Welsh.
+        test(`${label}: on a page in Welsh, the button and Shift pressed three times leave`,
+            { timeout: 60_000 }, async () => {
+                const site = fx.sites[which];
+                const guard = await newGuardedContext(fx.browser);
+                try {
+                    const start = await guard.context.newPage();
+                    await visit(start, site.start);
+                    const cy = await start.getAttribute('.langs a[hreflang="cy"]', 'href');
+                    assert.ok(cy, 'the start page has no link to its Welsh page');
+                    const url = new URL(cy, start.url()).href;
+                    await start.close();
+                    const word = /gadael/i;
+                    let { page, exitUrl, name } = await openWithExit(guard, url, site.base, { word });
+                    assert.equal(await page.evaluate(() => document.documentElement.lang), 'cy');
+                    await page.locator(':focus').click();
+                    await assertLeftFor(page, exitUrl, url, `${name}, the button`);
+                    await page.close();
+                    ({ page, exitUrl, name } = await openWithExit(guard, url, site.base, { word }));
+                    await page.evaluate(() => document.activeElement?.blur());
+                    await pressShift(page, 1);
+                    const said = await page.locator('#exit-status').textContent();
+                    assert.match(said, /Pwysaist ti Shift/,
+                        `${name}: one Shift press was announced as "${said}", not in Welsh`);
+                    await pressShift(page, 2);
+                    await assertLeftFor(page, exitUrl, url, `${name}, Shift`);
+                    await guard.check('quick exit in Welsh');
+                } finally {
+                    await guard.context.close();
+                }
+            });
+
         test(`${label}: the button blanks the page and leaves without a Back entry, on every ` +
             'pupil page', { timeout: 180_000 }, async () => {
             const site = fx.sites[which];
             const guard = await newGuardedContext(fx.browser);
             try {
-                const pages = await crawl(guard, site.start, site.base);
+                const pages = await discover(site.start, site.base);
                 const pupil = pages.filter((p) => p.audience === 'pupil').map((p) => p.url);
                 assert.ok(pupil.length >= 5, `only ${pupil.length} pupil pages found`);
                 // Three pages at a time, each in a tab of its own: most of each one's time is

@@ -333,7 +333,10 @@ export async function visit(page, url, { idle = false } = {}) {
     return res;
 }
 
-/* The document's links, resolved, with their text and where on the page they sit. */
+/*
+ * The document's links, resolved, with their text and where on the page they sit (switcher:
+ * in the language switcher).
+ */
 export async function links(page) {
     return page.$$eval('a[href]', (as) => as.map((a) => ({
         href: a.href,
@@ -343,6 +346,7 @@ export async function links(page) {
         inMain: !!a.closest('main'),
         rel: a.getAttribute('rel') || '',
         hreflang: a.getAttribute('hreflang') || '',
+        switcher: !!a.closest('.langs'),
     })));
 }
 
@@ -368,10 +372,11 @@ export function inSite(url, base) {
 /*
  * Discovers the site by following every link from the start page, breadth first. Returns
  * the pages in the order found, each with the links on it and who it is written for
- * (audienceOf). Staff pages behind a login are
- * left out. Fails on a page that does not load cleanly.
+ * (audienceOf). Staff pages behind a login are left out. Fails on a page that does not load
+ * cleanly. onPage(page, entry), when given, is called on each page once it is loaded and
+ * its links are read, so that checks of every page need no second visit.
  */
-export async function crawl(guard, start, base, { limit = 200 } = {}) {
+export async function crawl(guard, start, base, { limit = 200, onPage } = {}) {
     const page = await guard.context.newPage();
     const seen = new Map();
     const queue = [pageKey(start)];
@@ -385,7 +390,10 @@ export async function crawl(guard, start, base, { limit = 200 } = {}) {
             const found = await links(page);
             const title = await page.title();
             const audience = await audienceOf(page, base);
-            seen.set(url, { url, title, audience, links: found });
+            const entry = { url, title, audience, links: found };
+            seen.set(url, entry);
+            if (onPage)
+                await onPage(page, entry);
             for (const l of found) {
                 // The same page in another language (/cy/...): the crawl stays in the start
                 // page's language, so that a site in two languages does not take twice as long.
@@ -412,13 +420,14 @@ export function rel(url, base) {
 }
 
 /*
- * Runs axe-core on the page now loaded with the given WCAG tags and fails with a readable
- * list of violations. The context must have bypassCSP, since axe is injected as a script
- * element and the pages' Content-Security-Policy (rightly) refuses inline script.
+ * Runs axe-core on the page now loaded with the given WCAG tags and returns a readable line
+ * for each violation. axe is evaluated through the DevTools protocol, which the pages'
+ * Content-Security-Policy (rightly refusing inline script) does not govern, so a context
+ * need not bypass the CSP for it and the page is checked exactly as a pupil gets it.
  */
 export async function axeCheck(page, what) {
     if (!(await page.evaluate(() => typeof window.axe === 'object')))
-        await page.addScriptTag({ content: AXE_SOURCE });
+        await page.evaluate(AXE_SOURCE);
     const result = await page.evaluate(async (tags) => {
         // eslint-disable-next-line no-undef
         // From file:// axe cannot fetch the stylesheets for its CSS rules (the browser
@@ -445,12 +454,12 @@ export async function axeCheck(page, what) {
 }
 
 /*
- * Saves what the first screen shows as SCREENS/name.png and the whole page as
- * SCREENS/name-full.png, for a person to look at.
+ * Saves what the first screen shows as DIR/name.png and the whole page as
+ * DIR/name-full.png, for a person to look at; DIR is SCREENS unless dir is given.
  */
-export async function screenshot(page, name) {
-    fs.mkdirSync(SCREENS, { recursive: true });
-    const file = path.join(SCREENS, `${name.replace(/[^a-z0-9.-]+/gi, '_')}.png`);
+export async function screenshot(page, name, { dir = SCREENS } = {}) {
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `${name.replace(/[^a-z0-9.-]+/gi, '_')}.png`);
     await page.screenshot({ path: file });
     await page.screenshot({ path: file.replace(/\.png$/, '-full.png'), fullPage: true });
     return file;
@@ -505,21 +514,87 @@ export function useSitesAndBrowser() {
 }
 
 /*
+ * For a describe block: starts `planpack serve` with args and one browser before its tests
+ * and closes them after, failing on any sanitizer report. The returned object's `server`
+ * and `browser` are set once they run.
+ */
+export function useServerAndBrowser(args) {
+    const fx = { server: null, browser: null };
+    before(async () => {
+        assert.ok(binaryExists(), `${BIN} does not exist: build it first (make asan)`);
+        fx.server = await startServer({ args });
+        fx.browser = await launchBrowser();
+    }, { timeout: 120_000 });
+    after(async () => {
+        await fx.browser?.close();
+        if (fx.server) {
+            await fx.server.stop();
+            assertNoSanitizerReport(fx.server);
+        }
+    }, { timeout: 30_000 });
+    return fx;
+}
+
+/*
  * Who a page is written for: "pupil", "parent" or "teacher", from the class "for-WHO" that
  * the renderer puts on <body>; where it is missing, from the addresses DESIGN.md gives the
  * adults' pages.
  */
 export async function audienceOf(page, base) {
-    const marked = await page.evaluate(() => {
-        const m = /(?:^|\s)for-(\w+)/.exec(document.body?.className || '');
-        return m ? m[1] : '';
-    });
-    if (marked)
-        return marked;
-    const p = rel(page.url(), base).replace(/\.html$/, '');
+    const className = await page.evaluate(() => document.body?.className || '');
+    return audienceFrom(className, page.url(), base);
+}
+
+/* audienceOf() for a page at url whose <body> has the classes className. */
+function audienceFrom(className, url, base) {
+    const m = /(?:^|\s)for-(\w+)/.exec(className);
+    if (m)
+        return m[1];
+    const p = rel(url, base).replace(/\.html$/, '');
     if (/^(parents|teach|teachers|staff)(\b|$)/.test(p))
         return p.startsWith('parent') ? 'parent' : 'teacher';
     return 'pupil';
+}
+
+/*
+ * The pages crawl() finds, each as { url, audience }, read without a browser: each page is
+ * fetched (or read from disk, for file://) and its links are found in its HTML. For a test
+ * that needs only the list: the browser's checks of every page load are crawl()'s, which
+ * site.test.mjs runs on every page.
+ */
+export async function discover(start, base, { limit = 200 } = {}) {
+    const seen = new Map();
+    const queue = [pageKey(start)];
+    const queued = new Set(queue);
+    while (queue.length) {
+        const url = queue.shift();
+        assert.ok(seen.size < limit, `more than ${limit} pages: is the discovery looping?`);
+        let html;
+        if (url.startsWith('file:')) {
+            html = fs.readFileSync(fileURLToPath(url), 'utf8');
+        } else {
+            const res = await fetch(url, { signal: AbortSignal.timeout(STEP_MS) });
+            assert.equal(res.status, 200, `${url} answered ${res.status}`);
+            html = await res.text();
+        }
+        const body = /<body[^>]*\sclass="([^"]*)"/.exec(html);
+        seen.set(url, { url, audience: audienceFrom(body ? body[1] : '', url, base) });
+        for (const [, attrs] of html.matchAll(/<a\s([^>]*)>/g)) {
+            const href = /(?:^|\s)href="([^"]*)"/.exec(attrs);
+            // As crawl(): the same page in another language is left out.
+            if (!href || /(?:^|\s)hreflang=/.test(attrs))
+                continue;
+            const abs = new URL(href[1].replaceAll('&amp;', '&'), url).href;
+            const key = pageKey(abs);
+            if (!inSite(abs, base) || new URL(key).pathname.includes('/staff'))
+                continue;
+            if (!queued.has(key)) {
+                queued.add(key);
+                queue.push(key);
+            }
+        }
+    }
+    return [...seen.values()];
 }
 
 /*
@@ -652,4 +727,98 @@ export async function shownBySelector(page, selector) {
             shown: el.getClientRects().length > 0 && cs.visibility !== 'hidden',
         };
     }), selector);
+}
+
+/* What a phone user would find wrong with the page now loaded, one line a problem. */
+export async function phoneProblems(page, name) {
+    const m = await page.evaluate(() => {
+        const small = [];
+        for (const el of document.querySelectorAll('main p, main li')) {
+            const px = parseFloat(getComputedStyle(el).fontSize);
+            if (px < 16 && el.offsetParent)
+                small.push(`${px}px: ${el.textContent.trim().slice(0, 40)}`);
+        }
+        return {
+            scroll: document.documentElement.scrollWidth,
+            width: window.innerWidth,
+            small: small.slice(0, 3),
+            hasMain: !!document.querySelector('main'),
+            h1: document.querySelectorAll('h1').length,
+            lang: document.documentElement.lang,
+        };
+    });
+    const problems = [];
+    if (m.scroll > m.width)
+        problems.push(`${name}: scrolls sideways on a phone (${m.scroll}px wide` +
+            ` in a ${m.width}px screen)`);
+    for (const s of m.small)
+        problems.push(`${name}: body text below 16px: ${s}`);
+    if (!m.hasMain)
+        problems.push(`${name}: no <main>`);
+    if (m.h1 !== 1)
+        problems.push(`${name}: ${m.h1} <h1> elements (want exactly one)`);
+    if (!m.lang)
+        problems.push(`${name}: <html> has no lang`);
+    return problems;
+}
+
+/*
+ * On the page now loaded: quick exit (a link off the site named by exitWord, the
+ * language's word for it) must be the first thing Tab reaches on a pupil's page, and no
+ * focused element may be hidden. One line a problem.
+ */
+export async function focusProblems(page, base, name, exitWord = /exit|leave/i) {
+    const problems = [];
+    if (await audienceOf(page, base) === 'pupil') {
+        const first = await firstTabStop(page);
+        if (!first || !/^https?:/.test(first.href) || first.href.startsWith(base) ||
+            !exitWord.test(first.text))
+            problems.push(`${name}: the first thing Tab reaches is not ` +
+                `the quick exit link: ${JSON.stringify(first)}`);
+    }
+    problems.push(...(await hiddenFocus(page)).map((h) => `${name}: ${h}`));
+    return problems;
+}
+
+/*
+ * Focuses every element that Tab reaches, in document order, as Tab would (scrolling it
+ * into view), and returns a line for each one that something else covers entirely, such
+ * as a fixed quick-exit button (WCAG 2.4.11, focus not obscured). One round trip a page.
+ */
+async function hiddenFocus(page) {
+    return page.evaluate(() => {
+        const out = [];
+        const sel = 'a[href], button, input, select, textarea, summary, [tabindex]';
+        const tabbable = [...document.querySelectorAll(sel)].filter((el) =>
+            el.tabIndex >= 0 && !el.disabled && el.getClientRects().length > 0 &&
+            getComputedStyle(el).visibility !== 'hidden');
+        for (const el of tabbable) {
+            el.focus();
+            if (document.activeElement !== el)
+                continue;
+            const b = el.getBoundingClientRect();
+            const vw = window.innerWidth;
+            const vh = window.innerHeight;
+            const x0 = Math.max(b.left, 0);
+            const x1 = Math.min(b.right, vw);
+            const y0 = Math.max(b.top, 0);
+            const y1 = Math.min(b.bottom, vh);
+            const what = el.outerHTML.slice(0, 100);
+            if (x1 <= x0 || y1 <= y0) {
+                out.push(`focused element is off screen: ${what}`);
+                continue;
+            }
+            const pts = [[(x0 + x1) / 2, (y0 + y1) / 2], [x0 + 1, y0 + 1], [x1 - 1, y0 + 1],
+                [x0 + 1, y1 - 1], [x1 - 1, y1 - 1]];
+            const mine = (hit) => hit && (hit === el || el.contains(hit) || hit.contains(el) ||
+                (el.labels && [...el.labels].some((l) => l.contains(hit))));
+            if (!pts.some(([x, y]) => mine(document.elementFromPoint(x, y)))) {
+                const hit = document.elementFromPoint((x0 + x1) / 2, (y0 + y1) / 2);
+                out.push(`focused element is hidden under ${hit ? hit.outerHTML.slice(0, 80) : '?'}: ${what}`);
+            }
+        }
+        document.activeElement?.blur?.();
+        window.scrollTo(0, 0);
+        return out;
+    });
 }

@@ -2,7 +2,9 @@
 // following links from the start page: loads with no failed request, no request to another
 // host, no console error and no cookie; passes axe-core (WCAG 2.2 AA tags) at phone and
 // desktop sizes and in dark mode; fits a phone screen; keeps focus visible; and a few pages
-// are photographed for a person to look at.
+// are photographed for a person to look at. The served site's pages in Welsh (/cy/), the
+// same page of each English one as its language switcher links it, are checked at phone
+// size too: in Welsh, with the switcher back, the quick exit first and no axe violation.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -10,27 +12,50 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 
 import {
-    DESKTOP, MOBILE, SCREENS, audienceOf, axeCheck, crawl, fillPlan, firstTabStop,
-    newGuardedContext, pageKey, rel, screenshot, useSitesAndBrowser, visit,
+    DESKTOP, MOBILE, SCREENS, axeCheck, crawl, fillPlan, focusProblems, inSite, links,
+    newGuardedContext, pageKey, phoneProblems, rel, screenshot, useSitesAndBrowser, visit,
 } from './lib.mjs';
 
 // The two sites' passes run side by side, each site's in order (its later passes read the
-// pages its first one found).
+// pages its first one found), and beside them the Welsh pages' pass once the served site's
+// pages are found.
 describe('every page', { timeout: 600_000, concurrency: true }, () => {
     const fx = useSitesAndBrowser();
     const found = {};
+    let servedFound;
+    const served = new Promise((resolve) => {
+        servedFound = resolve;
+    });
 
     for (const which of [0, 1]) {
         const label = which === 0 ? 'served' : 'export (file://)';
 
         describe(label, { concurrency: 1 }, () => {
+            // Each page is loaded once for several checks: the crawl's desktop visit runs
+            // axe and the focus checks too (axe needs no CSP bypassed, so the pages are
+            // checked as they load for a pupil), and the phone axe pass also looks for what
+            // a phone user would find wrong and for hidden focus. Their results are kept
+            // here; a test whose results a pass did not bring runs a pass of its own.
+            const shared = { axeDesktop: null, focusDesktop: null, phone: null, focusPhone: null };
+
             test(`${label}: every page loads with nothing from elsewhere, no error, no cookie`,
-                { timeout: 120_000 }, async () => {
+                { timeout: 180_000 }, async () => {
                     const site = fx.sites[which];
                     const guard = await newGuardedContext(fx.browser);
+                    const violations = [];
+                    const focus = [];
                     try {
-                        const pages = await crawl(guard, site.start, site.base);
+                        const pages = await crawl(guard, site.start, site.base, {
+                            onPage: async (page, p) => {
+                                const name = `${rel(p.url, site.base) || '(start)'} (desktop)`;
+                                // Before axe, which leaves nothing on the page but its script.
+                                focus.push(...await focusProblems(page, site.base, name));
+                                violations.push(...await axeCheck(page, name));
+                            },
+                        });
                         found[which] = pages;
+                        shared.axeDesktop = violations;
+                        shared.focusDesktop = focus;
                         await guard.check(`the ${site.name} site`);
                         const names = pages.map((p) => rel(p.url, site.base) || '(start)');
                         console.log(`${site.name}: ${pages.length} pages: ${names.join(', ')}`);
@@ -52,20 +77,15 @@ describe('every page', { timeout: 600_000, concurrency: true }, () => {
                         assert.deepEqual(requested, [], 'requests outside the site');
                     } finally {
                         await guard.context.close();
+                        if (which === 0)
+                            servedFound();
                     }
                 });
 
-            // Two passes of the checks below share the visits of an axe pass whose browser
-            // context is theirs too, but for the CSP that axe needs bypassed (the load test
-            // above fails on any page the CSP refuses something on, so no page looks different
-            // for it): each page is then loaded once for both. The results are kept here, and
-            // the tests of those checks run their own pass only when the axe pass did not
-            // get through every page.
-            const shared = { phone: null, focusDesktop: null };
-            for (const [size, viewport, scheme, also] of [
-                ['desktop', DESKTOP, 'light', 'focusDesktop'],
-                ['phone', MOBILE, 'light', 'phone'],
-                ['desktop dark', DESKTOP, 'dark', null],
+            for (const [size, viewport, scheme] of [
+                ['desktop', DESKTOP, 'light'],
+                ['phone', MOBILE, 'light'],
+                ['desktop dark', DESKTOP, 'dark'],
             ]) {
                 test(`${label}: axe finds no WCAG 2.2 AA violation on any page (${size})`,
                     { timeout: 180_000 }, async (t) => {
@@ -74,34 +94,28 @@ describe('every page', { timeout: 600_000, concurrency: true }, () => {
                             t.skip('no pages: the load test failed');
                             return;
                         }
-                        // The pages' CSP refuses inline script, so axe needs the CSP bypassed.
-                        const guard = await newGuardedContext(fx.browser, {
-                            viewport, bypassCSP: true, colorScheme: scheme,
-                            isMobile: viewport === MOBILE, hasTouch: viewport === MOBILE,
-                        });
-                        const page = await guard.context.newPage();
-                        const violations = [];
-                        const problems = [];
-                        try {
-                            for (const p of pages) {
-                                await visit(page, p.url);
-                                const name = rel(p.url, fx.sites[which].base) || '(start)';
-                                // Before axe, which leaves nothing on the page but its script.
-                                if (also === 'phone')
-                                    problems.push(...await phoneProblems(page, name));
-                                if (also === 'focusDesktop')
-                                    problems.push(...await focusProblems(page, fx.sites[which].base,
-                                        `${name} (desktop)`));
-                                violations.push(...await axeCheck(page, `${name} (${size})`));
-                            }
-                            await guard.check(`the axe pass (${size})`);
-                            if (also)
-                                shared[also] = problems;
-                            assert.equal(violations.length, 0,
-                                `axe violations:\n${violations.join('\n')}`);
-                        } finally {
-                            await guard.context.close();
+                        if (size === 'desktop' && shared.axeDesktop) {
+                            assert.equal(shared.axeDesktop.length, 0,
+                                `axe violations:\n${shared.axeDesktop.join('\n')}`);
+                            return;
                         }
+                        const base = fx.sites[which].base;
+                        const phone = [];
+                        const focus = [];
+                        const violations = await pass(`the axe pass (${size})`, pages.map((p) => p.url),
+                            { viewport, colorScheme: scheme }, async (page, url) => {
+                                const name = rel(url, base) || '(start)';
+                                if (viewport === MOBILE) {
+                                    phone.push(...await phoneProblems(page, name));
+                                    focus.push(...await focusProblems(page, base, `${name} (phone)`));
+                                }
+                                return axeCheck(page, `${name} (${size})`);
+                            });
+                        if (viewport === MOBILE) {
+                            shared.phone = phone;
+                            shared.focusPhone = focus;
+                        }
+                        assert.equal(violations.length, 0, `axe violations:\n${violations.join('\n')}`);
                     });
             }
 
@@ -112,26 +126,11 @@ describe('every page', { timeout: 600_000, concurrency: true }, () => {
                         t.skip('no pages: the load test failed');
                         return;
                     }
-                    if (shared.phone) {
-                        assert.deepEqual(shared.phone, []);
-                        return;
-                    }
-                    const guard = await newGuardedContext(fx.browser, {
-                        viewport: MOBILE, isMobile: true, hasTouch: true,
-                    });
-                    const page = await guard.context.newPage();
-                    const problems = [];
-                    try {
-                        for (const p of pages) {
-                            await visit(page, p.url);
-                            problems.push(...await phoneProblems(page,
-                                rel(p.url, fx.sites[which].base) || '(start)'));
-                        }
-                        assert.deepEqual(problems, []);
-                        await guard.check('the phone-size pass');
-                    } finally {
-                        await guard.context.close();
-                    }
+                    const base = fx.sites[which].base;
+                    const problems = shared.phone ?? await pass('the phone-size pass',
+                        pages.map((p) => p.url), { viewport: MOBILE },
+                        (page, url) => phoneProblems(page, rel(url, base) || '(start)'));
+                    assert.deepEqual(problems, []);
                 });
 
             test(`${label}: quick exit comes first on every pupil page and focus is never hidden`,
@@ -141,26 +140,13 @@ describe('every page', { timeout: 600_000, concurrency: true }, () => {
                         t.skip('no pages: the load test failed');
                         return;
                     }
+                    const base = fx.sites[which].base;
                     const problems = [];
-                    const sizes = [[MOBILE, 'phone'], [DESKTOP, 'desktop']];
-                    if (shared.focusDesktop) {
-                        problems.push(...shared.focusDesktop);
-                        sizes.pop();
-                    }
-                    for (const [viewport, size] of sizes) {
-                        const guard = await newGuardedContext(fx.browser, { viewport });
-                        const page = await guard.context.newPage();
-                        try {
-                            for (const p of pages) {
-                                await visit(page, p.url);
-                                problems.push(...await focusProblems(page, fx.sites[which].base,
-                                    `${rel(p.url, fx.sites[which].base) || '(start)'} (${size})`));
-                            }
-                            await guard.check(`the focus pass (${size})`);
-                        } finally {
-                            await guard.context.close();
-                        }
-                    }
+                    for (const [viewport, size, done] of [[MOBILE, 'phone', shared.focusPhone],
+                        [DESKTOP, 'desktop', shared.focusDesktop]])
+                        problems.push(...done ?? await pass(`the focus pass (${size})`,
+                            pages.map((p) => p.url), { viewport }, (page, url) =>
+                                focusProblems(page, base, `${rel(url, base) || '(start)'} (${size})`)));
                     assert.deepEqual(problems, []);
                 });
 
@@ -192,6 +178,96 @@ describe('every page', { timeout: 600_000, concurrency: true }, () => {
 
             if (which === 0)
                 screenshots();
+        });
+    }
+
+    describe('Welsh', () => welsh());
+
+    /*
+     * Loads each of urls in turn in a fresh guarded context (options: viewport, colorScheme),
+     * those check adds to urls as it goes too, and returns every line check(page, url)
+     * returned; fails on any problem the guard saw.
+     */
+    async function pass(what, urls, { viewport, colorScheme = 'light' }, check) {
+        const guard = await newGuardedContext(fx.browser, {
+            viewport, colorScheme, isMobile: viewport === MOBILE, hasTouch: viewport === MOBILE,
+        });
+        const page = await guard.context.newPage();
+        const lines = [];
+        try {
+            for (const url of urls) {
+                await visit(page, url);
+                lines.push(...await check(page, url));
+            }
+            await guard.check(what);
+        } finally {
+            await guard.context.close();
+        }
+        return lines;
+    }
+
+    // The Welsh pages at phone size only: a long Welsh word is most likely to crowd the top
+    // bar, a button or a line on a narrow screen, where a target can shrink or overlap (axe's
+    // target-size) and a page can scroll sideways; colour, names and structure are the
+    // English pages' own, which are checked at every size. The pages are the ones the English
+    // pages' switchers lead to and any their own links add, so that they are the pages a
+    // crawl from /cy/ would find with no crawl of their own. The teacher's slides are for the
+    // classroom board and have no switcher.
+    function welsh() {
+        // Its time includes the wait for the served site's crawl.
+        test('served: every page in Welsh (/cy/) is in Welsh, links back to its English page, ' +
+            'has the quick exit first, fits a phone and passes axe (phone)', { timeout: 360_000 },
+        async (t) => {
+            await served;
+            const pages = found[0];
+            if (!pages) {
+                t.skip('no pages: the load test failed');
+                return;
+            }
+            const base = fx.sites[0].base;
+            const english = new Map(); // each Welsh page and the English page linking to it
+            const problems = [];
+            for (const p of pages) {
+                const cy = p.links.filter((l) => l.switcher && l.hreflang === 'cy');
+                if (cy.length === 1)
+                    english.set(pageKey(cy[0].href), p.url);
+                else if (p.audience !== 'teacher' || cy.length)
+                    problems.push(`${rel(p.url, base) || '(start)'}: ${cy.length} links to Welsh ` +
+                        'in the switcher');
+            }
+            // pass() visits what is added to the list while it runs, as a crawl would.
+            const urls = [...english.keys()];
+            const violations = await pass('the Welsh pages', urls, { viewport: MOBILE },
+                async (page, url) => {
+                    const name = rel(url, base);
+                    if (!url.startsWith(`${base}cy/`))
+                        problems.push(`${name}: a page in Welsh outside /cy/`);
+                    const { lang, audience } = await page.evaluate(() => ({
+                        lang: document.documentElement.lang,
+                        audience: /(?:^|\s)for-(\w+)/.exec(document.body.className)?.[1],
+                    }));
+                    if (lang !== 'cy')
+                        problems.push(`${name}: <html lang="${lang}">, not "cy"`);
+                    const on = await links(page);
+                    const back = on.filter((l) => l.switcher && l.hreflang && l.hreflang !== 'cy');
+                    if ((back.length !== 1 && audience !== 'teacher') || (english.has(url) &&
+                        back.length && pageKey(back[0].href) !== english.get(url)))
+                        problems.push(`${name}: the switcher does not lead to ${english.has(url)
+                            ? rel(english.get(url), base) || '(start)' : 'an English page'}: ${
+                            JSON.stringify(back)}`);
+                    for (const l of on) {
+                        const key = pageKey(l.href);
+                        if (inSite(l.href, base) && !l.hreflang && !urls.includes(key) &&
+                            !new URL(key).pathname.includes('/staff'))
+                            urls.push(key);
+                    }
+                    problems.push(...await phoneProblems(page, name));
+                    problems.push(...await focusProblems(page, base, name, /gadael/i));
+                    return axeCheck(page, `${name} (phone)`);
+                });
+            console.log(`served: ${urls.length} pages in Welsh`);
+            assert.deepEqual(problems, []);
+            assert.equal(violations.length, 0, `axe violations:\n${violations.join('\n')}`);
         });
     }
 
@@ -246,96 +322,3 @@ describe('every page', { timeout: 600_000, concurrency: true }, () => {
         });
     }
 });
-
-/* What a phone user would find wrong with the page now loaded, one line a problem. */
-async function phoneProblems(page, name) {
-    const m = await page.evaluate(() => {
-        const small = [];
-        for (const el of document.querySelectorAll('main p, main li')) {
-            const px = parseFloat(getComputedStyle(el).fontSize);
-            if (px < 16 && el.offsetParent)
-                small.push(`${px}px: ${el.textContent.trim().slice(0, 40)}`);
-        }
-        return {
-            scroll: document.documentElement.scrollWidth,
-            width: window.innerWidth,
-            small: small.slice(0, 3),
-            hasMain: !!document.querySelector('main'),
-            h1: document.querySelectorAll('h1').length,
-            lang: document.documentElement.lang,
-        };
-    });
-    const problems = [];
-    if (m.scroll > m.width)
-        problems.push(`${name}: scrolls sideways on a phone (${m.scroll}px wide` +
-            ` in a ${m.width}px screen)`);
-    for (const s of m.small)
-        problems.push(`${name}: body text below 16px: ${s}`);
-    if (!m.hasMain)
-        problems.push(`${name}: no <main>`);
-    if (m.h1 !== 1)
-        problems.push(`${name}: ${m.h1} <h1> elements (want exactly one)`);
-    if (!m.lang)
-        problems.push(`${name}: <html> has no lang`);
-    return problems;
-}
-
-/*
- * On the page now loaded: quick exit must be the first thing Tab reaches on a pupil's page,
- * and no focused element may be hidden. One line a problem.
- */
-async function focusProblems(page, base, name) {
-    const problems = [];
-    if (await audienceOf(page, base) === 'pupil') {
-        const first = await firstTabStop(page);
-        if (!first || !/^https?:/.test(first.href) || first.href.startsWith(base) ||
-            !/exit|leave/i.test(first.text))
-            problems.push(`${name}: the first thing Tab reaches is not ` +
-                `the quick exit link: ${JSON.stringify(first)}`);
-    }
-    problems.push(...(await hiddenFocus(page)).map((h) => `${name}: ${h}`));
-    return problems;
-}
-
-/*
- * Focuses every element that Tab reaches, in document order, as Tab would (scrolling it
- * into view), and returns a line for each one that something else covers entirely, such
- * as a fixed quick-exit button (WCAG 2.4.11, focus not obscured). One round trip a page.
- */
-async function hiddenFocus(page) {
-    return page.evaluate(() => {
-        const out = [];
-        const sel = 'a[href], button, input, select, textarea, summary, [tabindex]';
-        const tabbable = [...document.querySelectorAll(sel)].filter((el) =>
-            el.tabIndex >= 0 && !el.disabled && el.getClientRects().length > 0 &&
-            getComputedStyle(el).visibility !== 'hidden');
-        for (const el of tabbable) {
-            el.focus();
-            if (document.activeElement !== el)
-                continue;
-            const b = el.getBoundingClientRect();
-            const vw = window.innerWidth;
-            const vh = window.innerHeight;
-            const x0 = Math.max(b.left, 0);
-            const x1 = Math.min(b.right, vw);
-            const y0 = Math.max(b.top, 0);
-            const y1 = Math.min(b.bottom, vh);
-            const what = el.outerHTML.slice(0, 100);
-            if (x1 <= x0 || y1 <= y0) {
-                out.push(`focused element is off screen: ${what}`);
-                continue;
-            }
-            const pts = [[(x0 + x1) / 2, (y0 + y1) / 2], [x0 + 1, y0 + 1], [x1 - 1, y0 + 1],
-                [x0 + 1, y1 - 1], [x1 - 1, y1 - 1]];
-            const mine = (hit) => hit && (hit === el || el.contains(hit) || hit.contains(el) ||
-                (el.labels && [...el.labels].some((l) => l.contains(hit))));
-            if (!pts.some(([x, y]) => mine(document.elementFromPoint(x, y)))) {
-                const hit = document.elementFromPoint((x0 + x1) / 2, (y0 + y1) / 2);
-                out.push(`focused element is hidden under ${hit ? hit.outerHTML.slice(0, 80) : '?'}: ${what}`);
-            }
-        }
-        document.activeElement?.blur?.();
-        window.scrollTo(0, 0);
-        return out;
-    });
-}
