@@ -75,9 +75,21 @@ void render_anywhere(struct render *r)
     r->up = "/";
 }
 
+/* Whether text is one of the interface texts (ui()) shown in English for want of a
+ * translation. Found by address: a page in a language with every text pays nothing. */
+static bool is_ui_english(const struct render *r, const char *text)
+{
+    const struct site *s = r->site;
+    for (size_t i = 0; s->ui_english_count && i < UI_TEXT_COUNT; i++)
+        if (s->ui_english[i] && r->ui->text[i] == text)
+            return true;
+    return false;
+}
+
 bool render_is_fallback(const struct render *r, const char *text)
 {
-    return r->site->root && text && pkg_text_is_fallback(r->pkg, text);
+    return text &&
+           ((r->site->root && pkg_text_is_fallback(r->pkg, text)) || is_ui_english(r, text));
 }
 
 void render_lang_of(struct render *r, const char *text)
@@ -85,7 +97,7 @@ void render_lang_of(struct render *r, const char *text)
     if (!render_is_fallback(r, text))
         return;
     buf_adds(r->out, " lang=\"");
-    render_text(r, r->site->root->pkg->language);
+    render_text(r, is_ui_english(r, text) ? "en" : r->site->root->pkg->language);
     buf_addc(r->out, '"');
 }
 
@@ -145,21 +157,45 @@ static void expand(struct buf *b, const char *text, const char *const args[UI_PL
     }
 }
 
+bool render_ui_english(const struct render *r, enum ui_text t)
+{
+    return (size_t)t < UI_TEXT_COUNT && r->site->ui_english[t];
+}
+
+/* Opens (close false) or closes the <span lang="en"> around interface text t when it is
+ * English for want of a translation; nothing otherwise. */
+static void ui_english_span(struct render *r, enum ui_text t, bool close)
+{
+    if (render_ui_english(r, t))
+        buf_adds(r->out, close ? "</span>" : "<span lang=\"en\">");
+}
+
 void render_ui(struct render *r, enum ui_text t)
 {
+    ui_english_span(r, t, false);
     buf_adds_html(r->out, ui(r, t));
+    ui_english_span(r, t, true);
 }
 
 void render_uif(struct render *r, enum ui_text t, const char *a1, const char *a2)
 {
     const char *args[UI_PLACES_MAX] = {a1, a2};
+    ui_english_span(r, t, false);
     expand(r->out, ui(r, t), args, true, true);
+    ui_english_span(r, t, true);
 }
 
 void render_ui_html(struct render *r, enum ui_text t, const char *html)
 {
     const char *args[UI_PLACES_MAX] = {html};
+    ui_english_span(r, t, false);
     expand(r->out, ui(r, t), args, true, false);
+    ui_english_span(r, t, true);
+}
+
+void render_ui_attr(struct render *r, enum ui_text t)
+{
+    buf_adds_html(r->out, ui(r, t));
 }
 
 void ui_plain(const struct render *r, struct buf *b, enum ui_text t, const char *a1, const char *a2)
@@ -316,7 +352,9 @@ static void json_string(struct buf *b, const char *text)
 /*
  * The words the scripts say (assets/app.js, teach.js), for a page whose language is not
  * English: a JSON object of interface texts by id, which a script reads and never runs.
- * An English page needs none, since the scripts carry the English words.
+ * An English page needs none, since the scripts carry the English words. A word the
+ * page's language lacks is the English one here, unmarked: the scripts write these words
+ * into the page as they are (render_ui_english() has no say in them).
  */
 static void script_words(struct render *r)
 {
@@ -451,7 +489,7 @@ static void page_nav(struct render *r)
     if (n < 2)
         return;
     buf_adds(o, "<nav class=\"pages\" aria-label=\"");
-    render_ui(r, UI_NAV_PAGES);
+    render_ui_attr(r, UI_NAV_PAGES);
     buf_adds(o, "\">\n");
     page_list(r, 1, true);
     buf_adds(o, "</nav>\n");
@@ -536,7 +574,7 @@ static void languages(struct render *r)
     if (root->lang_count < 2)
         return;
     buf_adds(o, "<nav class=\"langs\" aria-label=\"");
-    render_ui(r, UI_LANGUAGES);
+    render_ui_attr(r, UI_LANGUAGES);
     buf_adds(o, "\">\n<ul>\n");
     language_items(r, r->page, r->file_step, false);
     buf_adds(o, "</ul>\n</nav>\n");
@@ -659,7 +697,7 @@ static void pager(struct render *r)
         return;
     struct buf *o = r->out;
     buf_adds(o, "<nav class=\"pager\" aria-label=\"");
-    render_ui(r, UI_NAV_ORDER);
+    render_ui_attr(r, UI_NAV_ORDER);
     buf_adds(o, "\">\n");
     if (prev)
         pager_link(r, prev, "prev", UI_PREVIOUS);
@@ -675,7 +713,7 @@ void render_close(struct render *r)
     buf_adds(o, "</main>\n");
     pager(r);
     buf_adds(o, "<footer class=\"foot\">\n<nav aria-label=\"");
-    render_ui(r, UI_NAV_ALL);
+    render_ui_attr(r, UI_NAV_ALL);
     buf_adds(o, "\">\n");
     page_list(r, 0, false);
     buf_addf_html(o, "</nav>\n<p>%s", p->title);

@@ -71,7 +71,7 @@ void render_chat(struct render *r, const struct pkg_step *step)
     if (!step->message_count)
         return;
     buf_adds(o, "<ol class=\"chat\" aria-label=\"");
-    render_ui(r, UI_MESSAGES);
+    render_ui_attr(r, UI_MESSAGES);
     buf_adds(o, "\">\n");
     for (size_t i = 0; i < step->message_count; i++) {
         const struct pkg_message *m = &step->messages[i];
@@ -249,7 +249,7 @@ void render_page_strategies(struct render *r)
     render_markdown(r, page->body, 2);
     if (page->strategy_count > 1) {
         buf_adds(o, "<nav class=\"toc\" aria-label=\"");
-        render_ui(r, UI_WAYS_ON_PAGE);
+        render_ui_attr(r, UI_WAYS_ON_PAGE);
         buf_adds(o, "\">\n<ul>\n");
         for (size_t i = 0; i < page->strategy_count; i++)
             buf_addf_html(o, "<li><a href=\"#%s\">%s</a></li>\n", page->strategies[i].id,
@@ -632,7 +632,7 @@ void render_part_links(struct render *r, const char *code,
         buf_adds(o, "<li><a class=\"button\" href=\"");
         href(r, code, survey_when_name(parts[i]));
         buf_adds(o, "\">");
-        render_text(r, render_part_label(r, parts[i]));
+        render_span(r, render_part_label(r, parts[i]));
         buf_adds(o, "</a></li>\n");
     }
     buf_adds(o, "</ul>\n");
@@ -799,7 +799,7 @@ void render_page_survey(struct render *r)
     }
     if (part >= 0) {
         buf_adds(o, "<h2>");
-        render_text(r, render_part_label(r, (enum survey_when)part));
+        render_span(r, render_part_label(r, (enum survey_when)part));
         buf_adds(o, "</h2>\n<p>");
         struct buf link;
         buf_init(&link, 4096);

@@ -53,6 +53,10 @@ struct site {
     /* The interface's words in the site's language: every text there (a gap in the
      * language's own catalog holds the English text). */
     struct ui_catalog ui;
+    /* Which of them are that English text, shown for want of a translation on a page in
+     * another language (marked lang="en" where written), and how many. */
+    bool ui_english[UI_TEXT_COUNT];
+    size_t ui_english_count;
     /*
      * The languages. The site in the package's source language (the root) holds every
      * file: its own pages at the top, each other language's in a folder named by its code
@@ -169,10 +173,12 @@ void render_anywhere(struct render *r);
 void render_elem(struct render *r, const char *open, const char *text, const char *close);
 /* Writes text escaped, in a <span lang> of its own when it is the source's own text. */
 void render_span(struct render *r, const char *text);
-/* Whether text is the source's own text on a page in another language (no translation). */
+/* Whether text is the source's own text on a page in another language (no translation),
+ * or an interface text (ui()) that the page's language lacks, shown in English. */
 bool render_is_fallback(const struct render *r, const char *text);
 /* Writes ` lang="en-GB"` (the source language) when text is the source's own text shown
- * on a page in another language, for want of a translation; nothing otherwise. */
+ * on a page in another language, for want of a translation, or ` lang="en"` when it is an
+ * English interface text shown for want of one; nothing otherwise. */
 void render_lang_of(struct render *r, const char *text);
 
 /* Writes text escaped, or nothing for NULL. */
@@ -180,8 +186,19 @@ void render_text(struct render *r, const char *text);
 /* The language tag of the page being written (its <html lang>); borrowed from the package. */
 const char *render_page_language(const struct render *r);
 
-/* An interface text in the page's language (pkg/catalog.h). Borrowed from the site. */
+/*
+ * An interface text in the page's language (pkg/catalog.h), or the English one when the
+ * language has none (see render_ui_english()). Borrowed from the site. Written with
+ * render_text(), it is not marked; render_span() or render_elem() mark it.
+ */
 const char *ui(const struct render *r, enum ui_text t);
+/* Whether interface text t is English on a page in another language, for want of a
+ * translation: what the render_ui*() functions mark with lang="en" (WCAG 3.1.2). */
+bool render_ui_english(const struct render *r, enum ui_text t);
+/*
+ * The render_ui*() functions write an interface text as element content: one the page's
+ * language lacks, shown in English, in a <span lang="en"> of its own.
+ */
 /* Writes an interface text escaped. */
 void render_ui(struct render *r, enum ui_text t);
 /* Writes an interface text escaped, with plain texts a1 and a2 (escaped too; NULL for none)
@@ -189,6 +206,12 @@ void render_ui(struct render *r, enum ui_text t);
 void render_uif(struct render *r, enum ui_text t, const char *a1, const char *a2);
 /* Writes an interface text escaped, with the markup html in its place {1}. */
 void render_ui_html(struct render *r, enum ui_text t, const char *html);
+/*
+ * Writes an interface text escaped, never marked: for an attribute value (aria-label).
+ * An attribute cannot carry a language of its own, and lang on its element would say the
+ * element's content is English too, so an English fallback there stays unmarked.
+ */
+void render_ui_attr(struct render *r, enum ui_text t);
 /* Appends an interface text to b unescaped, with a1 and a2 in its places {1} and {2}. */
 void ui_plain(const struct render *r, struct buf *b, enum ui_text t, const char *a1,
               const char *a2);

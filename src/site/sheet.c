@@ -31,7 +31,7 @@ static void sheet_question(struct render *r, const struct survey_question *q, si
                  "<li><span class=\"box\" aria-hidden=\"true\"></span> <span "
                  "class=\"sq-opt-no\">%zu</span> ",
                  i + 1);
-        render_text(r, render_option_label(r, q, i));
+        render_span(r, render_option_label(r, q, i));
         buf_adds(o, "</li>\n");
     }
     buf_adds(o, "<li><span class=\"box\" aria-hidden=\"true\"></span> <span "
@@ -137,7 +137,7 @@ void render_answer_sheet(struct render *r, const struct site_answer_sheets *sh)
     buf_adds(o, "<div class=\"no-print note\">\n<h1>");
     render_ui(r, UI_SHEETS);
     buf_adds(o, ": ");
-    render_text(r, render_part_label(r, w));
+    render_span(r, render_part_label(r, w));
     buf_adds(o, "</h1>\n<p>");
     if (worded) {
         char n[24];
@@ -159,7 +159,7 @@ void render_answer_sheet(struct render *r, const struct site_answer_sheets *sh)
         buf_adds(o, "<section class=\"sheet-page\">\n<h2 class=\"sheet-h\">");
         render_text(r, page->title);
         buf_adds(o, ": ");
-        render_text(r, render_part_label(r, w));
+        render_span(r, render_part_label(r, w));
         buf_adds(o, "</h2>\n<p class=\"sheet-code\">");
         render_ui(r, UI_CLASS_CODE);
         buf_adds(o, ": ");

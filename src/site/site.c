@@ -433,10 +433,17 @@ static void merge_catalog(struct site *s, struct arena *a, const struct pkg *p,
               : own && own->name ? own->name
                                  : ui_language_name(language);
     c->draft = has_pc ? pc.draft : own && own->draft;
+    memset(s->ui_english, 0, sizeof(s->ui_english));
+    s->ui_english_count = 0;
     for (size_t i = 0; i < UI_TEXT_COUNT; i++) {
         const char *t = has_pc ? pc.text[i] : NULL;
         if (!t && own)
             t = own->text[i];
+        /* On an English page own is the English catalog, which has every text. */
+        if (!t && en && en->text[i]) {
+            s->ui_english[i] = true;
+            s->ui_english_count++;
+        }
         c->text[i] = t ? t : en && en->text[i] ? en->text[i] : "";
     }
 }

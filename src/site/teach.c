@@ -761,7 +761,7 @@ void render_page_teach(struct render *r)
         buf_addf_html(o, "\">%s</a>", p->title);
     }
     buf_adds(o, "</p>\n<nav class=\"deck-toc\" aria-label=\"");
-    render_ui(r, UI_ALL_SLIDES);
+    render_ui_attr(r, UI_ALL_SLIDES);
     buf_adds(o, "\">\n<ol>\n");
     for (size_t i = 0; i < d.count; i++) {
         buf_addf(o, "<li><a href=\"#%zu\">", i + 1);
@@ -773,7 +773,7 @@ void render_page_teach(struct render *r)
     buf_adds(o, "</main>\n");
     /* The controls work only with the script, which shows them. */
     buf_adds(o, "<nav id=\"deck-bar\" class=\"deck-bar\" aria-label=\"");
-    render_ui(r, UI_SLIDE_CONTROLS);
+    render_ui_attr(r, UI_SLIDE_CONTROLS);
     buf_adds(o, "\" hidden>\n<button type=\"button\" data-deck=\"prev\">");
     render_ui(r, UI_BACK);
     buf_addf(o, "</button>\n<p id=\"deck-count\" class=\"deck-count\">1 / %zu</p>\n", d.count);

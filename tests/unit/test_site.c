@@ -1331,6 +1331,9 @@ static void assert_welsh_page(const struct site_file *f)
         assert_contains(body, "Neidio i&#39;r prif gynnwys");
     }
     assert_no_english(html, f->path);
+    /* Welsh has every interface text: none is shown in English for want of one. */
+    if (strstr(html, "<span lang=\"en\">"))
+        fail_msg("%s marks an interface text as English", f->path);
     free(html);
 }
 
@@ -1575,6 +1578,11 @@ static void test_right_to_left_package(void **state)
     assert_contains(story, "rel=\"noreferrer\">خروج سريع</a>");
     assert_contains(story, "<h2 class=\"ask\">ماذا يجب أن يفعل سام؟</h2>");
     assert_contains(text_of(s, "support.html"), ">اتصل على 0800 1111</a>");
+    /* It has not the reader settings' words: they show in English, marked so (WCAG 3.1.2). */
+    assert_contains(story, "<summary><span lang=\"en\">Reading settings</span></summary>");
+    assert_contains(story, "<legend><span lang=\"en\">Colours</span></legend>");
+    assert_lacks(story, ">Reading settings</summary>");
+    assert_contains(story, "<span class=\"dir\">التالي</span>");
     site_free(s);
     pkg_free(p);
     fileset_release(&fs);
